@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// `switchyard serve|tokens` — the headless entry point. No electron here: everything but the window runs from this.
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { ConfigError, findConfigPath, loadConfig } from './config/load.js';
+import { defaultDataDir } from './config/paths.js';
+import { ListenError, startGateway, type Gateway } from './gateway/gateway.js';
+import { StaticTokenVerifier } from './gateway/server/auth.js';
+import { clientTokens, loadOrCreateClientToken } from './secrets/client-token-file.js';
+import { registerSecret } from '../shared/redact.js';
+
+const usage = `Switchyard — one local address for every LLM tool on this machine
+
+Usage:
+  switchyard serve [--port 5454] [--host 127.0.0.1] [--config FILE] [--data-dir DIR]
+  switchyard tokens [--data-dir DIR]      print the client token tools send as their API key
+  switchyard --version | --help
+
+Environment: SWITCHYARD_CONFIG, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY (an extra client token),
+OLLAMA_HOST, and provider keys (OPENAI_API_KEY, OPENROUTER_API_KEY, GROQ_API_KEY, MISTRAL_API_KEY,
+DEEPSEEK_API_KEY, TOGETHER_API_KEY, FIREWORKS_API_KEY, XAI_API_KEY).`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      config: { type: 'string', short: 'c' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+  if (values.version) {
+    console.log(version());
+    return 0;
+  }
+  const command = positionals[0];
+  if (values.help || command === undefined || command === 'help') {
+    console.log(usage);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const env = process.env;
+  const dataDir = values['data-dir'] ?? defaultDataDir(env);
+  switch (command) {
+    case 'serve':
+      return serve({ env, dataDir, configFlag: values.config, host: values.host, port: values.port });
+    case 'tokens': {
+      const { token } = loadOrCreateClientToken(dataDir);
+      console.log(token);
+      return 0;
+    }
+    default:
+      console.error(`switchyard: unknown command '${command}'\n\n${usage}`);
+      return 2;
+  }
+}
+
+async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configFlag: string | undefined; host: string | undefined; port: string | undefined }): Promise<number> {
+  const port = options.port === undefined ? undefined : Number(options.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    console.error(`switchyard: --port must be a number from 0 to 65535, not '${options.port}'`);
+    return 2;
+  }
+  const configPath = findConfigPath(options.configFlag, options.env, options.dataDir);
+  const config = loadConfig({ path: configPath, env: options.env, host: options.host, port });
+  const { tokens, created } = clientTokens(options.dataDir, options.env);
+  for (const { token } of tokens) registerSecret(token);
+  for (const provider of config.providers) if (provider.apiKeyEnv) registerSecret(options.env[provider.apiKeyEnv]);
+
+  const gateway = await startGateway({
+    config,
+    env: options.env,
+    tokens: new StaticTokenVerifier(tokens),
+    log: (line) => console.error(`switchyard: ${line}`),
+  });
+  printBanner(gateway, options.dataDir, created);
+  installSignalHandlers(gateway);
+  const probes = await gateway.probeProviders();
+  for (const { id, result } of probes) {
+    console.log(`  ${id.padEnd(12)} ${result.reachable ? 'reachable  ' : 'unreachable'} ${result.detail}`);
+  }
+  return -1; // keep running until a signal
+}
+
+function printBanner(gateway: Gateway, dataDir: string, tokenCreated: boolean): void {
+  const status = gateway.status();
+  const lines = [
+    `Switchyard ${version()} listening on ${gateway.url}/v1`,
+    `config:   ${status.configSource ?? 'none (built-in defaults: Ollama + cloud providers whose keys are in the environment)'}`,
+    `data dir: ${dataDir}`,
+    `token:    ${tokenCreated ? 'created a new client token; ' : ''}\`switchyard tokens\` prints it`,
+    `providers (${status.providers.length}):`,
+    ...status.providers.map((provider) => `  ${provider.id.padEnd(12)} ${provider.type.padEnd(18)} ${provider.baseUrl}  ${provider.locality}, key: ${provider.keySource}`),
+    'reachability:',
+  ];
+  console.log(lines.join('\n'));
+}
+
+function installSignalHandlers(gateway: Gateway): void {
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) {
+      console.error('switchyard: second signal, exiting now');
+      process.exit(0);
+    }
+    const inFlight = gateway.status().inFlight;
+    console.log(`switchyard: ${signal}: stopping${inFlight > 0 ? `, letting ${inFlight} request(s) finish` : ''}`);
+    gateway.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`switchyard: error while stopping: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof ListenError) console.error(`switchyard: ${error.message}`);
+    else if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) console.error(`switchyard: ${error.message}\n\n${usage}`);
+    else console.error(`switchyard: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = error instanceof ListenError ? 1 : 2;
+  },
+);

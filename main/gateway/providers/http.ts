@@ -1,0 +1,104 @@
+// The one place adapters talk HTTP: a keep-alive undici pool per provider, capped body reads, and the
+// translation of network failures into ProviderErrors. Redirects are never followed (credentials must not
+// travel to a host the user did not configure).
+import { Agent, type Dispatcher } from 'undici';
+import { ProviderError, networkError } from './errors.js';
+
+export interface UpstreamTimeouts {
+  /** TCP + TLS connect */
+  readonly connectMs: number;
+  /** request sent → response headers (a cold local model can take minutes) */
+  readonly headersMs: number;
+  /** silence between body bytes */
+  readonly bodyIdleMs: number;
+}
+
+export const cloudTimeouts: UpstreamTimeouts = { connectMs: 10_000, headersMs: 120_000, bodyIdleMs: 120_000 };
+export const localTimeouts: UpstreamTimeouts = { connectMs: 3_000, headersMs: 600_000, bodyIdleMs: 300_000 };
+
+/** Upper bound on a non-streamed upstream body; a larger one is a protocol error, not an out-of-memory. */
+export const maxUpstreamBodyBytes = 64 * 1024 * 1024;
+
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Dispatcher.ResponseData['body'];
+}
+
+export class UpstreamClient {
+  private readonly dispatcher: Agent;
+  private readonly origin: string;
+  private readonly basePath: string;
+
+  constructor(
+    private readonly providerId: string,
+    readonly baseUrl: string,
+    timeouts: UpstreamTimeouts,
+  ) {
+    const url = new URL(baseUrl);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.dispatcher = new Agent({
+      connect: { timeout: timeouts.connectMs },
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.bodyIdleMs,
+      keepAliveTimeout: 30_000,
+      connections: 128,
+      pipelining: 1,
+    }); // undici 7 follows no redirects unless a redirect interceptor is added; none is
+  }
+
+  async request(options: {
+    method: 'GET' | 'POST';
+    path: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    signal: AbortSignal;
+  }): Promise<UpstreamResponse> {
+    try {
+      const response = await this.dispatcher.request({
+        origin: this.origin,
+        path: this.basePath + options.path,
+        method: options.method,
+        headers: options.headers,
+        body: options.body,
+        signal: options.signal,
+      });
+      return { status: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      throw networkError(this.providerId, this.baseUrl, error, options.signal);
+    }
+  }
+
+  /** Reads a whole body up to `limit` bytes; past it the body is destroyed and a protocol error raised. */
+  async readBody(response: UpstreamResponse, signal: AbortSignal, limit = maxUpstreamBodyBytes): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of response.body) {
+        const buffer = chunk as Buffer;
+        size += buffer.length;
+        if (size > limit) {
+          response.body.destroy();
+          throw new ProviderError({
+            kind: 'protocol',
+            errorClass: 'protocol',
+            status: 502,
+            message: `provider '${this.providerId}' sent a response larger than ${limit} bytes`,
+            providerId: this.providerId,
+            retryable: false,
+          });
+        }
+        chunks.push(buffer);
+      }
+    } catch (error) {
+      if (error instanceof ProviderError) throw error;
+      throw networkError(this.providerId, this.baseUrl, error, signal);
+    }
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}

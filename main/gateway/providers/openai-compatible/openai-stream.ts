@@ -1,0 +1,82 @@
+// Reads an OpenAI-style SSE body into StreamParts. Each chunk keeps its exact upstream JSON so the gateway can
+// forward it byte for byte. `data: [DONE]` is the terminator; a body that ends without it is an error.
+import type { ChatCompletionChunk } from '../../../../shared/openai-types.js';
+import { SseParser } from '../../streaming/sse-parser.js';
+import { ProviderError, networkError } from '../errors.js';
+import type { UpstreamResponse } from '../http.js';
+import type { StreamPart } from '../types.js';
+import { inBandError } from './openai-error.js';
+
+export async function* readOpenAIStream(
+  providerId: string,
+  baseUrl: string,
+  response: UpstreamResponse,
+  signal: AbortSignal,
+): AsyncGenerator<StreamPart> {
+  const parser = new SseParser();
+  try {
+    for await (const bytes of response.body) {
+      for (const event of parser.push(bytes as Buffer)) {
+        const part = toPart(providerId, event.data);
+        if (part === undefined) continue;
+        yield part;
+        if (part.type !== 'chunk') return;
+      }
+    }
+    for (const event of parser.end()) {
+      const part = toPart(providerId, event.data);
+      if (part === undefined) continue;
+      yield part;
+      if (part.type !== 'chunk') return;
+    }
+  } catch (error) {
+    yield { type: 'error', error: error instanceof ProviderError ? error : streamFailure(providerId, baseUrl, error, signal) };
+    return;
+  } finally {
+    if (!response.body.destroyed) response.body.destroy();
+  }
+  yield {
+    type: 'error',
+    error: new ProviderError({
+      kind: 'protocol',
+      errorClass: 'protocol',
+      status: 502,
+      message: `provider '${providerId}' ended the stream without [DONE]`,
+      providerId,
+      retryable: true,
+    }),
+  };
+}
+
+function toPart(providerId: string, data: string): StreamPart | undefined {
+  if (data === '[DONE]') return { type: 'done' };
+  if (data === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return {
+      type: 'error',
+      error: new ProviderError({
+        kind: 'protocol',
+        errorClass: 'protocol',
+        status: 502,
+        message: `provider '${providerId}' sent a stream event that is not JSON`,
+        providerId,
+        retryable: false,
+      }),
+    };
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  if (record['error'] !== undefined && record['choices'] === undefined) return { type: 'error', error: inBandError(providerId, record) };
+  if (!Array.isArray(record['choices'])) record['choices'] = [];
+  return { type: 'chunk', chunk: record as unknown as ChatCompletionChunk, raw: data };
+}
+
+function streamFailure(providerId: string, baseUrl: string, error: unknown, signal: AbortSignal): ProviderError {
+  if (error instanceof Error && error.name.startsWith('SseLineTooLong')) {
+    return new ProviderError({ kind: 'protocol', errorClass: 'protocol', status: 502, message: error.message, providerId, retryable: false });
+  }
+  return networkError(providerId, baseUrl, error, signal);
+}

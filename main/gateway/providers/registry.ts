@@ -1,0 +1,51 @@
+// Builds one adapter per configured provider. The gateway asks the registry, never the config, so a reload
+// (routing issue) swaps the registry without touching the server.
+import type { ProviderSettings } from '../../config/load.js';
+import { OllamaAdapter } from './ollama/adapter.js';
+import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
+import type { ProviderAdapter } from './types.js';
+
+/** Where a provider's key comes from at call time (environment now; the keychain in the ledger issue). */
+export type KeyLookup = (provider: ProviderSettings) => string | undefined;
+
+export const keyFromEnvironment =
+  (env: NodeJS.ProcessEnv): KeyLookup =>
+  (provider) =>
+    provider.apiKeyEnv ? env[provider.apiKeyEnv] || undefined : undefined;
+
+export function createAdapter(settings: ProviderSettings, keyLookup: KeyLookup): ProviderAdapter {
+  const apiKey = (): string | undefined => keyLookup(settings);
+  switch (settings.type) {
+    case 'openai-compatible':
+      return new OpenAICompatibleAdapter({ id: settings.id, baseUrl: settings.baseUrl, locality: settings.locality, headers: settings.headers, apiKey });
+    case 'ollama':
+      return new OllamaAdapter({ id: settings.id, baseUrl: settings.baseUrl, headers: settings.headers, apiKey });
+  }
+}
+
+export class ProviderRegistry {
+  private readonly adapters = new Map<string, ProviderAdapter>();
+
+  constructor(
+    readonly settings: readonly ProviderSettings[],
+    keyLookup: KeyLookup,
+  ) {
+    for (const provider of settings) this.adapters.set(provider.id, createAdapter(provider, keyLookup));
+  }
+
+  get(id: string): ProviderAdapter | undefined {
+    return this.adapters.get(id);
+  }
+
+  all(): ProviderAdapter[] {
+    return [...this.adapters.values()];
+  }
+
+  settingsFor(id: string): ProviderSettings | undefined {
+    return this.settings.find((provider) => provider.id === id);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.all().map((adapter) => adapter.close()));
+  }
+}

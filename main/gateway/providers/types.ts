@@ -1,0 +1,73 @@
+// The contract between the gateway and one wire dialect. The server never looks inside a provider: it hands
+// an adapter a ChatCall and gets back a complete response or a stream of OpenAI-shaped chunks, whatever the
+// upstream speaks. OpenAI chat-completions is the canonical shape because most clients and most upstreams use it.
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, EmbeddingsRequest, EmbeddingsResponse } from '../../../shared/openai-types.js';
+import type { ProviderError } from './errors.js';
+
+export type Locality = 'local' | 'cloud';
+
+export interface ChatCall {
+  /** The validated client request. `model` still holds what the client sent. */
+  readonly request: ChatRequest;
+  /** The client's exact request bytes, so an OpenAI-compatible upstream gets them without re-serialising. */
+  readonly rawBody: Buffer | undefined;
+  /** The model name as the provider knows it (the part after `provider/`). */
+  readonly upstreamModel: string;
+  /** Ask the upstream for a usage chunk even when the client did not (the ledger needs token counts). */
+  readonly forceStreamUsage: boolean;
+  readonly signal: AbortSignal;
+}
+
+/** One element of a translated stream: a chunk in OpenAI's shape, the upstream's own end marker, or an error. */
+export type StreamPart =
+  | { readonly type: 'chunk'; readonly chunk: ChatCompletionChunk; /** exact upstream JSON when it already is OpenAI's shape */ readonly raw?: string }
+  | { readonly type: 'done' }
+  | { readonly type: 'error'; readonly error: ProviderError };
+
+export type ChatOutcome =
+  | {
+      readonly kind: 'complete';
+      readonly response: ChatCompletion;
+      /** exact upstream bytes when the upstream speaks OpenAI's shape */
+      readonly raw?: Buffer;
+      /** timing and provider-specific counters (Ollama's durations), kept for the ledger */
+      readonly metrics?: UpstreamMetrics;
+    }
+  | {
+      readonly kind: 'stream';
+      /** Ends after a `done` or an `error` part; a stream that just stops yields an `error` part. */
+      readonly parts: AsyncIterable<StreamPart>;
+    };
+
+export interface UpstreamMetrics {
+  /** Local compute reported by the provider (Ollama's total/load/eval durations), in milliseconds. */
+  readonly totalMs?: number;
+  readonly loadMs?: number;
+  readonly promptEvalMs?: number;
+  readonly evalMs?: number;
+}
+
+export interface ProviderModel {
+  readonly id: string;
+  readonly created?: number;
+  readonly contextWindow?: number;
+}
+
+export interface ProbeResult {
+  readonly reachable: boolean;
+  readonly detail: string;
+  readonly latencyMs?: number;
+}
+
+export interface ProviderAdapter {
+  readonly id: string;
+  readonly type: string;
+  readonly locality: Locality;
+  readonly baseUrl: string;
+  chat(call: ChatCall): Promise<ChatOutcome>;
+  listModels(signal: AbortSignal): Promise<ProviderModel[]>;
+  /** A cheap reachability check used at start-up and by status calls. */
+  probe(signal: AbortSignal): Promise<ProbeResult>;
+  embeddings?(request: EmbeddingsRequest, upstreamModel: string, signal: AbortSignal): Promise<EmbeddingsResponse>;
+  close(): Promise<void>;
+}

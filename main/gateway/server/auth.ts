@@ -1,0 +1,46 @@
+// Client-token check. The token may come as `Authorization: Bearer`, `x-api-key` or `x-goog-api-key`: one
+// decision for every header and every route. Comparison is over SHA-256 digests with timingSafeEqual, against
+// every known token, so timing says nothing about how much of a guess was right.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export interface ClientIdentity {
+  /** the token's name ("default", "env", "cursor", …); the ledger attributes spend to it */
+  readonly name: string;
+}
+
+export interface ClientTokenVerifier {
+  verify(token: string): ClientIdentity | undefined;
+}
+
+export function presentedToken(request: IncomingMessage): string | undefined {
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    return match ? match[1] : undefined;
+  }
+  const apiKey = request.headers['x-api-key'] ?? request.headers['x-goog-api-key'];
+  return typeof apiKey === 'string' && apiKey.length > 0 ? apiKey : undefined;
+}
+
+export function digest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/** A fixed set of tokens held as digests; the ledger issue replaces it with a hashed store in SQLite. */
+export class StaticTokenVerifier implements ClientTokenVerifier {
+  private readonly entries: Array<{ readonly digest: Buffer; readonly identity: ClientIdentity }>;
+
+  constructor(tokens: ReadonlyArray<{ readonly name: string; readonly token: string }>) {
+    this.entries = tokens.map(({ name, token }) => ({ digest: digest(token), identity: { name } }));
+  }
+
+  verify(token: string): ClientIdentity | undefined {
+    const presented = digest(token);
+    let found: ClientIdentity | undefined;
+    for (const entry of this.entries) {
+      if (timingSafeEqual(presented, entry.digest) && found === undefined) found = entry.identity;
+    }
+    return found;
+  }
+}

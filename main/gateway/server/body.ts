@@ -1,0 +1,56 @@
+// Reads a request body into memory with a hard cap: a declared length over the cap is refused before reading,
+// and a chunked body is cut off the moment it passes the cap. Either way: 413, no upstream call.
+import type { IncomingMessage } from 'node:http';
+import { GatewayError } from './errors.js';
+
+export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = request.headers['content-length'];
+  if (declared !== undefined && Number(declared) > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (error: Error | undefined): void => {
+      if (settled) return;
+      settled = true;
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('close', onClose);
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        request.pause();
+        finish(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => finish(undefined);
+    const onError = (error: Error): void => finish(new GatewayError(400, `could not read the request body: ${error.message}`));
+    const onClose = (): void => finish(new GatewayError(499, 'client closed the connection while sending the body', 'cancelled'));
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('close', onClose);
+  });
+}
+
+function tooLarge(maxBytes: number): GatewayError {
+  return new GatewayError(413, `request body is larger than the ${maxBytes}-byte limit (server.max_body_bytes)`, 'request_too_large', 'request_too_large', null, {
+    connection: 'close',
+  });
+}
+
+/** JSON.parse with a 400 that says where the syntax broke. */
+export function parseJsonBody(raw: Buffer): unknown {
+  if (raw.length === 0) throw new GatewayError(400, 'request body is empty; expected a JSON object');
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new GatewayError(400, `request body is not valid JSON: ${(error as Error).message}`, 'invalid_request_error', 'invalid_json');
+  }
+}

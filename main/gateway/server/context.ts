@@ -1,0 +1,24 @@
+// What a request handler may use: the gateway's current state (swapped whole on reload) and per-request facts.
+import type { GatewayConfig } from '../../config/load.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { ClientIdentity, ClientTokenVerifier } from './auth.js';
+import type { RequestGuard } from './guard.js';
+import type { ModelCatalog } from './model-catalog.js';
+
+export interface GatewayState {
+  readonly config: GatewayConfig;
+  readonly registry: ProviderRegistry;
+  readonly tokens: ClientTokenVerifier;
+  readonly guard: RequestGuard;
+  readonly catalog: ModelCatalog;
+}
+
+export interface RequestContext {
+  readonly gateway: GatewayState;
+  readonly identity: ClientIdentity;
+  /** aborted when the client disconnects or the gateway shuts down */
+  readonly signal: AbortSignal;
+  /** performance.now() when the request arrived */
+  readonly startedAt: number;
+  readonly corsHeaders: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,127 @@
+// The request dispatcher: guards first (Host, Origin), then the route table, then the client token, then the
+// in-flight cap. Every failure becomes a JSON error in OpenAI's shape; nothing escapes as a crash.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { presentedToken } from './auth.js';
+import { handleChatCompletions } from './chat-completions.js';
+import type { GatewayState, RequestContext } from './context.js';
+import { GatewayError, describeError, sendJson, sendOpenAIError } from './errors.js';
+import { handleListModels, handleRetrieveModel } from './models.js';
+
+type Handler = (context: RequestContext, request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly handler: Handler;
+}
+
+/** Both `/v1/x` and `/x`, since some tools are configured with a base URL that lacks `/v1`. */
+const routes = new Map<string, Route>();
+for (const prefix of ['/v1', '']) {
+  routes.set(`${prefix}/chat/completions`, { method: 'POST', handler: handleChatCompletions });
+  routes.set(`${prefix}/models`, { method: 'GET', handler: handleListModels });
+}
+
+export interface InFlight {
+  readonly controller: AbortController;
+  readonly done: Promise<void>;
+}
+
+export class GatewayRouter {
+  readonly inFlight = new Set<InFlight>();
+  private draining = false;
+
+  constructor(
+    private readonly state: () => GatewayState,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Stop taking new requests (they get 503) while in-flight ones finish. */
+  startDraining(): void {
+    this.draining = true;
+  }
+
+  handle = (request: IncomingMessage, response: ServerResponse): void => {
+    this.dispatch(request, response).catch((error: unknown) => this.fail(response, error));
+  };
+
+  private async dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const startedAt = performance.now();
+    const state = this.state();
+    const { guard } = state;
+    if (!guard.hostAllowed(request)) {
+      throw new GatewayError(403, 'Host header is not one of this server\'s loopback names; request refused (DNS rebinding protection)', 'permission_error', 'host_not_allowed');
+    }
+    if (guard.originAllowed(request) === false) {
+      throw new GatewayError(403, `browser origin '${request.headers.origin ?? ''}' is not allowed (server.allowed_origins)`, 'permission_error', 'origin_not_allowed');
+    }
+    const path = pathOf(request.url);
+    if (path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
+      sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, guard.preflightHeaders(request));
+      response.end();
+      return;
+    }
+    const corsHeaders = guard.corsHeaders(request);
+    const route = routes.get(path);
+    const modelPrefix = ['/v1/models/', '/models/'].find((prefix) => path.startsWith(prefix));
+    const handler: Handler | undefined = route ? route.handler : modelPrefix ? (context, _request, response) => handleRetrieveModel(context, response, decodeURIComponent(path.slice(modelPrefix.length))) : undefined;
+    const method = route?.method ?? 'GET';
+    if (!handler) throw new GatewayError(404, `no such endpoint: ${request.method ?? ''} ${path}`, 'not_found_error', 'unknown_url');
+    if (request.method !== method) throw new GatewayError(405, `${path} accepts ${method} only`, 'invalid_request_error', 'method_not_allowed', null, { allow: method });
+
+    const token = presentedToken(request);
+    const identity = token === undefined ? undefined : state.tokens.verify(token);
+    if (!identity) {
+      throw new GatewayError(
+        401,
+        token === undefined
+          ? 'missing client token: send it as "Authorization: Bearer <token>" (`switchyard tokens` prints it)'
+          : 'invalid client token (`switchyard tokens` prints the current one)',
+        'authentication_error',
+        'invalid_api_key',
+      );
+    }
+    if (this.draining) throw new GatewayError(503, 'Switchyard is shutting down', 'api_error', 'shutting_down', null, { 'retry-after': '1' });
+    if (this.inFlight.size >= state.config.server.maxInFlight) {
+      throw new GatewayError(429, `too many requests in flight (server.max_in_flight = ${state.config.server.maxInFlight})`, 'rate_limit_error', 'too_many_in_flight', null, { 'retry-after': '1' });
+    }
+
+    const controller = new AbortController();
+    const onClose = (): void => {
+      if (!response.writableFinished) controller.abort();
+    };
+    response.on('close', onClose);
+    let resolveDone!: () => void;
+    const entry: InFlight = { controller, done: new Promise<void>((resolve) => (resolveDone = resolve)) };
+    this.inFlight.add(entry);
+    try {
+      await handler({ gateway: state, identity, signal: controller.signal, startedAt, corsHeaders }, request, response);
+    } catch (error) {
+      this.fail(response, error, corsHeaders);
+    } finally {
+      this.inFlight.delete(entry);
+      resolveDone();
+    }
+  }
+
+  private fail(response: ServerResponse, error: unknown, headers: Readonly<Record<string, string>> = {}): void {
+    const description = describeError(error);
+    if (description.status === 500) this.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (response.destroyed) return;
+    sendOpenAIError(response, error, headers);
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  if (!url) return '/';
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}

@@ -1,0 +1,103 @@
+// Incremental parser for text/event-stream, per the WHATWG spec: lines end in CRLF, LF or CR (a CR at the end of
+// one chunk and the LF at the start of the next are one line end), UTF-8 may be split anywhere, comment lines
+// are reported separately so that keep-alives never count as events, and a line longer than the cap is an error.
+
+export interface SseEvent {
+  readonly event: string; // 'message' when the stream did not name one
+  readonly data: string;
+  readonly id?: string;
+}
+
+export class SseLineTooLongError extends Error {
+  constructor(limit: number) {
+    super(`upstream stream line exceeds ${limit} bytes`);
+    this.name = 'SseLineTooLongError';
+  }
+}
+
+export class SseParser {
+  private readonly decoder = new TextDecoder('utf-8');
+  private buffer = '';
+  private lastWasCR = false;
+  private eventName = '';
+  private dataLines: string[] = [];
+  private lastId: string | undefined;
+  /** comment lines (": keep-alive") seen since the start */
+  comments = 0;
+
+  constructor(private readonly maxLineLength = 4 * 1024 * 1024) {}
+
+  /** Feeds bytes; returns the events completed by them. */
+  push(bytes: Uint8Array): SseEvent[] {
+    return this.consume(this.decoder.decode(bytes, { stream: true }));
+  }
+
+  /** Flushes at end of input. An event without its blank line is dropped, as the spec says. */
+  end(): SseEvent[] {
+    return this.consume(this.decoder.decode());
+  }
+
+  private consume(text: string): SseEvent[] {
+    const events: SseEvent[] = [];
+    let start = 0;
+    if (this.lastWasCR && text.startsWith('\n')) start = 1;
+    this.lastWasCR = false;
+    let cursor = start;
+    const length = text.length;
+    while (cursor < length) {
+      const lf = text.indexOf('\n', cursor);
+      const cr = text.indexOf('\r', cursor);
+      let end: number;
+      if (lf === -1 && cr === -1) break;
+      if (cr === -1 || (lf !== -1 && lf < cr)) end = lf;
+      else end = cr;
+      const line = this.buffer ? this.buffer + text.slice(cursor, end) : text.slice(cursor, end);
+      this.buffer = '';
+      this.line(line, events);
+      if (text.charCodeAt(end) === 13) {
+        if (end + 1 === length) this.lastWasCR = true;
+        else if (text.charCodeAt(end + 1) === 10) end += 1;
+      }
+      cursor = end + 1;
+    }
+    if (cursor < length) {
+      this.buffer += text.slice(cursor);
+      if (this.buffer.length > this.maxLineLength) throw new SseLineTooLongError(this.maxLineLength);
+    }
+    return events;
+  }
+
+  private line(line: string, events: SseEvent[]): void {
+    if (line.length > this.maxLineLength) throw new SseLineTooLongError(this.maxLineLength);
+    if (line === '') {
+      if (this.dataLines.length > 0) {
+        const data = this.dataLines.length === 1 ? (this.dataLines[0] as string) : this.dataLines.join('\n');
+        events.push(this.lastId === undefined ? { event: this.eventName || 'message', data } : { event: this.eventName || 'message', data, id: this.lastId });
+      }
+      this.dataLines = [];
+      this.eventName = '';
+      return;
+    }
+    if (line.charCodeAt(0) === 58 /* ':' */) {
+      this.comments += 1;
+      return;
+    }
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    switch (field) {
+      case 'data':
+        this.dataLines.push(value);
+        break;
+      case 'event':
+        this.eventName = value;
+        break;
+      case 'id':
+        if (!value.includes('\0')) this.lastId = value;
+        break;
+      default:
+        break; // 'retry' and unknown fields are ignored
+    }
+  }
+}

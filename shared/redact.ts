@@ -1,0 +1,33 @@
+// Masks anything that looks like a credential before text leaves the process (error bodies echoed by
+// providers, log lines). Known secrets registered at start-up are removed exactly; key-shaped strings are
+// masked by pattern, including the partially masked forms providers echo back ("sk-CANA****1234").
+
+const keyPatterns: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b(sk|pk|rk)-[A-Za-z0-9_*.\-]{3,}/g, '$1-***'], // OpenAI, Anthropic (sk-ant-…), DeepSeek, OpenRouter (sk-or-…)
+  [/\bAIza[0-9A-Za-z_*\-]{6,}/g, 'AIza***'], // Google
+  [/\b(gsk|xai|sy)([-_])[A-Za-z0-9_*\-]{6,}/g, '$1$2***'], // Groq, xAI, Switchyard client tokens
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=*\-]{6,}/gi, '$1 ***'],
+  [/\b(api[_-]?key|x-api-key|x-goog-api-key|authorization)(["']?\s*[:=]\s*["']?)[^\s"',}&]{4,}/gi, '$1$2***'],
+  [/([?&](?:key|api_key|token)=)[^&\s"']+/gi, '$1***'],
+];
+
+const knownSecrets = new Set<string>();
+
+/** Registers a secret (provider key, client token) so that it is removed wherever it appears. */
+export function registerSecret(secret: string | undefined): void {
+  if (secret && secret.length >= 6) knownSecrets.add(secret);
+}
+
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (out.includes(secret)) out = out.split(secret).join('***');
+  }
+  for (const [pattern, replacement] of keyPatterns) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** `sk-…abcd`: the most of a secret that may ever be shown. */
+export function maskSecret(secret: string): string {
+  return secret.length <= 8 ? '…' : `…${secret.slice(-4)}`;
+}
