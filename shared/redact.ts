@@ -1,17 +1,20 @@
 // Masks anything that looks like a credential before text leaves the process (error bodies echoed by
-// providers, log lines). Known secrets registered at start-up are removed exactly; key-shaped strings are
-// masked by pattern, including the partially masked forms providers echo back ("sk-CANA****1234").
+// providers, log lines). Known secrets registered at start-up are removed, and so is every 6-character piece
+// of them (providers echo keys partially masked: "Zq81mN0p****QQ11"); key-shaped strings are masked by pattern,
+// including the partially masked forms providers echo back ("sk-CANA****1234").
 
 const keyPatterns: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\b(sk|pk|rk)-[A-Za-z0-9_*.\-]{3,}/g, '$1-***'], // OpenAI, Anthropic (sk-ant-…), DeepSeek, OpenRouter (sk-or-…)
-  [/\bAIza[0-9A-Za-z_*\-]{6,}/g, 'AIza***'], // Google
-  [/\b(gsk|xai|sy)([-_])[A-Za-z0-9_*\-]{6,}/g, '$1$2***'], // Groq, xAI, Switchyard client tokens
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=*\-]{6,}/gi, '$1 ***'],
+  [/\b(sk|pk|rk)-[A-Za-z0-9_*.-]{3,}/g, '$1-***'], // OpenAI, Anthropic (sk-ant-…), DeepSeek, OpenRouter (sk-or-…)
+  [/\bAIza[0-9A-Za-z_*-]{6,}/g, 'AIza***'], // Google
+  [/\b(gsk|xai|sy)([-_])[A-Za-z0-9_*-]{6,}/g, '$1$2***'], // Groq, xAI, Switchyard client tokens
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=*-]{6,}/gi, '$1 ***'],
   [/\b(api[_-]?key|x-api-key|x-goog-api-key|authorization)(["']?\s*[:=]\s*["']?)[^\s"',}&]{4,}/gi, '$1$2***'],
   [/([?&](?:key|api_key|token)=)[^&\s"']+/gi, '$1***'],
 ];
 
 const knownSecrets = new Set<string>();
+/** No piece of a known secret this long may survive redaction (RELIABILITY.md: "not even a 6-character piece"). */
+const secretPieceLength = 6;
 
 /** Registers a secret (provider key, client token) so that it is removed wherever it appears. */
 export function registerSecret(secret: string | undefined): void {
@@ -24,6 +27,13 @@ export function redactSecrets(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join('***');
   }
   for (const [pattern, replacement] of keyPatterns) out = out.replace(pattern, replacement);
+  // Pieces last, so that cutting one out of another key never hides that key from the patterns above.
+  for (const secret of knownSecrets) {
+    for (let start = 0; start + secretPieceLength <= secret.length; start += 1) {
+      const piece = secret.slice(start, start + secretPieceLength);
+      if (out.includes(piece)) out = out.split(piece).join('***');
+    }
+  }
   return out;
 }
 

@@ -88,8 +88,8 @@ export function parseConfigText(text: string, path: string): ConfigFile {
     throw new ConfigError(
       path,
       document.errors.map((error) => {
-        const line = error.linePos?.[0];
-        return `${line ? `line ${line.line}, column ${line.col}: ` : ''}${error.message.split('\n')[0]}`;
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return `line ${line}, column ${col}: ${error.message.split('\n')[0]}`;
       }),
     );
   }

@@ -51,13 +51,14 @@ export function isPresetId(value: string): value is PresetId {
 /** Cloud presets whose key variable is set become providers when there is no config file. */
 export const envDetectedPresets: readonly PresetId[] = ['openai', 'openrouter', 'groq', 'mistral', 'deepseek', 'together', 'fireworks', 'xai'];
 
-/** OLLAMA_HOST may be `host`, `host:port` or a URL, as Ollama itself accepts. */
+/** OLLAMA_HOST as Ollama reads it: `host`, `host:port` or a URL; no scheme means http on 11434. */
 export function ollamaBaseUrl(env: NodeJS.ProcessEnv): string {
   const host = env['OLLAMA_HOST']?.trim();
   if (!host) return providerPresets.ollama.baseUrl;
-  const withScheme = /^https?:\/\//.test(host) ? host : `http://${host}`;
-  const url = new URL(withScheme);
-  if (!url.port && !/^https?:\/\/[^/]+:\d+/.test(withScheme)) url.port = '11434';
+  const hasScheme = /^https?:\/\//.test(host);
+  const url = new URL(hasScheme ? host : `http://${host}`);
+  if (!hasScheme && !url.port) url.port = '11434';
   if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
+  if (url.hostname === '[::]') url.hostname = '[::1]';
   return url.origin;
 }

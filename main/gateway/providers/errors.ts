@@ -20,6 +20,7 @@ export type ProviderErrorClass =
   | 'quota'
   | 'overloaded'
   | 'server'
+  | 'conflict'
   | 'unavailable'
   | 'timeout'
   | 'protocol'
@@ -100,6 +101,7 @@ export function classForStatus(status: number): ProviderErrorClass {
   if (status === 403) return 'permission';
   if (status === 404) return 'not_found';
   if (status === 408) return 'timeout';
+  if (status === 409) return 'conflict'; // a transient lock or concurrent-update conflict: worth a retry
   if (status === 413) return 'context_length';
   if (status === 429) return 'rate_limit';
   if (status === 529) return 'overloaded';
@@ -114,6 +116,7 @@ export function isRetryableClass(errorClass: ProviderErrorClass): boolean {
     errorClass === 'rate_limit' ||
     errorClass === 'overloaded' ||
     errorClass === 'server' ||
+    errorClass === 'conflict' ||
     errorClass === 'unavailable' ||
     errorClass === 'timeout'
   );
@@ -121,15 +124,15 @@ export function isRetryableClass(errorClass: ProviderErrorClass): boolean {
 
 /** Parses `retry-after-ms`, then `retry-after` (seconds or an HTTP date). */
 export function parseRetryAfter(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | undefined {
-  const ms = first(headers['retry-after-ms']);
-  if (ms !== undefined) {
+  const ms = first(headers['retry-after-ms'])?.trim();
+  if (ms) {
     const value = Number(ms);
     if (Number.isFinite(value) && value >= 0) return value;
   }
-  const after = first(headers['retry-after']);
-  if (after === undefined) return undefined;
-  const seconds = Number(after);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const after = first(headers['retry-after'])?.trim();
+  if (!after) return undefined;
+  if (/^\d+(\.\d+)?$/.test(after)) return Number(after) * 1000;
+  if (!/[a-z]/i.test(after)) return undefined; // "-5" and other junk, not an HTTP date
   const date = Date.parse(after);
   if (Number.isFinite(date)) return Math.max(0, date - now);
   return undefined;

@@ -38,6 +38,8 @@ export class SseParser {
   }
 
   private consume(text: string): SseEvent[] {
+    // An empty push (or one that only holds part of a UTF-8 sequence) must not forget a trailing CR.
+    if (text.length === 0) return [];
     const events: SseEvent[] = [];
     let start = 0;
     if (this.lastWasCR && text.startsWith('\n')) start = 1;

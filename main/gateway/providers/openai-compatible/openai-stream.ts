@@ -69,7 +69,8 @@ function toPart(providerId: string, data: string): StreamPart | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Record<string, unknown>;
-  if (record['error'] !== undefined && record['choices'] === undefined) return { type: 'error', error: inBandError(providerId, record) };
+  // OpenRouter's mid-stream error chunk carries both `error` and `choices` (finish_reason "error").
+  if (typeof record['error'] === 'object' && record['error'] !== null) return { type: 'error', error: inBandError(providerId, record) };
   if (!Array.isArray(record['choices'])) record['choices'] = [];
   return { type: 'chunk', chunk: record as unknown as ChatCompletionChunk, raw: data };
 }

@@ -3,6 +3,8 @@
 // When the bytes cannot be edited safely (several `"model"` keys, unusual escaping) it falls back to JSON.
 
 const modelKey = Buffer.from('"model"');
+const unicodeEscape = Buffer.from('\\u00');
+const modelLetters = new Set([0x6d, 0x6f, 0x64, 0x65, 0x6c]); // m o d e l
 const usageOption = Buffer.from('"stream_options":{"include_usage":true},');
 
 export function buildUpstreamBody(options: {
@@ -30,6 +32,7 @@ export function buildUpstreamBody(options: {
 /** Replaces the value of the only `"model"` key in `raw`; undefined when that is not certain. */
 export function spliceModel(raw: Buffer, currentModel: string, newModel: string): Buffer | undefined {
   if (currentModel === newModel) return raw;
+  if (hasEscapedModelLetter(raw)) return undefined;
   const expected = Buffer.from(JSON.stringify(currentModel));
   let valueStart = -1;
   let from = 0;
@@ -62,6 +65,14 @@ function skipSpace(raw: Buffer, from: number): number {
     cursor += 1;
   }
   return cursor;
+}
+
+/** `"mod\u0065l"` is a `model` key the byte search cannot see, and JSON.parse keeps the last duplicate. */
+function hasEscapedModelLetter(raw: Buffer): boolean {
+  for (let at = raw.indexOf(unicodeEscape); at !== -1; at = raw.indexOf(unicodeEscape, at + 1)) {
+    if (modelLetters.has(Number.parseInt(raw.toString('latin1', at + 4, at + 6), 16))) return true;
+  }
+  return false;
 }
 
 /** A quote preceded by an odd number of backslashes is inside a string. */

@@ -1,0 +1,60 @@
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { StaticTokenVerifier, presentedToken } from './auth.js';
+import { RequestGuard } from './guard.js';
+
+function request(headers: Record<string, string>): IncomingMessage {
+  return { headers } as unknown as IncomingMessage;
+}
+
+describe('RequestGuard', () => {
+  const guard = new RequestGuard({ port: 5454, host: '127.0.0.1', allowedHosts: [], allowedOrigins: ['http://localhost:3000'] });
+
+  it('accepts exactly the loopback names with the right port', () => {
+    for (const host of ['127.0.0.1:5454', 'localhost:5454', 'LOCALHOST:5454', '[::1]:5454']) expect(guard.hostAllowed(request({ host }))).toBe(true);
+    for (const host of ['127.0.0.1', '127.0.0.1:5455', 'evil.com:5454', 'localhost.evil.com:5454', '127.0.0.1.nip.io:5454', '', 'localhost:5454 ']) {
+      expect(guard.hostAllowed(request({ host }))).toBe(false);
+    }
+    expect(guard.hostAllowed(request({}))).toBe(false);
+  });
+
+  it('adds the bind address and configured names when bound elsewhere', () => {
+    const lan = new RequestGuard({ port: 80, host: '192.168.1.10', allowedHosts: ['box.local'], allowedOrigins: [] });
+    expect(lan.hostAllowed(request({ host: '192.168.1.10' }))).toBe(true);
+    expect(lan.hostAllowed(request({ host: 'box.local:80' }))).toBe(true);
+    expect(lan.hostAllowed(request({ host: 'other.local' }))).toBe(false);
+  });
+
+  it('refuses foreign browser origins and never reflects them', () => {
+    expect(guard.originAllowed(request({}))).toBeUndefined();
+    expect(guard.originAllowed(request({ origin: 'http://localhost:3000' }))).toBe(true);
+    expect(guard.originAllowed(request({ origin: 'http://127.0.0.1:5454' }))).toBe(true);
+    for (const origin of ['https://evil.com', 'null', 'http://localhost:3001', 'http://localhost:3000.evil.com']) {
+      expect(guard.originAllowed(request({ origin }))).toBe(false);
+      expect(guard.corsHeaders(request({ origin }))).toEqual({});
+    }
+    expect(guard.corsHeaders(request({ origin: 'http://localhost:3000' }))).toEqual({ 'access-control-allow-origin': 'http://localhost:3000', vary: 'Origin' });
+  });
+});
+
+describe('client tokens', () => {
+  it('reads Bearer, x-api-key and x-goog-api-key the same way', () => {
+    expect(presentedToken(request({ authorization: 'Bearer abc' }))).toBe('abc');
+    expect(presentedToken(request({ authorization: 'bearer   abc' }))).toBe('abc');
+    expect(presentedToken(request({ 'x-api-key': 'abc' }))).toBe('abc');
+    expect(presentedToken(request({ 'x-goog-api-key': 'abc' }))).toBe('abc');
+    expect(presentedToken(request({ authorization: 'Basic abc' }))).toBeUndefined();
+    expect(presentedToken(request({}))).toBeUndefined();
+  });
+
+  it('verifies against every token and names the match', () => {
+    const verifier = new StaticTokenVerifier([
+      { name: 'default', token: 'sy-one' },
+      { name: 'env', token: 'sy-two' },
+    ]);
+    expect(verifier.verify('sy-one')).toEqual({ name: 'default' });
+    expect(verifier.verify('sy-two')).toEqual({ name: 'env' });
+    expect(verifier.verify('sy-on')).toBeUndefined();
+    expect(verifier.verify('')).toBeUndefined();
+  });
+});

@@ -1,0 +1,480 @@
+// A programmable OpenAI-compatible upstream for tests: a real node:http server on 127.0.0.1 that speaks OpenAI's
+// exact wire format, records every request, and injects faults (errors, stalls, resets, in-band errors, raw bytes).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import {
+  bearerToken,
+  defaultReply,
+  defaultScenario,
+  embeddingsResponse,
+  streamArgumentPieces,
+  type EmbeddingsScenario,
+  type RawScenario,
+  type RecordedRequest,
+  type Scenario,
+} from './openai-scenarios.js';
+import {
+  chatCompletion,
+  eventStreamContentType,
+  invalidApiKey,
+  jsonContentType,
+  missingApiKey,
+  modelNotFound,
+  newCompletionId,
+  openAIHeaders,
+  openAIStreamError,
+  sseDone,
+  sseFrame,
+  streamChunks,
+  unknownUrl,
+  type ErrorReply,
+} from './openai-wire.js';
+
+export * from './openai-scenarios.js';
+export * from './openai-wire.js';
+
+export interface FakeOpenAIOptions {
+  /** ids listed by GET /v1/models (default: gpt-4o-mini, gpt-4.1, text-embedding-3-small) */
+  readonly models?: readonly string[];
+  /** when set, every /v1 call must carry `Authorization: Bearer <apiKey>`, else OpenAI's 401 echoing the masked key */
+  readonly apiKey?: string;
+}
+
+export interface RequestState {
+  /** the response (and so the request) is over: finished, or the connection went away */
+  readonly closed: boolean;
+  /** performance.now() when it closed */
+  readonly closedAt: number | undefined;
+  /** the fake had written its whole response when it closed (false: the client left first, or the fake reset it) */
+  readonly completed: boolean;
+  /** response body bytes handed to the socket so far */
+  readonly bytesWritten: number;
+  readonly writes: number;
+}
+
+interface MutableRequestState {
+  closed: boolean;
+  closedAt: number | undefined;
+  completed: boolean;
+  bytesWritten: number;
+  writes: number;
+  readonly closedPromise: Promise<number>;
+  readonly abort: AbortController;
+}
+
+const maxRequestBodyBytes = 64 * 1024 * 1024;
+const defaultStallCapMs = 300_000;
+const created = 1_700_000_000;
+
+export class FakeOpenAI {
+  readonly requests: RecordedRequest[] = [];
+  /** exceptions thrown by onChat / onEmbeddings (answered with a 500 so the test sees them) */
+  readonly handlerErrors: unknown[] = [];
+  models: string[];
+  apiKey: string | undefined;
+  onChat: (request: RecordedRequest) => Scenario | Promise<Scenario> = defaultScenario;
+  onEmbeddings: (request: RecordedRequest) => EmbeddingsScenario | Promise<EmbeddingsScenario> = () => ({ kind: 'reply' });
+
+  private readonly sockets = new Set<Socket>();
+  private readonly states: MutableRequestState[] = [];
+  private readonly inFlight = new Set<MutableRequestState>();
+  private readonly stateBySignal = new WeakMap<AbortSignal, MutableRequestState>();
+  private readonly requestWaiters = new Set<() => boolean>();
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    options: FakeOpenAIOptions,
+  ) {
+    this.models = [...(options.models ?? ['gpt-4o-mini', 'gpt-4.1', 'text-embedding-3-small'])];
+    this.apiKey = options.apiKey;
+  }
+
+  static async start(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('fake OpenAI: no TCP address');
+    const fake = new FakeOpenAI(server, address.port, options);
+    server.on('connection', (socket) => fake.track(socket));
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => void fake.handle(request, response));
+    return fake;
+  }
+
+  /** http://127.0.0.1:PORT/v1 — what a provider's base URL is set to */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  chatRequests(): RecordedRequest[] {
+    return this.requests.filter((request) => request.method === 'POST' && request.path.split('?')[0] === '/v1/chat/completions');
+  }
+
+  openSockets(): number {
+    return this.sockets.size;
+  }
+
+  requestState(index: number): RequestState {
+    const state = this.states[index];
+    if (!state) throw new Error(`fake OpenAI: no request #${index} (have ${this.states.length})`);
+    const { closed, closedAt, completed, bytesWritten, writes } = state;
+    return { closed, closedAt, completed, bytesWritten, writes };
+  }
+
+  /** Resolves with the recorded requests once at least `count` have arrived (bodies read). */
+  waitForRequests(count: number, timeoutMs: number): Promise<RecordedRequest[]> {
+    return this.withTimeout(timeoutMs, `${count} request(s), have ${this.requests.length}`, (resolve) => {
+      const check = (): boolean => {
+        if (this.requests.length < count) return false;
+        this.requestWaiters.delete(check);
+        resolve(this.requests.slice());
+        return true;
+      };
+      if (!check()) this.requestWaiters.add(check);
+      return () => this.requestWaiters.delete(check);
+    });
+  }
+
+  /**
+   * Resolves with performance.now() at the moment request #index's response closed (completed or cut off);
+   * rejects after timeoutMs. A test proves a prompt upstream abort with `closedAt - clientDisconnectedAt < 1000`.
+   */
+  async waitForRequestClose(index: number, timeoutMs: number): Promise<number> {
+    const deadline = performance.now() + timeoutMs;
+    await this.waitForRequests(index + 1, timeoutMs);
+    const state = this.states[index] as MutableRequestState;
+    return this.withTimeout(Math.max(0, deadline - performance.now()), `request #${index} to close`, (resolve) => {
+      void state.closedPromise.then(resolve);
+      return () => undefined;
+    });
+  }
+
+  /** Stops listening, cuts every connection and cancels every timer; safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const state of this.inFlight) state.abort.abort();
+      for (const socket of this.sockets) socket.destroy();
+      this.server.closeAllConnections();
+    });
+    return this.closing;
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+
+  private track(socket: Socket): void {
+    socket.setNoDelay(true); // so that separate writes of a `raw` scenario leave as separate segments
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const state = this.newState(response);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of request) {
+        size += (chunk as Buffer).length;
+        if (size > maxRequestBodyBytes) {
+          this.sendError(response, { kind: 'error', status: 413, body: { error: { message: 'Request body too large', type: 'invalid_request_error', param: null, code: null } } });
+          request.destroy();
+          return;
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } catch {
+      return; // the client went away while sending
+    }
+    const rawBody = Buffer.concat(chunks);
+    let body: unknown;
+    try {
+      body = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const recorded: RecordedRequest = {
+      index: this.requests.length,
+      method: request.method ?? 'GET',
+      path: request.url ?? '/',
+      headers: request.headers,
+      rawBody,
+      body,
+      receivedAt: performance.now(),
+    };
+    this.states.push(state);
+    this.requests.push(recorded);
+    for (const waiter of [...this.requestWaiters]) waiter();
+    try {
+      await this.route(recorded, response, state.abort.signal);
+    } catch (error) {
+      this.handlerErrors.push(error);
+      if (!response.headersSent) this.sendError(response, { kind: 'error', status: 500, body: { error: { message: `fake OpenAI handler failed: ${String(error)}`, type: 'fake_error', param: null, code: null } } });
+      else response.destroy();
+    }
+  }
+
+  private newState(response: ServerResponse): MutableRequestState {
+    let resolveClosed: (at: number) => void = () => undefined;
+    const closedPromise = new Promise<number>((resolve) => (resolveClosed = resolve));
+    const state: MutableRequestState = { closed: false, closedAt: undefined, completed: false, bytesWritten: 0, writes: 0, closedPromise, abort: new AbortController() };
+    this.inFlight.add(state);
+    this.stateBySignal.set(state.abort.signal, state);
+    response.once('close', () => {
+      state.closed = true;
+      state.closedAt = performance.now();
+      state.completed = response.writableFinished;
+      this.inFlight.delete(state);
+      state.abort.abort();
+      resolveClosed(state.closedAt);
+    });
+    return state;
+  }
+
+  private async route(request: RecordedRequest, response: ServerResponse, signal: AbortSignal): Promise<void> {
+    const path = request.path.split('?')[0] ?? '/';
+    if (!path.startsWith('/v1/')) return this.sendError(response, unknownUrl(request.method, path));
+    if (this.apiKey !== undefined) {
+      const token = bearerToken(request);
+      if (token === undefined) return this.sendError(response, missingApiKey());
+      if (token !== this.apiKey) return this.sendError(response, invalidApiKey(token));
+    }
+    if (request.method === 'POST' && path === '/v1/chat/completions') return this.runChat(request, response, await this.onChat(request), signal);
+    if (request.method === 'POST' && path === '/v1/embeddings') return this.runEmbeddings(request, response, await this.onEmbeddings(request), signal);
+    if (request.method === 'GET' && path === '/v1/models') {
+      const data = this.models.map((id) => ({ id, object: 'model', created, owned_by: 'system' }));
+      return this.sendJson(response, 200, { object: 'list', data });
+    }
+    if (request.method === 'GET' && path.startsWith('/v1/models/')) {
+      const id = decodeURIComponent(path.slice('/v1/models/'.length));
+      if (!this.models.includes(id)) return this.sendError(response, modelNotFound(id));
+      return this.sendJson(response, 200, { id, object: 'model', created, owned_by: 'system' });
+    }
+    return this.sendError(response, unknownUrl(request.method, path));
+  }
+
+  private async runChat(request: RecordedRequest, response: ServerResponse, scenario: Scenario, signal: AbortSignal): Promise<void> {
+    switch (scenario.kind) {
+      case 'error':
+        return this.sendError(response, scenario);
+      case 'stall-before-headers':
+        return waitForAbort(signal);
+      case 'raw':
+        return this.runRaw(response, scenario, signal);
+      case 'stall-after-headers': {
+        this.startStream(response, scenario.headers);
+        const interval = scenario.keepAliveEveryMs;
+        const deadline = performance.now() + (scenario.maxMs ?? defaultStallCapMs);
+        if (interval === undefined || interval <= 0) return waitForAbort(signal, scenario.maxMs ?? defaultStallCapMs);
+        while (performance.now() < deadline && (await sleep(interval, signal))) {
+          if (!(await this.write(response, `: ${scenario.keepAliveComment ?? 'keep-alive'}\n\n`, signal))) return;
+        }
+        return waitForAbort(signal);
+      }
+      case 'in-band-error-first':
+        this.startStream(response, scenario.headers);
+        if (await this.write(response, sseFrame(scenario.errorData ?? openAIStreamError()), signal)) response.end();
+        return;
+      case 'slow':
+        return this.runSlow(request, response, scenario, signal);
+      default:
+        return this.runReply(request, response, scenario, signal);
+    }
+  }
+
+  private async runReply(
+    request: RecordedRequest,
+    response: ServerResponse,
+    scenario: Extract<Scenario, { kind: 'reply' | 'in-band-error-after' | 'reset-after' | 'end-without-done' }>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const reply = defaultReply(request, scenario);
+    if (scenario.headersDelayMs !== undefined && !(await sleep(scenario.headersDelayMs, signal))) return;
+    const id = newCompletionId();
+    if (scenario.kind === 'reply' && !reply.stream) {
+      const completion = chatCompletion({ id, created, model: reply.model, content: reply.content, toolCalls: reply.toolCalls, refusal: reply.refusal ?? null, finishReason: reply.finishReason, usage: reply.usage });
+      return this.sendJson(response, 200, completion, scenario.headers);
+    }
+    const context = { id, created, model: reply.model, includeUsage: reply.includeUsage, includeObfuscation: reply.includeObfuscation };
+    const { chunks } = streamChunks(context, {
+      contentPieces: reply.contentPieces,
+      toolCalls: reply.toolCalls,
+      argumentPieces: streamArgumentPieces,
+      ...(reply.refusal !== undefined ? { refusal: reply.refusal } : {}),
+      finishReason: reply.finishReason,
+      usage: reply.usage,
+    });
+    const frames = chunks.map(sseFrame);
+    let ending: 'done' | 'error' | 'reset' | 'end' = 'done';
+    let sent = frames;
+    if (scenario.kind === 'in-band-error-after' || scenario.kind === 'reset-after') {
+      sent = frames.slice(0, 1 + Math.max(0, scenario.contentChunks));
+      ending = scenario.kind === 'reset-after' ? 'reset' : 'error';
+    } else if (scenario.kind === 'end-without-done') {
+      ending = 'end';
+    }
+    this.startStream(response, scenario.headers);
+    for (const [position, frame] of sent.entries()) {
+      if (position > 0 && scenario.chunkDelayMs !== undefined && !(await sleep(scenario.chunkDelayMs, signal))) return;
+      if (!(await this.write(response, frame, signal))) return;
+    }
+    if (ending === 'reset') {
+      response.socket?.destroy();
+      return;
+    }
+    if (ending === 'error') {
+      const errorData = scenario.kind === 'in-band-error-after' ? scenario.errorData : undefined;
+      if (!(await this.write(response, sseFrame(errorData ?? openAIStreamError()), signal))) return;
+    }
+    if (ending === 'done' && !(await this.write(response, sseDone, signal))) return;
+    response.end();
+  }
+
+  private async runSlow(request: RecordedRequest, response: ServerResponse, scenario: Extract<Scenario, { kind: 'slow' }>, signal: AbortSignal): Promise<void> {
+    const count = Math.max(1, Math.floor(scenario.chunks));
+    const text = scenario.chunkText ?? 'slow chunk of text for a slow reader. ';
+    const reply = defaultReply(request, { content: text.repeat(count), chunks: count });
+    const id = newCompletionId();
+    if (!reply.stream) {
+      const body = JSON.stringify(chatCompletion({ id, created, model: reply.model, content: reply.content, finishReason: 'stop', usage: reply.usage }));
+      response.writeHead(200, { ...openAIHeaders(jsonContentType), ...scenario.headers });
+      for (const [position, piece] of splitBytes(body, count).entries()) {
+        if (position > 0 && !(await sleep(scenario.chunkDelayMs, signal))) return;
+        if (!(await this.write(response, piece, signal))) return;
+      }
+      response.end();
+      return;
+    }
+    const context = { id, created, model: reply.model, includeUsage: reply.includeUsage, includeObfuscation: reply.includeObfuscation };
+    const { chunks } = streamChunks(context, { contentPieces: Array.from({ length: count }, () => text), finishReason: 'stop', usage: reply.usage });
+    this.startStream(response, scenario.headers);
+    for (const [position, chunk] of chunks.entries()) {
+      if (position > 0 && scenario.chunkDelayMs > 0 && !(await sleep(scenario.chunkDelayMs, signal))) return;
+      if (!(await this.write(response, sseFrame(chunk), signal))) return;
+    }
+    if (await this.write(response, sseDone, signal)) response.end();
+  }
+
+  private async runRaw(response: ServerResponse, scenario: RawScenario, signal: AbortSignal): Promise<void> {
+    response.writeHead(scenario.status ?? 200, { ...openAIHeaders(eventStreamContentType), ...scenario.headers });
+    response.flushHeaders();
+    for (const write of scenario.writes) {
+      if (typeof write === 'object' && !(write instanceof Uint8Array)) {
+        if (!(await sleep(write.delayMs, signal))) return;
+      } else if (!(await this.write(response, write, signal))) {
+        return;
+      }
+    }
+    if (scenario.end === 'destroy') response.socket?.destroy();
+    else if (scenario.end === 'hold') await waitForAbort(signal, defaultStallCapMs);
+    else response.end();
+  }
+
+  private async runEmbeddings(request: RecordedRequest, response: ServerResponse, scenario: EmbeddingsScenario, signal: AbortSignal): Promise<void> {
+    switch (scenario.kind) {
+      case 'error':
+        return this.sendError(response, scenario);
+      case 'stall-before-headers':
+        return waitForAbort(signal);
+      case 'raw':
+        return this.runRaw(response, scenario, signal);
+      default: {
+        if (scenario.headersDelayMs !== undefined && !(await sleep(scenario.headersDelayMs, signal))) return;
+        const { status, body } = embeddingsResponse(request);
+        return this.sendJson(response, status, body);
+      }
+    }
+  }
+
+  private startStream(response: ServerResponse, extraHeaders: Readonly<Record<string, string>> | undefined): void {
+    response.writeHead(200, { ...openAIHeaders(eventStreamContentType), ...extraHeaders });
+    response.flushHeaders();
+  }
+
+  /** Writes and waits for 'drain' when the socket is full; false once the response is gone. */
+  private async write(response: ServerResponse, data: string | Uint8Array, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted || response.destroyed) return false;
+    const state = this.stateOf(signal);
+    if (state) {
+      state.bytesWritten += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+      state.writes += 1;
+    }
+    if (response.write(data)) return true;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        response.off('drain', done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      response.on('drain', done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+    return !signal.aborted;
+  }
+
+  private stateOf(signal: AbortSignal): MutableRequestState | undefined {
+    return this.stateBySignal.get(signal);
+  }
+
+  private sendJson(response: ServerResponse, status: number, body: unknown, extraHeaders?: Readonly<Record<string, string>>): void {
+    const text = JSON.stringify(body);
+    response.writeHead(status, { ...openAIHeaders(jsonContentType), 'content-length': String(Buffer.byteLength(text)), ...extraHeaders });
+    response.end(text);
+  }
+
+  private sendError(response: ServerResponse, error: ErrorReply): void {
+    const text = typeof error.body === 'string' ? error.body : JSON.stringify(error.body);
+    const contentType = typeof error.body === 'string' ? 'text/plain; charset=utf-8' : jsonContentType;
+    response.writeHead(error.status, { ...openAIHeaders(contentType), 'content-length': String(Buffer.byteLength(text)), ...error.headers });
+    response.end(text);
+  }
+
+  private withTimeout<T>(timeoutMs: number, what: string, start: (resolve: (value: T) => void) => () => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let cancel: () => void = () => undefined;
+      const timer = setTimeout(() => {
+        cancel();
+        reject(new Error(`fake OpenAI: timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      cancel = start((value) => {
+        clearTimeout(timer);
+        resolve(value);
+      });
+    });
+  }
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts (the timer is cleared either way). */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, Math.max(0, ms));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Waits until the response closes (or `capMs` passes: no wait is unbounded). */
+async function waitForAbort(signal: AbortSignal, capMs = defaultStallCapMs): Promise<void> {
+  await sleep(capMs, signal);
+}
+
+function splitBytes(text: string, count: number): Buffer[] {
+  const bytes = Buffer.from(text);
+  const pieces: Buffer[] = [];
+  const size = Math.max(1, Math.ceil(bytes.length / count));
+  for (let start = 0; start < bytes.length; start += size) pieces.push(bytes.subarray(start, start + size));
+  return pieces;
+}

@@ -1,0 +1,99 @@
+// Runs `switchyard serve` as a real child process with its own config and data dir, and reads back the address
+// it prints. The environment is scrubbed so a developer's real provider keys can never reach a test.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const cliPath = fileURLToPath(new URL('../../dist/main/cli.js', import.meta.url));
+
+export interface ServeProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly token: string;
+  readonly dataDir: string;
+  output(): string;
+  /** sends the signal and resolves with the exit code */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function scrubbedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SYSTEMROOT', 'DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME'];
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of keep) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return { ...env, ...extra };
+}
+
+export function writeConfig(config: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-cfg-'));
+  const path = join(dir, 'config.json');
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+export async function startServe(options: { config?: unknown; configPath?: string; env?: Record<string, string>; args?: string[]; dataDir?: string; timeoutMs?: number } = {}): Promise<ServeProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sy-data-'));
+  const configPath = options.configPath ?? (options.config === undefined ? undefined : writeConfig(options.config));
+  const args = [cliPath, 'serve', '--port', '0', '--data-dir', dataDir, ...(configPath ? ['--config', configPath] : []), ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, { env: scrubbedEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`switchyard serve did not start:\n${output}`)), options.timeoutMs ?? 15_000);
+    const check = (): void => {
+      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\/v1/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`switchyard serve exited with ${code}:\n${output}`));
+    });
+  });
+  const token = readFileSync(join(dataDir, 'client-token'), 'utf8').trim();
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    child,
+    url,
+    baseUrl: `${url}/v1`,
+    port,
+    token,
+    dataDir,
+    output: () => output,
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Runs the CLI to completion (for commands and start-up failures). */
+export function runCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { env: scrubbedEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`switchyard ${args.join(' ')} did not finish:\n${stdout}${stderr}`));
+    }, options.timeoutMs ?? 15_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
