@@ -82,8 +82,8 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
     tokens: new StaticTokenVerifier(tokens),
     log: (line) => console.error(`switchyard: ${line}`),
   });
+  installSignalHandlers(gateway); // before the banner: a supervisor may signal as soon as it sees the address
   printBanner(gateway, options.dataDir, created);
-  installSignalHandlers(gateway);
   const probes = await gateway.probeProviders();
   for (const { id, result } of probes) {
     console.log(`  ${id.padEnd(12)} ${result.reachable ? 'reachable  ' : 'unreachable'} ${result.detail}`);

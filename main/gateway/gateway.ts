@@ -58,7 +58,8 @@ export class Gateway {
     this.router = new GatewayRouter(() => this.state, options.log ?? (() => undefined));
     this.server = createServer(
       {
-        headersTimeout: 10_000, // a client trickling its headers is cut off
+        headersTimeout: 10_000, // a client trickling its headers is cut off…
+        connectionsCheckingInterval: 1_000, // …checked every second (Node's default is 30 s)
         requestTimeout: 120_000, // the whole request body must arrive within this
         keepAliveTimeout: 5_000,
       },

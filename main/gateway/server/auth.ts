@@ -15,7 +15,7 @@ export interface ClientTokenVerifier {
 
 export function presentedToken(request: IncomingMessage): string | undefined {
   const authorization = request.headers.authorization;
-  if (authorization !== undefined) {
+  if (authorization) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     return match ? match[1] : undefined;
   }

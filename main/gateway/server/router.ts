@@ -78,7 +78,7 @@ export class GatewayRouter {
       throw new GatewayError(
         401,
         token === undefined
-          ? 'missing client token: send it as "Authorization: Bearer <token>" (`switchyard tokens` prints it)'
+          ? 'missing client token: send it as a Bearer token or in x-api-key (`switchyard tokens` prints it)'
           : 'invalid client token (`switchyard tokens` prints the current one)',
         'authentication_error',
         'invalid_api_key',
