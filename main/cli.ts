@@ -2,12 +2,11 @@
 // `switchyard serve|tokens` — the headless entry point. No electron here: everything but the window runs from this.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { ConfigError, findConfigPath, loadConfig } from './config/load.js';
+import { bootGateway } from './boot.js';
+import { ConfigError } from './config/load.js';
 import { defaultDataDir } from './config/paths.js';
-import { ListenError, startGateway, type Gateway } from './gateway/gateway.js';
-import { StaticTokenVerifier } from './gateway/server/auth.js';
-import { clientTokens, loadOrCreateClientToken } from './secrets/client-token-file.js';
-import { registerSecret } from '../shared/redact.js';
+import { ListenError, type Gateway } from './gateway/gateway.js';
+import { loadOrCreateClientToken } from './secrets/client-token-file.js';
 
 const usage = `Switchyard — one local address for every LLM tool on this machine
 
@@ -70,16 +69,12 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
     console.error(`switchyard: --port must be a number from 0 to 65535, not '${options.port}'`);
     return 2;
   }
-  const configPath = findConfigPath(options.configFlag, options.env, options.dataDir);
-  const config = loadConfig({ path: configPath, env: options.env, host: options.host, port });
-  const { tokens, created } = clientTokens(options.dataDir, options.env);
-  for (const { token } of tokens) registerSecret(token);
-  for (const provider of config.providers) if (provider.apiKeyEnv) registerSecret(options.env[provider.apiKeyEnv]);
-
-  const gateway = await startGateway({
-    config,
+  const { gateway, tokenCreated: created } = await bootGateway({
     env: options.env,
-    tokens: new StaticTokenVerifier(tokens),
+    dataDir: options.dataDir,
+    configFlag: options.configFlag,
+    host: options.host,
+    port,
     log: (line) => console.error(`switchyard: ${line}`),
   });
   installSignalHandlers(gateway); // before the banner: a supervisor may signal as soon as it sees the address
