@@ -21,7 +21,7 @@ export interface ChatCall {
 /** One element of a translated stream: a chunk in OpenAI's shape, the upstream's own end marker, or an error. */
 export type StreamPart =
   | { readonly type: 'chunk'; readonly chunk: ChatCompletionChunk; /** exact upstream JSON when it already is OpenAI's shape */ readonly raw?: string }
-  | { readonly type: 'done' }
+  | { readonly type: 'done'; /** provider-reported compute timings (Ollama), for the ledger */ readonly metrics?: UpstreamMetrics }
   | { readonly type: 'error'; readonly error: ProviderError };
 
 export type ChatOutcome =
@@ -53,6 +53,13 @@ export interface ProviderModel {
   readonly contextWindow?: number;
 }
 
+/** What routing needs to know about one model to decide whether it can serve a request. */
+export interface ModelDetails {
+  readonly contextWindow?: number;
+  /** Ollama's vocabulary: "completion", "tools", "vision", "thinking", "embedding" */
+  readonly capabilities?: readonly string[];
+}
+
 export interface ProbeResult {
   readonly reachable: boolean;
   readonly detail: string;
@@ -69,5 +76,7 @@ export interface ProviderAdapter {
   /** A cheap reachability check used at start-up and by status calls. */
   probe(signal: AbortSignal): Promise<ProbeResult>;
   embeddings?(request: EmbeddingsRequest, upstreamModel: string, signal: AbortSignal): Promise<EmbeddingsResponse>;
+  /** Context window and capabilities of one model, where the provider can say (Ollama's /api/show). */
+  modelDetails?(model: string, signal: AbortSignal): Promise<ModelDetails>;
   close(): Promise<void>;
 }

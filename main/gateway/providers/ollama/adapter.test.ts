@@ -180,9 +180,9 @@ describe('OllamaAdapter models, probe and embeddings', () => {
   });
 
   it('shows capabilities and context length, and a 404 for a model that is not pulled', async () => {
-    expect(await adapter.showModel('qwen3:8b', signal())).toEqual({ contextWindow: 40960, capabilities: ['completion', 'tools', 'thinking'] });
+    expect(await adapter.modelDetails('qwen3:8b', signal())).toEqual({ contextWindow: 40960, capabilities: ['completion', 'tools', 'thinking'] });
     expect(fake.requestsTo('/api/show').at(-1)?.body).toEqual({ model: 'qwen3:8b' });
-    const error = await rejection(adapter.showModel('gemma3:1b', signal()));
+    const error = await rejection(adapter.modelDetails('gemma3:1b', signal()));
     expect(error.message).toBe("model 'gemma3:1b' is not pulled in Ollama: run `ollama pull gemma3:1b`");
   });
 

@@ -68,7 +68,7 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   /** Capabilities and context length of one pulled model (POST /api/show), for capability-aware routing. */
-  async showModel(name: string, signal: AbortSignal): Promise<OllamaModelDetails> {
+  async modelDetails(name: string, signal: AbortSignal): Promise<OllamaModelDetails> {
     const response = await this.send('POST', '/api/show', signal, 'application/json', { model: name });
     if (response.status >= 300) throw await this.httpError(response, signal, name);
     return toModelDetails(await this.readJson(response, signal, ollamaShowSchema, 'model details'));
