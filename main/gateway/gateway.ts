@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config/load.js';
+import { ProviderError } from './providers/errors.js';
 import { ProviderRegistry, keyFromEnvironment, type KeyLookup } from './providers/registry.js';
 import type { ProbeResult } from './providers/types.js';
 import type { ClientTokenVerifier } from './server/auth.js';
@@ -150,12 +151,24 @@ export class Gateway {
     });
     await Promise.race([Promise.all(inFlight.map((entry) => entry.done)), graceOver]);
     clearTimeout(timer);
-    for (const entry of this.router.inFlight) entry.controller.abort();
+    for (const entry of this.router.inFlight) entry.controller.abort(shutdownCancellation());
     await Promise.race([Promise.all([...this.router.inFlight].map((entry) => entry.done)), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     this.server.closeAllConnections();
     await closed;
     await this.state.registry.close();
   }
+}
+
+/** The abort reason for requests still running when the grace period ends; adapters report it as the error. */
+function shutdownCancellation(): ProviderError {
+  return new ProviderError({
+    kind: 'aborted',
+    errorClass: 'cancelled',
+    status: 503,
+    message: 'Switchyard is shutting down: the request was cancelled before it finished',
+    providerId: 'switchyard',
+    retryable: false,
+  });
 }
 
 function buildGuard(config: GatewayConfig, port: number): RequestGuard {
