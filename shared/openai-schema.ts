@@ -106,6 +106,8 @@ export const chatRequestSchema = z.looseObject({
   logit_bias: z.record(z.string(), z.number()).nullable().optional(),
   user: z.string().optional(),
   reasoning_effort: z.string().optional(),
+  /** fallback models, as OpenRouter accepts them; Switchyard consumes this field and never forwards it */
+  models: z.array(z.string().min(1).max(512)).max(16).optional(),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 

@@ -145,7 +145,10 @@ const gateway = vi.hoisted(() => {
     url: 'http://127.0.0.1:5454',
     configSource: undefined,
     inFlight: 1,
-    providers: [{ id: 'ollama', type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', keySource: 'none needed' }],
+    routes: [],
+    cooldowns: [],
+    offline: undefined,
+    providers: [{ id: 'ollama', type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', keySource: 'none needed', reachable: undefined, keyRejected: false, lastError: undefined }],
   };
   return {
     stopCalls: 0,

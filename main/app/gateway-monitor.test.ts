@@ -8,9 +8,12 @@ const coreStatus: GatewayStatus = {
   url: 'http://127.0.0.1:5454',
   configSource: '/home/me/.config/switchyard/config.yaml',
   inFlight: 3,
+  routes: [],
+  cooldowns: [],
+  offline: undefined,
   providers: [
-    { id: 'ollama', type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', keySource: 'none needed' },
-    { id: 'corp', type: 'openai-compatible', baseUrl: 'https://proxy-user:hunter2@llm.corp.example/v1?tenant=42#x', locality: 'cloud', keySource: 'env CORP_KEY' },
+    { id: 'ollama', type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', keySource: 'none needed', reachable: undefined, keyRejected: false, lastError: undefined },
+    { id: 'corp', type: 'openai-compatible', baseUrl: 'https://proxy-user:hunter2@llm.corp.example/v1?tenant=42#x', locality: 'cloud', keySource: 'env CORP_KEY', reachable: undefined, keyRejected: false, lastError: undefined },
   ],
 };
 

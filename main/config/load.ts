@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { formatPath } from '../../shared/openai-schema.js';
 import type { Locality } from '../gateway/providers/types.js';
 import { envDetectedPresets, isPresetId, ollamaBaseUrl, providerPresets, type ProviderPreset, type ProviderType } from './presets.js';
+import { resolveRouting, type RouteSettings, type RoutingSettings } from './routing.js';
 import { configFileSchema, defaultPort, type ConfigFile, type ProviderConfigInput } from './schema.js';
 
 export interface ProviderSettings {
@@ -35,6 +36,8 @@ export interface ServerSettings {
 export interface GatewayConfig {
   readonly server: ServerSettings;
   readonly providers: readonly ProviderSettings[];
+  readonly routes: readonly RouteSettings[];
+  readonly routing: RoutingSettings;
   /** the file it came from; undefined for the built-in defaults */
   readonly source: string | undefined;
 }
@@ -129,10 +132,13 @@ export function resolveConfig(file: ConfigFile, options: LoadOptions): GatewayCo
   const server = file.server ?? {};
   const host = options.host ?? server.host ?? '127.0.0.1';
   const port = options.port ?? server.port ?? defaultPort;
+  const { routes, routing } = resolveRouting(file, new Set(providers.map((provider) => provider.id)), problems);
   if (problems.length > 0) throw new ConfigError(options.path, problems);
   return {
     source: options.path,
     providers,
+    routes,
+    routing,
     server: {
       host,
       port,

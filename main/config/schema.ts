@@ -54,8 +54,60 @@ export const serverConfigSchema = z.strictObject({
   shutdown_grace_ms: z.number().int().min(0).max(600_000).optional(),
 });
 
+const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, "must be 'provider/model'");
+const milliseconds = z.number().int().min(1).max(24 * 3_600_000);
+
+export const timeoutsSchema = z.strictObject({
+  connect_ms: milliseconds.optional(),
+  first_token_ms: milliseconds.optional(),
+  idle_ms: milliseconds.optional(),
+  total_ms: milliseconds.optional(),
+});
+
+const weightedTarget = z.union([modelRef, z.strictObject({ model: modelRef, weight: z.number().positive().max(1_000_000).optional() })]);
+
+export const routeConfigSchema = z.strictObject({
+  description: z.string().optional(),
+  /** ordered; an element that is a list is one tier whose targets share the load by weight */
+  targets: z.array(z.union([weightedTarget, z.array(weightedTarget).min(1)])).min(1),
+  /** tried after the targets, in order (LiteLLM's `fallbacks`) */
+  fallbacks: z.array(modelRef).optional(),
+  /** tried only when a target's context window is too small (LiteLLM's `context_window_fallbacks`) */
+  context_window_fallbacks: z.array(modelRef).optional(),
+  /** `local`: a local target first while local is up, cloud otherwise */
+  prefer: z.enum(['order', 'local', 'cloud']).optional(),
+  num_retries: z.number().int().min(0).max(10).optional(),
+  timeouts: timeoutsSchema.omit({ connect_ms: true }).optional(),
+});
+export type RouteConfigInput = z.infer<typeof routeConfigSchema>;
+
+export const routingConfigSchema = z.strictObject({
+  /** retries on the same target for retryable errors (LiteLLM's `num_retries`) */
+  num_retries: z.number().int().min(0).max(10).optional(),
+  /** upstream calls one client request may cause, all targets together */
+  max_attempts: z.number().int().min(1).max(20).optional(),
+  retry_after_cap_ms: z.number().int().min(0).max(600_000).optional(),
+  backoff_initial_ms: z.number().int().min(1).max(60_000).optional(),
+  backoff_max_ms: z.number().int().min(1).max(600_000).optional(),
+  /** failures within a minute before a target is cooled down (LiteLLM's `allowed_fails`) */
+  allowed_fails: z.number().int().min(1).max(1_000).optional(),
+  /** seconds a failing target is left alone (LiteLLM's `cooldown_time`) */
+  cooldown_time: z.number().min(0).max(86_400).optional(),
+  /** tried after every request's own targets (LiteLLM's `default_fallbacks`) */
+  default_fallbacks: z.array(modelRef).optional(),
+  /** the user's offline switch: only local targets are used */
+  offline: z.boolean().optional(),
+  /** switch to local-only by itself when no cloud provider is reachable */
+  auto_offline: z.boolean().optional(),
+  timeouts: z.strictObject({ local: timeoutsSchema.optional(), cloud: timeoutsSchema.optional() }).optional(),
+});
+
+const routeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'a route name is letters, digits, ".", "_", ":" or "-" (no "/")');
+
 export const configFileSchema = z.strictObject({
   server: serverConfigSchema.optional(),
   providers: z.array(providerConfigSchema).optional(),
+  routes: z.record(routeName, routeConfigSchema).optional(),
+  routing: routingConfigSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;

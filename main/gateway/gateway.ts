@@ -1,11 +1,14 @@
-// The headless gateway as one object: build providers and guards from a config, listen, report status, and stop
-// gracefully. `switchyard serve` and the desktop app both start it through here.
+// The headless gateway as one object: build providers, routing and guards from a config, listen, reload without
+// dropping requests, report status, and stop gracefully. `switchyard serve` and the desktop app both use it.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config/load.js';
 import { ProviderError } from './providers/errors.js';
 import { ProviderRegistry, keyFromEnvironment, type KeyLookup } from './providers/registry.js';
 import type { ProbeResult } from './providers/types.js';
+import type { CircuitView } from './routing/health.js';
+import { HealthMonitor } from './routing/health-monitor.js';
+import { RoutingService } from './routing/service.js';
 import type { ClientTokenVerifier } from './server/auth.js';
 import type { GatewayState } from './server/context.js';
 import { RequestGuard } from './server/guard.js';
@@ -15,9 +18,13 @@ import { GatewayRouter } from './server/router.js';
 export interface GatewayOptions {
   readonly config: GatewayConfig;
   readonly tokens: ClientTokenVerifier;
+  /** management calls (status, reload, offline); distinct from client tokens */
+  readonly adminTokens?: ClientTokenVerifier;
   readonly env: NodeJS.ProcessEnv;
   readonly keyLookup?: KeyLookup;
   readonly log?: (line: string) => void;
+  /** re-reads the config for a reload; without it, reload() needs a config passed in */
+  readonly reloadConfig?: () => GatewayConfig;
 }
 
 export interface ProviderStatus {
@@ -27,12 +34,18 @@ export interface ProviderStatus {
   readonly locality: 'local' | 'cloud';
   /** where the key comes from, never the key */
   readonly keySource: string;
+  readonly reachable: boolean | undefined;
+  readonly keyRejected: boolean;
+  readonly lastError: string | undefined;
 }
 
 export interface GatewayStatus {
   readonly url: string;
   readonly configSource: string | undefined;
   readonly providers: readonly ProviderStatus[];
+  readonly routes: ReadonlyArray<{ readonly name: string; readonly targets: readonly string[] }>;
+  readonly cooldowns: readonly CircuitView[];
+  readonly offline: string | undefined;
   readonly inFlight: number;
 }
 
@@ -49,14 +62,27 @@ export class ListenError extends Error {
 export class Gateway {
   private readonly server: Server;
   private readonly router: GatewayRouter;
-  private state: GatewayState;
   private readonly keyLookup: KeyLookup;
+  private readonly routing: RoutingService;
+  private readonly monitor: HealthMonitor;
+  private state: GatewayState;
   private stopping: Promise<void> | undefined;
+  private readonly log: (line: string) => void;
 
   constructor(private readonly options: GatewayOptions) {
     this.keyLookup = options.keyLookup ?? keyFromEnvironment(options.env);
-    this.state = this.buildState(options.config, 0);
-    this.router = new GatewayRouter(() => this.state, options.log ?? (() => undefined));
+    this.log = options.log ?? (() => undefined);
+    const registry = new ProviderRegistry(options.config.providers, this.keyLookup, options.config.routing.timeouts);
+    const catalog = new ModelCatalog(registry);
+    this.routing = new RoutingService(options.config, registry, catalog);
+    this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0) };
+    this.router = new GatewayRouter(() => this.state, this.log, {
+      adminTokens: options.adminTokens,
+      status: () => this.status(),
+      reload: () => this.reload(),
+      setOffline: (offline) => this.routing.setOffline(offline),
+    });
+    this.monitor = new HealthMonitor(() => this.state, this.routing);
     this.server = createServer(
       {
         headersTimeout: 10_000, // a client trickling its headers is cut off…
@@ -67,11 +93,6 @@ export class Gateway {
       this.router.handle,
     );
     this.server.timeout = 0;
-  }
-
-  private buildState(config: GatewayConfig, port: number): GatewayState {
-    const registry = new ProviderRegistry(config.providers, this.keyLookup);
-    return { config, registry, tokens: this.options.tokens, guard: buildGuard(config, port), catalog: new ModelCatalog(registry) };
   }
 
   async listen(): Promise<void> {
@@ -94,6 +115,7 @@ export class Gateway {
     });
     // The guard needs the real port (port 0 picks one).
     this.state = { ...this.state, guard: buildGuard(this.state.config, this.port) };
+    this.monitor.start();
   }
 
   get port(): number {
@@ -109,29 +131,60 @@ export class Gateway {
     return this.state.registry;
   }
 
+  get config(): GatewayConfig {
+    return this.state.config;
+  }
+
+  /**
+   * Applies a new config (re-read from its file when none is given) without dropping requests: requests in flight
+   * finish on the providers they started with; new ones use the new config. Host and port stay as they are.
+   */
+  async reload(config?: GatewayConfig): Promise<void> {
+    const next = config ?? this.options.reloadConfig?.();
+    if (!next) throw new Error('no config to reload from');
+    const registry = new ProviderRegistry(next.providers, this.keyLookup, next.routing.timeouts);
+    const catalog = new ModelCatalog(registry);
+    const previous = this.state;
+    const inFlight = [...this.router.inFlight];
+    this.routing.update(next, registry, catalog);
+    const server = { ...next.server, host: previous.config.server.host, port: previous.config.server.port };
+    this.state = { ...previous, config: { ...next, server }, registry, catalog, guard: buildGuard({ ...next, server }, this.port) };
+    this.log(`config reloaded: ${next.providers.length} provider(s), ${next.routes.length} route(s)`);
+    void Promise.all(inFlight.map((entry) => entry.done)).then(() => previous.registry.close());
+  }
+
   status(): GatewayStatus {
+    const { config } = this.state;
     return {
       url: this.url,
-      configSource: this.state.config.source,
+      configSource: config.source,
       inFlight: this.router.inFlight.size,
-      providers: this.state.config.providers.map((provider) => ({
-        id: provider.id,
-        type: provider.type,
-        baseUrl: provider.baseUrl,
-        locality: provider.locality,
-        keySource: provider.apiKeyEnv ? (this.keyLookup(provider) ? `env ${provider.apiKeyEnv}` : `missing (set ${provider.apiKeyEnv})`) : 'none needed',
-      })),
+      offline: this.routing.offlineReason(),
+      cooldowns: this.routing.health.circuitsView(),
+      routes: config.routes.map((route) => ({ name: route.name, targets: [...route.tiers.flat(), ...route.fallbacks].map((target) => `${target.providerId}/${target.model}`) })),
+      providers: config.providers.map((provider) => {
+        const health = this.routing.health.providerHealth(provider.id);
+        return {
+          id: provider.id,
+          type: provider.type,
+          baseUrl: provider.baseUrl,
+          locality: provider.locality,
+          keySource: provider.apiKeyEnv ? (this.keyLookup(provider) ? `env ${provider.apiKeyEnv}` : `missing (set ${provider.apiKeyEnv})`) : 'none needed',
+          reachable: health?.reachable,
+          keyRejected: health?.keyRejected ?? false,
+          lastError: health?.lastError,
+        };
+      }),
     };
   }
 
-  /** Asks every provider whether it is reachable, in parallel, each within `timeoutMs`. */
+  setOffline(offline: boolean | undefined): void {
+    this.routing.setOffline(offline);
+  }
+
+  /** Asks every provider whether it is reachable, in parallel, each within `timeoutMs`; routing learns the answers. */
   async probeProviders(timeoutMs = 2_000): Promise<Array<{ id: string; result: ProbeResult }>> {
-    return Promise.all(
-      this.state.registry.all().map(async (adapter) => ({
-        id: adapter.id,
-        result: await adapter.probe(AbortSignal.timeout(timeoutMs)).catch((error: unknown) => ({ reachable: false, detail: String(error) })),
-      })),
-    );
+    return this.monitor.probeAll(timeoutMs);
   }
 
   /** Stop accepting, let in-flight requests finish for `graceMs`, cancel the rest, close everything. */
@@ -141,6 +194,7 @@ export class Gateway {
   }
 
   private async shutdown(graceMs: number): Promise<void> {
+    this.monitor.stop();
     this.router.startDraining();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();

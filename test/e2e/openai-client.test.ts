@@ -53,7 +53,7 @@ describe('chat completions through Switchyard', () => {
     expect(data.usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 });
     expect(response.headers.get('x-switchyard-provider')).toBe('openai');
     expect(response.headers.get('x-switchyard-model')).toBe('gpt-4o-mini');
-    expect(response.headers.get('x-switchyard-attempts')).toBe('openai/gpt-4o-mini:ok');
+    expect(response.headers.get('x-switchyard-attempts')).toBe('openai/gpt-4o-mini=ok');
     expect(Number(response.headers.get('x-switchyard-overhead-ms'))).toBeGreaterThanOrEqual(0);
     expect((lastChat().body as { model: string }).model).toBe('gpt-4o-mini');
   });

@@ -1,6 +1,8 @@
 // Builds one adapter per configured provider. The gateway asks the registry, never the config, so a reload
 // (routing issue) swaps the registry without touching the server.
 import type { ProviderSettings } from '../../config/load.js';
+import type { TimeoutSettings } from '../../config/routing.js';
+import type { UpstreamTimeouts } from './http.js';
 import { OllamaAdapter } from './ollama/adapter.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
 import type { ProviderAdapter } from './types.js';
@@ -13,13 +15,16 @@ export const keyFromEnvironment =
   (provider) =>
     provider.apiKeyEnv ? env[provider.apiKeyEnv] || undefined : undefined;
 
-export function createAdapter(settings: ProviderSettings, keyLookup: KeyLookup): ProviderAdapter {
+export function createAdapter(settings: ProviderSettings, keyLookup: KeyLookup, limits?: TimeoutSettings): ProviderAdapter {
   const apiKey = (): string | undefined => keyLookup(settings);
+  // Our own watchdog enforces first-token, idle and total limits; undici's timers are only a backstop.
+  const timeouts: UpstreamTimeouts | undefined = limits && { connectMs: limits.connectMs, headersMs: limits.totalMs, bodyIdleMs: limits.totalMs };
+  const common = { id: settings.id, baseUrl: settings.baseUrl, locality: settings.locality, headers: settings.headers, apiKey, ...(timeouts ? { timeouts } : {}) };
   switch (settings.type) {
     case 'openai-compatible':
-      return new OpenAICompatibleAdapter({ id: settings.id, baseUrl: settings.baseUrl, locality: settings.locality, headers: settings.headers, apiKey });
+      return new OpenAICompatibleAdapter(common);
     case 'ollama':
-      return new OllamaAdapter({ id: settings.id, baseUrl: settings.baseUrl, headers: settings.headers, apiKey });
+      return new OllamaAdapter(common);
   }
 }
 
@@ -29,8 +34,9 @@ export class ProviderRegistry {
   constructor(
     readonly settings: readonly ProviderSettings[],
     keyLookup: KeyLookup,
+    timeouts?: { readonly local: TimeoutSettings; readonly cloud: TimeoutSettings },
   ) {
-    for (const provider of settings) this.adapters.set(provider.id, createAdapter(provider, keyLookup));
+    for (const provider of settings) this.adapters.set(provider.id, createAdapter(provider, keyLookup, timeouts?.[provider.locality]));
   }
 
   get(id: string): ProviderAdapter | undefined {

@@ -1,41 +1,40 @@
-// Runs a chat request against its plan of targets and returns the first outcome a client can be given: a
-// complete response, or a stream that has passed the first-chunk gate. The attempt trail records every try.
-import type { ChatRequest } from '../../../shared/openai-types.js';
+// Runs a chat request along its ordered candidates: a plain loop with an explicit stop condition. Each attempt
+// has its own timers and abort controller; a failure is retried, passed to the next target, or ends the loop
+// as decideAfterFailure says. Streams count as successful only once past the first-chunk gate, so any failure
+// before the first content falls back invisibly. The attempt trail records every try and every skip.
+import type { ChatCompletion, ChatRequest } from '../../../shared/openai-types.js';
+import type { RouteSettings, RoutingSettings, TimeoutSettings } from '../../config/routing.js';
 import { ProviderError } from '../providers/errors.js';
-import type { ProviderRegistry } from '../providers/registry.js';
-import type { ChatCompletion } from '../../../shared/openai-types.js';
-import type { StreamPart, UpstreamMetrics } from '../providers/types.js';
+import type { ModelDetails, ProviderAdapter, StreamPart, UpstreamMetrics } from '../providers/types.js';
 import { openGate } from '../streaming/gate.js';
-import type { Target } from './resolve.js';
+import { AttemptWatchdog, raceAbort, watchParts, type AttemptLimits } from '../streaming/watchdog.js';
+import { decideAfterFailure } from './decide.js';
+import type { HealthTracker } from './health.js';
+import type { Candidate } from './plan.js';
+import type { Skip } from './order.js';
 
 export interface AttemptRecord {
   readonly providerId: string;
   readonly model: string;
-  /** 'ok' or the error class that ended the attempt */
+  /** 'ok', 'skipped', or the error class that ended the attempt */
   readonly outcome: string;
   readonly status?: number;
   readonly durationMs: number;
+  /** why it was skipped, or what happened next */
+  readonly note?: string;
+}
+
+interface Success {
+  readonly target: Candidate;
+  readonly upstreamMs: number;
+  readonly attempts: readonly AttemptRecord[];
+  /** called by the writer when a stream that passed the gate fails later, so health and the trail learn of it */
+  readonly reportLateFailure: (error: ProviderError) => void;
 }
 
 export type Executed =
-  | {
-      readonly kind: 'complete';
-      readonly target: Target;
-      readonly response: ChatCompletion;
-      readonly raw: Buffer | undefined;
-      readonly metrics: UpstreamMetrics | undefined;
-      readonly upstreamMs: number;
-      readonly attempts: readonly AttemptRecord[];
-    }
-  | {
-      readonly kind: 'stream';
-      readonly target: Target;
-      readonly head: readonly StreamPart[];
-      readonly rest: AsyncIterator<StreamPart>;
-      /** time from sending the request upstream to the first content event */
-      readonly upstreamMs: number;
-      readonly attempts: readonly AttemptRecord[];
-    };
+  | (Success & { readonly kind: 'complete'; readonly response: ChatCompletion; readonly raw: Buffer | undefined; readonly metrics: UpstreamMetrics | undefined })
+  | (Success & { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart> });
 
 export class ExecutionError extends Error {
   constructor(
@@ -48,61 +47,158 @@ export class ExecutionError extends Error {
 }
 
 export interface ExecuteOptions {
-  readonly registry: ProviderRegistry;
-  readonly targets: readonly Target[];
+  readonly adapterFor: (providerId: string) => ProviderAdapter | undefined;
+  readonly health: HealthTracker;
+  readonly settings: RoutingSettings;
+  readonly route: RouteSettings | undefined;
+  readonly candidates: readonly Candidate[];
+  readonly skipped: readonly Skip[];
+  readonly contextFallbacks: readonly Candidate[];
+  readonly details: (candidate: Candidate) => ModelDetails | undefined;
   readonly request: ChatRequest;
   readonly rawBody: Buffer | undefined;
   readonly forceStreamUsage: boolean;
   readonly signal: AbortSignal;
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly random?: () => number;
 }
 
 export async function executeChat(options: ExecuteOptions): Promise<Executed> {
-  const attempts: AttemptRecord[] = [];
+  const { settings, health } = options;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? abortableSleep;
+  const numRetries = options.route?.numRetries ?? settings.numRetries;
+  const attempts: AttemptRecord[] = options.skipped.map(({ candidate, reason }) => ({ providerId: candidate.providerId, model: candidate.model, outcome: 'skipped', durationMs: 0, note: reason }));
+  const queue = [...options.candidates];
+  const tried = new Set<string>();
+  let attemptsUsed = 0;
   let lastError: ProviderError | undefined;
-  for (const target of options.targets) {
-    const adapter = options.registry.get(target.providerId);
+
+  while (queue.length > 0) {
+    const target = queue.shift() as Candidate;
+    const targetKey = `${target.providerId}/${target.model}`;
+    tried.add(targetKey);
+    const adapter = options.adapterFor(target.providerId);
     if (!adapter) continue;
-    const started = performance.now();
-    try {
-      const outcome = await adapter.chat({
-        request: options.request,
-        rawBody: options.rawBody,
-        upstreamModel: target.model,
-        forceStreamUsage: options.forceStreamUsage,
-        signal: options.signal,
-      });
-      if (outcome.kind === 'complete') {
+    for (let retries = 0; ; retries += 1) {
+      attemptsUsed += 1;
+      health.attempt(target);
+      const started = performance.now();
+      try {
+        const success = await attempt(adapter, target, options, limitsFor(target, settings, options.route));
         const upstreamMs = performance.now() - started;
-        attempts.push({ providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: upstreamMs });
-        return { kind: 'complete', target, response: outcome.response, raw: outcome.raw, metrics: outcome.metrics, upstreamMs, attempts };
+        health.success(target, target.locality);
+        const record = { providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: upstreamMs };
+        attempts.push(record);
+        const reportLateFailure = (error: ProviderError): void => {
+          health.failure(target, target.locality, error);
+          attempts[attempts.indexOf(record)] = { ...record, outcome: error.errorClass, status: error.status, note: 'failed after the first byte' };
+        };
+        return { ...success, target, upstreamMs, attempts, reportLateFailure };
+      } catch (caught) {
+        const error = asProviderError(caught, target.providerId, options.signal);
+        lastError = error;
+        health.failure(target, target.locality, error);
+        const decision = decideAfterFailure({ error, retries, numRetries, attemptsUsed, maxAttempts: settings.maxAttempts, backoff: settings.backoff, random });
+        attempts.push({
+          providerId: target.providerId,
+          model: target.model,
+          outcome: error.errorClass,
+          status: error.status,
+          durationMs: performance.now() - started,
+          note: decision.action === 'retry' ? `retry in ${decision.delayMs} ms` : decision.reason,
+        });
+        if (decision.action === 'stop') throw new ExecutionError(error, attempts);
+        if (decision.action === 'retry') {
+          await sleep(decision.delayMs, options.signal).catch(() => undefined);
+          if (options.signal.aborted) throw new ExecutionError(asProviderError(options.signal.reason, target.providerId, options.signal), attempts);
+          continue;
+        }
+        if (error.errorClass === 'context_length') reorderForContext(queue, options, target, tried);
+        break;
       }
-      const gate = await openGate(outcome.parts);
-      if (gate.kind === 'failed') throw gate.error;
-      const upstreamMs = performance.now() - started;
-      attempts.push({ providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: upstreamMs });
-      return { kind: 'stream', target, head: gate.head, rest: gate.rest, upstreamMs, attempts };
-    } catch (error) {
-      const providerError = asProviderError(error, target.providerId);
-      attempts.push({
-        providerId: target.providerId,
-        model: target.model,
-        outcome: providerError.errorClass,
-        status: providerError.status,
-        durationMs: performance.now() - started,
-      });
-      lastError = providerError;
-      if (providerError.kind === 'aborted') break;
     }
   }
-  throw new ExecutionError(
-    lastError ??
-      new ProviderError({ kind: 'http', errorClass: 'not_found', status: 404, message: 'no provider can serve this model', providerId: 'switchyard', retryable: false }),
-    attempts,
-  );
+  throw new ExecutionError(lastError ?? noTargetError(attempts), attempts);
 }
 
-function asProviderError(error: unknown, providerId: string): ProviderError {
+type AttemptSuccess =
+  | { readonly kind: 'complete'; readonly response: ChatCompletion; readonly raw: Buffer | undefined; readonly metrics: UpstreamMetrics | undefined }
+  | { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart> };
+
+async function attempt(adapter: ProviderAdapter, target: Candidate, options: ExecuteOptions, limits: AttemptLimits): Promise<AttemptSuccess> {
+  const controller = new AbortController();
+  const onParentAbort = (): void => controller.abort(options.signal.reason);
+  if (options.signal.aborted) onParentAbort();
+  else options.signal.addEventListener('abort', onParentAbort, { once: true });
+  const watchdog = new AttemptWatchdog(controller, limits, target.providerId);
+  const detach = (): void => options.signal.removeEventListener('abort', onParentAbort);
+  try {
+    watchdog.arm();
+    const outcome = await raceAbort(
+      adapter.chat({ request: options.request, rawBody: options.rawBody, upstreamModel: target.model, forceStreamUsage: options.forceStreamUsage, signal: controller.signal }),
+      controller.signal,
+    );
+    watchdog.disarm();
+    if (outcome.kind === 'complete') {
+      detach();
+      return { kind: 'complete', response: outcome.response, raw: outcome.raw, metrics: outcome.metrics };
+    }
+    const watched = watchParts(outcome.parts, watchdog, controller.signal, (error) => asProviderError(error, target.providerId, controller.signal));
+    const gate = await openGate(watched);
+    if (gate.kind === 'failed') throw gate.error;
+    // The stream lives on past this function; the parent signal stays attached until it ends.
+    return { kind: 'stream', head: gate.head, rest: detachWhenDone(gate.rest, detach) };
+  } catch (error) {
+    watchdog.disarm();
+    detach();
+    if (!controller.signal.aborted) controller.abort();
+    throw error;
+  }
+}
+
+function detachWhenDone(iterator: AsyncIterator<StreamPart>, detach: () => void): AsyncIterator<StreamPart> {
+  return {
+    next: async () => {
+      const result = await iterator.next();
+      if (result.done) detach();
+      return result;
+    },
+    return: async () => {
+      detach();
+      return (await iterator.return?.()) ?? { done: true, value: undefined };
+    },
+  };
+}
+
+function limitsFor(target: Candidate, settings: RoutingSettings, route: RouteSettings | undefined): AttemptLimits {
+  const base: TimeoutSettings = target.locality === 'local' ? settings.timeouts.local : settings.timeouts.cloud;
+  return {
+    firstTokenMs: route?.timeouts.firstTokenMs ?? base.firstTokenMs,
+    idleMs: route?.timeouts.idleMs ?? base.idleMs,
+    totalMs: route?.timeouts.totalMs ?? base.totalMs,
+  };
+}
+
+/** After a context-length error: the route's context fallbacks next, then only targets with a larger window. */
+function reorderForContext(queue: Candidate[], options: ExecuteOptions, failed: Candidate, tried: ReadonlySet<string>): void {
+  const failedWindow = options.details(failed)?.contextWindow;
+  const fits = (candidate: Candidate): boolean => {
+    const window = options.details(candidate)?.contextWindow;
+    return failedWindow === undefined || window === undefined || window > failedWindow;
+  };
+  const fallbacks = options.contextFallbacks.filter((candidate) => !tried.has(`${candidate.providerId}/${candidate.model}`));
+  const rest = queue.filter((candidate) => fits(candidate) && !fallbacks.some((fallback) => fallback.providerId === candidate.providerId && fallback.model === candidate.model));
+  queue.splice(0, queue.length, ...fallbacks, ...rest);
+}
+
+function asProviderError(error: unknown, providerId: string, signal: AbortSignal): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (signal.aborted) {
+    const reason: unknown = signal.reason;
+    if (reason instanceof ProviderError) return reason;
+    return new ProviderError({ kind: 'aborted', errorClass: 'cancelled', status: 499, message: 'request cancelled', providerId, retryable: false });
+  }
   return new ProviderError({
     kind: 'protocol',
     errorClass: 'protocol',
@@ -113,7 +209,37 @@ function asProviderError(error: unknown, providerId: string): ProviderError {
   });
 }
 
-/** `openai/gpt-4.1:ok, groq/llama:rate_limit(429)` — the x-switchyard-attempts header. */
+function noTargetError(attempts: readonly AttemptRecord[]): ProviderError {
+  const reasons = attempts.map((attempt) => `${attempt.providerId}/${attempt.model}: ${attempt.note ?? attempt.outcome}`).join('; ');
+  return new ProviderError({
+    kind: 'http',
+    errorClass: 'unavailable',
+    status: 503,
+    message: `no target can serve this request${reasons ? ` — ${reasons}` : ''}`,
+    providerId: 'switchyard',
+    retryable: false,
+    code: 'no_target_available',
+  });
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** `openai/gpt-4.1=rate_limit(429) retry in 400 ms, openai/gpt-4.1=ok` — the x-switchyard-attempts header. */
 export function formatAttempts(attempts: readonly AttemptRecord[]): string {
-  return attempts.map((attempt) => `${attempt.providerId}/${attempt.model}:${attempt.outcome}${attempt.status ? `(${attempt.status})` : ''}`).join(', ');
+  return attempts
+    .map((attempt) => `${attempt.providerId}/${attempt.model}=${attempt.outcome}${attempt.status ? `(${attempt.status})` : ''}${attempt.note && attempt.outcome !== 'ok' ? ` ${attempt.note}` : ''}`)
+    .join(', ');
 }

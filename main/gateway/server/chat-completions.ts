@@ -1,8 +1,7 @@
-// POST /v1/chat/completions: validate, resolve the model, execute the plan, answer in OpenAI's dialect.
+// POST /v1/chat/completions: validate, plan the route, execute it, answer in OpenAI's dialect.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatRequestSchema, describeIssue, type ChatRequest } from '../../../shared/openai-schema.js';
-import { ExecutionError, executeChat, formatAttempts, type AttemptRecord } from '../routing/execute.js';
-import { resolveModel } from '../routing/resolve.js';
+import { ExecutionError, formatAttempts, type AttemptRecord, type Executed } from '../routing/execute.js';
 import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendOpenAIError } from './errors.js';
@@ -12,25 +11,21 @@ import { writeOpenAIStream } from './openai-stream-writer.js';
 export async function handleChatCompletions(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
   const chatRequest = validateChatRequest(parseJsonBody(raw));
-  const providers = context.gateway.registry;
-  const resolution = resolveModel(chatRequest.model, new Set(providers.settings.map((provider) => provider.id)));
-  if (!resolution.ok) throw new GatewayError(resolution.status, resolution.message, 'invalid_request_error', resolution.code, 'model');
+  const { routing } = context.gateway;
+  const planned = await routing.plan(chatRequest, chatRequest.models);
+  if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
 
+  // `models` is Switchyard's to consume; upstreams get the request without it (so the bytes must be re-made).
+  const { models: requestFallbacks, ...forwarded } = chatRequest;
   const stream = chatRequest.stream === true;
   const clientWantsUsage = chatRequest.stream_options?.include_usage === true;
-  let executed;
+  const offlineHeaders: Record<string, string> = planned.plan.offline ? { 'x-switchyard-offline': headerValue(planned.plan.offline) } : {};
+  let executed: Executed;
   try {
-    executed = await executeChat({
-      registry: providers,
-      targets: resolution.targets,
-      request: chatRequest,
-      rawBody: raw,
-      forceStreamUsage: stream,
-      signal: context.signal,
-    });
+    executed = await routing.execute(planned.plan, forwarded as ChatRequest, requestFallbacks ? undefined : raw, stream, context.signal);
   } catch (error) {
     if (error instanceof ExecutionError) {
-      sendOpenAIError(response, error.error, { ...context.corsHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
+      sendOpenAIError(response, error.error, { ...context.corsHeaders, ...offlineHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
       return;
     }
     throw error;
@@ -38,6 +33,7 @@ export async function handleChatCompletions(context: RequestContext, request: In
 
   const headers = {
     ...context.corsHeaders,
+    ...offlineHeaders,
     ...routingHeaders(executed.target.providerId, executed.target.model, executed.attempts),
     'x-switchyard-overhead-ms': (performance.now() - context.startedAt - executed.upstreamMs).toFixed(2),
   };
@@ -55,7 +51,8 @@ export async function handleChatCompletions(context: RequestContext, request: In
     'x-accel-buffering': 'no',
   });
   response.flushHeaders();
-  await writeOpenAIStream(response, executed.head, executed.rest, { clientWantsUsage, signal: context.signal });
+  const summary = await writeOpenAIStream(response, executed.head, executed.rest, { clientWantsUsage, signal: context.signal });
+  if (summary.status === 'error' && summary.error) executed.reportLateFailure(summary.error);
 }
 
 export function validateChatRequest(value: unknown): ChatRequest {

@@ -1,6 +1,7 @@
 // What a request handler may use: the gateway's current state (swapped whole on reload) and per-request facts.
 import type { GatewayConfig } from '../../config/load.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import type { RoutingService } from '../routing/service.js';
 import type { ClientIdentity, ClientTokenVerifier } from './auth.js';
 import type { RequestGuard } from './guard.js';
 import type { ModelCatalog } from './model-catalog.js';
@@ -11,6 +12,7 @@ export interface GatewayState {
   readonly tokens: ClientTokenVerifier;
   readonly guard: RequestGuard;
   readonly catalog: ModelCatalog;
+  readonly routing: RoutingService;
 }
 
 export interface RequestContext {

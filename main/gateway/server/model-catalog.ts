@@ -1,6 +1,7 @@
 // GET /v1/models: every configured provider's live model list as `provider/model`, cached briefly and fetched
 // once for concurrent callers. A provider that cannot be asked contributes the models its config names.
 import type { ProviderRegistry } from '../providers/registry.js';
+import type { ModelDetails } from '../providers/types.js';
 
 export interface CatalogEntry {
   readonly id: string;
@@ -11,7 +12,7 @@ export interface CatalogEntry {
 }
 
 export class ModelCatalog {
-  private cached: { readonly at: number; readonly entries: CatalogEntry[] } | undefined;
+  private cached: { readonly at: number; readonly entries: CatalogEntry[]; readonly byId: ReadonlyMap<string, CatalogEntry> } | undefined;
   private pending: Promise<CatalogEntry[]> | undefined;
 
   constructor(
@@ -26,6 +27,24 @@ export class ModelCatalog {
       this.pending = undefined;
     });
     return this.pending;
+  }
+
+  /** model name → the providers that list it, for resolving bare model names */
+  async owners(): Promise<Map<string, string[]>> {
+    const owners = new Map<string, string[]>();
+    for (const entry of await this.list()) {
+      const model = entry.id.slice(entry.owned_by.length + 1);
+      const list = owners.get(model);
+      if (list) list.push(entry.owned_by);
+      else owners.set(model, [entry.owned_by]);
+    }
+    return owners;
+  }
+
+  /** The context window a provider's listing gave, if it has been fetched. */
+  details(target: { readonly providerId: string; readonly model: string }): ModelDetails | undefined {
+    const window = this.cached?.byId.get(`${target.providerId}/${target.model}`)?.context_window;
+    return window === undefined ? undefined : { contextWindow: window };
   }
 
   private async fetchAll(): Promise<CatalogEntry[]> {
@@ -43,7 +62,7 @@ export class ModelCatalog {
       }),
     );
     const entries = lists.flat();
-    this.cached = { at: performance.now(), entries };
+    this.cached = { at: performance.now(), entries, byId: new Map(entries.map((entry) => [entry.id, entry])) };
     return entries;
   }
 }

@@ -1,6 +1,7 @@
 // The request dispatcher: guards first (Host, Origin), then the route table, then the client token, then the
 // in-flight cap. Every failure becomes a JSON error in OpenAI's shape; nothing escapes as a crash.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { adminPrefix, handleAdmin, type AdminHooks } from './admin.js';
 import { presentedToken } from './auth.js';
 import { handleChatCompletions } from './chat-completions.js';
 import type { GatewayState, RequestContext } from './context.js';
@@ -33,6 +34,7 @@ export class GatewayRouter {
   constructor(
     private readonly state: () => GatewayState,
     private readonly log: (line: string) => void,
+    private readonly admin: AdminHooks,
   ) {}
 
   /** Stop taking new requests (they get 503) while in-flight ones finish. */
@@ -62,6 +64,11 @@ export class GatewayRouter {
     if (request.method === 'OPTIONS') {
       response.writeHead(204, guard.preflightHeaders(request));
       response.end();
+      return;
+    }
+    if (path.startsWith(adminPrefix)) {
+      if (guard.originAllowed(request) !== undefined) throw new GatewayError(403, 'management calls are not accepted from browsers here', 'permission_error', 'origin_not_allowed');
+      await handleAdmin(this.admin, path, request, response);
       return;
     }
     const corsHeaders = guard.corsHeaders(request);

@@ -3,7 +3,7 @@
 // upstream with only `model` changed; the upstream's bytes come back unchanged.
 import type { ChatCompletion, EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
-import { UpstreamClient, cloudTimeouts, localTimeouts, type UpstreamResponse } from '../http.js';
+import { UpstreamClient, cloudTimeouts, localTimeouts, type UpstreamResponse, type UpstreamTimeouts } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import { inBandError, upstreamHttpError } from './openai-error.js';
 import { readOpenAIStream } from './openai-stream.js';
@@ -17,6 +17,7 @@ export interface AdapterOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** read at each call so a key changed in the keychain applies at once */
   readonly apiKey: () => string | undefined;
+  readonly timeouts?: UpstreamTimeouts;
 }
 
 export class OpenAICompatibleAdapter implements ProviderAdapter {
@@ -30,7 +31,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.id = options.id;
     this.locality = options.locality;
     this.baseUrl = options.baseUrl;
-    this.client = new UpstreamClient(options.id, options.baseUrl, options.locality === 'local' ? localTimeouts : cloudTimeouts);
+    this.client = new UpstreamClient(options.id, options.baseUrl, options.timeouts ?? (options.locality === 'local' ? localTimeouts : cloudTimeouts));
   }
 
   async chat(call: ChatCall): Promise<ChatOutcome> {

@@ -1,0 +1,90 @@
+// Reads Gemini's streamGenerateContent?alt=sse body into StreamParts. Frames are `data: {GenerateContentResponse}`
+// with no [DONE]: the frame that finishes the last candidate is the terminator. A body that ends before it, an
+// `{"error":…}` frame, a frame that is not JSON and a network failure each become one `error` part; nothing is
+// thrown out of the iterator.
+import { SseLineTooLongError, SseParser, type SseEvent } from '../../streaming/sse-parser.js';
+import { ProviderError, networkError } from '../errors.js';
+import type { UpstreamResponse } from '../http.js';
+import type { StreamPart } from '../types.js';
+import { GeminiStreamConverter } from './convert-stream.js';
+import { geminiResponseSchema, googleStatusSchema } from './gemini-api.js';
+import { geminiInBandError, geminiProtocolError } from './gemini-error.js';
+
+export interface GeminiStreamContext {
+  readonly providerId: string;
+  readonly baseUrl: string;
+  readonly upstreamModel: string;
+  readonly expectedCandidates: number;
+  readonly apiKey: string | undefined;
+  readonly signal: AbortSignal;
+}
+
+export async function* readGeminiStream(context: GeminiStreamContext, response: UpstreamResponse): AsyncGenerator<StreamPart> {
+  const parser = new SseParser();
+  const converter = new GeminiStreamConverter(context.upstreamModel, context.expectedCandidates);
+  let ended = false; // an error or done part has been yielded
+  let sawDone = false;
+  // Not destroyed on an early return: after the terminator the rest of the body is drained so the socket is reused.
+  const body = response.body.iterator({ destroyOnReturn: false }) as AsyncIterableIterator<Buffer>;
+  try {
+    while (!ended) {
+      const next = await body.next();
+      const events = next.done ? parser.end() : parser.push(next.value);
+      for (const part of toParts(context, converter, events)) {
+        ended = part.type !== 'chunk';
+        if (part.type === 'done') sawDone = true;
+        yield part;
+        if (ended) break;
+      }
+      if (next.done && !ended) {
+        ended = true;
+        yield { type: 'error', error: geminiProtocolError(context.providerId, 'a stream that ended before any candidate had a finishReason', true) };
+      }
+    }
+  } catch (error) {
+    if (!ended) {
+      ended = true;
+      yield { type: 'error', error: streamFailure(context, error) };
+    }
+  } finally {
+    // bounded: a server that holds the response open after its last frame loses the connection instead
+    if (sawDone) void response.body.dump({ limit: 64 * 1024, signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+    else if (!response.body.destroyed) response.body.destroy();
+  }
+}
+
+function* toParts(context: GeminiStreamContext, converter: GeminiStreamConverter, events: SseEvent[]): Generator<StreamPart> {
+  for (const event of events) {
+    if (event.data.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(event.data);
+    } catch {
+      yield { type: 'error', error: geminiProtocolError(context.providerId, 'a stream frame that is not JSON') };
+      return;
+    }
+    const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+    if (record['error'] !== undefined) {
+      const error = googleStatusSchema.safeParse(record['error']);
+      yield { type: 'error', error: geminiInBandError(context.providerId, error.success ? error.data : { message: 'Gemini reported an error' }, context.apiKey) };
+      return;
+    }
+    const frame = geminiResponseSchema.safeParse(value);
+    if (!frame.success) {
+      yield { type: 'error', error: geminiProtocolError(context.providerId, 'a stream frame that is not a GenerateContentResponse') };
+      return;
+    }
+    const converted = converter.convert(frame.data);
+    for (const chunk of converted.chunks) yield { type: 'chunk', chunk };
+    if (converted.done) {
+      yield { type: 'done' };
+      return;
+    }
+  }
+}
+
+function streamFailure(context: GeminiStreamContext, error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  if (error instanceof SseLineTooLongError) return geminiProtocolError(context.providerId, `a stream line longer than the limit (${error.message})`);
+  return networkError(context.providerId, context.baseUrl, error, context.signal);
+}

@@ -1,0 +1,138 @@
+// What the gateway has learnt about its targets from real traffic, without extra probes per request: a circuit
+// breaker per target, whether each provider answered at all (reachability), and whether its key was refused.
+// Local-first and automatic offline decisions read from here. The clock is injected for tests.
+import type { ProviderError } from '../providers/errors.js';
+import type { Locality } from '../providers/types.js';
+import { admits, closedCircuit, onAttempt, onFailure, onSuccess, type CircuitSettings, type CircuitState } from './circuit.js';
+import type { Target } from './resolve.js';
+
+export interface ProviderHealth {
+  readonly locality: Locality;
+  /** undefined until a request or probe has said */
+  reachable: boolean | undefined;
+  keyRejected: boolean;
+  lastError: string | undefined;
+  lastChange: number;
+}
+
+export interface CircuitView {
+  readonly target: string;
+  readonly phase: CircuitState['phase'];
+  readonly until?: number;
+}
+
+/** Errors that say something about the target rather than about the request. */
+function countsAgainstTarget(error: ProviderError): boolean {
+  return !(error.errorClass === 'bad_request' || error.errorClass === 'context_length' || error.errorClass === 'cancelled' || error.kind === 'aborted');
+}
+
+function isUnreachable(error: ProviderError): boolean {
+  return error.kind === 'connect' || (error.kind === 'timeout' && error.code === 'UND_ERR_CONNECT_TIMEOUT');
+}
+
+export class HealthTracker {
+  private readonly circuits = new Map<string, CircuitState>();
+  private readonly providers = new Map<string, ProviderHealth>();
+
+  constructor(
+    private settings: CircuitSettings,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** A reload may change allowed_fails / cooldown_time; learnt state is kept. */
+  updateSettings(settings: CircuitSettings): void {
+    this.settings = settings;
+  }
+
+  admits(target: Target): boolean {
+    return admits(this.circuits.get(key(target)) ?? closedCircuit, this.clock());
+  }
+
+  /** When an open circuit lets requests through again (for ordering "least recently failed" first). */
+  openUntil(target: Target): number {
+    const state = this.circuits.get(key(target));
+    return state?.phase === 'open' ? state.until : 0;
+  }
+
+  attempt(target: Target): void {
+    const state = this.circuits.get(key(target));
+    if (state) this.circuits.set(key(target), onAttempt(state, this.clock()));
+  }
+
+  success(target: Target, locality: Locality): void {
+    const state = this.circuits.get(key(target));
+    if (state && state.phase !== 'closed') this.circuits.set(key(target), onSuccess(state));
+    else if (state && state.failures.length > 0) this.circuits.delete(key(target));
+    this.markProvider(target.providerId, locality, true, undefined);
+  }
+
+  failure(target: Target, locality: Locality, error: ProviderError): void {
+    if (error.errorClass === 'auth') this.provider(target.providerId, locality).keyRejected = true;
+    if (countsAgainstTarget(error)) {
+      this.circuits.set(key(target), onFailure(this.circuits.get(key(target)) ?? closedCircuit, this.clock(), this.settings));
+    }
+    if (error.kind !== 'aborted') this.markProvider(target.providerId, locality, !isUnreachable(error), error.message);
+  }
+
+  /** Start-up and recovery probes report here too. */
+  probed(providerId: string, locality: Locality, reachable: boolean, detail: string): void {
+    this.markProvider(providerId, locality, reachable, reachable ? undefined : detail);
+  }
+
+  /** A key that was refused is assumed fixed when the key changes (the keychain issue calls this). */
+  keyChanged(providerId: string): void {
+    const health = this.providers.get(providerId);
+    if (health) health.keyRejected = false;
+  }
+
+  providerHealth(providerId: string): ProviderHealth | undefined {
+    return this.providers.get(providerId);
+  }
+
+  /** No cloud provider is known to be reachable and at least one is known not to be. */
+  cloudUnreachable(cloudProviderIds: readonly string[]): boolean {
+    let anyDown = false;
+    for (const id of cloudProviderIds) {
+      const reachable = this.providers.get(id)?.reachable;
+      if (reachable === true) return false;
+      if (reachable === false) anyDown = true;
+    }
+    return anyDown;
+  }
+
+  circuitsView(): CircuitView[] {
+    const now = this.clock();
+    const views: CircuitView[] = [];
+    for (const [target, state] of this.circuits) {
+      if (state.phase === 'open') views.push({ target, phase: now >= state.until ? 'half-open' : 'open', until: state.until });
+      else if (state.phase === 'half-open') views.push({ target, phase: 'half-open' });
+    }
+    return views;
+  }
+
+  /** Forget providers that a reload removed. */
+  retain(providerIds: ReadonlySet<string>): void {
+    for (const id of this.providers.keys()) if (!providerIds.has(id)) this.providers.delete(id);
+    for (const target of this.circuits.keys()) if (!providerIds.has(target.slice(0, target.indexOf('/')))) this.circuits.delete(target);
+  }
+
+  private provider(providerId: string, locality: Locality): ProviderHealth {
+    let health = this.providers.get(providerId);
+    if (!health) {
+      health = { locality, reachable: undefined, keyRejected: false, lastError: undefined, lastChange: this.clock() };
+      this.providers.set(providerId, health);
+    }
+    return health;
+  }
+
+  private markProvider(providerId: string, locality: Locality, reachable: boolean, error: string | undefined): void {
+    const health = this.provider(providerId, locality);
+    if (health.reachable !== reachable) health.lastChange = this.clock();
+    health.reachable = reachable;
+    health.lastError = error;
+  }
+}
+
+export function key(target: Target): string {
+  return `${target.providerId}/${target.model}`;
+}

@@ -1,0 +1,114 @@
+// The routing layer as the request handlers see it: plan a request (resolve the model, order and filter the
+// candidates, say why any were skipped) and run the plan. It owns what routing learns across requests — target
+// health, model details, the offline switch — and survives config reloads.
+import type { ChatRequest } from '../../../shared/openai-types.js';
+import type { GatewayConfig } from '../../config/load.js';
+import type { RouteSettings } from '../../config/routing.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { Locality } from '../providers/types.js';
+import type { ModelCatalog } from '../server/model-catalog.js';
+import { executeChat, type Executed } from './execute.js';
+import { HealthTracker } from './health.js';
+import { ModelDetailsCache } from './model-details-cache.js';
+import { orderCandidates, type Skip } from './order.js';
+import { planRequest, type Candidate } from './plan.js';
+import { requirementsOf } from './requirements.js';
+
+export interface RoutedPlan {
+  readonly route: RouteSettings | undefined;
+  readonly candidates: readonly Candidate[];
+  readonly skipped: readonly Skip[];
+  readonly contextFallbacks: readonly Candidate[];
+  /** why only local targets are used, when that is so */
+  readonly offline: string | undefined;
+}
+
+export type PlanOutcome = { readonly ok: true; readonly plan: RoutedPlan } | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
+
+export class RoutingService {
+  readonly health: HealthTracker;
+  readonly details = new ModelDetailsCache();
+  private manualOffline: boolean | undefined;
+
+  constructor(
+    private config: GatewayConfig,
+    private registry: ProviderRegistry,
+    private catalog: ModelCatalog,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.health = new HealthTracker(config.routing.circuit);
+  }
+
+  /** Swap in a reloaded config; what was learnt about targets stays. */
+  update(config: GatewayConfig, registry: ProviderRegistry, catalog: ModelCatalog): void {
+    this.config = config;
+    this.registry = registry;
+    this.catalog = catalog;
+    this.health.updateSettings(config.routing.circuit);
+    this.health.retain(new Set(config.providers.map((provider) => provider.id)));
+  }
+
+  /** The user's switch; undefined returns to the config file's setting. */
+  setOffline(offline: boolean | undefined): void {
+    this.manualOffline = offline;
+  }
+
+  offlineReason(): string | undefined {
+    if (this.manualOffline ?? this.config.routing.offline) return 'offline mode is on';
+    if (!this.config.routing.autoOffline) return undefined;
+    const cloud = this.config.providers.filter((provider) => provider.locality === 'cloud').map((provider) => provider.id);
+    const hasLocal = this.config.providers.some((provider) => provider.locality === 'local');
+    return hasLocal && this.health.cloudUnreachable(cloud) ? 'no cloud provider is reachable' : undefined;
+  }
+
+  async plan(request: ChatRequest, requestFallbacks: readonly string[] | undefined): Promise<PlanOutcome> {
+    const providers = new Map<string, Locality>(this.config.providers.map((provider) => [provider.id, provider.locality]));
+    const routes = new Map(this.config.routes.map((route) => [route.name, route]));
+    const needsCatalog = (!routes.has(request.model) && !providers.has(request.model.split('/')[0] ?? '')) || (requestFallbacks?.length ?? 0) > 0;
+    const owners = needsCatalog ? await this.catalog.owners() : new Map<string, string[]>();
+    const planned = planRequest(request.model, requestFallbacks, {
+      providers,
+      routes,
+      defaultFallbacks: this.config.routing.defaultFallbacks,
+      ownersOf: (model) => owners.get(model) ?? [],
+      random: this.random,
+    });
+    if (!planned.ok) return planned;
+    const localCandidates = [...planned.candidates, ...planned.contextFallbacks].filter((candidate) => candidate.locality === 'local');
+    await this.details.ensure(localCandidates, (id) => this.registry.get(id), 1_500);
+    const offline = this.offlineReason();
+    const { ordered, skipped } = orderCandidates({
+      candidates: planned.candidates,
+      prefer: planned.route?.prefer ?? 'order',
+      offline,
+      requirements: requirementsOf(request),
+      details: (candidate) => this.details.get(candidate) ?? this.catalog.details(candidate),
+      admits: (candidate) => this.health.admits(candidate),
+      openUntil: (candidate) => this.health.openUntil(candidate),
+      reachable: (candidate) => this.health.providerHealth(candidate.providerId)?.reachable,
+    });
+    if (ordered.length === 0) {
+      const reasons = skipped.map((skip) => `${skip.candidate.providerId}/${skip.candidate.model}: ${skip.reason}`).join('; ');
+      return { ok: false, status: 400, code: 'no_capable_target', message: `no target can serve this request — ${reasons}` };
+    }
+    return { ok: true, plan: { route: planned.route, candidates: ordered, skipped, contextFallbacks: planned.contextFallbacks, offline } };
+  }
+
+  execute(plan: RoutedPlan, request: ChatRequest, rawBody: Buffer | undefined, forceStreamUsage: boolean, signal: AbortSignal): Promise<Executed> {
+    return executeChat({
+      adapterFor: (id) => this.registry.get(id),
+      health: this.health,
+      settings: this.config.routing,
+      route: plan.route,
+      candidates: plan.candidates,
+      skipped: plan.skipped,
+      contextFallbacks: plan.contextFallbacks,
+      details: (candidate) => this.details.get(candidate) ?? this.catalog.details(candidate),
+      request,
+      rawBody,
+      forceStreamUsage,
+      signal,
+      random: this.random,
+    });
+  }
+}

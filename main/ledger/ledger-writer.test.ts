@@ -1,0 +1,205 @@
+// The write path on real SQLite files: exactly one row per request, batching, retry on a locked database, bounded
+// queue with counted drops, rows refused alone, graceful close.
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type LedgerDatabase } from './database.js';
+import { Ledger, type OpenLedgerOptions } from './ledger.js';
+import { finishRecord, startRecord, tempDir, type TempDir } from './test-support/fixtures.js';
+import type { RequestFinish } from './types.js';
+
+let directory: TempDir | undefined;
+const cleanups: (() => unknown)[] = [];
+
+function openLedger(options: Partial<OpenLedgerOptions> = {}): Ledger {
+  directory ??= tempDir();
+  const ledger = Ledger.open({ path: directory.file('ledger.sqlite'), flushIntervalMs: 10, ...options });
+  cleanups.push(() => ledger.close(500));
+  return ledger;
+}
+
+function secondConnection(): LedgerDatabase {
+  if (!directory) throw new Error('open a ledger first');
+  const database = openDatabase(directory.file('ledger.sqlite'));
+  cleanups.push(() => database.open && database.close());
+  return database;
+}
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  directory?.remove();
+  directory = undefined;
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+function rowsOf(ledger: Ledger): { id: string; status: string; cost_usd: number | null }[] {
+  return ledger.database.prepare<[], { id: string; status: string; cost_usd: number | null }>('SELECT id, status, cost_usd FROM requests ORDER BY id').all();
+}
+
+describe('begin and finish', () => {
+  it('returns at once and writes on the timer: one in-flight row, then one final row with its attempts', async () => {
+    const ledger = openLedger();
+    ledger.begin(startRecord('a'));
+    expect(rowsOf(ledger)).toEqual([]);
+    await until(() => rowsOf(ledger).length === 1);
+    expect(rowsOf(ledger)).toEqual([{ id: 'a', status: 'in_flight', cost_usd: null }]);
+
+    ledger.finish(finishRecord('a', { attempts: [
+      { providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'rate_limit', status: 429, durationMs: 40 },
+      { providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', status: 200, durationMs: 900 },
+    ] }));
+    await until(() => rowsOf(ledger)[0]?.status === 'ok');
+    expect(rowsOf(ledger)).toEqual([{ id: 'a', status: 'ok', cost_usd: 0.00012 }]);
+    expect(ledger.database.prepare('SELECT seq, outcome, http_status FROM attempts ORDER BY seq').all()).toEqual([
+      { seq: 1, outcome: 'rate_limit', http_status: 429 },
+      { seq: 2, outcome: 'ok', http_status: 200 },
+    ]);
+    expect(ledger.stats()).toMatchObject({ queued: 0, written: 2, failures: 0, dropped: 0, duplicates: 0 });
+  });
+
+  it('writes a request that begins and finishes within one batch once, already final', () => {
+    const committed: string[][] = [];
+    const ledger = openLedger({ flushIntervalMs: 60_000, onCommit: (batch) => committed.push([...batch.begun, ...batch.finished]) });
+    ledger.begin(startRecord('a'));
+    ledger.finish(finishRecord('a'));
+    expect(ledger.flush()).toBe(true);
+    expect(rowsOf(ledger)).toEqual([{ id: 'a', status: 'ok', cost_usd: 0.00012 }]);
+    expect(committed).toEqual([['a']]);
+  });
+
+  it('inserts the row when the begin was lost, and ignores a late begin and a second finish', () => {
+    const ledger = openLedger({ flushIntervalMs: 60_000 });
+    ledger.finish(finishRecord('a'));
+    ledger.flush();
+    ledger.begin(startRecord('a'));
+    ledger.finish(finishRecord('a', { costUsd: 99 }));
+    ledger.flush();
+    expect(rowsOf(ledger)).toEqual([{ id: 'a', status: 'ok', cost_usd: 0.00012 }]);
+    expect(ledger.stats().duplicates).toBe(1);
+    expect(ledger.database.prepare(`SELECT requests FROM rollup_daily WHERE dimension = 'all'`).pluck().get()).toBe(1);
+  });
+
+  it('lets a real finish replace an interrupted mark and counts the request once in the rollups', () => {
+    const ledger = openLedger({ flushIntervalMs: 60_000 });
+    ledger.begin(startRecord('a'));
+    ledger.flush();
+    ledger.database.transaction(() => ledger.database.prepare(`UPDATE requests SET status = 'interrupted' WHERE id = 'a'`).run())();
+    ledger.database.prepare(`INSERT INTO rollup_daily (dimension, bucket_start, key, requests, interrupted) VALUES ('all', ?, '', 1, 1)`).run(Math.floor(startRecord('a').startedAt / 86_400_000) * 86_400_000);
+    ledger.finish(finishRecord('a'));
+    ledger.flush();
+    expect(rowsOf(ledger)).toEqual([{ id: 'a', status: 'ok', cost_usd: 0.00012 }]);
+    expect(ledger.database.prepare(`SELECT requests, ok, interrupted FROM rollup_daily WHERE dimension = 'all'`).get()).toEqual({ requests: 1, ok: 1, interrupted: 0 });
+  });
+
+  it('keeps impossible numbers out of the row: NaN, negative and fractional values', () => {
+    const ledger = openLedger({ flushIntervalMs: 60_000 });
+    ledger.finish(finishRecord('a', { latencyMs: Number.NaN, ttftMs: -5, upstreamMs: 12.6, costUsd: Number.POSITIVE_INFINITY, tokens: { input: 10.4, output: -1, cacheRead: 0, cacheWrite: 0, reasoning: 0 } }));
+    ledger.flush();
+    expect(ledger.database.prepare('SELECT latency_ms, ttft_ms, upstream_ms, cost_usd, input_tokens, output_tokens FROM requests').get()).toEqual({
+      latency_ms: null,
+      ttft_ms: null,
+      upstream_ms: 13,
+      cost_usd: null,
+      input_tokens: 10,
+      output_tokens: 0,
+    });
+  });
+});
+
+describe('write failures', () => {
+  it('keeps rows queued while another connection holds the lock, retries with backoff, then writes them all', async () => {
+    const ledger = openLedger({ retryInitialMs: 20, retryMaxMs: 40, busyTimeoutMs: 5 });
+    const other = secondConnection();
+    other.exec('BEGIN EXCLUSIVE');
+    for (let index = 0; index < 20; index += 1) ledger.finish(finishRecord(`r${index}`));
+    await until(() => ledger.stats().failures >= 3);
+    expect(ledger.stats()).toMatchObject({ queued: 20, written: 0, dropped: 0 });
+    expect(ledger.stats().lastError).toMatch(/SQLITE_BUSY/);
+    other.exec('COMMIT');
+    await until(() => ledger.stats().queued === 0);
+    expect(rowsOf(ledger)).toHaveLength(20);
+    expect(ledger.stats()).toMatchObject({ written: 20, dropped: 0 });
+  });
+
+  it('drops the oldest rows of a full queue, begins before finishes, and counts every one', () => {
+    const ledger = openLedger({ flushIntervalMs: 60_000, maxQueue: 4, busyTimeoutMs: 1 });
+    const other = secondConnection();
+    other.exec('BEGIN EXCLUSIVE');
+    ledger.begin(startRecord('b1'));
+    ledger.finish(finishRecord('f1'));
+    ledger.begin(startRecord('b2'));
+    ledger.finish(finishRecord('f2'));
+    expect(ledger.flush()).toBe(false);
+    ledger.finish(finishRecord('f3')); // drops b1
+    ledger.finish(finishRecord('f4')); // drops b2
+    ledger.finish(finishRecord('f5')); // no begin left: drops f1, the oldest
+    expect(ledger.stats()).toMatchObject({ queued: 4, dropped: 3, droppedFinished: 1 });
+    other.exec('COMMIT');
+    expect(ledger.flush()).toBe(true);
+    expect(rowsOf(ledger).map((row) => row.id)).toEqual(['f2', 'f3', 'f4', 'f5']);
+  });
+
+  it('rejects a row SQLite refuses for good on its own and writes the rest of its batch', () => {
+    const ledger = openLedger({ flushIntervalMs: 60_000 });
+    ledger.finish(finishRecord('good1'));
+    ledger.finish({ ...finishRecord('bad'), endpoint: 'completions' } as unknown as RequestFinish);
+    ledger.finish(finishRecord('good2'));
+    expect(ledger.flush()).toBe(true);
+    expect(rowsOf(ledger).map((row) => row.id)).toEqual(['good1', 'good2']);
+    expect(ledger.stats()).toMatchObject({ rejected: 1, written: 2, queued: 0 });
+    expect(ledger.stats().lastError).toMatch(/request bad rejected: SQLITE_CONSTRAINT/);
+  });
+});
+
+describe('close', () => {
+  it('writes the queue, marks requests still in flight interrupted, and counts later pushes as dropped', async () => {
+    const ledger = openLedger({ flushIntervalMs: 60_000 });
+    ledger.begin(startRecord('running'));
+    ledger.begin(startRecord('done'));
+    ledger.finish(finishRecord('done'));
+    const stats = await ledger.close();
+    expect(stats).toMatchObject({ queued: 0, dropped: 0 });
+    ledger.finish(finishRecord('late'));
+    expect(ledger.stats()).toMatchObject({ dropped: 1, droppedFinished: 1, lastError: 'ledger is closed' });
+
+    const reopened = openLedger();
+    expect(reopened.recovered).toBe(0);
+    expect(rowsOf(reopened)).toEqual([
+      { id: 'done', status: 'ok', cost_usd: 0.00012 },
+      { id: 'running', status: 'interrupted', cost_usd: null },
+    ]);
+  });
+
+  it('gives up at its deadline when the file stays locked, counting what it could not write', async () => {
+    const ledger = openLedger({ flushIntervalMs: 60_000, busyTimeoutMs: 5, retryInitialMs: 10, retryMaxMs: 20 });
+    const other = secondConnection();
+    other.exec('BEGIN EXCLUSIVE');
+    ledger.finish(finishRecord('a'));
+    const started = Date.now();
+    const stats = await ledger.close(300);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(stats).toMatchObject({ queued: 0, dropped: 1, droppedFinished: 1 });
+    other.exec('ROLLBACK');
+  });
+
+  it('marks rows a killed process left in flight as interrupted when the ledger is opened again', () => {
+    const first = openLedger({ flushIntervalMs: 60_000 });
+    first.begin(startRecord('orphan'));
+    first.flush();
+    // no close(): as if the process died here
+    const path = first.database.name;
+    first.database.close();
+    const second = Ledger.open({ path });
+    cleanups.push(() => second.close(500));
+    expect(second.recovered).toBe(1);
+    expect(rowsOf(second)).toEqual([{ id: 'orphan', status: 'interrupted', cost_usd: null }]);
+    expect(second.database.prepare(`SELECT requests, interrupted FROM rollup_daily WHERE dimension = 'all'`).get()).toEqual({ requests: 1, interrupted: 1 });
+  });
+});

@@ -1,0 +1,75 @@
+// The ledger as the gateway sees it: open (migrate, then mark rows a dead process left in flight 'interrupted'),
+// begin()/finish() on the hot path, stats(), flush() and a bounded close(). Queries take `ledger.database`.
+import { openDatabase, type LedgerDatabase, type OpenDatabaseOptions } from './database.js';
+import { LedgerWriter, type LedgerStats, type LedgerWriterOptions } from './ledger-writer.js';
+import { migrate } from './migrations/index.js';
+import { recoverInterrupted } from './request-store.js';
+import type { RequestFinish, RequestStart } from './types.js';
+
+export interface OpenLedgerOptions extends OpenDatabaseOptions, LedgerWriterOptions {
+  /** the SQLite file, e.g. `<data dir>/ledger.sqlite` */
+  readonly path: string;
+}
+
+export class Ledger {
+  private closing: Promise<LedgerStats> | undefined;
+
+  private constructor(
+    readonly database: LedgerDatabase,
+    private readonly writer: LedgerWriter,
+    /** rows found in flight at open (their process died) and marked 'interrupted' */
+    readonly recovered: number,
+  ) {}
+
+  static open(options: OpenLedgerOptions): Ledger {
+    const database = openDatabase(options.path, options);
+    try {
+      migrate(database);
+      const recovered = recoverInterrupted(database);
+      database.pragma('optimize=0x10002');
+      return new Ledger(database, new LedgerWriter(database, options), recovered);
+    } catch (error) {
+      database.close();
+      throw error;
+    }
+  }
+
+  /** At request start. Never throws and never waits for disk. */
+  begin(record: RequestStart): void {
+    this.writer.begin(record);
+  }
+
+  /** At request end, whatever the outcome. Never throws and never waits for disk. */
+  finish(record: RequestFinish): void {
+    this.writer.finish(record);
+  }
+
+  stats(): LedgerStats {
+    return this.writer.stats();
+  }
+
+  /** Finished requests not yet committed, so a budget check can add them to what SQL reports. */
+  queuedFinishes(): readonly RequestFinish[] {
+    return this.writer.queuedFinishes();
+  }
+
+  /** Writes the queue now. True when nothing is left queued. */
+  flush(): boolean {
+    return this.writer.flush();
+  }
+
+  /** Graceful quit: writes what it can within `timeoutMs`, marks the rest of the in-flight rows, closes the file. */
+  close(timeoutMs = 3_000): Promise<LedgerStats> {
+    if (!this.database.open) return Promise.resolve(this.writer.stats());
+    this.closing ??= this.writer.close(timeoutMs).then((stats) => {
+      try {
+        this.database.pragma('optimize');
+      } catch {
+        // statistics are an optimisation; closing matters more
+      }
+      this.database.close();
+      return stats;
+    });
+    return this.closing;
+  }
+}

@@ -1,0 +1,42 @@
+// Numbered, append-only schema migrations. Each runs in its own transaction together with the PRAGMA user_version
+// bump, so a crash mid-migration leaves the previous version intact. Never edit a shipped migration: add one.
+import type { LedgerDatabase } from '../database.js';
+import { initialMigration } from './001-initial.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  up(database: LedgerDatabase): void;
+}
+
+export const migrations: readonly Migration[] = [initialMigration];
+
+export const latestSchemaVersion = migrations.length;
+
+export function schemaVersion(database: LedgerDatabase): number {
+  const version = database.pragma('user_version', { simple: true });
+  return typeof version === 'number' ? version : 0;
+}
+
+export interface MigrationResult {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Brings the file to `target` (the latest by default). A file from a newer Switchyard is refused, not touched. */
+export function migrate(database: LedgerDatabase, target: number = latestSchemaVersion, list: readonly Migration[] = migrations): MigrationResult {
+  const from = schemaVersion(database);
+  if (from > list.length) {
+    throw new Error(`the ledger is at schema version ${from}, newer than this Switchyard knows (${list.length}); update Switchyard`);
+  }
+  for (const migration of list) {
+    if (migration.version <= schemaVersion(database) || migration.version > target) continue;
+    database
+      .transaction(() => {
+        migration.up(database);
+        database.pragma(`user_version = ${migration.version}`);
+      })
+      .immediate();
+  }
+  return { from, to: schemaVersion(database) };
+}

@@ -1,0 +1,94 @@
+// Each migration on a fresh file and from the version before it; the runner's transaction and version rules.
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type LedgerDatabase } from '../database.js';
+import { tempDir, type TempDir } from '../test-support/fixtures.js';
+import { latestSchemaVersion, migrate, migrations, schemaVersion, type Migration } from './index.js';
+
+let directory: TempDir | undefined;
+const opened: LedgerDatabase[] = [];
+
+function open(name = 'ledger.sqlite'): LedgerDatabase {
+  directory ??= tempDir();
+  const database = openDatabase(directory.file(name));
+  opened.push(database);
+  return database;
+}
+
+afterEach(() => {
+  for (const database of opened.splice(0)) if (database.open) database.close();
+  directory?.remove();
+  directory = undefined;
+});
+
+function tables(database: LedgerDatabase): string[] {
+  return database.prepare<[], string>(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all();
+}
+
+describe('migration runner', () => {
+  it('numbers migrations 1..n without gaps', () => {
+    expect(migrations.map((migration) => migration.version)).toEqual(migrations.map((_, index) => index + 1));
+    expect(latestSchemaVersion).toBe(migrations.length);
+  });
+
+  it('is idempotent: a second run changes nothing', () => {
+    const database = open();
+    expect(migrate(database)).toEqual({ from: 0, to: latestSchemaVersion });
+    expect(migrate(database)).toEqual({ from: latestSchemaVersion, to: latestSchemaVersion });
+  });
+
+  it('refuses a file written by a newer Switchyard without touching it', () => {
+    const database = open();
+    database.pragma(`user_version = ${latestSchemaVersion + 1}`);
+    expect(() => migrate(database)).toThrow(/newer than this Switchyard/);
+    expect(tables(database)).toEqual([]);
+  });
+
+  it('rolls a failing migration back whole, version included', () => {
+    const database = open();
+    const broken: Migration = {
+      version: 2,
+      name: 'broken',
+      up(target) {
+        target.exec('CREATE TABLE half_done (x INTEGER)');
+        throw new Error('boom');
+      },
+    };
+    expect(() => migrate(database, 2, [migrations[0] as Migration, broken])).toThrow('boom');
+    expect(schemaVersion(database)).toBe(1);
+    expect(tables(database)).not.toContain('half_done');
+  });
+});
+
+describe('migration 1 (initial)', () => {
+  it('creates the schema on a fresh file', () => {
+    const database = open();
+    migrate(database, 1);
+    expect(schemaVersion(database)).toBe(1);
+    expect(tables(database)).toEqual(['attempts', 'prices', 'requests', 'rollup_daily', 'rollup_hourly', 'settings']);
+    const indexes = database.prepare<[], string>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all();
+    expect(indexes).toEqual(['requests_by_client', 'requests_by_model', 'requests_by_provider', 'requests_by_status', 'requests_by_time']);
+    expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('migrates from version 0 (a file another tool left empty but for a table of its own)', () => {
+    const database = open();
+    database.exec('CREATE TABLE unrelated (x INTEGER); INSERT INTO unrelated VALUES (7)');
+    migrate(database, 1);
+    expect(database.prepare('SELECT x FROM unrelated').pluck().get()).toBe(7);
+    expect(schemaVersion(database)).toBe(1);
+  });
+
+  it('enforces the closed vocabularies and the attempt foreign key', () => {
+    const database = open();
+    migrate(database, 1);
+    const insert = (status: string, endpoint: string) =>
+      database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status) VALUES (?, 0, ?, 'm', ?)`).run(`${status}-${endpoint}`, endpoint, status);
+    expect(() => insert('ok', 'chat')).not.toThrow();
+    expect(() => insert('done', 'chat')).toThrow(/CHECK/);
+    expect(() => insert('ok', 'completions')).toThrow(/CHECK/);
+    expect(() => database.prepare(`INSERT INTO attempts VALUES ('missing', 1, 'p', 'm', 'ok', 200, 5)`).run()).toThrow(/FOREIGN KEY/);
+  });
+});
+
+// Future migrations: add a block here that opens a file at version n-1 with rows in it, migrates to n, and checks
+// the rows survived in their new shape.

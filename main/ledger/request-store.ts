@@ -1,0 +1,156 @@
+// The row-level writes behind the writer: insert an in-flight row, upsert the final row with its attempts, mark a
+// row interrupted, each keeping the rollups in step. Callers run them inside one transaction per batch.
+import type { LedgerDatabase } from './database.js';
+import { prepareRollupApplier } from './rollups.js';
+import type { RequestFinish, RequestStart, RequestStatus } from './types.js';
+
+export type FinishResult = 'written' | 'duplicate';
+
+export interface RequestStore {
+  /** Inserts the 'in_flight' row; a row that already exists (finished first) is left alone. */
+  begin(record: RequestStart): void;
+  /** Writes the final state, inserting the row if its begin never landed. A row already final is not touched. */
+  finish(record: RequestFinish): FinishResult;
+  /** Marks one 'in_flight' row 'interrupted'; false when it was not in flight. */
+  interrupt(id: string): boolean;
+  /** Marks every 'in_flight' row 'interrupted' and returns how many there were. */
+  interruptAllInFlight(): number;
+}
+
+const startColumns = ['id', 'started_at', 'client_token_name', 'client_family', 'endpoint', 'requested_model', 'route', 'provider_id', 'model', 'stream'] as const;
+const finishColumns = [
+  ...startColumns,
+  'finished_at',
+  'status',
+  'error_class',
+  'http_status',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'tokens_estimated',
+  'cost_usd',
+  'cost_reference_usd',
+  'latency_ms',
+  'ttft_ms',
+  'upstream_ms',
+  'overhead_ms',
+  'local_compute_ms',
+  'finish_reason',
+  'native_finish_reason',
+] as const;
+
+type Row = Record<(typeof finishColumns)[number], string | number | null>;
+
+/** A whole non-negative number or null: keeps NaN, negatives and fractions out of INTEGER columns. */
+function wholeOrNull(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : null;
+}
+
+function count(value: number | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
+}
+
+function money(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+}
+
+function startRow(record: RequestStart): Pick<Row, (typeof startColumns)[number]> {
+  return {
+    id: record.id,
+    started_at: Math.round(record.startedAt),
+    client_token_name: record.clientTokenName,
+    client_family: record.clientFamily,
+    endpoint: record.endpoint,
+    requested_model: record.requestedModel,
+    route: record.route,
+    provider_id: record.providerId,
+    model: record.model,
+    stream: record.stream ? 1 : 0,
+  };
+}
+
+function finishRow(record: RequestFinish): Row {
+  return {
+    ...startRow(record),
+    finished_at: Math.round(record.finishedAt),
+    status: record.status,
+    error_class: record.errorClass,
+    http_status: wholeOrNull(record.httpStatus),
+    input_tokens: count(record.tokens.input),
+    output_tokens: count(record.tokens.output),
+    cache_read_tokens: count(record.tokens.cacheRead),
+    cache_write_tokens: count(record.tokens.cacheWrite),
+    reasoning_tokens: count(record.tokens.reasoning),
+    tokens_estimated: record.tokensEstimated ? 1 : 0,
+    cost_usd: money(record.costUsd),
+    cost_reference_usd: money(record.costReferenceUsd),
+    latency_ms: wholeOrNull(record.latencyMs),
+    ttft_ms: wholeOrNull(record.ttftMs),
+    upstream_ms: wholeOrNull(record.upstreamMs),
+    overhead_ms: wholeOrNull(record.overheadMs),
+    local_compute_ms: wholeOrNull(record.localComputeMs),
+    finish_reason: record.finishReason,
+    native_finish_reason: record.nativeFinishReason,
+  };
+}
+
+export function prepareRequestStore(database: LedgerDatabase): RequestStore {
+  const applyRollup = prepareRollupApplier(database);
+  const insertStart = database.prepare(
+    `INSERT INTO requests (${startColumns.join(', ')}, status) VALUES (${startColumns.map((column) => `@${column}`).join(', ')}, 'in_flight') ON CONFLICT (id) DO NOTHING`,
+  );
+  const upsertFinish = database.prepare(
+    `INSERT INTO requests (${finishColumns.join(', ')}) VALUES (${finishColumns.map((column) => `@${column}`).join(', ')}) ` +
+      `ON CONFLICT (id) DO UPDATE SET ${finishColumns
+        .filter((column) => column !== 'id')
+        .map((column) => `${column} = excluded.${column}`)
+        .join(', ')}`,
+  );
+  const statusOf = database.prepare<[string], RequestStatus>('SELECT status FROM requests WHERE id = ?').pluck();
+  const deleteAttempts = database.prepare<[string]>('DELETE FROM attempts WHERE request_id = ?');
+  const insertAttempt = database.prepare<[string, number, string, string, string, number | null, number]>(
+    'INSERT INTO attempts (request_id, seq, provider_id, model, outcome, http_status, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const markInterrupted = database.prepare<[string]>(`UPDATE requests SET status = 'interrupted' WHERE id = ? AND status = 'in_flight'`);
+  const inFlightIds = database.prepare<[], string>(`SELECT id FROM requests WHERE status = 'in_flight'`).pluck();
+
+  const interrupt = (id: string): boolean => {
+    if (markInterrupted.run(id).changes === 0) return false;
+    applyRollup(id, 1);
+    return true;
+  };
+
+  return {
+    begin(record) {
+      insertStart.run(startRow(record));
+    },
+    finish(record) {
+      const previous = statusOf.get(record.id);
+      // A row another finish already settled stays as it is: nothing is counted twice. An 'interrupted' row (the
+      // recovery at open got to it first) takes the real outcome, and its interrupted count is taken back.
+      if (previous !== undefined && previous !== 'in_flight' && previous !== 'interrupted') return 'duplicate';
+      //MUTANT if (previous === 'interrupted') applyRollup(record.id, -1);
+      upsertFinish.run(finishRow(record));
+      deleteAttempts.run(record.id);
+      record.attempts.forEach((attempt, index) => {
+        insertAttempt.run(record.id, index + 1, attempt.providerId, attempt.model, attempt.outcome, wholeOrNull(attempt.status), wholeOrNull(attempt.durationMs) ?? 0);
+      });
+      applyRollup(record.id, 1);
+      return 'written';
+    },
+    interrupt,
+    interruptAllInFlight() {
+      let interrupted = 0;
+      for (const id of inFlightIds.all()) if (interrupt(id)) interrupted += 1;
+      return interrupted;
+    },
+  };
+}
+
+/** At open: every row still 'in_flight' belongs to a process that is gone (one gateway owns the ledger). */
+export function recoverInterrupted(database: LedgerDatabase): number {
+  const store = prepareRequestStore(database);
+  return database.transaction(() => store.interruptAllInFlight()).immediate();
+}
