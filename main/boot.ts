@@ -1,9 +1,10 @@
 // Starting the core the one way both front ends use: `switchyard serve` and the desktop app. Config lookup,
-// client tokens and secret registration happen here so the two can never drift apart.
-import { findConfigPath, loadConfig } from './config/load.js';
+// tokens, secret registration and config reloading (file change or SIGHUP) happen here so the two never drift.
+import { findConfigPath, loadConfig, type GatewayConfig } from './config/load.js';
+import { watchConfigFile } from './config/watch.js';
 import { startGateway, type Gateway } from './gateway/gateway.js';
 import { StaticTokenVerifier } from './gateway/server/auth.js';
-import { clientTokens } from './secrets/client-token-file.js';
+import { clientTokens, loadOrCreateAdminToken } from './secrets/client-token-file.js';
 import { registerSecret } from '../shared/redact.js';
 
 export interface BootOptions {
@@ -14,20 +15,49 @@ export interface BootOptions {
   readonly configFlag?: string | undefined;
   readonly host?: string | undefined;
   readonly port?: number | undefined;
+  /** reload when the config file changes (default true) */
+  readonly watchConfig?: boolean;
 }
 
 export interface Booted {
   readonly gateway: Gateway;
   /** true on the first start, when the client token was just generated */
   readonly tokenCreated: boolean;
+  /** re-reads the config file and applies it; logs and keeps the running config when the file is bad */
+  readonly reload: () => Promise<boolean>;
+  /** stops watching the config file */
+  readonly unwatch: () => void;
 }
 
 export async function bootGateway(options: BootOptions): Promise<Booted> {
   const configPath = findConfigPath(options.configFlag, options.env, options.dataDir);
-  const config = loadConfig({ path: configPath, env: options.env, host: options.host, port: options.port });
+  const load = (): GatewayConfig => {
+    const config = loadConfig({ path: configPath, env: options.env, host: options.host, port: options.port });
+    for (const provider of config.providers) if (provider.apiKeyEnv) registerSecret(options.env[provider.apiKeyEnv]);
+    return config;
+  };
+  const config = load();
   const { tokens, created } = clientTokens(options.dataDir, options.env);
+  const adminToken = loadOrCreateAdminToken(options.dataDir);
   for (const { token } of tokens) registerSecret(token);
-  for (const provider of config.providers) if (provider.apiKeyEnv) registerSecret(options.env[provider.apiKeyEnv]);
-  const gateway = await startGateway({ config, env: options.env, tokens: new StaticTokenVerifier(tokens), log: options.log });
-  return { gateway, tokenCreated: created };
+  registerSecret(adminToken);
+  const gateway = await startGateway({
+    config,
+    env: options.env,
+    tokens: new StaticTokenVerifier(tokens),
+    adminTokens: new StaticTokenVerifier([{ name: 'admin', token: adminToken }]),
+    log: options.log,
+    reloadConfig: load,
+  });
+  const reload = async (): Promise<boolean> => {
+    try {
+      await gateway.reload();
+      return true;
+    } catch (error) {
+      options.log(`config reload failed, keeping the running config: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  };
+  const unwatch = configPath && options.watchConfig !== false ? watchConfigFile(configPath, () => void reload()) : () => undefined;
+  return { gateway, tokenCreated: created, reload, unwatch };
 }

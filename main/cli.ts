@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { bootGateway } from './boot.js';
 import { ConfigError } from './config/load.js';
 import { defaultDataDir } from './config/paths.js';
-import { ListenError, type Gateway } from './gateway/gateway.js';
+import { adminCall, adminTarget, formatStatus } from './cli-admin.js';
+import { ListenError, type Gateway, type GatewayStatus } from './gateway/gateway.js';
 import { loadOrCreateClientToken } from './secrets/client-token-file.js';
 
 const usage = `Switchyard — one local address for every LLM tool on this machine
@@ -13,6 +14,9 @@ const usage = `Switchyard — one local address for every LLM tool on this machi
 Usage:
   switchyard serve [--port 5454] [--host 127.0.0.1] [--config FILE] [--data-dir DIR]
   switchyard tokens [--data-dir DIR]      print the client token tools send as their API key
+  switchyard status [--url URL] [--json]  providers, health, routes and cooldowns of a running gateway
+  switchyard reload [--url URL]           re-read the config file (also: SIGHUP, or just save the file)
+  switchyard offline on|off|auto          only local targets (on), all (off), or as the config says (auto)
   switchyard --version | --help
 
 Environment: SWITCHYARD_CONFIG, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY (an extra client token),
@@ -34,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       config: { type: 'string', short: 'c' },
       'data-dir': { type: 'string' },
+      url: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -57,6 +63,28 @@ async function main(argv: string[]): Promise<number> {
       console.log(token);
       return 0;
     }
+    case 'status':
+    case 'reload':
+    case 'offline': {
+      const port = values.port === undefined ? undefined : Number(values.port);
+      const target = adminTarget({ dataDir, env, url: values.url, port, configFlag: values.config });
+      if (command === 'status') {
+        const status = (await adminCall(target, 'GET', 'status')) as GatewayStatus;
+        console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+      } else if (command === 'reload') {
+        await adminCall(target, 'POST', 'reload');
+        console.log('config reloaded');
+      } else {
+        const mode = positionals[1];
+        if (mode !== 'on' && mode !== 'off' && mode !== 'auto') {
+          console.error('switchyard: offline takes on, off or auto');
+          return 2;
+        }
+        const answer = (await adminCall(target, 'POST', 'offline', { offline: mode === 'auto' ? null : mode === 'on' })) as { offline: string | null };
+        console.log(answer.offline ? `offline: ${answer.offline}` : 'online: cloud targets are used');
+      }
+      return 0;
+    }
     default:
       console.error(`switchyard: unknown command '${command}'\n\n${usage}`);
       return 2;
@@ -69,7 +97,7 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
     console.error(`switchyard: --port must be a number from 0 to 65535, not '${options.port}'`);
     return 2;
   }
-  const { gateway, tokenCreated: created } = await bootGateway({
+  const { gateway, tokenCreated: created, reload } = await bootGateway({
     env: options.env,
     dataDir: options.dataDir,
     configFlag: options.configFlag,
@@ -78,6 +106,9 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
     log: (line) => console.error(`switchyard: ${line}`),
   });
   installSignalHandlers(gateway); // before the banner: a supervisor may signal as soon as it sees the address
+  process.on('SIGHUP', () => {
+    void reload().then((ok) => ok && console.log('switchyard: SIGHUP: config reloaded'));
+  });
   printBanner(gateway, options.dataDir, created);
   const probes = await gateway.probeProviders();
   for (const { id, result } of probes) {

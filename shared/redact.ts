@@ -6,7 +6,7 @@
 const keyPatterns: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(sk|pk|rk)-[A-Za-z0-9_*.-]{3,}/g, '$1-***'], // OpenAI, Anthropic (sk-ant-…), DeepSeek, OpenRouter (sk-or-…)
   [/\bAIza[0-9A-Za-z_*-]{6,}/g, 'AIza***'], // Google
-  [/\b(gsk|xai|sy)([-_])[A-Za-z0-9_*-]{6,}/g, '$1$2***'], // Groq, xAI, Switchyard client tokens
+  [/\b(gsk|xai|sya|sy)([-_])[A-Za-z0-9_*-]{6,}/g, '$1$2***'], // Groq, xAI, Switchyard client tokens
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=*-]{6,}/gi, '$1 ***'],
   [/\b(api[_-]?key|x-api-key|x-goog-api-key|authorization)(["']?\s*[:=]\s*["']?)[^\s"',}&]{4,}/gi, '$1$2***'],
   [/([?&](?:key|api_key|token)=)[^&\s"']+/gi, '$1***'],
@@ -31,6 +31,9 @@ export function redactSecrets(text: string): string {
   for (const secret of knownSecrets) {
     for (let start = 0; start + secretPieceLength <= secret.length; start += 1) {
       const piece = secret.slice(start, start + secretPieceLength);
+      // A piece that is an ordinary lowercase word ("primar", "client") would mask normal text; random key
+      // material almost always mixes in a digit, a capital or a symbol.
+      if (/^[a-z]+$/.test(piece)) continue;
       if (out.includes(piece)) out = out.split(piece).join('***');
     }
   }

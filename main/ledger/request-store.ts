@@ -131,7 +131,7 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
       // A row another finish already settled stays as it is: nothing is counted twice. An 'interrupted' row (the
       // recovery at open got to it first) takes the real outcome, and its interrupted count is taken back.
       if (previous !== undefined && previous !== 'in_flight' && previous !== 'interrupted') return 'duplicate';
-      //MUTANT if (previous === 'interrupted') applyRollup(record.id, -1);
+      if (previous === 'interrupted') applyRollup(record.id, -1);
       upsertFinish.run(finishRow(record));
       deleteAttempts.run(record.id);
       record.attempts.forEach((attempt, index) => {

@@ -1,13 +1,15 @@
-// The first-start client token: 256 random bits, kept in the data dir in a file only the user can read.
-// SWITCHYARD_API_KEY in the environment adds a token for scripted use.
+// Tokens kept in the data dir, in files only the user can read: the first-start client token that tools send,
+// and the admin token for management calls (never accepted in place of the other). 256 random bits each.
+// SWITCHYARD_API_KEY in the environment adds a client token for scripted use.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const clientTokenFileName = 'client-token';
+export const adminTokenFileName = 'admin-token';
 
-export function generateClientToken(): string {
-  return `sy-${randomBytes(32).toString('base64url')}`;
+export function generateToken(prefix: 'sy' | 'sya'): string {
+  return `${prefix}-${randomBytes(32).toString('base64url')}`;
 }
 
 export function ensureDataDir(dataDir: string): void {
@@ -15,20 +17,28 @@ export function ensureDataDir(dataDir: string): void {
   if (process.platform !== 'win32') chmodSync(dataDir, 0o700);
 }
 
-/** Reads the stored default token, creating it (mode 0600) on first start. */
-export function loadOrCreateClientToken(dataDir: string): { token: string; created: boolean } {
+/** Reads a stored token, creating it (mode 0600) when missing. */
+function loadOrCreate(dataDir: string, fileName: string, prefix: 'sy' | 'sya'): { token: string; created: boolean } {
   ensureDataDir(dataDir);
-  const path = join(dataDir, clientTokenFileName);
+  const path = join(dataDir, fileName);
   try {
     const token = readFileSync(path, 'utf8').trim();
     if (token.length >= 32) return { token, created: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const token = generateClientToken();
+  const token = generateToken(prefix);
   writeFileSync(path, `${token}\n`, { mode: 0o600, flag: 'w' });
   if (process.platform !== 'win32') chmodSync(path, 0o600);
   return { token, created: true };
+}
+
+export function loadOrCreateClientToken(dataDir: string): { token: string; created: boolean } {
+  return loadOrCreate(dataDir, clientTokenFileName, 'sy');
+}
+
+export function loadOrCreateAdminToken(dataDir: string): string {
+  return loadOrCreate(dataDir, adminTokenFileName, 'sya').token;
 }
 
 export interface NamedToken {
