@@ -46,6 +46,7 @@ export interface RoutingSettings {
   readonly offline: boolean;
   readonly autoOffline: boolean;
   readonly timeouts: { readonly local: TimeoutSettings; readonly cloud: TimeoutSettings };
+  readonly recoveryCheckMs: number;
 }
 
 export function resolveRouting(file: ConfigFile, providerIds: ReadonlySet<string>, problems: string[]): { routes: RouteSettings[]; routing: RoutingSettings } {
@@ -104,6 +105,7 @@ export function resolveRouting(file: ConfigFile, providerIds: ReadonlySet<string
     offline: input.offline ?? false,
     autoOffline: input.auto_offline ?? true,
     timeouts: { local: timeouts(defaultLocalTimeouts, input.timeouts?.local), cloud: timeouts(defaultCloudTimeouts, input.timeouts?.cloud) },
+    recoveryCheckMs: input.recovery_check_ms ?? 15_000,
   };
   return { routes, routing };
 }

@@ -100,6 +100,8 @@ export const routingConfigSchema = z.strictObject({
   /** switch to local-only by itself when no cloud provider is reachable */
   auto_offline: z.boolean().optional(),
   timeouts: z.strictObject({ local: timeoutsSchema.optional(), cloud: timeoutsSchema.optional() }).optional(),
+  /** how often providers known to be down are probed to notice they are back */
+  recovery_check_ms: z.number().int().min(100).max(3_600_000).optional(),
 });
 
 const routeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'a route name is letters, digits, ".", "_", ":" or "-" (no "/")');

@@ -82,13 +82,14 @@ export class OllamaFake {
     this.models = [...models];
   }
 
-  static async start(options: { models?: readonly FakeOllamaModel[] } = {}): Promise<OllamaFake> {
+  /** `port` restarts a fake where a stopped one was, to test that the gateway notices it is back. */
+  static async start(options: { models?: readonly FakeOllamaModel[]; port?: number } = {}): Promise<OllamaFake> {
     const server = createServer();
     const fake = new OllamaFake(server, options.models ?? defaultFakeModels);
     server.keepAliveTimeout = 60_000; // Go's server keeps idle connections; the client's pool decides
     server.on('connection', (socket: Socket) => fake.track(socket));
     server.on('request', (request: IncomingMessage, response: ServerResponse) => void fake.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     return fake;
   }
 

@@ -1,5 +1,5 @@
 // Cheap background recovery checks. Health is learnt from real traffic; probes run only at start-up and, every
-// `intervalMs`, for providers that are known to be down (a local server that went away, or every cloud provider
+// `recovery_check_ms`, for providers that are known to be down (a local server that went away, or every cloud provider
 // while automatic offline mode is on), so the gateway notices when they come back.
 import type { ProbeResult } from '../providers/types.js';
 import type { GatewayState } from '../server/context.js';
@@ -12,16 +12,26 @@ export class HealthMonitor {
   constructor(
     private readonly state: () => GatewayState,
     private readonly routing: RoutingService,
-    private readonly intervalMs = 15_000,
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.checkDown(), this.intervalMs);
+    const tick = (): void => {
+      void this.checkDown().finally(() => {
+        if (this.timer !== undefined) this.schedule(tick);
+      });
+    };
+    this.schedule(tick);
+  }
+
+  /** The interval is read each time, so a reload that changes recovery_check_ms applies at once. */
+  private schedule(tick: () => void): void {
+    this.timer = setTimeout(tick, this.state().config.routing.recoveryCheckMs);
     this.timer.unref();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   async probeAll(timeoutMs: number): Promise<Array<{ id: string; result: ProbeResult }>> {

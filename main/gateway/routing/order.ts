@@ -39,11 +39,12 @@ export function orderCandidates(input: OrderInput): Ordered {
 
   if (input.prefer !== 'order') {
     const wanted = input.prefer;
-    const preferredUp = usable.some((candidate) => candidate.locality === wanted && input.reachable(candidate) !== false);
-    // "use local when it is up, cloud otherwise": a known-down preferred side goes last, not away.
-    const first = usable.filter((candidate) => (candidate.locality === wanted) === preferredUp);
-    const rest = usable.filter((candidate) => (candidate.locality === wanted) !== preferredUp);
-    usable = [...first, ...rest];
+    // "use local when it is up, cloud otherwise": a known-down preferred target goes last, not away — per
+    // provider, so one local server being down does not put it ahead of the cloud while another local one is up.
+    const knownDown = (candidate: Candidate): boolean => candidate.locality === wanted && input.reachable(candidate) === false;
+    const first = usable.filter((candidate) => candidate.locality === wanted && !knownDown(candidate));
+    const rest = usable.filter((candidate) => candidate.locality !== wanted);
+    usable = [...first, ...rest, ...usable.filter(knownDown)];
   }
 
   const admitted = usable.filter((candidate) => input.admits(candidate));

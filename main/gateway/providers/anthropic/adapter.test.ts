@@ -177,6 +177,16 @@ describe('AnthropicAdapter.chat (non-stream)', () => {
     });
   });
 
+  it('sends what each model family accepts: one sampling setting on 4.5, adaptive thinking and none on Opus 4.7', async () => {
+    await complete({ temperature: 0.4, top_p: 0.8 });
+    expect(fake.lastMessagesBody()).toMatchObject({ temperature: 0.4 });
+    expect(fake.lastMessagesBody()['top_p']).toBeUndefined();
+    const opus = await complete({ temperature: 0.4, reasoning_effort: 'high' }, 'claude-opus-4-7');
+    expect(fake.lastMessagesBody()).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+    expect(fake.lastMessagesBody()['temperature']).toBeUndefined();
+    expect(opus.choices[0]?.message.reasoning_content).toBe('The user wants a reply from claude-opus-4-7.');
+  });
+
   it('accepts a base URL given with /v1', async () => {
     const withV1 = new AnthropicAdapter({ id: 'anthropic', baseUrl: `${fake.baseUrl}/v1/`, apiKey: () => fakeAnthropicKey });
     expect((await complete({}, model, withV1)).choices[0]?.message.content).toBe(`Hello from ${model}!`);
