@@ -2,7 +2,7 @@
 // short as `- id: groq`. Local servers need no key.
 import type { Locality } from '../gateway/providers/types.js';
 
-export type ProviderType = 'openai-compatible' | 'ollama';
+export type ProviderType = 'openai-compatible' | 'ollama' | 'anthropic';
 
 export interface ProviderPreset {
   readonly type: ProviderType;
@@ -39,6 +39,7 @@ export const providerPresets = {
   llamacpp: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:8080/v1', locality: 'local', label: 'llama.cpp server' },
   vllm: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:8000/v1', locality: 'local', label: 'vLLM' },
   ollama: { type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', label: 'Ollama' },
+  anthropic: { type: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY', locality: 'cloud', label: 'Anthropic' },
 } as const satisfies Record<string, ProviderPreset>;
 
 export type PresetId = keyof typeof providerPresets;
@@ -49,7 +50,7 @@ export function isPresetId(value: string): value is PresetId {
 }
 
 /** Cloud presets whose key variable is set become providers when there is no config file. */
-export const envDetectedPresets: readonly PresetId[] = ['openai', 'openrouter', 'groq', 'mistral', 'deepseek', 'together', 'fireworks', 'xai'];
+export const envDetectedPresets: readonly PresetId[] = ['openai', 'anthropic', 'openrouter', 'groq', 'mistral', 'deepseek', 'together', 'fireworks', 'xai'];
 
 /** OLLAMA_HOST as Ollama reads it: `host`, `host:port` or a URL; no scheme means http on 11434. */
 export function ollamaBaseUrl(env: NodeJS.ProcessEnv): string {

@@ -3,6 +3,7 @@
 import type { ProviderSettings } from '../../config/load.js';
 import type { TimeoutSettings } from '../../config/routing.js';
 import type { UpstreamTimeouts } from './http.js';
+import { AnthropicAdapter } from './anthropic/adapter.js';
 import { OllamaAdapter } from './ollama/adapter.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
 import type { ProviderAdapter } from './types.js';
@@ -25,6 +26,8 @@ export function createAdapter(settings: ProviderSettings, keyLookup: KeyLookup, 
       return new OpenAICompatibleAdapter(common);
     case 'ollama':
       return new OllamaAdapter(common);
+    case 'anthropic':
+      return new AnthropicAdapter(common);
   }
 }
 

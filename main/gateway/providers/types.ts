@@ -76,6 +76,8 @@ export interface ProviderAdapter {
   /** A cheap reachability check used at start-up and by status calls. */
   probe(signal: AbortSignal): Promise<ProbeResult>;
   embeddings?(request: EmbeddingsRequest, upstreamModel: string, signal: AbortSignal): Promise<EmbeddingsResponse>;
+  /** Exact input-token count where the provider offers one (Anthropic's count_tokens). */
+  countTokens?(request: ChatRequest, upstreamModel: string, signal: AbortSignal): Promise<number>;
   /** Context window and capabilities of one model, where the provider can say (Ollama's /api/show). */
   modelDetails?(model: string, signal: AbortSignal): Promise<ModelDetails>;
   close(): Promise<void>;
