@@ -42,7 +42,7 @@ describe('config file', () => {
       resolveConfig({ providers: [{ id: 'custom' }, { id: 'openai' }, { id: 'openai' }, { id: 'x', type: 'openai-compatible' }] }, { path: 'c.yaml', env: {} }),
     );
     expect(problems).toEqual([
-      "providers[0]: 'custom' needs a type (openai-compatible, ollama, anthropic) or a preset",
+      "providers[0]: 'custom' needs a type (openai-compatible, ollama, anthropic, gemini) or a preset",
       "providers[2].id: 'openai' is used twice",
       "providers[3]: 'x' needs a base_url",
     ]);

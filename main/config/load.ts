@@ -155,7 +155,7 @@ function resolveProvider(input: ProviderConfigInput, env: NodeJS.ProcessEnv): Pr
   const presetId = input.preset ?? (isPresetId(input.id) ? input.id : undefined);
   const preset: ProviderPreset | undefined = presetId !== undefined && isPresetId(presetId) ? providerPresets[presetId] : undefined;
   const type = input.type ?? preset?.type;
-  if (!type) return `'${input.id}' needs a type (openai-compatible, ollama, anthropic) or a preset`;
+  if (!type) return `'${input.id}' needs a type (openai-compatible, ollama, anthropic, gemini) or a preset`;
   if (preset && input.type && input.type !== preset.type) return `type '${input.type}' does not match preset '${presetId}' (${preset.type})`;
   const presetBaseUrl = presetId === 'ollama' ? ollamaBaseUrl(env) : preset?.baseUrl;
   const baseUrl = input.base_url ?? presetBaseUrl;

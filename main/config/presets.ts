@@ -2,7 +2,7 @@
 // short as `- id: groq`. Local servers need no key.
 import type { Locality } from '../gateway/providers/types.js';
 
-export type ProviderType = 'openai-compatible' | 'ollama' | 'anthropic';
+export type ProviderType = 'openai-compatible' | 'ollama' | 'anthropic' | 'gemini';
 
 export interface ProviderPreset {
   readonly type: ProviderType;
@@ -40,6 +40,7 @@ export const providerPresets = {
   vllm: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:8000/v1', locality: 'local', label: 'vLLM' },
   ollama: { type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', label: 'Ollama' },
   anthropic: { type: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY', locality: 'cloud', label: 'Anthropic' },
+  gemini: { type: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com/v1beta', apiKeyEnv: 'GEMINI_API_KEY', locality: 'cloud', label: 'Google Gemini' },
 } as const satisfies Record<string, ProviderPreset>;
 
 export type PresetId = keyof typeof providerPresets;
@@ -50,7 +51,7 @@ export function isPresetId(value: string): value is PresetId {
 }
 
 /** Cloud presets whose key variable is set become providers when there is no config file. */
-export const envDetectedPresets: readonly PresetId[] = ['openai', 'anthropic', 'openrouter', 'groq', 'mistral', 'deepseek', 'together', 'fireworks', 'xai'];
+export const envDetectedPresets: readonly PresetId[] = ['openai', 'anthropic', 'gemini', 'openrouter', 'groq', 'mistral', 'deepseek', 'together', 'fireworks', 'xai'];
 
 /** OLLAMA_HOST as Ollama reads it: `host`, `host:port` or a URL; no scheme means http on 11434. */
 export function ollamaBaseUrl(env: NodeJS.ProcessEnv): string {

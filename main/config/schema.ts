@@ -25,7 +25,7 @@ const origin = z.string().refine((value) => {
 
 export const providerConfigSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be lowercase letters, digits, ".", "_" or "-" (it prefixes model names)'),
-  type: z.enum(['openai-compatible', 'ollama', 'anthropic']).optional(),
+  type: z.enum(['openai-compatible', 'ollama', 'anthropic', 'gemini']).optional(),
   preset: z.enum(presetIds as [string, ...string[]]).optional(),
   base_url: httpUrl.optional(),
   api_key_env: z

@@ -4,6 +4,7 @@ import type { ProviderSettings } from '../../config/load.js';
 import type { TimeoutSettings } from '../../config/routing.js';
 import type { UpstreamTimeouts } from './http.js';
 import { AnthropicAdapter } from './anthropic/adapter.js';
+import { GeminiAdapter } from './gemini/adapter.js';
 import { OllamaAdapter } from './ollama/adapter.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
 import type { ProviderAdapter } from './types.js';
@@ -13,8 +14,12 @@ export type KeyLookup = (provider: ProviderSettings) => string | undefined;
 
 export const keyFromEnvironment =
   (env: NodeJS.ProcessEnv): KeyLookup =>
-  (provider) =>
-    provider.apiKeyEnv ? env[provider.apiKeyEnv] || undefined : undefined;
+  (provider) => {
+    if (!provider.apiKeyEnv) return undefined;
+    // Google's own SDKs read GOOGLE_API_KEY as well as GEMINI_API_KEY.
+    const fallback = provider.apiKeyEnv === 'GEMINI_API_KEY' ? env['GOOGLE_API_KEY'] : undefined;
+    return env[provider.apiKeyEnv] || fallback || undefined;
+  };
 
 export function createAdapter(settings: ProviderSettings, keyLookup: KeyLookup, limits?: TimeoutSettings): ProviderAdapter {
   const apiKey = (): string | undefined => keyLookup(settings);
@@ -28,6 +33,8 @@ export function createAdapter(settings: ProviderSettings, keyLookup: KeyLookup, 
       return new OllamaAdapter(common);
     case 'anthropic':
       return new AnthropicAdapter(common);
+    case 'gemini':
+      return new GeminiAdapter(common);
   }
 }
 

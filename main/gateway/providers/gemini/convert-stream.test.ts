@@ -85,4 +85,12 @@ describe('GeminiStreamConverter', () => {
       [1, 'length'],
     ]);
   });
+
+  it('completes at the end of the body when fewer candidates came than were asked for, all of them finished', () => {
+    const converter = new GeminiStreamConverter('gemini-2.5-flash', 2);
+    expect(converter.finishAtEnd()).toBeUndefined();
+    const frame = geminiResponseSchema.parse({ candidates: [{ content: { parts: [{ text: 'A' }] }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 1 } });
+    expect(converter.convert(frame).done).toBe(false);
+    expect(converter.finishAtEnd()).toEqual([expect.objectContaining({ choices: [], usage: expect.objectContaining({ total_tokens: 2 }) })]);
+  });
 });

@@ -44,6 +44,16 @@ export class GeminiStreamConverter {
     return { chunks: done ? this.withUsage(chunks) : chunks, done };
   }
 
+  /**
+   * At the end of the body: when every candidate that appeared has finished, the stream is complete even if fewer
+   * came than were asked for (Gemini may drop one); the usage chunk is still owed then.
+   */
+  finishAtEnd(): ChatCompletionChunk[] | undefined {
+    if (this.finished.size === 0 || this.finished.size >= this.expectedCandidates) return undefined;
+    for (const index of this.opened) if (!this.finished.has(index)) return undefined;
+    return this.withUsage([]);
+  }
+
   private candidate(candidate: GeminiCandidate, chunks: ChatCompletionChunk[]): void {
     const index = candidate.index ?? 0;
     if (this.finished.has(index)) return;

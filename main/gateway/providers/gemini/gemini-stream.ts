@@ -38,7 +38,13 @@ export async function* readGeminiStream(context: GeminiStreamContext, response: 
       }
       if (next.done && !ended) {
         ended = true;
-        yield { type: 'error', error: geminiProtocolError(context.providerId, 'a stream that ended before any candidate had a finishReason', true) };
+        const late = converter.finishAtEnd();
+        if (late) {
+          for (const chunk of late) yield { type: 'chunk', chunk };
+          yield { type: 'done' };
+        } else {
+          yield { type: 'error', error: geminiProtocolError(context.providerId, 'a stream that ended before every candidate had a finishReason', true) };
+        }
       }
     }
   } catch (error) {
