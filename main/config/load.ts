@@ -113,7 +113,9 @@ function describeConfigIssue(issue: z.core.$ZodIssue, document: ReturnType<typeo
     const node = document.getIn(path.slice(0, length) as Array<string | number>, true) as { range?: [number, number, number] } | undefined;
     if (node && typeof node === 'object' && node.range) line = lineCounter.linePos(node.range[0]).line;
   }
-  return `${line ? `line ${line}: ` : ''}${field}: ${issue.message}`;
+  // A bad record key (a route name) carries the key schema's own message one level down.
+  const message = issue.code === 'invalid_key' && issue.issues[0] ? issue.issues[0].message : issue.message;
+  return `${line ? `line ${line}: ` : ''}${field}: ${message}`;
 }
 
 export function resolveConfig(file: ConfigFile, options: LoadOptions): GatewayConfig {

@@ -16,13 +16,35 @@ export interface ChatCall {
   /** Ask the upstream for a usage chunk even when the client did not (the ledger needs token counts). */
   readonly forceStreamUsage: boolean;
   readonly signal: AbortSignal;
+  /** The client's request in its own dialect, for an adapter of that dialect to forward losslessly (passthrough). */
+  readonly native?: NativeRequest;
+}
+
+/**
+ * A request as the client wrote it, in a dialect some adapter speaks natively. That adapter forwards it with only
+ * `model` replaced and hands the upstream bytes back (nativeRaw, nativeFrames) beside the OpenAI-shaped outcome
+ * it still produces for metering and the first-chunk gate. Every other adapter ignores it and uses `request`.
+ */
+export interface NativeRequest {
+  readonly dialect: 'anthropic-messages';
+  /** the client's body, parsed */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** the client's exact bytes, so the model can be spliced in without re-serialising */
+  readonly raw?: Buffer;
+  /** dialect headers the client sent (anthropic-beta, anthropic-version); never credentials */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** In a native (passthrough) stream: the upstream's exact SSE frames read since the previous part. */
+interface NativeFrames {
+  readonly nativeFrames?: readonly string[];
 }
 
 /** One element of a translated stream: a chunk in OpenAI's shape, the upstream's own end marker, or an error. */
 export type StreamPart =
-  | { readonly type: 'chunk'; readonly chunk: ChatCompletionChunk; /** exact upstream JSON when it already is OpenAI's shape */ readonly raw?: string }
-  | { readonly type: 'done'; /** provider-reported compute timings (Ollama), for the ledger */ readonly metrics?: UpstreamMetrics }
-  | { readonly type: 'error'; readonly error: ProviderError };
+  | ({ readonly type: 'chunk'; readonly chunk: ChatCompletionChunk; /** exact upstream JSON when it already is OpenAI's shape */ readonly raw?: string } & NativeFrames)
+  | ({ readonly type: 'done'; /** provider-reported compute timings (Ollama), for the ledger */ readonly metrics?: UpstreamMetrics } & NativeFrames)
+  | ({ readonly type: 'error'; readonly error: ProviderError } & NativeFrames);
 
 export type ChatOutcome =
   | {
@@ -32,6 +54,8 @@ export type ChatOutcome =
       readonly raw?: Buffer;
       /** timing and provider-specific counters (Ollama's durations), kept for the ledger */
       readonly metrics?: UpstreamMetrics;
+      /** the upstream's exact body when the call was native (passthrough) */
+      readonly nativeRaw?: Buffer;
     }
   | {
       readonly kind: 'stream';
@@ -76,8 +100,8 @@ export interface ProviderAdapter {
   /** A cheap reachability check used at start-up and by status calls. */
   probe(signal: AbortSignal): Promise<ProbeResult>;
   embeddings?(request: EmbeddingsRequest, upstreamModel: string, signal: AbortSignal): Promise<EmbeddingsResponse>;
-  /** Exact input-token count where the provider offers one (Anthropic's count_tokens). */
-  countTokens?(request: ChatRequest, upstreamModel: string, signal: AbortSignal): Promise<number>;
+  /** Exact input-token count where the provider offers one (Anthropic's count_tokens); `native` as in ChatCall. */
+  countTokens?(request: ChatRequest, upstreamModel: string, signal: AbortSignal, native?: NativeRequest): Promise<number>;
   /** Context window and capabilities of one model, where the provider can say (Ollama's /api/show). */
   modelDetails?(model: string, signal: AbortSignal): Promise<ModelDetails>;
   close(): Promise<void>;

@@ -19,8 +19,11 @@ export type CircuitState =
 
 export const closedCircuit: CircuitState = { phase: 'closed', failures: [] };
 
+/** How long a half-open trial that never reported back blocks further trials. */
+export const defaultTrialTimeoutMs = 60_000;
+
 /** Whether a request may use the target now; a half-open circuit admits one trial at a time. */
-export function admits(state: CircuitState, now: number, trialTimeoutMs = 60_000): boolean {
+export function admits(state: CircuitState, now: number, trialTimeoutMs = defaultTrialTimeoutMs): boolean {
   if (state.phase === 'closed') return true;
   if (state.phase === 'open') return now >= state.until;
   return now - state.trialStartedAt > trialTimeoutMs; // a trial that never reported back does not block forever

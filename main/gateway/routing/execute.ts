@@ -5,7 +5,7 @@
 import type { ChatCompletion, ChatRequest } from '../../../shared/openai-types.js';
 import type { RouteSettings, RoutingSettings, TimeoutSettings } from '../../config/routing.js';
 import { ProviderError } from '../providers/errors.js';
-import type { ModelDetails, ProviderAdapter, StreamPart, UpstreamMetrics } from '../providers/types.js';
+import type { ModelDetails, NativeRequest, ProviderAdapter, StreamPart, UpstreamMetrics } from '../providers/types.js';
 import { openGate } from '../streaming/gate.js';
 import { AttemptWatchdog, raceAbort, watchParts, type AttemptLimits } from '../streaming/watchdog.js';
 import { decideAfterFailure } from './decide.js';
@@ -33,7 +33,7 @@ interface Success {
 }
 
 export type Executed =
-  | (Success & { readonly kind: 'complete'; readonly response: ChatCompletion; readonly raw: Buffer | undefined; readonly metrics: UpstreamMetrics | undefined })
+  | (Success & { readonly kind: 'complete'; readonly response: ChatCompletion; readonly raw: Buffer | undefined; readonly metrics: UpstreamMetrics | undefined; readonly nativeRaw?: Buffer })
   | (Success & { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart> });
 
 export class ExecutionError extends Error {
@@ -59,6 +59,8 @@ export interface ExecuteOptions {
   readonly rawBody: Buffer | undefined;
   readonly forceStreamUsage: boolean;
   readonly signal: AbortSignal;
+  /** the client's request in its own dialect, for the adapter that speaks it (passthrough) */
+  readonly native?: NativeRequest;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly random?: () => number;
 }
@@ -74,7 +76,7 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
   let attemptsUsed = 0;
   let lastError: ProviderError | undefined;
 
-  while (queue.length > 0) {
+  while (queue.length > 0 && !options.signal.aborted) {
     const target = queue.shift() as Candidate;
     const targetKey = `${target.providerId}/${target.model}`;
     tried.add(targetKey);
@@ -114,16 +116,21 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
           if (options.signal.aborted) throw new ExecutionError(asProviderError(options.signal.reason, target.providerId, options.signal), attempts);
           continue;
         }
-        if (error.errorClass === 'context_length') reorderForContext(queue, options, target, tried);
+        if (error.errorClass === 'context_length') {
+          for (const { candidate, reason } of reorderForContext(queue, options, target, tried)) {
+            attempts.push({ providerId: candidate.providerId, model: candidate.model, outcome: 'skipped', durationMs: 0, note: reason });
+          }
+        }
         break;
       }
     }
   }
+  if (options.signal.aborted) throw new ExecutionError(asProviderError(options.signal.reason, 'switchyard', options.signal), attempts);
   throw new ExecutionError(lastError ?? noTargetError(attempts), attempts);
 }
 
 type AttemptSuccess =
-  | { readonly kind: 'complete'; readonly response: ChatCompletion; readonly raw: Buffer | undefined; readonly metrics: UpstreamMetrics | undefined }
+  | { readonly kind: 'complete'; readonly response: ChatCompletion; readonly raw: Buffer | undefined; readonly metrics: UpstreamMetrics | undefined; readonly nativeRaw?: Buffer }
   | { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart> };
 
 async function attempt(adapter: ProviderAdapter, target: Candidate, options: ExecuteOptions, limits: AttemptLimits): Promise<AttemptSuccess> {
@@ -131,18 +138,28 @@ async function attempt(adapter: ProviderAdapter, target: Candidate, options: Exe
   const onParentAbort = (): void => controller.abort(options.signal.reason);
   if (options.signal.aborted) onParentAbort();
   else options.signal.addEventListener('abort', onParentAbort, { once: true });
-  const watchdog = new AttemptWatchdog(controller, limits, target.providerId);
+  // A non-streamed answer arrives whole: the first-token limit would cut off every long answer, so only the
+  // wall-clock cap applies until it is complete.
+  const attemptLimits = options.request.stream === true ? limits : { ...limits, firstTokenMs: limits.totalMs };
+  const watchdog = new AttemptWatchdog(controller, attemptLimits, target.providerId);
   const detach = (): void => options.signal.removeEventListener('abort', onParentAbort);
   try {
     watchdog.arm();
     const outcome = await raceAbort(
-      adapter.chat({ request: options.request, rawBody: options.rawBody, upstreamModel: target.model, forceStreamUsage: options.forceStreamUsage, signal: controller.signal }),
+      adapter.chat({
+        request: options.request,
+        rawBody: options.rawBody,
+        upstreamModel: target.model,
+        forceStreamUsage: options.forceStreamUsage,
+        signal: controller.signal,
+        ...(options.native ? { native: options.native } : {}),
+      }),
       controller.signal,
     );
     watchdog.disarm();
     if (outcome.kind === 'complete') {
       detach();
-      return { kind: 'complete', response: outcome.response, raw: outcome.raw, metrics: outcome.metrics };
+      return { kind: 'complete', response: outcome.response, raw: outcome.raw, metrics: outcome.metrics, ...(outcome.nativeRaw ? { nativeRaw: outcome.nativeRaw } : {}) };
     }
     const watched = watchParts(outcome.parts, watchdog, controller.signal, (error) => asProviderError(error, target.providerId, controller.signal));
     const gate = await openGate(watched);
@@ -180,16 +197,24 @@ function limitsFor(target: Candidate, settings: RoutingSettings, route: RouteSet
   };
 }
 
-/** After a context-length error: the route's context fallbacks next, then only targets with a larger window. */
-function reorderForContext(queue: Candidate[], options: ExecuteOptions, failed: Candidate, tried: ReadonlySet<string>): void {
+/**
+ * After a context-length error: the route's context fallbacks next, then only targets with a larger window.
+ * Returns the targets it drops, so the trail can say why they were not tried.
+ */
+function reorderForContext(queue: Candidate[], options: ExecuteOptions, failed: Candidate, tried: ReadonlySet<string>): Skip[] {
   const failedWindow = options.details(failed)?.contextWindow;
   const fits = (candidate: Candidate): boolean => {
     const window = options.details(candidate)?.contextWindow;
     return failedWindow === undefined || window === undefined || window > failedWindow;
   };
   const fallbacks = options.contextFallbacks.filter((candidate) => !tried.has(`${candidate.providerId}/${candidate.model}`));
-  const rest = queue.filter((candidate) => fits(candidate) && !fallbacks.some((fallback) => fallback.providerId === candidate.providerId && fallback.model === candidate.model));
+  const isFallback = (candidate: Candidate): boolean => fallbacks.some((fallback) => fallback.providerId === candidate.providerId && fallback.model === candidate.model);
+  const rest = queue.filter((candidate) => fits(candidate) && !isFallback(candidate));
+  const dropped = queue
+    .filter((candidate) => !fits(candidate) && !isFallback(candidate))
+    .map((candidate) => ({ candidate, reason: `context window ${options.details(candidate)?.contextWindow} tokens is not larger than the ${failedWindow} that was too small` }));
   queue.splice(0, queue.length, ...fallbacks, ...rest);
+  return dropped;
 }
 
 function asProviderError(error: unknown, providerId: string, signal: AbortSignal): ProviderError {

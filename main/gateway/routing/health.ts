@@ -3,7 +3,7 @@
 // Local-first and automatic offline decisions read from here. The clock is injected for tests.
 import type { ProviderError } from '../providers/errors.js';
 import type { Locality } from '../providers/types.js';
-import { admits, closedCircuit, onAttempt, onFailure, onSuccess, type CircuitSettings, type CircuitState } from './circuit.js';
+import { admits, closedCircuit, defaultTrialTimeoutMs, onAttempt, onFailure, onSuccess, type CircuitSettings, type CircuitState } from './circuit.js';
 import type { Target } from './resolve.js';
 
 export interface ProviderHealth {
@@ -51,6 +51,8 @@ export class HealthTracker {
   /** When an open circuit lets requests through again (for ordering "least recently failed" first). */
   openUntil(target: Target): number {
     const state = this.circuits.get(key(target));
+    // A half-open circuit refuses requests while its trial is in flight, until the trial is presumed lost.
+    if (state?.phase === 'half-open') return state.trialStartedAt + defaultTrialTimeoutMs;
     return state?.phase === 'open' ? state.until : 0;
   }
 

@@ -5,7 +5,7 @@ import type { ChatRequest } from '../../../shared/openai-types.js';
 import type { GatewayConfig } from '../../config/load.js';
 import type { RouteSettings } from '../../config/routing.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { Locality } from '../providers/types.js';
+import type { Locality, NativeRequest } from '../providers/types.js';
 import type { ModelCatalog } from '../server/model-catalog.js';
 import { executeChat, type Executed } from './execute.js';
 import { HealthTracker } from './health.js';
@@ -94,7 +94,26 @@ export class RoutingService {
     return { ok: true, plan: { route: planned.route, candidates: ordered, skipped, contextFallbacks: planned.contextFallbacks, offline } };
   }
 
-  execute(plan: RoutedPlan, request: ChatRequest, rawBody: Buffer | undefined, forceStreamUsage: boolean, signal: AbortSignal): Promise<Executed> {
+  /** Targets for an embeddings request: the model resolved as for chat, but without the chat-only capability
+   *  checks (an embedding model is exactly what is wanted) and without the default fallbacks (chat models). */
+  async planEmbeddings(model: string): Promise<{ readonly ok: true; readonly candidates: readonly Candidate[]; readonly skipped: readonly Skip[] } | Extract<PlanOutcome, { ok: false }>> {
+    const providers = new Map<string, Locality>(this.config.providers.map((provider) => [provider.id, provider.locality]));
+    const routes = new Map(this.config.routes.map((route) => [route.name, route]));
+    const needsCatalog = !routes.has(model) && !providers.has(model.split('/')[0] ?? '');
+    const owners = needsCatalog ? await this.catalog.owners() : new Map<string, string[]>();
+    const planned = planRequest(model, undefined, { providers, routes, defaultFallbacks: [], ownersOf: (name) => owners.get(name) ?? [], random: this.random });
+    if (!planned.ok) return planned;
+    const offline = this.offlineReason();
+    const skipped: Skip[] = [];
+    const candidates = planned.candidates.filter((candidate) => {
+      if (offline === undefined || candidate.locality === 'local') return true;
+      skipped.push({ candidate, reason: `offline (${offline})` });
+      return false;
+    });
+    return { ok: true, candidates, skipped };
+  }
+
+  execute(plan: RoutedPlan, request: ChatRequest, rawBody: Buffer | undefined, forceStreamUsage: boolean, signal: AbortSignal, native?: NativeRequest): Promise<Executed> {
     return executeChat({
       adapterFor: (id) => this.registry.get(id),
       health: this.health,
@@ -109,6 +128,7 @@ export class RoutingService {
       forceStreamUsage,
       signal,
       random: this.random,
+      ...(native ? { native } : {}),
     });
   }
 }

@@ -8,9 +8,12 @@ export type GateResult =
   | { readonly kind: 'open'; readonly head: StreamPart[]; readonly rest: AsyncIterator<StreamPart> }
   | { readonly kind: 'failed'; readonly error: ProviderError };
 
-/** Content: text, reasoning, a tool call, a refusal, a finish reason or usage. A bare role delta is not. */
+/**
+ * Content: text, reasoning, a tool call, a refusal, a finish reason, or the usage-only chunk. A bare role delta is
+ * not, even when it carries usage (vLLM's continuous usage stats put usage on every chunk).
+ */
 export function isContentChunk(chunk: ChatCompletionChunk): boolean {
-  if (chunk.usage) return true;
+  if (chunk.usage && chunk.choices.length === 0) return true;
   for (const choice of chunk.choices) {
     if (choice.finish_reason) return true;
     const delta = choice.delta;
