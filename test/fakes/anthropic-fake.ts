@@ -62,6 +62,8 @@ interface MutableRequestState {
   completed: boolean;
   bytesWritten: number;
   writes: number;
+  /** the response body as written, for byte-exact passthrough checks */
+  readonly body: string[];
   readonly closedPromise: Promise<number>;
   readonly abort: AbortController;
 }
@@ -89,6 +91,7 @@ export class FakeAnthropic {
   private readonly states: MutableRequestState[] = [];
   private readonly inFlight = new Set<MutableRequestState>();
   private readonly requestWaiters = new Set<() => boolean>();
+  private readonly bodies = new WeakMap<ServerResponse, string[]>();
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -142,6 +145,13 @@ export class FakeAnthropic {
     if (!state) throw new Error(`fake Anthropic: no request #${index} (have ${this.states.length})`);
     const { closed, closedAt, completed, bytesWritten, writes } = state;
     return { closed, closedAt, completed, bytesWritten, writes };
+  }
+
+  /** Everything the fake wrote as the body of request #index's response. */
+  responseText(index: number): string {
+    const state = this.states[index];
+    if (!state) throw new Error(`fake Anthropic: no request #${index} (have ${this.states.length})`);
+    return state.body.join('');
   }
 
   /** Resolves with the recorded requests once at least `count` have arrived (bodies read). */
@@ -227,8 +237,9 @@ export class FakeAnthropic {
   private newState(response: ServerResponse): MutableRequestState {
     let resolveClosed: (at: number) => void = () => undefined;
     const closedPromise = new Promise<number>((resolve) => (resolveClosed = resolve));
-    const state: MutableRequestState = { closed: false, closedAt: undefined, completed: false, bytesWritten: 0, writes: 0, closedPromise, abort: new AbortController() };
+    const state: MutableRequestState = { closed: false, closedAt: undefined, completed: false, bytesWritten: 0, writes: 0, body: [], closedPromise, abort: new AbortController() };
     this.inFlight.add(state);
+    this.bodies.set(response, state.body);
     response.once('close', () => {
       state.closed = true;
       state.closedAt = performance.now();
@@ -382,6 +393,7 @@ export class FakeAnthropic {
     if (state) {
       state.bytesWritten += Buffer.byteLength(data);
       state.writes += 1;
+      state.body.push(data);
     }
     if (response.write(data)) return true;
     await new Promise<void>((resolve) => {
@@ -399,6 +411,7 @@ export class FakeAnthropic {
   private sendJson(response: ServerResponse, status: number, body: unknown, extraHeaders?: Readonly<Record<string, string>>): void {
     const text = JSON.stringify(body);
     response.writeHead(status, { ...anthropicHeaders(jsonContentType), 'content-length': String(Buffer.byteLength(text)), ...extraHeaders });
+    this.bodies.get(response)?.push(text);
     response.end(text);
   }
 
@@ -408,6 +421,7 @@ export class FakeAnthropic {
     const requestId = asRecord(error.body)['request_id'];
     const headers = anthropicHeaders(contentType, typeof requestId === 'string' ? requestId : undefined);
     response.writeHead(error.status, { ...headers, 'x-should-retry': String(error.status === 429 || error.status >= 500), 'content-length': String(Buffer.byteLength(text)), ...error.headers });
+    this.bodies.get(response)?.push(text);
     response.end(text);
   }
 

@@ -1,18 +1,27 @@
 // The request dispatcher: guards first (Host, Origin), then the route table, then the client token, then the
-// in-flight cap. Every failure becomes a JSON error in OpenAI's shape; nothing escapes as a crash.
+// in-flight cap. Every failure becomes a JSON error in the endpoint's dialect (OpenAI's, or Anthropic's under
+// /v1/messages); nothing escapes as a crash.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { adminPrefix, handleAdmin, type AdminHooks } from './admin.js';
+import { sendAnthropicError } from './anthropic/anthropic-errors.js';
 import { presentedToken } from './auth.js';
 import { handleChatCompletions } from './chat-completions.js';
 import type { GatewayState, RequestContext } from './context.js';
 import { GatewayError, describeError, sendJson, sendOpenAIError } from './errors.js';
+import { handleEmbeddings } from './embeddings.js';
+import { handleMessages } from './messages.js';
+import { handleCountTokens } from './messages-count-tokens.js';
 import { handleListModels, handleRetrieveModel } from './models.js';
 
 type Handler = (context: RequestContext, request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
+type ErrorSender = (response: ServerResponse, error: unknown, headers: Readonly<Record<string, string>>) => void;
+
 interface Route {
   readonly method: 'GET' | 'POST';
   readonly handler: Handler;
+  /** how this endpoint's errors are shaped (default: OpenAI's) */
+  readonly sendError?: ErrorSender;
 }
 
 /** Both `/v1/x` and `/x`, since some tools are configured with a base URL that lacks `/v1`. */
@@ -20,6 +29,9 @@ const routes = new Map<string, Route>();
 for (const prefix of ['/v1', '']) {
   routes.set(`${prefix}/chat/completions`, { method: 'POST', handler: handleChatCompletions });
   routes.set(`${prefix}/models`, { method: 'GET', handler: handleListModels });
+  routes.set(`${prefix}/embeddings`, { method: 'POST', handler: handleEmbeddings });
+  routes.set(`${prefix}/messages`, { method: 'POST', handler: handleMessages, sendError: sendAnthropicError });
+  routes.set(`${prefix}/messages/count_tokens`, { method: 'POST', handler: handleCountTokens, sendError: sendAnthropicError });
 }
 
 export interface InFlight {
@@ -43,10 +55,11 @@ export class GatewayRouter {
   }
 
   handle = (request: IncomingMessage, response: ServerResponse): void => {
-    this.dispatch(request, response).catch((error: unknown) => this.fail(response, error));
+    const sendError = routes.get(pathOf(request.url))?.sendError ?? sendOpenAIError;
+    this.dispatch(request, response, sendError).catch((error: unknown) => this.fail(response, error, sendError));
   };
 
-  private async dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async dispatch(request: IncomingMessage, response: ServerResponse, sendError: ErrorSender): Promise<void> {
     const startedAt = performance.now();
     const state = this.state();
     const { guard } = state;
@@ -107,14 +120,14 @@ export class GatewayRouter {
     try {
       await handler({ gateway: state, identity, signal: controller.signal, startedAt, corsHeaders }, request, response);
     } catch (error) {
-      this.fail(response, error, corsHeaders);
+      this.fail(response, error, sendError, corsHeaders);
     } finally {
       this.inFlight.delete(entry);
       resolveDone();
     }
   }
 
-  private fail(response: ServerResponse, error: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  private fail(response: ServerResponse, error: unknown, sendError: ErrorSender, headers: Readonly<Record<string, string>> = {}): void {
     const description = describeError(error);
     if (description.status === 500) this.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (response.headersSent) {
@@ -122,7 +135,7 @@ export class GatewayRouter {
       return;
     }
     if (response.destroyed) return;
-    sendOpenAIError(response, error, headers);
+    sendError(response, error, headers);
   }
 }
 

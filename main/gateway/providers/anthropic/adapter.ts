@@ -1,11 +1,12 @@
 // The adapter for Anthropic's Messages API: OpenAI chat requests go out as POST /v1/messages and come back as
 // OpenAI completions or chunks; models come from GET /v1/models; token counts from /v1/messages/count_tokens.
-// The key travels only in `x-api-key`. The base URL may be given with or without its trailing /v1.
+// The key travels only in `x-api-key`. The base URL may be given with or without its trailing /v1. A native
+// (Messages-dialect) call is forwarded as the client wrote it and its upstream bytes come back beside the chunks.
 import type { ChatRequest } from '../../../../shared/openai-types.js';
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
 import { UpstreamClient, cloudTimeouts, localTimeouts, type UpstreamResponse, type UpstreamTimeouts } from '../http.js';
-import type { ChatCall, ChatOutcome, Locality, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
+import type { ChatCall, ChatOutcome, Locality, ModelDetails, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import {
   anthropicErrorBodySchema,
   anthropicMessageSchema,
@@ -19,6 +20,7 @@ import { readAnthropicStream } from './anthropic-stream.js';
 import { toAnthropicRequest } from './convert-request.js';
 import { toChatCompletion } from './convert-response.js';
 import { claudeModelFacts } from './model-catalog.js';
+import { mergeNativeHeaders, nativeBody } from './native-request.js';
 
 export interface AnthropicAdapterOptions {
   readonly id: string;
@@ -50,9 +52,12 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   async chat(call: ChatCall): Promise<ChatOutcome> {
-    const { body, jsonTool } = toAnthropicRequest(call.request, call.upstreamModel, this.id);
-    const stream = body.stream === true;
-    const response = await this.send('POST', '/v1/messages', call.signal, stream ? 'text/event-stream' : 'application/json', body);
+    const native = call.native?.dialect === 'anthropic-messages' ? call.native : undefined;
+    const converted = native ? undefined : toAnthropicRequest(call.request, call.upstreamModel, this.id);
+    const body = converted ? converted.body : nativeBody(native as NativeRequest, call.upstreamModel);
+    const jsonTool = converted?.jsonTool ?? false;
+    const stream = converted ? converted.body.stream === true : native?.body['stream'] === true;
+    const response = await this.send('POST', '/v1/messages', call.signal, stream ? 'text/event-stream' : 'application/json', body, native);
     if (response.status >= 300) throw await this.httpError(response, call.signal);
     if (stream) {
       if (!String(response.headers['content-type'] ?? '').includes('text/event-stream')) {
@@ -60,15 +65,21 @@ export class AnthropicAdapter implements ProviderAdapter {
         await this.readJson(response, call.signal, anthropicMessageSchema, 'a stream');
         throw anthropicProtocolError(this.id, 'a JSON body to a stream request');
       }
-      const context = { providerId: this.id, baseUrl: this.baseUrl, upstreamModel: call.upstreamModel, jsonTool, signal: call.signal };
+      const context = { providerId: this.id, baseUrl: this.baseUrl, upstreamModel: call.upstreamModel, jsonTool, signal: call.signal, native: native !== undefined };
       return { kind: 'stream', parts: readAnthropicStream(context, response) };
     }
-    const message = await this.readJson(response, call.signal, anthropicMessageSchema, 'a message');
-    return { kind: 'complete', response: toChatCompletion(message, jsonTool) };
+    const raw = await this.client.readBody(response, call.signal);
+    const message = this.parseJson(raw, anthropicMessageSchema, 'a message');
+    return { kind: 'complete', response: toChatCompletion(message, jsonTool), ...(native ? { nativeRaw: raw } : {}) };
   }
 
   /** Input tokens of a request as Anthropic counts them (POST /v1/messages/count_tokens). */
-  async countTokens(request: ChatRequest, upstreamModel: string, signal: AbortSignal): Promise<number> {
+  async countTokens(request: ChatRequest, upstreamModel: string, signal: AbortSignal, native?: NativeRequest): Promise<number> {
+    if (native?.dialect === 'anthropic-messages') {
+      const response = await this.send('POST', '/v1/messages/count_tokens', signal, 'application/json', nativeBody(native, upstreamModel), native);
+      if (response.status >= 300) throw await this.httpError(response, signal);
+      return (await this.readJson(response, signal, anthropicTokenCountSchema, 'a token count')).input_tokens;
+    }
     const { body } = toAnthropicRequest(request, upstreamModel, this.id);
     const countBody: AnthropicCountTokensRequest = { model: body.model, messages: body.messages };
     if (body.system !== undefined) countBody.system = body.system;
@@ -125,17 +136,19 @@ export class AnthropicAdapter implements ProviderAdapter {
     await this.client.close();
   }
 
-  private async send(method: 'GET' | 'POST', path: string, signal: AbortSignal, accept: string, body?: object): Promise<UpstreamResponse> {
-    const headers: Record<string, string> = { accept, 'anthropic-version': anthropicVersion };
+  private async send(method: 'GET' | 'POST', path: string, signal: AbortSignal, accept: string, body?: object | string | Buffer, native?: NativeRequest): Promise<UpstreamResponse> {
+    let headers: Record<string, string> = { accept, 'anthropic-version': anthropicVersion };
     for (const [name, value] of Object.entries(this.options.headers ?? {})) {
       const lower = name.toLowerCase();
       // credentials come from the key store only, never from configured headers
       if (lower !== 'authorization' && lower !== 'x-api-key') headers[lower] = value;
     }
+    headers = mergeNativeHeaders(headers, native);
     if (body !== undefined) headers['content-type'] = 'application/json';
     const key = this.options.apiKey();
     if (key) headers['x-api-key'] = key;
-    return this.client.request({ method, path, headers, signal, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    return this.client.request({ method, path, headers, signal, ...(payload !== undefined ? { body: payload } : {}) });
   }
 
   private async httpError(response: UpstreamResponse, signal: AbortSignal): Promise<ProviderError> {
@@ -145,7 +158,10 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   private async readJson<Schema extends z.ZodType>(response: UpstreamResponse, signal: AbortSignal, schema: Schema, what: string): Promise<z.infer<Schema>> {
-    const raw = await this.client.readBody(response, signal);
+    return this.parseJson(await this.client.readBody(response, signal), schema, what);
+  }
+
+  private parseJson<Schema extends z.ZodType>(raw: Buffer, schema: Schema, what: string): z.infer<Schema> {
     let value: unknown;
     try {
       value = JSON.parse(raw.toString('utf8'));

@@ -1,0 +1,66 @@
+// POST /v1/embeddings in OpenAI's dialect: the model resolves as for chat (a route or provider/model), and the
+// targets that can embed are tried in order, once each; a failure moves on to the next unless the request itself
+// was at fault (a 400 would fail the same way anywhere).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describeIssue, embeddingsRequestSchema, type EmbeddingsRequest } from '../../../shared/openai-schema.js';
+import { ProviderError } from '../providers/errors.js';
+import { formatAttempts, type AttemptRecord } from '../routing/execute.js';
+import { parseJsonBody, readBody } from './body.js';
+import type { RequestContext } from './context.js';
+import { GatewayError, sendJson, sendOpenAIError } from './errors.js';
+import { headerValue } from './headers.js';
+
+export async function handleEmbeddings(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
+  const embeddingsRequest = validateEmbeddingsRequest(parseJsonBody(raw));
+  const { routing, registry } = context.gateway;
+  const planned = await routing.planEmbeddings(embeddingsRequest.model);
+  if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
+
+  const attempts: AttemptRecord[] = planned.skipped.map(({ candidate, reason }) => ({ providerId: candidate.providerId, model: candidate.model, outcome: 'skipped', durationMs: 0, note: reason }));
+  let lastError: ProviderError | undefined;
+  for (const target of planned.candidates) {
+    const adapter = registry.get(target.providerId);
+    if (!adapter?.embeddings) {
+      attempts.push({ providerId: target.providerId, model: target.model, outcome: 'skipped', durationMs: 0, note: `${adapter?.type ?? 'this'} provider has no embeddings endpoint` });
+      continue;
+    }
+    const started = performance.now();
+    try {
+      const result = await adapter.embeddings(embeddingsRequest, target.model, context.signal);
+      attempts.push({ providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: performance.now() - started });
+      sendJson(response, 200, result, {
+        ...context.corsHeaders,
+        'x-switchyard-provider': headerValue(target.providerId),
+        'x-switchyard-model': headerValue(target.model),
+        'x-switchyard-attempts': headerValue(formatAttempts(attempts)),
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      attempts.push({ providerId: target.providerId, model: target.model, outcome: error.errorClass, status: error.status, durationMs: performance.now() - started });
+      lastError = error;
+      // the request's own fault would fail the same way anywhere; anything else may go better on the next target
+      if (error.errorClass === 'bad_request' || context.signal.aborted) break;
+    }
+  }
+  const trail = { ...context.corsHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(attempts)) };
+  if (lastError) {
+    sendOpenAIError(response, lastError, trail);
+    return;
+  }
+  const reasons = attempts.map((attempt) => `${attempt.providerId}/${attempt.model}: ${attempt.note ?? attempt.outcome}`).join('; ');
+  sendOpenAIError(response, new GatewayError(400, `no target for '${embeddingsRequest.model}' can create embeddings — ${reasons}`, 'invalid_request_error', 'embeddings_not_supported', 'model'), trail);
+}
+
+export function validateEmbeddingsRequest(value: unknown): EmbeddingsRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GatewayError(400, 'request body must be a JSON object', 'invalid_request_error', 'invalid_type');
+  }
+  const result = embeddingsRequestSchema.safeParse(value);
+  if (!result.success) {
+    const { param, message } = describeIssue(result.error);
+    throw new GatewayError(400, message, 'invalid_request_error', 'invalid_value', param);
+  }
+  return result.data;
+}

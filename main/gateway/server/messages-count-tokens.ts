@@ -1,0 +1,37 @@
+// POST /v1/messages/count_tokens: exact when the route's first target can count (Anthropic, sent the client's
+// request as it was written), otherwise a local estimate marked with `x-switchyard-estimate: true`. A count that
+// fails with a retryable error (rate limit, overload) falls back to the estimate; any other failure is the answer.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ProviderError } from '../providers/errors.js';
+import { validateInbound, nativeRequest } from './anthropic/inbound.js';
+import { estimateInputTokens } from './anthropic/estimate-tokens.js';
+import { countTokensRequestSchema } from './anthropic/messages-schema.js';
+import { toCountTokensChatRequest } from './anthropic/to-chat-request.js';
+import { parseJsonBody, readBody } from './body.js';
+import type { RequestContext } from './context.js';
+import { GatewayError, sendJson } from './errors.js';
+import { headerValue } from './headers.js';
+
+export async function handleCountTokens(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
+  const body = parseJsonBody(raw);
+  const inbound = validateInbound(countTokensRequestSchema, body);
+  const translated = toCountTokensChatRequest(inbound);
+  const planned = await context.gateway.routing.plan(translated.request, undefined);
+  if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
+
+  const target = planned.plan.candidates[0];
+  const adapter = target ? context.gateway.registry.get(target.providerId) : undefined;
+  if (target && adapter?.countTokens) {
+    try {
+      const native = nativeRequest(body as Record<string, unknown>, raw, request);
+      const inputTokens = await adapter.countTokens(translated.request, target.model, context.signal, native);
+      const headers = { ...context.corsHeaders, 'x-switchyard-provider': headerValue(target.providerId), 'x-switchyard-model': headerValue(target.model) };
+      sendJson(response, 200, { input_tokens: inputTokens }, headers);
+      return;
+    } catch (error) {
+      if (!(error instanceof ProviderError) || !error.retryable || context.signal.aborted) throw error;
+    }
+  }
+  sendJson(response, 200, { input_tokens: estimateInputTokens(translated.request) }, { ...context.corsHeaders, 'x-switchyard-estimate': 'true' });
+}

@@ -1,0 +1,63 @@
+// POST /v1/messages: the Anthropic Messages dialect in, routed to any target. An Anthropic target gets the client's
+// request as it was written and its answer goes back byte for byte (passthrough); any other target gets the
+// request translated to the canonical OpenAI shape, and its answer is translated back. Errors in Anthropic's shape.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ExecutionError, formatAttempts, type Executed } from '../routing/execute.js';
+import { sendAnthropicError } from './anthropic/anthropic-errors.js';
+import { writeAnthropicStream } from './anthropic/anthropic-stream-writer.js';
+import { nativeRequest, restrictToCapable, validateInbound, withoutImpossibleThinking } from './anthropic/inbound.js';
+import { messagesRequestSchema } from './anthropic/messages-schema.js';
+import { toAnthropicMessage, messageId } from './anthropic/to-anthropic-message.js';
+import { toChatRequest } from './anthropic/to-chat-request.js';
+import { parseJsonBody, readBody } from './body.js';
+import type { RequestContext } from './context.js';
+import { GatewayError } from './errors.js';
+import { headerValue } from './headers.js';
+
+export async function handleMessages(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
+  const body = parseJsonBody(raw);
+  const inbound = validateInbound(messagesRequestSchema, body);
+  const translated = toChatRequest(inbound);
+  const { routing, registry, catalog } = context.gateway;
+  const planned = await routing.plan(translated.request, undefined);
+  if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
+  const plan = restrictToCapable(planned.plan, translated.unsupported, registry);
+  const chatRequest = withoutImpossibleThinking(translated.request, plan, (candidate) => routing.details.get(candidate) ?? catalog.details(candidate));
+
+  const stream = inbound.stream === true;
+  const native = nativeRequest(body as Record<string, unknown>, raw, request);
+  const offlineHeaders: Record<string, string> = plan.offline ? { 'x-switchyard-offline': headerValue(plan.offline) } : {};
+  let executed: Executed;
+  try {
+    executed = await routing.execute(plan, chatRequest, undefined, stream, context.signal, native);
+  } catch (error) {
+    if (error instanceof ExecutionError) {
+      sendAnthropicError(response, error.error, { ...context.corsHeaders, ...offlineHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
+      return;
+    }
+    throw error;
+  }
+
+  const headers = {
+    ...context.corsHeaders,
+    ...offlineHeaders,
+    'x-switchyard-provider': headerValue(executed.target.providerId),
+    'x-switchyard-model': headerValue(executed.target.model),
+    'x-switchyard-attempts': headerValue(formatAttempts(executed.attempts)),
+    'x-switchyard-overhead-ms': (performance.now() - context.startedAt - executed.upstreamMs).toFixed(2),
+  };
+  if (executed.kind === 'complete') {
+    const answer = executed.nativeRaw ?? Buffer.from(JSON.stringify(toAnthropicMessage(executed.response, inbound.model)));
+    response.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': answer.length });
+    response.end(answer);
+    return;
+  }
+  if (!stream) throw new GatewayError(502, 'upstream streamed a response to a non-stream request');
+  response.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+  response.flushHeaders();
+  const first = executed.head[0];
+  const id = messageId(first?.type === 'chunk' ? first.chunk.id : undefined);
+  const summary = await writeAnthropicStream(response, executed.head, executed.rest, { messageId: id, model: inbound.model, signal: context.signal });
+  if (summary.status === 'error' && summary.error) executed.reportLateFailure(summary.error);
+}
