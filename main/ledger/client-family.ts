@@ -11,8 +11,8 @@ const rules: readonly (readonly [ClientFamily, RegExp])[] = [
   ['continue', /\bcontinue(?:dev)?\b/i],
   ['aider', /\baider\b/i],
   ['anthropic-sdk', /\banthropic\b/i],
-  ['openai-python', /\bopenai\/python\b|\bopenai-python\b/i],
-  ['openai-node', /\bopenai\/js\b|\bopenai-node\b/i],
+  ['openai-python', /openai\/python\b|\bopenai-python\b/i],
+  ['openai-node', /openai\/js\b|\bopenai-node\b/i],
   ['curl', /^curl\//i],
   ['browser', /^mozilla\/\d/i],
 ];

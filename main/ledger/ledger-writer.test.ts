@@ -118,14 +118,20 @@ describe('write failures', () => {
     const ledger = openLedger({ retryInitialMs: 20, retryMaxMs: 40, busyTimeoutMs: 5 });
     const other = secondConnection();
     other.exec('BEGIN EXCLUSIVE');
+    const pushing = performance.now();
     for (let index = 0; index < 20; index += 1) ledger.finish(finishRecord(`r${index}`));
+    expect(performance.now() - pushing).toBeLessThan(20); // the hot path never waits for the lock
     await until(() => ledger.stats().failures >= 3);
+    // spend still counts what is stuck in the queue, so budgets hold while the file is locked
+    const ranges = { today: { from: 0, to: Date.UTC(2100, 0) }, month: { from: 0, to: Date.UTC(2100, 0) } };
+    expect(ledger.spendSoFar(ranges).today).toEqual({ totalUsd: 20 * 0.00012, byClient: { default: 20 * 0.00012 } });
     expect(ledger.stats()).toMatchObject({ queued: 20, written: 0, dropped: 0 });
     expect(ledger.stats().lastError).toMatch(/SQLITE_BUSY/);
     other.exec('COMMIT');
     await until(() => ledger.stats().queued === 0);
     expect(rowsOf(ledger)).toHaveLength(20);
     expect(ledger.stats()).toMatchObject({ written: 20, dropped: 0 });
+    expect(ledger.spendSoFar(ranges).today.totalUsd).toBeCloseTo(20 * 0.00012, 12);
   });
 
   it('drops the oldest rows of a full queue, begins before finishes, and counts every one', () => {

@@ -1,12 +1,14 @@
 // The ledger as the gateway sees it: open (migrate, then mark rows a dead process left in flight 'interrupted'),
 // begin()/finish() on the hot path, stats(), flush() and a bounded close(). Queries take `ledger.database`.
+import type { PeriodSpend, SpendSoFar } from './budgets.js';
 import { openDatabase, type LedgerDatabase, type OpenDatabaseOptions } from './database.js';
 import { LedgerWriter, type LedgerStats, type LedgerWriterOptions } from './ledger-writer.js';
 import { migrate } from './migrations/index.js';
+import { calendarRanges, spendSoFar } from './queries.js';
 import { recoverInterrupted } from './request-store.js';
-import type { RequestFinish, RequestStart } from './types.js';
+import type { RequestFinish, RequestStart, TimeRange } from './types.js';
 
-export interface OpenLedgerOptions extends OpenDatabaseOptions, LedgerWriterOptions {
+export interface OpenLedgerOptions extends Omit<OpenDatabaseOptions, 'readonly'>, LedgerWriterOptions {
   /** the SQLite file, e.g. `<data dir>/ledger.sqlite` */
   readonly path: string;
 }
@@ -48,9 +50,26 @@ export class Ledger {
     return this.writer.stats();
   }
 
-  /** Finished requests not yet committed, so a budget check can add them to what SQL reports. */
-  queuedFinishes(): readonly RequestFinish[] {
-    return this.writer.queuedFinishes();
+  /**
+   * Spend today and this month for evaluateBudgets(): what is committed plus finished requests still queued (so
+   * a backlog of failing writes cannot hide spend). One indexed query on the rollups; cache it for a second or so
+   * rather than calling it per request.
+   */
+  spendSoFar(ranges: { readonly today: TimeRange; readonly month: TimeRange } = calendarRanges()): SpendSoFar {
+    const committed = spendSoFar(this.database, ranges);
+    const queued = this.writer.queuedFinishes();
+    if (queued.length === 0) return committed;
+    const withQueued = (period: PeriodSpend, range: TimeRange): PeriodSpend => {
+      let totalUsd = period.totalUsd;
+      const byClient = { ...period.byClient };
+      for (const record of queued) {
+        if (record.costUsd === null || record.startedAt < range.from || record.startedAt >= range.to) continue;
+        totalUsd += record.costUsd;
+        if (record.clientTokenName !== null) byClient[record.clientTokenName] = (byClient[record.clientTokenName] ?? 0) + record.costUsd;
+      }
+      return { totalUsd, byClient };
+    };
+    return { today: withQueued(committed.today, ranges.today), month: withQueued(committed.month, ranges.month) };
   }
 
   /** Writes the queue now. True when nothing is left queued. */

@@ -68,7 +68,7 @@ export function parseOpenRouterModels(body: unknown, fetchedAt: number): OpenRou
     }
     const { pricing } = parsed.data;
     const reasoning = optionalRate(pricing.internal_reasoning, prompt);
-    const request = optionalRate(pricing.request, prompt);
+    const request = optionalRate(pricing.request, 1); // a fee of 0 is no fee
     const cacheRead = optionalRate(pricing.input_cache_read, prompt);
     const cacheWrite = optionalRate(pricing.input_cache_write, prompt);
     prices.push({

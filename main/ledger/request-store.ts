@@ -1,7 +1,7 @@
 // The row-level writes behind the writer: insert an in-flight row, upsert the final row with its attempts, mark a
 // row interrupted, each keeping the rollups in step. Callers run them inside one transaction per batch.
 import type { LedgerDatabase } from './database.js';
-import { prepareRollupApplier } from './rollups.js';
+import { prepareBatchRollupApplier, prepareRollupApplier } from './rollups.js';
 import type { RequestFinish, RequestStart, RequestStatus } from './types.js';
 
 export type FinishResult = 'written' | 'duplicate';
@@ -15,6 +15,8 @@ export interface RequestStore {
   interrupt(id: string): boolean;
   /** Marks every 'in_flight' row 'interrupted' and returns how many there were. */
   interruptAllInFlight(): number;
+  /** Adds the rows that reached a final state since the last call to the rollups; call before committing. */
+  flushRollups(): void;
 }
 
 const startColumns = ['id', 'started_at', 'client_token_name', 'client_family', 'endpoint', 'requested_model', 'route', 'provider_id', 'model', 'stream'] as const;
@@ -98,6 +100,9 @@ function finishRow(record: RequestFinish): Row {
 
 export function prepareRequestStore(database: LedgerDatabase): RequestStore {
   const applyRollup = prepareRollupApplier(database);
+  const applyRollups = prepareBatchRollupApplier(database);
+  // Rows that reached a final state in the current transaction; their rollup contribution is added once, grouped.
+  const pending = new Set<string>();
   const insertStart = database.prepare(
     `INSERT INTO requests (${startColumns.join(', ')}, status) VALUES (${startColumns.map((column) => `@${column}`).join(', ')}, 'in_flight') ON CONFLICT (id) DO NOTHING`,
   );
@@ -118,8 +123,12 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
 
   const interrupt = (id: string): boolean => {
     if (markInterrupted.run(id).changes === 0) return false;
-    applyRollup(id, 1);
+    pending.add(id);
     return true;
+  };
+  const flushRollups = (): void => {
+    applyRollups([...pending]);
+    pending.clear();
   };
 
   return {
@@ -131,19 +140,22 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
       // A row another finish already settled stays as it is: nothing is counted twice. An 'interrupted' row (the
       // recovery at open got to it first) takes the real outcome, and its interrupted count is taken back.
       if (previous !== undefined && previous !== 'in_flight' && previous !== 'interrupted') return 'duplicate';
-      if (previous === 'interrupted') applyRollup(record.id, -1);
+      // Its interrupted contribution is taken back only if it was already added (in an earlier batch).
+      if (previous === 'interrupted' && !pending.has(record.id)) applyRollup(record.id, -1);
       upsertFinish.run(finishRow(record));
       deleteAttempts.run(record.id);
       record.attempts.forEach((attempt, index) => {
         insertAttempt.run(record.id, index + 1, attempt.providerId, attempt.model, attempt.outcome, wholeOrNull(attempt.status), wholeOrNull(attempt.durationMs) ?? 0);
       });
-      applyRollup(record.id, 1);
+      pending.add(record.id);
       return 'written';
     },
     interrupt,
+    flushRollups,
     interruptAllInFlight() {
       let interrupted = 0;
       for (const id of inFlightIds.all()) if (interrupt(id)) interrupted += 1;
+      flushRollups();
       return interrupted;
     },
   };

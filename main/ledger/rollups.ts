@@ -95,6 +95,24 @@ export function prepareRollupApplier(database: LedgerDatabase): RollupApplier {
   };
 }
 
+/**
+ * Adds the contribution of many requests at once, grouped by (dimension, bucket, key): one upsert per distinct key
+ * instead of one per request and dimension. The write path calls it once per batch; it is what keeps a ledger
+ * write at a few microseconds of CPU per request.
+ */
+export type BatchRollupApplier = (requestIds: readonly string[]) => void;
+
+export function prepareBatchRollupApplier(database: LedgerDatabase): BatchRollupApplier {
+  const statements = granularities.map(({ table, bucketMs, dimensions }) =>
+    database.prepare(upsert(table, rollupSelect(dimensions, bucketMs, 'r.id IN (SELECT value FROM json_each(:ids))', true))),
+  );
+  return (requestIds) => {
+    if (requestIds.length === 0) return;
+    const ids = JSON.stringify(requestIds);
+    for (const statement of statements) statement.run({ ids });
+  };
+}
+
 /** Recomputes both rollups from `requests` (repair, tests, and the benchmark's bulk load). */
 export function rebuildRollups(database: LedgerDatabase): void {
   database
