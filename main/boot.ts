@@ -5,6 +5,9 @@ import { watchConfigFile } from './config/watch.js';
 import { startGateway, type Gateway } from './gateway/gateway.js';
 import { StaticTokenVerifier } from './gateway/server/auth.js';
 import { clientTokens, loadOrCreateAdminToken } from './secrets/client-token-file.js';
+import { KeyResolver } from './secrets/key-resolver.js';
+import { KeychainStore } from './secrets/keychain-store.js';
+import type { SecretStore } from './secrets/secret-store.js';
 import { registerSecret } from '../shared/redact.js';
 
 export interface BootOptions {
@@ -17,6 +20,8 @@ export interface BootOptions {
   readonly port?: number | undefined;
   /** reload when the config file changes (default true) */
   readonly watchConfig?: boolean;
+  /** where provider keys are kept (default: the OS keychain; tests pass a MemorySecretStore) */
+  readonly secretStore?: SecretStore;
 }
 
 export interface Booted {
@@ -37,6 +42,8 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     return config;
   };
   const config = load();
+  // Read once here; requests only ever read the resolver's cache. No keychain: environment variables, said below.
+  const keys = await KeyResolver.create(options.secretStore ?? new KeychainStore({ env: options.env }), options.env);
   const { tokens, created } = clientTokens(options.dataDir, options.env);
   const adminToken = loadOrCreateAdminToken(options.dataDir);
   for (const { token } of tokens) registerSecret(token);
@@ -48,7 +55,9 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     adminTokens: new StaticTokenVerifier([{ name: 'admin', token: adminToken }]),
     log: options.log,
     reloadConfig: load,
+    keys,
   });
+  options.log(keys.startupLine());
   const reload = async (): Promise<boolean> => {
     try {
       await gateway.reload();

@@ -6,6 +6,7 @@ import { bootGateway } from './boot.js';
 import { ConfigError } from './config/load.js';
 import { defaultDataDir } from './config/paths.js';
 import { adminCall, adminTarget, formatStatus } from './cli-admin.js';
+import { keysCommand, keysUsage } from './cli-keys.js';
 import { ListenError, type Gateway, type GatewayStatus } from './gateway/gateway.js';
 import { loadOrCreateClientToken } from './secrets/client-token-file.js';
 
@@ -14,6 +15,7 @@ const usage = `Switchyard — one local address for every LLM tool on this machi
 Usage:
   switchyard serve [--port 5454] [--host 127.0.0.1] [--config FILE] [--data-dir DIR]
   switchyard tokens [--data-dir DIR]      print the client token tools send as their API key
+${keysUsage}
   switchyard status [--url URL] [--json]  providers, health, routes and cooldowns of a running gateway
   switchyard reload [--url URL]           re-read the config file (also: SIGHUP, or just save the file)
   switchyard offline on|off|auto          only local targets (on), all (off), or as the config says (auto)
@@ -42,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
+      add: { type: 'boolean' },
     },
   });
   if (values.version) {
@@ -58,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve({ env, dataDir, configFlag: values.config, host: values.host, port: values.port });
+    case 'keys':
+      return keysCommand(positionals.slice(1), { env, dataDir, configFlag: values.config, add: values.add === true });
     case 'tokens': {
       const { token } = loadOrCreateClientToken(dataDir);
       console.log(token);

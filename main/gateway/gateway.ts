@@ -2,9 +2,10 @@
 // dropping requests, report status, and stop gracefully. `switchyard serve` and the desktop app both use it.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GatewayConfig } from '../config/load.js';
+import type { GatewayConfig, ProviderSettings } from '../config/load.js';
 import { ProviderError } from './providers/errors.js';
 import { ProviderRegistry, keyFromEnvironment, type KeyLookup } from './providers/registry.js';
+import type { KeyRotation } from './routing/execute.js';
 import type { ProbeResult } from './providers/types.js';
 import type { CircuitView } from './routing/health.js';
 import { HealthMonitor } from './routing/health-monitor.js';
@@ -22,6 +23,8 @@ export interface GatewayOptions {
   readonly adminTokens?: ClientTokenVerifier;
   readonly env: NodeJS.ProcessEnv;
   readonly keyLookup?: KeyLookup;
+  /** keychain-backed keys (main/secrets/key-resolver.ts): lookup, where each key comes from, rotation, reload */
+  readonly keys?: KeyRotation & { readonly keyLookup: KeyLookup; keySource(provider: ProviderSettings): string; reloadAll(): Promise<unknown> };
   readonly log?: (line: string) => void;
   /** re-reads the config for a reload; without it, reload() needs a config passed in */
   readonly reloadConfig?: () => GatewayConfig;
@@ -70,11 +73,12 @@ export class Gateway {
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: GatewayOptions) {
-    this.keyLookup = options.keyLookup ?? keyFromEnvironment(options.env);
+    this.keyLookup = options.keys?.keyLookup ?? options.keyLookup ?? keyFromEnvironment(options.env);
     this.log = options.log ?? (() => undefined);
     const registry = new ProviderRegistry(options.config.providers, this.keyLookup, options.config.routing.timeouts);
     const catalog = new ModelCatalog(registry);
     this.routing = new RoutingService(options.config, registry, catalog);
+    if (options.keys) this.routing.keys = { rotation: options.keys, log: this.log };
     this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0) };
     this.router = new GatewayRouter(() => this.state, this.log, {
       adminTokens: options.adminTokens,
@@ -142,6 +146,7 @@ export class Gateway {
   async reload(config?: GatewayConfig): Promise<void> {
     const next = config ?? this.options.reloadConfig?.();
     if (!next) throw new Error('no config to reload from');
+    await this.options.keys?.reloadAll();
     const registry = new ProviderRegistry(next.providers, this.keyLookup, next.routing.timeouts);
     const catalog = new ModelCatalog(registry);
     const previous = this.state;
@@ -169,7 +174,7 @@ export class Gateway {
           type: provider.type,
           baseUrl: provider.baseUrl,
           locality: provider.locality,
-          keySource: provider.apiKeyEnv ? (this.keyLookup(provider) ? `env ${provider.apiKeyEnv}` : `missing (set ${provider.apiKeyEnv})`) : 'none needed',
+          keySource: this.options.keys ? this.options.keys.keySource(provider) : provider.apiKeyEnv ? (this.keyLookup(provider) ? `env ${provider.apiKeyEnv}` : `missing (set ${provider.apiKeyEnv})`) : 'none needed',
           reachable: health?.reachable,
           keyRejected: health?.keyRejected ?? false,
           lastError: health?.lastError,

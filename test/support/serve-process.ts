@@ -24,6 +24,8 @@ export function scrubbedEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
   const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SYSTEMROOT', 'DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME'];
   const env: NodeJS.ProcessEnv = {};
   for (const name of keep) if (process.env[name] !== undefined) env[name] = process.env[name];
+  // A keychain service of its own, so a developer's real keys (service `switchyard`) never reach a test.
+  env['SWITCHYARD_KEYCHAIN_SERVICE'] = `switchyard-test-${process.pid}`;
   return { ...env, ...extra };
 }
 

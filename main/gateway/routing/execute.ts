@@ -4,7 +4,7 @@
 // before the first content falls back invisibly. The attempt trail records every try and every skip.
 import type { ChatCompletion, ChatRequest } from '../../../shared/openai-types.js';
 import type { RouteSettings, RoutingSettings, TimeoutSettings } from '../../config/routing.js';
-import { ProviderError } from '../providers/errors.js';
+import { ProviderError, type ProviderErrorClass } from '../providers/errors.js';
 import type { ModelDetails, NativeRequest, ProviderAdapter, StreamPart, UpstreamMetrics } from '../providers/types.js';
 import { openGate } from '../streaming/gate.js';
 import { AttemptWatchdog, raceAbort, watchParts, type AttemptLimits } from '../streaming/watchdog.js';
@@ -46,6 +46,12 @@ export class ExecutionError extends Error {
   }
 }
 
+/** Provider-key rotation (main/secrets/key-resolver.ts): on 401/quota the next key of the provider takes over. */
+export interface KeyRotation {
+  keyGeneration(providerId: string): number;
+  reportFailure(providerId: string, errorClass: ProviderErrorClass, generation?: number): { readonly rotated: boolean; readonly message: string } | undefined;
+}
+
 export interface ExecuteOptions {
   readonly adapterFor: (providerId: string) => ProviderAdapter | undefined;
   readonly health: HealthTracker;
@@ -63,6 +69,8 @@ export interface ExecuteOptions {
   readonly native?: NativeRequest;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly random?: () => number;
+  readonly keys?: KeyRotation;
+  readonly log?: (line: string) => void;
 }
 
 export async function executeChat(options: ExecuteOptions): Promise<Executed> {
@@ -85,6 +93,7 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
     for (let retries = 0; ; retries += 1) {
       attemptsUsed += 1;
       health.attempt(target);
+      const keyGeneration = options.keys?.keyGeneration(target.providerId);
       const started = performance.now();
       try {
         const success = await attempt(adapter, target, options, limitsFor(target, settings, options.route));
@@ -101,6 +110,15 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
         const error = asProviderError(caught, target.providerId, options.signal);
         lastError = error;
         health.failure(target, target.locality, error);
+        const rotation = options.keys?.reportFailure(target.providerId, error.errorClass, keyGeneration);
+        if (rotation) {
+          options.log?.(rotation.message);
+          if (rotation.rotated) health.keyChanged(target.providerId);
+        }
+        if (rotation?.rotated && attemptsUsed < settings.maxAttempts && !options.signal.aborted) {
+          attempts.push({ providerId: target.providerId, model: target.model, outcome: error.errorClass, status: error.status, durationMs: performance.now() - started, note: 'retry with the next key' });
+          continue;
+        }
         const decision = decideAfterFailure({ error, retries, numRetries, attemptsUsed, maxAttempts: settings.maxAttempts, backoff: settings.backoff, random });
         attempts.push({
           providerId: target.providerId,

@@ -7,7 +7,7 @@ import type { RouteSettings } from '../../config/routing.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Locality, NativeRequest } from '../providers/types.js';
 import type { ModelCatalog } from '../server/model-catalog.js';
-import { executeChat, type Executed } from './execute.js';
+import { executeChat, type Executed, type KeyRotation } from './execute.js';
 import { HealthTracker } from './health.js';
 import { ModelDetailsCache } from './model-details-cache.js';
 import { orderCandidates, type Skip } from './order.js';
@@ -29,6 +29,8 @@ export class RoutingService {
   readonly health: HealthTracker;
   readonly details = new ModelDetailsCache();
   private manualOffline: boolean | undefined;
+  /** set by the gateway: provider-key rotation and where its lines go */
+  keys: { readonly rotation: KeyRotation; readonly log: (line: string) => void } | undefined;
 
   constructor(
     private config: GatewayConfig,
@@ -129,6 +131,7 @@ export class RoutingService {
       signal,
       random: this.random,
       ...(native ? { native } : {}),
+      ...(this.keys ? { keys: this.keys.rotation, log: this.keys.log } : {}),
     });
   }
 }
