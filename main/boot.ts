@@ -3,6 +3,7 @@
 import { findConfigPath, loadConfig, type GatewayConfig } from './config/load.js';
 import { watchConfigFile } from './config/watch.js';
 import { startGateway, type Gateway } from './gateway/gateway.js';
+import { setupMetering } from './metering-setup.js';
 import { StaticTokenVerifier } from './gateway/server/auth.js';
 import { clientTokens, loadOrCreateAdminToken } from './secrets/client-token-file.js';
 import { KeyResolver } from './secrets/key-resolver.js';
@@ -22,6 +23,8 @@ export interface BootOptions {
   readonly watchConfig?: boolean;
   /** where provider keys are kept (default: the OS keychain; tests pass a MemorySecretStore) */
   readonly secretStore?: SecretStore;
+  /** better-sqlite3 built for Electron's ABI (the desktop app) */
+  readonly nativeBinding?: string;
 }
 
 export interface Booted {
@@ -48,7 +51,10 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   const adminToken = loadOrCreateAdminToken(options.dataDir);
   for (const { token } of tokens) registerSecret(token);
   registerSecret(adminToken);
-  const gateway = await startGateway({
+  const meteringSetup = setupMetering({ dataDir: options.dataDir, config, log: options.log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway({
     config,
     env: options.env,
     tokens: new StaticTokenVerifier(tokens),
@@ -56,7 +62,18 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     log: options.log,
     reloadConfig: load,
     keys,
-  });
+    metering: meteringSetup.metering,
+    budgets: meteringSetup.budgets,
+    onReload: (next) => meteringSetup.applyConfig(next),
+    onStopped: async () => {
+      const stats = await meteringSetup.close();
+      if (stats.dropped > 0 || stats.queued > 0) options.log(`ledger: ${stats.dropped} row(s) dropped, ${stats.queued} still queued at close`);
+    },
+    });
+  } catch (error) {
+    await meteringSetup.close();
+    throw error;
+  }
   options.log(keys.startupLine());
   const reload = async (): Promise<boolean> => {
     try {

@@ -218,7 +218,7 @@ function settingsFor(providerId: string, env: NodeJS.ProcessEnv): ProviderSettin
 }
 
 function bareSettings(providerId: string): ProviderSettings {
-  return { id: providerId, type: 'openai-compatible', label: providerId, baseUrl: '', locality: 'cloud', apiKeyEnv: undefined, headers: {}, models: [] };
+  return { id: providerId, type: 'openai-compatible', preset: undefined, label: providerId, baseUrl: '', locality: 'cloud', apiKeyEnv: undefined, headers: {}, models: [] };
 }
 
 async function keychainKeys(options: KeysCommandOptions, providerId: string): Promise<string[]> {

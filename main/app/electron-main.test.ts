@@ -148,6 +148,7 @@ const gateway = vi.hoisted(() => {
     routes: [],
     cooldowns: [],
     offline: undefined,
+    budgets: [],
     providers: [{ id: 'ollama', type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', keySource: 'none needed', reachable: undefined, keyRejected: false, lastError: undefined }],
   };
   return {

@@ -11,6 +11,7 @@ const coreStatus: GatewayStatus = {
   routes: [],
   cooldowns: [],
   offline: undefined,
+  budgets: [],
   providers: [
     { id: 'ollama', type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', keySource: 'none needed', reachable: undefined, keyRejected: false, lastError: undefined },
     { id: 'corp', type: 'openai-compatible', baseUrl: 'https://proxy-user:hunter2@llm.corp.example/v1?tenant=42#x', locality: 'cloud', keySource: 'env CORP_KEY', reachable: undefined, keyRejected: false, lastError: undefined },

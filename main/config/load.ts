@@ -7,12 +7,16 @@ import type { z } from 'zod';
 import { formatPath } from '../../shared/openai-schema.js';
 import type { Locality } from '../gateway/providers/types.js';
 import { envDetectedPresets, isPresetId, ollamaBaseUrl, providerPresets, type ProviderPreset, type ProviderType } from './presets.js';
+import type { BudgetLimits } from '../ledger/budgets.js';
+import { resolveBudgets, resolveLedger, type LedgerSettings } from './metering.js';
 import { resolveRouting, type RouteSettings, type RoutingSettings } from './routing.js';
 import { configFileSchema, defaultPort, type ConfigFile, type ProviderConfigInput } from './schema.js';
 
 export interface ProviderSettings {
   readonly id: string;
   readonly type: ProviderType;
+  /** the preset it builds on (prices of `work-openai` are OpenAI's) */
+  readonly preset: string | undefined;
   readonly label: string;
   readonly baseUrl: string;
   readonly locality: Locality;
@@ -38,6 +42,9 @@ export interface GatewayConfig {
   readonly providers: readonly ProviderSettings[];
   readonly routes: readonly RouteSettings[];
   readonly routing: RoutingSettings;
+  readonly ledger: LedgerSettings;
+  /** undefined when no budget is configured */
+  readonly budgets: BudgetLimits | undefined;
   /** the file it came from; undefined for the built-in defaults */
   readonly source: string | undefined;
 }
@@ -141,6 +148,8 @@ export function resolveConfig(file: ConfigFile, options: LoadOptions): GatewayCo
     providers,
     routes,
     routing,
+    ledger: resolveLedger(file),
+    budgets: resolveBudgets(file),
     server: {
       host,
       port,
@@ -165,6 +174,7 @@ function resolveProvider(input: ProviderConfigInput, env: NodeJS.ProcessEnv): Pr
   return {
     id: input.id,
     type,
+    preset: presetId,
     label: preset?.label ?? input.id,
     baseUrl: baseUrl.replace(/\/+$/, ''),
     locality: input.locality ?? preset?.locality ?? (isLoopbackUrl(baseUrl) ? 'local' : 'cloud'),

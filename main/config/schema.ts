@@ -104,6 +104,33 @@ export const routingConfigSchema = z.strictObject({
   recovery_check_ms: z.number().int().min(100).max(3_600_000).optional(),
 });
 
+const usdPerMillion = z.number().min(0).max(100_000);
+
+export const ledgerConfigSchema = z.strictObject({
+  /** "saved by running locally" prices local tokens as if they had gone to this cloud model */
+  reference_model: modelRef.optional(),
+  /** fetch OpenRouter's public price list once a day when online (cached, used offline) */
+  price_refresh: z.boolean().optional(),
+  /** your own prices, USD per million tokens, keyed by provider/model */
+  price_overrides: z
+    .record(
+      modelRef,
+      z.strictObject({ input: usdPerMillion, output: usdPerMillion, cache_read: usdPerMillion.optional(), cache_write: usdPerMillion.optional(), reasoning: usdPerMillion.optional() }),
+    )
+    .optional(),
+});
+
+const budgetLimits = z.strictObject({ daily_usd: z.number().min(0).max(1_000_000).optional(), monthly_usd: z.number().min(0).max(10_000_000).optional() });
+
+export const budgetsConfigSchema = budgetLimits.extend({
+  /** at the limit: `block` answers 429 naming the budget; `downgrade-local` sends everything to local targets */
+  action: z.enum(['block', 'downgrade-local']).optional(),
+  /** share of a limit at which warnings start */
+  warn_at: z.number().min(0.01).max(1).optional(),
+  /** per client token name */
+  clients: z.record(z.string().min(1), budgetLimits.extend({ action: z.enum(['block', 'downgrade-local']).optional() })).optional(),
+});
+
 const routeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'a route name is letters, digits, ".", "_", ":" or "-" (no "/")');
 
 export const configFileSchema = z.strictObject({
@@ -111,5 +138,7 @@ export const configFileSchema = z.strictObject({
   providers: z.array(providerConfigSchema).optional(),
   routes: z.record(routeName, routeConfigSchema).optional(),
   routing: routingConfigSchema.optional(),
+  ledger: ledgerConfigSchema.optional(),
+  budgets: budgetsConfigSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;

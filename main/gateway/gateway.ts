@@ -3,6 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, ProviderSettings } from '../config/load.js';
+import { describeBudgetCheck } from '../ledger/budgets.js';
+import type { BudgetGuard } from './budget-guard.js';
+import type { Metering } from './metering.js';
 import { ProviderError } from './providers/errors.js';
 import { ProviderRegistry, keyFromEnvironment, type KeyLookup } from './providers/registry.js';
 import type { KeyRotation } from './routing/execute.js';
@@ -26,6 +29,14 @@ export interface GatewayOptions {
   /** keychain-backed keys (main/secrets/key-resolver.ts): lookup, where each key comes from, rotation, reload */
   readonly keys?: KeyRotation & { readonly keyLookup: KeyLookup; keySource(provider: ProviderSettings): string; reloadAll(): Promise<unknown> };
   readonly log?: (line: string) => void;
+  /** the usage ledger and prices (boot.ts); without it nothing is metered */
+  readonly metering?: Metering;
+  /** budget limits against the ledger's spend */
+  readonly budgets?: BudgetGuard;
+  /** called after a config reload was applied (the ledger takes new prices and budgets) */
+  readonly onReload?: (config: GatewayConfig) => void;
+  /** called once every request has finished or been cancelled at shutdown (the ledger flushes and closes) */
+  readonly onStopped?: () => Promise<void>;
   /** re-reads the config for a reload; without it, reload() needs a config passed in */
   readonly reloadConfig?: () => GatewayConfig;
 }
@@ -50,6 +61,8 @@ export interface GatewayStatus {
   readonly cooldowns: readonly CircuitView[];
   readonly offline: string | undefined;
   readonly inFlight: number;
+  /** every configured budget limit (global) with its state; empty without budgets */
+  readonly budgets: ReadonlyArray<{ readonly description: string; readonly state: string; readonly fraction: number }>;
 }
 
 export class ListenError extends Error {
@@ -79,7 +92,7 @@ export class Gateway {
     const catalog = new ModelCatalog(registry);
     this.routing = new RoutingService(options.config, registry, catalog);
     if (options.keys) this.routing.keys = { rotation: options.keys, log: this.log };
-    this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0) };
+    this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0), metering: options.metering, budgets: options.budgets };
     this.router = new GatewayRouter(() => this.state, this.log, {
       adminTokens: options.adminTokens,
       status: () => this.status(),
@@ -154,6 +167,7 @@ export class Gateway {
     this.routing.update(next, registry, catalog);
     const server = { ...next.server, host: previous.config.server.host, port: previous.config.server.port };
     this.state = { ...previous, config: { ...next, server }, registry, catalog, guard: buildGuard({ ...next, server }, this.port) };
+    this.options.onReload?.(next);
     this.log(`config reloaded: ${next.providers.length} provider(s), ${next.routes.length} route(s)`);
     void Promise.all(inFlight.map((entry) => entry.done)).then(() => previous.registry.close());
   }
@@ -165,6 +179,7 @@ export class Gateway {
       configSource: config.source,
       inFlight: this.router.inFlight.size,
       offline: this.routing.offlineReason(),
+      budgets: (this.options.budgets?.decide(null)?.checks ?? []).map((check) => ({ description: describeBudgetCheck(check), state: check.state, fraction: check.fraction })),
       cooldowns: this.routing.health.circuitsView(),
       routes: config.routes.map((route) => ({ name: route.name, targets: [...route.tiers.flat(), ...route.fallbacks].map((target) => `${target.providerId}/${target.model}`) })),
       providers: config.providers.map((provider) => {
@@ -215,6 +230,7 @@ export class Gateway {
     this.server.closeAllConnections();
     await closed;
     await this.state.registry.close();
+    await this.options.onStopped?.();
   }
 }
 

@@ -9,7 +9,7 @@ import { MemorySecretStore } from './secret-store.js';
 /** `apiKeyEnv: null` for a provider that names no variable (local servers, custom endpoints) */
 function provider(id: string, variable: string | null = `${id.toUpperCase()}_API_KEY`): ProviderSettings {
   const apiKeyEnv = variable ?? undefined;
-  return { id, type: 'openai-compatible', label: id, baseUrl: 'http://127.0.0.1:1/v1', locality: 'cloud', apiKeyEnv, headers: {}, models: [] };
+  return { id, type: 'openai-compatible', preset: undefined, label: id, baseUrl: 'http://127.0.0.1:1/v1', locality: 'cloud', apiKeyEnv, headers: {}, models: [] };
 }
 
 const openai = provider('openai');

@@ -32,7 +32,7 @@ function rawEntry(account: string): string | null {
   return new Entry(service, account, { linux: { store: 'secret-service' } }).getPassword();
 }
 
-const openai: ProviderSettings = { id: 'openai', type: 'openai-compatible', label: 'OpenAI', baseUrl: 'http://127.0.0.1:1/v1', locality: 'cloud', apiKeyEnv: 'OPENAI_API_KEY', headers: {}, models: [] };
+const openai: ProviderSettings = { id: 'openai', type: 'openai-compatible', preset: 'openai', label: 'OpenAI', baseUrl: 'http://127.0.0.1:1/v1', locality: 'cloud', apiKeyEnv: 'OPENAI_API_KEY', headers: {}, models: [] };
 const keyOne = 'sk-e2e-KeyOne000000000000000001ONE1';
 const keyTwo = 'sk-e2e-KeyTwo000000000000000002TWO2';
 const keyThree = 'sk-e2e-KeyThree0000000000000003THR3';

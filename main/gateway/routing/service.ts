@@ -63,7 +63,8 @@ export class RoutingService {
     return hasLocal && this.health.cloudUnreachable(cloud) ? 'no cloud provider is reachable' : undefined;
   }
 
-  async plan(request: ChatRequest, requestFallbacks: readonly string[] | undefined): Promise<PlanOutcome> {
+  /** `localOnly` forces local targets with that reason (a budget that downgrades to local). */
+  async plan(request: ChatRequest, requestFallbacks: readonly string[] | undefined, options: { readonly localOnly?: string | undefined } = {}): Promise<PlanOutcome> {
     const providers = new Map<string, Locality>(this.config.providers.map((provider) => [provider.id, provider.locality]));
     const routes = new Map(this.config.routes.map((route) => [route.name, route]));
     const needsCatalog = (!routes.has(request.model) && !providers.has(request.model.split('/')[0] ?? '')) || (requestFallbacks?.length ?? 0) > 0;
@@ -78,7 +79,7 @@ export class RoutingService {
     if (!planned.ok) return planned;
     const localCandidates = [...planned.candidates, ...planned.contextFallbacks].filter((candidate) => candidate.locality === 'local');
     await this.details.ensure(localCandidates, (id) => this.registry.get(id), 1_500);
-    const offline = this.offlineReason();
+    const offline = options.localOnly ?? this.offlineReason();
     const { ordered, skipped } = orderCandidates({
       candidates: planned.candidates,
       prefer: planned.route?.prefer ?? 'order',
@@ -98,14 +99,14 @@ export class RoutingService {
 
   /** Targets for an embeddings request: the model resolved as for chat, but without the chat-only capability
    *  checks (an embedding model is exactly what is wanted) and without the default fallbacks (chat models). */
-  async planEmbeddings(model: string): Promise<{ readonly ok: true; readonly candidates: readonly Candidate[]; readonly skipped: readonly Skip[] } | Extract<PlanOutcome, { ok: false }>> {
+  async planEmbeddings(model: string, options: { readonly localOnly?: string | undefined } = {}): Promise<{ readonly ok: true; readonly candidates: readonly Candidate[]; readonly skipped: readonly Skip[] } | Extract<PlanOutcome, { ok: false }>> {
     const providers = new Map<string, Locality>(this.config.providers.map((provider) => [provider.id, provider.locality]));
     const routes = new Map(this.config.routes.map((route) => [route.name, route]));
     const needsCatalog = !routes.has(model) && !providers.has(model.split('/')[0] ?? '');
     const owners = needsCatalog ? await this.catalog.owners() : new Map<string, string[]>();
     const planned = planRequest(model, undefined, { providers, routes, defaultFallbacks: [], ownersOf: (name) => owners.get(name) ?? [], random: this.random });
     if (!planned.ok) return planned;
-    const offline = this.offlineReason();
+    const offline = options.localOnly ?? this.offlineReason();
     const skipped: Skip[] = [];
     const candidates = planned.candidates.filter((candidate) => {
       if (offline === undefined || candidate.locality === 'local') return true;

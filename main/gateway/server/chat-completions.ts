@@ -1,45 +1,70 @@
-// POST /v1/chat/completions: validate, plan the route, execute it, answer in OpenAI's dialect.
+// POST /v1/chat/completions: validate, plan the route, execute it, answer in OpenAI's dialect, meter it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatRequestSchema, describeIssue, type ChatRequest } from '../../../shared/openai-schema.js';
 import { ExecutionError, formatAttempts, type AttemptRecord, type Executed } from '../routing/execute.js';
+import { requirementsOf } from '../routing/requirements.js';
 import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendOpenAIError } from './errors.js';
 import { headerValue } from './headers.js';
+import { budgetGate, meterComplete, meterFailure, meterStream, startMeter, withCost } from './metered.js';
 import { writeOpenAIStream } from './openai-stream-writer.js';
 
 export async function handleChatCompletions(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
   const chatRequest = validateChatRequest(parseJsonBody(raw));
   const { routing } = context.gateway;
-  const planned = await routing.plan(chatRequest, chatRequest.models);
-  if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
+  const stream = chatRequest.stream === true;
+  const meter = startMeter(context, request, {
+    endpoint: 'chat',
+    requestedModel: chatRequest.model,
+    route: null,
+    stream,
+    estimatedInputTokens: requirementsOf(chatRequest).contextTokens - (chatRequest.max_completion_tokens ?? chatRequest.max_tokens ?? 0),
+  });
+  const budget = budgetGate(context, meter);
+  const planned = await routing.plan(chatRequest, chatRequest.models, { localOnly: budget.localOnly });
+  if (planned.ok) meter.setRoute(planned.plan.route?.name ?? null);
+  if (!planned.ok) {
+    const error = new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
+    meterFailure(meter, error);
+    throw error;
+  }
 
   // `models` is Switchyard's to consume; upstreams get the request without it (so the bytes must be re-made).
   const { models: requestFallbacks, ...forwarded } = chatRequest;
-  const stream = chatRequest.stream === true;
   const clientWantsUsage = chatRequest.stream_options?.include_usage === true;
-  const offlineHeaders: Record<string, string> = planned.plan.offline ? { 'x-switchyard-offline': headerValue(planned.plan.offline) } : {};
+  const offlineHeaders: Record<string, string> = { ...budget.headers, ...(planned.plan.offline ? { 'x-switchyard-offline': headerValue(planned.plan.offline) } : {}) };
   let executed: Executed;
   try {
     executed = await routing.execute(planned.plan, forwarded as ChatRequest, requestFallbacks ? undefined : raw, stream, context.signal);
   } catch (error) {
     if (error instanceof ExecutionError) {
+      meterFailure(meter, error.error, error.attempts);
       sendOpenAIError(response, error.error, { ...context.corsHeaders, ...offlineHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
       return;
     }
+    meterFailure(meter, error);
     throw error;
   }
 
+  const overheadMs = performance.now() - context.startedAt - executed.upstreamMs;
   const headers = {
     ...context.corsHeaders,
     ...offlineHeaders,
     ...routingHeaders(executed.target.providerId, executed.target.model, executed.attempts),
-    'x-switchyard-overhead-ms': (performance.now() - context.startedAt - executed.upstreamMs).toFixed(2),
+    'x-switchyard-overhead-ms': overheadMs.toFixed(2),
   };
   if (executed.kind === 'complete') {
-    const body = executed.raw ?? Buffer.from(JSON.stringify(executed.response));
-    response.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': body.length });
+    const priced = meterComplete(meter, executed, overheadMs);
+    const usage = executed.response.usage;
+    // With a known cost the body gains usage.cost (OpenRouter's field); otherwise the upstream's bytes go out as they came.
+    const body =
+      priced?.costUsd != null && usage
+        ? Buffer.from(JSON.stringify({ ...executed.response, usage: { ...usage, cost: priced.costUsd } }))
+        : (executed.raw ?? Buffer.from(JSON.stringify(executed.response)));
+    const costHeader: Record<string, string> = priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {};
+    response.writeHead(200, { ...headers, ...costHeader, 'content-type': 'application/json', 'content-length': body.length });
     response.end(body);
     return;
   }
@@ -51,8 +76,14 @@ export async function handleChatCompletions(context: RequestContext, request: In
     'x-accel-buffering': 'no',
   });
   response.flushHeaders();
-  const summary = await writeOpenAIStream(response, executed.head, executed.rest, { clientWantsUsage, signal: context.signal });
+  const ttftMs = performance.now() - context.startedAt;
+  const summary = await writeOpenAIStream(response, executed.head, executed.rest, {
+    clientWantsUsage,
+    signal: context.signal,
+    ...(context.gateway.metering ? { decorateUsage: (usage) => withCost(usage, meter, executed) } : {}),
+  });
   if (summary.status === 'error' && summary.error) executed.reportLateFailure(summary.error);
+  meterStream(meter, executed, summary, { ttftMs, overheadMs });
 }
 
 export function validateChatRequest(value: unknown): ChatRequest {

@@ -1,5 +1,7 @@
 // What a request handler may use: the gateway's current state (swapped whole on reload) and per-request facts.
 import type { GatewayConfig } from '../../config/load.js';
+import type { BudgetGuard } from '../budget-guard.js';
+import type { Metering } from '../metering.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { RoutingService } from '../routing/service.js';
 import type { ClientIdentity, ClientTokenVerifier } from './auth.js';
@@ -13,6 +15,9 @@ export interface GatewayState {
   readonly guard: RequestGuard;
   readonly catalog: ModelCatalog;
   readonly routing: RoutingService;
+  /** the ledger and prices; undefined runs the gateway without metering */
+  readonly metering: Metering | undefined;
+  readonly budgets: BudgetGuard | undefined;
 }
 
 export interface RequestContext {

@@ -9,13 +9,27 @@ import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendJson, sendOpenAIError } from './errors.js';
 import { headerValue } from './headers.js';
+import { budgetGate, meterFailure, startMeter } from './metered.js';
 
 export async function handleEmbeddings(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
   const embeddingsRequest = validateEmbeddingsRequest(parseJsonBody(raw));
   const { routing, registry } = context.gateway;
-  const planned = await routing.planEmbeddings(embeddingsRequest.model);
-  if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
+  const input = embeddingsRequest.input;
+  const meter = startMeter(context, request, {
+    endpoint: 'embeddings',
+    requestedModel: embeddingsRequest.model,
+    route: null,
+    stream: false,
+    estimatedInputTokens: Math.ceil((typeof input === 'string' ? input.length : JSON.stringify(input).length) / 4),
+  });
+  const budget = budgetGate(context, meter);
+  const planned = await routing.planEmbeddings(embeddingsRequest.model, { localOnly: budget.localOnly });
+  if (!planned.ok) {
+    const error = new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
+    meterFailure(meter, error);
+    throw error;
+  }
 
   const attempts: AttemptRecord[] = planned.skipped.map(({ candidate, reason }) => ({ providerId: candidate.providerId, model: candidate.model, outcome: 'skipped', durationMs: 0, note: reason }));
   let lastError: ProviderError | undefined;
@@ -28,8 +42,22 @@ export async function handleEmbeddings(context: RequestContext, request: Incomin
     const started = performance.now();
     try {
       const result = await adapter.embeddings(embeddingsRequest, target.model, context.signal);
-      attempts.push({ providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: performance.now() - started });
+      const upstreamMs = performance.now() - started;
+      attempts.push({ providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: upstreamMs });
+      const priced = meter.finish({
+        status: 'ok',
+        httpStatus: 200,
+        providerId: target.providerId,
+        model: target.model,
+        locality: adapter.locality,
+        attempts,
+        usage: { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.total_tokens },
+        upstreamMs,
+        overheadMs: performance.now() - context.startedAt - upstreamMs,
+      });
       sendJson(response, 200, result, {
+        ...budget.headers,
+        ...(priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {}),
         ...context.corsHeaders,
         'x-switchyard-provider': headerValue(target.providerId),
         'x-switchyard-model': headerValue(target.model),
@@ -45,6 +73,7 @@ export async function handleEmbeddings(context: RequestContext, request: Incomin
     }
   }
   const trail = { ...context.corsHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(attempts)) };
+  meterFailure(meter, lastError ?? new GatewayError(400, 'no target can create embeddings', 'invalid_request_error', 'embeddings_not_supported'), attempts);
   if (lastError) {
     sendOpenAIError(response, lastError, trail);
     return;

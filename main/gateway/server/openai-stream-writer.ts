@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ChatCompletionChunk, Usage } from '../../../shared/openai-types.js';
 import type { ProviderError } from '../providers/errors.js';
-import type { StreamPart } from '../providers/types.js';
+import type { StreamPart, UpstreamMetrics } from '../providers/types.js';
 import { openAIErrorBody } from './errors.js';
 import { writeWithBackpressure } from './backpressure.js';
 
@@ -14,8 +14,30 @@ export interface StreamSummary {
   status: 'ok' | 'error' | 'cancelled';
   usage: Usage | undefined;
   finishReason: string | undefined;
+  /** the provider's own finish reason, where the adapter kept it (choices[].native_finish_reason) */
+  nativeFinishReason?: string | undefined;
   error: ProviderError | undefined;
   chunks: number;
+  /** characters of text and reasoning delivered, to estimate tokens when the provider reports none */
+  deliveredCharacters?: number;
+  /** compute timings the provider reported with its end marker (Ollama) */
+  metrics?: UpstreamMetrics | undefined;
+}
+
+/** What a stream writer notes about each chunk it passes on; both dialects' writers use it. */
+export function noteChunk(summary: StreamSummary, chunk: ChatCompletionChunk): void {
+  if (chunk.usage) summary.usage = chunk.usage;
+  for (const choice of chunk.choices) {
+    if (choice.finish_reason) summary.finishReason = choice.finish_reason;
+    const native = choice['native_finish_reason'];
+    if (typeof native === 'string') summary.nativeFinishReason = native;
+    const delta = choice.delta;
+    if (!delta) continue;
+    let characters = typeof delta.content === 'string' ? delta.content.length : 0;
+    if (typeof delta.reasoning_content === 'string') characters += delta.reasoning_content.length;
+    for (const call of delta.tool_calls ?? []) characters += (call.function?.arguments?.length ?? 0) + (call.function?.name?.length ?? 0);
+    if (characters > 0) summary.deliveredCharacters = (summary.deliveredCharacters ?? 0) + characters;
+  }
 }
 
 const doneFrame = 'data: [DONE]\n\n';
@@ -24,11 +46,17 @@ export async function writeOpenAIStream(
   response: ServerResponse,
   head: readonly StreamPart[],
   rest: AsyncIterator<StreamPart>,
-  options: { readonly clientWantsUsage: boolean; readonly signal: AbortSignal },
+  options: {
+    readonly clientWantsUsage: boolean;
+    readonly signal: AbortSignal;
+    /** adds `cost` (and anything else the gateway knows) to the usage chunk a client asked for */
+    readonly decorateUsage?: (usage: Usage) => Usage;
+  },
 ): Promise<StreamSummary> {
   const summary: StreamSummary = { status: 'ok', usage: undefined, finishReason: undefined, error: undefined, chunks: 0 };
   const emit = async (part: StreamPart): Promise<boolean> => {
     if (part.type === 'done') {
+      summary.metrics = part.metrics;
       response.end(doneFrame);
       return false;
     }
@@ -38,7 +66,7 @@ export async function writeOpenAIStream(
       response.end(`data: ${JSON.stringify(openAIErrorBody(part.error))}\n\n`);
       return false;
     }
-    const frame = chunkFrame(part.chunk, part.raw, options.clientWantsUsage, summary);
+    const frame = chunkFrame(part.chunk, part.raw, options, summary);
     if (frame === undefined) return true;
     summary.chunks += 1;
     return writeWithBackpressure(response, frame);
@@ -62,13 +90,18 @@ function finish(summary: StreamSummary, response: ServerResponse, signal: AbortS
   return summary;
 }
 
-function chunkFrame(chunk: ChatCompletionChunk, raw: string | undefined, clientWantsUsage: boolean, summary: StreamSummary): string | undefined {
-  if (chunk.usage) summary.usage = chunk.usage;
-  for (const choice of chunk.choices) if (choice.finish_reason) summary.finishReason = choice.finish_reason;
-  if (chunk.usage && !clientWantsUsage) {
+function chunkFrame(
+  chunk: ChatCompletionChunk,
+  raw: string | undefined,
+  options: { readonly clientWantsUsage: boolean; readonly decorateUsage?: (usage: Usage) => Usage },
+  summary: StreamSummary,
+): string | undefined {
+  noteChunk(summary, chunk);
+  if (chunk.usage && !options.clientWantsUsage) {
     if (chunk.choices.length === 0) return undefined; // the usage-only chunk the gateway added
     const { usage: _usage, ...withoutUsage } = chunk;
     return `data: ${JSON.stringify(withoutUsage)}\n\n`;
   }
+  if (chunk.usage && options.decorateUsage) return `data: ${JSON.stringify({ ...chunk, usage: options.decorateUsage(chunk.usage) })}\n\n`;
   return `data: ${raw ?? JSON.stringify(chunk)}\n\n`;
 }

@@ -7,7 +7,7 @@ import { redactSecrets } from '../../../../shared/redact.js';
 import type { ProviderError } from '../../providers/errors.js';
 import type { StreamPart } from '../../providers/types.js';
 import { writeWithBackpressure } from '../backpressure.js';
-import type { StreamSummary } from '../openai-stream-writer.js';
+import { noteChunk, type StreamSummary } from '../openai-stream-writer.js';
 import { anthropicErrorFrame } from './anthropic-errors.js';
 import { AnthropicEventTranslator, eventFrame } from './stream-events.js';
 
@@ -35,11 +35,11 @@ export async function writeAnthropicStream(response: ServerResponse, head: reado
       return false;
     }
     if (part.type === 'done') {
+      summary.metrics = part.metrics;
       response.end(text + (translator ? translator.finish().map(eventFrame).join('') : (part.nativeFrames ?? []).join('')));
       return false;
     }
-    if (part.chunk.usage) summary.usage = part.chunk.usage;
-    for (const choice of part.chunk.choices) if (choice.finish_reason) summary.finishReason = choice.finish_reason;
+    noteChunk(summary, part.chunk);
     summary.chunks += 1;
     text += translator ? translator.chunk(part.chunk).map(eventFrame).join('') : (part.nativeFrames ?? []).join('');
     return text === '' ? true : writeWithBackpressure(response, text);

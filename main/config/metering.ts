@@ -1,0 +1,49 @@
+// Resolves the `ledger` and `budgets` sections: the reference model for savings, price overrides (the file says
+// USD per million tokens; the ledger works per token), and budget limits in the ledger's vocabulary.
+import type { BudgetAction, BudgetLimits, PeriodLimits } from '../ledger/budgets.js';
+import type { ModelPrice } from '../ledger/pricing.js';
+import { splitModelName, type Target } from '../gateway/routing/resolve.js';
+import type { ConfigFile } from './schema.js';
+
+export interface LedgerSettings {
+  readonly referenceModel: Target;
+  readonly priceRefresh: boolean;
+  readonly priceOverrides: ReadonlyArray<{ readonly target: Target; readonly price: ModelPrice }>;
+}
+
+export const defaultReferenceModel: Target = { providerId: 'openai', model: 'gpt-4.1-mini' };
+
+export function resolveLedger(file: ConfigFile): LedgerSettings {
+  const input = file.ledger ?? {};
+  const perToken = (perMillion: number | undefined): number | undefined => (perMillion === undefined ? undefined : perMillion / 1_000_000);
+  return {
+    referenceModel: (input.reference_model && splitModelName(input.reference_model)) || defaultReferenceModel,
+    priceRefresh: input.price_refresh ?? true,
+    priceOverrides: Object.entries(input.price_overrides ?? {}).flatMap(([reference, rates]) => {
+      const target = splitModelName(reference);
+      if (!target) return [];
+      const price: ModelPrice = {
+        input: rates.input / 1_000_000,
+        output: rates.output / 1_000_000,
+        ...(rates.cache_read !== undefined ? { cacheRead: perToken(rates.cache_read) } : {}),
+        ...(rates.cache_write !== undefined ? { cacheWrite: perToken(rates.cache_write) } : {}),
+        ...(rates.reasoning !== undefined ? { reasoning: perToken(rates.reasoning) } : {}),
+      };
+      return [{ target, price }];
+    }),
+  };
+}
+
+/** undefined when no budget is configured (nothing to check per request). */
+export function resolveBudgets(file: ConfigFile): BudgetLimits | undefined {
+  const input = file.budgets;
+  if (!input) return undefined;
+  const action: BudgetAction = input.action ?? 'block';
+  const limits = (given: { daily_usd?: number | undefined; monthly_usd?: number | undefined }, periodAction: BudgetAction): PeriodLimits => ({
+    ...(given.daily_usd !== undefined ? { daily: { limitUsd: given.daily_usd, action: periodAction } } : {}),
+    ...(given.monthly_usd !== undefined ? { monthly: { limitUsd: given.monthly_usd, action: periodAction } } : {}),
+  });
+  const perClient = Object.fromEntries(Object.entries(input.clients ?? {}).map(([name, client]) => [name, limits(client, client.action ?? action)]));
+  const resolved: BudgetLimits = { ...limits(input, action), perClient, ...(input.warn_at !== undefined ? { warningFraction: input.warn_at } : {}) };
+  return resolved.daily || resolved.monthly || Object.keys(perClient).length > 0 ? resolved : undefined;
+}

@@ -1,0 +1,8 @@
+// Budgets as the gateway sees them: a decision per request for the calling client token. What it does with the
+// decision — a 429 in the client's dialect, local targets only, or a warning header — is in server/metered.ts.
+import type { BudgetDecision } from '../ledger/budgets.js';
+
+export interface BudgetGuard {
+  /** undefined when no budget is configured */
+  decide(clientName: string | null): BudgetDecision | undefined;
+}

@@ -1,0 +1,139 @@
+// Metering for one client request: a ledger row at arrival (begin) and its final state at the end (finish), with
+// tokens, cost, timings and the attempt trail. The gateway only knows these interfaces; boot.ts plugs in the
+// SQLite ledger and the price catalog. Without them (tests, `metering` left out) every call is a no-op.
+import { randomUUID } from 'node:crypto';
+import type { Usage } from '../../shared/openai-types.js';
+import { clientFamily } from '../ledger/client-family.js';
+import { fromOpenAIUsage, type NormalizedUsage } from '../ledger/pricing.js';
+import type { Endpoint, LedgerAttempt, RequestFinish, RequestStart } from '../ledger/types.js';
+import type { Locality, UpstreamMetrics } from './providers/types.js';
+
+export interface UsageRecorder {
+  begin(record: RequestStart): void;
+  finish(record: RequestFinish): void;
+}
+
+export interface Costing {
+  /** USD for these tokens on this target, null when no price is known; for local targets also the reference cost */
+  cost(providerId: string, model: string, locality: Locality, usage: NormalizedUsage): { readonly costUsd: number | null; readonly referenceUsd: number | null };
+}
+
+export interface Metering {
+  readonly recorder: UsageRecorder;
+  readonly costing: Costing;
+}
+
+export interface MeterStart {
+  readonly endpoint: Endpoint;
+  readonly clientName: string;
+  readonly userAgent: string | undefined;
+  readonly requestedModel: string;
+  readonly route: string | null;
+  readonly stream: boolean;
+  /** performance.now() at arrival */
+  readonly startedAt: number;
+  /** rough input size when the provider reports nothing: characters / 4 */
+  readonly estimatedInputTokens: number;
+}
+
+export interface MeterOutcome {
+  readonly status: 'ok' | 'error' | 'cancelled';
+  readonly errorClass?: string | null;
+  readonly httpStatus?: number | null;
+  readonly providerId?: string;
+  readonly model?: string;
+  readonly locality?: Locality;
+  readonly attempts?: readonly LedgerAttempt[];
+  /** the provider's usage in OpenAI's shape; absent when it reported none */
+  readonly usage?: Usage | null;
+  /** characters of answer delivered, to estimate output tokens when the provider reported none */
+  readonly deliveredCharacters?: number;
+  readonly ttftMs?: number | null;
+  readonly upstreamMs?: number | null;
+  readonly overheadMs?: number | null;
+  readonly metrics?: UpstreamMetrics;
+  readonly finishReason?: string | null;
+  readonly nativeFinishReason?: string | null;
+}
+
+export interface Priced {
+  readonly usage: NormalizedUsage;
+  readonly estimated: boolean;
+  readonly costUsd: number | null;
+  readonly referenceUsd: number | null;
+}
+
+export class RequestMeter {
+  readonly id = randomUUID();
+  /** performance.now() at arrival */
+  readonly startedAt: number;
+  private start: RequestStart;
+  private finished = false;
+
+  constructor(
+    private readonly metering: Metering | undefined,
+    private readonly info: MeterStart,
+  ) {
+    this.startedAt = info.startedAt;
+    this.start = {
+      id: this.id,
+      startedAt: Date.now() - (performance.now() - info.startedAt),
+      clientTokenName: info.clientName,
+      clientFamily: clientFamily(info.userAgent),
+      endpoint: info.endpoint,
+      requestedModel: info.requestedModel,
+      route: info.route,
+      providerId: null,
+      model: null,
+      stream: info.stream,
+    };
+    metering?.recorder.begin(this.start);
+  }
+
+  /** The route alias is known only once the request is planned (after the budget check). */
+  setRoute(route: string | null): void {
+    this.start = { ...this.start, route };
+  }
+
+  /** Tokens and cost of an answer, for the ledger and for `usage.cost` / x-switchyard-cost-usd. */
+  price(outcome: Pick<MeterOutcome, 'usage' | 'deliveredCharacters' | 'providerId' | 'model' | 'locality'>): Priced {
+    const reported = outcome.usage && typeof outcome.usage.prompt_tokens === 'number';
+    const usage: NormalizedUsage = reported
+      ? fromOpenAIUsage(outcome.usage as Usage)
+      : { input: this.info.estimatedInputTokens, output: Math.ceil((outcome.deliveredCharacters ?? 0) / 4), cacheRead: 0, cacheWrite: 0, reasoning: 0 };
+    if (!this.metering || !outcome.providerId || !outcome.model) return { usage, estimated: !reported, costUsd: null, referenceUsd: null };
+    const { costUsd, referenceUsd } = this.metering.costing.cost(outcome.providerId, outcome.model, outcome.locality ?? 'cloud', usage);
+    return { usage, estimated: !reported, costUsd, referenceUsd };
+  }
+
+  finish(outcome: MeterOutcome): Priced | undefined {
+    if (this.finished) return undefined;
+    this.finished = true;
+    const hasTarget = outcome.providerId !== undefined && outcome.model !== undefined;
+    const priced = hasTarget ? this.price(outcome) : undefined;
+    if (!this.metering) return priced;
+    const now = performance.now();
+    this.metering.recorder.finish({
+      ...this.start,
+      providerId: outcome.providerId ?? null,
+      model: outcome.model ?? null,
+      finishedAt: this.start.startedAt + (now - this.info.startedAt),
+      status: outcome.status,
+      errorClass: outcome.errorClass ?? null,
+      httpStatus: outcome.httpStatus ?? null,
+      tokens: priced?.usage ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+      tokensEstimated: priced?.estimated ?? false,
+      costUsd: priced?.costUsd ?? (hasTarget ? null : 0),
+      costReferenceUsd: priced?.referenceUsd ?? null,
+      latencyMs: now - this.info.startedAt,
+      ttftMs: outcome.ttftMs ?? null,
+      upstreamMs: outcome.upstreamMs ?? null,
+      overheadMs: outcome.overheadMs ?? null,
+      localComputeMs: outcome.metrics?.totalMs ?? null,
+      finishReason: outcome.finishReason ?? null,
+      nativeFinishReason: outcome.nativeFinishReason ?? null,
+      attempts: outcome.attempts ?? [],
+    });
+    return priced;
+  }
+}

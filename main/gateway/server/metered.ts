@@ -1,0 +1,110 @@
+// The ledger side of the request handlers: one RequestMeter per client request, finished the same way whatever
+// the dialect — failed before any answer, answered whole, or streamed (ok, failed mid-way, or cancelled).
+import type { IncomingMessage } from 'node:http';
+import type { Usage } from '../../../shared/openai-types.js';
+import type { Endpoint } from '../../ledger/types.js';
+import { RequestMeter, type Priced } from '../metering.js';
+import { ProviderError } from '../providers/errors.js';
+import type { AttemptRecord, Executed } from '../routing/execute.js';
+import type { RequestContext } from './context.js';
+import { GatewayError, describeError } from './errors.js';
+import { headerValue } from './headers.js';
+import type { StreamSummary } from './openai-stream-writer.js';
+
+export function startMeter(
+  context: RequestContext,
+  request: IncomingMessage,
+  details: { endpoint: Endpoint; requestedModel: string; route: string | null; stream: boolean; estimatedInputTokens: number },
+): RequestMeter {
+  return new RequestMeter(context.gateway.metering, {
+    ...details,
+    clientName: context.identity.name,
+    userAgent: request.headers['user-agent'],
+    startedAt: context.startedAt,
+  });
+}
+
+/** No answer was given: a routing error, every target failed, or the client left first. */
+export function meterFailure(meter: RequestMeter, error: unknown, attempts: readonly AttemptRecord[] = []): void {
+  const cancelled = error instanceof ProviderError && error.kind === 'aborted' && error.status === 499;
+  const description = describeError(error);
+  meter.finish({
+    status: cancelled ? 'cancelled' : 'error',
+    errorClass: error instanceof ProviderError ? error.errorClass : description.code ?? description.type,
+    httpStatus: cancelled ? null : description.status,
+    attempts,
+  });
+}
+
+export function meterComplete(meter: RequestMeter, executed: Extract<Executed, { kind: 'complete' }>, overheadMs: number): Priced | undefined {
+  const choice = executed.response.choices[0];
+  const native = choice?.['native_finish_reason'];
+  return meter.finish({
+    status: 'ok',
+    httpStatus: 200,
+    providerId: executed.target.providerId,
+    model: executed.target.model,
+    locality: executed.target.locality,
+    attempts: executed.attempts,
+    usage: executed.response.usage ?? null,
+    deliveredCharacters: (choice?.message.content ?? '').length,
+    ttftMs: performance.now() - meter.startedAt,
+    upstreamMs: executed.upstreamMs,
+    overheadMs,
+    ...(executed.metrics ? { metrics: executed.metrics } : {}),
+    finishReason: choice?.finish_reason ?? null,
+    nativeFinishReason: typeof native === 'string' ? native : null,
+  });
+}
+
+export function meterStream(meter: RequestMeter, executed: Extract<Executed, { kind: 'stream' }>, summary: StreamSummary, timings: { ttftMs: number; overheadMs: number }): void {
+  meter.finish({
+    status: summary.status,
+    errorClass: summary.status === 'error' ? (summary.error?.errorClass ?? 'protocol') : summary.status === 'cancelled' ? 'cancelled' : null,
+    httpStatus: 200,
+    providerId: executed.target.providerId,
+    model: executed.target.model,
+    locality: executed.target.locality,
+    attempts: executed.attempts,
+    usage: summary.usage ?? null,
+    deliveredCharacters: summary.deliveredCharacters ?? 0,
+    ttftMs: timings.ttftMs,
+    upstreamMs: executed.upstreamMs,
+    overheadMs: timings.overheadMs,
+    ...(summary.metrics ? { metrics: summary.metrics } : {}),
+    finishReason: summary.finishReason ?? null,
+    nativeFinishReason: summary.nativeFinishReason ?? null,
+  });
+}
+
+/** OpenRouter's convention: `usage.cost` in USD. */
+export function withCost(usage: Usage, meter: RequestMeter, executed: Executed): Usage {
+  const { costUsd } = meter.price({ usage, providerId: executed.target.providerId, model: executed.target.model, locality: executed.target.locality });
+  return costUsd === null ? usage : { ...usage, cost: costUsd };
+}
+
+export interface BudgetGate {
+  /** x-switchyard-budget when a limit is near or past */
+  readonly headers: Record<string, string>;
+  /** set when the budget sends this request to local targets only */
+  readonly localOnly: string | undefined;
+}
+
+/**
+ * Applies the client's budgets before any upstream call: past a `block` limit the request ends here with a 429
+ * naming the budget (never retried by SDKs: x-should-retry false); past a `downgrade-local` limit it may only use
+ * local targets; near a limit it goes ahead with a warning header.
+ */
+export function budgetGate(context: RequestContext, meter: RequestMeter): BudgetGate {
+  const decision = context.gateway.budgets?.decide(context.identity.name);
+  if (!decision || decision.state === 'ok' || !decision.message) return { headers: {}, localOnly: undefined };
+  if (decision.action === 'block') {
+    const error = new GatewayError(429, `${decision.message}: requests are refused until it resets (budgets in the config)`, 'insufficient_quota', 'budget_exceeded', null, {
+      'x-should-retry': 'false',
+    });
+    meterFailure(meter, error);
+    throw error;
+  }
+  const headers = { 'x-switchyard-budget': headerValue(decision.action === 'downgrade-local' ? `${decision.message}: local targets only` : `warning: ${decision.message}`) };
+  return { headers, localOnly: decision.action === 'downgrade-local' ? `${decision.message}: local targets only` : undefined };
+}

@@ -1,0 +1,121 @@
+// Connects the ledger to the gateway: opens the SQLite ledger in the data dir, builds the price catalog (bundled
+// snapshot, OpenRouter refresh, the config's overrides), and gives the gateway its Metering and BudgetGuard.
+// Headless; boot.ts calls it for both the CLI and the desktop app.
+import { join } from 'node:path';
+import { request } from 'undici';
+import type { GatewayConfig } from './config/load.js';
+import type { BudgetGuard } from './gateway/budget-guard.js';
+import type { Costing, Metering } from './gateway/metering.js';
+import { evaluateBudgets, type BudgetDecision, type SpendSoFar } from './ledger/budgets.js';
+import { Ledger } from './ledger/ledger.js';
+import type { LedgerStats } from './ledger/ledger-writer.js';
+import { openRouterModelsUrl, type FetchJson } from './ledger/openrouter-prices.js';
+import { PriceCatalog } from './ledger/price-catalog.js';
+import { loadPriceSnapshot, type PriceSnapshot } from './ledger/price-snapshot.js';
+import { costOf } from './ledger/pricing.js';
+import { referenceCost } from './ledger/savings.js';
+
+export const ledgerFileName = 'ledger.sqlite';
+
+export interface MeteringSetup {
+  readonly ledger: Ledger;
+  readonly metering: Metering;
+  readonly budgets: BudgetGuard;
+  catalog(): PriceCatalog;
+  /** a reloaded config brings new providers, overrides, budgets */
+  applyConfig(config: GatewayConfig): void;
+  close(): Promise<LedgerStats>;
+}
+
+export interface MeteringOptions {
+  readonly dataDir: string;
+  readonly config: GatewayConfig;
+  readonly log: (line: string) => void;
+  /** for the Electron build of better-sqlite3 */
+  readonly nativeBinding?: string;
+  /** fetches OpenRouter's price list; tests inject one, undefined uses the network */
+  readonly fetchJson?: FetchJson;
+}
+
+const dayMs = 86_400_000;
+
+export function setupMetering(options: MeteringOptions): MeteringSetup {
+  const ledger = Ledger.open({ path: join(options.dataDir, ledgerFileName), ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  if (ledger.recovered > 0) options.log(`ledger: ${ledger.recovered} request(s) in flight at the last shutdown marked interrupted`);
+  const snapshot = loadPriceSnapshot();
+  let config = options.config;
+  let catalog = buildCatalog(snapshot, ledger, config);
+
+  const costing: Costing = {
+    cost(providerId, model, locality, usage) {
+      const resolved = catalog.lookup(providerId, model);
+      const costUsd = locality === 'local' ? 0 : resolved ? costOf(usage, resolved.price) : null;
+      const reference = config.ledger.referenceModel;
+      const referenceUsd = locality === 'local' ? referenceCost(usage, catalog.lookup(reference.providerId, reference.model)?.price) : null;
+      return { costUsd, referenceUsd };
+    },
+  };
+
+  // Spend is read from the rollups at most once a second; a budget is a guard rail, not an accounting close.
+  let spend: { at: number; value: SpendSoFar } | undefined;
+  const budgets: BudgetGuard = {
+    decide(clientName: string | null): BudgetDecision | undefined {
+      const limits = config.budgets;
+      if (!limits) return undefined;
+      const now = Date.now();
+      if (!spend || now - spend.at > 1_000) spend = { at: now, value: ledger.spendSoFar() };
+      return evaluateBudgets(limits, spend.value, clientName);
+    },
+  };
+
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const refresh = async (): Promise<void> => {
+    try {
+      const result = await catalog.refreshFromOpenRouter(options.fetchJson ?? fetchJsonFromNetwork);
+      options.log(`prices: ${result.prices.length} OpenRouter prices refreshed`);
+    } catch (error) {
+      options.log(`prices: refresh from OpenRouter failed (${error instanceof Error ? error.message : String(error)}); using the bundled and cached prices`);
+    }
+  };
+  const scheduleRefresh = (delayMs: number): void => {
+    clearTimeout(refreshTimer);
+    if (!config.ledger.priceRefresh) return;
+    refreshTimer = setTimeout(() => void refresh().finally(() => scheduleRefresh(dayMs)), delayMs);
+    refreshTimer.unref();
+  };
+  scheduleRefresh(15_000);
+
+  return {
+    ledger,
+    metering: { recorder: ledger, costing },
+    budgets,
+    catalog: () => catalog,
+    applyConfig(next) {
+      config = next;
+      catalog = buildCatalog(snapshot, ledger, next);
+      spend = undefined;
+      scheduleRefresh(15_000);
+    },
+    async close() {
+      clearTimeout(refreshTimer);
+      return ledger.close();
+    },
+  };
+}
+
+function buildCatalog(snapshot: PriceSnapshot, ledger: Ledger, config: GatewayConfig): PriceCatalog {
+  const locality = new Map(config.providers.map((provider) => [provider.id, provider.locality]));
+  const presets = Object.fromEntries(config.providers.filter((provider) => provider.preset && provider.preset !== provider.id).map((provider) => [provider.id, provider.preset as string]));
+  const catalog = new PriceCatalog({ snapshot, database: ledger.database, isLocalProvider: (id) => locality.get(id) === 'local', providerPresets: presets });
+  for (const { target, price } of config.ledger.priceOverrides) catalog.setOverride(target.providerId, target.model, price);
+  return catalog;
+}
+
+async function fetchJsonFromNetwork(url: string = openRouterModelsUrl): Promise<unknown> {
+  const response = await request(url, { headersTimeout: 10_000, bodyTimeout: 20_000, headers: { accept: 'application/json' } });
+  if (response.statusCode !== 200) {
+    await response.body.dump();
+    throw new Error(`HTTP ${response.statusCode}`);
+  }
+  return response.body.json();
+}
