@@ -1,0 +1,298 @@
+// The control contract: every management call the UI (and the CLI) can make, declared once with zod request and
+// response schemas. main/control implements it; Electron IPC (preload: one function per call) and the headless
+// HTTP transport (/_switchyard/api/<call>) carry it; the renderer's client is derived from it. Secrets travel
+// in one direction only: a provider key or a new client token may go in (keys.set) or come out once (tokens.create).
+import { z } from 'zod';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-"');
+const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, "must be 'provider/model'");
+const routeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'letters, digits, ".", "_", ":" or "-" (no "/")');
+const httpUrl = z.string().url().refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL');
+const epochMs = z.number().int().min(0);
+const empty = z.strictObject({});
+
+export const timeRangeSchema = z.strictObject({ from: epochMs, to: epochMs }).refine((range) => range.to > range.from, 'to must be after from');
+export type TimeRangeDto = z.infer<typeof timeRangeSchema>;
+
+// ---------- status
+
+export const providerHealthSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  label: z.string(),
+  baseUrl: z.string(),
+  locality: z.enum(['local', 'cloud']),
+  /** where the key comes from ("keychain (2 keys)", "env OPENAI_API_KEY", "missing", "none needed"); never the key */
+  keySource: z.string(),
+  reachable: z.boolean().nullable(),
+  keyRejected: z.boolean(),
+  lastError: z.string().nullable(),
+});
+export type ProviderHealthDto = z.infer<typeof providerHealthSchema>;
+
+export const budgetLineSchema = z.object({ description: z.string(), state: z.enum(['ok', 'warning', 'exceeded']), fraction: z.number() });
+
+export const statusSchema = z.object({
+  url: z.string(),
+  version: z.string(),
+  configSource: z.string().nullable(),
+  inFlight: z.number().int(),
+  offline: z.string().nullable(),
+  providers: z.array(providerHealthSchema),
+  routes: z.array(z.object({ name: z.string(), targets: z.array(z.string()) })),
+  cooldowns: z.array(z.object({ target: z.string(), phase: z.enum(['open', 'half-open', 'closed']), until: z.number().nullable() })),
+  budgets: z.array(budgetLineSchema),
+  today: z.object({ costUsd: z.number(), requests: z.number().int(), savedUsd: z.number() }),
+  ledger: z.object({ queued: z.number().int(), written: z.number().int(), dropped: z.number().int(), lastError: z.string().nullable() }),
+});
+export type StatusDto = z.infer<typeof statusSchema>;
+
+// ---------- providers
+
+export const presetSchema = z.object({ id: z.string(), label: z.string(), type: z.string(), baseUrl: z.string(), locality: z.enum(['local', 'cloud']), keyEnv: z.string().nullable() });
+export type PresetDto = z.infer<typeof presetSchema>;
+
+export const providerSchema = providerHealthSchema.extend({
+  preset: z.string().nullable(),
+  apiKeyEnv: z.string().nullable(),
+  /** the keys stored for it, masked: "…abcd" */
+  maskedKeys: z.array(z.string()),
+  models: z.array(z.string()),
+});
+export type ProviderDto = z.infer<typeof providerSchema>;
+
+export const providerInputSchema = z.strictObject({
+  id,
+  preset: z.string().optional(),
+  type: z.enum(['openai-compatible', 'ollama', 'anthropic', 'gemini']).optional(),
+  baseUrl: httpUrl.optional(),
+  locality: z.enum(['local', 'cloud']).optional(),
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  models: z.array(z.string().min(1)).optional(),
+  /** optional key to store in the keychain right away; never echoed back */
+  key: z.string().min(1).max(4096).optional(),
+});
+export type ProviderInput = z.infer<typeof providerInputSchema>;
+
+export const discoveredModelSchema = z.object({ id: z.string(), contextWindow: z.number().int().nullable(), priceInputPerMillion: z.number().nullable(), priceOutputPerMillion: z.number().nullable() });
+
+// ---------- routes
+
+export const routeTargetSchema = z.strictObject({ model: modelRef, weight: z.number().positive().max(1_000_000).default(1), tier: z.number().int().min(0).max(100) });
+export const routeInputSchema = z.strictObject({
+  name: routeName,
+  description: z.string().max(500).optional(),
+  /** targets in order; targets sharing a tier number are load-balanced by weight */
+  targets: z.array(routeTargetSchema).min(1).max(50),
+  fallbacks: z.array(modelRef).max(50).default([]),
+  prefer: z.enum(['order', 'local', 'cloud']).default('order'),
+  numRetries: z.number().int().min(0).max(10).optional(),
+});
+export type RouteInput = z.input<typeof routeInputSchema>;
+export const routeSchema = z.object({
+  name: z.string(),
+  description: z.string().nullable(),
+  targets: z.array(
+    z.object({
+      model: z.string(),
+      weight: z.number(),
+      tier: z.number().int(),
+      locality: z.enum(['local', 'cloud']),
+      /** up, down, unknown, or cooling down */
+      health: z.enum(['up', 'down', 'unknown', 'cooling']),
+      contextWindow: z.number().int().nullable(),
+      priceInputPerMillion: z.number().nullable(),
+      priceOutputPerMillion: z.number().nullable(),
+    }),
+  ),
+  fallbacks: z.array(z.string()),
+  prefer: z.enum(['order', 'local', 'cloud']),
+  numRetries: z.number().int().nullable(),
+});
+export type RouteDto = z.infer<typeof routeSchema>;
+
+// ---------- client tokens
+
+export const tokenSchema = z.object({ name: z.string(), masked: z.string(), createdAt: epochMs, lastUsedAt: epochMs.nullable(), revokedAt: epochMs.nullable() });
+export type TokenDto = z.infer<typeof tokenSchema>;
+
+// ---------- usage
+
+const totalsSchema = z.object({
+  requests: z.number(),
+  ok: z.number(),
+  errors: z.number(),
+  cancelled: z.number(),
+  interrupted: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheReadTokens: z.number(),
+  cacheWriteTokens: z.number(),
+  reasoningTokens: z.number(),
+  totalTokens: z.number(),
+  costUsd: z.number(),
+  unpriced: z.number(),
+  referenceCostUsd: z.number(),
+  savedUsd: z.number(),
+  errorRate: z.number(),
+  averageLatencyMs: z.number().nullable(),
+});
+export type UsageTotalsDto = z.infer<typeof totalsSchema>;
+
+const breakdownDimension = z.enum(['provider', 'model', 'client', 'client_family', 'route']);
+const requestStatus = z.enum(['in_flight', 'ok', 'error', 'cancelled', 'interrupted']);
+
+export const requestRowSchema = z.object({
+  id: z.string(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  clientTokenName: z.string().nullable(),
+  clientFamily: z.string(),
+  endpoint: z.string(),
+  requestedModel: z.string(),
+  route: z.string().nullable(),
+  providerId: z.string().nullable(),
+  model: z.string().nullable(),
+  status: requestStatus,
+  errorClass: z.string().nullable(),
+  httpStatus: z.number().nullable(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheReadTokens: z.number(),
+  cacheWriteTokens: z.number(),
+  reasoningTokens: z.number(),
+  tokensEstimated: z.boolean(),
+  costUsd: z.number().nullable(),
+  costReferenceUsd: z.number().nullable(),
+  latencyMs: z.number().nullable(),
+  ttftMs: z.number().nullable(),
+  upstreamMs: z.number().nullable(),
+  overheadMs: z.number().nullable(),
+  localComputeMs: z.number().nullable(),
+  finishReason: z.string().nullable(),
+  nativeFinishReason: z.string().nullable(),
+  stream: z.boolean(),
+});
+export type RequestRowDto = z.infer<typeof requestRowSchema>;
+
+const logCursor = z.strictObject({ startedAt: epochMs, id: z.string() });
+
+// ---------- budgets and settings
+
+const limitsInput = z.strictObject({ dailyUsd: z.number().min(0).nullable(), monthlyUsd: z.number().min(0).nullable() });
+export const budgetsInputSchema = limitsInput.extend({
+  action: z.enum(['block', 'downgrade-local']),
+  warnAt: z.number().min(0.01).max(1),
+  clients: z.record(z.string().min(1), limitsInput),
+});
+export type BudgetsInput = z.infer<typeof budgetsInputSchema>;
+
+export const settingsSchema = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  /** the desktop app starts at login (ignored headless) */
+  startAtLogin: z.boolean(),
+  /** the user's switch: true, false, or null for "as the config says" */
+  offline: z.boolean().nullable(),
+  autoOffline: z.boolean(),
+  referenceModel: z.string(),
+  priceRefresh: z.boolean(),
+});
+export type SettingsDto = z.infer<typeof settingsSchema>;
+export const settingsInputSchema = z.strictObject({
+  port: z.number().int().min(1).max(65_535).optional(),
+  startAtLogin: z.boolean().optional(),
+  offline: z.boolean().nullable().optional(),
+  autoOffline: z.boolean().optional(),
+  referenceModel: modelRef.optional(),
+  priceRefresh: z.boolean().optional(),
+});
+
+// ---------- the calls
+
+function call<Request extends z.ZodType, Response extends z.ZodType>(request: Request, response: Response): { readonly request: Request; readonly response: Response } {
+  return { request, response };
+}
+
+export const controlContract = {
+  'status.get': call(empty, statusSchema),
+
+  'providers.list': call(empty, z.array(providerSchema)),
+  'providers.presets': call(empty, z.array(presetSchema)),
+  'providers.add': call(providerInputSchema, providerSchema),
+  'providers.update': call(providerInputSchema, providerSchema),
+  'providers.remove': call(z.strictObject({ id }), z.object({ removed: z.literal(true) })),
+  'providers.test': call(z.strictObject({ id }), z.object({ ok: z.boolean(), detail: z.string(), latencyMs: z.number().nullable() })),
+  'providers.models': call(z.strictObject({ id }), z.array(discoveredModelSchema)),
+  /** local servers (Ollama, LM Studio, …) answering on their default ports and not configured yet */
+  'providers.discover': call(empty, z.array(z.object({ preset: z.string(), label: z.string(), baseUrl: z.string() }))),
+
+  'keys.set': call(z.strictObject({ providerId: id, key: z.string().min(1).max(4096), append: z.boolean().default(false) }), z.object({ providerId: z.string(), maskedKeys: z.array(z.string()) })),
+  'keys.delete': call(z.strictObject({ providerId: id, index: z.number().int().min(0).optional() }), z.object({ providerId: z.string(), maskedKeys: z.array(z.string()) })),
+
+  'routes.list': call(empty, z.array(routeSchema)),
+  'routes.save': call(routeInputSchema, routeSchema),
+  'routes.delete': call(z.strictObject({ name: routeName }), z.object({ deleted: z.literal(true) })),
+
+  'tokens.list': call(empty, z.array(tokenSchema)),
+  /** the only call whose answer carries a secret: the new token, shown once */
+  'tokens.create': call(z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/) }), z.object({ name: z.string(), token: z.string() })),
+  'tokens.revoke': call(z.strictObject({ name: z.string().min(1) }), z.object({ revoked: z.literal(true) })),
+
+  'usage.totals': call(z.strictObject({ range: timeRangeSchema }), totalsSchema),
+  'usage.series': call(
+    z.strictObject({ range: timeRangeSchema, bucket: z.enum(['hour', 'day']), utcOffsetMinutes: z.number().int().min(-840).max(840).default(0) }),
+    z.array(z.object({ bucketStart: z.number(), providerId: z.string(), requests: z.number(), errors: z.number(), costUsd: z.number(), inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number() })),
+  ),
+  'usage.breakdown': call(
+    z.strictObject({ range: timeRangeSchema, by: breakdownDimension, limit: z.number().int().min(1).max(100).default(10), orderBy: z.enum(['cost', 'requests', 'tokens']).default('cost') }),
+    z.object({ rows: z.array(totalsSchema.extend({ key: z.string() })), others: totalsSchema.nullable() }),
+  ),
+  'usage.errors': call(z.strictObject({ range: timeRangeSchema }), z.array(z.object({ errorClass: z.string(), count: z.number(), share: z.number() }))),
+  'usage.latency': call(
+    z.strictObject({ range: timeRangeSchema, metric: z.enum(['latency', 'ttft']) }),
+    z.object({ count: z.number(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), method: z.enum(['exact', 'histogram']) }),
+  ),
+  'usage.log': call(
+    z.strictObject({
+      range: timeRangeSchema,
+      status: requestStatus.optional(),
+      providerId: z.string().optional(),
+      model: z.string().optional(),
+      clientTokenName: z.string().optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+      cursor: logCursor.optional(),
+    }),
+    z.object({ rows: z.array(requestRowSchema), nextCursor: logCursor.nullable() }),
+  ),
+  'usage.detail': call(
+    z.strictObject({ id: z.string().min(1) }),
+    z.object({
+      request: requestRowSchema,
+      attempts: z.array(z.object({ seq: z.number(), providerId: z.string(), model: z.string(), outcome: z.string(), httpStatus: z.number().nullable(), durationMs: z.number() })),
+    }).nullable(),
+  ),
+
+  'budgets.get': call(empty, z.object({ limits: budgetsInputSchema, lines: z.array(budgetLineSchema) })),
+  'budgets.set': call(budgetsInputSchema, z.object({ limits: budgetsInputSchema, lines: z.array(budgetLineSchema) })),
+
+  'settings.get': call(empty, settingsSchema),
+  'settings.set': call(settingsInputSchema, settingsSchema),
+} as const;
+
+export type ControlContract = typeof controlContract;
+export type ControlCall = keyof ControlContract;
+export const controlCalls = Object.keys(controlContract) as ControlCall[];
+
+export type CallRequest<Name extends ControlCall> = z.input<ControlContract[Name]['request']>;
+export type CallResponse<Name extends ControlCall> = z.output<ControlContract[Name]['response']>;
+
+/** The service both transports call: one method per call, derived from the contract (Signal's Interface pattern). */
+export type ControlApi = { [Name in ControlCall]: (request: z.output<ControlContract[Name]['request']>) => Promise<CallResponse<Name>> };
+
+/** The renderer's view: the same calls, taking the request as the client writes it (defaults may be left out). */
+export type ControlClient = { [Name in ControlCall]: (request: CallRequest<Name>) => Promise<CallResponse<Name>> };
+
+/** An error a call answers with, in both transports. */
+export const controlErrorSchema = z.object({ error: z.object({ call: z.string(), message: z.string(), code: z.string(), field: z.string().nullable() }) });
+export type ControlErrorDto = z.infer<typeof controlErrorSchema>;
