@@ -12,7 +12,7 @@ import type { LedgerStats } from './ledger/ledger-writer.js';
 import { openRouterModelsUrl, type FetchJson } from './ledger/openrouter-prices.js';
 import { PriceCatalog } from './ledger/price-catalog.js';
 import { loadPriceSnapshot, type PriceSnapshot } from './ledger/price-snapshot.js';
-import { costOf } from './ledger/pricing.js';
+import { costOf, type ModelPrice } from './ledger/pricing.js';
 import { referenceCost } from './ledger/savings.js';
 
 export const ledgerFileName = 'ledger.sqlite';
@@ -46,13 +46,26 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
   let config = options.config;
   let catalog = buildCatalog(snapshot, ledger, config);
 
+  // Name matching in the catalog (dated suffixes, aliases) is not free: remember each model's price until the
+  // catalog changes (reload, refresh).
+  const prices = new Map<string, ModelPrice | null>();
+  const priceOf = (providerId: string, model: string): ModelPrice | undefined => {
+    const key = `${providerId}\u0000${model}`;
+    let price = prices.get(key);
+    if (price === undefined) {
+      price = catalog.lookup(providerId, model)?.price ?? null;
+      prices.set(key, price);
+    }
+    return price ?? undefined;
+  };
   const costing: Costing = {
     cost(providerId, model, locality, usage) {
-      const resolved = catalog.lookup(providerId, model);
-      const costUsd = locality === 'local' ? 0 : resolved ? costOf(usage, resolved.price) : null;
-      const reference = config.ledger.referenceModel;
-      const referenceUsd = locality === 'local' ? referenceCost(usage, catalog.lookup(reference.providerId, reference.model)?.price) : null;
-      return { costUsd, referenceUsd };
+      if (locality === 'local') {
+        const reference = config.ledger.referenceModel;
+        return { costUsd: 0, referenceUsd: referenceCost(usage, priceOf(reference.providerId, reference.model)) };
+      }
+      const price = priceOf(providerId, model);
+      return { costUsd: price ? costOf(usage, price) : null, referenceUsd: null };
     },
   };
 
@@ -72,6 +85,7 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
   const refresh = async (): Promise<void> => {
     try {
       const result = await catalog.refreshFromOpenRouter(options.fetchJson ?? fetchJsonFromNetwork);
+      prices.clear();
       options.log(`prices: ${result.prices.length} OpenRouter prices refreshed`);
     } catch (error) {
       options.log(`prices: refresh from OpenRouter failed (${error instanceof Error ? error.message : String(error)}); using the bundled and cached prices`);
@@ -93,6 +107,7 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
     applyConfig(next) {
       config = next;
       catalog = buildCatalog(snapshot, ledger, next);
+      prices.clear();
       spend = undefined;
       scheduleRefresh(15_000);
     },

@@ -32,8 +32,8 @@ export interface MeterStart {
   readonly stream: boolean;
   /** performance.now() at arrival */
   readonly startedAt: number;
-  /** rough input size when the provider reports nothing: characters / 4 */
-  readonly estimatedInputTokens: number;
+  /** rough input size when the provider reports nothing (characters / 4); computed only then */
+  readonly estimatedInputTokens: () => number;
 }
 
 export interface MeterOutcome {
@@ -100,7 +100,7 @@ export class RequestMeter {
     const reported = outcome.usage && typeof outcome.usage.prompt_tokens === 'number';
     const usage: NormalizedUsage = reported
       ? fromOpenAIUsage(outcome.usage as Usage)
-      : { input: this.info.estimatedInputTokens, output: Math.ceil((outcome.deliveredCharacters ?? 0) / 4), cacheRead: 0, cacheWrite: 0, reasoning: 0 };
+      : { input: this.info.estimatedInputTokens(), output: Math.ceil((outcome.deliveredCharacters ?? 0) / 4), cacheRead: 0, cacheWrite: 0, reasoning: 0 };
     if (!this.metering || !outcome.providerId || !outcome.model) return { usage, estimated: !reported, costUsd: null, referenceUsd: null };
     const { costUsd, referenceUsd } = this.metering.costing.cost(outcome.providerId, outcome.model, outcome.locality ?? 'cloud', usage);
     return { usage, estimated: !reported, costUsd, referenceUsd };

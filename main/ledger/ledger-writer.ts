@@ -221,12 +221,14 @@ export class LedgerWriter {
     const finished: string[] = [];
     // A request that begins and finishes within one batch is written once, already final.
     const finishing = new Set(batch.flatMap((operation) => (operation.kind === 'finish' ? [operation.record.id] : [])));
+    // Their begin is skipped below, so no row can exist for them yet: their finish is a plain insert.
+    const begunInBatch = new Set(batch.flatMap((operation) => (operation.kind === 'begin' && finishing.has(operation.record.id) ? [operation.record.id] : [])));
     for (const operation of batch) {
       if (operation.kind === 'begin') {
         if (finishing.has(operation.record.id)) continue;
         this.store.begin(operation.record);
         begun.push(operation.record.id);
-      } else if (this.store.finish(operation.record) === 'written') {
+      } else if (this.store.finish(operation.record, begunInBatch.has(operation.record.id)) === 'written') {
         finished.push(operation.record.id);
       } else {
         this.counters.duplicates += 1;

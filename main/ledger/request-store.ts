@@ -9,8 +9,11 @@ export type FinishResult = 'written' | 'duplicate';
 export interface RequestStore {
   /** Inserts the 'in_flight' row; a row that already exists (finished first) is left alone. */
   begin(record: RequestStart): void;
-  /** Writes the final state, inserting the row if its begin never landed. A row already final is not touched. */
-  finish(record: RequestFinish): FinishResult;
+  /**
+   * Writes the final state, inserting the row if its begin never landed. A row already final is not touched.
+   * `fresh`: the writer knows no row can exist yet (its begin is in the same batch and was skipped).
+   */
+  finish(record: RequestFinish, fresh?: boolean): FinishResult;
   /** Marks one 'in_flight' row 'interrupted'; false when it was not in flight. */
   interrupt(id: string): boolean;
   /** Marks every 'in_flight' row 'interrupted' and returns how many there were. */
@@ -73,29 +76,43 @@ function startRow(record: RequestStart): Pick<Row, (typeof startColumns)[number]
   };
 }
 
-function finishRow(record: RequestFinish): Row {
-  return {
-    ...startRow(record),
-    finished_at: Math.round(record.finishedAt),
-    status: record.status,
-    error_class: record.errorClass,
-    http_status: wholeOrNull(record.httpStatus),
-    input_tokens: count(record.tokens.input),
-    output_tokens: count(record.tokens.output),
-    cache_read_tokens: count(record.tokens.cacheRead),
-    cache_write_tokens: count(record.tokens.cacheWrite),
-    reasoning_tokens: count(record.tokens.reasoning),
-    tokens_estimated: record.tokensEstimated ? 1 : 0,
-    cost_usd: money(record.costUsd),
-    cost_reference_usd: money(record.costReferenceUsd),
-    latency_ms: wholeOrNull(record.latencyMs),
-    ttft_ms: wholeOrNull(record.ttftMs),
-    upstream_ms: wholeOrNull(record.upstreamMs),
-    overhead_ms: wholeOrNull(record.overheadMs),
-    local_compute_ms: wholeOrNull(record.localComputeMs),
-    finish_reason: record.finishReason,
-    native_finish_reason: record.nativeFinishReason,
-  };
+/** The final row's values in `finishColumns` order: positional parameters, no intermediate object (hot path). */
+function finishValues(record: RequestFinish): Array<string | number | null> {
+  return [
+    record.id,
+    Math.round(record.startedAt),
+    record.clientTokenName,
+    record.clientFamily,
+    record.endpoint,
+    record.requestedModel,
+    record.route,
+    record.providerId,
+    record.model,
+    record.stream ? 1 : 0,
+    Math.round(record.finishedAt),
+    record.status,
+    record.errorClass,
+    wholeOrNull(record.httpStatus),
+    count(record.tokens.input),
+    count(record.tokens.output),
+    count(record.tokens.cacheRead),
+    count(record.tokens.cacheWrite),
+    count(record.tokens.reasoning),
+    record.tokensEstimated ? 1 : 0,
+    money(record.costUsd),
+    money(record.costReferenceUsd),
+    wholeOrNull(record.latencyMs),
+    wholeOrNull(record.ttftMs),
+    wholeOrNull(record.upstreamMs),
+    wholeOrNull(record.overheadMs),
+    wholeOrNull(record.localComputeMs),
+    record.finishReason,
+    record.nativeFinishReason,
+  ];
+}
+
+function finishRow(values: ReadonlyArray<string | number | null>): Row {
+  return Object.fromEntries(finishColumns.map((column, index) => [column, values[index] ?? null])) as Row;
 }
 
 export function prepareRequestStore(database: LedgerDatabase): RequestStore {
@@ -113,6 +130,18 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
         .map((column) => `${column} = excluded.${column}`)
         .join(', ')}`,
   );
+  // The common cases take one statement each, with positional parameters: a request that begins and ends in one
+  // batch is a plain insert; one whose in_flight row is already written is a guarded update. Anything unusual
+  // (an interrupted row, a duplicate finish) falls through to the general path below.
+  const insertFresh = database.prepare(
+    `INSERT INTO requests (${finishColumns.join(', ')}) VALUES (${finishColumns.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
+  );
+  const updateInFlight = database.prepare(
+    `UPDATE requests SET ${finishColumns
+      .filter((column) => column !== 'id')
+      .map((column) => `${column} = ?`)
+      .join(', ')} WHERE id = ? AND status = 'in_flight'`,
+  );
   const statusOf = database.prepare<[string], RequestStatus>('SELECT status FROM requests WHERE id = ?').pluck();
   const deleteAttempts = database.prepare<[string]>('DELETE FROM attempts WHERE request_id = ?');
   const insertAttempt = database.prepare<[string, number, string, string, string, number | null, number]>(
@@ -120,6 +149,12 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
   );
   const markInterrupted = database.prepare<[string]>(`UPDATE requests SET status = 'interrupted' WHERE id = ? AND status = 'in_flight'`);
   const inFlightIds = database.prepare<[], string>(`SELECT id FROM requests WHERE status = 'in_flight'`).pluck();
+
+  const writeAttempts = (record: RequestFinish): void => {
+    record.attempts.forEach((attempt, index) => {
+      insertAttempt.run(record.id, index + 1, attempt.providerId, attempt.model, attempt.outcome, wholeOrNull(attempt.status), wholeOrNull(attempt.durationMs) ?? 0);
+    });
+  };
 
   const interrupt = (id: string): boolean => {
     if (markInterrupted.run(id).changes === 0) return false;
@@ -135,18 +170,23 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
     begin(record) {
       insertStart.run(startRow(record));
     },
-    finish(record) {
+    finish(record, fresh = false) {
+      const values = finishValues(record);
+      const written = fresh ? insertFresh.run(values).changes === 1 : updateInFlight.run([...values.slice(1), record.id]).changes === 1;
+      if (written) {
+        writeAttempts(record);
+        pending.add(record.id);
+        return 'written';
+      }
       const previous = statusOf.get(record.id);
       // A row another finish already settled stays as it is: nothing is counted twice. An 'interrupted' row (the
       // recovery at open got to it first) takes the real outcome, and its interrupted count is taken back.
       if (previous !== undefined && previous !== 'in_flight' && previous !== 'interrupted') return 'duplicate';
       // Its interrupted contribution is taken back only if it was already added (in an earlier batch).
       if (previous === 'interrupted' && !pending.has(record.id)) applyRollup(record.id, -1);
-      upsertFinish.run(finishRow(record));
+      upsertFinish.run(finishRow(values));
       deleteAttempts.run(record.id);
-      record.attempts.forEach((attempt, index) => {
-        insertAttempt.run(record.id, index + 1, attempt.providerId, attempt.model, attempt.outcome, wholeOrNull(attempt.status), wholeOrNull(attempt.durationMs) ?? 0);
-      });
+      writeAttempts(record);
       pending.add(record.id);
       return 'written';
     },

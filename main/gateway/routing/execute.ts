@@ -176,6 +176,7 @@ async function attempt(adapter: ProviderAdapter, target: Candidate, options: Exe
     );
     watchdog.disarm();
     if (outcome.kind === 'complete') {
+      watchdog.stop();
       detach();
       return { kind: 'complete', response: outcome.response, raw: outcome.raw, metrics: outcome.metrics, ...(outcome.nativeRaw ? { nativeRaw: outcome.nativeRaw } : {}) };
     }
@@ -185,7 +186,7 @@ async function attempt(adapter: ProviderAdapter, target: Candidate, options: Exe
     // The stream lives on past this function; the parent signal stays attached until it ends.
     return { kind: 'stream', head: gate.head, rest: detachWhenDone(gate.rest, detach) };
   } catch (error) {
-    watchdog.disarm();
+    watchdog.stop();
     detach();
     if (!controller.signal.aborted) controller.abort();
     throw error;

@@ -32,6 +32,9 @@ export class RoutingService {
   /** set by the gateway: provider-key rotation and where its lines go */
   keys: { readonly rotation: KeyRotation; readonly log: (line: string) => void } | undefined;
 
+  /** lookups derived from the config once, not per request */
+  private index: ConfigIndex;
+
   constructor(
     private config: GatewayConfig,
     private registry: ProviderRegistry,
@@ -39,11 +42,13 @@ export class RoutingService {
     private readonly random: () => number = Math.random,
   ) {
     this.health = new HealthTracker(config.routing.circuit);
+    this.index = indexConfig(config);
   }
 
   /** Swap in a reloaded config; what was learnt about targets stays. */
   update(config: GatewayConfig, registry: ProviderRegistry, catalog: ModelCatalog): void {
     this.config = config;
+    this.index = indexConfig(config);
     this.registry = registry;
     this.catalog = catalog;
     this.health.updateSettings(config.routing.circuit);
@@ -55,18 +60,20 @@ export class RoutingService {
     this.manualOffline = offline;
   }
 
+  /** the user's switch as set; undefined means the config file's setting applies */
+  get offlineSwitch(): boolean | undefined {
+    return this.manualOffline;
+  }
+
   offlineReason(): string | undefined {
     if (this.manualOffline ?? this.config.routing.offline) return 'offline mode is on';
-    if (!this.config.routing.autoOffline) return undefined;
-    const cloud = this.config.providers.filter((provider) => provider.locality === 'cloud').map((provider) => provider.id);
-    const hasLocal = this.config.providers.some((provider) => provider.locality === 'local');
-    return hasLocal && this.health.cloudUnreachable(cloud) ? 'no cloud provider is reachable' : undefined;
+    if (!this.config.routing.autoOffline || !this.index.hasLocal) return undefined;
+    return this.health.cloudUnreachable(this.index.cloudIds) ? 'no cloud provider is reachable' : undefined;
   }
 
   /** `localOnly` forces local targets with that reason (a budget that downgrades to local). */
   async plan(request: ChatRequest, requestFallbacks: readonly string[] | undefined, options: { readonly localOnly?: string | undefined } = {}): Promise<PlanOutcome> {
-    const providers = new Map<string, Locality>(this.config.providers.map((provider) => [provider.id, provider.locality]));
-    const routes = new Map(this.config.routes.map((route) => [route.name, route]));
+    const { providers, routes } = this.index;
     const needsCatalog = (!routes.has(request.model) && !providers.has(request.model.split('/')[0] ?? '')) || (requestFallbacks?.length ?? 0) > 0;
     const owners = needsCatalog ? await this.catalog.owners() : new Map<string, string[]>();
     const planned = planRequest(request.model, requestFallbacks, {
@@ -78,7 +85,7 @@ export class RoutingService {
     });
     if (!planned.ok) return planned;
     const localCandidates = [...planned.candidates, ...planned.contextFallbacks].filter((candidate) => candidate.locality === 'local');
-    await this.details.ensure(localCandidates, (id) => this.registry.get(id), 1_500);
+    if (localCandidates.length > 0) await this.details.ensure(localCandidates, (id) => this.registry.get(id), 1_500);
     const offline = options.localOnly ?? this.offlineReason();
     const { ordered, skipped } = orderCandidates({
       candidates: planned.candidates,
@@ -100,8 +107,7 @@ export class RoutingService {
   /** Targets for an embeddings request: the model resolved as for chat, but without the chat-only capability
    *  checks (an embedding model is exactly what is wanted) and without the default fallbacks (chat models). */
   async planEmbeddings(model: string, options: { readonly localOnly?: string | undefined } = {}): Promise<{ readonly ok: true; readonly candidates: readonly Candidate[]; readonly skipped: readonly Skip[] } | Extract<PlanOutcome, { ok: false }>> {
-    const providers = new Map<string, Locality>(this.config.providers.map((provider) => [provider.id, provider.locality]));
-    const routes = new Map(this.config.routes.map((route) => [route.name, route]));
+    const { providers, routes } = this.index;
     const needsCatalog = !routes.has(model) && !providers.has(model.split('/')[0] ?? '');
     const owners = needsCatalog ? await this.catalog.owners() : new Map<string, string[]>();
     const planned = planRequest(model, undefined, { providers, routes, defaultFallbacks: [], ownersOf: (name) => owners.get(name) ?? [], random: this.random });
@@ -135,4 +141,20 @@ export class RoutingService {
       ...(this.keys ? { keys: this.keys.rotation, log: this.keys.log } : {}),
     });
   }
+}
+
+interface ConfigIndex {
+  readonly providers: ReadonlyMap<string, Locality>;
+  readonly routes: ReadonlyMap<string, RouteSettings>;
+  readonly cloudIds: readonly string[];
+  readonly hasLocal: boolean;
+}
+
+function indexConfig(config: GatewayConfig): ConfigIndex {
+  return {
+    providers: new Map(config.providers.map((provider) => [provider.id, provider.locality])),
+    routes: new Map(config.routes.map((route) => [route.name, route])),
+    cloudIds: config.providers.filter((provider) => provider.locality === 'cloud').map((provider) => provider.id),
+    hasLocal: config.providers.some((provider) => provider.locality === 'local'),
+  };
 }

@@ -20,70 +20,72 @@ export async function handleChatCompletions(context: RequestContext, request: In
     requestedModel: chatRequest.model,
     route: null,
     stream,
-    estimatedInputTokens: requirementsOf(chatRequest).contextTokens - (chatRequest.max_completion_tokens ?? chatRequest.max_tokens ?? 0),
+    estimatedInputTokens: () => requirementsOf(chatRequest).contextTokens - (chatRequest.max_completion_tokens ?? chatRequest.max_tokens ?? 0),
   });
-  const budget = budgetGate(context, meter);
-  const planned = await routing.plan(chatRequest, chatRequest.models, { localOnly: budget.localOnly });
-  if (planned.ok) meter.setRoute(planned.plan.route?.name ?? null);
-  if (!planned.ok) {
-    const error = new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
-    meterFailure(meter, error);
-    throw error;
-  }
-
-  // `models` is Switchyard's to consume; upstreams get the request without it (so the bytes must be re-made).
-  const { models: requestFallbacks, ...forwarded } = chatRequest;
-  const clientWantsUsage = chatRequest.stream_options?.include_usage === true;
-  const offlineHeaders: Record<string, string> = { ...budget.headers, ...(planned.plan.offline ? { 'x-switchyard-offline': headerValue(planned.plan.offline) } : {}) };
-  let executed: Executed;
   try {
-    executed = await routing.execute(planned.plan, forwarded as ChatRequest, requestFallbacks ? undefined : raw, stream, context.signal);
-  } catch (error) {
-    if (error instanceof ExecutionError) {
-      meterFailure(meter, error.error, error.attempts);
-      sendOpenAIError(response, error.error, { ...context.corsHeaders, ...offlineHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
+    const budget = budgetGate(context, meter);
+    const planned = await routing.plan(chatRequest, chatRequest.models, { localOnly: budget.localOnly });
+    if (planned.ok) meter.setRoute(planned.plan.route?.name ?? null);
+    if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
+
+    // `models` is Switchyard's to consume; upstreams get the request without it (so the bytes must be re-made).
+    const requestFallbacks = chatRequest.models;
+    const forwarded = requestFallbacks === undefined ? chatRequest : withoutModels(chatRequest);
+    const clientWantsUsage = chatRequest.stream_options?.include_usage === true;
+    const offlineHeaders: Record<string, string> = { ...budget.headers, ...(planned.plan.offline ? { 'x-switchyard-offline': headerValue(planned.plan.offline) } : {}) };
+    let executed: Executed;
+    try {
+      executed = await routing.execute(planned.plan, forwarded, requestFallbacks ? undefined : raw, stream, context.signal);
+    } catch (error) {
+      if (error instanceof ExecutionError) {
+        meterFailure(meter, error.error, error.attempts);
+        sendOpenAIError(response, error.error, { ...context.corsHeaders, ...offlineHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
+        return;
+      }
+      throw error;
+    }
+
+    const overheadMs = performance.now() - context.startedAt - executed.upstreamMs;
+    const headers = {
+      ...context.corsHeaders,
+      ...offlineHeaders,
+      ...routingHeaders(executed.target.providerId, executed.target.model, executed.attempts),
+      'x-switchyard-overhead-ms': overheadMs.toFixed(2),
+    };
+    if (executed.kind === 'complete') {
+      const priced = meterComplete(meter, executed, overheadMs);
+      const usage = executed.response.usage;
+      // With a known cost the body gains usage.cost (OpenRouter's field); otherwise the upstream's bytes go out as they came.
+      const body =
+        priced?.costUsd != null && usage
+          ? Buffer.from(JSON.stringify({ ...executed.response, usage: { ...usage, cost: priced.costUsd } }))
+          : (executed.raw ?? Buffer.from(JSON.stringify(executed.response)));
+      const costHeader: Record<string, string> = priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {};
+      response.writeHead(200, { ...headers, ...costHeader, 'content-type': 'application/json', 'content-length': body.length });
+      response.end(body);
       return;
     }
+    if (!stream) throw new GatewayError(502, 'upstream streamed a response to a non-stream request');
+    response.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    });
+    response.flushHeaders();
+    const ttftMs = performance.now() - context.startedAt;
+    const summary = await writeOpenAIStream(response, executed.head, executed.rest, {
+      clientWantsUsage,
+      signal: context.signal,
+      ...(context.gateway.metering ? { decorateUsage: (usage) => withCost(usage, meter, executed) } : {}),
+    });
+    if (summary.status === 'error' && summary.error) executed.reportLateFailure(summary.error);
+    meterStream(meter, executed, summary, { ttftMs, overheadMs });
+  } catch (error) {
+    // whatever ends the request here still settles its ledger row (finish is idempotent)
     meterFailure(meter, error);
     throw error;
   }
-
-  const overheadMs = performance.now() - context.startedAt - executed.upstreamMs;
-  const headers = {
-    ...context.corsHeaders,
-    ...offlineHeaders,
-    ...routingHeaders(executed.target.providerId, executed.target.model, executed.attempts),
-    'x-switchyard-overhead-ms': overheadMs.toFixed(2),
-  };
-  if (executed.kind === 'complete') {
-    const priced = meterComplete(meter, executed, overheadMs);
-    const usage = executed.response.usage;
-    // With a known cost the body gains usage.cost (OpenRouter's field); otherwise the upstream's bytes go out as they came.
-    const body =
-      priced?.costUsd != null && usage
-        ? Buffer.from(JSON.stringify({ ...executed.response, usage: { ...usage, cost: priced.costUsd } }))
-        : (executed.raw ?? Buffer.from(JSON.stringify(executed.response)));
-    const costHeader: Record<string, string> = priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {};
-    response.writeHead(200, { ...headers, ...costHeader, 'content-type': 'application/json', 'content-length': body.length });
-    response.end(body);
-    return;
-  }
-  if (!stream) throw new GatewayError(502, 'upstream streamed a response to a non-stream request');
-  response.writeHead(200, {
-    ...headers,
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'x-accel-buffering': 'no',
-  });
-  response.flushHeaders();
-  const ttftMs = performance.now() - context.startedAt;
-  const summary = await writeOpenAIStream(response, executed.head, executed.rest, {
-    clientWantsUsage,
-    signal: context.signal,
-    ...(context.gateway.metering ? { decorateUsage: (usage) => withCost(usage, meter, executed) } : {}),
-  });
-  if (summary.status === 'error' && summary.error) executed.reportLateFailure(summary.error);
-  meterStream(meter, executed, summary, { ttftMs, overheadMs });
 }
 
 export function validateChatRequest(value: unknown): ChatRequest {
@@ -104,4 +106,9 @@ function routingHeaders(providerId: string, model: string, attempts: readonly At
     'x-switchyard-model': headerValue(model),
     'x-switchyard-attempts': headerValue(formatAttempts(attempts)),
   };
+}
+
+function withoutModels(request: ChatRequest): ChatRequest {
+  const { models: _models, ...rest } = request;
+  return rest as ChatRequest;
 }

@@ -21,65 +21,67 @@ export async function handleEmbeddings(context: RequestContext, request: Incomin
     requestedModel: embeddingsRequest.model,
     route: null,
     stream: false,
-    estimatedInputTokens: Math.ceil((typeof input === 'string' ? input.length : JSON.stringify(input).length) / 4),
+    estimatedInputTokens: () => Math.ceil((typeof input === 'string' ? input.length : JSON.stringify(input).length) / 4),
   });
-  const budget = budgetGate(context, meter);
-  const planned = await routing.planEmbeddings(embeddingsRequest.model, { localOnly: budget.localOnly });
-  if (!planned.ok) {
-    const error = new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
+  try {
+    const budget = budgetGate(context, meter);
+    const planned = await routing.planEmbeddings(embeddingsRequest.model, { localOnly: budget.localOnly });
+    if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
+
+    const attempts: AttemptRecord[] = planned.skipped.map(({ candidate, reason }) => ({ providerId: candidate.providerId, model: candidate.model, outcome: 'skipped', durationMs: 0, note: reason }));
+    let lastError: ProviderError | undefined;
+    for (const target of planned.candidates) {
+      const adapter = registry.get(target.providerId);
+      if (!adapter?.embeddings) {
+        attempts.push({ providerId: target.providerId, model: target.model, outcome: 'skipped', durationMs: 0, note: `${adapter?.type ?? 'this'} provider has no embeddings endpoint` });
+        continue;
+      }
+      const started = performance.now();
+      try {
+        const result = await adapter.embeddings(embeddingsRequest, target.model, context.signal);
+        const upstreamMs = performance.now() - started;
+        attempts.push({ providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: upstreamMs });
+        const priced = meter.finish({
+          status: 'ok',
+          httpStatus: 200,
+          providerId: target.providerId,
+          model: target.model,
+          locality: adapter.locality,
+          attempts,
+          usage: { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.total_tokens },
+          upstreamMs,
+          overheadMs: performance.now() - context.startedAt - upstreamMs,
+        });
+        sendJson(response, 200, result, {
+          ...budget.headers,
+          ...(priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {}),
+          ...context.corsHeaders,
+          'x-switchyard-provider': headerValue(target.providerId),
+          'x-switchyard-model': headerValue(target.model),
+          'x-switchyard-attempts': headerValue(formatAttempts(attempts)),
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        attempts.push({ providerId: target.providerId, model: target.model, outcome: error.errorClass, status: error.status, durationMs: performance.now() - started });
+        lastError = error;
+        // the request's own fault would fail the same way anywhere; anything else may go better on the next target
+        if (error.errorClass === 'bad_request' || context.signal.aborted) break;
+      }
+    }
+    const trail = { ...context.corsHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(attempts)) };
+    meterFailure(meter, lastError ?? new GatewayError(400, 'no target can create embeddings', 'invalid_request_error', 'embeddings_not_supported'), attempts);
+    if (lastError) {
+      sendOpenAIError(response, lastError, trail);
+      return;
+    }
+    const reasons = attempts.map((attempt) => `${attempt.providerId}/${attempt.model}: ${attempt.note ?? attempt.outcome}`).join('; ');
+    sendOpenAIError(response, new GatewayError(400, `no target for '${embeddingsRequest.model}' can create embeddings — ${reasons}`, 'invalid_request_error', 'embeddings_not_supported', 'model'), trail);
+  } catch (error) {
+    // whatever ends the request here still settles its ledger row (finish is idempotent)
     meterFailure(meter, error);
     throw error;
   }
-
-  const attempts: AttemptRecord[] = planned.skipped.map(({ candidate, reason }) => ({ providerId: candidate.providerId, model: candidate.model, outcome: 'skipped', durationMs: 0, note: reason }));
-  let lastError: ProviderError | undefined;
-  for (const target of planned.candidates) {
-    const adapter = registry.get(target.providerId);
-    if (!adapter?.embeddings) {
-      attempts.push({ providerId: target.providerId, model: target.model, outcome: 'skipped', durationMs: 0, note: `${adapter?.type ?? 'this'} provider has no embeddings endpoint` });
-      continue;
-    }
-    const started = performance.now();
-    try {
-      const result = await adapter.embeddings(embeddingsRequest, target.model, context.signal);
-      const upstreamMs = performance.now() - started;
-      attempts.push({ providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: upstreamMs });
-      const priced = meter.finish({
-        status: 'ok',
-        httpStatus: 200,
-        providerId: target.providerId,
-        model: target.model,
-        locality: adapter.locality,
-        attempts,
-        usage: { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.total_tokens },
-        upstreamMs,
-        overheadMs: performance.now() - context.startedAt - upstreamMs,
-      });
-      sendJson(response, 200, result, {
-        ...budget.headers,
-        ...(priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {}),
-        ...context.corsHeaders,
-        'x-switchyard-provider': headerValue(target.providerId),
-        'x-switchyard-model': headerValue(target.model),
-        'x-switchyard-attempts': headerValue(formatAttempts(attempts)),
-      });
-      return;
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      attempts.push({ providerId: target.providerId, model: target.model, outcome: error.errorClass, status: error.status, durationMs: performance.now() - started });
-      lastError = error;
-      // the request's own fault would fail the same way anywhere; anything else may go better on the next target
-      if (error.errorClass === 'bad_request' || context.signal.aborted) break;
-    }
-  }
-  const trail = { ...context.corsHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(attempts)) };
-  meterFailure(meter, lastError ?? new GatewayError(400, 'no target can create embeddings', 'invalid_request_error', 'embeddings_not_supported'), attempts);
-  if (lastError) {
-    sendOpenAIError(response, lastError, trail);
-    return;
-  }
-  const reasons = attempts.map((attempt) => `${attempt.providerId}/${attempt.model}: ${attempt.note ?? attempt.outcome}`).join('; ');
-  sendOpenAIError(response, new GatewayError(400, `no target for '${embeddingsRequest.model}' can create embeddings — ${reasons}`, 'invalid_request_error', 'embeddings_not_supported', 'model'), trail);
 }
 
 export function validateEmbeddingsRequest(value: unknown): EmbeddingsRequest {

@@ -26,59 +26,60 @@ export async function handleMessages(context: RequestContext, request: IncomingM
     requestedModel: inbound.model,
     route: null,
     stream: inbound.stream === true,
-    estimatedInputTokens: Math.ceil(raw.length / 4),
+    estimatedInputTokens: () => Math.ceil(raw.length / 4),
   });
-  const budget = budgetGate(context, meter);
-  const planned = await routing.plan(translated.request, undefined, { localOnly: budget.localOnly });
-  if (planned.ok) meter.setRoute(planned.plan.route?.name ?? null);
-  if (!planned.ok) {
-    const error = new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
-    meterFailure(meter, error);
-    throw error;
-  }
-  const plan = restrictToCapable(planned.plan, translated.unsupported, registry);
-  const chatRequest = withoutImpossibleThinking(translated.request, plan, (candidate) => routing.details.get(candidate) ?? catalog.details(candidate));
-
-  const stream = inbound.stream === true;
-  const native = nativeRequest(body as Record<string, unknown>, raw, request);
-  const offlineHeaders: Record<string, string> = { ...budget.headers, ...(plan.offline ? { 'x-switchyard-offline': headerValue(plan.offline) } : {}) };
-  let executed: Executed;
   try {
-    executed = await routing.execute(plan, chatRequest, undefined, stream, context.signal, native);
-  } catch (error) {
-    if (error instanceof ExecutionError) {
-      meterFailure(meter, error.error, error.attempts);
-      sendAnthropicError(response, error.error, { ...context.corsHeaders, ...offlineHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
+    const budget = budgetGate(context, meter);
+    const planned = await routing.plan(translated.request, undefined, { localOnly: budget.localOnly });
+    if (planned.ok) meter.setRoute(planned.plan.route?.name ?? null);
+    if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
+    const plan = restrictToCapable(planned.plan, translated.unsupported, registry);
+    const chatRequest = withoutImpossibleThinking(translated.request, plan, (candidate) => routing.details.get(candidate) ?? catalog.details(candidate));
+
+    const stream = inbound.stream === true;
+    const native = nativeRequest(body as Record<string, unknown>, raw, request);
+    const offlineHeaders: Record<string, string> = { ...budget.headers, ...(plan.offline ? { 'x-switchyard-offline': headerValue(plan.offline) } : {}) };
+    let executed: Executed;
+    try {
+      executed = await routing.execute(plan, chatRequest, undefined, stream, context.signal, native);
+    } catch (error) {
+      if (error instanceof ExecutionError) {
+        meterFailure(meter, error.error, error.attempts);
+        sendAnthropicError(response, error.error, { ...context.corsHeaders, ...offlineHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
+        return;
+      }
+      throw error;
+    }
+
+    const overheadMs = performance.now() - context.startedAt - executed.upstreamMs;
+    const headers: Record<string, string> = {
+      ...context.corsHeaders,
+      ...offlineHeaders,
+      'x-switchyard-provider': headerValue(executed.target.providerId),
+      'x-switchyard-model': headerValue(executed.target.model),
+      'x-switchyard-attempts': headerValue(formatAttempts(executed.attempts)),
+      'x-switchyard-overhead-ms': overheadMs.toFixed(2),
+    };
+    if (executed.kind === 'complete') {
+      const priced = meterComplete(meter, executed, overheadMs);
+      if (priced?.costUsd != null) headers['x-switchyard-cost-usd'] = priced.costUsd.toFixed(8);
+      const answer = executed.nativeRaw ?? Buffer.from(JSON.stringify(toAnthropicMessage(executed.response, inbound.model)));
+      response.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': answer.length });
+      response.end(answer);
       return;
     }
+    if (!stream) throw new GatewayError(502, 'upstream streamed a response to a non-stream request');
+    response.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    response.flushHeaders();
+    const ttftMs = performance.now() - context.startedAt;
+    const first = executed.head[0];
+    const id = messageId(first?.type === 'chunk' ? first.chunk.id : undefined);
+    const summary = await writeAnthropicStream(response, executed.head, executed.rest, { messageId: id, model: inbound.model, signal: context.signal });
+    if (summary.status === 'error' && summary.error) executed.reportLateFailure(summary.error);
+    meterStream(meter, executed, summary, { ttftMs, overheadMs });
+  } catch (error) {
+    // whatever ends the request here still settles its ledger row (finish is idempotent)
     meterFailure(meter, error);
     throw error;
   }
-
-  const overheadMs = performance.now() - context.startedAt - executed.upstreamMs;
-  const headers: Record<string, string> = {
-    ...context.corsHeaders,
-    ...offlineHeaders,
-    'x-switchyard-provider': headerValue(executed.target.providerId),
-    'x-switchyard-model': headerValue(executed.target.model),
-    'x-switchyard-attempts': headerValue(formatAttempts(executed.attempts)),
-    'x-switchyard-overhead-ms': overheadMs.toFixed(2),
-  };
-  if (executed.kind === 'complete') {
-    const priced = meterComplete(meter, executed, overheadMs);
-    if (priced?.costUsd != null) headers['x-switchyard-cost-usd'] = priced.costUsd.toFixed(8);
-    const answer = executed.nativeRaw ?? Buffer.from(JSON.stringify(toAnthropicMessage(executed.response, inbound.model)));
-    response.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': answer.length });
-    response.end(answer);
-    return;
-  }
-  if (!stream) throw new GatewayError(502, 'upstream streamed a response to a non-stream request');
-  response.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-  response.flushHeaders();
-  const ttftMs = performance.now() - context.startedAt;
-  const first = executed.head[0];
-  const id = messageId(first?.type === 'chunk' ? first.chunk.id : undefined);
-  const summary = await writeAnthropicStream(response, executed.head, executed.rest, { messageId: id, model: inbound.model, signal: context.signal });
-  if (summary.status === 'error' && summary.error) executed.reportLateFailure(summary.error);
-  meterStream(meter, executed, summary, { ttftMs, overheadMs });
 }

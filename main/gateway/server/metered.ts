@@ -14,7 +14,7 @@ import type { StreamSummary } from './openai-stream-writer.js';
 export function startMeter(
   context: RequestContext,
   request: IncomingMessage,
-  details: { endpoint: Endpoint; requestedModel: string; route: string | null; stream: boolean; estimatedInputTokens: number },
+  details: { endpoint: Endpoint; requestedModel: string; route: string | null; stream: boolean; estimatedInputTokens: () => number },
 ): RequestMeter {
   return new RequestMeter(context.gateway.metering, {
     ...details,

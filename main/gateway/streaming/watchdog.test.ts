@@ -297,3 +297,26 @@ describe('raceAbort', () => {
     await vi.advanceTimersByTimeAsync(0);
   });
 });
+
+describe('one timer per wait, rescheduled lazily', () => {
+  it('a first-token timer still pending when content arrives does not delay the shorter idle limit', async () => {
+    vi.useFakeTimers();
+    try {
+      const controller = new AbortController();
+      const watchdog = new AttemptWatchdog(controller, { firstTokenMs: 10_000, idleMs: 100, totalMs: 60_000 }, 'p');
+      watchdog.arm();
+      vi.advanceTimersByTime(50);
+      watchdog.disarm();
+      watchdog.contentArrived();
+      watchdog.arm();
+      vi.advanceTimersByTime(99);
+      expect(controller.signal.aborted).toBe(false);
+      vi.advanceTimersByTime(2);
+      expect(controller.signal.aborted).toBe(true);
+      expect((controller.signal.reason as { code: string }).code).toBe('idle_timeout');
+      watchdog.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

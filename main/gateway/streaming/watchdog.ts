@@ -14,8 +14,11 @@ export interface AttemptLimits {
 
 export class AttemptWatchdog {
   private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
   private sawContent = false;
   private readonly deadline: number;
+  /** performance.now() when the current wait began; undefined while not waiting on upstream */
+  private waitingSince: number | undefined;
 
   constructor(
     private readonly controller: AbortController,
@@ -26,20 +29,58 @@ export class AttemptWatchdog {
     this.deadline = startedAt + limits.totalMs;
   }
 
-  /** Arms the timer for the wait that follows. */
+  /**
+   * Starts a wait on upstream. Called once per event, so it only records the time: one timer is kept and, when it
+   * fires, checks whether the current wait has really run out (rescheduling itself if not).
+   */
   arm(): void {
-    this.disarm();
     const now = performance.now();
-    const untilDeadline = this.deadline - now;
-    const phaseLimit = this.sawContent ? this.limits.idleMs : this.startedAt + this.limits.firstTokenMs - now;
-    const wait = Math.max(0, Math.min(untilDeadline, phaseLimit));
-    const code = untilDeadline <= phaseLimit ? 'total_timeout' : this.sawContent ? 'idle_timeout' : 'first_token_timeout';
-    this.timer = setTimeout(() => this.fire(code), wait);
+    this.waitingSince = now;
+    const due = now + this.remaining(now);
+    // A pending timer that fires too late for this wait (first-token → shorter idle limit) is replaced; one that
+    // fires early just checks and reschedules itself.
+    if (this.timer !== undefined && this.timerDue > due) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.timer === undefined) this.schedule(due - now);
   }
 
+  /** The wait is over (an event arrived); the pending timer, if any, will find nothing to do. */
   disarm(): void {
+    this.waitingSince = undefined;
+  }
+
+  /** No more waits: release the timer. */
+  stop(): void {
+    this.waitingSince = undefined;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private remaining(now: number): number {
+    const since = this.waitingSince ?? now;
+    const phaseEnd = this.sawContent ? since + this.limits.idleMs : this.startedAt + this.limits.firstTokenMs;
+    return Math.max(0, Math.min(this.deadline, phaseEnd) - now);
+  }
+
+  private schedule(wait: number): void {
+    this.timerDue = performance.now() + wait;
+    this.timer = setTimeout(() => this.check(), wait);
+    this.timer.unref();
+  }
+
+  private check(): void {
+    this.timer = undefined;
+    if (this.waitingSince === undefined) return;
+    const now = performance.now();
+    const left = this.remaining(now);
+    if (left > 0) {
+      this.schedule(left);
+      return;
+    }
+    const phaseLimit = this.sawContent ? this.waitingSince + this.limits.idleMs : this.startedAt + this.limits.firstTokenMs;
+    this.fire(this.deadline <= phaseLimit ? 'total_timeout' : this.sawContent ? 'idle_timeout' : 'first_token_timeout');
   }
 
   contentArrived(): void {
@@ -81,12 +122,16 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
 /** Pulls `parts` under the watchdog; a timeout becomes the stream's final error part. */
 export async function* watchParts(parts: AsyncIterable<StreamPart>, watchdog: AttemptWatchdog, signal: AbortSignal, asError: (error: unknown) => ProviderError): AsyncGenerator<StreamPart> {
   const iterator = parts[Symbol.asyncIterator]();
+  // One promise for the whole stream that rejects when the attempt aborts: a guard for an adapter stuck somewhere
+  // its signal does not reach, without a new promise and listener per event.
+  const aborted = raceAbort(new Promise<never>(() => undefined), signal);
+  aborted.catch(() => undefined);
   try {
     for (;;) {
       watchdog.arm();
       let next: IteratorResult<StreamPart>;
       try {
-        next = await raceAbort(iterator.next(), signal);
+        next = await Promise.race([iterator.next(), aborted]);
       } catch (error) {
         yield { type: 'error', error: asError(error) };
         return;
@@ -100,7 +145,7 @@ export async function* watchParts(parts: AsyncIterable<StreamPart>, watchdog: At
       if (part.type !== 'chunk') return;
     }
   } finally {
-    watchdog.disarm();
+    watchdog.stop();
     // Do not wait on an iterator that may be stuck; the abort has already told it to stop.
     void iterator.return?.().catch(() => undefined);
   }
