@@ -1,0 +1,263 @@
+#!/usr/bin/env node
+// Streaming TTFT for Switchyard, measured with the harness's own pieces (mock-upstream.mjs, minimal-proxy.mjs,
+// stream-client.mjs and its default stream cases). Why it exists: the harness's streaming capability check sends
+// the bare model "gpt-4o-mini" whatever MODEL says, Switchyard answers 404 (models are provider/model), and the
+// harness then skips every Switchyard stream case. gateway-bench.js runs this only in that case (STREAM_SUPPLEMENT).
+// Same method as the harness: warm-up, rotated target order per run, medians over runs of per-run p50/p99, Δ vs
+// direct, exact frame count + [DONE] checked per stream. Adds gateway CPU µs per stream (its process group, /proc).
+// Env: SWITCHYARD_BENCH_WORKDIR (harness copy with node_modules), SWITCHYARD_API_KEY, MODEL, RUNS, STREAM_TARGETS,
+// STREAM_CASES, SWITCHYARD_BENCH_ANTHROPIC, OUT_DIR, QUIET_PCT, QUIET_WAIT_S, STREAM_MAX_TOTAL_S. 127.0.0.1 only.
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const env = process.env;
+const WORK = env.SWITCHYARD_BENCH_WORKDIR;
+if (!WORK || !fs.existsSync(path.join(WORK, 'stream-client.mjs')) || !fs.existsSync(path.join(WORK, 'node_modules', 'undici'))) {
+  console.error(`[stream-bench] SWITCHYARD_BENCH_WORKDIR must be a harness copy with node_modules (got ${WORK ?? 'nothing'}); run it through gateway-bench.js`);
+  process.exit(2);
+}
+const { runStreams } = await import(pathToFileURL(path.join(WORK, 'stream-client.mjs')).href);
+
+const TOKEN = env.SWITCHYARD_API_KEY;
+if (!TOKEN) {
+  console.error('[stream-bench] SWITCHYARD_API_KEY must be set (the client token the bench uses)');
+  process.exit(2);
+}
+const MODEL = env.MODEL || 'mock/gpt-4o-mini';
+const RUNS = Number(env.RUNS || 2);
+const ANTHROPIC = env.SWITCHYARD_BENCH_ANTHROPIC === '1';
+const OUT_DIR = env.OUT_DIR || path.join(BENCH, 'results', 'stream');
+const MAX_TOTAL_S = Number(env.STREAM_MAX_TOTAL_S || 240);
+// The harness's default STREAM_CASES (bench.mjs), so the figures line up with its table.
+const CASES = (env.STREAM_CASES ? JSON.parse(env.STREAM_CASES) : [
+  { id: 'burst100-c1', kind: 'openai', chunks: 100, delay: 0, concurrency: 1, n: 100 },
+  { id: 'burst100-c16', kind: 'openai', chunks: 100, delay: 0, concurrency: 16, n: 320 },
+  { id: 'paced20x10ms-c1', kind: 'openai', chunks: 20, delay: 10, concurrency: 1, n: 10 },
+  { id: 'paced20x10ms-c64', kind: 'openai', chunks: 20, delay: 10, concurrency: 64, n: 192 },
+  { id: 'anthropic100-c1', kind: 'anthropic', chunks: 100, delay: 0, concurrency: 1, n: 50 },
+]).filter((c) => c.kind !== 'anthropic' || ANTHROPIC);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const T0 = Date.now();
+
+// ---------------------------------------------------------------- processes (own process groups, killed by pgid)
+const started = [];
+function startProc(name, cmd, args, extraEnv) {
+  const logPath = path.join(os.tmpdir(), `sy-stream-bench-${process.pid}-${name}.log`);
+  const fd = fs.openSync(logPath, 'w');
+  const child = spawn(cmd, args, { cwd: WORK, env: { ...env, ...extraEnv }, stdio: ['ignore', fd, fd], detached: true });
+  fs.closeSync(fd);
+  started.push({ name, pid: child.pid });
+  return { pid: child.pid, logPath };
+}
+const groupAlive = (pgid) => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+function killAll() {
+  for (const p of started) try { process.kill(-p.pid, 'SIGTERM'); } catch { /* gone */ }
+  const t = Date.now();
+  while (Date.now() - t < 2000 && started.some((p) => groupAlive(p.pid))) spawnSync('sleep', ['0.1']);
+  for (const p of started) if (groupAlive(p.pid)) try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
+  started.length = 0;
+}
+process.on('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------- /proc
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+function groupCpuUs(pgid) {
+  let ticks = 0;
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(rest[2]) === pgid) ticks += Number(rest[11]) + Number(rest[12]);
+  }
+  return (ticks / CLK_TCK) * 1e6;
+}
+function busyTicks() {
+  const a = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return a[0] + a[1] + a[2];
+}
+async function waitQuiet() {
+  const limit = Number(env.QUIET_PCT || 15);
+  const until = Date.now() + Number(env.QUIET_WAIT_S ?? 10) * 1000;
+  for (;;) {
+    const a = busyTicks();
+    await sleep(500);
+    const pct = ((busyTicks() - a) / CLK_TCK / 0.5) * 100;
+    if (pct <= limit || Date.now() > until) return pct;
+  }
+}
+
+// ---------------------------------------------------------------- stats + tables (as bench.mjs prints them)
+const median = (a) => {
+  const s = a.filter(Number.isFinite).sort((x, y) => x - y);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const f = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '-');
+const fs_ = (v, d = 2) => (Number.isFinite(v) ? (v >= 0 ? '+' : '') + v.toFixed(d) : '-');
+function table(headers, rows) {
+  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join('  ');
+  return [line(headers), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function probe(baseUrl, headers) {
+  const res = await fetch(`${baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 16 }),
+    signal: AbortSignal.timeout(5000),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`status ${res.status}: ${text.slice(0, 200)}`);
+}
+async function waitReady(t) {
+  const until = Date.now() + 60_000;
+  let last;
+  while (Date.now() < until) {
+    if (t.pgid && !groupAlive(t.pgid)) throw new Error(`${t.name} died during startup (log: ${t.logPath})`);
+    try {
+      await probe(t.baseUrl, t.headers);
+      return;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${t.name} not ready after 60 s: ${last?.message}`);
+}
+
+async function main() {
+  const mockPort = await freePort();
+  const mock = startProc('mock', process.execPath, [path.join(WORK, 'mock-upstream.mjs')], { MOCK_PORT: String(mockPort) });
+  const mockUrl = `http://127.0.0.1:${mockPort}`;
+  const defs = {
+    direct: async () => ({ baseUrl: `${mockUrl}/v1`, headers: {}, anthropicHeaders: {}, pgid: undefined }),
+    'node-pipe': async () => proxy('pipe'),
+    'node-parse': async () => proxy('parse'),
+    switchyard: async () => {
+      const port = await freePort();
+      const p = startProc('switchyard', 'bash', [path.join(BENCH, 'start-switchyard.sh')], { GATEWAY_PORT: String(port), MOCK_URL: mockUrl, MOCK_PORT: String(mockPort) });
+      return { baseUrl: `http://127.0.0.1:${port}/v1`, headers: { authorization: `Bearer ${TOKEN}` }, anthropicHeaders: { 'x-api-key': TOKEN }, pgid: p.pid, logPath: p.logPath };
+    },
+  };
+  async function proxy(mode) {
+    const port = await freePort();
+    const p = startProc(`node-${mode}`, process.execPath, [path.join(WORK, 'minimal-proxy.mjs')], { UPSTREAM_URL: mockUrl, PROXY_PORT: String(port), PROXY_MODE: mode });
+    return { baseUrl: `http://127.0.0.1:${port}/v1`, headers: {}, anthropicHeaders: {}, pgid: p.pid, logPath: p.logPath };
+  }
+  const names = (env.STREAM_TARGETS || 'direct,node-parse,switchyard').split(',').map((s) => s.trim());
+  const targets = [];
+  await waitReady({ name: 'mock', baseUrl: `${mockUrl}/v1`, headers: {}, pgid: mock.pid, logPath: mock.logPath });
+  for (const name of names) {
+    if (!defs[name]) throw new Error(`unknown stream target ${name} (direct, node-pipe, node-parse, switchyard)`);
+    const t = { name, ...(await defs[name]()) };
+    await waitReady(t);
+    console.log(`[stream-bench] ${name} ready at ${t.baseUrl}`);
+    targets.push(t);
+  }
+  for (const t of targets) {
+    const w = await runStreams({ baseUrl: t.baseUrl, headers: t.headers, n: 20, concurrency: 2, chunks: 10, delay: 0, model: MODEL });
+    if (w.ok !== w.n) console.error(`[stream-bench] ${t.name}: warm-up streams failed: ${JSON.stringify(w.errors)}`);
+  }
+
+  const raw = [];
+  for (let rep = 0; rep < RUNS; rep++) {
+    for (const sc of CASES) {
+      const order = targets.map((_, i) => targets[(i + rep) % targets.length]);
+      for (const t of order) {
+        if ((Date.now() - T0) / 1000 > MAX_TOTAL_S) {
+          console.error('[stream-bench] STREAM_MAX_TOTAL_S reached, skipping the rest');
+          break;
+        }
+        await waitQuiet();
+        const anth = sc.kind === 'anthropic';
+        const c0 = t.pgid ? groupCpuUs(t.pgid) : 0;
+        const r = await runStreams({ baseUrl: t.baseUrl, headers: anth ? t.anthropicHeaders : t.headers, ...sc, model: MODEL, maxMs: 120_000 });
+        const cpuPerStream = t.pgid ? (groupCpuUs(t.pgid) - c0) / Math.max(1, r.n) : NaN;
+        raw.push({ target: t.name, case: sc.id, rep, cpuPerStream, ...r });
+        console.log(
+          `  rep${rep} ${sc.id.padEnd(17)} ${t.name.padEnd(11)} ok=${r.ok}/${r.n} ttft p50=${f(r.ttft.p50, 3)} p99=${f(r.ttft.p99, 3)} total p50=${f(r.total.p50, 3)} p99=${f(r.total.p99, 3)} ms` +
+            `${t.pgid ? ` gwCPU=${f(cpuPerStream, 0)}µs/stream` : ''}${r.ok < r.n ? ` errors=${JSON.stringify(r.errors)}` : ''}`,
+        );
+      }
+    }
+  }
+
+  const rows = [];
+  const summary = [];
+  for (const sc of CASES) {
+    const d = raw.filter((r) => r.target === 'direct' && r.case === sc.id);
+    const dt = median(d.map((r) => r.ttft.p50));
+    const dT = median(d.map((r) => r.total.p50));
+    for (const t of targets) {
+      const rs = raw.filter((r) => r.target === t.name && r.case === sc.id);
+      if (!rs.length) continue;
+      const m = {
+        target: t.name,
+        case: sc.id,
+        ok: rs.reduce((a, r) => a + r.ok, 0),
+        n: rs.reduce((a, r) => a + r.n, 0),
+        ttft50: median(rs.map((r) => r.ttft.p50)),
+        ttft99: median(rs.map((r) => r.ttft.p99)),
+        total50: median(rs.map((r) => r.total.p50)),
+        total99: median(rs.map((r) => r.total.p99)),
+        cpuPerStream: median(rs.map((r) => r.cpuPerStream)),
+      };
+      m.dttft = m.ttft50 - dt;
+      m.dtotal = m.total50 - dT;
+      summary.push(m);
+      const isDirect = t.name === 'direct';
+      rows.push([sc.id, t.name, `${m.ok}/${m.n}`, f(m.ttft50, 3), isDirect ? '' : fs_(m.dttft, 3), f(m.ttft99, 3), f(m.total50, 3), isDirect ? '' : fs_(m.dtotal, 3), f(m.total99, 3), isDirect ? '' : f(m.cpuPerStream, 0)]);
+    }
+  }
+  console.log(`\n=== streaming (SSE) via stream-bench.js, medians of per-run p50/p99 over ${RUNS} runs; Δ = target − direct ===`);
+  console.log(table(['case', 'target', 'ok/n', 'ttft_p50_ms', 'Δttft_ms', 'ttft_p99_ms', 'total_p50_ms', 'Δtotal_ms', 'total_p99_ms', 'gw_cpu_µs/stream'], rows));
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  fs.writeFileSync(path.join(OUT_DIR, `${stamp}.json`), JSON.stringify({ sys: { date: new Date().toISOString(), node: process.version, model: MODEL, runs: RUNS, cases: CASES }, summary: { stream: summary }, raw }, null, 2));
+  return summary.every((s) => s.ok === s.n) ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error('[stream-bench] fatal:', error);
+    process.exit(1);
+  },
+);
