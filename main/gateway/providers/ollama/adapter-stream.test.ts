@@ -69,7 +69,7 @@ describe('OllamaAdapter.chat (stream)', () => {
     const parts = await collect(await streamParts(chatCall({})));
     expect(fake.lastChatBody()['stream']).toBe(true);
     expect(fake.requestsTo('/api/chat').at(-1)?.headers['accept']).toBe('application/x-ndjson');
-    expect(parts.at(-1)).toEqual({ type: 'done' });
+    expect(parts.at(-1)).toMatchObject({ type: 'done' });
     const chunks = chunksOf(parts);
     expect(chunks[0]?.choices[0]?.delta).toEqual({ role: 'assistant', content: 'Hello' });
     expect(textOf(parts)).toBe('Hello from the fake');
@@ -101,7 +101,14 @@ describe('OllamaAdapter.chat (stream)', () => {
       { index: 1, id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } },
     ]);
     expect(chunksOf(parts).at(-2)?.choices[0]?.finish_reason).toBe('tool_calls');
-    expect(parts.at(-1)).toEqual({ type: 'done' });
+    expect(parts.at(-1)).toMatchObject({ type: 'done' });
+  });
+
+  it("carries the timing counters of Ollama's done line on the done part, in milliseconds (for the ledger)", async () => {
+    // the fake's durations: load 12,345,678 ns; prompt eval 1 ms a token; eval 25 ms a token; total adds 3,456,789 ns
+    fake.onChat = () => ({ kind: 'reply', content: 'Hello from the fake', promptEvalCount: 12, evalCount: 4 });
+    const parts = await collect(await streamParts(chatCall({})));
+    expect(parts.at(-1)).toEqual({ type: 'done', metrics: { totalMs: 127.802467, loadMs: 12.345678, promptEvalMs: 12, evalMs: 100 } });
   });
 
   it('ends with an in-band error part when Ollama sends an {"error"} line mid-stream', async () => {

@@ -1,10 +1,11 @@
-// Reads Ollama's NDJSON chat stream into StreamParts. The line with `done: true` is the terminator; a stream
-// that ends without it, an `{"error":…}` line, a line that is not JSON and a network failure each become one
-// `error` part. Nothing is thrown out of the iterator.
+// Reads Ollama's NDJSON chat stream into StreamParts. The line with `done: true` is the terminator, and its timing
+// counters ride on the `done` part; a stream that ends without it, an `{"error":…}` line, a line that is not JSON
+// and a network failure each become one `error` part. Nothing is thrown out of the iterator.
 import { NdjsonLineTooLongError, NdjsonParser, type NdjsonItem } from '../../streaming/ndjson-parser.js';
 import { ProviderError, networkError } from '../errors.js';
 import type { UpstreamResponse } from '../http.js';
 import type { StreamPart } from '../types.js';
+import { toMetrics } from './convert-response.js';
 import { OllamaStreamConverter } from './convert-stream.js';
 import { ollamaChatResponseSchema } from './ollama-api.js';
 import { ollamaInBandError, ollamaProtocolError } from './ollama-error.js';
@@ -67,7 +68,8 @@ function* toParts(context: OllamaStreamContext, converter: OllamaStreamConverter
     }
     for (const chunk of converter.convert(line.data)) yield { type: 'chunk', chunk };
     if (line.data.done) {
-      yield { type: 'done' };
+      // the done line carries the load/eval durations; the ledger keeps them as local compute time
+      yield { type: 'done', metrics: toMetrics(line.data) };
       return;
     }
   }
