@@ -18,5 +18,6 @@ export { evaluateBudgets, describeBudgetCheck, type BudgetAction, type BudgetChe
 export { breakdown, calendarRanges, errorClasses, inFlightCount, spendSoFar, totals, type Breakdown, type BreakdownDimension, type BreakdownRow, type ErrorClassCount, type UsageTotals } from './queries.js';
 export { timeSeries, type SeriesOptions, type SeriesPoint } from './series.js';
 export { latencyPercentiles, type LatencyMetric, type LatencyPercentiles } from './latency.js';
+export { latencyBreakdown, type LatencyBreakdown } from './latency-breakdown.js';
 export { listRequests, requestDetail, type AttemptRow, type LogCursor, type LogPage, type LogQuery, type RequestDetail, type RequestRow } from './request-log.js';
 export { rebuildRollups } from './rollups.js';

@@ -20,7 +20,7 @@ export type LatencyMetric = 'latency' | 'ttft';
 const columns = { latency: 'latency_ms', ttft: 'ttft_ms' } as const;
 
 /** Nearest-rank percentile of sorted values: the smallest value with at least p of the values at or below it. */
-function nearestRank(sorted: readonly number[], p: number): number | null {
+export function nearestRank(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length))) - 1] ?? null;
 }

@@ -2,6 +2,7 @@
 // bump, so a crash mid-migration leaves the previous version intact. Never edit a shipped migration: add one.
 import type { LedgerDatabase } from '../database.js';
 import { initialMigration } from './001-initial.js';
+import { clientTokensMigration } from './002-client-tokens.js';
 
 export interface Migration {
   readonly version: number;
@@ -9,7 +10,7 @@ export interface Migration {
   up(database: LedgerDatabase): void;
 }
 
-export const migrations: readonly Migration[] = [initialMigration];
+export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration];
 
 export const latestSchemaVersion = migrations.length;
 
@@ -33,6 +34,8 @@ export function migrate(database: LedgerDatabase, target: number = latestSchemaV
     if (migration.version <= schemaVersion(database) || migration.version > target) continue;
     database
       .transaction(() => {
+        // Checked again under the write lock: another process (the CLI next to `serve`) may have just run it.
+        if (schemaVersion(database) >= migration.version) return;
         migration.up(database);
         database.pragma(`user_version = ${migration.version}`);
       })

@@ -90,5 +90,46 @@ describe('migration 1 (initial)', () => {
   });
 });
 
+describe('migration 2 (client tokens)', () => {
+  it('adds client_tokens to a version-1 file and keeps its rows', () => {
+    const database = open();
+    migrate(database, 1);
+    database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status, client_token_name) VALUES ('r1', 5, 'chat', 'm', 'ok', 'default')`).run();
+    expect(migrate(database, 2)).toEqual({ from: 1, to: 2 });
+    expect(tables(database)).toContain('client_tokens');
+    expect(database.prepare('SELECT client_token_name FROM requests WHERE id = ?').pluck().get('r1')).toBe('default');
+    expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('keeps names and digests unique and digests 32 bytes long', () => {
+    const database = open();
+    migrate(database, 2);
+    const insert = (name: string, hash: Buffer) => database.prepare(`INSERT INTO client_tokens (name, hash, masked, created_at) VALUES (?, ?, 'sy-…abcd', 1)`).run(name, hash);
+    expect(() => insert('editor', Buffer.alloc(32, 1))).not.toThrow();
+    expect(() => insert('editor', Buffer.alloc(32, 2))).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => insert('scripts', Buffer.alloc(32, 1))).toThrow(/UNIQUE/);
+    expect(() => insert('short', Buffer.alloc(16, 3))).toThrow(/CHECK/);
+  });
+
+  it('is skipped when another process ran it between the check and the write lock (the CLI next to `serve`)', () => {
+    const first = open();
+    const second = open();
+    migrate(first, 1);
+    // The runner reads `version` twice before taking the lock; the other connection migrates in between.
+    let reads = 0;
+    const racing: Migration = {
+      get version() {
+        reads += 1;
+        if (reads === 2) migrate(first, 2);
+        return 2;
+      },
+      name: 'client tokens',
+      up: (database) => migrations[1]?.up(database),
+    };
+    expect(migrate(second, 2, [migrations[0] as Migration, racing])).toEqual({ from: 1, to: 2 });
+    expect(tables(second).filter((name) => name === 'client_tokens')).toHaveLength(1);
+  });
+});
+
 // Future migrations: add a block here that opens a file at version n-1 with rows in it, migrates to n, and checks
 // the rows survived in their new shape.

@@ -1,0 +1,204 @@
+// Client tokens, one per tool, kept as SHA-256 digests in the ledger's SQLite file (migration 2). The gateway's
+// verify() is one indexed lookup per request on a connection of its own, with no cache: a token revoked by another
+// process (the CLI next to `serve`) is refused on the very next request, since every WAL read sees the last commit.
+import { timingSafeEqual } from 'node:crypto';
+import { maskSecret } from '../../shared/redact.js';
+import { digest, type ClientIdentity, type ClientTokenVerifier } from '../gateway/server/auth.js';
+import { openDatabase, type LedgerDatabase } from '../ledger/database.js';
+import { migrate } from '../ledger/migrations/index.js';
+import { generateToken } from './client-token-file.js';
+
+/** Same rule as the control contract's `tokens.create`. */
+export const tokenNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** Names the store will not hand out: `env` is SWITCHYARD_API_KEY's token, which is never stored. */
+export const reservedTokenNames: readonly string[] = ['env'];
+
+/** What list() shows of a token: the shape of the control contract's TokenDto. Never the token. */
+export interface ClientTokenView {
+  readonly name: string;
+  /** `sy-…wXyZ`: the most of a token ever shown or stored */
+  readonly masked: string;
+  readonly createdAt: number;
+  /** written in batches (at most once a minute per token), so up to a minute behind */
+  readonly lastUsedAt: number | null;
+  readonly revokedAt: number | null;
+}
+
+export type ClientTokenProblem = 'invalid-name' | 'reserved' | 'exists' | 'unknown' | 'digest-taken';
+
+export class ClientTokenError extends Error {
+  constructor(
+    readonly problem: ClientTokenProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientTokenError';
+  }
+}
+
+export interface ClientTokenStoreOptions {
+  /** the ledger file, `<data dir>/ledger.sqlite` */
+  readonly path: string;
+  readonly nativeBinding?: string;
+  /** how long a write waits for another process's lock (the CLI can wait; `serve` keeps it short) */
+  readonly busyTimeoutMs?: number;
+  /** last_used_at is written at most this often (default one minute): never a write per request */
+  readonly lastUsedFlushMs?: number;
+  readonly now?: () => number;
+  /** told when a lookup or a last-used write fails (the request is refused; the write is tried again later) */
+  readonly onError?: (error: unknown) => void;
+}
+
+interface TokenRow {
+  name: string;
+  masked: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** `sy-…wXyZ`: our prefix (it says what kind of secret this is) and the last four characters, nothing else. */
+export function maskToken(token: string): string {
+  return `${token.startsWith('sy-') ? 'sy-' : ''}${maskSecret(token)}`;
+}
+
+export function checkTokenName(name: string): void {
+  if (!tokenNamePattern.test(name)) {
+    throw new ClientTokenError('invalid-name', `'${name.slice(0, 80)}' is not a token name: 1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit`);
+  }
+  if (reservedTokenNames.includes(name)) throw new ClientTokenError('reserved', `'${name}' is reserved for the SWITCHYARD_API_KEY token`);
+}
+
+export class ClientTokenStore implements ClientTokenVerifier {
+  private readonly lookup;
+  private readonly byName;
+  private readonly pendingUse = new Map<string, number>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly database: LedgerDatabase,
+    private readonly options: ClientTokenStoreOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.lookup = database.prepare<[Buffer], { name: string; hash: Buffer }>('SELECT name, hash FROM client_tokens WHERE hash = ? AND revoked_at IS NULL');
+    this.byName = database.prepare<[string], TokenRow & { hash: Buffer }>('SELECT * FROM client_tokens WHERE name = ?');
+  }
+
+  /** Opens a connection of its own and brings the schema up to date. It never runs the ledger's crash recovery. */
+  static open(options: ClientTokenStoreOptions): ClientTokenStore {
+    const database = openDatabase(options.path, { busyTimeoutMs: options.busyTimeoutMs ?? 1_000, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    try {
+      migrate(database);
+      return new ClientTokenStore(database, options);
+    } catch (error) {
+      database.close();
+      throw error;
+    }
+  }
+
+  /** A new 256-bit token for `name`, returned this once. A revoked name may be given a new token (rotation). */
+  create(name: string): { readonly name: string; readonly token: string } {
+    checkTokenName(name);
+    const token = generateToken('sy');
+    this.transaction(() => {
+      const existing = this.get(name);
+      if (existing && existing.revokedAt === null) throw new ClientTokenError('exists', `a token named '${name}' exists already; revoke it first to replace it`);
+      this.put(name, token);
+    });
+    return { name, token };
+  }
+
+  /** Stores `token`'s digest under `name`, replacing what the name had (the default token's file, re-read). */
+  put(name: string, token: string): void {
+    try {
+      this.database
+        .prepare(
+          `INSERT INTO client_tokens (name, hash, masked, created_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, masked = excluded.masked, created_at = excluded.created_at, revoked_at = NULL, last_used_at = NULL`,
+        )
+        .run(name, digest(token), maskToken(token), this.now());
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ClientTokenError('digest-taken', `that token is already stored under another name`);
+      throw error;
+    }
+    this.pendingUse.delete(name);
+  }
+
+  get(name: string): ClientTokenView | undefined {
+    const row = this.byName.get(name);
+    return row ? view(row) : undefined;
+  }
+
+  /** Whether `token` is the one stored under `name` (revoked or not). */
+  holds(name: string, token: string): boolean {
+    const row = this.byName.get(name);
+    return row !== undefined && timingSafeEqual(row.hash, digest(token));
+  }
+
+  list(): ClientTokenView[] {
+    return this.database.prepare<[], TokenRow>('SELECT name, masked, created_at, last_used_at, revoked_at FROM client_tokens ORDER BY name').all().map(view);
+  }
+
+  /** Refused from the next request on, in every process. False when it was revoked already. */
+  revoke(name: string): boolean {
+    const revoked = this.database.prepare('UPDATE client_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(this.now(), name);
+    if (revoked.changes > 0) return true;
+    if (!this.get(name)) throw new ClientTokenError('unknown', `no token named '${name.slice(0, 80)}' (\`switchyard tokens list\` shows them)`);
+    return false;
+  }
+
+  activeCount(): number {
+    return this.database.prepare<[], number>('SELECT COUNT(*) FROM client_tokens WHERE revoked_at IS NULL').pluck().get() ?? 0;
+  }
+
+  /** The gateway's check, per request: digest, one indexed read, a constant-time compare. No disk write. */
+  verify(token: string): ClientIdentity | undefined {
+    const presented = digest(token);
+    let row: { name: string; hash: Buffer } | undefined;
+    try {
+      row = this.lookup.get(presented);
+    } catch (error) {
+      if (this.database.open) this.options.onError?.(error); // closed: the gateway is stopping
+      return undefined;
+    }
+    if (!row || row.hash.length !== presented.length || !timingSafeEqual(row.hash, presented)) return undefined;
+    this.pendingUse.set(row.name, this.now());
+    this.flushTimer ??= setTimeout(() => this.flushLastUsed(), this.options.lastUsedFlushMs ?? 60_000).unref();
+    return { name: row.name };
+  }
+
+  /** Writes the batched last-used times in one transaction; on failure they stay pending for the next try. */
+  flushLastUsed(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pendingUse.size === 0 || !this.database.open) return;
+    const pending = [...this.pendingUse];
+    const update = this.database.prepare('UPDATE client_tokens SET last_used_at = max(COALESCE(last_used_at, 0), ?) WHERE name = ?');
+    try {
+      this.transaction(() => {
+        for (const [name, usedAt] of pending) update.run(usedAt, name);
+      });
+      for (const [name, usedAt] of pending) if (this.pendingUse.get(name) === usedAt) this.pendingUse.delete(name);
+    } catch (error) {
+      this.options.onError?.(error);
+      this.flushTimer = setTimeout(() => this.flushLastUsed(), this.options.lastUsedFlushMs ?? 60_000).unref();
+    }
+  }
+
+  /** Runs `work` under the write lock, so a check and the write after it see the same rows. */
+  transaction<T>(work: () => T): T {
+    return this.database.transaction(work).immediate();
+  }
+
+  close(): void {
+    if (!this.database.open) return;
+    this.flushLastUsed();
+    clearTimeout(this.flushTimer);
+    this.database.close();
+  }
+}
+
+function view(row: TokenRow): ClientTokenView {
+  return { name: row.name, masked: row.masked, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at };
+}
