@@ -1,15 +1,25 @@
 // Starting the core the one way both front ends use: `switchyard serve` and the desktop app. Config lookup,
 // tokens, secret registration and config reloading (file change or SIGHUP) happen here so the two never drift.
-import { findConfigPath, loadConfig, type GatewayConfig } from './config/load.js';
+import { join } from 'node:path';
+import { ConfigSource } from './config/config-source.js';
+import { findConfigPath } from './config/load.js';
 import { watchConfigFile } from './config/watch.js';
 import { startGateway, type Gateway } from './gateway/gateway.js';
-import { setupMetering } from './metering-setup.js';
+import { ledgerFileName, setupMetering } from './metering-setup.js';
 import { StaticTokenVerifier } from './gateway/server/auth.js';
-import { clientTokens, loadOrCreateAdminToken } from './secrets/client-token-file.js';
+import { loadOrCreateAdminToken } from './secrets/client-token-file.js';
+import type { ClientTokenStore } from './secrets/client-token-store.js';
+import { environmentToken, setupClientTokens, type ClientTokensSetup } from './secrets/default-token.js';
 import { KeyResolver } from './secrets/key-resolver.js';
 import { KeychainStore } from './secrets/keychain-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
+import type { ControlApi } from '../shared/control/contract.js';
 import { registerSecret } from '../shared/redact.js';
+import { ConfigEditor } from './control/config-editor.js';
+import { createControlHttpHandler } from './control/http/transport.js';
+import { ControlService } from './control/service.js';
+import { storeTokens } from './control/tokens.js';
+import { switchyardVersion } from './version.js';
 
 export interface BootOptions {
   readonly env: NodeJS.ProcessEnv;
@@ -25,40 +35,54 @@ export interface BootOptions {
   readonly secretStore?: SecretStore;
   /** better-sqlite3 built for Electron's ABI (the desktop app) */
   readonly nativeBinding?: string;
+  /** `switchyard serve`: the control API and the UI (built into `uiRoot`) under /_switchyard/; the desktop app uses IPC */
+  readonly headless?: { readonly uiRoot: string };
+  /** the desktop shell applies start-at-login when the control service changes it */
+  readonly onStartAtLoginChanged?: (enabled: boolean) => void;
 }
 
 export interface Booted {
   readonly gateway: Gateway;
-  /** true on the first start, when the client token was just generated */
+  /** true on the first start, when the default client token was just generated */
   readonly tokenCreated: boolean;
+  /** the client tokens (hashed, in the ledger file) the gateway checks; for the control service's tokens.* calls */
+  readonly tokenStore: ClientTokenStore;
   /** re-reads the config file and applies it; logs and keeps the running config when the file is bad */
   readonly reload: () => Promise<boolean>;
   /** stops watching the config file */
   readonly unwatch: () => void;
+  /** the management service (main/control): the IPC transport's target in the desktop app */
+  readonly control: ControlApi;
 }
 
 export async function bootGateway(options: BootOptions): Promise<Booted> {
-  const configPath = findConfigPath(options.configFlag, options.env, options.dataDir);
-  const load = (): GatewayConfig => {
-    const config = loadConfig({ path: configPath, env: options.env, host: options.host, port: options.port });
-    for (const provider of config.providers) if (provider.apiKeyEnv) registerSecret(options.env[provider.apiKeyEnv]);
-    return config;
+  // The control service may create the first config file; from then on it is watched and reloaded like any other.
+  let unwatchFile: () => void = () => undefined;
+  const watch = (path: string): void => {
+    unwatchFile();
+    unwatchFile = options.watchConfig !== false ? watchConfigFile(path, () => void reload()) : () => undefined;
   };
+  const source = new ConfigSource({ path: findConfigPath(options.configFlag, options.env, options.dataDir), env: options.env, host: options.host, port: options.port, onAdopt: watch });
+  const load = () => source.load();
   const config = load();
   // Read once here; requests only ever read the resolver's cache. No keychain: environment variables, said below.
-  const keys = await KeyResolver.create(options.secretStore ?? new KeychainStore({ env: options.env }), options.env);
-  const { tokens, created } = clientTokens(options.dataDir, options.env);
+  const secretStore = options.secretStore ?? new KeychainStore({ env: options.env });
+  const keys = await KeyResolver.create(secretStore, options.env);
   const adminToken = loadOrCreateAdminToken(options.dataDir);
-  for (const { token } of tokens) registerSecret(token);
   registerSecret(adminToken);
+  registerSecret(environmentToken(options.env));
   const meteringSetup = setupMetering({ dataDir: options.dataDir, config, log: options.log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   let gateway: Gateway;
+  let clientTokens: ClientTokensSetup | undefined;
+  let control: ControlService | undefined = undefined; // the HTTP transport answers "starting" until it is set
+  const adminTokens = new StaticTokenVerifier([{ name: 'admin', token: adminToken }]);
   try {
+    clientTokens = setupClientTokens({ ledgerPath: join(options.dataDir, ledgerFileName), dataDir: options.dataDir, env: options.env, log: options.log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
     gateway = await startGateway({
     config,
     env: options.env,
-    tokens: new StaticTokenVerifier(tokens),
-    adminTokens: new StaticTokenVerifier([{ name: 'admin', token: adminToken }]),
+    tokens: clientTokens.verifier,
+    ...(options.headless ? { management: createControlHttpHandler({ adminTokens, api: () => control, uiRoot: options.headless.uiRoot, log: options.log }) } : {}),
     log: options.log,
     reloadConfig: load,
     keys,
@@ -66,15 +90,18 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     budgets: meteringSetup.budgets,
     onReload: (next) => meteringSetup.applyConfig(next),
     onStopped: async () => {
+      clientTokens?.store.close();
       const stats = await meteringSetup.close();
       if (stats.dropped > 0 || stats.queued > 0) options.log(`ledger: ${stats.dropped} row(s) dropped, ${stats.queued} still queued at close`);
     },
     });
   } catch (error) {
+    clientTokens?.store.close();
     await meteringSetup.close();
     throw error;
   }
   options.log(keys.startupLine());
+  options.log(clientTokens.startupLine);
   const reload = async (): Promise<boolean> => {
     try {
       await gateway.reload();
@@ -84,6 +111,20 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
       return false;
     }
   };
-  const unwatch = configPath && options.watchConfig !== false ? watchConfigFile(configPath, () => void reload()) : () => undefined;
-  return { gateway, tokenCreated: created, reload, unwatch };
+  if (source.path !== undefined) watch(source.path);
+  const running = gateway;
+  control = new ControlService({
+    gateway: running,
+    editor: new ConfigEditor({ source, dataDir: options.dataDir, apply: () => running.reload() }),
+    env: options.env,
+    keys,
+    secretStore,
+    ledger: meteringSetup.ledger,
+    prices: () => meteringSetup.catalog(),
+    tokens: storeTokens(clientTokens.store, options.dataDir),
+    version: switchyardVersion(),
+    log: options.log,
+    ...(options.onStartAtLoginChanged ? { onStartAtLoginChanged: options.onStartAtLoginChanged } : {}),
+  });
+  return { gateway, tokenCreated: clientTokens.created, tokenStore: clientTokens.store, reload, unwatch: () => unwatchFile(), control };
 }

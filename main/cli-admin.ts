@@ -1,8 +1,8 @@
-// `switchyard status|reload|offline`: management calls to a running gateway over its admin API, with the admin
-// token from the data dir. Output is for people; `--json` prints the raw answer for scripts.
+// `switchyard status|reload|offline|ui`: control calls (shared/control/contract.ts) to a running gateway over its
+// headless HTTP transport, with the admin token from the data dir. Output is for people; `--json` prints the answer.
 import { request } from 'undici';
+import type { ControlCall } from '../shared/control/contract.js';
 import { findConfigPath, loadConfig } from './config/load.js';
-import type { GatewayStatus } from './gateway/gateway.js';
 import { loadOrCreateAdminToken } from './secrets/client-token-file.js';
 
 export interface AdminTarget {
@@ -18,13 +18,14 @@ export function adminTarget(options: { dataDir: string; env: NodeJS.ProcessEnv; 
   return { url: `http://${host.includes(':') ? `[${host}]` : host}:${config.server.port}`, token };
 }
 
-export async function adminCall(target: AdminTarget, method: 'GET' | 'POST', call: string, body?: unknown): Promise<unknown> {
+/** One control call; resolves with its answer, or throws with the error message the service gave. */
+export async function controlCall(target: AdminTarget, call: ControlCall, body: unknown = {}): Promise<unknown> {
   let response;
   try {
     response = await request(`${target.url}/_switchyard/api/${call}`, {
-      method,
-      headers: { authorization: `Bearer ${target.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
       headersTimeout: 10_000,
       bodyTimeout: 10_000,
     });
@@ -40,18 +41,40 @@ export async function adminCall(target: AdminTarget, method: 'GET' | 'POST', cal
   return parsed;
 }
 
-export function formatStatus(status: GatewayStatus, now = Date.now()): string {
+/** What formatStatus prints: status.get's answer (the gateway's own status has the same shape, with undefined for null). */
+export interface PrintableStatus {
+  readonly url: string;
+  readonly configSource: string | null | undefined;
+  readonly inFlight: number;
+  readonly offline: string | null | undefined;
+  readonly providers: ReadonlyArray<{ readonly id: string; readonly locality: string; readonly reachable: boolean | null | undefined; readonly keyRejected: boolean; readonly keySource: string; readonly lastError: string | null | undefined }>;
+  readonly budgets: ReadonlyArray<{ readonly description: string; readonly state: string; readonly fraction: number }>;
+  readonly routes: ReadonlyArray<{ readonly name: string; readonly targets: readonly string[] }>;
+  readonly cooldowns: ReadonlyArray<{ readonly target: string; readonly phase: string; readonly until?: number | null | undefined }>;
+}
+
+/** The URL `switchyard ui` prints: the page trades the fragment for a session cookie and wipes it from the address bar. */
+export function uiLink(target: AdminTarget): string {
+  return `${target.url}/_switchyard/#admin=${encodeURIComponent(target.token)}`;
+}
+
+export function formatStatus(status: PrintableStatus, now = Date.now()): string {
   const lines = [`Switchyard at ${status.url}`, `config:    ${status.configSource ?? 'built-in defaults'}`, `in flight: ${status.inFlight}`, `offline:   ${status.offline ?? 'no'}`, 'providers:'];
   for (const provider of status.providers) {
-    const reach = provider.reachable === undefined ? 'unknown' : provider.reachable ? 'up' : 'down';
+    const reach = provider.reachable === undefined || provider.reachable === null ? 'unknown' : provider.reachable ? 'up' : 'down';
     const key = provider.keyRejected ? 'key REJECTED (401)' : `key: ${provider.keySource}`;
     lines.push(`  ${provider.id.padEnd(12)} ${provider.locality.padEnd(5)} ${reach.padEnd(7)} ${key}${provider.lastError && provider.reachable === false ? `  (${provider.lastError})` : ''}`);
+  }
+  lines.push(`budgets:${status.budgets.length === 0 ? ' none' : ''}`);
+  for (const budget of status.budgets) {
+    const share = Number.isFinite(budget.fraction) ? ` (${Math.round(budget.fraction * 100)}%)` : '';
+    lines.push(`  ${budget.description}: ${budget.state}${share}`);
   }
   lines.push(`routes:${status.routes.length === 0 ? ' none' : ''}`);
   for (const route of status.routes) lines.push(`  ${route.name.padEnd(12)} → ${route.targets.join(' → ')}`);
   lines.push(`cooldowns:${status.cooldowns.length === 0 ? ' none' : ''}`);
   for (const circuit of status.cooldowns) {
-    const left = circuit.until !== undefined ? `, ${Math.max(0, Math.ceil((circuit.until - now) / 1000))} s left` : '';
+    const left = circuit.until !== undefined && circuit.until !== null ? `, ${Math.max(0, Math.ceil((circuit.until - now) / 1000))} s left` : '';
     lines.push(`  ${circuit.target.padEnd(30)} ${circuit.phase}${circuit.phase === 'open' ? left : ''}`);
   }
   return lines.join('\n');

@@ -1,24 +1,28 @@
 #!/usr/bin/env node
-// `switchyard serve|tokens` — the headless entry point. No electron here: everything but the window runs from this.
+// `switchyard serve|tokens|usage|keys|status|…` — the headless entry point. No electron here: everything but the window runs from this.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { bootGateway } from './boot.js';
 import { ConfigError } from './config/load.js';
 import { defaultDataDir } from './config/paths.js';
-import { adminCall, adminTarget, formatStatus } from './cli-admin.js';
+import { adminTarget, controlCall, formatStatus, uiLink, type PrintableStatus } from './cli-admin.js';
 import { keysCommand, keysUsage } from './cli-keys.js';
-import { ListenError, type Gateway, type GatewayStatus } from './gateway/gateway.js';
-import { loadOrCreateClientToken } from './secrets/client-token-file.js';
+import { tokensCommand, tokensUsage } from './cli-tokens.js';
+import { usageCommand, usageUsage } from './cli-usage.js';
+import { ListenError, type Gateway } from './gateway/gateway.js';
 
 const usage = `Switchyard — one local address for every LLM tool on this machine
 
 Usage:
   switchyard serve [--port 5454] [--host 127.0.0.1] [--config FILE] [--data-dir DIR]
-  switchyard tokens [--data-dir DIR]      print the client token tools send as their API key
+${tokensUsage}
+${usageUsage}
 ${keysUsage}
   switchyard status [--url URL] [--json]  providers, health, routes and cooldowns of a running gateway
   switchyard reload [--url URL]           re-read the config file (also: SIGHUP, or just save the file)
   switchyard offline on|off|auto          only local targets (on), all (off), or as the config says (auto)
+  switchyard ui [--url URL]               print the address of the web UI of a running \`serve\` (with a one-time sign-in)
   switchyard --version | --help
 
 Environment: SWITCHYARD_CONFIG, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY (an extra client token),
@@ -45,6 +49,9 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
       add: { type: 'boolean' },
+      since: { type: 'string' },
+      by: { type: 'string' },
+      format: { type: 'string' },
     },
   });
   if (values.version) {
@@ -63,21 +70,23 @@ async function main(argv: string[]): Promise<number> {
       return serve({ env, dataDir, configFlag: values.config, host: values.host, port: values.port });
     case 'keys':
       return keysCommand(positionals.slice(1), { env, dataDir, configFlag: values.config, add: values.add === true });
-    case 'tokens': {
-      const { token } = loadOrCreateClientToken(dataDir);
-      console.log(token);
-      return 0;
-    }
+    case 'tokens':
+      return tokensCommand(positionals.slice(1), { dataDir, env, json: values.json === true });
+    case 'usage':
+      return usageCommand({ dataDir, since: values.since, by: values.by, format: values.format });
     case 'status':
     case 'reload':
-    case 'offline': {
+    case 'offline':
+    case 'ui': {
       const port = values.port === undefined ? undefined : Number(values.port);
       const target = adminTarget({ dataDir, env, url: values.url, port, configFlag: values.config });
-      if (command === 'status') {
-        const status = (await adminCall(target, 'GET', 'status')) as GatewayStatus;
+      if (command === 'ui') {
+        console.log(uiLink(target));
+      } else if (command === 'status') {
+        const status = (await controlCall(target, 'status.get')) as PrintableStatus;
         console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
       } else if (command === 'reload') {
-        await adminCall(target, 'POST', 'reload');
+        await controlCall(target, 'gateway.reload');
         console.log('config reloaded');
       } else {
         const mode = positionals[1];
@@ -85,8 +94,9 @@ async function main(argv: string[]): Promise<number> {
           console.error('switchyard: offline takes on, off or auto');
           return 2;
         }
-        const answer = (await adminCall(target, 'POST', 'offline', { offline: mode === 'auto' ? null : mode === 'on' })) as { offline: string | null };
-        console.log(answer.offline ? `offline: ${answer.offline}` : 'online: cloud targets are used');
+        await controlCall(target, 'settings.set', { offline: mode === 'auto' ? null : mode === 'on' });
+        const { offline } = (await controlCall(target, 'status.get')) as PrintableStatus;
+        console.log(offline ? `offline: ${offline}` : 'online: cloud targets are used');
       }
       return 0;
     }
@@ -109,6 +119,8 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
     host: options.host,
     port,
     log: (line) => console.error(`switchyard: ${line}`),
+    // dist/main/cli.js → dist/renderer: the UI build this CLI ships with
+    headless: { uiRoot: fileURLToPath(new URL('../renderer/', import.meta.url)) },
   });
   installSignalHandlers(gateway); // before the banner: a supervisor may signal as soon as it sees the address
   process.on('SIGHUP', () => {
@@ -128,7 +140,7 @@ function printBanner(gateway: Gateway, dataDir: string, tokenCreated: boolean): 
     `Switchyard ${version()} listening on ${gateway.url}/v1`,
     `config:   ${status.configSource ?? 'none (built-in defaults: Ollama + cloud providers whose keys are in the environment)'}`,
     `data dir: ${dataDir}`,
-    `token:    ${tokenCreated ? 'created a new client token; ' : ''}\`switchyard tokens\` prints it`,
+    `token:    ${tokenCreated ? 'created a new client token; ' : ''}\`switchyard tokens\` prints it, \`switchyard tokens create <name>\` makes one per tool`,
     `providers (${status.providers.length}):`,
     ...status.providers.map((provider) => `  ${provider.id.padEnd(12)} ${provider.type.padEnd(18)} ${provider.baseUrl}  ${provider.locality}, key: ${provider.keySource}`),
     'reachability:',

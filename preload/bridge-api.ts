@@ -1,12 +1,20 @@
 // What the preload puts on `window.switchyard`, declared once for the three parties: main (the IPC handlers),
-// the preload (one function per call) and the renderer. The typed control contract in shared/ replaces this.
+// the preload (one function per call) and the renderer. The control calls are derived from the contract; getStatus
+// is the shell's own (the gateway's phase — starting, failed — which no control call can report before it runs).
+import type { CallRequest, CallResponse, ControlCall, ControlErrorDto } from '../shared/control/contract.js';
 
-/** IPC channel per bridge function. The preload repeats these literals (it cannot import at run time). */
+/** IPC channel per shell function. The preload repeats these literals (it cannot import at run time). */
 export interface BridgeChannels {
   readonly getStatus: 'switchyard:get-status';
 }
 
 export const bridgeChannels: BridgeChannels = { getStatus: 'switchyard:get-status' };
+
+/**
+ * One function per control call, named as the call ('usage.totals') on channel `switchyard:<call>`. It resolves with
+ * the answer, or with the ControlErrorDto when the call failed (Electron keeps only the message of a thrown Error).
+ */
+export type ControlBridge = { readonly [Name in ControlCall]: (request?: CallRequest<Name>) => Promise<CallResponse<Name> | ControlErrorDto> };
 
 export type GatewayPhase = 'starting' | 'running' | 'failed' | 'stopping' | 'stopped';
 
@@ -39,6 +47,6 @@ export interface AppStatus {
   readonly checkedAt: string | null;
 }
 
-export interface SwitchyardBridge {
+export interface SwitchyardBridge extends ControlBridge {
   getStatus(): Promise<AppStatus>;
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it, vi } from 'vitest';
+import { controlCalls } from '../shared/control/contract.js';
 import { bridgeChannels, type SwitchyardBridge } from './bridge-api.js';
 
 function runPreload() {
@@ -34,7 +35,7 @@ describe('preload', () => {
     const { exposed } = runPreload();
     expect([...exposed.keys()]).toEqual(['switchyard']);
     const bridge = exposed.get('switchyard') as Record<string, unknown>;
-    expect(Object.keys(bridge).sort()).toEqual(['getStatus']);
+    expect(Object.keys(bridge).sort()).toEqual([...controlCalls, 'getStatus'].sort());
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
   });
 
@@ -51,5 +52,21 @@ describe('preload', () => {
     const bridge = exposed.get('switchyard') as SwitchyardBridge & { getStatus: (...args: unknown[]) => Promise<unknown> };
     await expect(bridge.getStatus('switchyard:other-channel', { evil: true })).resolves.toEqual({ phase: 'running' });
     expect(invoke.mock.calls).toEqual([[bridgeChannels.getStatus]]);
+  });
+
+  it('holds exactly the control calls of the contract, no more and no fewer', () => {
+    const bridge = runPreload().exposed.get('switchyard') as Record<string, unknown>;
+    expect(Object.keys(bridge).filter((key) => key !== 'getStatus')).toEqual([...controlCalls]);
+  });
+
+  it('each control function invokes its own channel with the request only ({} when left out)', async () => {
+    const { exposed, invoke } = runPreload();
+    const bridge = exposed.get('switchyard') as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    await bridge['routes.delete']?.({ name: 'smart' }, 'switchyard:tokens.create', { name: 'evil' });
+    await bridge['status.get']?.();
+    expect(invoke.mock.calls).toEqual([
+      ['switchyard:routes.delete', { name: 'smart' }],
+      ['switchyard:status.get', {}],
+    ]);
   });
 });

@@ -17,13 +17,13 @@ import type { ClientTokenVerifier } from './server/auth.js';
 import type { GatewayState } from './server/context.js';
 import { RequestGuard } from './server/guard.js';
 import { ModelCatalog } from './server/model-catalog.js';
-import { GatewayRouter } from './server/router.js';
+import { GatewayRouter, type ManagementHandler } from './server/router.js';
 
 export interface GatewayOptions {
   readonly config: GatewayConfig;
   readonly tokens: ClientTokenVerifier;
-  /** management calls (status, reload, offline); distinct from client tokens */
-  readonly adminTokens?: ClientTokenVerifier;
+  /** headless mode: the control API and UI under /_switchyard (main/control/http); the desktop app has none */
+  readonly management?: ManagementHandler;
   readonly env: NodeJS.ProcessEnv;
   readonly keyLookup?: KeyLookup;
   /** keychain-backed keys (main/secrets/key-resolver.ts): lookup, where each key comes from, rotation, reload */
@@ -93,12 +93,7 @@ export class Gateway {
     this.routing = new RoutingService(options.config, registry, catalog);
     if (options.keys) this.routing.keys = { rotation: options.keys, log: this.log };
     this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0), metering: options.metering, budgets: options.budgets };
-    this.router = new GatewayRouter(() => this.state, this.log, {
-      adminTokens: options.adminTokens,
-      status: () => this.status(),
-      reload: () => this.reload(),
-      setOffline: (offline) => this.routing.setOffline(offline),
-    });
+    this.router = new GatewayRouter(() => this.state, this.log, options.management);
     this.monitor = new HealthMonitor(() => this.state, this.routing);
     this.server = createServer(
       {
@@ -200,6 +195,11 @@ export class Gateway {
 
   setOffline(offline: boolean | undefined): void {
     this.routing.setOffline(offline);
+  }
+
+  /** the user's offline switch; undefined: as the config says */
+  get offlineSwitch(): boolean | undefined {
+    return this.routing.offlineSwitch;
   }
 
   /** Asks every provider whether it is reachable, in parallel, each within `timeoutMs`; routing learns the answers. */

@@ -216,6 +216,8 @@ function call<Request extends z.ZodType, Response extends z.ZodType>(request: Re
 
 export const controlContract = {
   'status.get': call(empty, statusSchema),
+  /** re-reads the config file and applies it (what `switchyard reload`, SIGHUP and saving the file do) */
+  'gateway.reload': call(empty, z.object({ reloaded: z.literal(true) })),
 
   'providers.list': call(empty, z.array(providerSchema)),
   'providers.presets': call(empty, z.array(presetSchema)),

@@ -126,7 +126,7 @@ describe('canary keys', () => {
     expect((await call('/v1/chat/completions', { body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [] }), token: environmentCanary })).status).toBe(401);
     // 4. The management view of the providers.
     const adminToken = readFileSync(join(serve.dataDir, 'admin-token'), 'utf8').trim();
-    expect((await call('/_switchyard/api/status', { method: 'GET', token: adminToken })).status).toBe(200);
+    expect((await call('/_switchyard/api/status.get', { method: 'GET', token: adminToken })).status).toBe(200);
 
     // The upstream really was sent canaries and really echoed them, so the scan below is not vacuous.
     const sent = upstream.requests.map((request) => bearerToken(request)).filter((key) => key !== undefined);

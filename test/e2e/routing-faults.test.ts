@@ -191,7 +191,7 @@ describe('failures that are not retried on the same target', () => {
   it('a 401 marks the provider key as rejected in the status', async () => {
     primary.onChat = () => invalidApiKey('sk-primary-key-000000000000');
     await client.chat.completions.create({ model: 'smart', messages });
-    const status = await fetch(`${serve.url}/_switchyard/api/status`, { headers: { authorization: `Bearer ${adminToken()}` } });
+    const status = await fetch(`${serve.url}/_switchyard/api/status.get`, { headers: { authorization: `Bearer ${adminToken()}` } });
     const body = (await status.json()) as { providers: Array<{ id: string; keyRejected: boolean }> };
     expect(body.providers.find((provider) => provider.id === 'primary')?.keyRejected).toBe(true);
   });

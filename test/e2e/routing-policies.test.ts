@@ -148,14 +148,14 @@ describe('local first', () => {
   });
 
   it('offline mode (manual) uses local targets only and says so in a header', async () => {
-    await admin('POST', 'offline', { offline: true });
+    await admin('POST', 'settings.set', { offline: true });
     try {
       const { response } = await client.chat.completions.create({ model: 'flaky', messages: [{ role: 'user', content: 'hi' }], models: ['ollama/qwen3:8b'] } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming).withResponse();
       expect(response.headers.get('x-switchyard-offline')).toBe('offline mode is on');
       expect(response.headers.get('x-switchyard-provider')).toBe('ollama');
       expect(response.headers.get('x-switchyard-attempts')).toContain('cloud/gpt-4o-mini=skipped offline (offline mode is on)');
     } finally {
-      await admin('POST', 'offline', { offline: null });
+      await admin('POST', 'settings.set', { offline: null });
     }
   });
 });
@@ -168,7 +168,7 @@ describe('cooldown', () => {
     const { response } = await client.chat.completions.create({ model: 'flaky', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     expect(cloud.chatRequests().length).toBe(before);
     expect(response.headers.get('x-switchyard-attempts')).toMatch(/^cloud\/gpt-4o-mini=skipped cooling down until .*, router\/gpt-4o-mini=ok$/);
-    const status = await admin('GET', 'status');
+    const status = await admin('GET', 'status.get');
     expect(status['cooldowns']).toEqual([expect.objectContaining({ target: 'cloud/gpt-4o-mini', phase: 'open' })]);
     const printed = await runCli(['status', '--url', serve.url, '--data-dir', serve.dataDir]);
     expect(printed.code).toBe(0);
@@ -213,7 +213,7 @@ describe('reload without restart', () => {
   });
 
   it('management calls refuse client tokens', async () => {
-    const response = await fetch(`${serve.url}/_switchyard/api/status`, { headers: { authorization: `Bearer ${serve.token}` } });
+    const response = await fetch(`${serve.url}/_switchyard/api/status.get`, { headers: { authorization: `Bearer ${serve.token}` } });
     expect(response.status).toBe(401);
   });
 });

@@ -2,7 +2,6 @@
 // in-flight cap. Every failure becomes a JSON error in the endpoint's dialect (OpenAI's, or Anthropic's under
 // /v1/messages); nothing escapes as a crash.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { adminPrefix, handleAdmin, type AdminHooks } from './admin.js';
 import { sendAnthropicError } from './anthropic/anthropic-errors.js';
 import { presentedToken } from './auth.js';
 import { handleChatCompletions } from './chat-completions.js';
@@ -34,6 +33,11 @@ for (const prefix of ['/v1', '']) {
   routes.set(`${prefix}/messages/count_tokens`, { method: 'POST', handler: handleCountTokens, sendError: sendAnthropicError });
 }
 
+/** Serves everything under /_switchyard (headless mode: the control API and the UI); absent in the desktop app. */
+export type ManagementHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+export const managementPrefix = '/_switchyard';
+
 export interface InFlight {
   readonly controller: AbortController;
   readonly done: Promise<void>;
@@ -46,7 +50,7 @@ export class GatewayRouter {
   constructor(
     private readonly state: () => GatewayState,
     private readonly log: (line: string) => void,
-    private readonly admin: AdminHooks,
+    private readonly management: ManagementHandler | undefined,
   ) {}
 
   /** Stop taking new requests (they get 503) while in-flight ones finish. */
@@ -79,9 +83,11 @@ export class GatewayRouter {
       response.end();
       return;
     }
-    if (path.startsWith(adminPrefix)) {
-      if (guard.originAllowed(request) !== undefined) throw new GatewayError(403, 'management calls are not accepted from browsers here', 'permission_error', 'origin_not_allowed');
-      await handleAdmin(this.admin, path, request, response);
+    if (path === managementPrefix || path.startsWith(`${managementPrefix}/`)) {
+      // Host and Origin were checked above (the gateway's own origin is allowed: the UI it serves); the handler
+      // checks the admin credential, never a client token.
+      if (!this.management) throw new GatewayError(404, 'the management API and UI are served in headless mode only (`switchyard serve`)', 'not_found_error', 'unknown_url');
+      await this.management(request, response);
       return;
     }
     const corsHeaders = guard.corsHeaders(request);

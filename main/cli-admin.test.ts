@@ -1,0 +1,32 @@
+// formatStatus: what `switchyard status` prints, budgets included.
+import { describe, expect, it } from 'vitest';
+import { formatStatus } from './cli-admin.js';
+import type { GatewayStatus } from './gateway/gateway.js';
+
+const status: GatewayStatus = {
+  url: 'http://127.0.0.1:5454',
+  configSource: '/home/someone/.config/switchyard/config.yaml',
+  providers: [],
+  routes: [],
+  cooldowns: [],
+  offline: undefined,
+  inFlight: 0,
+  budgets: [],
+};
+
+describe('formatStatus', () => {
+  it('says when no budget is configured', () => {
+    expect(formatStatus(status)).toContain('budgets: none');
+  });
+
+  it('prints each budget with its state and share of the limit (a zero limit has no share)', () => {
+    const text = formatStatus({
+      ...status,
+      budgets: [
+        { description: 'daily budget for all clients at $0.90 of $1.00', state: 'warning', fraction: 0.9 },
+        { description: 'monthly budget for all clients reached $3.00 of $0.00', state: 'exceeded', fraction: Number.POSITIVE_INFINITY },
+      ],
+    });
+    expect(text).toContain('budgets:\n  daily budget for all clients at $0.90 of $1.00: warning (90%)\n  monthly budget for all clients reached $3.00 of $0.00: exceeded\nroutes:');
+  });
+});

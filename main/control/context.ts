@@ -1,0 +1,44 @@
+// What the control service works with, injected once (boot.ts builds it; tests build their own): the running
+// gateway, the config editor, the key resolver and keychain, the ledger and price catalog, the client-token store.
+import type { ControlApi, ControlCall } from '../../shared/control/contract.js';
+import type { ProviderSettings } from '../config/load.js';
+import type { Gateway } from '../gateway/gateway.js';
+import type { KeyLookup } from '../gateway/providers/registry.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { PriceCatalog } from '../ledger/price-catalog.js';
+import type { ProviderKeyView } from '../secrets/key-resolver.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { ConfigEditor } from './config-editor.js';
+import type { DiscoveryCandidate } from './discover.js';
+import type { ControlTokens } from './tokens.js';
+
+/** The part of KeyResolver the control service uses. */
+export interface ProviderKeys {
+  describe(provider: ProviderSettings): ProviderKeyView;
+  /** re-reads one provider's keys from the store after a change */
+  keysChanged(providerId: string): Promise<void>;
+  /** the key a provider's requests carry now (keychain first, then its variable) */
+  readonly keyLookup: KeyLookup;
+}
+
+export interface ControlContext {
+  readonly gateway: Gateway;
+  readonly editor: ConfigEditor;
+  readonly env: NodeJS.ProcessEnv;
+  readonly keys: ProviderKeys;
+  readonly secretStore: SecretStore;
+  readonly ledger: Ledger;
+  /** the catalog in force (it is rebuilt on reload) */
+  readonly prices: () => PriceCatalog;
+  /** client tokens (the hashed store in the ledger file) */
+  readonly tokens: ControlTokens;
+  readonly version: string;
+  /** local servers providers.discover looks for (default: the local presets on their default ports) */
+  readonly discovery?: { readonly candidates?: readonly DiscoveryCandidate[]; readonly timeoutMs?: number };
+  /** the desktop shell applies start-at-login; headless it is only stored */
+  readonly onStartAtLoginChanged?: (enabled: boolean) => void;
+  readonly log: (line: string) => void;
+}
+
+/** A call's request as the service receives it: parsed, defaults filled in. */
+export type ServiceRequest<Name extends ControlCall> = Parameters<ControlApi[Name]>[0];

@@ -1,0 +1,144 @@
+// The headless transport: POST /_switchyard/api/<call> (GET for calls without a request) runs the call through
+// dispatch.ts; the UI is served from /_switchyard/. Management needs the admin token (Bearer) or a browser session
+// opened with it — and then the CSRF header too. A client token is never enough. The desktop app has no HTTP API.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { controlContract, type ControlApi, type ControlErrorDto } from '../../../shared/control/contract.js';
+import { redactSecrets } from '../../../shared/redact.js';
+import { presentedToken, type ClientTokenVerifier } from '../../gateway/server/auth.js';
+import { parseJsonBody, readBody } from '../../gateway/server/body.js';
+import { GatewayError } from '../../gateway/server/errors.js';
+import type { ManagementHandler } from '../../gateway/server/router.js';
+import { dispatchControlCall, isControlCall } from '../dispatch.js';
+import { SessionStore, expiredSessionCookie, sessionCookie, sessionIdOf } from './sessions.js';
+import { sendText, serveUi, uiPrefix } from './static-ui.js';
+
+export const apiPrefix = '/_switchyard/api/';
+export const csrfHeader = 'x-switchyard-csrf';
+const maxBodyBytes = 1024 * 1024;
+
+export interface ControlHttpOptions {
+  /** the admin credential (the data dir's admin-token), distinct from every client token */
+  readonly adminTokens: ClientTokenVerifier;
+  /** the service; undefined while the core is still starting */
+  readonly api: () => ControlApi | undefined;
+  /** dist/renderer: the built UI */
+  readonly uiRoot: string;
+  readonly sessions?: SessionStore;
+  readonly log?: (line: string) => void;
+}
+
+export function createControlHttpHandler(options: ControlHttpOptions): ManagementHandler {
+  const sessions = options.sessions ?? new SessionStore();
+  const log = options.log ?? (() => undefined);
+  return async (request, response) => {
+    const path = rawPath(request.url);
+    try {
+      if (path.startsWith(apiPrefix)) {
+        await handleApi(path.slice(apiPrefix.length), request, response);
+        return;
+      }
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        sendText(response, 405, 'The UI accepts GET only.', { allow: 'GET, HEAD' });
+        return;
+      }
+      // Relative asset URLs in the page need the trailing slash.
+      if (path === '/_switchyard') {
+        response.writeHead(308, { location: uiPrefix, 'content-length': 0 });
+        response.end();
+        return;
+      }
+      serveUi(options.uiRoot, path, request, response);
+    } catch (error) {
+      const status = error instanceof GatewayError ? error.status : 500;
+      if (status === 500) log(`management: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
+      const message = error instanceof GatewayError ? error.message : 'internal error in Switchyard (see its log)';
+      sendError(response, status, { call: path.startsWith(apiPrefix) ? path.slice(apiPrefix.length, apiPrefix.length + 100) : '', message, code: status === 413 ? 'request_too_large' : status === 500 ? 'internal_error' : 'invalid_request', field: null });
+    }
+  };
+
+  async function handleApi(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (name === 'session') return handleSession(request, response);
+    const sessionId = sessionIdOf(request);
+    const token = presentedToken(request);
+    if (token !== undefined) {
+      if (!options.adminTokens.verify(token)) return sendError(response, 401, { call: name, message: 'management calls need the admin token (the data dir\'s admin-token file), not a client token', code: 'invalid_admin_token', field: null });
+    } else if (sessions.isValid(sessionId)) {
+      // A cookie rides along with any request the browser makes; a custom header is something only our own page can
+      // add. The router has already refused origins off the allowlist; a session is for the UI's own origin only.
+      if (request.headers[csrfHeader] !== '1') return sendError(response, 403, { call: name, message: `cookie-authenticated calls must send the ${csrfHeader}: 1 header`, code: 'csrf_header_missing', field: null });
+      if (!sameOrigin(request)) return sendError(response, 403, { call: name, message: 'browser sessions are for the page Switchyard serves itself', code: 'origin_not_allowed', field: null });
+    } else {
+      return sendError(response, 401, { call: name, message: 'management calls need the admin token: open the link `switchyard ui` prints, or send it as a Bearer token', code: 'unauthenticated', field: null });
+    }
+    if (!isControlCall(name)) return sendError(response, 404, { call: name.slice(0, 100), message: `no such control call: '${name.slice(0, 100)}'`, code: 'unknown_call', field: null });
+    const takesNothing = acceptsEmptyRequestOnly(name);
+    if (request.method !== 'POST' && !(request.method === 'GET' && takesNothing)) {
+      const allow = takesNothing ? 'GET, POST' : 'POST';
+      return sendError(response, 405, { call: name, message: `${name} accepts ${allow}`, code: 'method_not_allowed', field: null }, { allow });
+    }
+    const api = options.api();
+    if (!api) return sendError(response, 503, { call: name, message: 'Switchyard is still starting', code: 'starting', field: null }, { 'retry-after': '1' });
+    const raw = request.method === 'POST' ? await readBody(request, maxBodyBytes) : Buffer.alloc(0);
+    const body = raw.length === 0 ? {} : parseJsonBody(raw);
+    const result = await dispatchControlCall(api, name, body, log);
+    if (result.ok) sendBody(response, 200, result.value ?? null);
+    else sendBody(response, result.status, result.error);
+  }
+
+  /** POST: trade the admin token for a session cookie. DELETE: end the session. */
+  async function handleSession(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === 'DELETE') {
+      sessions.end(sessionIdOf(request));
+      response.writeHead(204, { 'set-cookie': expiredSessionCookie(), 'cache-control': 'no-store' });
+      response.end();
+      return;
+    }
+    if (request.method !== 'POST') return sendError(response, 405, { call: 'session', message: 'session accepts POST and DELETE', code: 'method_not_allowed', field: null }, { allow: 'POST, DELETE' });
+    if (request.headers[csrfHeader] !== '1') return sendError(response, 403, { call: 'session', message: `send the ${csrfHeader}: 1 header`, code: 'csrf_header_missing', field: null });
+    if (!sameOrigin(request)) return sendError(response, 403, { call: 'session', message: 'browser sessions are for the page Switchyard serves itself', code: 'origin_not_allowed', field: null });
+    const parsed = sessionRequest.safeParse(parseJsonBody(await readBody(request, 16 * 1024)));
+    if (!parsed.success || !options.adminTokens.verify(parsed.data.token)) {
+      return sendError(response, 401, { call: 'session', message: 'that is not the admin token; open the link `switchyard ui` prints', code: 'invalid_admin_token', field: parsed.success ? null : 'token' });
+    }
+    const session = sessions.create();
+    response.writeHead(204, { 'set-cookie': sessionCookie(session.id, session.maxAgeSeconds), 'cache-control': 'no-store' });
+    response.end();
+  }
+}
+
+const sessionRequest = z.strictObject({ token: z.string().min(1).max(4096) });
+
+/** Calls whose request is `{}` and nothing else may be read with a plain GET. */
+function acceptsEmptyRequestOnly(name: keyof typeof controlContract): boolean {
+  const schema: z.ZodType = controlContract[name].request;
+  return schema instanceof z.ZodObject && Object.keys(schema.shape).length === 0;
+}
+
+function sendError(response: ServerResponse, status: number, error: ControlErrorDto['error'], headers: Readonly<Record<string, string>> = {}): void {
+  sendBody(response, status, { error: { ...error, message: redactSecrets(error.message) } }, headers);
+}
+
+function sendBody(response: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  response.end(text);
+}
+
+/** No Origin (not a browser, or a same-origin GET), or exactly the origin this request was sent to (Host is already checked). */
+function sameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  return origin === undefined || origin.toLowerCase() === `http://${(request.headers.host ?? '').toLowerCase()}`;
+}
+
+function rawPath(url: string | undefined): string {
+  if (!url) return '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}

@@ -1,0 +1,135 @@
+// The management service: every call of the control contract, implemented once. Both transports (Electron IPC,
+// headless HTTP) call these methods through dispatch.ts, which validates requests and responses on the way.
+import type { BudgetsInput, CallResponse, ControlApi, ProviderInput } from '../../shared/control/contract.js';
+import { getBudgets, getSettings, setBudgets, setSettings } from './budgets-settings.js';
+import type { ControlContext, ServiceRequest } from './context.js';
+import { discoverLocalServers } from './discover.js';
+import { deleteKey, setKey } from './keys.js';
+import { addProvider, listPresets, listProviders, providerModels, removeProvider, testProvider, updateProvider } from './providers.js';
+import { deleteRoute, listRoutes, saveRoute } from './routes.js';
+import { getStatus, reloadGateway } from './status.js';
+import { createToken, listTokens, revokeToken } from './tokens.js';
+import { usageBreakdown, usageDetail, usageErrors, usageLatency, usageLog, usageSeries, usageTotals } from './usage.js';
+
+type Answer<Name extends keyof ControlApi> = Promise<CallResponse<Name>>;
+
+export class ControlService implements ControlApi {
+  constructor(private readonly context: ControlContext) {}
+
+  async 'status.get'(): Answer<'status.get'> {
+    return getStatus(this.context);
+  }
+
+  async 'gateway.reload'(): Answer<'gateway.reload'> {
+    return reloadGateway(this.context);
+  }
+
+  async 'providers.list'(): Answer<'providers.list'> {
+    return listProviders(this.context);
+  }
+
+  async 'providers.presets'(): Answer<'providers.presets'> {
+    return listPresets();
+  }
+
+  async 'providers.add'(request: ProviderInput): Answer<'providers.add'> {
+    return addProvider(this.context, request);
+  }
+
+  async 'providers.update'(request: ProviderInput): Answer<'providers.update'> {
+    return updateProvider(this.context, request);
+  }
+
+  async 'providers.remove'(request: ServiceRequest<'providers.remove'>): Answer<'providers.remove'> {
+    return removeProvider(this.context, request.id);
+  }
+
+  async 'providers.test'(request: ServiceRequest<'providers.test'>): Answer<'providers.test'> {
+    return testProvider(this.context, request.id);
+  }
+
+  async 'providers.models'(request: ServiceRequest<'providers.models'>): Answer<'providers.models'> {
+    return providerModels(this.context, request.id);
+  }
+
+  async 'providers.discover'(): Answer<'providers.discover'> {
+    const { discovery } = this.context;
+    return discoverLocalServers(this.context.gateway.config.providers, discovery?.candidates, discovery?.timeoutMs);
+  }
+
+  async 'keys.set'(request: ServiceRequest<'keys.set'>): Answer<'keys.set'> {
+    return setKey(this.context, request);
+  }
+
+  async 'keys.delete'(request: ServiceRequest<'keys.delete'>): Answer<'keys.delete'> {
+    return deleteKey(this.context, request);
+  }
+
+  async 'routes.list'(): Answer<'routes.list'> {
+    return listRoutes(this.context);
+  }
+
+  async 'routes.save'(request: ServiceRequest<'routes.save'>): Answer<'routes.save'> {
+    return saveRoute(this.context, request);
+  }
+
+  async 'routes.delete'(request: ServiceRequest<'routes.delete'>): Answer<'routes.delete'> {
+    return deleteRoute(this.context, request.name);
+  }
+
+  async 'tokens.list'(): Answer<'tokens.list'> {
+    return listTokens(this.context);
+  }
+
+  async 'tokens.create'(request: ServiceRequest<'tokens.create'>): Answer<'tokens.create'> {
+    return createToken(this.context, request.name);
+  }
+
+  async 'tokens.revoke'(request: ServiceRequest<'tokens.revoke'>): Answer<'tokens.revoke'> {
+    return revokeToken(this.context, request.name);
+  }
+
+  async 'usage.totals'(request: ServiceRequest<'usage.totals'>): Answer<'usage.totals'> {
+    return usageTotals(this.context, request);
+  }
+
+  async 'usage.series'(request: ServiceRequest<'usage.series'>): Answer<'usage.series'> {
+    return usageSeries(this.context, request);
+  }
+
+  async 'usage.breakdown'(request: ServiceRequest<'usage.breakdown'>): Answer<'usage.breakdown'> {
+    return usageBreakdown(this.context, request);
+  }
+
+  async 'usage.errors'(request: ServiceRequest<'usage.errors'>): Answer<'usage.errors'> {
+    return usageErrors(this.context, request);
+  }
+
+  async 'usage.latency'(request: ServiceRequest<'usage.latency'>): Answer<'usage.latency'> {
+    return usageLatency(this.context, request);
+  }
+
+  async 'usage.log'(request: ServiceRequest<'usage.log'>): Answer<'usage.log'> {
+    return usageLog(this.context, request);
+  }
+
+  async 'usage.detail'(request: ServiceRequest<'usage.detail'>): Answer<'usage.detail'> {
+    return usageDetail(this.context, request);
+  }
+
+  async 'budgets.get'(): Answer<'budgets.get'> {
+    return getBudgets(this.context);
+  }
+
+  async 'budgets.set'(request: BudgetsInput): Answer<'budgets.set'> {
+    return setBudgets(this.context, request);
+  }
+
+  async 'settings.get'(): Answer<'settings.get'> {
+    return getSettings(this.context);
+  }
+
+  async 'settings.set'(request: ServiceRequest<'settings.set'>): Answer<'settings.set'> {
+    return setSettings(this.context, request);
+  }
+}

@@ -1,0 +1,61 @@
+// tokens.*: the client tokens local tools send, one per tool, kept hashed in the ledger file
+// (main/secrets/client-token-store.ts). A new token is shown once, in the answer to tokens.create; lists are masked.
+import type { CallResponse } from '../../shared/control/contract.js';
+import { registerSecret } from '../../shared/redact.js';
+import { ClientTokenError, type ClientTokenStore } from '../secrets/client-token-store.js';
+import { createClientToken, revokeClientToken } from '../secrets/default-token.js';
+import type { ControlContext } from './context.js';
+import { ControlError, conflict, invalid, notFound } from './errors.js';
+
+/** What the service needs of the token store (tests may pass a fake). */
+export interface ControlTokens {
+  list(): CallResponse<'tokens.list'>;
+  /** the new token in full: the one time it is ever shown */
+  create(name: string): { readonly name: string; readonly token: string };
+  /** false when the token was revoked already */
+  revoke(name: string): boolean;
+}
+
+/** The hashed store, with the 'default' token's file kept in step (as `switchyard tokens` does). */
+export function storeTokens(store: ClientTokenStore, dataDir: string): ControlTokens {
+  return {
+    list: () => store.list(),
+    create: (name) => createClientToken(store, dataDir, name),
+    revoke: (name) => revokeClientToken(store, dataDir, name),
+  };
+}
+
+export function listTokens(context: ControlContext): CallResponse<'tokens.list'> {
+  return tokenCall(() => context.tokens.list());
+}
+
+export function createToken(context: ControlContext, name: string): CallResponse<'tokens.create'> {
+  const created = tokenCall(() => context.tokens.create(name));
+  registerSecret(created.token); // never in a log line or an error message from here on
+  return { name: created.name, token: created.token };
+}
+
+export function revokeToken(context: ControlContext, name: string): CallResponse<'tokens.revoke'> {
+  if (!tokenCall(() => context.tokens.revoke(name))) throw conflict(`the token '${name}' was revoked already`, 'name');
+  return { revoked: true };
+}
+
+function tokenCall<Value>(work: () => Value): Value {
+  try {
+    return work();
+  } catch (error) {
+    if (!(error instanceof ClientTokenError)) throw error;
+    switch (error.problem) {
+      case 'invalid-name':
+      case 'reserved':
+        throw invalid(error.message, 'name');
+      case 'exists':
+      case 'digest-taken':
+        throw conflict(error.message, 'name');
+      case 'unknown':
+        throw notFound(error.message, 'name');
+      default:
+        throw new ControlError(400, 'invalid_request', error.message, 'name');
+    }
+  }
+}
