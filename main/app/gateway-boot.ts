@@ -1,5 +1,6 @@
 // Starts the headless core inside the desktop app the way `switchyard serve` does (same data dir, config file,
 // client token and secret registration), so the app and the CLI behave as one product.
+import type { ControlApi } from '../../shared/control/contract.js';
 import { ConfigError } from '../config/load.js';
 import { bootGateway as bootCore } from '../boot.js';
 import { ListenError, type Gateway } from '../gateway/gateway.js';
@@ -11,14 +12,25 @@ export interface BootOptions {
   /** overrides for tests; the app takes host and port from the config */
   readonly host?: string | undefined;
   readonly port?: number | undefined;
+  /** better-sqlite3 built for Electron (native-binding.ts); without it the Node build in node_modules is loaded */
+  readonly nativeBinding?: string | undefined;
+  /** receives the control service once the core runs (the IPC transport's target) */
+  readonly onControl?: (control: ControlApi) => void;
+  /** the control service changed start-at-login (settings.set); the shell applies it */
+  readonly onStartAtLoginChanged?: (enabled: boolean) => void;
 }
 
 export async function bootGateway(options: BootOptions): Promise<Gateway> {
-  return (await bootCore(options)).gateway;
+  const booted = await bootCore(options);
+  options.onControl?.(booted.control);
+  return booted.gateway;
 }
 
 /** A start-up failure as one message for the window and tray: config problems and busy ports are expected. */
 export function describeStartFailure(error: unknown): string {
   if (error instanceof ConfigError || error instanceof ListenError) return error.message;
-  return `could not start the gateway: ${error instanceof Error ? error.message : String(error)}`;
+  const message = error instanceof Error ? error.message : String(error);
+  // better-sqlite3's Node build loaded into Electron (or the reverse): say how to get the right one
+  if (message.includes('NODE_MODULE_VERSION')) return `could not open the ledger: better-sqlite3 is not built for this Electron; run \`node scripts/build-electron-sqlite.mjs\` (${message})`;
+  return `could not start the gateway: ${message}`;
 }

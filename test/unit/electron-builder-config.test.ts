@@ -1,11 +1,14 @@
-// Packaging config: the hardening fuses, targets and asar settings are pinned here, and the file goes through
-// electron-builder's own loader and JSON-schema validation (offline; a misspelt option fails it).
+// Packaging config: the hardening fuses, targets, asar and native-addon settings are pinned here, and the file goes
+// through electron-builder's own loader and JSON-schema validation (offline; a misspelt option fails it).
+// test/e2e/electron-package.test.ts packs with it for real (--dir, stand-in Electron).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { electronAddonDirectory } from '../../main/app/native-binding.js';
+import { appId } from '../../main/app/start-at-login.js';
 
 const repository = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const config = parse(readFileSync(join(repository, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
@@ -27,8 +30,9 @@ function section(name: string): Record<string, unknown> {
 }
 
 describe('electron-builder.yml', () => {
-  it('identifies the app', () => {
+  it('identifies the app, with the id the app gives Windows for its notifications', () => {
     expect(config['appId']).toBe('dev.switchyard.app');
+    expect(config['appId']).toBe(appId);
     expect(config['productName']).toBe('Switchyard');
   });
 
@@ -42,16 +46,35 @@ describe('electron-builder.yml', () => {
     });
   });
 
-  it('packs the app into asar, with native addons unpacked and rebuilt for Electron', () => {
+  it('packs the app into asar, with native addons unpacked', () => {
     expect(config['asar']).toBe(true);
     expect(config['asarUnpack']).toContain('**/*.node');
-    expect(config['npmRebuild']).toBe(true);
   });
 
-  it('packages the build output only, and writes installers outside it', () => {
+  it('never rebuilds node_modules for Electron: the Node build of better-sqlite3 stays for tests and serve', () => {
+    expect(config['npmRebuild']).toBe(false);
+    expect(config['buildDependenciesFromSource']).toBeUndefined();
+    expect(config['files']).toEqual(expect.arrayContaining(['!node_modules/better-sqlite3/{build,deps,src}{,/**/*}']));
+  });
+
+  it('ships the Electron build of better-sqlite3 from where the build script writes it to where the app looks', () => {
+    const hook = String(config['beforePack']);
+    expect(hook).toBe('./scripts/electron-before-pack.mjs');
+    expect(existsSync(join(repository, hook))).toBe(true);
+    for (const [platform, electronPlatform] of [['mac', 'darwin'], ['win', 'win32'], ['linux', 'linux']] as const) {
+      const expectedFrom = electronAddonDirectory({ isPackaged: false, appRoot: '.', resourcesPath: '', platform: electronPlatform, arch: '${arch}' }).replace(/^\.\//, '');
+      expect(section(platform)['extraResources'], platform).toEqual([{ from: expectedFrom, to: 'native', filter: ['better_sqlite3.node', 'better_sqlite3.json'] }]);
+    }
+    // resources/native in the packaged app: electronAddonDirectory({ isPackaged: true }) is <resourcesPath>/native
+    expect(electronAddonDirectory({ isPackaged: true, appRoot: '', resourcesPath: '/r', platform: 'linux', arch: 'x64' })).toBe('/r/native');
+  });
+
+  it('packages the build output, icons and the price snapshot only, and writes installers outside it', () => {
     const files = config['files'] as string[];
     expect(files).toContain('dist/**/*');
-    expect(files.filter((pattern) => !pattern.startsWith('!') && !pattern.startsWith('dist/') && !pattern.startsWith('resources/icons/'))).toEqual([]);
+    expect(files).toContain('resources/prices/snapshot.json');
+    expect(files.filter((pattern) => !pattern.startsWith('!') && !pattern.startsWith('dist/') && !pattern.startsWith('resources/icons/') && pattern !== 'resources/prices/snapshot.json')).toEqual([]);
+    expect(files).toContain('!**/*.map');
     expect(section('directories')['output']).not.toBe('dist');
   });
 
