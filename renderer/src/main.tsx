@@ -1,16 +1,64 @@
-// Renderer entry: one React root, fed by the desktop bridge when present (see status-source.ts).
+// Renderer entry: show "connecting", pick the transport (desktop bridge, or HTTP with the session from the URL),
+// then render the app. `?demo` under the Vite dev server uses the in-memory fake instead (not in builds).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { statusSourceFor } from './status-source';
-import { createStatusStore } from './status-store';
+import type { ControlClient } from '../../shared/control/contract';
+import { App } from './app/App';
+import { bootstrap } from './app/bootstrap';
+import { ConnectingScreen } from './app/ConnectionScreens';
+import { createConnectionStore } from './app/connection-store';
+import { pageFromHash } from './app/navigation-store';
+import { createAppStores, StoresProvider } from './app/stores';
+import { createThemeStore } from './app/theme-store';
+import { ControlCallError } from './control/control-error';
+import { clientFrom } from './control/validate';
 import './styles.css';
 
-const container = document.getElementById('root');
-if (container === null) throw new Error('index.html has no #root element');
+function localStorageOrUndefined(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
 
-createRoot(container).render(
-  <StrictMode>
-    <App store={createStatusStore(statusSourceFor(window.switchyard))} />
-  </StrictMode>,
-);
+async function start(): Promise<void> {
+  const container = document.getElementById('root');
+  if (container === null) throw new Error('index.html has no #root element');
+  const root = createRoot(container);
+  root.render(<ConnectingScreen />);
+
+  const connection = createConnectionStore();
+  const theme = createThemeStore({ root: document.documentElement, storage: localStorageOrUndefined() });
+  let client: ControlClient | undefined;
+  if (import.meta.env.DEV && new URLSearchParams(window.location.search).has('demo')) {
+    const { createFakeControl } = await import('./control/fake/fake-control-client');
+    client = createFakeControl({ delayMs: 250 }).client;
+    connection.getState().ready('demo');
+  } else {
+    client = await bootstrap({ bridge: window.switchyard, location: window.location, history: window.history, fetch: (input, init) => window.fetch(input, init) }, connection);
+  }
+  const stores = createAppStores({
+    client: client ?? clientFrom((call) => Promise.reject(new ControlCallError(call, 'not connected', 'unavailable'))),
+    connection,
+    theme,
+    location: {
+      get hash() {
+        return window.location.hash;
+      },
+      setHash: (hash) => {
+        window.location.hash = hash;
+      },
+    },
+  });
+  window.addEventListener('hashchange', () => stores.navigation.getState().go(pageFromHash(window.location.hash)));
+  root.render(
+    <StrictMode>
+      <StoresProvider stores={stores}>
+        <App />
+      </StoresProvider>
+    </StrictMode>,
+  );
+}
+
+void start();

@@ -1,9 +1,10 @@
-// `window.switchyard` exists only inside the desktop app (the preload puts it there); in a plain browser, where
-// the gateway serves this UI in headless mode, it is absent and the UI must say so rather than break.
-import type { SwitchyardBridge } from '../../preload/bridge-api.js';
-
+// `window.switchyard` exists only inside the desktop app, where the preload puts one function per control call on
+// it; in a plain browser (headless mode) it is absent and the HTTP transport is used. Its shape is checked at run
+// time (control/bridge-transport.ts), so it is typed loosely here.
 declare global {
   interface Window {
-    readonly switchyard?: SwitchyardBridge;
+    readonly switchyard?: unknown;
   }
 }
+
+export {};

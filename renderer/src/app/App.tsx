@@ -1,0 +1,73 @@
+// The window: connection states first; once connected, the sidebar and the current page. The status is polled
+// while the window is open (it also notices a lost session).
+import { lazy, Suspense, useEffect, useRef, type ComponentType } from 'react';
+import { LoadingState } from '../ui/states';
+import { ConnectingScreen, SignedOutScreen, UnavailableScreen } from './ConnectionScreens';
+import type { Page } from './navigation-store';
+import { Sidebar } from './Sidebar';
+import { useAppStore } from './stores';
+
+export const statusPollMs = 10_000;
+
+// Each page is its own chunk (the charts library is most of the bundle and only the dashboard needs it).
+const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage').then((module) => ({ default: module.DashboardPage })));
+const pageComponents: Record<Exclude<Page, 'playground'>, ComponentType> = {
+  dashboard: DashboardPage,
+  providers: lazy(() => import('../features/providers/ProvidersPage').then((module) => ({ default: module.ProvidersPage }))),
+  routes: lazy(() => import('../features/routes/RoutesPage').then((module) => ({ default: module.RoutesPage }))),
+  logs: lazy(() => import('../features/logs/LogsPage').then((module) => ({ default: module.LogsPage }))),
+  settings: lazy(() => import('../features/settings/SettingsPage').then((module) => ({ default: module.SettingsPage }))),
+};
+
+export function App() {
+  const phase = useAppStore('connection', (state) => state.phase);
+  const reason = useAppStore('connection', (state) => state.reason);
+  if (phase === 'connecting') return <ConnectingScreen />;
+  if (phase === 'signed-out') return <SignedOutScreen />;
+  if (phase === 'unavailable') return <UnavailableScreen reason={reason} />;
+  return <Shell />;
+}
+
+function Shell() {
+  const page = useAppStore('navigation', (state) => state.page);
+  const refreshStatus = useAppStore('status', (state) => state.refresh);
+  const main = useRef<HTMLElement>(null);
+  const firstPage = useRef(true);
+
+  useEffect(() => {
+    void refreshStatus();
+    const timer = setInterval(() => void refreshStatus(), statusPollMs);
+    return () => clearInterval(timer);
+  }, [refreshStatus]);
+
+  // After a page change, move focus to the new page so keyboard and screen-reader users start at its top.
+  useEffect(() => {
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [page]);
+
+  const Current = page === 'playground' ? DashboardPage : pageComponents[page];
+  return (
+    <div className="shell">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          main.current?.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <Sidebar />
+      <main id="main" ref={main} tabIndex={-1} className="content" data-page={page}>
+        <Suspense fallback={<LoadingState label="Loading the page…" />}>
+          <Current />
+        </Suspense>
+      </main>
+    </div>
+  );
+}

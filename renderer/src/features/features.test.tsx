@@ -1,0 +1,121 @@
+// @vitest-environment happy-dom
+// Feature flows through the DOM against the fake core: adding a provider with a key (shown masked only), building a
+// route with the keyboard, the one-time token dialog, budgets, and the log detail.
+import { act } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CallRequest } from '../../../shared/control/contract';
+import { byText, click, labelled, renderApp, typeInto, waitFor, type Rendered } from '../test-support/render-app';
+
+let rendered: Rendered | undefined;
+afterEach(() => {
+  rendered?.unmount();
+  vi.restoreAllMocks();
+});
+
+async function openPage(name: 'providers' | 'routes' | 'logs' | 'settings', options: Parameters<typeof renderApp>[0] = {}): Promise<Rendered> {
+  rendered = await renderApp(options);
+  act(() => rendered!.stores.navigation.getState().go(name));
+  await waitFor(() => rendered!.container.querySelector('h1')?.textContent !== 'Dashboard' && rendered!.container.querySelector('.state-loading') === null);
+  return rendered;
+}
+
+describe('providers', () => {
+  it('adds a custom OpenAI-compatible provider with a key that is then shown masked only', async () => {
+    const { container, fake } = await openPage('providers', { seeded: false });
+    await waitFor(() => byText(container, '.state-title', 'No providers yet'));
+    click(byText(container, 'button', 'Add provider'));
+    const dialog = container.querySelector('dialog') as HTMLElement;
+    click(byText(dialog, 'label', /Custom OpenAI-compatible URL/)?.querySelector('input'));
+    typeInto(labelled(dialog, 'Base URL'), 'http://127.0.0.1:9999/v1');
+    typeInto(labelled(dialog, 'Name'), 'box');
+    typeInto(labelled(dialog, /API key/), 'sk-test-secret-abcd');
+    act(() => dialog.querySelector('form')?.requestSubmit());
+    const card = await waitFor(() => container.querySelector('[data-provider="box"]'));
+    expect(card.querySelector('[data-testid="masked-key"]')?.textContent).toBe('…abcd');
+    expect(container.innerHTML).not.toContain('sk-test-secret');
+    const added = fake.calls.find((call) => call.call === 'providers.add')?.request;
+    expect(added).toEqual({ id: 'box', type: 'openai-compatible', baseUrl: 'http://127.0.0.1:9999/v1', locality: 'cloud', key: 'sk-test-secret-abcd' });
+  });
+
+  it('offers a local server it found running', async () => {
+    const { container, fake } = await openPage('providers', { seeded: false });
+    const add = await waitFor(() => byText(container, 'button', 'Add Ollama'));
+    click(add);
+    await waitFor(() => container.querySelector('[data-provider="ollama"]'));
+    expect(fake.calls.find((call) => call.call === 'providers.add')?.request).toMatchObject({ id: 'ollama', preset: 'ollama' });
+  });
+
+  it('tests a connection and lists the models', async () => {
+    const { container } = await openPage('providers');
+    const card = await waitFor(() => container.querySelector('[data-provider="openai"]') as HTMLElement);
+    click(byText(card, 'button', 'Test connection'));
+    await waitFor(() => /Connected/.test(card.querySelector('[data-testid="test-result"]')?.textContent ?? ''));
+    click(byText(card, 'button', 'Show models'));
+    await waitFor(() => byText(card, 'th code', 'openai/gpt-4.1-mini'));
+    expect(card.textContent).toContain('$0.40 / M');
+  });
+});
+
+describe('routes', () => {
+  it('builds a route, reorders its targets with the keyboard buttons, and saves it', async () => {
+    const { container, fake } = await openPage('routes');
+    await waitFor(() => container.querySelector('[data-route="smart"]'));
+    click(byText(container, 'button', 'New route'));
+    const dialog = container.querySelector('dialog') as HTMLElement;
+    typeInto(labelled(dialog, 'Alias'), 'fast');
+    for (const model of ['openai/gpt-4.1-mini', 'ollama/qwen3:8b']) {
+      typeInto(labelled(dialog, 'Model to add'), model);
+      click(byText(dialog, 'button', 'Add target'));
+    }
+    click(dialog.querySelector('[aria-label="Move ollama/qwen3:8b up"]'));
+    expect([...dialog.querySelectorAll('[data-testid="route-target"] .target-model')].map((item) => item.textContent)).toEqual(['ollama/qwen3:8b', 'openai/gpt-4.1-mini']);
+    expect(dialog.textContent).toContain('ollama/qwen3:8b moved to position 1 of 2');
+    act(() => dialog.querySelector('form')?.requestSubmit());
+    const card = await waitFor(() => container.querySelector('[data-route="fast"]'));
+    const saved = fake.calls.find((call) => call.call === 'routes.save')?.request as CallRequest<'routes.save'>;
+    expect(saved.targets.map((target) => [target.model, target.tier])).toEqual([
+      ['ollama/qwen3:8b', 0],
+      ['openai/gpt-4.1-mini', 1],
+    ]);
+    expect(card.textContent).toContain('41k'); // qwen3:8b's context window, from the provider's model list
+  });
+});
+
+describe('settings', () => {
+  it('shows a new token once, then forgets it', async () => {
+    const { container } = await openPage('settings');
+    await waitFor(() => byText(container, 'th', 'cursor'));
+    typeInto(labelled(container, 'New token name'), 'aider');
+    act(() => byText(container, 'button', 'Create token')?.closest('form')?.requestSubmit());
+    const shown = await waitFor(() => container.querySelector('[data-testid="new-token"]')?.textContent);
+    expect(shown).toMatch(/^sy-[0-9a-f]{64}$/);
+    click(byText(container, 'dialog button', 'Done'));
+    expect(container.innerHTML).not.toContain(shown);
+    await waitFor(() => byText(container, 'th', 'aider'));
+  });
+
+  it('saves budgets and shows snippets with the gateway address and no token', async () => {
+    const { container, fake } = await openPage('settings');
+    const daily = await waitFor(() => labelled(container, 'Daily budget (USD)'));
+    typeInto(daily, '0.5');
+    act(() => byText(container, 'button', 'Save budgets')?.closest('form')?.requestSubmit());
+    await waitFor(() => byText(container, '[role="status"]', 'Budgets saved.'));
+    expect(fake.state.budgets.dailyUsd).toBe(0.5);
+    click(byText(container, '[role="tab"]', 'Claude Code'));
+    expect(container.querySelector('[data-testid="snippet-code"]')?.textContent).toContain('ANTHROPIC_BASE_URL=http://127.0.0.1:5454');
+  });
+});
+
+describe('logs', () => {
+  it('opens a request’s detail with its attempt trail', async () => {
+    // happy-dom lays nothing out: give the virtualised list a viewport to fill
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600);
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+    const { container } = await openPage('logs');
+    const row = await waitFor(() => container.querySelector('[data-request-id]') as HTMLElement);
+    click(row);
+    const detail = await waitFor(() => container.querySelector('[data-testid="log-detail"]'));
+    expect(detail.querySelectorAll('[data-testid="attempt"]').length).toBeGreaterThan(0);
+    expect(detail.textContent).toContain('Switchyard overhead');
+  });
+});

@@ -1,0 +1,27 @@
+// Settings: general switches, client tokens, budgets, and set-up snippets for common tools.
+import { useEffect } from 'react';
+import { useAppStore } from '../../app/stores';
+import { PageHeader } from '../../ui/PageHeader';
+import { BudgetsSection } from './BudgetsSection';
+import { GeneralSection } from './GeneralSection';
+import { SnippetsSection } from './SnippetsSection';
+import { TokensSection } from './TokensSection';
+
+export function SettingsPage() {
+  const refresh = useAppStore('settings', (state) => state.refresh);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  const origin = typeof window !== 'undefined' && window.location.protocol.startsWith('http') ? window.location.origin : undefined;
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <div className="settings-grid">
+        <GeneralSection />
+        <TokensSection />
+        <BudgetsSection />
+        <SnippetsSection origin={origin} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+// Settings, client tokens and budgets. A new token's secret is returned to the caller (the dialog that shows it
+// once) and never enters this store: the store only ever holds the masked form.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { BudgetsInput, CallRequest, CallResponse, ControlClient, SettingsDto, TokenDto } from '../../../../shared/control/contract';
+import { emptyResource, failedResource, loadingResource, readyResource, type Resource } from '../../app/resource';
+
+export type Budgets = CallResponse<'budgets.get'>;
+
+export interface SettingsState {
+  readonly settings: Resource<SettingsDto>;
+  readonly tokens: Resource<TokenDto[]>;
+  readonly budgets: Resource<Budgets>;
+  refresh(): Promise<void>;
+  saveSettings(changes: CallRequest<'settings.set'>): Promise<void>;
+  /** resolves with the new token's secret, for the caller to show once; the store keeps only the masked listing */
+  createToken(name: string): Promise<string>;
+  revokeToken(name: string): Promise<void>;
+  saveBudgets(budgets: BudgetsInput): Promise<void>;
+}
+
+export type SettingsStore = StoreApi<SettingsState>;
+
+export function createSettingsStore(client: ControlClient): SettingsStore {
+  return createStore<SettingsState>()((set, get) => {
+    async function loadInto<T>(read: () => Resource<T>, write: (resource: Resource<T>) => void, load: () => Promise<T>): Promise<void> {
+      write(loadingResource(read()));
+      try {
+        write(readyResource(await load()));
+      } catch (error) {
+        write(failedResource(read(), error));
+      }
+    }
+    const loadSettings = () => loadInto(() => get().settings, (settings) => set({ settings }), () => client['settings.get']({}));
+    const loadTokens = () => loadInto(() => get().tokens, (tokens) => set({ tokens }), () => client['tokens.list']({}));
+    const loadBudgets = () => loadInto(() => get().budgets, (budgets) => set({ budgets }), () => client['budgets.get']({}));
+    return {
+      settings: emptyResource(),
+      tokens: emptyResource(),
+      budgets: emptyResource(),
+      refresh: async () => {
+        await Promise.all([loadSettings(), loadTokens(), loadBudgets()]);
+      },
+      saveSettings: async (changes) => {
+        set({ settings: readyResource(await client['settings.set'](changes)) });
+      },
+      createToken: async (name) => {
+        const created = await client['tokens.create']({ name });
+        await loadTokens();
+        return created.token;
+      },
+      revokeToken: async (name) => {
+        await client['tokens.revoke']({ name });
+        await loadTokens();
+      },
+      saveBudgets: async (budgets) => {
+        set({ budgets: readyResource(await client['budgets.set'](budgets)) });
+      },
+    };
+  });
+}
