@@ -188,6 +188,7 @@ export class LedgerWriter {
       this.onCommitted(batch.length, committed);
       return true;
     } catch (error) {
+      this.store.discardRollups();
       if (isTransientWriteError(error)) {
         this.noteFailure(error);
         return false;
@@ -204,6 +205,7 @@ export class LedgerWriter {
         this.queue.shift();
         this.onCommitted(1, committed);
       } catch (error) {
+        this.store.discardRollups();
         if (isTransientWriteError(error)) {
           this.noteFailure(error);
           return false;

@@ -1,6 +1,7 @@
 // The row-level writes behind the writer: insert an in-flight row, upsert the final row with its attempts, mark a
 // row interrupted, each keeping the rollups in step. Callers run them inside one transaction per batch.
 import type { LedgerDatabase } from './database.js';
+import { RollupAccumulator, type FinalRow } from './rollup-deltas.js';
 import { prepareBatchRollupApplier, prepareRollupApplier } from './rollups.js';
 import type { RequestFinish, RequestStart, RequestStatus } from './types.js';
 
@@ -20,6 +21,8 @@ export interface RequestStore {
   interruptAllInFlight(): number;
   /** Adds the rows that reached a final state since the last call to the rollups; call before committing. */
   flushRollups(): void;
+  /** The transaction failed and was rolled back: forget the rollup contributions collected for it. */
+  discardRollups(): void;
 }
 
 const startColumns = ['id', 'started_at', 'client_token_name', 'client_family', 'endpoint', 'requested_model', 'route', 'provider_id', 'model', 'stream'] as const;
@@ -111,6 +114,31 @@ function finishValues(record: RequestFinish): Array<string | number | null> {
   ];
 }
 
+/** The stored values as the rollups read them (same indices as finishValues). */
+function finalRow(values: ReadonlyArray<string | number | null>): FinalRow {
+  const text = (index: number): string | null => values[index] as string | null;
+  const number = (index: number): number | null => values[index] as number | null;
+  return {
+    startedAt: number(1) ?? 0,
+    clientTokenName: text(2),
+    clientFamily: text(3) ?? 'other',
+    route: text(6),
+    providerId: text(7),
+    model: text(8),
+    status: text(11) ?? 'error',
+    errorClass: text(12),
+    inputTokens: number(14) ?? 0,
+    outputTokens: number(15) ?? 0,
+    cacheReadTokens: number(16) ?? 0,
+    cacheWriteTokens: number(17) ?? 0,
+    reasoningTokens: number(18) ?? 0,
+    costUsd: number(20),
+    costReferenceUsd: number(21),
+    latencyMs: number(22),
+    ttftMs: number(23),
+  };
+}
+
 function finishRow(values: ReadonlyArray<string | number | null>): Row {
   return Object.fromEntries(finishColumns.map((column, index) => [column, values[index] ?? null])) as Row;
 }
@@ -120,6 +148,8 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
   const applyRollups = prepareBatchRollupApplier(database);
   // Rows that reached a final state in the current transaction; their rollup contribution is added once, grouped.
   const pending = new Set<string>();
+  // …and those written by the common paths, whose values are at hand: summed in JavaScript, one upsert per key.
+  const accumulator = new RollupAccumulator(database);
   const insertStart = database.prepare(
     `INSERT INTO requests (${startColumns.join(', ')}, status) VALUES (${startColumns.map((column) => `@${column}`).join(', ')}, 'in_flight') ON CONFLICT (id) DO NOTHING`,
   );
@@ -164,6 +194,11 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
   const flushRollups = (): void => {
     applyRollups([...pending]);
     pending.clear();
+    accumulator.write();
+  };
+  const discardRollups = (): void => {
+    pending.clear();
+    accumulator.discard();
   };
 
   return {
@@ -175,7 +210,7 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
       const written = fresh ? insertFresh.run(values).changes === 1 : updateInFlight.run([...values.slice(1), record.id]).changes === 1;
       if (written) {
         writeAttempts(record);
-        pending.add(record.id);
+        accumulator.add(finalRow(values));
         return 'written';
       }
       const previous = statusOf.get(record.id);
@@ -192,6 +227,7 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
     },
     interrupt,
     flushRollups,
+    discardRollups,
     interruptAllInFlight() {
       let interrupted = 0;
       for (const id of inFlightIds.all()) if (interrupt(id)) interrupted += 1;

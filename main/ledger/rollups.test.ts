@@ -38,6 +38,9 @@ const operation = fc.oneof(
     cost: fc.option(fc.double({ min: 0, max: 5, noNaN: true }), { nil: null }),
     reference: fc.option(fc.double({ min: 0, max: 5, noNaN: true }), { nil: null }),
     latency: fc.option(fc.nat({ max: 600_000 }), { nil: null }),
+    ttft: fc.option(fc.nat({ max: 600_000 }), { nil: null }),
+    cacheRead: fc.nat({ max: 50_000 }),
+    reasoning: fc.nat({ max: 5_000 }),
   }),
   fc.record({ kind: fc.constant('flush' as const) }),
   fc.record({ kind: fc.constant('recover' as const) }),
@@ -66,10 +69,11 @@ describe('rollups', () => {
                 model: step.provider ? 'm1' : null,
                 clientTokenName: step.client,
                 route: step.route,
-                tokens: { input: step.input, output: step.output, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+                tokens: { input: step.input, output: step.output + step.reasoning, cacheRead: step.cacheRead, cacheWrite: 0, reasoning: step.reasoning },
                 costUsd: step.cost,
                 costReferenceUsd: step.reference,
                 latencyMs: step.latency,
+                ttftMs: step.ttft,
               });
               ledger.finish(record);
             }
@@ -82,7 +86,7 @@ describe('rollups', () => {
           ledger.database.close();
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
   });
 });

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatRequestSchema, describeIssue, type ChatRequest } from '../../../shared/openai-schema.js';
 import { ExecutionError, formatAttempts, type AttemptRecord, type Executed } from '../routing/execute.js';
+import { insertUsageCost } from '../providers/openai-compatible/request-body.js';
 import { requirementsOf } from '../routing/requirements.js';
 import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
@@ -56,9 +57,10 @@ export async function handleChatCompletions(context: RequestContext, request: In
       const priced = meterComplete(meter, executed, overheadMs);
       const usage = executed.response.usage;
       // With a known cost the body gains usage.cost (OpenRouter's field); otherwise the upstream's bytes go out as they came.
+      const costUsd = priced?.costUsd;
       const body =
-        priced?.costUsd != null && usage
-          ? Buffer.from(JSON.stringify({ ...executed.response, usage: { ...usage, cost: priced.costUsd } }))
+        costUsd != null && usage
+          ? ((executed.raw && insertUsageCost(executed.raw, costUsd)) ?? Buffer.from(JSON.stringify({ ...executed.response, usage: { ...usage, cost: costUsd } })))
           : (executed.raw ?? Buffer.from(JSON.stringify(executed.response)));
       const costHeader: Record<string, string> = priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {};
       response.writeHead(200, { ...headers, ...costHeader, 'content-type': 'application/json', 'content-length': body.length });

@@ -2,7 +2,7 @@
 // other byte must be identical, and whenever that cannot be done safely the JSON fallback must still be right.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildUpstreamBody, spliceModel } from './request-body.js';
+import { buildUpstreamBody, insertUsageCost, spliceModel } from './request-body.js';
 
 type ChatRequestObject = Record<string, unknown> & { model: string };
 
@@ -142,5 +142,25 @@ describe('buildUpstreamBody: property', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('insertUsageCost', () => {
+  it('adds cost to the usage object and changes nothing else', () => {
+    const raw = Buffer.from('{"id":"x","choices":[{"message":{"content":"say \\"usage\\":{ ok"}}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}');
+    const out = insertUsageCost(raw, 0.000125);
+    expect(out).toBeDefined();
+    expect(JSON.parse(String(out))).toEqual({ ...JSON.parse(String(raw)), usage: { cost: 0.000125, prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } });
+  });
+
+  it('handles spacing and an empty usage object', () => {
+    expect(JSON.parse(String(insertUsageCost(Buffer.from('{ "usage" : { } }'), 0)))).toEqual({ usage: { cost: 0 } });
+    expect(JSON.parse(String(insertUsageCost(Buffer.from('{"usage":\n {"a":1}}'), 1.5)))).toEqual({ usage: { cost: 1.5, a: 1 } });
+  });
+
+  it('gives up when unsure: no usage, usage not an object, or two usage objects', () => {
+    expect(insertUsageCost(Buffer.from('{"id":"x"}'), 1)).toBeUndefined();
+    expect(insertUsageCost(Buffer.from('{"usage":null}'), 1)).toBeUndefined();
+    expect(insertUsageCost(Buffer.from('{"meta":{"usage":{"a":1}},"usage":{"b":2}}'), 1)).toBeUndefined();
   });
 });

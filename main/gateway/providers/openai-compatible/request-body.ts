@@ -81,3 +81,30 @@ function isEscaped(raw: Buffer, quoteAt: number): boolean {
   for (let cursor = quoteAt - 1; cursor >= 0 && raw[cursor] === 0x5c; cursor -= 1) backslashes += 1;
   return backslashes % 2 === 1;
 }
+
+const usageKey = Buffer.from('"usage"');
+
+/**
+ * Adds `"cost":<usd>` to the only top-level-looking `"usage":{…}` object of a response body without re-serialising
+ * it; undefined when that is not certain (no usage object, several, or escaping the scan cannot see through).
+ */
+export function insertUsageCost(raw: Buffer, costUsd: number): Buffer | undefined {
+  let objectStart = -1;
+  let from = 0;
+  for (;;) {
+    const at = raw.indexOf(usageKey, from);
+    if (at === -1) break;
+    from = at + usageKey.length;
+    if (isEscaped(raw, at)) continue;
+    let cursor = skipSpace(raw, at + usageKey.length);
+    if (raw[cursor] !== 0x3a /* : */) continue;
+    cursor = skipSpace(raw, cursor + 1);
+    if (raw[cursor] !== 0x7b /* { */) continue;
+    if (objectStart !== -1) return undefined;
+    objectStart = cursor;
+  }
+  if (objectStart === -1) return undefined;
+  const empty = raw[skipSpace(raw, objectStart + 1)] === 0x7d; /* } */
+  const insert = Buffer.from(`"cost":${JSON.stringify(costUsd)}${empty ? '' : ','}`);
+  return Buffer.concat([raw.subarray(0, objectStart + 1), insert, raw.subarray(objectStart + 1)]);
+}
