@@ -3,6 +3,7 @@
 // travel to a host the user did not configure).
 import { Agent, type Dispatcher } from 'undici';
 import { ProviderError, networkError } from './errors.js';
+import type { Locality } from './types.js';
 
 export interface UpstreamTimeouts {
   /** TCP + TLS connect */
@@ -15,6 +16,33 @@ export interface UpstreamTimeouts {
 
 export const cloudTimeouts: UpstreamTimeouts = { connectMs: 10_000, headersMs: 120_000, bodyIdleMs: 120_000 };
 export const localTimeouts: UpstreamTimeouts = { connectMs: 3_000, headersMs: 600_000, bodyIdleMs: 300_000 };
+
+/** What every adapter is built from (registry.ts fills it from the provider's settings). */
+export interface AdapterOptions {
+  readonly id: string;
+  readonly baseUrl: string;
+  /** extra headers the provider wants (OpenRouter's attribution, anthropic-beta); never the key */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** read at each call so a key changed in the keychain applies at once */
+  readonly apiKey: () => string | undefined;
+  readonly locality?: Locality;
+  readonly timeouts?: UpstreamTimeouts;
+}
+
+/** The adapter's HTTP client: the configured timeouts, else the defaults for where the provider runs. */
+export function upstreamClientFor(options: AdapterOptions, locality: Locality, baseUrl = options.baseUrl): UpstreamClient {
+  return new UpstreamClient(options.id, baseUrl, options.timeouts ?? (locality === 'local' ? localTimeouts : cloudTimeouts));
+}
+
+/**
+ * Releases a stream's body when its reader stops: after the provider's end marker the rest is drained (bounded, so
+ * the connection can be reused; a server that holds it open loses it instead); otherwise it is destroyed, which
+ * closes the upstream request.
+ */
+export function releaseStreamBody(body: UpstreamResponse['body'], finished: boolean): void {
+  if (finished) void body.dump({ limit: 64 * 1024, signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+  else if (!body.destroyed) body.destroy();
+}
 
 /** Upper bound on a non-streamed upstream body; a larger one is a protocol error, not an out-of-memory. */
 export const maxUpstreamBodyBytes = 64 * 1024 * 1024;

@@ -5,7 +5,7 @@
 import type { ChatRequest } from '../../../../shared/openai-types.js';
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
-import { UpstreamClient, cloudTimeouts, localTimeouts, type UpstreamResponse, type UpstreamTimeouts } from '../http.js';
+import { upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ModelDetails, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import {
   anthropicErrorBodySchema,
@@ -22,16 +22,7 @@ import { toChatCompletion } from './convert-response.js';
 import { claudeModelFacts } from './model-catalog.js';
 import { mergeNativeHeaders, nativeBody } from './native-request.js';
 
-export interface AnthropicAdapterOptions {
-  readonly id: string;
-  readonly baseUrl: string;
-  /** extra headers (anthropic-beta, say); they may override anthropic-version but never the key */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** read at each call so a key changed in the keychain applies at once */
-  readonly apiKey: () => string | undefined;
-  readonly locality?: Locality;
-  readonly timeouts?: UpstreamTimeouts;
-}
+export type AnthropicAdapterOptions = AdapterOptions;
 
 /** GET /v1/models pages followed at most; 1000 models a page is far more than Anthropic lists. */
 const maxModelPages = 10;
@@ -48,7 +39,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.baseUrl = options.baseUrl;
     this.locality = options.locality ?? 'cloud';
     const origin = options.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
-    this.client = new UpstreamClient(options.id, origin, options.timeouts ?? (this.locality === 'local' ? localTimeouts : cloudTimeouts));
+    this.client = upstreamClientFor(options, this.locality, origin);
   }
 
   async chat(call: ChatCall): Promise<ChatOutcome> {

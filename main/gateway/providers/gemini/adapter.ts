@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
-import { UpstreamClient, cloudTimeouts, localTimeouts, type UpstreamResponse, type UpstreamTimeouts } from '../http.js';
+import { upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import { embeddingInputs, toBatchEmbedRequests, toEmbeddingsResponse } from './convert-embeddings.js';
 import { toGeminiRequest } from './convert-request.js';
@@ -15,16 +15,7 @@ import { readGeminiStream } from './gemini-stream.js';
 import { isUsable, toModelDetails, toProviderModel } from './model-details.js';
 import { modelPathSegment } from './model-path.js';
 
-export interface GeminiAdapterOptions {
-  readonly id: string;
-  /** https://generativelanguage.googleapis.com/v1beta, or a proxy that speaks the same API */
-  readonly baseUrl: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** read at each call so a key changed in the keychain applies at once */
-  readonly apiKey: () => string | undefined;
-  readonly locality?: Locality;
-  readonly timeouts?: UpstreamTimeouts;
-}
+export type GeminiAdapterOptions = AdapterOptions;
 
 /** Google's page size cap for models.list is 1000; the listing stops after this many pages whatever it is told. */
 const modelPageSize = 1000;
@@ -41,7 +32,7 @@ export class GeminiAdapter implements ProviderAdapter {
     this.id = options.id;
     this.baseUrl = options.baseUrl;
     this.locality = options.locality ?? 'cloud';
-    this.client = new UpstreamClient(options.id, options.baseUrl, options.timeouts ?? (this.locality === 'local' ? localTimeouts : cloudTimeouts));
+    this.client = upstreamClientFor(options, this.locality);
   }
 
   async chat(call: ChatCall): Promise<ChatOutcome> {

@@ -4,7 +4,7 @@
 // thrown out of the iterator.
 import { SseLineTooLongError, SseParser, type SseEvent } from '../../streaming/sse-parser.js';
 import { ProviderError, networkError } from '../errors.js';
-import type { UpstreamResponse } from '../http.js';
+import { releaseStreamBody, type UpstreamResponse } from '../http.js';
 import type { StreamPart } from '../types.js';
 import { GeminiStreamConverter } from './convert-stream.js';
 import { geminiResponseSchema, googleStatusSchema } from './gemini-api.js';
@@ -53,9 +53,7 @@ export async function* readGeminiStream(context: GeminiStreamContext, response: 
       yield { type: 'error', error: streamFailure(context, error) };
     }
   } finally {
-    // bounded: a server that holds the response open after its last frame loses the connection instead
-    if (sawDone) void response.body.dump({ limit: 64 * 1024, signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
-    else if (!response.body.destroyed) response.body.destroy();
+    releaseStreamBody(response.body, sawDone);
   }
 }
 

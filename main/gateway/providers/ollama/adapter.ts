@@ -3,7 +3,7 @@
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
-import { UpstreamClient, localTimeouts, type UpstreamResponse, type UpstreamTimeouts } from '../http.js';
+import { upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import { toEmbeddingsResponse, toOllamaEmbedRequest } from './convert-embeddings.js';
 import { toOllamaChatRequest } from './convert-request.js';
@@ -13,15 +13,7 @@ import { ollamaChatResponseSchema, ollamaEmbedResponseSchema, ollamaShowSchema, 
 import { notRunningError, ollamaHttpError, ollamaInBandError, ollamaProtocolError } from './ollama-error.js';
 import { readOllamaStream } from './ollama-stream.js';
 
-export interface OllamaAdapterOptions {
-  readonly id: string;
-  readonly baseUrl: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** read at each call; Ollama itself needs no key, but a proxy in front of it or ollama.com may */
-  readonly apiKey: () => string | undefined;
-  readonly locality?: Locality;
-  readonly timeouts?: UpstreamTimeouts;
-}
+export type OllamaAdapterOptions = AdapterOptions;
 
 export class OllamaAdapter implements ProviderAdapter {
   readonly type = 'ollama';
@@ -34,7 +26,7 @@ export class OllamaAdapter implements ProviderAdapter {
     this.id = options.id;
     this.baseUrl = options.baseUrl;
     this.locality = options.locality ?? 'local';
-    this.client = new UpstreamClient(options.id, options.baseUrl, options.timeouts ?? localTimeouts);
+    this.client = upstreamClientFor(options, this.locality);
   }
 
   async chat(call: ChatCall): Promise<ChatOutcome> {

@@ -3,22 +3,12 @@
 // upstream with only `model` changed; the upstream's bytes come back unchanged.
 import type { ChatCompletion, EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
-import { UpstreamClient, cloudTimeouts, localTimeouts, type UpstreamResponse, type UpstreamTimeouts } from '../http.js';
+import { upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import { inBandError, upstreamHttpError } from './openai-error.js';
 import { readOpenAIStream } from './openai-stream.js';
 import { buildUpstreamBody } from './request-body.js';
 
-export interface AdapterOptions {
-  readonly id: string;
-  readonly baseUrl: string;
-  readonly locality: Locality;
-  /** extra headers the provider wants (OpenRouter's attribution headers, say) */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** read at each call so a key changed in the keychain applies at once */
-  readonly apiKey: () => string | undefined;
-  readonly timeouts?: UpstreamTimeouts;
-}
 
 export class OpenAICompatibleAdapter implements ProviderAdapter {
   readonly type = 'openai-compatible';
@@ -29,9 +19,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
   constructor(private readonly options: AdapterOptions) {
     this.id = options.id;
-    this.locality = options.locality;
+    this.locality = options.locality ?? 'cloud';
     this.baseUrl = options.baseUrl;
-    this.client = new UpstreamClient(options.id, options.baseUrl, options.timeouts ?? (options.locality === 'local' ? localTimeouts : cloudTimeouts));
+    this.client = upstreamClientFor(options, this.locality);
   }
 
   async chat(call: ChatCall): Promise<ChatOutcome> {
