@@ -3,7 +3,7 @@
 // the project with a stand-in Electron build of better-sqlite3. Offline: every proxy points at a closed port, so
 // any download attempt fails the run. Then reads what came out: app.asar, the unpacked addons, resources/native,
 // the fuses, and that node_modules kept its Node build.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -83,13 +83,29 @@ function stageProject(directory: string, options: { readonly withElectronSqlite:
   const skipped = (path: string): boolean => path.endsWith('.map') || path.endsWith('.tsbuildinfo');
   cpSync(join(repository, 'dist'), join(directory, 'dist'), { recursive: true, filter: (path) => !skipped(path) });
   for (const folder of ['resources/icons', 'resources/prices', 'scripts']) cpSync(join(repository, folder), join(directory, folder), { recursive: true });
-  symlinkSync(join(repository, 'node_modules'), join(directory, 'node_modules'), 'dir');
+  stageNodeModules(directory);
   if (!options.withElectronSqlite) return;
   // The Node build stands in for Electron's: only its place in the package is under test, not its ABI.
   const native = join(directory, 'native', 'electron', `linux-${process.arch}`);
   mkdirSync(native, { recursive: true });
   cpSync(nodeSqliteBuild, join(native, addonFileName));
   writeFileSync(join(native, markerFileName), JSON.stringify({ electronVersion, abi: electronAbi, platform: 'linux', arch: process.arch, betterSqlite3Version }));
+}
+
+/**
+ * The production dependencies copied for real, as `npm ls` sees them in the repository, plus links to the build
+ * tools the beforePack hook loads. (A link to the whole node_modules made npm judge every package extraneous
+ * whenever its hidden lockfile was older than some package folder — as after a clean `npm ci` and a build — and
+ * electron-builder then left the keychain addon out.)
+ */
+function stageNodeModules(directory: string): void {
+  const listing = execFileSync('npm', ['ls', '--omit', 'dev', '--all', '--parseable', '--silent'], { cwd: repository, encoding: 'utf8' });
+  const root = join(repository, 'node_modules');
+  for (const path of listing.split('\n').map((line) => line.trim())) {
+    if (!path.startsWith(`${root}/`)) continue;
+    cpSync(path, join(directory, 'node_modules', path.slice(root.length + 1)), { recursive: true, dereference: true, filter: (source) => !source.slice(path.length).includes('/node_modules/') });
+  }
+  for (const tool of ['electron-builder', 'electron']) symlinkSync(join(root, tool), join(directory, 'node_modules', tool), 'dir');
 }
 
 function pack(project: string, output: string): Promise<Run> {
