@@ -16,7 +16,10 @@ import type { SecretStore } from './secrets/secret-store.js';
 import type { ControlApi } from '../shared/control/contract.js';
 import { registerSecret } from '../shared/redact.js';
 import { ConfigEditor } from './control/config-editor.js';
+import { playgroundSessionAuth } from './control/http/playground-session.js';
+import { SessionStore } from './control/http/sessions.js';
 import { createControlHttpHandler } from './control/http/transport.js';
+import { PlaygroundAccess, playgroundClientName, withPlaygroundToken } from './secrets/playground-access.js';
 import { ControlService } from './control/service.js';
 import { storeTokens } from './control/tokens.js';
 import { switchyardVersion } from './version.js';
@@ -53,6 +56,11 @@ export interface Booted {
   readonly unwatch: () => void;
   /** the management service (main/control): the IPC transport's target in the desktop app */
   readonly control: ControlApi;
+  /**
+   * The playground's in-memory client token (named 'playground' in the ledger): the desktop shell adds it to its own
+   * window's requests to the gateway; it is never stored, never given to the page, and replaced at every start.
+   */
+  readonly playgroundToken: string;
 }
 
 export async function bootGateway(options: BootOptions): Promise<Booted> {
@@ -76,13 +84,20 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   let clientTokens: ClientTokensSetup | undefined;
   let control: ControlService | undefined = undefined; // the HTTP transport answers "starting" until it is set
   const adminTokens = new StaticTokenVerifier([{ name: 'admin', token: adminToken }]);
+  const sessions = new SessionStore();
+  let playground: PlaygroundAccess | undefined;
   try {
     clientTokens = setupClientTokens({ ledgerPath: join(options.dataDir, ledgerFileName), dataDir: options.dataDir, env: options.env, log: options.log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    const store = clientTokens.store;
+    playground = new PlaygroundAccess(() => (store.get(playgroundClientName)?.revokedAt ?? null) !== null);
+    registerSecret(playground.token);
     gateway = await startGateway({
     config,
     env: options.env,
-    tokens: clientTokens.verifier,
-    ...(options.headless ? { management: createControlHttpHandler({ adminTokens, api: () => control, uiRoot: options.headless.uiRoot, log: options.log }) } : {}),
+    tokens: withPlaygroundToken(clientTokens.verifier, playground),
+    ...(options.headless
+      ? { management: createControlHttpHandler({ adminTokens, api: () => control, uiRoot: options.headless.uiRoot, sessions, log: options.log }), playgroundSessions: playgroundSessionAuth(sessions, playground) }
+      : {}),
     log: options.log,
     reloadConfig: load,
     keys,
@@ -126,5 +141,5 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     log: options.log,
     ...(options.onStartAtLoginChanged ? { onStartAtLoginChanged: options.onStartAtLoginChanged } : {}),
   });
-  return { gateway, tokenCreated: clientTokens.created, tokenStore: clientTokens.store, reload, unwatch: () => unwatchFile(), control };
+  return { gateway, tokenCreated: clientTokens.created, tokenStore: clientTokens.store, reload, unwatch: () => unwatchFile(), control, playgroundToken: playground.token };
 }

@@ -41,6 +41,15 @@ const controlCallNames: ReadonlyArray<keyof ControlBridge> = [
   'budgets.set',
   'settings.get',
   'settings.set',
+  'playground.sets.list',
+  'playground.sets.save',
+  'playground.sets.delete',
+  'playground.history.list',
+  'playground.history.get',
+  'playground.history.save',
+  'playground.history.delete',
+  'playground.vote',
+  'playground.leaderboard',
 ];
 
 /** One function for one call: only the first argument travels (the request; `{}` when left out). */

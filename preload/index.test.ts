@@ -59,6 +59,15 @@ describe('preload', () => {
     expect(Object.keys(bridge).filter((key) => key !== 'getStatus')).toEqual([...controlCalls]);
   });
 
+  it('carries the playground calls, each on its own channel (the comparisons themselves go to the gateway, not over IPC)', async () => {
+    const { exposed, invoke } = runPreload();
+    const bridge = exposed.get('switchyard') as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const playgroundCalls = Object.keys(bridge).filter((key) => key.startsWith('playground.'));
+    expect(playgroundCalls).toEqual(['playground.sets.list', 'playground.sets.save', 'playground.sets.delete', 'playground.history.list', 'playground.history.get', 'playground.history.save', 'playground.history.delete', 'playground.vote', 'playground.leaderboard']);
+    await bridge['playground.vote']?.({ comparisonId: 'cmp-00000001', models: ['a/x', 'b/y'], winner: 'tie' });
+    expect(invoke.mock.calls).toEqual([['switchyard:playground.vote', { comparisonId: 'cmp-00000001', models: ['a/x', 'b/y'], winner: 'tie' }]]);
+  });
+
   it('each control function invokes its own channel with the request only ({} when left out)', async () => {
     const { exposed, invoke } = runPreload();
     const bridge = exposed.get('switchyard') as Record<string, (...args: unknown[]) => Promise<unknown>>;

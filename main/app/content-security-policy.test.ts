@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicyHeader, contentSecurityPolicyMeta, withContentSecurityPolicy } from './content-security-policy.js';
+import { contentSecurityPolicyHeader, contentSecurityPolicyMeta, desktopGatewaySources, withContentSecurityPolicy } from './content-security-policy.js';
 
 function directives(policy: string): Map<string, string[]> {
   return new Map(
@@ -12,23 +12,31 @@ function directives(policy: string): Map<string, string[]> {
 
 describe('production policy', () => {
   const header = directives(contentSecurityPolicyHeader());
+  const desktopHeader = directives(contentSecurityPolicyHeader({ desktop: true }));
   const meta = directives(contentSecurityPolicyMeta());
 
   it('denies by default and allows scripts and styles only from the page itself', () => {
-    for (const policy of [header, meta]) {
+    for (const policy of [header, desktopHeader, meta]) {
       expect(policy.get('default-src')).toEqual(["'none'"]);
       expect(policy.get('script-src')).toEqual(["'self'"]);
       expect(policy.get('style-src')).toEqual(["'self'"]);
-      expect(policy.get('connect-src')).toEqual(["'self'"]);
+      expect(policy.get('img-src')).toEqual(["'self'", 'data:']);
       expect(policy.get('object-src')).toEqual(["'none'"]);
       expect(policy.get('base-uri')).toEqual(["'none'"]);
       expect(policy.get('form-action')).toEqual(["'none'"]);
     }
   });
 
-  it('has no inline script, eval, wildcard or remote source anywhere', () => {
-    for (const policy of [contentSecurityPolicyHeader(), contentSecurityPolicyMeta()]) {
-      expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|wasm-unsafe-eval|\*|https?:|blob:/);
+  it('lets the page fetch from itself, and the desktop page from the gateway on loopback only (the playground)', () => {
+    expect(header.get('connect-src')).toEqual(["'self'"]);
+    expect(meta.get('connect-src')).toEqual(["'self'", 'http://127.0.0.1:*', 'http://localhost:*']);
+    expect(desktopHeader.get('connect-src')).toEqual(meta.get('connect-src'));
+  });
+
+  it('has no inline script, eval, wildcard or remote source anywhere (loopback fetches aside)', () => {
+    for (const policy of [contentSecurityPolicyHeader(), contentSecurityPolicyHeader({ desktop: true }), contentSecurityPolicyMeta()]) {
+      const rest = desktopGatewaySources.reduce((text, source) => text.replaceAll(` ${source}`, ''), policy);
+      expect(rest).not.toMatch(/unsafe-inline|unsafe-eval|wasm-unsafe-eval|\*|https?:|blob:/);
     }
   });
 

@@ -20,12 +20,24 @@ const productionDirectives: Directives = {
   'form-action': ["'none'"],
 };
 
+/**
+ * The desktop window's page is a file://, so the gateway its playground calls is another origin: loopback http on
+ * the port the user chose (hence any port). Only fetches; images, scripts and frames stay 'self' or none. The
+ * headless UI's header keeps connect-src 'self', and a browser enforces both policies, so there it stays 'self'.
+ */
+// (CSP has no syntax for an IPv6 literal host, so a gateway bound to [::1] only is not reachable from the desktop page.)
+export const desktopGatewaySources: readonly string[] = ['http://127.0.0.1:*', 'http://localhost:*'];
+
+const pageDirectives: Directives = { ...productionDirectives, 'connect-src': ["'self'", ...desktopGatewaySources] };
+
 /** Directives a <meta> tag cannot carry (browsers ignore them there), so they travel only as a header. */
 const headerOnlyDirectives: Directives = {
   'frame-ancestors': ["'none'"],
 };
 
 export interface PolicyOptions {
+  /** the desktop window's own pages: the playground may also call the gateway on loopback */
+  readonly desktop?: boolean;
   /**
    * The Vite dev server's origin while developing: its React Refresh preamble is an inline script, its CSS
    * arrives as inline <style>, and HMR talks over a WebSocket. Never set for a packaged app.
@@ -34,14 +46,15 @@ export interface PolicyOptions {
 }
 
 function directivesFor(options: PolicyOptions): Directives {
+  const base = options.desktop ? pageDirectives : productionDirectives;
   const origin = options.devServerOrigin;
-  if (origin === undefined) return productionDirectives;
+  if (origin === undefined) return base;
   const webSocketOrigin = origin.replace(/^http/, 'ws');
   return {
-    ...productionDirectives,
+    ...base,
     'script-src': ["'self'", "'unsafe-inline'"],
     'style-src': ["'self'", "'unsafe-inline'"],
-    'connect-src': ["'self'", webSocketOrigin],
+    'connect-src': [...(base['connect-src'] ?? []), webSocketOrigin],
   };
 }
 
@@ -51,14 +64,14 @@ function serialise(directives: Directives): string {
     .join('; ');
 }
 
-/** The policy for the HTTP header (desktop app's own pages). */
+/** The policy for the HTTP header: the desktop app's own pages (`desktop: true`) and the headless UI. */
 export function contentSecurityPolicyHeader(options: PolicyOptions = {}): string {
   return serialise({ ...directivesFor(options), ...headerOnlyDirectives });
 }
 
-/** The policy for the built page's <meta http-equiv> tag. */
+/** The policy for the built page's <meta http-equiv> tag (the same page serves both; see desktopGatewaySources). */
 export function contentSecurityPolicyMeta(): string {
-  return serialise(productionDirectives);
+  return serialise(pageDirectives);
 }
 
 /**

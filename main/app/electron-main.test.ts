@@ -74,6 +74,7 @@ const electron = vi.hoisted(() => {
     visible = false;
     destroyed = false;
     readonly loaded: string[] = [];
+    readonly webContents = { id: 41 };
     constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
       super();
       FakeBrowserWindow.instances.push(this);
@@ -148,11 +149,13 @@ const electron = vi.hoisted(() => {
   const handlers = new Map<string, Listener>();
   const permissionHandlers: Listener[] = [];
   const headerListeners: Listener[] = [];
+  const sendHeaderListeners: Listener[] = [];
   return {
     calls,
     handlers,
     permissionHandlers,
     headerListeners,
+    sendHeaderListeners,
     FakeBrowserWindow,
     FakeTray,
     FakeNotification,
@@ -173,7 +176,7 @@ const electron = vi.hoisted(() => {
         defaultSession: {
           setPermissionRequestHandler: (handler: Listener) => permissionHandlers.push(handler),
           setPermissionCheckHandler: (handler: Listener) => permissionHandlers.push(handler),
-          webRequest: { onHeadersReceived: (listener: Listener) => headerListeners.push(listener) },
+          webRequest: { onHeadersReceived: (listener: Listener) => headerListeners.push(listener), onBeforeSendHeaders: (listener: Listener) => sendHeaderListeners.push(listener) },
         },
       },
       shell: { openExternal: () => Promise.resolve() },
@@ -220,7 +223,7 @@ const gateway = vi.hoisted(() => {
   return {
     stopCalls: 0,
     settingsCalls: [] as Array<Parameters<ControlApi['settings.set']>[0]>,
-    bootOptions: [] as Array<{ nativeBinding?: string | undefined; onControl?: (control: ControlApi) => void; onStartAtLoginChanged?: (enabled: boolean) => void }>,
+    bootOptions: [] as Array<{ nativeBinding?: string | undefined; onControl?: (control: ControlApi) => void; onPlaygroundToken?: (token: string) => void; onStartAtLoginChanged?: (enabled: boolean) => void }>,
     control: control as ControlApi, // the shell calls only these three
     release: () => releaseStop(),
     change: (next: Partial<GatewayStatus>) => {
@@ -246,6 +249,7 @@ vi.mock('./gateway-boot.js', () => ({
   bootGateway: (options: (typeof gateway.bootOptions)[number]) => {
     gateway.bootOptions.push(options);
     options.onControl?.(gateway.control);
+    options.onPlaygroundToken?.('sy-playground-in-memory');
     return Promise.resolve(gateway.handle);
   },
   describeStartFailure: (error: unknown) => String(error),
@@ -303,6 +307,17 @@ describe('electron-main', () => {
   it('denies permissions and sets the CSP on the default session', () => {
     expect(electron.permissionHandlers).toHaveLength(2);
     expect(electron.headerListeners).toHaveLength(1);
+  });
+
+  it('adds the playground token to the window’s own fetches of the gateway, and to nothing else', () => {
+    expect(electron.sendHeaderListeners).toHaveLength(1);
+    const listener = electron.sendHeaderListeners[0] as (details: unknown, callback: (response: unknown) => void) => void;
+    const answers: unknown[] = [];
+    const request = { url: 'http://127.0.0.1:5454/v1/chat/completions', webContentsId: 41, resourceType: 'xhr', frame: { url: appPage }, requestHeaders: { 'Content-Type': 'text/plain' } };
+    listener(request, (response) => answers.push(response));
+    listener({ ...request, webContentsId: 42 }, (response) => answers.push(response));
+    listener({ ...request, url: 'https://evil.example/v1/chat/completions' }, (response) => answers.push(response));
+    expect(answers).toEqual([{ requestHeaders: { 'Content-Type': 'text/plain', Authorization: 'Bearer sy-playground-in-memory' } }, {}, {}]);
   });
 
   it('hardens every web contents created', () => {

@@ -7,6 +7,7 @@ import { defaultDataDir } from '../config/paths.js';
 import { redactSecrets } from '../../shared/redact.js';
 import { appPaths } from './app-paths.js';
 import { NotificationPolicy, type DesktopNotice } from './desktop-notifications.js';
+import { installPlaygroundCredential } from './playground-auth.js';
 import { budgetActionLookup, desktopStatusFromControl, desktopStatusFromGateway, type DesktopStatus } from './desktop-status.js';
 import { bootGateway, describeStartFailure } from './gateway-boot.js';
 import { GatewayMonitor } from './gateway-monitor.js';
@@ -65,6 +66,7 @@ async function run(): Promise<void> {
   let tray: Tray | undefined = undefined; // created once the app is ready
   let shownTray = '';
   let control: ControlApi | undefined; // set once the core runs; calls before that answer "still starting"
+  let playgroundToken: string | undefined; // the playground's client token: in this process only, never in the page
   const notifications = new NotificationPolicy();
   const shownNotices = new Set<Notification>(); // referenced until dismissed: a collected Notification loses its click handler
 
@@ -188,6 +190,12 @@ async function run(): Promise<void> {
 
   await app.whenReady();
   hardenSession(session.defaultSession, source, { log });
+  // The playground calls the gateway from the page; its token is added here, to that window's requests only.
+  installPlaygroundCredential(
+    session.defaultSession,
+    { gatewayUrl: () => gateway?.url, token: () => playgroundToken, windowContentsId: () => (window && !window.isDestroyed() ? window.webContents.id : undefined) },
+    source,
+  );
   tray = new Tray(nativeImage.createFromPath(paths.trayIcon)); // held by `tray` in this closure: a collected Tray vanishes
   tray.on('click', showWindow);
   monitor.onChange(() => void poller.poll());
@@ -209,7 +217,15 @@ async function run(): Promise<void> {
   if (sqlite.path === undefined) log(sqlite.problem);
 
   try {
-    gateway = await bootGateway({ env, dataDir, log, nativeBinding: sqlite.path, onControl: (service) => (control = service), onStartAtLoginChanged: applyLoginSetting });
+    gateway = await bootGateway({
+      env,
+      dataDir,
+      log,
+      nativeBinding: sqlite.path,
+      onControl: (service) => (control = service),
+      onPlaygroundToken: (token) => (playgroundToken = token),
+      onStartAtLoginChanged: applyLoginSetting,
+    });
     monitor.running(gateway);
     log(`gateway listening on ${gateway.url}/v1`);
     void monitor.refresh();

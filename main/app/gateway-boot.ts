@@ -16,6 +16,8 @@ export interface BootOptions {
   readonly nativeBinding?: string | undefined;
   /** receives the control service once the core runs (the IPC transport's target) */
   readonly onControl?: (control: ControlApi) => void;
+  /** receives the playground's in-memory client token, which the shell adds to its window's gateway requests */
+  readonly onPlaygroundToken?: (token: string) => void;
   /** the control service changed start-at-login (settings.set); the shell applies it */
   readonly onStartAtLoginChanged?: (enabled: boolean) => void;
 }
@@ -23,6 +25,7 @@ export interface BootOptions {
 export async function bootGateway(options: BootOptions): Promise<Gateway> {
   const booted = await bootCore(options);
   options.onControl?.(booted.control);
+  options.onPlaygroundToken?.(booted.playgroundToken);
   return booted.gateway;
 }
 

@@ -66,7 +66,7 @@ export function hardenSession(session: HardenableSession, source: RendererSource
     callback(false);
   });
   session.setPermissionCheckHandler(() => false);
-  const policy = contentSecurityPolicyHeader({ devServerOrigin: source.kind === 'dev-server' ? new URL(source.url).origin : undefined });
+  const policy = contentSecurityPolicyHeader({ desktop: true, devServerOrigin: source.kind === 'dev-server' ? new URL(source.url).origin : undefined });
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = details.responseHeaders ?? {};
     callback({ responseHeaders: isAppPageUrl(details.url, source) ? withContentSecurityPolicy(headers, policy) : headers });

@@ -6,6 +6,7 @@ import type { ControlContext, ServiceRequest } from './context.js';
 import { discoverLocalServers } from './discover.js';
 import { deleteKey, setKey } from './keys.js';
 import { addProvider, listPresets, listProviders, providerModels, removeProvider, testProvider, updateProvider } from './providers.js';
+import { deleteComparison, deleteSet, getComparison, leaderboard, listHistory, listSets, saveComparison, saveSet, vote } from './playground.js';
 import { deleteRoute, listRoutes, saveRoute } from './routes.js';
 import { getStatus, reloadGateway } from './status.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
@@ -131,5 +132,41 @@ export class ControlService implements ControlApi {
 
   async 'settings.set'(request: ServiceRequest<'settings.set'>): Answer<'settings.set'> {
     return setSettings(this.context, request);
+  }
+
+  async 'playground.sets.list'(): Answer<'playground.sets.list'> {
+    return listSets(this.context);
+  }
+
+  async 'playground.sets.save'(request: ServiceRequest<'playground.sets.save'>): Answer<'playground.sets.save'> {
+    return saveSet(this.context, request);
+  }
+
+  async 'playground.sets.delete'(request: ServiceRequest<'playground.sets.delete'>): Answer<'playground.sets.delete'> {
+    return deleteSet(this.context, request.name);
+  }
+
+  async 'playground.history.list'(request: ServiceRequest<'playground.history.list'>): Answer<'playground.history.list'> {
+    return listHistory(this.context, request);
+  }
+
+  async 'playground.history.get'(request: ServiceRequest<'playground.history.get'>): Answer<'playground.history.get'> {
+    return getComparison(this.context, request.id);
+  }
+
+  async 'playground.history.save'(request: ServiceRequest<'playground.history.save'>): Answer<'playground.history.save'> {
+    return saveComparison(this.context, request);
+  }
+
+  async 'playground.history.delete'(request: ServiceRequest<'playground.history.delete'>): Answer<'playground.history.delete'> {
+    return deleteComparison(this.context, request.id);
+  }
+
+  async 'playground.vote'(request: ServiceRequest<'playground.vote'>): Answer<'playground.vote'> {
+    return vote(this.context, request);
+  }
+
+  async 'playground.leaderboard'(request: ServiceRequest<'playground.leaderboard'>): Answer<'playground.leaderboard'> {
+    return leaderboard(this.context, request);
   }
 }

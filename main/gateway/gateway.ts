@@ -13,7 +13,7 @@ import type { ProbeResult } from './providers/types.js';
 import type { CircuitView } from './routing/health.js';
 import { HealthMonitor } from './routing/health-monitor.js';
 import { RoutingService } from './routing/service.js';
-import type { ClientTokenVerifier } from './server/auth.js';
+import type { ClientTokenVerifier, PlaygroundSessionAuth } from './server/auth.js';
 import type { GatewayState } from './server/context.js';
 import { RequestGuard } from './server/guard.js';
 import { ModelCatalog } from './server/model-catalog.js';
@@ -24,6 +24,8 @@ export interface GatewayOptions {
   readonly tokens: ClientTokenVerifier;
   /** headless mode: the control API and UI under /_switchyard (main/control/http); the desktop app has none */
   readonly management?: ManagementHandler;
+  /** headless mode: the UI session, accepted as the `playground` client on /_switchyard/v1/chat/completions */
+  readonly playgroundSessions?: PlaygroundSessionAuth;
   readonly env: NodeJS.ProcessEnv;
   readonly keyLookup?: KeyLookup;
   /** keychain-backed keys (main/secrets/key-resolver.ts): lookup, where each key comes from, rotation, reload */
@@ -93,7 +95,7 @@ export class Gateway {
     this.routing = new RoutingService(options.config, registry, catalog);
     if (options.keys) this.routing.keys = { rotation: options.keys, log: this.log };
     this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0), metering: options.metering, budgets: options.budgets };
-    this.router = new GatewayRouter(() => this.state, this.log, options.management);
+    this.router = new GatewayRouter(() => this.state, this.log, options.management, options.playgroundSessions);
     this.monitor = new HealthMonitor(() => this.state, this.routing);
     this.server = createServer(
       {

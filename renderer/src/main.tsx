@@ -11,6 +11,8 @@ import { pageFromHash } from './app/navigation-store';
 import { createAppStores, StoresProvider } from './app/stores';
 import { createThemeStore } from './app/theme-store';
 import { ControlCallError } from './control/control-error';
+import { browserGateway, desktopGateway, unavailableGateway } from './features/playground/gateway-connection';
+import type { GatewayFetch } from './features/playground/stream/chat-stream';
 import { clientFrom } from './control/validate';
 import './styles.css';
 
@@ -31,15 +33,25 @@ async function start(): Promise<void> {
   const connection = createConnectionStore();
   const theme = createThemeStore({ root: document.documentElement, storage: localStorageOrUndefined() });
   let client: ControlClient | undefined;
+  let gateway: GatewayFetch = unavailableGateway('The playground cannot reach the gateway from this page.');
+  const fetch = (input: string, init: RequestInit): Promise<Response> => window.fetch(input, init);
   if (import.meta.env.DEV && new URLSearchParams(window.location.search).has('demo')) {
-    const { createFakeControl } = await import('./control/fake/fake-control-client');
-    client = createFakeControl({ delayMs: 250 }).client;
+    const [{ createFakeControl }, { createFakeGateway }] = await Promise.all([import('./control/fake/fake-control-client'), import('./control/fake/fake-gateway')]);
+    const fake = createFakeControl({ delayMs: 250 });
+    client = fake.client;
+    gateway = createFakeGateway(fake);
     connection.getState().ready('demo');
   } else {
-    client = await bootstrap({ bridge: window.switchyard, location: window.location, history: window.history, fetch: (input, init) => window.fetch(input, init) }, connection);
+    client = await bootstrap({ bridge: window.switchyard, location: window.location, history: window.history, fetch }, connection);
+    const mode = connection.getState().mode;
+    const connected = client;
+    // The playground calls the gateway itself: the page's own origin in a browser; the gateway's URL in the window.
+    if (mode === 'browser') gateway = browserGateway(window.location.origin, fetch);
+    else if (mode === 'desktop' && connected) gateway = desktopGateway(async () => (await connected['status.get']({})).url, fetch);
   }
   const stores = createAppStores({
     client: client ?? clientFrom((call) => Promise.reject(new ControlCallError(call, 'not connected', 'unavailable'))),
+    gateway,
     connection,
     theme,
     location: {

@@ -208,6 +208,144 @@ export const settingsInputSchema = z.strictObject({
   priceRefresh: z.boolean().optional(),
 });
 
+// ---------- playground
+
+/** What a playground column asks the gateway for: 'provider/model' or a route alias (free text, no spaces). */
+const playgroundModel = z.string().trim().min(1).max(200).regex(/^\S+$/, 'a model name has no spaces');
+const taskTag = z.string().trim().min(1).max(40);
+const comparisonId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 of letters, digits, "_" or "-"');
+
+export const playgroundParametersSchema = z.strictObject({
+  temperature: z.number().min(0).max(2).nullable(),
+  maxTokens: z.number().int().min(1).max(1_000_000).nullable(),
+  topP: z.number().min(0).max(1).nullable(),
+});
+export type PlaygroundParametersDto = z.infer<typeof playgroundParametersSchema>;
+
+export const playgroundSetInputSchema = z.strictObject({
+  name: z.string().trim().min(1).max(80),
+  models: z.array(playgroundModel).min(2).max(6),
+  systemPrompt: z.string().max(20_000).default(''),
+  parameters: playgroundParametersSchema,
+  taskTag: taskTag.default('general'),
+});
+export type PlaygroundSetInput = z.input<typeof playgroundSetInputSchema>;
+export const playgroundSetSchema = z.object({
+  name: z.string(),
+  models: z.array(z.string()),
+  systemPrompt: z.string(),
+  parameters: playgroundParametersSchema,
+  taskTag: z.string(),
+  updatedAt: epochMs,
+});
+export type PlaygroundSetDto = z.infer<typeof playgroundSetSchema>;
+
+/** One answer of one column: what the gateway said about it (headers, usage chunk, the ledger row's id). */
+export const playgroundAnswerSchema = z.strictObject({
+  status: z.enum(['ok', 'error', 'cancelled']),
+  error: z.string().max(2_000).nullable(),
+  /** the ledger row of this request (x-switchyard-request-id); usage.detail reads it */
+  requestId: z.string().max(100).nullable(),
+  providerId: z.string().max(200).nullable(),
+  servedModel: z.string().max(400).nullable(),
+  /** x-switchyard-attempts: every target tried or skipped, so a fallback shows */
+  attempts: z.string().max(4_000).nullable(),
+  ttftMs: z.number().min(0).nullable(),
+  tokensPerSecond: z.number().min(0).nullable(),
+  inputTokens: z.number().int().min(0).nullable(),
+  outputTokens: z.number().int().min(0).nullable(),
+  costUsd: z.number().min(0).nullable(),
+});
+export type PlaygroundAnswerDto = z.infer<typeof playgroundAnswerSchema>;
+
+/** A turn of one column's own conversation. Images are sent to the model but not kept in the history. */
+export const playgroundMessageSchema = z.strictObject({
+  role: z.enum(['user', 'assistant']),
+  content: z.string().max(400_000),
+  imageAttached: z.boolean().default(false),
+});
+
+export const playgroundComparisonInputSchema = z.strictObject({
+  id: comparisonId,
+  taskTag: taskTag.default('general'),
+  systemPrompt: z.string().max(20_000).default(''),
+  parameters: playgroundParametersSchema,
+  blind: z.boolean().default(false),
+  columns: z
+    .array(
+      z.strictObject({
+        model: playgroundModel,
+        messages: z.array(playgroundMessageSchema).max(200),
+        /** one per assistant turn, in order */
+        answers: z.array(playgroundAnswerSchema).max(100),
+      }),
+    )
+    .min(2)
+    .max(6),
+});
+export type PlaygroundComparisonInput = z.input<typeof playgroundComparisonInputSchema>;
+export const playgroundComparisonSchema = z.object({
+  id: z.string(),
+  createdAt: epochMs,
+  updatedAt: epochMs,
+  taskTag: z.string(),
+  systemPrompt: z.string(),
+  parameters: playgroundParametersSchema,
+  blind: z.boolean(),
+  columns: z.array(z.object({ model: z.string(), messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string(), imageAttached: z.boolean() })), answers: z.array(playgroundAnswerSchema) })),
+});
+export type PlaygroundComparisonDto = z.infer<typeof playgroundComparisonSchema>;
+export const playgroundComparisonSummarySchema = z.object({
+  id: z.string(),
+  createdAt: epochMs,
+  updatedAt: epochMs,
+  taskTag: z.string(),
+  /** the first prompt, shortened */
+  title: z.string(),
+  models: z.array(z.string()),
+  turns: z.number().int(),
+  blind: z.boolean(),
+  /** the last vote on it: a model, 'tie', or null when there was none */
+  winner: z.string().nullable(),
+});
+export type PlaygroundComparisonSummaryDto = z.infer<typeof playgroundComparisonSummarySchema>;
+
+export const playgroundVoteInputSchema = z
+  .strictObject({
+    comparisonId,
+    /** which turn of the comparison was judged (0 = the first answers) */
+    turn: z.number().int().min(0).max(1_000).default(0),
+    taskTag: taskTag.default('general'),
+    models: z.array(playgroundModel).min(2).max(6),
+    /** one of `models`, or 'tie' */
+    winner: z.string().min(1).max(200),
+  })
+  .refine((vote) => new Set(vote.models).size === vote.models.length, { message: 'each model may take part once', path: ['models'] })
+  .refine((vote) => vote.winner === 'tie' || vote.models.includes(vote.winner), { message: "must be one of the models, or 'tie'", path: ['winner'] });
+export type PlaygroundVoteInput = z.input<typeof playgroundVoteInputSchema>;
+
+export const leaderboardSchema = z.object({
+  taskTag: z.string().nullable(),
+  /** every tag with votes, for the picker */
+  tags: z.array(z.object({ tag: z.string(), votes: z.number().int() })),
+  votes: z.number().int(),
+  method: z.literal('bradley-terry'),
+  models: z.array(
+    z.object({
+      model: z.string(),
+      /** on the Elo scale (1000 = average of the models compared) */
+      rating: z.number(),
+      /** half-width of the 95% interval, in rating points */
+      uncertainty: z.number(),
+      wins: z.number().int(),
+      losses: z.number().int(),
+      ties: z.number().int(),
+      votes: z.number().int(),
+    }),
+  ),
+});
+export type LeaderboardDto = z.infer<typeof leaderboardSchema>;
+
 // ---------- the calls
 
 function call<Request extends z.ZodType, Response extends z.ZodType>(request: Request, response: Response): { readonly request: Request; readonly response: Response } {
@@ -280,6 +418,19 @@ export const controlContract = {
 
   'settings.get': call(empty, settingsSchema),
   'settings.set': call(settingsInputSchema, settingsSchema),
+
+  /** saved comparison sets: models + system prompt + parameters + task tag, by name */
+  'playground.sets.list': call(empty, z.array(playgroundSetSchema)),
+  'playground.sets.save': call(playgroundSetInputSchema, playgroundSetSchema),
+  'playground.sets.delete': call(z.strictObject({ name: z.string().min(1).max(80) }), z.object({ deleted: z.literal(true) })),
+  /** past comparisons the user kept: prompts and answers live here only, never in the ledger's request rows */
+  'playground.history.list': call(z.strictObject({ limit: z.number().int().min(1).max(200).default(50) }), z.array(playgroundComparisonSummarySchema)),
+  'playground.history.get': call(z.strictObject({ id: comparisonId }), playgroundComparisonSchema.nullable()),
+  'playground.history.save': call(playgroundComparisonInputSchema, playgroundComparisonSummarySchema),
+  'playground.history.delete': call(z.strictObject({ id: comparisonId }), z.object({ deleted: z.literal(true) })),
+  /** one vote per comparison turn (voting again replaces it) */
+  'playground.vote': call(playgroundVoteInputSchema, z.object({ recorded: z.literal(true) })),
+  'playground.leaderboard': call(z.strictObject({ taskTag: taskTag.optional() }), leaderboardSchema),
 } as const;
 
 export type ControlContract = typeof controlContract;

@@ -94,6 +94,22 @@ describe('network exposure', () => {
     expect(upstream.requests.length).toBe(before);
   });
 
+  it('refuses Origin null (a file:// page, a sandboxed frame) with a client token, and answers no preflight for it', async () => {
+    const before = upstream.requests.length;
+    const response = await send({ headers: { origin: 'null', 'content-type': 'text/plain' }, body: validBody });
+    expectOpenAIError(response, 403, 'origin_not_allowed');
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await send({ method: 'OPTIONS', headers: { origin: 'null', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    const management = await send({ method: 'GET', path: '/_switchyard/api/status.get', headers: { origin: 'null' } });
+    expect(management.status).toBe(403);
+    // the playground's session path is no way around it: without the UI session it is a 401, with Origin null a 403
+    expect((await send({ path: '/_switchyard/v1/chat/completions', headers: { origin: 'null', 'x-switchyard-csrf': '1' }, body: validBody })).status).toBe(403);
+    expect((await send({ path: '/_switchyard/v1/chat/completions', headers: { 'x-switchyard-csrf': '1' }, body: validBody })).status).toBe(401);
+    expect(upstream.requests.length).toBe(before);
+  });
+
   it('an allowlisted origin gets its own origin back, never a wildcard', async () => {
     const response = await send({ headers: { origin: 'http://localhost:3000' }, body: validBody });
     expect(response.status).toBe(200);

@@ -339,7 +339,7 @@ export class FakeOpenAI {
   private async runSlow(request: RecordedRequest, response: ServerResponse, scenario: Extract<Scenario, { kind: 'slow' }>, signal: AbortSignal): Promise<void> {
     const count = Math.max(1, Math.floor(scenario.chunks));
     const text = scenario.chunkText ?? 'slow chunk of text for a slow reader. ';
-    const reply = defaultReply(request, { content: text.repeat(count), chunks: count });
+    const reply = defaultReply(request, { content: text.repeat(count), chunks: count, ...(scenario.usage ? { usage: scenario.usage } : {}) });
     const id = newCompletionId();
     if (!reply.stream) {
       const body = JSON.stringify(chatCompletion({ id, created, model: reply.model, content: reply.content, finishReason: 'stop', usage: reply.usage }));

@@ -72,7 +72,7 @@ export type Scenario =
    * `chunks` content chunks of `chunkText`, chunkDelayMs apart, honouring backpressure (the fake waits for
    * 'drain'). A non-stream request gets its JSON body trickled in `chunks` writes instead.
    */
-  | { readonly kind: 'slow'; readonly chunks: number; readonly chunkDelayMs: number; readonly chunkText?: string; readonly headers?: Readonly<Record<string, string>> }
+  | { readonly kind: 'slow'; readonly chunks: number; readonly chunkDelayMs: number; readonly chunkText?: string; readonly headers?: Readonly<Record<string, string>>; readonly usage?: Partial<UsageNumbers> }
   | RawScenario;
 
 export type EmbeddingsScenario = { readonly kind: 'reply'; readonly headersDelayMs?: number } | ErrorReply | { readonly kind: 'stall-before-headers' } | RawScenario;

@@ -15,7 +15,8 @@ import { sendText, serveUi, uiPrefix } from './static-ui.js';
 
 export const apiPrefix = '/_switchyard/api/';
 export const csrfHeader = 'x-switchyard-csrf';
-const maxBodyBytes = 1024 * 1024;
+// A kept comparison (playground.history.save) carries up to six columns of answers; settings calls are tiny.
+const maxBodyBytes = 8 * 1024 * 1024;
 
 export interface ControlHttpOptions {
   /** the admin credential (the data dir's admin-token), distinct from every client token */
@@ -132,7 +133,7 @@ function sendBody(response: ServerResponse, status: number, body: unknown, heade
 }
 
 /** No Origin (not a browser, or a same-origin GET), or exactly the origin this request was sent to (Host is already checked). */
-function sameOrigin(request: IncomingMessage): boolean {
+export function sameOrigin(request: IncomingMessage): boolean {
   const origin = request.headers.origin;
   return origin === undefined || origin.toLowerCase() === `http://${(request.headers.host ?? '').toLowerCase()}`;
 }

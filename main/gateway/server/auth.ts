@@ -7,10 +7,21 @@ import type { IncomingMessage } from 'node:http';
 export interface ClientIdentity {
   /** the token's name ("default", "env", "cursor", …); the ledger attributes spend to it */
   readonly name: string;
+  /**
+   * The playground's own credential (the desktop window's injected in-memory token, or a headless UI session on the
+   * playground path). Only it is accepted from the desktop page's opaque origin (`Origin: null`).
+   */
+  readonly playground?: true;
 }
 
 export interface ClientTokenVerifier {
   verify(token: string): ClientIdentity | undefined;
+}
+
+/** Headless mode: the UI's browser session, accepted on the playground path as the `playground` client. */
+export interface PlaygroundSessionAuth {
+  /** the playground identity, or a GatewayError (401 no session, 403 CSRF header, origin or revoked) */
+  authenticate(request: IncomingMessage): ClientIdentity;
 }
 
 export function presentedToken(request: IncomingMessage): string | undefined {

@@ -33,7 +33,8 @@ export async function handleChatCompletions(context: RequestContext, request: In
     const requestFallbacks = chatRequest.models;
     const forwarded = requestFallbacks === undefined ? chatRequest : withoutModels(chatRequest);
     const clientWantsUsage = chatRequest.stream_options?.include_usage === true;
-    const offlineHeaders: Record<string, string> = { ...budget.headers, ...(planned.plan.offline ? { 'x-switchyard-offline': headerValue(planned.plan.offline) } : {}) };
+    // the ledger row's id: the playground reads its exact cost and final status with usage.detail
+    const offlineHeaders: Record<string, string> = { 'x-switchyard-request-id': meter.id, ...budget.headers, ...(planned.plan.offline ? { 'x-switchyard-offline': headerValue(planned.plan.offline) } : {}) };
     let executed: Executed;
     try {
       executed = await routing.execute(planned.plan, forwarded, requestFallbacks ? undefined : raw, stream, context.signal);

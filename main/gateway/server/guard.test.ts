@@ -33,7 +33,14 @@ describe('RequestGuard', () => {
       expect(guard.originAllowed(request({ origin }))).toBe(false);
       expect(guard.corsHeaders(request({ origin }))).toEqual({});
     }
-    expect(guard.corsHeaders(request({ origin: 'http://localhost:3000' }))).toEqual({ 'access-control-allow-origin': 'http://localhost:3000', vary: 'Origin' });
+    expect(guard.corsHeaders(request({ origin: 'http://localhost:3000' }))).toMatchObject({ 'access-control-allow-origin': 'http://localhost:3000', vary: 'Origin' });
+  });
+
+  it('lets an allowed page read the routing headers, and answers Origin null only through the playground helper', () => {
+    expect(guard.corsHeaders(request({ origin: 'http://localhost:3000' }))['access-control-expose-headers']).toContain('x-switchyard-provider');
+    expect(guard.corsHeaders(request({ origin: 'null' }))).toEqual({});
+    expect(guard.playgroundCorsHeaders()).toMatchObject({ 'access-control-allow-origin': 'null', vary: 'Origin' });
+    expect(guard.playgroundCorsHeaders()['access-control-expose-headers']).toContain('x-switchyard-request-id');
   });
 });
 

@@ -3,6 +3,12 @@
 // site cannot drive the gateway with the user's tools' token). No wildcard CORS, no reflected origins.
 import type { IncomingMessage } from 'node:http';
 
+/** Response headers a browser page may read: who answered, the fallback trail, cost, the ledger row. */
+export const exposedHeaders = 'x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, x-switchyard-cost-usd, x-switchyard-request-id, x-switchyard-overhead-ms, x-switchyard-offline, x-switchyard-budget';
+
+/** The Origin a file:// page (the desktop window) sends. Never allowlisted: accepted only with the playground's credential. */
+export const opaqueOrigin = 'null';
+
 export interface GuardSettings {
   readonly port: number;
   readonly host: string;
@@ -46,12 +52,17 @@ export class RequestGuard {
   corsHeaders(request: IncomingMessage): Record<string, string> {
     const origin = request.headers.origin;
     if (origin === undefined || !this.origins.has(origin.toLowerCase())) return {};
-    return { 'access-control-allow-origin': origin, vary: 'Origin' };
+    return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': exposedHeaders };
   }
 
-  preflightHeaders(request: IncomingMessage): Record<string, string> {
+  /** For the desktop window's page (Origin: null), once the request proved to carry the playground's credential. */
+  playgroundCorsHeaders(): Record<string, string> {
+    return { 'access-control-allow-origin': opaqueOrigin, vary: 'Origin', 'access-control-expose-headers': exposedHeaders };
+  }
+
+  preflightHeaders(request: IncomingMessage, cors: Record<string, string> = this.corsHeaders(request)): Record<string, string> {
     return {
-      ...this.corsHeaders(request),
+      ...cors,
       'access-control-allow-methods': 'GET, POST, OPTIONS',
       'access-control-allow-headers': 'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-stainless-os, x-stainless-lang, x-stainless-package-version, x-stainless-runtime, x-stainless-runtime-version, x-stainless-arch, x-stainless-retry-count, x-stainless-timeout',
       'access-control-max-age': '600',

@@ -1,11 +1,14 @@
 // The request dispatcher: guards first (Host, Origin), then the route table, then the client token, then the
 // in-flight cap. Every failure becomes a JSON error in the endpoint's dialect (OpenAI's, or Anthropic's under
-// /v1/messages); nothing escapes as a crash.
+// /v1/messages); nothing escapes as a crash. The playground is a client like any other: in headless mode its page
+// posts to /_switchyard/v1/chat/completions with the UI session; in the desktop window (a file:// page, Origin null)
+// the main process adds the playground's in-memory token, the one credential accepted from that opaque origin.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendAnthropicError } from './anthropic/anthropic-errors.js';
-import { presentedToken } from './auth.js';
+import { presentedToken, type ClientIdentity, type PlaygroundSessionAuth } from './auth.js';
 import { handleChatCompletions } from './chat-completions.js';
 import type { GatewayState, RequestContext } from './context.js';
+import { opaqueOrigin } from './guard.js';
 import { GatewayError, describeError, sendJson, sendOpenAIError } from './errors.js';
 import { handleEmbeddings } from './embeddings.js';
 import { handleMessages } from './messages.js';
@@ -38,6 +41,12 @@ export type ManagementHandler = (request: IncomingMessage, response: ServerRespo
 
 export const managementPrefix = '/_switchyard';
 
+/**
+ * The playground's path in headless mode: chat completions authenticated by the UI's session cookie, whose path is
+ * /_switchyard (so it never travels to other servers on this machine that share the 127.0.0.1 cookie jar).
+ */
+export const playgroundChatPath = `${managementPrefix}/v1/chat/completions`;
+
 export interface InFlight {
   readonly controller: AbortController;
   readonly done: Promise<void>;
@@ -51,6 +60,7 @@ export class GatewayRouter {
     private readonly state: () => GatewayState,
     private readonly log: (line: string) => void,
     private readonly management: ManagementHandler | undefined,
+    private readonly playgroundSessions: PlaygroundSessionAuth | undefined = undefined,
   ) {}
 
   /** Stop taking new requests (they get 503) while in-flight ones finish. */
@@ -70,49 +80,67 @@ export class GatewayRouter {
     if (!guard.hostAllowed(request)) {
       throw new GatewayError(403, 'Host header is not one of this server\'s loopback names; request refused (DNS rebinding protection)', 'permission_error', 'host_not_allowed');
     }
-    if (guard.originAllowed(request) === false) {
+    const path = pathOf(request.url);
+    const opaque = request.headers.origin === opaqueOrigin;
+    const route = routes.get(path);
+    const modelPrefix = ['/v1/models/', '/models/'].find((prefix) => path.startsWith(prefix));
+    // Origin null is judged once the credential is known (only the playground's is accepted from it); every other
+    // origin off the allowlist is refused here, before anything else.
+    const gatewayPath = route !== undefined || modelPrefix !== undefined;
+    if (guard.originAllowed(request) === false && !(opaque && gatewayPath)) {
       throw new GatewayError(403, `browser origin '${request.headers.origin ?? ''}' is not allowed (server.allowed_origins)`, 'permission_error', 'origin_not_allowed');
     }
-    const path = pathOf(request.url);
     if (path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
       sendJson(response, 200, { status: 'ok' });
       return;
     }
     if (request.method === 'OPTIONS') {
-      response.writeHead(204, guard.preflightHeaders(request));
+      // The desktop window's preflight carries the injected playground token (webRequest sees preflights too).
+      const cors = opaque ? (this.tokenIdentity(state, request)?.playground ? guard.playgroundCorsHeaders() : undefined) : guard.corsHeaders(request);
+      if (cors === undefined) throw originRefused();
+      response.writeHead(204, guard.preflightHeaders(request, cors));
       response.end();
       return;
     }
-    if (path === managementPrefix || path.startsWith(`${managementPrefix}/`)) {
+    const playgroundSession = path === playgroundChatPath && this.playgroundSessions !== undefined;
+    if (!playgroundSession && (path === managementPrefix || path.startsWith(`${managementPrefix}/`))) {
       // Host and Origin were checked above (the gateway's own origin is allowed: the UI it serves); the handler
       // checks the admin credential, never a client token.
       if (!this.management) throw new GatewayError(404, 'the management API and UI are served in headless mode only (`switchyard serve`)', 'not_found_error', 'unknown_url');
       await this.management(request, response);
       return;
     }
-    const corsHeaders = guard.corsHeaders(request);
-    const route = routes.get(path);
-    const modelPrefix = ['/v1/models/', '/models/'].find((prefix) => path.startsWith(prefix));
-    const handler: Handler | undefined = route ? route.handler : modelPrefix ? (context, _request, response) => handleRetrieveModel(context, response, decodeURIComponent(path.slice(modelPrefix.length))) : undefined;
-    const method = route?.method ?? 'GET';
+    const chatRoute = routes.get('/v1/chat/completions');
+    const handler: Handler | undefined = playgroundSession ? chatRoute?.handler : route ? route.handler : modelPrefix ? (context, _request, response) => handleRetrieveModel(context, response, decodeURIComponent(path.slice(modelPrefix.length))) : undefined;
+    const method = playgroundSession ? 'POST' : (route?.method ?? 'GET');
     if (!handler) throw new GatewayError(404, `no such endpoint: ${request.method ?? ''} ${path}`, 'not_found_error', 'unknown_url');
     if (request.method !== method) throw new GatewayError(405, `${path} accepts ${method} only`, 'invalid_request_error', 'method_not_allowed', null, { allow: method });
 
-    const token = presentedToken(request);
-    const identity = token === undefined ? undefined : state.tokens.verify(token);
-    if (!identity) {
-      throw new GatewayError(
-        401,
-        token === undefined
-          ? 'missing client token: send it as a Bearer token or in x-api-key (`switchyard tokens` prints it)'
-          : 'invalid client token (`switchyard tokens` prints the current one)',
-        'authentication_error',
-        'invalid_api_key',
-      );
+    let identity: ClientIdentity | undefined;
+    let corsHeaders: Record<string, string>;
+    if (playgroundSession) {
+      identity = this.playgroundSessions?.authenticate(request);
+      corsHeaders = {};
+    } else {
+      const token = presentedToken(request);
+      identity = this.tokenIdentity(state, request);
+      if (opaque && !identity?.playground) throw originRefused();
+      corsHeaders = opaque ? guard.playgroundCorsHeaders() : guard.corsHeaders(request);
+      if (!identity) {
+        throw new GatewayError(
+          401,
+          token === undefined
+            ? 'missing client token: send it as a Bearer token or in x-api-key (`switchyard tokens` prints it)'
+            : 'invalid client token (`switchyard tokens` prints the current one)',
+          'authentication_error',
+          'invalid_api_key',
+        );
+      }
     }
-    if (this.draining) throw new GatewayError(503, 'Switchyard is shutting down', 'api_error', 'shutting_down', null, { 'retry-after': '1' });
+    if (!identity) throw new GatewayError(401, 'the playground needs the UI session: open the link `switchyard ui` prints', 'authentication_error', 'invalid_session');
+    if (this.draining) throw new GatewayError(503, 'Switchyard is shutting down', 'api_error', 'shutting_down', null, { ...corsHeaders, 'retry-after': '1' });
     if (this.inFlight.size >= state.config.server.maxInFlight) {
-      throw new GatewayError(429, `too many requests in flight (server.max_in_flight = ${state.config.server.maxInFlight})`, 'rate_limit_error', 'too_many_in_flight', null, { 'retry-after': '1' });
+      throw new GatewayError(429, `too many requests in flight (server.max_in_flight = ${state.config.server.maxInFlight})`, 'rate_limit_error', 'too_many_in_flight', null, { ...corsHeaders, 'retry-after': '1' });
     }
 
     const controller = new AbortController();
@@ -133,6 +161,11 @@ export class GatewayRouter {
     }
   }
 
+  private tokenIdentity(state: GatewayState, request: IncomingMessage): ClientIdentity | undefined {
+    const token = presentedToken(request);
+    return token === undefined ? undefined : state.tokens.verify(token);
+  }
+
   private fail(response: ServerResponse, error: unknown, sendError: ErrorSender, headers: Readonly<Record<string, string>> = {}): void {
     const description = describeError(error);
     if (description.status === 500) this.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -143,6 +176,10 @@ export class GatewayRouter {
     if (response.destroyed) return;
     sendError(response, error, headers);
   }
+}
+
+function originRefused(): GatewayError {
+  return new GatewayError(403, "browser origin 'null' is not allowed (server.allowed_origins); only the desktop window's playground may call from it", 'permission_error', 'origin_not_allowed');
 }
 
 function pathOf(url: string | undefined): string {

@@ -3,6 +3,7 @@
 import type { LedgerDatabase } from '../database.js';
 import { initialMigration } from './001-initial.js';
 import { clientTokensMigration } from './002-client-tokens.js';
+import { playgroundMigration } from './003-playground.js';
 
 export interface Migration {
   readonly version: number;
@@ -10,7 +11,7 @@ export interface Migration {
   up(database: LedgerDatabase): void;
 }
 
-export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration];
+export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration, playgroundMigration];
 
 export const latestSchemaVersion = migrations.length;
 

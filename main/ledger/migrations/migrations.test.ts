@@ -131,5 +131,43 @@ describe('migration 2 (client tokens)', () => {
   });
 });
 
+describe('migration 3 (playground)', () => {
+  it('adds the playground tables to a version-2 file and keeps its rows', () => {
+    const database = open();
+    migrate(database, 2);
+    database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status, client_token_name) VALUES ('r1', 5, 'chat', 'm', 'ok', 'playground')`).run();
+    database.prepare(`INSERT INTO client_tokens (name, hash, masked, created_at) VALUES ('default', ?, 'sy-…abcd', 1)`).run(Buffer.alloc(32, 7));
+    expect(migrate(database, 3)).toEqual({ from: 2, to: 3 });
+    expect(tables(database)).toEqual(expect.arrayContaining(['playground_sets', 'playground_comparisons', 'playground_columns', 'playground_answers', 'playground_votes']));
+    expect(database.prepare('SELECT client_token_name FROM requests WHERE id = ?').pluck().get('r1')).toBe('playground');
+    expect(database.prepare('SELECT name FROM client_tokens').pluck().all()).toEqual(['default']);
+    expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('deletes a comparison with its columns and answers, and keeps the votes on it', () => {
+    const database = open();
+    migrate(database, 3);
+    database.prepare(`INSERT INTO playground_comparisons (id, created_at, updated_at, task_tag, title, parameters) VALUES ('c1', 1, 1, 'code', 'hi', '{}')`).run();
+    database.prepare(`INSERT INTO playground_columns VALUES ('c1', 0, 'a/x', '[]'), ('c1', 1, 'b/y', '[]')`).run();
+    database.prepare(`INSERT INTO playground_answers (comparison_id, position, turn, status) VALUES ('c1', 0, 0, 'ok'), ('c1', 1, 0, 'cancelled')`).run();
+    database.prepare(`INSERT INTO playground_votes VALUES ('c1', 0, 'code', '["a/x","b/y"]', 'a/x', 2)`).run();
+    database.prepare(`DELETE FROM playground_comparisons WHERE id = 'c1'`).run();
+    expect(database.prepare('SELECT COUNT(*) FROM playground_columns').pluck().get()).toBe(0);
+    expect(database.prepare('SELECT COUNT(*) FROM playground_answers').pluck().get()).toBe(0);
+    expect(database.prepare('SELECT winner FROM playground_votes').pluck().all()).toEqual(['a/x']);
+  });
+
+  it('enforces its closed vocabularies and the column foreign key', () => {
+    const database = open();
+    migrate(database, 3);
+    expect(() => database.prepare(`INSERT INTO playground_columns VALUES ('missing', 0, 'a/x', '[]')`).run()).toThrow(/FOREIGN KEY/);
+    database.prepare(`INSERT INTO playground_comparisons (id, created_at, updated_at, task_tag, title, parameters) VALUES ('c1', 1, 1, 'code', 'hi', '{}')`).run();
+    expect(() => database.prepare(`INSERT INTO playground_columns VALUES ('c1', 6, 'a/x', '[]')`).run()).toThrow(/CHECK/);
+    database.prepare(`INSERT INTO playground_columns VALUES ('c1', 0, 'a/x', '[]')`).run();
+    expect(() => database.prepare(`INSERT INTO playground_answers (comparison_id, position, turn, status) VALUES ('c1', 0, 0, 'done')`).run()).toThrow(/CHECK/);
+    expect(() => database.prepare(`INSERT INTO playground_answers (comparison_id, position, turn, status) VALUES ('c1', 1, 0, 'ok')`).run()).toThrow(/FOREIGN KEY/);
+  });
+});
+
 // Future migrations: add a block here that opens a file at version n-1 with rows in it, migrates to n, and checks
 // the rows survived in their new shape.

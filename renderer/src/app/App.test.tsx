@@ -26,14 +26,16 @@ describe('App', () => {
     await waitFor(() => byText(rendered!.container, '.state-title', /No requests today/));
   });
 
-  it('navigates with the sidebar and keeps the Playground slot inert', async () => {
+  it('navigates with the sidebar, the Playground included', async () => {
     rendered = await renderApp({ seeded: true });
     const { container, stores } = rendered;
     click(byText(container, 'nav a', 'Providers'));
     await waitFor(() => container.querySelector('[data-provider="ollama"]'));
     expect(stores.navigation.getState().page).toBe('providers');
-    const playground = byText(container, 'nav [aria-disabled="true"]', /Playground/);
-    expect(playground?.tagName).toBe('SPAN');
+    expect(container.querySelector('nav [aria-disabled="true"]')).toBeNull();
+    click(byText(container, 'nav a', 'Playground'));
+    await waitFor(() => container.querySelector('h1')?.textContent === 'Playground');
+    expect(stores.navigation.getState().page).toBe('playground');
   });
 
   it('says how to sign in again when the session is gone', async () => {

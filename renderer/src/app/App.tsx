@@ -11,11 +11,12 @@ export const statusPollMs = 10_000;
 
 // Each page is its own chunk (the charts library is most of the bundle and only the dashboard needs it).
 const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage').then((module) => ({ default: module.DashboardPage })));
-const pageComponents: Record<Exclude<Page, 'playground'>, ComponentType> = {
+const pageComponents: Record<Page, ComponentType> = {
   dashboard: DashboardPage,
   providers: lazy(() => import('../features/providers/ProvidersPage').then((module) => ({ default: module.ProvidersPage }))),
   routes: lazy(() => import('../features/routes/RoutesPage').then((module) => ({ default: module.RoutesPage }))),
   logs: lazy(() => import('../features/logs/LogsPage').then((module) => ({ default: module.LogsPage }))),
+  playground: lazy(() => import('../features/playground/PlaygroundPage').then((module) => ({ default: module.PlaygroundPage }))),
   settings: lazy(() => import('../features/settings/SettingsPage').then((module) => ({ default: module.SettingsPage }))),
 };
 
@@ -49,7 +50,7 @@ function Shell() {
     main.current?.focus();
   }, [page]);
 
-  const Current = page === 'playground' ? DashboardPage : pageComponents[page];
+  const Current = pageComponents[page];
   return (
     <div className="shell">
       <a

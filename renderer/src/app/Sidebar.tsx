@@ -1,5 +1,5 @@
-// The navigation: one link per page (the Playground slot is reserved and marked as coming), the gateway's state
-// in a line, and the theme switch.
+// The navigation: one link per page (a page not built yet would show as coming), the gateway's state in a line,
+// and the theme switch.
 import type { MouseEvent } from 'react';
 import { pageLabels, pages, upcomingPages, type Page } from './navigation-store';
 import { useAppStore } from './stores';

@@ -15,7 +15,7 @@ export const pageLabels: Record<Page, string> = {
 };
 
 /** Pages that exist in the navigation but are not built yet. */
-export const upcomingPages: ReadonlySet<Page> = new Set<Page>(['playground']);
+export const upcomingPages: ReadonlySet<Page> = new Set<Page>();
 
 export interface NavigationState {
   readonly page: Page;

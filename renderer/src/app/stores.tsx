@@ -6,6 +6,10 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { ControlClient } from '../../../shared/control/contract';
 import { createDashboardStore, type DashboardStore } from '../features/dashboard/dashboard-store';
 import { createLogsStore, type LogsStore } from '../features/logs/logs-store';
+import { unavailableGateway } from '../features/playground/gateway-connection';
+import { createPlaygroundStore, type PlaygroundStore } from '../features/playground/playground-store';
+import { createRecordsStore, type RecordsStore } from '../features/playground/records-store';
+import type { GatewayFetch } from '../features/playground/stream/chat-stream';
 import { createProvidersStore, type ProvidersStore } from '../features/providers/providers-store';
 import { createRoutesStore, type RoutesStore } from '../features/routes/routes-store';
 import { createSettingsStore, type SettingsStore } from '../features/settings/settings-store';
@@ -24,10 +28,14 @@ export interface AppStores {
   readonly routes: RoutesStore;
   readonly logs: LogsStore;
   readonly settings: SettingsStore;
+  readonly playground: PlaygroundStore;
+  readonly playgroundRecords: RecordsStore;
 }
 
 export interface StoreOptions {
   readonly client: ControlClient;
+  /** how the playground reaches the gateway (gateway-connection.ts); absent: the playground says it cannot */
+  readonly gateway?: GatewayFetch;
   readonly connection: ConnectionStore;
   readonly theme: ThemeStore;
   readonly location?: HashLocation;
@@ -46,6 +54,8 @@ export function createAppStores(options: StoreOptions): AppStores {
     routes: createRoutesStore(options.client),
     logs: createLogsStore(options.client, now),
     settings: createSettingsStore(options.client),
+    playground: createPlaygroundStore({ client: options.client, gateway: options.gateway ?? unavailableGateway('The playground cannot reach the gateway from this page.') }),
+    playgroundRecords: createRecordsStore(options.client),
   };
 }
 

@@ -7,23 +7,27 @@ import { createConnectionStore } from '../app/connection-store';
 import { createAppStores, StoresProvider, type AppStores } from '../app/stores';
 import { createThemeStore } from '../app/theme-store';
 import { createFakeControl, type FakeControl, type FakeOptions } from '../control/fake/fake-control-client';
+import { createFakeGateway, type FakeGatewayOptions } from '../control/fake/fake-gateway';
 
 export interface Rendered {
   readonly container: HTMLElement;
   readonly fake: FakeControl;
   readonly stores: AppStores;
+  /** the request bodies the playground sent to the (fake) gateway */
+  readonly gatewayBodies: string[];
   unmount(): void;
 }
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-export async function renderApp(options: FakeOptions & { readonly element?: ReactNode; readonly signedOut?: boolean } = {}): Promise<Rendered> {
+export async function renderApp(options: FakeOptions & { readonly element?: ReactNode; readonly signedOut?: boolean; readonly gateway?: FakeGatewayOptions } = {}): Promise<Rendered> {
   const fake = createFakeControl(options);
+  const gateway = createFakeGateway(fake, { delayMs: 0, ...options.gateway });
   const connection = createConnectionStore();
   if (options.signedOut) connection.getState().signedOut();
   else connection.getState().ready('demo');
   const theme = createThemeStore({ root: document.documentElement, storage: undefined });
-  const stores = createAppStores({ client: fake.client, connection, theme, ...(options.now ? { now: options.now } : {}) });
+  const stores = createAppStores({ client: fake.client, connection, theme, gateway, ...(options.now ? { now: options.now } : {}) });
   const container = document.createElement('div');
   document.body.append(container);
   let root: Root | undefined;
@@ -35,6 +39,7 @@ export async function renderApp(options: FakeOptions & { readonly element?: Reac
     container,
     fake,
     stores,
+    gatewayBodies: gateway.bodies,
     unmount: () => {
       act(() => root?.unmount());
       container.remove();

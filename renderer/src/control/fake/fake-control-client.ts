@@ -6,6 +6,7 @@ import { controlContract, type CallRequest, type CallResponse, type ControlApi, 
 import { ControlCallError } from '../control-error';
 import { clientFrom, parseResponse } from '../validate';
 import { fakeModels, fakePresets, fakeProviders, fakeRequests, fakeRoutes, fakeSettings, fakeTokens } from './fake-seed';
+import { fakePlaygroundCalls, type FakePlaygroundState } from './fake-playground';
 import { breakdownOf, errorsOf, inRange, latencyOf, seriesOf, totalsOf } from './fake-usage';
 
 export interface FakeOptions {
@@ -32,6 +33,7 @@ export interface FakeState {
   requests: RequestRowDto[];
   budgets: CallResponse<'budgets.get'>['limits'];
   settings: CallResponse<'settings.get'>;
+  playground: FakePlaygroundState;
 }
 
 const mask = (secret: string): string => `…${secret.slice(-4)}`;
@@ -46,6 +48,7 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
     requests: seeded ? fakeRequests(now()) : [],
     budgets: { dailyUsd: seeded ? 2 : null, monthlyUsd: seeded ? 30 : null, action: 'block', warnAt: 0.8, clients: {} },
     settings: { ...fakeSettings },
+    playground: { sets: [], comparisons: [], votes: [] },
   };
   const fail = (call: string, message: string, code: string, field: string | null = null): never => {
     throw new ControlCallError(call, message, code, field);
@@ -200,6 +203,7 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
       state.settings = { ...state.settings, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) };
       return state.settings;
     },
+    ...fakePlaygroundCalls(state.playground, now),
   };
 
   const calls: FakeControl['calls'] = [];
