@@ -1,12 +1,12 @@
 // Metering for one client request: a ledger row at arrival (begin) and its final state at the end (finish), with
 // tokens, cost, timings and the attempt trail. The gateway only knows these interfaces; boot.ts plugs in the
 // SQLite ledger and the price catalog. Without them (tests, `metering` left out) every call is a no-op.
-import { randomUUID } from 'node:crypto';
 import type { Usage } from '../../shared/openai-types.js';
 import { clientFamily } from '../ledger/client-family.js';
 import { fromOpenAIUsage, type NormalizedUsage } from '../ledger/pricing.js';
 import type { Endpoint, LedgerAttempt, RequestFinish, RequestStart } from '../ledger/types.js';
 import type { Locality, UpstreamMetrics } from './providers/types.js';
+import { requestId } from './request-id.js';
 
 export interface UsageRecorder {
   begin(record: RequestStart): void;
@@ -64,7 +64,7 @@ export interface Priced {
 }
 
 export class RequestMeter {
-  readonly id = randomUUID();
+  readonly id = requestId();
   /** performance.now() at arrival */
   readonly startedAt: number;
   private start: RequestStart;
