@@ -7,6 +7,7 @@ import { fromOpenAIUsage, type NormalizedUsage } from '../ledger/pricing.js';
 import type { Endpoint, LedgerAttempt, RequestFinish, RequestStart } from '../ledger/types.js';
 import type { Locality, UpstreamMetrics } from './providers/types.js';
 import { requestId } from './request-id.js';
+import { estimateTokens } from './token-estimate.js';
 
 export interface UsageRecorder {
   begin(record: RequestStart): void;
@@ -48,6 +49,8 @@ export interface MeterOutcome {
   readonly usage?: Usage | null;
   /** characters of answer delivered, to estimate output tokens when the provider reported none */
   readonly deliveredCharacters?: number;
+  /** the answer delivered, for the tokenizer when the provider reported no usage */
+  readonly deliveredText?: () => string;
   readonly ttftMs?: number | null;
   readonly upstreamMs?: number | null;
   readonly overheadMs?: number | null;
@@ -96,11 +99,17 @@ export class RequestMeter {
   }
 
   /** Tokens and cost of an answer, for the ledger and for `usage.cost` / x-switchyard-cost-usd. */
-  price(outcome: Pick<MeterOutcome, 'usage' | 'deliveredCharacters' | 'providerId' | 'model' | 'locality'>): Priced {
+  price(outcome: Pick<MeterOutcome, 'usage' | 'deliveredCharacters' | 'deliveredText' | 'providerId' | 'model' | 'locality'>): Priced {
     const reported = outcome.usage && typeof outcome.usage.prompt_tokens === 'number';
     const usage: NormalizedUsage = reported
       ? fromOpenAIUsage(outcome.usage as Usage)
-      : { input: this.info.estimatedInputTokens(), output: Math.ceil((outcome.deliveredCharacters ?? 0) / 4), cacheRead: 0, cacheWrite: 0, reasoning: 0 };
+      : {
+          input: this.info.estimatedInputTokens(),
+          output: outcome.deliveredText ? estimateTokens(outcome.deliveredText()) : Math.ceil((outcome.deliveredCharacters ?? 0) / 4),
+          cacheRead: 0,
+          cacheWrite: 0,
+          reasoning: 0,
+        };
     if (!this.metering || !outcome.providerId || !outcome.model) return { usage, estimated: !reported, costUsd: null, referenceUsd: null };
     const { costUsd, referenceUsd } = this.metering.costing.cost(outcome.providerId, outcome.model, outcome.locality ?? 'cloud', usage);
     return { usage, estimated: !reported, costUsd, referenceUsd };

@@ -1,9 +1,9 @@
 // POST /v1/chat/completions: validate, plan the route, execute it, answer in OpenAI's dialect, meter it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatRequestSchema, describeIssue, type ChatRequest } from '../../../shared/openai-schema.js';
+import { estimateTokens, requestText } from '../token-estimate.js';
 import { ExecutionError, formatAttempts, type AttemptRecord, type Executed } from '../routing/execute.js';
 import { insertUsageCost } from '../providers/openai-compatible/request-body.js';
-import { requirementsOf } from '../routing/requirements.js';
 import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendOpenAIError } from './errors.js';
@@ -21,7 +21,7 @@ export async function handleChatCompletions(context: RequestContext, request: In
     requestedModel: chatRequest.model,
     route: null,
     stream,
-    estimatedInputTokens: () => requirementsOf(chatRequest).contextTokens - (chatRequest.max_completion_tokens ?? chatRequest.max_tokens ?? 0),
+    estimatedInputTokens: () => estimateTokens(requestText(chatRequest)),
   });
   try {
     const budget = budgetGate(context, meter);

@@ -8,6 +8,7 @@ import { formatAttempts, type AttemptRecord } from '../routing/execute.js';
 import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendJson, sendOpenAIError } from './errors.js';
+import { estimateTokens } from '../token-estimate.js';
 import { headerValue } from './headers.js';
 import { budgetGate, meterFailure, startMeter } from './metered.js';
 
@@ -21,7 +22,7 @@ export async function handleEmbeddings(context: RequestContext, request: Incomin
     requestedModel: embeddingsRequest.model,
     route: null,
     stream: false,
-    estimatedInputTokens: () => Math.ceil((typeof input === 'string' ? input.length : JSON.stringify(input).length) / 4),
+    estimatedInputTokens: () => estimateTokens(typeof input === 'string' ? input : input.every((item) => typeof item === 'string') ? input.join('\n') : JSON.stringify(input)),
   });
   try {
     const budget = budgetGate(context, meter);

@@ -12,6 +12,7 @@ import { toChatRequest } from './anthropic/to-chat-request.js';
 import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError } from './errors.js';
+import { estimateTokens, requestText } from '../token-estimate.js';
 import { headerValue } from './headers.js';
 import { budgetGate, meterComplete, meterFailure, meterStream, startMeter } from './metered.js';
 
@@ -26,7 +27,7 @@ export async function handleMessages(context: RequestContext, request: IncomingM
     requestedModel: inbound.model,
     route: null,
     stream: inbound.stream === true,
-    estimatedInputTokens: () => Math.ceil(raw.length / 4),
+    estimatedInputTokens: () => estimateTokens(requestText(translated.request)),
   });
   try {
     const budget = budgetGate(context, meter);

@@ -20,6 +20,8 @@ export interface StreamSummary {
   chunks: number;
   /** characters of text and reasoning delivered, to estimate tokens when the provider reports none */
   deliveredCharacters?: number;
+  /** the delivered text itself, in pieces, for the tokenizer when the provider reports no usage */
+  deliveredText?: string[];
   /** compute timings the provider reported with its end marker (Ollama) */
   metrics?: UpstreamMetrics | undefined;
 }
@@ -33,10 +35,15 @@ export function noteChunk(summary: StreamSummary, chunk: ChatCompletionChunk): v
     if (typeof native === 'string') summary.nativeFinishReason = native;
     const delta = choice.delta;
     if (!delta) continue;
-    let characters = typeof delta.content === 'string' ? delta.content.length : 0;
-    if (typeof delta.reasoning_content === 'string') characters += delta.reasoning_content.length;
-    for (const call of delta.tool_calls ?? []) characters += (call.function?.arguments?.length ?? 0) + (call.function?.name?.length ?? 0);
-    if (characters > 0) summary.deliveredCharacters = (summary.deliveredCharacters ?? 0) + characters;
+    const pieces = (summary.deliveredText ??= []);
+    const before = pieces.length;
+    if (typeof delta.content === 'string' && delta.content.length > 0) pieces.push(delta.content);
+    if (typeof delta.reasoning_content === 'string' && delta.reasoning_content.length > 0) pieces.push(delta.reasoning_content);
+    for (const call of delta.tool_calls ?? []) {
+      if (call.function?.name) pieces.push(call.function.name);
+      if (call.function?.arguments) pieces.push(call.function.arguments);
+    }
+    for (let index = before; index < pieces.length; index += 1) summary.deliveredCharacters = (summary.deliveredCharacters ?? 0) + (pieces[index] as string).length;
   }
 }
 
