@@ -1,6 +1,6 @@
 // Connects the ledger to the gateway: opens the SQLite ledger in the data dir, builds the price catalog (bundled
-// snapshot, OpenRouter refresh, the config's overrides), and gives the gateway its Metering and BudgetGuard.
-// Headless; boot.ts calls it for both the CLI and the desktop app.
+// snapshot, OpenRouter refresh, the config's overrides), and gives the gateway its Metering (with body capture, off
+// unless `ledger.capture` turns it on) and BudgetGuard. Headless; boot.ts calls it for the CLI and the desktop app.
 import { join } from 'node:path';
 import { request } from 'undici';
 import type { GatewayConfig } from './config/load.js';
@@ -42,6 +42,8 @@ const dayMs = 86_400_000;
 export function setupMetering(options: MeteringOptions): MeteringSetup {
   const ledger = Ledger.open({ path: join(options.dataDir, ledgerFileName), ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   if (ledger.recovered > 0) options.log(`ledger: ${ledger.recovered} request(s) in flight at the last shutdown marked interrupted`);
+  ledger.capture.configure(options.config.ledger.capture);
+  if (options.config.ledger.capture.enabled) options.log(captureLine(options.config));
   const snapshot = loadPriceSnapshot();
   let config = options.config;
   let catalog = buildCatalog(snapshot, ledger, config);
@@ -101,10 +103,12 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
 
   return {
     ledger,
-    metering: { recorder: ledger, costing },
+    metering: { recorder: ledger, costing, capture: ledger.capture },
     budgets,
     catalog: () => catalog,
     applyConfig(next) {
+      if (next.ledger.capture.enabled !== config.ledger.capture.enabled) options.log(next.ledger.capture.enabled ? captureLine(next) : 'capture: off (captured bodies are kept until they expire)');
+      ledger.capture.configure(next.ledger.capture);
       config = next;
       catalog = buildCatalog(snapshot, ledger, next);
       prices.clear();
@@ -113,9 +117,17 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
     },
     async close() {
       clearTimeout(refreshTimer);
-      return ledger.close();
+      const stats = await ledger.close();
+      const captures = ledger.capture.stats();
+      if (captures.dropped > 0 || captures.rejected > 0) options.log(`capture: ${captures.dropped} capture(s) dropped (queue full or unwritten at close), ${captures.rejected} refused`);
+      return stats;
     },
   };
+}
+
+function captureLine(config: GatewayConfig): string {
+  const { retentionDays, maxBytesPerRequest } = config.ledger.capture;
+  return `capture: ON — request and response bodies are stored in the ledger (redacted, up to ${Math.round(maxBytesPerRequest / 1024)} KiB per request, kept ${retentionDays} day(s))`;
 }
 
 function buildCatalog(snapshot: PriceSnapshot, ledger: Ledger, config: GatewayConfig): PriceCatalog {

@@ -37,6 +37,7 @@ const controlCallNames: ReadonlyArray<keyof ControlBridge> = [
   'usage.latency',
   'usage.log',
   'usage.detail',
+  'usage.captures.purge',
   'budgets.get',
   'budgets.set',
   'settings.get',

@@ -29,6 +29,17 @@ describe('registered secrets', () => {
     expect(out).toContain('Incorrect API key provided');
   });
 
+  it('leaves an all-lowercase piece alone in messages, and removes it with everyPiece (captures)', () => {
+    const secret = 'Kq7Zx2quokkarW9pLm4T';
+    registerSecret(secret);
+    // The key wrapped over three lines: no whole secret, no key prefix, and the lowercase run stands on its own.
+    const wrapped = `my key is\n${secret.slice(0, 6)}\n${secret.slice(6, 13)}\n${secret.slice(13)}`;
+    expect(redactSecrets(wrapped)).toContain('quokka');
+    const strict = redactSecrets(wrapped, { everyPiece: true });
+    expect(leakedPieces(secret, strict)).toEqual([]);
+    expect(strict).toMatch(/^my key is\n/);
+  });
+
   it('ignores secrets shorter than 6 characters and undefined', () => {
     registerSecret('abc');
     registerSecret(undefined);

@@ -21,7 +21,16 @@ export function registerSecret(secret: string | undefined): void {
   if (secret && secret.length >= 6) knownSecrets.add(secret);
 }
 
-export function redactSecrets(text: string): string {
+export interface RedactOptions {
+  /**
+   * Also remove the all-lowercase pieces of registered secrets. Off for messages (a piece like "client" would mask
+   * ordinary words); on for stored prompt and answer captures, where a pasted fragment of a key must not leave any
+   * 6-character piece behind and a masked word now and then is the lesser harm.
+   */
+  readonly everyPiece?: boolean;
+}
+
+export function redactSecrets(text: string, options: RedactOptions = {}): string {
   let out = text;
   for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join('***');
@@ -33,7 +42,7 @@ export function redactSecrets(text: string): string {
       const piece = secret.slice(start, start + secretPieceLength);
       // A piece that is an ordinary lowercase word ("primar", "client") would mask normal text; random key
       // material almost always mixes in a digit, a capital or a symbol.
-      if (/^[a-z]+$/.test(piece)) continue;
+      if (options.everyPiece !== true && /^[a-z]+$/.test(piece)) continue;
       if (out.includes(piece)) out = out.split(piece).join('***');
     }
   }

@@ -59,6 +59,14 @@ describe('config file', () => {
 });
 
 describe('resolution', () => {
+  it('keeps body capture off by default and reads ledger.capture strictly', () => {
+    expect(resolveConfig(parseConfigText('{}', 'c.json'), { path: undefined, env: {} }).ledger.capture).toEqual({ enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 });
+    const text = ['ledger:', '  capture:', '    enabled: true', '    retention_days: 2', '    max_bytes_per_request: 4096', ''].join('\n');
+    expect(resolveConfig(parseConfigText(text, 'c.yaml'), { path: undefined, env: {} }).ledger.capture).toEqual({ enabled: true, retentionDays: 2, maxBytesPerRequest: 4096 });
+    expect(problemsOf(() => parseConfigText('ledger:\n  capture:\n    enabled: true\n    headers: true\n', 'c.yaml'))).toEqual([expect.stringMatching(/^line 4: ledger\.capture\.headers: Unrecognized key/)]);
+    expect(problemsOf(() => parseConfigText('ledger:\n  capture: { retention_days: 0 }\n', 'c.yaml'))).toEqual([expect.stringMatching(/ledger\.capture\.retention_days/)]);
+  });
+
   it('fills presets from the id alone', () => {
     const config = resolveConfig({ providers: [{ id: 'groq' }, { id: 'lmstudio' }] }, { path: undefined, env: {} });
     expect(config.providers).toEqual([

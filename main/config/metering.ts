@@ -1,6 +1,7 @@
 // Resolves the `ledger` and `budgets` sections: the reference model for savings, price overrides (the file says
-// USD per million tokens; the ledger works per token), and budget limits in the ledger's vocabulary.
+// USD per million tokens; the ledger works per token), body capture, and budget limits in the ledger's vocabulary.
 import type { BudgetAction, BudgetLimits, PeriodLimits } from '../ledger/budgets.js';
+import { defaultCaptureSettings, type CaptureSettings } from '../ledger/capture-writer.js';
 import type { ModelPrice } from '../ledger/pricing.js';
 import { splitModelName, type Target } from '../gateway/routing/resolve.js';
 import type { ConfigFile } from './schema.js';
@@ -9,6 +10,8 @@ export interface LedgerSettings {
   readonly referenceModel: Target;
   readonly priceRefresh: boolean;
   readonly priceOverrides: ReadonlyArray<{ readonly target: Target; readonly price: ModelPrice }>;
+  /** body capture: off unless the file turns it on */
+  readonly capture: CaptureSettings;
 }
 
 export const defaultReferenceModel: Target = { providerId: 'openai', model: 'gpt-4.1-mini' };
@@ -16,7 +19,13 @@ export const defaultReferenceModel: Target = { providerId: 'openai', model: 'gpt
 export function resolveLedger(file: ConfigFile): LedgerSettings {
   const input = file.ledger ?? {};
   const perToken = (perMillion: number | undefined): number | undefined => (perMillion === undefined ? undefined : perMillion / 1_000_000);
+  const capture = input.capture ?? {};
   return {
+    capture: {
+      enabled: capture.enabled ?? defaultCaptureSettings.enabled,
+      retentionDays: capture.retention_days ?? defaultCaptureSettings.retentionDays,
+      maxBytesPerRequest: capture.max_bytes_per_request ?? defaultCaptureSettings.maxBytesPerRequest,
+    },
     referenceModel: (input.reference_model && splitModelName(input.reference_model)) || defaultReferenceModel,
     priceRefresh: input.price_refresh ?? true,
     priceOverrides: Object.entries(input.price_overrides ?? {}).flatMap(([reference, rates]) => {

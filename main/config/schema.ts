@@ -118,6 +118,15 @@ export const ledgerConfigSchema = z.strictObject({
       z.strictObject({ input: usdPerMillion, output: usdPerMillion, cache_read: usdPerMillion.optional(), cache_write: usdPerMillion.optional(), reasoning: usdPerMillion.optional() }),
     )
     .optional(),
+  /** opt-in: keep each request's body and answer (redacted, cut to max_bytes_per_request) for retention_days */
+  capture: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      retention_days: z.number().int().min(1).max(3_650).optional(),
+      /** request and answer together */
+      max_bytes_per_request: z.number().int().min(1_024).max(16 * 1024 * 1024).optional(),
+    })
+    .optional(),
 });
 
 const budgetLimits = z.strictObject({ daily_usd: z.number().min(0).max(1_000_000).optional(), monthly_usd: z.number().min(0).max(10_000_000).optional() });

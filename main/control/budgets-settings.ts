@@ -1,5 +1,5 @@
-// budgets.* and settings.*: limits and settings are edits of the config file (applied live), except the offline
-// switch (the gateway's runtime switch) and start-at-login (the desktop app's, kept in the ledger database).
+// budgets.* and settings.*: limits and settings are edits of the config file (applied live; body capture included),
+// except the offline switch (the gateway's runtime switch) and start-at-login (the desktop app's, in the ledger).
 import type { YAMLMap } from 'yaml';
 import type { BudgetsInput, CallResponse, SettingsDto } from '../../shared/control/contract.js';
 import { budgetsConfigSchema, defaultPort } from '../config/schema.js';
@@ -53,6 +53,7 @@ export function getSettings(context: ControlContext): SettingsDto {
     autoOffline: config.routing.autoOffline,
     referenceModel: `${reference.providerId}/${reference.model}`,
     priceRefresh: config.ledger.priceRefresh,
+    capture: { ...config.ledger.capture },
   };
 }
 
@@ -62,12 +63,11 @@ export async function setSettings(context: ControlContext, input: ServiceRequest
   if (input.autoOffline !== undefined) fileChanges.push([['routing', 'auto_offline'], input.autoOffline]);
   if (input.referenceModel !== undefined) fileChanges.push([['ledger', 'reference_model'], input.referenceModel]);
   if (input.priceRefresh !== undefined) fileChanges.push([['ledger', 'price_refresh'], input.priceRefresh]);
+  if (input.capture?.enabled !== undefined) fileChanges.push([['ledger', 'capture', 'enabled'], input.capture.enabled]);
+  if (input.capture?.retentionDays !== undefined) fileChanges.push([['ledger', 'capture', 'retention_days'], input.capture.retentionDays]);
   if (fileChanges.length > 0) {
     await context.editor.edit((document) => {
-      for (const [path, value] of fileChanges) {
-        const [section, key] = path as [string, string];
-        ensureMap(document, [section]).set(key, value);
-      }
+      for (const [path, value] of fileChanges) ensureMap(document, path.slice(0, -1)).set(path.at(-1) as string, value);
     });
   }
   if (input.offline !== undefined) context.gateway.setOffline(input.offline ?? undefined);

@@ -10,7 +10,7 @@ import { deleteComparison, deleteSet, getComparison, leaderboard, listHistory, l
 import { deleteRoute, listRoutes, saveRoute } from './routes.js';
 import { getStatus, reloadGateway } from './status.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
-import { usageBreakdown, usageDetail, usageErrors, usageLatency, usageLog, usageSeries, usageTotals } from './usage.js';
+import { purgeCaptures, usageBreakdown, usageDetail, usageErrors, usageLatency, usageLog, usageSeries, usageTotals } from './usage.js';
 
 type Answer<Name extends keyof ControlApi> = Promise<CallResponse<Name>>;
 
@@ -116,6 +116,10 @@ export class ControlService implements ControlApi {
 
   async 'usage.detail'(request: ServiceRequest<'usage.detail'>): Answer<'usage.detail'> {
     return usageDetail(this.context, request);
+  }
+
+  async 'usage.captures.purge'(): Answer<'usage.captures.purge'> {
+    return purgeCaptures(this.context);
   }
 
   async 'budgets.get'(): Answer<'budgets.get'> {

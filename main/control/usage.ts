@@ -1,5 +1,8 @@
-// usage.*: the dashboard's read-only queries, each one of the ledger's query functions over a time range.
+// usage.*: the dashboard's read-only queries, each one of the ledger's query functions over a time range; plus a
+// request's captured bodies (when capture was on) and deleting them all.
 import type { CallResponse } from '../../shared/control/contract.js';
+import { redactSecrets } from '../../shared/redact.js';
+import { readCapture } from '../ledger/capture-store.js';
 import { latencyPercentiles } from '../ledger/latency.js';
 import { breakdown, errorClasses, totals } from '../ledger/queries.js';
 import { listRequests, requestDetail } from '../ledger/request-log.js';
@@ -42,5 +45,17 @@ export function usageLog(context: ControlContext, request: Request<'usage.log'>)
 
 export function usageDetail(context: ControlContext, request: Request<'usage.detail'>): CallResponse<'usage.detail'> {
   const detail = requestDetail(context.ledger.database, request.id);
-  return detail ? { request: detail.request, attempts: [...detail.attempts] } : null;
+  if (!detail) return null;
+  const captured = readCapture(context.ledger.database, request.id);
+  // Redacted when written; once more on the way out, for a secret registered since (a key added later).
+  const capture = captured
+    ? { request: redactSecrets(captured.request, { everyPiece: true }), response: redactSecrets(captured.response, { everyPiece: true }), truncated: captured.truncated }
+    : null;
+  return { request: detail.request, attempts: [...detail.attempts], capture };
+}
+
+export async function purgeCaptures(context: ControlContext): Promise<CallResponse<'usage.captures.purge'>> {
+  const deleted = await context.ledger.capture.purge();
+  context.log(`capture: ${deleted} captured request(s) deleted`);
+  return { deleted };
 }

@@ -1,7 +1,10 @@
 // Metering for one client request: a ledger row at arrival (begin) and its final state at the end (finish), with
 // tokens, cost, timings and the attempt trail. The gateway only knows these interfaces; boot.ts plugs in the
-// SQLite ledger and the price catalog. Without them (tests, `metering` left out) every call is a no-op.
+// SQLite ledger and the price catalog. Without them (tests, `metering` left out) every call is a no-op. With body
+// capture on, the meter also keeps the head of the request body and hands it over with the answer.
 import type { Usage } from '../../shared/openai-types.js';
+import { takeHead, type CapturedBody } from '../ledger/capture-text.js';
+import type { PendingCapture } from '../ledger/capture-writer.js';
 import { clientFamily } from '../ledger/client-family.js';
 import { fromOpenAIUsage, type NormalizedUsage } from '../ledger/pricing.js';
 import type { Endpoint, LedgerAttempt, RequestFinish, RequestStart } from '../ledger/types.js';
@@ -19,9 +22,18 @@ export interface Costing {
   cost(providerId: string, model: string, locality: Locality, usage: NormalizedUsage): { readonly costUsd: number | null; readonly referenceUsd: number | null };
 }
 
+/** Body capture (ledger.capture): the ledger's CaptureWriter. */
+export interface CaptureRecorder {
+  /** bytes of each body to keep, read once at request arrival; undefined while capture is off */
+  readonly maxBytes: number | undefined;
+  /** queues and returns at once */
+  record(capture: PendingCapture): void;
+}
+
 export interface Metering {
   readonly recorder: UsageRecorder;
   readonly costing: Costing;
+  readonly capture?: CaptureRecorder;
 }
 
 export interface MeterStart {
@@ -35,6 +47,8 @@ export interface MeterStart {
   readonly startedAt: number;
   /** rough input size when the provider reports nothing (characters / 4); computed only then */
   readonly estimatedInputTokens: () => number;
+  /** the client's request body as received, kept (its head) only while capture is on */
+  readonly requestBody?: Buffer;
 }
 
 export interface MeterOutcome {
@@ -72,6 +86,8 @@ export class RequestMeter {
   readonly startedAt: number;
   private start: RequestStart;
   private finished = false;
+  /** the head of the request body, while capture is on and the answer is not captured yet */
+  private capturedRequest: CapturedBody | undefined;
 
   constructor(
     private readonly metering: Metering | undefined,
@@ -91,6 +107,25 @@ export class RequestMeter {
       stream: info.stream,
     };
     metering?.recorder.begin(this.start);
+    const captureBytes = metering?.capture?.maxBytes;
+    if (captureBytes !== undefined && info.requestBody) this.capturedRequest = takeHead(info.requestBody, captureBytes);
+  }
+
+  /** True while the answer would be captured: callers skip building a capture's text otherwise. */
+  get capturing(): boolean {
+    return this.capturedRequest !== undefined;
+  }
+
+  /** Hands the answer as delivered (bytes, or text built only when capture is on) to body capture; once per request. */
+  captureAnswer(answer: Buffer | string | (() => string)): void {
+    const request = this.capturedRequest;
+    const capture = this.metering?.capture;
+    if (request === undefined || capture === undefined) return;
+    this.capturedRequest = undefined;
+    const maxBytes = capture.maxBytes;
+    if (maxBytes === undefined) return;
+    const response = takeHead(typeof answer === 'function' ? answer() : answer, maxBytes);
+    capture.record({ requestId: this.id, capturedAt: Date.now(), request, response });
   }
 
   /** The route alias is known only once the request is planned (after the budget check). */

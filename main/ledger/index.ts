@@ -21,3 +21,6 @@ export { latencyPercentiles, type LatencyMetric, type LatencyPercentiles } from 
 export { latencyBreakdown, type LatencyBreakdown } from './latency-breakdown.js';
 export { listRequests, requestDetail, type AttemptRow, type LogCursor, type LogPage, type LogQuery, type RequestDetail, type RequestRow } from './request-log.js';
 export { rebuildRollups } from './rollups.js';
+export { CaptureWriter, defaultCaptureSettings, type CaptureSettings, type CaptureStats, type PendingCapture } from './capture-writer.js';
+export { composeCapture, takeHead, type CapturedBody, type CaptureText } from './capture-text.js';
+export { readCapture, type CaptureRow } from './capture-store.js';

@@ -1,6 +1,8 @@
 // The ledger as the gateway sees it: open (migrate, then mark rows a dead process left in flight 'interrupted'),
 // begin()/finish() on the hot path, stats(), flush() and a bounded close(). Queries take `ledger.database`.
+// `capture` is the opt-in body capture's own batched writer on the same connection (off until configured).
 import type { PeriodSpend, SpendSoFar } from './budgets.js';
+import { CaptureWriter, type CaptureWriterOptions } from './capture-writer.js';
 import { openDatabase, type LedgerDatabase, type OpenDatabaseOptions } from './database.js';
 import { LedgerWriter, type LedgerStats, type LedgerWriterOptions } from './ledger-writer.js';
 import { migrate } from './migrations/index.js';
@@ -11,6 +13,7 @@ import type { RequestFinish, RequestStart, TimeRange } from './types.js';
 export interface OpenLedgerOptions extends Omit<OpenDatabaseOptions, 'readonly'>, LedgerWriterOptions {
   /** the SQLite file, e.g. `<data dir>/ledger.sqlite` */
   readonly path: string;
+  readonly capture?: CaptureWriterOptions;
 }
 
 export class Ledger {
@@ -21,6 +24,8 @@ export class Ledger {
     private readonly writer: LedgerWriter,
     /** rows found in flight at open (their process died) and marked 'interrupted' */
     readonly recovered: number,
+    /** request and response bodies, when the user turns capture on (ledger.capture) */
+    readonly capture: CaptureWriter,
   ) {}
 
   static open(options: OpenLedgerOptions): Ledger {
@@ -29,7 +34,7 @@ export class Ledger {
       migrate(database);
       const recovered = recoverInterrupted(database);
       database.pragma('optimize=0x10002');
-      return new Ledger(database, new LedgerWriter(database, options), recovered);
+      return new Ledger(database, new LedgerWriter(database, options), recovered, new CaptureWriter(database, options.capture));
     } catch (error) {
       database.close();
       throw error;
@@ -80,6 +85,7 @@ export class Ledger {
   /** Graceful quit: writes what it can within `timeoutMs`, marks the rest of the in-flight rows, closes the file. */
   close(timeoutMs = 3_000): Promise<LedgerStats> {
     if (!this.database.open) return Promise.resolve(this.writer.stats());
+    this.capture.close();
     this.closing ??= this.writer.close(timeoutMs).then((stats) => {
       try {
         this.database.pragma('optimize');

@@ -177,6 +177,10 @@ export type RequestRowDto = z.infer<typeof requestRowSchema>;
 
 const logCursor = z.strictObject({ startedAt: epochMs, id: z.string() });
 
+/** One request's captured bodies: the request as the client sent it and the answer as delivered (a stream as its text). */
+export const captureSchema = z.object({ request: z.string(), response: z.string(), truncated: z.boolean() });
+export type CaptureDto = z.infer<typeof captureSchema>;
+
 // ---------- budgets and settings
 
 const limitsInput = z.strictObject({ dailyUsd: z.number().min(0).nullable(), monthlyUsd: z.number().min(0).nullable() });
@@ -197,6 +201,8 @@ export const settingsSchema = z.object({
   autoOffline: z.boolean(),
   referenceModel: z.string(),
   priceRefresh: z.boolean(),
+  /** body capture (ledger.capture in the config): off by default; bodies are redacted and kept retentionDays */
+  capture: z.object({ enabled: z.boolean(), retentionDays: z.number().int(), maxBytesPerRequest: z.number().int() }),
 });
 export type SettingsDto = z.infer<typeof settingsSchema>;
 export const settingsInputSchema = z.strictObject({
@@ -206,6 +212,7 @@ export const settingsInputSchema = z.strictObject({
   autoOffline: z.boolean().optional(),
   referenceModel: modelRef.optional(),
   priceRefresh: z.boolean().optional(),
+  capture: z.strictObject({ enabled: z.boolean().optional(), retentionDays: z.number().int().min(1).max(3_650).optional() }).optional(),
 });
 
 // ---------- playground
@@ -410,8 +417,12 @@ export const controlContract = {
     z.object({
       request: requestRowSchema,
       attempts: z.array(z.object({ seq: z.number(), providerId: z.string(), model: z.string(), outcome: z.string(), httpStatus: z.number().nullable(), durationMs: z.number() })),
+      /** the request's bodies when capture was on (redacted; `truncated` when either was cut), else null */
+      capture: captureSchema.nullable().optional(),
     }).nullable(),
   ),
+  /** deletes every captured body now (capture stays as it is; switching it off alone keeps rows until they expire) */
+  'usage.captures.purge': call(empty, z.object({ deleted: z.number().int() })),
 
   'budgets.get': call(empty, z.object({ limits: budgetsInputSchema, lines: z.array(budgetLineSchema) })),
   'budgets.set': call(budgetsInputSchema, z.object({ limits: budgetsInputSchema, lines: z.array(budgetLineSchema) })),

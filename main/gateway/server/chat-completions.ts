@@ -22,6 +22,7 @@ export async function handleChatCompletions(context: RequestContext, request: In
     route: null,
     stream,
     estimatedInputTokens: () => estimateTokens(requestText(chatRequest)),
+    requestBody: raw,
   });
   try {
     const budget = budgetGate(context, meter);
@@ -65,6 +66,7 @@ export async function handleChatCompletions(context: RequestContext, request: In
           : (executed.raw ?? Buffer.from(JSON.stringify(executed.response)));
       const costHeader: Record<string, string> = priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {};
       response.writeHead(200, { ...headers, ...costHeader, 'content-type': 'application/json', 'content-length': body.length });
+      meter.captureAnswer(body);
       response.end(body);
       return;
     }

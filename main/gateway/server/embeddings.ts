@@ -10,7 +10,7 @@ import type { RequestContext } from './context.js';
 import { GatewayError, sendJson, sendOpenAIError } from './errors.js';
 import { estimateTokens } from '../token-estimate.js';
 import { headerValue } from './headers.js';
-import { budgetGate, meterFailure, startMeter } from './metered.js';
+import { budgetGate, embeddingsCaptureText, meterFailure, startMeter } from './metered.js';
 
 export async function handleEmbeddings(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
@@ -23,6 +23,7 @@ export async function handleEmbeddings(context: RequestContext, request: Incomin
     route: null,
     stream: false,
     estimatedInputTokens: () => estimateTokens(typeof input === 'string' ? input : input.every((item) => typeof item === 'string') ? input.join('\n') : JSON.stringify(input)),
+    requestBody: raw,
   });
   try {
     const budget = budgetGate(context, meter);
@@ -53,6 +54,7 @@ export async function handleEmbeddings(context: RequestContext, request: Incomin
           upstreamMs,
           overheadMs: performance.now() - context.startedAt - upstreamMs,
         });
+        meter.captureAnswer(() => embeddingsCaptureText(result));
         sendJson(response, 200, result, {
           ...budget.headers,
           ...(priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {}),

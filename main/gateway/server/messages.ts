@@ -28,6 +28,7 @@ export async function handleMessages(context: RequestContext, request: IncomingM
     route: null,
     stream: inbound.stream === true,
     estimatedInputTokens: () => estimateTokens(requestText(translated.request)),
+    requestBody: raw,
   });
   try {
     const budget = budgetGate(context, meter);
@@ -66,6 +67,7 @@ export async function handleMessages(context: RequestContext, request: IncomingM
       if (priced?.costUsd != null) headers['x-switchyard-cost-usd'] = priced.costUsd.toFixed(8);
       const answer = executed.nativeRaw ?? Buffer.from(JSON.stringify(toAnthropicMessage(executed.response, inbound.model)));
       response.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': answer.length });
+      meter.captureAnswer(answer);
       response.end(answer);
       return;
     }

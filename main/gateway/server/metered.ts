@@ -1,20 +1,21 @@
 // The ledger side of the request handlers: one RequestMeter per client request, finished the same way whatever
-// the dialect — failed before any answer, answered whole, or streamed (ok, failed mid-way, or cancelled).
+// the dialect — failed before any answer, answered whole, or streamed (ok, failed mid-way, or cancelled). With
+// body capture on, the same places hand the answer as delivered to the capture (a stream as its delivered text).
 import type { IncomingMessage } from 'node:http';
-import type { Usage } from '../../../shared/openai-types.js';
+import type { EmbeddingsResponse, Usage } from '../../../shared/openai-types.js';
 import type { Endpoint } from '../../ledger/types.js';
 import { RequestMeter, type Priced } from '../metering.js';
 import { ProviderError } from '../providers/errors.js';
 import type { AttemptRecord, Executed } from '../routing/execute.js';
 import type { RequestContext } from './context.js';
-import { GatewayError, describeError } from './errors.js';
+import { GatewayError, describeError, openAIErrorBody } from './errors.js';
 import { headerValue } from './headers.js';
 import type { StreamSummary } from './openai-stream-writer.js';
 
 export function startMeter(
   context: RequestContext,
   request: IncomingMessage,
-  details: { endpoint: Endpoint; requestedModel: string; route: string | null; stream: boolean; estimatedInputTokens: () => number },
+  details: { endpoint: Endpoint; requestedModel: string; route: string | null; stream: boolean; estimatedInputTokens: () => number; requestBody?: Buffer },
 ): RequestMeter {
   return new RequestMeter(context.gateway.metering, {
     ...details,
@@ -34,6 +35,7 @@ export function meterFailure(meter: RequestMeter, error: unknown, attempts: read
     httpStatus: cancelled ? null : description.status,
     attempts,
   });
+  if (meter.capturing) meter.captureAnswer(cancelled ? '[cancelled: the client left before an answer]' : `HTTP ${description.status}\n${JSON.stringify(openAIErrorBody(description))}`);
 }
 
 export function meterComplete(meter: RequestMeter, executed: Extract<Executed, { kind: 'complete' }>, overheadMs: number): Priced | undefined {
@@ -77,6 +79,22 @@ export function meterStream(meter: RequestMeter, executed: Extract<Executed, { k
     finishReason: summary.finishReason ?? null,
     nativeFinishReason: summary.nativeFinishReason ?? null,
   });
+  if (meter.capturing) meter.captureAnswer(streamCaptureText(summary));
+}
+
+/** A stream as captured: the delivered text (content, reasoning and tool calls run together), then usage and how it ended. */
+export function streamCaptureText(summary: StreamSummary): string {
+  const parts = [(summary.deliveredText ?? []).join('')];
+  if (summary.usage) parts.push(`[usage] ${JSON.stringify(summary.usage)}`);
+  if (summary.status === 'cancelled') parts.push('[cancelled by the client]');
+  if (summary.status === 'error') parts.push(`[stream failed: ${summary.error?.message ?? 'protocol error'}]`);
+  return parts.join('\n\n');
+}
+
+/** Embeddings as captured: the answer with each vector shown by its size, not its numbers. */
+export function embeddingsCaptureText(result: EmbeddingsResponse): string {
+  const data = result.data.map((item) => ({ ...item, embedding: typeof item.embedding === 'string' ? `[base64, ${item.embedding.length} characters]` : `[${item.embedding.length} numbers]` }));
+  return JSON.stringify({ ...result, data });
 }
 
 /** OpenRouter's convention: `usage.cost` in USD. */

@@ -4,6 +4,7 @@ import type { LedgerDatabase } from '../database.js';
 import { initialMigration } from './001-initial.js';
 import { clientTokensMigration } from './002-client-tokens.js';
 import { playgroundMigration } from './003-playground.js';
+import { capturesMigration } from './004-captures.js';
 
 export interface Migration {
   readonly version: number;
@@ -11,7 +12,7 @@ export interface Migration {
   up(database: LedgerDatabase): void;
 }
 
-export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration, playgroundMigration];
+export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration, playgroundMigration, capturesMigration];
 
 export const latestSchemaVersion = migrations.length;
 

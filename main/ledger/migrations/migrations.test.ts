@@ -169,5 +169,30 @@ describe('migration 3 (playground)', () => {
   });
 });
 
+describe('migration 4 (captures)', () => {
+  it('adds captures to a version-3 file and keeps its rows', () => {
+    const database = open();
+    migrate(database, 3);
+    database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status) VALUES ('r1', 5, 'chat', 'm', 'ok')`).run();
+    database.prepare(`INSERT INTO playground_sets (name, models, parameters, task_tag, created_at, updated_at) VALUES ('s', '[]', '{}', 'code', 1, 1)`).run();
+    expect(migrate(database, 4)).toEqual({ from: 3, to: 4 });
+    expect(tables(database)).toContain('captures');
+    expect(database.prepare('SELECT status FROM requests WHERE id = ?').pluck().get('r1')).toBe('ok');
+    expect(database.prepare('SELECT name FROM playground_sets').pluck().all()).toEqual(['s']);
+    const indexes = database.prepare<[], string>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'captures' AND name NOT LIKE 'sqlite_%'`).pluck().all();
+    expect(indexes).toEqual(['captures_by_time']);
+    expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('keeps one capture per request and a 0/1 truncated flag', () => {
+    const database = open();
+    migrate(database, 4);
+    const insert = (id: string, truncated: number) => database.prepare(`INSERT INTO captures (request_id, captured_at, request_body, response_body, truncated) VALUES (?, 1, '{}', 'hi', ?)`).run(id, truncated);
+    expect(() => insert('r1', 0)).not.toThrow();
+    expect(() => insert('r1', 1)).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => insert('r2', 2)).toThrow(/CHECK/);
+  });
+});
+
 // Future migrations: add a block here that opens a file at version n-1 with rows in it, migrates to n, and checks
 // the rows survived in their new shape.

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // Feature flows through the DOM against the fake core: adding a provider with a key (shown masked only), building a
-// route with the keyboard, the one-time token dialog, budgets, and the log detail.
+// route with the keyboard, the one-time token dialog, budgets, request capture, and the log detail with its bodies.
 import { act } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CallRequest } from '../../../shared/control/contract';
@@ -106,6 +106,28 @@ describe('settings', () => {
   });
 });
 
+describe('request capture', () => {
+  it('switches capture on, keeps bodies for the days given, and deletes them after asking', async () => {
+    const { container, fake } = await openPage('settings');
+    const section = await waitFor(() => container.querySelector('[aria-labelledby="capture-title"]') as HTMLElement);
+    await waitFor(() => byText(section, 'label', /Capture request and response bodies/));
+    expect(section.textContent).toContain('Headers are never stored');
+    expect(section.textContent).toContain('up to 256 KiB per request, for 7 days');
+    click(byText(section, 'label', /Capture request and response bodies/)?.querySelector('input'));
+    await waitFor(() => byText(section, '[role="status"]', 'Capture is on for new requests.'));
+    expect(fake.state.settings.capture.enabled).toBe(true);
+    typeInto(labelled(section, 'Keep captured bodies (days)'), '2');
+    act(() => byText(section, 'button', 'Save retention')?.closest('form')?.requestSubmit());
+    await waitFor(() => byText(section, '[role="status"]', 'Captured bodies are kept 2 day(s).'));
+    expect(fake.calls.filter((call) => call.call === 'settings.set').map((call) => call.request)).toEqual([{ capture: { enabled: true } }, { capture: { retentionDays: 2 } }]);
+    expect(fake.state.settings.capture).toMatchObject({ enabled: true, retentionDays: 2 });
+    click(byText(section, 'button', 'Delete captured bodies…'));
+    click(byText(section, 'button', 'Delete all captured bodies'));
+    await waitFor(() => byText(section, '[role="status"]', 'Deleted the captured bodies of 5 requests.'));
+    expect(fake.state.captures).toEqual({});
+  });
+});
+
 describe('logs', () => {
   it('opens a request’s detail with its attempt trail', async () => {
     // happy-dom lays nothing out: give the virtualised list a viewport to fill
@@ -117,5 +139,30 @@ describe('logs', () => {
     const detail = await waitFor(() => container.querySelector('[data-testid="log-detail"]'));
     expect(detail.querySelectorAll('[data-testid="attempt"]').length).toBeGreaterThan(0);
     expect(detail.textContent).toContain('Switchyard overhead');
+  });
+
+  it('shows a captured request and answer as plain text, markup and all', async () => {
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600);
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+    const { container } = await openPage('logs');
+    const row = await waitFor(() => container.querySelector('[data-request-id]') as HTMLElement);
+    click(row);
+    const capture = await waitFor(() => container.querySelector('[data-testid="capture"]'));
+    const request = capture.querySelector('[data-testid="capture-request"]') as HTMLElement;
+    const answer = capture.querySelector('[data-testid="capture-response"]') as HTMLElement;
+    expect(request.textContent).toContain('Summarise <b>this</b> **release note**');
+    expect(request.textContent).toContain('\n  "messages": ['); // whole JSON is indented for reading
+    expect(answer.textContent).toMatch(/<i>fewer<\/i>|rate limited/);
+    expect(capture.querySelector('b, i, strong, em, a')).toBeNull(); // nothing was rendered as markup
+  });
+
+  it('says when a request was not captured', async () => {
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600);
+    vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+    const { container, fake } = await openPage('logs');
+    fake.state.captures = {};
+    click(await waitFor(() => container.querySelector('[data-request-id]') as HTMLElement));
+    const capture = await waitFor(() => container.querySelector('[data-testid="capture"]'));
+    expect(capture.textContent).toContain('Not captured');
   });
 });

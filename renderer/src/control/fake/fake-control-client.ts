@@ -2,10 +2,10 @@
 // its response schemas, exactly like the real transports. Component tests use it, and so does the demo mode
 // (`npm run dev:renderer`, then open /?demo) while no core is running.
 import type { z } from 'zod';
-import { controlContract, type CallRequest, type CallResponse, type ControlApi, type ControlCall, type ControlClient, type ProviderDto, type RequestRowDto, type RouteDto, type TokenDto } from '../../../../shared/control/contract';
+import { controlContract, type CallRequest, type CallResponse, type CaptureDto, type ControlApi, type ControlCall, type ControlClient, type ProviderDto, type RequestRowDto, type RouteDto, type TokenDto } from '../../../../shared/control/contract';
 import { ControlCallError } from '../control-error';
 import { clientFrom, parseResponse } from '../validate';
-import { fakeModels, fakePresets, fakeProviders, fakeRequests, fakeRoutes, fakeSettings, fakeTokens } from './fake-seed';
+import { fakeCaptures, fakeModels, fakePresets, fakeProviders, fakeRequests, fakeRoutes, fakeSettings, fakeTokens } from './fake-seed';
 import { fakePlaygroundCalls, type FakePlaygroundState } from './fake-playground';
 import { breakdownOf, errorsOf, inRange, latencyOf, seriesOf, totalsOf } from './fake-usage';
 
@@ -31,6 +31,8 @@ export interface FakeState {
   routes: RouteDto[];
   tokens: TokenDto[];
   requests: RequestRowDto[];
+  /** captured bodies by request id (usage.detail) */
+  captures: Record<string, CaptureDto>;
   budgets: CallResponse<'budgets.get'>['limits'];
   settings: CallResponse<'settings.get'>;
   playground: FakePlaygroundState;
@@ -46,10 +48,12 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
     routes: seeded ? fakeRoutes() : [],
     tokens: seeded ? fakeTokens(now()) : [],
     requests: seeded ? fakeRequests(now()) : [],
+    captures: {},
     budgets: { dailyUsd: seeded ? 2 : null, monthlyUsd: seeded ? 30 : null, action: 'block', warnAt: 0.8, clients: {} },
     settings: { ...fakeSettings },
     playground: { sets: [], comparisons: [], votes: [] },
   };
+  if (seeded) state.captures = fakeCaptures(state.requests);
   const fail = (call: string, message: string, code: string, field: string | null = null): never => {
     throw new ControlCallError(call, message, code, field);
   };
@@ -191,7 +195,12 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
         ...(failedFirst ? [{ seq: 1, providerId: 'anthropic', model: 'claude-sonnet-4-5', outcome: 'circuit open: skipped', httpStatus: null, durationMs: 0 }] : []),
         { seq: failedFirst ? 2 : 1, providerId: request.providerId ?? 'none', model: request.model ?? request.requestedModel, outcome: request.status === 'ok' ? 'ok' : (request.errorClass ?? 'error'), httpStatus: request.httpStatus, durationMs: request.upstreamMs ?? 0 },
       ];
-      return { request, attempts };
+      return { request, attempts, capture: state.captures[id] ?? null };
+    },
+    'usage.captures.purge': async () => {
+      const deleted = Object.keys(state.captures).length;
+      state.captures = {};
+      return { deleted };
     },
     'budgets.get': async () => ({ limits: state.budgets, lines: budgetLines() }),
     'budgets.set': async (limits) => {
@@ -199,8 +208,9 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
       return { limits, lines: budgetLines() };
     },
     'settings.get': async () => state.settings,
-    'settings.set': async (changes) => {
-      state.settings = { ...state.settings, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) };
+    'settings.set': async ({ capture, ...changes }) => {
+      const defined = (values: object) => Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+      state.settings = { ...state.settings, ...defined(changes), capture: { ...state.settings.capture, ...defined(capture ?? {}) } };
       return state.settings;
     },
     ...fakePlaygroundCalls(state.playground, now),

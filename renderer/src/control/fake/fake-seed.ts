@@ -1,6 +1,6 @@
 // Seed data for the fake client: a few providers (one local), routes, client tokens and a month of plausible,
 // deterministic traffic, so the demo mode and component tests have something real-looking to show.
-import type { PresetDto, ProviderDto, RequestRowDto, RouteDto, SettingsDto, TokenDto } from '../../../../shared/control/contract';
+import type { CaptureDto, PresetDto, ProviderDto, RequestRowDto, RouteDto, SettingsDto, TokenDto } from '../../../../shared/control/contract';
 
 export interface FakeModel {
   readonly id: string;
@@ -72,7 +72,7 @@ export function fakeTokens(now: number): TokenDto[] {
   ];
 }
 
-export const fakeSettings: SettingsDto = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true };
+export const fakeSettings: SettingsDto = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true, capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 } };
 
 /** A small deterministic generator (mulberry32), so screenshots and tests see the same month every time. */
 function random(seed: number): () => number {
@@ -125,4 +125,15 @@ export function fakeRequests(now: number, count = 360): RequestRowDto[] {
     });
   }
   return rows.sort((a, b) => b.startedAt - a.startedAt);
+}
+
+/** Captured bodies for the newest few requests, as if capture had been on for them (markup included: it must show as text). */
+export function fakeCaptures(rows: readonly RequestRowDto[], count = 5): Record<string, CaptureDto> {
+  const captures: Record<string, CaptureDto> = {};
+  for (const row of rows.slice(0, count)) {
+    const question = `{"model":"${row.requestedModel}","stream":${row.stream},"messages":[{"role":"user","content":"Summarise <b>this</b> **release note** in one line. My key is sk-***"}]}`;
+    const answer = row.status === 'ok' ? `**Faster streaming** and <i>fewer</i> retries.\n\n[usage] {"prompt_tokens":${row.inputTokens},"completion_tokens":${row.outputTokens}}` : `HTTP ${row.httpStatus ?? 500}\n{"error":{"message":"rate limited","type":"rate_limit_error","param":null,"code":null}}`;
+    captures[row.id] = { request: question, response: answer, truncated: false };
+  }
+  return captures;
 }

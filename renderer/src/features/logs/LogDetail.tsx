@@ -1,11 +1,12 @@
 // One request in full, in a drawer: what was asked and who served it, the attempt trail (every target tried and
-// why it moved on), tokens, cost and timings.
+// why it moved on), tokens, cost and timings, and the captured bodies when capture was on.
 import { useAppStore } from '../../app/stores';
 import { formatOptionalUsd } from '../../format/money';
 import { formatCount } from '../../format/numbers';
 import { formatDuration, formatTimestamp } from '../../format/time';
 import { Dialog } from '../../ui/Dialog';
 import { EmptyState, ResourceView } from '../../ui/states';
+import { CaptureView } from './CaptureView';
 import type { RequestDetail } from './logs-store';
 
 function Facts({ entries }: { readonly entries: ReadonlyArray<readonly [string, string]> }) {
@@ -86,6 +87,7 @@ function DetailBody({ detail }: { readonly detail: RequestDetail }) {
           ]}
         />
       </section>
+      {detail.capture !== undefined && <CaptureView capture={detail.capture} />}
     </div>
   );
 }

@@ -1,8 +1,9 @@
-// Settings: general switches, client tokens, budgets, and set-up snippets for common tools.
+// Settings: general switches, body capture, client tokens, budgets, and set-up snippets for common tools.
 import { useEffect } from 'react';
 import { useAppStore } from '../../app/stores';
 import { PageHeader } from '../../ui/PageHeader';
 import { BudgetsSection } from './BudgetsSection';
+import { CaptureSection } from './CaptureSection';
 import { GeneralSection } from './GeneralSection';
 import { SnippetsSection } from './SnippetsSection';
 import { TokensSection } from './TokensSection';
@@ -18,6 +19,7 @@ export function SettingsPage() {
       <PageHeader title="Settings" />
       <div className="settings-grid">
         <GeneralSection />
+        <CaptureSection />
         <TokensSection />
         <BudgetsSection />
         <SnippetsSection origin={origin} />

@@ -16,6 +16,8 @@ export interface SettingsState {
   createToken(name: string): Promise<string>;
   revokeToken(name: string): Promise<void>;
   saveBudgets(budgets: BudgetsInput): Promise<void>;
+  /** deletes every captured body; resolves with how many requests' captures went */
+  purgeCaptures(): Promise<number>;
 }
 
 export type SettingsStore = StoreApi<SettingsState>;
@@ -55,6 +57,7 @@ export function createSettingsStore(client: ControlClient): SettingsStore {
       saveBudgets: async (budgets) => {
         set({ budgets: readyResource(await client['budgets.set'](budgets)) });
       },
+      purgeCaptures: async () => (await client['usage.captures.purge']({})).deleted,
     };
   });
 }
