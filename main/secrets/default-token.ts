@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClientIdentity, ClientTokenVerifier } from '../gateway/server/auth.js';
-import { StaticTokenVerifier } from '../gateway/server/auth.js';
+import { digest, StaticTokenVerifier } from '../gateway/server/auth.js';
 import { registerSecret } from '../../shared/redact.js';
 import { clientTokenFileName, generateToken, readTokenFile, writeTokenFile } from './client-token-file.js';
 import { ClientTokenStore } from './client-token-store.js';
@@ -57,7 +57,10 @@ export function gatewayTokenVerifier(store: ClientTokenVerifier, env: NodeJS.Pro
   const token = environmentToken(env);
   if (token === undefined) return store;
   const fromEnvironment = new StaticTokenVerifier([{ name: 'env', token }]);
-  return { verify: (presented: string): ClientIdentity | undefined => fromEnvironment.verify(presented) ?? store.verify(presented) };
+  return {
+    verify: (presented: string, presentedDigest: Buffer = digest(presented)): ClientIdentity | undefined =>
+      fromEnvironment.verify(presented, presentedDigest) ?? store.verify(presented, presentedDigest),
+  };
 }
 
 export interface ClientTokensSetup {

@@ -15,7 +15,8 @@ export interface ClientIdentity {
 }
 
 export interface ClientTokenVerifier {
-  verify(token: string): ClientIdentity | undefined;
+  /** `presented`: the token's digest when a caller already made it (verifiers chained in front of each other share one) */
+  verify(token: string, presented?: Buffer): ClientIdentity | undefined;
 }
 
 /** Headless mode: the UI's browser session, accepted on the playground path as the `playground` client. */
@@ -46,8 +47,7 @@ export class StaticTokenVerifier implements ClientTokenVerifier {
     this.entries = tokens.map(({ name, token }) => ({ digest: digest(token), identity: { name } }));
   }
 
-  verify(token: string): ClientIdentity | undefined {
-    const presented = digest(token);
+  verify(token: string, presented: Buffer = digest(token)): ClientIdentity | undefined {
     let found: ClientIdentity | undefined;
     for (const entry of this.entries) {
       if (timingSafeEqual(presented, entry.digest) && found === undefined) found = entry.identity;
