@@ -3,7 +3,7 @@
 import { request } from 'undici';
 import type { ControlCall } from '../shared/control/contract.js';
 import { findConfigPath, loadConfig } from './config/load.js';
-import { loadOrCreateAdminToken } from './secrets/client-token-file.js';
+import { adminTokenFileName, loadOrCreateAdminToken, readTokenFile } from './secrets/client-token-file.js';
 
 export interface AdminTarget {
   readonly url: string;
@@ -18,6 +18,11 @@ export function adminTarget(options: { dataDir: string; env: NodeJS.ProcessEnv; 
   return { url: `http://${host.includes(':') ? `[${host}]` : host}:${config.server.port}`, token };
 }
 
+/** Nothing answered at the address (connection refused, reset, DNS): no gateway is running there. */
+export class NoGatewayError extends Error {
+  override readonly name = 'NoGatewayError';
+}
+
 /** One control call; resolves with its answer, or throws with the error message the service gave. */
 export async function controlCall(target: AdminTarget, call: ControlCall, body: unknown = {}): Promise<unknown> {
   let response;
@@ -30,7 +35,7 @@ export async function controlCall(target: AdminTarget, call: ControlCall, body: 
       bodyTimeout: 10_000,
     });
   } catch (error) {
-    throw new Error(`no Switchyard answering at ${target.url} (${(error as { code?: string }).code ?? String(error)}); is \`switchyard serve\` running?`);
+    throw new NoGatewayError(`no Switchyard answering at ${target.url} (${(error as { code?: string }).code ?? String(error)}); is \`switchyard serve\` running?`);
   }
   const text = await response.body.text();
   const parsed: unknown = text ? JSON.parse(text) : undefined;
@@ -78,4 +83,27 @@ export function formatStatus(status: PrintableStatus, now = Date.now()): string 
     lines.push(`  ${circuit.target.padEnd(30)} ${circuit.phase}${circuit.phase === 'open' ? left : ''}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * After `keys set|delete`: a gateway running on this data dir re-reads its keys at once (`gateway.reload`). Never
+ * creates the admin token: without one no gateway has run here. Resolves with the line to print; never throws.
+ */
+export async function reloadRunningGateway(options: { dataDir: string; env: NodeJS.ProcessEnv; configFlag: string | undefined }): Promise<string> {
+  let token: string | undefined;
+  let target: AdminTarget;
+  try {
+    token = readTokenFile(options.dataDir, adminTokenFileName);
+    if (token === undefined) return 'a Switchyard started from now on uses them (none has run with this data dir yet)';
+    target = { ...adminTarget({ dataDir: options.dataDir, env: options.env, url: undefined, port: undefined, configFlag: options.configFlag }), token };
+  } catch (error) {
+    return `could not tell whether a Switchyard is running (${error instanceof Error ? error.message : String(error)}); \`switchyard reload\` makes a running one use them`;
+  }
+  try {
+    await controlCall(target, 'gateway.reload');
+    return `the Switchyard running at ${target.url} reloaded and uses them now`;
+  } catch (error) {
+    if (error instanceof NoGatewayError) return `no Switchyard is running at ${target.url}; the next start uses them`;
+    return `the Switchyard at ${target.url} did not reload (${error instanceof Error ? error.message : String(error)}); run \`switchyard reload\``;
+  }
 }

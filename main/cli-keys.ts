@@ -22,6 +22,8 @@ export interface KeysCommandOptions {
   readonly store?: SecretStore;
   readonly stdout?: TextOutput;
   readonly stderr?: TextOutput;
+  /** after a change: makes a running gateway re-read its keys and says what happened (cli.ts: reloadRunningGateway) */
+  readonly reloadRunning?: () => Promise<string>;
 }
 
 export interface KeysSetOptions extends KeysCommandOptions {
@@ -36,6 +38,10 @@ export interface KeysTestOptions extends KeysCommandOptions {
   /** 1-based; default every key */
   readonly position?: number;
   readonly timeoutMs?: number;
+}
+
+async function reloadLine(options: KeysCommandOptions): Promise<string> {
+  return options.reloadRunning ? options.reloadRunning() : 'a running Switchyard uses the change after `switchyard reload` (or a restart)';
 }
 
 /** `switchyard keys …` with the words after `keys`; resolves with the exit code. */
@@ -90,7 +96,7 @@ export async function keysSet(providerId: string, options: KeysSetOptions): Prom
     if (missing.length > 0) return fail(stderr, `the keychain did not keep ${missing.length} of the keys; nothing else was written`, 1);
     const masked = stored.map((key, index) => `#${index + 1} ${maskSecret(key)}`).join(', ');
     stdout.write(`saved ${input.keys.length} key(s) for ${providerId} in ${store.description}; ${providerId} now has ${stored.length}: ${masked}\n`);
-    stdout.write(`a running Switchyard picks them up on \`switchyard reload\` (or restart it)\n`);
+    stdout.write(`${await reloadLine(options)}\n`);
     if (known.settings?.apiKeyEnv && options.env[known.settings.apiKeyEnv]) {
       stdout.write(`note: ${known.settings.apiKeyEnv} is set in this environment too; the keychain keys take precedence\n`);
     }
@@ -142,7 +148,7 @@ export async function keysDelete(providerId: string, position: number | undefine
     }
     const variable = settingsFor(providerId, options.env)?.apiKeyEnv ?? loadProviders(options).providers.find((provider) => provider.id === providerId)?.apiKeyEnv;
     if (variable && options.env[variable]) stdout.write(`note: ${variable} is still set in this environment and is used when the keychain has no key\n`);
-    stdout.write('a running Switchyard notices on `switchyard reload` (or restart it)\n');
+    stdout.write(`${await reloadLine(options)}\n`);
     return 0;
   } catch (error) {
     return fail(stderr, `could not delete: ${reasonOf(error)}`, 1);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { bootGateway } from './boot.js';
 import { ConfigError } from './config/load.js';
 import { defaultDataDir } from './config/paths.js';
-import { adminTarget, controlCall, formatStatus, uiLink, type PrintableStatus } from './cli-admin.js';
+import { adminTarget, controlCall, formatStatus, reloadRunningGateway, uiLink, type PrintableStatus } from './cli-admin.js';
 import { keysCommand, keysUsage } from './cli-keys.js';
 import { tokensCommand, tokensUsage } from './cli-tokens.js';
 import { usageCommand, usageUsage } from './cli-usage.js';
@@ -69,7 +69,13 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve({ env, dataDir, configFlag: values.config, host: values.host, port: values.port });
     case 'keys':
-      return keysCommand(positionals.slice(1), { env, dataDir, configFlag: values.config, add: values.add === true });
+      return keysCommand(positionals.slice(1), {
+        env,
+        dataDir,
+        configFlag: values.config,
+        add: values.add === true,
+        reloadRunning: () => reloadRunningGateway({ dataDir, env, configFlag: values.config }),
+      });
     case 'tokens':
       return tokensCommand(positionals.slice(1), { dataDir, env, json: values.json === true });
     case 'usage':

@@ -1,6 +1,7 @@
 // Provider keys in the REAL Secret Service (gnome-keyring on a private D-Bus session): the entry layout a user sees
 // in the keychain UI, order and rotation surviving a restart, the `keys` commands, and no fallback without D-Bus.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { KeychainStore } from '../../main/secrets/keychain-store.js';
 import type { ProviderSettings } from '../../main/config/load.js';
 import { FakeOpenAI } from '../fakes/openai-fake.js';
 import { removeTestEntries, requireSecretService, testServiceName } from '../support/secret-service.js';
-import { cliPath, runCli, scrubbedEnv } from '../support/serve-process.js';
+import { cliPath, scrubbedEnv, startServe } from '../support/serve-process.js';
 
 const service = testServiceName();
 let store: KeychainStore;
@@ -185,10 +186,7 @@ describe('switchyard keys … on the Secret Service (the cli-keys functions, in-
   });
 });
 
-/** Whether the built CLI routes `keys` (main/cli.ts wiring); until it does, the in-process tests above cover the flows. */
-const cliRoutesKeys = (await runCli(['--help'])).stdout.includes('switchyard keys set');
-
-describe.runIf(cliRoutesKeys)('`node dist/main/cli.js keys …` as a process', () => {
+describe('`node dist/main/cli.js keys …` as a process', () => {
   let dataDir: string;
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'sy-keys-cli-'));
@@ -217,8 +215,57 @@ describe.runIf(cliRoutesKeys)('`node dist/main/cli.js keys …` as a process', (
     expect(deleted.code).toBe(0);
     expect(await store.list('openai')).toEqual([keyOne]);
     for (const result of [set, added, list, deleted]) expect(result.stdout + result.stderr).not.toMatch(/KeyOne0|KeyTwo0/);
+    expect(set.stdout).toContain('none has run with this data dir yet'); // and no admin token was made for asking
+    expect(readdirSync(dataDir)).not.toContain('admin-token');
+  });
+
+  it('a running gateway on the same data dir uses a key set or deleted at once, without `switchyard reload`', async () => {
+    const upstream = await FakeOpenAI.start({ apiKey: keyThree });
+    const liveDir = mkdtempSync(join(tmpdir(), 'sy-keys-live-'));
+    const port = await freePort();
+    writeFileSync(join(liveDir, 'config.json'), JSON.stringify({ server: { port }, providers: [{ id: 'openai', base_url: upstream.baseUrl }], ledger: { price_refresh: false } }));
+    const serve = await startServe({ dataDir: liveDir, args: ['--port', String(port)], env: { SWITCHYARD_KEYCHAIN_SERVICE: service } });
+    const live = (args: string[], input?: string) => runNode([cliPath, ...args, '--data-dir', liveDir], scrubbedEnv({ SWITCHYARD_KEYCHAIN_SERVICE: service }), input);
+    const chat = () =>
+      fetch(`${serve.baseUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+    try {
+      await store.delete('openai');
+      expect((await chat()).status).toBe(401); // no key yet: the fake refuses
+      const set = await live(['keys', 'set', 'openai'], `${keyThree}\n`);
+      expect(set.code).toBe(0);
+      expect(set.stdout).toContain(`the Switchyard running at http://127.0.0.1:${port} reloaded and uses them now`);
+      expect((await chat()).status).toBe(200);
+      const deleted = await live(['keys', 'delete', 'openai']);
+      expect(deleted.stdout).toContain('reloaded and uses them now');
+      expect((await chat()).status).toBe(401);
+      await serve.stop();
+      const offline = await live(['keys', 'set', 'openai'], `${keyThree}\n`);
+      expect(offline.code).toBe(0);
+      expect(offline.stdout).toContain(`no Switchyard is running at http://127.0.0.1:${port}; the next start uses them`);
+      for (const result of [set, deleted, offline]) expect(result.stdout + result.stderr).not.toContain('KeyThree0');
+    } finally {
+      await serve.stop('SIGKILL');
+      await upstream.close();
+      await store.delete('openai');
+    }
   });
 });
+
+/** A port free right now, for a gateway whose config must name it (the CLI finds a running gateway by the config). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
 
 function runNode(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
