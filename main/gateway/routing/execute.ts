@@ -5,6 +5,7 @@
 import type { ChatCompletion, ChatRequest } from '../../../shared/openai-types.js';
 import type { RouteSettings, RoutingSettings, TimeoutSettings } from '../../config/routing.js';
 import { ProviderError, type ProviderErrorClass } from '../providers/errors.js';
+import { LightAbortController } from '../cancel.js';
 import type { ModelDetails, NativeRequest, ProviderAdapter, StreamPart, UpstreamMetrics } from '../providers/types.js';
 import { openGate } from '../streaming/gate.js';
 import { AttemptWatchdog, raceAbort, watchParts, type AttemptLimits } from '../streaming/watchdog.js';
@@ -78,16 +79,17 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? abortableSleep;
   const numRetries = options.route?.numRetries ?? settings.numRetries;
-  const attempts: AttemptRecord[] = options.skipped.map(({ candidate, reason }) => ({ providerId: candidate.providerId, model: candidate.model, outcome: 'skipped', durationMs: 0, note: reason }));
+  const attempts: AttemptRecord[] =
+    options.skipped.length === 0 ? [] : options.skipped.map(({ candidate, reason }) => ({ providerId: candidate.providerId, model: candidate.model, outcome: 'skipped', durationMs: 0, note: reason }));
   const queue = [...options.candidates];
-  const tried = new Set<string>();
+  /** targets taken from the queue so far; only a context-length failure reads it */
+  const tried: Candidate[] = [];
   let attemptsUsed = 0;
   let lastError: ProviderError | undefined;
 
   while (queue.length > 0 && !options.signal.aborted) {
     const target = queue.shift() as Candidate;
-    const targetKey = `${target.providerId}/${target.model}`;
-    tried.add(targetKey);
+    tried.push(target);
     const adapter = options.adapterFor(target.providerId);
     if (!adapter) continue;
     for (let retries = 0; ; retries += 1) {
@@ -152,7 +154,7 @@ type AttemptSuccess =
   | { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart> };
 
 async function attempt(adapter: ProviderAdapter, target: Candidate, options: ExecuteOptions, limits: AttemptLimits): Promise<AttemptSuccess> {
-  const controller = new AbortController();
+  const controller = new LightAbortController();
   const onParentAbort = (): void => controller.abort(options.signal.reason);
   if (options.signal.aborted) onParentAbort();
   else options.signal.addEventListener('abort', onParentAbort, { once: true });
@@ -220,7 +222,8 @@ function limitsFor(target: Candidate, settings: RoutingSettings, route: RouteSet
  * After a context-length error: the route's context fallbacks next, then only targets with a larger window.
  * Returns the targets it drops, so the trail can say why they were not tried.
  */
-function reorderForContext(queue: Candidate[], options: ExecuteOptions, failed: Candidate, tried: ReadonlySet<string>): Skip[] {
+function reorderForContext(queue: Candidate[], options: ExecuteOptions, failed: Candidate, triedTargets: readonly Candidate[]): Skip[] {
+  const tried = new Set(triedTargets.map((candidate) => `${candidate.providerId}/${candidate.model}`));
   const failedWindow = options.details(failed)?.contextWindow;
   const fits = (candidate: Candidate): boolean => {
     const window = options.details(candidate)?.contextWindow;

@@ -37,9 +37,10 @@ export function planRequest(model: string, requestFallbacks: readonly string[] |
     if (!expansion.ok) return { ...expansion, message: `models: ${expansion.message}` };
     targets.push(...expansion.targets.map((target) => ({ ...target, origin: 'request-fallback' as const })));
   }
-  targets.push(...context.defaultFallbacks.map((target) => ({ ...target, origin: 'default-fallback' as const })));
+  for (const target of context.defaultFallbacks) targets.push({ ...target, origin: 'default-fallback' });
   const candidates = dedupe(targets.map((target) => withLocality(target, context)));
-  const contextFallbacks = dedupe((primary.route?.contextWindowFallbacks ?? []).map((target) => withLocality({ ...target, origin: 'fallback' }, context)));
+  const contextWindowFallbacks = primary.route?.contextWindowFallbacks ?? [];
+  const contextFallbacks = contextWindowFallbacks.length === 0 ? [] : dedupe(contextWindowFallbacks.map((target) => withLocality({ ...target, origin: 'fallback' }, context)));
   return { ok: true, route: primary.route, candidates, contextFallbacks };
 }
 
@@ -84,7 +85,8 @@ function withLocality(target: Target & { origin: CandidateOrigin }, context: Pla
   return { providerId: target.providerId, model: target.model, origin: target.origin, locality: context.providers.get(target.providerId) ?? 'cloud' };
 }
 
-function dedupe(candidates: readonly Candidate[]): Candidate[] {
+function dedupe(candidates: Candidate[]): Candidate[] {
+  if (candidates.length < 2) return candidates;
   const seen = new Set<string>();
   return candidates.filter((candidate) => {
     const key = `${candidate.providerId}/${candidate.model}`;

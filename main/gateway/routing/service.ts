@@ -84,7 +84,9 @@ export class RoutingService {
       random: this.random,
     });
     if (!planned.ok) return planned;
-    const localCandidates = [...planned.candidates, ...planned.contextFallbacks].filter((candidate) => candidate.locality === 'local');
+    const localCandidates: Candidate[] = [];
+    for (const candidate of planned.candidates) if (candidate.locality === 'local') localCandidates.push(candidate);
+    for (const candidate of planned.contextFallbacks) if (candidate.locality === 'local') localCandidates.push(candidate);
     if (localCandidates.length > 0) await this.details.ensure(localCandidates, (id) => this.registry.get(id), 1_500);
     const offline = options.localOnly ?? this.offlineReason();
     const { ordered, skipped } = orderCandidates({

@@ -4,6 +4,7 @@
 // posts to /_switchyard/v1/chat/completions with the UI session; in the desktop window (a file:// page, Origin null)
 // the main process adds the playground's in-memory token, the one credential accepted from that opaque origin.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LightAbortController } from '../cancel.js';
 import { sendAnthropicError } from './anthropic/anthropic-errors.js';
 import { presentedToken, type ClientIdentity, type PlaygroundSessionAuth } from './auth.js';
 import { handleChatCompletions } from './chat-completions.js';
@@ -48,7 +49,7 @@ export const managementPrefix = '/_switchyard';
 export const playgroundChatPath = `${managementPrefix}/v1/chat/completions`;
 
 export interface InFlight {
-  readonly controller: AbortController;
+  readonly controller: LightAbortController;
   readonly done: Promise<void>;
 }
 
@@ -143,7 +144,7 @@ export class GatewayRouter {
       throw new GatewayError(429, `too many requests in flight (server.max_in_flight = ${state.config.server.maxInFlight})`, 'rate_limit_error', 'too_many_in_flight', null, { ...corsHeaders, 'retry-after': '1' });
     }
 
-    const controller = new AbortController();
+    const controller = new LightAbortController();
     const onClose = (): void => {
       if (!response.writableFinished) controller.abort();
     };

@@ -21,7 +21,7 @@ export class AttemptWatchdog {
   private waitingSince: number | undefined;
 
   constructor(
-    private readonly controller: AbortController,
+    private readonly controller: { abort(reason?: unknown): void },
     private readonly limits: AttemptLimits,
     private readonly providerId: string,
     private readonly startedAt = performance.now(),
