@@ -1,8 +1,8 @@
 // A programmable Anthropic upstream for tests: a real node:http server on 127.0.0.1 that speaks the Messages API's
 // exact wire format (bodies, SSE events with ping, error bodies, rate-limit headers), checks x-api-key and
 // anthropic-version, records every request, and injects faults (errors, in-band errors, truncation, resets, stalls).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { FakeServer, sleep } from './fake-server.js';
 import {
   asRecord,
   defaultFakeModels,
@@ -37,6 +37,7 @@ import {
 
 export * from './anthropic-scenarios.js';
 export * from './anthropic-wire.js';
+export type { RequestState } from './fake-server.js';
 
 export const fakeAnthropicKey = 'sk-ant-api03-FAKEfakeFAKEfake0123456789-abcdefAA';
 
@@ -46,38 +47,13 @@ export interface FakeAnthropicOptions {
   readonly models?: readonly FakeModelInfo[];
 }
 
-export interface RequestState {
-  readonly closed: boolean;
-  /** performance.now() when the response (and so the request) closed */
-  readonly closedAt: number | undefined;
-  /** the fake had written its whole response when it closed */
-  readonly completed: boolean;
-  readonly bytesWritten: number;
-  readonly writes: number;
-}
-
-interface MutableRequestState {
-  closed: boolean;
-  closedAt: number | undefined;
-  completed: boolean;
-  bytesWritten: number;
-  writes: number;
-  /** the response body as written, for byte-exact passthrough checks */
-  readonly body: string[];
-  readonly closedPromise: Promise<number>;
-  readonly abort: AbortController;
-}
-
 const stallCapMs = 300_000;
 /** Opus 4.7 and later: no sampling settings, adaptive thinking only */
 const newestModel = /claude-opus-4-[7-9]|claude-[a-z]+-5/;
 /** Claude 4.5 and later: temperature or top_p, not both */
 const oneSamplingSettingModel = /claude-[a-z]+-4-[5-9]|claude-[a-z]+-5/;
 
-export class FakeAnthropic {
-  readonly requests: RecordedRequest[] = [];
-  /** exceptions thrown by onMessages (answered with a 500 so the test sees them) */
-  readonly handlerErrors: unknown[] = [];
+export class FakeAnthropic extends FakeServer {
   apiKey: string;
   models: FakeModelInfo[];
   /** 404 not_found_error for a model missing from `models` (off: any model answers) */
@@ -87,36 +63,15 @@ export class FakeAnthropic {
   onMessages: (request: RecordedRequest) => Scenario | Promise<Scenario> = defaultScenario;
   onCountTokens: ((request: RecordedRequest) => number | ErrorReply) | undefined;
 
-  private readonly sockets = new Set<Socket>();
-  private readonly states: MutableRequestState[] = [];
-  private readonly inFlight = new Set<MutableRequestState>();
-  private readonly requestWaiters = new Set<() => boolean>();
-  private readonly bodies = new WeakMap<ServerResponse, string[]>();
-  private closing: Promise<void> | undefined;
-
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-    options: FakeAnthropicOptions,
-  ) {
+  private constructor(options: FakeAnthropicOptions) {
+    super({ name: 'fake Anthropic', keepResponseBodies: true });
     this.apiKey = options.apiKey ?? fakeAnthropicKey;
     this.models = [...(options.models ?? defaultFakeModels)];
   }
 
   static async start(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('fake Anthropic: no TCP address');
-    const fake = new FakeAnthropic(server, address.port, options);
-    server.on('connection', (socket: Socket) => fake.track(socket));
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => void fake.handle(request, response));
+    const fake = new FakeAnthropic(options);
+    await fake.listen();
     return fake;
   }
 
@@ -136,122 +91,16 @@ export class FakeAnthropic {
     return asRecord(last.body);
   }
 
-  openSockets(): number {
-    return this.sockets.size;
-  }
-
-  requestState(index: number): RequestState {
-    const state = this.states[index];
-    if (!state) throw new Error(`fake Anthropic: no request #${index} (have ${this.states.length})`);
-    const { closed, closedAt, completed, bytesWritten, writes } = state;
-    return { closed, closedAt, completed, bytesWritten, writes };
-  }
-
   /** Everything the fake wrote as the body of request #index's response. */
-  responseText(index: number): string {
-    const state = this.states[index];
-    if (!state) throw new Error(`fake Anthropic: no request #${index} (have ${this.states.length})`);
-    return state.body.join('');
+  override responseText(index: number): string {
+    return super.responseText(index);
   }
 
-  /** Resolves with the recorded requests once at least `count` have arrived (bodies read). */
-  waitForRequests(count: number, timeoutMs: number): Promise<RecordedRequest[]> {
-    return this.withTimeout(timeoutMs, `${count} request(s), have ${this.requests.length}`, (resolve) => {
-      const check = (): boolean => {
-        if (this.requests.length < count) return false;
-        this.requestWaiters.delete(check);
-        resolve(this.requests.slice());
-        return true;
-      };
-      if (!check()) this.requestWaiters.add(check);
-      return () => this.requestWaiters.delete(check);
-    });
+  protected override sendHandlerFailed(response: ServerResponse, error: unknown): void {
+    this.sendError(response, { kind: 'error', status: 500, body: errorBody('api_error', `fake Anthropic handler failed: ${String(error)}`) });
   }
 
-  /** Resolves with performance.now() when request #index's response closed (completed or cut off). */
-  async waitForRequestClose(index: number, timeoutMs: number): Promise<number> {
-    const deadline = performance.now() + timeoutMs;
-    await this.waitForRequests(index + 1, timeoutMs);
-    const state = this.states[index] as MutableRequestState;
-    return this.withTimeout(Math.max(0, deadline - performance.now()), `request #${index} to close`, (resolve) => {
-      void state.closedPromise.then(resolve);
-      return () => undefined;
-    });
-  }
-
-  /** Stops listening, cuts every connection and cancels every timer; safe to call twice. */
-  close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      for (const state of this.inFlight) state.abort.abort();
-      for (const socket of this.sockets) socket.destroy();
-      this.server.closeAllConnections();
-    });
-    return this.closing;
-  }
-
-  // -------------------------------------------------------------------------------------------------------
-
-  private track(socket: Socket): void {
-    socket.setNoDelay(true);
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const state = this.newState(response);
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-    } catch {
-      return; // the client went away while sending
-    }
-    const rawBody = Buffer.concat(chunks);
-    let body: unknown;
-    try {
-      body = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined;
-    } catch {
-      body = undefined;
-    }
-    const recorded: RecordedRequest = {
-      index: this.requests.length,
-      method: request.method ?? 'GET',
-      path: request.url ?? '/',
-      headers: request.headers,
-      rawBody,
-      body,
-      receivedAt: performance.now(),
-    };
-    this.states.push(state);
-    this.requests.push(recorded);
-    for (const waiter of [...this.requestWaiters]) waiter();
-    try {
-      await this.route(recorded, response, state.abort.signal);
-    } catch (error) {
-      this.handlerErrors.push(error);
-      if (!response.headersSent) this.sendError(response, { kind: 'error', status: 500, body: errorBody('api_error', `fake Anthropic handler failed: ${String(error)}`) });
-      else response.destroy();
-    }
-  }
-
-  private newState(response: ServerResponse): MutableRequestState {
-    let resolveClosed: (at: number) => void = () => undefined;
-    const closedPromise = new Promise<number>((resolve) => (resolveClosed = resolve));
-    const state: MutableRequestState = { closed: false, closedAt: undefined, completed: false, bytesWritten: 0, writes: 0, body: [], closedPromise, abort: new AbortController() };
-    this.inFlight.add(state);
-    this.bodies.set(response, state.body);
-    response.once('close', () => {
-      state.closed = true;
-      state.closedAt = performance.now();
-      state.completed = response.writableFinished;
-      this.inFlight.delete(state);
-      state.abort.abort();
-      resolveClosed(state.closedAt);
-    });
-    return state;
-  }
-
-  private async route(request: RecordedRequest, response: ServerResponse, signal: AbortSignal): Promise<void> {
+  protected override async route(request: RecordedRequest, response: ServerResponse, signal: AbortSignal): Promise<void> {
     const path = pathOf(request);
     if (!path.startsWith('/v1/')) return this.sendError(response, notFound());
     const key = request.headers['x-api-key'];
@@ -386,32 +235,10 @@ export class FakeAnthropic {
     response.flushHeaders();
   }
 
-  /** Writes and waits for 'drain' when the socket is full; false once the response is gone. */
-  private async write(response: ServerResponse, data: string, signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted || response.destroyed) return false;
-    const state = this.states.find((candidate) => candidate.abort.signal === signal);
-    if (state) {
-      state.bytesWritten += Buffer.byteLength(data);
-      state.writes += 1;
-      state.body.push(data);
-    }
-    if (response.write(data)) return true;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        response.off('drain', done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      response.on('drain', done);
-      signal.addEventListener('abort', done, { once: true });
-    });
-    return !signal.aborted;
-  }
-
   private sendJson(response: ServerResponse, status: number, body: unknown, extraHeaders?: Readonly<Record<string, string>>): void {
     const text = JSON.stringify(body);
     response.writeHead(status, { ...anthropicHeaders(jsonContentType), 'content-length': String(Buffer.byteLength(text)), ...extraHeaders });
-    this.bodies.get(response)?.push(text);
+    this.recordBody(response, text);
     response.end(text);
   }
 
@@ -421,23 +248,10 @@ export class FakeAnthropic {
     const requestId = asRecord(error.body)['request_id'];
     const headers = anthropicHeaders(contentType, typeof requestId === 'string' ? requestId : undefined);
     response.writeHead(error.status, { ...headers, 'x-should-retry': String(error.status === 429 || error.status >= 500), 'content-length': String(Buffer.byteLength(text)), ...error.headers });
-    this.bodies.get(response)?.push(text);
+    this.recordBody(response, text);
     response.end(text);
   }
 
-  private withTimeout<T>(timeoutMs: number, what: string, start: (resolve: (value: T) => void) => () => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let cancel: () => void = () => undefined;
-      const timer = setTimeout(() => {
-        cancel();
-        reject(new Error(`fake Anthropic: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      cancel = start((value) => {
-        clearTimeout(timer);
-        resolve(value);
-      });
-    });
-  }
 }
 
 /** The events a fault scenario sends before its fault (all of them for a plain reply). */
@@ -470,20 +284,4 @@ function modelObject(model: FakeModelInfo): Record<string, unknown> {
 
 function pathOf(request: RecordedRequest): string {
   return request.path.split('?')[0] ?? '/';
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts (the timer is cleared either way). */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, Math.max(0, ms));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

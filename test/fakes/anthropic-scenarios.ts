@@ -1,22 +1,10 @@
 // What the fake Anthropic upstream can be told to do (the Scenario union), and its deterministic default answers:
 // text, a tool_use built from the request's tool schema, JSON for output_config.format, a signed thinking block
 // when thinking is on, max_tokens truncation, and a token estimate for count_tokens.
-import type { IncomingHttpHeaders } from 'node:http';
 import { newSignature, newToolUseId, splitPieces, type ErrorObject, type ErrorReply, type FakeBlock, type UsageNumbers } from './anthropic-wire.js';
+import type { RecordedRequest } from './fake-server.js';
 
-export interface RecordedRequest {
-  /** position in FakeAnthropic.requests; the key for requestState / waitForRequestClose */
-  readonly index: number;
-  readonly method: string;
-  /** path and query as received, e.g. `/v1/models?limit=1000` */
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly rawBody: Buffer;
-  /** the parsed JSON body; undefined when the body is empty or not JSON */
-  readonly body: unknown;
-  /** performance.now() when the body had been read */
-  readonly receivedAt: number;
-}
+export type { RecordedRequest };
 
 export interface ReplyOptions {
   /** the content blocks (default: the deterministic answer, see `defaultReply`) */

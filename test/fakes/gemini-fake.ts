@@ -3,8 +3,8 @@
 // error bodies, its request checks and the Gemini 3 thought-signature rule. It checks x-goog-api-key and refuses a
 // key in the URL, records every request, scripts failures (errors, in-band error frames, missing finishReason,
 // resets, stalls, slow frames) and keeps socket bookkeeping so tests can prove an aborted client closes its upstream.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { FakeServer, sleep } from './fake-server.js';
 import { RequestCheckError, checkGenerateRequest, checkThoughtSignatures } from './gemini-request-checks.js';
 import {
   asRecord,
@@ -40,6 +40,7 @@ import {
 
 export * from './gemini-scenarios.js';
 export * from './gemini-wire.js';
+export type { RequestState } from './fake-server.js';
 
 export interface GeminiFakeOptions {
   /** the key every call must carry in x-goog-api-key (default "fake-gemini-key") */
@@ -49,41 +50,16 @@ export interface GeminiFakeOptions {
   readonly lineEnding?: SseLineEnding;
 }
 
-export interface RequestState {
-  /** the response (and so the request) is over: finished, or the connection went away */
-  readonly closed: boolean;
-  /** performance.now() when it closed */
-  readonly closedAt: number | undefined;
-  /** the fake had written its whole response when it closed (false: the client left first, or the fake reset it) */
-  readonly completed: boolean;
-  readonly bytesWritten: number;
-  readonly writes: number;
-}
-
-interface MutableRequestState {
-  closed: boolean;
-  closedAt: number | undefined;
-  completed: boolean;
-  bytesWritten: number;
-  writes: number;
-  readonly closedPromise: Promise<number>;
-  readonly abort: AbortController;
-}
-
 /** The context a scripted answer gets besides the request. */
 export interface GenerateContext {
   readonly model: FakeGeminiModel;
   readonly stream: boolean;
 }
 
-const maxRequestBodyBytes = 64 * 1024 * 1024;
 const stallCapMs = 300_000;
 const defaultPageSize = 50;
 
-export class GeminiFake {
-  readonly requests: RecordedRequest[] = [];
-  /** exceptions thrown by onGenerate / onEmbed (answered with a 500 so the test sees them) */
-  readonly handlerErrors: unknown[] = [];
+export class GeminiFake extends FakeServer {
   apiKey: string;
   models: FakeGeminiModel[];
   lineEnding: SseLineEnding;
@@ -97,37 +73,16 @@ export class GeminiFake {
   /** signatures this fake has handed out: Gemini 3 models only accept those back */
   readonly issuedSignatures = new Set<string>();
 
-  private readonly sockets = new Set<Socket>();
-  private readonly states: MutableRequestState[] = [];
-  private readonly inFlight = new Set<MutableRequestState>();
-  private readonly stateBySignal = new WeakMap<AbortSignal, MutableRequestState>();
-  private readonly requestWaiters = new Set<() => boolean>();
-  private closing: Promise<void> | undefined;
-
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-    options: GeminiFakeOptions,
-  ) {
+  private constructor(options: GeminiFakeOptions) {
+    super({ name: 'fake Gemini' });
     this.apiKey = options.apiKey ?? 'fake-gemini-key';
     this.models = [...(options.models ?? defaultGeminiModels)];
     this.lineEnding = options.lineEnding ?? '\r\n';
   }
 
   static async start(options: GeminiFakeOptions = {}): Promise<GeminiFake> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('fake Gemini: no TCP address');
-    const fake = new GeminiFake(server, address.port, options);
-    server.on('connection', (socket: Socket) => fake.track(socket));
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => void fake.handle(request, response));
+    const fake = new GeminiFake(options);
+    await fake.listen();
     return fake;
   }
 
@@ -148,116 +103,15 @@ export class GeminiFake {
     return asRecord(last.body);
   }
 
-  openSockets(): number {
-    return this.sockets.size;
+  protected override sendBodyTooLarge(response: ServerResponse): void {
+    this.sendError(response, errorReply(400, 'Request payload size exceeds the limit: 67108864 bytes.', 'INVALID_ARGUMENT'));
   }
 
-  requestState(index: number): RequestState {
-    const state = this.states[index];
-    if (!state) throw new Error(`fake Gemini: no request #${index} (have ${this.states.length})`);
-    const { closed, closedAt, completed, bytesWritten, writes } = state;
-    return { closed, closedAt, completed, bytesWritten, writes };
+  protected override sendHandlerFailed(response: ServerResponse, error: unknown): void {
+    this.sendError(response, errorReply(500, `fake Gemini handler failed: ${String(error)}`, 'INTERNAL'));
   }
 
-  /** Resolves with the recorded requests once at least `count` have arrived (bodies read). */
-  waitForRequests(count: number, timeoutMs: number): Promise<RecordedRequest[]> {
-    return this.withTimeout(timeoutMs, `${count} request(s), have ${this.requests.length}`, (resolve) => {
-      const check = (): boolean => {
-        if (this.requests.length < count) return false;
-        this.requestWaiters.delete(check);
-        resolve(this.requests.slice());
-        return true;
-      };
-      if (!check()) this.requestWaiters.add(check);
-      return () => this.requestWaiters.delete(check);
-    });
-  }
-
-  /** Resolves with performance.now() at the moment request #index's response closed; rejects after timeoutMs. */
-  async waitForRequestClose(index: number, timeoutMs: number): Promise<number> {
-    const deadline = performance.now() + timeoutMs;
-    await this.waitForRequests(index + 1, timeoutMs);
-    const state = this.states[index] as MutableRequestState;
-    return this.withTimeout(Math.max(0, deadline - performance.now()), `request #${index} to close`, (resolve) => {
-      void state.closedPromise.then(resolve);
-      return () => undefined;
-    });
-  }
-
-  /** Stops listening, cuts every connection and cancels every timer; safe to call twice. */
-  close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      for (const state of this.inFlight) state.abort.abort();
-      for (const socket of this.sockets) socket.destroy();
-      this.server.closeAllConnections();
-    });
-    return this.closing;
-  }
-
-  // -------------------------------------------------------------------------------------------------------
-
-  private track(socket: Socket): void {
-    socket.setNoDelay(true); // separate writes leave as separate segments, as Google's frames do
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const state = this.newState(response);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of request) {
-        size += (chunk as Buffer).length;
-        if (size > maxRequestBodyBytes) {
-          this.sendError(response, errorReply(400, 'Request payload size exceeds the limit: 67108864 bytes.', 'INVALID_ARGUMENT'));
-          request.destroy();
-          return;
-        }
-        chunks.push(chunk as Buffer);
-      }
-    } catch {
-      return; // the client went away while sending
-    }
-    const rawBody = Buffer.concat(chunks);
-    let body: unknown;
-    try {
-      body = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined;
-    } catch {
-      body = undefined;
-    }
-    const recorded: RecordedRequest = { index: this.requests.length, method: request.method ?? 'GET', path: request.url ?? '/', headers: request.headers, rawBody, body, receivedAt: performance.now() };
-    this.states.push(state);
-    this.requests.push(recorded);
-    for (const waiter of [...this.requestWaiters]) waiter();
-    try {
-      await this.route(recorded, response, state.abort.signal);
-    } catch (error) {
-      this.handlerErrors.push(error);
-      if (!response.headersSent) this.sendError(response, errorReply(500, `fake Gemini handler failed: ${String(error)}`, 'INTERNAL'));
-      else response.destroy();
-    }
-  }
-
-  private newState(response: ServerResponse): MutableRequestState {
-    let resolveClosed: (at: number) => void = () => undefined;
-    const closedPromise = new Promise<number>((resolve) => (resolveClosed = resolve));
-    const state: MutableRequestState = { closed: false, closedAt: undefined, completed: false, bytesWritten: 0, writes: 0, closedPromise, abort: new AbortController() };
-    this.inFlight.add(state);
-    this.stateBySignal.set(state.abort.signal, state);
-    response.once('close', () => {
-      state.closed = true;
-      state.closedAt = performance.now();
-      state.completed = response.writableFinished;
-      this.inFlight.delete(state);
-      state.abort.abort();
-      resolveClosed(state.closedAt);
-    });
-    return state;
-  }
-
-  private async route(request: RecordedRequest, response: ServerResponse, signal: AbortSignal): Promise<void> {
+  protected override async route(request: RecordedRequest, response: ServerResponse, signal: AbortSignal): Promise<void> {
     const url = new URL(request.path, 'http://fake.invalid');
     const path = url.pathname;
     if (!path.startsWith('/v1beta/')) return this.sendError(response, unknownUrl(request.method, path));
@@ -407,27 +261,6 @@ export class GeminiFake {
     response.flushHeaders();
   }
 
-  /** Writes and waits for 'drain' when the socket is full; false once the response is gone. */
-  private async write(response: ServerResponse, data: string | Uint8Array, signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted || response.destroyed) return false;
-    const state = this.stateBySignal.get(signal);
-    if (state) {
-      state.bytesWritten += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-      state.writes += 1;
-    }
-    if (response.write(data)) return true;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        response.off('drain', done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      response.on('drain', done);
-      signal.addEventListener('abort', done, { once: true });
-    });
-    return !signal.aborted;
-  }
-
   private sendJson(response: ServerResponse, status: number, body: unknown, extraHeaders?: Readonly<Record<string, string>>): void {
     const text = JSON.stringify(body);
     response.writeHead(status, { ...googleHeaders(jsonContentType), 'content-length': String(Buffer.byteLength(text)), ...extraHeaders });
@@ -440,34 +273,4 @@ export class GeminiFake {
     response.writeHead(error.status, { ...googleHeaders(contentType), 'content-length': String(Buffer.byteLength(text)), ...error.headers });
     response.end(text);
   }
-
-  private withTimeout<T>(timeoutMs: number, what: string, start: (resolve: (value: T) => void) => () => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let cancel: () => void = () => undefined;
-      const timer = setTimeout(() => {
-        cancel();
-        reject(new Error(`fake Gemini: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      cancel = start((value) => {
-        clearTimeout(timer);
-        resolve(value);
-      });
-    });
-  }
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts (the timer is cleared either way). */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, Math.max(0, ms));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -3,22 +3,10 @@
 // built from the request (a function call when tools are offered, JSON for a response schema, else text), and
 // embeddings.
 import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { FakeGeminiModel, GoogleErrorReply, GoogleStatusBody } from './gemini-wire.js';
+import type { RecordedRequest } from './fake-server.js';
 
-export interface RecordedRequest {
-  /** position in GeminiFake.requests; the key for requestState / waitForRequestClose */
-  readonly index: number;
-  readonly method: string;
-  /** path and query as received, e.g. `/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse` */
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly rawBody: Buffer;
-  /** the parsed JSON body; undefined when the body is empty or not JSON */
-  readonly body: unknown;
-  /** performance.now() when the body had been read */
-  readonly receivedAt: number;
-}
+export type { RecordedRequest };
 
 export interface FunctionCallSpec {
   readonly name: string;

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback, trackSockets } from './fake-server.js';
 
 export interface FakeOllamaModel {
   readonly name: string; // with its tag: "qwen3:8b"
@@ -68,7 +69,7 @@ export class OllamaFake {
   onChat: ((body: JsonObject, request: RecordedRequest) => FakeChatScenario | undefined) | undefined;
   /** "current": `model 'x' not found` (today's /api/chat); "legacy": `model "x" not found, try pulling it first` (older) */
   notFoundWording: 'current' | 'legacy' = 'current';
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets: Set<Socket>;
   private readonly connections = new WeakMap<Socket, { readonly number: number; readonly closed: Promise<void> }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private requestWaiters: Array<() => void> = [];
@@ -80,6 +81,7 @@ export class OllamaFake {
     models: readonly FakeOllamaModel[],
   ) {
     this.models = [...models];
+    this.sockets = trackSockets(server, { noDelay: false });
   }
 
   /** `port` restarts a fake where a stopped one was, to test that the gateway notices it is back. */
@@ -89,7 +91,7 @@ export class OllamaFake {
     server.keepAliveTimeout = 60_000; // Go's server keeps idle connections; the client's pool decides
     server.on('connection', (socket: Socket) => fake.track(socket));
     server.on('request', (request: IncomingMessage, response: ServerResponse) => void fake.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+    await listenOnLoopback(server, options.port);
     return fake;
   }
 
@@ -125,10 +127,8 @@ export class OllamaFake {
   }
 
   private track(socket: Socket): void {
-    this.sockets.add(socket);
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     this.connections.set(socket, { number: ++this.connectionCount, closed });
-    socket.once('close', () => this.sockets.delete(socket));
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

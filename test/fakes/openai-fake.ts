@@ -1,7 +1,7 @@
 // A programmable OpenAI-compatible upstream for tests: a real node:http server on 127.0.0.1 that speaks OpenAI's
 // exact wire format, records every request, and injects faults (errors, stalls, resets, in-band errors, raw bytes).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { FakeServer, sleep } from './fake-server.js';
 import {
   bearerToken,
   defaultReply,
@@ -32,6 +32,7 @@ import {
 
 export * from './openai-scenarios.js';
 export * from './openai-wire.js';
+export type { RequestState } from './fake-server.js';
 
 export interface FakeOpenAIOptions {
   /** ids listed by GET /v1/models (default: gpt-4o-mini, gpt-4.1, text-embedding-3-small) */
@@ -40,71 +41,24 @@ export interface FakeOpenAIOptions {
   readonly apiKey?: string;
 }
 
-export interface RequestState {
-  /** the response (and so the request) is over: finished, or the connection went away */
-  readonly closed: boolean;
-  /** performance.now() when it closed */
-  readonly closedAt: number | undefined;
-  /** the fake had written its whole response when it closed (false: the client left first, or the fake reset it) */
-  readonly completed: boolean;
-  /** response body bytes handed to the socket so far */
-  readonly bytesWritten: number;
-  readonly writes: number;
-}
-
-interface MutableRequestState {
-  closed: boolean;
-  closedAt: number | undefined;
-  completed: boolean;
-  bytesWritten: number;
-  writes: number;
-  readonly closedPromise: Promise<number>;
-  readonly abort: AbortController;
-}
-
-const maxRequestBodyBytes = 64 * 1024 * 1024;
 const defaultStallCapMs = 300_000;
 const created = 1_700_000_000;
 
-export class FakeOpenAI {
-  readonly requests: RecordedRequest[] = [];
-  /** exceptions thrown by onChat / onEmbeddings (answered with a 500 so the test sees them) */
-  readonly handlerErrors: unknown[] = [];
+export class FakeOpenAI extends FakeServer {
   models: string[];
   apiKey: string | undefined;
   onChat: (request: RecordedRequest) => Scenario | Promise<Scenario> = defaultScenario;
   onEmbeddings: (request: RecordedRequest) => EmbeddingsScenario | Promise<EmbeddingsScenario> = () => ({ kind: 'reply' });
 
-  private readonly sockets = new Set<Socket>();
-  private readonly states: MutableRequestState[] = [];
-  private readonly inFlight = new Set<MutableRequestState>();
-  private readonly stateBySignal = new WeakMap<AbortSignal, MutableRequestState>();
-  private readonly requestWaiters = new Set<() => boolean>();
-  private closing: Promise<void> | undefined;
-
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-    options: FakeOpenAIOptions,
-  ) {
+  private constructor(options: FakeOpenAIOptions) {
+    super({ name: 'fake OpenAI' });
     this.models = [...(options.models ?? ['gpt-4o-mini', 'gpt-4.1', 'text-embedding-3-small'])];
     this.apiKey = options.apiKey;
   }
 
   static async start(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('fake OpenAI: no TCP address');
-    const fake = new FakeOpenAI(server, address.port, options);
-    server.on('connection', (socket) => fake.track(socket));
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => void fake.handle(request, response));
+    const fake = new FakeOpenAI(options);
+    await fake.listen();
     return fake;
   }
 
@@ -117,127 +71,15 @@ export class FakeOpenAI {
     return this.requests.filter((request) => request.method === 'POST' && request.path.split('?')[0] === '/v1/chat/completions');
   }
 
-  openSockets(): number {
-    return this.sockets.size;
+  protected override sendBodyTooLarge(response: ServerResponse): void {
+    this.sendError(response, { kind: 'error', status: 413, body: { error: { message: 'Request body too large', type: 'invalid_request_error', param: null, code: null } } });
   }
 
-  requestState(index: number): RequestState {
-    const state = this.states[index];
-    if (!state) throw new Error(`fake OpenAI: no request #${index} (have ${this.states.length})`);
-    const { closed, closedAt, completed, bytesWritten, writes } = state;
-    return { closed, closedAt, completed, bytesWritten, writes };
+  protected override sendHandlerFailed(response: ServerResponse, error: unknown): void {
+    this.sendError(response, { kind: 'error', status: 500, body: { error: { message: `fake OpenAI handler failed: ${String(error)}`, type: 'fake_error', param: null, code: null } } });
   }
 
-  /** Resolves with the recorded requests once at least `count` have arrived (bodies read). */
-  waitForRequests(count: number, timeoutMs: number): Promise<RecordedRequest[]> {
-    return this.withTimeout(timeoutMs, `${count} request(s), have ${this.requests.length}`, (resolve) => {
-      const check = (): boolean => {
-        if (this.requests.length < count) return false;
-        this.requestWaiters.delete(check);
-        resolve(this.requests.slice());
-        return true;
-      };
-      if (!check()) this.requestWaiters.add(check);
-      return () => this.requestWaiters.delete(check);
-    });
-  }
-
-  /**
-   * Resolves with performance.now() at the moment request #index's response closed (completed or cut off);
-   * rejects after timeoutMs. A test proves a prompt upstream abort with `closedAt - clientDisconnectedAt < 1000`.
-   */
-  async waitForRequestClose(index: number, timeoutMs: number): Promise<number> {
-    const deadline = performance.now() + timeoutMs;
-    await this.waitForRequests(index + 1, timeoutMs);
-    const state = this.states[index] as MutableRequestState;
-    return this.withTimeout(Math.max(0, deadline - performance.now()), `request #${index} to close`, (resolve) => {
-      void state.closedPromise.then(resolve);
-      return () => undefined;
-    });
-  }
-
-  /** Stops listening, cuts every connection and cancels every timer; safe to call twice. */
-  close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      for (const state of this.inFlight) state.abort.abort();
-      for (const socket of this.sockets) socket.destroy();
-      this.server.closeAllConnections();
-    });
-    return this.closing;
-  }
-
-  // -------------------------------------------------------------------------------------------------------
-
-  private track(socket: Socket): void {
-    socket.setNoDelay(true); // so that separate writes of a `raw` scenario leave as separate segments
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const state = this.newState(response);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of request) {
-        size += (chunk as Buffer).length;
-        if (size > maxRequestBodyBytes) {
-          this.sendError(response, { kind: 'error', status: 413, body: { error: { message: 'Request body too large', type: 'invalid_request_error', param: null, code: null } } });
-          request.destroy();
-          return;
-        }
-        chunks.push(chunk as Buffer);
-      }
-    } catch {
-      return; // the client went away while sending
-    }
-    const rawBody = Buffer.concat(chunks);
-    let body: unknown;
-    try {
-      body = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined;
-    } catch {
-      body = undefined;
-    }
-    const recorded: RecordedRequest = {
-      index: this.requests.length,
-      method: request.method ?? 'GET',
-      path: request.url ?? '/',
-      headers: request.headers,
-      rawBody,
-      body,
-      receivedAt: performance.now(),
-    };
-    this.states.push(state);
-    this.requests.push(recorded);
-    for (const waiter of [...this.requestWaiters]) waiter();
-    try {
-      await this.route(recorded, response, state.abort.signal);
-    } catch (error) {
-      this.handlerErrors.push(error);
-      if (!response.headersSent) this.sendError(response, { kind: 'error', status: 500, body: { error: { message: `fake OpenAI handler failed: ${String(error)}`, type: 'fake_error', param: null, code: null } } });
-      else response.destroy();
-    }
-  }
-
-  private newState(response: ServerResponse): MutableRequestState {
-    let resolveClosed: (at: number) => void = () => undefined;
-    const closedPromise = new Promise<number>((resolve) => (resolveClosed = resolve));
-    const state: MutableRequestState = { closed: false, closedAt: undefined, completed: false, bytesWritten: 0, writes: 0, closedPromise, abort: new AbortController() };
-    this.inFlight.add(state);
-    this.stateBySignal.set(state.abort.signal, state);
-    response.once('close', () => {
-      state.closed = true;
-      state.closedAt = performance.now();
-      state.completed = response.writableFinished;
-      this.inFlight.delete(state);
-      state.abort.abort();
-      resolveClosed(state.closedAt);
-    });
-    return state;
-  }
-
-  private async route(request: RecordedRequest, response: ServerResponse, signal: AbortSignal): Promise<void> {
+  protected override async route(request: RecordedRequest, response: ServerResponse, signal: AbortSignal): Promise<void> {
     const path = request.path.split('?')[0] ?? '/';
     if (!path.startsWith('/v1/')) return this.sendError(response, unknownUrl(request.method, path));
     if (this.apiKey !== undefined) {
@@ -397,31 +239,6 @@ export class FakeOpenAI {
     response.flushHeaders();
   }
 
-  /** Writes and waits for 'drain' when the socket is full; false once the response is gone. */
-  private async write(response: ServerResponse, data: string | Uint8Array, signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted || response.destroyed) return false;
-    const state = this.stateOf(signal);
-    if (state) {
-      state.bytesWritten += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-      state.writes += 1;
-    }
-    if (response.write(data)) return true;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        response.off('drain', done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      response.on('drain', done);
-      signal.addEventListener('abort', done, { once: true });
-    });
-    return !signal.aborted;
-  }
-
-  private stateOf(signal: AbortSignal): MutableRequestState | undefined {
-    return this.stateBySignal.get(signal);
-  }
-
   private sendJson(response: ServerResponse, status: number, body: unknown, extraHeaders?: Readonly<Record<string, string>>): void {
     const text = JSON.stringify(body);
     response.writeHead(status, { ...openAIHeaders(jsonContentType), 'content-length': String(Buffer.byteLength(text)), ...extraHeaders });
@@ -435,35 +252,6 @@ export class FakeOpenAI {
     response.end(text);
   }
 
-  private withTimeout<T>(timeoutMs: number, what: string, start: (resolve: (value: T) => void) => () => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let cancel: () => void = () => undefined;
-      const timer = setTimeout(() => {
-        cancel();
-        reject(new Error(`fake OpenAI: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      cancel = start((value) => {
-        clearTimeout(timer);
-        resolve(value);
-      });
-    });
-  }
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts (the timer is cleared either way). */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, Math.max(0, ms));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Waits until the response closes (or `capMs` passes: no wait is unbounded). */

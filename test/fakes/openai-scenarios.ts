@@ -1,22 +1,11 @@
 // What the fake OpenAI upstream can be told to do (the Scenario union), and its deterministic default answers:
 // text, tool calls built from the request's tool schema, JSON for response_format, and embeddings.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { RecordedRequest } from './fake-server.js';
 import type { FinishReason } from '../../shared/openai-types.js';
 import { newToolCallId, splitText, wordPieces, type ErrorReply, type ToolCallSpec, type UsageNumbers } from './openai-wire.js';
 
-export interface RecordedRequest {
-  /** position in FakeOpenAI.requests; the key for requestState / waitForRequestClose */
-  readonly index: number;
-  readonly method: string;
-  /** path and query as received, e.g. `/v1/chat/completions` */
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly rawBody: Buffer;
-  /** the parsed JSON body; undefined when the body is empty or not JSON */
-  readonly body: unknown;
-  /** performance.now() when the body had been read */
-  readonly receivedAt: number;
-}
+export type { RecordedRequest };
 
 export interface ReplyOptions {
   /** answer text; default: the deterministic answer (see `defaultReply`); null: no text */
