@@ -28,4 +28,16 @@ describe('clientFamily', () => {
     expect(clientFamily(null)).toBe('other');
     expect(clientFamily(`${'x'.repeat(100_000)} curl/8`)).toBe('other');
   });
+
+  it('answers the same for a User-Agent seen before, and past 256 distinct ones still classifies each right', () => {
+    for (let round = 0; round < 2; round += 1) {
+      expect(clientFamily('OpenAI/Python 1.99.0')).toBe('openai-python');
+      expect(clientFamily('claude-cli/2.0.1 (external, cli)')).toBe('claude-code');
+    }
+    for (let index = 0; index < 600; index += 1) {
+      expect(clientFamily(`curl/8.${index}`)).toBe('curl');
+      expect(clientFamily(`Mozilla/5.0 build ${index}`)).toBe('browser');
+    }
+    expect(clientFamily('OpenAI/Python 1.99.0')).toBe('openai-python');
+  });
 });

@@ -17,9 +17,22 @@ const rules: readonly (readonly [ClientFamily, RegExp])[] = [
   ['browser', /^mozilla\/\d/i],
 ];
 
+// A laptop's tools send a handful of distinct User-Agents, each on every request: remembered, the nine patterns are
+// tried once per User-Agent rather than once per request. Bounded: past 256 distinct values it starts over.
+const known = new Map<string, ClientFamily>();
+
 export function clientFamily(userAgent: string | null | undefined): ClientFamily {
   if (!userAgent) return 'other';
   const value = userAgent.slice(0, 512);
+  const remembered = known.get(value);
+  if (remembered !== undefined) return remembered;
+  const family = matchFamily(value);
+  if (known.size >= 256) known.clear();
+  known.set(value, family);
+  return family;
+}
+
+function matchFamily(value: string): ClientFamily {
   for (const [family, pattern] of rules) {
     if (pattern.test(value)) return family;
   }
