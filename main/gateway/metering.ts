@@ -55,9 +55,12 @@ export interface MeterOutcome {
   readonly status: 'ok' | 'error' | 'cancelled';
   readonly errorClass?: string | null;
   readonly httpStatus?: number | null;
+  /** the target that answered: the answer is priced on it */
   readonly providerId?: string;
   readonly model?: string;
   readonly locality?: Locality;
+  /** no answer: the target tried last, so the row (and errors by provider or model) names it; nothing is priced */
+  readonly lastTried?: { readonly providerId: string; readonly model: string };
   readonly attempts?: readonly LedgerAttempt[];
   /** the provider's usage in OpenAI's shape; absent when it reported none */
   readonly usage?: Usage | null;
@@ -169,8 +172,8 @@ export class RequestMeter {
       requestedModel: start.requestedModel,
       route: start.route,
       stream: start.stream,
-      providerId: outcome.providerId ?? null,
-      model: outcome.model ?? null,
+      providerId: outcome.providerId ?? outcome.lastTried?.providerId ?? null,
+      model: outcome.model ?? outcome.lastTried?.model ?? null,
       finishedAt: start.startedAt + (now - this.info.startedAt),
       status: outcome.status,
       errorClass: outcome.errorClass ?? null,

@@ -146,7 +146,8 @@ describe('failures', () => {
     await response.text();
     expect([openaiFake.chatRequests().length - (before[0] ?? 0), backupFake.chatRequests().length - (before[1] ?? 0)]).toEqual([2, 2]);
     const row = await ledger.newRow();
-    expect(row).toMatchObject({ endpoint: 'chat', status: 'error', error_class: 'server', http_status: 500, requested_model: 'flaky', route: 'flaky', input_tokens: 0, output_tokens: 0, client_family: 'other' });
+    // the row names the target tried last, so errors break down by provider and model; nothing is priced
+    expect(row).toMatchObject({ endpoint: 'chat', status: 'error', error_class: 'server', http_status: 500, requested_model: 'flaky', route: 'flaky', provider_id: 'backup', model: 'gpt-4o-mini', input_tokens: 0, output_tokens: 0, cost_usd: 0, client_family: 'other' });
     expect(ledger.attempts(row.id).map(({ seq, provider_id, outcome, http_status }) => ({ seq, provider_id, outcome, http_status }))).toEqual([
       { seq: 1, provider_id: 'openai', outcome: 'server', http_status: 500 },
       { seq: 2, provider_id: 'openai', outcome: 'server', http_status: 500 },

@@ -29,11 +29,13 @@ export function startMeter(
 export function meterFailure(meter: RequestMeter, error: unknown, attempts: readonly AttemptRecord[] = []): void {
   const cancelled = error instanceof ProviderError && error.kind === 'aborted' && error.status === 499;
   const description = describeError(error);
+  const lastTried = attempts.findLast((attempt) => attempt.outcome !== 'skipped');
   meter.finish({
     status: cancelled ? 'cancelled' : 'error',
     errorClass: error instanceof ProviderError ? error.errorClass : description.code ?? description.type,
     httpStatus: cancelled ? null : description.status,
     attempts,
+    ...(lastTried ? { lastTried: { providerId: lastTried.providerId, model: lastTried.model } } : {}),
   });
   if (meter.capturing) meter.captureAnswer(cancelled ? '[cancelled: the client left before an answer]' : `HTTP ${description.status}\n${JSON.stringify(openAIErrorBody(description))}`);
 }
