@@ -2,6 +2,8 @@
 // OpenAI-compatible, Ollama and Gemini fakes behind it: string and array input, dimensions, usage, route
 // fallback, and a clear 400 for a provider without embeddings.
 import OpenAI from 'openai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAnthropic, fakeAnthropicKey } from '../fakes/anthropic-fake.js';
 import { GeminiFake } from '../fakes/gemini-fake.js';
@@ -93,6 +95,46 @@ describe('POST /v1/embeddings', () => {
     expect(data.data[0]?.embedding).toHaveLength(16);
     expect(response.headers.get('x-switchyard-provider')).toBe('ollama');
     expect(response.headers.get('x-switchyard-attempts')).toMatch(/^openai\/text-embedding-3-small=server\(500\), ollama\/nomic-embed-text:latest=ok$/);
+  });
+
+  it('embeddings go through the circuit breaker: a failing target cools down and is skipped, with the reason', async () => {
+    const strict = await startServe({
+      config: {
+        providers: [
+          { id: 'openai', base_url: openaiFake.baseUrl },
+          { id: 'ollama', base_url: ollamaFake.baseUrl },
+        ],
+        routes: { vectors: { targets: ['openai/text-embedding-3-small', 'ollama/nomic-embed-text:latest'] } },
+        routing: { num_retries: 0, allowed_fails: 2, cooldown_time: 60, auto_offline: false },
+      },
+      env: { OPENAI_API_KEY: openaiKey },
+    });
+    try {
+      const strictClient = new OpenAI({ baseURL: strict.baseUrl, apiKey: strict.token, maxRetries: 0, timeout: 20_000 });
+      openaiFake.onEmbeddings = () => serverError();
+      const embeddingCalls = (): number => openaiFake.requests.filter((request) => request.path === '/v1/embeddings').length;
+      const trails: string[] = [];
+      for (let request = 0; request < 4; request += 1) {
+        const { response } = await strictClient.embeddings.create({ model: 'vectors', input: 'hello' }).withResponse();
+        expect(response.headers.get('x-switchyard-provider')).toBe('ollama');
+        trails.push(response.headers.get('x-switchyard-attempts') ?? '');
+      }
+      // allowed_fails: 2 → the second failure opens the circuit; from then on openai is not called at all
+      expect(trails.slice(0, 2)).toEqual(Array(2).fill('openai/text-embedding-3-small=server(500), ollama/nomic-embed-text:latest=ok'));
+      for (const trail of trails.slice(2)) expect(trail).toMatch(/^openai\/text-embedding-3-small=skipped cooling down until \S+Z, ollama\/nomic-embed-text:latest=ok$/);
+      const callsWhileOpen = embeddingCalls();
+      await strictClient.embeddings.create({ model: 'vectors', input: 'hello' });
+      expect(embeddingCalls()).toBe(callsWhileOpen);
+      // and chat sees the same circuit: the status lists the cooldown
+      const status = await fetch(`${strict.url}/_switchyard/api/status.get`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${readFileSync(join(strict.dataDir, 'admin-token'), 'utf8').trim()}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(((await status.json()) as { cooldowns: Array<{ target: string; phase: string }> }).cooldowns).toEqual([expect.objectContaining({ target: 'openai/text-embedding-3-small', phase: 'open' })]);
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('a provider without embeddings is a clear 400; an unknown model a 404', async () => {

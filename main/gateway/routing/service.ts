@@ -4,6 +4,7 @@
 import type { ChatRequest } from '../../../shared/openai-types.js';
 import type { GatewayConfig } from '../../config/load.js';
 import type { RouteSettings } from '../../config/routing.js';
+import type { ProviderError } from '../providers/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Locality, NativeRequest } from '../providers/types.js';
 import type { ModelCatalog } from '../server/model-catalog.js';
@@ -116,13 +117,26 @@ export class RoutingService {
     if (!planned.ok) return planned;
     const offline = options.localOnly ?? this.offlineReason();
     const skipped: Skip[] = [];
-    const candidates = planned.candidates.filter((candidate) => {
+    const usable = planned.candidates.filter((candidate) => {
       if (offline === undefined || candidate.locality === 'local') return true;
       skipped.push({ candidate, reason: `offline (${offline})` });
       return false;
     });
-    return { ok: true, candidates, skipped };
+    // Circuits as for chat: targets cooling down are skipped while another is admitted, else tried soonest-open first.
+    const admitted = usable.filter((candidate) => this.health.admits(candidate));
+    if (admitted.length === 0) return { ok: true, candidates: usable.sort((left, right) => this.health.openUntil(left) - this.health.openUntil(right)), skipped };
+    for (const candidate of usable) {
+      if (!admitted.includes(candidate)) skipped.push({ candidate, reason: `cooling down until ${new Date(this.health.openUntil(candidate)).toISOString()}` });
+    }
+    return { ok: true, candidates: admitted, skipped };
   }
+
+  /** The embeddings loop's attempts, told to the circuits and provider health as chat's attempt loop tells them. */
+  readonly embeddingsHealth = {
+    attempt: (target: Candidate): void => this.health.attempt(target),
+    success: (target: Candidate): void => this.health.success(target, target.locality),
+    failure: (target: Candidate, error: ProviderError): void => this.health.failure(target, target.locality, error),
+  };
 
   execute(plan: RoutedPlan, request: ChatRequest, rawBody: Buffer | undefined, forceStreamUsage: boolean, signal: AbortSignal, native?: NativeRequest): Promise<Executed> {
     return executeChat({

@@ -39,9 +39,11 @@ export async function handleEmbeddings(context: RequestContext, request: Incomin
         continue;
       }
       const started = performance.now();
+      routing.embeddingsHealth.attempt(target);
       try {
         const result = await adapter.embeddings(embeddingsRequest, target.model, context.signal);
         const upstreamMs = performance.now() - started;
+        routing.embeddingsHealth.success(target);
         attempts.push({ providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: upstreamMs });
         const priced = meter.finish({
           status: 'ok',
@@ -66,6 +68,7 @@ export async function handleEmbeddings(context: RequestContext, request: Incomin
         return;
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
+        routing.embeddingsHealth.failure(target, error);
         attempts.push({ providerId: target.providerId, model: target.model, outcome: error.errorClass, status: error.status, durationMs: performance.now() - started });
         lastError = error;
         // the request's own fault would fail the same way anywhere; anything else may go better on the next target
