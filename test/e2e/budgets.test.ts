@@ -190,5 +190,10 @@ describe('budgets.clients', () => {
     const defaultRefused = await chat(serve, 'openai/gpt-4o-mini');
     expect(defaultRefused.status).toBe(429);
     expect(((await defaultRefused.json()) as { error: { message: string } }).error.message).toContain("daily budget for client 'default' reached $1.35 of $1.00");
+
+    // `switchyard status` lists each client's budget with its state
+    const status = await runCli(['status', '--url', serve.url, '--data-dir', serve.dataDir]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain("  daily budget for client 'env' reached $1.35 of $1.00: exceeded (135%)\n  daily budget for client 'default' reached $1.35 of $1.00: exceeded (135%)");
   });
 });
