@@ -15,7 +15,7 @@ import { KeychainStore } from '../../main/secrets/keychain-store.js';
 import type { ProviderSettings } from '../../main/config/load.js';
 import { FakeOpenAI } from '../fakes/openai-fake.js';
 import { removeTestEntries, requireSecretService, testServiceName } from '../support/secret-service.js';
-import { cliPath, scrubbedEnv, startServe } from '../support/serve-process.js';
+import { cliPath, scrubbedEnv, startServe, type ServeProcess } from '../support/serve-process.js';
 
 const service = testServiceName();
 let store: KeychainStore;
@@ -249,6 +249,43 @@ describe('`node dist/main/cli.js keys …` as a process', () => {
       for (const result of [set, deleted, offline]) expect(result.stdout + result.stderr).not.toContain('KeyThree0');
     } finally {
       await serve.stop('SIGKILL');
+      await upstream.close();
+      await store.delete('openai');
+    }
+  });
+});
+
+describe('a gateway with two keys for a provider, the first rejected', () => {
+  it('chat and embeddings each move to the next key after a 401 and succeed in the same request', async () => {
+    const upstream = await FakeOpenAI.start({ apiKey: keyTwo });
+    const dataDir = mkdtempSync(join(tmpdir(), 'sy-keys-rotate-'));
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ providers: [{ id: 'openai', base_url: upstream.baseUrl }], ledger: { price_refresh: false } }));
+    const post = (serve: ServeProcess, path: string, body: unknown) =>
+      fetch(`${serve.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const chatBody = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
+    const embeddingsBody = { model: 'openai/text-embedding-3-small', input: 'hi' };
+    const rotatedTrail = (model: string) => `openai/${model}=auth(401) retry with the next key, openai/${model}=ok`;
+    try {
+      for (const [first, body, model] of [
+        ['embeddings', embeddingsBody, 'text-embedding-3-small'],
+        ['chat/completions', chatBody, 'gpt-4o-mini'],
+      ] as const) {
+        await store.set('openai', [keyOne, keyTwo]); // a fresh pair: the first key is the active one again
+        const serve = await startServe({ dataDir, env: { SWITCHYARD_KEYCHAIN_SERVICE: service } });
+        try {
+          const rotated = await post(serve, `/${first}`, body);
+          expect(rotated.status).toBe(200);
+          expect(rotated.headers.get('x-switchyard-attempts')).toBe(rotatedTrail(model));
+          // the other endpoint uses the key now in force at once
+          const other = first === 'embeddings' ? await post(serve, '/chat/completions', chatBody) : await post(serve, '/embeddings', embeddingsBody);
+          expect(other.status).toBe(200);
+          expect(other.headers.get('x-switchyard-attempts')).toMatch(/^openai\/[^=]+=ok$/);
+          expect(serve.output()).not.toContain('KeyOne0');
+        } finally {
+          await serve.stop();
+        }
+      }
+    } finally {
       await upstream.close();
       await store.delete('openai');
     }

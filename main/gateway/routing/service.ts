@@ -131,11 +131,25 @@ export class RoutingService {
     return { ok: true, candidates: admitted, skipped };
   }
 
-  /** The embeddings loop's attempts, told to the circuits and provider health as chat's attempt loop tells them. */
+  /**
+   * The embeddings loop's attempts, told to the circuits, provider health and key rotation as chat's attempt loop
+   * tells them. `attempt` returns the key generation in use; `failure` says whether the provider's next key took
+   * over (then the same target is worth one more try).
+   */
   readonly embeddingsHealth = {
-    attempt: (target: Candidate): void => this.health.attempt(target),
+    attempt: (target: Candidate): number | undefined => {
+      this.health.attempt(target);
+      return this.keys?.rotation.keyGeneration(target.providerId);
+    },
     success: (target: Candidate): void => this.health.success(target, target.locality),
-    failure: (target: Candidate, error: ProviderError): void => this.health.failure(target, target.locality, error),
+    failure: (target: Candidate, error: ProviderError, keyGeneration: number | undefined): boolean => {
+      this.health.failure(target, target.locality, error);
+      const rotation = this.keys?.rotation.reportFailure(target.providerId, error.errorClass, keyGeneration);
+      if (!rotation) return false;
+      this.keys?.log(rotation.message);
+      if (rotation.rotated) this.health.keyChanged(target.providerId);
+      return rotation.rotated;
+    },
   };
 
   execute(plan: RoutedPlan, request: ChatRequest, rawBody: Buffer | undefined, forceStreamUsage: boolean, signal: AbortSignal, native?: NativeRequest): Promise<Executed> {

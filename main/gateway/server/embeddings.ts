@@ -12,6 +12,9 @@ import { estimateTokens } from '../token-estimate.js';
 import { headerValue } from './headers.js';
 import { budgetGate, embeddingsCaptureText, meterFailure, startMeter } from './metered.js';
 
+/** key rotations tried on one target within one request */
+const maxKeyTries = 4;
+
 export async function handleEmbeddings(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
   const embeddingsRequest = validateEmbeddingsRequest(parseJsonBody(raw));
@@ -32,47 +35,59 @@ export async function handleEmbeddings(context: RequestContext, request: Incomin
 
     const attempts: AttemptRecord[] = planned.skipped.map(({ candidate, reason }) => ({ providerId: candidate.providerId, model: candidate.model, outcome: 'skipped', durationMs: 0, note: reason }));
     let lastError: ProviderError | undefined;
-    for (const target of planned.candidates) {
+    targets: for (const target of planned.candidates) {
       const adapter = registry.get(target.providerId);
       if (!adapter?.embeddings) {
         attempts.push({ providerId: target.providerId, model: target.model, outcome: 'skipped', durationMs: 0, note: `${adapter?.type ?? 'this'} provider has no embeddings endpoint` });
         continue;
       }
-      const started = performance.now();
-      routing.embeddingsHealth.attempt(target);
-      try {
-        const result = await adapter.embeddings(embeddingsRequest, target.model, context.signal);
-        const upstreamMs = performance.now() - started;
-        routing.embeddingsHealth.success(target);
-        attempts.push({ providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: upstreamMs });
-        const priced = meter.finish({
-          status: 'ok',
-          httpStatus: 200,
-          providerId: target.providerId,
-          model: target.model,
-          locality: adapter.locality,
-          attempts,
-          usage: { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.total_tokens },
-          upstreamMs,
-          overheadMs: performance.now() - context.startedAt - upstreamMs,
-        });
-        meter.captureAnswer(() => embeddingsCaptureText(result));
-        sendJson(response, 200, result, {
-          ...budget.headers,
-          ...(priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {}),
-          ...context.corsHeaders,
-          'x-switchyard-provider': headerValue(target.providerId),
-          'x-switchyard-model': headerValue(target.model),
-          'x-switchyard-attempts': headerValue(formatAttempts(attempts)),
-        });
-        return;
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
-        routing.embeddingsHealth.failure(target, error);
-        attempts.push({ providerId: target.providerId, model: target.model, outcome: error.errorClass, status: error.status, durationMs: performance.now() - started });
-        lastError = error;
-        // the request's own fault would fail the same way anywhere; anything else may go better on the next target
-        if (error.errorClass === 'bad_request' || context.signal.aborted) break;
+      for (let keyTries = 1; ; keyTries += 1) {
+        const started = performance.now();
+        const keyGeneration = routing.embeddingsHealth.attempt(target);
+        try {
+          const result = await adapter.embeddings(embeddingsRequest, target.model, context.signal);
+          const upstreamMs = performance.now() - started;
+          routing.embeddingsHealth.success(target);
+          attempts.push({ providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: upstreamMs });
+          const priced = meter.finish({
+            status: 'ok',
+            httpStatus: 200,
+            providerId: target.providerId,
+            model: target.model,
+            locality: adapter.locality,
+            attempts,
+            usage: { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.total_tokens },
+            upstreamMs,
+            overheadMs: performance.now() - context.startedAt - upstreamMs,
+          });
+          meter.captureAnswer(() => embeddingsCaptureText(result));
+          sendJson(response, 200, result, {
+            ...budget.headers,
+            ...(priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {}),
+            ...context.corsHeaders,
+            'x-switchyard-provider': headerValue(target.providerId),
+            'x-switchyard-model': headerValue(target.model),
+            'x-switchyard-attempts': headerValue(formatAttempts(attempts)),
+          });
+          return;
+        } catch (error) {
+          if (!(error instanceof ProviderError)) throw error;
+          const rotated = routing.embeddingsHealth.failure(target, error, keyGeneration);
+          attempts.push({
+            providerId: target.providerId,
+            model: target.model,
+            outcome: error.errorClass,
+            status: error.status,
+            durationMs: performance.now() - started,
+            ...(rotated ? { note: 'retry with the next key' } : {}),
+          });
+          lastError = error;
+          // the request's own fault would fail the same way anywhere; anything else may go better on the next target
+          if (error.errorClass === 'bad_request' || context.signal.aborted) break targets;
+          // a rejected key with another one stored: the same target once more with it (bounded, as for chat)
+          if (rotated && keyTries < maxKeyTries) continue;
+          break;
+        }
       }
     }
     const trail = { ...context.corsHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(attempts)) };
