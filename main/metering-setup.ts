@@ -40,10 +40,16 @@ export interface MeteringOptions {
 const dayMs = 86_400_000;
 
 export function setupMetering(options: MeteringOptions): MeteringSetup {
-  const ledger = Ledger.open({ path: join(options.dataDir, ledgerFileName), ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  const ledger = Ledger.open({
+    path: join(options.dataDir, ledgerFileName),
+    retention: { onError: (error) => options.log(`ledger: deleting rows past retention_days failed (tried again later): ${error instanceof Error ? error.message : String(error)}`) },
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
   if (ledger.recovered > 0) options.log(`ledger: ${ledger.recovered} request(s) in flight at the last shutdown marked interrupted`);
   ledger.capture.configure(options.config.ledger.capture);
   if (options.config.ledger.capture.enabled) options.log(captureLine(options.config));
+  ledger.retention.configure(options.config.ledger.retentionDays);
+  if (options.config.ledger.retentionDays !== undefined) options.log(`ledger: request rows older than ${options.config.ledger.retentionDays} day(s) are deleted (totals stay in the rollups)`);
   const snapshot = loadPriceSnapshot();
   let config = options.config;
   let catalog = buildCatalog(snapshot, ledger, config);
@@ -109,6 +115,7 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
     applyConfig(next) {
       if (next.ledger.capture.enabled !== config.ledger.capture.enabled) options.log(next.ledger.capture.enabled ? captureLine(next) : 'capture: off (captured bodies are kept until they expire)');
       ledger.capture.configure(next.ledger.capture);
+      ledger.retention.configure(next.ledger.retentionDays);
       config = next;
       catalog = buildCatalog(snapshot, ledger, next);
       prices.clear();

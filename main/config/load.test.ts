@@ -59,6 +59,12 @@ describe('config file', () => {
 });
 
 describe('resolution', () => {
+  it('keeps every request row by default; ledger.retention_days sets an age limit in whole days', () => {
+    expect(resolveConfig(parseConfigText('{}', 'c.json'), { path: undefined, env: {} }).ledger.retentionDays).toBeUndefined();
+    expect(resolveConfig(parseConfigText('ledger:\n  retention_days: 90\n', 'c.yaml'), { path: undefined, env: {} }).ledger.retentionDays).toBe(90);
+    expect(problemsOf(() => parseConfigText('ledger:\n  retention_days: 0.5\n', 'c.yaml'))).toEqual([expect.stringMatching(/^line 2: ledger\.retention_days: /)]);
+  });
+
   it('keeps body capture off by default and reads ledger.capture strictly', () => {
     expect(resolveConfig(parseConfigText('{}', 'c.json'), { path: undefined, env: {} }).ledger.capture).toEqual({ enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 });
     const text = ['ledger:', '  capture:', '    enabled: true', '    retention_days: 2', '    max_bytes_per_request: 4096', ''].join('\n');

@@ -1,5 +1,6 @@
 // Resolves the `ledger` and `budgets` sections: the reference model for savings, price overrides (the file says
-// USD per million tokens; the ledger works per token), body capture, and budget limits in the ledger's vocabulary.
+// USD per million tokens; the ledger works per token), body capture, the age limit on request rows, and budget
+// limits in the ledger's vocabulary.
 import type { BudgetAction, BudgetLimits, PeriodLimits } from '../ledger/budgets.js';
 import { defaultCaptureSettings, type CaptureSettings } from '../ledger/capture-writer.js';
 import type { ModelPrice } from '../ledger/pricing.js';
@@ -12,6 +13,8 @@ export interface LedgerSettings {
   readonly priceOverrides: ReadonlyArray<{ readonly target: Target; readonly price: ModelPrice }>;
   /** body capture: off unless the file turns it on */
   readonly capture: CaptureSettings;
+  /** request rows older than this many days are deleted; undefined keeps every row */
+  readonly retentionDays: number | undefined;
 }
 
 export const defaultReferenceModel: Target = { providerId: 'openai', model: 'gpt-4.1-mini' };
@@ -26,6 +29,7 @@ export function resolveLedger(file: ConfigFile): LedgerSettings {
       retentionDays: capture.retention_days ?? defaultCaptureSettings.retentionDays,
       maxBytesPerRequest: capture.max_bytes_per_request ?? defaultCaptureSettings.maxBytesPerRequest,
     },
+    retentionDays: input.retention_days,
     referenceModel: (input.reference_model && splitModelName(input.reference_model)) || defaultReferenceModel,
     priceRefresh: input.price_refresh ?? true,
     priceOverrides: Object.entries(input.price_overrides ?? {}).flatMap(([reference, rates]) => {

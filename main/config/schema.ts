@@ -118,6 +118,8 @@ export const ledgerConfigSchema = z.strictObject({
       z.strictObject({ input: usdPerMillion, output: usdPerMillion, cache_read: usdPerMillion.optional(), cache_write: usdPerMillion.optional(), reasoning: usdPerMillion.optional() }),
     )
     .optional(),
+  /** request rows older than this many days are deleted (the rollups keep their totals); unset keeps every row */
+  retention_days: z.number().int().min(1).max(36_500).optional(),
   /** opt-in: keep each request's body and answer (redacted, cut to max_bytes_per_request) for retention_days */
   capture: z
     .strictObject({

@@ -1,12 +1,14 @@
 // The ledger as the gateway sees it: open (migrate, then mark rows a dead process left in flight 'interrupted'),
 // begin()/finish() on the hot path, stats(), flush() and a bounded close(). Queries take `ledger.database`.
-// `capture` is the opt-in body capture's own batched writer on the same connection (off until configured).
+// `capture` is the opt-in body capture's own batched writer on the same connection (off until configured);
+// `retention` the optional age limit on request rows (keeps everything until configured).
 import type { PeriodSpend, SpendSoFar } from './budgets.js';
 import { CaptureWriter, type CaptureWriterOptions } from './capture-writer.js';
 import { openDatabase, type LedgerDatabase, type OpenDatabaseOptions } from './database.js';
 import { LedgerWriter, type LedgerStats, type LedgerWriterOptions } from './ledger-writer.js';
 import { migrate } from './migrations/index.js';
 import { calendarRanges, spendSoFar } from './queries.js';
+import { RequestRetention, type RequestRetentionOptions } from './request-retention.js';
 import { recoverInterrupted } from './request-store.js';
 import type { RequestFinish, RequestStart, TimeRange } from './types.js';
 
@@ -14,6 +16,7 @@ export interface OpenLedgerOptions extends Omit<OpenDatabaseOptions, 'readonly'>
   /** the SQLite file, e.g. `<data dir>/ledger.sqlite` */
   readonly path: string;
   readonly capture?: CaptureWriterOptions;
+  readonly retention?: RequestRetentionOptions;
 }
 
 export class Ledger {
@@ -26,6 +29,8 @@ export class Ledger {
     readonly recovered: number,
     /** request and response bodies, when the user turns capture on (ledger.capture) */
     readonly capture: CaptureWriter,
+    /** ledger.retention_days: request rows older than it are deleted (rollups stay) */
+    readonly retention: RequestRetention,
   ) {}
 
   static open(options: OpenLedgerOptions): Ledger {
@@ -34,7 +39,7 @@ export class Ledger {
       migrate(database);
       const recovered = recoverInterrupted(database);
       database.pragma('optimize=0x10002');
-      return new Ledger(database, new LedgerWriter(database, options), recovered, new CaptureWriter(database, options.capture));
+      return new Ledger(database, new LedgerWriter(database, options), recovered, new CaptureWriter(database, options.capture), new RequestRetention(database, options.retention));
     } catch (error) {
       database.close();
       throw error;
@@ -86,6 +91,7 @@ export class Ledger {
   close(timeoutMs = 3_000): Promise<LedgerStats> {
     if (!this.database.open) return Promise.resolve(this.writer.stats());
     this.capture.close();
+    this.retention.close();
     this.closing ??= this.writer.close(timeoutMs).then((stats) => {
       try {
         this.database.pragma('optimize');
