@@ -196,7 +196,7 @@ const gateway = vi.hoisted(() => {
     budgets: [],
     providers: [{ id: 'ollama', type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', keySource: 'none needed', reachable: true, keyRejected: false, lastError: undefined }],
   };
-  let settings: SettingsDto = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true, capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 } };
+  let settings: SettingsDto = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true, capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 }, requestRetentionDays: null };
   // The control service as the shell uses it: status.get built from the gateway's status, settings kept here.
   const control: Pick<ControlApi, 'status.get' | 'settings.get' | 'settings.set'> = {
     'status.get': () =>

@@ -54,6 +54,7 @@ export function getSettings(context: ControlContext): SettingsDto {
     referenceModel: `${reference.providerId}/${reference.model}`,
     priceRefresh: config.ledger.priceRefresh,
     capture: { ...config.ledger.capture },
+    requestRetentionDays: config.ledger.retentionDays ?? null,
   };
 }
 
@@ -65,9 +66,15 @@ export async function setSettings(context: ControlContext, input: ServiceRequest
   if (input.priceRefresh !== undefined) fileChanges.push([['ledger', 'price_refresh'], input.priceRefresh]);
   if (input.capture?.enabled !== undefined) fileChanges.push([['ledger', 'capture', 'enabled'], input.capture.enabled]);
   if (input.capture?.retentionDays !== undefined) fileChanges.push([['ledger', 'capture', 'retention_days'], input.capture.retentionDays]);
+  // null: the key goes, and with it the limit
+  if (input.requestRetentionDays !== undefined) fileChanges.push([['ledger', 'retention_days'], input.requestRetentionDays]);
   if (fileChanges.length > 0) {
     await context.editor.edit((document) => {
-      for (const [path, value] of fileChanges) ensureMap(document, path.slice(0, -1)).set(path.at(-1) as string, value);
+      for (const [path, value] of fileChanges) {
+        const map = ensureMap(document, path.slice(0, -1));
+        if (value === null) map.delete(path.at(-1) as string);
+        else map.set(path.at(-1) as string, value);
+      }
     });
   }
   if (input.offline !== undefined) context.gateway.setOffline(input.offline ?? undefined);

@@ -186,9 +186,9 @@ describe('budgets, settings, tokens, status', () => {
     const { booted, configPath, dataDir } = await start({ onStartAtLoginChanged });
     const control = booted.control;
     const captureOff = { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 };
-    expect(await control['settings.get']({})).toEqual({ host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: false, capture: captureOff });
+    expect(await control['settings.get']({})).toEqual({ host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: false, capture: captureOff, requestRetentionDays: null });
     const changed = await control['settings.set']({ port: 6000, autoOffline: false, referenceModel: 'cloud/gpt-4.1', priceRefresh: true, offline: true, startAtLogin: true });
-    expect(changed).toEqual({ host: '127.0.0.1', port: 6000, startAtLogin: true, offline: true, autoOffline: false, referenceModel: 'cloud/gpt-4.1', priceRefresh: true, capture: captureOff });
+    expect(changed).toEqual({ host: '127.0.0.1', port: 6000, startAtLogin: true, offline: true, autoOffline: false, referenceModel: 'cloud/gpt-4.1', priceRefresh: true, capture: captureOff, requestRetentionDays: null });
     expect(readFileSync(configPath as string, 'utf8')).toContain('ledger:\n  price_refresh: true\n  reference_model: cloud/gpt-4.1\nserver:\n  port: 6000\nrouting:\n  auto_offline: false\n');
     expect((await control['status.get']({})).offline).toBe('offline mode is on');
     const ledger = openDatabase(join(dataDir, 'ledger.sqlite'), { readonly: true });
@@ -198,6 +198,11 @@ describe('budgets, settings, tokens, status', () => {
     // the running port stays until a restart
     expect(booted.gateway.url).not.toContain(':6000');
     expect((await control['settings.set']({ offline: null })).offline).toBeNull();
+    // the request log's age limit: written as ledger.retention_days, applied live, and removed again by null
+    expect((await control['settings.set']({ requestRetentionDays: 90 })).requestRetentionDays).toBe(90);
+    expect(readFileSync(configPath as string, 'utf8')).toContain('  retention_days: 90\n');
+    expect((await control['settings.set']({ requestRetentionDays: null })).requestRetentionDays).toBeNull();
+    expect(readFileSync(configPath as string, 'utf8')).not.toContain('retention_days');
   });
 
   it('capture: switched on in the config, the next request is captured redacted; off stops it; purge deletes', async () => {

@@ -203,6 +203,8 @@ export const settingsSchema = z.object({
   priceRefresh: z.boolean(),
   /** body capture (ledger.capture in the config): off by default; bodies are redacted and kept retentionDays */
   capture: z.object({ enabled: z.boolean(), retentionDays: z.number().int(), maxBytesPerRequest: z.number().int() }),
+  /** ledger.retention_days: request rows older than this are deleted (totals stay); null keeps every row */
+  requestRetentionDays: z.number().int().nullable(),
 });
 export type SettingsDto = z.infer<typeof settingsSchema>;
 export const settingsInputSchema = z.strictObject({
@@ -213,6 +215,8 @@ export const settingsInputSchema = z.strictObject({
   referenceModel: modelRef.optional(),
   priceRefresh: z.boolean().optional(),
   capture: z.strictObject({ enabled: z.boolean().optional(), retentionDays: z.number().int().min(1).max(3_650).optional() }).optional(),
+  /** null removes the limit (every row is kept) */
+  requestRetentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
 });
 
 // ---------- playground

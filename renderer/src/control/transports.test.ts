@@ -7,7 +7,7 @@ import { ControlCallError, SessionExpiredError } from './control-error';
 import { createHttpControlClient, type Fetch } from './http-transport';
 import { adminTokenFromFragment, establishSession } from './session';
 
-const settings = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true, capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 } };
+const settings = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true, capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 }, requestRetentionDays: null };
 
 function fakeFetch(status: number, body: unknown): Fetch & ReturnType<typeof vi.fn> {
   return vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));

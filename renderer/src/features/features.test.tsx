@@ -106,6 +106,25 @@ describe('settings', () => {
   });
 });
 
+describe('request log retention', () => {
+  it('keeps every request by default; a number of days is saved as the limit, and clearing it keeps all again', async () => {
+    const { container, fake } = await openPage('settings');
+    const section = await waitFor(() => container.querySelector('[aria-labelledby="request-log-title"]') as HTMLElement);
+    const field = await waitFor(() => labelled(section, 'Keep requests (days)') as HTMLInputElement);
+    expect(field.value).toBe('');
+    expect(byText(section, 'button', 'Save')?.hasAttribute('disabled')).toBe(true); // nothing changed yet
+    typeInto(field, '90');
+    act(() => byText(section, 'button', 'Save')?.closest('form')?.requestSubmit());
+    await waitFor(() => byText(section, '[role="status"]', 'Requests older than 90 day(s) are deleted; totals and charts keep them.'));
+    expect(fake.state.settings.requestRetentionDays).toBe(90);
+    typeInto(labelled(section, 'Keep requests (days)'), '');
+    act(() => byText(section, 'button', 'Save')?.closest('form')?.requestSubmit());
+    await waitFor(() => byText(section, '[role="status"]', 'Every request is kept.'));
+    expect(fake.calls.filter((call) => call.call === 'settings.set').map((call) => call.request)).toEqual([{ requestRetentionDays: 90 }, { requestRetentionDays: null }]);
+    expect(fake.state.settings.requestRetentionDays).toBeNull();
+  });
+});
+
 describe('request capture', () => {
   it('switches capture on, keeps bodies for the days given, and deletes them after asking', async () => {
     const { container, fake } = await openPage('settings');

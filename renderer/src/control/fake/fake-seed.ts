@@ -72,7 +72,7 @@ export function fakeTokens(now: number): TokenDto[] {
   ];
 }
 
-export const fakeSettings: SettingsDto = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true, capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 } };
+export const fakeSettings: SettingsDto = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true, capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 }, requestRetentionDays: null };
 
 /** A small deterministic generator (mulberry32), so screenshots and tests see the same month every time. */
 function random(seed: number): () => number {

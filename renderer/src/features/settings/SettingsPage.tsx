@@ -1,10 +1,12 @@
-// Settings: general switches, body capture, client tokens, budgets, and set-up snippets for common tools.
+// Settings: general switches, body capture, how long the request log is kept, client tokens, budgets, and set-up
+// snippets for common tools.
 import { useEffect } from 'react';
 import { useAppStore } from '../../app/stores';
 import { PageHeader } from '../../ui/PageHeader';
 import { BudgetsSection } from './BudgetsSection';
 import { CaptureSection } from './CaptureSection';
 import { GeneralSection } from './GeneralSection';
+import { RequestLogSection } from './RequestLogSection';
 import { SnippetsSection } from './SnippetsSection';
 import { TokensSection } from './TokensSection';
 
@@ -20,6 +22,7 @@ export function SettingsPage() {
       <div className="settings-grid">
         <GeneralSection />
         <CaptureSection />
+        <RequestLogSection />
         <TokensSection />
         <BudgetsSection />
         <SnippetsSection origin={origin} />
