@@ -23,3 +23,35 @@ export function writeWithBackpressure(response: ServerResponse, data: string | B
     response.on('close', onClose);
   });
 }
+
+/**
+ * A stream's writes with its head — everything the first-chunk gate held back — gathered until `release()`, so the
+ * head leaves in one write together with the response headers (one syscall and one TCP segment, not three, at the
+ * moment the client waits for its first token). After `release()` writes go straight out, respecting backpressure.
+ */
+export class StreamOutput {
+  private held: string | undefined = '';
+
+  constructor(private readonly response: ServerResponse) {}
+
+  write(data: string): Promise<boolean> | boolean {
+    if (this.held === undefined) return writeWithBackpressure(this.response, data);
+    this.held += data;
+    return !this.response.destroyed;
+  }
+
+  /** Ends the response with what is held and `data`. */
+  end(data: string): void {
+    const held = this.held ?? '';
+    this.held = undefined;
+    this.response.end(held + data);
+  }
+
+  /** Sends what is held; false when the client has gone. */
+  release(): Promise<boolean> | boolean {
+    const held = this.held;
+    this.held = undefined;
+    if (held) return writeWithBackpressure(this.response, held);
+    return !(this.response.destroyed || this.response.writableEnded);
+  }
+}

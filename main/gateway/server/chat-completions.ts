@@ -77,7 +77,6 @@ export async function handleChatCompletions(context: RequestContext, request: In
       'cache-control': 'no-cache',
       'x-accel-buffering': 'no',
     });
-    response.flushHeaders();
     const ttftMs = performance.now() - context.startedAt;
     const summary = await writeOpenAIStream(response, executed.head, executed.rest, {
       clientWantsUsage,

@@ -73,7 +73,6 @@ export async function handleMessages(context: RequestContext, request: IncomingM
     }
     if (!stream) throw new GatewayError(502, 'upstream streamed a response to a non-stream request');
     response.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-    response.flushHeaders();
     const ttftMs = performance.now() - context.startedAt;
     const first = executed.head[0];
     const id = messageId(first?.type === 'chunk' ? first.chunk.id : undefined);

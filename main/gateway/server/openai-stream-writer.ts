@@ -7,7 +7,7 @@ import type { ChatCompletionChunk, Usage } from '../../../shared/openai-types.js
 import type { ProviderError } from '../providers/errors.js';
 import type { StreamPart, UpstreamMetrics } from '../providers/types.js';
 import { openAIErrorBody } from './errors.js';
-import { writeWithBackpressure } from './backpressure.js';
+import { StreamOutput } from './backpressure.js';
 
 export interface StreamSummary {
   /** 'ok' when the upstream's terminator arrived and was delivered */
@@ -61,25 +61,27 @@ export async function writeOpenAIStream(
   },
 ): Promise<StreamSummary> {
   const summary: StreamSummary = { status: 'ok', usage: undefined, finishReason: undefined, error: undefined, chunks: 0 };
+  const output = new StreamOutput(response);
   const emit = async (part: StreamPart): Promise<boolean> => {
     if (part.type === 'done') {
       summary.metrics = part.metrics;
-      response.end(doneFrame);
+      output.end(doneFrame);
       return false;
     }
     if (part.type === 'error') {
       summary.status = 'error';
       summary.error = part.error;
-      response.end(`data: ${JSON.stringify(openAIErrorBody(part.error))}\n\n`);
+      output.end(`data: ${JSON.stringify(openAIErrorBody(part.error))}\n\n`);
       return false;
     }
     const frame = chunkFrame(part.chunk, part.raw, options, summary);
     if (frame === undefined) return true;
     summary.chunks += 1;
-    return writeWithBackpressure(response, frame);
+    return output.write(frame);
   };
   try {
     for (const part of head) if (!(await emit(part))) return finish(summary, response, options.signal);
+    if (!(await output.release())) return finish(summary, response, options.signal);
     for (;;) {
       const next = await rest.next();
       if (next.done) break;

@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { redactSecrets } from '../../../../shared/redact.js';
 import type { ProviderError } from '../../providers/errors.js';
 import type { StreamPart } from '../../providers/types.js';
-import { writeWithBackpressure } from '../backpressure.js';
+import { StreamOutput } from '../backpressure.js';
 import { noteChunk, type StreamSummary } from '../openai-stream-writer.js';
 import { anthropicErrorFrame } from './anthropic-errors.js';
 import { AnthropicEventTranslator, eventFrame } from './stream-events.js';
@@ -23,6 +23,7 @@ export async function writeAnthropicStream(response: ServerResponse, head: reado
   const native = head[0]?.nativeFrames !== undefined;
   const translator = native ? undefined : new AnthropicEventTranslator(options.messageId, options.model);
   let started = false;
+  const output = new StreamOutput(response);
 
   const emit = async (part: StreamPart): Promise<boolean> => {
     let text = '';
@@ -31,22 +32,23 @@ export async function writeAnthropicStream(response: ServerResponse, head: reado
     if (part.type === 'error') {
       summary.status = 'error';
       summary.error = part.error;
-      response.end(text + errorFrames(part.nativeFrames, part.error));
+      output.end(text + errorFrames(part.nativeFrames, part.error));
       return false;
     }
     if (part.type === 'done') {
       summary.metrics = part.metrics;
-      response.end(text + (translator ? translator.finish().map(eventFrame).join('') : (part.nativeFrames ?? []).join('')));
+      output.end(text + (translator ? translator.finish().map(eventFrame).join('') : (part.nativeFrames ?? []).join('')));
       return false;
     }
     noteChunk(summary, part.chunk);
     summary.chunks += 1;
     text += translator ? translator.chunk(part.chunk).map(eventFrame).join('') : (part.nativeFrames ?? []).join('');
-    return text === '' ? true : writeWithBackpressure(response, text);
+    return text === '' ? true : output.write(text);
   };
 
   try {
     for (const part of head) if (!(await emit(part))) return finish(summary, response, options.signal);
+    if (!(await output.release())) return finish(summary, response, options.signal);
     for (;;) {
       const next = await rest.next();
       if (next.done) break;

@@ -1,0 +1,77 @@
+// The OpenAI stream writer on a real HTTP response: the head the first-chunk gate held back leaves in one write
+// together with the headers; the rest goes out chunk by chunk; the terminator ends it; a client gone is cancelled.
+import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChatCompletionChunk } from '../../../shared/openai-types.js';
+import { LightAbortController } from '../cancel.js';
+import type { StreamPart } from '../providers/types.js';
+import { writeOpenAIStream, type StreamSummary } from './openai-stream-writer.js';
+
+function chunk(delta: Record<string, unknown>, finish: string | null = null): StreamPart {
+  const value = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] } as ChatCompletionChunk;
+  return { type: 'chunk', chunk: value, raw: JSON.stringify(value) };
+}
+
+async function* parts(list: readonly StreamPart[]): AsyncGenerator<StreamPart> {
+  for (const part of list) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    yield part;
+  }
+}
+
+let server: Server | undefined;
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  server = undefined;
+});
+
+/** Serves one stream through writeOpenAIStream, counting the response's writes; returns what the client read. */
+async function serve(head: readonly StreamPart[], rest: readonly StreamPart[]): Promise<{ body: string; writes: string[]; summary: StreamSummary }> {
+  const writes: string[] = [];
+  let summary: Promise<StreamSummary> | undefined;
+  server = createServer((_request, response: ServerResponse) => {
+    const write = response.write.bind(response) as (data: string) => boolean;
+    response.write = ((data: string) => {
+      writes.push(String(data));
+      return write(data);
+    }) as ServerResponse['write'];
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    summary = writeOpenAIStream(response, head, parts(rest), { clientWantsUsage: false, signal: new LightAbortController().signal });
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const body = await new Promise<string>((resolve, reject) => {
+    httpRequest({ host: '127.0.0.1', port, path: '/' }, (response) => {
+      let text = '';
+      response.setEncoding('utf8').on('data', (data: string) => (text += data));
+      response.on('end', () => resolve(text));
+    })
+      .on('error', reject)
+      .end();
+  });
+  return { body, writes, summary: await (summary as Promise<StreamSummary>) };
+}
+
+describe('writeOpenAIStream', () => {
+  it('sends the gated head in one write, then each later chunk as it comes, then [DONE]', async () => {
+    const role = chunk({ role: 'assistant', content: '' });
+    const first = chunk({ content: 'Hel' });
+    const { body, writes, summary } = await serve([role, first], [chunk({ content: 'lo' }), chunk({}, 'stop'), { type: 'done' }]);
+    expect(writes[0]).toBe(`data: ${role.type === 'chunk' ? role.raw : ''}\n\ndata: ${first.type === 'chunk' ? first.raw : ''}\n\n`);
+    expect(writes).toHaveLength(3); // the head, 'lo', the finish chunk; [DONE] goes with end()
+    expect(body.split('\n\n').filter(Boolean)).toHaveLength(5);
+    expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(summary).toMatchObject({ status: 'ok', chunks: 4, finishReason: 'stop' });
+    expect(summary.deliveredText?.join('')).toBe('Hello');
+  });
+
+  it('a head that already holds the end goes out with the end, in one piece', async () => {
+    const { body, writes, summary } = await serve([chunk({ content: 'all' }, 'stop'), { type: 'done' }], []);
+    expect(writes).toEqual([]);
+    expect(body).toMatch(/^data: \{.*"content":"all".*\}\n\ndata: \[DONE\]\n\n$/);
+    expect(summary.status).toBe('ok');
+  });
+});
