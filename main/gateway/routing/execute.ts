@@ -182,31 +182,17 @@ async function attempt(adapter: ProviderAdapter, target: Candidate, options: Exe
       detach();
       return { kind: 'complete', response: outcome.response, raw: outcome.raw, metrics: outcome.metrics, ...(outcome.nativeRaw ? { nativeRaw: outcome.nativeRaw } : {}) };
     }
-    const watched = watchParts(outcome.parts, watchdog, controller.signal, (error) => asProviderError(error, target.providerId, controller.signal));
+    // The stream lives on past this function; the parent signal stays attached until it ends.
+    const watched = watchParts(outcome.parts, watchdog, controller.signal, (error) => asProviderError(error, target.providerId, controller.signal), detach);
     const gate = await openGate(watched);
     if (gate.kind === 'failed') throw gate.error;
-    // The stream lives on past this function; the parent signal stays attached until it ends.
-    return { kind: 'stream', head: gate.head, rest: detachWhenDone(gate.rest, detach) };
+    return { kind: 'stream', head: gate.head, rest: gate.rest };
   } catch (error) {
     watchdog.stop();
     detach();
     if (!controller.signal.aborted) controller.abort();
     throw error;
   }
-}
-
-function detachWhenDone(iterator: AsyncIterator<StreamPart>, detach: () => void): AsyncIterator<StreamPart> {
-  return {
-    next: async () => {
-      const result = await iterator.next();
-      if (result.done) detach();
-      return result;
-    },
-    return: async () => {
-      detach();
-      return (await iterator.return?.()) ?? { done: true, value: undefined };
-    },
-  };
 }
 
 function limitsFor(target: Candidate, settings: RoutingSettings, route: RouteSettings | undefined): AttemptLimits {

@@ -119,8 +119,17 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
-/** Pulls `parts` under the watchdog; a timeout becomes the stream's final error part. */
-export async function* watchParts(parts: AsyncIterable<StreamPart>, watchdog: AttemptWatchdog, signal: AbortSignal, asError: (error: unknown) => ProviderError): AsyncGenerator<StreamPart> {
+/**
+ * Pulls `parts` under the watchdog; a timeout becomes the stream's final error part. `onEnd` runs once the stream is
+ * over for whatever reason (finished, failed, or returned early by its consumer).
+ */
+export async function* watchParts(
+  parts: AsyncIterable<StreamPart>,
+  watchdog: AttemptWatchdog,
+  signal: AbortSignal,
+  asError: (error: unknown) => ProviderError,
+  onEnd?: () => void,
+): AsyncGenerator<StreamPart> {
   const iterator = parts[Symbol.asyncIterator]();
   // One promise for the whole stream that rejects when the attempt aborts: a guard for an adapter stuck somewhere
   // its signal does not reach, without a new promise and listener per event.
@@ -146,6 +155,7 @@ export async function* watchParts(parts: AsyncIterable<StreamPart>, watchdog: At
     }
   } finally {
     watchdog.stop();
+    onEnd?.();
     // Do not wait on an iterator that may be stuck; the abort has already told it to stop.
     void iterator.return?.().catch(() => undefined);
   }
