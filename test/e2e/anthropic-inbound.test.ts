@@ -100,11 +100,15 @@ describe('passthrough to an Anthropic provider', () => {
     expect(upstream.headers['x-api-key']).toBe(fakeAnthropicKey);
     expect(JSON.stringify(upstream.headers)).not.toContain(serve.token);
     expect(response.headers.get('x-switchyard-provider')).toBe('anthropic');
+    // Anthropic's own request id under its own name (the SDK's `_request_id`), and under ours
+    expect(response.headers.get('request-id')).toMatch(/^req_011C\w{20}$/);
+    expect(response.headers.get('x-switchyard-upstream-request-id')).toBe(response.headers.get('request-id'));
   });
 
   it('stream: every frame the upstream wrote, pings included, reaches the client unchanged', async () => {
     const response = await post('/v1/messages', { ...richBody, stream: true });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
+    expect(response.headers.get('request-id')).toMatch(/^req_011C\w{20}$/);
     const text = await response.text();
     expect(text).toBe(anthropicFake.responseText(lastAnthropic().index));
     expect(text).toContain('event: ping\n');

@@ -56,6 +56,11 @@ describe('chat completions through Switchyard', () => {
     expect(response.headers.get('x-switchyard-attempts')).toBe('openai/gpt-4o-mini=ok');
     expect(Number(response.headers.get('x-switchyard-overhead-ms'))).toBeGreaterThanOrEqual(0);
     expect((lastChat().body as { model: string }).model).toBe('gpt-4o-mini');
+    // the provider's own request id, where the SDK shows it (`_request_id`), for the provider's support
+    const upstreamId = response.headers.get('x-switchyard-upstream-request-id');
+    expect(upstreamId).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(response.headers.get('x-request-id')).toBe(upstreamId);
+    expect((data as { _request_id?: string | null })._request_id).toBe(upstreamId);
   });
 
   it('the client token never goes upstream; the provider key does and never comes back', async () => {

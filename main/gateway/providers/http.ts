@@ -130,3 +130,9 @@ export class UpstreamClient {
     await this.dispatcher.close();
   }
 }
+
+/** A response header's value as one string, or undefined (absent, empty, or repeated). */
+export function singleHeader(response: UpstreamResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

@@ -56,11 +56,14 @@ export type ChatOutcome =
       readonly metrics?: UpstreamMetrics;
       /** the upstream's exact body when the call was native (passthrough) */
       readonly nativeRaw?: Buffer;
+      /** the provider's own id for this call (OpenAI's x-request-id, Anthropic's request-id), for its support */
+      readonly upstreamRequestId?: string;
     }
   | {
       readonly kind: 'stream';
       /** Ends after a `done` or an `error` part; a stream that just stops yields an `error` part. */
       readonly parts: AsyncIterable<StreamPart>;
+      readonly upstreamRequestId?: string;
     };
 
 export interface UpstreamMetrics {

@@ -31,6 +31,8 @@ interface Success {
   readonly attempts: readonly AttemptRecord[];
   /** called by the writer when a stream that passed the gate fails later, so health and the trail learn of it */
   readonly reportLateFailure: (error: ProviderError) => void;
+  /** the provider's own id for the call that answered, when it sent one */
+  readonly upstreamRequestId?: string;
 }
 
 export type Executed =
@@ -149,9 +151,10 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
   throw new ExecutionError(lastError ?? noTargetError(attempts), attempts);
 }
 
-type AttemptSuccess =
+type AttemptSuccess = (
   | { readonly kind: 'complete'; readonly response: ChatCompletion; readonly raw: Buffer | undefined; readonly metrics: UpstreamMetrics | undefined; readonly nativeRaw?: Buffer }
-  | { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart> };
+  | { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart> }
+) & { readonly upstreamRequestId?: string };
 
 async function attempt(adapter: ProviderAdapter, target: Candidate, options: ExecuteOptions, limits: AttemptLimits): Promise<AttemptSuccess> {
   const controller = new LightAbortController();
@@ -180,13 +183,20 @@ async function attempt(adapter: ProviderAdapter, target: Candidate, options: Exe
     if (outcome.kind === 'complete') {
       watchdog.stop();
       detach();
-      return { kind: 'complete', response: outcome.response, raw: outcome.raw, metrics: outcome.metrics, ...(outcome.nativeRaw ? { nativeRaw: outcome.nativeRaw } : {}) };
+      return {
+        kind: 'complete',
+        response: outcome.response,
+        raw: outcome.raw,
+        metrics: outcome.metrics,
+        ...(outcome.nativeRaw ? { nativeRaw: outcome.nativeRaw } : {}),
+        ...(outcome.upstreamRequestId ? { upstreamRequestId: outcome.upstreamRequestId } : {}),
+      };
     }
     // The stream lives on past this function; the parent signal stays attached until it ends.
     const watched = watchParts(outcome.parts, watchdog, controller.signal, (error) => asProviderError(error, target.providerId, controller.signal), detach);
     const gate = await openGate(watched);
     if (gate.kind === 'failed') throw gate.error;
-    return { kind: 'stream', head: gate.head, rest: gate.rest };
+    return { kind: 'stream', head: gate.head, rest: gate.rest, ...(outcome.upstreamRequestId ? { upstreamRequestId: outcome.upstreamRequestId } : {}) };
   } catch (error) {
     watchdog.stop();
     detach();

@@ -7,7 +7,7 @@ import { insertUsageCost } from '../providers/openai-compatible/request-body.js'
 import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendOpenAIError } from './errors.js';
-import { headerValue } from './headers.js';
+import { headerValue, upstreamIdHeaders } from './headers.js';
 import { budgetGate, meterComplete, meterFailure, meterStream, startMeter, withCost } from './metered.js';
 import { writeOpenAIStream } from './openai-stream-writer.js';
 
@@ -53,6 +53,7 @@ export async function handleChatCompletions(context: RequestContext, request: In
       ...context.corsHeaders,
       ...offlineHeaders,
       ...routingHeaders(executed.target.providerId, executed.target.model, executed.attempts),
+      ...upstreamIdHeaders(executed.upstreamRequestId, context.gateway.registry.get(executed.target.providerId)?.type === 'openai-compatible' ? 'x-request-id' : undefined),
       'x-switchyard-overhead-ms': overheadMs.toFixed(2),
     };
     if (executed.kind === 'complete') {

@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 
 /** Response headers a browser page may read: who answered, the fallback trail, cost, the ledger row. */
-export const exposedHeaders = 'x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, x-switchyard-cost-usd, x-switchyard-request-id, x-switchyard-overhead-ms, x-switchyard-offline, x-switchyard-budget';
+export const exposedHeaders = 'x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, x-switchyard-cost-usd, x-switchyard-request-id, x-switchyard-overhead-ms, x-switchyard-offline, x-switchyard-budget, x-switchyard-upstream-request-id';
 
 /** The Origin a file:// page (the desktop window) sends. Never allowlisted: accepted only with the playground's credential. */
 export const opaqueOrigin = 'null';

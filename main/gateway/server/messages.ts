@@ -13,7 +13,7 @@ import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { estimateTokens, requestText } from '../token-estimate.js';
-import { headerValue } from './headers.js';
+import { headerValue, upstreamIdHeaders } from './headers.js';
 import { budgetGate, meterComplete, meterFailure, meterStream, startMeter } from './metered.js';
 
 export async function handleMessages(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -60,6 +60,7 @@ export async function handleMessages(context: RequestContext, request: IncomingM
       'x-switchyard-provider': headerValue(executed.target.providerId),
       'x-switchyard-model': headerValue(executed.target.model),
       'x-switchyard-attempts': headerValue(formatAttempts(executed.attempts)),
+      ...upstreamIdHeaders(executed.upstreamRequestId, context.gateway.registry.get(executed.target.providerId)?.type === 'anthropic' ? 'request-id' : undefined),
       'x-switchyard-overhead-ms': overheadMs.toFixed(2),
     };
     if (executed.kind === 'complete') {

@@ -5,7 +5,7 @@
 import type { ChatRequest } from '../../../../shared/openai-types.js';
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
-import { upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
+import { singleHeader, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ModelDetails, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import {
   anthropicErrorBodySchema,
@@ -50,6 +50,8 @@ export class AnthropicAdapter implements ProviderAdapter {
     const stream = converted ? converted.body.stream === true : native?.body['stream'] === true;
     const response = await this.send('POST', '/v1/messages', call.signal, stream ? 'text/event-stream' : 'application/json', body, native);
     if (response.status >= 300) throw await this.httpError(response, call.signal);
+    const upstreamRequestId = singleHeader(response, 'request-id');
+    const identified = upstreamRequestId ? { upstreamRequestId } : {};
     if (stream) {
       if (!String(response.headers['content-type'] ?? '').includes('text/event-stream')) {
         // an error object (or anything else) where a stream was expected
@@ -57,11 +59,11 @@ export class AnthropicAdapter implements ProviderAdapter {
         throw anthropicProtocolError(this.id, 'a JSON body to a stream request');
       }
       const context = { providerId: this.id, baseUrl: this.baseUrl, upstreamModel: call.upstreamModel, jsonTool, signal: call.signal, native: native !== undefined };
-      return { kind: 'stream', parts: readAnthropicStream(context, response) };
+      return { kind: 'stream', parts: readAnthropicStream(context, response), ...identified };
     }
     const raw = await this.client.readBody(response, call.signal);
     const message = this.parseJson(raw, anthropicMessageSchema, 'a message');
-    return { kind: 'complete', response: toChatCompletion(message, jsonTool), ...(native ? { nativeRaw: raw } : {}) };
+    return { kind: 'complete', response: toChatCompletion(message, jsonTool), ...(native ? { nativeRaw: raw } : {}), ...identified };
   }
 
   /** Input tokens of a request as Anthropic counts them (POST /v1/messages/count_tokens). */

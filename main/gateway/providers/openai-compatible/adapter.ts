@@ -3,7 +3,7 @@
 // upstream with only `model` changed; the upstream's bytes come back unchanged.
 import type { ChatCompletion, EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
-import { upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
+import { singleHeader, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import { inBandError, upstreamHttpError } from './openai-error.js';
 import { readOpenAIStream } from './openai-stream.js';
@@ -45,14 +45,16 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       const text = (await this.client.readBody(response, call.signal)).toString('utf8');
       throw this.unexpectedJson(text);
     }
-    if (stream) return { kind: 'stream', parts: readOpenAIStream(this.id, this.baseUrl, response, call.signal) };
+    const upstreamRequestId = singleHeader(response, 'x-request-id');
+    const identified = upstreamRequestId ? { upstreamRequestId } : {};
+    if (stream) return { kind: 'stream', parts: readOpenAIStream(this.id, this.baseUrl, response, call.signal), ...identified };
     const raw = await this.client.readBody(response, call.signal);
     const parsed = this.parseJson(raw);
     if (!Array.isArray(parsed['choices'])) {
       if (parsed['error'] !== undefined) throw inBandError(this.id, parsed, 'http');
       throw this.protocolError('a completion without choices');
     }
-    return { kind: 'complete', response: parsed as unknown as ChatCompletion, raw };
+    return { kind: 'complete', response: parsed as unknown as ChatCompletion, raw, ...identified };
   }
 
   async embeddings(request: EmbeddingsRequest, upstreamModel: string, signal: AbortSignal): Promise<EmbeddingsResponse> {
