@@ -113,13 +113,8 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
       } catch (caught) {
         const error = asProviderError(caught, target.providerId, options.signal);
         lastError = error;
-        health.failure(target, target.locality, error);
-        const rotation = options.keys?.reportFailure(target.providerId, error.errorClass, keyGeneration);
-        if (rotation) {
-          options.log?.(rotation.message);
-          if (rotation.rotated) health.keyChanged(target.providerId);
-        }
-        if (rotation?.rotated && attemptsUsed < settings.maxAttempts && !options.signal.aborted) {
+        const rotated = reportAttemptFailure(health, options.keys, options.log, target, error, keyGeneration);
+        if (rotated && attemptsUsed < settings.maxAttempts && !options.signal.aborted) {
           attempts.push({ providerId: target.providerId, model: target.model, outcome: error.errorClass, status: error.status, durationMs: performance.now() - started, note: 'retry with the next key' });
           continue;
         }
@@ -149,6 +144,26 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
   }
   if (options.signal.aborted) throw new ExecutionError(asProviderError(options.signal.reason, 'switchyard', options.signal), attempts);
   throw new ExecutionError(lastError ?? noTargetError(attempts), attempts);
+}
+
+/**
+ * A failed attempt, told to the circuits and provider health, then to key rotation (chat's loop and embeddings'
+ * share it). True when the provider's next key took over, so the same target is worth another try.
+ */
+export function reportAttemptFailure(
+  health: HealthTracker,
+  keys: KeyRotation | undefined,
+  log: ((line: string) => void) | undefined,
+  target: Candidate,
+  error: ProviderError,
+  keyGeneration: number | undefined,
+): boolean {
+  health.failure(target, target.locality, error);
+  const rotation = keys?.reportFailure(target.providerId, error.errorClass, keyGeneration);
+  if (!rotation) return false;
+  log?.(rotation.message);
+  if (rotation.rotated) health.keyChanged(target.providerId);
+  return rotation.rotated;
 }
 
 type AttemptSuccess = (

@@ -8,7 +8,7 @@ import type { ProviderError } from '../providers/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Locality, NativeRequest } from '../providers/types.js';
 import type { ModelCatalog } from '../server/model-catalog.js';
-import { executeChat, type Executed, type KeyRotation } from './execute.js';
+import { executeChat, reportAttemptFailure, type Executed, type KeyRotation } from './execute.js';
 import { HealthTracker } from './health.js';
 import { ModelDetailsCache } from './model-details-cache.js';
 import { orderCandidates, type Skip } from './order.js';
@@ -142,14 +142,8 @@ export class RoutingService {
       return this.keys?.rotation.keyGeneration(target.providerId);
     },
     success: (target: Candidate): void => this.health.success(target, target.locality),
-    failure: (target: Candidate, error: ProviderError, keyGeneration: number | undefined): boolean => {
-      this.health.failure(target, target.locality, error);
-      const rotation = this.keys?.rotation.reportFailure(target.providerId, error.errorClass, keyGeneration);
-      if (!rotation) return false;
-      this.keys?.log(rotation.message);
-      if (rotation.rotated) this.health.keyChanged(target.providerId);
-      return rotation.rotated;
-    },
+    failure: (target: Candidate, error: ProviderError, keyGeneration: number | undefined): boolean =>
+      reportAttemptFailure(this.health, this.keys?.rotation, this.keys?.log, target, error, keyGeneration),
   };
 
   execute(plan: RoutedPlan, request: ChatRequest, rawBody: Buffer | undefined, forceStreamUsage: boolean, signal: AbortSignal, native?: NativeRequest): Promise<Executed> {
