@@ -4,6 +4,7 @@
 import { composeCapture, type CapturedBody } from './capture-text.js';
 import { prepareCaptureStore, type CaptureRow, type CaptureStore } from './capture-store.js';
 import type { LedgerDatabase } from './database.js';
+import { DeletionRuns } from './deletion-runs.js';
 import { isTransientWriteError } from './ledger-writer.js';
 
 export interface CaptureSettings {
@@ -61,7 +62,7 @@ export class CaptureWriter {
   private queue: PendingCapture[] = [];
   private queuedBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
-  private pruneTimer: NodeJS.Timeout | undefined;
+  private readonly pruneRuns: DeletionRuns;
   private backoffUntil = 0;
   private consecutiveFailures = 0;
   private configured = false;
@@ -76,6 +77,11 @@ export class CaptureWriter {
   ) {
     this.store = prepareCaptureStore(database);
     this.now = options.now ?? Date.now;
+    this.pruneRuns = new DeletionRuns(() => this.prune(), {
+      batch: options.pruneBatch ?? 100,
+      backlogDelayMs: options.pruneBacklogDelayMs ?? 500,
+      intervalMs: options.pruneIntervalMs ?? 3_600_000,
+    });
   }
 
   /** Applies the config (at start and on every reload); the first call also starts the retention timer. */
@@ -85,7 +91,7 @@ export class CaptureWriter {
     if (this.closed || (this.configured && !shorter)) return;
     // at start, and when the retention was just shortened: the rows it now excludes go soon, not within the hour
     this.configured = true;
-    this.schedulePrune(this.options.pruneStartDelayMs ?? 1_000);
+    this.pruneRuns.start(this.options.pruneStartDelayMs ?? 1_000);
   }
 
   /** How many bytes of each body to keep at request arrival; undefined while capture is off. */
@@ -148,9 +154,8 @@ export class CaptureWriter {
     if (this.closed) return this.stats();
     this.closed = true;
     clearTimeout(this.flushTimer);
-    clearTimeout(this.pruneTimer);
     this.flushTimer = undefined;
-    this.pruneTimer = undefined;
+    this.pruneRuns.stop();
     if (!this.flush()) {
       this.counters.dropped += this.queue.length;
       this.queue = [];
@@ -172,16 +177,6 @@ export class CaptureWriter {
     this.flushTimer.unref();
   }
 
-  private schedulePrune(delayMs: number): void {
-    if (this.closed) return;
-    clearTimeout(this.pruneTimer);
-    this.pruneTimer = setTimeout(() => {
-      const deleted = this.prune();
-      const more = deleted >= (this.options.pruneBatch ?? 100);
-      this.schedulePrune(more ? (this.options.pruneBacklogDelayMs ?? 500) : (this.options.pruneIntervalMs ?? 3_600_000));
-    }, delayMs);
-    this.pruneTimer.unref();
-  }
 
   /** Redacts and writes the head of the queue, up to `byteBudget` of captured text (at least one). False on failure. */
   private writeBatch(byteBudget: number): boolean {

@@ -5,6 +5,7 @@
 // periods stay as they were; what goes is the per-request log and the exact figures computed from rows (percentiles
 // over short ranges, the partial buckets at a range's edges).
 import type { LedgerDatabase } from './database.js';
+import { DeletionRuns } from './deletion-runs.js';
 
 export interface RequestRetentionOptions {
   /** rows deleted per run */
@@ -23,7 +24,7 @@ const dayMs = 86_400_000;
 
 export class RequestRetention {
   private days: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly runs: DeletionRuns;
   private closed = false;
   private deletedRows = 0;
   private readonly now: () => number;
@@ -40,6 +41,7 @@ export class RequestRetention {
     this.oldest = database.prepare<[number, number], string>(`SELECT id FROM requests INDEXED BY requests_by_time WHERE started_at < ? AND status <> 'in_flight' ORDER BY started_at LIMIT ?`).pluck();
     this.deleteCapture = database.prepare<[string]>('DELETE FROM captures WHERE request_id = ?');
     this.deleteRequest = database.prepare<[string]>('DELETE FROM requests WHERE id = ?');
+    this.runs = new DeletionRuns(() => this.prune(), { batch: options.batch ?? 500, backlogDelayMs: options.backlogDelayMs ?? 200, intervalMs: options.intervalMs ?? 3_600_000 });
   }
 
   /** Applies `ledger.retention_days` (at start and on every reload); undefined keeps every row. */
@@ -47,12 +49,11 @@ export class RequestRetention {
     const previous = this.days;
     this.days = days;
     if (this.closed || days === undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+      this.runs.stop();
       return;
     }
     // first configured, or shortened: the rows it now excludes go soon, not within the hour
-    if (previous === undefined || days < previous) this.schedule(this.options.startDelayMs ?? 1_000);
+    if (previous === undefined || days < previous) this.runs.start(this.options.startDelayMs ?? 1_000);
   }
 
   /** One run: deletes at most one batch of rows older than the limit, oldest first. Returns how many. */
@@ -85,18 +86,6 @@ export class RequestRetention {
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      const deleted = this.prune();
-      if (this.days === undefined || this.closed) return;
-      const more = deleted >= (this.options.batch ?? 500);
-      this.schedule(more ? (this.options.backlogDelayMs ?? 200) : (this.options.intervalMs ?? 3_600_000));
-    }, delayMs);
-    this.timer.unref();
+    this.runs.stop();
   }
 }
