@@ -13,3 +13,17 @@ export function FormError({ error }: { readonly error: unknown }) {
     </p>
   );
 }
+
+/** Under a form: the error of the last try, or what it saved (announced to screen readers). */
+export function FormStatus({ error, saved }: { readonly error: unknown; readonly saved: string | null }) {
+  return (
+    <>
+      <FormError error={error} />
+      {saved && (
+        <p className="form-saved" role="status">
+          {saved}
+        </p>
+      )}
+    </>
+  );
+}

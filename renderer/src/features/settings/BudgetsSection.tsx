@@ -2,7 +2,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useAppStore } from '../../app/stores';
 import { formatPercent } from '../../format/numbers';
-import { FormError } from '../../ui/FormError';
+import { FormStatus } from '../../ui/FormError';
 import { ResourceView } from '../../ui/states';
 import type { Budgets } from './settings-store';
 
@@ -65,12 +65,7 @@ function BudgetsForm({ budgets }: { readonly budgets: Budgets }) {
           ))}
         </ul>
       )}
-      <FormError error={error} />
-      {saved && (
-        <p className="form-saved" role="status">
-          Budgets saved.
-        </p>
-      )}
+      <FormStatus error={error} saved={saved ? 'Budgets saved.' : null} />
       <div className="form-actions">
         <button type="submit" className="button button-primary">
           Save budgets

@@ -4,8 +4,8 @@ import { useId, useState } from 'react';
 import type { SettingsDto } from '../../../../shared/control/contract';
 import { useAppStore } from '../../app/stores';
 import { ConfirmButton } from '../../ui/ConfirmButton';
-import { FormError } from '../../ui/FormError';
-import { ResourceView } from '../../ui/states';
+import { FormStatus } from '../../ui/FormError';
+import { SettingsCard } from './SettingsCard';
 
 function CaptureForm({ settings }: { readonly settings: SettingsDto }) {
   const save = useAppStore('settings', (state) => state.saveSettings);
@@ -72,25 +72,15 @@ function CaptureForm({ settings }: { readonly settings: SettingsDto }) {
           }
         />
       </div>
-      <FormError error={error} />
-      {done && (
-        <p className="form-saved" role="status">
-          {done}
-        </p>
-      )}
+      <FormStatus error={error} saved={done} />
     </div>
   );
 }
 
 export function CaptureSection() {
-  const settings = useAppStore('settings', (state) => state.settings);
-  const refresh = useAppStore('settings', (state) => state.refresh);
   return (
-    <section className="card" aria-labelledby="capture-title">
-      <h2 id="capture-title">Request capture</h2>
-      <ResourceView resource={settings} onRetry={() => void refresh()}>
-        {(loaded) => <CaptureForm settings={loaded} />}
-      </ResourceView>
-    </section>
+    <SettingsCard id="capture-title" title="Request capture">
+      {(loaded) => <CaptureForm settings={loaded} />}
+    </SettingsCard>
   );
 }

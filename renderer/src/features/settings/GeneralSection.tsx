@@ -3,8 +3,8 @@
 import { useId, useState } from 'react';
 import type { SettingsDto } from '../../../../shared/control/contract';
 import { useAppStore } from '../../app/stores';
-import { FormError } from '../../ui/FormError';
-import { ResourceView } from '../../ui/states';
+import { FormStatus } from '../../ui/FormError';
+import { SettingsCard } from './SettingsCard';
 
 type OfflineChoice = 'auto' | 'on' | 'off';
 
@@ -71,25 +71,15 @@ function GeneralForm({ settings }: { readonly settings: SettingsDto }) {
       <p className="hint">
         “Saved by running locally” prices local tokens as if they had gone to <code>{settings.referenceModel}</code>.
       </p>
-      <FormError error={error} />
-      {saved && (
-        <p className="form-saved" role="status">
-          {saved}
-        </p>
-      )}
+      <FormStatus error={error} saved={saved} />
     </div>
   );
 }
 
 export function GeneralSection() {
-  const settings = useAppStore('settings', (state) => state.settings);
-  const refresh = useAppStore('settings', (state) => state.refresh);
   return (
-    <section className="card" aria-labelledby="general-title">
-      <h2 id="general-title">General</h2>
-      <ResourceView resource={settings} onRetry={() => void refresh()}>
-        {(loaded) => <GeneralForm key={`${loaded.port}`} settings={loaded} />}
-      </ResourceView>
-    </section>
+    <SettingsCard id="general-title" title="General">
+      {(loaded) => <GeneralForm key={`${loaded.port}`} settings={loaded} />}
+    </SettingsCard>
   );
 }

@@ -3,8 +3,8 @@
 import { useId, useState } from 'react';
 import type { SettingsDto } from '../../../../shared/control/contract';
 import { useAppStore } from '../../app/stores';
-import { FormError } from '../../ui/FormError';
-import { ResourceView } from '../../ui/states';
+import { FormStatus } from '../../ui/FormError';
+import { SettingsCard } from './SettingsCard';
 
 function RequestLogForm({ settings }: { readonly settings: SettingsDto }) {
   const save = useAppStore('settings', (state) => state.saveSettings);
@@ -40,25 +40,15 @@ function RequestLogForm({ settings }: { readonly settings: SettingsDto }) {
           Save
         </button>
       </div>
-      <FormError error={error} />
-      {done && (
-        <p className="form-saved" role="status">
-          {done}
-        </p>
-      )}
+      <FormStatus error={error} saved={done} />
     </form>
   );
 }
 
 export function RequestLogSection() {
-  const settings = useAppStore('settings', (state) => state.settings);
-  const refresh = useAppStore('settings', (state) => state.refresh);
   return (
-    <section className="card" aria-labelledby="request-log-title">
-      <h2 id="request-log-title">Request log</h2>
-      <ResourceView resource={settings} onRetry={() => void refresh()}>
-        {(loaded) => <RequestLogForm settings={loaded} />}
-      </ResourceView>
-    </section>
+    <SettingsCard id="request-log-title" title="Request log">
+      {(loaded) => <RequestLogForm settings={loaded} />}
+    </SettingsCard>
   );
 }
