@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type LedgerDatabase } from './database.js';
 import { Ledger, type OpenLedgerOptions } from './ledger.js';
+import { requestDetail } from './request-log.js';
 import { finishRecord, startRecord, tempDir, type TempDir } from './test-support/fixtures.js';
 import type { RequestFinish } from './types.js';
 
@@ -110,6 +111,27 @@ describe('begin and finish', () => {
       input_tokens: 10,
       output_tokens: 0,
     });
+  });
+});
+
+describe('attempt trail', () => {
+  it('stores no attempt row for one answered attempt on the row\'s own target, and gives that attempt back from the row', () => {
+    const ledger = openLedger({ flushIntervalMs: 60_000 });
+    // the gateway's shape: an answered attempt has no status, and lasted the row's upstream time
+    const answered = { providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', durationMs: 990.4 };
+    ledger.finish(finishRecord('implied', { upstreamMs: 990.4, attempts: [answered] }));
+    ledger.finish(finishRecord('timed-apart', { upstreamMs: 500, attempts: [answered] }));
+    ledger.finish(finishRecord('with-status', { upstreamMs: 990.4, attempts: [{ ...answered, status: 200 }] }));
+    ledger.finish(finishRecord('other-target', { upstreamMs: 990.4, attempts: [{ ...answered, model: 'gpt-4.1' }] }));
+    ledger.finish(finishRecord('retried', { upstreamMs: 990.4, attempts: [{ ...answered, outcome: 'rate_limit', status: 429, durationMs: 20 }, answered] }));
+    ledger.finish(finishRecord('failed', { status: 'error', errorClass: 'server', httpStatus: 502, upstreamMs: 990.4, attempts: [{ ...answered, outcome: 'server', status: 502 }] }));
+    ledger.flush();
+
+    expect(ledger.database.prepare('SELECT DISTINCT request_id FROM attempts ORDER BY request_id').pluck().all()).toEqual(['failed', 'other-target', 'retried', 'timed-apart', 'with-status']);
+    expect(requestDetail(ledger.database, 'implied')?.attempts).toEqual([{ seq: 1, providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', httpStatus: null, durationMs: 990 }]);
+    // the same attempt read back from its row in the attempts table looks exactly alike
+    expect(requestDetail(ledger.database, 'timed-apart')?.attempts).toEqual([{ seq: 1, providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', httpStatus: null, durationMs: 990 }]);
+    expect(requestDetail(ledger.database, 'retried')?.attempts.map((attempt) => attempt.outcome)).toEqual(['rate_limit', 'ok']);
   });
 });
 

@@ -176,5 +176,16 @@ export function requestDetail(database: LedgerDatabase, id: string): RequestDeta
   const attempts = database
     .prepare<[string], AttemptRow>('SELECT seq, provider_id AS providerId, model, outcome, http_status AS httpStatus, duration_ms AS durationMs FROM attempts WHERE request_id = ? ORDER BY seq')
     .all(id);
-  return { request: toRequestRow(row), attempts };
+  const request = toRequestRow(row);
+  const implied = attempts.length === 0 ? impliedAttempt(request) : undefined;
+  return { request, attempts: implied ? [implied] : attempts };
+}
+
+/**
+ * An answered request stored without attempt rows had exactly one attempt, on its own target, that took its
+ * upstream time (request-store.ts leaves that trail out of the attempts table). Every other trail is stored.
+ */
+function impliedAttempt(request: RequestRow): AttemptRow | undefined {
+  if (request.status !== 'ok' || request.providerId === null || request.model === null) return undefined;
+  return { seq: 1, providerId: request.providerId, model: request.model, outcome: 'ok', httpStatus: null, durationMs: request.upstreamMs ?? 0 };
 }

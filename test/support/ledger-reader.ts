@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requestDetail } from '../../main/ledger/request-log.js';
 
 export const ledgerFile = 'ledger.sqlite';
 
@@ -65,8 +66,17 @@ export class LedgerReader {
     return this.database.prepare<[], LedgerRow>('SELECT * FROM requests ORDER BY started_at, id').all();
   }
 
+  /** The trail as the ledger reports it (requestDetail: the common one-attempt trail is implied by its row, not stored). */
   attempts(requestId: string): LedgerAttemptRow[] {
-    return this.database.prepare<[string], LedgerAttemptRow>('SELECT * FROM attempts WHERE request_id = ? ORDER BY seq').all(requestId);
+    return (requestDetail(this.database, requestId)?.attempts ?? []).map((attempt) => ({
+      request_id: requestId,
+      seq: attempt.seq,
+      provider_id: attempt.providerId,
+      model: attempt.model,
+      outcome: attempt.outcome,
+      http_status: attempt.httpStatus,
+      duration_ms: attempt.durationMs,
+    }));
   }
 
   allAttempts(): LedgerAttemptRow[] {
