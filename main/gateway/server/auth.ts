@@ -1,7 +1,7 @@
 // Client-token check. The token may come as `Authorization: Bearer`, `x-api-key` or `x-goog-api-key`: one
 // decision for every header and every route. Comparison is over SHA-256 digests with timingSafeEqual, against
 // every known token, so timing says nothing about how much of a guess was right.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 export interface ClientIdentity {
@@ -35,8 +35,9 @@ export function presentedToken(request: IncomingMessage): string | undefined {
   return typeof apiKey === 'string' && apiKey.length > 0 ? apiKey : undefined;
 }
 
+/** One-shot SHA-256: no Hash object (with its native handle for the GC to finalise) per request. */
 export function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+  return hash('sha256', token, 'buffer');
 }
 
 /** A fixed set of tokens held as digests; the ledger issue replaces it with a hashed store in SQLite. */
