@@ -98,37 +98,64 @@ export class UpstreamClient {
     }
   }
 
-  /** Reads a whole body up to `limit` bytes; past it the body is destroyed and a protocol error raised. */
-  async readBody(response: UpstreamResponse, signal: AbortSignal, limit = maxUpstreamBodyBytes): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of response.body) {
-        const buffer = chunk as Buffer;
-        size += buffer.length;
-        if (size > limit) {
-          response.body.destroy();
-          throw new ProviderError({
-            kind: 'protocol',
-            errorClass: 'protocol',
-            status: 502,
-            message: `provider '${this.providerId}' sent a response larger than ${limit} bytes`,
-            providerId: this.providerId,
-            retryable: false,
-          });
-        }
-        chunks.push(buffer);
+  /**
+   * Reads a whole body up to `limit` bytes; past it the body is destroyed and a protocol error raised. Plain stream
+   * listeners rather than `for await`: the async iterator cost ~10 µs per response in the gateway's profile.
+   */
+  readBody(response: UpstreamResponse, signal: AbortSignal, limit = maxUpstreamBodyBytes): Promise<Buffer> {
+    const body = response.body;
+    return new Promise<Buffer>((resolve, reject) => {
+      if (body.destroyed) {
+        reject(networkError(this.providerId, this.baseUrl, body.errored ?? prematureClose(), signal));
+        return;
       }
-    } catch (error) {
-      if (error instanceof ProviderError) throw error;
-      throw networkError(this.providerId, this.baseUrl, error, signal);
-    }
-    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let settled = false;
+      const fail = (error: ProviderError): void => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      };
+      // The listeners stay until the body is gone: an error after settling (our own destroy below) must still
+      // have a listener, or it would be an uncaught 'error' event.
+      body.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        size += chunk.length;
+        if (size > limit) {
+          fail(
+            new ProviderError({
+              kind: 'protocol',
+              errorClass: 'protocol',
+              status: 502,
+              message: `provider '${this.providerId}' sent a response larger than ${limit} bytes`,
+              providerId: this.providerId,
+              retryable: false,
+            }),
+          );
+          body.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      body.on('end', () => {
+        if (settled) return;
+        settled = true;
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+      });
+      body.on('error', (error: unknown) => fail(networkError(this.providerId, this.baseUrl, error, signal)));
+      body.on('close', () => fail(networkError(this.providerId, this.baseUrl, prematureClose(), signal)));
+    });
   }
 
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
+}
+
+/** What a stream that closes before its end reports (Node's own code for it). */
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 /** A response header's value as one string, or undefined (absent, empty, or repeated). */
