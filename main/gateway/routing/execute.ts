@@ -6,7 +6,7 @@ import type { ChatCompletion, ChatRequest } from '../../../shared/openai-types.j
 import type { RouteSettings, RoutingSettings, TimeoutSettings } from '../../config/routing.js';
 import { ProviderError, type ProviderErrorClass } from '../providers/errors.js';
 import { LightAbortController } from '../cancel.js';
-import type { ModelDetails, NativeRequest, ProviderAdapter, StreamPart, UpstreamMetrics } from '../providers/types.js';
+import type { ChatOutcome, ModelDetails, NativeRequest, ProviderAdapter, StreamPart, UpstreamMetrics } from '../providers/types.js';
 import { openGate } from '../streaming/gate.js';
 import { AttemptWatchdog, raceAbort, watchParts, type AttemptLimits } from '../streaming/watchdog.js';
 import { decideAfterFailure } from './decide.js';
@@ -100,7 +100,7 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
       const keyGeneration = options.keys?.keyGeneration(target.providerId);
       const started = performance.now();
       try {
-        const success = await attempt(adapter, target, options, limitsFor(target, settings, options.route));
+        const success = await attempt(adapter, target, options, limitsFor(target, settings, options.route, options.request.stream === true));
         const upstreamMs = performance.now() - started;
         health.success(target, target.locality);
         const record = { providerId: target.providerId, model: target.model, outcome: 'ok', durationMs: upstreamMs };
@@ -109,7 +109,22 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
           health.failure(target, target.locality, error);
           attempts[attempts.indexOf(record)] = { ...record, outcome: error.errorClass, status: error.status, note: 'failed after the first byte' };
         };
-        return { ...success, target, upstreamMs, attempts, reportLateFailure };
+        // Built field by field, once: spreading the attempt's outcome (whose optional fields vary) was a slow
+        // object clone on every request.
+        return success.kind === 'complete'
+          ? {
+              kind: 'complete',
+              response: success.response,
+              raw: success.raw,
+              metrics: success.metrics,
+              nativeRaw: success.nativeRaw,
+              upstreamRequestId: success.upstreamRequestId,
+              target,
+              upstreamMs,
+              attempts,
+              reportLateFailure,
+            }
+          : { kind: 'stream', head: success.head, rest: success.rest, upstreamRequestId: success.upstreamRequestId, target, upstreamMs, attempts, reportLateFailure };
       } catch (caught) {
         const error = asProviderError(caught, target.providerId, options.signal);
         lastError = error;
@@ -166,20 +181,16 @@ export function reportAttemptFailure(
   return rotation.rotated;
 }
 
-type AttemptSuccess = (
-  | { readonly kind: 'complete'; readonly response: ChatCompletion; readonly raw: Buffer | undefined; readonly metrics: UpstreamMetrics | undefined; readonly nativeRaw?: Buffer }
-  | { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart> }
-) & { readonly upstreamRequestId?: string };
+type AttemptSuccess =
+  | Extract<ChatOutcome, { kind: 'complete' }>
+  | { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart>; readonly upstreamRequestId: string | undefined };
 
 async function attempt(adapter: ProviderAdapter, target: Candidate, options: ExecuteOptions, limits: AttemptLimits): Promise<AttemptSuccess> {
   const controller = new LightAbortController();
   const onParentAbort = (): void => controller.abort(options.signal.reason);
   if (options.signal.aborted) onParentAbort();
   else options.signal.addEventListener('abort', onParentAbort, { once: true });
-  // A non-streamed answer arrives whole: the first-token limit would cut off every long answer, so only the
-  // wall-clock cap applies until it is complete.
-  const attemptLimits = options.request.stream === true ? limits : { ...limits, firstTokenMs: limits.totalMs };
-  const watchdog = new AttemptWatchdog(controller, attemptLimits, target.providerId);
+  const watchdog = new AttemptWatchdog(controller, limits, target.providerId);
   const detach = (): void => options.signal.removeEventListener('abort', onParentAbort);
   try {
     watchdog.arm();
@@ -198,20 +209,13 @@ async function attempt(adapter: ProviderAdapter, target: Candidate, options: Exe
     if (outcome.kind === 'complete') {
       watchdog.stop();
       detach();
-      return {
-        kind: 'complete',
-        response: outcome.response,
-        raw: outcome.raw,
-        metrics: outcome.metrics,
-        ...(outcome.nativeRaw ? { nativeRaw: outcome.nativeRaw } : {}),
-        ...(outcome.upstreamRequestId ? { upstreamRequestId: outcome.upstreamRequestId } : {}),
-      };
+      return outcome;
     }
     // The stream lives on past this function; the parent signal stays attached until it ends.
     const watched = watchParts(outcome.parts, watchdog, controller.signal, (error) => asProviderError(error, target.providerId, controller.signal), detach);
     const gate = await openGate(watched);
     if (gate.kind === 'failed') throw gate.error;
-    return { kind: 'stream', head: gate.head, rest: gate.rest, ...(outcome.upstreamRequestId ? { upstreamRequestId: outcome.upstreamRequestId } : {}) };
+    return { kind: 'stream', head: gate.head, rest: gate.rest, upstreamRequestId: outcome.upstreamRequestId };
   } catch (error) {
     watchdog.stop();
     detach();
@@ -220,12 +224,15 @@ async function attempt(adapter: ProviderAdapter, target: Candidate, options: Exe
   }
 }
 
-function limitsFor(target: Candidate, settings: RoutingSettings, route: RouteSettings | undefined): AttemptLimits {
+function limitsFor(target: Candidate, settings: RoutingSettings, route: RouteSettings | undefined, stream: boolean): AttemptLimits {
   const base: TimeoutSettings = target.locality === 'local' ? settings.timeouts.local : settings.timeouts.cloud;
+  const totalMs = route?.timeouts.totalMs ?? base.totalMs;
   return {
-    firstTokenMs: route?.timeouts.firstTokenMs ?? base.firstTokenMs,
+    // A non-streamed answer arrives whole: the first-token limit would cut off every long answer, so only the
+    // wall-clock cap applies until it is complete.
+    firstTokenMs: stream ? (route?.timeouts.firstTokenMs ?? base.firstTokenMs) : totalMs,
     idleMs: route?.timeouts.idleMs ?? base.idleMs,
-    totalMs: route?.timeouts.totalMs ?? base.totalMs,
+    totalMs,
   };
 }
 
