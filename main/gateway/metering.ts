@@ -48,7 +48,7 @@ export interface MeterStart {
   /** rough input size when the provider reports nothing (characters / 4); computed only then */
   readonly estimatedInputTokens: () => number;
   /** the client's request body as received, kept (its head) only while capture is on */
-  readonly requestBody?: Buffer;
+  readonly requestBody?: Buffer | undefined;
 }
 
 export interface MeterOutcome {

@@ -2,12 +2,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatRequestSchema, describeIssue, type ChatRequest } from '../../../shared/openai-schema.js';
 import { estimateTokens, requestText } from '../token-estimate.js';
-import { ExecutionError, formatAttempts, type AttemptRecord, type Executed } from '../routing/execute.js';
+import { ExecutionError, formatAttempts, type Executed } from '../routing/execute.js';
 import { insertUsageCost } from '../providers/openai-compatible/request-body.js';
 import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendOpenAIError } from './errors.js';
-import { headerValue, upstreamIdHeaders } from './headers.js';
+import { addAnswerHeaders, headerValue, routedHeaders } from './headers.js';
 import { budgetGate, meterComplete, meterFailure, meterStream, startMeter, withCost } from './metered.js';
 import { writeOpenAIStream } from './openai-stream-writer.js';
 
@@ -35,27 +35,26 @@ export async function handleChatCompletions(context: RequestContext, request: In
     const forwarded = requestFallbacks === undefined ? chatRequest : withoutModels(chatRequest);
     const clientWantsUsage = chatRequest.stream_options?.include_usage === true;
     // the ledger row's id: the playground reads its exact cost and final status with usage.detail
-    const offlineHeaders: Record<string, string> = { 'x-switchyard-request-id': meter.id, ...budget.headers, ...(planned.plan.offline ? { 'x-switchyard-offline': headerValue(planned.plan.offline) } : {}) };
+    const headers = routedHeaders(context.corsHeaders, meter.id, budget.headers, planned.plan.offline);
     let executed: Executed;
     try {
       executed = await routing.execute(planned.plan, forwarded, requestFallbacks ? undefined : raw, stream, context.signal);
     } catch (error) {
       if (error instanceof ExecutionError) {
         meterFailure(meter, error.error, error.attempts);
-        sendOpenAIError(response, error.error, { ...context.corsHeaders, ...offlineHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
+        sendOpenAIError(response, error.error, { ...headers, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
         return;
       }
       throw error;
     }
 
     const overheadMs = performance.now() - context.startedAt - executed.upstreamMs;
-    const headers = {
-      ...context.corsHeaders,
-      ...offlineHeaders,
-      ...routingHeaders(executed.target.providerId, executed.target.model, executed.attempts),
-      ...upstreamIdHeaders(executed.upstreamRequestId, context.gateway.registry.get(executed.target.providerId)?.type === 'openai-compatible' ? 'x-request-id' : undefined),
-      'x-switchyard-overhead-ms': overheadMs.toFixed(2),
-    };
+    const { target } = executed;
+    addAnswerHeaders(
+      headers,
+      { providerId: target.providerId, model: target.model, attempts: formatAttempts(executed.attempts), upstreamRequestId: executed.upstreamRequestId, overheadMs },
+      context.gateway.registry.get(target.providerId)?.type === 'openai-compatible' ? 'x-request-id' : undefined,
+    );
     if (executed.kind === 'complete') {
       const priced = meterComplete(meter, executed, overheadMs);
       const usage = executed.response.usage;
@@ -65,19 +64,19 @@ export async function handleChatCompletions(context: RequestContext, request: In
         costUsd != null && usage
           ? ((executed.raw && insertUsageCost(executed.raw, costUsd)) ?? Buffer.from(JSON.stringify({ ...executed.response, usage: { ...usage, cost: costUsd } })))
           : (executed.raw ?? Buffer.from(JSON.stringify(executed.response)));
-      const costHeader: Record<string, string> = priced?.costUsd != null ? { 'x-switchyard-cost-usd': priced.costUsd.toFixed(8) } : {};
-      response.writeHead(200, { ...headers, ...costHeader, 'content-type': 'application/json', 'content-length': body.length });
+      if (costUsd != null) headers['x-switchyard-cost-usd'] = costUsd.toFixed(8);
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(body.length);
+      response.writeHead(200, headers);
       meter.captureAnswer(body);
       response.end(body);
       return;
     }
     if (!stream) throw new GatewayError(502, 'upstream streamed a response to a non-stream request');
-    response.writeHead(200, {
-      ...headers,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      'x-accel-buffering': 'no',
-    });
+    headers['content-type'] = 'text/event-stream; charset=utf-8';
+    headers['cache-control'] = 'no-cache';
+    headers['x-accel-buffering'] = 'no';
+    response.writeHead(200, headers);
     const ttftMs = performance.now() - context.startedAt;
     const summary = await writeOpenAIStream(response, executed.head, executed.rest, {
       clientWantsUsage,
@@ -103,14 +102,6 @@ export function validateChatRequest(value: unknown): ChatRequest {
     throw new GatewayError(400, message, 'invalid_request_error', 'invalid_value', param);
   }
   return result.data;
-}
-
-function routingHeaders(providerId: string, model: string, attempts: readonly AttemptRecord[]): Record<string, string> {
-  return {
-    'x-switchyard-provider': headerValue(providerId),
-    'x-switchyard-model': headerValue(model),
-    'x-switchyard-attempts': headerValue(formatAttempts(attempts)),
-  };
 }
 
 function withoutModels(request: ChatRequest): ChatRequest {

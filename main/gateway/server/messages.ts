@@ -13,7 +13,7 @@ import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { estimateTokens, requestText } from '../token-estimate.js';
-import { headerValue, upstreamIdHeaders } from './headers.js';
+import { addAnswerHeaders, headerValue, routedHeaders } from './headers.js';
 import { budgetGate, meterComplete, meterFailure, meterStream, startMeter } from './metered.js';
 
 export async function handleMessages(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -40,40 +40,42 @@ export async function handleMessages(context: RequestContext, request: IncomingM
 
     const stream = inbound.stream === true;
     const native = nativeRequest(body as Record<string, unknown>, raw, request);
-    const offlineHeaders: Record<string, string> = { ...budget.headers, ...(plan.offline ? { 'x-switchyard-offline': headerValue(plan.offline) } : {}) };
+    const headers = routedHeaders(context.corsHeaders, undefined, budget.headers, plan.offline);
     let executed: Executed;
     try {
       executed = await routing.execute(plan, chatRequest, undefined, stream, context.signal, native);
     } catch (error) {
       if (error instanceof ExecutionError) {
         meterFailure(meter, error.error, error.attempts);
-        sendAnthropicError(response, error.error, { ...context.corsHeaders, ...offlineHeaders, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
+        sendAnthropicError(response, error.error, { ...headers, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
         return;
       }
       throw error;
     }
 
     const overheadMs = performance.now() - context.startedAt - executed.upstreamMs;
-    const headers: Record<string, string> = {
-      ...context.corsHeaders,
-      ...offlineHeaders,
-      'x-switchyard-provider': headerValue(executed.target.providerId),
-      'x-switchyard-model': headerValue(executed.target.model),
-      'x-switchyard-attempts': headerValue(formatAttempts(executed.attempts)),
-      ...upstreamIdHeaders(executed.upstreamRequestId, context.gateway.registry.get(executed.target.providerId)?.type === 'anthropic' ? 'request-id' : undefined),
-      'x-switchyard-overhead-ms': overheadMs.toFixed(2),
-    };
+    const { target } = executed;
+    addAnswerHeaders(
+      headers,
+      { providerId: target.providerId, model: target.model, attempts: formatAttempts(executed.attempts), upstreamRequestId: executed.upstreamRequestId, overheadMs },
+      context.gateway.registry.get(target.providerId)?.type === 'anthropic' ? 'request-id' : undefined,
+    );
     if (executed.kind === 'complete') {
       const priced = meterComplete(meter, executed, overheadMs);
       if (priced?.costUsd != null) headers['x-switchyard-cost-usd'] = priced.costUsd.toFixed(8);
       const answer = executed.nativeRaw ?? Buffer.from(JSON.stringify(toAnthropicMessage(executed.response, inbound.model)));
-      response.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': answer.length });
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(answer.length);
+      response.writeHead(200, headers);
       meter.captureAnswer(answer);
       response.end(answer);
       return;
     }
     if (!stream) throw new GatewayError(502, 'upstream streamed a response to a non-stream request');
-    response.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    headers['content-type'] = 'text/event-stream; charset=utf-8';
+    headers['cache-control'] = 'no-cache';
+    headers['x-accel-buffering'] = 'no';
+    response.writeHead(200, headers);
     const ttftMs = performance.now() - context.startedAt;
     const first = executed.head[0];
     const id = messageId(first?.type === 'chunk' ? first.chunk.id : undefined);

