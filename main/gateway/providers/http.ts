@@ -112,10 +112,11 @@ export class UpstreamClient {
       const chunks: Buffer[] = [];
       let size = 0;
       let settled = false;
-      const fail = (error: ProviderError): void => {
+      // The error is made only when it is the outcome: 'close' follows every 'end', and a ProviderError is not cheap.
+      const fail = (error: () => ProviderError): void => {
         if (settled) return;
         settled = true;
-        reject(error);
+        reject(error());
       };
       // The listeners stay until the body is gone: an error after settling (our own destroy below) must still
       // have a listener, or it would be an uncaught 'error' event.
@@ -124,14 +125,15 @@ export class UpstreamClient {
         size += chunk.length;
         if (size > limit) {
           fail(
-            new ProviderError({
-              kind: 'protocol',
-              errorClass: 'protocol',
-              status: 502,
-              message: `provider '${this.providerId}' sent a response larger than ${limit} bytes`,
-              providerId: this.providerId,
-              retryable: false,
-            }),
+            () =>
+              new ProviderError({
+                kind: 'protocol',
+                errorClass: 'protocol',
+                status: 502,
+                message: `provider '${this.providerId}' sent a response larger than ${limit} bytes`,
+                providerId: this.providerId,
+                retryable: false,
+              }),
           );
           body.destroy();
           return;
@@ -143,8 +145,8 @@ export class UpstreamClient {
         settled = true;
         resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
       });
-      body.on('error', (error: unknown) => fail(networkError(this.providerId, this.baseUrl, error, signal)));
-      body.on('close', () => fail(networkError(this.providerId, this.baseUrl, prematureClose(), signal)));
+      body.on('error', (error: unknown) => fail(() => networkError(this.providerId, this.baseUrl, error, signal)));
+      body.on('close', () => fail(() => networkError(this.providerId, this.baseUrl, prematureClose(), signal)));
     });
   }
 
