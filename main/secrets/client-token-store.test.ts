@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { digest } from '../gateway/server/auth.js';
 import { tempDir, type TempDir } from '../ledger/test-support/fixtures.js';
 import { ClientTokenError, ClientTokenStore, maskToken } from './client-token-store.js';
 import { createClientToken, ensureDefaultToken, gatewayTokenVerifier, revokeClientToken } from './default-token.js';
@@ -164,6 +165,16 @@ describe('the default token', () => {
     expect(verifier.verify('sy-from-the-environment-0123456789')).toEqual({ name: 'env' });
     expect(verifier.verify(token)).toEqual({ name: 'editor' });
     expect(tokens.list().map((each) => each.name)).toEqual(['editor']);
+    // the environment token is compared in memory: no digest is made for it, one is for a stored token
+    const digests: string[] = [];
+    const counting = (label: string, presented: string) => (): Buffer => {
+      digests.push(label);
+      return digest(presented);
+    };
+    expect(verifier.verify('sy-from-the-environment-0123456789', counting('env', 'sy-from-the-environment-0123456789'))).toEqual({ name: 'env' });
+    expect(verifier.verify(token, counting('stored', token))).toEqual({ name: 'editor' });
+    expect(verifier.verify('sy-nobody', counting('unknown', 'sy-nobody'))).toBeUndefined();
+    expect(digests).toEqual(['stored', 'unknown']);
     expect(gatewayTokenVerifier(tokens, {})).toBe(tokens);
   });
 });

@@ -3,7 +3,7 @@
 // process (the CLI next to `serve`) is refused on the very next request, since every WAL read sees the last commit.
 import { timingSafeEqual } from 'node:crypto';
 import { maskSecret } from '../../shared/redact.js';
-import { digest, type ClientIdentity, type ClientTokenVerifier } from '../gateway/server/auth.js';
+import { digest, lazyDigest, type ClientIdentity, type ClientTokenVerifier } from '../gateway/server/auth.js';
 import { openDatabase, type LedgerDatabase } from '../ledger/database.js';
 import { migrate } from '../ledger/migrations/index.js';
 import { generateToken } from './client-token-file.js';
@@ -153,7 +153,8 @@ export class ClientTokenStore implements ClientTokenVerifier {
   }
 
   /** The gateway's check, per request: digest, one indexed read, a constant-time compare. No disk write. */
-  verify(token: string, presented: Buffer = digest(token)): ClientIdentity | undefined {
+  verify(token: string, digestOf: () => Buffer = lazyDigest(token)): ClientIdentity | undefined {
+    const presented = digestOf();
     let row: { name: string; hash: Buffer } | undefined;
     try {
       row = this.lookup.get(presented);

@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClientIdentity, ClientTokenVerifier } from '../gateway/server/auth.js';
-import { digest, StaticTokenVerifier } from '../gateway/server/auth.js';
+import { lazyDigest, StaticTokenVerifier } from '../gateway/server/auth.js';
 import { registerSecret } from '../../shared/redact.js';
 import { clientTokenFileName, generateToken, readTokenFile, writeTokenFile } from './client-token-file.js';
 import { ClientTokenStore } from './client-token-store.js';
@@ -58,8 +58,8 @@ export function gatewayTokenVerifier(store: ClientTokenVerifier, env: NodeJS.Pro
   if (token === undefined) return store;
   const fromEnvironment = new StaticTokenVerifier([{ name: 'env', token }]);
   return {
-    verify: (presented: string, presentedDigest: Buffer = digest(presented)): ClientIdentity | undefined =>
-      fromEnvironment.verify(presented, presentedDigest) ?? store.verify(presented, presentedDigest),
+    verify: (presented: string, digestOf: () => Buffer = lazyDigest(presented)): ClientIdentity | undefined =>
+      fromEnvironment.verify(presented) ?? store.verify(presented, digestOf),
   };
 }
 

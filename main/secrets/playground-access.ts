@@ -3,8 +3,7 @@
 // lives in this process's memory only (the main process adds it to the window's requests; the page never sees it)
 // and is never stored, like SWITCHYARD_API_KEY's. Revoking a stored token named `playground` shuts the playground
 // out too (both the desktop token and headless UI sessions), until a new one is created.
-import { timingSafeEqual } from 'node:crypto';
-import { digest, type ClientIdentity, type ClientTokenVerifier } from '../gateway/server/auth.js';
+import { InMemoryTokens, lazyDigest, type ClientIdentity, type ClientTokenVerifier } from '../gateway/server/auth.js';
 import { generateToken } from './client-token-file.js';
 
 export const playgroundClientName = 'playground';
@@ -13,12 +12,12 @@ export class PlaygroundAccess implements ClientTokenVerifier {
   /** for the desktop shell's request injection only */
   readonly token: string;
   readonly identity: ClientIdentity = { name: playgroundClientName, playground: true };
-  private readonly tokenDigest: Buffer;
+  private readonly own: InMemoryTokens<ClientIdentity>;
 
   /** `revoked` reads the token store (a row named 'playground' with revoked_at set); an error there counts as revoked */
   constructor(private readonly revoked: () => boolean) {
     this.token = generateToken('sy');
-    this.tokenDigest = digest(this.token);
+    this.own = new InMemoryTokens([{ token: this.token, identity: this.identity }]);
   }
 
   enabled(): boolean {
@@ -29,8 +28,8 @@ export class PlaygroundAccess implements ClientTokenVerifier {
     }
   }
 
-  verify(token: string, presented: Buffer = digest(token)): ClientIdentity | undefined {
-    if (!timingSafeEqual(presented, this.tokenDigest)) return undefined;
+  verify(token: string): ClientIdentity | undefined {
+    if (this.own.find(token) === undefined) return undefined;
     return this.enabled() ? this.identity : undefined;
   }
 }
@@ -38,6 +37,6 @@ export class PlaygroundAccess implements ClientTokenVerifier {
 /** The gateway's check with the playground's token in front of the others. */
 export function withPlaygroundToken(verifier: ClientTokenVerifier, playground: PlaygroundAccess): ClientTokenVerifier {
   return {
-    verify: (token, presented = digest(token)) => playground.verify(token, presented) ?? verifier.verify(token, presented),
+    verify: (token, digestOf = lazyDigest(token)) => playground.verify(token) ?? verifier.verify(token, digestOf),
   };
 }

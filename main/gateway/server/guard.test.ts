@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { StaticTokenVerifier, presentedToken } from './auth.js';
+import { StaticTokenVerifier, digest, lazyDigest, presentedToken } from './auth.js';
 import { RequestGuard } from './guard.js';
 
 function request(headers: Record<string, string>): IncomingMessage {
@@ -62,6 +62,17 @@ describe('client tokens', () => {
     expect(verifier.verify('sy-one')).toEqual({ name: 'default' });
     expect(verifier.verify('sy-two')).toEqual({ name: 'env' });
     expect(verifier.verify('sy-on')).toBeUndefined();
+    expect(verifier.verify('sy-one!')).toBeUndefined();
+    expect(verifier.verify('sy-ONE')).toBeUndefined();
     expect(verifier.verify('')).toBeUndefined();
+    // multi-byte characters are compared as their UTF-8 bytes
+    expect(new StaticTokenVerifier([{ name: 'unicode', token: 'sy-ü' }]).verify('sy-ü')).toEqual({ name: 'unicode' });
+    expect(new StaticTokenVerifier([{ name: 'unicode', token: 'sy-ü' }]).verify('sy-u')).toBeUndefined();
+  });
+
+  it('makes a presented token\'s digest on first use, then gives the same one back', () => {
+    const digestOf = lazyDigest('sy-one');
+    expect(digestOf().equals(digest('sy-one'))).toBe(true);
+    expect(digestOf()).toBe(digestOf());
   });
 });
