@@ -44,12 +44,16 @@ export class HealthTracker {
     this.settings = settings;
   }
 
+  // The first line of the per-request calls below: with every circuit closed (no failures anywhere, the usual
+  // state) there is nothing to look up.
   admits(target: Target): boolean {
+    if (this.circuits.size === 0) return true;
     return admits(this.circuits.get(key(target)) ?? closedCircuit, this.clock());
   }
 
   /** When an open circuit lets requests through again (for ordering "least recently failed" first). */
   openUntil(target: Target): number {
+    if (this.circuits.size === 0) return 0;
     const state = this.circuits.get(key(target));
     // A half-open circuit refuses requests while its trial is in flight, until the trial is presumed lost.
     if (state?.phase === 'half-open') return state.trialStartedAt + defaultTrialTimeoutMs;
@@ -57,12 +61,13 @@ export class HealthTracker {
   }
 
   attempt(target: Target): void {
+    if (this.circuits.size === 0) return;
     const state = this.circuits.get(key(target));
     if (state) this.circuits.set(key(target), onAttempt(state, this.clock()));
   }
 
   success(target: Target, locality: Locality): void {
-    const state = this.circuits.get(key(target));
+    const state = this.circuits.size === 0 ? undefined : this.circuits.get(key(target));
     if (state && state.phase !== 'closed') this.circuits.set(key(target), onSuccess(state));
     else if (state && state.failures.length > 0) this.circuits.delete(key(target));
     this.markProvider(target.providerId, locality, true, undefined);
