@@ -12,7 +12,7 @@ import { executeChat, reportAttemptFailure, type Executed, type KeyRotation } fr
 import { HealthTracker } from './health.js';
 import { ModelDetailsCache } from './model-details-cache.js';
 import { orderCandidates, type Skip } from './order.js';
-import { planRequest, type Candidate } from './plan.js';
+import { planRequest, type Candidate, type PlanResult } from './plan.js';
 import { requirementsOf } from './requirements.js';
 
 export interface RoutedPlan {
@@ -74,16 +74,8 @@ export class RoutingService {
 
   /** `localOnly` forces local targets with that reason (a budget that downgrades to local). */
   async plan(request: ChatRequest, requestFallbacks: readonly string[] | undefined, options: { readonly localOnly?: string | undefined } = {}): Promise<PlanOutcome> {
-    const { providers, routes } = this.index;
-    const needsCatalog = (!routes.has(request.model) && !providers.has(request.model.split('/')[0] ?? '')) || (requestFallbacks?.length ?? 0) > 0;
-    const owners = needsCatalog ? await this.catalog.owners() : new Map<string, string[]>();
-    const planned = planRequest(request.model, requestFallbacks, {
-      providers,
-      routes,
-      defaultFallbacks: this.config.routing.defaultFallbacks,
-      ownersOf: (model) => owners.get(model) ?? [],
-      random: this.random,
-    });
+    const kept = requestFallbacks === undefined || requestFallbacks.length === 0 ? this.index.plans.get(request.model) : undefined;
+    const planned = kept ?? (await this.expand(request.model, requestFallbacks));
     if (!planned.ok) return planned;
     const localCandidates: Candidate[] = [];
     for (const candidate of planned.candidates) if (candidate.locality === 'local') localCandidates.push(candidate);
@@ -105,6 +97,33 @@ export class RoutingService {
       return { ok: false, status: 400, code: 'no_capable_target', message: `no target can serve this request — ${reasons}` };
     }
     return { ok: true, plan: { route: planned.route, candidates: ordered, skipped, contextFallbacks: planned.contextFallbacks, offline } };
+  }
+
+  /**
+   * The model name (and the request's own fallbacks) as candidates. What depends on the config alone — a route
+   * whose tiers have one target each, or `provider/model` — is the same for every request and is kept until the
+   * next reload; a weighted tier is shuffled per request, and a bare model name depends on live model lists.
+   */
+  private async expand(model: string, requestFallbacks: readonly string[] | undefined): Promise<PlanResult> {
+    const { providers, routes, plans } = this.index;
+    const route = routes.get(model);
+    const slash = model.indexOf('/');
+    const known = route !== undefined || providers.has(slash === -1 ? model : model.slice(0, slash));
+    const needsCatalog = !known || (requestFallbacks?.length ?? 0) > 0;
+    const owners = needsCatalog ? await this.catalog.owners() : new Map<string, string[]>();
+    const planned = planRequest(model, requestFallbacks, {
+      providers,
+      routes,
+      defaultFallbacks: this.config.routing.defaultFallbacks,
+      ownersOf: (name) => owners.get(name) ?? [],
+      random: this.random,
+    });
+    const fixed = !needsCatalog && planned.ok && (route === undefined || route.tiers.every((tier) => tier.length <= 1));
+    if (fixed) {
+      if (plans.size >= maxKeptPlans) plans.clear();
+      plans.set(model, planned);
+    }
+    return planned;
   }
 
   /** Targets for an embeddings request: the model resolved as for chat, but without the chat-only capability
@@ -172,7 +191,12 @@ interface ConfigIndex {
   readonly routes: ReadonlyMap<string, RouteSettings>;
   readonly cloudIds: readonly string[];
   readonly hasLocal: boolean;
+  /** model name → its candidates, for names whose expansion depends on the config alone (see expand) */
+  readonly plans: Map<string, Extract<PlanResult, { ok: true }>>;
 }
+
+/** Model names whose plans are kept; past it the kept ones are dropped (clients cannot grow it without bound). */
+const maxKeptPlans = 1_024;
 
 function indexConfig(config: GatewayConfig): ConfigIndex {
   return {
@@ -180,5 +204,6 @@ function indexConfig(config: GatewayConfig): ConfigIndex {
     routes: new Map(config.routes.map((route) => [route.name, route])),
     cloudIds: config.providers.filter((provider) => provider.locality === 'cloud').map((provider) => provider.id),
     hasLocal: config.providers.some((provider) => provider.locality === 'local'),
+    plans: new Map(),
   };
 }
