@@ -1,5 +1,6 @@
 // POST /v1/chat/completions: validate, plan the route, execute it, answer in OpenAI's dialect, meter it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { plainChatRequest } from '../../../shared/chat-request-fast.js';
 import { chatRequestSchema, describeIssue, type ChatRequest } from '../../../shared/openai-schema.js';
 import { estimateTokens, requestText } from '../token-estimate.js';
 import { ExecutionError, formatAttempts, type Executed } from '../routing/execute.js';
@@ -96,6 +97,9 @@ export function validateChatRequest(value: unknown): ChatRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new GatewayError(400, 'request body must be a JSON object', 'invalid_request_error', 'invalid_type');
   }
+  // the common request (text messages, the usual fields) is judged in place; everything else by the schema
+  const plain = plainChatRequest(value);
+  if (plain) return plain;
   const result = chatRequestSchema.safeParse(value);
   if (!result.success) {
     const { param, message } = describeIssue(result.error);
