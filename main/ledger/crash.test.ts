@@ -71,7 +71,7 @@ describe('SIGKILL under load', () => {
         expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
         expect(database.pragma('foreign_key_check')).toEqual([]);
         expect(database.prepare(`SELECT COUNT(*) FROM requests WHERE status = 'in_flight'`).pluck().get()).toBe(0);
-        expect(ledger.recovered).toBeGreaterThan(0); // the child always has ~200 requests running
+        expect(ledger.recovered).toBeGreaterThan(0); // the child always has long requests in flight
 
         const statusOf = database.prepare<[string], string>('SELECT status FROM requests WHERE id = ?').pluck();
         const attemptsOf = database.prepare<[string], number>('SELECT COUNT(*) FROM attempts WHERE request_id = ?').pluck();

@@ -65,6 +65,25 @@ describe('begin and finish', () => {
     expect(ledger.stats()).toMatchObject({ queued: 0, written: 2, failures: 0, dropped: 0, duplicates: 0 });
   });
 
+  it('writes an in-flight row only for a request still running a flush interval after it began', async () => {
+    const begun: string[] = [];
+    const ledger = openLedger({ flushIntervalMs: 40, onCommit: (batch) => begun.push(...batch.begun) });
+    ledger.begin(startRecord('quick'));
+    ledger.begin(startRecord('slow'));
+    await sleep(5);
+    ledger.finish(finishRecord('quick'));
+    await until(() => rowsOf(ledger).length === 2);
+    expect(rowsOf(ledger)).toEqual([
+      { id: 'quick', status: 'ok', cost_usd: 0.00012 },
+      { id: 'slow', status: 'in_flight', cost_usd: null },
+    ]);
+    ledger.finish(finishRecord('slow'));
+    await until(() => rowsOf(ledger)[1]?.status === 'ok');
+    // the quick one was written once, already final; only the slow one had an in-flight row first
+    expect(begun).toEqual(['slow']);
+    expect(ledger.stats()).toMatchObject({ queued: 0, written: 3, duplicates: 0 });
+  });
+
   it('writes a request that begins and finishes within one batch once, already final', () => {
     const committed: string[][] = [];
     const ledger = openLedger({ flushIntervalMs: 60_000, onCommit: (batch) => committed.push([...batch.begun, ...batch.finished]) });
@@ -156,22 +175,26 @@ describe('write failures', () => {
     expect(ledger.spendSoFar(ranges).today.totalUsd).toBeCloseTo(20 * 0.00012, 12);
   });
 
-  it('drops the oldest rows of a full queue, begins before finishes, and counts every one', () => {
-    const ledger = openLedger({ flushIntervalMs: 60_000, maxQueue: 4, busyTimeoutMs: 1 });
+  it('drops the oldest finished requests of a full queue and counts every one; requests still running take no room', () => {
+    const ledger = openLedger({ flushIntervalMs: 60_000, maxQueue: 3, busyTimeoutMs: 1 });
     const other = secondConnection();
     other.exec('BEGIN EXCLUSIVE');
-    ledger.begin(startRecord('b1'));
+    ledger.begin(startRecord('running'));
     ledger.finish(finishRecord('f1'));
-    ledger.begin(startRecord('b2'));
     ledger.finish(finishRecord('f2'));
+    ledger.finish(finishRecord('f3'));
     expect(ledger.flush()).toBe(false);
-    ledger.finish(finishRecord('f3')); // drops b1
-    ledger.finish(finishRecord('f4')); // drops b2
-    ledger.finish(finishRecord('f5')); // no begin left: drops f1, the oldest
-    expect(ledger.stats()).toMatchObject({ queued: 4, dropped: 3, droppedFinished: 1 });
+    ledger.finish(finishRecord('f4')); // drops f1
+    ledger.finish(finishRecord('f5')); // drops f2
+    expect(ledger.stats()).toMatchObject({ queued: 4, dropped: 2, droppedFinished: 2 });
     other.exec('COMMIT');
     expect(ledger.flush()).toBe(true);
-    expect(rowsOf(ledger).map((row) => row.id)).toEqual(['f2', 'f3', 'f4', 'f5']);
+    expect(rowsOf(ledger).map((row) => [row.id, row.status])).toEqual([
+      ['f3', 'ok'],
+      ['f4', 'ok'],
+      ['f5', 'ok'],
+      ['running', 'in_flight'],
+    ]);
   });
 
   it('rejects a row SQLite refuses for good on its own and writes the rest of its batch', () => {

@@ -18,21 +18,27 @@ const ledger = Ledger.open({
 writeSync(1, `READY ${ledger.recovered}\n`);
 
 let next = 0;
-const running: { id: string; startedAt: number }[] = [];
+const running: { id: string; startedAt: number; lifetimeMs: number }[] = [];
 
-// Each tick starts 40 requests and finishes the 40 oldest, so batches always hold begins and finishes.
+// Each tick starts 40 requests and finishes those that have run their course. Half are quick (written once, already
+// final) and half outlive several flush intervals (written in flight first), so batches hold both kinds of rows
+// and every kill finds requests in flight with their in-flight rows committed.
 setInterval(() => {
+  const now = Date.now();
   for (let index = 0; index < 40; index += 1) {
-    const id = `${prefix}-${next++}`;
-    const startedAt = Date.now();
-    ledger.begin(startRecord(id, { startedAt }));
-    running.push({ id, startedAt });
+    const id = `${prefix}-${next}`;
+    running.push({ id, startedAt: now, lifetimeMs: next % 2 === 0 ? 4 : 100 });
+    ledger.begin(startRecord(id, { startedAt: now }));
+    next += 1;
   }
-  for (const { id, startedAt } of running.splice(0, running.length > 200 ? 40 : 0)) {
+  for (let index = running.length - 1; index >= 0; index -= 1) {
+    const request = running[index] as (typeof running)[number];
+    if (now - request.startedAt < request.lifetimeMs) continue;
+    running.splice(index, 1);
     const attempts = [
       { providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'rate_limit', status: 429, durationMs: 5 },
       { providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', status: 200, durationMs: 50 },
     ];
-    ledger.finish(finishRecord(id, { startedAt, finishedAt: Date.now(), attempts }));
+    ledger.finish(finishRecord(request.id, { startedAt: request.startedAt, finishedAt: now, attempts }));
   }
 }, 2);
