@@ -13,9 +13,10 @@ function chunk(delta: Record<string, unknown>, finish: string | null = null): St
   return { type: 'chunk', chunk: value, raw: JSON.stringify(value) };
 }
 
-async function* parts(list: readonly StreamPart[]): AsyncGenerator<StreamPart> {
+/** The parts one by one, a timer apart (paced), or all at once as from one upstream read (burst). */
+async function* parts(list: readonly StreamPart[], burst = false): AsyncGenerator<StreamPart> {
   for (const part of list) {
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (!burst) await new Promise((resolve) => setTimeout(resolve, 1));
     yield part;
   }
 }
@@ -28,18 +29,34 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** Serves one stream through writeOpenAIStream, counting the response's writes; returns what the client read. */
-async function serve(head: readonly StreamPart[], rest: readonly StreamPart[]): Promise<{ body: string; writes: string[]; summary: StreamSummary }> {
+/**
+ * Serves one stream through writeOpenAIStream, counting the response's writes and the socket writes they became;
+ * returns what the client read.
+ */
+async function serve(
+  head: readonly StreamPart[],
+  rest: readonly StreamPart[],
+  burst = false,
+): Promise<{ body: string; writes: string[]; socketWrites: number; summary: StreamSummary }> {
   const writes: string[] = [];
+  let socketWrites = 0;
   let summary: Promise<StreamSummary> | undefined;
   server = createServer((_request, response: ServerResponse) => {
+    const socket = response.socket as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = socket[method].bind(socket);
+      socket[method] = (...args: unknown[]) => {
+        socketWrites += 1;
+        return original(...args);
+      };
+    }
     const write = response.write.bind(response) as (data: string) => boolean;
     response.write = ((data: string) => {
       writes.push(String(data));
       return write(data);
     }) as ServerResponse['write'];
     response.writeHead(200, { 'content-type': 'text/event-stream' });
-    summary = writeOpenAIStream(response, head, parts(rest), { clientWantsUsage: false, signal: new LightAbortController().signal });
+    summary = writeOpenAIStream(response, head, parts(rest, burst), { clientWantsUsage: false, signal: new LightAbortController().signal });
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -52,7 +69,7 @@ async function serve(head: readonly StreamPart[], rest: readonly StreamPart[]): 
       .on('error', reject)
       .end();
   });
-  return { body, writes, summary: await (summary as Promise<StreamSummary>) };
+  return { body, writes, socketWrites, summary: await (summary as Promise<StreamSummary>) };
 }
 
 describe('writeOpenAIStream', () => {
@@ -66,6 +83,19 @@ describe('writeOpenAIStream', () => {
     expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
     expect(summary).toMatchObject({ status: 'ok', chunks: 4, finishReason: 'stop' });
     expect(summary.deliveredText?.join('')).toBe('Hello');
+  });
+
+  it('sends chunks that arrive together (one upstream read) in one socket write, paced ones each as it comes', async () => {
+    const burst = Array.from({ length: 40 }, (_, index) => chunk({ content: `w${index} ` }));
+    const bursty = await serve([chunk({ content: 'first' })], [...burst, chunk({}, 'stop'), { type: 'done' }], true);
+    expect(bursty.writes).toHaveLength(42); // the head, 40 words, the finish chunk: each its own response.write
+    // headers + head in one; the rest, written while the first socket write was under way, leave gathered
+    expect(bursty.socketWrites).toBeLessThanOrEqual(3);
+    expect(bursty.body.split('\n\n').filter(Boolean)).toHaveLength(43);
+    expect(bursty.body.endsWith('data: [DONE]\n\n')).toBe(true);
+
+    const paced = await serve([chunk({ content: 'first' })], [...burst.slice(0, 5), chunk({}, 'stop'), { type: 'done' }]);
+    expect(paced.socketWrites).toBeGreaterThanOrEqual(7);
   });
 
   it('a head that already holds the end goes out with the end, in one piece', async () => {
