@@ -46,9 +46,12 @@ export class SseParser {
     this.lastWasCR = false;
     let cursor = start;
     const length = text.length;
+    // The next CR at or after the cursor, -1 when there is none: searched again only once the cursor has passed it,
+    // so an LF-only stream (nearly all of them) is not rescanned to its end for every line.
+    let cr = -2;
     while (cursor < length) {
       const lf = text.indexOf('\n', cursor);
-      const cr = text.indexOf('\r', cursor);
+      if (cr !== -1 && cr < cursor) cr = text.indexOf('\r', cursor);
       let end: number;
       if (lf === -1 && cr === -1) break;
       if (cr === -1 || (lf !== -1 && lf < cr)) end = lf;
