@@ -44,7 +44,7 @@ function asError(error: unknown): ProviderError {
   return new ProviderError({ kind: 'protocol', errorClass: 'protocol', status: 502, message: String(error), providerId: 'p', retryable: false });
 }
 
-function watch(parts: AsyncIterable<StreamPart>, attemptLimits: AttemptLimits = limits): { stream: AsyncGenerator<StreamPart>; controller: AbortController; watchdog: AttemptWatchdog } {
+function watch(parts: AsyncIterable<StreamPart>, attemptLimits: AttemptLimits = limits): { stream: ReturnType<typeof watchParts>; controller: AbortController; watchdog: AttemptWatchdog } {
   const controller = new AbortController();
   const watchdog = new AttemptWatchdog(controller, attemptLimits, 'p');
   return { stream: watchParts(parts, watchdog, controller.signal, asError), controller, watchdog };
@@ -259,7 +259,7 @@ describe('watchParts', () => {
     ]);
     const { stream } = watch(source.parts);
     await stream.next();
-    await stream.return(undefined);
+    await stream.return();
     expect(source.closed()).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
   });

@@ -123,40 +123,90 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
  * Pulls `parts` under the watchdog; a timeout becomes the stream's final error part. `onEnd` runs once the stream is
  * over for whatever reason (finished, failed, or returned early by its consumer).
  */
-export async function* watchParts(
+export function watchParts(
   parts: AsyncIterable<StreamPart>,
   watchdog: AttemptWatchdog,
   signal: AbortSignal,
   asError: (error: unknown) => ProviderError,
   onEnd?: () => void,
-): AsyncGenerator<StreamPart> {
-  const iterator = parts[Symbol.asyncIterator]();
-  // One promise for the whole stream that rejects when the attempt aborts: a guard for an adapter stuck somewhere
-  // its signal does not reach, without a new promise and listener per event.
-  const aborted = raceAbort(new Promise<never>(() => undefined), signal);
-  aborted.catch(() => undefined);
-  try {
-    for (;;) {
-      watchdog.arm();
-      let next: IteratorResult<StreamPart>;
-      try {
-        next = await Promise.race([iterator.next(), aborted]);
-      } catch (error) {
-        yield { type: 'error', error: asError(error) };
-        return;
-      } finally {
-        watchdog.disarm();
-      }
-      if (next.done) return;
-      const part = next.value;
-      if (part.type === 'chunk' && isContentChunk(part.chunk)) watchdog.contentArrived();
-      yield part;
-      if (part.type !== 'chunk') return;
-    }
-  } finally {
-    watchdog.stop();
-    onEnd?.();
+): WatchedParts {
+  return new WatchedParts(parts[Symbol.asyncIterator](), watchdog, signal, asError, onEnd);
+}
+
+const finished: IteratorResult<StreamPart> = { done: true, value: undefined };
+
+/**
+ * watchParts' iterator, written out rather than as an async generator racing each pull against the abort: a
+ * streamed event costs one promise here instead of the generator's and Promise.race's several. Pulls are expected
+ * one at a time, as every consumer in the gateway makes them.
+ */
+export class WatchedParts implements AsyncIterableIterator<StreamPart> {
+  private ended = false;
+
+  constructor(
+    private readonly iterator: AsyncIterator<StreamPart>,
+    private readonly watchdog: AttemptWatchdog,
+    private readonly signal: AbortSignal,
+    private readonly asError: (error: unknown) => ProviderError,
+    private readonly onEnd: (() => void) | undefined,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<StreamPart>> {
+    if (this.ended) return Promise.resolve(finished);
+    // A failure arrives as one final error part, never as a rejection.
+    const fail = (error: unknown): IteratorResult<StreamPart> => {
+      this.end();
+      return { done: false, value: { type: 'error', error: this.asError(error) } };
+    };
+    if (this.signal.aborted) return Promise.resolve(fail(this.signal.reason));
+    this.watchdog.arm();
+    return new Promise<IteratorResult<StreamPart>>((resolve) => {
+      let settled = false;
+      const settle = (result: () => IteratorResult<StreamPart>): void => {
+        if (settled) return;
+        settled = true;
+        this.signal.removeEventListener('abort', onAbort);
+        this.watchdog.disarm();
+        resolve(result());
+      };
+      // A guard for an adapter stuck somewhere its signal does not reach: the abort ends the stream regardless.
+      const onAbort = (): void => settle(() => fail(this.signal.reason));
+      this.signal.addEventListener('abort', onAbort);
+      this.iterator.next().then(
+        (next) =>
+          settle(() => {
+            if (next.done) {
+              this.end();
+              return finished;
+            }
+            const part = next.value;
+            if (part.type === 'chunk') {
+              if (isContentChunk(part.chunk)) this.watchdog.contentArrived();
+            } else {
+              this.end(); // done or error: the last part
+            }
+            return next;
+          }),
+        (error: unknown) => settle(() => fail(error)),
+      );
+    });
+  }
+
+  return(): Promise<IteratorResult<StreamPart>> {
+    this.end();
+    return Promise.resolve(finished);
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.watchdog.stop();
+    this.onEnd?.();
     // Do not wait on an iterator that may be stuck; the abort has already told it to stop.
-    void iterator.return?.().catch(() => undefined);
+    void this.iterator.return?.().catch(() => undefined);
   }
 }
