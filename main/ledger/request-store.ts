@@ -195,7 +195,8 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
     'INSERT INTO attempts (request_id, seq, provider_id, model, outcome, http_status, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const markInterrupted = database.prepare<[string]>(`UPDATE requests SET status = 'interrupted' WHERE id = ? AND status = 'in_flight'`);
-  const inFlightIds = database.prepare<[], string>(`SELECT id FROM requests WHERE status = 'in_flight'`).pluck();
+  // `status <> 'ok'` lets SQLite use the partial status index (migration 5) instead of reading every row
+  const inFlightIds = database.prepare<[], string>(`SELECT id FROM requests WHERE status = 'in_flight' AND status <> 'ok'`).pluck();
 
   const writeAttempts = (record: RequestFinish): void => {
     if (impliedByRow(record)) return;

@@ -5,6 +5,7 @@ import { initialMigration } from './001-initial.js';
 import { clientTokensMigration } from './002-client-tokens.js';
 import { playgroundMigration } from './003-playground.js';
 import { capturesMigration } from './004-captures.js';
+import { leanLogIndexesMigration } from './005-lean-log-indexes.js';
 
 export interface Migration {
   readonly version: number;
@@ -12,7 +13,7 @@ export interface Migration {
   up(database: LedgerDatabase): void;
 }
 
-export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration, playgroundMigration, capturesMigration];
+export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration, playgroundMigration, capturesMigration, leanLogIndexesMigration];
 
 export const latestSchemaVersion = migrations.length;
 

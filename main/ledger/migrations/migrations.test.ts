@@ -194,5 +194,44 @@ describe('migration 4 (captures)', () => {
   });
 });
 
+describe('migration 5 (lean log indexes)', () => {
+  const plan = (database: LedgerDatabase, sql: string): string =>
+    database
+      .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+      .all()
+      .map((row) => row.detail)
+      .join('; ');
+
+  it('rebuilds the four filter indexes without the id, the status one without ok rows, and keeps every row', () => {
+    const database = open();
+    migrate(database, 4);
+    const insert = database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, provider_id, model, client_token_name, status) VALUES (?, ?, 'chat', 'm', 'p', 'm1', 'cli', ?)`);
+    insert.run('r1', 5, 'ok');
+    insert.run('r2', 6, 'error');
+    insert.run('r3', 7, 'in_flight');
+    expect(migrate(database, 5)).toEqual({ from: 4, to: 5 });
+    const definitions = database
+      .prepare<[], string>(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests' AND name LIKE 'requests_by_%' ORDER BY name`)
+      .pluck()
+      .all();
+    expect(definitions).toEqual([
+      'CREATE INDEX requests_by_client ON requests (client_token_name, started_at)',
+      'CREATE INDEX requests_by_model ON requests (model, started_at)',
+      'CREATE INDEX requests_by_provider ON requests (provider_id, started_at)',
+      "CREATE INDEX requests_by_status ON requests (status, started_at) WHERE status <> 'ok'",
+      'CREATE INDEX requests_by_time ON requests (started_at, id)',
+    ]);
+    expect(database.prepare('SELECT id, status FROM requests ORDER BY id').all()).toEqual([
+      { id: 'r1', status: 'ok' },
+      { id: 'r2', status: 'error' },
+      { id: 'r3', status: 'in_flight' },
+    ]);
+    // the in-flight lookups (crash recovery at open, the dashboard's count) still go through the status index
+    expect(plan(database, `SELECT id FROM requests WHERE status = 'in_flight' AND status <> 'ok'`)).toMatch(/USING (COVERING )?INDEX requests_by_status/);
+    expect(database.prepare(`SELECT COUNT(*) FROM requests INDEXED BY requests_by_status WHERE status = 'error' AND status <> 'ok'`).pluck().get()).toBe(1);
+    expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+});
+
 // Future migrations: add a block here that opens a file at version n-1 with rows in it, migrates to n, and checks
 // the rows survived in their new shape.
