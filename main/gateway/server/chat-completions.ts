@@ -8,7 +8,7 @@ import { insertUsageCost } from '../providers/openai-compatible/request-body.js'
 import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendOpenAIError } from './errors.js';
-import { addAnswerHeaders, headerValue, routedHeaders } from './headers.js';
+import { addAnswerHeaders, eventStreamHeaders, headerValue, jsonAnswerHeaders, routedHeaders } from './headers.js';
 import { budgetGate, meterComplete, meterFailure, meterStream, startMeter, withCost } from './metered.js';
 import { writeOpenAIStream } from './openai-stream-writer.js';
 
@@ -66,18 +66,13 @@ export async function handleChatCompletions(context: RequestContext, request: In
           ? ((executed.raw && insertUsageCost(executed.raw, costUsd)) ?? Buffer.from(JSON.stringify({ ...executed.response, usage: { ...usage, cost: costUsd } })))
           : (executed.raw ?? Buffer.from(JSON.stringify(executed.response)));
       if (costUsd != null) headers['x-switchyard-cost-usd'] = costUsd.toFixed(8);
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = String(body.length);
-      response.writeHead(200, headers);
+      response.writeHead(200, jsonAnswerHeaders(headers, body.length));
       meter.captureAnswer(body);
       response.end(body);
       return;
     }
     if (!stream) throw new GatewayError(502, 'upstream streamed a response to a non-stream request');
-    headers['content-type'] = 'text/event-stream; charset=utf-8';
-    headers['cache-control'] = 'no-cache';
-    headers['x-accel-buffering'] = 'no';
-    response.writeHead(200, headers);
+    response.writeHead(200, eventStreamHeaders(headers));
     const ttftMs = performance.now() - context.startedAt;
     const summary = await writeOpenAIStream(response, executed.head, executed.rest, {
       clientWantsUsage,

@@ -43,3 +43,18 @@ export function addAnswerHeaders(
   headers['x-switchyard-overhead-ms'] = answer.overheadMs.toFixed(2);
   return headers;
 }
+
+/** A whole JSON answer of `length` bytes. */
+export function jsonAnswerHeaders(headers: ResponseHeaders, length: number): ResponseHeaders {
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = String(length);
+  return headers;
+}
+
+/** A server-sent-events answer, never buffered by a proxy in between. */
+export function eventStreamHeaders(headers: ResponseHeaders): ResponseHeaders {
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
+  headers['x-accel-buffering'] = 'no';
+  return headers;
+}

@@ -13,7 +13,7 @@ import { parseJsonBody, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { estimateTokens, requestText } from '../token-estimate.js';
-import { addAnswerHeaders, headerValue, routedHeaders } from './headers.js';
+import { addAnswerHeaders, eventStreamHeaders, headerValue, jsonAnswerHeaders, routedHeaders } from './headers.js';
 import { budgetGate, meterComplete, meterFailure, meterStream, startMeter } from './metered.js';
 
 export async function handleMessages(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -64,18 +64,13 @@ export async function handleMessages(context: RequestContext, request: IncomingM
       const priced = meterComplete(meter, executed, overheadMs);
       if (priced?.costUsd != null) headers['x-switchyard-cost-usd'] = priced.costUsd.toFixed(8);
       const answer = executed.nativeRaw ?? Buffer.from(JSON.stringify(toAnthropicMessage(executed.response, inbound.model)));
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = String(answer.length);
-      response.writeHead(200, headers);
+      response.writeHead(200, jsonAnswerHeaders(headers, answer.length));
       meter.captureAnswer(answer);
       response.end(answer);
       return;
     }
     if (!stream) throw new GatewayError(502, 'upstream streamed a response to a non-stream request');
-    headers['content-type'] = 'text/event-stream; charset=utf-8';
-    headers['cache-control'] = 'no-cache';
-    headers['x-accel-buffering'] = 'no';
-    response.writeHead(200, headers);
+    response.writeHead(200, eventStreamHeaders(headers));
     const ttftMs = performance.now() - context.startedAt;
     const first = executed.head[0];
     const id = messageId(first?.type === 'chunk' ? first.chunk.id : undefined);
