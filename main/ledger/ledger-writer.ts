@@ -123,7 +123,7 @@ export class LedgerWriter {
   }
 
   stats(): LedgerStats {
-    return { queued: this.queue.length + this.young.size + this.old.size, ...this.counters, checkpoints: this.wal.checkpoints, lastError: this.lastError, lastErrorAt: this.lastErrorAt };
+    return { queued: this.queue.length + this.pendingBegins, ...this.counters, checkpoints: this.wal.checkpoints, lastError: this.lastError, lastErrorAt: this.lastErrorAt };
   }
 
   /** Finished requests still in the queue (not yet in SQL), for budget checks that must not lag a batch behind. */
@@ -133,7 +133,7 @@ export class LedgerWriter {
 
   /** Writes everything queued now, in-flight rows of any age included, ignoring backoff. True when nothing is left. */
   flush(): boolean {
-    while (this.queue.length > 0 || this.young.size > 0 || this.old.size > 0) {
+    while (this.queue.length > 0 || this.pendingBegins > 0) {
       if (!this.writeBatch(true)) return false;
     }
     return true;
@@ -151,7 +151,7 @@ export class LedgerWriter {
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(this.backoffUntil, deadline) - Date.now())));
     }
     const unwrittenFinishes = this.queue.splice(0).length;
-    this.counters.dropped += unwrittenFinishes + this.young.size + this.old.size;
+    this.counters.dropped += unwrittenFinishes + this.pendingBegins;
     this.counters.droppedFinished += unwrittenFinishes;
     this.young.clear();
     this.old.clear();
@@ -167,6 +167,11 @@ export class LedgerWriter {
     }
     this.wal.stop();
     return this.stats();
+  }
+
+  /** In-flight rows not written yet, of both generations. */
+  private get pendingBegins(): number {
+    return this.young.size + this.old.size;
   }
 
   /** True (and the row counted as dropped) when the ledger is closed. */
@@ -197,7 +202,7 @@ export class LedgerWriter {
     this.writeBatch(false);
     // One batch per tick, so a backlog never holds the event loop for more than one transaction at a time.
     if (this.queue.length > 0) this.schedule(0);
-    else if (this.young.size > 0 || this.old.size > 0) this.schedule(this.flushIntervalMs);
+    else if (this.pendingBegins > 0) this.schedule(this.flushIntervalMs);
   }
 
   /**
