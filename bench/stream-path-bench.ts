@@ -1,13 +1,13 @@
 // Stream path benchmark: CPU µs per streamed event through what the gateway does between the upstream's bytes and
 // the client's write — the OpenAI adapter's SSE reader, the attempt watchdog, the first-chunk gate and the OpenAI
-// stream writer — with the upstream body a real Readable fed one event per chunk (as a provider sends them) and the
+// stream writer — with the upstream body an UpstreamBody fed one event per chunk (as undici hands a provider's reads over) and the
 // client a real HTTP response on loopback. Run: node --import ./main/ledger/test-support/ts-register.mjs bench/stream-path-bench.ts
 import { createServer, request as httpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { LightAbortController } from '../main/gateway/cancel.js';
 import { readOpenAIStream } from '../main/gateway/providers/openai-compatible/openai-stream.js';
 import type { UpstreamResponse } from '../main/gateway/providers/http.js';
+import { UpstreamBody } from '../main/gateway/providers/upstream-body.js';
 import { openGate } from '../main/gateway/streaming/gate.js';
 import { AttemptWatchdog, watchParts } from '../main/gateway/streaming/watchdog.js';
 import { writeOpenAIStream } from '../main/gateway/server/openai-stream-writer.js';
@@ -28,8 +28,8 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address() as AddressInfo;
 
 async function oneStream(): Promise<void> {
-  const body = new PassThrough();
-  const upstream = { status: 200, headers: {}, body } as unknown as UpstreamResponse;
+  const body = new UpstreamBody();
+  const upstream: UpstreamResponse = { status: 200, headers: {}, body };
   const done = new Promise<void>((resolve, reject) => {
     serveOne = async (response) => {
       const controller = new LightAbortController();
@@ -49,7 +49,7 @@ async function oneStream(): Promise<void> {
   });
   // one event per upstream read, as a provider streams them
   for (const frame of frames) {
-    body.write(frame);
+    body.push(frame);
     await new Promise((resolve) => setImmediate(resolve));
   }
   body.end();
