@@ -12,13 +12,13 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
-/** A ChatCall as the server builds it: the client's bytes, `provider/model` in the request, usage forced on. */
+/** A ChatCall as the server builds it: the client's body text, `provider/model` in the request, usage forced on. */
 export function chatCall(harness: ProviderHarness, request: Record<string, unknown>, options: CallOptions = {}): ChatCall {
   const upstreamModel = options.model ?? harness.model;
   const body = { model: `${harness.name}/${upstreamModel}`, messages: [{ role: 'user', content: 'Hi' }], ...request };
   return {
     request: chatRequestSchema.parse(body),
-    rawBody: Buffer.from(JSON.stringify(body)),
+    rawBody: JSON.stringify(body),
     upstreamModel,
     forceStreamUsage: true,
     signal: options.signal ?? new AbortController().signal,

@@ -189,7 +189,7 @@ async function readAll(iterator: AsyncIterator<StreamPart>): Promise<StreamPart[
 describe('fallback order and retries', () => {
   it('the first healthy target answers; the call carries the upstream model and the request', async () => {
     const openai = new FakeProvider('openai', 'cloud');
-    const { options, health } = harness([openai], [candidate('openai/gpt-4.1')], { forceStreamUsage: true, rawBody: Buffer.from('{}') });
+    const { options, health } = harness([openai], [candidate('openai/gpt-4.1')], { forceStreamUsage: true, rawBody: '{}' });
     const result = await executeChat(options);
     expect(result.kind).toBe('complete');
     if (result.kind !== 'complete') return;
@@ -197,7 +197,7 @@ describe('fallback order and retries', () => {
     expect(result.target).toEqual(candidate('openai/gpt-4.1'));
     expect(trail(result.attempts)).toEqual(['openai/gpt-4.1=ok']);
     expect(openai.calls).toHaveLength(1);
-    expect(openai.calls[0]).toMatchObject({ upstreamModel: 'gpt-4.1', request, forceStreamUsage: true, rawBody: Buffer.from('{}') });
+    expect(openai.calls[0]).toMatchObject({ upstreamModel: 'gpt-4.1', request, forceStreamUsage: true, rawBody: '{}' });
     expect(health.providerHealth('openai')?.reachable).toBe(true);
   });
 

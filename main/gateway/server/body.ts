@@ -51,9 +51,14 @@ function tooLarge(maxBytes: number): GatewayError {
 
 /** JSON.parse with a 400 that says where the syntax broke. */
 export function parseJsonBody(raw: Buffer): unknown {
-  if (raw.length === 0) throw new GatewayError(400, 'request body is empty; expected a JSON object');
+  return parseJsonText(raw.toString('utf8'));
+}
+
+/** parseJsonBody for a body already decoded (as UTF-8): handlers that forward the text keep it. */
+export function parseJsonText(text: string): unknown {
+  if (text.length === 0) throw new GatewayError(400, 'request body is empty; expected a JSON object');
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return JSON.parse(text);
   } catch (error) {
     throw new GatewayError(400, `request body is not valid JSON: ${(error as Error).message}`, 'invalid_request_error', 'invalid_json');
   }

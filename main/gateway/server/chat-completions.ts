@@ -5,44 +5,54 @@ import { chatRequestSchema, describeIssue, type ChatRequest } from '../../../sha
 import { estimateTokens, requestText } from '../token-estimate.js';
 import { ExecutionError, formatAttempts, type Executed } from '../routing/execute.js';
 import { insertUsageCost } from '../providers/openai-compatible/request-body.js';
-import { parseJsonBody, readBody } from './body.js';
+import { parseJsonText, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendOpenAIError } from './errors.js';
 import { addAnswerHeaders, eventStreamHeaders, headerValue, jsonAnswerHeaders, routedHeaders } from './headers.js';
-import { budgetGate, meterComplete, meterFailure, meterStream, startMeter, withCost } from './metered.js';
+import type { RequestMeter } from '../metering.js';
+import { afterDispatch, budgetGate, meterComplete, meterFailure, meterStream, startMeter, withCost } from './metered.js';
 import { writeOpenAIStream } from './openai-stream-writer.js';
 
 export async function handleChatCompletions(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
-  const chatRequest = validateChatRequest(parseJsonBody(raw));
+  const text = raw.toString('utf8');
+  const chatRequest = validateChatRequest(parseJsonText(text));
   const { routing } = context.gateway;
   const stream = chatRequest.stream === true;
-  const meter = startMeter(context, request, {
-    endpoint: 'chat',
-    requestedModel: chatRequest.model,
-    route: null,
-    stream,
-    estimatedInputTokens: () => estimateTokens(requestText(chatRequest)),
-    requestBody: raw,
-  });
+  // The ledger's meter is made once the upstream request is on its way (or when the request ends before that):
+  // its bookkeeping then runs while the upstream works, not between the client and its first token.
+  let meter: RequestMeter | undefined;
+  const meterWith = (route: string | null): RequestMeter =>
+    (meter ??= startMeter(context, request, {
+      endpoint: 'chat',
+      requestedModel: chatRequest.model,
+      route,
+      stream,
+      estimatedInputTokens: () => estimateTokens(requestText(chatRequest)),
+      requestBody: raw,
+    }));
   try {
-    const budget = budgetGate(context, meter);
+    const budget = budgetGate(context, () => meterWith(null));
     const planned = await routing.plan(chatRequest, chatRequest.models, { localOnly: budget.localOnly });
-    if (planned.ok) meter.setRoute(planned.plan.route?.name ?? null);
     if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
 
     // `models` is Switchyard's to consume; upstreams get the request without it (so the bytes must be re-made).
     const requestFallbacks = chatRequest.models;
     const forwarded = requestFallbacks === undefined ? chatRequest : withoutModels(chatRequest);
     const clientWantsUsage = chatRequest.stream_options?.include_usage === true;
-    // the ledger row's id: the playground reads its exact cost and final status with usage.detail
-    const headers = routedHeaders(context.corsHeaders, meter.id, budget.headers, planned.plan.offline);
+    // sends the first attempt's request before it returns (undici writes it at once)
+    const execution = routing.execute(planned.plan, forwarded, requestFallbacks ? undefined : text, stream, context.signal);
+    const { metered, headers } = afterDispatch(execution, () => {
+      const made = meterWith(planned.plan.route?.name ?? null);
+      // the ledger row's id: the playground reads its exact cost and final status with usage.detail
+      return { metered: made, headers: routedHeaders(context.corsHeaders, made.id, budget.headers, planned.plan.offline) };
+    });
     let executed: Executed;
     try {
-      executed = await routing.execute(planned.plan, forwarded, requestFallbacks ? undefined : raw, stream, context.signal);
+      executed = await execution;
     } catch (error) {
       if (error instanceof ExecutionError) {
-        meterFailure(meter, error.error, error.attempts);
+        meterFailure(metered, error.error, error.attempts);
         sendOpenAIError(response, error.error, { ...headers, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
         return;
       }
@@ -57,7 +67,7 @@ export async function handleChatCompletions(context: RequestContext, request: In
       context.gateway.registry.get(target.providerId)?.type === 'openai-compatible' ? 'x-request-id' : undefined,
     );
     if (executed.kind === 'complete') {
-      const priced = meterComplete(meter, executed, overheadMs);
+      const priced = meterComplete(metered, executed, overheadMs);
       const usage = executed.response.usage;
       // With a known cost the body gains usage.cost (OpenRouter's field); otherwise the upstream's bytes go out as they came.
       const costUsd = priced?.costUsd;
@@ -67,7 +77,7 @@ export async function handleChatCompletions(context: RequestContext, request: In
           : (executed.raw ?? Buffer.from(JSON.stringify(executed.response)));
       if (costUsd != null) headers['x-switchyard-cost-usd'] = costUsd.toFixed(8);
       response.writeHead(200, jsonAnswerHeaders(headers, body.length));
-      meter.captureAnswer(body);
+      metered.captureAnswer(body);
       response.end(body);
       return;
     }
@@ -77,13 +87,13 @@ export async function handleChatCompletions(context: RequestContext, request: In
     const summary = await writeOpenAIStream(response, executed.head, executed.rest, {
       clientWantsUsage,
       signal: context.signal,
-      ...(context.gateway.metering ? { decorateUsage: (usage) => withCost(usage, meter, executed) } : {}),
+      ...(context.gateway.metering ? { decorateUsage: (usage) => withCost(usage, metered, executed) } : {}),
     });
     if (summary.status === 'error' && summary.error) executed.reportLateFailure(summary.error);
-    meterStream(meter, executed, summary, { ttftMs, overheadMs });
+    meterStream(metered, executed, summary, { ttftMs, overheadMs });
   } catch (error) {
     // whatever ends the request here still settles its ledger row (finish is idempotent)
-    meterFailure(meter, error);
+    meterFailure(meter ?? meterWith(null), error);
     throw error;
   }
 }

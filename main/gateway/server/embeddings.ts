@@ -29,7 +29,7 @@ export async function handleEmbeddings(context: RequestContext, request: Incomin
     requestBody: raw,
   });
   try {
-    const budget = budgetGate(context, meter);
+    const budget = budgetGate(context, () => meter);
     const planned = await routing.planEmbeddings(embeddingsRequest.model, { localOnly: budget.localOnly });
     if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
 

@@ -7,14 +7,15 @@ import { validateInbound, nativeRequest } from './anthropic/inbound.js';
 import { estimateInputTokens } from './anthropic/estimate-tokens.js';
 import { countTokensRequestSchema } from './anthropic/messages-schema.js';
 import { toCountTokensChatRequest } from './anthropic/to-chat-request.js';
-import { parseJsonBody, readBody } from './body.js';
+import { parseJsonText, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendJson } from './errors.js';
 import { headerValue } from './headers.js';
 
 export async function handleCountTokens(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
-  const body = parseJsonBody(raw);
+  const text = raw.toString('utf8');
+  const body = parseJsonText(text);
   const inbound = validateInbound(countTokensRequestSchema, body);
   const translated = toCountTokensChatRequest(inbound);
   const planned = await context.gateway.routing.plan(translated.request, undefined);
@@ -24,7 +25,7 @@ export async function handleCountTokens(context: RequestContext, request: Incomi
   const adapter = target ? context.gateway.registry.get(target.providerId) : undefined;
   if (target && adapter?.countTokens) {
     try {
-      const native = nativeRequest(body as Record<string, unknown>, raw, request);
+      const native = nativeRequest(body as Record<string, unknown>, text, request);
       const inputTokens = await adapter.countTokens(translated.request, target.model, context.signal, native);
       const headers = { ...context.corsHeaders, 'x-switchyard-provider': headerValue(target.providerId), 'x-switchyard-model': headerValue(target.model) };
       sendJson(response, 200, { input_tokens: inputTokens }, headers);

@@ -9,44 +9,52 @@ import { nativeRequest, restrictToCapable, validateInbound, withoutImpossibleThi
 import { messagesRequestSchema } from './anthropic/messages-schema.js';
 import { toAnthropicMessage, messageId } from './anthropic/to-anthropic-message.js';
 import { toChatRequest } from './anthropic/to-chat-request.js';
-import { parseJsonBody, readBody } from './body.js';
+import { parseJsonText, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { estimateTokens, requestText } from '../token-estimate.js';
 import { addAnswerHeaders, eventStreamHeaders, headerValue, jsonAnswerHeaders, routedHeaders } from './headers.js';
-import { budgetGate, meterComplete, meterFailure, meterStream, startMeter } from './metered.js';
+import type { RequestMeter } from '../metering.js';
+import { afterDispatch, budgetGate, meterComplete, meterFailure, meterStream, startMeter } from './metered.js';
 
 export async function handleMessages(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
-  const body = parseJsonBody(raw);
+  const text = raw.toString('utf8');
+  const body = parseJsonText(text);
   const inbound = validateInbound(messagesRequestSchema, body);
   const translated = toChatRequest(inbound);
   const { routing, registry, catalog } = context.gateway;
-  const meter = startMeter(context, request, {
-    endpoint: 'messages',
-    requestedModel: inbound.model,
-    route: null,
-    stream: inbound.stream === true,
-    estimatedInputTokens: () => estimateTokens(requestText(translated.request)),
-    requestBody: raw,
-  });
+  const stream = inbound.stream === true;
+  // made once the upstream request is on its way, as in chat-completions.ts
+  let meter: RequestMeter | undefined;
+  const meterWith = (route: string | null): RequestMeter =>
+    (meter ??= startMeter(context, request, {
+      endpoint: 'messages',
+      requestedModel: inbound.model,
+      route,
+      stream,
+      estimatedInputTokens: () => estimateTokens(requestText(translated.request)),
+      requestBody: raw,
+    }));
   try {
-    const budget = budgetGate(context, meter);
+    const budget = budgetGate(context, () => meterWith(null));
     const planned = await routing.plan(translated.request, undefined, { localOnly: budget.localOnly });
-    if (planned.ok) meter.setRoute(planned.plan.route?.name ?? null);
     if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
     const plan = restrictToCapable(planned.plan, translated.unsupported, registry);
     const chatRequest = withoutImpossibleThinking(translated.request, plan, (candidate) => routing.details.get(candidate) ?? catalog.details(candidate));
 
-    const stream = inbound.stream === true;
-    const native = nativeRequest(body as Record<string, unknown>, raw, request);
-    const headers = routedHeaders(context.corsHeaders, undefined, budget.headers, plan.offline);
+    const native = nativeRequest(body as Record<string, unknown>, text, request);
+    const execution = routing.execute(plan, chatRequest, undefined, stream, context.signal, native);
+    const { metered, headers } = afterDispatch(execution, () => ({
+      metered: meterWith(planned.plan.route?.name ?? null),
+      headers: routedHeaders(context.corsHeaders, undefined, budget.headers, plan.offline),
+    }));
     let executed: Executed;
     try {
-      executed = await routing.execute(plan, chatRequest, undefined, stream, context.signal, native);
+      executed = await execution;
     } catch (error) {
       if (error instanceof ExecutionError) {
-        meterFailure(meter, error.error, error.attempts);
+        meterFailure(metered, error.error, error.attempts);
         sendAnthropicError(response, error.error, { ...headers, 'x-switchyard-attempts': headerValue(formatAttempts(error.attempts)) });
         return;
       }
@@ -61,11 +69,11 @@ export async function handleMessages(context: RequestContext, request: IncomingM
       context.gateway.registry.get(target.providerId)?.type === 'anthropic' ? 'request-id' : undefined,
     );
     if (executed.kind === 'complete') {
-      const priced = meterComplete(meter, executed, overheadMs);
+      const priced = meterComplete(metered, executed, overheadMs);
       if (priced?.costUsd != null) headers['x-switchyard-cost-usd'] = priced.costUsd.toFixed(8);
       const answer = executed.nativeRaw ?? Buffer.from(JSON.stringify(toAnthropicMessage(executed.response, inbound.model)));
       response.writeHead(200, jsonAnswerHeaders(headers, answer.length));
-      meter.captureAnswer(answer);
+      metered.captureAnswer(answer);
       response.end(answer);
       return;
     }
@@ -76,10 +84,10 @@ export async function handleMessages(context: RequestContext, request: IncomingM
     const id = messageId(first?.type === 'chunk' ? first.chunk.id : undefined);
     const summary = await writeAnthropicStream(response, executed.head, executed.rest, { messageId: id, model: inbound.model, signal: context.signal });
     if (summary.status === 'error' && summary.error) executed.reportLateFailure(summary.error);
-    meterStream(meter, executed, summary, { ttftMs, overheadMs });
+    meterStream(metered, executed, summary, { ttftMs, overheadMs });
   } catch (error) {
     // whatever ends the request here still settles its ledger row (finish is idempotent)
-    meterFailure(meter, error);
+    meterFailure(meter ?? meterWith(null), error);
     throw error;
   }
 }

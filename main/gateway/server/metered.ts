@@ -111,6 +111,20 @@ export function withCost(usage: Usage, meter: RequestMeter, executed: Executed):
   return costUsd === null ? usage : { ...usage, cost: costUsd };
 }
 
+/**
+ * The bookkeeping a handler does after starting an execution and before awaiting it (the meter, the answer's
+ * headers): it runs while the upstream works on the request. Should it throw, the execution's own outcome is still
+ * taken (else it would be an unhandled rejection) and the error goes on to the handler's catch.
+ */
+export function afterDispatch<T>(execution: Promise<unknown>, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    execution.catch(() => undefined);
+    throw error;
+  }
+}
+
 export interface BudgetGate {
   /** x-switchyard-budget when a limit is near or past */
   readonly headers: Record<string, string>;
@@ -123,14 +137,14 @@ export interface BudgetGate {
  * naming the budget (never retried by SDKs: x-should-retry false); past a `downgrade-local` limit it may only use
  * local targets; near a limit it goes ahead with a warning header.
  */
-export function budgetGate(context: RequestContext, meter: RequestMeter): BudgetGate {
+export function budgetGate(context: RequestContext, meter: () => RequestMeter): BudgetGate {
   const decision = context.gateway.budgets?.decide(context.identity.name);
   if (!decision || decision.state === 'ok' || !decision.message) return { headers: {}, localOnly: undefined };
   if (decision.action === 'block') {
     const error = new GatewayError(429, `${decision.message}: requests are refused until it resets (budgets in the config)`, 'insufficient_quota', 'budget_exceeded', null, {
       'x-should-retry': 'false',
     });
-    meterFailure(meter, error);
+    meterFailure(meter(), error);
     throw error;
   }
   const headers = { 'x-switchyard-budget': headerValue(decision.action === 'downgrade-local' ? `${decision.message}: local targets only` : `warning: ${decision.message}`) };

@@ -37,7 +37,7 @@ const clientBody = {
 };
 
 function nativeCall(body: Record<string, unknown>, upstreamModel = 'claude-sonnet-4-5'): ChatCall {
-  const raw = Buffer.from(JSON.stringify(body, null, 1));
+  const raw = JSON.stringify(body, null, 1);
   const native: NativeRequest = { dialect: 'anthropic-messages', body, raw, headers: { 'anthropic-beta': 'interleaved-thinking-2025-05-14', 'anthropic-version': '2023-06-01' } };
   const request = chatRequestSchema.parse({ model: String(body['model']), messages: [{ role: 'user', content: 'translated, never sent' }] });
   return { request, rawBody: undefined, upstreamModel, forceStreamUsage: true, signal: new AbortController().signal, native };
@@ -94,7 +94,7 @@ describe('AnthropicAdapter.chat with a native request', () => {
 });
 
 describe('native request helpers', () => {
-  const native = (body: Record<string, unknown>, raw?: string): NativeRequest => ({ dialect: 'anthropic-messages', body, ...(raw ? { raw: Buffer.from(raw) } : {}), headers: {} });
+  const native = (body: Record<string, unknown>, raw?: string): NativeRequest => ({ dialect: 'anthropic-messages', body, ...(raw ? { raw } : {}), headers: {} });
 
   it('splices the model into the exact bytes, or re-serialises when that is not certain', () => {
     expect(nativeBody(native({ model: 'a' }, '{ "model" : "a", "x": 1.50 }'), 'b').toString()).toBe('{ "model" : "b", "x": 1.50 }');

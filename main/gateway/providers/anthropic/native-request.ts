@@ -5,9 +5,9 @@ import type { NativeRequest } from '../types.js';
 import { spliceModel } from '../openai-compatible/request-body.js';
 
 /** The body to send upstream for a native request. */
-export function nativeBody(native: NativeRequest, upstreamModel: string): Buffer | string {
+export function nativeBody(native: NativeRequest, upstreamModel: string): string {
   const model = native.body['model'];
-  if (native.raw && typeof model === 'string') {
+  if (native.raw !== undefined && typeof model === 'string') {
     const spliced = spliceModel(native.raw, model, upstreamModel);
     if (spliced) return spliced;
   }
