@@ -1,5 +1,6 @@
 // Reading a request body: whole, under the cap, without waiting longer than the bytes take to arrive.
-import type { IncomingMessage } from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readBody } from './body.js';
@@ -46,5 +47,57 @@ describe('readBody', () => {
     request.write('partial');
     request.destroy();
     await expect(body).rejects.toMatchObject({ status: 499 });
+  });
+
+  it('over loopback: a body that came with its head is taken from the buffer, a large one as it arrives, on one connection', async () => {
+    const seen: { length: number; listened: string[]; body: string }[] = [];
+    const server = http.createServer((request, response) => {
+      const listened: string[] = [];
+      const on = request.on.bind(request);
+      request.on = ((event: string, listener: (...args: unknown[]) => void) => {
+        listened.push(event);
+        return on(event, listener);
+      }) as typeof request.on;
+      // called in the 'request' event itself, as the router does
+      readBody(request, 4 * 1024 * 1024).then(
+        (body) => {
+          seen.push({ length: body.length, listened, body: body.length < 100 ? body.toString() : '' });
+          response.end('ok');
+        },
+        (error: Error) => response.writeHead(500).end(error.message),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const post = (body: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const request = http.request({ port, host: '127.0.0.1', method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body) } }, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve(text));
+        });
+        request.on('socket', (socket) => sockets.add(socket));
+        request.on('error', reject);
+        request.end(body);
+      });
+    try {
+      expect(await post('{"model":"m","messages":[]}')).toBe('ok');
+      expect(await post('x'.repeat(1024 * 1024))).toBe('ok');
+      expect(await post('{"second":"small"}')).toBe('ok');
+      expect(await post('')).toBe('ok');
+    } finally {
+      agent.destroy();
+      server.close();
+    }
+    expect(seen.map((entry) => entry.length)).toEqual([27, 1024 * 1024, 18, 0]);
+    expect(seen[0]?.body).toBe('{"model":"m","messages":[]}');
+    expect(seen[2]?.body).toBe('{"second":"small"}');
+    // the small bodies were taken from the buffer; the megabyte was read from 'data' events
+    expect(seen[0]?.listened).not.toContain('data');
+    expect(seen[2]?.listened).not.toContain('data');
+    expect(seen[1]?.listened).toContain('data');
+    expect(sockets.size).toBe(1);
   });
 });
