@@ -186,25 +186,26 @@ type AttemptSuccess =
   | { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart>; readonly upstreamRequestId: string | undefined };
 
 async function attempt(adapter: ProviderAdapter, target: Candidate, options: ExecuteOptions, limits: AttemptLimits): Promise<AttemptSuccess> {
+  const started = performance.now();
   const controller = new LightAbortController();
   const onParentAbort = (): void => controller.abort(options.signal.reason);
   if (options.signal.aborted) onParentAbort();
-  else options.signal.addEventListener('abort', onParentAbort, { once: true });
-  const watchdog = new AttemptWatchdog(controller, limits, target.providerId);
+  // An adapter sends its upstream request before chat() returns (undici writes it at once); the timers and the
+  // listeners below are set up after that, while the upstream works, and before anything can fire.
+  const pending = adapter.chat({
+    request: options.request,
+    rawBody: options.rawBody,
+    upstreamModel: target.model,
+    forceStreamUsage: options.forceStreamUsage,
+    signal: controller.signal,
+    ...(options.native ? { native: options.native } : {}),
+  });
+  if (!options.signal.aborted) options.signal.addEventListener('abort', onParentAbort, { once: true });
+  const watchdog = new AttemptWatchdog(controller, limits, target.providerId, started);
   const detach = (): void => options.signal.removeEventListener('abort', onParentAbort);
   try {
     watchdog.arm();
-    const outcome = await raceAbort(
-      adapter.chat({
-        request: options.request,
-        rawBody: options.rawBody,
-        upstreamModel: target.model,
-        forceStreamUsage: options.forceStreamUsage,
-        signal: controller.signal,
-        ...(options.native ? { native: options.native } : {}),
-      }),
-      controller.signal,
-    );
+    const outcome = await raceAbort(pending, controller.signal);
     watchdog.disarm();
     if (outcome.kind === 'complete') {
       watchdog.stop();

@@ -296,6 +296,14 @@ describe('raceAbort', () => {
     rejectLater(new Error('second'));
     await vi.advanceTimersByTimeAsync(0);
   });
+
+  it('nor does one raced against a signal that was aborted before the race began', async () => {
+    let rejectLater: (error: Error) => void = () => undefined;
+    const late = new Promise<never>((_, reject) => (rejectLater = reject));
+    await expect(raceAbort(late, AbortSignal.abort(new Error('before')))).rejects.toThrow('before');
+    rejectLater(new Error('after'));
+    await vi.advanceTimersByTimeAsync(0);
+  });
 });
 
 describe('one timer per wait, rescheduled lazily', () => {

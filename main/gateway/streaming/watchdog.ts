@@ -102,7 +102,10 @@ export class AttemptWatchdog {
 
 /** Rejects with the signal's reason as soon as it aborts, even if `promise` would never settle. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  if (signal.aborted) {
+    promise.catch(() => undefined); // its outcome no longer matters, but must not become an unhandled rejection
+    return Promise.reject(signal.reason as Error);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
