@@ -9,8 +9,11 @@ export type Locality = 'local' | 'cloud';
 export interface ChatCall {
   /** The validated client request. `model` still holds what the client sent. */
   readonly request: ChatRequest;
-  /** The client's request body as text (its bytes as UTF-8), so an OpenAI-compatible upstream gets it without re-serialising. */
-  readonly rawBody: string | undefined;
+  /**
+   * The client's request body, so an OpenAI-compatible upstream gets it without re-serialising: its text (as
+   * JSON.parse read it) when small, its bytes when large (openai-compatible/request-body.ts says why).
+   */
+  readonly rawBody: string | Buffer | undefined;
   /** The model name as the provider knows it (the part after `provider/`). */
   readonly upstreamModel: string;
   /** Ask the upstream for a usage chunk even when the client did not (the ledger needs token counts). */
@@ -30,7 +33,7 @@ export interface NativeRequest {
   /** the client's body, parsed */
   readonly body: Readonly<Record<string, unknown>>;
   /** the client's exact bytes, so the model can be spliced in without re-serialising */
-  readonly raw?: string;
+  readonly raw?: string | Buffer;
   /** dialect headers the client sent (anthropic-beta, anthropic-version); never credentials */
   readonly headers: Readonly<Record<string, string>>;
 }

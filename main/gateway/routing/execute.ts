@@ -65,7 +65,7 @@ export interface ExecuteOptions {
   readonly contextFallbacks: readonly Candidate[];
   readonly details: (candidate: Candidate) => ModelDetails | undefined;
   readonly request: ChatRequest;
-  readonly rawBody: string | undefined;
+  readonly rawBody: string | Buffer | undefined;
   readonly forceStreamUsage: boolean;
   readonly signal: AbortSignal;
   /** the client's request in its own dialect, for the adapter that speaks it (passthrough) */

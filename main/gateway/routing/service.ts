@@ -165,7 +165,7 @@ export class RoutingService {
       reportAttemptFailure(this.health, this.keys?.rotation, this.keys?.log, target, error, keyGeneration),
   };
 
-  execute(plan: RoutedPlan, request: ChatRequest, rawBody: string | undefined, forceStreamUsage: boolean, signal: AbortSignal, native?: NativeRequest): Promise<Executed> {
+  execute(plan: RoutedPlan, request: ChatRequest, rawBody: string | Buffer | undefined, forceStreamUsage: boolean, signal: AbortSignal, native?: NativeRequest): Promise<Executed> {
     return executeChat({
       adapterFor: (id) => this.registry.get(id),
       health: this.health,

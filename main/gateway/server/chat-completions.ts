@@ -4,7 +4,7 @@ import { plainChatRequest } from '../../../shared/chat-request-fast.js';
 import { chatRequestSchema, describeIssue, type ChatRequest } from '../../../shared/openai-schema.js';
 import { estimateTokens, requestText } from '../token-estimate.js';
 import { ExecutionError, formatAttempts, type Executed } from '../routing/execute.js';
-import { insertUsageCost } from '../providers/openai-compatible/request-body.js';
+import { forwardedBody, insertUsageCost } from '../providers/openai-compatible/request-body.js';
 import { parseJsonText, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendOpenAIError } from './errors.js';
@@ -41,7 +41,7 @@ export async function handleChatCompletions(context: RequestContext, request: In
     const forwarded = requestFallbacks === undefined ? chatRequest : withoutModels(chatRequest);
     const clientWantsUsage = chatRequest.stream_options?.include_usage === true;
     // sends the first attempt's request before it returns (undici writes it at once)
-    const execution = routing.execute(planned.plan, forwarded, requestFallbacks ? undefined : text, stream, context.signal);
+    const execution = routing.execute(planned.plan, forwarded, requestFallbacks ? undefined : forwardedBody(raw, text), stream, context.signal);
     const { metered, headers } = afterDispatch(execution, () => {
       const made = meterWith(planned.plan.route?.name ?? null);
       // the ledger row's id: the playground reads its exact cost and final status with usage.detail

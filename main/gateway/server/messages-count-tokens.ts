@@ -7,6 +7,7 @@ import { validateInbound, nativeRequest } from './anthropic/inbound.js';
 import { estimateInputTokens } from './anthropic/estimate-tokens.js';
 import { countTokensRequestSchema } from './anthropic/messages-schema.js';
 import { toCountTokensChatRequest } from './anthropic/to-chat-request.js';
+import { forwardedBody } from '../providers/openai-compatible/request-body.js';
 import { parseJsonText, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendJson } from './errors.js';
@@ -25,7 +26,7 @@ export async function handleCountTokens(context: RequestContext, request: Incomi
   const adapter = target ? context.gateway.registry.get(target.providerId) : undefined;
   if (target && adapter?.countTokens) {
     try {
-      const native = nativeRequest(body as Record<string, unknown>, text, request);
+      const native = nativeRequest(body as Record<string, unknown>, forwardedBody(raw, text), request);
       const inputTokens = await adapter.countTokens(translated.request, target.model, context.signal, native);
       const headers = { ...context.corsHeaders, 'x-switchyard-provider': headerValue(target.providerId), 'x-switchyard-model': headerValue(target.model) };
       sendJson(response, 200, { input_tokens: inputTokens }, headers);

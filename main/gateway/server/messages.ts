@@ -9,6 +9,7 @@ import { nativeRequest, restrictToCapable, validateInbound, withoutImpossibleThi
 import { messagesRequestSchema } from './anthropic/messages-schema.js';
 import { toAnthropicMessage, messageId } from './anthropic/to-anthropic-message.js';
 import { toChatRequest } from './anthropic/to-chat-request.js';
+import { forwardedBody } from '../providers/openai-compatible/request-body.js';
 import { parseJsonText, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError } from './errors.js';
@@ -43,7 +44,7 @@ export async function handleMessages(context: RequestContext, request: IncomingM
     const plan = restrictToCapable(planned.plan, translated.unsupported, registry);
     const chatRequest = withoutImpossibleThinking(translated.request, plan, (candidate) => routing.details.get(candidate) ?? catalog.details(candidate));
 
-    const native = nativeRequest(body as Record<string, unknown>, text, request);
+    const native = nativeRequest(body as Record<string, unknown>, forwardedBody(raw, text), request);
     const execution = routing.execute(plan, chatRequest, undefined, stream, context.signal, native);
     const { metered, headers } = afterDispatch(execution, () => ({
       metered: meterWith(planned.plan.route?.name ?? null),

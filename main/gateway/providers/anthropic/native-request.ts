@@ -5,7 +5,7 @@ import type { NativeRequest } from '../types.js';
 import { spliceModel } from '../openai-compatible/request-body.js';
 
 /** The body to send upstream for a native request. */
-export function nativeBody(native: NativeRequest, upstreamModel: string): string {
+export function nativeBody(native: NativeRequest, upstreamModel: string): string | Buffer {
   const model = native.body['model'];
   if (native.raw !== undefined && typeof model === 'string') {
     const spliced = spliceModel(native.raw, model, upstreamModel);

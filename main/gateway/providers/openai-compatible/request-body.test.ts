@@ -2,15 +2,19 @@
 // other character must be identical, and whenever that cannot be done safely the JSON fallback must still be right.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildUpstreamBody, insertUsageCost, spliceModel } from './request-body.js';
+import { buildUpstreamBody, forwardedBody, insertUsageCost, spliceModel, textBodyLimit } from './request-body.js';
 
 type ChatRequestObject = Record<string, unknown> & { model: string };
 
+/** Built from the text and from its bytes: the two must say the same (bytes edited as bytes, text as text). */
 function build(rawText: string, upstreamModel: string, addStreamUsage = false): { raw: string; result: string; parsed: Record<string, unknown> } {
   const raw = rawText;
   const request = JSON.parse(rawText) as ChatRequestObject;
   const result = buildUpstreamBody({ raw, request, upstreamModel, addStreamUsage });
-  return { raw, result, parsed: JSON.parse(result.toString()) as Record<string, unknown> };
+  expect(typeof result).toBe('string');
+  const fromBytes = buildUpstreamBody({ raw: Buffer.from(rawText), request, upstreamModel, addStreamUsage });
+  expect(fromBytes.toString()).toBe(result);
+  return { raw, result: result as string, parsed: JSON.parse(result.toString()) as Record<string, unknown> };
 }
 
 /** The bytes of `raw` with `from` (the first occurrence) replaced by `to`. */
@@ -26,6 +30,15 @@ describe('spliceModel', () => {
     const spliced = spliceModel(text, 'fast', 'gpt-4o-mini');
     expect(spliced).toBe(replaced(text, '"fast"', '"gpt-4o-mini"'));
     expect(JSON.parse(String(spliced))).toEqual({ ...JSON.parse(text), model: 'gpt-4o-mini' });
+  });
+
+  it('edits bytes as bytes: the same splice on the Buffer of a text with multi-byte characters', () => {
+    const text = '{"messages":[{"role":"user","content":"héllo 😀 ü"}],"model":"fast","n":1}';
+    const spliced = spliceModel(Buffer.from(text), 'fast', 'gpt-4o-mini');
+    expect(Buffer.isBuffer(spliced)).toBe(true);
+    expect(spliced?.equals(Buffer.from(replaced(text, '"fast"', '"gpt-4o-mini"')))).toBe(true);
+    const model = spliceModel(Buffer.from('{"model":"ünïcode-model","messages":[]}'), 'ünïcode-model', 'plain');
+    expect(model?.toString()).toBe('{"model":"plain","messages":[]}');
   });
 
   it('returns the same text when the model does not change', () => {
@@ -54,6 +67,7 @@ describe('spliceModel', () => {
     const parsed = JSON.parse(text) as Record<string, unknown>;
     const current = typeof parsed['model'] === 'string' ? parsed['model'] : 'a';
     expect(spliceModel(text, current, 'upstream-model')).toBeUndefined();
+    expect(spliceModel(Buffer.from(text), current, 'upstream-model')).toBeUndefined();
   });
 });
 
@@ -107,6 +121,15 @@ describe('buildUpstreamBody', () => {
   });
 });
 
+describe('forwardedBody', () => {
+  it('forwards a small body as its text and a large one as its bytes', () => {
+    const small = Buffer.from('{"model":"m"}');
+    expect(forwardedBody(small, small.toString())).toBe('{"model":"m"}');
+    const large = Buffer.alloc(textBodyLimit + 1, 0x20);
+    expect(forwardedBody(large, large.toString())).toBe(large);
+  });
+});
+
 describe('buildUpstreamBody: property', () => {
   const key = fc.constantFrom('messages', 'temperature', 'tools', 'metadata', 'user', 'name', 'content', 'model', 'mödel', 'a b', 'stream_options');
   const text = fc.string({ unit: 'grapheme', maxLength: 12 });
@@ -127,6 +150,8 @@ describe('buildUpstreamBody: property', () => {
         const rawText = JSON.stringify(client, null, space);
         const parsedClient = JSON.parse(rawText) as ChatRequestObject;
         const result = buildUpstreamBody({ raw: rawText, request: parsedClient, upstreamModel, addStreamUsage });
+        const fromBytes = buildUpstreamBody({ raw: Buffer.from(rawText), request: parsedClient, upstreamModel, addStreamUsage });
+        expect(fromBytes.toString()).toBe(result);
         const expected: Record<string, unknown> = { ...parsedClient, model: upstreamModel };
         if (addStreamUsage) {
           const existing = parsedClient['stream_options'];

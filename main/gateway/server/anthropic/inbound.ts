@@ -37,7 +37,7 @@ function deepestIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue | u
 }
 
 /** The dialect headers an Anthropic upstream should see; credentials and everything else stay here. */
-export function nativeRequest(body: Record<string, unknown>, raw: string, request: IncomingMessage): NativeRequest {
+export function nativeRequest(body: Record<string, unknown>, raw: string | Buffer, request: IncomingMessage): NativeRequest {
   const headers: Record<string, string> = {};
   for (const name of ['anthropic-beta', 'anthropic-version']) {
     const value = request.headers[name];
