@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { LightAbortController } from '../main/gateway/cancel.js';
 import { readOpenAIStream } from '../main/gateway/providers/openai-compatible/openai-stream.js';
 import type { UpstreamResponse } from '../main/gateway/providers/http.js';
-import { UpstreamBody } from '../main/gateway/providers/upstream-body.js';
+import { UpstreamBody, UpstreamHead } from '../main/gateway/providers/upstream-body.js';
 import { openGate } from '../main/gateway/streaming/gate.js';
 import { AttemptWatchdog, watchParts } from '../main/gateway/streaming/watchdog.js';
 import { writeOpenAIStream } from '../main/gateway/server/openai-stream-writer.js';
@@ -29,7 +29,7 @@ const { port } = server.address() as AddressInfo;
 
 async function oneStream(): Promise<void> {
   const body = new UpstreamBody();
-  const upstream: UpstreamResponse = { status: 200, headers: {}, body };
+  const upstream: UpstreamResponse = new UpstreamHead(200, [], body);
   const done = new Promise<void>((resolve, reject) => {
     serveOne = async (response) => {
       const controller = new LightAbortController();

@@ -121,8 +121,12 @@ export class UpstreamClient {
   }
 }
 
+/** Whether the upstream answered with an event stream (an error object may come instead, even with status 200). */
+export function isEventStream(response: UpstreamResponse): boolean {
+  return response.header('content-type')?.includes('text/event-stream') === true;
+}
+
 /** A response header's value as one string, or undefined (absent, empty, or repeated). */
 export function singleHeader(response: UpstreamResponse, name: string): string | undefined {
-  const value = response.headers[name];
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+  return response.header(name);
 }

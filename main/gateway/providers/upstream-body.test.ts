@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { UpstreamBody, UpstreamCall, headersOf } from './upstream-body.js';
+import { UpstreamBody, UpstreamCall, UpstreamHead, headersOf } from './upstream-body.js';
 
 const bytes = (text: string): Buffer => Buffer.from(text);
 
@@ -186,6 +186,20 @@ describe('headersOf', () => {
     expect(Object.getOwnPropertyDescriptor(headers, '__proto__')?.value).toBe('x');
     expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
     expect(headers['x-empty']).toBe('');
+  });
+});
+
+describe('UpstreamHead', () => {
+  const raw = ['Content-Type', 'text/event-stream', 'X-Request-Id', 'req_1', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2', 'X-Empty', '', 'X-Request-Ix', 'other'].map((text) =>
+    Buffer.from(text, 'latin1'),
+  );
+
+  it('answers one header by name without the others, and the same before and after they are all parsed', () => {
+    const head = new UpstreamHead(200, raw, new UpstreamBody());
+    const asked = ['content-type', 'x-request-id', 'set-cookie', 'x-empty', 'x-absent', 'x-request-ix'].map((name) => head.header(name));
+    expect(asked).toEqual(['text/event-stream', 'req_1', undefined, undefined, undefined, 'other']);
+    expect(head.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    expect(['content-type', 'x-request-id', 'set-cookie', 'x-empty', 'x-absent', 'x-request-ix'].map((name) => head.header(name))).toEqual(asked);
   });
 });
 

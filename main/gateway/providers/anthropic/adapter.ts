@@ -5,7 +5,7 @@
 import type { ChatRequest } from '../../../../shared/openai-types.js';
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
-import { singleHeader, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
+import { isEventStream, singleHeader, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ModelDetails, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import {
   anthropicErrorBodySchema,
@@ -53,7 +53,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     const upstreamRequestId = singleHeader(response, 'request-id');
     const identified = upstreamRequestId ? { upstreamRequestId } : {};
     if (stream) {
-      if (!String(response.headers['content-type'] ?? '').includes('text/event-stream')) {
+      if (!isEventStream(response)) {
         // an error object (or anything else) where a stream was expected
         await this.readJson(response, call.signal, anthropicMessageSchema, 'a stream');
         throw anthropicProtocolError(this.id, 'a JSON body to a stream request');

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
-import { upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
+import { isEventStream, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import { embeddingInputs, toBatchEmbedRequests, toEmbeddingsResponse } from './convert-embeddings.js';
 import { toGeminiRequest } from './convert-request.js';
@@ -152,9 +152,4 @@ export class GeminiAdapter implements ProviderAdapter {
     if (!parsed.success) throw geminiProtocolError(this.id, `${what} in an unexpected shape`);
     return parsed.data;
   }
-}
-
-function isEventStream(response: UpstreamResponse): boolean {
-  const type = response.headers['content-type'];
-  return typeof type === 'string' && type.includes('text/event-stream');
 }

@@ -3,7 +3,7 @@
 // upstream with only `model` changed; the upstream's bytes come back unchanged.
 import type { ChatCompletion, EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
-import { singleHeader, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
+import { isEventStream, singleHeader, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import { inBandError, upstreamHttpError } from './openai-error.js';
 import { readOpenAIStream } from './openai-stream.js';
@@ -161,9 +161,4 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       retryable: false,
     });
   }
-}
-
-function isEventStream(response: UpstreamResponse): boolean {
-  const type = response.headers['content-type'];
-  return typeof type === 'string' && type.includes('text/event-stream');
 }
