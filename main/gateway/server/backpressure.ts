@@ -6,6 +6,74 @@ import type { ServerResponse } from 'node:http';
 export function writeWithBackpressure(response: ServerResponse, data: string | Buffer): Promise<boolean> | boolean {
   if (response.destroyed || response.writableEnded) return false;
   if (response.write(data)) return true;
+  return waitForDrain(response);
+}
+
+/**
+ * A stream's writes. Its head — everything the first-chunk gate held back — is gathered until `release()`, so it
+ * leaves in one write together with the response headers (one syscall and one TCP segment at the moment the client
+ * waits for its first token). After that, frames written in one turn of the microtask queue — the events parsed
+ * from one upstream read — are joined and written once, just after that turn (process.nextTick runs when the
+ * microtasks are done): a burst of 100 events becomes one response.write instead of 100 (each of which node:http
+ * makes four socket writes for its chunked framing). A paced stream still writes each event as it comes. When the
+ * client reads slowly, the next write waits for 'drain', so the gateway never holds more than one upstream read.
+ */
+export class StreamOutput {
+  private held: string | undefined = '';
+  /** frames written since the last flush; sent at the end of this microtask turn */
+  private pending = '';
+  private flushScheduled = false;
+  /** the last flush met a full socket buffer: the next write waits for 'drain' */
+  private blocked = false;
+
+  constructor(private readonly response: ServerResponse) {}
+
+  write(data: string): Promise<boolean> | boolean {
+    if (this.held !== undefined) {
+      this.held += data;
+      return !this.response.destroyed;
+    }
+    if (this.response.destroyed || this.response.writableEnded) return false;
+    if (this.blocked) {
+      this.blocked = false;
+      return waitForDrain(this.response).then((open) => open && this.write(data));
+    }
+    this.pending += data;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flush);
+    }
+    return true;
+  }
+
+  /** Ends the response with what is held or pending and `data`. */
+  end(data: string): void {
+    const rest = (this.held ?? '') + this.pending + data;
+    this.held = undefined;
+    this.pending = '';
+    this.response.end(rest);
+  }
+
+  /** Sends what is held; false when the client has gone. */
+  release(): Promise<boolean> | boolean {
+    const held = this.held;
+    this.held = undefined;
+    if (held) return writeWithBackpressure(this.response, held);
+    return !(this.response.destroyed || this.response.writableEnded);
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const data = this.pending;
+    this.pending = '';
+    if (data === '' || this.response.destroyed || this.response.writableEnded) return;
+    if (!this.response.write(data)) this.blocked = true;
+  };
+}
+
+/** True once the response can take more, false if the client went away first. */
+function waitForDrain(response: ServerResponse): Promise<boolean> {
+  if (!response.writableNeedDrain) return Promise.resolve(!response.destroyed);
   return new Promise<boolean>((resolve) => {
     const onDrain = (): void => {
       cleanup();
@@ -22,36 +90,4 @@ export function writeWithBackpressure(response: ServerResponse, data: string | B
     response.on('drain', onDrain);
     response.on('close', onClose);
   });
-}
-
-/**
- * A stream's writes with its head — everything the first-chunk gate held back — gathered until `release()`, so the
- * head leaves in one write together with the response headers (one syscall and one TCP segment, not three, at the
- * moment the client waits for its first token). After `release()` writes go straight out, respecting backpressure.
- */
-export class StreamOutput {
-  private held: string | undefined = '';
-
-  constructor(private readonly response: ServerResponse) {}
-
-  write(data: string): Promise<boolean> | boolean {
-    if (this.held === undefined) return writeWithBackpressure(this.response, data);
-    this.held += data;
-    return !this.response.destroyed;
-  }
-
-  /** Ends the response with what is held and `data`. */
-  end(data: string): void {
-    const held = this.held ?? '';
-    this.held = undefined;
-    this.response.end(held + data);
-  }
-
-  /** Sends what is held; false when the client has gone. */
-  release(): Promise<boolean> | boolean {
-    const held = this.held;
-    this.held = undefined;
-    if (held) return writeWithBackpressure(this.response, held);
-    return !(this.response.destroyed || this.response.writableEnded);
-  }
 }

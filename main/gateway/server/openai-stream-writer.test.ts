@@ -13,10 +13,14 @@ function chunk(delta: Record<string, unknown>, finish: string | null = null): St
   return { type: 'chunk', chunk: value, raw: JSON.stringify(value) };
 }
 
-/** The parts one by one, a timer apart (paced), or all at once as from one upstream read (burst). */
+/**
+ * The parts one by one, a timer apart (paced), or all at once as from one upstream read (burst); in a burst, a
+ * `{ type: 'pause' }` marker (never yielded) waits a timer, as the wait for the next upstream read would.
+ */
 async function* parts(list: readonly StreamPart[], burst = false): AsyncGenerator<StreamPart> {
   for (const part of list) {
-    if (!burst) await new Promise((resolve) => setTimeout(resolve, 1));
+    if (!burst || (part.type as string) === 'pause') await new Promise((resolve) => setTimeout(resolve, 1));
+    if ((part.type as string) === 'pause') continue;
     yield part;
   }
 }
@@ -85,16 +89,23 @@ describe('writeOpenAIStream', () => {
     expect(summary.deliveredText?.join('')).toBe('Hello');
   });
 
-  it('sends chunks that arrive together (one upstream read) in one socket write, paced ones each as it comes', async () => {
+  it('joins chunks that arrive together (one upstream read) into one write, and writes paced ones each as it comes', async () => {
     const burst = Array.from({ length: 40 }, (_, index) => chunk({ content: `w${index} ` }));
     const bursty = await serve([chunk({ content: 'first' })], [...burst, chunk({}, 'stop'), { type: 'done' }], true);
-    expect(bursty.writes).toHaveLength(42); // the head, 40 words, the finish chunk: each its own response.write
-    // headers + head in one; the rest, written while the first socket write was under way, leave gathered
+    // the head; then the 40 words, the finish chunk and [DONE], all parsed in one turn, leave with end()
+    expect(bursty.writes).toHaveLength(1);
     expect(bursty.socketWrites).toBeLessThanOrEqual(3);
     expect(bursty.body.split('\n\n').filter(Boolean)).toHaveLength(43);
     expect(bursty.body.endsWith('data: [DONE]\n\n')).toBe(true);
 
+    // a burst that does not end the stream is written once, at the end of its turn
+    const unfinished = await serve([chunk({ content: 'first' })], [...burst, { type: 'pause' } as unknown as StreamPart, chunk({}, 'stop'), { type: 'done' }], true);
+    expect(unfinished.writes).toHaveLength(2); // the head, the 40 words together; the finish chunk leaves with [DONE]
+    expect(unfinished.writes[1]?.split('\n\n').filter(Boolean)).toHaveLength(40);
+    expect(unfinished.body.split('\n\n').filter(Boolean)).toHaveLength(43);
+
     const paced = await serve([chunk({ content: 'first' })], [...burst.slice(0, 5), chunk({}, 'stop'), { type: 'done' }]);
+    expect(paced.writes).toHaveLength(7);
     expect(paced.socketWrites).toBeGreaterThanOrEqual(7);
   });
 
