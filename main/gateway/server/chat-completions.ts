@@ -9,8 +9,7 @@ import { parseJsonText, readBody } from './body.js';
 import type { RequestContext } from './context.js';
 import { GatewayError, sendOpenAIError } from './errors.js';
 import { addAnswerHeaders, eventStreamHeaders, headerValue, jsonAnswerHeaders, routedHeaders } from './headers.js';
-import type { RequestMeter } from '../metering.js';
-import { afterDispatch, budgetGate, meterComplete, meterFailure, meterStream, startMeter, withCost } from './metered.js';
+import { LateMeter, afterDispatch, budgetGate, meterComplete, meterFailure, meterStream, withCost } from './metered.js';
 import { writeOpenAIStream } from './openai-stream-writer.js';
 
 export async function handleChatCompletions(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -19,20 +18,15 @@ export async function handleChatCompletions(context: RequestContext, request: In
   const chatRequest = validateChatRequest(parseJsonText(text));
   const { routing } = context.gateway;
   const stream = chatRequest.stream === true;
-  // The ledger's meter is made once the upstream request is on its way (or when the request ends before that):
-  // its bookkeeping then runs while the upstream works, not between the client and its first token.
-  let meter: RequestMeter | undefined;
-  const meterWith = (route: string | null): RequestMeter =>
-    (meter ??= startMeter(context, request, {
-      endpoint: 'chat',
-      requestedModel: chatRequest.model,
-      route,
-      stream,
-      estimatedInputTokens: () => estimateTokens(requestText(chatRequest)),
-      requestBody: raw,
-    }));
+  const meter = new LateMeter(context, request, {
+    endpoint: 'chat',
+    requestedModel: chatRequest.model,
+    stream,
+    estimatedInputTokens: () => estimateTokens(requestText(chatRequest)),
+    requestBody: raw,
+  });
   try {
-    const budget = budgetGate(context, () => meterWith(null));
+    const budget = budgetGate(context, () => meter.with(null));
     const planned = await routing.plan(chatRequest, chatRequest.models, { localOnly: budget.localOnly });
     if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
 
@@ -43,7 +37,7 @@ export async function handleChatCompletions(context: RequestContext, request: In
     // sends the first attempt's request before it returns (undici writes it at once)
     const execution = routing.execute(planned.plan, forwarded, requestFallbacks ? undefined : forwardedBody(raw, text), stream, context.signal);
     const { metered, headers } = afterDispatch(execution, () => {
-      const made = meterWith(planned.plan.route?.name ?? null);
+      const made = meter.with(planned.plan.route?.name ?? null);
       // the ledger row's id: the playground reads its exact cost and final status with usage.detail
       return { metered: made, headers: routedHeaders(context.corsHeaders, made.id, budget.headers, planned.plan.offline) };
     });
@@ -93,7 +87,7 @@ export async function handleChatCompletions(context: RequestContext, request: In
     meterStream(metered, executed, summary, { ttftMs, overheadMs });
   } catch (error) {
     // whatever ends the request here still settles its ledger row (finish is idempotent)
-    meterFailure(meter ?? meterWith(null), error);
+    meterFailure(meter.with(null), error);
     throw error;
   }
 }

@@ -23,11 +23,10 @@ export async function handleEmbeddings(context: RequestContext, request: Incomin
   const meter = startMeter(context, request, {
     endpoint: 'embeddings',
     requestedModel: embeddingsRequest.model,
-    route: null,
     stream: false,
     estimatedInputTokens: () => estimateTokens(typeof input === 'string' ? input : input.every((item) => typeof item === 'string') ? input.join('\n') : JSON.stringify(input)),
     requestBody: raw,
-  });
+  }, null);
   try {
     const budget = budgetGate(context, () => meter);
     const planned = await routing.planEmbeddings(embeddingsRequest.model, { localOnly: budget.localOnly });

@@ -15,8 +15,7 @@ import type { RequestContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { estimateTokens, requestText } from '../token-estimate.js';
 import { addAnswerHeaders, eventStreamHeaders, headerValue, jsonAnswerHeaders, routedHeaders } from './headers.js';
-import type { RequestMeter } from '../metering.js';
-import { afterDispatch, budgetGate, meterComplete, meterFailure, meterStream, startMeter } from './metered.js';
+import { LateMeter, afterDispatch, budgetGate, meterComplete, meterFailure, meterStream } from './metered.js';
 
 export async function handleMessages(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
@@ -26,19 +25,15 @@ export async function handleMessages(context: RequestContext, request: IncomingM
   const translated = toChatRequest(inbound);
   const { routing, registry, catalog } = context.gateway;
   const stream = inbound.stream === true;
-  // made once the upstream request is on its way, as in chat-completions.ts
-  let meter: RequestMeter | undefined;
-  const meterWith = (route: string | null): RequestMeter =>
-    (meter ??= startMeter(context, request, {
-      endpoint: 'messages',
-      requestedModel: inbound.model,
-      route,
-      stream,
-      estimatedInputTokens: () => estimateTokens(requestText(translated.request)),
-      requestBody: raw,
-    }));
+  const meter = new LateMeter(context, request, {
+    endpoint: 'messages',
+    requestedModel: inbound.model,
+    stream,
+    estimatedInputTokens: () => estimateTokens(requestText(translated.request)),
+    requestBody: raw,
+  });
   try {
-    const budget = budgetGate(context, () => meterWith(null));
+    const budget = budgetGate(context, () => meter.with(null));
     const planned = await routing.plan(translated.request, undefined, { localOnly: budget.localOnly });
     if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
     const plan = restrictToCapable(planned.plan, translated.unsupported, registry);
@@ -47,7 +42,7 @@ export async function handleMessages(context: RequestContext, request: IncomingM
     const native = nativeRequest(body as Record<string, unknown>, forwardedBody(raw, text), request);
     const execution = routing.execute(plan, chatRequest, undefined, stream, context.signal, native);
     const { metered, headers } = afterDispatch(execution, () => ({
-      metered: meterWith(planned.plan.route?.name ?? null),
+      metered: meter.with(planned.plan.route?.name ?? null),
       headers: routedHeaders(context.corsHeaders, undefined, budget.headers, plan.offline),
     }));
     let executed: Executed;
@@ -88,7 +83,7 @@ export async function handleMessages(context: RequestContext, request: IncomingM
     meterStream(metered, executed, summary, { ttftMs, overheadMs });
   } catch (error) {
     // whatever ends the request here still settles its ledger row (finish is idempotent)
-    meterFailure(meter ?? meterWith(null), error);
+    meterFailure(meter.with(null), error);
     throw error;
   }
 }
