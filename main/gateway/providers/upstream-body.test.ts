@@ -132,6 +132,12 @@ describe('UpstreamBody', () => {
     const { body: queued } = body();
     queued.push(bytes('0123456789ab'));
     await expect(queued.collect(10, () => new Error('larger than 10 bytes'))).rejects.toThrow('larger than 10 bytes');
+
+    // all of it already there, ended: still over the limit
+    const { body: whole } = body();
+    whole.push(bytes('0123456789ab'));
+    whole.end();
+    await expect(whole.collect(10, () => new Error('larger than 10 bytes'))).rejects.toThrow('larger than 10 bytes');
   });
 
   it('collect on a failed body rejects with its error', async () => {

@@ -19,7 +19,7 @@ type Waiter = { resolve: (result: IteratorResult<Buffer>) => void; reject: (erro
 type Collector = { limit: number; size: number; chunks: Buffer[]; resolve: (body: Buffer) => void; reject: (error: unknown) => void; tooLarge: () => Error };
 
 /** What a body that was destroyed before its end reports to a reader (Node's own code for it). */
-export function prematureClose(): Error {
+function prematureClose(): Error {
   return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
@@ -126,11 +126,11 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     const chunks = this.queue.splice(0);
     const size = this.queuedBytes;
     this.queuedBytes = 0;
-    if (this.ended) return Promise.resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     if (size > limit) {
       this.destroy();
       return Promise.reject(tooLarge());
     }
+    if (this.ended) return Promise.resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     return new Promise<Buffer>((resolve, reject) => {
       this.collector = { limit, size, chunks, resolve, reject, tooLarge };
       this.resume();
