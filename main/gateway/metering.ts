@@ -87,7 +87,7 @@ export class RequestMeter {
   readonly id = requestId();
   /** performance.now() at arrival */
   readonly startedAt: number;
-  private start: RequestStart;
+  private readonly start: RequestStart;
   private finished = false;
   /** the head of the request body, while capture is on and the answer is not captured yet */
   private capturedRequest: CapturedBody | undefined;
@@ -129,11 +129,6 @@ export class RequestMeter {
     if (maxBytes === undefined) return;
     const response = takeHead(typeof answer === 'function' ? answer() : answer, maxBytes);
     capture.record({ requestId: this.id, capturedAt: Date.now(), request, response });
-  }
-
-  /** The route alias is known only once the request is planned (after the budget check). */
-  setRoute(route: string | null): void {
-    this.start = { ...this.start, route };
   }
 
   /** Tokens and cost of an answer, for the ledger and for `usage.cost` / x-switchyard-cost-usd. */
