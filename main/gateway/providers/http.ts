@@ -4,7 +4,7 @@
 import { Agent } from 'undici';
 import { ProviderError, networkError } from './errors.js';
 import type { Locality } from './types.js';
-import { UpstreamCall, type UpstreamBody, type UpstreamHead } from './upstream-body.js';
+import { UpstreamCall, type UpstreamHead } from './upstream-body.js';
 
 export interface UpstreamTimeouts {
   /** TCP + TLS connect */
@@ -33,15 +33,6 @@ export interface AdapterOptions {
 /** The adapter's HTTP client: the configured timeouts, else the defaults for where the provider runs. */
 export function upstreamClientFor(options: AdapterOptions, locality: Locality, baseUrl = options.baseUrl): UpstreamClient {
   return new UpstreamClient(options.id, baseUrl, options.timeouts ?? (locality === 'local' ? localTimeouts : cloudTimeouts));
-}
-
-/**
- * Releases a stream's body when its reader stops: after the provider's end marker the rest is drained (bounded, so
- * the connection can be reused; a server that holds it open loses it instead); otherwise it is destroyed, which
- * closes the upstream request.
- */
-export function releaseStreamBody(body: UpstreamBody, finished: boolean): void {
-  body.release(finished);
 }
 
 /** Upper bound on a non-streamed upstream body; a larger one is a protocol error, not an out-of-memory. */
@@ -124,9 +115,4 @@ export class UpstreamClient {
 /** Whether the upstream answered with an event stream (an error object may come instead, even with status 200). */
 export function isEventStream(response: UpstreamResponse): boolean {
   return response.header('content-type')?.includes('text/event-stream') === true;
-}
-
-/** A response header's value as one string, or undefined (absent, empty, or repeated). */
-export function singleHeader(response: UpstreamResponse, name: string): string | undefined {
-  return response.header(name);
 }

@@ -5,7 +5,7 @@
 import type { ChatRequest } from '../../../../shared/openai-types.js';
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
-import { isEventStream, singleHeader, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
+import { isEventStream, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ModelDetails, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import {
   anthropicErrorBodySchema,
@@ -50,7 +50,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     const stream = converted ? converted.body.stream === true : native?.body['stream'] === true;
     const response = await this.send('POST', '/v1/messages', call.signal, stream ? 'text/event-stream' : 'application/json', body, native);
     if (response.status >= 300) throw await this.httpError(response, call.signal);
-    const upstreamRequestId = singleHeader(response, 'request-id');
+    const upstreamRequestId = response.header('request-id');
     const identified = upstreamRequestId ? { upstreamRequestId } : {};
     if (stream) {
       if (!isEventStream(response)) {

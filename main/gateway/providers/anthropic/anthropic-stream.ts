@@ -5,7 +5,7 @@
 // client can be sent the upstream's events as they came (pings and stops included).
 import { SseLineTooLongError, SseParser, type SseEvent } from '../../streaming/sse-parser.js';
 import { ProviderError, networkError } from '../errors.js';
-import { releaseStreamBody, type UpstreamResponse } from '../http.js';
+import type { UpstreamResponse } from '../http.js';
 import type { StreamPart } from '../types.js';
 import { anthropicErrorBodySchema, anthropicStreamEventSchema } from './anthropic-api.js';
 import { anthropicInBandError, anthropicProtocolError } from './anthropic-error.js';
@@ -60,7 +60,7 @@ export async function* readAnthropicStream(context: AnthropicStreamContext, resp
       yield withFrames({ type: 'error', error: streamFailure(context, error) });
     }
   } finally {
-    releaseStreamBody(response.body, finished);
+    response.body.release(finished);
   }
 }
 

@@ -4,7 +4,7 @@
 // thrown out of the iterator.
 import { SseLineTooLongError, SseParser, type SseEvent } from '../../streaming/sse-parser.js';
 import { ProviderError, networkError } from '../errors.js';
-import { releaseStreamBody, type UpstreamResponse } from '../http.js';
+import type { UpstreamResponse } from '../http.js';
 import type { StreamPart } from '../types.js';
 import { GeminiStreamConverter } from './convert-stream.js';
 import { geminiResponseSchema, googleStatusSchema } from './gemini-api.js';
@@ -53,7 +53,7 @@ export async function* readGeminiStream(context: GeminiStreamContext, response: 
       yield { type: 'error', error: streamFailure(context, error) };
     }
   } finally {
-    releaseStreamBody(response.body, sawDone);
+    response.body.release(sawDone);
   }
 }
 

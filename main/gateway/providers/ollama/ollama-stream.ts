@@ -3,7 +3,7 @@
 // and a network failure each become one `error` part. Nothing is thrown out of the iterator.
 import { NdjsonLineTooLongError, NdjsonParser, type NdjsonItem } from '../../streaming/ndjson-parser.js';
 import { ProviderError, networkError } from '../errors.js';
-import { releaseStreamBody, type UpstreamResponse } from '../http.js';
+import type { UpstreamResponse } from '../http.js';
 import type { StreamPart } from '../types.js';
 import { toMetrics } from './convert-response.js';
 import { OllamaStreamConverter } from './convert-stream.js';
@@ -44,7 +44,7 @@ export async function* readOllamaStream(context: OllamaStreamContext, response: 
       yield { type: 'error', error: streamFailure(context, error) };
     }
   } finally {
-    releaseStreamBody(response.body, sawDone);
+    response.body.release(sawDone);
   }
 }
 

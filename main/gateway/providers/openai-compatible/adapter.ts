@@ -3,7 +3,7 @@
 // upstream with only `model` changed; the upstream's bytes come back unchanged.
 import type { ChatCompletion, EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
-import { isEventStream, singleHeader, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
+import { isEventStream, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import type { ChatCall, ChatOutcome, Locality, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
 import { inBandError, upstreamHttpError } from './openai-error.js';
 import { readOpenAIStream } from './openai-stream.js';
@@ -45,7 +45,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       const text = (await this.client.readBody(response, call.signal)).toString('utf8');
       throw this.unexpectedJson(text);
     }
-    const upstreamRequestId = singleHeader(response, 'x-request-id');
+    const upstreamRequestId = response.header('x-request-id');
     const identified = upstreamRequestId ? { upstreamRequestId } : {};
     if (stream) return { kind: 'stream', parts: readOpenAIStream(this.id, this.baseUrl, response, call.signal), ...identified };
     const raw = await this.client.readBody(response, call.signal);
