@@ -6,6 +6,10 @@ import type { ProviderError } from './errors.js';
 
 export type Locality = 'local' | 'cloud';
 
+/** A client's request body as the handlers forward it: its text when small, its bytes when large (see
+ *  openai-compatible/request-body.ts for why). */
+export type RequestBody = string | Buffer;
+
 export interface ChatCall {
   /** The validated client request. `model` still holds what the client sent. */
   readonly request: ChatRequest;
@@ -13,7 +17,7 @@ export interface ChatCall {
    * The client's request body, so an OpenAI-compatible upstream gets it without re-serialising: its text (as
    * JSON.parse read it) when small, its bytes when large (openai-compatible/request-body.ts says why).
    */
-  readonly rawBody: string | Buffer | undefined;
+  readonly rawBody: RequestBody | undefined;
   /** The model name as the provider knows it (the part after `provider/`). */
   readonly upstreamModel: string;
   /** Ask the upstream for a usage chunk even when the client did not (the ledger needs token counts). */
@@ -33,7 +37,7 @@ export interface NativeRequest {
   /** the client's body, parsed */
   readonly body: Readonly<Record<string, unknown>>;
   /** the client's exact bytes, so the model can be spliced in without re-serialising */
-  readonly raw?: string | Buffer;
+  readonly raw?: RequestBody;
   /** dialect headers the client sent (anthropic-beta, anthropic-version); never credentials */
   readonly headers: Readonly<Record<string, string>>;
 }

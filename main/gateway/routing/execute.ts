@@ -6,7 +6,7 @@ import type { ChatCompletion, ChatRequest } from '../../../shared/openai-types.j
 import type { RouteSettings, RoutingSettings, TimeoutSettings } from '../../config/routing.js';
 import { ProviderError, type ProviderErrorClass } from '../providers/errors.js';
 import { LightAbortController } from '../cancel.js';
-import type { ChatOutcome, ModelDetails, NativeRequest, ProviderAdapter, StreamPart, UpstreamMetrics } from '../providers/types.js';
+import type { ChatOutcome, ModelDetails, NativeRequest, ProviderAdapter, RequestBody, StreamPart, UpstreamMetrics } from '../providers/types.js';
 import { openGate } from '../streaming/gate.js';
 import { AttemptWatchdog, raceAbort, watchParts, type AttemptLimits } from '../streaming/watchdog.js';
 import { decideAfterFailure } from './decide.js';
@@ -65,7 +65,7 @@ export interface ExecuteOptions {
   readonly contextFallbacks: readonly Candidate[];
   readonly details: (candidate: Candidate) => ModelDetails | undefined;
   readonly request: ChatRequest;
-  readonly rawBody: string | Buffer | undefined;
+  readonly rawBody: RequestBody | undefined;
   readonly forceStreamUsage: boolean;
   readonly signal: AbortSignal;
   /** the client's request in its own dialect, for the adapter that speaks it (passthrough) */

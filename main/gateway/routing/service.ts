@@ -6,7 +6,7 @@ import type { GatewayConfig } from '../../config/load.js';
 import type { RouteSettings } from '../../config/routing.js';
 import type { ProviderError } from '../providers/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { Locality, NativeRequest } from '../providers/types.js';
+import type { Locality, NativeRequest, RequestBody } from '../providers/types.js';
 import type { ModelCatalog } from '../server/model-catalog.js';
 import { executeChat, reportAttemptFailure, type Executed, type KeyRotation } from './execute.js';
 import { HealthTracker } from './health.js';
@@ -165,7 +165,7 @@ export class RoutingService {
       reportAttemptFailure(this.health, this.keys?.rotation, this.keys?.log, target, error, keyGeneration),
   };
 
-  execute(plan: RoutedPlan, request: ChatRequest, rawBody: string | Buffer | undefined, forceStreamUsage: boolean, signal: AbortSignal, native?: NativeRequest): Promise<Executed> {
+  execute(plan: RoutedPlan, request: ChatRequest, rawBody: RequestBody | undefined, forceStreamUsage: boolean, signal: AbortSignal, native?: NativeRequest): Promise<Executed> {
     return executeChat({
       adapterFor: (id) => this.registry.get(id),
       health: this.health,

@@ -1,11 +1,11 @@
 // Passthrough: a client that already speaks the Messages API has its request forwarded as it wrote it — every
 // field, cache_control, thinking signatures, server tools, betas — with only `model` replaced (spliced into the
 // exact bytes when that is certain, else re-serialised). Its anthropic-beta values join the configured ones.
-import type { NativeRequest } from '../types.js';
+import type { NativeRequest, RequestBody } from '../types.js';
 import { spliceModel } from '../openai-compatible/request-body.js';
 
 /** The body to send upstream for a native request. */
-export function nativeBody(native: NativeRequest, upstreamModel: string): string | Buffer {
+export function nativeBody(native: NativeRequest, upstreamModel: string): RequestBody {
   const model = native.body['model'];
   if (native.raw !== undefined && typeof model === 'string') {
     const spliced = spliceModel(native.raw, model, upstreamModel);

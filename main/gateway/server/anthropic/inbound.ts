@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { formatPath } from '../../../../shared/openai-schema.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import type { ChatRequest } from '../../../../shared/openai-types.js';
-import type { ModelDetails, NativeRequest } from '../../providers/types.js';
+import type { ModelDetails, NativeRequest, RequestBody } from '../../providers/types.js';
 import type { Candidate } from '../../routing/plan.js';
 import type { RoutedPlan } from '../../routing/service.js';
 import { GatewayError } from '../errors.js';
@@ -37,7 +37,7 @@ function deepestIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue | u
 }
 
 /** The dialect headers an Anthropic upstream should see; credentials and everything else stay here. */
-export function nativeRequest(body: Record<string, unknown>, raw: string | Buffer, request: IncomingMessage): NativeRequest {
+export function nativeRequest(body: Record<string, unknown>, raw: RequestBody, request: IncomingMessage): NativeRequest {
   const headers: Record<string, string> = {};
   for (const name of ['anthropic-beta', 'anthropic-version']) {
     const value = request.headers[name];
