@@ -54,12 +54,20 @@ export class StreamOutput {
     this.response.end(rest);
   }
 
-  /** Sends what is held; false when the client has gone. */
+  /**
+   * Sends what is held, now; false when the client has gone. node:http corks the socket on a write and uncorks it
+   * on process.nextTick, which runs only once the microtask queue is empty — and the writer goes on pulling the
+   * events already parsed from the same upstream read through promises, so the client's first token would wait
+   * for the rest of that read (measured: a burst's first token left ~100–300 µs later). The head is uncorked here.
+   */
   release(): Promise<boolean> | boolean {
     const held = this.held;
     this.held = undefined;
-    if (held) return writeWithBackpressure(this.response, held);
-    return !(this.response.destroyed || this.response.writableEnded);
+    if (!held) return !(this.response.destroyed || this.response.writableEnded);
+    const result = writeWithBackpressure(this.response, held);
+    const socket = this.response.socket;
+    if (socket !== null && socket.writableCorked > 0) socket.uncork();
+    return result;
   }
 
   private readonly flush = (): void => {

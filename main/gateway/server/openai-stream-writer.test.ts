@@ -17,7 +17,8 @@ function chunk(delta: Record<string, unknown>, finish: string | null = null): St
  * The parts one by one, a timer apart (paced), or all at once as from one upstream read (burst); in a burst, a
  * `{ type: 'pause' }` marker (never yielded) waits a timer, as the wait for the next upstream read would.
  */
-async function* parts(list: readonly StreamPart[], burst = false): AsyncGenerator<StreamPart> {
+async function* parts(list: readonly StreamPart[], burst = false, onFirstPull?: () => void): AsyncGenerator<StreamPart> {
+  onFirstPull?.();
   for (const part of list) {
     if (!burst || (part.type as string) === 'pause') await new Promise((resolve) => setTimeout(resolve, 1));
     if ((part.type as string) === 'pause') continue;
@@ -41,9 +42,10 @@ async function serve(
   head: readonly StreamPart[],
   rest: readonly StreamPart[],
   burst = false,
-): Promise<{ body: string; writes: string[]; socketWrites: number; summary: StreamSummary }> {
+): Promise<{ body: string; writes: string[]; socketWrites: number; socketWritesAtFirstPull: number | undefined; summary: StreamSummary }> {
   const writes: string[] = [];
   let socketWrites = 0;
+  let socketWritesAtFirstPull: number | undefined;
   let summary: Promise<StreamSummary> | undefined;
   server = createServer((_request, response: ServerResponse) => {
     const socket = response.socket as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
@@ -60,7 +62,7 @@ async function serve(
       return write(data);
     }) as ServerResponse['write'];
     response.writeHead(200, { 'content-type': 'text/event-stream' });
-    summary = writeOpenAIStream(response, head, parts(rest, burst), { clientWantsUsage: false, signal: new LightAbortController().signal });
+    summary = writeOpenAIStream(response, head, parts(rest, burst, () => (socketWritesAtFirstPull = socketWrites)), { clientWantsUsage: false, signal: new LightAbortController().signal });
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -73,7 +75,7 @@ async function serve(
       .on('error', reject)
       .end();
   });
-  return { body, writes, socketWrites, summary: await (summary as Promise<StreamSummary>) };
+  return { body, writes, socketWrites, socketWritesAtFirstPull, summary: await (summary as Promise<StreamSummary>) };
 }
 
 describe('writeOpenAIStream', () => {
@@ -107,6 +109,15 @@ describe('writeOpenAIStream', () => {
     const paced = await serve([chunk({ content: 'first' })], [...burst.slice(0, 5), chunk({}, 'stop'), { type: 'done' }]);
     expect(paced.writes).toHaveLength(7);
     expect(paced.socketWrites).toBeGreaterThanOrEqual(7);
+  });
+
+  it('puts the head on the socket before it pulls the rest, so the first token does not wait for the rest of its read', async () => {
+    // node:http corks the socket on a write until process.nextTick, which waits for the microtask queue; pulling
+    // the events parsed from the same upstream read keeps that queue busy.
+    const burst = Array.from({ length: 20 }, (_, index) => chunk({ content: `w${index} ` }));
+    const { socketWritesAtFirstPull, body } = await serve([chunk({ role: 'assistant', content: '' }), chunk({ content: 'first' })], [...burst, { type: 'done' }], true);
+    expect(socketWritesAtFirstPull).toBe(1);
+    expect(body.split('\n\n').filter(Boolean)).toHaveLength(23);
   });
 
   it('a head that already holds the end goes out with the end, in one piece', async () => {
