@@ -14,11 +14,17 @@ export async function* readOpenAIStream(
   signal: AbortSignal,
 ): AsyncGenerator<StreamPart> {
   const parser = new SseParser();
+  // set before [DONE] is handed out: a consumer that stops there still lets the rest of the body drain
+  let sawDone = false;
   try {
-    for await (const bytes of response.body) {
-      for (const event of parser.push(bytes as Buffer)) {
+    // Not destroyed on an early return: after [DONE] the rest of the body (usually just the chunked encoding's end)
+    // is drained so the connection is reused; destroying it cost a new connection (and TLS handshake) per stream
+    // whenever [DONE] and the end came in separate reads.
+    for await (const bytes of response.body.iterator({ destroyOnReturn: false })) {
+      for (const event of parser.push(bytes)) {
         const part = toPart(providerId, event.data);
         if (part === undefined) continue;
+        if (part.type === 'done') sawDone = true;
         yield part;
         if (part.type !== 'chunk') return;
       }
@@ -26,6 +32,7 @@ export async function* readOpenAIStream(
     for (const event of parser.end()) {
       const part = toPart(providerId, event.data);
       if (part === undefined) continue;
+      if (part.type === 'done') sawDone = true;
       yield part;
       if (part.type !== 'chunk') return;
     }
@@ -33,7 +40,7 @@ export async function* readOpenAIStream(
     yield { type: 'error', error: error instanceof ProviderError ? error : streamFailure(providerId, baseUrl, error, signal) };
     return;
   } finally {
-    if (!response.body.destroyed) response.body.destroy();
+    response.body.release(sawDone);
   }
   yield {
     type: 'error',
