@@ -2,6 +2,7 @@
 // over once, and an answer's text is never built while capture is off.
 import { describe, expect, it } from 'vitest';
 import type { PendingCapture } from '../ledger/capture-writer.js';
+import type { RequestFinish } from '../ledger/types.js';
 import { RequestMeter, type CaptureRecorder, type Metering, type MeterStart } from './metering.js';
 
 function metering(maxBytes: number | undefined): { metering: Metering; recorded: PendingCapture[]; capture: { maxBytes: number | undefined } } {
@@ -54,5 +55,19 @@ describe('RequestMeter capture', () => {
     capture.maxBytes = undefined;
     meter.captureAnswer('late');
     expect(recorded).toEqual([]);
+  });
+});
+
+describe('RequestMeter finish', () => {
+  it('times the request to when its answer ended, when that came before finish (a stream metered after its clean-up)', () => {
+    const finished: RequestFinish[] = [];
+    const setup: Metering = { recorder: { begin: () => undefined, finish: (record) => finished.push(record) }, costing: { cost: () => ({ costUsd: null, referenceUsd: null }) } };
+    const meterStart = start();
+    const meter = new RequestMeter(setup, meterStart);
+    meter.finish({ status: 'ok', providerId: 'p', model: 'm', endedAt: meterStart.startedAt + 42 });
+    expect(finished[0]?.latencyMs).toBe(42);
+    const untimed = new RequestMeter(setup, { ...meterStart, startedAt: performance.now() - 5 });
+    untimed.finish({ status: 'ok', providerId: 'p', model: 'm' });
+    expect(finished[1]?.latencyMs).toBeGreaterThanOrEqual(5);
   });
 });

@@ -74,6 +74,8 @@ export interface MeterOutcome {
   readonly metrics?: UpstreamMetrics;
   readonly finishReason?: string | null;
   readonly nativeFinishReason?: string | null;
+  /** performance.now() when the answer ended, when that was before finish() (a stream meters after its clean-up) */
+  readonly endedAt?: number | undefined;
 }
 
 export interface Priced {
@@ -154,7 +156,7 @@ export class RequestMeter {
     const hasTarget = outcome.providerId !== undefined && outcome.model !== undefined;
     const priced = hasTarget ? this.price(outcome) : undefined;
     if (!this.metering) return priced;
-    const now = performance.now();
+    const now = outcome.endedAt ?? performance.now();
     const start = this.start;
     // Written out field by field: spreading the start record into this many extra fields made V8 build a
     // dictionary-mode object, ~20 µs per request on the hot path (measured).

@@ -91,6 +91,7 @@ export function meterStream(meter: RequestMeter, executed: Extract<Executed, { k
     ...(summary.metrics ? { metrics: summary.metrics } : {}),
     finishReason: summary.finishReason ?? null,
     nativeFinishReason: summary.nativeFinishReason ?? null,
+    endedAt: summary.endedAt,
   });
   if (meter.capturing) meter.captureAnswer(streamCaptureText(summary));
 }

@@ -120,6 +120,44 @@ describe('writeOpenAIStream', () => {
     expect(body.split('\n\n').filter(Boolean)).toHaveLength(23);
   });
 
+  it('ends the answer first and cleans up a loop turn later, so a next request on the connection goes first', async () => {
+    let resolveServed: (value: { endedFirst: boolean; turnPassed: boolean; summary: StreamSummary }) => void = () => undefined;
+    const served = new Promise<{ endedFirst: boolean; turnPassed: boolean; summary: StreamSummary }>((resolve) => (resolveServed = resolve));
+    server = createServer((_request, response: ServerResponse) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      let turnPassed = false;
+      let endedFirst = false;
+      const list: StreamPart[] = [chunk({ content: 'x' }, 'stop'), { type: 'done' }];
+      const rest: AsyncIterator<StreamPart> = {
+        next: () => {
+          const part = list.shift();
+          // the writer ends the response on the done part; a check-phase callback then runs before any timer turn
+          if (part?.type === 'done') setImmediate(() => (turnPassed = true));
+          return Promise.resolve(part ? { done: false, value: part } : { done: true, value: undefined });
+        },
+        return: () => {
+          endedFirst = response.writableEnded;
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      };
+      void writeOpenAIStream(response, [], rest, { clientWantsUsage: false, signal: new LightAbortController().signal }).then((summary) =>
+        resolveServed({ endedFirst, turnPassed, summary }),
+      );
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const before = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      httpRequest({ host: '127.0.0.1', port, path: '/' }, (response) => response.resume().on('end', resolve))
+        .on('error', reject)
+        .end();
+    });
+    const { endedFirst, turnPassed, summary } = await served;
+    expect(endedFirst).toBe(true);
+    expect(turnPassed).toBe(true);
+    expect(summary.endedAt).toBeGreaterThan(before);
+  });
+
   it('a head that already holds the end goes out with the end, in one piece', async () => {
     const { body, writes, summary } = await serve([chunk({ content: 'all' }, 'stop'), { type: 'done' }], []);
     expect(writes).toEqual([]);

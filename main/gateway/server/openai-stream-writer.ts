@@ -7,7 +7,7 @@ import type { ChatCompletionChunk, Usage } from '../../../shared/openai-types.js
 import type { ProviderError } from '../providers/errors.js';
 import type { StreamPart, UpstreamMetrics } from '../providers/types.js';
 import { openAIErrorBody } from './errors.js';
-import { StreamOutput } from './backpressure.js';
+import { StreamOutput, afterWaitingRequests } from './backpressure.js';
 
 export interface StreamSummary {
   /** 'ok' when the upstream's terminator arrived and was delivered */
@@ -24,6 +24,8 @@ export interface StreamSummary {
   deliveredText?: string[];
   /** compute timings the provider reported with its end marker (Ollama) */
   metrics?: UpstreamMetrics | undefined;
+  /** performance.now() when the writer was done with the answer (its end written, or the client gone) */
+  endedAt?: number;
 }
 
 /** What a stream writer notes about each chunk it passes on; both dialects' writers use it. */
@@ -88,6 +90,8 @@ export async function writeOpenAIStream(
       if (!(await emit(next.value))) return finish(summary, response, options.signal);
     }
   } finally {
+    summary.endedAt = performance.now();
+    if (response.writableEnded) await afterWaitingRequests();
     await rest.return?.();
   }
   return finish(summary, response, options.signal);
