@@ -70,6 +70,19 @@ export class StreamOutput {
     return result;
   }
 
+  /**
+   * The writer is done: returns performance.now() as of now, once clean-up may begin. When the answer has ended, that
+   * is on the next turn of the event loop's timers, so that a client that sends its next request on the same
+   * connection as soon as it has read the end has that request read and sent upstream first; the stream's clean-up
+   * (closing the upstream parts) and the handler's metering follow (measured at c=1 with paced streams: the next
+   * request was read ~150 µs later while they ran). The ledger row keeps the returned time as the answer's end.
+   */
+  async done(): Promise<number> {
+    const endedAt = performance.now();
+    if (this.response.writableEnded) await new Promise((resolve) => setTimeout(resolve, 0));
+    return endedAt;
+  }
+
   private readonly flush = (): void => {
     this.flushScheduled = false;
     const data = this.pending;
@@ -98,15 +111,4 @@ function waitForDrain(response: ServerResponse): Promise<boolean> {
     response.on('drain', onDrain);
     response.on('close', onClose);
   });
-}
-
-/**
- * Resolves on the next turn of the event loop's timers. A stream writer whose answer has ended waits for it before
- * its clean-up (closing the upstream parts) and before the handler meters the request: a client that sends its next
- * request on the same connection as soon as it has read the end then has that request read and sent upstream first,
- * and the bookkeeping follows (measured at c=1 with paced streams: the next request was read ~150 µs later while
- * the last one's clean-up and metering ran). The ledger row keeps the time the answer ended (StreamSummary.endedAt).
- */
-export function afterWaitingRequests(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

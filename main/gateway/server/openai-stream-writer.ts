@@ -7,7 +7,7 @@ import type { ChatCompletionChunk, Usage } from '../../../shared/openai-types.js
 import type { ProviderError } from '../providers/errors.js';
 import type { StreamPart, UpstreamMetrics } from '../providers/types.js';
 import { openAIErrorBody } from './errors.js';
-import { StreamOutput, afterWaitingRequests } from './backpressure.js';
+import { StreamOutput } from './backpressure.js';
 
 export interface StreamSummary {
   /** 'ok' when the upstream's terminator arrived and was delivered */
@@ -90,8 +90,7 @@ export async function writeOpenAIStream(
       if (!(await emit(next.value))) return finish(summary, response, options.signal);
     }
   } finally {
-    summary.endedAt = performance.now();
-    if (response.writableEnded) await afterWaitingRequests();
+    summary.endedAt = await output.done();
     await rest.return?.();
   }
   return finish(summary, response, options.signal);

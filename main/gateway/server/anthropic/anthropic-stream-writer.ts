@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { redactSecrets } from '../../../../shared/redact.js';
 import type { ProviderError } from '../../providers/errors.js';
 import type { StreamPart } from '../../providers/types.js';
-import { StreamOutput, afterWaitingRequests } from '../backpressure.js';
+import { StreamOutput } from '../backpressure.js';
 import { noteChunk, type StreamSummary } from '../openai-stream-writer.js';
 import { anthropicErrorFrame } from './anthropic-errors.js';
 import { AnthropicEventTranslator, eventFrame } from './stream-events.js';
@@ -55,8 +55,7 @@ export async function writeAnthropicStream(response: ServerResponse, head: reado
       if (!(await emit(next.value))) return finish(summary, response, options.signal);
     }
   } finally {
-    summary.endedAt = performance.now();
-    if (response.writableEnded) await afterWaitingRequests();
+    summary.endedAt = await output.done();
     await rest.return?.();
   }
   return finish(summary, response, options.signal);
