@@ -170,6 +170,12 @@ async function main() {
     direct: async () => ({ baseUrl: `${mockUrl}/v1`, headers: {}, anthropicHeaders: {}, pgid: undefined }),
     'node-pipe': async () => proxy('pipe'),
     'node-parse': async () => proxy('parse'),
+    // node-parse plus the first-chunk gate: the floor for a gateway that holds the head until the first content
+    'node-gate': async () => {
+      const port = await freePort();
+      const p = startProc('node-gate', process.execPath, [path.join(BENCH, 'gated-proxy.mjs')], { UPSTREAM_URL: mockUrl, PROXY_PORT: String(port) });
+      return { baseUrl: `http://127.0.0.1:${port}/v1`, headers: {}, anthropicHeaders: {}, pgid: p.pid, logPath: p.logPath };
+    },
     switchyard: async () => {
       const port = await freePort();
       const p = startProc('switchyard', 'bash', [path.join(BENCH, 'start-switchyard.sh')], { GATEWAY_PORT: String(port), MOCK_URL: mockUrl, MOCK_PORT: String(mockPort) });
@@ -181,11 +187,11 @@ async function main() {
     const p = startProc(`node-${mode}`, process.execPath, [path.join(WORK, 'minimal-proxy.mjs')], { UPSTREAM_URL: mockUrl, PROXY_PORT: String(port), PROXY_MODE: mode });
     return { baseUrl: `http://127.0.0.1:${port}/v1`, headers: {}, anthropicHeaders: {}, pgid: p.pid, logPath: p.logPath };
   }
-  const names = (env.STREAM_TARGETS || 'direct,node-parse,switchyard').split(',').map((s) => s.trim());
+  const names = (env.STREAM_TARGETS || 'direct,node-parse,node-gate,switchyard').split(',').map((s) => s.trim());
   const targets = [];
   await waitReady({ name: 'mock', baseUrl: `${mockUrl}/v1`, headers: {}, pgid: mock.pid, logPath: mock.logPath });
   for (const name of names) {
-    if (!defs[name]) throw new Error(`unknown stream target ${name} (direct, node-pipe, node-parse, switchyard)`);
+    if (!defs[name]) throw new Error(`unknown stream target ${name} (direct, node-pipe, node-parse, node-gate, switchyard)`);
     const t = { name, ...(await defs[name]()) };
     await waitReady(t);
     console.log(`[stream-bench] ${name} ready at ${t.baseUrl}`);
