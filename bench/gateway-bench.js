@@ -266,7 +266,8 @@ function verdict({ main, large, stream }) {
     ...(main?.summary?.stream ?? []).filter((s) => s.target === 'switchyard').map((s) => ({ ...s, source: 'harness' })),
     ...(stream?.summary?.stream ?? []).filter((s) => s.target === 'switchyard').map((s) => ({ ...s, source: 'stream-bench' })),
   ];
-  const reference = (s, target) => [...(main?.summary?.stream ?? []), ...(stream?.summary?.stream ?? [])].find((r) => r.target === target && r.case === s.case);
+  // the references from the same run as Switchyard's row (the harness measures node-parse's streams too)
+  const reference = (s, target) => (s.source === 'harness' ? main : stream)?.summary?.stream?.find((r) => r.target === target && r.case === s.case);
   for (const s of streamRows) {
     const ok = s.ok === s.n && s.dttft <= 1;
     // node-parse adds the least a Node proxy can; node-gate is node-parse with the first-chunk gate Switchyard must keep
