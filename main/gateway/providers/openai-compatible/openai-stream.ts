@@ -14,45 +14,48 @@ export async function* readOpenAIStream(
   signal: AbortSignal,
 ): AsyncGenerator<StreamPart> {
   const parser = new SseParser();
+  let ended = false; // a done or error part has been yielded
   // set before [DONE] is handed out: a consumer that stops there still lets the rest of the body drain
   let sawDone = false;
+  // Not destroyed on an early return: after [DONE] the rest of the body (usually just the chunked encoding's end)
+  // is drained so the connection is reused; destroying it cost a new connection (and TLS handshake) per stream
+  // whenever [DONE] and the end came in separate reads.
+  const body = response.body.iterator({ destroyOnReturn: false });
   try {
-    // Not destroyed on an early return: after [DONE] the rest of the body (usually just the chunked encoding's end)
-    // is drained so the connection is reused; destroying it cost a new connection (and TLS handshake) per stream
-    // whenever [DONE] and the end came in separate reads.
-    for await (const bytes of response.body.iterator({ destroyOnReturn: false })) {
-      for (const event of parser.push(bytes)) {
+    while (!ended) {
+      const next = await body.next();
+      const events = next.done ? parser.end() : parser.push(next.value);
+      for (const event of events) {
         const part = toPart(providerId, event.data);
         if (part === undefined) continue;
-        if (part.type === 'done') sawDone = true;
+        ended = part.type !== 'chunk';
+        sawDone ||= part.type === 'done';
         yield part;
-        if (part.type !== 'chunk') return;
+        if (ended) break;
+      }
+      if (next.done && !ended) {
+        ended = true;
+        yield {
+          type: 'error',
+          error: new ProviderError({
+            kind: 'protocol',
+            errorClass: 'protocol',
+            status: 502,
+            message: `provider '${providerId}' ended the stream without [DONE]`,
+            providerId,
+            retryable: true,
+          }),
+        };
       }
     }
-    for (const event of parser.end()) {
-      const part = toPart(providerId, event.data);
-      if (part === undefined) continue;
-      if (part.type === 'done') sawDone = true;
-      yield part;
-      if (part.type !== 'chunk') return;
-    }
   } catch (error) {
-    yield { type: 'error', error: error instanceof ProviderError ? error : streamFailure(providerId, baseUrl, error, signal) };
-    return;
+    if (!ended) {
+      ended = true;
+      yield { type: 'error', error: error instanceof ProviderError ? error : streamFailure(providerId, baseUrl, error, signal) };
+    }
   } finally {
     response.body.release(sawDone);
   }
-  yield {
-    type: 'error',
-    error: new ProviderError({
-      kind: 'protocol',
-      errorClass: 'protocol',
-      status: 502,
-      message: `provider '${providerId}' ended the stream without [DONE]`,
-      providerId,
-      retryable: true,
-    }),
-  };
 }
 
 function toPart(providerId: string, data: string): StreamPart | undefined {
