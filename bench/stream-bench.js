@@ -168,23 +168,19 @@ async function main() {
   const mockUrl = `http://127.0.0.1:${mockPort}`;
   const defs = {
     direct: async () => ({ baseUrl: `${mockUrl}/v1`, headers: {}, anthropicHeaders: {}, pgid: undefined }),
-    'node-pipe': async () => proxy('pipe'),
-    'node-parse': async () => proxy('parse'),
+    'node-pipe': async () => nodeProxy('node-pipe', path.join(WORK, 'minimal-proxy.mjs'), { PROXY_MODE: 'pipe' }),
+    'node-parse': async () => nodeProxy('node-parse', path.join(WORK, 'minimal-proxy.mjs'), { PROXY_MODE: 'parse' }),
     // node-parse plus the first-chunk gate: the floor for a gateway that holds the head until the first content
-    'node-gate': async () => {
-      const port = await freePort();
-      const p = startProc('node-gate', process.execPath, [path.join(BENCH, 'gated-proxy.mjs')], { UPSTREAM_URL: mockUrl, PROXY_PORT: String(port) });
-      return { baseUrl: `http://127.0.0.1:${port}/v1`, headers: {}, anthropicHeaders: {}, pgid: p.pid, logPath: p.logPath };
-    },
+    'node-gate': async () => nodeProxy('node-gate', path.join(BENCH, 'gated-proxy.mjs'), {}),
     switchyard: async () => {
       const port = await freePort();
       const p = startProc('switchyard', 'bash', [path.join(BENCH, 'start-switchyard.sh')], { GATEWAY_PORT: String(port), MOCK_URL: mockUrl, MOCK_PORT: String(mockPort) });
       return { baseUrl: `http://127.0.0.1:${port}/v1`, headers: { authorization: `Bearer ${TOKEN}` }, anthropicHeaders: { 'x-api-key': TOKEN }, pgid: p.pid, logPath: p.logPath };
     },
   };
-  async function proxy(mode) {
+  async function nodeProxy(name, script, extraEnv) {
     const port = await freePort();
-    const p = startProc(`node-${mode}`, process.execPath, [path.join(WORK, 'minimal-proxy.mjs')], { UPSTREAM_URL: mockUrl, PROXY_PORT: String(port), PROXY_MODE: mode });
+    const p = startProc(name, process.execPath, [script], { UPSTREAM_URL: mockUrl, PROXY_PORT: String(port), ...extraEnv });
     return { baseUrl: `http://127.0.0.1:${port}/v1`, headers: {}, anthropicHeaders: {}, pgid: p.pid, logPath: p.logPath };
   }
   const names = (env.STREAM_TARGETS || 'direct,node-parse,node-gate,switchyard').split(',').map((s) => s.trim());
