@@ -96,6 +96,7 @@ async function handle(req, res) {
     const scan = contentScanner();
     let held = [];
     for await (const bytes of up.body) {
+      // every frame is parsed, also after the gate opened: node-parse parses each one for usage, and so does Switchyard
       const content = scan(bytes);
       if (held === null) {
         if (!res.write(bytes)) await drained(res);
