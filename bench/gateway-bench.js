@@ -183,7 +183,7 @@ async function main() {
   // later phases: each harness phase gets what is left minus a reserve for the phases after it.
   const budget = Number(def('BENCH_BUDGET_S', '660'));
   const left = () => budget - (Date.now() - T0) / 1000;
-  const reserve = { large: phases.includes('large') ? 150 : 0, stream: phases.includes('stream') ? 75 : 0 };
+  const reserve = { large: phases.includes('large') ? 150 : 0, stream: phases.includes('stream') ? 105 : 0 };
   const cap = (knob, after, floor) => def(knob, String(Math.max(floor, Math.floor(left() - after))));
 
   if (phases.includes('main')) {
