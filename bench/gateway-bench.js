@@ -278,6 +278,16 @@ function verdict({ main, large, stream }) {
       `${mark(ok)}  stream ${s.case.padEnd(17)} switchyard Δttft ${fmt(s.dttft, 3)} ms (target ≤ 1 ms${floors ? `; ${floors} ms` : ''}), Δtotal ${fmt(s.dtotal, 3)} ms, ok ${s.ok}/${s.n} [${s.source}]`,
     );
   }
+  const paired = stream?.summary?.paired;
+  const pairedOf = (target) => paired?.targets?.find((p) => p.target === target);
+  if (pairedOf('switchyard')) {
+    const sy = pairedOf('switchyard');
+    const refs = ['node-parse', 'node-gate'].map((t) => pairedOf(t) && `${t} ${fmt(pairedOf(t).median, 3)}`).filter(Boolean).join(', ');
+    const gap = paired.switchyardOverGate ? `; switchyard − node-gate ${fmt(paired.switchyardOverGate.median, 3)} ms (${fmt(paired.switchyardOverGate.low, 3)} … ${fmt(paired.switchyardOverGate.high, 3)})` : '';
+    lines.push(
+      `${mark(paired.failures === 0 && sy.median <= 1)}  stream paced, paired ×${paired.rounds} (cold) switchyard Δttft ${fmt(sy.median, 3)} ms, 95% ${fmt(sy.low, 3)} … ${fmt(sy.high, 3)} (target ≤ 1 ms${refs ? `; ${refs} ms` : ''})${gap}`,
+    );
+  }
   if (!lines.length) return;
   console.log('\n=== Switchyard vs the issue targets (CPU ≤ 1.5× node-parse; streaming TTFT added ≤ 1 ms) ===');
   console.log(lines.join('\n'));
