@@ -165,7 +165,7 @@ export class LedgerWriter {
         await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(1, deadline - Date.now()))));
       }
     }
-    this.wal.stop();
+    await this.wal.stop();
     return this.stats();
   }
 

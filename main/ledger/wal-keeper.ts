@@ -1,6 +1,11 @@
 // Keeps the WAL file bounded while the ledger writes: PASSIVE checkpoints at most once per interval, TRUNCATE when
 // the file has grown past its bound (after a reader pinned it) and once the ledger has been idle for a while.
+// The PASSIVE and idle checkpoints run on a worker thread's own connection (checkpoint-worker.ts), so their fsyncs
+// do not stall the event loop; the TRUNCATE past the bound and the one at close stay on the writer's connection,
+// where they take effect before the next write. Without the worker (it failed, or `checkpointInWorker: false`)
+// every checkpoint runs on the writer's connection.
 import { statSync } from 'node:fs';
+import { CheckpointWorker, type CheckpointMode, type CheckpointResult } from './checkpoint-worker.js';
 import type { LedgerDatabase } from './database.js';
 
 export interface WalKeeperOptions {
@@ -10,6 +15,12 @@ export interface WalKeeperOptions {
   readonly checkpointIntervalMs?: number;
   /** after this long without writes the WAL is checkpointed and truncated */
   readonly idleCheckpointMs?: number;
+  /** PASSIVE and idle checkpoints on a worker thread (default true; the ledger's file only, never `:memory:`) */
+  readonly checkpointInWorker?: boolean;
+  /** better-sqlite3's compiled addon for the worker's connection, as the ledger's (OpenDatabaseOptions) */
+  readonly nativeBinding?: string;
+  /** better-sqlite3's entry point for the worker (tests) */
+  readonly checkpointWorkerModule?: string;
 }
 
 export class WalKeeper {
@@ -20,17 +31,36 @@ export class WalKeeper {
   private lastCheckpointAt = 0;
   private lastCommitAt = 0;
   private stopped = false;
-  checkpoints = 0;
+  /** started on the first checkpoint; undefined until then, and for good once it failed */
+  private worker: CheckpointWorker | undefined;
+  private workerAllowed: boolean;
+  /** checkpoints on the writer's connection */
+  private checkpointsHere = 0;
+  /** completed by workers that are gone (failed or closed) */
+  private checkpointsGone = 0;
+  /** why the worker is not used, once it failed */
+  workerFailure: string | undefined;
 
   constructor(
     private readonly database: LedgerDatabase,
-    options: WalKeeperOptions,
+    private readonly options: WalKeeperOptions,
     /** told about a checkpoint that failed (busy readers): it is retried later and never costs a row */
     private readonly onError: (error: unknown) => void,
   ) {
     this.truncateBytes = options.walTruncateBytes ?? 8 * 1024 * 1024;
     this.intervalMs = options.checkpointIntervalMs ?? 1_000;
     this.idleMs = options.idleCheckpointMs ?? 2_000;
+    this.workerAllowed = options.checkpointInWorker !== false && !database.memory;
+  }
+
+  /** Checkpoints done, on either thread. */
+  get checkpoints(): number {
+    return this.checkpointsHere + this.workerCheckpoints;
+  }
+
+  /** Checkpoints done on the worker's thread. */
+  get workerCheckpoints(): number {
+    return this.checkpointsGone + (this.worker?.completed ?? 0);
   }
 
   /** After each commit. */
@@ -39,17 +69,22 @@ export class WalKeeper {
     this.lastCommitAt = now;
     if (now - this.lastCheckpointAt >= this.intervalMs) {
       this.lastCheckpointAt = now;
-      this.checkpoint(this.walBytes() > this.truncateBytes ? 'TRUNCATE' : 'PASSIVE');
+      if (this.walBytes() > this.truncateBytes) this.checkpointHere('TRUNCATE');
+      else this.checkpoint('PASSIVE');
     }
     if (this.idleTimer === undefined && !this.stopped) this.armIdle(this.idleMs);
   }
 
-  /** At close: no more timers; one last TRUNCATE. */
-  stop(): void {
+  /** At close: no more timers; the worker finishes and closes; one last TRUNCATE here. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
-    this.checkpoint('TRUNCATE');
+    const worker = this.worker;
+    this.workerAllowed = false;
+    await worker?.close();
+    this.retire(worker);
+    this.checkpointHere('TRUNCATE');
   }
 
   walBytes(): number {
@@ -75,13 +110,56 @@ export class WalKeeper {
     if (this.walBytes() > 0) this.checkpoint('TRUNCATE');
   }
 
-  private checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): void {
+  /** On the worker when there is one (a checkpoint still running there makes this one wait for the next turn), else here. */
+  private checkpoint(mode: CheckpointMode): void {
+    const worker = this.workerAllowed ? (this.worker ??= this.startWorker()) : undefined;
+    if (worker?.usable) {
+      if (!worker.checkpoint(mode) && mode === 'TRUNCATE' && !this.stopped) this.armIdle(this.idleMs);
+      return;
+    }
+    this.checkpointHere(mode);
+  }
+
+  private checkpointHere(mode: CheckpointMode): void {
     if (!this.database.open) return;
     try {
       this.database.pragma(`wal_checkpoint(${mode})`);
-      this.checkpoints += 1;
+      this.checkpointsHere += 1;
     } catch (error) {
+      // The worker's checkpoint was holding SQLite's checkpointer lock (refused at once, no wait): the next turn retries.
+      if (this.worker?.usable && (error as { code?: unknown }).code === 'SQLITE_BUSY') return;
       this.onError(error);
     }
+  }
+
+  private startWorker(): CheckpointWorker | undefined {
+    try {
+      return new CheckpointWorker(
+        { path: this.database.name, nativeBinding: this.options.nativeBinding, ...(this.options.checkpointWorkerModule ? { modulePath: this.options.checkpointWorkerModule } : {}) },
+        (result) => this.workerDone(result),
+        (error) => this.workerFailed(error),
+      );
+    } catch (error) {
+      this.workerFailed(error instanceof Error ? error : new Error(String(error)));
+      return undefined;
+    }
+  }
+
+  private workerDone(result: CheckpointResult): void {
+    if (!result.ok) this.onError(Object.assign(new Error(result.message), { code: result.code }));
+  }
+
+  /** From now on every checkpoint runs on the writer's connection, as it did before the worker. */
+  private workerFailed(error: Error): void {
+    this.workerFailure = error.message;
+    this.workerAllowed = false;
+    this.retire(this.worker);
+  }
+
+  /** Keeps the count of a worker that is gone. */
+  private retire(worker: CheckpointWorker | undefined): void {
+    if (worker === undefined || worker !== this.worker) return;
+    this.checkpointsGone += worker.completed;
+    this.worker = undefined;
   }
 }
