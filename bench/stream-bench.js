@@ -6,7 +6,8 @@
 // Same method as the harness: warm-up, rotated target order per run, medians over runs of per-run p50/p99, Δ vs
 // direct, exact frame count + [DONE] checked per stream. Adds gateway CPU µs per stream (its process group, /proc).
 // Env: SWITCHYARD_BENCH_WORKDIR (harness copy with node_modules), SWITCHYARD_API_KEY, MODEL, RUNS, STREAM_TARGETS,
-// STREAM_CASES, SWITCHYARD_BENCH_ANTHROPIC, OUT_DIR, QUIET_PCT, QUIET_WAIT_S, STREAM_MAX_TOTAL_S, PAIRED_ROUNDS. 127.0.0.1 only.
+// STREAM_CASES, SWITCHYARD_BENCH_ANTHROPIC, OUT_DIR, QUIET_PCT, QUIET_WAIT_S, STREAM_MAX_TOTAL_S, PAIRED_ROUNDS.
+// 127.0.0.1 only.
 //
 // Then one more measurement of the paced case, paired (PAIRED_ROUNDS, default 30; 0 = off): each round sends one
 // paced stream to every target in turn (rotated order), each on its own kept-alive connection, and takes each
@@ -275,6 +276,9 @@ async function main() {
 }
 
 // ---------------------------------------------------------------- the paired paced measurement
+/** The harness's paced case. */
+const paced = { chunks: 20, delay: 10 };
+
 /** One paced stream on `pool`: the first content frame's time after the request started (ms), checked whole like the client's. */
 async function pacedStream(pool, t, body, headers) {
   const t0 = performance.now();
@@ -297,7 +301,7 @@ async function pacedStream(pool, t, body, headers) {
       }
     }
   }
-  return res.statusCode === 200 && done && frames === 20 ? ttft : NaN;
+  return res.statusCode === 200 && done && frames === paced.chunks ? ttft : NaN;
 }
 
 /** Median and a percentile-bootstrap 95% interval of it (fixed seed, so a result file can be recomputed). */
@@ -312,11 +316,11 @@ function medianWithInterval(values) {
 async function pairedPaced(targets) {
   const rounds = Number(env.PAIRED_ROUNDS ?? 30);
   if (!rounds || !targets.some((t) => t.name === 'direct')) return undefined;
-  const body = JSON.stringify(streamBody({ kind: 'openai', model: MODEL, chunks: 20, delay: 10 }));
+  const body = JSON.stringify(streamBody({ kind: 'openai', model: MODEL, ...paced }));
   const lanes = targets.map((t) => ({
     t,
     pool: new Pool(new URL(t.baseUrl).origin, { connections: 1, pipelining: 1, keepAliveTimeout: 30_000 }),
-    headers: { 'content-type': 'application/json', 'x-mock-chunks': '20', 'x-mock-delay-ms': '10', ...t.headers },
+    headers: { 'content-type': 'application/json', 'x-mock-chunks': String(paced.chunks), 'x-mock-delay-ms': String(paced.delay), ...t.headers },
     ttft: [],
   }));
   let failures = 0;
@@ -337,6 +341,7 @@ async function pairedPaced(targets) {
   }
   await Promise.all(lanes.map((lane) => lane.pool.close().catch(() => undefined)));
   if (done < rounds) console.error(`[stream-bench] STREAM_MAX_TOTAL_S reached: ${done} of ${rounds} paired rounds`);
+  if (done === 0) return undefined;
   const direct = lanes.find((lane) => lane.t.name === 'direct').ttft;
   const over = (a, b) => a.ttft.map((v, i) => v - b[i]);
   const result = { rounds: done, failures, targets: [] };

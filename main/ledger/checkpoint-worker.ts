@@ -57,14 +57,12 @@ parentPort.on('message', (mode) => {
     parentPort.postMessage({ ok: false, mode, message: String((error && error.message) || error), code: error && error.code });
   }
 });
-parentPort.postMessage('ready');
 `;
 
 /** One worker per ledger, started on the first checkpoint; one checkpoint at a time. */
 export class CheckpointWorker {
   private readonly worker: Worker;
   private readonly state = new Int32Array(new SharedArrayBuffer(8));
-  private ready = false;
   private failed = false;
   private closing = false;
   private readonly exited: Promise<void>;
@@ -89,13 +87,7 @@ export class CheckpointWorker {
       stderr: false,
     });
     this.worker.unref(); // never what keeps the process alive
-    this.worker.on('message', (message: CheckpointResult | 'ready') => {
-      if (message === 'ready') {
-        this.ready = true;
-        return;
-      }
-      this.onResult(message);
-    });
+    this.worker.on('message', (message: CheckpointResult) => this.onResult(message));
     this.worker.on('error', (error) => this.fail(error));
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', (code) => {
@@ -106,7 +98,7 @@ export class CheckpointWorker {
     });
   }
 
-  /** Usable: not failed (a checkpoint posted before it is ready waits in the worker's queue). */
+  /** Not failed. A checkpoint asked for while the worker still starts waits in its queue. */
   get usable(): boolean {
     return !this.failed;
   }
@@ -119,11 +111,6 @@ export class CheckpointWorker {
   /** Checkpoints the worker has completed, up to this moment (also those whose message is not handled yet). */
   get completed(): number {
     return Atomics.load(this.state, 1);
-  }
-
-  /** Started and ready to take checkpoints. */
-  get started(): boolean {
-    return this.ready && !this.failed;
   }
 
   /** Asks for a checkpoint; false (nothing posted) when the worker is unusable or one is still running. */
