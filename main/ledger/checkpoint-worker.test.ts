@@ -28,6 +28,14 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
+/** ~1 MB of new rows, in the WAL only. */
+function addRows(database: LedgerDatabase): void {
+  const insert = database.prepare('INSERT INTO t (body) VALUES (?)');
+  database.transaction(() => {
+    for (let index = 0; index < 1_000; index += 1) insert.run('x'.repeat(1_000));
+  })();
+}
+
 /** A WAL-mode file with a table, and ~1 MB of rows in its WAL (none in the database file yet). */
 function walWithRows(options: WalKeeperOptions = {}): { path: string; database: LedgerDatabase; keeper: WalKeeper; errors: unknown[] } {
   directory = tempDir();
@@ -36,50 +44,59 @@ function walWithRows(options: WalKeeperOptions = {}): { path: string; database: 
   open.push(database);
   database.pragma('wal_autocheckpoint = 0'); // only the keeper checkpoints
   database.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)');
-  const insert = database.prepare('INSERT INTO t (body) VALUES (?)');
-  database.transaction(() => {
-    for (let index = 0; index < 1_000; index += 1) insert.run('x'.repeat(1_000));
-  })();
+  addRows(database);
   const errors: unknown[] = [];
   const keeper = new WalKeeper(database, { checkpointIntervalMs: 0, idleCheckpointMs: 60_000, ...options }, (error) => errors.push(error));
   keepers.push(keeper);
   return { path, database, keeper, errors };
 }
 
+/** As walWithRows, with the worker up: the first checkpoint ran on this thread while it started; then ~1 MB more rows. */
+async function withReadyWorker(options: WalKeeperOptions = {}): Promise<ReturnType<typeof walWithRows>> {
+  const setup = walWithRows(options);
+  setup.keeper.committed(); // the first checkpoint starts the worker and, until its connection is open, runs here
+  expect(setup.keeper.checkpoints).toBe(1);
+  expect(setup.keeper.workerCheckpoints).toBe(0);
+  await until(() => setup.keeper.workerReady, 'the worker');
+  addRows(setup.database);
+  return setup;
+}
+
 describe('checkpoints on a worker thread', () => {
   it("moves the WAL's pages into the database file on the worker's connection, never the writer's", async () => {
-    const { path, keeper, errors } = walWithRows();
+    const { path, keeper, errors } = await withReadyWorker();
     const before = sizeOf(path);
     expect(sizeOf(`${path}-wal`)).toBeGreaterThan(1_000_000);
 
     keeper.committed();
     await until(() => keeper.workerCheckpoints === 1, "the worker's checkpoint");
 
-    expect(sizeOf(path) - before).toBeGreaterThan(1_000_000); // the rows are in the database file now
-    expect(keeper.checkpoints).toBe(1); // and it was the worker's only: the writer's connection did none
+    expect(sizeOf(path) - before).toBeGreaterThan(1_000_000); // the new rows are in the database file now
+    expect(keeper.checkpoints).toBe(2); // the one before the worker was up, and the worker's: none more here
     expect(keeper.workerFailure).toBeUndefined();
     expect(errors).toEqual([]);
   });
 
-  it('truncates the WAL on the worker once the ledger has been idle', async () => {
-    const { path, keeper } = walWithRows({ checkpointIntervalMs: 60_000, idleCheckpointMs: 50 });
-    keeper.committed(); // the interval has passed since the epoch: this first one checkpoints (PASSIVE)...
-    expect(sizeOf(`${path}-wal`)).toBeGreaterThan(1_000_000);
-    // ...then 50 ms of quiet truncate the WAL (the file is emptied inside the worker's call, just before it counts it)
+  it('truncates the WAL on the worker once the ledger has been idle', { timeout: 20_000 }, async () => {
+    const { path, keeper } = await withReadyWorker({ idleCheckpointMs: 2_000 });
+    keeper.committed(); // a PASSIVE on the worker...
+    // ...then 2 s of quiet truncate the WAL (the file is emptied inside the worker's call, just before it counts it)
     await until(() => sizeOf(`${path}-wal`) === 0 && keeper.workerCheckpoints === 2, 'the idle TRUNCATE');
-    expect(keeper.checkpoints).toBe(2); // both on the worker
+    expect(keeper.checkpoints).toBe(3); // only the first, before the worker was up, ran here
   });
 
-  it('checkpoints on the writer\'s connection when the worker cannot start, and says why', async () => {
-    const { path, keeper, errors } = walWithRows({ checkpointWorkerModule: '/nonexistent/better-sqlite3/index.js' });
-    const before = sizeOf(path);
-    keeper.committed(); // starts the worker, which fails to load its module
+  it("checkpoints on the writer's connection when the worker cannot start, and says why", async () => {
+    const { path, database, keeper, errors } = walWithRows({ checkpointWorkerModule: '/nonexistent/better-sqlite3/index.js' });
+    keeper.committed(); // starts the worker, which fails to load its module; meanwhile this checkpoint runs here
     await until(() => keeper.workerFailure !== undefined, 'the failure');
     expect(keeper.workerFailure).toMatch(/Cannot find module/);
 
+    addRows(database);
+    const before = sizeOf(path);
     keeper.committed();
-    expect(keeper.checkpoints).toBe(1); // on this thread, at once
+    expect(keeper.checkpoints).toBe(2); // on this thread, at once
     expect(keeper.workerCheckpoints).toBe(0);
+    expect(keeper.workerReady).toBe(false);
     expect(sizeOf(path) - before).toBeGreaterThan(1_000_000);
     expect(errors).toEqual([]); // a fallback, not an error of the ledger's
   });
@@ -99,16 +116,18 @@ describe('checkpoints on a worker thread', () => {
     expect(keeper.workerCheckpoints).toBe(0);
   });
 
-  it('lets a running checkpoint finish at close, then truncates the WAL on the writer\'s connection', async () => {
-    const { path, keeper } = walWithRows();
-    keeper.committed();
+  it("lets a running checkpoint finish at close, then truncates the WAL on the writer's connection", async () => {
+    const { path, keeper } = await withReadyWorker();
+    keeper.committed(); // on the worker: queued or running when stop() comes
     const started = Date.now();
-    await keeper.stop(); // the checkpoint just asked for is in the worker's queue or running
+    await keeper.stop();
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(keeper.workerCheckpoints).toBeLessThanOrEqual(1);
+    expect(keeper.workerReady).toBe(false);
     expect(sizeOf(`${path}-wal`)).toBe(0);
+    const checkpoints = keeper.checkpoints;
     keeper.committed(); // stopped: nothing more, and no worker is started again
-    expect(keeper.workerCheckpoints).toBeLessThanOrEqual(1);
+    expect(keeper.checkpoints).toBe(checkpoints);
+    expect(keeper.workerReady).toBe(false);
   });
 
   it('keeps a ledger under steady writes checkpointed by the worker alone, and closes cleanly', async () => {

@@ -31,9 +31,9 @@ export interface CheckpointWorkerOptions {
   readonly busyTimeoutMs?: number;
 }
 
-// state[0]: 1 while a checkpoint is asked for or running; state[1]: checkpoints done. Shared memory rather than
-// messages, so a writer that commits batch after batch without yielding to the event loop still sees the worker
-// idle again and asks for the next one (messages would wait for the loop's next turn).
+// state[0]: 1 while a checkpoint is asked for or running; state[1]: checkpoints done; state[2]: 1 once the worker's
+// connection is open. Shared memory rather than messages, so a writer that commits batch after batch without
+// yielding to the event loop still sees the worker ready, or idle again (messages would wait for the loop's next turn).
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const state = new Int32Array(workerData.state);
@@ -41,6 +41,7 @@ const Database = require(workerData.modulePath);
 const database = new Database(workerData.path, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding, fileMustExist: true } : { fileMustExist: true });
 database.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 database.pragma('synchronous = NORMAL');
+Atomics.store(state, 2, 1);
 parentPort.on('message', (mode) => {
   if (mode === 'close') {
     database.close();
@@ -62,7 +63,7 @@ parentPort.on('message', (mode) => {
 /** One worker per ledger, started on the first checkpoint; one checkpoint at a time. */
 export class CheckpointWorker {
   private readonly worker: Worker;
-  private readonly state = new Int32Array(new SharedArrayBuffer(8));
+  private readonly state = new Int32Array(new SharedArrayBuffer(12));
   private failed = false;
   private closing = false;
   private readonly exited: Promise<void>;
@@ -98,9 +99,14 @@ export class CheckpointWorker {
     });
   }
 
-  /** Not failed. A checkpoint asked for while the worker still starts waits in its queue. */
+  /** Not failed. */
   get usable(): boolean {
     return !this.failed;
+  }
+
+  /** Its connection is open: a checkpoint asked for now starts at once (while it starts, the caller checkpoints itself). */
+  get ready(): boolean {
+    return !this.failed && Atomics.load(this.state, 2) === 1;
   }
 
   /** A checkpoint is running (or queued) in the worker. */

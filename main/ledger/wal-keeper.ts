@@ -1,9 +1,9 @@
 // Keeps the WAL file bounded while the ledger writes: PASSIVE checkpoints at most once per interval, TRUNCATE when
 // the file has grown past its bound (after a reader pinned it) and once the ledger has been idle for a while.
 // The PASSIVE and idle checkpoints run on a worker thread's own connection (checkpoint-worker.ts), so their fsyncs
-// do not stall the event loop; the TRUNCATE past the bound and the one at close stay on the writer's connection,
-// where they take effect before the next write. Without the worker (it failed, or `checkpointInWorker: false`)
-// every checkpoint runs on the writer's connection.
+// do not stall the event loop, as long as the WAL stays under half its bound; past that, and for the TRUNCATE past
+// the bound and the one at close, they run on the writer's connection, where they take effect before the next
+// write. Without the worker (starting, failed, or `checkpointInWorker: false`) every checkpoint runs there.
 import { statSync } from 'node:fs';
 import { CheckpointWorker, type CheckpointMode, type CheckpointResult } from './checkpoint-worker.js';
 import type { LedgerDatabase } from './database.js';
@@ -63,16 +63,26 @@ export class WalKeeper {
     return this.checkpointsGone + (this.worker?.completed ?? 0);
   }
 
-  /** After each commit. */
+  /** The worker has started and takes the PASSIVE and idle checkpoints from now on. */
+  get workerReady(): boolean {
+    return this.worker?.ready === true;
+  }
+
+  /** After each commit (none are expected after stop(); one would be left to the next open). */
   committed(): void {
+    if (this.stopped) return;
     const now = Date.now();
     this.lastCommitAt = now;
     if (now - this.lastCheckpointAt >= this.intervalMs) {
       this.lastCheckpointAt = now;
-      if (this.walBytes() > this.truncateBytes) this.checkpointHere('TRUNCATE');
+      const walBytes = this.walBytes();
+      if (walBytes > this.truncateBytes) this.checkpointHere('TRUNCATE');
+      // Past half the bound the worker is not keeping up: its checkpoints run while the writer appends, so they never
+      // reach the WAL's end and SQLite never restarts the file. One here, between two commits, always does.
+      else if (walBytes > this.truncateBytes / 2) this.checkpointHere('PASSIVE');
       else this.checkpoint('PASSIVE');
     }
-    if (this.idleTimer === undefined && !this.stopped) this.armIdle(this.idleMs);
+    if (this.idleTimer === undefined) this.armIdle(this.idleMs);
   }
 
   /** At close: no more timers; the worker finishes and closes; one last TRUNCATE here. */
@@ -110,10 +120,14 @@ export class WalKeeper {
     if (this.walBytes() > 0) this.checkpoint('TRUNCATE');
   }
 
-  /** On the worker when there is one (a checkpoint still running there makes this one wait for the next turn), else here. */
+  /**
+   * On the worker once it is ready (a checkpoint still running there makes this one wait for the next turn), else
+   * here: until the worker's connection is open (it starts with the first checkpoint and takes ~50 ms, longer on a
+   * busy machine), and for good once it failed — so the WAL is kept as bounded as it was without the worker.
+   */
   private checkpoint(mode: CheckpointMode): void {
     const worker = this.workerAllowed ? (this.worker ??= this.startWorker()) : undefined;
-    if (worker?.usable) {
+    if (worker?.ready) {
       if (!worker.checkpoint(mode) && mode === 'TRUNCATE' && !this.stopped) this.armIdle(this.idleMs);
       return;
     }
