@@ -7,7 +7,7 @@ import { countCaptures, readCapture } from './capture-store.js';
 import { takeHead } from './capture-text.js';
 import type { CaptureWriterOptions, PendingCapture } from './capture-writer.js';
 import { Ledger } from './ledger.js';
-import { tempDir, type TempDir } from './test-support/fixtures.js';
+import { tempDir, until, type TempDir } from './test-support/fixtures.js';
 
 let directory: TempDir | undefined;
 const opened: Ledger[] = [];
@@ -29,14 +29,6 @@ afterEach(async () => {
 
 function pending(id: string, request: string, response: string, capturedAt = Date.now()): PendingCapture {
   return { requestId: id, capturedAt, request: takeHead(request, 1 << 20), response: takeHead(response, 1 << 20) };
-}
-
-async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('capture writer', () => {

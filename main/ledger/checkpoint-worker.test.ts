@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type LedgerDatabase } from './database.js';
 import { Ledger } from './ledger.js';
-import { finishRecord, tempDir, type TempDir } from './test-support/fixtures.js';
+import { finishRecord, tempDir, until, type TempDir } from './test-support/fixtures.js';
 import { WalKeeper, type WalKeeperOptions } from './wal-keeper.js';
 
 let directory: TempDir | undefined;
@@ -19,14 +19,6 @@ afterEach(async () => {
 });
 
 const sizeOf = (path: string): number => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** ~1 MB of new rows, in the WAL only. */
 function addRows(database: LedgerDatabase): void {
@@ -57,7 +49,7 @@ async function withReadyWorker(options: WalKeeperOptions = {}): Promise<ReturnTy
   setup.keeper.committed(); // the first checkpoint starts the worker and, until its connection is open, runs here
   expect(setup.keeper.checkpoints).toBe(1);
   expect(setup.keeper.workerCheckpoints).toBe(0);
-  await until(() => setup.keeper.workerReady, 'the worker');
+  await until(() => setup.keeper.workerReady, 10_000, 'the worker');
   addRows(setup.database);
   return setup;
 }
@@ -69,7 +61,7 @@ describe('checkpoints on a worker thread', () => {
     expect(sizeOf(`${path}-wal`)).toBeGreaterThan(1_000_000);
 
     keeper.committed();
-    await until(() => keeper.workerCheckpoints === 1, "the worker's checkpoint");
+    await until(() => keeper.workerCheckpoints === 1, 10_000, "the worker's checkpoint");
 
     expect(sizeOf(path) - before).toBeGreaterThan(1_000_000); // the new rows are in the database file now
     expect(keeper.checkpoints).toBe(2); // the one before the worker was up, and the worker's: none more here
@@ -81,14 +73,14 @@ describe('checkpoints on a worker thread', () => {
     const { path, keeper } = await withReadyWorker({ idleCheckpointMs: 2_000 });
     keeper.committed(); // a PASSIVE on the worker...
     // ...then 2 s of quiet truncate the WAL (the file is emptied inside the worker's call, just before it counts it)
-    await until(() => sizeOf(`${path}-wal`) === 0 && keeper.workerCheckpoints === 2, 'the idle TRUNCATE');
+    await until(() => sizeOf(`${path}-wal`) === 0 && keeper.workerCheckpoints === 2, 10_000, 'the idle TRUNCATE');
     expect(keeper.checkpoints).toBe(3); // only the first, before the worker was up, ran here
   });
 
   it("checkpoints on the writer's connection when the worker cannot start, and says why", async () => {
     const { path, database, keeper, errors } = walWithRows({ checkpointWorkerModule: '/nonexistent/better-sqlite3/index.js' });
     keeper.committed(); // starts the worker, which fails to load its module; meanwhile this checkpoint runs here
-    await until(() => keeper.workerFailure !== undefined, 'the failure');
+    await until(() => keeper.workerFailure !== undefined, 10_000, 'the failure');
     expect(keeper.workerFailure).toMatch(/Cannot find module/);
 
     addRows(database);
@@ -138,7 +130,7 @@ describe('checkpoints on a worker thread', () => {
       for (let index = 0; index < 50; index += 1) ledger.finish(finishRecord(`r${round}-${index}`));
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    await until(() => ledger.stats().queued === 0, 'the queue written');
+    await until(() => ledger.stats().queued === 0, 10_000, 'the queue written');
     const stats = await ledger.close();
     expect(stats.lastError).toBeNull();
     expect(stats.checkpoints).toBeGreaterThan(2);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type LedgerDatabase } from './database.js';
 import { Ledger, type OpenLedgerOptions } from './ledger.js';
 import { requestDetail } from './request-log.js';
-import { finishRecord, startRecord, tempDir, type TempDir } from './test-support/fixtures.js';
+import { finishRecord, startRecord, tempDir, until, type TempDir } from './test-support/fixtures.js';
 import type { RequestFinish } from './types.js';
 
 let directory: TempDir | undefined;
@@ -31,14 +31,6 @@ afterEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
 
 function rowsOf(ledger: Ledger): { id: string; status: string; cost_usd: number | null }[] {
   return ledger.database.prepare<[], { id: string; status: string; cost_usd: number | null }>('SELECT id, status, cost_usd FROM requests ORDER BY id').all();

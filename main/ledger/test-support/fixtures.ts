@@ -10,6 +10,15 @@ export interface TempDir {
   remove(): void;
 }
 
+/** Polls `condition` every 5 ms until it holds; throws, naming `what`, after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 3_000, what = 'the condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 export function tempDir(prefix = 'switchyard-ledger-'): TempDir {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, file: (name) => join(path, name), remove: () => rmSync(path, { recursive: true, force: true }) };
