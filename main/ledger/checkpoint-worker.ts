@@ -13,10 +13,12 @@ import { Worker } from 'node:worker_threads';
 
 export type CheckpointMode = 'PASSIVE' | 'TRUNCATE';
 
-/** What the worker reports of one checkpoint (SQLite's own three numbers, or the error). */
-export type CheckpointResult =
-  | { readonly ok: true; readonly mode: CheckpointMode; readonly busy: number; readonly log: number; readonly checkpointed: number }
-  | { readonly ok: false; readonly mode: CheckpointMode; readonly message: string; readonly code: string | undefined };
+/** A checkpoint the worker's connection could not make (the SQLite error); a successful one is only counted. */
+export interface CheckpointFailure {
+  readonly mode: CheckpointMode;
+  readonly message: string;
+  readonly code: string | undefined;
+}
 
 export interface CheckpointWorkerOptions {
   /** the ledger file */
@@ -49,13 +51,12 @@ parentPort.on('message', (mode) => {
     return;
   }
   try {
-    const [row] = database.pragma('wal_checkpoint(' + (mode === 'TRUNCATE' ? 'TRUNCATE' : 'PASSIVE') + ')');
+    database.pragma('wal_checkpoint(' + (mode === 'TRUNCATE' ? 'TRUNCATE' : 'PASSIVE') + ')');
     Atomics.add(state, 1, 1);
     Atomics.store(state, 0, 0);
-    parentPort.postMessage({ ok: true, mode, busy: row.busy, log: row.log, checkpointed: row.checkpointed });
   } catch (error) {
     Atomics.store(state, 0, 0);
-    parentPort.postMessage({ ok: false, mode, message: String((error && error.message) || error), code: error && error.code });
+    parentPort.postMessage({ mode, message: String((error && error.message) || error), code: error && error.code });
   }
 });
 `;
@@ -70,8 +71,8 @@ export class CheckpointWorker {
 
   constructor(
     options: CheckpointWorkerOptions,
-    /** each checkpoint's outcome */
-    private readonly onResult: (result: CheckpointResult) => void,
+    /** a checkpoint that failed */
+    private readonly onCheckpointFailure: (failure: CheckpointFailure) => void,
     /** the worker could not start or died: from now on the caller checkpoints itself */
     private readonly onFailure: (error: Error) => void,
   ) {
@@ -88,7 +89,7 @@ export class CheckpointWorker {
       stderr: false,
     });
     this.worker.unref(); // never what keeps the process alive
-    this.worker.on('message', (message: CheckpointResult) => this.onResult(message));
+    this.worker.on('message', (failure: CheckpointFailure) => this.onCheckpointFailure(failure));
     this.worker.on('error', (error) => this.fail(error));
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', (code) => {

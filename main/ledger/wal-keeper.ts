@@ -5,7 +5,7 @@
 // the bound and the one at close, they run on the writer's connection, where they take effect before the next
 // write. Without the worker (starting, failed, or `checkpointInWorker: false`) every checkpoint runs there.
 import { statSync } from 'node:fs';
-import { CheckpointWorker, type CheckpointMode, type CheckpointResult } from './checkpoint-worker.js';
+import { CheckpointWorker, type CheckpointMode } from './checkpoint-worker.js';
 import type { LedgerDatabase } from './database.js';
 
 export interface WalKeeperOptions {
@@ -150,17 +150,13 @@ export class WalKeeper {
     try {
       return new CheckpointWorker(
         { path: this.database.name, nativeBinding: this.options.nativeBinding, ...(this.options.checkpointWorkerModule ? { modulePath: this.options.checkpointWorkerModule } : {}) },
-        (result) => this.workerDone(result),
+        (failure) => this.onError(Object.assign(new Error(failure.message), { code: failure.code })),
         (error) => this.workerFailed(error),
       );
     } catch (error) {
       this.workerFailed(error instanceof Error ? error : new Error(String(error)));
       return undefined;
     }
-  }
-
-  private workerDone(result: CheckpointResult): void {
-    if (!result.ok) this.onError(Object.assign(new Error(result.message), { code: result.code }));
   }
 
   /** From now on every checkpoint runs on the writer's connection, as it did before the worker. */
