@@ -280,9 +280,9 @@ function verdict({ main, large, stream }) {
   }
   const paired = stream?.summary?.paired;
   const pairedOf = (target) => paired?.targets?.find((p) => p.target === target);
-  if (pairedOf('switchyard')) {
-    const sy = pairedOf('switchyard');
-    const refs = ['node-parse', 'node-gate'].map((t) => pairedOf(t) && `${t} ${fmt(pairedOf(t).median, 3)}`).filter(Boolean).join(', ');
+  const sy = pairedOf('switchyard');
+  if (sy) {
+    const refs = ['node-parse', 'node-gate'].flatMap((t) => (pairedOf(t) ? [`${t} ${fmt(pairedOf(t).median, 3)}`] : [])).join(', ');
     const gap = paired.switchyardOverGate ? `; switchyard − node-gate ${fmt(paired.switchyardOverGate.median, 3)} ms (${fmt(paired.switchyardOverGate.low, 3)} … ${fmt(paired.switchyardOverGate.high, 3)})` : '';
     lines.push(
       `${mark(paired.failures === 0 && sy.median <= 1)}  stream paced, paired ×${paired.rounds} (cold) switchyard Δttft ${fmt(sy.median, 3)} ms, 95% ${fmt(sy.low, 3)} … ${fmt(sy.high, 3)} (target ≤ 1 ms${refs ? `; ${refs} ms` : ''})${gap}`,
