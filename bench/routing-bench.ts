@@ -9,7 +9,7 @@ import { LightAbortController } from '../main/gateway/cancel.js';
 import type { ProviderAdapter } from '../main/gateway/providers/types.js';
 import type { ProviderRegistry } from '../main/gateway/providers/registry.js';
 import { RoutingService } from '../main/gateway/routing/service.js';
-import type { ModelCatalog } from '../main/gateway/server/model-catalog.js';
+import type { ModelCatalog } from '../main/gateway/routing/model-catalog.js';
 
 const rounds = Number(process.argv[2] ?? 200_000);
 

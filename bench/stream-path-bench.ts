@@ -10,7 +10,7 @@ import type { UpstreamResponse } from '../main/gateway/providers/http.js';
 import { UpstreamBody, UpstreamHead } from '../main/gateway/providers/upstream-body.js';
 import { openGate } from '../main/gateway/streaming/gate.js';
 import { AttemptWatchdog, watchParts } from '../main/gateway/streaming/watchdog.js';
-import { writeOpenAIStream } from '../main/gateway/server/openai-stream-writer.js';
+import { writeOpenAIStream } from '../main/gateway/dialects/openai/chat-stream-writer.js';
 import type { ProviderError } from '../main/gateway/providers/errors.js';
 
 const streams = Number(process.argv[2] ?? 2_000);

@@ -6,7 +6,7 @@ import { findConfigPath } from './config/load.js';
 import { watchConfigFile } from './config/watch.js';
 import { startGateway, type Gateway } from './gateway/gateway.js';
 import { ledgerFileName, setupMetering } from './metering-setup.js';
-import { StaticTokenVerifier } from './gateway/server/auth.js';
+import { StaticTokenVerifier } from './gateway/http/auth.js';
 import { loadOrCreateAdminToken } from './secrets/client-token-file.js';
 import type { ClientTokenStore } from './secrets/client-token-store.js';
 import { environmentToken, setupClientTokens, type ClientTokensSetup } from './secrets/default-token.js';

@@ -3,7 +3,7 @@ import type { AppStatus } from '../../preload/bridge-api.js';
 import type { StatusDto } from '../../shared/control/contract.js';
 import { loadConfig } from '../config/load.js';
 import { Gateway, type GatewayStatus } from '../gateway/gateway.js';
-import { StaticTokenVerifier } from '../gateway/server/auth.js';
+import { StaticTokenVerifier } from '../gateway/http/auth.js';
 import { describeBudgetCheck, type BudgetCheck } from '../ledger/budgets.js';
 import { budgetActionLookup, desktopStatusFromControl, desktopStatusFromGateway, parseBudgetDescription, switchedOfflineReason, type BudgetActionLookup } from './desktop-status.js';
 

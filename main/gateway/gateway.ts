@@ -13,11 +13,11 @@ import type { ProbeResult } from './providers/types.js';
 import type { CircuitView } from './routing/health.js';
 import { HealthMonitor } from './routing/health-monitor.js';
 import { RoutingService } from './routing/service.js';
-import type { ClientTokenVerifier, PlaygroundSessionAuth } from './server/auth.js';
-import type { GatewayState } from './server/context.js';
-import { RequestGuard } from './server/guard.js';
-import { ModelCatalog } from './server/model-catalog.js';
-import { GatewayRouter, type ManagementHandler } from './server/router.js';
+import type { ClientTokenVerifier, PlaygroundSessionAuth } from './http/auth.js';
+import type { GatewayState } from './http/context.js';
+import { RequestGuard } from './http/guard.js';
+import { ModelCatalog } from './routing/model-catalog.js';
+import { GatewayRouter, type ManagementHandler } from './http/dispatch.js';
 
 export interface GatewayOptions {
   readonly config: GatewayConfig;

@@ -3,8 +3,8 @@
 // source of the token: replace or delete it and the next start adopts (or generates) a new one, as before.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClientIdentity, ClientTokenVerifier } from '../gateway/server/auth.js';
-import { lazyDigest, StaticTokenVerifier } from '../gateway/server/auth.js';
+import type { ClientIdentity, ClientTokenVerifier } from '../gateway/http/auth.js';
+import { lazyDigest, StaticTokenVerifier } from '../gateway/http/auth.js';
 import { registerSecret } from '../../shared/redact.js';
 import { clientTokenFileName, generateToken, readTokenFile, writeTokenFile } from './client-token-file.js';
 import { ClientTokenStore } from './client-token-store.js';

@@ -2,8 +2,8 @@
 // (/_switchyard/v1/chat/completions) as the client `playground`. Same rules as the control API's sessions: the
 // cookie alone is never enough — the CSRF header a cross-site page cannot add, and the page's own origin.
 import type { IncomingMessage } from 'node:http';
-import type { PlaygroundSessionAuth } from '../../gateway/server/auth.js';
-import { GatewayError } from '../../gateway/server/errors.js';
+import type { PlaygroundSessionAuth } from '../../gateway/http/auth.js';
+import { GatewayError } from '../../gateway/http/errors.js';
 import type { PlaygroundAccess } from '../../secrets/playground-access.js';
 import { sessionIdOf, type SessionStore } from './sessions.js';
 import { csrfHeader, sameOrigin } from './transport.js';

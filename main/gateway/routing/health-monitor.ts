@@ -2,7 +2,7 @@
 // `recovery_check_ms`, for providers that are known to be down (a local server that went away, or every cloud provider
 // while automatic offline mode is on), so the gateway notices when they come back.
 import type { ProbeResult } from '../providers/types.js';
-import type { GatewayState } from '../server/context.js';
+import type { GatewayState } from '../http/context.js';
 import type { RoutingService } from './service.js';
 
 export class HealthMonitor {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../../shared/openai-types.js';
 import { resolveConfig, type GatewayConfig } from '../../config/load.js';
 import type { ProviderRegistry } from '../providers/registry.js';
-import type { ModelCatalog } from '../server/model-catalog.js';
+import type { ModelCatalog } from './model-catalog.js';
 import type { PlanOutcome } from './service.js';
 import { RoutingService } from './service.js';
 

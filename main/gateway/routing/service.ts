@@ -7,7 +7,7 @@ import type { RouteSettings } from '../../config/routing.js';
 import type { ProviderError } from '../providers/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Locality, NativeRequest, RequestBody } from '../providers/types.js';
-import type { ModelCatalog } from '../server/model-catalog.js';
+import type { ModelCatalog } from './model-catalog.js';
 import { executeChat, reportAttemptFailure, type Executed, type KeyRotation } from './execute.js';
 import { HealthTracker } from './health.js';
 import { ModelDetailsCache } from './model-details-cache.js';

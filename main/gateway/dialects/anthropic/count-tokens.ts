@@ -2,16 +2,16 @@
 // request as it was written), otherwise a local estimate marked with `x-switchyard-estimate: true`. A count that
 // fails with a retryable error (rate limit, overload) falls back to the estimate; any other failure is the answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ProviderError } from '../providers/errors.js';
-import { validateInbound, nativeRequest } from './anthropic/inbound.js';
-import { estimateInputTokens } from './anthropic/estimate-tokens.js';
-import { countTokensRequestSchema } from './anthropic/messages-schema.js';
-import { toCountTokensChatRequest } from './anthropic/to-chat-request.js';
-import { forwardedBody } from '../providers/openai-compatible/request-body.js';
-import { parseJsonText, readBody } from './body.js';
-import type { RequestContext } from './context.js';
-import { GatewayError, sendJson } from './errors.js';
-import { headerValue } from './headers.js';
+import { ProviderError } from '../../providers/errors.js';
+import { validateInbound, nativeRequest } from './inbound.js';
+import { estimateInputTokens } from './estimate-tokens.js';
+import { countTokensRequestSchema } from './messages-schema.js';
+import { toCountTokensChatRequest } from './to-chat-request.js';
+import { forwardedBody } from '../../providers/openai-compatible/request-body.js';
+import { parseJsonText, readBody } from '../../http/body.js';
+import type { RequestContext } from '../../http/context.js';
+import { GatewayError, sendJson } from '../../http/errors.js';
+import { headerValue } from '../../http/headers.js';
 
 export async function handleCountTokens(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);

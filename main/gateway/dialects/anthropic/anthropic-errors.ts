@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { redactSecrets } from '../../../../shared/redact.js';
 import { ProviderError } from '../../providers/errors.js';
-import { describeError, sendJson, type ErrorDescription } from '../errors.js';
+import { describeError, sendJson, type ErrorDescription } from '../../http/errors.js';
 
 export interface AnthropicErrorBody {
   type: 'error';

@@ -6,7 +6,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import type { RoutingService } from '../routing/service.js';
 import type { ClientIdentity, ClientTokenVerifier } from './auth.js';
 import type { RequestGuard } from './guard.js';
-import type { ModelCatalog } from './model-catalog.js';
+import type { ModelCatalog } from '../routing/model-catalog.js';
 
 export interface GatewayState {
   readonly config: GatewayConfig;

@@ -3,7 +3,7 @@
 // round trip through the outbound Anthropic adapter's converter.
 import { describe, expect, it } from 'vitest';
 import { toAnthropicMessages } from '../../providers/anthropic/convert-messages.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../http/errors.js';
 import { validateInbound } from './inbound.js';
 import { countTokensRequestSchema, messagesRequestSchema } from './messages-schema.js';
 import { reasoningEffort, toChatRequest, toCountTokensChatRequest } from './to-chat-request.js';

@@ -3,10 +3,10 @@
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatCompletionChunk } from '../../../shared/openai-types.js';
-import { LightAbortController } from '../cancel.js';
-import type { StreamPart } from '../providers/types.js';
-import { writeOpenAIStream, type StreamSummary } from './openai-stream-writer.js';
+import type { ChatCompletionChunk } from '../../../../shared/openai-types.js';
+import { LightAbortController } from '../../cancel.js';
+import type { StreamPart } from '../../providers/types.js';
+import { writeOpenAIStream, type StreamSummary } from './chat-stream-writer.js';
 
 function chunk(delta: Record<string, unknown>, finish: string | null = null): StreamPart {
   const value = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] } as ChatCompletionChunk;

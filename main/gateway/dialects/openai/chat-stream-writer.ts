@@ -3,11 +3,11 @@
 // ask. After the first byte, an upstream failure becomes one in-band error event and the stream ends without
 // [DONE], so the client can never mistake a truncated answer for a complete one.
 import type { ServerResponse } from 'node:http';
-import type { ChatCompletionChunk, Usage } from '../../../shared/openai-types.js';
-import type { ProviderError } from '../providers/errors.js';
-import type { StreamPart, UpstreamMetrics } from '../providers/types.js';
-import { openAIErrorBody } from './errors.js';
-import { StreamOutput } from './backpressure.js';
+import type { ChatCompletionChunk, Usage } from '../../../../shared/openai-types.js';
+import type { ProviderError } from '../../providers/errors.js';
+import type { StreamPart, UpstreamMetrics } from '../../providers/types.js';
+import { openAIErrorBody } from '../../http/errors.js';
+import { StreamOutput } from '../../http/backpressure.js';
 
 export interface StreamSummary {
   /** 'ok' when the upstream's terminator arrived and was delivered */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../providers/errors.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import type { RoutedPlan } from '../../routing/service.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../http/errors.js';
 import { anthropicErrorFrame, anthropicErrorType } from './anthropic-errors.js';
 import { estimateInputTokens } from './estimate-tokens.js';
 import { restrictToCapable, withoutImpossibleThinking } from './inbound.js';

@@ -10,7 +10,7 @@ import type { ChatRequest } from '../../../../shared/openai-types.js';
 import type { ModelDetails, NativeRequest, RequestBody } from '../../providers/types.js';
 import type { Candidate } from '../../routing/plan.js';
 import type { RoutedPlan } from '../../routing/service.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../http/errors.js';
 import type { Unsupported } from './convert-content.js';
 
 export function validateInbound<Schema extends z.ZodType>(schema: Schema, value: unknown): z.infer<Schema> {

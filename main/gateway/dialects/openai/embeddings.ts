@@ -2,15 +2,15 @@
 // targets that can embed are tried in order, once each; a failure moves on to the next unless the request itself
 // was at fault (a 400 would fail the same way anywhere).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { describeIssue, embeddingsRequestSchema, type EmbeddingsRequest } from '../../../shared/openai-schema.js';
-import { ProviderError } from '../providers/errors.js';
-import { formatAttempts, type AttemptRecord } from '../routing/execute.js';
-import { parseJsonBody, readBody } from './body.js';
-import type { RequestContext } from './context.js';
-import { GatewayError, sendJson, sendOpenAIError } from './errors.js';
-import { estimateTokens } from '../token-estimate.js';
-import { headerValue } from './headers.js';
-import { budgetGate, embeddingsCaptureText, meterFailure, startMeter } from './metered.js';
+import { describeIssue, embeddingsRequestSchema, type EmbeddingsRequest } from '../../../../shared/openai-schema.js';
+import { ProviderError } from '../../providers/errors.js';
+import { formatAttempts, type AttemptRecord } from '../../routing/execute.js';
+import { parseJsonBody, readBody } from '../../http/body.js';
+import type { RequestContext } from '../../http/context.js';
+import { GatewayError, sendJson, sendOpenAIError } from '../../http/errors.js';
+import { estimateTokens } from '../../token-estimate.js';
+import { headerValue } from '../../http/headers.js';
+import { budgetGate, embeddingsCaptureText, meterFailure, startMeter } from '../../pipeline/metered.js';
 
 /** key rotations tried on one target within one request */
 const maxKeyTries = 4;

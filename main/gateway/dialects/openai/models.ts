@@ -1,7 +1,7 @@
 // GET /v1/models and GET /v1/models/{id} in OpenAI's list shape.
 import type { ServerResponse } from 'node:http';
-import type { RequestContext } from './context.js';
-import { GatewayError, sendJson } from './errors.js';
+import type { RequestContext } from '../../http/context.js';
+import { GatewayError, sendJson } from '../../http/errors.js';
 
 export async function handleListModels(context: RequestContext, _request: unknown, response: ServerResponse): Promise<void> {
   const data = await context.gateway.catalog.list();

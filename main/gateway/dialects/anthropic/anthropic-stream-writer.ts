@@ -6,8 +6,8 @@ import type { ServerResponse } from 'node:http';
 import { redactSecrets } from '../../../../shared/redact.js';
 import type { ProviderError } from '../../providers/errors.js';
 import type { StreamPart } from '../../providers/types.js';
-import { StreamOutput } from '../backpressure.js';
-import { noteChunk, type StreamSummary } from '../openai-stream-writer.js';
+import { StreamOutput } from '../../http/backpressure.js';
+import { noteChunk, type StreamSummary } from '../openai/chat-stream-writer.js';
 import { anthropicErrorFrame } from './anthropic-errors.js';
 import { AnthropicEventTranslator, eventFrame } from './stream-events.js';
 

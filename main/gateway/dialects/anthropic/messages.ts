@@ -2,20 +2,20 @@
 // request as it was written and its answer goes back byte for byte (passthrough); any other target gets the
 // request translated to the canonical OpenAI shape, and its answer is translated back. Errors in Anthropic's shape.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ExecutionError, formatAttempts, type Executed } from '../routing/execute.js';
-import { sendAnthropicError } from './anthropic/anthropic-errors.js';
-import { writeAnthropicStream } from './anthropic/anthropic-stream-writer.js';
-import { nativeRequest, restrictToCapable, validateInbound, withoutImpossibleThinking } from './anthropic/inbound.js';
-import { messagesRequestSchema } from './anthropic/messages-schema.js';
-import { toAnthropicMessage, messageId } from './anthropic/to-anthropic-message.js';
-import { toChatRequest } from './anthropic/to-chat-request.js';
-import { forwardedBody } from '../providers/openai-compatible/request-body.js';
-import { parseJsonText, readBody } from './body.js';
-import type { RequestContext } from './context.js';
-import { GatewayError } from './errors.js';
-import { estimateTokens, requestText } from '../token-estimate.js';
-import { addAnswerHeaders, eventStreamHeaders, headerValue, jsonAnswerHeaders, routedHeaders } from './headers.js';
-import { LateMeter, afterDispatch, budgetGate, meterComplete, meterFailure, meterStream } from './metered.js';
+import { ExecutionError, formatAttempts, type Executed } from '../../routing/execute.js';
+import { sendAnthropicError } from './anthropic-errors.js';
+import { writeAnthropicStream } from './anthropic-stream-writer.js';
+import { nativeRequest, restrictToCapable, validateInbound, withoutImpossibleThinking } from './inbound.js';
+import { messagesRequestSchema } from './messages-schema.js';
+import { toAnthropicMessage, messageId } from './to-anthropic-message.js';
+import { toChatRequest } from './to-chat-request.js';
+import { forwardedBody } from '../../providers/openai-compatible/request-body.js';
+import { parseJsonText, readBody } from '../../http/body.js';
+import type { RequestContext } from '../../http/context.js';
+import { GatewayError } from '../../http/errors.js';
+import { estimateTokens, requestText } from '../../token-estimate.js';
+import { addAnswerHeaders, eventStreamHeaders, headerValue, jsonAnswerHeaders, routedHeaders } from '../../http/headers.js';
+import { LateMeter, afterDispatch, budgetGate, meterComplete, meterFailure, meterStream } from '../../pipeline/metered.js';
 
 export async function handleMessages(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);

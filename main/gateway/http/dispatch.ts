@@ -5,16 +5,16 @@
 // the main process adds the playground's in-memory token, the one credential accepted from that opaque origin.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LightAbortController } from '../cancel.js';
-import { sendAnthropicError } from './anthropic/anthropic-errors.js';
+import { sendAnthropicError } from '../dialects/anthropic/anthropic-errors.js';
 import { presentedToken, type ClientIdentity, type PlaygroundSessionAuth } from './auth.js';
-import { handleChatCompletions } from './chat-completions.js';
+import { handleChatCompletions } from '../dialects/openai/chat-completions.js';
 import type { GatewayState, RequestContext } from './context.js';
 import { opaqueOrigin } from './guard.js';
 import { GatewayError, describeError, sendJson, sendOpenAIError } from './errors.js';
-import { handleEmbeddings } from './embeddings.js';
-import { handleMessages } from './messages.js';
-import { handleCountTokens } from './messages-count-tokens.js';
-import { handleListModels, handleRetrieveModel } from './models.js';
+import { handleEmbeddings } from '../dialects/openai/embeddings.js';
+import { handleMessages } from '../dialects/anthropic/messages.js';
+import { handleCountTokens } from '../dialects/anthropic/count-tokens.js';
+import { handleListModels, handleRetrieveModel } from '../dialects/openai/models.js';
 
 type Handler = (context: RequestContext, request: IncomingMessage, response: ServerResponse) => Promise<void>;
 

@@ -1,16 +1,16 @@
 // POST /v1/chat/completions: validate, plan the route, execute it, answer in OpenAI's dialect, meter it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { plainChatRequest } from '../../../shared/chat-request-fast.js';
-import { chatRequestSchema, describeIssue, type ChatRequest } from '../../../shared/openai-schema.js';
-import { estimateTokens, requestText } from '../token-estimate.js';
-import { ExecutionError, formatAttempts, type Executed } from '../routing/execute.js';
-import { forwardedBody, insertUsageCost } from '../providers/openai-compatible/request-body.js';
-import { parseJsonText, readBody } from './body.js';
-import type { RequestContext } from './context.js';
-import { GatewayError, sendOpenAIError } from './errors.js';
-import { addAnswerHeaders, eventStreamHeaders, headerValue, jsonAnswerHeaders, routedHeaders } from './headers.js';
-import { LateMeter, afterDispatch, budgetGate, meterComplete, meterFailure, meterStream, withCost } from './metered.js';
-import { writeOpenAIStream } from './openai-stream-writer.js';
+import { plainChatRequest } from '../../../../shared/chat-request-fast.js';
+import { chatRequestSchema, describeIssue, type ChatRequest } from '../../../../shared/openai-schema.js';
+import { estimateTokens, requestText } from '../../token-estimate.js';
+import { ExecutionError, formatAttempts, type Executed } from '../../routing/execute.js';
+import { forwardedBody, insertUsageCost } from '../../providers/openai-compatible/request-body.js';
+import { parseJsonText, readBody } from '../../http/body.js';
+import type { RequestContext } from '../../http/context.js';
+import { GatewayError, sendOpenAIError } from '../../http/errors.js';
+import { addAnswerHeaders, eventStreamHeaders, headerValue, jsonAnswerHeaders, routedHeaders } from '../../http/headers.js';
+import { LateMeter, afterDispatch, budgetGate, meterComplete, meterFailure, meterStream, withCost } from '../../pipeline/metered.js';
+import { writeOpenAIStream } from './chat-stream-writer.js';
 
 export async function handleChatCompletions(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);

@@ -7,10 +7,10 @@ import type { Endpoint } from '../../ledger/types.js';
 import { RequestMeter, type Priced } from '../metering.js';
 import { ProviderError } from '../providers/errors.js';
 import type { AttemptRecord, Executed } from '../routing/execute.js';
-import type { RequestContext } from './context.js';
-import { GatewayError, describeError, openAIErrorBody } from './errors.js';
-import { headerValue } from './headers.js';
-import type { StreamSummary } from './openai-stream-writer.js';
+import type { RequestContext } from '../http/context.js';
+import { GatewayError, describeError, openAIErrorBody } from '../http/errors.js';
+import { headerValue } from '../http/headers.js';
+import type { StreamSummary } from '../dialects/openai/chat-stream-writer.js';
 
 /** What a handler knows of its request for the meter, before routing. */
 export interface MeterDetails {
