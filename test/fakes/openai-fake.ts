@@ -2,6 +2,8 @@
 // exact wire format, records every request, and injects faults (errors, stalls, resets, in-band errors, raw bytes).
 import type { ServerResponse } from 'node:http';
 import { FakeServer, sleep } from './fake-server.js';
+import { FakeResponsesApi } from './openai-responses-fake.js';
+import { defaultResponsesScenario, type ResponsesScenario } from './openai-responses-scenarios.js';
 import {
   bearerToken,
   defaultReply,
@@ -32,6 +34,8 @@ import {
 
 export * from './openai-scenarios.js';
 export * from './openai-wire.js';
+export * from './openai-responses-scenarios.js';
+export * from './openai-responses-wire.js';
 export type { RequestState } from './fake-server.js';
 
 export interface FakeOpenAIOptions {
@@ -49,6 +53,15 @@ export class FakeOpenAI extends FakeServer {
   apiKey: string | undefined;
   onChat: (request: RecordedRequest) => Scenario | Promise<Scenario> = defaultScenario;
   onEmbeddings: (request: RecordedRequest) => EmbeddingsScenario | Promise<EmbeddingsScenario> = () => ({ kind: 'reply' });
+  onResponses: (request: RecordedRequest) => ResponsesScenario | Promise<ResponsesScenario> = defaultResponsesScenario;
+  /** POST /v1/responses and GET / DELETE /v1/responses/{id}; `responses.stored` holds what it stored */
+  readonly responses = new FakeResponsesApi({
+    write: (response, data, signal) => this.write(response, data, signal),
+    startStream: (response, headers) => this.startStream(response, headers),
+    sendJson: (response, status, body, headers) => this.sendJson(response, status, body, headers),
+    sendError: (response, error) => this.sendError(response, error),
+    runRaw: (response, scenario, signal) => this.runRaw(response, scenario, signal),
+  });
 
   private constructor(options: FakeOpenAIOptions) {
     super({ name: 'fake OpenAI' });
@@ -69,6 +82,10 @@ export class FakeOpenAI extends FakeServer {
 
   chatRequests(): RecordedRequest[] {
     return this.requests.filter((request) => request.method === 'POST' && request.path.split('?')[0] === '/v1/chat/completions');
+  }
+
+  responsesRequests(): RecordedRequest[] {
+    return this.requests.filter((request) => request.method === 'POST' && request.path.split('?')[0] === '/v1/responses');
   }
 
   protected override sendBodyTooLarge(response: ServerResponse): void {
@@ -98,6 +115,7 @@ export class FakeOpenAI extends FakeServer {
       if (!this.models.includes(id)) return this.sendError(response, modelNotFound(id));
       return this.sendJson(response, 200, { id, object: 'model', created, owned_by: 'system' });
     }
+    if (path.startsWith('/v1/responses') && (await this.responses.route(request, response, path, signal, () => this.onResponses(request)))) return;
     return this.sendError(response, unknownUrl(request.method, path));
   }
 
