@@ -25,6 +25,8 @@ export interface ProviderSettings {
   readonly headers: Readonly<Record<string, string>>;
   /** models named in the config, listed even when the provider cannot be asked */
   readonly models: readonly string[];
+  /** an OpenAI-compatible server that serves the Responses API itself (OpenAI does; others opt in) */
+  readonly responsesApi?: boolean;
 }
 
 export interface ServerSettings {
@@ -181,6 +183,7 @@ function resolveProvider(input: ProviderConfigInput, env: NodeJS.ProcessEnv): Pr
     apiKeyEnv: input.api_key_env ?? preset?.apiKeyEnv,
     headers: { ...preset?.headers, ...input.headers },
     models: input.models ?? [],
+    ...((input.responses_api ?? preset?.responsesApi) ? { responsesApi: true } : {}),
   };
 }
 

@@ -11,10 +11,12 @@ export interface ProviderPreset {
   readonly locality: Locality;
   readonly headers?: Readonly<Record<string, string>>;
   readonly label: string;
+  /** serves OpenAI's Responses API itself, so Responses requests go to it as written */
+  readonly responsesApi?: boolean;
 }
 
 export const providerPresets = {
-  openai: { type: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', locality: 'cloud', label: 'OpenAI' },
+  openai: { type: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', locality: 'cloud', label: 'OpenAI', responsesApi: true },
   openrouter: {
     type: 'openai-compatible',
     baseUrl: 'https://openrouter.ai/api/v1',

@@ -36,6 +36,8 @@ export const providerConfigSchema = z.strictObject({
   locality: z.enum(['local', 'cloud']).optional(),
   models: z.array(z.string().min(1)).optional(),
   enabled: z.boolean().optional(),
+  /** the server serves OpenAI's Responses API (/responses) itself: Responses requests are forwarded as written */
+  responses_api: z.boolean().optional(),
 });
 export type ProviderConfigInput = z.infer<typeof providerConfigSchema>;
 

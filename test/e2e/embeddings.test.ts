@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAnthropic, fakeAnthropicKey } from '../fakes/anthropic-fake.js';
 import { GeminiFake } from '../fakes/gemini-fake.js';
 import { OllamaFake } from '../fakes/ollama-fake.js';
-import { FakeOpenAI, serverError } from '../fakes/openai-fake.js';
+import { FakeOpenAI, invalidRequest, serverError } from '../fakes/openai-fake.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
 
 const openaiKey = 'sk-proj-EMBEDKEY0123456789abcdefABCDEF';
@@ -94,7 +94,15 @@ describe('POST /v1/embeddings', () => {
     const { data, response } = await client.embeddings.create({ model: 'vectors', input: 'hello' }).withResponse();
     expect(data.data[0]?.embedding).toHaveLength(16);
     expect(response.headers.get('x-switchyard-provider')).toBe('ollama');
-    expect(response.headers.get('x-switchyard-attempts')).toMatch(/^openai\/text-embedding-3-small=server\(500\), ollama\/nomic-embed-text:latest=ok$/);
+    // the same attempt loop as chat: with num_retries 0 a 500 moves straight to the next target, and the trail says why
+    expect(response.headers.get('x-switchyard-attempts')).toMatch(/^openai\/text-embedding-3-small=server\(500\) retried 0 time\(s\), ollama\/nomic-embed-text:latest=ok$/);
+  });
+
+  it('a 400 from one target moves on to the next, as for chat (it used to end every target)', async () => {
+    openaiFake.onEmbeddings = () => invalidRequest('This model does not support the dimensions parameter', 'dimensions');
+    const { data, response } = await client.embeddings.create({ model: 'vectors', input: 'hello' }).withResponse();
+    expect(data.data[0]?.embedding).toHaveLength(16);
+    expect(response.headers.get('x-switchyard-attempts')).toMatch(/^openai\/text-embedding-3-small=bad_request\(400\) bad_request is not retried on the same target, ollama\/nomic-embed-text:latest=ok$/);
   });
 
   it('embeddings go through the circuit breaker: a failing target cools down and is skipped, with the reason', async () => {
@@ -120,7 +128,7 @@ describe('POST /v1/embeddings', () => {
         trails.push(response.headers.get('x-switchyard-attempts') ?? '');
       }
       // allowed_fails: 2 → the second failure opens the circuit; from then on openai is not called at all
-      expect(trails.slice(0, 2)).toEqual(Array(2).fill('openai/text-embedding-3-small=server(500), ollama/nomic-embed-text:latest=ok'));
+      expect(trails.slice(0, 2)).toEqual(Array(2).fill('openai/text-embedding-3-small=server(500) retried 0 time(s), ollama/nomic-embed-text:latest=ok'));
       for (const trail of trails.slice(2)) expect(trail).toMatch(/^openai\/text-embedding-3-small=skipped cooling down until \S+Z, ollama\/nomic-embed-text:latest=ok$/);
       const callsWhileOpen = embeddingCalls();
       await strictClient.embeddings.create({ model: 'vectors', input: 'hello' });

@@ -1,9 +1,9 @@
 // Writes that respect a slow reader: when the socket buffer is full, wait for 'drain' before pulling more from
 // upstream, so the gateway never buffers a whole upstream response for a client that reads slowly.
-import type { ServerResponse } from 'node:http';
+import type { AnswerSink } from './answer-sink.js';
 
 /** Resolves true when the caller may write more, false when the client has gone. */
-export function writeWithBackpressure(response: ServerResponse, data: string | Buffer): Promise<boolean> | boolean {
+export function writeWithBackpressure(response: AnswerSink, data: string | Buffer): Promise<boolean> | boolean {
   if (response.destroyed || response.writableEnded) return false;
   if (response.write(data)) return true;
   return waitForDrain(response);
@@ -26,7 +26,7 @@ export class StreamOutput {
   /** the last flush met a full socket buffer: the next write waits for 'drain' */
   private blocked = false;
 
-  constructor(private readonly response: ServerResponse) {}
+  constructor(private readonly response: AnswerSink) {}
 
   write(data: string): Promise<boolean> | boolean {
     if (this.held !== undefined) {
@@ -93,7 +93,7 @@ export class StreamOutput {
 }
 
 /** True once the response can take more, false if the client went away first. */
-function waitForDrain(response: ServerResponse): Promise<boolean> {
+function waitForDrain(response: AnswerSink): Promise<boolean> {
   if (!response.writableNeedDrain) return Promise.resolve(!response.destroyed);
   return new Promise<boolean>((resolve) => {
     const onDrain = (): void => {

@@ -5,37 +5,13 @@
 // the main process adds the playground's in-memory token, the one credential accepted from that opaque origin.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LightAbortController } from '../cancel.js';
-import { sendAnthropicError } from '../dialects/anthropic/anthropic-errors.js';
+import { gatewayRoutes } from '../dialects/index.js';
 import { presentedToken, type ClientIdentity, type PlaygroundSessionAuth } from './auth.js';
-import { handleChatCompletions } from '../dialects/openai/chat-completions.js';
-import type { GatewayState, RequestContext } from './context.js';
+import { readBody } from './body.js';
+import type { GatewayState } from './context.js';
 import { opaqueOrigin } from './guard.js';
 import { GatewayError, describeError, sendJson, sendOpenAIError } from './errors.js';
-import { handleEmbeddings } from '../dialects/openai/embeddings.js';
-import { handleMessages } from '../dialects/anthropic/messages.js';
-import { handleCountTokens } from '../dialects/anthropic/count-tokens.js';
-import { handleListModels, handleRetrieveModel } from '../dialects/openai/models.js';
-
-type Handler = (context: RequestContext, request: IncomingMessage, response: ServerResponse) => Promise<void>;
-
-type ErrorSender = (response: ServerResponse, error: unknown, headers: Readonly<Record<string, string>>) => void;
-
-interface Route {
-  readonly method: 'GET' | 'POST';
-  readonly handler: Handler;
-  /** how this endpoint's errors are shaped (default: OpenAI's) */
-  readonly sendError?: ErrorSender;
-}
-
-/** Both `/v1/x` and `/x`, since some tools are configured with a base URL that lacks `/v1`. */
-const routes = new Map<string, Route>();
-for (const prefix of ['/v1', '']) {
-  routes.set(`${prefix}/chat/completions`, { method: 'POST', handler: handleChatCompletions });
-  routes.set(`${prefix}/models`, { method: 'GET', handler: handleListModels });
-  routes.set(`${prefix}/embeddings`, { method: 'POST', handler: handleEmbeddings });
-  routes.set(`${prefix}/messages`, { method: 'POST', handler: handleMessages, sendError: sendAnthropicError });
-  routes.set(`${prefix}/messages/count_tokens`, { method: 'POST', handler: handleCountTokens, sendError: sendAnthropicError });
-}
+import type { EndpointHandler, ErrorSender, Match, Method } from './route-table.js';
 
 /** Serves everything under /_switchyard (headless mode: the control API and the UI); absent in the desktop app. */
 export type ManagementHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -70,11 +46,12 @@ export class GatewayRouter {
   }
 
   handle = (request: IncomingMessage, response: ServerResponse): void => {
-    const sendError = routes.get(pathOf(request.url))?.sendError ?? sendOpenAIError;
-    this.dispatch(request, response, sendError).catch((error: unknown) => this.fail(response, error, sendError));
+    const match = gatewayRoutes.match(pathOf(request.url));
+    const sendError = match?.endpoint.sendError ?? sendOpenAIError;
+    this.dispatch(request, response, match, sendError).catch((error: unknown) => this.fail(response, error, sendError));
   };
 
-  private async dispatch(request: IncomingMessage, response: ServerResponse, sendError: ErrorSender): Promise<void> {
+  private async dispatch(request: IncomingMessage, response: ServerResponse, match: Match | undefined, sendError: ErrorSender): Promise<void> {
     const startedAt = performance.now();
     const state = this.state();
     const { guard } = state;
@@ -83,12 +60,9 @@ export class GatewayRouter {
     }
     const path = pathOf(request.url);
     const opaque = request.headers.origin === opaqueOrigin;
-    const route = routes.get(path);
-    const modelPrefix = ['/v1/models/', '/models/'].find((prefix) => path.startsWith(prefix));
     // Origin null is judged once the credential is known (only the playground's is accepted from it); every other
     // origin off the allowlist is refused here, before anything else.
-    const gatewayPath = route !== undefined || modelPrefix !== undefined;
-    if (guard.originAllowed(request) === false && !(opaque && gatewayPath)) {
+    if (guard.originAllowed(request) === false && !(opaque && match !== undefined)) {
       throw new GatewayError(403, `browser origin '${request.headers.origin ?? ''}' is not allowed (server.allowed_origins)`, 'permission_error', 'origin_not_allowed');
     }
     if (path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
@@ -111,11 +85,13 @@ export class GatewayRouter {
       await this.management(request, response);
       return;
     }
-    const chatRoute = routes.get('/v1/chat/completions');
-    const handler: Handler | undefined = playgroundSession ? chatRoute?.handler : route ? route.handler : modelPrefix ? (context, _request, response) => handleRetrieveModel(context, response, decodeURIComponent(path.slice(modelPrefix.length))) : undefined;
-    const method = playgroundSession ? 'POST' : (route?.method ?? 'GET');
-    if (!handler) throw new GatewayError(404, `no such endpoint: ${request.method ?? ''} ${path}`, 'not_found_error', 'unknown_url');
-    if (request.method !== method) throw new GatewayError(405, `${path} accepts ${method} only`, 'invalid_request_error', 'method_not_allowed', null, { allow: method });
+    const endpoint = playgroundSession ? gatewayRoutes.match('/v1/chat/completions')?.endpoint : match?.endpoint;
+    if (!endpoint) throw new GatewayError(404, `no such endpoint: ${request.method ?? ''} ${path}`, 'not_found_error', 'unknown_url');
+    const handler: EndpointHandler | undefined = endpoint.methods[request.method as Method];
+    if (!handler) {
+      const allowed = Object.keys(endpoint.methods).join(', ');
+      throw new GatewayError(405, `${path} accepts ${allowed} only`, 'invalid_request_error', 'method_not_allowed', null, { allow: allowed });
+    }
 
     let identity: ClientIdentity | undefined;
     let corsHeaders: Record<string, string>;
@@ -139,6 +115,9 @@ export class GatewayRouter {
       }
     }
     if (!identity) throw new GatewayError(401, 'the playground needs the UI session: open the link `switchyard ui` prints', 'authentication_error', 'invalid_session');
+    // The body is read before the request counts towards the in-flight cap: a client whose upload stalls holds no
+    // place that others need.
+    const body = request.method === 'POST' ? await readBody(request, state.config.server.maxBodyBytes) : empty;
     if (this.draining) throw new GatewayError(503, 'Switchyard is shutting down', 'api_error', 'shutting_down', null, { ...corsHeaders, 'retry-after': '1' });
     if (this.inFlight.size >= state.config.server.maxInFlight) {
       throw new GatewayError(429, `too many requests in flight (server.max_in_flight = ${state.config.server.maxInFlight})`, 'rate_limit_error', 'too_many_in_flight', null, { ...corsHeaders, 'retry-after': '1' });
@@ -153,7 +132,9 @@ export class GatewayRouter {
     const entry: InFlight = { controller, done: new Promise<void>((resolve) => (resolveDone = resolve)) };
     this.inFlight.add(entry);
     try {
-      await handler({ gateway: state, identity, signal: controller.signal, startedAt, corsHeaders }, request, response);
+      const query = request.url?.includes('?') ? new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)) : noQuery;
+      const inbound = { method: request.method ?? 'GET', path, query, headers: request.headers, params: playgroundSession ? {} : (match?.params ?? {}), body };
+      await handler({ gateway: state, identity, signal: controller.signal, startedAt, corsHeaders }, inbound, response);
     } catch (error) {
       this.fail(response, error, sendError, corsHeaders);
     } finally {
@@ -178,6 +159,9 @@ export class GatewayRouter {
     sendError(response, error, headers);
   }
 }
+
+const empty = Buffer.alloc(0);
+const noQuery = new URLSearchParams();
 
 function originRefused(): GatewayError {
   return new GatewayError(403, "browser origin 'null' is not allowed (server.allowed_origins); only the desktop window's playground may call from it", 'permission_error', 'origin_not_allowed');

@@ -1,6 +1,6 @@
 // Error bodies in the client's dialect. Every error the gateway sends goes through here, so none is an HTML page
 // or a stack trace and every upstream message is redacted.
-import type { ServerResponse } from 'node:http';
+import type { AnswerSink } from './answer-sink.js';
 import type { OpenAIErrorBody } from '../../../shared/openai-types.js';
 import { redactSecrets } from '../../../shared/redact.js';
 import { ProviderError } from '../providers/errors.js';
@@ -65,7 +65,7 @@ export function openAIErrorBody(description: Pick<ErrorDescription, 'message' | 
   };
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+export function sendJson(response: AnswerSink, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
   if (response.headersSent) {
     response.end();
     return;
@@ -79,7 +79,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
-export function sendOpenAIError(response: ServerResponse, error: unknown, extraHeaders: Readonly<Record<string, string>> = {}): void {
+export function sendOpenAIError(response: AnswerSink, error: unknown, extraHeaders: Readonly<Record<string, string>> = {}): void {
   const description = describeError(error);
   sendJson(response, description.status, openAIErrorBody(description), { ...extraHeaders, ...description.headers });
 }

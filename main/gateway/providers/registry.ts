@@ -28,7 +28,7 @@ export function createAdapter(settings: ProviderSettings, keyLookup: KeyLookup, 
   const common = { id: settings.id, baseUrl: settings.baseUrl, locality: settings.locality, headers: settings.headers, apiKey, ...(timeouts ? { timeouts } : {}) };
   switch (settings.type) {
     case 'openai-compatible':
-      return new OpenAICompatibleAdapter(common);
+      return new OpenAICompatibleAdapter({ ...common, responsesApi: settings.responsesApi === true });
     case 'ollama':
       return new OllamaAdapter(common);
     case 'anthropic':

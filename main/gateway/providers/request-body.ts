@@ -8,7 +8,7 @@
 // measured warm. Large bodies go as bytes: a spliced string would be flattened, measured and encoded again on its
 // way out (three passes over a 64 KB prompt), where the bytes are copied once. Text is the client's bytes decoded
 // as UTF-8, so the upstream gets the same bytes unless the client sent invalid UTF-8 (then it gets U+FFFD).
-import type { RequestBody } from '../types.js';
+import type { RequestBody } from './types.js';
 
 /** Bodies up to this many bytes are forwarded as text, larger ones as bytes (see above). */
 export const textBodyLimit = 16 * 1024;

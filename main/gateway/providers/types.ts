@@ -6,8 +6,14 @@ import type { ProviderError } from './errors.js';
 
 export type Locality = 'local' | 'cloud';
 
+/**
+ * A request format as clients write it. An adapter declares the formats it can forward as written (`forwards`):
+ * a request in one of those goes upstream with only `model` replaced and its answer comes back byte for byte.
+ */
+export type RequestFormat = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
+
 /** A client's request body as the handlers forward it: its text when small, its bytes when large (see
- *  openai-compatible/request-body.ts for why). */
+ *  request-body.ts for why). */
 export type RequestBody = string | Buffer;
 
 export interface ChatCall {
@@ -15,7 +21,7 @@ export interface ChatCall {
   readonly request: ChatRequest;
   /**
    * The client's request body, so an OpenAI-compatible upstream gets it without re-serialising: its text (as
-   * JSON.parse read it) when small, its bytes when large (openai-compatible/request-body.ts says why).
+   * JSON.parse read it) when small, its bytes when large (request-body.ts says why).
    */
   readonly rawBody: RequestBody | undefined;
   /** The model name as the provider knows it (the part after `provider/`). */
@@ -33,7 +39,7 @@ export interface ChatCall {
  * it still produces for metering and the first-chunk gate. Every other adapter ignores it and uses `request`.
  */
 export interface NativeRequest {
-  readonly dialect: 'anthropic-messages';
+  readonly dialect: RequestFormat;
   /** the client's body, parsed */
   readonly body: Readonly<Record<string, unknown>>;
   /** the client's exact bytes, so the model can be spliced in without re-serialising */
@@ -105,6 +111,8 @@ export interface ProviderAdapter {
   readonly type: string;
   readonly locality: Locality;
   readonly baseUrl: string;
+  /** the request formats this provider takes as written (passthrough); every other goes through the canonical shape */
+  readonly forwards: ReadonlySet<RequestFormat>;
   chat(call: ChatCall): Promise<ChatOutcome>;
   listModels(signal: AbortSignal): Promise<ProviderModel[]>;
   /** A cheap reachability check used at start-up and by status calls. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChunkDelta } from '../../../shared/openai-types.js';
 import { defaultCloudTimeouts, defaultLocalTimeouts, type RouteSettings, type RoutingSettings } from '../../config/routing.js';
 import { ProviderError, isRetryableClass, type ProviderErrorClass, type ProviderErrorInit } from '../providers/errors.js';
-import type { ChatCall, ChatOutcome, Locality, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel, StreamPart } from '../providers/types.js';
+import type { ChatCall, ChatOutcome, Locality, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel, StreamPart, RequestFormat } from '../providers/types.js';
 import { defaultBackoff } from './backoff.js';
 import { defaultCircuit } from './circuit.js';
 import { ExecutionError, executeChat, formatAttempts, type ExecuteOptions, type Executed } from './execute.js';
@@ -41,6 +41,7 @@ function completion(model: string): ChatCompletion {
 class FakeProvider implements ProviderAdapter {
   readonly type = 'fake';
   readonly baseUrl = 'http://fake.invalid';
+  readonly forwards = new Set<RequestFormat>();
   readonly calls: ChatCall[] = [];
   /** streams this provider handed out, and whether each was closed */
   readonly streams: Array<{ closed: boolean }> = [];

@@ -1,8 +1,8 @@
-// Runs a chat request along its ordered candidates: a plain loop with an explicit stop condition. Each attempt
-// has its own timers and abort controller; a failure is retried, passed to the next target, or ends the loop
-// as decideAfterFailure says. Streams count as successful only once past the first-chunk gate, so any failure
+// Runs a request (chat, or embeddings) along its ordered candidates: a plain loop with an explicit stop condition.
+// Each attempt has its own timers and abort controller; a failure is retried, passed to the next target, or ends
+// the loop as decideAfterFailure says — the same rules for every endpoint. Streams count as successful only once past the first-chunk gate, so any failure
 // before the first content falls back invisibly. The attempt trail records every try and every skip.
-import type { ChatCompletion, ChatRequest } from '../../../shared/openai-types.js';
+import type { ChatCompletion, ChatRequest, EmbeddingsRequest, EmbeddingsResponse } from '../../../shared/openai-types.js';
 import type { RouteSettings, RoutingSettings, TimeoutSettings } from '../../config/routing.js';
 import { ProviderError, type ProviderErrorClass } from '../providers/errors.js';
 import { LightAbortController } from '../cancel.js';
@@ -37,7 +37,8 @@ interface Success {
 
 export type Executed =
   | (Success & { readonly kind: 'complete'; readonly response: ChatCompletion; readonly raw: Buffer | undefined; readonly metrics: UpstreamMetrics | undefined; readonly nativeRaw?: Buffer })
-  | (Success & { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart> });
+  | (Success & { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart> })
+  | (Success & { readonly kind: 'embeddings'; readonly response: EmbeddingsResponse });
 
 export class ExecutionError extends Error {
   constructor(
@@ -70,6 +71,11 @@ export interface ExecuteOptions {
   readonly signal: AbortSignal;
   /** the client's request in its own dialect, for the adapter that speaks it (passthrough) */
   readonly native?: NativeRequest;
+  /**
+   * Set for an embeddings request: each target's adapter embeds it instead of chatting (`request` then only names
+   * the model), and a target whose provider cannot embed is skipped with that reason.
+   */
+  readonly embeddings?: EmbeddingsRequest;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly random?: () => number;
   readonly keys?: KeyRotation;
@@ -94,6 +100,10 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
     tried.push(target);
     const adapter = options.adapterFor(target.providerId);
     if (!adapter) continue;
+    if (options.embeddings && !adapter.embeddings) {
+      attempts.push({ providerId: target.providerId, model: target.model, outcome: 'skipped', durationMs: 0, note: `${adapter.type} provider has no embeddings endpoint` });
+      continue;
+    }
     for (let retries = 0; ; retries += 1) {
       attemptsUsed += 1;
       health.attempt(target);
@@ -111,6 +121,7 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
         };
         // Built field by field, once: spreading the attempt's outcome (whose optional fields vary) was a slow
         // object clone on every request.
+        if (success.kind === 'embeddings') return { kind: 'embeddings', response: success.response, target, upstreamMs, attempts, reportLateFailure };
         return success.kind === 'complete'
           ? {
               kind: 'complete',
@@ -183,6 +194,7 @@ export function reportAttemptFailure(
 
 type AttemptSuccess =
   | Extract<ChatOutcome, { kind: 'complete' }>
+  | { readonly kind: 'embeddings'; readonly response: EmbeddingsResponse }
   | { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart>; readonly upstreamRequestId: string | undefined };
 
 async function attempt(adapter: ProviderAdapter, target: Candidate, options: ExecuteOptions, limits: AttemptLimits): Promise<AttemptSuccess> {
@@ -192,14 +204,17 @@ async function attempt(adapter: ProviderAdapter, target: Candidate, options: Exe
   if (options.signal.aborted) onParentAbort();
   // An adapter sends its upstream request before chat() returns (undici writes it at once); the timers and the
   // listeners below are set up after that, while the upstream works, and before anything can fire.
-  const pending = adapter.chat({
-    request: options.request,
-    rawBody: options.rawBody,
-    upstreamModel: target.model,
-    forceStreamUsage: options.forceStreamUsage,
-    signal: controller.signal,
-    ...(options.native ? { native: options.native } : {}),
-  });
+  const pending: Promise<ChatOutcome | Extract<AttemptSuccess, { kind: 'embeddings' }>> =
+    options.embeddings && adapter.embeddings
+      ? adapter.embeddings(options.embeddings, target.model, controller.signal).then((response) => ({ kind: 'embeddings', response }))
+      : adapter.chat({
+          request: options.request,
+          rawBody: options.rawBody,
+          upstreamModel: target.model,
+          forceStreamUsage: options.forceStreamUsage,
+          signal: controller.signal,
+          ...(options.native ? { native: options.native } : {}),
+        });
   if (!options.signal.aborted) options.signal.addEventListener('abort', onParentAbort, { once: true });
   const watchdog = new AttemptWatchdog(controller, limits, target.providerId, started);
   const detach = (): void => options.signal.removeEventListener('abort', onParentAbort);
@@ -207,7 +222,7 @@ async function attempt(adapter: ProviderAdapter, target: Candidate, options: Exe
     watchdog.arm();
     const outcome = await raceAbort(pending, controller.signal);
     watchdog.disarm();
-    if (outcome.kind === 'complete') {
+    if (outcome.kind !== 'stream') {
       watchdog.stop();
       detach();
       return outcome;

@@ -1,14 +1,13 @@
 // The routing layer as the request handlers see it: plan a request (resolve the model, order and filter the
 // candidates, say why any were skipped) and run the plan. It owns what routing learns across requests — target
 // health, model details, the offline switch — and survives config reloads.
-import type { ChatRequest } from '../../../shared/openai-types.js';
+import type { ChatRequest, EmbeddingsRequest } from '../../../shared/openai-types.js';
 import type { GatewayConfig } from '../../config/load.js';
 import type { RouteSettings } from '../../config/routing.js';
-import type { ProviderError } from '../providers/errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { Locality, NativeRequest, RequestBody } from '../providers/types.js';
 import type { ModelCatalog } from './model-catalog.js';
-import { executeChat, reportAttemptFailure, type Executed, type KeyRotation } from './execute.js';
+import { executeChat, type Executed, type KeyRotation } from './execute.js';
 import { HealthTracker } from './health.js';
 import { ModelDetailsCache } from './model-details-cache.js';
 import { orderCandidates, type Skip } from './order.js';
@@ -128,7 +127,7 @@ export class RoutingService {
 
   /** Targets for an embeddings request: the model resolved as for chat, but without the chat-only capability
    *  checks (an embedding model is exactly what is wanted) and without the default fallbacks (chat models). */
-  async planEmbeddings(model: string, options: { readonly localOnly?: string | undefined } = {}): Promise<{ readonly ok: true; readonly candidates: readonly Candidate[]; readonly skipped: readonly Skip[] } | Extract<PlanOutcome, { ok: false }>> {
+  async planEmbeddings(model: string, options: { readonly localOnly?: string | undefined } = {}): Promise<PlanOutcome> {
     const { providers, routes } = this.index;
     const needsCatalog = !routes.has(model) && !providers.has(model.split('/')[0] ?? '');
     const owners = needsCatalog ? await this.catalog.owners() : new Map<string, string[]>();
@@ -137,35 +136,30 @@ export class RoutingService {
     const offline = options.localOnly ?? this.offlineReason();
     const skipped: Skip[] = [];
     const usable = planned.candidates.filter((candidate) => {
+      const adapter = this.registry.get(candidate.providerId);
+      if (!adapter?.embeddings) {
+        skipped.push({ candidate, reason: `${adapter?.type ?? 'this'} provider has no embeddings endpoint` });
+        return false;
+      }
       if (offline === undefined || candidate.locality === 'local') return true;
       skipped.push({ candidate, reason: `offline (${offline})` });
       return false;
     });
+    if (usable.length === 0 && skipped.every((skip) => !skip.reason.startsWith('offline'))) {
+      const reasons = skipped.map((skip) => `${skip.candidate.providerId}/${skip.candidate.model}: ${skip.reason}`).join('; ');
+      return { ok: false, status: 400, code: 'embeddings_not_supported', message: `no target for '${model}' can create embeddings — ${reasons}` };
+    }
     // Circuits as for chat: targets cooling down are skipped while another is admitted, else tried soonest-open first.
     const admitted = usable.filter((candidate) => this.health.admits(candidate));
-    if (admitted.length === 0) return { ok: true, candidates: usable.sort((left, right) => this.health.openUntil(left) - this.health.openUntil(right)), skipped };
+    const plan = (candidates: readonly Candidate[]): PlanOutcome => ({ ok: true, plan: { route: planned.route, candidates, skipped, contextFallbacks: [], offline } });
+    if (admitted.length === 0) return plan(usable.sort((left, right) => this.health.openUntil(left) - this.health.openUntil(right)));
     for (const candidate of usable) {
       if (!admitted.includes(candidate)) skipped.push({ candidate, reason: `cooling down until ${new Date(this.health.openUntil(candidate)).toISOString()}` });
     }
-    return { ok: true, candidates: admitted, skipped };
+    return plan(admitted);
   }
 
-  /**
-   * The embeddings loop's attempts, told to the circuits, provider health and key rotation as chat's attempt loop
-   * tells them. `attempt` returns the key generation in use; `failure` says whether the provider's next key took
-   * over (then the same target is worth one more try).
-   */
-  readonly embeddingsHealth = {
-    attempt: (target: Candidate): number | undefined => {
-      this.health.attempt(target);
-      return this.keys?.rotation.keyGeneration(target.providerId);
-    },
-    success: (target: Candidate): void => this.health.success(target, target.locality),
-    failure: (target: Candidate, error: ProviderError, keyGeneration: number | undefined): boolean =>
-      reportAttemptFailure(this.health, this.keys?.rotation, this.keys?.log, target, error, keyGeneration),
-  };
-
-  execute(plan: RoutedPlan, request: ChatRequest, rawBody: RequestBody | undefined, forceStreamUsage: boolean, signal: AbortSignal, native?: NativeRequest): Promise<Executed> {
+  execute(plan: RoutedPlan, request: ChatRequest, rawBody: RequestBody | undefined, forceStreamUsage: boolean, signal: AbortSignal, native?: NativeRequest, embeddings?: EmbeddingsRequest): Promise<Executed> {
     return executeChat({
       adapterFor: (id) => this.registry.get(id),
       health: this.health,
@@ -181,8 +175,15 @@ export class RoutingService {
       signal,
       random: this.random,
       ...(native ? { native } : {}),
+      ...(embeddings ? { embeddings } : {}),
       ...(this.keys ? { keys: this.keys.rotation, log: this.keys.log } : {}),
     });
+  }
+
+  /** An embeddings plan, run by the same attempt loop as chat (retries, fallback, circuits, key rotation). */
+  executeEmbeddings(plan: RoutedPlan, request: EmbeddingsRequest, signal: AbortSignal): Promise<Executed> {
+    // `request` is the loop's chat request; for embeddings it only names the model (the attempt embeds `embeddings`)
+    return this.execute(plan, { model: request.model, messages: [] }, undefined, false, signal, undefined, request);
   }
 }
 

@@ -1,7 +1,7 @@
 // Errors in Anthropic's dialect: {"type":"error","error":{"type","message"}} with the HTTP status, or the same
 // object as one `event: error` once a stream has started. The type follows from the status, as in Anthropic's own
 // table, so an Anthropic upstream's error keeps its type and every other provider's gets the matching one.
-import type { ServerResponse } from 'node:http';
+import type { AnswerSink } from '../../http/answer-sink.js';
 import { redactSecrets } from '../../../../shared/redact.js';
 import { ProviderError } from '../../providers/errors.js';
 import { describeError, sendJson, type ErrorDescription } from '../../http/errors.js';
@@ -30,7 +30,7 @@ export function anthropicErrorBody(description: Pick<ErrorDescription, 'status' 
 }
 
 /** Sends any thrown error as an Anthropic error response; `x-should-retry` tells the Anthropic SDK what routing knew. */
-export function sendAnthropicError(response: ServerResponse, error: unknown, extraHeaders: Readonly<Record<string, string>> = {}): void {
+export function sendAnthropicError(response: AnswerSink, error: unknown, extraHeaders: Readonly<Record<string, string>> = {}): void {
   const description = describeError(error);
   const headers: Record<string, string> = { ...extraHeaders, ...description.headers };
   if (error instanceof ProviderError) headers['x-should-retry'] = String(error.retryable);

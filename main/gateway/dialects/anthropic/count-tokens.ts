@@ -1,20 +1,20 @@
 // POST /v1/messages/count_tokens: exact when the route's first target can count (Anthropic, sent the client's
 // request as it was written), otherwise a local estimate marked with `x-switchyard-estimate: true`. A count that
 // fails with a retryable error (rate limit, overload) falls back to the estimate; any other failure is the answer.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AnswerSink, InboundRequest } from '../../http/answer-sink.js';
 import { ProviderError } from '../../providers/errors.js';
 import { validateInbound, nativeRequest } from './inbound.js';
 import { estimateInputTokens } from './estimate-tokens.js';
 import { countTokensRequestSchema } from './messages-schema.js';
 import { toCountTokensChatRequest } from './to-chat-request.js';
-import { forwardedBody } from '../../providers/openai-compatible/request-body.js';
-import { parseJsonText, readBody } from '../../http/body.js';
+import { forwardedBody } from '../../providers/request-body.js';
+import { parseJsonText } from '../../http/body.js';
 import type { RequestContext } from '../../http/context.js';
 import { GatewayError, sendJson } from '../../http/errors.js';
 import { headerValue } from '../../http/headers.js';
 
-export async function handleCountTokens(context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const raw = await readBody(request, context.gateway.config.server.maxBodyBytes);
+export async function handleCountTokens(context: RequestContext, request: InboundRequest, response: AnswerSink): Promise<void> {
+  const raw = request.body;
   const text = raw.toString('utf8');
   const body = parseJsonText(text);
   const inbound = validateInbound(countTokensRequestSchema, body);
@@ -26,7 +26,7 @@ export async function handleCountTokens(context: RequestContext, request: Incomi
   const adapter = target ? context.gateway.registry.get(target.providerId) : undefined;
   if (target && adapter?.countTokens) {
     try {
-      const native = nativeRequest(body as Record<string, unknown>, forwardedBody(raw, text), request);
+      const native = nativeRequest(body as Record<string, unknown>, forwardedBody(raw, text), request.headers);
       const inputTokens = await adapter.countTokens(translated.request, target.model, context.signal, native);
       const headers = { ...context.corsHeaders, 'x-switchyard-provider': headerValue(target.providerId), 'x-switchyard-model': headerValue(target.model) };
       sendJson(response, 200, { input_tokens: inputTokens }, headers);

@@ -46,7 +46,7 @@ describe('estimateInputTokens', () => {
 describe('restrictToCapable', () => {
   const candidate = (providerId: string) => ({ providerId, model: 'm', locality: 'cloud' as const, origin: 'route' as const });
   const plan: RoutedPlan = { route: undefined, candidates: [candidate('openai'), candidate('anthropic')], skipped: [], contextFallbacks: [], offline: undefined };
-  const registry = { get: (id: string) => ({ type: id === 'anthropic' ? 'anthropic' : 'openai-compatible' }) } as unknown as ProviderRegistry;
+  const registry = { get: (id: string) => ({ forwards: new Set(id === 'anthropic' ? ['anthropic-messages'] : ['openai-chat']) }) } as unknown as ProviderRegistry;
   const unsupported = [{ param: 'tools[0]', what: "the 'web_search_20250305' tool, which only Anthropic provides" }];
 
   it('leaves a plan alone when everything translates', () => {

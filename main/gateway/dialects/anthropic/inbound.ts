@@ -2,7 +2,7 @@
 // field), keep the client's dialect headers for passthrough, keep a request that only Anthropic can serve (server
 // tools, Files API sources) away from targets that would have to drop part of it, and not ask for thinking from
 // models known to be unable to think.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import { formatPath } from '../../../../shared/openai-schema.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
@@ -37,10 +37,10 @@ function deepestIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue | u
 }
 
 /** The dialect headers an Anthropic upstream should see; credentials and everything else stay here. */
-export function nativeRequest(body: Record<string, unknown>, raw: RequestBody, request: IncomingMessage): NativeRequest {
+export function nativeRequest(body: Record<string, unknown>, raw: RequestBody, requestHeaders: IncomingHttpHeaders): NativeRequest {
   const headers: Record<string, string> = {};
   for (const name of ['anthropic-beta', 'anthropic-version']) {
-    const value = request.headers[name];
+    const value = requestHeaders[name];
     const text = Array.isArray(value) ? value.join(',') : value;
     if (text) headers[name] = text;
   }
@@ -54,7 +54,7 @@ export function nativeRequest(body: Record<string, unknown>, raw: RequestBody, r
 export function restrictToCapable(plan: RoutedPlan, unsupported: readonly Unsupported[], registry: ProviderRegistry): RoutedPlan {
   const [first] = unsupported;
   if (!first) return plan;
-  const isAnthropic = (providerId: string): boolean => registry.get(providerId)?.type === 'anthropic';
+  const isAnthropic = (providerId: string): boolean => registry.get(providerId)?.forwards.has('anthropic-messages') === true;
   const candidates = plan.candidates.filter((candidate) => isAnthropic(candidate.providerId));
   const reason = `${first.param}: ${first.what} cannot be sent to this provider`;
   if (candidates.length === 0) {

@@ -6,7 +6,7 @@ import type { ChatRequest } from '../../../../shared/openai-types.js';
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
 import { isEventStream, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
-import type { ChatCall, ChatOutcome, Locality, ModelDetails, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
+import type { ChatCall, ChatOutcome, Locality, ModelDetails, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel, RequestFormat } from '../types.js';
 import {
   anthropicErrorBodySchema,
   anthropicMessageSchema,
@@ -29,6 +29,8 @@ const maxModelPages = 10;
 
 export class AnthropicAdapter implements ProviderAdapter {
   readonly type = 'anthropic';
+  /** Messages requests go to Anthropic as written */
+  readonly forwards: ReadonlySet<RequestFormat> = new Set<RequestFormat>(['anthropic-messages']);
   readonly id: string;
   readonly locality: Locality;
   readonly baseUrl: string;

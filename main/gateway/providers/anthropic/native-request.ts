@@ -2,7 +2,7 @@
 // field, cache_control, thinking signatures, server tools, betas — with only `model` replaced (spliced into the
 // exact bytes when that is certain, else re-serialised). Its anthropic-beta values join the configured ones.
 import type { NativeRequest, RequestBody } from '../types.js';
-import { spliceModel } from '../openai-compatible/request-body.js';
+import { spliceModel } from '../request-body.js';
 
 /** The body to send upstream for a native request. */
 export function nativeBody(native: NativeRequest, upstreamModel: string): RequestBody {

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
 import { isEventStream, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
-import type { ChatCall, ChatOutcome, Locality, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
+import type { ChatCall, ChatOutcome, Locality, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel, RequestFormat } from '../types.js';
 import { embeddingInputs, toBatchEmbedRequests, toEmbeddingsResponse } from './convert-embeddings.js';
 import { toGeminiRequest } from './convert-request.js';
 import { toChatCompletion } from './convert-response.js';
@@ -23,6 +23,8 @@ const maxModelPages = 20;
 
 export class GeminiAdapter implements ProviderAdapter {
   readonly type = 'gemini';
+  /** every request goes through the canonical shape */
+  readonly forwards: ReadonlySet<RequestFormat> = new Set<RequestFormat>([]);
   readonly id: string;
   readonly locality: Locality;
   readonly baseUrl: string;

@@ -4,7 +4,7 @@ import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/o
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
 import { upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
-import type { ChatCall, ChatOutcome, Locality, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
+import type { ChatCall, ChatOutcome, Locality, ProbeResult, ProviderAdapter, ProviderModel, RequestFormat } from '../types.js';
 import { toEmbeddingsResponse, toOllamaEmbedRequest } from './convert-embeddings.js';
 import { toOllamaChatRequest } from './convert-request.js';
 import { toChatCompletion, toMetrics } from './convert-response.js';
@@ -17,6 +17,8 @@ export type OllamaAdapterOptions = AdapterOptions;
 
 export class OllamaAdapter implements ProviderAdapter {
   readonly type = 'ollama';
+  /** every request goes through the canonical shape */
+  readonly forwards: ReadonlySet<RequestFormat> = new Set<RequestFormat>([]);
   readonly id: string;
   readonly locality: Locality;
   readonly baseUrl: string;

@@ -4,10 +4,17 @@
 import type { ChatCompletion, EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
 import { isEventStream, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
-import type { ChatCall, ChatOutcome, Locality, ProbeResult, ProviderAdapter, ProviderModel } from '../types.js';
+import { buildUpstreamBody, spliceModel } from '../request-body.js';
+import type { ChatCall, ChatOutcome, Locality, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel, RequestFormat } from '../types.js';
 import { inBandError, upstreamHttpError } from './openai-error.js';
 import { readOpenAIStream } from './openai-stream.js';
-import { buildUpstreamBody } from './request-body.js';
+import { responseFailure, responseToChatCompletion } from './responses-response.js';
+import { readResponsesStream } from './responses-stream.js';
+
+export interface OpenAICompatibleOptions extends AdapterOptions {
+  /** the server serves the Responses API itself (OpenAI; others opt in with `responses_api: true`) */
+  readonly responsesApi?: boolean;
+}
 
 
 export class OpenAICompatibleAdapter implements ProviderAdapter {
@@ -15,9 +22,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   readonly id: string;
   readonly locality: Locality;
   readonly baseUrl: string;
+  readonly forwards: ReadonlySet<RequestFormat>;
   private readonly client: UpstreamClient;
 
-  constructor(private readonly options: AdapterOptions) {
+  constructor(private readonly options: OpenAICompatibleOptions) {
+    this.forwards = new Set<RequestFormat>(options.responsesApi ? ['openai-chat', 'openai-responses'] : ['openai-chat']);
     this.id = options.id;
     this.locality = options.locality ?? 'cloud';
     this.baseUrl = options.baseUrl;
@@ -25,6 +34,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async chat(call: ChatCall): Promise<ChatOutcome> {
+    if (call.native?.dialect === 'openai-responses' && this.forwards.has('openai-responses')) return this.responses(call, call.native);
     const stream = call.request.stream === true;
     const body = buildUpstreamBody({
       raw: call.rawBody,
@@ -55,6 +65,28 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       throw this.protocolError('a completion without choices');
     }
     return { kind: 'complete', response: parsed as unknown as ChatCompletion, raw, ...identified };
+  }
+
+  /**
+   * A Responses request forwarded as the client wrote it (only `model` replaced); the upstream's bytes come back as
+   * nativeRaw / nativeFrames beside the chat-shaped view the gateway meters and gates on.
+   */
+  private async responses(call: ChatCall, native: NativeRequest): Promise<ChatOutcome> {
+    const stream = native.body['stream'] === true;
+    const model = native.body['model'];
+    const body = (native.raw !== undefined && typeof model === 'string' ? spliceModel(native.raw, model, call.upstreamModel) : undefined) ?? JSON.stringify({ ...native.body, model: call.upstreamModel });
+    const response = await this.client.request({ method: 'POST', path: '/responses', headers: this.headers(stream ? 'text/event-stream' : 'application/json'), body, signal: call.signal });
+    if (response.status >= 300) throw await this.httpError(response, call.signal);
+    if (stream && !isEventStream(response)) throw this.unexpectedJson((await this.client.readBody(response, call.signal)).toString('utf8'));
+    const upstreamRequestId = response.header('x-request-id');
+    const identified = upstreamRequestId ? { upstreamRequestId } : {};
+    if (stream) return { kind: 'stream', parts: readResponsesStream(this.id, this.baseUrl, response, call.signal, call.upstreamModel), ...identified };
+    const raw = await this.client.readBody(response, call.signal);
+    const parsed = this.parseJson(raw);
+    const failure = responseFailure(this.id, parsed);
+    if (failure) throw failure;
+    if (parsed['object'] !== 'response') throw this.protocolError('a Responses answer that is not a response object');
+    return { kind: 'complete', response: responseToChatCompletion(parsed), nativeRaw: raw, ...identified };
   }
 
   async embeddings(request: EmbeddingsRequest, upstreamModel: string, signal: AbortSignal): Promise<EmbeddingsResponse> {

@@ -1,0 +1,6 @@
+// Every inbound dialect's endpoints, for the gateway's route table. A new API surface adds its folder and one line.
+import { RouteTable } from '../http/route-table.js';
+import { anthropicEndpoints } from './anthropic/endpoints.js';
+import { openAIEndpoints } from './openai/endpoints.js';
+
+export const gatewayRoutes = new RouteTable([...openAIEndpoints, ...anthropicEndpoints]);
