@@ -103,6 +103,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     keys,
     metering: meteringSetup.metering,
     budgets: meteringSetup.budgets,
+    responses: meteringSetup.responses,
     onReload: (next) => meteringSetup.applyConfig(next),
     onStopped: async () => {
       clientTokens?.store.close();

@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config/load.js';
 import type { BudgetGuard } from './gateway/budget-guard.js';
 import type { Costing, Metering } from './gateway/metering.js';
 import { evaluateBudgets, type BudgetDecision, type SpendSoFar } from './ledger/budgets.js';
+import { ResponseStore } from './ledger/response-store.js';
 import { Ledger } from './ledger/ledger.js';
 import type { LedgerStats } from './ledger/ledger-writer.js';
 import { openRouterModelsUrl, type FetchJson } from './ledger/openrouter-prices.js';
@@ -19,6 +20,8 @@ export const ledgerFileName = 'ledger.sqlite';
 
 export interface MeteringSetup {
   readonly ledger: Ledger;
+  /** stored Responses-API responses, in the ledger's file */
+  readonly responses: ResponseStore;
   readonly metering: Metering;
   readonly budgets: BudgetGuard;
   catalog(): PriceCatalog;
@@ -107,8 +110,22 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
   };
   scheduleRefresh(15_000);
 
+  const responses = new ResponseStore(ledger.database);
+  responses.configure(config.ledger.responses);
+  const pruneResponses = (): void => {
+    try {
+      responses.pruneExpired();
+    } catch (error) {
+      options.log(`ledger: deleting expired stored responses failed (tried again later): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  pruneResponses();
+  const pruneTimer = setInterval(pruneResponses, 60 * 60 * 1000);
+  pruneTimer.unref();
+
   return {
     ledger,
+    responses,
     metering: { recorder: ledger, costing, capture: ledger.capture },
     budgets,
     catalog: () => catalog,
@@ -116,6 +133,7 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
       if (next.ledger.capture.enabled !== config.ledger.capture.enabled) options.log(next.ledger.capture.enabled ? captureLine(next) : 'capture: off (captured bodies are kept until they expire)');
       ledger.capture.configure(next.ledger.capture);
       ledger.retention.configure(next.ledger.retentionDays);
+      responses.configure(next.ledger.responses);
       config = next;
       catalog = buildCatalog(snapshot, ledger, next);
       prices.clear();
@@ -124,6 +142,7 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
     },
     async close() {
       clearTimeout(refreshTimer);
+      clearInterval(pruneTimer);
       const stats = await ledger.close();
       const captures = ledger.capture.stats();
       if (captures.dropped > 0 || captures.rejected > 0) options.log(`capture: ${captures.dropped} capture(s) dropped (queue full or unwritten at close), ${captures.rejected} refused`);

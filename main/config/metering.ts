@@ -15,6 +15,8 @@ export interface LedgerSettings {
   readonly capture: CaptureSettings;
   /** request rows older than this many days are deleted; undefined keeps every row */
   readonly retentionDays: number | undefined;
+  /** stored Responses-API responses: on unless turned off, kept this many days (default 30) */
+  readonly responses: { readonly store: boolean; readonly retentionDays: number };
 }
 
 export const defaultReferenceModel: Target = { providerId: 'openai', model: 'gpt-4.1-mini' };
@@ -30,6 +32,7 @@ export function resolveLedger(file: ConfigFile): LedgerSettings {
       maxBytesPerRequest: capture.max_bytes_per_request ?? defaultCaptureSettings.maxBytesPerRequest,
     },
     retentionDays: input.retention_days,
+    responses: { store: input.responses?.store ?? true, retentionDays: input.responses?.retention_days ?? 30 },
     referenceModel: (input.reference_model && splitModelName(input.reference_model)) || defaultReferenceModel,
     priceRefresh: input.price_refresh ?? true,
     priceOverrides: Object.entries(input.price_overrides ?? {}).flatMap(([reference, rates]) => {

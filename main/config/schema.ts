@@ -131,6 +131,13 @@ export const ledgerConfigSchema = z.strictObject({
       max_bytes_per_request: z.number().int().min(1_024).max(16 * 1024 * 1024).optional(),
     })
     .optional(),
+  /** Responses API: keep responses sent with `store` (its default) for previous_response_id and GET /v1/responses */
+  responses: z
+    .strictObject({
+      store: z.boolean().optional(),
+      retention_days: z.number().int().min(1).max(3_650).optional(),
+    })
+    .optional(),
 });
 
 const budgetLimits = z.strictObject({ daily_usd: z.number().min(0).max(1_000_000).optional(), monthly_usd: z.number().min(0).max(10_000_000).optional() });

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, ProviderSettings } from '../config/load.js';
 import { describeBudgetCheck } from '../ledger/budgets.js';
+import type { ResponseStore } from '../ledger/response-store.js';
 import type { BudgetGuard } from './budget-guard.js';
 import type { Metering } from './metering.js';
 import { ProviderError } from './providers/errors.js';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   readonly metering?: Metering;
   /** budget limits against the ledger's spend */
   readonly budgets?: BudgetGuard;
+  /** stored Responses-API responses (ledger.responses.store); without it previous_response_id is refused */
+  readonly responses?: ResponseStore;
   /** called after a config reload was applied (the ledger takes new prices and budgets) */
   readonly onReload?: (config: GatewayConfig) => void;
   /** called once every request has finished or been cancelled at shutdown (the ledger flushes and closes) */
@@ -94,7 +97,7 @@ export class Gateway {
     const catalog = new ModelCatalog(registry);
     this.routing = new RoutingService(options.config, registry, catalog);
     if (options.keys) this.routing.keys = { rotation: options.keys, log: this.log };
-    this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0), metering: options.metering, budgets: options.budgets };
+    this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0), metering: options.metering, budgets: options.budgets, responses: options.responses };
     this.router = new GatewayRouter(() => this.state, this.log, options.management, options.playgroundSessions);
     this.monitor = new HealthMonitor(() => this.state, this.routing);
     this.server = createServer(

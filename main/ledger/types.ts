@@ -2,7 +2,7 @@
 // range every dashboard query takes. Token fields are in the normalized usage shape of pricing.ts.
 import type { ClientFamily } from './client-family.js';
 
-export type Endpoint = 'chat' | 'messages' | 'embeddings';
+export type Endpoint = 'chat' | 'messages' | 'embeddings' | 'responses';
 export type FinalStatus = 'ok' | 'error' | 'cancelled' | 'interrupted';
 export type RequestStatus = 'in_flight' | FinalStatus;
 

@@ -1,5 +1,6 @@
 // What a request handler may use: the gateway's current state (swapped whole on reload) and per-request facts.
 import type { GatewayConfig } from '../../config/load.js';
+import type { ResponseStore } from '../../ledger/response-store.js';
 import type { BudgetGuard } from '../budget-guard.js';
 import type { Metering } from '../metering.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -18,6 +19,8 @@ export interface GatewayState {
   /** the ledger and prices; undefined runs the gateway without metering */
   readonly metering: Metering | undefined;
   readonly budgets: BudgetGuard | undefined;
+  /** stored Responses-API responses; undefined when storing is off (or there is no ledger) */
+  readonly responses: ResponseStore | undefined;
 }
 
 export interface RequestContext {

@@ -6,14 +6,20 @@ import { clientTokensMigration } from './002-client-tokens.js';
 import { playgroundMigration } from './003-playground.js';
 import { capturesMigration } from './004-captures.js';
 import { leanLogIndexesMigration } from './005-lean-log-indexes.js';
+import { responsesMigration } from './006-responses.js';
 
 export interface Migration {
   readonly version: number;
   readonly name: string;
   up(database: LedgerDatabase): void;
+  /**
+   * Runs with foreign-key enforcement off (it can only be switched outside a transaction), for a migration that
+   * rebuilds a parent table: SQLite's documented way to change a constraint. The migration checks the keys itself.
+   */
+  readonly withoutForeignKeys?: boolean;
 }
 
-export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration, playgroundMigration, capturesMigration, leanLogIndexesMigration];
+export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration, playgroundMigration, capturesMigration, leanLogIndexesMigration, responsesMigration];
 
 export const latestSchemaVersion = migrations.length;
 
@@ -35,14 +41,20 @@ export function migrate(database: LedgerDatabase, target: number = latestSchemaV
   }
   for (const migration of list) {
     if (migration.version <= schemaVersion(database) || migration.version > target) continue;
-    database
-      .transaction(() => {
-        // Checked again under the write lock: another process (the CLI next to `serve`) may have just run it.
-        if (schemaVersion(database) >= migration.version) return;
-        migration.up(database);
-        database.pragma(`user_version = ${migration.version}`);
-      })
-      .immediate();
+    const enforced = migration.withoutForeignKeys === true && database.pragma('foreign_keys', { simple: true }) === 1;
+    if (enforced) database.pragma('foreign_keys = OFF');
+    try {
+      database
+        .transaction(() => {
+          // Checked again under the write lock: another process (the CLI next to `serve`) may have just run it.
+          if (schemaVersion(database) >= migration.version) return;
+          migration.up(database);
+          database.pragma(`user_version = ${migration.version}`);
+        })
+        .immediate();
+    } finally {
+      if (enforced) database.pragma('foreign_keys = ON');
+    }
   }
   return { from, to: schemaVersion(database) };
 }

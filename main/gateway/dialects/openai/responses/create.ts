@@ -1,0 +1,135 @@
+// POST /v1/responses: the OpenAI Responses API in, routed to any target. A target that serves Responses itself
+// (ProviderAdapter.forwards 'openai-responses') gets the request as written and its events come back unchanged;
+// any other gets the canonical chat request (to-chat-request.ts) and its answer is turned into Responses items and
+// events (to-response.ts, stream-events.ts). What only a Responses target can run (hosted-tool calls in the input,
+// a forced hosted tool, stored files) keeps the request on such targets; hosted tools merely offered are left out
+// for the others, since agents such as Codex offer web_search on every request. Finished responses are stored
+// (store, the API's default) for previous_response_id, item_reference and GET /v1/responses/{id}.
+import type { AnswerSink, InboundRequest } from '../../../http/answer-sink.js';
+import { parseJsonText } from '../../../http/body.js';
+import type { RequestContext } from '../../../http/context.js';
+import { GatewayError, sendOpenAIError } from '../../../http/errors.js';
+import { runRouted, type CompleteAnswer, type StreamedAnswer } from '../../../pipeline/routed.js';
+import { writeStream, type StreamEncoder } from '../../../pipeline/stream-writer.js';
+import type { ProviderRegistry } from '../../../providers/registry.js';
+import { forwardedBody } from '../../../providers/request-body.js';
+import type { RoutedPlan } from '../../../routing/service.js';
+import { estimateTokens, requestText } from '../../../token-estimate.js';
+import { nativeResponsesRequest, passthroughFrames } from './native.js';
+import { resolveInput } from './resolve-input.js';
+import { newResponseId, type ResponseContext } from './response-object.js';
+import { ResponsesRequestError, validateResponsesRequest } from './schema.js';
+import { eventFrame, responsesErrorCode, ResponsesEventEncoder } from './stream-events.js';
+import { toChatRequest, type HostedUse } from './to-chat-request.js';
+import { toResponse } from './to-response.js';
+
+export function handleCreateResponse(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
+  const text = inbound.body.toString('utf8');
+  const body = parseJsonText(text);
+  const request = asGatewayError(() => validateResponsesRequest(body));
+  const store = context.gateway.responses;
+  const client = context.identity.name;
+  const resolved = asGatewayError(() => resolveInput(request, store, client));
+  const translation = asGatewayError(() => toChatRequest(request, resolved.items));
+  const required = translation.hosted.filter((use) => !use.param.startsWith('tools['));
+  const stream = request.stream === true;
+  const responseContext: ResponseContext = {
+    id: newResponseId(),
+    createdAt: Math.floor(Date.now() / 1000),
+    model: request.model,
+    request,
+    tools: translation.tools,
+    includeEncrypted: request.include?.includes('reasoning.encrypted_content') === true,
+  };
+  const keep = (response: Record<string, unknown>, executed: CompleteAnswer | StreamedAnswer): void => {
+    if (!store?.enabled || request.store === false || typeof response['id'] !== 'string') return;
+    store.save({
+      id: response['id'],
+      createdAt: Date.now(),
+      clientTokenName: client,
+      previousResponseId: typeof request.previous_response_id === 'string' ? request.previous_response_id : null,
+      providerId: executed.target.providerId,
+      model: executed.target.model,
+      inputItems: resolved.turn,
+      response,
+    });
+  };
+  return runRouted(
+    context,
+    inbound,
+    sink,
+    {
+      meter: { endpoint: 'responses', requestedModel: request.model, stream, estimatedInputTokens: () => estimateTokens(requestText(translation.request)), requestBody: inbound.body },
+      request: translation.request,
+      restrict: (plan) => restrictToNative(plan, required, context.gateway.registry),
+      upstream: () => ({ native: nativeResponsesRequest(body as Record<string, unknown>, forwardedBody(inbound.body, text), resolved.items, resolved.expanded) }),
+    },
+    {
+      format: { name: 'openai-responses', requestIdHeader: 'x-request-id' },
+      sendError: sendOpenAIError,
+      complete: (executed, costUsd) => {
+        if (executed.kind !== 'complete') throw new GatewayError(502, 'the upstream answered with embeddings');
+        if (executed.nativeRaw) {
+          keep(JSON.parse(executed.nativeRaw.toString('utf8')) as Record<string, unknown>, executed);
+          return executed.nativeRaw;
+        }
+        const usage = executed.response.usage;
+        const completion = costUsd !== undefined && usage ? { ...executed.response, usage: { ...usage, cost: costUsd } } : executed.response;
+        const response = toResponse(completion, responseContext);
+        keep(response as unknown as Record<string, unknown>, executed);
+        return Buffer.from(JSON.stringify(response));
+      },
+      stream: async (output, executed, options) => {
+        let finished: Record<string, unknown> | undefined;
+        const native = executed.head[0]?.nativeFrames !== undefined;
+        const frames = native ? passthroughFrames((response) => (finished = response)) : translatedFrames(responseContext, (response) => (finished = response));
+        const summary = await writeStream(output, executed.head, executed.rest, frames, options.signal);
+        if (summary.status === 'ok' && finished) keep(finished, executed);
+        return summary;
+      },
+    },
+  );
+}
+
+/** Frames for a translated stream: the chat chunks as Responses events, response.failed for a late failure. */
+function translatedFrames(responseContext: ResponseContext, completed: (response: Record<string, unknown>) => void): StreamEncoder {
+  const encoder = new ResponsesEventEncoder(responseContext);
+  let started = false;
+  return (part) => {
+    let events = started ? [] : encoder.start();
+    started = true;
+    if (part.type === 'chunk') events = events.concat(encoder.chunk(part.chunk));
+    else if (part.type === 'error') events = events.concat(encoder.fail({ code: responsesErrorCode(part.error.errorClass), message: part.error.message }));
+    else {
+      events = events.concat(encoder.finish());
+      completed(encoder.response as unknown as Record<string, unknown>);
+    }
+    return events.map(eventFrame).join('');
+  };
+}
+
+/**
+ * A request that needs what only a Responses target can do is kept on such targets (the others skipped with the
+ * reason); when none is left, a 400 names the part.
+ */
+function restrictToNative(plan: RoutedPlan, required: readonly HostedUse[], registry: ProviderRegistry): RoutedPlan {
+  const [first] = required;
+  if (!first) return plan;
+  const native = (providerId: string): boolean => registry.get(providerId)?.forwards.has('openai-responses') === true;
+  const reason = `${first.param}: ${first.type} needs a provider that serves the Responses API itself`;
+  const candidates = plan.candidates.filter((candidate) => native(candidate.providerId));
+  if (candidates.length === 0) {
+    throw new GatewayError(400, `${reason}; none of this model's targets does (route it to OpenAI, or a provider with responses_api: true)`, 'invalid_request_error', 'unsupported_for_target', first.param);
+  }
+  const skipped = plan.candidates.filter((candidate) => !native(candidate.providerId)).map((candidate) => ({ candidate, reason }));
+  return { ...plan, candidates, skipped: [...plan.skipped, ...skipped], contextFallbacks: plan.contextFallbacks.filter((candidate) => native(candidate.providerId)) };
+}
+
+function asGatewayError<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof ResponsesRequestError) throw new GatewayError(error.status, error.message, error.type, error.code, error.param);
+    throw error;
+  }
+}

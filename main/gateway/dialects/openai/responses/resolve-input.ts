@@ -1,0 +1,55 @@
+// The input a Responses request stands for: a string becomes one user message; previous_response_id puts the stored
+// conversation before it and item_reference is replaced by the stored item — both from Switchyard's own store, so
+// they resolve whichever provider answered before. A name that cannot be resolved is a 400 as OpenAI words it.
+import type { ResponseStore } from '../../../../ledger/response-store.js';
+import { newId } from './response-object.js';
+import { ResponsesRequestError, responseInputItemSchema, type ResponseInputItem, type ResponsesRequest } from './schema.js';
+
+export interface ResolvedInput {
+  /** the whole conversation to send: stored turns, then this turn's items */
+  readonly items: readonly ResponseInputItem[];
+  /** this turn's own items, each with an id, as they are stored and listed by input_items */
+  readonly turn: readonly Record<string, unknown>[];
+  /** the request named stored state (previous_response_id or item_reference), so its body had to be rebuilt */
+  readonly expanded: boolean;
+}
+
+export function resolveInput(request: ResponsesRequest, store: ResponseStore | undefined, client: string | null): ResolvedInput {
+  const given: readonly ResponseInputItem[] = typeof request.input === 'string' ? [{ type: 'message', role: 'user', content: request.input } as ResponseInputItem] : (request.input ?? []);
+  let expanded = false;
+  const earlier: ResponseInputItem[] = [];
+  const previous = request.previous_response_id;
+  if (typeof previous === 'string' && previous !== '') {
+    const conversation = requireStore(store, 'previous_response_id').conversation(previous, client);
+    if (!conversation) throw new ResponsesRequestError(`Previous response with id '${previous}' not found.`, 'previous_response_id', 'previous_response_not_found');
+    for (const item of conversation) earlier.push(item as ResponseInputItem);
+    expanded = true;
+  }
+  const turn: ResponseInputItem[] = [];
+  given.forEach((item, index) => {
+    if ((item as { type?: unknown }).type !== 'item_reference') {
+      turn.push(item);
+      return;
+    }
+    const id = String((item as { id?: unknown }).id ?? '');
+    const stored = requireStore(store, `input[${index}]`).item(id, client);
+    if (!stored) throw new ResponsesRequestError(`Item with id '${id}' not found.`, `input[${index}]`, 'item_not_found');
+    const parsed = responseInputItemSchema.safeParse(stored);
+    turn.push(parsed.success ? parsed.data : (stored as ResponseInputItem));
+    expanded = true;
+  });
+  return { items: [...earlier, ...turn], turn: turn.map(withId), expanded };
+}
+
+function requireStore(store: ResponseStore | undefined, param: string): ResponseStore {
+  if (store?.enabled) return store;
+  throw new ResponsesRequestError(`${param}: stored responses are turned off (ledger.responses.store: false), so earlier responses cannot be referred to; send the whole conversation in input`, param, 'stored_responses_disabled');
+}
+
+/** Input items get ids as OpenAI gives them (msg_…), so input_items can list them and item_reference can cite them. */
+function withId(item: ResponseInputItem): Record<string, unknown> {
+  const record = item as Record<string, unknown>;
+  if (typeof record['id'] === 'string' && record['id'] !== '') return record;
+  const type = typeof record['type'] === 'string' ? record['type'] : 'message';
+  return { id: newId(type === 'message' ? 'msg' : type === 'function_call_output' ? 'fco' : 'item'), ...(record['type'] === undefined ? { type: 'message' } : {}), ...record };
+}
