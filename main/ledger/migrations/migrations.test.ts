@@ -233,5 +233,37 @@ describe('migration 5 (lean log indexes)', () => {
   });
 });
 
+describe('migration 6 (responses)', () => {
+  it('admits the responses endpoint, keeps every request with its attempts and indexes, and adds the stored responses', () => {
+    const database = open();
+    migrate(database, 5);
+    const insert = database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, provider_id, model, client_token_name, status) VALUES (?, ?, ?, 'm', 'p', 'm1', 'cli', ?)`);
+    insert.run('r1', 5, 'chat', 'ok');
+    insert.run('r2', 6, 'messages', 'error');
+    database.prepare(`INSERT INTO attempts (request_id, seq, provider_id, model, outcome, duration_ms) VALUES ('r2', 0, 'p', 'm1', 'server', 12)`).run();
+    expect(() => insert.run('r0', 4, 'responses', 'ok')).toThrow(/CHECK constraint/);
+    const indexesBefore = database.prepare<[], string>(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL ORDER BY name`).pluck().all();
+
+    expect(migrate(database, 6)).toEqual({ from: 5, to: 6 });
+    insert.run('r3', 7, 'responses', 'ok');
+    expect(() => insert.run('r4', 8, 'other', 'ok')).toThrow(/CHECK constraint/);
+    expect(database.prepare('SELECT id, endpoint, status FROM requests ORDER BY id').all()).toEqual([
+      { id: 'r1', endpoint: 'chat', status: 'ok' },
+      { id: 'r2', endpoint: 'messages', status: 'error' },
+      { id: 'r3', endpoint: 'responses', status: 'ok' },
+    ]);
+    // the attempts stayed (the rebuild ran with foreign keys off), and the key still holds afterwards
+    expect(database.prepare('SELECT request_id, outcome FROM attempts').all()).toEqual([{ request_id: 'r2', outcome: 'server' }]);
+    expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => database.prepare(`INSERT INTO attempts (request_id, seq, provider_id, model, outcome, duration_ms) VALUES ('nope', 0, 'p', 'm', 'ok', 1)`).run()).toThrow(/FOREIGN KEY/);
+    database.prepare("DELETE FROM requests WHERE id = 'r2'").run();
+    expect(database.prepare('SELECT COUNT(*) FROM attempts').pluck().get()).toBe(0);
+    const indexesAfter = database.prepare<[], string>(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL ORDER BY name`).pluck().all();
+    expect(indexesAfter).toEqual(indexesBefore);
+    expect(tables(database)).toEqual(expect.arrayContaining(['stored_responses', 'stored_response_items']));
+    expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+});
+
 // Future migrations: add a block here that opens a file at version n-1 with rows in it, migrates to n, and checks
 // the rows survived in their new shape.
