@@ -11,9 +11,16 @@ import type { ContentBlock, InboundMessage, ToolResultBlock } from './messages-s
 export function toChatMessages(messages: readonly InboundMessage[], unsupported: Unsupported[]): ChatMessage[] {
   return messages.flatMap((message, index) => {
     const param = `messages[${index}].content`;
+    if (message.role === 'system') return [systemMessage(message.content)];
     if (typeof message.content === 'string') return [{ role: message.role, content: message.content }];
     return message.role === 'user' ? userMessages(message.content, param, unsupported) : [assistantMessage(message.content, param, unsupported)];
   });
+}
+
+/** A system entry among the messages (Claude Code's, for names it does not know): its text, as a system message. */
+function systemMessage(content: InboundMessage['content']): ChatMessage {
+  if (typeof content === 'string') return { role: 'system', content };
+  return { role: 'system', content: collapse(content.flatMap((block) => (block.type === 'text' ? [textPart(block)] : []))) };
 }
 
 function userMessages(blocks: readonly ContentBlock[], param: string, unsupported: Unsupported[]): ChatMessage[] {

@@ -7,7 +7,7 @@ import type { RoutedPlan } from '../../routing/service.js';
 import { GatewayError } from '../../http/errors.js';
 import { anthropicErrorFrame, anthropicErrorType } from './anthropic-errors.js';
 import { estimateInputTokens } from './estimate-tokens.js';
-import { restrictToCapable, withoutImpossibleThinking } from './inbound.js';
+import { nativeRequest, restrictToCapable, withoutImpossibleThinking } from './inbound.js';
 
 describe('Anthropic error types', () => {
   it('follow the status as in Anthropic\'s table', () => {
@@ -76,5 +76,36 @@ describe('withoutImpossibleThinking', () => {
     expect(withoutImpossibleThinking(request, plan('llama3.2:3b'), details)).toEqual({ model: 'x', messages: request.messages });
     expect(withoutImpossibleThinking(request, plan('llama3.2:3b', 'qwen3:8b'), details)).toBe(request);
     expect(withoutImpossibleThinking(request, plan('llama3.2:3b', 'unknown'), details)).toBe(request);
+  });
+});
+
+describe('nativeRequest', () => {
+  it('forwards the client bytes and its dialect headers, never its credentials', () => {
+    const body = { model: 'm', messages: [{ role: 'user', content: 'Hi' }] };
+    const native = nativeRequest(body, JSON.stringify(body), { 'anthropic-beta': 'a,b', 'anthropic-version': '2023-06-01', 'x-api-key': 'sy-secret' });
+    expect(native).toEqual({ dialect: 'anthropic-messages', body, raw: JSON.stringify(body), headers: { 'anthropic-beta': 'a,b', 'anthropic-version': '2023-06-01' } });
+  });
+
+  it('moves system entries among the messages into `system`, after the system the client sent, for Anthropic to take', () => {
+    const body = {
+      model: 'm',
+      system: 'Base.',
+      messages: [
+        { role: 'system', content: 'Extra.' },
+        { role: 'user', content: 'Hi' },
+        { role: 'system', content: [{ type: 'text', text: 'More.', cache_control: { type: 'ephemeral' } }] },
+      ],
+    };
+    const native = nativeRequest(body, JSON.stringify(body), {});
+    expect(native.raw).toBeUndefined();
+    expect(native.body).toEqual({
+      model: 'm',
+      system: [
+        { type: 'text', text: 'Base.' },
+        { type: 'text', text: 'Extra.' },
+        { type: 'text', text: 'More.', cache_control: { type: 'ephemeral' } },
+      ],
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
   });
 });

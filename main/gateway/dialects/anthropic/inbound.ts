@@ -36,7 +36,11 @@ function deepestIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue | u
   return deepest ? { ...deepest, path: [...first.path, ...deepest.path] } : first;
 }
 
-/** The dialect headers an Anthropic upstream should see; credentials and everything else stay here. */
+/**
+ * The request as an Anthropic upstream gets it: the client's bytes, and the dialect headers it should see
+ * (credentials and everything else stay here). System entries among the messages (Claude Code's, for model names it
+ * does not know) are moved into `system`, which is where Anthropic takes them.
+ */
 export function nativeRequest(body: Record<string, unknown>, raw: RequestBody, requestHeaders: IncomingHttpHeaders): NativeRequest {
   const headers: Record<string, string> = {};
   for (const name of ['anthropic-beta', 'anthropic-version']) {
@@ -44,7 +48,16 @@ export function nativeRequest(body: Record<string, unknown>, raw: RequestBody, r
     const text = Array.isArray(value) ? value.join(',') : value;
     if (text) headers[name] = text;
   }
-  return { dialect: 'anthropic-messages', body, raw, headers };
+  const hoisted = withSystemHoisted(body);
+  return hoisted ? { dialect: 'anthropic-messages', body: hoisted, headers } : { dialect: 'anthropic-messages', body, raw, headers };
+}
+
+function withSystemHoisted(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const messages = Array.isArray(body['messages']) ? (body['messages'] as Array<Record<string, unknown>>) : [];
+  if (!messages.some((message) => message['role'] === 'system')) return undefined;
+  const blocks = (content: unknown): unknown[] => (typeof content === 'string' ? (content === '' ? [] : [{ type: 'text', text: content }]) : Array.isArray(content) ? content : []);
+  const system = [...blocks(body['system']), ...messages.filter((message) => message['role'] === 'system').flatMap((message) => blocks(message['content']))];
+  return { ...body, system, messages: messages.filter((message) => message['role'] !== 'system') };
 }
 
 /**

@@ -88,7 +88,10 @@ const contentBlock = blockParser<KnownBlock>({
 export type ContentBlock = z.infer<typeof contentBlock>;
 
 const messageSchema = z.looseObject({
-  role: z.enum(['user', 'assistant']),
+  // 'system' is not Anthropic's, but Claude Code sends it inside messages for model names it does not know (any
+  // route alias or provider/model): it is kept as a system message where it stands (hoisted into `system` for
+  // an Anthropic upstream, which would refuse it)
+  role: z.enum(['user', 'assistant', 'system']),
   content: z.union([z.string(), z.array(contentBlock)]),
 });
 export type InboundMessage = z.infer<typeof messageSchema>;

@@ -12,6 +12,23 @@ const translate = (body: Record<string, unknown>): ReturnType<typeof toChatReque
   toChatRequest(messagesRequestSchema.parse({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }], ...body }));
 
 describe('toChatRequest', () => {
+  it("keeps a system entry among the messages (Claude Code's, for a model name it does not know) as a system message where it stands", () => {
+    const { request } = translate({
+      system: [{ type: 'text', text: 'You are Claude Code.' }],
+      messages: [
+        { role: 'system', content: 'The model is not a Claude model.' },
+        { role: 'user', content: 'Hi' },
+        { role: 'system', content: [{ type: 'text', text: 'Reminder: ' }, { type: 'text', text: 'be brief.' }] },
+      ],
+    });
+    expect(request.messages).toEqual([
+      { role: 'system', content: [{ type: 'text', text: 'You are Claude Code.' }] },
+      { role: 'system', content: 'The model is not a Claude model.' },
+      { role: 'user', content: 'Hi' },
+      { role: 'system', content: [{ type: 'text', text: 'Reminder: ' }, { type: 'text', text: 'be brief.' }] },
+    ]);
+  });
+
   it('maps the settings one to one', () => {
     const { request, unsupported } = translate({
       system: 'Be brief.',
@@ -223,7 +240,7 @@ describe('messagesRequestSchema', () => {
 
   it('requires max_tokens and a known role, and keeps blocks it does not know as unsupported', () => {
     expect(messagesRequestSchema.safeParse({ model: 'm', messages: [{ role: 'user', content: 'x' }] }).error?.issues[0]?.path).toEqual(['max_tokens']);
-    expect(messagesRequestSchema.safeParse({ model: 'm', max_tokens: 1, messages: [{ role: 'system', content: 'x' }] }).error?.issues[0]?.path).toEqual(['messages', 0, 'role']);
+    expect(messagesRequestSchema.safeParse({ model: 'm', max_tokens: 1, messages: [{ role: 'tool', content: 'x' }] }).error?.issues[0]?.path).toEqual(['messages', 0, 'role']);
     const parsed = messagesRequestSchema.parse({ model: 'm', max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'container_upload', file_id: 'f' }] }] });
     expect(parsed.messages[0]?.content).toEqual([{ type: 'unsupported', originalType: 'container_upload' }]);
   });
