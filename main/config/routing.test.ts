@@ -45,7 +45,7 @@ describe('defaults', () => {
   it('a route with only targets gets order preference, no fallbacks, inherited retries and timeouts', () => {
     const { routes } = resolve({ routes: { fast: { targets: ['ollama/qwen3'] } } });
     expect(routes).toEqual([
-      { name: 'fast', description: undefined, tiers: [[{ providerId: 'ollama', model: 'qwen3', weight: 1 }]], fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: undefined, timeouts: {} },
+      { name: 'fast', pattern: false, description: undefined, tiers: [[{ providerId: 'ollama', model: 'qwen3', weight: 1 }]], fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: undefined, timeouts: {} },
     ]);
   });
 });
@@ -68,6 +68,7 @@ describe('routes', () => {
     expect(problems).toEqual([]);
     expect(routes[0]).toEqual({
       name: 'smart',
+      pattern: false,
       description: 'best available',
       tiers: [
         [{ providerId: 'openai', model: 'gpt-4.1', weight: 1 }],
@@ -202,10 +203,23 @@ describe('from a config file', () => {
     expect(problems).toEqual(['line 7: routes.smart.targets[0].weight: Too small: expected number to be >0', 'line 8: routes.smart.fallback: Unrecognized key: "fallback"']);
   });
 
-  it('a route name with a slash is refused (it would shadow provider/model)', () => {
+  it('a route name with a slash is refused unless it is a pattern (it would shadow provider/model)', () => {
     const problems = problemsOf(() => parseConfigText(['routes:', '  openai/gpt:', '    targets: [openai/gpt-4.1]', ''].join('\n'), 'c.yaml'));
     // the key schema's message, not zod's bare "Invalid key in record"
-    expect(problems).toEqual(['line 3: routes.openai/gpt: a route name is letters, digits, ".", "_", ":" or "-" (no "/")']);
+    expect(problems).toEqual(['line 3: routes.openai/gpt: a route name is letters, digits, ".", "_", ":" or "-"; a pattern adds "*" (and may then contain "/")']);
+    const file = parseConfigText([...providers, 'routes:', '  openai/*:', '    targets: [ollama/*]', '  claude-haiku-*:', '    targets: [ollama/qwen3]', ''].join('\n'), 'c.yaml');
+    expect(resolveConfig(file, { path: 'c.yaml', env: {} }).routes.map((route) => [route.name, route.pattern])).toEqual([
+      ['openai/*', true],
+      ['claude-haiku-*', true],
+    ]);
+  });
+
+  it('a target with "*" belongs to a route whose name has exactly one "*"', () => {
+    const file = parseConfigText([...providers, 'routes:', '  smart:', '    targets: [ollama/*]', '  a*b*:', '    targets: [ollama/*]', ''].join('\n'), 'c.yaml');
+    const problems = problemsOf(() => resolveConfig(file, { path: 'c.yaml', env: {} }));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^routes\.smart: a target with "\*" takes the part/);
+    expect(problems[1]).toMatch(/^routes\.a\*b\*: /);
   });
 
   it('a route naming an unknown provider stops the config from loading, with the field', () => {

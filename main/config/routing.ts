@@ -27,6 +27,8 @@ export type RoutePreference = 'order' | 'local' | 'cloud';
 
 export interface RouteSettings {
   readonly name: string;
+  /** the name has `*`: the route catches every model name that matches it (see wildcard-routes.ts) */
+  readonly pattern: boolean;
   readonly description: string | undefined;
   /** tried in order; targets inside a tier share the load by weight */
   readonly tiers: readonly (readonly WeightedTarget[])[];
@@ -61,6 +63,7 @@ export function resolveRouting(file: ConfigFile, providerIds: ReadonlySet<string
 
   const routes: RouteSettings[] = Object.entries(file.routes ?? {}).map(([name, route]) => ({
     name,
+    pattern: name.includes('*'),
     description: route.description,
     tiers: route.targets.map((tier, tierIndex) =>
       (Array.isArray(tier) ? tier : [tier]).flatMap((entry, entryIndex) => {
@@ -80,6 +83,16 @@ export function resolveRouting(file: ConfigFile, providerIds: ReadonlySet<string
       ...(route.timeouts?.total_ms !== undefined ? { totalMs: route.timeouts.total_ms } : {}),
     },
   }));
+
+  for (const route of routes) {
+    const starred = [...route.tiers.flat(), ...route.fallbacks, ...route.contextWindowFallbacks].filter((entry) => entry.model.includes('*'));
+    const stars = route.name.split('*').length - 1;
+    if (starred.length > 0 && stars !== 1) {
+      problems.push(
+        `routes.${route.name}: a target with "*" takes the part of the model name the route's own "*" matched, so only a route whose name has exactly one "*" may have one ('${starred[0]?.providerId}/${starred[0]?.model}')`,
+      );
+    }
+  }
 
   const input = file.routing ?? {};
   const timeouts = (base: TimeoutSettings, given: NonNullable<NonNullable<typeof input.timeouts>['local']> | undefined): TimeoutSettings => ({

@@ -1,5 +1,6 @@
 // The config file's schema. Objects are strict so a misspelt key is an error naming it, not a silent default.
 import { z } from 'zod';
+import { routeNamePattern, routeNameRule } from '../../shared/route-name.js';
 import { presetIds } from './presets.js';
 
 export const defaultPort = 5454;
@@ -151,7 +152,7 @@ export const budgetsConfigSchema = budgetLimits.extend({
   clients: z.record(z.string().min(1), budgetLimits.extend({ action: z.enum(['block', 'downgrade-local']).optional() })).optional(),
 });
 
-const routeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'a route name is letters, digits, ".", "_", ":" or "-" (no "/")');
+const routeName = z.string().regex(routeNamePattern, routeNameRule);
 
 export const configFileSchema = z.strictObject({
   server: serverConfigSchema.optional(),

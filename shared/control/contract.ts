@@ -3,10 +3,11 @@
 // HTTP transport (/_switchyard/api/<call>) carry it; the renderer's client is derived from it. Secrets travel
 // in one direction only: a provider key or a new client token may go in (keys.set) or come out once (tokens.create).
 import { z } from 'zod';
+import { routeNamePattern, routeNameRule } from '../route-name.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-"');
 const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, "must be 'provider/model'");
-const routeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'letters, digits, ".", "_", ":" or "-" (no "/")');
+const routeName = z.string().regex(routeNamePattern, routeNameRule);
 const httpUrl = z.string().url().refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL');
 const epochMs = z.number().int().min(0);
 const empty = z.strictObject({});

@@ -74,7 +74,10 @@ export async function runRouted(context: RequestContext, inbound: InboundRequest
     const { metered, headers } = afterDispatch(execution, () => {
       const made = meter.with(plan.route?.name ?? null);
       // the ledger row's id: the playground reads its exact cost and final status with usage.detail
-      return { metered: made, headers: routedHeaders(context.corsHeaders, made.id, budget.headers, plan.offline) };
+      const headers = routedHeaders(context.corsHeaders, made.id, budget.headers, plan.offline);
+      // the route that caught the name (a wildcard route's pattern, too)
+      if (plan.route) headers['x-switchyard-route'] = headerValue(plan.route.name);
+      return { metered: made, headers };
     });
     let executed: Executed;
     try {

@@ -217,7 +217,7 @@ describe('fallback order and retries', () => {
   it("the route's numRetries overrides the global one", async () => {
     const a = new FakeProvider('a', 'cloud', { m: [{ fail: providerError('server') }] });
     const b = new FakeProvider('b', 'cloud');
-    const route: RouteSettings = { name: 'r', description: undefined, tiers: [], fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: 0, timeouts: {} };
+    const route: RouteSettings = { name: 'r', pattern: false, description: undefined, tiers: [], fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: 0, timeouts: {} };
     const { options } = harness([a, b], [candidate('a/m'), candidate('b/m')], { route, settings: { ...routing, maxAttempts: 10 } });
     await executeChat(options);
     expect(a.calls).toHaveLength(1);
@@ -661,7 +661,7 @@ describe('timeouts', () => {
     expect(first.health.providerHealth('l')?.lastError).toContain('within 20 ms');
     expect(first.health.providerHealth('c')?.lastError).toContain('within 40 ms');
 
-    const route: RouteSettings = { name: 'r', description: undefined, tiers: [], fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: undefined, timeouts: { firstTokenMs: 10 } };
+    const route: RouteSettings = { name: 'r', pattern: false, description: undefined, tiers: [], fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: undefined, timeouts: { firstTokenMs: 10 } };
     const second = harness([new FakeProvider('l', 'local', { m: [{ hang: true }] })], [candidate('l/m', 'local')], { route, settings: { ...routing, timeouts } });
     await executionError(executeChat({ ...second.options, request: streaming }));
     expect(second.health.providerHealth('l')?.lastError).toContain('within 10 ms');

@@ -20,7 +20,7 @@ function seeded(seed: number): () => number {
 }
 
 function route(name: string, tiers: ReadonlyArray<ReadonlyArray<WeightedTarget>>, extra: Partial<RouteSettings> = {}): RouteSettings {
-  return { name, description: undefined, tiers, fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: undefined, timeouts: {}, ...extra };
+  return { name, pattern: name.includes('*'), description: undefined, tiers, fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: undefined, timeouts: {}, ...extra };
 }
 
 const weighted = (providerId: string, model: string, weight = 1): WeightedTarget => ({ providerId, model, weight });

@@ -1,10 +1,12 @@
-// Turns the `model` a client asked for into the ordered list of candidate targets: a route alias expands to its
+// Turns the `model` a client asked for into the ordered list of candidate targets: a route alias (or the most
+// specific wildcard route that matches) expands to its
 // tiers (weighted shuffle inside a tier) and fallbacks; `provider/model` names one target; a bare model name is
 // looked up in the providers' model lists and must be unambiguous. Per-request fallbacks (`models`, as on
 // OpenRouter) and the configured default fallbacks follow. Pure: the random source and lookups are injected.
 import type { RouteSettings, WeightedTarget } from '../../config/routing.js';
 import type { Locality } from '../providers/types.js';
 import { splitModelName, type Target } from './resolve.js';
+import { matchPattern, type PatternRoute } from './wildcard-routes.js';
 
 export type CandidateOrigin = 'route' | 'direct' | 'fallback' | 'request-fallback' | 'default-fallback';
 
@@ -16,6 +18,8 @@ export interface Candidate extends Target {
 export interface PlanContext {
   readonly providers: ReadonlyMap<string, Locality>;
   readonly routes: ReadonlyMap<string, RouteSettings>;
+  /** routes whose name has `*`, most specific first (wildcard-routes.ts); tried after an exact route name */
+  readonly patterns?: readonly PatternRoute[];
   readonly defaultFallbacks: readonly Target[];
   /** provider ids whose model list contains this exact model name */
   readonly ownersOf: (model: string) => readonly string[];
@@ -45,7 +49,7 @@ export function planRequest(model: string, requestFallbacks: readonly string[] |
 }
 
 function expand(name: string, context: PlanContext, origin: CandidateOrigin): Expansion {
-  const route = context.routes.get(name);
+  const route = context.routes.get(name) ?? (context.patterns && context.patterns.length > 0 ? matchPattern(context.patterns, name) : undefined);
   if (route) {
     const tiers = route.tiers.flatMap((tier) => weightedOrder(tier, context.random));
     const targets = [...tiers.map((target) => ({ providerId: target.providerId, model: target.model, origin: 'route' as const })), ...route.fallbacks.map((target) => ({ ...target, origin: 'fallback' as const }))];

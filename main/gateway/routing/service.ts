@@ -13,6 +13,7 @@ import { ModelDetailsCache } from './model-details-cache.js';
 import { orderCandidates, type Skip } from './order.js';
 import { planRequest, type Candidate, type PlanResult } from './plan.js';
 import { requirementsOf } from './requirements.js';
+import { matchPattern, patternRoutes, type PatternRoute } from './wildcard-routes.js';
 
 export interface RoutedPlan {
   readonly route: RouteSettings | undefined;
@@ -104,8 +105,8 @@ export class RoutingService {
    * next reload; a weighted tier is shuffled per request, and a bare model name depends on live model lists.
    */
   private async expand(model: string, requestFallbacks: readonly string[] | undefined): Promise<PlanResult> {
-    const { providers, routes, plans } = this.index;
-    const route = routes.get(model);
+    const { providers, routes, patterns, plans } = this.index;
+    const route = routes.get(model) ?? matchPattern(patterns, model);
     const slash = model.indexOf('/');
     const known = route !== undefined || providers.has(slash === -1 ? model : model.slice(0, slash));
     const needsCatalog = !known || (requestFallbacks?.length ?? 0) > 0;
@@ -113,6 +114,7 @@ export class RoutingService {
     const planned = planRequest(model, requestFallbacks, {
       providers,
       routes,
+      patterns,
       defaultFallbacks: this.config.routing.defaultFallbacks,
       ownersOf: (name) => owners.get(name) ?? [],
       random: this.random,
@@ -128,10 +130,10 @@ export class RoutingService {
   /** Targets for an embeddings request: the model resolved as for chat, but without the chat-only capability
    *  checks (an embedding model is exactly what is wanted) and without the default fallbacks (chat models). */
   async planEmbeddings(model: string, options: { readonly localOnly?: string | undefined } = {}): Promise<PlanOutcome> {
-    const { providers, routes } = this.index;
-    const needsCatalog = !routes.has(model) && !providers.has(model.split('/')[0] ?? '');
+    const { providers, routes, patterns } = this.index;
+    const needsCatalog = !routes.has(model) && matchPattern(patterns, model) === undefined && !providers.has(model.split('/')[0] ?? '');
     const owners = needsCatalog ? await this.catalog.owners() : new Map<string, string[]>();
-    const planned = planRequest(model, undefined, { providers, routes, defaultFallbacks: [], ownersOf: (name) => owners.get(name) ?? [], random: this.random });
+    const planned = planRequest(model, undefined, { providers, routes, patterns, defaultFallbacks: [], ownersOf: (name) => owners.get(name) ?? [], random: this.random });
     if (!planned.ok) return planned;
     const offline = options.localOnly ?? this.offlineReason();
     const skipped: Skip[] = [];
@@ -190,6 +192,7 @@ export class RoutingService {
 interface ConfigIndex {
   readonly providers: ReadonlyMap<string, Locality>;
   readonly routes: ReadonlyMap<string, RouteSettings>;
+  readonly patterns: readonly PatternRoute[];
   readonly cloudIds: readonly string[];
   readonly hasLocal: boolean;
   /** model name → its candidates, for names whose expansion depends on the config alone (see expand) */
@@ -202,7 +205,8 @@ const maxKeptPlans = 1_024;
 function indexConfig(config: GatewayConfig): ConfigIndex {
   return {
     providers: new Map(config.providers.map((provider) => [provider.id, provider.locality])),
-    routes: new Map(config.routes.map((route) => [route.name, route])),
+    routes: new Map(config.routes.filter((route) => !route.pattern).map((route) => [route.name, route])),
+    patterns: patternRoutes(config.routes),
     cloudIds: config.providers.filter((provider) => provider.locality === 'cloud').map((provider) => provider.id),
     hasLocal: config.providers.some((provider) => provider.locality === 'local'),
     plans: new Map(),
