@@ -46,8 +46,9 @@ export class GatewayRouter {
   }
 
   handle = (request: IncomingMessage, response: ServerResponse): void => {
-    const match = gatewayRoutes.match(pathOf(request.url));
-    const sendError = match?.endpoint.sendError ?? sendOpenAIError;
+    const path = pathOf(request.url);
+    const match = gatewayRoutes.match(path);
+    const sendError = gatewayRoutes.errorSenderFor(path, match) ?? sendOpenAIError;
     this.dispatch(request, response, match, sendError).catch((error: unknown) => this.fail(response, error, sendError));
   };
 
@@ -100,7 +101,7 @@ export class GatewayRouter {
       corsHeaders = {};
     } else {
       const token = presentedToken(request);
-      identity = this.tokenIdentity(state, request);
+      identity = token === undefined ? endpoint.anonymous?.(state, request) : this.tokenIdentity(state, request);
       if (opaque && !identity?.playground) throw originRefused();
       corsHeaders = opaque ? guard.playgroundCorsHeaders() : guard.corsHeaders(request);
       if (!identity) {

@@ -1,14 +1,16 @@
 // The gateway's route table: each inbound dialect contributes its endpoints (dialects/index.ts), each a path pattern
 // with `{name}` segments (a last `{name*}` takes the rest of the path, slashes included, as model ids have them), the handler per method, and the shape its errors take. Every endpoint is served at `/v1/x`
 // and at `/x`, for tools configured with a base URL that lacks `/v1`.
-import type { RequestContext } from './context.js';
+import type { IncomingMessage } from 'node:http';
+import type { ClientIdentity } from './auth.js';
+import type { GatewayState, RequestContext } from './context.js';
 import type { AnswerSink, InboundRequest } from './answer-sink.js';
 
 export type EndpointHandler = (context: RequestContext, inbound: InboundRequest, sink: AnswerSink) => Promise<void>;
 
 export type ErrorSender = (sink: AnswerSink, error: unknown, headers: Readonly<Record<string, string>>) => void;
 
-export type Method = 'GET' | 'POST' | 'DELETE';
+export type Method = 'GET' | 'HEAD' | 'POST' | 'DELETE';
 
 export interface Endpoint {
   /** after `/v1`, e.g. `/responses/{id}/input_items` */
@@ -16,6 +18,18 @@ export interface Endpoint {
   readonly methods: Partial<Record<Method, EndpointHandler>>;
   /** how this endpoint's errors are shaped (default: OpenAI's) */
   readonly sendError?: ErrorSender;
+  /**
+   * Who a request that presents no token is, where the dialect's clients cannot send one (Ollama's); undefined
+   * refuses it as everywhere else. Consulted only when no token at all was presented.
+   */
+  readonly anonymous?: (state: GatewayState, request: IncomingMessage) => ClientIdentity | undefined;
+}
+
+/** The error shape of every path under a prefix, matched or not, e.g. `/api/` → Ollama's `{"error": "..."}`. */
+export interface Family {
+  /** a path prefix, with or without `/v1` before it as the endpoints are */
+  readonly prefix: string;
+  readonly sendError: ErrorSender;
 }
 
 export interface Match {
@@ -27,7 +41,10 @@ export class RouteTable {
   private readonly exact = new Map<string, Endpoint>();
   private readonly patterns: Array<{ readonly segments: readonly string[]; readonly endpoint: Endpoint }> = [];
 
-  constructor(endpoints: readonly Endpoint[]) {
+  constructor(
+    endpoints: readonly Endpoint[],
+    private readonly families: readonly Family[] = [],
+  ) {
     for (const prefix of ['/v1', '']) {
       for (const endpoint of endpoints) {
         const path = `${prefix}${endpoint.path}`;
@@ -35,6 +52,13 @@ export class RouteTable {
         else this.exact.set(path, endpoint);
       }
     }
+  }
+
+  /** The error shape for a path: its endpoint's, else its family's (an unknown path under /api/ is Ollama's). */
+  errorSenderFor(path: string, match: Match | undefined): ErrorSender | undefined {
+    if (match?.endpoint.sendError) return match.endpoint.sendError;
+    for (const family of this.families) if (path.startsWith(family.prefix) || path.startsWith(`/v1${family.prefix}`)) return family.sendError;
+    return undefined;
   }
 
   match(path: string): Match | undefined {
