@@ -1,6 +1,6 @@
 // User-Agent strings as the real clients send them → client family.
 import { describe, expect, it } from 'vitest';
-import { clientFamily } from './client-family.js';
+import { clientFamily, clientSignature } from './client-family.js';
 
 describe('clientFamily', () => {
   it.each([
@@ -16,11 +16,32 @@ describe('clientFamily', () => {
     ['Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:143.0) Gecko/20100101 Firefox/143.0', 'browser'],
     ['Continue/1.2.3 (vscode)', 'continue'],
     ['aider/0.86.1 litellm/1.74', 'aider'],
+    ['QwenCode/0.2.1 (linux; x64)', 'qwen-code'],
+    ['opencode/1.18.33 ai-sdk/provider-utils/3.0.9 runtime/bun/1.2.21', 'opencode'],
+    ['Agents/JavaScript 0.20.0', 'openai-agents'],
+    ['Agents/Python 0.5.1', 'openai-agents'],
+    ['ai/7.0.185 ai-sdk-provider-utils/5.0.86 node.js/v20.20.2', 'ai-sdk'],
+    ['ai-sdk-openai/4.0.126 ai-sdk-provider-utils/5.0.86 node.js/v20.20.2', 'ai-sdk'],
+    ['GeminiCLI/0.61.0/gemini-2.5-pro (linux; x64)', 'gemini-cli'],
+    ['ollama-js/0.6.4 (x64 linux Node.js/v20.20.2)', 'ollama-client'],
+    ['GitHubCopilotChat/0.31.0', 'copilot'],
     ['python-requests/2.32.3', 'other'],
     ['node', 'other'],
     ['', 'other'],
   ] as const)('%s → %s', (userAgent, family) => {
     expect(clientFamily(userAgent)).toBe(family);
+  });
+
+  it.each([
+    ['Codex exec', { 'user-agent': 'codex_exec/0.171.0 (Debian 12.0.0; x86_64) unknown (codex_exec; 0.171.0)', originator: 'codex_exec' }, 'codex'],
+    ['Codex in an IDE (its own UA hidden behind a proxy)', { 'user-agent': 'node', originator: 'codex_vscode' }, 'codex'],
+    ['Claude Code', { 'user-agent': 'claude-cli/2.1.337 (external, cli)', 'x-app': 'cli' }, 'claude-code'],
+    ['the GenAI SDK', { 'user-agent': 'google-genai-sdk/3.6.1 gl-node/v20.20.2', 'x-goog-api-client': 'google-genai-sdk/3.6.1 gl-node/v20.20.2' }, 'google-genai'],
+    // @langchain/openai puts `langchainjs-openai/<version> (<env>)` in front of the OpenAI SDK's own User-Agent
+    ['LangChain', { 'user-agent': 'langchainjs-openai/1.6.0 (env: node; version: v20.20.2)', 'x-stainless-lang': 'js' }, 'langchain'],
+    ['the OpenAI SDK alone', { 'user-agent': 'OpenAI/JS 6.30.1', 'x-stainless-lang': 'js' }, 'openai-node'],
+  ] as const)('%s, from its real headers', (_tool, headers, family) => {
+    expect(clientFamily(clientSignature(headers))).toBe(family);
   });
 
   it('answers other for a missing header and does not choke on a huge one', () => {

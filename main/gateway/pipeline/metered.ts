@@ -3,6 +3,7 @@
 // body capture on, the same places hand the answer as delivered to the capture (a stream as its delivered text).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EmbeddingsResponse, Usage } from '../../../shared/openai-types.js';
+import { clientSignature } from '../../ledger/client-family.js';
 import type { Endpoint } from '../../ledger/types.js';
 import { RequestMeter, type Priced } from '../metering.js';
 import { ProviderError } from '../providers/errors.js';
@@ -31,7 +32,7 @@ export function startMeter(context: RequestContext, request: { readonly headers:
     estimatedInputTokens: details.estimatedInputTokens,
     requestBody: details.requestBody,
     clientName: context.identity.name,
-    userAgent: request.headers['user-agent'],
+    userAgent: clientSignature(request.headers),
     startedAt: context.startedAt,
   });
 }
