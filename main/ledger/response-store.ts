@@ -2,7 +2,8 @@
 // got it and the turn's input items, so that previous_response_id and item_reference resolve — whichever provider
 // answered the turn before — and GET/DELETE /v1/responses/{id} work. A response belongs to the client token that
 // made it; another client is told it does not exist. Text is redacted of registered secrets before it is written.
-// Writes are one small transaction after the answer has been sent, never before it.
+// Writes are one small transaction once the answer is complete: for a stream, as its terminal event is encoded and
+// before it is written, so a client that continues with previous_response_id the moment it reads it finds the response.
 import { redactSecrets } from '../../shared/redact.js';
 import type { LedgerDatabase } from './database.js';
 

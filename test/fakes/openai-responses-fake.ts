@@ -34,8 +34,15 @@ const stallCapMs = 300_000;
 export class FakeResponsesApi {
   /** the finished responses the fake stored, by id, as GET /v1/responses/{id} returns them */
   readonly stored = new Map<string, Record<string, unknown>>();
+  /** the body each answer of POST /v1/responses wrote (a JSON Response, or the SSE frames), by request index */
+  private readonly bodies = new Map<number, string>();
 
   constructor(private readonly io: FakeResponsesIo) {}
+
+  /** Everything the fake wrote as the body of request #index's Responses answer ('' for errors and raw scenarios). */
+  responseText(index: number): string {
+    return this.bodies.get(index) ?? '';
+  }
 
   /** Answers a /v1/responses request; false when the path or method is not one of these routes. */
   async route(request: RecordedRequest, response: ServerResponse, path: string, signal: AbortSignal, scenarioFor: () => ResponsesScenario | Promise<ResponsesScenario>): Promise<boolean> {
@@ -74,7 +81,7 @@ export class FakeResponsesApi {
         const events: Record<string, unknown>[] = [{ type: 'response.created', response: inProgress }, { type: 'response.in_progress', response: inProgress }];
         if (scenario.errorEvent) events.push(errorEvent(error, scenario.errorEvent));
         events.push(failedEvent(base, error));
-        return this.stream(response, sequencedFrames(events), scenario.headers, undefined, 'end', signal);
+        return this.stream(request, response, sequencedFrames(events), scenario.headers, undefined, 'end', signal);
       }
       default:
         return this.runReply(request, response, scenario, signal);
@@ -101,6 +108,7 @@ export class FakeResponsesApi {
     const id = base.id;
     if (scenario.kind === 'reply' && !reply.stream) {
       if (reply.store) this.stored.set(id, answer.response);
+      this.bodies.set(request.index, JSON.stringify(answer.response));
       return this.io.sendJson(response, 200, answer.response, scenario.headers);
     }
     let events = answer.events;
@@ -117,10 +125,11 @@ export class FakeResponsesApi {
     } else if (reply.store) {
       this.stored.set(id, answer.response);
     }
-    return this.stream(response, sequencedFrames(events), scenario.headers, scenario.chunkDelayMs, scenario.kind === 'reset-after' ? 'reset' : 'end', signal);
+    return this.stream(request, response, sequencedFrames(events), scenario.headers, scenario.chunkDelayMs, scenario.kind === 'reset-after' ? 'reset' : 'end', signal);
   }
 
   private async stream(
+    request: RecordedRequest,
     response: ServerResponse,
     frames: readonly string[],
     headers: Readonly<Record<string, string>> | undefined,
@@ -129,9 +138,11 @@ export class FakeResponsesApi {
     signal: AbortSignal,
   ): Promise<void> {
     this.io.startStream(response, headers);
+    this.bodies.set(request.index, '');
     for (const [position, frame] of frames.entries()) {
       if (position > 0 && delayMs !== undefined && !(await sleep(delayMs, signal))) return;
       if (!(await this.io.write(response, frame, signal))) return;
+      this.bodies.set(request.index, (this.bodies.get(request.index) ?? '') + frame);
     }
     if (ending === 'reset') response.socket?.destroy();
     else response.end();

@@ -5,6 +5,7 @@
 // a forced hosted tool, stored files) keeps the request on such targets; hosted tools merely offered are left out
 // for the others, since agents such as Codex offer web_search on every request. Finished responses are stored
 // (store, the API's default) for previous_response_id, item_reference and GET /v1/responses/{id}.
+import type { Usage } from '../../../../../shared/openai-types.js';
 import type { AnswerSink, InboundRequest } from '../../../http/answer-sink.js';
 import { parseJsonText } from '../../../http/body.js';
 import type { RequestContext } from '../../../http/context.js';
@@ -79,28 +80,34 @@ export function handleCreateResponse(context: RequestContext, inbound: InboundRe
         keep(response as unknown as Record<string, unknown>, executed);
         return Buffer.from(JSON.stringify(response));
       },
-      stream: async (output, executed, options) => {
-        let finished: Record<string, unknown> | undefined;
+      stream: (output, executed, options) => {
+        // kept as the terminal event is encoded, before it is written: a client that continues with
+        // previous_response_id the moment it reads response.completed must find the response stored
+        const completed = (response: Record<string, unknown>): void => keep(response, executed);
         const native = executed.head[0]?.nativeFrames !== undefined;
-        const frames = native ? passthroughFrames((response) => (finished = response)) : translatedFrames(responseContext, (response) => (finished = response));
-        const summary = await writeStream(output, executed.head, executed.rest, frames, options.signal);
-        if (summary.status === 'ok' && finished) keep(finished, executed);
-        return summary;
+        const frames = native ? passthroughFrames(completed) : translatedFrames(responseContext, completed, options.decorateUsage);
+        return writeStream(output, executed.head, executed.rest, frames, options.signal);
       },
     },
   );
 }
 
-/** Frames for a translated stream: the chat chunks as Responses events, response.failed for a late failure. */
-function translatedFrames(responseContext: ResponseContext, completed: (response: Record<string, unknown>) => void): StreamEncoder {
+/**
+ * Frames for a translated stream: the chat chunks as Responses events, response.failed for a late failure. Usage gets
+ * its cost (`decorateUsage`) as chat's usage chunk does, so response.completed carries usage.cost for a priced model.
+ */
+function translatedFrames(responseContext: ResponseContext, completed: (response: Record<string, unknown>) => void, decorateUsage: ((usage: Usage) => Usage) | undefined): StreamEncoder {
   const encoder = new ResponsesEventEncoder(responseContext);
   let started = false;
   return (part) => {
     let events = started ? [] : encoder.start();
     started = true;
-    if (part.type === 'chunk') events = events.concat(encoder.chunk(part.chunk));
-    else if (part.type === 'error') events = events.concat(encoder.fail({ code: responsesErrorCode(part.error.errorClass), message: part.error.message }));
-    else {
+    if (part.type === 'chunk') {
+      const { chunk } = part;
+      events = events.concat(encoder.chunk(chunk.usage && decorateUsage ? { ...chunk, usage: decorateUsage(chunk.usage) } : chunk));
+    } else if (part.type === 'error') {
+      events = events.concat(encoder.fail({ code: responsesErrorCode(part.error.errorClass), message: part.error.message }));
+    } else {
       events = events.concat(encoder.finish());
       completed(encoder.response as unknown as Record<string, unknown>);
     }
