@@ -190,6 +190,11 @@ describe('inBandError (errors inside a 200 stream)', () => {
     expect([error.status, error.errorClass, error.retryable]).toEqual([429, 'rate_limit', true]);
   });
 
+  it("OpenAI's own in-band rate limit (type 'requests', code rate_limit_exceeded) is a rate limit, not a server error", () => {
+    const error = inBandError('openai', { error: { message: 'Rate limit reached for gpt-4.1 in organization org-x on requests per min (RPM): Limit 500, Used 500, Requested 1.', type: 'requests', param: null, code: 'rate_limit_exceeded' } });
+    expect([error.status, error.errorClass, error.retryable]).toEqual([429, 'rate_limit', true]);
+  });
+
   it('an in-band overloaded_error is overloaded (529) and retryable', () => {
     const error = inBandError('proxy', JSON.parse(wire.overloadedStreamError()) as Record<string, unknown>);
     expect([error.status, error.errorClass, error.retryable]).toEqual([529, 'overloaded', true]);

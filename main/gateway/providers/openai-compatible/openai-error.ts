@@ -75,7 +75,9 @@ export function upstreamHttpError(
 export function inBandError(providerId: string, payload: Record<string, unknown>, kind: ProviderErrorKind = 'in-band'): ProviderError {
   const parsed = parseErrorBody(JSON.stringify(payload)) ?? { message: 'upstream reported an error' };
   const numeric = Number(parsed.code);
-  const status = Number.isInteger(numeric) && numeric >= 400 && numeric < 600 ? numeric : statusForType(parsed.type);
+  // OpenAI's own in-band rate limit is {type:'requests'|'tokens', code:'rate_limit_exceeded'}: the code says it
+  const byType = statusForType(parsed.type);
+  const status = Number.isInteger(numeric) && numeric >= 400 && numeric < 600 ? numeric : byType !== 502 ? byType : statusForType(parsed.code ?? undefined);
   const errorClass = classify(status, parsed);
   return new ProviderError({
     kind,
