@@ -37,10 +37,20 @@ export interface ServerSettings {
   readonly allowedOrigins: readonly string[];
   readonly allowedHosts: readonly string[];
   readonly shutdownGraceMs: number;
+  /** an access-log line per request (server.log_requests; off unless set) */
+  readonly logRequests: boolean;
+}
+
+/** The Ollama-compatible surface (/api/*); see dialects/ollama/. */
+export interface OllamaApiSettings {
+  readonly enabled: boolean;
+  /** its own listener's port (on server.host), beside the main one; undefined serves it on the main port only */
+  readonly port: number | undefined;
 }
 
 export interface GatewayConfig {
   readonly server: ServerSettings;
+  readonly ollamaApi: OllamaApiSettings;
   readonly providers: readonly ProviderSettings[];
   readonly routes: readonly RouteSettings[];
   readonly routing: RoutingSettings;
@@ -144,6 +154,7 @@ export function resolveConfig(file: ConfigFile, options: LoadOptions): GatewayCo
   const host = options.host ?? server.host ?? '127.0.0.1';
   const port = options.port ?? server.port ?? defaultPort;
   const { routes, routing } = resolveRouting(file, new Set(providers.map((provider) => provider.id)), problems);
+  const ollamaApi = resolveOllamaApi(file, { host, port }, providers, problems);
   if (problems.length > 0) throw new ConfigError(options.path, problems);
   return {
     source: options.path,
@@ -152,6 +163,7 @@ export function resolveConfig(file: ConfigFile, options: LoadOptions): GatewayCo
     routing,
     ledger: resolveLedger(file),
     budgets: resolveBudgets(file),
+    ollamaApi,
     server: {
       host,
       port,
@@ -160,8 +172,44 @@ export function resolveConfig(file: ConfigFile, options: LoadOptions): GatewayCo
       allowedOrigins: server.allowed_origins ?? [],
       allowedHosts: server.allowed_hosts ?? [],
       shutdownGraceMs: server.shutdown_grace_ms ?? 5_000,
+      logRequests: server.log_requests ?? false,
     },
   };
+}
+
+function resolveOllamaApi(file: ConfigFile, main: { readonly host: string; readonly port: number }, providers: readonly ProviderSettings[], problems: string[]): OllamaApiSettings {
+  const input = file.ollama_api ?? {};
+  const settings: OllamaApiSettings = { enabled: input.enabled ?? false, port: input.port };
+  if (settings.port !== undefined && settings.port === main.port) problems.push(`ollama_api.port: ${settings.port} is the main port (server.port); the Ollama surface is served there already — choose another port or leave it out`);
+  // An `ollama` provider pointed at Switchyard's own Ollama surface would route every request back into itself.
+  const own = new Set([main.port, ...(settings.port === undefined ? [] : [settings.port])]);
+  for (const provider of providers) {
+    if (provider.type !== 'ollama') continue;
+    const target = hostAndPort(provider.baseUrl);
+    if (target && own.has(target.port) && (sameHost(target.host, main.host) || (isLoopbackName(target.host) && isLoopbackName(main.host)))) {
+      problems.push(`providers.${provider.id}.base_url: ${provider.baseUrl} is Switchyard's own ${target.port === main.port ? 'address' : 'Ollama surface (ollama_api.port)'}, not an Ollama server; point it at the real Ollama (usually http://127.0.0.1:11434) or move ollama_api.port`);
+    }
+  }
+  return settings;
+}
+
+function hostAndPort(value: string): { readonly host: string; readonly port: number } | undefined {
+  try {
+    const url = new URL(value);
+    const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+    return { host: url.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port };
+  } catch {
+    return undefined;
+  }
+}
+
+function sameHost(left: string, right: string): boolean {
+  return left.replace(/^\[|\]$/g, '').toLowerCase() === right.replace(/^\[|\]$/g, '').toLowerCase();
+}
+
+function isLoopbackName(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || bare.startsWith('127.') || bare === '0.0.0.0' || bare === '::';
 }
 
 function resolveProvider(input: ProviderConfigInput, env: NodeJS.ProcessEnv): ProviderSettings | string {

@@ -55,6 +55,8 @@ export const serverConfigSchema = z.strictObject({
   allowed_origins: z.array(origin).optional(),
   allowed_hosts: z.array(z.string().min(1)).optional(),
   shutdown_grace_ms: z.number().int().min(0).max(600_000).optional(),
+  /** one access-log line per request on stdout: method, path, status, client, model, duration */
+  log_requests: z.boolean().optional(),
 });
 
 const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, "must be 'provider/model'");
@@ -152,6 +154,12 @@ export const budgetsConfigSchema = budgetLimits.extend({
   clients: z.record(z.string().min(1), budgetLimits.extend({ action: z.enum(['block', 'downgrade-local']).optional() })).optional(),
 });
 
+/** The Ollama-compatible surface (/api/*): off unless turned on; `port` opens its own listener beside the main one. */
+export const ollamaApiConfigSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+});
+
 const routeName = z.string().regex(routeNamePattern, routeNameRule);
 
 export const configFileSchema = z.strictObject({
@@ -161,5 +169,6 @@ export const configFileSchema = z.strictObject({
   routing: routingConfigSchema.optional(),
   ledger: ledgerConfigSchema.optional(),
   budgets: budgetsConfigSchema.optional(),
+  ollama_api: ollamaApiConfigSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -2,7 +2,8 @@
 // range every dashboard query takes. Token fields are in the normalized usage shape of pricing.ts.
 import type { ClientFamily } from './client-family.js';
 
-export type Endpoint = 'chat' | 'messages' | 'embeddings' | 'responses';
+/** 'other': a request refused before it reached an endpoint (unknown path, no valid token, in-flight cap) */
+export type Endpoint = 'chat' | 'messages' | 'embeddings' | 'responses' | 'other';
 export type FinalStatus = 'ok' | 'error' | 'cancelled' | 'interrupted';
 export type RequestStatus = 'in_flight' | FinalStatus;
 

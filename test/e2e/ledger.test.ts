@@ -204,7 +204,7 @@ describe('failures', () => {
     expect(ledger.attempts(row.id)).toMatchObject([{ provider_id: 'openai', outcome: 'cancelled' }]);
   });
 
-  it('rejected before the model is known (bad body, no token): no row; refused by routing (unknown model): an error row', async () => {
+  it('refused before routing (bad body, no token) and by routing (unknown model): an error row each, saying why', async () => {
     const badBody = await post('/v1/chat/completions', { model: 'openai/gpt-4o-mini', messages: 'not a list' });
     expect(badBody.status).toBe(400);
     const noToken = await post('/v1/chat/completions', { model: 'openai/gpt-4o-mini', messages: question }, {});
@@ -212,9 +212,17 @@ describe('failures', () => {
     const unknown = await post('/v1/chat/completions', { model: 'nosuch/model', messages: question });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('model_not_found');
-    const row = await ledger.newRow();
+    const rows = await ledger.newFinalRows(3);
+    expect(rows.map((row) => [row.error_class, row.http_status, row.client_token_name])).toEqual(
+      expect.arrayContaining([
+        ['invalid_value', 400, 'default'],
+        ['invalid_api_key', 401, 'unauthenticated'],
+        ['model_not_found', 404, 'default'],
+      ]),
+    );
+    const row = rows.find((candidate) => candidate.error_class === 'model_not_found');
     expect(row).toMatchObject({ endpoint: 'chat', status: 'error', error_class: 'model_not_found', http_status: 404, requested_model: 'nosuch/model', provider_id: null, cost_usd: 0 });
-    expect(ledger.attempts(row.id)).toEqual([]);
+    expect(ledger.attempts(row?.id ?? '')).toEqual([]);
   });
 });
 

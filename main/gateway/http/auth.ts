@@ -1,8 +1,9 @@
-// Client-token check. The token may come as `Authorization: Bearer`, `x-api-key` or `x-goog-api-key`: one
-// decision for every header and every route. Tokens held in memory (SWITCHYARD_API_KEY's, the playground's, the
-// admin token) are compared character by character in constant time; stored tokens by their SHA-256 digest, made only when
-// the store is asked (with cold caches OpenSSL's SHA-256 cost ~15 µs, a tenth of a proxied request). Every known
-// token is compared, so timing says nothing about how much of a guess was right.
+// Client-token check. The token may come as `Authorization: Bearer`, `x-api-key` or `x-goog-api-key` (and as
+// `?key=` on the Gemini paths, see geminiQueryKey): one decision for every header and every route. Tokens held in
+// memory (SWITCHYARD_API_KEY's, the playground's, the admin token) are compared character by character in constant
+// time; stored tokens by their SHA-256 digest, made only when the store is asked (with cold caches OpenSSL's SHA-256
+// cost ~15 µs, a tenth of a proxied request). Every known token is compared, so timing says nothing about how much of
+// a guess was right.
 import { hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -34,7 +35,21 @@ export function presentedToken(request: IncomingMessage): string | undefined {
     return match ? match[1] : undefined;
   }
   const apiKey = request.headers['x-api-key'] ?? request.headers['x-goog-api-key'];
-  return typeof apiKey === 'string' && apiKey.length > 0 ? apiKey : undefined;
+  if (typeof apiKey === 'string' && apiKey.length > 0) return apiKey;
+  return geminiQueryKey(request.url);
+}
+
+/**
+ * `?key=` on the Gemini paths only: Google's API takes the key there and its REST examples and some clients put it
+ * there, so those clients could not reach Switchyard otherwise. The same verifier decides as for every header. The
+ * gateway writes no URL to its log or ledger (the request log keeps bodies only), and the Gemini provider never sends
+ * a key in a URL, so the token goes no further than this check.
+ */
+function geminiQueryKey(url: string | undefined): string | undefined {
+  const query = url?.indexOf('?') ?? -1;
+  if (url === undefined || query === -1 || !(url.startsWith('/v1beta/') || url.startsWith('/v1/v1beta/'))) return undefined;
+  const key = new URLSearchParams(url.slice(query + 1)).get('key');
+  return key !== null && key.length > 0 ? key : undefined;
 }
 
 /** One-shot SHA-256: no Hash object (with its native handle for the GC to finalise) per request. */

@@ -31,4 +31,18 @@ export interface RequestContext {
   /** performance.now() when the request arrived */
   readonly startedAt: number;
   readonly corsHeaders: Readonly<Record<string, string>>;
+  /** what the access log and a refusal's ledger row learn of the request as it goes (http/rejections.ts) */
+  readonly trace?: RequestTrace;
+}
+
+export interface RequestTrace {
+  /** performance.now() at arrival */
+  readonly startedAt: number;
+  readonly method: string;
+  readonly path: string;
+  /** passed the Host/Origin guard: from here on a refusal leaves a ledger row */
+  admitted: boolean;
+  identity: ClientIdentity | undefined;
+  /** the model the client asked for, once its endpoint read it */
+  model: string | undefined;
 }

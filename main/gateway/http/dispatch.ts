@@ -8,9 +8,10 @@ import { LightAbortController } from '../cancel.js';
 import { gatewayRoutes } from '../dialects/index.js';
 import { presentedToken, type ClientIdentity, type PlaygroundSessionAuth } from './auth.js';
 import { readBody } from './body.js';
-import type { GatewayState } from './context.js';
+import type { GatewayState, RequestTrace } from './context.js';
 import { opaqueOrigin } from './guard.js';
-import { GatewayError, describeError, sendJson, sendOpenAIError } from './errors.js';
+import { GatewayError, describeError, isRecorded, sendJson, sendOpenAIError } from './errors.js';
+import { accessLogLine, recordRejection } from './rejections.js';
 import type { EndpointHandler, ErrorSender, Match, Method } from './route-table.js';
 
 /** Serves everything under /_switchyard (headless mode: the control API and the UI); absent in the desktop app. */
@@ -49,12 +50,14 @@ export class GatewayRouter {
     const path = pathOf(request.url);
     const match = gatewayRoutes.match(path);
     const sendError = gatewayRoutes.errorSenderFor(path, match) ?? sendOpenAIError;
-    this.dispatch(request, response, match, sendError).catch((error: unknown) => this.fail(response, error, sendError));
+    const state = this.state();
+    const trace: RequestTrace = { startedAt: performance.now(), method: request.method ?? 'GET', path, admitted: false, identity: undefined, model: undefined };
+    if (state.config.server.logRequests) response.once('close', () => this.log(accessLogLine(trace, response)));
+    this.dispatch(request, response, match, sendError, state, trace).catch((error: unknown) => this.fail(response, error, sendError, {}, state, request, trace));
   };
 
-  private async dispatch(request: IncomingMessage, response: ServerResponse, match: Match | undefined, sendError: ErrorSender): Promise<void> {
-    const startedAt = performance.now();
-    const state = this.state();
+  private async dispatch(request: IncomingMessage, response: ServerResponse, match: Match | undefined, sendError: ErrorSender, state: GatewayState, trace: RequestTrace): Promise<void> {
+    const { startedAt } = trace;
     const { guard } = state;
     if (!guard.hostAllowed(request)) {
       throw new GatewayError(403, 'Host header is not one of this server\'s loopback names; request refused (DNS rebinding protection)', 'permission_error', 'host_not_allowed');
@@ -79,7 +82,10 @@ export class GatewayRouter {
       return;
     }
     const playgroundSession = path === playgroundChatPath && this.playgroundSessions !== undefined;
-    if (!playgroundSession && (path === managementPrefix || path.startsWith(`${managementPrefix}/`))) {
+    const management = !playgroundSession && (path === managementPrefix || path.startsWith(`${managementPrefix}/`));
+    // past the guard, a gateway request that is refused still leaves a ledger row (the control API keeps its own)
+    trace.admitted = !management;
+    if (management) {
       // Host and Origin were checked above (the gateway's own origin is allowed: the UI it serves); the handler
       // checks the admin credential, never a client token.
       if (!this.management) throw new GatewayError(404, 'the management API and UI are served in headless mode only (`switchyard serve`)', 'not_found_error', 'unknown_url');
@@ -116,6 +122,7 @@ export class GatewayRouter {
       }
     }
     if (!identity) throw new GatewayError(401, 'the playground needs the UI session: open the link `switchyard ui` prints', 'authentication_error', 'invalid_session');
+    trace.identity = identity;
     // The body is read before the request counts towards the in-flight cap: a client whose upload stalls holds no
     // place that others need.
     const body = request.method === 'POST' ? await readBody(request, state.config.server.maxBodyBytes) : empty;
@@ -135,9 +142,9 @@ export class GatewayRouter {
     try {
       const query = request.url?.includes('?') ? new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)) : noQuery;
       const inbound = { method: request.method ?? 'GET', path, query, headers: request.headers, params: playgroundSession ? {} : (match?.params ?? {}), body };
-      await handler({ gateway: state, identity, signal: controller.signal, startedAt, corsHeaders }, inbound, response);
+      await handler({ gateway: state, identity, signal: controller.signal, startedAt, corsHeaders, trace }, inbound, response);
     } catch (error) {
-      this.fail(response, error, sendError, corsHeaders);
+      this.fail(response, error, sendError, corsHeaders, state, request, trace);
     } finally {
       this.inFlight.delete(entry);
       resolveDone();
@@ -149,7 +156,16 @@ export class GatewayRouter {
     return token === undefined ? undefined : state.tokens.verify(token);
   }
 
-  private fail(response: ServerResponse, error: unknown, sendError: ErrorSender, headers: Readonly<Record<string, string>> = {}): void {
+  private fail(
+    response: ServerResponse,
+    error: unknown,
+    sendError: ErrorSender,
+    headers: Readonly<Record<string, string>>,
+    state: GatewayState,
+    request: IncomingMessage,
+    trace: RequestTrace,
+  ): void {
+    if (trace.admitted && !isRecorded(error)) recordRejection(state, request, trace, error);
     const description = describeError(error);
     if (description.status === 500) this.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (response.headersSent) {

@@ -83,3 +83,14 @@ export function sendOpenAIError(response: AnswerSink, error: unknown, extraHeade
   const description = describeError(error);
   sendJson(response, description.status, openAIErrorBody(description), { ...extraHeaders, ...description.headers });
 }
+
+/** Errors whose request already has its ledger row (the pipeline wrote it), so the dispatcher does not add one. */
+const recorded = new WeakSet<object>();
+
+export function markRecorded(error: unknown): void {
+  if (typeof error === 'object' && error !== null) recorded.add(error);
+}
+
+export function isRecorded(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && recorded.has(error);
+}

@@ -5,7 +5,7 @@
 import type { ChatRequest, EmbeddingsRequest, Usage } from '../../../shared/openai-types.js';
 import type { AnswerSink, InboundRequest } from '../http/answer-sink.js';
 import type { RequestContext } from '../http/context.js';
-import { GatewayError } from '../http/errors.js';
+import { GatewayError, markRecorded } from '../http/errors.js';
 import { addAnswerHeaders, eventStreamHeaders, headerValue, jsonAnswerHeaders, routedHeaders, type ResponseHeaders } from '../http/headers.js';
 import { ExecutionError, formatAttempts, type Executed } from '../routing/execute.js';
 import type { RoutedPlan } from '../routing/service.js';
@@ -63,6 +63,7 @@ export interface DialectAnswer {
 
 export async function runRouted(context: RequestContext, inbound: InboundRequest, sink: AnswerSink, call: RoutedCall, answer: DialectAnswer): Promise<void> {
   const meter = new LateMeter(context, inbound, call.meter);
+  if (context.trace) context.trace.model = call.meter.requestedModel;
   try {
     const budget = budgetGate(context, () => meter.with(null));
     const { routing } = context.gateway;
@@ -118,6 +119,7 @@ export async function runRouted(context: RequestContext, inbound: InboundRequest
   } catch (error) {
     // whatever ends the request here still settles its ledger row (finish is idempotent)
     meterFailure(meter.with(null), error);
+    markRecorded(error);
     throw error;
   }
 }

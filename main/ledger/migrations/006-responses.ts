@@ -1,4 +1,5 @@
-// Migration 6: the Responses API (POST /v1/responses). Its requests are ledger rows of their own endpoint, and its
+// Migration 6: the Responses API (POST /v1/responses). Its requests are ledger rows of their own endpoint ('other'
+// is for requests refused before they reached an endpoint: an unknown path, a bad token), and its
 // stored responses (`store: true`, the API's default) live here so previous_response_id and item_reference resolve
 // whichever provider answered the turn before. The requests table is rebuilt to admit the new endpoint value in its
 // CHECK constraint (SQLite cannot alter a constraint in place; this is its documented procedure, run with foreign
@@ -13,7 +14,7 @@ CREATE TABLE ${name} (
   finished_at INTEGER,
   client_token_name TEXT,
   client_family TEXT NOT NULL DEFAULT 'other',
-  endpoint TEXT NOT NULL CHECK (endpoint IN ('chat', 'messages', 'embeddings', 'responses')),
+  endpoint TEXT NOT NULL CHECK (endpoint IN ('chat', 'messages', 'embeddings', 'responses', 'other')),
   requested_model TEXT NOT NULL,
   route TEXT,
   provider_id TEXT,

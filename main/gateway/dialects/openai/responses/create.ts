@@ -136,7 +136,7 @@ function asGatewayError<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof ResponsesRequestError) throw new GatewayError(error.status, error.message, error.type, error.code, error.param);
+    if (error instanceof ResponsesRequestError) throw new GatewayError(error.status, error.message, error.type, error.code ?? 'invalid_value', error.param);
     throw error;
   }
 }
