@@ -21,6 +21,19 @@ export default tseslint.config(
     },
   },
   {
+    // A request-sized array spread into a call's arguments overflows the stack (a million messages did): on the
+    // request path, append() or a loop instead.
+    files: ['main/gateway/**/*.ts', 'shared/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='push'] > SpreadElement", message: 'push(...items) overflows the stack on a request-sized array: use append() from shared/append.ts' },
+        { selector: "CallExpression[callee.object.name='Math'] > SpreadElement", message: 'Math.max/min(...items) overflows the stack on a request-sized array: use a loop' },
+      ],
+    },
+  },
+  {
     files: ['main/app/**', 'preload/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -7,6 +7,7 @@ import type { RouteSettings, WeightedTarget } from '../../config/routing.js';
 import type { Locality } from '../providers/types.js';
 import { splitModelName, type Target } from './resolve.js';
 import { matchPattern, type PatternRoute } from './wildcard-routes.js';
+import { append } from '../../../shared/append.js';
 
 export type CandidateOrigin = 'route' | 'direct' | 'fallback' | 'request-fallback' | 'default-fallback';
 
@@ -39,7 +40,7 @@ export function planRequest(model: string, requestFallbacks: readonly string[] |
   for (const name of requestFallbacks ?? []) {
     const expansion = expand(name, context, 'request-fallback');
     if (!expansion.ok) return { ...expansion, message: `models: ${expansion.message}` };
-    targets.push(...expansion.targets.map((target) => ({ ...target, origin: 'request-fallback' as const })));
+    append(targets, expansion.targets.map((target) => ({ ...target, origin: 'request-fallback' as const })));
   }
   for (const target of context.defaultFallbacks) targets.push({ ...target, origin: 'default-fallback' });
   const candidates = dedupe(targets.map((target) => withLocality(target, context)));

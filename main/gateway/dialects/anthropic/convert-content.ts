@@ -3,6 +3,7 @@
 // data: URL) and plain-text documents (→ text). What OpenAI's chat format cannot carry is reported, not dropped.
 import type { ContentPart } from '../../../../shared/openai-types.js';
 import type { DocumentBlock, ImageBlock, TextBlock, ToolResultContentBlock } from './messages-schema.js';
+import { append } from '../../../../shared/append.js';
 
 export interface Unsupported {
   /** where in the request, e.g. messages[3].content[1] */
@@ -59,7 +60,7 @@ export function toolResultContent(
   content.forEach((block, index) => {
     const blockParam = `${param}[${index}]`;
     if (block.type === 'text') texts.push(textPart(block));
-    else if (block.type === 'image') media.push(...optional(imagePart(block, blockParam, unsupported)));
+    else if (block.type === 'image') append(media, optional(imagePart(block, blockParam, unsupported)));
     else if (block.type === 'document') {
       for (const part of documentParts(block, blockParam, unsupported)) {
         if (part.type === 'text') texts.push(part);

@@ -7,6 +7,7 @@ import type { ChatMessage, ContentPart } from '../../../../shared/openai-types.j
 import { encryptedDetail, textDetail, type ReasoningDetail } from '../../providers/anthropic/reasoning-details.js';
 import { documentParts, imagePart, textPart, toolResultContent, type TextPart, type Unsupported } from './convert-content.js';
 import type { ContentBlock, InboundMessage, ToolResultBlock } from './messages-schema.js';
+import { append } from '../../../../shared/append.js';
 
 export function toChatMessages(messages: readonly InboundMessage[], unsupported: Unsupported[]): ChatMessage[] {
   return messages.flatMap((message, index) => {
@@ -32,7 +33,7 @@ function userMessages(blocks: readonly ContentBlock[], param: string, unsupporte
       case 'tool_result': {
         const result = toolResult(block, blockParam, unsupported);
         toolMessages.push(result.message);
-        parts.push(...result.media);
+        append(parts, result.media);
         return;
       }
       case 'text':
@@ -44,7 +45,7 @@ function userMessages(blocks: readonly ContentBlock[], param: string, unsupporte
         return;
       }
       case 'document':
-        parts.push(...documentParts(block, blockParam, unsupported));
+        append(parts, documentParts(block, blockParam, unsupported));
         return;
       case 'thinking':
       case 'redacted_thinking':

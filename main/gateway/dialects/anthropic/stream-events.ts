@@ -5,6 +5,7 @@
 import type { ChatCompletionChunk, Usage } from '../../../../shared/openai-types.js';
 import { reasoningFormat } from '../../providers/anthropic/reasoning-details.js';
 import { stopReasonFor, toAnthropicUsage } from './to-anthropic-message.js';
+import { append } from '../../../../shared/append.js';
 
 export interface AnthropicEvent {
   readonly type: string;
@@ -42,17 +43,17 @@ export class AnthropicEventTranslator {
     const delta = choice.delta ?? {};
     const events: AnthropicEvent[] = [];
     const reasoning = delta.reasoning_content ?? delta['reasoning'];
-    if (typeof reasoning === 'string' && reasoning !== '') events.push(...this.into('thinking', { type: 'thinking', thinking: '', signature: '' }, { type: 'thinking_delta', thinking: reasoning }));
+    if (typeof reasoning === 'string' && reasoning !== '') append(events, this.into('thinking', { type: 'thinking', thinking: '', signature: '' }, { type: 'thinking_delta', thinking: reasoning }));
     for (const detail of claudeDetails(delta['reasoning_details'])) {
       if (detail['type'] === 'reasoning.encrypted' && typeof detail['data'] === 'string') {
-        events.push(...this.closeOpen(), ...this.standalone({ type: 'redacted_thinking', data: detail['data'] }));
+        append(events, this.closeOpen()); append(events, this.standalone({ type: 'redacted_thinking', data: detail['data'] }));
       } else if (typeof detail['signature'] === 'string' && detail['signature'] !== '') {
-        events.push(...this.into('thinking', { type: 'thinking', thinking: '', signature: '' }, { type: 'signature_delta', signature: detail['signature'] }));
+        append(events, this.into('thinking', { type: 'thinking', thinking: '', signature: '' }, { type: 'signature_delta', signature: detail['signature'] }));
       }
     }
     const text = typeof delta.content === 'string' && delta.content !== '' ? delta.content : typeof delta.refusal === 'string' ? delta.refusal : '';
-    if (text !== '') events.push(...this.into('text', { type: 'text', text: '' }, { type: 'text_delta', text }));
-    for (const call of delta.tool_calls ?? []) events.push(...this.toolCall(call.index, call.id, call.function?.name, call.function?.arguments));
+    if (text !== '') append(events, this.into('text', { type: 'text', text: '' }, { type: 'text_delta', text }));
+    for (const call of delta.tool_calls ?? []) append(events, this.toolCall(call.index, call.id, call.function?.name, call.function?.arguments));
     return events;
   }
 
@@ -71,7 +72,7 @@ export class AnthropicEventTranslator {
     const events: AnthropicEvent[] = [];
     let index = this.tools.get(toolIndex);
     if (index === undefined) {
-      events.push(...this.closeOpen());
+      append(events, this.closeOpen());
       index = this.blocks++;
       this.tools.set(toolIndex, index);
       this.open = { kind: 'tool', index };
@@ -86,7 +87,7 @@ export class AnthropicEventTranslator {
   private into(kind: 'text' | 'thinking', opening: Record<string, unknown>, delta: Record<string, unknown>): AnthropicEvent[] {
     const events: AnthropicEvent[] = [];
     if (this.open?.kind !== kind) {
-      events.push(...this.closeOpen());
+      append(events, this.closeOpen());
       const index = this.blocks++;
       this.open = { kind, index };
       events.push({ type: 'content_block_start', index, content_block: opening });

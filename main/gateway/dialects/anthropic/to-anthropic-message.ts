@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatCompletion, FinishReason, Usage } from '../../../../shared/openai-types.js';
 import { thinkingBlocksFrom } from '../../providers/anthropic/reasoning-details.js';
+import { append } from '../../../../shared/append.js';
 
 export type OutboundBlock =
   | { type: 'text'; text: string }
@@ -35,7 +36,7 @@ export function toAnthropicMessage(completion: ChatCompletion, model: string): A
   const message = choice?.message;
   const content: OutboundBlock[] = [];
   if (message) {
-    content.push(...thinkingOf(message['reasoning_details'], reasoningText(message)));
+    append(content, thinkingOf(message['reasoning_details'], reasoningText(message)));
     const text = typeof message.content === 'string' ? message.content : textOfParts(message.content);
     if (text !== '') content.push({ type: 'text', text });
     else if (typeof message.refusal === 'string' && message.refusal !== '') content.push({ type: 'text', text: message.refusal });

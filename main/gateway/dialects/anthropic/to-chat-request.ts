@@ -6,6 +6,7 @@ import type { ChatRequest, ToolDefinition } from '../../../../shared/openai-type
 import { textPart, type Unsupported } from './convert-content.js';
 import { toChatMessages } from './convert-messages.js';
 import type { CountTokensRequest, InboundTool, MessagesRequest } from './messages-schema.js';
+import { append } from '../../../../shared/append.js';
 
 export interface TranslatedRequest {
   readonly request: ChatRequest;
@@ -25,7 +26,7 @@ export function toCountTokensChatRequest(inbound: CountTokensRequest): Translate
   const system = inbound.system;
   if (typeof system === 'string' && system !== '') messages.push({ role: 'system', content: system });
   else if (Array.isArray(system) && system.length > 0) messages.push({ role: 'system', content: system.map(textPart) });
-  messages.push(...toChatMessages(inbound.messages, unsupported));
+  append(messages, toChatMessages(inbound.messages, unsupported));
 
   const request: ChatRequest = { model: inbound.model, messages };
   const tools = (inbound.tools ?? []).flatMap((tool, index) => toTool(tool, `tools[${index}]`, unsupported));

@@ -7,6 +7,7 @@ import type { AnthropicCacheControl, AnthropicContentBlock, AnthropicMessage, An
 import { badRequest } from './anthropic-error.js';
 import { imageBlock, fileBlock } from './convert-media.js';
 import { thinkingBlocksFrom } from './reasoning-details.js';
+import { append } from '../../../../shared/append.js';
 
 export interface ConvertedMessages {
   system: string | AnthropicTextBlock[] | undefined;
@@ -23,7 +24,7 @@ export function toAnthropicMessages(messages: readonly ChatMessage[], providerId
     switch (message.role) {
       case 'system':
       case 'developer':
-        system.push(...textBlocks(message.content));
+        append(system, textBlocks(message.content));
         return;
       case 'user':
         return push(turns, 'user', userBlocks(message.content, `${param}.content`, providerId));
@@ -91,7 +92,7 @@ function userBlocks(content: string | readonly ContentPart[], param: string, pro
 
 function assistantBlocks(message: Extract<ChatMessage, { role: 'assistant' }>, param: string, providerId: string): AnthropicContentBlock[] {
   const blocks: AnthropicContentBlock[] = thinkingBlocksFrom(message['reasoning_details'], message.reasoning_content);
-  blocks.push(...textBlocks(message.content ?? message.refusal ?? ''));
+  append(blocks, textBlocks(message.content ?? message.refusal ?? ''));
   message.tool_calls?.forEach((call, callIndex) => {
     const input = parseArguments(call.function.arguments, `${param}.tool_calls[${callIndex}].function.arguments`, providerId);
     blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input });

@@ -6,6 +6,7 @@ import type { ChatMessage, ContentPart } from '../../../../shared/openai-types.j
 import type { GeminiContent, GeminiPart } from './gemini-api.js';
 import { badRequest } from './gemini-error.js';
 import { messageSignatures, skipSignatureValidator, toolCallSignature, validatesSignatures } from './thought-signatures.js';
+import { append } from '../../../../shared/append.js';
 
 export interface GeminiPrompt {
   systemInstruction?: { parts: Array<{ text: string }> };
@@ -16,10 +17,10 @@ export function toGeminiPrompt(messages: readonly ChatMessage[], upstreamModel: 
   const system: Array<{ text: string }> = [];
   const contents: GeminiContent[] = [];
   const toolNames = new Map<string, string>();
-  const append = (role: GeminiContent['role'], parts: GeminiPart[]): void => {
+  const add = (role: GeminiContent['role'], parts: GeminiPart[]): void => {
     if (parts.length === 0) return;
     const last = contents.at(-1);
-    if (last && last.role === role) last.parts.push(...parts);
+    if (last && last.role === role) append(last.parts, parts);
     else contents.push({ role, parts });
   };
   messages.forEach((message, index) => {
@@ -31,19 +32,19 @@ export function toGeminiPrompt(messages: readonly ChatMessage[], upstreamModel: 
         return;
       }
       case 'user':
-        return append('user', userParts(message.content, `messages[${index}].content`, providerId));
+        return add('user', userParts(message.content, `messages[${index}].content`, providerId));
       case 'assistant':
-        return append('model', assistantParts(message, index, toolNames, providerId));
+        return add('model', assistantParts(message, index, toolNames, providerId));
       case 'tool': {
         const name = toolNames.get(message.tool_call_id) ?? (typeof message['name'] === 'string' ? message['name'] : undefined);
         if (name === undefined) {
           throw badRequest(providerId, `tool_call_id '${message.tool_call_id}' matches no tool call of an earlier assistant message`, `messages[${index}].tool_call_id`);
         }
         const id = geminiCallId(message.tool_call_id);
-        return append('user', [{ functionResponse: { ...(id ? { id } : {}), name, response: toolResponse(joinText(message.content)) } }]);
+        return add('user', [{ functionResponse: { ...(id ? { id } : {}), name, response: toolResponse(joinText(message.content)) } }]);
       }
       case 'function':
-        return append('user', [{ functionResponse: { name: message.name, response: toolResponse(message.content ?? '') } }]);
+        return add('user', [{ functionResponse: { name: message.name, response: toolResponse(message.content ?? '') } }]);
     }
   });
   if (validatesSignatures(upstreamModel)) fillMissingSignatures(contents);

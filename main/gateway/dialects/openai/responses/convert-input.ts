@@ -6,6 +6,7 @@ import type { ChatMessage, ContentPart } from '../../../../../shared/openai-type
 import { localShellName, type HostedUse } from './convert-tools.js';
 import { decodeReasoningCarrier } from './reasoning-carrier.js';
 import { isKnownItem, ResponsesRequestError, type KnownInputItem, type MessageInputItem, type MessagePart, type ResponseInputItem, type ToolOutputPart } from './schema.js';
+import { append } from '../../../../../shared/append.js';
 
 type ReasoningInput = Extract<KnownInputItem, { type: 'reasoning' }>;
 type ToolCall = NonNullable<Extract<ChatMessage, { role: 'assistant' }>['tool_calls']>[number];
@@ -24,7 +25,7 @@ export function toChatMessages(items: readonly ResponseInputItem[], hosted: Host
   let attachments: ContentPart[] = [];
 
   const flushTurn = (): void => {
-    if (turn) messages.push(...assistantMessage(turn));
+    if (turn) append(messages, assistantMessage(turn));
     turn = undefined;
   };
   const flushAttachments = (): void => {
@@ -41,7 +42,10 @@ export function toChatMessages(items: readonly ResponseInputItem[], hosted: Host
     const { text, media } = splitToolOutput(output, param, hosted);
     const note = media.length > 0 ? `${text === '' ? '' : `${text}\n`}[${media.length} attachment(s) follow in the next message]` : text;
     messages.push({ role: 'tool', tool_call_id: callId, content: note });
-    if (media.length > 0) attachments.push({ type: 'text', text: `Attachments from tool call ${callId}:` }, ...media);
+    if (media.length > 0) {
+      attachments.push({ type: 'text', text: `Attachments from tool call ${callId}:` });
+      append(attachments, media);
+    }
   };
 
   items.forEach((item, index) => {
@@ -59,7 +63,7 @@ export function toChatMessages(items: readonly ResponseInputItem[], hosted: Host
         }
         flushTurn();
         flushAttachments();
-        messages.push(...inboundMessage(item, param, hosted));
+        append(messages, inboundMessage(item, param, hosted));
         return;
       case 'function_call':
         assistantTurn().toolCalls.push(toolCall(item.call_id, item.name, item.arguments));
@@ -106,7 +110,7 @@ function addReasoning(turn: AssistantTurn, item: ReasoningInput): void {
   const carrier = item.encrypted_content ? decodeReasoningCarrier(item.encrypted_content) : undefined;
   if (carrier) {
     const offset = turn.details.reduce((highest, detail) => (typeof detail['index'] === 'number' ? Math.max(highest, detail['index'] + 1) : highest), 0);
-    turn.details.push(...carrier.details.map((detail) => (typeof detail['index'] === 'number' ? { ...detail, index: detail['index'] + offset } : { ...detail })));
+    append(turn.details, carrier.details.map((detail) => (typeof detail['index'] === 'number' ? { ...detail, index: detail['index'] + offset } : { ...detail })));
   }
   const content = (item.content ?? []).map((part) => part.text).join('');
   const summary = (item.summary ?? []).map((part) => part.text).join('\n\n');
@@ -190,7 +194,7 @@ function splitToolOutput(output: string | readonly ToolOutputPart[], param: stri
   const media: ContentPart[] = [];
   output.forEach((part, index) => {
     if (part.type === 'input_text') texts.push(part.text);
-    else media.push(...mediaPart(part, `${param}[${index}]`, hosted));
+    else append(media, mediaPart(part, `${param}[${index}]`, hosted));
   });
   return { text: texts.join('\n'), media };
 }

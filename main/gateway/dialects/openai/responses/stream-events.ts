@@ -20,6 +20,7 @@ import {
 } from './output-items.js';
 import { mergeReasoningDetails } from './reasoning-carrier.js';
 import { finishStatus, newId, responseObject, toResponsesUsage, type ResponseContext, type ResponseObject } from './response-object.js';
+import { append } from '../../../../../shared/append.js';
 
 export interface ResponsesEvent {
   readonly type: string;
@@ -86,12 +87,12 @@ export class ResponsesEventEncoder {
     const delta = choice.delta ?? {};
     const events: ResponsesEvent[] = [];
     const reasoning = delta.reasoning_content ?? delta['reasoning'];
-    if (typeof reasoning === 'string' && reasoning !== '') events.push(...this.reasoningText(reasoning));
+    if (typeof reasoning === 'string' && reasoning !== '') append(events, this.reasoningText(reasoning));
     const details = detailsOf(delta['reasoning_details']);
-    if (details.length > 0) events.push(...this.reasoningDetails(details));
-    if (typeof delta.content === 'string' && delta.content !== '') events.push(...this.messageText('text', delta.content));
-    if (typeof delta.refusal === 'string' && delta.refusal !== '') events.push(...this.messageText('refusal', delta.refusal));
-    for (const call of delta.tool_calls ?? []) events.push(...this.toolDelta(call));
+    if (details.length > 0) append(events, this.reasoningDetails(details));
+    if (typeof delta.content === 'string' && delta.content !== '') append(events, this.messageText('text', delta.content));
+    if (typeof delta.refusal === 'string' && delta.refusal !== '') append(events, this.messageText('refusal', delta.refusal));
+    for (const call of delta.tool_calls ?? []) append(events, this.toolDelta(call));
     return events;
   }
 
@@ -100,12 +101,12 @@ export class ResponsesEventEncoder {
     if (this.final) return [];
     const events: ResponsesEvent[] = [];
     // a call whose name never came still goes out, so the client sees what the model tried
-    for (const slot of this.tools.values()) if (slot.state === 'pending') events.push(...this.openTool(slot));
+    for (const slot of this.tools.values()) if (slot.state === 'pending') append(events, this.openTool(slot));
     const { status, incomplete_details } = finishStatus(this.finishReason);
-    events.push(...this.closeOpen(status === 'incomplete' ? 'incomplete' : 'completed'));
+    append(events, this.closeOpen(status === 'incomplete' ? 'incomplete' : 'completed'));
     if (this.lateDetails.length > 0) {
-      events.push(...this.openReasoning());
-      events.push(...this.closeOpen('completed'));
+      append(events, this.openReasoning());
+      append(events, this.closeOpen('completed'));
     }
     this.final = responseObject(this.context, { status, incomplete_details, output: [...this.output], usage: toResponsesUsage(this.usage) });
     events.push(this.event(status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response: this.final }));
@@ -158,15 +159,16 @@ export class ResponsesEventEncoder {
   /** Details join the open reasoning item, or open one when nothing came before them; otherwise they wait for the end. */
   private reasoningDetails(details: Record<string, unknown>[]): ResponsesEvent[] {
     if (this.open?.kind === 'reasoning') {
-      this.open.details.push(...details);
+      append(this.open.details, details);
       return [];
     }
     if (this.open || this.output.length > 0) {
-      this.lateDetails.push(...details);
+      append(this.lateDetails, details);
       return [];
     }
     const events = this.openReasoning();
-    (this.open as OpenReasoning | undefined)?.details.push(...details);
+    const open = this.open as OpenReasoning | undefined;
+    if (open) append(open.details, details);
     return events;
   }
 
@@ -181,7 +183,7 @@ export class ResponsesEventEncoder {
   private messageText(type: 'text' | 'refusal', text: string): ResponsesEvent[] {
     const events: ResponsesEvent[] = [];
     if (this.open?.kind !== 'message') {
-      events.push(...this.closeOpen('completed'));
+      append(events, this.closeOpen('completed'));
       const opened: OpenMessage = { kind: 'message', id: newId('msg'), outputIndex: this.output.length, content: [], part: undefined };
       this.open = opened;
       events.push(this.event('response.output_item.added', { output_index: opened.outputIndex, item: messageItem(opened.id, [], 'in_progress') }));
@@ -189,7 +191,7 @@ export class ResponsesEventEncoder {
     const item = this.open as OpenMessage;
     const at = { item_id: item.id, output_index: item.outputIndex };
     if (item.part?.type !== type) {
-      events.push(...this.closePart(item));
+      append(events, this.closePart(item));
       item.part = { type, index: item.content.length, text: '' };
       events.push(this.event('response.content_part.added', { ...at, content_index: item.part.index, part: type === 'text' ? outputText('') : { type: 'refusal', refusal: '' } }));
     }
@@ -284,7 +286,7 @@ export class ResponsesEventEncoder {
     const events: ResponsesEvent[] = [];
     let item: ResponseOutputItem;
     if (open.kind === 'message') {
-      events.push(...this.closePart(open));
+      append(events, this.closePart(open));
       item = messageItem(open.id, open.content, status);
     } else {
       if (open.partOpen && wantsSummary(this.context)) {

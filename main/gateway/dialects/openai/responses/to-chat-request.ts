@@ -6,6 +6,7 @@ import type { ChatRequest } from '../../../../../shared/openai-types.js';
 import { toChatMessages } from './convert-input.js';
 import { convertToolChoice, convertTools, type HostedUse, type ToolNames } from './convert-tools.js';
 import { ResponsesRequestError, type ResponseInputItem, type ResponsesRequest } from './schema.js';
+import { append } from '../../../../../shared/append.js';
 
 export type { HostedUse, ToolKind, ToolNames } from './convert-tools.js';
 
@@ -20,7 +21,7 @@ export function toChatRequest(request: ResponsesRequest, items: readonly Respons
   const hosted: HostedUse[] = [];
   const messages: ChatRequest['messages'] = [];
   if (request.instructions) messages.push({ role: 'system', content: request.instructions });
-  messages.push(...toChatMessages(items, hosted));
+  append(messages, toChatMessages(items, hosted));
   if (messages.length === 0) throw new ResponsesRequestError('input: there is nothing to answer (no input items)', 'input');
 
   const chat: ChatRequest = { model: request.model, messages };
