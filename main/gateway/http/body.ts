@@ -2,6 +2,7 @@
 // and a chunked body is cut off the moment it passes the cap. Either way: 413, no upstream call.
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from './errors.js';
+import { maxJsonDepth, tooDeep } from './json-depth.js';
 
 export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = request.headers['content-length'];
@@ -69,6 +70,10 @@ export function parseJsonBody(raw: Buffer): unknown {
 /** parseJsonBody for a body already decoded (as UTF-8): handlers that forward the text keep it. */
 export function parseJsonText(text: string): unknown {
   if (text.length === 0) throw new GatewayError(400, 'request body is empty; expected a JSON object');
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    throw new GatewayError(400, `${deep || 'the body'}: JSON nested more than ${maxJsonDepth} levels deep`, 'invalid_request_error', 'nesting_too_deep', deep || null);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -59,6 +59,10 @@ export class GatewayRouter {
   private async dispatch(request: IncomingMessage, response: ServerResponse, match: Match | undefined, sendError: ErrorSender, state: GatewayState, trace: RequestTrace): Promise<void> {
     const { startedAt } = trace;
     const { guard } = state;
+    if (hostHeaders(request.rawHeaders) > 1) {
+      // node:http keeps the first and drops the rest; HTTP says such a request is malformed (RFC 9112 §3.2)
+      throw new GatewayError(400, 'more than one Host header; a request has exactly one', 'invalid_request_error', 'duplicate_host');
+    }
     if (!guard.hostAllowed(request)) {
       throw new GatewayError(403, 'Host header is not one of this server\'s loopback names; request refused (DNS rebinding protection)', 'permission_error', 'host_not_allowed');
     }
@@ -179,6 +183,15 @@ export class GatewayRouter {
 
 const empty = Buffer.alloc(0);
 const noQuery = new URLSearchParams();
+
+function hostHeaders(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index] as string;
+    if (name.length === 4 && name.toLowerCase() === 'host') count += 1;
+  }
+  return count;
+}
 
 function originRefused(): GatewayError {
   return new GatewayError(403, "browser origin 'null' is not allowed (server.allowed_origins); only the desktop window's playground may call from it", 'permission_error', 'origin_not_allowed');
