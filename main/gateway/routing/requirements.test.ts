@@ -1,7 +1,7 @@
 // What a request needs from a target: tools, vision, JSON schema, and a cheap context estimate.
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest, ToolDefinition } from '../../../shared/openai-types.js';
-import { requirementsOf } from './requirements.js';
+import { minimumAnswerRoom, requirementsOf } from './requirements.js';
 
 const weather: ToolDefinition = { type: 'function', function: { name: 'weather', parameters: { type: 'object' } } };
 
@@ -72,5 +72,11 @@ describe('requirementsOf', () => {
     expect(requirementsOf(request({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }], max_tokens: 500 })).contextTokens).toBe(1_500);
     expect(requirementsOf(request({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }], max_tokens: 500, max_completion_tokens: 2_000 })).contextTokens).toBe(3_000);
     expect(requirementsOf(request({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }], max_tokens: null, max_completion_tokens: null })).contextTokens).toBe(1_000);
+  });
+
+  it("counts max_tokens only up to room for a useful answer: Claude Code's 32 000 must not rule out a 40 960-token local model", () => {
+    const claudeCode = requirementsOf(request({ messages: [{ role: 'user', content: 'x'.repeat(48_000) }], max_tokens: 32_000 }));
+    expect(claudeCode.contextTokens).toBe(12_000 + minimumAnswerRoom);
+    expect(claudeCode.contextTokens).toBeLessThan(40_960);
   });
 });

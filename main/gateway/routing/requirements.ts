@@ -7,9 +7,17 @@ export interface Requirements {
   readonly tools: boolean;
   readonly vision: boolean;
   readonly jsonSchema: boolean;
-  /** input tokens (estimated) plus the output tokens the request reserves */
+  /** input tokens (estimated) plus room for an answer: what the request reserves, up to minimumAnswerRoom */
   readonly contextTokens: number;
 }
+
+/**
+ * How much of a request's max_tokens counts against a target's window when skipping targets. max_tokens is a cap,
+ * not a need: Claude Code asks for 32 000–128 000 on every request, which would rule out every local model although
+ * Ollama caps the answer at what its window leaves (and an upstream that refuses instead is a context-length error,
+ * which falls back to a larger window). So a target qualifies when the input and a useful answer fit.
+ */
+export const minimumAnswerRoom = 4_096;
 
 export function requirementsOf(request: ChatRequest): Requirements {
   let vision = false;
@@ -31,7 +39,7 @@ export function requirementsOf(request: ChatRequest): Requirements {
   if (request.tools) characters += JSON.stringify(request.tools).length;
   // Images are counted at a flat rate rather than by their base64 size.
   const inputTokens = Math.ceil(characters / 4) + (vision ? 1_000 : 0);
-  const reserved = request.max_completion_tokens ?? request.max_tokens ?? 0;
+  const reserved = Math.min(request.max_completion_tokens ?? request.max_tokens ?? 0, minimumAnswerRoom);
   return {
     tools,
     vision,
