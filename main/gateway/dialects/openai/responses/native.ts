@@ -31,6 +31,8 @@ export function passthroughFrames(completed: (response: Record<string, unknown>)
   let responseId: string | undefined;
   let firstSeen = false;
   let lastFrame = '';
+  /** the items the client has been given whole, so a failure we report ourselves does not contradict them */
+  const done: unknown[] = [];
   return (part) => {
     const frames = part.nativeFrames ?? [];
     for (const frame of frames) {
@@ -39,7 +41,10 @@ export function passthroughFrames(completed: (response: Record<string, unknown>)
         const id = responseOf(frameData(frame))?.['id'];
         if (typeof id === 'string') responseId = id;
       }
-      if (frame.startsWith('event: response.completed') || frame.startsWith('event: response.incomplete')) {
+      if (frame.startsWith('event: response.output_item.done')) {
+        const item = frameData(frame)?.['item'];
+        if (item !== undefined) done.push(item);
+      } else if (frame.startsWith('event: response.completed') || frame.startsWith('event: response.incomplete')) {
         const response = responseOf(frameData(frame));
         if (response) completed(response);
       }
@@ -51,7 +56,7 @@ export function passthroughFrames(completed: (response: Record<string, unknown>)
     const type = last ? frameData(last)?.['type'] : undefined;
     if (type === 'response.failed' || type === 'error') return frames.slice(0, -1).join('') + redactSecrets(last as string);
     const sequence = frameData(lastFrame)?.['sequence_number'];
-    return frames.join('') + failedFrame(part.error, responseId ?? '', typeof sequence === 'number' ? sequence + 1 : 0);
+    return frames.join('') + failedFrame(part.error, responseId ?? '', typeof sequence === 'number' ? sequence + 1 : 0, done);
   };
 }
 
@@ -60,11 +65,11 @@ function responseOf(data: Record<string, unknown> | undefined): Record<string, u
   return typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : undefined;
 }
 
-function failedFrame(error: ProviderError, responseId: string, sequence: number): string {
+function failedFrame(error: ProviderError, responseId: string, sequence: number, output: readonly unknown[]): string {
   const event = {
     type: 'response.failed',
     sequence_number: sequence,
-    response: { id: responseId, object: 'response', status: 'failed', error: { code: responsesErrorCode(error.errorClass), message: redactSecrets(error.message) }, output: [], usage: null },
+    response: { id: responseId, object: 'response', status: 'failed', error: { code: responsesErrorCode(error.errorClass), message: redactSecrets(error.message) }, output, usage: null },
   };
   return `event: response.failed\ndata: ${JSON.stringify(event)}\n\n`;
 }
