@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: Switchyard's gateway overhead, measured by the team harness (../shared/bench) side by side with
 // direct-to-mock, a minimal Node proxy (node-pipe, node-parse) and Portkey's gateway, then checked against the
-// issue's targets. Phases (PHASES, default "main,large,stream"):
-//   main   harness run: non-stream at CONCURRENCY (rps, p50/p99, gateway CPU µs/req) + streaming TTFT
-//   large  harness run with PROMPT_BYTES=65536, non-stream only, direct,node-parse,switchyard
-//   stream bench/stream-bench.js: Switchyard streaming TTFT when the harness skipped it (see README); "auto" by default
+// issue's targets. Phases (PHASES, default "main,large,stream,responses"):
+//   main      harness run: non-stream at CONCURRENCY (rps, p50/p99, gateway CPU µs/req) + streaming TTFT
+//   large     harness run with PROMPT_BYTES=65536, non-stream only, direct,node-parse,switchyard
+//   stream    bench/stream-bench.js: Switchyard streaming TTFT when the harness skipped it (see README); "auto" by default
+//   responses bench/responses-bench.js: POST /v1/responses against POST /v1/chat/completions in one Switchyard
 // `node bench/gateway-bench.js profile` instead runs Switchyard alone under --cpu-prof at c=16 and prints the top
 // self-time functions. Everything listens on 127.0.0.1 only; every phase is time-bounded; the harness and
 // stream-bench.js kill exactly the process groups they start. Knobs: bench/README.md.
@@ -116,7 +117,7 @@ function switchyardEnv() {
 
 function run(cmd, args, phaseEnv, label) {
   console.log(`\n[switchyard-bench] ===== ${label} =====`);
-  const shown = ['TARGETS', 'DURATION', 'RUNS', 'CONCURRENCY', 'PROMPT_BYTES', 'STREAM', 'NONSTREAM', 'MODEL', 'OUT_DIR', 'MAX_TOTAL_S'];
+  const shown = ['TARGETS', 'DURATION', 'RUNS', 'CONCURRENCY', 'PROMPT_BYTES', 'STREAM', 'NONSTREAM', 'MODEL', 'OUT_DIR', 'MAX_TOTAL_S', 'RESPONSES_DURATION', 'RESPONSES_CONCURRENCY', 'RESPONSES_MAX_TOTAL_S'];
   console.log(`[switchyard-bench] ${shown.filter((k) => phaseEnv[k] !== undefined).map((k) => `${k}=${JSON.stringify(phaseEnv[k])}`).join(' ')}`);
   return new Promise((resolve) => {
     child = spawn(cmd, args, { env: phaseEnv, stdio: 'inherit' });
@@ -174,16 +175,16 @@ function describeBuild() {
 
 async function main() {
   describeBuild();
-  const phases = def('PHASES', 'main,large,stream').split(',').map((s) => s.trim());
+  const phases = def('PHASES', 'main,large,stream,responses').split(',').map((s) => s.trim());
   const base = switchyardEnv();
   const conc = def('CONCURRENCY', '1 16 64');
-  const out = { main: undefined, large: undefined, stream: undefined };
+  const out = { main: undefined, large: undefined, stream: undefined, responses: undefined };
   let failures = 0;
   // One wall-clock budget for the whole run, split so a noisy machine (waits, retried cases) cannot starve the
   // later phases: each harness phase gets what is left minus a reserve for the phases after it.
-  const budget = Number(def('BENCH_BUDGET_S', '660'));
+  const budget = Number(def('BENCH_BUDGET_S', '780'));
   const left = () => budget - (Date.now() - T0) / 1000;
-  const reserve = { large: phases.includes('large') ? 150 : 0, stream: phases.includes('stream') ? 105 : 0 };
+  const reserve = { large: phases.includes('large') ? 150 : 0, stream: phases.includes('stream') ? 105 : 0, responses: phases.includes('responses') ? 120 : 0 };
   const cap = (knob, after, floor) => def(knob, String(Math.max(floor, Math.floor(left() - after))));
 
   if (phases.includes('main')) {
@@ -194,7 +195,7 @@ async function main() {
       RUNS: def('RUNS', '2'),
       CONCURRENCY: conc,
       OUT_DIR: path.join(RESULTS, 'main'),
-      MAX_TOTAL_S: cap('MAX_TOTAL_S', reserve.large + reserve.stream, 120),
+      MAX_TOTAL_S: cap('MAX_TOTAL_S', reserve.large + reserve.stream + reserve.responses, 120),
     };
     if ((await run('bash', [RUN_BENCH], phaseEnv, 'main: non-stream + streaming')) !== 0) failures += 1;
     out.main = newestJson(phaseEnv.OUT_DIR);
@@ -211,7 +212,7 @@ async function main() {
       RUNS: def('LARGE_RUNS', def('RUNS', '2')),
       CONCURRENCY: def('LARGE_CONCURRENCY', conc),
       OUT_DIR: path.join(RESULTS, 'large-prompt'),
-      MAX_TOTAL_S: cap('LARGE_MAX_TOTAL_S', reserve.stream, 60),
+      MAX_TOTAL_S: cap('LARGE_MAX_TOTAL_S', reserve.stream + reserve.responses, 60),
     };
     if ((await run('bash', [RUN_BENCH], phaseEnv, `large prompt: PROMPT_BYTES=${phaseEnv.PROMPT_BYTES}, non-stream`)) !== 0) failures += 1;
     out.large = newestJson(phaseEnv.OUT_DIR);
@@ -223,7 +224,7 @@ async function main() {
   const harnessStreamed = out.main?.summary?.stream?.some((s) => s.target === 'switchyard');
   const streamMode = def('STREAM_SUPPLEMENT', 'auto');
   if (phases.includes('stream') && env.STREAM !== '0' && (streamMode === '1' || (streamMode === 'auto' && !harnessStreamed))) {
-    const phaseEnv = { ...base, OUT_DIR: path.join(RESULTS, 'stream'), SWITCHYARD_BENCH_WORKDIR: WORKDIR, RUNS: def('RUNS', '2'), STREAM_MAX_TOTAL_S: cap('STREAM_MAX_TOTAL_S', 0, 45) };
+    const phaseEnv = { ...base, OUT_DIR: path.join(RESULTS, 'stream'), SWITCHYARD_BENCH_WORKDIR: WORKDIR, RUNS: def('RUNS', '2'), STREAM_MAX_TOTAL_S: cap('STREAM_MAX_TOTAL_S', reserve.responses, 45) };
     if (!fs.existsSync(path.join(WORKDIR, 'node_modules', 'undici'))) {
       console.error(`[switchyard-bench] ${WORKDIR}/node_modules is missing (the harness installs it on its first run); skipping the stream phase`);
       failures += 1;
@@ -233,13 +234,27 @@ async function main() {
     }
   }
 
+  if (phases.includes('responses')) {
+    const phaseEnv = {
+      ...base,
+      OUT_DIR: path.join(RESULTS, 'responses'),
+      SWITCHYARD_BENCH_WORKDIR: WORKDIR,
+      RUNS: def('RUNS', '2'),
+      RESPONSES_MAX_TOTAL_S: cap('RESPONSES_MAX_TOTAL_S', 0, 60),
+    };
+    // run alone (PHASES=responses) on a fresh scratch copy, the harness has not installed its dependencies yet
+    if (!fs.existsSync(path.join(WORKDIR, 'node_modules', 'undici'))) spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: WORKDIR, stdio: 'inherit' });
+    if ((await run(process.execPath, [path.join(BENCH, 'responses-bench.js')], phaseEnv, 'responses: POST /v1/responses vs POST /v1/chat/completions through Switchyard')) !== 0) failures += 1;
+    out.responses = newestJson(phaseEnv.OUT_DIR);
+  }
+
   verdict(out);
   console.log(`\n[switchyard-bench] results in ${RESULTS} (${((Date.now() - T0) / 1000).toFixed(0)} s total)`);
   return failures ? 1 : 0;
 }
 
 // ---------------------------------------------------------------- targets from the issue
-function verdict({ main, large, stream }) {
+function verdict({ main, large, stream, responses }) {
   const lines = [];
   const mark = (ok) => (ok === undefined ? ' n/a' : ok ? 'PASS' : 'MISS');
   const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '-');
@@ -288,11 +303,40 @@ function verdict({ main, large, stream }) {
       `${mark(paired.failures === 0 && sy.median <= 1)}  stream paced, paired ×${paired.rounds} (cold) switchyard Δttft ${fmt(sy.median, 3)} ms, 95% ${fmt(sy.low, 3)} … ${fmt(sy.high, 3)} (target ≤ 1 ms${refs ? `; ${refs} ms` : ''})${gap}`,
     );
   }
+  lines.push(...responsesVerdict(responses?.summary, mark, fmt));
   if (!lines.length) return;
-  console.log('\n=== Switchyard vs the issue targets (CPU ≤ 1.5× node-parse; streaming TTFT added ≤ 1 ms) ===');
+  console.log('\n=== Switchyard vs the issue targets (CPU ≤ 1.5× node-parse; streaming TTFT added ≤ 1 ms; Responses within 10% of chat) ===');
   console.log(lines.join('\n'));
   console.log('(at c ≥ 16 streaming deltas on a 2-vCPU box mostly reflect CPU contention between wrk/clients, mock and gateway)');
   fs.writeFileSync(path.join(RESULTS, 'verdict.txt'), lines.join('\n') + '\n');
+}
+
+/** POST /v1/responses against POST /v1/chat/completions in the same gateway: CPU and time added before the first content event ≤ 1.10× chat's. */
+function responsesVerdict(summary, mark, fmt) {
+  if (!summary) return [];
+  const within = (ratio) => (Number.isFinite(ratio) ? ratio <= 1.1 : undefined);
+  // as the harness marks a case: more than 15% of a core went to processes the bench did not start
+  const noisy = (r) => (r.maxForeignPct > Number(env.NOISY_PCT || 15) ? `; NOISY (foreign CPU up to ${r.maxForeignPct}%)` : '');
+  const lines = summary.nonstream.map(
+    (r) =>
+      `${mark(within(r.cpuRatio))}  responses non-stream c=${String(r.c).padEnd(3)} ${fmt(r.responses.cpu).padStart(5)} µs/req vs chat ${fmt(r.chat.cpu).padStart(5)} → ${fmt(r.cpuRatio, 2)}× (target ≤ 1.10×); ` +
+      `Δp50 ${fmt(r.responses.dp50, 3)} vs ${fmt(r.chat.dp50, 3)} ms, errors ${r.responses.errors + r.chat.errors}${noisy(r)}`,
+  );
+  for (const r of summary.stream) {
+    const ok = r.responses.ok === r.responses.n && r.chat.ok === r.chat.n;
+    lines.push(
+      `${mark(ok && within(r.cpuRatio) && within(r.firstContentRatio))}  responses stream ${r.case.padEnd(13)} ${fmt(r.responses.cpu).padStart(5)} µs/stream vs chat ${fmt(r.chat.cpu).padStart(5)} → ${fmt(r.cpuRatio, 2)}×; ` +
+        `Δfirst content ${fmt(r.responses.dFirstContent, 3)} vs ${fmt(r.chat.dFirstContent, 3)} ms → ${fmt(r.firstContentRatio, 2)}× (targets ≤ 1.10×), ok ${r.responses.ok}/${r.responses.n}${noisy(r)}`,
+    );
+  }
+  const p = summary.paired;
+  if (p) {
+    lines.push(
+      `${mark(p.failures === 0 && within(p.firstContentRatio))}  responses ${p.case}, paired ×${p.rounds}: Δfirst content ${fmt(p.responses.median, 3)} vs chat ${fmt(p.chat.median, 3)} ms → ${fmt(p.firstContentRatio, 2)}× (target ≤ 1.10×); ` +
+        `responses − chat ${fmt(p.responsesOverChat.median, 3)} ms (95% ${fmt(p.responsesOverChat.low, 3)} … ${fmt(p.responsesOverChat.high, 3)})`,
+    );
+  }
+  return lines;
 }
 
 (mode === 'profile' ? profile() : main()).then(

@@ -143,9 +143,10 @@ interface CodexRun {
 }
 
 /** Codex's config for Switchyard: a custom Responses provider, no prompts, no telemetry, no update check, no plugins sync. */
-function codexConfig(model: string): string {
+function codexConfig(model: string, topLevel: readonly string[] = []): string {
   return [
     `model = ${JSON.stringify(model)}`,
+    ...topLevel,
     'model_provider = "switchyard"',
     'approval_policy = "never"',
     // the fake's command is fixed (`echo`); no sandbox, so the test does not depend on user namespaces for bubblewrap
@@ -181,17 +182,23 @@ function codexConfig(model: string): string {
   ].join('\n');
 }
 
+interface CodexOptions {
+  /** more top-level config.toml lines */
+  readonly config?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /** `codex exec --json` in a fresh CODEX_HOME, HOME and workspace; killed (whole process group) after 60 s. */
-function runCodex(model: string, prompt: string): Promise<CodexRun> {
+function runCodex(model: string, prompt: string, options: CodexOptions = {}): Promise<CodexRun> {
   const root = mkdtempSync(join(tmpdir(), 'sy-codex-'));
   codexRoots.push(root);
   const codexHome = join(root, 'codex-home');
   const home = join(root, 'home');
   const workdir = join(root, 'work');
   for (const dir of [codexHome, home, workdir]) mkdirSync(dir);
-  writeFileSync(join(codexHome, 'config.toml'), codexConfig(model));
+  writeFileSync(join(codexHome, 'config.toml'), codexConfig(model, options.config));
   const args = [codexScript, 'exec', '--json', '--strict-config', '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-C', workdir, prompt];
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, CODEX_HOME: codexHome, SWITCHYARD_TOKEN: serve.token, LANG: 'C.UTF-8', NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, CODEX_HOME: codexHome, SWITCHYARD_TOKEN: serve.token, LANG: 'C.UTF-8', NO_COLOR: '1', ...options.env };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: workdir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
@@ -486,4 +493,36 @@ describe('openai package: client.responses', () => {
     expect(messages.indexOf('My favourite colour is teal.')).toBeLessThan(messages.indexOf(first.output_text));
     expect(messages.indexOf(first.output_text)).toBeLessThan(messages.indexOf('What is my favourite colour?'));
   });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Codex CLI: a model's context window (docs/responses-api.md)
+
+// Codex has metadata for OpenAI's own models only; for a route alias it warns "Model metadata … not found" and
+// assumes a 272,000-token window. `model_catalog_url` is no way out: each catalog entry must carry the model's full
+// instructions, which replace Codex's own. The documented fix is two top-level config.toml keys, checked here:
+// --strict-config accepts them, Codex runs with them, and it still sends its own instructions and tools.
+describe('Codex CLI: the context window from config.toml', () => {
+  it('model_context_window and model_auto_compact_token_limit reach Codex; its default instructions and tools still go upstream', async () => {
+    openaiFake.onChat = () => ({ kind: 'reply', content: 'Context window noted.' });
+    const from = openaiFake.requests.length;
+    const run = await runCodex('fast', 'Say hello in one sentence.', {
+      config: ['model_context_window = 128000', 'model_auto_compact_token_limit = 100000'],
+      // Codex logs the window it uses for the session at info level
+      env: { RUST_LOG: 'info' },
+    });
+    expectCodexSucceeded(run);
+    expect(run.finalMessage, codexOutput(run)).toBe('Context window noted.');
+    expect(run.stderr).toContain('context_window=128000');
+    expect(run.stderr).toContain('auto_compact_token_limit=100000');
+
+    const [upstream, ...more] = chatRequests(from);
+    expect(more).toEqual([]);
+    // Codex's built-in instructions (~17 KB) are the first message, as without the keys
+    const instructions = JSON.stringify(chatMessages(upstream)[0]?.['content']);
+    expect(instructions).toContain('You are a coding agent running in the Codex CLI');
+    expect(instructions.length).toBeGreaterThan(5_000);
+    const body = upstream?.body as { tools?: Array<{ function?: { name: string } }> };
+    expect(body.tools?.map((tool) => tool.function?.name)).toContain('exec_command');
+  }, 90_000);
 });
