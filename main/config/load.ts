@@ -39,6 +39,8 @@ export interface ServerSettings {
   readonly shutdownGraceMs: number;
   /** an access-log line per request (server.log_requests; off unless set) */
   readonly logRequests: boolean;
+  readonly bodyIdleTimeoutMs: number;
+  readonly maxUploadsPerClient: number;
 }
 
 /** The Ollama-compatible surface (/api/*); see dialects/ollama/. */
@@ -173,6 +175,8 @@ export function resolveConfig(file: ConfigFile, options: LoadOptions): GatewayCo
       allowedHosts: server.allowed_hosts ?? [],
       shutdownGraceMs: server.shutdown_grace_ms ?? 5_000,
       logRequests: server.log_requests ?? false,
+      bodyIdleTimeoutMs: server.body_idle_timeout_ms ?? 10_000,
+      maxUploadsPerClient: server.max_uploads_per_client ?? 64,
     },
   };
 }

@@ -57,6 +57,10 @@ export const serverConfigSchema = z.strictObject({
   shutdown_grace_ms: z.number().int().min(0).max(600_000).optional(),
   /** one access-log line per request on stdout: method, path, status, client, model, duration */
   log_requests: z.boolean().optional(),
+  /** a request body that sends no byte for this long is answered 408 */
+  body_idle_timeout_ms: z.number().int().min(100).max(600_000).optional(),
+  /** request bodies one client may be sending at once (they do not count towards max_in_flight) */
+  max_uploads_per_client: z.number().int().min(1).max(100_000).optional(),
 });
 
 const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, "must be 'provider/model'");

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LightAbortController } from '../cancel.js';
 import { gatewayRoutes } from '../dialects/index.js';
 import { presentedToken, type ClientIdentity, type PlaygroundSessionAuth } from './auth.js';
-import { readBody } from './body.js';
+import { drainAfterEarlyAnswer, readBody } from './body.js';
 import type { GatewayState, RequestTrace } from './context.js';
 import { opaqueOrigin } from './guard.js';
 import { GatewayError, describeError, isRecorded, sendJson, sendOpenAIError } from './errors.js';
@@ -32,6 +32,8 @@ export interface InFlight {
 
 export class GatewayRouter {
   readonly inFlight = new Set<InFlight>();
+  /** request bodies being read, per client name */
+  private readonly uploads = new Map<string, number>();
   private draining = false;
 
   constructor(
@@ -129,7 +131,7 @@ export class GatewayRouter {
     trace.identity = identity;
     // The body is read before the request counts towards the in-flight cap: a client whose upload stalls holds no
     // place that others need.
-    const body = request.method === 'POST' ? await readBody(request, state.config.server.maxBodyBytes) : empty;
+    const body = request.method === 'POST' ? await this.readBodyOf(request, state, identity.name) : empty;
     if (this.draining) throw new GatewayError(503, 'Switchyard is shutting down', 'api_error', 'shutting_down', null, { ...corsHeaders, 'retry-after': '1' });
     if (this.inFlight.size >= state.config.server.maxInFlight) {
       throw new GatewayError(429, `too many requests in flight (server.max_in_flight = ${state.config.server.maxInFlight})`, 'rate_limit_error', 'too_many_in_flight', null, { ...corsHeaders, 'retry-after': '1' });
@@ -155,6 +157,28 @@ export class GatewayRouter {
     }
   }
 
+  /**
+   * The body, read before the request counts towards max_in_flight, under its own bounds: a body that stops arriving
+   * is a 408 after server.body_idle_timeout_ms, and one client may be sending server.max_uploads_per_client bodies at
+   * once — so a flood of stalled uploads from one tool never locks the others out.
+   */
+  private async readBodyOf(request: IncomingMessage, state: GatewayState, client: string): Promise<Buffer> {
+    const { maxBodyBytes, bodyIdleTimeoutMs, maxUploadsPerClient } = state.config.server;
+    if (request.complete) return readBody(request, maxBodyBytes, bodyIdleTimeoutMs);
+    const uploading = this.uploads.get(client) ?? 0;
+    if (uploading >= maxUploadsPerClient) {
+      throw new GatewayError(429, `too many request bodies being sent at once by this client (server.max_uploads_per_client = ${maxUploadsPerClient})`, 'rate_limit_error', 'too_many_uploads', null, { 'retry-after': '1' });
+    }
+    this.uploads.set(client, uploading + 1);
+    try {
+      return await readBody(request, maxBodyBytes, bodyIdleTimeoutMs);
+    } finally {
+      const left = (this.uploads.get(client) ?? 1) - 1;
+      if (left === 0) this.uploads.delete(client);
+      else this.uploads.set(client, left);
+    }
+  }
+
   private tokenIdentity(state: GatewayState, request: IncomingMessage): ClientIdentity | undefined {
     const token = presentedToken(request);
     return token === undefined ? undefined : state.tokens.verify(token);
@@ -170,6 +194,7 @@ export class GatewayRouter {
     trace: RequestTrace,
   ): void {
     if (trace.admitted && !isRecorded(error)) recordRejection(state, request, trace, error);
+    drainAfterEarlyAnswer(request);
     const description = describeError(error);
     if (description.status === 500) this.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (response.headersSent) {
