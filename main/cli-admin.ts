@@ -1,6 +1,7 @@
 // `switchyard status|reload|offline|ui`: control calls (shared/control/contract.ts) to a running gateway over its
 // headless HTTP transport, with the admin token from the data dir. Output is for people; `--json` prints the answer.
 import { request } from 'undici';
+import { z } from 'zod';
 import type { ControlCall } from '../shared/control/contract.js';
 import { findConfigPath, loadConfig } from './config/load.js';
 import { adminTokenFileName, loadOrCreateAdminToken, readTokenFile } from './secrets/client-token-file.js';
@@ -24,10 +25,15 @@ export class NoGatewayError extends Error {
 }
 
 /** One control call; resolves with its answer, or throws with the error message the service gave. */
-export async function controlCall(target: AdminTarget, call: ControlCall, body: unknown = {}): Promise<unknown> {
+export function controlCall(target: AdminTarget, call: ControlCall, body: unknown = {}): Promise<unknown> {
+  return adminPost(target, call, body);
+}
+
+/** POST /_switchyard/api/<name> with the admin token in the Authorization header (never in the URL). */
+async function adminPost(target: AdminTarget, name: string, body: unknown): Promise<unknown> {
   let response;
   try {
-    response = await request(`${target.url}/_switchyard/api/${call}`, {
+    response = await request(`${target.url}/_switchyard/api/${name}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -58,9 +64,16 @@ export interface PrintableStatus {
   readonly cooldowns: ReadonlyArray<{ readonly target: string; readonly phase: string; readonly until?: number | null | undefined }>;
 }
 
-/** The URL `switchyard ui` prints: the page trades the fragment for a session cookie and wipes it from the address bar. */
-export function uiLink(target: AdminTarget): string {
-  return `${target.url}/_switchyard/#admin=${encodeURIComponent(target.token)}`;
+const signInAnswer = z.object({ nonce: z.string().regex(/^[A-Za-z0-9_-]{43}$/), expiresInSeconds: z.number().int().positive() });
+
+/**
+ * The URL `switchyard ui` prints: a single-use sign-in nonce the running gateway minted for the admin token, which
+ * the page trades for a session cookie and wipes from the address bar. The admin token itself never goes in a URL.
+ */
+export async function uiLink(target: AdminTarget): Promise<{ readonly link: string; readonly expiresInSeconds: number }> {
+  const answer = signInAnswer.safeParse(await adminPost(target, 'session.link', {}));
+  if (!answer.success) throw new Error(`the Switchyard at ${target.url} gave no sign-in link (is it an older version?)`);
+  return { link: `${target.url}/_switchyard/#signin=${answer.data.nonce}`, expiresInSeconds: answer.data.expiresInSeconds };
 }
 
 export function formatStatus(status: PrintableStatus, now = Date.now()): string {

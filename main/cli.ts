@@ -22,7 +22,7 @@ ${keysUsage}
   switchyard status [--url URL] [--json]  providers, health, routes and cooldowns of a running gateway
   switchyard reload [--url URL]           re-read the config file (also: SIGHUP, or just save the file)
   switchyard offline on|off|auto          only local targets (on), all (off), or as the config says (auto)
-  switchyard ui [--url URL]               print the address of the web UI of a running \`serve\` (with a one-time sign-in)
+  switchyard ui [--url URL]               print a sign-in link to the web UI of a running \`serve\` (one use, 60 s)
   switchyard --version | --help
 
 Environment: SWITCHYARD_CONFIG, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY (an extra client token),
@@ -87,7 +87,10 @@ async function main(argv: string[]): Promise<number> {
       const port = values.port === undefined ? undefined : Number(values.port);
       const target = adminTarget({ dataDir, env, url: values.url, port, configFlag: values.config });
       if (command === 'ui') {
-        console.log(uiLink(target));
+        const { link, expiresInSeconds } = await uiLink(target);
+        console.log(link);
+        // stderr: stdout stays the bare link, for scripts (`xdg-open "$(switchyard ui)"`)
+        console.error(`switchyard: the link signs in one browser, once, within ${expiresInSeconds} s`);
       } else if (command === 'status') {
         const status = (await controlCall(target, 'status.get')) as PrintableStatus;
         console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));

@@ -221,13 +221,13 @@ describe('the control contract over both transports', () => {
     expect(findLeaks(scanned, [canary, secondCanary])).toEqual([]);
   });
 
-  it('`switchyard ui` prints a link whose fragment opens a browser session; status, offline and reload still work from the CLI', async () => {
+  it('`switchyard ui` prints a link whose sign-in nonce opens a browser session; status, offline and reload still work from the CLI', async () => {
     const printed = await runCli(['ui', '--url', serve.url, '--data-dir', serve.dataDir]);
     expect(printed.code).toBe(0);
     const link = new URL(printed.stdout.trim());
     expect(`${link.origin}${link.pathname}`).toBe(`${serve.url}/_switchyard/`);
-    const token = new URLSearchParams(link.hash.slice(1)).get('admin') ?? '';
-    const session = await fetch(`${serve.url}/_switchyard/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1', origin: serve.url }, body: JSON.stringify({ token }) });
+    const nonce = new URLSearchParams(link.hash.slice(1)).get('signin') ?? '';
+    const session = await fetch(`${serve.url}/_switchyard/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1', origin: serve.url }, body: JSON.stringify({ nonce }) });
     expect(session.status).toBe(204);
     const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const settings = await fetch(`${serve.url}/_switchyard/api/settings.get`, { method: 'POST', headers: { cookie, 'x-switchyard-csrf': '1', origin: serve.url, 'content-type': 'application/json' }, body: '{}' });

@@ -72,9 +72,20 @@ export const test = base.extend<{ problems: string[] }, { switchyard: Switchyard
 
 export { expect };
 
-/** Opens the UI the way `switchyard ui` does: the admin token in the fragment, traded for a cookie. */
+/**
+ * A sign-in link as `switchyard ui` makes it: a single-use nonce minted with the admin token (in a header), in the
+ * fragment. The spec that tests sign-in runs the real CLI; the others save a process start per test.
+ */
+export async function signInLink(serve: ServeProcess, adminToken: string): Promise<string> {
+  const response = await fetch(`${serve.url}/_switchyard/api/session.link`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+  if (!response.ok) throw new Error(`session.link: HTTP ${response.status} ${await response.text()}`);
+  const { nonce } = (await response.json()) as { nonce: string };
+  return `${serve.url}/_switchyard/#signin=${nonce}`;
+}
+
+/** Opens the UI the way `switchyard ui` does: a sign-in nonce in the fragment, traded once for a cookie. */
 export async function openSignedIn(page: Page, switchyard: Switchyard, route = ''): Promise<void> {
-  await page.goto(`${switchyard.serve.url}/_switchyard/#admin=${switchyard.adminToken}`);
+  await page.goto(await signInLink(switchyard.serve, switchyard.adminToken));
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
   if (route !== '') await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: route, exact: true }).click();
 }

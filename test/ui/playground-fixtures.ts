@@ -7,7 +7,7 @@ import { expect, type Page } from '@playwright/test';
 import OpenAI from 'openai';
 import { FakeOpenAI } from '../fakes/openai-fake.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
-import { test as base } from './fixtures.js';
+import { test as base, signInLink } from './fixtures.js';
 
 export const alphaModel = 'alpha/gpt-4o-mini';
 export const betaModel = 'beta/gpt-4.1';
@@ -58,7 +58,7 @@ export const test = base.extend<Record<never, never>, { yard: PlaygroundYard }>(
 export { expect };
 
 export async function openPlayground(page: Page, yard: PlaygroundYard): Promise<void> {
-  await page.goto(`${yard.serve.url}/_switchyard/#admin=${yard.adminToken}`);
+  await page.goto(await signInLink(yard.serve, yard.adminToken));
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Playground', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Playground' })).toBeVisible();

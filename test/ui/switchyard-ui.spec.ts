@@ -3,7 +3,8 @@
 // see it used, set a budget and see the warning. Every page is screenshotted in light and dark.
 import { formatUsd } from '../../renderer/src/format/money.js';
 import { formatTokens } from '../../renderer/src/format/numbers.js';
-import { answerCostUsd, chat, expect, model, openSignedIn, providerId, screenshots, test, upstreamKey } from './fixtures.js';
+import { runCli } from '../support/serve-process.js';
+import { answerCostUsd, chat, expect, model, openSignedIn, providerId, screenshots, signInLink, test, upstreamKey } from './fixtures.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -11,13 +12,20 @@ test.afterEach(({ problems }) => {
   expect(problems, 'console errors, CSP violations or page errors').toEqual([]);
 });
 
-test('signs in from the #admin link, then wipes the token from the address bar', async ({ page, switchyard }) => {
-  await openSignedIn(page, switchyard);
-  expect(page.url()).not.toContain('admin=');
-  expect(page.url()).not.toContain(switchyard.adminToken);
+test('signs in from the link `switchyard ui` prints, then wipes the nonce from the address bar', async ({ page, switchyard }) => {
+  const printed = await runCli(['ui', '--url', switchyard.serve.url, '--data-dir', switchyard.serve.dataDir]);
+  const link = printed.stdout.trim();
+  expect(link).toMatch(/\/_switchyard\/#signin=[A-Za-z0-9_-]{43}$/);
+  expect(link).not.toContain(switchyard.adminToken);
+  const nonce = link.slice(link.indexOf('#signin=') + '#signin='.length);
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  expect(page.url()).not.toContain('signin=');
+  expect(page.url()).not.toContain(nonce);
   // (a string: this file is type-checked without the DOM library)
   const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie + history.length');
   expect(stored).not.toContain(switchyard.adminToken);
+  expect(stored).not.toContain(nonce);
   await expect(page.getByRole('heading', { name: /No requests today/ })).toBeVisible();
   await screenshots(page, test.info(), 'dashboard-empty');
 
@@ -35,6 +43,30 @@ test('without a session the page says how to open it', async ({ page, switchyard
   await page.goto(`${switchyard.serve.url}/_switchyard/`);
   await expect(page.getByRole('heading', { level: 1, name: /Open Switchyard from switchyard ui/ })).toBeVisible();
   await screenshots(page, test.info(), 'signed-out');
+});
+
+test('a sign-in link works once; an old #admin= link signs nobody in and leaves the address bar', async ({ browser, switchyard }) => {
+  const link = await signInLink(switchyard.serve, switchyard.adminToken);
+  const first = await browser.newContext();
+  const second = await browser.newContext();
+  try {
+    const firstPage = await first.newPage();
+    await firstPage.goto(link);
+    await expect(firstPage.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+    // the same link in another browser (say, from a screen share) finds it used up
+    const secondPage = await second.newPage();
+    await secondPage.goto(link);
+    await expect(secondPage.getByRole('heading', { level: 1, name: /Open Switchyard from switchyard ui/ })).toBeVisible();
+    // a link from before sign-in nonces, holding the admin token itself
+    const oldLinkPage = await second.newPage();
+    await oldLinkPage.goto(`${switchyard.serve.url}/_switchyard/#admin=${switchyard.adminToken}`);
+    await expect(oldLinkPage.getByRole('heading', { level: 1, name: /Open Switchyard from switchyard ui/ })).toBeVisible();
+    expect(oldLinkPage.url()).not.toContain('admin=');
+    expect(oldLinkPage.url()).not.toContain(switchyard.adminToken);
+  } finally {
+    await first.close();
+    await second.close();
+  }
 });
 
 test('adds a provider with a key that is shown masked only, and tests it', async ({ page, switchyard }) => {

@@ -34,7 +34,9 @@ beforeAll(async () => {
   harness = await startControlHarness({ config, uiRoot });
   harness.upstream.onChat = () => ({ kind: 'reply', content: 'Hello there', usage: { promptTokens: 1000, completionTokens: 500 } });
   url = harness.booted.gateway.url;
-  const session = await fetch(`${url}/_switchyard/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1' }, body: JSON.stringify({ token: harness.adminToken }) });
+  const link = await fetch(`${url}/_switchyard/api/session.link`, { method: 'POST', headers: { authorization: `Bearer ${harness.adminToken}` } });
+  const { nonce } = (await link.json()) as { nonce: string };
+  const session = await fetch(`${url}/_switchyard/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1' }, body: JSON.stringify({ nonce }) });
   expect(session.status).toBe(204);
   cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] as string;
 });

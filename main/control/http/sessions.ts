@@ -1,5 +1,5 @@
-// Browser sessions of the headless UI: the page trades the admin token (from the `switchyard ui` link) for a random
-// session id in an HttpOnly cookie, so no secret lives in the page's storage. Ids are kept in memory only, as
+// Browser sessions of the headless UI: the page trades the single-use nonce of the `switchyard ui` link
+// (sign-in-nonces.ts) for a random session id in an HttpOnly cookie, so no secret lives in the page's storage. Ids are kept in memory only, as
 // digests, with an absolute lifetime; a restart of `switchyard serve` ends every session.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';

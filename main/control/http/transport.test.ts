@@ -1,6 +1,7 @@
 // The headless HTTP transport through a real gateway: the admin token is the only credential (a client token is
-// refused), a browser session needs the admin token once, then the cookie plus the CSRF header from an allowed
-// origin; the UI is served with its CSP and nothing outside the build folder can be read.
+// refused); a browser session needs a single-use sign-in nonce that only the admin token mints (never the admin
+// token itself), then the cookie plus the CSRF header from an allowed origin; the UI is served with its CSP and
+// nothing outside the build folder can be read.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -49,8 +50,16 @@ function rawGet(path: string): Promise<{ status: number; body: string }> {
   });
 }
 
+async function mintNonce(): Promise<string> {
+  const response = await api('session.link', { token: harness.adminToken });
+  expect(response.status).toBe(200);
+  const answer = (await response.json()) as { nonce: string; expiresInSeconds: number };
+  expect(answer).toEqual({ nonce: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), expiresInSeconds: 60 });
+  return answer.nonce;
+}
+
 async function openSession(): Promise<string> {
-  const response = await api('session', { body: { token: harness.adminToken }, headers: { 'x-switchyard-csrf': '1' } });
+  const response = await api('session', { body: { nonce: await mintNonce() }, headers: { 'x-switchyard-csrf': '1' } });
   expect(response.status).toBe(204);
   const cookie = response.headers.get('set-cookie') ?? '';
   expect(cookie).toMatch(/^switchyard_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/_switchyard; Max-Age=\d+$/);
@@ -108,11 +117,48 @@ describe('browser session', () => {
     expect((await api('settings.get', { headers: { cookie, 'x-switchyard-csrf': '1' } })).status).toBe(401);
   });
 
-  it('a session needs the admin token (not a client token) and the CSRF header', async () => {
-    expect((await api('session', { body: { token: harness.clientToken }, headers: { 'x-switchyard-csrf': '1' } })).status).toBe(401);
-    expect((await api('session', { body: { token: harness.adminToken } })).status).toBe(403);
-    expect((await api('session', { body: { token: harness.adminToken }, headers: { 'x-switchyard-csrf': '1', origin: 'http://evil.example:5454' } })).status).toBe(403);
-    expect((await api('session', { body: { token: harness.adminToken }, headers: { 'x-switchyard-csrf': '1', origin: 'http://localhost:3000' } })).status).toBe(403);
+  it('a sign-in nonce opens one session, once', async () => {
+    const nonce = await mintNonce();
+    const first = await api('session', { body: { nonce }, headers: { 'x-switchyard-csrf': '1' } });
+    expect(first.status).toBe(204);
+    expect(first.headers.get('set-cookie')).toMatch(/^switchyard_session=/);
+    const second = await api('session', { body: { nonce }, headers: { 'x-switchyard-csrf': '1' } });
+    expect(second.status).toBe(401);
+    expect(second.headers.get('set-cookie')).toBeNull();
+    expect(await second.json()).toMatchObject({ error: { code: 'invalid_sign_in' } });
+  });
+
+  it('only the admin token mints a nonce: not a client token, not a session, not a GET', async () => {
+    const cookie = await openSession();
+    const withClientToken = await api('session.link', { token: harness.clientToken });
+    expect(withClientToken.status).toBe(401);
+    expect(await withClientToken.json()).toMatchObject({ error: { code: 'invalid_admin_token' } });
+    expect((await api('session.link', { headers: { 'x-api-key': harness.clientToken } })).status).toBe(401);
+    expect((await api('session.link')).status).toBe(401);
+    expect((await api('session.link', { headers: { cookie, 'x-switchyard-csrf': '1' } })).status).toBe(401);
+    expect((await api('session.link', { method: 'GET', token: harness.adminToken })).status).toBe(405);
+  });
+
+  it('the admin token itself never opens a session, in any field', async () => {
+    for (const body of [{ token: harness.adminToken }, { nonce: harness.adminToken }, { nonce: harness.adminToken, token: harness.adminToken }]) {
+      const refused = await api('session', { body, headers: { 'x-switchyard-csrf': '1' } });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('set-cookie')).toBeNull();
+      expect(await refused.text()).not.toContain(harness.adminToken.slice(4, 14));
+    }
+    expect((await api('session', { body: { nonce: harness.clientToken }, headers: { 'x-switchyard-csrf': '1' } })).status).toBe(401);
+  });
+
+  it('the exchange needs the CSRF header and the page\'s own origin; a refused attempt uses the nonce up', async () => {
+    // (a foreign origin never gets this far: the router refuses it before the management handler)
+    expect((await api('session', { body: { nonce: await mintNonce() }, headers: { 'x-switchyard-csrf': '1', origin: 'http://evil.example:5454' } })).status).toBe(403);
+    for (const headers of [{}, { 'x-switchyard-csrf': '1', origin: 'http://localhost:3000' }] as Record<string, string>[]) {
+      const nonce = await mintNonce();
+      const refused = await api('session', { body: { nonce }, headers });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('set-cookie')).toBeNull();
+      expect((await api('session', { body: { nonce }, headers: { 'x-switchyard-csrf': '1' } })).status).toBe(401);
+    }
     expect((await api('session', { body: 'not json', headers: { 'x-switchyard-csrf': '1' } })).status).toBe(400);
   });
 });

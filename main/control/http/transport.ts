@@ -1,6 +1,7 @@
 // The headless transport: POST /_switchyard/api/<call> (GET for calls without a request) runs the call through
-// dispatch.ts; the UI is served from /_switchyard/. Management needs the admin token (Bearer) or a browser session
-// opened with it — and then the CSRF header too. A client token is never enough. The desktop app has no HTTP API.
+// dispatch.ts; the UI is served from /_switchyard/. Management needs the admin token (Bearer) or a browser session —
+// and then the CSRF header too. A session is opened with a single-use sign-in nonce that the admin token mints
+// (`switchyard ui`), never with the admin token itself. A client token is never enough. The desktop app has no HTTP API.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { controlContract, type ControlApi, type ControlErrorDto } from '../../../shared/control/contract.js';
@@ -11,6 +12,7 @@ import { GatewayError } from '../../gateway/http/errors.js';
 import type { ManagementHandler } from '../../gateway/http/dispatch.js';
 import { dispatchControlCall, isControlCall } from '../dispatch.js';
 import { SessionStore, expiredSessionCookie, sessionCookie, sessionIdOf } from './sessions.js';
+import { SignInNonceStore } from './sign-in-nonces.js';
 import { sendText, serveUi, uiPrefix } from './static-ui.js';
 
 export const apiPrefix = '/_switchyard/api/';
@@ -26,11 +28,13 @@ export interface ControlHttpOptions {
   /** dist/renderer: the built UI */
   readonly uiRoot: string;
   readonly sessions?: SessionStore;
+  readonly signInNonces?: SignInNonceStore;
   readonly log?: (line: string) => void;
 }
 
 export function createControlHttpHandler(options: ControlHttpOptions): ManagementHandler {
   const sessions = options.sessions ?? new SessionStore();
+  const signInNonces = options.signInNonces ?? new SignInNonceStore();
   const log = options.log ?? (() => undefined);
   return async (request, response) => {
     const path = rawPath(request.url);
@@ -60,6 +64,7 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
 
   async function handleApi(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (name === 'session') return handleSession(request, response);
+    if (name === 'session.link') return handleSignInLink(request, response);
     const sessionId = sessionIdOf(request);
     const token = presentedToken(request);
     if (token !== undefined) {
@@ -87,7 +92,21 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
     else sendBody(response, result.status, result.error);
   }
 
-  /** POST: trade the admin token for a session cookie. DELETE: end the session. */
+  /**
+   * POST with the admin token (Bearer): a sign-in nonce for the link `switchyard ui` prints. Not from a browser
+   * session: whoever holds a session cannot hand out more of them.
+   */
+  function handleSignInLink(request: IncomingMessage, response: ServerResponse): void {
+    const call = 'session.link';
+    if (request.method !== 'POST') return sendError(response, 405, { call, message: `${call} accepts POST`, code: 'method_not_allowed', field: null }, { allow: 'POST' });
+    const token = presentedToken(request);
+    if (token === undefined || !options.adminTokens.verify(token)) {
+      return sendError(response, 401, { call, message: 'a sign-in link needs the admin token (the data dir\'s admin-token file) as a Bearer token', code: token === undefined ? 'unauthenticated' : 'invalid_admin_token', field: null });
+    }
+    sendBody(response, 200, signInNonces.mint());
+  }
+
+  /** POST: trade a sign-in nonce (once) for a session cookie. DELETE: end the session. */
   async function handleSession(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method === 'DELETE') {
       sessions.end(sessionIdOf(request));
@@ -96,11 +115,13 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
       return;
     }
     if (request.method !== 'POST') return sendError(response, 405, { call: 'session', message: 'session accepts POST and DELETE', code: 'method_not_allowed', field: null }, { allow: 'POST, DELETE' });
+    const parsed = sessionRequest.safeParse(parseJsonBody(await readBody(request, 16 * 1024)));
+    // Used up by being presented, before anything else can refuse the request: a nonce is never good twice.
+    const redeemed = parsed.success && signInNonces.redeem(parsed.data.nonce);
     if (request.headers[csrfHeader] !== '1') return sendError(response, 403, { call: 'session', message: `send the ${csrfHeader}: 1 header`, code: 'csrf_header_missing', field: null });
     if (!sameOrigin(request)) return sendError(response, 403, { call: 'session', message: 'browser sessions are for the page Switchyard serves itself', code: 'origin_not_allowed', field: null });
-    const parsed = sessionRequest.safeParse(parseJsonBody(await readBody(request, 16 * 1024)));
-    if (!parsed.success || !options.adminTokens.verify(parsed.data.token)) {
-      return sendError(response, 401, { call: 'session', message: 'that is not the admin token; open the link `switchyard ui` prints', code: 'invalid_admin_token', field: parsed.success ? null : 'token' });
+    if (!redeemed) {
+      return sendError(response, 401, { call: 'session', message: 'that sign-in link is used up, expired or not one Switchyard made; run `switchyard ui` for a new one', code: 'invalid_sign_in', field: parsed.success ? null : 'nonce' });
     }
     const session = sessions.create();
     response.writeHead(204, { 'set-cookie': sessionCookie(session.id, session.maxAgeSeconds), 'cache-control': 'no-store' });
@@ -108,7 +129,8 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
   }
 }
 
-const sessionRequest = z.strictObject({ token: z.string().min(1).max(4096) });
+// `nonce` only: the admin token is never accepted in exchange for a session (the old `{ token }` form is refused).
+const sessionRequest = z.strictObject({ nonce: z.string().min(1).max(256) });
 
 /** Calls whose request is `{}` and nothing else may be read with a plain GET. */
 function acceptsEmptyRequestOnly(name: keyof typeof controlContract): boolean {

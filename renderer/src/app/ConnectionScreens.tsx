@@ -21,7 +21,7 @@ export function SignedOutScreen() {
           <li>
             In a terminal on this machine, run <code>switchyard ui</code>.
           </li>
-          <li>Open the link it prints. It signs this browser in once; the link is not stored anywhere.</li>
+          <li>Open the link it prints within a minute. It signs one browser in, once; a used or expired link no longer works.</li>
         </ol>
         <p className="muted small">In the desktop app this page never appears: the window talks to Switchyard directly.</p>
       </section>

@@ -149,6 +149,7 @@ describe('navigation and theme', () => {
     store.getState().go('routes');
     expect(hash).toBe('#/routes');
     expect(pageFromHash('#admin=abc')).toBe('dashboard');
+    expect(pageFromHash('#signin=abc')).toBe('dashboard');
     expect(pageFromHash('#/nonsense')).toBe('dashboard');
   });
 

@@ -1,5 +1,6 @@
-// Opens the browser session once: `switchyard ui` prints a URL ending in #admin=<token>; the page trades the token
-// for an HttpOnly cookie and wipes the fragment from the address bar and history. The token is never stored.
+// Opens the browser session once: `switchyard ui` prints a URL ending in #signin=<nonce>, a single-use code the
+// running gateway minted for the admin token. The page wipes the fragment from the address bar and history, then
+// trades the nonce for an HttpOnly cookie (in a POST body, never a query string). Nothing is stored.
 import { controlApiPath, csrfHeader, type Fetch } from './http-transport';
 
 export type SessionOutcome = 'no-token' | 'established' | 'rejected' | 'unreachable';
@@ -15,24 +16,29 @@ export interface SessionHistory {
   replaceState(data: unknown, unused: string, url: string): void;
 }
 
-/** The admin token in a `#admin=<token>` fragment, or undefined. */
-export function adminTokenFromFragment(hash: string): string | undefined {
-  const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
-  const value = new URLSearchParams(fragment).get('admin');
-  return value === null || value === '' ? undefined : value;
+/** What the fragment carries: a sign-in nonce, an old `#admin=` link (refused, never sent anywhere), or nothing. */
+export type FragmentSignIn = { readonly kind: 'nonce'; readonly nonce: string } | { readonly kind: 'admin-token' } | undefined;
+
+export function signInFromFragment(hash: string): FragmentSignIn {
+  const fragment = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
+  const nonce = fragment.get('signin');
+  if (nonce !== null && nonce !== '') return { kind: 'nonce', nonce };
+  return fragment.has('admin') ? { kind: 'admin-token' } : undefined;
 }
 
 export async function establishSession(location: SessionLocation, history: SessionHistory, fetch: Fetch): Promise<SessionOutcome> {
-  const token = adminTokenFromFragment(location.hash);
-  if (token === undefined) return 'no-token';
-  // Wipe the fragment first, so the token leaves the address bar even if the exchange fails.
+  const signIn = signInFromFragment(location.hash);
+  if (signIn === undefined) return 'no-token';
+  // Wipe the fragment first, so it leaves the address bar even if the exchange fails.
   history.replaceState(null, '', `${location.pathname}${location.search}`);
+  // A link from before sign-in nonces holds the admin token itself: it no longer signs in, and it goes nowhere.
+  if (signIn.kind === 'admin-token') return 'rejected';
   try {
     const response = await fetch(`${location.origin}${controlApiPath}session`, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', [csrfHeader]: '1' },
-      body: JSON.stringify({ token }),
+      body: JSON.stringify({ nonce: signIn.nonce }),
     });
     return response.ok ? 'established' : 'rejected';
   } catch {

@@ -1,11 +1,11 @@
 // The transports: HTTP (path, headers, cookie-only credentials, validation, errors, lost session), the browser
-// session handshake from #admin=, and the desktop bridge.
+// session handshake from #signin=<nonce> (and the old #admin= links, refused), and the desktop bridge.
 import { describe, expect, it, vi } from 'vitest';
 import { createBridgeControlClient, isControlBridge } from './bridge-transport';
 import { connect } from './choose-transport';
 import { ControlCallError, SessionExpiredError } from './control-error';
 import { createHttpControlClient, type Fetch } from './http-transport';
-import { adminTokenFromFragment, establishSession } from './session';
+import { establishSession, signInFromFragment } from './session';
 
 const settings = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true, capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 }, requestRetentionDays: null };
 
@@ -52,27 +52,37 @@ describe('HTTP transport', () => {
 });
 
 describe('browser session', () => {
-  const location = { origin: 'http://127.0.0.1:5454', pathname: '/_switchyard/', search: '', hash: '#admin=sya-secret-token' };
+  const location = { origin: 'http://127.0.0.1:5454', pathname: '/_switchyard/', search: '', hash: '#signin=one-time-nonce' };
 
-  it('reads the admin token from the fragment only', () => {
-    expect(adminTokenFromFragment('#admin=abc')).toBe('abc');
-    expect(adminTokenFromFragment('#/logs')).toBeUndefined();
-    expect(adminTokenFromFragment('')).toBeUndefined();
+  it('reads the sign-in nonce from the fragment only, and recognises an old #admin= link', () => {
+    expect(signInFromFragment('#signin=abc')).toEqual({ kind: 'nonce', nonce: 'abc' });
+    expect(signInFromFragment('#admin=sya-secret-token')).toEqual({ kind: 'admin-token' });
+    expect(signInFromFragment('#/logs')).toBeUndefined();
+    expect(signInFromFragment('#signin=')).toBeUndefined();
+    expect(signInFromFragment('')).toBeUndefined();
   });
 
-  it('wipes the fragment before trading the token for a cookie', async () => {
+  it('wipes the fragment before trading the nonce for a cookie in a POST body', async () => {
     const order: string[] = [];
     const history = { replaceState: vi.fn((_data: unknown, _unused: string, url: string) => order.push(`replace ${url}`)) };
     const fetch = vi.fn(async (url: string, init: RequestInit) => {
-      order.push(`fetch ${url} ${String(init.body)}`);
+      order.push(`fetch ${init.method} ${url} ${String(init.body)}`);
       return new Response('{}', { status: 200 });
     });
-    await expect(establishSession(location, history, fetch)).resolves.toBe('established');
-    expect(order).toEqual(['replace /_switchyard/', 'fetch http://127.0.0.1:5454/_switchyard/api/session {"token":"sya-secret-token"}']);
+    await expect(establishSession({ ...location, search: '?x=1' }, history, fetch)).resolves.toBe('established');
+    expect(order).toEqual(['replace /_switchyard/?x=1', 'fetch POST http://127.0.0.1:5454/_switchyard/api/session {"nonce":"one-time-nonce"}']);
     expect((fetch.mock.calls[0]?.[1] as RequestInit).headers).toMatchObject({ 'x-switchyard-csrf': '1' });
   });
 
-  it('does nothing without a token, and reports a refused one', async () => {
+  it('an old #admin= link is wiped from the address bar and sent nowhere', async () => {
+    const history = { replaceState: vi.fn() };
+    const fetch = fakeFetch(204, {});
+    await expect(establishSession({ ...location, hash: '#admin=sya-secret-token' }, history, fetch)).resolves.toBe('rejected');
+    expect(history.replaceState).toHaveBeenCalledWith(null, '', '/_switchyard/');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('does nothing without a nonce, and reports a refused one', async () => {
     const fetch = fakeFetch(401, {});
     await expect(establishSession({ ...location, hash: '' }, { replaceState: vi.fn() }, fetch)).resolves.toBe('no-token');
     expect(fetch).not.toHaveBeenCalled();
