@@ -55,6 +55,7 @@ export function getSettings(context: ControlContext): SettingsDto {
     priceRefresh: config.ledger.priceRefresh,
     capture: { ...config.ledger.capture },
     requestRetentionDays: config.ledger.retentionDays ?? null,
+    ollamaApi: { enabled: config.ollamaApi.enabled, port: config.ollamaApi.port ?? null },
   };
 }
 
@@ -68,6 +69,7 @@ export async function setSettings(context: ControlContext, input: ServiceRequest
   if (input.capture?.retentionDays !== undefined) fileChanges.push([['ledger', 'capture', 'retention_days'], input.capture.retentionDays]);
   // null: the key goes, and with it the limit
   if (input.requestRetentionDays !== undefined) fileChanges.push([['ledger', 'retention_days'], input.requestRetentionDays]);
+  if (input.ollamaApi?.enabled !== undefined) fileChanges.push([['ollama_api', 'enabled'], input.ollamaApi.enabled]);
   if (fileChanges.length > 0) {
     await context.editor.edit((document) => {
       for (const [path, value] of fileChanges) {

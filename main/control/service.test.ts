@@ -186,9 +186,9 @@ describe('budgets, settings, tokens, status', () => {
     const { booted, configPath, dataDir } = await start({ onStartAtLoginChanged });
     const control = booted.control;
     const captureOff = { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 };
-    expect(await control['settings.get']({})).toEqual({ host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: false, capture: captureOff, requestRetentionDays: null });
+    expect(await control['settings.get']({})).toEqual({ host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: false, capture: captureOff, requestRetentionDays: null, ollamaApi: { enabled: false, port: null } });
     const changed = await control['settings.set']({ port: 6000, autoOffline: false, referenceModel: 'cloud/gpt-4.1', priceRefresh: true, offline: true, startAtLogin: true });
-    expect(changed).toEqual({ host: '127.0.0.1', port: 6000, startAtLogin: true, offline: true, autoOffline: false, referenceModel: 'cloud/gpt-4.1', priceRefresh: true, capture: captureOff, requestRetentionDays: null });
+    expect(changed).toEqual({ host: '127.0.0.1', port: 6000, startAtLogin: true, offline: true, autoOffline: false, referenceModel: 'cloud/gpt-4.1', priceRefresh: true, capture: captureOff, requestRetentionDays: null, ollamaApi: { enabled: false, port: null } });
     expect(readFileSync(configPath as string, 'utf8')).toContain('ledger:\n  price_refresh: true\n  reference_model: cloud/gpt-4.1\nserver:\n  port: 6000\nrouting:\n  auto_offline: false\n');
     expect((await control['status.get']({})).offline).toBe('offline mode is on');
     const ledger = openDatabase(join(dataDir, 'ledger.sqlite'), { readonly: true });
@@ -203,6 +203,10 @@ describe('budgets, settings, tokens, status', () => {
     expect(readFileSync(configPath as string, 'utf8')).toContain('  retention_days: 90\n');
     expect((await control['settings.set']({ requestRetentionDays: null })).requestRetentionDays).toBeNull();
     expect(readFileSync(configPath as string, 'utf8')).not.toContain('retention_days');
+    // the Ollama-compatible API's switch: written as ollama_api.enabled and applied live
+    expect((await control['settings.set']({ ollamaApi: { enabled: true } })).ollamaApi).toEqual({ enabled: true, port: null });
+    expect(readFileSync(configPath as string, 'utf8')).toContain('ollama_api:\n  enabled: true\n');
+    expect(booted.gateway.config.ollamaApi.enabled).toBe(true);
   });
 
   it('capture: switched on in the config, the next request is captured redacted; off stops it; purge deletes', async () => {

@@ -1,6 +1,6 @@
 // The headless gateway as one object: build providers, routing and guards from a config, listen, reload without
 // dropping requests, report status, and stop gracefully. `switchyard serve` and the desktop app both use it.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, ProviderSettings } from '../config/load.js';
 import { describeBudgetCheck } from '../ledger/budgets.js';
@@ -19,6 +19,7 @@ import type { GatewayState } from './http/context.js';
 import { RequestGuard } from './http/guard.js';
 import { ModelCatalog } from './routing/model-catalog.js';
 import { GatewayRouter, type ManagementHandler } from './http/dispatch.js';
+import { ListenerAwareGuard, ownListenerHandler, probeOllama } from './dialects/ollama/listener.js';
 
 export interface GatewayOptions {
   readonly config: GatewayConfig;
@@ -82,6 +83,8 @@ export class ListenError extends Error {
 
 export class Gateway {
   private readonly server: Server;
+  /** the Ollama surface's own listener (ollama_api.port), sharing the dispatcher; absent unless configured and on */
+  private ollamaServer: Server | undefined;
   private readonly router: GatewayRouter;
   private readonly keyLookup: KeyLookup;
   private readonly routing: RoutingService;
@@ -100,39 +103,42 @@ export class Gateway {
     this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0), metering: options.metering, budgets: options.budgets, responses: options.responses };
     this.router = new GatewayRouter(() => this.state, this.log, options.management, options.playgroundSessions);
     this.monitor = new HealthMonitor(() => this.state, this.routing);
-    this.server = createServer(
-      {
-        headersTimeout: 10_000, // a client trickling its headers is cut off…
-        connectionsCheckingInterval: 1_000, // …checked every second (Node's default is 30 s)
-        requestTimeout: 120_000, // the whole request body must arrive within this
-        keepAliveTimeout: 5_000,
-      },
-      this.router.handle,
-    );
-    this.server.timeout = 0;
+    this.server = createListener(this.router.handle);
   }
 
   async listen(): Promise<void> {
     const { host, port } = this.options.config.server;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => {
-        this.server.off('listening', onListening);
-        if (error.code === 'EADDRINUSE') reject(new ListenError(`port ${port} on ${host} is already in use (another Switchyard, or another program); choose another with --port`, error.code));
-        else if (error.code === 'EACCES') reject(new ListenError(`no permission to listen on ${host}:${port}; choose a port above 1023 with --port`, error.code));
-        else if (error.code === 'EADDRNOTAVAIL') reject(new ListenError(`cannot listen on ${host}: no such address on this machine`, error.code));
-        else reject(error);
-      };
-      const onListening = (): void => {
-        this.server.off('error', onError);
-        resolve();
-      };
-      this.server.once('error', onError);
-      this.server.once('listening', onListening);
-      this.server.listen({ host, port, exclusive: true });
-    });
+    const ollamaPort = this.options.config.ollamaApi.enabled ? this.options.config.ollamaApi.port : undefined;
+    if (ollamaPort !== undefined) {
+      // never over a real Ollama: asked before anything is bound, so a refused start leaves nothing behind
+      const version = await probeOllama(host, ollamaPort);
+      if (version !== undefined) {
+        throw new ListenError(
+          `an Ollama server (version ${version}) already answers on ${host}:${ollamaPort}; Switchyard will not take its place. Choose another ollama_api.port (e.g. 11435), or stop that Ollama and point no provider at this port`,
+          'OLLAMA_RUNNING',
+        );
+      }
+    }
+    await listenOn(this.server, host, port, '--port');
+    if (ollamaPort !== undefined) {
+      const ollamaServer = createListener(ownListenerHandler(this.router.handle));
+      try {
+        await listenOn(ollamaServer, host, ollamaPort, 'ollama_api.port');
+      } catch (error) {
+        await new Promise<void>((resolve) => this.server.close(() => resolve()));
+        throw error;
+      }
+      this.ollamaServer = ollamaServer;
+      this.log(`Ollama-compatible API also listening on http://${host.includes(':') ? `[${host}]` : host}:${ollamaPort}`);
+    }
     // The guard needs the real port (port 0 picks one).
-    this.state = { ...this.state, guard: buildGuard(this.state.config, this.port) };
+    this.state = { ...this.state, guard: buildGuard(this.state.config, this.port, this.ollamaPort) };
     this.monitor.start();
+  }
+
+  /** the Ollama surface's own port, when its listener is open */
+  get ollamaPort(): number | undefined {
+    return (this.ollamaServer?.address() as AddressInfo | null | undefined)?.port;
   }
 
   get port(): number {
@@ -166,7 +172,7 @@ export class Gateway {
     const inFlight = [...this.router.inFlight];
     this.routing.update(next, registry, catalog);
     const server = { ...next.server, host: previous.config.server.host, port: previous.config.server.port };
-    this.state = { ...previous, config: { ...next, server }, registry, catalog, guard: buildGuard({ ...next, server }, this.port) };
+    this.state = { ...previous, config: { ...next, server }, registry, catalog, guard: buildGuard({ ...next, server }, this.port, this.ollamaPort) };
     this.options.onReload?.(next);
     this.log(`config reloaded: ${next.providers.length} provider(s), ${next.routes.length} route(s)`);
     void Promise.all(inFlight.map((entry) => entry.done)).then(() => previous.registry.close());
@@ -222,7 +228,10 @@ export class Gateway {
     this.monitor.stop();
     this.router.startDraining();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const ollamaServer = this.ollamaServer;
+    const ollamaClosed = ollamaServer ? new Promise<void>((resolve) => ollamaServer.close(() => resolve())) : Promise.resolve();
     this.server.closeIdleConnections();
+    ollamaServer?.closeIdleConnections();
     const inFlight = [...this.router.inFlight];
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => {
@@ -233,7 +242,8 @@ export class Gateway {
     for (const entry of this.router.inFlight) entry.controller.abort(shutdownCancellation());
     await Promise.race([Promise.all([...this.router.inFlight].map((entry) => entry.done)), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     this.server.closeAllConnections();
-    await closed;
+    ollamaServer?.closeAllConnections();
+    await Promise.all([closed, ollamaClosed]);
     await this.state.registry.close();
     await this.options.onStopped?.();
   }
@@ -251,13 +261,48 @@ function shutdownCancellation(): ProviderError {
   });
 }
 
-function buildGuard(config: GatewayConfig, port: number): RequestGuard {
+function buildGuard(config: GatewayConfig, port: number, ollamaPort?: number): RequestGuard {
   const { host, allowedHosts, allowedOrigins } = config.server;
-  return new RequestGuard({ port, host, allowedHosts, allowedOrigins });
+  // with the Ollama surface's own listener, its requests' Host names that listener's port
+  return ollamaPort === undefined ? new RequestGuard({ port, host, allowedHosts, allowedOrigins }) : new ListenerAwareGuard({ port, host, allowedHosts, allowedOrigins }, ollamaPort);
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const gateway = new Gateway(options);
   await gateway.listen();
   return gateway;
+}
+
+/** The gateway's HTTP listener settings, the same for the main and the Ollama listener. */
+function createListener(handle: (request: IncomingMessage, response: ServerResponse) => void): Server {
+  const server = createServer(
+    {
+      headersTimeout: 10_000, // a client trickling its headers is cut off…
+      connectionsCheckingInterval: 1_000, // …checked every second (Node's default is 30 s)
+      requestTimeout: 120_000, // the whole request body must arrive within this
+      keepAliveTimeout: 5_000,
+    },
+    handle,
+  );
+  server.timeout = 0;
+  return server;
+}
+
+async function listenOn(server: Server, host: string, port: number, setting: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') reject(new ListenError(`port ${port} on ${host} is already in use (another Switchyard, or another program); choose another with ${setting}`, error.code));
+      else if (error.code === 'EACCES') reject(new ListenError(`no permission to listen on ${host}:${port}; choose a port above 1023 with ${setting}`, error.code));
+      else if (error.code === 'EADDRNOTAVAIL') reject(new ListenError(`cannot listen on ${host}: no such address on this machine`, error.code));
+      else reject(error);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host, port, exclusive: true });
+  });
 }

@@ -206,6 +206,8 @@ export const settingsSchema = z.object({
   capture: z.object({ enabled: z.boolean(), retentionDays: z.number().int(), maxBytesPerRequest: z.number().int() }),
   /** ledger.retention_days: request rows older than this are deleted (totals stay); null keeps every row */
   requestRetentionDays: z.number().int().nullable(),
+  /** the Ollama-compatible API (ollama_api in the config): off by default; `port` is its own listener (applied at a restart) */
+  ollamaApi: z.object({ enabled: z.boolean(), port: z.number().int().nullable() }).optional(),
 });
 export type SettingsDto = z.infer<typeof settingsSchema>;
 export const settingsInputSchema = z.strictObject({
@@ -218,6 +220,7 @@ export const settingsInputSchema = z.strictObject({
   capture: z.strictObject({ enabled: z.boolean().optional(), retentionDays: z.number().int().min(1).max(3_650).optional() }).optional(),
   /** null removes the limit (every row is kept) */
   requestRetentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
+  ollamaApi: z.strictObject({ enabled: z.boolean().optional() }).optional(),
 });
 
 // ---------- playground

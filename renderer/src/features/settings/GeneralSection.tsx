@@ -68,6 +68,18 @@ function GeneralForm({ settings }: { readonly settings: SettingsDto }) {
         <input type="checkbox" checked={settings.priceRefresh} onChange={(event) => apply({ priceRefresh: event.target.checked }, 'Saved.')} /> Refresh model prices from the public
         catalogue once a day
       </label>
+      {settings.ollamaApi && (
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={settings.ollamaApi.enabled}
+            onChange={(event) => apply({ ollamaApi: { enabled: event.target.checked } }, event.target.checked ? 'The Ollama-compatible API is on.' : 'The Ollama-compatible API is off.')}
+          />{' '}
+          Serve the Ollama-compatible API (<code>/api/*</code>) for tools that speak only Ollama; on this computer they need no token and are filed as{' '}
+          <code>ollama-api</code>
+          {settings.ollamaApi.port !== null && <span className="muted small"> (also on port {settings.ollamaApi.port}, opened at start)</span>}
+        </label>
+      )}
       <p className="hint">
         “Saved by running locally” prices local tokens as if they had gone to <code>{settings.referenceModel}</code>.
       </p>
