@@ -39,6 +39,8 @@ export function presentedToken(request: IncomingMessage): string | undefined {
   return geminiQueryKey(request.url);
 }
 
+const geminiPath = /^(?:\/v1)?\/v1beta\/|^\/v1\/models\/.+:[A-Za-z]+$/;
+
 /**
  * `?key=` on the Gemini paths only: Google's API takes the key there and its REST examples and some clients put it
  * there, so those clients could not reach Switchyard otherwise. The same verifier decides as for every header. The
@@ -46,8 +48,9 @@ export function presentedToken(request: IncomingMessage): string | undefined {
  * a key in a URL, so the token goes no further than this check.
  */
 function geminiQueryKey(url: string | undefined): string | undefined {
+  // /v1beta/… (and /v1/v1beta/…), and a model method at API version v1 (/v1/models/{model}:generateContent)
   const query = url?.indexOf('?') ?? -1;
-  if (url === undefined || query === -1 || !(url.startsWith('/v1beta/') || url.startsWith('/v1/v1beta/'))) return undefined;
+  if (url === undefined || query === -1 || !geminiPath.test(url.slice(0, query))) return undefined;
   const key = new URLSearchParams(url.slice(query + 1)).get('key');
   return key !== null && key.length > 0 ? key : undefined;
 }

@@ -10,7 +10,7 @@ export type Locality = 'local' | 'cloud';
  * A request format as clients write it. An adapter declares the formats it can forward as written (`forwards`):
  * a request in one of those goes upstream with only `model` replaced and its answer comes back byte for byte.
  */
-export type RequestFormat = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
+export type RequestFormat = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini-generate-content';
 
 /** A client's request body as the handlers forward it: its text when small, its bytes when large (see
  *  request-body.ts for why). */

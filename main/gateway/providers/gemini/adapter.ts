@@ -1,11 +1,13 @@
 // The adapter for Google's Gemini API (generativelanguage.googleapis.com/v1beta): generateContent,
-// streamGenerateContent?alt=sse, models and batchEmbedContents, translated to and from OpenAI's shapes. The key
-// travels only in the x-goog-api-key header, never in a URL (URLs end up in logs), and never in an error text.
+// streamGenerateContent?alt=sse, models and batchEmbedContents, translated to and from OpenAI's shapes. A request a
+// Gemini-dialect client wrote (`gemini-generate-content`) goes as written, with only the model in the path replaced,
+// and its answer comes back unchanged (nativeRaw, nativeFrames). The key travels only in the x-goog-api-key header,
+// never in a URL (URLs end up in logs), and never in an error text.
 import type { z } from 'zod';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
 import { isEventStream, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
-import type { ChatCall, ChatOutcome, Locality, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel, RequestFormat } from '../types.js';
+import type { ChatCall, ChatOutcome, Locality, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel, RequestBody, RequestFormat } from '../types.js';
 import { embeddingInputs, toBatchEmbedRequests, toEmbeddingsResponse } from './convert-embeddings.js';
 import { toGeminiRequest } from './convert-request.js';
 import { toChatCompletion } from './convert-response.js';
@@ -23,8 +25,8 @@ const maxModelPages = 20;
 
 export class GeminiAdapter implements ProviderAdapter {
   readonly type = 'gemini';
-  /** every request goes through the canonical shape */
-  readonly forwards: ReadonlySet<RequestFormat> = new Set<RequestFormat>([]);
+  /** a Gemini-dialect request goes as written; every other through the canonical shape */
+  readonly forwards: ReadonlySet<RequestFormat> = new Set<RequestFormat>(['gemini-generate-content']);
   readonly id: string;
   readonly locality: Locality;
   readonly baseUrl: string;
@@ -39,7 +41,9 @@ export class GeminiAdapter implements ProviderAdapter {
 
   async chat(call: ChatCall): Promise<ChatOutcome> {
     const model = modelPathSegment(call.upstreamModel, this.id);
-    const body = toGeminiRequest(call.request, call.upstreamModel, this.id);
+    const native = call.native?.dialect === 'gemini-generate-content' ? call.native : undefined;
+    // the client's own bytes when it spoke Gemini (the model is in the path, never in the body)
+    const body: object | RequestBody = native ? (native.raw ?? JSON.stringify(native.body)) : toGeminiRequest(call.request, call.upstreamModel, this.id);
     const stream = call.request.stream === true;
     const apiKey = this.options.apiKey();
     const path = stream ? `/models/${model}:streamGenerateContent?alt=sse` : `/models/${model}:generateContent`;
@@ -52,14 +56,14 @@ export class GeminiAdapter implements ProviderAdapter {
       throw error ? geminiInBandError(this.id, error, apiKey, 'http') : geminiProtocolError(this.id, 'a non-stream body to a stream request');
     }
     if (stream) {
-      const context = { providerId: this.id, baseUrl: this.baseUrl, upstreamModel: call.upstreamModel, expectedCandidates: call.request.n ?? 1, apiKey, signal: call.signal };
+      const context = { providerId: this.id, baseUrl: this.baseUrl, upstreamModel: call.upstreamModel, expectedCandidates: call.request.n ?? 1, apiKey, signal: call.signal, native: native !== undefined };
       return { kind: 'stream', parts: readGeminiStream(context, response) };
     }
-    const parsed = await this.readJson(response, call.signal, apiKey, geminiResponseSchema, 'a generateContent response');
+    const { parsed, raw } = await this.readJsonAndBytes(response, call.signal, apiKey, geminiResponseSchema, 'a generateContent response');
     if ((parsed.candidates ?? []).length === 0 && !parsed.promptFeedback?.blockReason) {
       throw geminiProtocolError(this.id, 'a response with neither candidates nor a block reason', true);
     }
-    return { kind: 'complete', response: toChatCompletion(parsed, call.upstreamModel) };
+    return { kind: 'complete', response: toChatCompletion(parsed, call.upstreamModel), ...(native ? { nativeRaw: raw } : {}) };
   }
 
   async embeddings(request: EmbeddingsRequest, upstreamModel: string, signal: AbortSignal): Promise<EmbeddingsResponse> {
@@ -120,11 +124,12 @@ export class GeminiAdapter implements ProviderAdapter {
     await this.client.close();
   }
 
-  private send(method: 'GET' | 'POST', path: string, signal: AbortSignal, apiKey: string | undefined, accept: string, body?: object): Promise<UpstreamResponse> {
+  private send(method: 'GET' | 'POST', path: string, signal: AbortSignal, apiKey: string | undefined, accept: string, body?: object | RequestBody): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { accept, ...this.options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (apiKey) headers['x-goog-api-key'] = apiKey; // the header only: a ?key= query would put it in every URL log
-    return this.client.request({ method, path, headers, signal, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : body === undefined ? undefined : JSON.stringify(body);
+    return this.client.request({ method, path, headers, signal, ...(text !== undefined ? { body: text } : {}) });
   }
 
   private async httpError(response: UpstreamResponse, signal: AbortSignal, apiKey: string | undefined): Promise<ProviderError> {
@@ -141,6 +146,17 @@ export class GeminiAdapter implements ProviderAdapter {
     what: string,
     limit?: number,
   ): Promise<z.infer<Schema>> {
+    return (await this.readJsonAndBytes(response, signal, apiKey, schema, what, limit)).parsed;
+  }
+
+  private async readJsonAndBytes<Schema extends z.ZodType>(
+    response: UpstreamResponse,
+    signal: AbortSignal,
+    apiKey: string | undefined,
+    schema: Schema,
+    what: string,
+    limit?: number,
+  ): Promise<{ readonly parsed: z.infer<Schema>; readonly raw: Buffer }> {
     const raw = await this.client.readBody(response, signal, limit);
     let value: unknown;
     try {
@@ -152,6 +168,6 @@ export class GeminiAdapter implements ProviderAdapter {
     if (error?.success) throw geminiInBandError(this.id, error.data, apiKey, 'http');
     const parsed = schema.safeParse(value);
     if (!parsed.success) throw geminiProtocolError(this.id, `${what} in an unexpected shape`);
-    return parsed.data;
+    return { parsed: parsed.data, raw };
   }
 }
