@@ -246,11 +246,13 @@ describe('migration 6 (responses)', () => {
 
     expect(migrate(database, 6)).toEqual({ from: 5, to: 6 });
     insert.run('r3', 7, 'responses', 'ok');
-    expect(() => insert.run('r4', 8, 'other', 'ok')).toThrow(/CHECK constraint/);
+    expect(() => insert.run('r4', 8, 'bogus', 'ok')).toThrow(/CHECK constraint/);
+    insert.run('r5', 9, 'other', 'error');
     expect(database.prepare('SELECT id, endpoint, status FROM requests ORDER BY id').all()).toEqual([
       { id: 'r1', endpoint: 'chat', status: 'ok' },
       { id: 'r2', endpoint: 'messages', status: 'error' },
       { id: 'r3', endpoint: 'responses', status: 'ok' },
+      { id: 'r5', endpoint: 'other', status: 'error' },
     ]);
     // the attempts stayed (the rebuild ran with foreign keys off), and the key still holds afterwards
     expect(database.prepare('SELECT request_id, outcome FROM attempts').all()).toEqual([{ request_id: 'r2', outcome: 'server' }]);
