@@ -212,6 +212,12 @@ describe('off by default, budgets, and the own address', () => {
       const unknown = await fetch(`${off.url}/api/whatever`);
       expect(unknown.status).toBe(404);
       expect(Object.keys(await json(unknown))).toEqual(['error']);
+      // `/` stays a liveness answer (no token), only not Ollama's "Ollama is running"
+      for (const method of ['GET', 'HEAD']) {
+        const root = await fetch(`${off.url}/`, { method });
+        expect(root.status).toBe(200);
+        if (method === 'GET') expect(await root.text()).not.toContain('Ollama is running');
+      }
     } finally {
       await off.stop();
     }

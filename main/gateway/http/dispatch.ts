@@ -75,7 +75,9 @@ export class GatewayRouter {
     if (guard.originAllowed(request) === false && !(opaque && match !== undefined)) {
       throw new GatewayError(403, `browser origin '${request.headers.origin ?? ''}' is not allowed (server.allowed_origins)`, 'permission_error', 'origin_not_allowed');
     }
-    if (path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
+    // liveness: /health always; `/` too while the Ollama surface (whose `/` says "Ollama is running") is off
+    const liveness = path === '/health' || (path === '/' && !state.config.ollamaApi.enabled);
+    if (liveness && (request.method === 'GET' || request.method === 'HEAD')) {
       sendJson(response, 200, { status: 'ok' });
       return;
     }

@@ -12,6 +12,6 @@ export const openAIEndpoints: readonly Endpoint[] = [
   { path: '/responses/{id}', methods: { GET: handleRetrieveResponse, DELETE: handleDeleteResponse } },
   { path: '/responses/{id}/input_items', methods: { GET: handleListInputItems } },
   { path: '/embeddings', methods: { POST: handleEmbeddings } },
-  { path: '/models', methods: { GET: handleListModels } },
-  { path: '/models/{id*}', methods: { GET: handleRetrieveModel } },
+  { path: '/models', methods: { GET: handleListModels, HEAD: handleListModels } },
+  { path: '/models/{id*}', methods: { GET: handleRetrieveModel, HEAD: handleRetrieveModel } },
 ];
