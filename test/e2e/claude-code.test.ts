@@ -14,7 +14,6 @@
 // interleaved-thinking, context-management, …), system blocks with cache_control, every tool, thinking, and
 // context_management. For a name it does not know (a route alias, provider/model) — and for the Claude 5 names — it
 // puts one more `role: "system"` entry in `messages`, after the user turn: the environment and tool notes.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +24,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAnthropic, fakeAnthropicKey } from '../fakes/anthropic-fake.js';
 import { OllamaFake, defaultFakeModels as ollamaModels, type RecordedRequest as OllamaRecorded } from '../fakes/ollama-fake.js';
 import { FakeOpenAI, type RecordedRequest, type Scenario } from '../fakes/openai-fake.js';
+import { runClientProcess } from '../support/client-process.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
 
 const providerKey = 'sk-proj-UPSTREAMKEY0123456789abcdefABCDEF';
@@ -171,7 +171,7 @@ interface ClaudeOptions {
 }
 
 /** `claude -p <prompt>` in a fresh HOME, config dir, TMPDIR and working directory; the process group is killed after 60 s. */
-function runClaude(prompt: string, options: ClaudeOptions = {}): Promise<ClaudeRun> {
+async function runClaude(prompt: string, options: ClaudeOptions = {}): Promise<ClaudeRun> {
   const root = mkdtempSync(join(tmpdir(), 'sy-claude-'));
   claudeRoots.push(root);
   const home = join(root, 'home');
@@ -196,25 +196,8 @@ function runClaude(prompt: string, options: ClaudeOptions = {}): Promise<ClaudeR
     ...options.env,
   };
   const from = tap.requests.length;
-  return new Promise((resolve, reject) => {
-    const child = spawn(claudeBinary, ['-p', prompt, ...(options.args ?? [])], { cwd: workdir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      reject(new Error(`claude -p did not finish in ${claudeTimeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}\nswitchyard:\n${serve.output()}`));
-    }, claudeTimeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, workdir, from });
-    });
-  });
+  const run = await runClientProcess(claudeBinary, ['-p', prompt, ...(options.args ?? [])], { cwd: workdir, env, timeoutMs: claudeTimeoutMs, name: 'claude -p', context: () => `switchyard:\n${serve.output()}` });
+  return { ...run, workdir, from };
 }
 
 /** Everything Claude Code printed and what it sent, for a failure message. */

@@ -10,7 +10,6 @@
 //
 // Gemini CLI runs headless in a temp HOME: API-key auth, telemetry, usage statistics, update checks and IDE
 // integration off (settings.json below). Run under strace, such a run connects to nothing but Switchyard's port.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -21,6 +20,7 @@ import type * as GenAIModule from '../clients/node_modules/@google/genai/dist/ge
 import { FakeOpenAI, rateLimited, type RecordedRequest } from '../fakes/openai-fake.js';
 import { GeminiFake, type RecordedRequest as GeminiRecorded } from '../fakes/gemini-fake.js';
 import { LedgerReader, ledgerFilesContaining } from '../support/ledger-reader.js';
+import { runClientProcess } from '../support/client-process.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
 
 const providerKey = 'sk-proj-UPSTREAMKEY0123456789abcdefABCDEF';
@@ -92,7 +92,7 @@ interface CliRun {
 }
 
 /** `gemini -p` in a fresh HOME and workspace; the whole process group is killed after 60 s. */
-function runGeminiCli(model: string, prompt: string, files: Record<string, string> = {}): Promise<CliRun> {
+async function runGeminiCli(model: string, prompt: string, files: Record<string, string> = {}): Promise<CliRun> {
   const root = mkdtempSync(join(tmpdir(), 'sy-gemini-cli-'));
   cliRoots.push(root);
   const home = join(root, 'home');
@@ -118,25 +118,8 @@ function runGeminiCli(model: string, prompt: string, files: Record<string, strin
     GEMINI_API_KEY: serve.token,
   };
   const args = [geminiScript, '--skip-trust', '-m', model, '-p', prompt];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: workdir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      reject(new Error(`gemini -p did not finish in ${cliTimeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}\nswitchyard:\n${serve.output()}`));
-    }, cliTimeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, workdir });
-    });
-  });
+  const run = await runClientProcess(process.execPath, args, { cwd: workdir, env, timeoutMs: cliTimeoutMs, name: 'gemini -p', context: () => `switchyard:\n${serve.output()}` });
+  return { ...run, workdir };
 }
 
 const cliOutput = (run: CliRun): string => `exit ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;

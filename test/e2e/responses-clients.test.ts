@@ -8,7 +8,6 @@
 //   gateway translates Responses → chat and back (the fake answers through `onChat`);
 // - `openai/…`: the OpenAI provider, which speaks Responses itself, so the request goes upstream as written
 //   (the fake answers through its native `/v1/responses` route, `onResponses`).
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -21,6 +20,7 @@ import type * as AgentsModule from '../clients/node_modules/@openai/agents/dist/
 import type * as OpenAIModule from '../clients/node_modules/openai/index.js';
 import { FakeAnthropic, fakeAnthropicKey, type RecordedRequest as AnthropicRecorded } from '../fakes/anthropic-fake.js';
 import { FakeOpenAI, defaultResponsesScenario, type RecordedRequest, type Scenario } from '../fakes/openai-fake.js';
+import { runClientProcess } from '../support/client-process.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
 
 const providerKey = 'sk-proj-UPSTREAMKEY0123456789abcdefABCDEF';
@@ -189,7 +189,7 @@ interface CodexOptions {
 }
 
 /** `codex exec --json` in a fresh CODEX_HOME, HOME and workspace; killed (whole process group) after 60 s. */
-function runCodex(model: string, prompt: string, options: CodexOptions = {}): Promise<CodexRun> {
+async function runCodex(model: string, prompt: string, options: CodexOptions = {}): Promise<CodexRun> {
   const root = mkdtempSync(join(tmpdir(), 'sy-codex-'));
   codexRoots.push(root);
   const codexHome = join(root, 'codex-home');
@@ -199,30 +199,13 @@ function runCodex(model: string, prompt: string, options: CodexOptions = {}): Pr
   writeFileSync(join(codexHome, 'config.toml'), codexConfig(model, options.config));
   const args = [codexScript, 'exec', '--json', '--strict-config', '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-C', workdir, prompt];
   const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, CODEX_HOME: codexHome, SWITCHYARD_TOKEN: serve.token, LANG: 'C.UTF-8', NO_COLOR: '1', ...options.env };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: workdir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      reject(new Error(`codex exec did not finish in ${codexTimeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}\nswitchyard:\n${serve.output()}`));
-    }, codexTimeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      const events = stdout
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as CodexEvent);
-      const finalMessage = events.filter((event) => event.type === 'item.completed' && event.item?.type === 'agent_message').at(-1)?.item?.text;
-      resolve({ code, stdout, stderr, events, workdir, finalMessage });
-    });
-  });
+  const run = await runClientProcess(process.execPath, args, { cwd: workdir, env, timeoutMs: codexTimeoutMs, name: 'codex exec', context: () => `switchyard:\n${serve.output()}` });
+  const events = run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as CodexEvent);
+  const finalMessage = events.filter((event) => event.type === 'item.completed' && event.item?.type === 'agent_message').at(-1)?.item?.text;
+  return { ...run, events, workdir, finalMessage };
 }
 
 /** Everything Codex printed, for a failure message. */
