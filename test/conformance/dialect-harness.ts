@@ -2,22 +2,24 @@
 // endpoint handler serves it, how they read a whole answer, a stream (text deltas, tool call, usage, end marker,
 // in-band error) and an error body — and which of the suite's cases apply to it, as explicit lists. Every dialect
 // is served by the same upstream, the fake OpenAI's chat completions (embeddings: its /v1/embeddings), so what
-// differs between the harnesses is the dialect alone.
+// differs between the harnesses is the dialect alone. The OpenAI and Anthropic harnesses are here; Ollama's and
+// Gemini's are in dialect-harness-ollama.ts and dialect-harness-gemini.ts.
 import { expect } from 'vitest';
 import { handleMessages } from '../../main/gateway/dialects/anthropic/messages.js';
 import { handleChatCompletions } from '../../main/gateway/dialects/openai/chat-completions.js';
-import { handleEmbeddings } from '../../main/gateway/dialects/openai/embeddings.js';
 import { bracketProblems } from '../../main/gateway/dialects/openai/responses/bracket-check.js';
 import { handleCreateResponse } from '../../main/gateway/dialects/openai/responses/create.js';
 import type { EndpointHandler } from '../../main/gateway/http/route-table.js';
-import type { SseEvent } from '../../main/gateway/streaming/sse-parser.js';
+import { SseParser, type SseEvent } from '../../main/gateway/streaming/sse-parser.js';
 import type { Endpoint } from '../../main/ledger/types.js';
-import { chatChunk, embeddingVector, invalidApiKey, serverError, sseFrame, wordPieces, type FakeOpenAI, type RecordedRequest } from '../fakes/openai-fake.js';
+import { chatChunk, invalidApiKey, serverError, sseFrame, wordPieces, type FakeOpenAI, type RecordedRequest } from '../fakes/openai-fake.js';
 import { asArray, asRecord } from './harness.js';
 
 /** The shape of one request a case sends: a whole answer, or a stream. */
 export interface Shape {
   readonly stream: boolean;
+  /** the dialect's other form of the shape (Gemini's JSON-array stream), named in the test's title; absent: its usual form */
+  readonly variant?: string;
 }
 
 /** A failure the fake gives on every target before any byte of an answer. */
@@ -70,6 +72,8 @@ export interface ErrorSeen {
   readonly message: string;
   /** OpenAI's `code` or a Responses failure's code; undefined for Anthropic's shape, which has none */
   readonly code?: string | null;
+  /** the HTTP status the body itself names (Gemini's numeric `code`); undefined where the shape has none */
+  readonly httpCode?: number;
 }
 
 /** A stream as the dialect's client reads it. */
@@ -98,8 +102,15 @@ export interface DialectHarness {
   readonly name: string;
   /** the ledger's `endpoint` for this dialect's requests */
   readonly endpoint: Endpoint;
+  /** the path of a whole answer's request, whose POST handler is `handler` */
   readonly path: string;
   readonly handler: EndpointHandler;
+  /** the path and query a request of this shape goes to (Gemini names the method in it); absent: `path` */
+  target?(shape: Shape): string;
+  /** the content type of this dialect's streams; absent: text/event-stream */
+  readonly streamContentType?: RegExp;
+  /** false where the dialect's answer carries no token counts (Gemini's embedContent): the ledger row still has them */
+  readonly usageInAnswer?: false;
   /** what the client asks for: a route of the suite's config with two targets on the fake */
   readonly model: string;
   /** the route's first target, which answers when the fake does */
@@ -115,7 +126,8 @@ export interface DialectHarness {
   /** the upstream requests this dialect has caused so far */
   upstreamCalls(fake: FakeOpenAI): readonly RecordedRequest[];
   parseComplete(body: unknown): Answer;
-  parseStream(events: readonly SseEvent[]): StreamReading;
+  /** reads a stream's bytes as the dialect's client does (a stream cut short: what was read so far) */
+  parseStream(text: string): StreamReading;
   /** checks the dialect's HTTP error body and returns what it says */
   errorBody(body: unknown): ErrorSeen;
   /** the error type the dialect's own table gives an HTTP status, where the type follows from the status */
@@ -135,16 +147,16 @@ export const weatherTool = {
   parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
 } as const;
 export const toolArguments = { city: 'Paris' };
-const prompt = 'Say something for the conformance suite.';
+export const prompt = 'Say something for the conformance suite.';
 
 // ---------------------------------------------------------------------------------------------------------
 // Scripting the fake (the chat family shares one upstream: the fake's chat completions)
 
-const whole: Shape = { stream: false };
-const streamed: Shape = { stream: true };
+export const whole: Shape = { stream: false };
+export const streamed: Shape = { stream: true };
 
 /** Every case, every shape: what a chat-family dialect must pass. */
-const chatFamilyCases: DialectCases = {
+export const chatFamilyCases: DialectCases = {
   text: [whole],
   stream: [streamed],
   tools: [whole, streamed],
@@ -202,10 +214,13 @@ function scriptSlowChat(fake: FakeOpenAI): void {
 
 const chatCalls = (fake: FakeOpenAI): RecordedRequest[] => fake.chatRequests();
 
+/** How every chat-family harness scripts and watches the fake. */
+export const chatUpstream = { scriptAnswer: scriptChatAnswer, scriptFailure: scriptChatFailure, scriptSlowAnswer: scriptSlowChat, upstreamCalls: chatCalls } as const;
+
 // ---------------------------------------------------------------------------------------------------------
 // Error shapes
 
-function openAIError(body: unknown): ErrorSeen {
+export function openAIError(body: unknown): ErrorSeen {
   const error = asRecord(asRecord(body)['error']);
   expect(Object.keys(asRecord(body)), `OpenAI's error body is {"error":{…}}: ${JSON.stringify(body)}`).toEqual(['error']);
   expect(Object.keys(error).sort(), `OpenAI's error object: ${JSON.stringify(body)}`).toEqual(['code', 'message', 'param', 'type']);
@@ -228,6 +243,12 @@ function anthropicError(body: unknown): ErrorSeen {
 // ---------------------------------------------------------------------------------------------------------
 // Reading streams: each event's data as JSON, and the problems a strict client would have with the names
 
+/** A stream's bytes as SSE events (what an SSE client reads; a cut stream: the events read so far). */
+export function eventsOf(text: string): SseEvent[] {
+  const parser = new SseParser();
+  return [...parser.push(Buffer.from(text)), ...parser.end()];
+}
+
 function dataOf(event: SseEvent): Record<string, unknown> {
   try {
     return asRecord(JSON.parse(event.data));
@@ -245,7 +266,7 @@ function namedEvents(events: readonly SseEvent[], problems: string[]): Array<Rec
   });
 }
 
-function parsedArguments(text: string): unknown {
+export function parsedArguments(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -271,10 +292,7 @@ export const chatHarness: DialectHarness = {
     ...(shape.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
     ...(options.tool ? { tools: [{ type: 'function', function: weatherTool }] } : {}),
   }),
-  scriptAnswer: scriptChatAnswer,
-  scriptFailure: scriptChatFailure,
-  scriptSlowAnswer: scriptSlowChat,
-  upstreamCalls: chatCalls,
+  ...chatUpstream,
   parseComplete(body) {
     const message = asRecord(asRecord(asArray(asRecord(body)['choices'])[0])['message']);
     const call = asRecord(asRecord(asArray(message['tool_calls'])[0])['function']);
@@ -285,7 +303,8 @@ export const chatHarness: DialectHarness = {
       usage: typeof usage['prompt_tokens'] === 'number' ? { input: usage['prompt_tokens'], output: Number(usage['completion_tokens']) } : undefined,
     };
   },
-  parseStream(events) {
+  parseStream(text) {
+    const events = eventsOf(text);
     const deltas: string[] = [];
     const inBandErrors: ErrorSeen[] = [];
     const problems: string[] = [];
@@ -344,10 +363,7 @@ export const messagesHarness: DialectHarness = {
     ...(shape.stream ? { stream: true } : {}),
     ...(options.tool ? { tools: [{ name: weatherTool.name, description: weatherTool.description, input_schema: weatherTool.parameters }] } : {}),
   }),
-  scriptAnswer: scriptChatAnswer,
-  scriptFailure: scriptChatFailure,
-  scriptSlowAnswer: scriptSlowChat,
-  upstreamCalls: chatCalls,
+  ...chatUpstream,
   parseComplete(body) {
     const blocks = asArray(asRecord(body)['content']).map(asRecord);
     const text = blocks.filter((block) => block['type'] === 'text').map((block) => String(block['text']));
@@ -359,9 +375,9 @@ export const messagesHarness: DialectHarness = {
       usage: typeof usage['input_tokens'] === 'number' ? { input: usage['input_tokens'], output: Number(usage['output_tokens']) } : undefined,
     };
   },
-  parseStream(events) {
+  parseStream(text) {
     const problems: string[] = [];
-    const data = namedEvents(events, problems);
+    const data = namedEvents(eventsOf(text), problems);
     const deltas: string[] = [];
     const inBandErrors: ErrorSeen[] = [];
     let toolName: string | undefined;
@@ -423,10 +439,7 @@ export const responsesHarness: DialectHarness = {
     ...(shape.stream ? { stream: true } : {}),
     ...(options.tool ? { tools: [{ type: 'function', ...weatherTool }] } : {}),
   }),
-  scriptAnswer: scriptChatAnswer,
-  scriptFailure: scriptChatFailure,
-  scriptSlowAnswer: scriptSlowChat,
-  upstreamCalls: chatCalls,
+  ...chatUpstream,
   parseComplete(body) {
     const output = asArray(asRecord(body)['output']).map(asRecord);
     const text = output
@@ -442,9 +455,9 @@ export const responsesHarness: DialectHarness = {
       usage: typeof usage['input_tokens'] === 'number' ? { input: usage['input_tokens'], output: Number(usage['output_tokens']) } : undefined,
     };
   },
-  parseStream(events) {
+  parseStream(text) {
     const problems: string[] = [];
-    const data = namedEvents(events, problems);
+    const data = namedEvents(eventsOf(text), problems);
     problems.push(...bracketProblems(data));
     const deltas: string[] = [];
     const inBandErrors: ErrorSeen[] = [];
@@ -482,63 +495,3 @@ export const responsesHarness: DialectHarness = {
   },
   errorBody: openAIError,
 };
-
-// ---------------------------------------------------------------------------------------------------------
-// OpenAI embeddings
-
-const embeddingsInput = 'Switchyard embeds this sentence for the conformance suite.';
-const embeddingsDimensions = 8;
-
-export const embeddingsHarness: DialectHarness = {
-  name: 'embeddings',
-  endpoint: 'embeddings',
-  path: '/v1/embeddings',
-  handler: handleEmbeddings,
-  model: embeddingsModel,
-  answeredBy: { providerId: upstreamId, model: 'text-embedding-3-small' },
-  cases: {
-    text: [whole],
-    // An embeddings answer is one JSON body: the API has no stream, so there are no deltas, end marker or in-band
-    // error to check, and a client can only leave before the answer (abort: whole answers only).
-    stream: [],
-    inBandError: [],
-    abort: [whole],
-    // Embeddings take no tools.
-    tools: [],
-    usage: [whole],
-    errorBeforeFirstByte: [
-      { ...whole, upstreamStatus: 401 },
-      { ...whole, upstreamStatus: 500 },
-    ],
-    budget: [whole],
-  },
-  headers: (token) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', 'user-agent': 'OpenAI/JS 6.30.1' }),
-  request: () => ({ model: embeddingsModel, input: embeddingsInput, dimensions: embeddingsDimensions }),
-  scriptAnswer(fake) {
-    fake.onEmbeddings = () => ({ kind: 'reply' });
-    // the fake's rule: one token per 4 characters, unit vectors seeded by the text
-    const tokens = Math.ceil(embeddingsInput.length / 4);
-    return { content: [embeddingVector(embeddingsInput, embeddingsDimensions)], usage: { input: tokens, output: 0 }, firstPieces: () => '' };
-  },
-  scriptFailure(fake, status) {
-    fake.onEmbeddings = () => (status === 401 ? invalidApiKey('sk-conformance-wrong-key-0000') : serverError());
-  },
-  scriptSlowAnswer(fake) {
-    fake.onEmbeddings = () => ({ kind: 'stall-before-headers' });
-  },
-  upstreamCalls: (fake) => fake.requests.filter((request) => request.method === 'POST' && request.path.split('?')[0] === '/v1/embeddings'),
-  parseComplete(body) {
-    const usage = asRecord(asRecord(body)['usage']);
-    return {
-      content: asArray(asRecord(body)['data']).map((item) => asRecord(item)['embedding']),
-      toolCall: undefined,
-      usage: typeof usage['prompt_tokens'] === 'number' ? { input: usage['prompt_tokens'], output: 0 } : undefined,
-    };
-  },
-  parseStream() {
-    throw new Error('embeddings have no stream');
-  },
-  errorBody: openAIError,
-};
-
-export const dialects: readonly DialectHarness[] = [chatHarness, messagesHarness, responsesHarness, embeddingsHarness];
