@@ -4,19 +4,35 @@ import type { IncomingMessage } from 'node:http';
 import { GatewayError } from './errors.js';
 import { maxJsonDepth, tooDeep } from './json-depth.js';
 
-export function readBody(request: IncomingMessage, maxBytes: number, idleMs: number = defaultBodyIdleMs): Promise<Buffer> {
+/** Bookkeeping around a body that is still arriving (the dispatcher's per-client bound); `enter` may refuse it. */
+export interface ArrivingBodies {
+  enter(): void;
+  leave(): void;
+}
+
+export function readBody(request: IncomingMessage, maxBytes: number, idleMs: number = defaultBodyIdleMs, arriving?: ArrivingBodies): Promise<Buffer> {
   const declared = request.headers['content-length'];
   const length = declared === undefined ? undefined : Number(declared);
   if (length !== undefined && length > maxBytes) return Promise.reject(tooLarge(maxBytes));
-  if (length === undefined) return readArriving(request, maxBytes, undefined, idleMs);
+  if (length === undefined) return readCounted(request, maxBytes, undefined, idleMs, arriving);
   // A body that came with its head is handed to the request by the HTTP parser right after the 'request' event: one
   // microtask later all of it is in the request's buffer, and read() takes it at once — no stream resumption (a
   // nextTick) and no 'data' events, ~20 µs per request on this project's test machine. The parser never buffers
   // more than the declared length. A body still on its way is read as it arrives.
   return Promise.resolve().then(() => {
-    if (request.readableLength !== length) return readArriving(request, maxBytes, length, idleMs);
+    if (request.readableLength !== length) return readCounted(request, maxBytes, length, idleMs, arriving);
     return (request.read() as Buffer | null) ?? Buffer.alloc(0);
   });
+}
+
+function readCounted(request: IncomingMessage, maxBytes: number, length: number | undefined, idleMs: number, arriving: ArrivingBodies | undefined): Promise<Buffer> {
+  if (!arriving) return readArriving(request, maxBytes, length, idleMs);
+  try {
+    arriving.enter();
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  return readArriving(request, maxBytes, length, idleMs).finally(() => arriving.leave());
 }
 
 /** A body that sends no byte for this long is answered 408 (server.body_idle_timeout_ms). */

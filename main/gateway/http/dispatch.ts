@@ -51,10 +51,11 @@ export class GatewayRouter {
   handle = (request: IncomingMessage, response: ServerResponse): void => {
     const path = pathOf(request.url);
     const match = gatewayRoutes.match(path);
-    const sendError = gatewayRoutes.errorSenderFor(path, match) ?? sendOpenAIError;
     const state = this.state();
     const trace: RequestTrace = { startedAt: performance.now(), method: request.method ?? 'GET', path, admitted: false, identity: undefined, model: undefined };
     if (state.config.server.logRequests) response.once('close', () => this.log(accessLogLine(trace, response)));
+    // the error shape is looked up only when there is an error to send
+    const sendError: ErrorSender = (sink, error, headers) => (gatewayRoutes.errorSenderFor(path, match) ?? sendOpenAIError)(sink, error, headers);
     this.dispatch(request, response, match, sendError, state, trace).catch((error: unknown) => this.fail(response, error, sendError, {}, state, request, trace));
   };
 
@@ -164,21 +165,24 @@ export class GatewayRouter {
    * is a 408 after server.body_idle_timeout_ms, and one client may be sending server.max_uploads_per_client bodies at
    * once — so a flood of stalled uploads from one tool never locks the others out.
    */
-  private async readBodyOf(request: IncomingMessage, state: GatewayState, client: string): Promise<Buffer> {
+  private readBodyOf(request: IncomingMessage, state: GatewayState, client: string): Promise<Buffer> {
     const { maxBodyBytes, bodyIdleTimeoutMs, maxUploadsPerClient } = state.config.server;
-    if (request.complete) return readBody(request, maxBodyBytes, bodyIdleTimeoutMs);
-    const uploading = this.uploads.get(client) ?? 0;
-    if (uploading >= maxUploadsPerClient) {
-      throw new GatewayError(429, `too many request bodies being sent at once by this client (server.max_uploads_per_client = ${maxUploadsPerClient})`, 'rate_limit_error', 'too_many_uploads', null, { 'retry-after': '1' });
-    }
-    this.uploads.set(client, uploading + 1);
-    try {
-      return await readBody(request, maxBodyBytes, bodyIdleTimeoutMs);
-    } finally {
-      const left = (this.uploads.get(client) ?? 1) - 1;
-      if (left === 0) this.uploads.delete(client);
-      else this.uploads.set(client, left);
-    }
+    // counted only while a body is still arriving (one that came with its head is taken at once)
+    const uploads = this.uploads;
+    return readBody(request, maxBodyBytes, bodyIdleTimeoutMs, {
+      enter() {
+        const uploading = uploads.get(client) ?? 0;
+        if (uploading >= maxUploadsPerClient) {
+          throw new GatewayError(429, `too many request bodies being sent at once by this client (server.max_uploads_per_client = ${maxUploadsPerClient})`, 'rate_limit_error', 'too_many_uploads', null, { 'retry-after': '1' });
+        }
+        uploads.set(client, uploading + 1);
+      },
+      leave() {
+        const left = (uploads.get(client) ?? 1) - 1;
+        if (left === 0) uploads.delete(client);
+        else uploads.set(client, left);
+      },
+    });
   }
 
   private tokenIdentity(state: GatewayState, request: IncomingMessage): ClientIdentity | undefined {

@@ -7,6 +7,8 @@ export const maxJsonDepth = 128;
 
 /** The path to the first value nested deeper than `limit` (`tools[0].function.parameters.properties.a…`), if any. */
 export function tooDeep(text: string, limit: number = maxJsonDepth): string | undefined {
+  // nesting past the limit takes more than `limit` opening brackets and as many closing ones
+  if (text.length <= 2 * limit) return undefined;
   const structural = /[{}[\]"]/g;
   let depth = 0;
   for (let match = structural.exec(text); match !== null; match = structural.exec(text)) {

@@ -17,6 +17,7 @@ import { forwardedBody } from '../../../providers/request-body.js';
 import type { RoutedPlan } from '../../../routing/service.js';
 import { estimateTokens, requestText } from '../../../token-estimate.js';
 import { nativeResponsesRequest, passthroughFrames } from './native.js';
+import { plainResponsesRequest } from './plain-request.js';
 import { resolveInput } from './resolve-input.js';
 import { newResponseId, type ResponseContext } from './response-object.js';
 import { ResponsesRequestError, validateResponsesRequest } from './schema.js';
@@ -27,7 +28,8 @@ import { toResponse } from './to-response.js';
 export function handleCreateResponse(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
   const text = inbound.body.toString('utf8');
   const body = parseJsonText(text);
-  const request = asGatewayError(() => validateResponsesRequest(body));
+  // the common request (text input, the usual settings) is judged in place; everything else by the schema
+  const request = plainResponsesRequest(body) ?? asGatewayError(() => validateResponsesRequest(body));
   const store = context.gateway.responses;
   const client = context.identity.name;
   const resolved = asGatewayError(() => resolveInput(request, store, client));
