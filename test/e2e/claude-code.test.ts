@@ -281,10 +281,15 @@ describe('Claude Code (claude -p) through Switchyard', () => {
     // What Ollama got: the same conversation in chat form, system text in place, every tool as a function
     const [upstream, ...more] = ollamaChats(ollamaFrom);
     expect(more).toEqual([]);
-    const body = upstream?.body as { model: string; stream: boolean; messages: ChatMessage[]; tools: Array<{ type: string; function: { name: string } }>; options?: { num_predict?: number } };
+    const body = upstream?.body as { model: string; stream: boolean; messages: ChatMessage[]; tools: Array<{ type: string; function: { name: string } }>; options?: { num_predict?: number; num_ctx?: number } };
     expect(body.model).toBe(localCoder);
     expect(body.stream).toBe(true);
     expect(body.options?.num_predict).toBe(client?.body['max_tokens']);
+    // Claude Code's prompt is far past Ollama's default 4096-token context, which would cut its start: the request
+    // asks for a power of two that holds it (and room for an answer)
+    expect(body.options?.num_ctx).toBeGreaterThanOrEqual(16_384);
+    expect(body.options?.num_ctx).toBeLessThanOrEqual(262_144);
+    expect(Math.log2(body.options?.num_ctx ?? 0) % 1).toBe(0);
     expect(body.messages.map((message) => message.role)).toEqual(['system', 'user', 'system']);
     for (const block of clientSystem(client)) expect(textOf(body.messages[0]?.content)).toContain(block.text);
     expect(textOf(body.messages[1]?.content)).toBe(textOf(clientMessages(client)[0]?.content));

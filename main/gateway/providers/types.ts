@@ -31,6 +31,9 @@ export interface ChatCall {
   readonly signal: AbortSignal;
   /** The client's request in its own dialect, for an adapter of that dialect to forward losslessly (passthrough). */
   readonly native?: NativeRequest;
+  /** for adapters that size the model's context themselves (`sizesContext`): the window routing knows, and the
+   *  tokens the request needs (its input and room for an answer), computed on demand */
+  readonly context?: { readonly window: number | undefined; readonly needed: () => number };
 }
 
 /**
@@ -113,6 +116,8 @@ export interface ProviderAdapter {
   readonly baseUrl: string;
   /** the request formats this provider takes as written (passthrough); every other goes through the canonical shape */
   readonly forwards: ReadonlySet<RequestFormat>;
+  /** the provider sets the context size per request (Ollama's num_ctx), so its calls carry `context` */
+  readonly sizesContext?: boolean;
   chat(call: ChatCall): Promise<ChatOutcome>;
   listModels(signal: AbortSignal): Promise<ProviderModel[]>;
   /** A cheap reachability check used at start-up and by status calls. */

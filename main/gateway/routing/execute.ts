@@ -10,6 +10,7 @@ import type { ChatOutcome, ModelDetails, NativeRequest, ProviderAdapter, Request
 import { openGate } from '../streaming/gate.js';
 import { AttemptWatchdog, raceAbort, watchParts, type AttemptLimits } from '../streaming/watchdog.js';
 import { decideAfterFailure } from './decide.js';
+import { requirementsOf } from './requirements.js';
 import type { HealthTracker } from './health.js';
 import type { Candidate } from './plan.js';
 import type { Skip } from './order.js';
@@ -214,6 +215,7 @@ async function attempt(adapter: ProviderAdapter, target: Candidate, options: Exe
           forceStreamUsage: options.forceStreamUsage,
           signal: controller.signal,
           ...(options.native ? { native: options.native } : {}),
+          ...(adapter.sizesContext ? { context: { window: options.details(target)?.contextWindow, needed: () => requirementsOf(options.request).contextTokens } } : {}),
         });
   if (!options.signal.aborted) options.signal.addEventListener('abort', onParentAbort, { once: true });
   const watchdog = new AttemptWatchdog(controller, limits, target.providerId, started);

@@ -19,6 +19,8 @@ export class OllamaAdapter implements ProviderAdapter {
   readonly type = 'ollama';
   /** every request goes through the canonical shape */
   readonly forwards: ReadonlySet<RequestFormat> = new Set<RequestFormat>([]);
+  /** num_ctx is set per request from what the request needs (convert-request.ts) */
+  readonly sizesContext = true;
   readonly id: string;
   readonly locality: Locality;
   readonly baseUrl: string;
@@ -32,7 +34,7 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   async chat(call: ChatCall): Promise<ChatOutcome> {
-    const body = toOllamaChatRequest(call.request, call.upstreamModel, this.id);
+    const body = toOllamaChatRequest(call.request, call.upstreamModel, this.id, call.context);
     const response = await this.send('POST', '/api/chat', call.signal, body.stream ? 'application/x-ndjson' : 'application/json', body);
     if (response.status >= 300) throw await this.httpError(response, call.signal, call.upstreamModel);
     if (body.stream) {

@@ -170,3 +170,25 @@ describe('toOllamaChatRequest', () => {
     expect(convert(user('x')).think).toBeUndefined();
   });
 });
+
+describe('num_ctx for long requests', () => {
+  const request = (characters: number, extra: Record<string, unknown> = {}) => chatRequestSchema.parse({ model: 'ollama/x', messages: [{ role: 'user', content: 'x'.repeat(characters) }], ...extra });
+  const context = (needed: number, window?: number) => ({ window, needed: () => needed });
+
+  it("leaves a request that fits Ollama's default context alone (no reload of the model)", () => {
+    expect(toOllamaChatRequest(request(100), 'qwen3:8b', 'ollama', context(1_200)).options).toBeUndefined();
+    expect(toOllamaChatRequest(request(100), 'qwen3:8b', 'ollama').options).toBeUndefined();
+  });
+
+  it("asks for the next power of two that holds the request, within the model's window", () => {
+    // Claude Code's first request: ~12k tokens of system prompt and tools, 4k of answer room
+    expect(toOllamaChatRequest(request(100), 'qwen3:8b', 'ollama', context(16_500, 40_960)).options).toEqual({ num_ctx: 32_768 });
+    expect(toOllamaChatRequest(request(100), 'qwen3:8b', 'ollama', context(5_000)).options).toEqual({ num_ctx: 8_192 });
+    expect(toOllamaChatRequest(request(100), 'llama3.2:3b', 'ollama', context(40_000, 32_768)).options).toEqual({ num_ctx: 32_768 });
+  });
+
+  it("never overrides the client's own num_ctx", () => {
+    expect(toOllamaChatRequest(request(100, { num_ctx: 2_048 }), 'qwen3:8b', 'ollama', context(50_000)).options).toEqual({ num_ctx: 2_048 });
+    expect(toOllamaChatRequest(request(100, { options: { num_ctx: 65_536 } }), 'qwen3:8b', 'ollama', context(9_000)).options).toEqual({ num_ctx: 65_536 });
+  });
+});

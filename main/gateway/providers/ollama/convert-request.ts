@@ -1,11 +1,12 @@
 // An OpenAI chat request → the body of Ollama's POST /api/chat. Sampling settings move into `options`, the
-// response format into `format`, reasoning effort into `think`. Clients that know Ollama may add its own fields
+// response format into `format`, reasoning effort into `think`, and a long request gets the context it needs. Clients that know Ollama may add its own fields
 // (`num_ctx`, `keep_alive`, `options`, `think`) to an OpenAI request and they are honoured.
 import type { ChatRequest } from '../../../../shared/openai-types.js';
 import { badRequest, toOllamaMessages } from './convert-messages.js';
+import type { ChatCall } from '../types.js';
 import type { OllamaChatRequest, OllamaThink } from './ollama-api.js';
 
-export function toOllamaChatRequest(request: ChatRequest, upstreamModel: string, providerId: string): OllamaChatRequest {
+export function toOllamaChatRequest(request: ChatRequest, upstreamModel: string, providerId: string, context?: ChatCall['context']): OllamaChatRequest {
   if (typeof request.n === 'number' && request.n > 1) {
     throw badRequest(providerId, 'Ollama returns one choice per request: n must be 1', 'n');
   }
@@ -19,6 +20,8 @@ export function toOllamaChatRequest(request: ChatRequest, upstreamModel: string,
   const format = toFormat(request.response_format);
   if (format !== undefined) body.format = format;
   const options = toOptions(request);
+  const numCtx = options['num_ctx'] === undefined ? contextSize(context) : undefined;
+  if (numCtx !== undefined) options['num_ctx'] = numCtx;
   if (Object.keys(options).length > 0) body.options = options;
   const keepAlive = request['keep_alive'];
   if (typeof keepAlive === 'string' || typeof keepAlive === 'number') body.keep_alive = keepAlive;
@@ -26,6 +29,23 @@ export function toOllamaChatRequest(request: ChatRequest, upstreamModel: string,
   if (think !== undefined) body.think = think;
   return body;
 }
+
+/**
+ * Ollama runs a model with a small context unless asked (num_ctx: 2048 in older versions, 4096 now) and silently
+ * drops the start of a longer prompt — an agent's system prompt and tools first (Claude Code's alone is ~12k tokens).
+ * So a request that needs more asks for it: the next power of two that holds the input and room for an answer,
+ * within the window the model reports. Powers of two, because Ollama reloads the model for every new num_ctx.
+ */
+export function contextSize(context: ChatCall['context']): number | undefined {
+  if (!context) return undefined;
+  const needed = context.needed();
+  if (needed <= ollamaDefaultContext) return undefined;
+  let size = ollamaDefaultContext;
+  while (size < needed) size *= 2;
+  return context.window !== undefined ? Math.min(size, context.window) : size;
+}
+
+const ollamaDefaultContext = 4_096;
 
 /** Ollama has no tool_choice: "none" sends no tools, a named function sends only that one. */
 function selectTools(request: ChatRequest): unknown[] | undefined {
