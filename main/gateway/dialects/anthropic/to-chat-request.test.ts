@@ -12,6 +12,17 @@ const translate = (body: Record<string, unknown>): ReturnType<typeof toChatReque
   toChatRequest(messagesRequestSchema.parse({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }], ...body }));
 
 describe('toChatRequest', () => {
+  it("leaves out Claude Code's billing-header system block, whose changing suffix would break another model's prompt cache", () => {
+    const { request } = translate({
+      system: [
+        { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.337.be9; cc_entrypoint=sdk-cli;' },
+        { type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } },
+      ],
+    });
+    expect(request.messages[0]).toEqual({ role: 'system', content: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }] });
+    expect(translate({ system: [{ type: 'text', text: 'x-anthropic-billing-header: cc_version=1' }] }).request.messages[0]?.role).toBe('user');
+  });
+
   it("keeps a system entry among the messages (Claude Code's, for a model name it does not know) as a system message where it stands", () => {
     const { request } = translate({
       system: [{ type: 'text', text: 'You are Claude Code.' }],

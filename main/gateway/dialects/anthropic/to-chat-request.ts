@@ -19,13 +19,25 @@ export function toChatRequest(inbound: MessagesRequest): TranslatedRequest {
   return translated;
 }
 
+/**
+ * Claude Code's first system block is Anthropic billing metadata (`x-anthropic-billing-header: cc_version=…`) whose
+ * suffix changes from run to run: at the head of another model's prompt it only breaks the prompt-prefix cache
+ * (llama.cpp's, Ollama's, a provider's) on every request. It goes to Anthropic as it is (passthrough), nowhere else.
+ */
+function isBillingHeader(text: unknown): boolean {
+  return typeof text === 'string' && text.startsWith('x-anthropic-billing-header:');
+}
+
 /** The part of a request that counts as input: what count_tokens receives. */
 export function toCountTokensChatRequest(inbound: CountTokensRequest): TranslatedRequest {
   const unsupported: Unsupported[] = [];
   const messages: ChatRequest['messages'] = [];
   const system = inbound.system;
   if (typeof system === 'string' && system !== '') messages.push({ role: 'system', content: system });
-  else if (Array.isArray(system) && system.length > 0) messages.push({ role: 'system', content: system.map(textPart) });
+  else if (Array.isArray(system)) {
+    const blocks = system.filter((block) => !isBillingHeader(block.text));
+    if (blocks.length > 0) messages.push({ role: 'system', content: blocks.map(textPart) });
+  }
   append(messages, toChatMessages(inbound.messages, unsupported));
 
   const request: ChatRequest = { model: inbound.model, messages };
