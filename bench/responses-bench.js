@@ -14,12 +14,12 @@
 // stored response's write). Env: SWITCHYARD_BENCH_WORKDIR (harness copy with node_modules), SWITCHYARD_API_KEY,
 // MODEL, RUNS, RESPONSES_DURATION, RESPONSES_CONCURRENCY, PAIRED_ROUNDS, RESPONSES_MAX_TOTAL_S, OUT_DIR,
 // QUIET_PCT, QUIET_WAIT_S. 127.0.0.1 only; kills exactly the process groups it starts.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { busyTicks, CLK_TCK, freePort, groupCpuUs, median, processGroups, table, waitQuiet as benchWaitQuiet } from './bench-kit.js';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -57,72 +57,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const T0 = Date.now();
 const overBudget = () => (Date.now() - T0) / 1000 > MAX_TOTAL_S;
 
-// ---------------------------------------------------------------- processes (own process groups, killed by pgid)
-const started = [];
-function startProc(name, cmd, args, extraEnv) {
-  const logPath = path.join(os.tmpdir(), `sy-responses-bench-${process.pid}-${name}.log`);
-  const fd = fs.openSync(logPath, 'w');
-  const child = spawn(cmd, args, { cwd: WORK, env: { ...env, ...extraEnv }, stdio: ['ignore', fd, fd], detached: true });
-  fs.closeSync(fd);
-  started.push({ name, pid: child.pid });
-  return { pid: child.pid, logPath };
-}
-const groupAlive = (pgid) => {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-function killAll() {
-  for (const p of started) try { process.kill(-p.pid, 'SIGTERM'); } catch { /* gone */ }
-  const t = Date.now();
-  while (Date.now() - t < 2000 && started.some((p) => groupAlive(p.pid))) spawnSync('sleep', ['0.1']);
-  for (const p of started) if (groupAlive(p.pid)) try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
-  started.length = 0;
-}
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(130));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+// ---------------------------------------------------------------- processes, /proc, stats (bench-kit.js)
+const { start: startProc, groupAlive } = processGroups('sy-responses-bench', WORK, env);
+const waitQuiet = () => benchWaitQuiet(env);
 
 // ---------------------------------------------------------------- /proc
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-function groupCpuUs(pgid) {
-  let ticks = 0;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(rest[2]) === pgid) ticks += Number(rest[11]) + Number(rest[12]);
-  }
-  return (ticks / CLK_TCK) * 1e6;
-}
-function busyTicks() {
-  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return fields[0] + fields[1] + fields[2];
-}
 /** This process and the children it waited for (wrk runs under spawnSync), in ticks. */
 function selfTicks() {
   const stat = fs.readFileSync('/proc/self/stat', 'utf8');
@@ -140,36 +79,13 @@ async function measured(pgids, work) {
   const foreignPct = Math.max(0, (((after.busy - before.busy) * tickUs - known) / ((after.at - before.at) * 1000)) * 100);
   return { result, gatewayUs: after.gateway - before.gateway, foreignPct: Math.round(foreignPct) };
 }
-async function waitQuiet() {
-  const limit = Number(env.QUIET_PCT || 15);
-  const until = Date.now() + Number(env.QUIET_WAIT_S ?? 10) * 1000;
-  for (;;) {
-    const before = busyTicks();
-    await sleep(500);
-    const pct = ((busyTicks() - before) / CLK_TCK / 0.5) * 100;
-    if (pct <= limit || Date.now() > until) return pct;
-  }
-}
-
 // ---------------------------------------------------------------- stats + tables
-const median = (values) => {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (!sorted.length) return NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const percentile = (values, p) => {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : NaN;
 };
 const f = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '-');
 const signed = (v, d = 2) => (Number.isFinite(v) ? (v >= 0 ? '+' : '') + v.toFixed(d) : '-');
-function table(headers, rows) {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
-  return [line(headers), widths.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
-}
-/** Median and a percentile-bootstrap 95% interval of it (fixed seed, as stream-bench.js). */
 function medianWithInterval(values) {
   const v = values.filter(Number.isFinite);
   let seed = 12345;

@@ -15,12 +15,10 @@
 // tenths of a ms here) cancels within a round, and the median of the per-round differences comes with a bootstrap
 // 95% interval. Each gateway idles while the others stream (~0.6 s), as it does between a desktop user's requests,
 // so these figures are for a cold gateway; the block cases above measure one that streamed a moment ago.
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort, groupCpuUs, median, processGroups, table, waitQuiet as benchWaitQuiet } from './bench-kit.js';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -53,97 +51,11 @@ const CASES = (env.STREAM_CASES ? JSON.parse(env.STREAM_CASES) : [
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const T0 = Date.now();
 
-// ---------------------------------------------------------------- processes (own process groups, killed by pgid)
-const started = [];
-function startProc(name, cmd, args, extraEnv) {
-  const logPath = path.join(os.tmpdir(), `sy-stream-bench-${process.pid}-${name}.log`);
-  const fd = fs.openSync(logPath, 'w');
-  const child = spawn(cmd, args, { cwd: WORK, env: { ...env, ...extraEnv }, stdio: ['ignore', fd, fd], detached: true });
-  fs.closeSync(fd);
-  started.push({ name, pid: child.pid });
-  return { pid: child.pid, logPath };
-}
-const groupAlive = (pgid) => {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-function killAll() {
-  for (const p of started) try { process.kill(-p.pid, 'SIGTERM'); } catch { /* gone */ }
-  const t = Date.now();
-  while (Date.now() - t < 2000 && started.some((p) => groupAlive(p.pid))) spawnSync('sleep', ['0.1']);
-  for (const p of started) if (groupAlive(p.pid)) try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
-  started.length = 0;
-}
-process.on('exit', killAll);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-// ---------------------------------------------------------------- /proc
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-function groupCpuUs(pgid) {
-  let ticks = 0;
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    let stat;
-    try {
-      stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(rest[2]) === pgid) ticks += Number(rest[11]) + Number(rest[12]);
-  }
-  return (ticks / CLK_TCK) * 1e6;
-}
-function busyTicks() {
-  const a = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return a[0] + a[1] + a[2];
-}
-async function waitQuiet() {
-  const limit = Number(env.QUIET_PCT || 15);
-  const until = Date.now() + Number(env.QUIET_WAIT_S ?? 10) * 1000;
-  for (;;) {
-    const a = busyTicks();
-    await sleep(500);
-    const pct = ((busyTicks() - a) / CLK_TCK / 0.5) * 100;
-    if (pct <= limit || Date.now() > until) return pct;
-  }
-}
-
-// ---------------------------------------------------------------- stats + tables (as bench.mjs prints them)
-const median = (a) => {
-  const s = a.filter(Number.isFinite).sort((x, y) => x - y);
-  if (!s.length) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+// ---------------------------------------------------------------- processes, /proc, stats (bench-kit.js)
+const { start: startProc, groupAlive } = processGroups('sy-stream-bench', WORK, env);
+const waitQuiet = () => benchWaitQuiet(env);
 const f = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '-');
 const fs_ = (v, d = 2) => (Number.isFinite(v) ? (v >= 0 ? '+' : '') + v.toFixed(d) : '-');
-function table(headers, rows) {
-  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join('  ');
-  return [line(headers), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
-}
 
 async function probe(baseUrl, headers) {
   const res = await fetch(`${baseUrl}/chat/completions`, {
