@@ -5,14 +5,9 @@
 // gateway's cold caches); this reads the parsed JSON in place and returns it as it is.
 // The property test beside it holds the two to the same answer.
 import { chatMessageSchema, chatRequestSchema, type ChatRequest } from './openai-schema.js';
+import { isBoolean, isNumberIn, isObject, isString, nullable, plainFields, type Check } from './plain-fields.js';
 
-type Check = (value: unknown) => boolean;
-
-const isNumberIn = (min: number, max: number): Check => (value) => typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
 const isPositiveInteger: Check = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
-const nullable = (check: Check): Check => (value) => value === null || check(value);
-const isString: Check = (value) => typeof value === 'string';
-const isBoolean: Check = (value) => typeof value === 'boolean';
 
 /** The request fields this check can judge, as the schema defines them (see chatRequestSchema). A Map, not an
  *  object: a client's key (`__proto__`, `constructor`) must never find something on a prototype. */
@@ -38,10 +33,6 @@ const messageSchemaFields = new Set(chatMessageSchema.options.flatMap((option) =
 const requestSchemaFields = new Set(Object.keys(chatRequestSchema.shape));
 const plainRoles = new Set(['system', 'developer', 'user', 'assistant']);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isStreamOptions(value: unknown): boolean {
   if (!isObject(value)) return false;
   const includeUsage = value['include_usage'];
@@ -66,15 +57,7 @@ function isPlainMessage(value: unknown): boolean {
 
 /** The request itself when it is plainly valid; undefined when the schema must decide. */
 export function plainChatRequest(value: unknown): ChatRequest | undefined {
-  if (!isObject(value)) return undefined;
-  for (const key in value) {
-    const check = requestFields.get(key);
-    if (check === undefined) {
-      if (requestSchemaFields.has(key)) return undefined;
-      continue;
-    }
-    if (!check(value[key])) return undefined;
-  }
-  if (value['model'] === undefined || value['messages'] === undefined) return undefined;
-  return value as ChatRequest;
+  return isObject(value) && plainFields(value, requestFields, requestSchemaFields, required) ? (value as ChatRequest) : undefined;
 }
+
+const required = ['model', 'messages'];

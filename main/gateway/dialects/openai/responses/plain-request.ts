@@ -4,19 +4,9 @@
 // to the zod schema, which stays the authority and the source of every error message. The schema's dispatching
 // unions build new objects per item; this reads the parsed JSON in place. The property test beside it holds the two
 // to the same answer, as shared/chat-request-fast.ts does for chat.
+import { isBoolean, isNumberIn, isObject, isString, nullable, plainFields, type Check } from '../../../../../shared/plain-fields.js';
 import type { ResponsesRequest } from './schema.js';
 import { responsesRequestSchema } from './schema.js';
-
-type Check = (value: unknown) => boolean;
-
-const isNumberIn = (min: number, max: number): Check => (value) => typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
-const nullable = (check: Check): Check => (value) => value === null || check(value);
-const isString: Check = (value) => typeof value === 'string';
-const isBoolean: Check = (value) => typeof value === 'boolean';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The request fields this check can judge, as the schema defines them. A Map: a client's key never meets a prototype. */
 const requestFields: ReadonlyMap<string, Check> = new Map(
@@ -64,15 +54,7 @@ function isInputText(part: unknown): boolean {
 
 /** The request itself when it is plainly valid; undefined when the schema must decide. */
 export function plainResponsesRequest(value: unknown): ResponsesRequest | undefined {
-  if (!isObject(value)) return undefined;
-  for (const key in value) {
-    const check = requestFields.get(key);
-    if (check === undefined) {
-      if (requestSchemaFields.has(key)) return undefined;
-      continue;
-    }
-    if (!check(value[key])) return undefined;
-  }
-  if (value['model'] === undefined) return undefined;
-  return value as ResponsesRequest;
+  return isObject(value) && plainFields(value, requestFields, requestSchemaFields, required) ? (value as ResponsesRequest) : undefined;
 }
+
+const required = ['model'];
