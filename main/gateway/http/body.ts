@@ -4,10 +4,33 @@ import type { IncomingMessage } from 'node:http';
 import { GatewayError } from './errors.js';
 import { maxJsonDepth, tooDeep } from './json-depth.js';
 
-/** Bookkeeping around a body that is still arriving (the dispatcher's per-client bound); `enter` may refuse it. */
+/**
+ * The request bodies each client is sending right now, and the bound on them (server.max_uploads_per_client): a body
+ * that came with its request head is never counted, one still arriving is counted until it is read.
+ */
+export class UploadCounter {
+  private readonly counts = new Map<string, number>();
+
+  enter(client: string, limit: number): void {
+    const uploading = this.counts.get(client) ?? 0;
+    if (uploading >= limit) {
+      throw new GatewayError(429, `too many request bodies being sent at once by this client (server.max_uploads_per_client = ${limit})`, 'rate_limit_error', 'too_many_uploads', null, { 'retry-after': '1' });
+    }
+    this.counts.set(client, uploading + 1);
+  }
+
+  leave(client: string): void {
+    const left = (this.counts.get(client) ?? 1) - 1;
+    if (left === 0) this.counts.delete(client);
+    else this.counts.set(client, left);
+  }
+}
+
+/** Where a body that is still arriving is counted: whose it is, and how many of theirs may arrive at once. */
 export interface ArrivingBodies {
-  enter(): void;
-  leave(): void;
+  readonly counter: UploadCounter;
+  readonly client: string;
+  readonly limit: number;
 }
 
 export function readBody(request: IncomingMessage, maxBytes: number, idleMs: number = defaultBodyIdleMs, arriving?: ArrivingBodies): Promise<Buffer> {
@@ -27,12 +50,13 @@ export function readBody(request: IncomingMessage, maxBytes: number, idleMs: num
 
 function readCounted(request: IncomingMessage, maxBytes: number, length: number | undefined, idleMs: number, arriving: ArrivingBodies | undefined): Promise<Buffer> {
   if (!arriving) return readArriving(request, maxBytes, length, idleMs);
+  const { counter, client, limit } = arriving;
   try {
-    arriving.enter();
+    counter.enter(client, limit);
   } catch (error) {
     return Promise.reject(error as Error);
   }
-  return readArriving(request, maxBytes, length, idleMs).finally(() => arriving.leave());
+  return readArriving(request, maxBytes, length, idleMs).finally(() => counter.leave(client));
 }
 
 /** A body that sends no byte for this long is answered 408 (server.body_idle_timeout_ms). */

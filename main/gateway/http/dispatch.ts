@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LightAbortController } from '../cancel.js';
 import { gatewayRoutes } from '../dialects/index.js';
 import { presentedToken, type ClientIdentity, type PlaygroundSessionAuth } from './auth.js';
-import { drainAfterEarlyAnswer, readBody } from './body.js';
+import { UploadCounter, drainAfterEarlyAnswer, readBody } from './body.js';
 import type { GatewayState, RequestTrace } from './context.js';
 import { opaqueOrigin } from './guard.js';
 import { GatewayError, describeError, isRecorded, sendJson, sendOpenAIError } from './errors.js';
@@ -32,8 +32,8 @@ export interface InFlight {
 
 export class GatewayRouter {
   readonly inFlight = new Set<InFlight>();
-  /** request bodies being read, per client name */
-  private readonly uploads = new Map<string, number>();
+  /** request bodies still arriving, per client name */
+  private readonly uploads = new UploadCounter();
   private draining = false;
 
   constructor(
@@ -167,22 +167,7 @@ export class GatewayRouter {
    */
   private readBodyOf(request: IncomingMessage, state: GatewayState, client: string): Promise<Buffer> {
     const { maxBodyBytes, bodyIdleTimeoutMs, maxUploadsPerClient } = state.config.server;
-    // counted only while a body is still arriving (one that came with its head is taken at once)
-    const uploads = this.uploads;
-    return readBody(request, maxBodyBytes, bodyIdleTimeoutMs, {
-      enter() {
-        const uploading = uploads.get(client) ?? 0;
-        if (uploading >= maxUploadsPerClient) {
-          throw new GatewayError(429, `too many request bodies being sent at once by this client (server.max_uploads_per_client = ${maxUploadsPerClient})`, 'rate_limit_error', 'too_many_uploads', null, { 'retry-after': '1' });
-        }
-        uploads.set(client, uploading + 1);
-      },
-      leave() {
-        const left = (uploads.get(client) ?? 1) - 1;
-        if (left === 0) uploads.delete(client);
-        else uploads.set(client, left);
-      },
-    });
+    return readBody(request, maxBodyBytes, bodyIdleTimeoutMs, { counter: this.uploads, client, limit: maxUploadsPerClient });
   }
 
   private tokenIdentity(state: GatewayState, request: IncomingMessage): ClientIdentity | undefined {

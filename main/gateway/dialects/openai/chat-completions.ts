@@ -18,8 +18,26 @@ export function handleChatCompletions(context: RequestContext, inbound: InboundR
   // `models` is Switchyard's to consume; upstreams get the request without it (so the bytes must be re-made).
   const requestFallbacks = chatRequest.models;
   const forwarded = requestFallbacks === undefined ? chatRequest : withoutModels(chatRequest);
-  const clientWantsUsage = chatRequest.stream_options?.include_usage === true;
-  const answer: DialectAnswer = {
+  return runRouted(
+    context,
+    inbound,
+    sink,
+    {
+      meter: { endpoint: 'chat', requestedModel: chatRequest.model, stream, estimatedInputTokens: () => estimateTokens(requestText(chatRequest)), requestBody: inbound.body },
+      request: chatRequest,
+      requestFallbacks,
+      upstream: () => ({ request: forwarded, rawBody: requestFallbacks ? undefined : forwardedBody(inbound.body, text) }),
+    },
+    chatRequest.stream_options?.include_usage === true ? answers.withUsage : answers.withoutUsage,
+  );
+}
+
+/**
+ * How chat answers are written. Made once per process, not per request: the one thing a request changes is whether
+ * its client asked for the usage chunk.
+ */
+function chatAnswer(clientWantsUsage: boolean): DialectAnswer {
+  return {
     sendError: sendOpenAIError,
     format: { name: 'openai-chat', requestIdHeader: 'x-request-id' },
     complete: (executed, costUsd) => {
@@ -31,19 +49,9 @@ export function handleChatCompletions(context: RequestContext, inbound: InboundR
     },
     stream: (output, executed, options) => writeOpenAIStream(output, executed.head, executed.rest, { clientWantsUsage, signal: options.signal, decorateUsage: options.decorateUsage }),
   };
-  return runRouted(
-    context,
-    inbound,
-    sink,
-    {
-      meter: { endpoint: 'chat', requestedModel: chatRequest.model, stream, estimatedInputTokens: () => estimateTokens(requestText(chatRequest)), requestBody: inbound.body },
-      request: chatRequest,
-      requestFallbacks,
-      upstream: () => ({ request: forwarded, rawBody: requestFallbacks ? undefined : forwardedBody(inbound.body, text) }),
-    },
-    answer,
-  );
 }
+
+const answers = { withUsage: chatAnswer(true), withoutUsage: chatAnswer(false) };
 
 export function validateChatRequest(value: unknown): ChatRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -1,21 +1,18 @@
 // POST /v1/embeddings in OpenAI's dialect: the model resolves as for chat (a route or provider/model), and the
 // pipeline runs the targets that can embed through the same attempt loop as chat (retries, fallback, circuits).
 import { describeIssue, embeddingsRequestSchema, type EmbeddingsRequest } from '../../../../shared/openai-schema.js';
+import type { EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import type { AnswerSink, InboundRequest } from '../../http/answer-sink.js';
 import { parseJsonBody } from '../../http/body.js';
 import type { RequestContext } from '../../http/context.js';
 import { GatewayError, sendOpenAIError } from '../../http/errors.js';
 import { embeddingsCaptureText } from '../../pipeline/metered.js';
-import { runRouted, type CompleteAnswer } from '../../pipeline/routed.js';
+import { runRouted, type CompleteAnswer, type DialectAnswer } from '../../pipeline/routed.js';
 import { estimateTokens } from '../../token-estimate.js';
 
 export function handleEmbeddings(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
   const embeddingsRequest = validateEmbeddingsRequest(parseJsonBody(inbound.body));
   const input = embeddingsRequest.input;
-  const embeddings = (executed: CompleteAnswer) => {
-    if (executed.kind !== 'embeddings') throw new GatewayError(502, 'the upstream answered an embeddings request with a completion');
-    return executed.response;
-  };
   return runRouted(
     context,
     inbound,
@@ -30,13 +27,21 @@ export function handleEmbeddings(context: RequestContext, inbound: InboundReques
       },
       embeddings: embeddingsRequest,
     },
-    {
-      sendError: sendOpenAIError,
-      complete: (executed) => Buffer.from(JSON.stringify(embeddings(executed))),
-      captureText: (executed) => embeddingsCaptureText(embeddings(executed)),
-    },
+    embeddingsAnswer,
   );
 }
+
+function embeddings(executed: CompleteAnswer): EmbeddingsResponse {
+  if (executed.kind !== 'embeddings') throw new GatewayError(502, 'the upstream answered an embeddings request with a completion');
+  return executed.response;
+}
+
+/** How embeddings answers are written: nothing in it depends on the request, so it is made once. */
+const embeddingsAnswer: DialectAnswer = {
+  sendError: sendOpenAIError,
+  complete: (executed) => Buffer.from(JSON.stringify(embeddings(executed))),
+  captureText: (executed) => embeddingsCaptureText(embeddings(executed)),
+};
 
 export function validateEmbeddingsRequest(value: unknown): EmbeddingsRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
