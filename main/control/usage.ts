@@ -14,7 +14,7 @@ export function usageTotals(context: ControlContext, request: Request<'usage.tot
 }
 
 export function usageSeries(context: ControlContext, request: Request<'usage.series'>): CallResponse<'usage.series'> {
-  return timeSeries(context.ledger.database, request.range, { bucket: request.bucket, utcOffsetMinutes: request.utcOffsetMinutes });
+  return timeSeries(context.ledger.database, request.range, { bucket: request.bucket, utcOffsetMinutes: request.utcOffsetMinutes, timeZone: request.timeZone });
 }
 
 export function usageBreakdown(context: ControlContext, request: Request<'usage.breakdown'>): CallResponse<'usage.breakdown'> {

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from './ledger.js';
+import { localMidnight, offsetMinutesAt } from '../../shared/time-zone.js';
 import { timeSeries, type SeriesPoint } from './series.js';
 import { finishRecord, tempDir, type TempDir } from './test-support/fixtures.js';
 import type { TimeRange } from './types.js';
@@ -83,5 +84,69 @@ describe('timeSeries', () => {
       expect(new Set(series.map((point) => point.bucketStart)).size).toBe(12);
       expect(series).toEqual(reference(range, day, offsetMs));
     }
+  });
+});
+
+describe('timeSeries by local day across a daylight-saving change', () => {
+  // Berlin moves from +1 to +2 at 01:00 UTC on 2026-03-29; Los Angeles from −8 to −7 at 10:00 UTC on 2026-03-08.
+  const from = Date.UTC(2026, 2, 1);
+  let dstDirectory: TempDir;
+  let dstLedger: Ledger;
+
+  beforeAll(() => {
+    dstDirectory = tempDir();
+    dstLedger = Ledger.open({ path: dstDirectory.file('ledger.sqlite'), flushIntervalMs: 60_000 });
+    const random = fc.sample(fc.tuple(fc.nat({ max: 40 * day - 1 }), fc.constantFrom('openai', 'ollama'), fc.nat({ max: 5_000 })), { numRuns: 1_500, seed: 7 });
+    random.forEach(([offset, providerId, input], index) => {
+      dstLedger.finish(finishRecord(`d${index}`, { startedAt: from + offset, providerId, model: 'm', tokens: { input, output: 10, cacheRead: 0, cacheWrite: 0, reasoning: 0 }, costUsd: input / 1e6 }));
+    });
+    // 00:30 in Berlin on 1 April (summer time) is 22:30 UTC on 31 March: with March's offset it looked like 23:30 the day before
+    dstLedger.finish(finishRecord('after-midnight', { startedAt: Date.UTC(2026, 2, 31, 22, 30), providerId: 'lmstudio', model: 'm', tokens: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, reasoning: 0 }, costUsd: 0 }));
+    dstLedger.flush();
+  });
+  afterAll(async () => {
+    await dstLedger.close();
+    dstDirectory.remove();
+  });
+
+  /** Row by row: each request's local date in the zone, its bucket that date's real midnight. */
+  function zoneReference(range: TimeRange, timeZone: string): SeriesPoint[] {
+    const rows = dstLedger.database
+      .prepare<[number, number], { started_at: number; provider_id: string; cost_usd: number; input_tokens: number; output_tokens: number }>(
+        'SELECT started_at, provider_id, cost_usd, input_tokens, output_tokens FROM requests WHERE started_at >= ? AND started_at < ?',
+      )
+      .all(range.from, range.to);
+    const points = new Map<string, SeriesPoint & { costNano: number }>();
+    for (const row of rows) {
+      const localDate = Math.floor((row.started_at + offsetMinutesAt(timeZone, row.started_at) * 60_000) / day) * day;
+      const bucketStart = localMidnight(timeZone, localDate);
+      const id = `${bucketStart}/${row.provider_id}`;
+      const point = points.get(id) ?? { bucketStart, providerId: row.provider_id, requests: 0, errors: 0, costUsd: 0, costNano: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+      points.set(id, { ...point, requests: point.requests + 1, costNano: point.costNano + Math.round(row.cost_usd * 1e9), inputTokens: point.inputTokens + row.input_tokens, outputTokens: point.outputTokens + row.output_tokens, totalTokens: point.totalTokens + row.input_tokens + row.output_tokens });
+    }
+    return [...points.values()]
+      .sort((a, b) => a.bucketStart - b.bucketStart || a.providerId.localeCompare(b.providerId))
+      .map(({ costNano, ...point }) => ({ ...point, costUsd: costNano / 1e9 }));
+  }
+
+  it('puts 00:30 local time after the change on its own day, with the range starting before the change', () => {
+    const range = { from: localMidnight('Europe/Berlin', Date.UTC(2026, 2, 15)), to: localMidnight('Europe/Berlin', Date.UTC(2026, 3, 5)) };
+    const series = timeSeries(dstLedger.database, range, { bucket: 'day', timeZone: 'Europe/Berlin' });
+    expect(series.filter((point) => point.providerId === 'lmstudio')).toEqual([expect.objectContaining({ bucketStart: Date.UTC(2026, 2, 31, 22), requests: 1 })]);
+    // one bucket per local day: 21 days, each starting at that day's midnight (the change day is 23 hours long)
+    const starts = [...new Set(series.map((point) => point.bucketStart))];
+    expect(starts).toHaveLength(21);
+    expect(starts.map((start) => offsetMinutesAt('Europe/Berlin', start) + (start % day) / 60_000)).toEqual(starts.map(() => 24 * 60));
+    expect(series).toEqual(zoneReference(range, 'Europe/Berlin'));
+  });
+
+  it('matches a row-by-row reference for random ranges in zones on both sides of UTC', () => {
+    fc.assert(
+      fc.property(fc.tuple(fc.nat({ max: 40 * day }), fc.nat({ max: 40 * day })), fc.constantFrom('Europe/Berlin', 'America/Los_Angeles', 'Australia/Lord_Howe', 'Asia/Kolkata'), ([a, b], timeZone) => {
+        const range = { from: from + Math.min(a, b), to: from + Math.max(a, b) };
+        expect(timeSeries(dstLedger.database, range, { bucket: 'day', timeZone })).toEqual(zoneReference(range, timeZone));
+      }),
+      { numRuns: 60 },
+    );
   });
 });

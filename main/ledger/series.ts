@@ -5,6 +5,7 @@
 import type { LedgerDatabase } from './database.js';
 import { segmentsUnion, splitRange, type RangeSegments } from './range-segments.js';
 import { dayMs, dimensionKeys, hourMs, measures, type Measure } from './rollups.js';
+import { localMidnight, offsetPeriods } from '../../shared/time-zone.js';
 import type { TimeRange } from './types.js';
 
 export interface SeriesPoint {
@@ -22,11 +23,16 @@ export interface SeriesPoint {
 export interface SeriesOptions {
   readonly bucket: 'hour' | 'day';
   /**
-   * Local time = UTC + this offset, for day buckets that start at local midnight. Fixed for the whole range: a
-   * range spanning a DST change puts the hour around the change into the neighbouring day. Hour buckets are UTC
+   * Local time = UTC + this offset, for day buckets that start at local midnight. Fixed for the whole range (a
+   * range spanning a DST change would put the hour around the change into the neighbouring day: pass `timeZone`). Hour buckets are UTC
    * hours (the same as local hours except in :30/:45 time zones, where they start at :30/:45 local time).
    */
   readonly utcOffsetMinutes?: number;
+  /**
+   * An IANA zone (`Europe/Berlin`): day buckets start at each day's real local midnight, across daylight-saving
+   * changes. Takes the place of `utcOffsetMinutes` for day buckets.
+   */
+  readonly timeZone?: string;
 }
 
 const columns = ['requests', 'errors', 'cost_nano', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens'] as const satisfies readonly Measure[];
@@ -132,6 +138,47 @@ function dailyRows(database: LedgerDatabase, from: number, to: number): BucketRo
 }
 
 export function timeSeries(database: LedgerDatabase, range: TimeRange, options: SeriesOptions): SeriesPoint[] {
+  if (options.bucket === 'day' && options.timeZone !== undefined) {
+    const periods = offsetPeriods(options.timeZone, range.from, range.to);
+    if (periods.length > 1) return acrossOffsetChanges(database, periods, options.timeZone);
+    return fixedOffsetSeries(database, range, { bucket: 'day', utcOffsetMinutes: periods[0]?.offsetMinutes ?? 0 });
+  }
+  return fixedOffsetSeries(database, range, options);
+}
+
+/**
+ * Each stretch of one offset is bucketed with that offset; a day cut by a change has a piece on either side, whose
+ * bucket starts (midnight by each side's offset) are both moved to the day's real local midnight and summed.
+ */
+function acrossOffsetChanges(database: LedgerDatabase, periods: readonly { from: number; to: number; offsetMinutes: number }[], timeZone: string): SeriesPoint[] {
+  const merged = new Map<string, SeriesPoint>();
+  for (const period of periods) {
+    const offsetMs = period.offsetMinutes * 60_000;
+    for (const point of fixedOffsetSeries(database, period, { bucket: 'day', utcOffsetMinutes: period.offsetMinutes })) {
+      const bucketStart = localMidnight(timeZone, point.bucketStart + offsetMs);
+      const key = `${bucketStart}/${point.providerId}`;
+      const earlier = merged.get(key);
+      merged.set(
+        key,
+        earlier === undefined
+          ? { ...point, bucketStart }
+          : {
+              bucketStart,
+              providerId: point.providerId,
+              requests: earlier.requests + point.requests,
+              errors: earlier.errors + point.errors,
+              costUsd: (Math.round(earlier.costUsd * 1e9) + Math.round(point.costUsd * 1e9)) / 1e9,
+              inputTokens: earlier.inputTokens + point.inputTokens,
+              outputTokens: earlier.outputTokens + point.outputTokens,
+              totalTokens: earlier.totalTokens + point.totalTokens,
+            },
+      );
+    }
+  }
+  return [...merged.values()].sort((a, b) => a.bucketStart - b.bucketStart || (a.providerId < b.providerId ? -1 : a.providerId > b.providerId ? 1 : 0));
+}
+
+function fixedOffsetSeries(database: LedgerDatabase, range: TimeRange, options: SeriesOptions): SeriesPoint[] {
   const offsetMs = Math.round((options.utcOffsetMinutes ?? 0) * 60_000);
   const points = new Accumulator();
   /** the UTC time of day at which local days start */

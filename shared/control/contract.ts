@@ -4,6 +4,7 @@
 // in one direction only: a provider key or a new client token may go in (keys.set) or come out once (tokens.create).
 import { z } from 'zod';
 import { routeNamePattern, routeNameRule } from '../route-name.js';
+import { isTimeZone } from '../time-zone.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-"');
 const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, "must be 'provider/model'");
@@ -396,7 +397,13 @@ export const controlContract = {
 
   'usage.totals': call(z.strictObject({ range: timeRangeSchema }), totalsSchema),
   'usage.series': call(
-    z.strictObject({ range: timeRangeSchema, bucket: z.enum(['hour', 'day']), utcOffsetMinutes: z.number().int().min(-840).max(840).default(0) }),
+    z.strictObject({
+      range: timeRangeSchema,
+      bucket: z.enum(['hour', 'day']),
+      utcOffsetMinutes: z.number().int().min(-840).max(840).default(0),
+      /** the viewer's IANA zone: day buckets follow its local midnights across daylight-saving changes */
+      timeZone: z.string().max(64).refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }).optional(),
+    }),
     z.array(z.object({ bucketStart: z.number(), providerId: z.string(), requests: z.number(), errors: z.number(), costUsd: z.number(), inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number() })),
   ),
   'usage.breakdown': call(

@@ -70,6 +70,12 @@ export function utcOffsetMinutes(at: number): number {
   return -new Date(at).getTimezoneOffset();
 }
 
+/** The browser's IANA time zone, for day buckets that follow its local midnights across daylight-saving changes. */
+export function viewerTimeZone(): string | undefined {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone === '' ? undefined : zone;
+}
+
 export function describeRange(range: DateRange): string {
   if (range.preset !== 'custom') return rangePresetLabels[range.preset];
   return `${toDateInput(range.from)} – ${toDateInput(addDays(range.to, -1))}`;

@@ -174,7 +174,7 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
       return { revoked: true };
     },
     'usage.totals': async ({ range }) => totalsOf(inRange(state.requests, range)),
-    'usage.series': async ({ range, bucket, utcOffsetMinutes }) => seriesOf(inRange(state.requests, range), bucket, utcOffsetMinutes),
+    'usage.series': async ({ range, bucket, utcOffsetMinutes, timeZone }) => seriesOf(inRange(state.requests, range), bucket, utcOffsetMinutes, timeZone),
     'usage.breakdown': async ({ range, by, limit, orderBy }) => breakdownOf(inRange(state.requests, range), by, limit, orderBy),
     'usage.errors': async ({ range }) => errorsOf(inRange(state.requests, range)),
     'usage.latency': async ({ range, metric }) => latencyOf(inRange(state.requests, range), metric),

@@ -1,6 +1,7 @@
 // The ledger queries, answered over an in-memory list of request rows: what the fake client (component tests and
 // the demo mode) needs to behave like the real core without SQLite.
 import type { CallResponse, RequestRowDto, TimeRangeDto, UsageTotalsDto } from '../../../../shared/control/contract';
+import { localMidnight, offsetMinutesAt } from '../../../../shared/time-zone';
 
 export function inRange(rows: readonly RequestRowDto[], range: TimeRangeDto): RequestRowDto[] {
   return rows.filter((row) => row.startedAt >= range.from && row.startedAt < range.to);
@@ -44,12 +45,13 @@ export function totalsOf(rows: readonly RequestRowDto[]): UsageTotalsDto {
   };
 }
 
-export function seriesOf(rows: readonly RequestRowDto[], bucket: 'hour' | 'day', utcOffsetMinutes: number): CallResponse<'usage.series'> {
+export function seriesOf(rows: readonly RequestRowDto[], bucket: 'hour' | 'day', utcOffsetMinutes: number, timeZone?: string): CallResponse<'usage.series'> {
   const size = bucket === 'hour' ? 3_600_000 : 86_400_000;
-  const offset = utcOffsetMinutes * 60_000;
   const groups = new Map<string, RequestRowDto[]>();
   for (const row of rows) {
-    const bucketStart = Math.floor((row.startedAt + offset) / size) * size - offset;
+    const offset = (bucket === 'day' && timeZone !== undefined ? offsetMinutesAt(timeZone, row.startedAt) : utcOffsetMinutes) * 60_000;
+    const localStart = Math.floor((row.startedAt + offset) / size) * size;
+    const bucketStart = bucket === 'day' && timeZone !== undefined ? localMidnight(timeZone, localStart) : localStart - offset;
     const key = `${bucketStart}|${row.providerId ?? 'none'}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }

@@ -3,7 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CallResponse, ControlClient, UsageTotalsDto } from '../../../../shared/control/contract';
 import { emptyResource, failedResource, latestOnly, loadingResource, readyResource, type Resource } from '../../app/resource';
-import { bucketFor, presetRange, startOfMonth, utcOffsetMinutes, type DateRange } from '../../time/date-range';
+import { bucketFor, presetRange, startOfMonth, utcOffsetMinutes, viewerTimeZone, type DateRange } from '../../time/date-range';
 
 export interface DashboardData {
   readonly range: DateRange;
@@ -42,7 +42,7 @@ export function createDashboardStore(client: ControlClient, now: () => number = 
     const bucket = bucketFor(range);
     const [totals, series, byModel, byClient, latency, firstToken, errors] = await Promise.all([
       client['usage.totals']({ range: span }),
-      client['usage.series']({ range: span, bucket, utcOffsetMinutes: utcOffsetMinutes(range.from) }),
+      client['usage.series']({ range: span, bucket, utcOffsetMinutes: utcOffsetMinutes(range.from), timeZone: viewerTimeZone() }),
       client['usage.breakdown']({ range: span, by: 'model', limit: 8, orderBy: 'cost' }),
       client['usage.breakdown']({ range: span, by: 'client', limit: 8, orderBy: 'requests' }),
       client['usage.latency']({ range: span, metric: 'latency' }),
