@@ -7,7 +7,7 @@ export { openDatabase } from './database.js';
 export type { Endpoint, FinalStatus, LedgerAttempt, RequestFinish, RequestStart, RequestStatus, TimeRange, TokenCounts } from './types.js';
 export { clientFamily, clientFamilies, type ClientFamily } from './client-family.js';
 
-export { costOf, fromAnthropicUsage, fromGeminiUsage, fromOllamaUsage, fromOpenAIUsage, zeroUsage, type ModelPrice, type NormalizedUsage } from './pricing.js';
+export { costOf, fromOpenAIUsage, zeroUsage, type ModelPrice, type NormalizedUsage } from './pricing.js';
 export { referenceCost, savedUsd } from './savings.js';
 export { PriceCatalog, type PriceCatalogOptions, type PriceSource, type ResolvedPrice } from './price-catalog.js';
 export { defaultSnapshotPath, loadPriceSnapshot, type PriceSnapshot } from './price-snapshot.js';

@@ -1,8 +1,8 @@
 // Cost arithmetic with exact expected figures for OpenAI-, Anthropic- and Gemini-style usage, the long-context
-// tier, separate reasoning rates, and each dialect's mapping into the normalized usage.
+// tier, separate reasoning rates, and the mapping of OpenAI-style usage (the form every adapter reports) into normalized usage.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { costOf, fromAnthropicUsage, fromGeminiUsage, fromOllamaUsage, fromOpenAIUsage, type ModelPrice } from './pricing.js';
+import { costOf, fromOpenAIUsage, type ModelPrice, type NormalizedUsage } from './pricing.js';
 import { referenceCost, savedUsd } from './savings.js';
 
 const gpt41Mini: ModelPrice = { input: 4e-7, output: 1.6e-6, cacheRead: 1e-7 };
@@ -41,34 +41,32 @@ describe('OpenAI-style usage (prompt_tokens includes cached tokens)', () => {
   });
 });
 
-describe('Anthropic-style usage (input_tokens excludes cache tokens)', () => {
+describe('Anthropic prices: cache reads and writes, the long-context tier', () => {
   it('prices cache reads at 0.1× and 5-minute cache writes at 1.25× the input rate', () => {
-    const usage = fromAnthropicUsage({ input_tokens: 2_000, output_tokens: 800, cache_read_input_tokens: 50_000, cache_creation_input_tokens: 10_000 });
-    expect(usage).toEqual({ input: 2_000, cacheRead: 50_000, cacheWrite: 10_000, output: 800, reasoning: 0 });
+    const usage: NormalizedUsage = { input: 2_000, cacheRead: 50_000, cacheWrite: 10_000, output: 800, reasoning: 0 };
     // 2,000 × $3/M + 50,000 × $0.30/M + 10,000 × $3.75/M + 800 × $15/M
     expect(costOf(usage, claudeSonnet45)).toBe(0.0705);
   });
 
   it('switches the whole request to the long-context tier past 200,000 prompt tokens, cache rates included', () => {
-    const usage = fromAnthropicUsage({ input_tokens: 150_000, cache_read_input_tokens: 60_000, output_tokens: 1_000 });
+    const usage: NormalizedUsage = { input: 150_000, cacheRead: 60_000, cacheWrite: 0, output: 1_000, reasoning: 0 };
     // 150,000 × $6/M + 60,000 × $0.60/M + 1,000 × $22.50/M
     expect(costOf(usage, claudeSonnet45)).toBe(0.9585);
-    const atTheLine = fromAnthropicUsage({ input_tokens: 140_000, cache_read_input_tokens: 60_000, output_tokens: 1_000 });
+    const atTheLine: NormalizedUsage = { input: 140_000, cacheRead: 60_000, cacheWrite: 0, output: 1_000, reasoning: 0 };
     // exactly 200,000 is not above it: 140,000 × $3/M + 60,000 × $0.30/M + 1,000 × $15/M
     expect(costOf(atTheLine, claudeSonnet45)).toBe(0.453);
   });
 });
 
-describe('Gemini-style usage (thoughts outside candidates)', () => {
+describe('Gemini prices: reasoning inside output, the long-context tier', () => {
   it('adds thoughts to output and takes cached content out of the prompt', () => {
-    const usage = fromGeminiUsage({ promptTokenCount: 10_000, cachedContentTokenCount: 4_000, candidatesTokenCount: 500, thoughtsTokenCount: 1_500 });
-    expect(usage).toEqual({ input: 6_000, cacheRead: 4_000, cacheWrite: 0, output: 2_000, reasoning: 1_500 });
+    const usage: NormalizedUsage = { input: 6_000, cacheRead: 4_000, cacheWrite: 0, output: 2_000, reasoning: 1_500 };
     // 6,000 × $0.30/M + 4,000 × $0.03/M + 2,000 × $2.50/M
     expect(costOf(usage, gemini25Flash)).toBe(0.00692);
   });
 
   it('uses the above-200k tier for a long prompt', () => {
-    expect(costOf(fromGeminiUsage({ promptTokenCount: 300_000, candidatesTokenCount: 2_000 }), gemini25Pro)).toBe(0.78);
+    expect(costOf({ input: 300_000, cacheRead: 0, cacheWrite: 0, output: 2_000, reasoning: 0 }, gemini25Pro)).toBe(0.78);
   });
 });
 
@@ -96,9 +94,8 @@ describe('costOf', () => {
 });
 
 describe('local models and savings', () => {
-  it('maps Ollama counts and prices local rows against the reference model', () => {
-    const usage = fromOllamaUsage({ prompt_eval_count: 20_000, eval_count: 2_000 });
-    expect(usage).toEqual({ input: 20_000, output: 2_000, cacheRead: 0, cacheWrite: 0, reasoning: 0 });
+  it('prices local rows against the reference model', () => {
+    const usage: NormalizedUsage = { input: 20_000, output: 2_000, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
     // what the same tokens would have cost on gpt-4.1-mini: 20,000 × $0.40/M + 2,000 × $1.60/M
     expect(referenceCost(usage, gpt41Mini)).toBe(0.0112);
     expect(referenceCost(usage, undefined)).toBeNull();

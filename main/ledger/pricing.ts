@@ -96,39 +96,3 @@ export function fromOpenAIUsage(usage: OpenAIStyleUsage): NormalizedUsage {
   const output = whole(usage.completion_tokens);
   return { input: prompt - cacheRead - cacheWrite, cacheRead, cacheWrite, output, reasoning: Math.min(output, whole(usage.completion_tokens_details?.reasoning_tokens)) };
 }
-
-export interface AnthropicStyleUsage {
-  readonly input_tokens?: number;
-  readonly output_tokens?: number;
-  readonly cache_read_input_tokens?: number | null;
-  readonly cache_creation_input_tokens?: number | null;
-}
-
-export function fromAnthropicUsage(usage: AnthropicStyleUsage): NormalizedUsage {
-  return {
-    input: whole(usage.input_tokens),
-    cacheRead: whole(usage.cache_read_input_tokens),
-    cacheWrite: whole(usage.cache_creation_input_tokens),
-    output: whole(usage.output_tokens),
-    reasoning: 0,
-  };
-}
-
-export interface GeminiStyleUsage {
-  readonly promptTokenCount?: number;
-  readonly candidatesTokenCount?: number;
-  readonly cachedContentTokenCount?: number;
-  readonly thoughtsTokenCount?: number;
-  readonly toolUsePromptTokenCount?: number;
-}
-
-export function fromGeminiUsage(usage: GeminiStyleUsage): NormalizedUsage {
-  const prompt = whole(usage.promptTokenCount);
-  const cacheRead = Math.min(prompt, whole(usage.cachedContentTokenCount));
-  const thoughts = whole(usage.thoughtsTokenCount);
-  return { input: prompt - cacheRead + whole(usage.toolUsePromptTokenCount), cacheRead, cacheWrite: 0, output: whole(usage.candidatesTokenCount) + thoughts, reasoning: thoughts };
-}
-
-export function fromOllamaUsage(usage: { readonly prompt_eval_count?: number; readonly eval_count?: number }): NormalizedUsage {
-  return { ...zeroUsage, input: whole(usage.prompt_eval_count), output: whole(usage.eval_count) };
-}
