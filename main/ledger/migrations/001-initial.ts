@@ -1,7 +1,7 @@
 // Migration 1: the request ledger, its attempt trail, prices, settings, and the hourly/daily rollups that keep
 // every dashboard query off the big table. No prompt or response bodies are stored (see README in this folder).
 import type { LedgerDatabase } from '../database.js';
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 // Token columns hold normalized usage (pricing.ts): input excludes cache reads and writes; output includes
 // reasoning. cost_usd is fixed when the row is written, so a later price change never reprices the past; NULL

@@ -1,7 +1,7 @@
 // Migration 3: the playground's own tables — saved comparison sets, the comparisons the user kept (prompts and
 // answers live here and nowhere else: the ledger's request rows never hold bodies), and votes for the leaderboard.
 import type { LedgerDatabase } from '../database.js';
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 // JSON columns hold small lists the app reads whole (models, parameters, a column's messages); nothing queries
 // inside them. Votes carry no foreign key: deleting a comparison from the history keeps its votes in the ranking.

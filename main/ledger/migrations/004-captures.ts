@@ -1,7 +1,7 @@
 // Migration 4: opt-in captures of request and response bodies (`ledger.capture` in the config), one row per
 // client request, keyed by the ledger's request id. Off by default; written redacted and truncated; pruned by age.
 import type { LedgerDatabase } from '../database.js';
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 // A rowid table, not WITHOUT ROWID: a row holds up to a few hundred KiB of text, far past the size at which SQLite
 // advises against WITHOUT ROWID. No foreign key to requests: the capture is written by its own batched writer and

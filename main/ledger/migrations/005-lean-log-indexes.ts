@@ -4,7 +4,7 @@
 // filtered to 'ok' reads by time, where nearly every row is ok, and every other status stays a short index walk.
 // Queries that use the status index say `status <> 'ok'` so SQLite can prove the partial index applies.
 import type { LedgerDatabase } from '../database.js';
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 const schema = `
 DROP INDEX requests_by_status;

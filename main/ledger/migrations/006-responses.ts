@@ -5,7 +5,7 @@
 // CHECK constraint (SQLite cannot alter a constraint in place; this is its documented procedure, run with foreign
 // keys off so the attempts of existing rows stay).
 import type { LedgerDatabase } from '../database.js';
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 const requestsTable = (name: string): string => `
 CREATE TABLE ${name} (

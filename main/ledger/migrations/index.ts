@@ -7,17 +7,9 @@ import { playgroundMigration } from './003-playground.js';
 import { capturesMigration } from './004-captures.js';
 import { leanLogIndexesMigration } from './005-lean-log-indexes.js';
 import { responsesMigration } from './006-responses.js';
+import type { Migration } from './migration.js';
 
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  up(database: LedgerDatabase): void;
-  /**
-   * Runs with foreign-key enforcement off (it can only be switched outside a transaction), for a migration that
-   * rebuilds a parent table: SQLite's documented way to change a constraint. The migration checks the keys itself.
-   */
-  readonly withoutForeignKeys?: boolean;
-}
+export type { Migration } from './migration.js';
 
 export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration, playgroundMigration, capturesMigration, leanLogIndexesMigration, responsesMigration];
 
