@@ -18,6 +18,8 @@ import { registerSecret } from '../shared/redact.js';
 import { ConfigEditor } from './control/config-editor.js';
 import { playgroundSessionAuth } from './control/http/playground-session.js';
 import { SessionStore } from './control/http/sessions.js';
+import { SignInNonceStore } from './control/http/sign-in-nonces.js';
+import { discoveryCandidates } from './control/discover.js';
 import { createControlHttpHandler } from './control/http/transport.js';
 import { PlaygroundAccess, playgroundClientName, withPlaygroundToken } from './secrets/playground-access.js';
 import { ControlService } from './control/service.js';
@@ -61,9 +63,12 @@ export interface Booted {
    * window's requests to the gateway; it is never stored, never given to the page, and replaced at every start.
    */
   readonly playgroundToken: string;
+  /** headless only: the store the UI's sign-in nonces live in, so `serve` can mint its start-up link in-process */
+  readonly signInNonces?: SignInNonceStore;
 }
 
 export async function bootGateway(options: BootOptions): Promise<Booted> {
+  const discovery = { candidates: discoveryCandidates(options.env) }; // first: a bad test setting stops nothing half-started
   // The control service may create the first config file; from then on it is watched and reloaded like any other.
   let unwatchFile: () => void = () => undefined;
   const watch = (path: string): void => {
@@ -71,7 +76,14 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     unwatchFile = options.watchConfig !== false ? watchConfigFile(path, () => void reload()) : () => undefined;
   };
   const source = new ConfigSource({ path: findConfigPath(options.configFlag, options.env, options.dataDir), env: options.env, host: options.host, port: options.port, onAdopt: watch });
-  const load = () => source.load();
+  // Running on the defaults, a reload adopts a config file created in the data dir since (`providers detect --add`).
+  const load = () => {
+    if (source.path === undefined && !options.configFlag) {
+      const created = findConfigPath(undefined, options.env, options.dataDir);
+      if (created !== undefined) source.adopt(created);
+    }
+    return source.load();
+  };
   const config = load();
   // Read once here; requests only ever read the resolver's cache. No keychain: environment variables, said below.
   const secretStore = options.secretStore ?? new KeychainStore({ env: options.env });
@@ -85,6 +97,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   let control: ControlService | undefined = undefined; // the HTTP transport answers "starting" until it is set
   const adminTokens = new StaticTokenVerifier([{ name: 'admin', token: adminToken }]);
   const sessions = new SessionStore();
+  const signInNonces = new SignInNonceStore();
   let playground: PlaygroundAccess | undefined;
   try {
     clientTokens = setupClientTokens({ ledgerPath: join(options.dataDir, ledgerFileName), dataDir: options.dataDir, env: options.env, log: options.log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
@@ -96,7 +109,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     env: options.env,
     tokens: withPlaygroundToken(clientTokens.verifier, playground),
     ...(options.headless
-      ? { management: createControlHttpHandler({ adminTokens, api: () => control, uiRoot: options.headless.uiRoot, sessions, log: options.log }), playgroundSessions: playgroundSessionAuth(sessions, playground) }
+      ? { management: createControlHttpHandler({ adminTokens, api: () => control, uiRoot: options.headless.uiRoot, sessions, signInNonces, log: options.log }), playgroundSessions: playgroundSessionAuth(sessions, playground) }
       : {}),
     log: options.log,
     reloadConfig: load,
@@ -141,6 +154,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     version: switchyardVersion(),
     log: options.log,
     ...(options.onStartAtLoginChanged ? { onStartAtLoginChanged: options.onStartAtLoginChanged } : {}),
+    discovery,
   });
-  return { gateway, tokenCreated: clientTokens.created, tokenStore: clientTokens.store, reload, unwatch: () => unwatchFile(), control, playgroundToken: playground.token };
+  return { gateway, tokenCreated: clientTokens.created, tokenStore: clientTokens.store, reload, unwatch: () => unwatchFile(), control, playgroundToken: playground.token, ...(options.headless ? { signInNonces } : {}) };
 }

@@ -22,6 +22,8 @@ const controlCallNames: ReadonlyArray<keyof ControlBridge> = [
   'providers.test',
   'providers.models',
   'providers.discover',
+  'providers.environmentKeys',
+  'providers.importEnvironmentKey',
   'keys.set',
   'keys.delete',
   'routes.list',

@@ -40,6 +40,10 @@ export const providerPresets = {
   lmstudio: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:1234/v1', locality: 'local', label: 'LM Studio' },
   llamacpp: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:8080/v1', locality: 'local', label: 'llama.cpp server' },
   vllm: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:8000/v1', locality: 'local', label: 'vLLM' },
+  // Jan's local API server asks for the key set in its settings (Settings > Local API Server): `switchyard keys set jan`
+  jan: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:1337/v1', locality: 'local', label: 'Jan' },
+  // LocalAI's default port is llama.cpp server's too; discovery tells them apart by what each answers
+  localai: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:8080/v1', locality: 'local', label: 'LocalAI' },
   ollama: { type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', label: 'Ollama' },
   anthropic: { type: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY', locality: 'cloud', label: 'Anthropic' },
   gemini: { type: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com/v1beta', apiKeyEnv: 'GEMINI_API_KEY', locality: 'cloud', label: 'Google Gemini' },

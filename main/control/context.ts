@@ -9,7 +9,7 @@ import type { PriceCatalog } from '../ledger/price-catalog.js';
 import type { ProviderKeyView } from '../secrets/key-resolver.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { ConfigEditor } from './config-editor.js';
-import type { DiscoveryCandidate } from './discover.js';
+import type { DiscoveryOptions } from './discover.js';
 import type { ControlTokens } from './tokens.js';
 
 /** The part of KeyResolver the control service uses. */
@@ -33,8 +33,8 @@ export interface ControlContext {
   /** client tokens (the hashed store in the ledger file) */
   readonly tokens: ControlTokens;
   readonly version: string;
-  /** local servers providers.discover looks for (default: the local presets on their default ports) */
-  readonly discovery?: { readonly candidates?: readonly DiscoveryCandidate[]; readonly timeoutMs?: number };
+  /** local servers providers.discover looks for (default: the local presets on their default ports) and its deadline */
+  readonly discovery?: DiscoveryOptions;
   /** the desktop shell applies start-at-login; headless it is only stored */
   readonly onStartAtLoginChanged?: (enabled: boolean) => void;
   readonly log: (line: string) => void;

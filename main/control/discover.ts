@@ -1,49 +1,127 @@
-// providers.discover: local servers (Ollama, LM Studio, llama.cpp, vLLM) answering on their default ports that no
-// configured provider points at yet. All are asked at once, each with a short deadline, so the call stays quick.
+// providers.discover: local model servers (Ollama, LM Studio, llama.cpp server, LocalAI, vLLM, Jan) answering on
+// their default loopback ports, with the models each lists. Every server is asked at once and the whole call has one
+// deadline (250 ms: a loopback server answers a model list in a few ms; nothing listening is refused at once), so it
+// can run at every start and on every page visit. Servers already configured are reported with `configured: true`.
+import { setMaxListeners } from 'node:events';
+import { Agent, request } from 'undici';
 import type { CallResponse } from '../../shared/control/contract.js';
 import type { ProviderSettings } from '../config/load.js';
-import { providerPresets, type PresetId } from '../config/presets.js';
-import { createAdapter } from '../gateway/providers/registry.js';
+import { providerPresets } from '../config/presets.js';
+import { identify, isLocalServerPreset, localServerPresets, pathsFor, type Answer, type LocalServerPreset } from './local-servers.js';
 
 export interface DiscoveryCandidate {
-  readonly preset: PresetId;
-  readonly label: string;
+  readonly preset: LocalServerPreset;
+  /** where the preset's server would be: its provider base URL (`http://127.0.0.1:1234/v1`) */
   readonly baseUrl: string;
 }
 
-const localPresets: readonly PresetId[] = ['ollama', 'lmstudio', 'llamacpp', 'vllm'];
+export type DiscoveredServer = CallResponse<'providers.discover'>[number];
 
-export const defaultDiscoveryCandidates: readonly DiscoveryCandidate[] = localPresets.map((preset) => ({ preset, label: providerPresets[preset].label, baseUrl: providerPresets[preset].baseUrl }));
+export const discoveryDeadlineMs = 250;
+/** A model list larger than this is not a local server's (or it is garbage); the server is passed over. */
+const maxAnswerBytes = 1024 * 1024;
 
-export async function discoverLocalServers(
-  configured: readonly ProviderSettings[],
-  candidates: readonly DiscoveryCandidate[] = defaultDiscoveryCandidates,
-  timeoutMs = 800,
-): Promise<CallResponse<'providers.discover'>> {
-  const taken = new Set(configured.map((provider) => sameServer(provider.baseUrl)));
-  const fresh = candidates.filter((candidate) => !taken.has(sameServer(candidate.baseUrl)));
-  const answers = await Promise.all(
-    fresh.map(async (candidate) => {
-      const preset = providerPresets[candidate.preset];
-      const adapter = createAdapter(
-        { id: candidate.preset, type: preset.type, preset: candidate.preset, label: candidate.label, baseUrl: candidate.baseUrl, locality: 'local', apiKeyEnv: undefined, headers: {}, models: [] },
-        () => undefined,
-        { connectMs: timeoutMs, firstTokenMs: timeoutMs, idleMs: timeoutMs, totalMs: timeoutMs },
-      );
-      try {
-        return (await adapter.probe(AbortSignal.timeout(timeoutMs))).reachable ? candidate : undefined;
-      } catch {
-        return undefined;
-      } finally {
-        await adapter.close();
-      }
-    }),
-  );
-  return answers.filter((answer) => answer !== undefined).map(({ preset, label, baseUrl }) => ({ preset, label, baseUrl }));
+export const defaultDiscoveryCandidates: readonly DiscoveryCandidate[] = localServerPresets.map((preset) => ({ preset, baseUrl: providerPresets[preset].baseUrl }));
+
+/** For tests only: `SWITCHYARD_DISCOVERY_PORTS=lmstudio=41234,llamacpp=41235,localai=41235` probes those loopback ports instead (`none`: nothing). */
+export const discoveryPortsVariable = 'SWITCHYARD_DISCOVERY_PORTS';
+
+/** The candidates SWITCHYARD_DISCOVERY_PORTS names, else the default ports; throws on a malformed value. */
+export function discoveryCandidates(env: NodeJS.ProcessEnv): readonly DiscoveryCandidate[] {
+  const value = env[discoveryPortsVariable]?.trim();
+  if (value === undefined) return defaultDiscoveryCandidates;
+  if (value === '' || value === 'none') return [];
+  return value.split(',').map((pair) => {
+    const match = /^([a-z]+)=([0-9]{1,5})$/.exec(pair.trim());
+    const port = Number(match?.[2]);
+    if (!match?.[1] || !isLocalServerPreset(match[1]) || port < 1 || port > 65_535) {
+      throw new Error(`${discoveryPortsVariable}: '${pair}' is not <preset>=<port> with a preset of ${localServerPresets.join(', ')}`);
+    }
+    const url = new URL(providerPresets[match[1]].baseUrl);
+    url.port = String(port);
+    return { preset: match[1], baseUrl: url.href.replace(/\/$/, '') };
+  });
+}
+
+export interface DiscoveryOptions {
+  readonly candidates?: readonly DiscoveryCandidate[];
+  /** one deadline for the whole call */
+  readonly deadlineMs?: number;
+}
+
+export async function discoverLocalServers(configured: readonly ProviderSettings[], options: DiscoveryOptions = {}): Promise<DiscoveredServer[]> {
+  const candidates = options.candidates ?? defaultDiscoveryCandidates;
+  const deadlineMs = options.deadlineMs ?? discoveryDeadlineMs;
+  const signal = AbortSignal.timeout(deadlineMs);
+  setMaxListeners(0, signal); // one deadline shared by every request of the call, by design
+  // A pool of its own, closed at the end, so no keep-alive socket outlives the call (and keeps a CLI waiting).
+  const agent = new Agent({ connect: { timeout: deadlineMs }, headersTimeout: deadlineMs, bodyTimeout: deadlineMs, maxResponseSize: maxAnswerBytes, keepAliveTimeout: 1 });
+  const taken = new Set(configured.map((provider) => serverOf(provider.baseUrl)));
+  try {
+    const servers = groupByServer(candidates);
+    const found = await Promise.all(
+      servers.map(async ({ origin, presets, modelsPath }) => {
+        const paths = pathsFor(presets, modelsPath);
+        const answers = new Map(await Promise.all(paths.map(async (path) => [path, await get(agent, `${origin}${path}`, signal)] as const)));
+        const identified = identify(presets, answers, modelsPath);
+        if (!identified) return undefined;
+        const candidate = candidates.find((entry) => entry.preset === identified.preset && new URL(entry.baseUrl).origin === origin);
+        const baseUrl = candidate?.baseUrl ?? origin;
+        return {
+          preset: identified.preset,
+          label: providerPresets[identified.preset].label,
+          baseUrl,
+          models: [...identified.models],
+          modelCount: identified.modelCount,
+          keyRequired: identified.keyRequired,
+          configured: taken.has(serverOf(baseUrl)),
+        } satisfies DiscoveredServer;
+      }),
+    );
+    return found.filter((server) => server !== undefined);
+  } finally {
+    void agent.destroy().catch(() => undefined);
+  }
+}
+
+interface Server {
+  readonly origin: string;
+  readonly presets: LocalServerPreset[];
+  /** the model list's path on it (`/v1/models`) */
+  readonly modelsPath: string;
+}
+
+/** Candidates on one port are one server to ask (llama.cpp and LocalAI share 8080), asked once. */
+function groupByServer(candidates: readonly DiscoveryCandidate[]): Server[] {
+  const byOrigin = new Map<string, Server>();
+  for (const candidate of candidates) {
+    const url = new URL(candidate.baseUrl);
+    const server = byOrigin.get(url.origin) ?? { origin: url.origin, presets: [], modelsPath: '/v1/models' };
+    if (candidate.preset !== 'ollama') byOrigin.set(url.origin, { ...server, presets: [...server.presets, candidate.preset], modelsPath: `${url.pathname.replace(/\/+$/, '')}/models` });
+    else byOrigin.set(url.origin, { ...server, presets: [...server.presets, candidate.preset] });
+  }
+  return [...byOrigin.values()];
+}
+
+/** One GET under the shared deadline; any failure (refused, reset, timeout, too large) is no answer. */
+async function get(agent: Agent, url: string, signal: AbortSignal): Promise<Answer> {
+  try {
+    const response = await request(url, { method: 'GET', dispatcher: agent, signal, headers: { accept: 'application/json' } });
+    const text = await response.body.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.statusCode, json };
+  } catch {
+    return undefined;
+  }
 }
 
 /** `http://localhost:11434/` and `http://127.0.0.1:11434` are the same server. */
-function sameServer(baseUrl: string): string {
+export function serverOf(baseUrl: string): string {
   try {
     const url = new URL(baseUrl);
     const host = url.hostname === 'localhost' || url.hostname === '[::1]' ? '127.0.0.1' : url.hostname;

@@ -148,20 +148,22 @@ describe('providers and keys', () => {
     expect((await booted.control['status.get']({})).configSource).toBe(`${dataDir}/config.yaml`);
   });
 
-  it('discover lists local servers answering on their ports and not configured yet', async () => {
+  it('discover lists local servers answering on their ports, flagging the ones configured already', async () => {
     const { booted } = await start();
     const local = await FakeOpenAI.start();
     try {
-      const found = await discoverLocalServers(
-        booted.gateway.config.providers,
-        [
-          { preset: 'lmstudio', label: 'LM Studio', baseUrl: local.baseUrl },
-          { preset: 'vllm', label: 'vLLM', baseUrl: 'http://127.0.0.1:9/v1' },
-          { preset: 'llamacpp', label: 'llama.cpp server', baseUrl: booted.gateway.config.providers[1]?.baseUrl ?? '' },
+      const found = await discoverLocalServers(booted.gateway.config.providers, {
+        candidates: [
+          { preset: 'lmstudio', baseUrl: local.baseUrl },
+          { preset: 'vllm', baseUrl: 'http://127.0.0.1:9/v1' },
+          { preset: 'jan', baseUrl: booted.gateway.config.providers[1]?.baseUrl ?? '' },
         ],
-        500,
-      );
-      expect(found).toEqual([{ preset: 'lmstudio', label: 'LM Studio', baseUrl: local.baseUrl }]);
+      });
+      const models = ['gpt-4o-mini', 'gpt-4.1', 'text-embedding-3-small'];
+      expect(found).toEqual([
+        { preset: 'lmstudio', label: 'LM Studio', baseUrl: local.baseUrl, models, modelCount: 3, keyRequired: false, configured: false },
+        { preset: 'jan', label: 'Jan', baseUrl: booted.gateway.config.providers[1]?.baseUrl, models, modelCount: 3, keyRequired: false, configured: true },
+      ]);
     } finally {
       await local.close();
     }

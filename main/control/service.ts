@@ -7,6 +7,7 @@ import { discoverLocalServers } from './discover.js';
 import { deleteKey, setKey } from './keys.js';
 import { addProvider, listPresets, listProviders, providerModels, removeProvider, testProvider, updateProvider } from './providers.js';
 import { deleteComparison, deleteSet, getComparison, leaderboard, listHistory, listSets, saveComparison, saveSet, vote } from './playground.js';
+import { environmentKeys, importEnvironmentKey } from './environment-keys.js';
 import { deleteRoute, listRoutes, saveRoute } from './routes.js';
 import { getStatus, reloadGateway } from './status.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
@@ -54,8 +55,17 @@ export class ControlService implements ControlApi {
   }
 
   async 'providers.discover'(): Answer<'providers.discover'> {
-    const { discovery } = this.context;
-    return discoverLocalServers(this.context.gateway.config.providers, discovery?.candidates, discovery?.timeoutMs);
+    return discoverLocalServers(this.context.gateway.config.providers, this.context.discovery);
+  }
+
+  async 'providers.environmentKeys'(): Answer<'providers.environmentKeys'> {
+    return environmentKeys(this.context.env, this.context.secretStore);
+  }
+
+  async 'providers.importEnvironmentKey'(request: ServiceRequest<'providers.importEnvironmentKey'>): Answer<'providers.importEnvironmentKey'> {
+    await importEnvironmentKey(this.context.env, this.context.secretStore, request.preset);
+    await this.context.keys.keysChanged(request.preset);
+    return { stored: true };
   }
 
   async 'keys.set'(request: ServiceRequest<'keys.set'>): Answer<'keys.set'> {

@@ -47,4 +47,4 @@ export function firstPartyOf(openRouterId: string): { readonly providerId: strin
 }
 
 /** Providers that run on this machine whatever the config says about them (the config's locality adds more). */
-export const localProviderIds: ReadonlySet<string> = new Set(['ollama', 'lmstudio', 'llamacpp', 'vllm']);
+export const localProviderIds: ReadonlySet<string> = new Set(['ollama', 'lmstudio', 'llamacpp', 'vllm', 'jan', 'localai']);

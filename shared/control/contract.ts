@@ -78,6 +78,25 @@ export type ProviderInput = z.infer<typeof providerInputSchema>;
 
 export const discoveredModelSchema = z.object({ id: z.string(), contextWindow: z.number().int().nullable(), priceInputPerMillion: z.number().nullable(), priceOutputPerMillion: z.number().nullable() });
 
+/** A local server found on its default port (providers.discover). */
+export const discoveredServerSchema = z.object({
+  preset: z.string(),
+  label: z.string(),
+  baseUrl: z.string(),
+  /** the first 20 model ids it lists; modelCount is the total */
+  models: z.array(z.string()),
+  modelCount: z.number().int(),
+  /** it answered, but lists its models only with its API key (Jan; LM Studio, vLLM or LocalAI when so set up) */
+  keyRequired: z.boolean(),
+  /** a configured provider points at it already */
+  configured: z.boolean(),
+});
+export type DiscoveredServerDto = z.infer<typeof discoveredServerSchema>;
+
+/** A cloud key in the environment (providers.environmentKeys): which preset and variable, never the value. */
+export const environmentKeySchema = z.object({ preset: z.string(), label: z.string(), envVar: z.string(), inKeychain: z.boolean() });
+export type EnvironmentKeyDto = z.infer<typeof environmentKeySchema>;
+
 // ---------- routes
 
 export const routeTargetSchema = z.strictObject({ model: modelRef, weight: z.number().positive().max(1_000_000).default(1), tier: z.number().int().min(0).max(100) });
@@ -380,8 +399,12 @@ export const controlContract = {
   'providers.remove': call(z.strictObject({ id }), z.object({ removed: z.literal(true) })),
   'providers.test': call(z.strictObject({ id }), z.object({ ok: z.boolean(), detail: z.string(), latencyMs: z.number().nullable() })),
   'providers.models': call(z.strictObject({ id }), z.array(discoveredModelSchema)),
-  /** local servers (Ollama, LM Studio, …) answering on their default ports and not configured yet */
-  'providers.discover': call(empty, z.array(z.object({ preset: z.string(), label: z.string(), baseUrl: z.string() }))),
+  /** local servers (Ollama, LM Studio, llama.cpp, LocalAI, vLLM, Jan) answering on their default ports, configured or not */
+  'providers.discover': call(empty, z.array(discoveredServerSchema)),
+  /** cloud keys in the environment of the core (OPENAI_API_KEY, …) that the keychain could keep; never the key */
+  'providers.environmentKeys': call(empty, z.array(environmentKeySchema)),
+  /** stores the preset's key from the environment in the keychain (added after any keys it holds already) */
+  'providers.importEnvironmentKey': call(z.strictObject({ preset: id }), z.object({ stored: z.literal(true) })),
 
   'keys.set': call(z.strictObject({ providerId: id, key: z.string().min(1).max(4096), append: z.boolean().default(false) }), z.object({ providerId: z.string(), maskedKeys: z.array(z.string()) })),
   'keys.delete': call(z.strictObject({ providerId: id, index: z.number().int().min(0).optional() }), z.object({ providerId: z.string(), maskedKeys: z.array(z.string()) })),

@@ -12,6 +12,7 @@ import { registerControlIpc, type IpcMainLike } from '../../main/app/ipc-control
 import type { InvokeEventLike } from '../../main/app/ipc-guard.js';
 import { bootGateway, type Booted } from '../../main/boot.js';
 import type { KeychainStore } from '../../main/secrets/keychain-store.js';
+import { FakeLocalServer } from '../fakes/local-servers-fake.js';
 import { FakeOpenAI, modelNotFound } from '../fakes/openai-fake.js';
 import { canaryKey, findLeaks, type Scanned } from '../support/secret-scan.js';
 import { removeTestEntries, requireSecretService, testServiceName } from '../support/secret-service.js';
@@ -19,7 +20,7 @@ import { runCli, startServe, type ServeProcess } from '../support/serve-process.
 
 const canary = canaryKey();
 const secondCanary = canaryKey();
-const environment = { OLLAMA_HOST: 'http://127.0.0.1:9' };
+const environment: Record<string, string> = { OLLAMA_HOST: 'http://127.0.0.1:9' };
 
 /** One way of making a call: resolves with the answer, or with the ControlErrorDto. */
 type Caller = (call: string, request?: unknown) => Promise<unknown>;
@@ -33,6 +34,7 @@ interface Side {
 }
 
 let upstream: FakeOpenAI;
+let lmStudio: FakeLocalServer;
 let serve: ServeProcess;
 let booted: Booted;
 let inProcessDataDir: string;
@@ -44,6 +46,9 @@ beforeAll(async () => {
     const model = (request.body as { model?: string } | undefined)?.model ?? '';
     return model === 'does-not-exist' ? modelNotFound(model) : { kind: 'reply' };
   };
+  lmStudio = await FakeLocalServer.start('lmstudio');
+  // providers.discover on both sides looks at this LM Studio only (for tests: instead of the default ports)
+  environment['SWITCHYARD_DISCOVERY_PORTS'] = `lmstudio=${lmStudio.listeningPort}`;
   const serveService = testServiceName();
   const inProcessService = testServiceName();
   stores.push(await requireSecretService(serveService), await requireSecretService(inProcessService));
@@ -58,6 +63,7 @@ afterAll(async () => {
   booted?.unwatch();
   await booted?.gateway.stop(0);
   await upstream?.close();
+  await lmStudio?.close();
   for (const store of stores) await removeTestEntries(store);
   for (const directory of [inProcessDataDir, serve?.dataDir]) if (directory) rmSync(directory, { recursive: true, force: true });
 });
@@ -138,6 +144,11 @@ async function runSequence(side: Side): Promise<Array<[string, unknown]>> {
   await record('status at start', 'status.get');
   await record('presets', 'providers.presets');
   await record('providers at start', 'providers.list');
+  await record('discover local servers', 'providers.discover');
+  await record('environment keys', 'providers.environmentKeys');
+  await record('import a key the environment lacks', 'providers.importEnvironmentKey', { preset: 'groq' });
+  await record('import a key for a local server', 'providers.importEnvironmentKey', { preset: 'lmstudio' });
+  await record('import a key for no preset', 'providers.importEnvironmentKey', { preset: 'nope' });
   await record('add cloud with a key', 'providers.add', { id: 'cloud', type: 'openai-compatible', baseUrl: upstream.baseUrl, locality: 'cloud', key: canary });
   await record('add it again', 'providers.add', { id: 'cloud', type: 'openai-compatible', baseUrl: upstream.baseUrl });
   await record('test cloud', 'providers.test', { id: 'cloud' });
@@ -196,6 +207,11 @@ describe('the control contract over both transports', () => {
     const byLabel = new Map(overHttp);
     expect(byLabel.get('add cloud with a key')).toMatchObject({ id: 'cloud', maskedKeys: [`…${canary.slice(-4)}`], keySource: 'keychain (1 key)' });
     expect(byLabel.get('add it again')).toMatchObject({ error: { code: 'conflict', field: 'id' } });
+    expect(byLabel.get('discover local servers')).toEqual([{ preset: 'lmstudio', label: 'LM Studio', baseUrl: `${lmStudio.origin}/v1`, models: [...lmStudio.models], modelCount: 3, keyRequired: false, configured: false }]);
+    expect(byLabel.get('environment keys')).toEqual([]);
+    expect(byLabel.get('import a key the environment lacks')).toMatchObject({ error: { code: 'not_found', field: 'preset', message: 'GROQ_API_KEY holds no key in the environment of this Switchyard' } });
+    expect(byLabel.get('import a key for a local server')).toMatchObject({ error: { code: 'invalid_request', field: 'preset' } });
+    expect(byLabel.get('import a key for no preset')).toMatchObject({ error: { code: 'not_found', field: 'preset' } });
     expect(byLabel.get('test cloud')).toMatchObject({ ok: true });
     expect(byLabel.get('append a second key')).toMatchObject({ maskedKeys: [`…${canary.slice(-4)}`, `…${secondCanary.slice(-4)}`] });
     expect(byLabel.get('save a bad route')).toMatchObject({ error: { code: 'invalid_request', field: 'targets[0].model' } });
