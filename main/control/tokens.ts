@@ -1,6 +1,7 @@
 // tokens.*: the client tokens local tools send, one per tool, kept hashed in the ledger file
 // (main/secrets/client-token-store.ts). A new token is shown once, in the answer to tokens.create; lists are masked.
 import type { CallResponse } from '../../shared/control/contract.js';
+import { ensureToolToken, keptToolToken, type ToolToken } from '../connect/tool-token.js';
 import { registerSecret } from '../../shared/redact.js';
 import { ClientTokenError, type ClientTokenStore } from '../secrets/client-token-store.js';
 import { createClientToken, revokeClientToken } from '../secrets/default-token.js';
@@ -14,6 +15,10 @@ export interface ControlTokens {
   create(name: string): { readonly name: string; readonly token: string };
   /** false when the token was revoked already */
   revoke(name: string): boolean;
+  /** a connected tool's token when Switchyard keeps it (main/connect/tool-token.ts) */
+  keptTool(name: string): string | undefined;
+  /** that token, or a new one for the tool (kept from then on) */
+  ensureTool(name: string): ToolToken;
 }
 
 /** The hashed store, with the 'default' token's file kept in step (as `switchyard tokens` does). */
@@ -22,6 +27,8 @@ export function storeTokens(store: ClientTokenStore, dataDir: string): ControlTo
     list: () => store.list(),
     create: (name) => createClientToken(store, dataDir, name),
     revoke: (name) => revokeClientToken(store, dataDir, name),
+    keptTool: (name) => keptToolToken(store, dataDir, name),
+    ensureTool: (name) => ensureToolToken(store, dataDir, name),
   };
 }
 

@@ -402,6 +402,103 @@ export const controlContract = {
   /** local servers (Ollama, LM Studio, llama.cpp, LocalAI, vLLM, Jan) answering on their default ports, configured or not */
   'providers.discover': call(empty, z.array(discoveredServerSchema)),
   /** cloud keys in the environment of the core (OPENAI_API_KEY, …) that the keychain could keep; never the key */
+// ---------- connect a tool (main/connect): what a tool needs to use Switchyard, written into its config file or pasted
+
+export const connectToolSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  /** 'config-file': Switchyard can write the tool's own config; 'paste': the user pastes env vars / settings */
+  kind: z.enum(['config-file', 'paste']),
+  /** the file connect.apply writes (the first of them), an absolute path under the user's home; null for 'paste' tools */
+  configPath: z.string().nullable(),
+  /** the API family the tool speaks, which connect.check uses */
+  dialect: z.enum(['anthropic-messages', 'openai-responses', 'openai-chat', 'gemini', 'ollama']),
+  /** the client token the tool is given (spend is filed under it) */
+  tokenName: z.string(),
+  /** its config file(s) point at this Switchyard already (always false for 'paste' tools) */
+  connected: z.boolean(),
+});
+export type ConnectToolDto = z.infer<typeof connectToolSchema>;
+
+const connectTool = z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'a tool id from connect.tools');
+/** a route alias or provider/model; left out: the tool's default as connect.preview shows it */
+const connectModel = z.string().trim().min(1).max(200).regex(/^\S+$/, 'a model name has no spaces');
+export const connectRequestSchema = z.strictObject({ tool: connectTool, model: connectModel.optional() });
+
+export const connectPreviewSchema = z.object({
+  /** what to paste (env vars, flags, settings); the tool's token is filled in once it exists, else a placeholder */
+  snippet: z.string(),
+  /** what connect.apply would change: a unified diff per file (the token shown masked) */
+  files: z.array(z.object({ path: z.string(), exists: z.boolean(), diff: z.string() })),
+  tokenName: z.string(),
+  /** the model the snippet and files use (null: the tool keeps choosing its own model names) */
+  model: z.string().nullable(),
+  /** model choices to offer: the route aliases */
+  models: z.array(z.string()),
+});
+export type ConnectPreviewDto = z.infer<typeof connectPreviewSchema>;
+
+export const connectApplySchema = z.object({
+  /** the files written, each with the copy of what it was before (null when the file is new) */
+  written: z.array(z.object({ path: z.string(), backup: z.string().nullable() })),
+  tokenName: z.string(),
+  /** the snippet with the tool's token filled in: for 'paste' tools, the one place the token is shown */
+  snippet: z.string(),
+  /** a new token was made for the tool; `tokenReplaced`: one of that name existed and no longer works */
+  tokenCreated: z.boolean(),
+  tokenReplaced: z.boolean(),
+});
+export type ConnectApplyDto = z.infer<typeof connectApplySchema>;
+
+export const connectCheckSchema = z.object({
+  ok: z.boolean(),
+  answer: z.string().nullable(),
+  /** who served it (x-switchyard-provider / x-switchyard-model) */
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  latencyMs: z.number(),
+  error: z.string().nullable(),
+});
+export type ConnectCheckDto = z.infer<typeof connectCheckSchema>;
+
+// ---------- privacy guard and response cache
+
+const privacyAction = z.enum(['off', 'warn', 'redact', 'local-only', 'block']);
+export type PrivacyActionDto = z.infer<typeof privacyAction>;
+export const privacyInputSchema = z.strictObject({
+  /** the action of routes that set none */
+  action: privacyAction,
+  /** built-in detector names, or the groups `secrets` and `personal` */
+  detectors: z.array(z.string().min(1).max(64)).max(64),
+  patterns: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits or "-"'), pattern: z.string().min(1).max(2_000) })).max(100),
+  pathGlobs: z.array(z.string().min(1).max(500)).max(100),
+  /** per client token name, on top of the route's action (the stricter wins) */
+  clients: z.record(z.string().min(1), privacyAction),
+  /** per route: its own action, or null for privacy.action; routes left out keep theirs */
+  routes: z.record(routeName, privacyAction.nullable()).optional(),
+});
+export type PrivacyInput = z.infer<typeof privacyInputSchema>;
+export const privacySchema = z.object({
+  action: privacyAction,
+  detectors: z.array(z.string()),
+  patterns: z.array(z.object({ name: z.string(), pattern: z.string() })),
+  pathGlobs: z.array(z.string()),
+  clients: z.record(z.string(), privacyAction),
+  /** every route with its own action (null: privacy.action) and its response cache (null: off) */
+  routes: z.array(z.object({ name: z.string(), action: privacyAction.nullable(), cache: z.object({ ttlSeconds: z.number().int(), sampled: z.boolean() }).nullable() })),
+  /** the built-in detectors, by group */
+  available: z.array(z.object({ name: z.string(), group: z.enum(['secrets', 'personal']) })),
+  /** the response cache's store: entries, bytes, and its cap */
+  cache: z.object({ entries: z.number().int(), bytes: z.number().int(), maxBytes: z.number().int() }),
+});
+export type PrivacyDto = z.infer<typeof privacySchema>;
+export const privacyTestSchema = z.object({
+  /** where each detector fired in the text (UTF-16 offsets, end exclusive); the text itself is not sent back */
+  findings: z.array(z.object({ detector: z.string(), start: z.number().int(), end: z.number().int() })),
+  /** the file name matched a path glob */
+  fileMatched: z.boolean(),
+});
+
   'providers.environmentKeys': call(empty, z.array(environmentKeySchema)),
   /** stores the preset's key from the environment in the keychain (added after any keys it holds already) */
   'providers.importEnvironmentKey': call(z.strictObject({ preset: id }), z.object({ stored: z.literal(true) })),
@@ -498,3 +595,12 @@ export type ControlClient = { [Name in ControlCall]: (request: CallRequest<Name>
 /** An error a call answers with, in both transports. */
 export const controlErrorSchema = z.object({ error: z.object({ call: z.string(), message: z.string(), code: z.string(), field: z.string().nullable() }) });
 export type ControlErrorDto = z.infer<typeof controlErrorSchema>;
+
+  /** the tools Switchyard can connect (Claude Code, Codex, …) and whether each is connected */
+  'connect.tools': call(empty, z.array(connectToolSchema)),
+  /** what connecting would paste or change; changes nothing, creates no token */
+  'connect.preview': call(connectRequestSchema, connectPreviewSchema),
+  /** writes the tool's config (backup first; only Switchyard's keys change) and makes or reuses its client token */
+  'connect.apply': call(connectRequestSchema, connectApplySchema),
+  /** one real request as the tool would send it, with its token, through the running gateway */
+  'connect.check': call(z.strictObject({ tool: connectTool }), connectCheckSchema),
