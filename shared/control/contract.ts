@@ -586,6 +586,26 @@ export const controlCalls = Object.keys(controlContract) as ControlCall[];
 export type CallRequest<Name extends ControlCall> = z.input<ControlContract[Name]['request']>;
 export type CallResponse<Name extends ControlCall> = z.output<ControlContract[Name]['response']>;
 
+  /** rate limits per client token (the config's `limits`); a route's are saved with the route */
+  'limits.get': call(empty, clientLimitsSchema),
+  'limits.set': call(clientLimitsSchema, clientLimitsSchema),
+  'privacy.get': call(empty, privacySchema),
+  /** writes the privacy section (and routes' privacy actions) of the config file; applied live */
+  'privacy.set': call(privacyInputSchema, privacySchema),
+  /** runs the detectors (the saved ones, or `settings` not yet saved) on pasted text: detector names and spans */
+  'privacy.test': call(z.strictObject({ text: z.string().max(1_048_576), fileName: z.string().max(1_000).optional(), settings: privacyInputSchema.optional() }), privacyTestSchema),
+  /** empties the response cache */
+  'cache.clear': call(empty, z.object({ cleared: z.number().int() })),
+  /** the dashboard's figures: requests each detector fired on (by action), cache hits and what they saved */
+  'usage.guard': call(
+    z.strictObject({ range: timeRangeSchema }),
+    z.object({ detectors: z.array(z.object({ detector: z.string(), action: z.string(), requests: z.number().int() })), cacheHits: z.number().int(), cacheSavedUsd: z.number() }),
+  ),
+
+  /** the first-run screen: pending on a fresh install (no config file, or one naming no providers) until finished or skipped */
+  'firstRun.get': call(empty, z.object({ pending: z.boolean() })),
+  'firstRun.finish': call(empty, z.object({ pending: z.literal(false) })),
+
 /** The service both transports call: one method per call, derived from the contract (Signal's Interface pattern). */
 export type ControlApi = { [Name in ControlCall]: (request: z.output<ControlContract[Name]['request']>) => Promise<CallResponse<Name>> };
 

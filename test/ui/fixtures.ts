@@ -1,6 +1,7 @@
 // One `switchyard serve` per worker, with a fake OpenAI-compatible upstream (which demands its own API key, so a
 // missing or wrong key shows) and a fake Ollama; plus helpers to open the UI signed in and to save screenshots.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
@@ -35,6 +36,8 @@ export const test = base.extend<{ problems: string[] }, { switchyard: Switchyard
       upstream.onChat = () => ({ kind: 'reply', usage });
       const ollama = await OllamaFake.start();
       const serve = await startServe({
+        // a home of its own: the Connect page reads (and could write) tools' config files under it
+        env: { HOME: mkdtempSync(join(tmpdir(), 'sy-ui-home-')) },
         config: {
           providers: [{ id: 'ollama', type: 'ollama', base_url: ollama.baseUrl }],
           routing: { num_retries: 0, auto_offline: false },

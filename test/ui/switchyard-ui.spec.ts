@@ -170,9 +170,11 @@ test('a budget set in Settings warns on the dashboard past 80%', async ({ page, 
   await page.getByLabel('Daily budget (USD)').fill('0.2');
   await page.getByRole('button', { name: 'Save budgets' }).click();
   await expect(page.getByText('Budgets saved.')).toBeVisible();
-  await page.getByRole('tab', { name: 'Claude Code' }).click();
-  await expect(page.getByTestId('snippet-code')).toContainText(`ANTHROPIC_BASE_URL=${switchyard.serve.url}`);
   await screenshots(page, test.info(), 'settings', { docs: 'dark' });
+  // setting up a tool lives on the Connect page, which Settings points to
+  await page.getByRole('button', { name: 'Open Connect' }).click();
+  await page.getByRole('radio', { name: /Claude Code/ }).check();
+  await expect(page.getByTestId('connect-snippet')).toContainText(`ANTHROPIC_BASE_URL=${switchyard.serve.url}`);
 
   // 4 answers so far ($0.08); 5 more make $0.18 of $0.20: 90%, past the warning line and short of the limit
   for (let index = 0; index < 5; index++) await chat(switchyard, `${providerId}/${model}`);

@@ -5,7 +5,7 @@ import { LoadingState } from '../ui/states';
 import { ConnectingScreen, SignedOutScreen, UnavailableScreen } from './ConnectionScreens';
 import type { Page } from './navigation-store';
 import { Sidebar } from './Sidebar';
-import { useAppStore } from './stores';
+import { useAppStore, useStores } from './stores';
 
 export const statusPollMs = 10_000;
 
@@ -15,9 +15,11 @@ const pageComponents: Record<Page, ComponentType> = {
   dashboard: DashboardPage,
   providers: lazy(() => import('../features/providers/ProvidersPage').then((module) => ({ default: module.ProvidersPage }))),
   routes: lazy(() => import('../features/routes/RoutesPage').then((module) => ({ default: module.RoutesPage }))),
+  connect: lazy(() => import('../features/connect/ConnectPage').then((module) => ({ default: module.ConnectPage }))),
   logs: lazy(() => import('../features/logs/LogsPage').then((module) => ({ default: module.LogsPage }))),
   playground: lazy(() => import('../features/playground/PlaygroundPage').then((module) => ({ default: module.PlaygroundPage }))),
   settings: lazy(() => import('../features/settings/SettingsPage').then((module) => ({ default: module.SettingsPage }))),
+  welcome: lazy(() => import('../features/onboarding/FirstRunPage').then((module) => ({ default: module.FirstRunPage }))),
 };
 
 export function App() {
@@ -34,6 +36,17 @@ function Shell() {
   const refreshStatus = useAppStore('status', (state) => state.refresh);
   const main = useRef<HTMLElement>(null);
   const firstPage = useRef(true);
+  const firstRunKnown = useAppStore('firstRun', (state) => state.pending !== null);
+  const checkFirstRun = useAppStore('firstRun', (state) => state.check);
+  const go = useAppStore('navigation', (state) => state.go);
+  const stores = useStores();
+
+  // A fresh install opens on the first-run screen, unless the address asked for a page of its own.
+  useEffect(() => {
+    void checkFirstRun().then((pending) => {
+      if (pending && stores.navigation.getState().page === 'dashboard') go('welcome');
+    });
+  }, [checkFirstRun, go, stores]);
 
   useEffect(() => {
     void refreshStatus();
@@ -65,9 +78,7 @@ function Shell() {
       </a>
       <Sidebar />
       <main id="main" ref={main} tabIndex={-1} className="content" data-page={page}>
-        <Suspense fallback={<LoadingState label="Loading the page…" />}>
-          <Current />
-        </Suspense>
+        <Suspense fallback={<LoadingState label="Loading the page…" />}>{firstRunKnown ? <Current /> : <LoadingState label="Loading…" />}</Suspense>
       </main>
     </div>
   );

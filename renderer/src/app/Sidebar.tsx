@@ -1,7 +1,7 @@
 // The navigation: one link per page (a page not built yet would show as coming), the gateway's state in a line,
 // and the theme switch.
 import type { MouseEvent } from 'react';
-import { pageLabels, pages, upcomingPages, type Page } from './navigation-store';
+import { pageLabels, pages, unlistedPages, upcomingPages, type Page } from './navigation-store';
 import { useAppStore } from './stores';
 import { ThemeSwitch } from './ThemeSwitch';
 
@@ -22,7 +22,7 @@ export function Sidebar() {
       </div>
       <nav aria-label="Main">
         <ul className="nav-list">
-          {pages.map((target) =>
+          {pages.filter((target) => !unlistedPages.has(target)).map((target) =>
             upcomingPages.has(target) ? (
               <li key={target}>
                 <span className="nav-link nav-upcoming" aria-disabled="true">

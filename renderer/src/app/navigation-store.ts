@@ -2,17 +2,22 @@
 // and under file:// in the desktop app alike.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
-export const pages = ['dashboard', 'providers', 'routes', 'logs', 'playground', 'settings'] as const;
+export const pages = ['dashboard', 'providers', 'routes', 'connect', 'logs', 'playground', 'settings', 'welcome'] as const;
 export type Page = (typeof pages)[number];
 
 export const pageLabels: Record<Page, string> = {
   dashboard: 'Dashboard',
   providers: 'Providers',
   routes: 'Routes',
+  connect: 'Connect',
   logs: 'Logs',
   playground: 'Playground',
   settings: 'Settings',
+  welcome: 'Get started',
 };
+
+/** Pages reached from elsewhere (the first-run screen), not listed in the navigation. */
+export const unlistedPages: ReadonlySet<Page> = new Set<Page>(['welcome']);
 
 /** Pages that exist in the navigation but are not built yet. */
 export const upcomingPages: ReadonlySet<Page> = new Set<Page>();

@@ -4,8 +4,11 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ControlClient } from '../../../shared/control/contract';
+import { createConnectStore, type ConnectStore } from '../features/connect/connect-store';
 import { createDashboardStore, type DashboardStore } from '../features/dashboard/dashboard-store';
 import { createLogsStore, type LogsStore } from '../features/logs/logs-store';
+import { createModelCatalogStore, type ModelCatalogStore } from '../features/models/model-catalog-store';
+import { createFirstRunStore, type FirstRunStore } from '../features/onboarding/first-run-store';
 import { unavailableGateway } from '../features/playground/gateway-connection';
 import { createPlaygroundStore, type PlaygroundStore } from '../features/playground/playground-store';
 import { createRecordsStore, type RecordsStore } from '../features/playground/records-store';
@@ -30,6 +33,10 @@ export interface AppStores {
   readonly settings: SettingsStore;
   readonly playground: PlaygroundStore;
   readonly playgroundRecords: RecordsStore;
+  /** route aliases and the providers' live model lists, for every model picker */
+  readonly models: ModelCatalogStore;
+  readonly firstRun: FirstRunStore;
+  readonly connect: ConnectStore;
 }
 
 export interface StoreOptions {
@@ -44,19 +51,28 @@ export interface StoreOptions {
 
 export function createAppStores(options: StoreOptions): AppStores {
   const now = options.now ?? Date.now;
-  return {
+  const providers = createProvidersStore(options.client);
+  const stores: AppStores = {
     connection: options.connection,
     theme: options.theme,
     navigation: createNavigationStore(options.location),
     status: createStatusStore(options.client),
     dashboard: createDashboardStore(options.client, now),
-    providers: createProvidersStore(options.client),
+    providers,
     routes: createRoutesStore(options.client),
     logs: createLogsStore(options.client, now),
     settings: createSettingsStore(options.client),
     playground: createPlaygroundStore({ client: options.client, gateway: options.gateway ?? unavailableGateway('The playground cannot reach the gateway from this page.') }),
     playgroundRecords: createRecordsStore(options.client),
+    models: createModelCatalogStore(options.client, now),
+    firstRun: createFirstRunStore(options.client, providers),
+    connect: createConnectStore(options.client),
   };
+  // a saved route or an added provider shows in every model picker the next time one opens
+  const invalidateModels = (): void => stores.models.getState().invalidate();
+  stores.routes.subscribe((state, previous) => state.routes.data !== previous.routes.data && invalidateModels());
+  stores.providers.subscribe((state, previous) => state.providers.data !== previous.providers.data && invalidateModels());
+  return stores;
 }
 
 const StoresContext = createContext<AppStores | null>(null);

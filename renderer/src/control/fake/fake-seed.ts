@@ -29,6 +29,10 @@ export const fakeModels: Record<string, FakeModel[]> = {
     { id: 'gpt-4.1', contextWindow: 1_047_576, priceInputPerMillion: 2, priceOutputPerMillion: 8 },
   ],
   anthropic: [{ id: 'claude-sonnet-4-5', contextWindow: 200_000, priceInputPerMillion: 3, priceOutputPerMillion: 15 }],
+  lmstudio: [
+    { id: 'qwen2.5-7b-instruct', contextWindow: 32_768, priceInputPerMillion: 0, priceOutputPerMillion: 0 },
+    { id: 'gemma-3-4b-it', contextWindow: 131_072, priceInputPerMillion: 0, priceOutputPerMillion: 0 },
+  ],
 };
 
 export function fakeProviders(): ProviderDto[] {

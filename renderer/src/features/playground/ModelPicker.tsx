@@ -1,16 +1,20 @@
-// Two to six models to compare: any provider/model or route alias, picked from the providers' model lists and the
-// routes, or typed. Each is a chip with its own remove button.
-import { useId, useState } from 'react';
+// Two to six models to compare: any provider/model or route alias, searched in the live model list (route aliases,
+// each provider's models with context window and prices) or typed. Each is a chip with its own remove button.
+import { useState } from 'react';
 import { useAppStore } from '../../app/stores';
+import { ModelCombobox } from '../../ui/ModelCombobox';
 import { maximumModels } from './playground-types';
 
+const noOptions: never[] = [];
+
 export function ModelPicker({ models, onChange, disabled }: { readonly models: readonly string[]; readonly onChange: (models: string[]) => void; readonly disabled: boolean }) {
-  const suggestions = useAppStore('playgroundRecords', (state) => state.suggestions);
+  const options = useAppStore('models', (state) => state.options.data ?? noOptions);
+  const loading = useAppStore('models', (state) => state.options.loading);
+  const ensure = useAppStore('models', (state) => state.ensure);
   const [candidate, setCandidate] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const fieldId = useId();
-  const add = (): void => {
-    const name = candidate.trim();
+  const add = (chosen: string): void => {
+    const name = chosen.trim();
     if (name === '') return;
     if (/\s/.test(name)) setProblem('A model name has no spaces: provider/model, or a route alias.');
     else if (models.includes(name)) setProblem(`${name} is already in the comparison.`);
@@ -36,29 +40,19 @@ export function ModelPicker({ models, onChange, disabled }: { readonly models: r
         {models.length === 0 && <li className="muted">None yet.</li>}
       </ul>
       <div className="add-target">
-        <label htmlFor={`${fieldId}-model`} className="visually-hidden">
-          Model to compare
-        </label>
-        <input
-          id={`${fieldId}-model`}
-          list={`${fieldId}-suggestions`}
+        <ModelCombobox
+          label="Model to compare"
+          labelHidden
           value={candidate}
-          placeholder="provider/model or a route alias"
+          onValueChange={setCandidate}
+          onCommit={add}
+          options={options.filter((option) => !models.includes(option.value))}
+          loading={loading}
+          onOpen={() => void ensure()}
+          placeholder="Search models and route aliases, or type provider/model"
           disabled={disabled}
-          onChange={(event) => setCandidate(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter') {
-              event.preventDefault();
-              add();
-            }
-          }}
         />
-        <datalist id={`${fieldId}-suggestions`}>
-          {suggestions.map((name) => (
-            <option key={name} value={name} />
-          ))}
-        </datalist>
-        <button type="button" className="button" disabled={disabled || models.length >= maximumModels} onClick={add}>
+        <button type="button" className="button" disabled={disabled || models.length >= maximumModels} onClick={() => add(candidate)}>
           Add model
         </button>
       </div>

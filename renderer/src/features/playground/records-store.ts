@@ -1,5 +1,6 @@
 // What the playground keeps and reads around a comparison: saved sets, the history, the leaderboard for a task tag,
-// the model names to pick from (providers' models and route aliases), and promoting a winner to a route.
+// the routes a winner can be promoted to, and promoting it. (The model names to pick from are the shared model
+// catalog's: features/models.)
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ControlClient, LeaderboardDto, PlaygroundComparisonDto, PlaygroundComparisonSummaryDto, PlaygroundSetDto, PlaygroundSetInput, RouteDto } from '../../../../shared/control/contract';
 import { emptyResource, failedResource, latestOnly, loadingResource, readyResource, type Resource } from '../../app/resource';
@@ -12,8 +13,6 @@ export interface RecordsState {
   /** the tag the leaderboard shows; null for every vote */
   readonly leaderboardTag: string | null;
   readonly routes: RouteDto[];
-  /** provider/model names and route aliases, for the model picker */
-  readonly suggestions: string[];
   refresh(): Promise<void>;
   refreshHistory(): Promise<void>;
   showLeaderboard(tag: string | null): Promise<void>;
@@ -56,20 +55,11 @@ export function createRecordsStore(client: ControlClient): RecordsStore {
         if (isLatest()) set({ leaderboard: failedResource(get().leaderboard, error) });
       }
     };
-    const loadSuggestions = async (): Promise<void> => {
+    const loadRoutes = async (): Promise<void> => {
       try {
-        const [routes, providers] = await Promise.all([client['routes.list']({}), client['providers.list']({})]);
-        set({ routes });
-        // live model lists where a provider answers; the configured ones otherwise (a down provider must not block)
-        const live = await Promise.all(providers.map((provider) => (provider.reachable === false ? Promise.resolve([]) : client['providers.models']({ id: provider.id }).catch(() => []))));
-        const names = new Set<string>(routes.map((route) => route.name));
-        providers.forEach((provider, index) => {
-          for (const model of provider.models) names.add(`${provider.id}/${model}`);
-          for (const model of live[index] ?? []) names.add(`${provider.id}/${model.id}`);
-        });
-        set({ suggestions: [...names].sort() });
+        set({ routes: await client['routes.list']({}) });
       } catch {
-        // suggestions are a convenience: model names can always be typed
+        // the promote dialog asks again when it saves
       }
     };
     return {
@@ -78,9 +68,8 @@ export function createRecordsStore(client: ControlClient): RecordsStore {
       leaderboard: emptyResource(),
       leaderboardTag: null,
       routes: [],
-      suggestions: [],
       refresh: async () => {
-        await Promise.all([loadSets(), loadHistory(), showLeaderboard(get().leaderboardTag), loadSuggestions()]);
+        await Promise.all([loadSets(), loadHistory(), showLeaderboard(get().leaderboardTag), loadRoutes()]);
       },
       refreshHistory: loadHistory,
       showLeaderboard,
