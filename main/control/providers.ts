@@ -1,10 +1,11 @@
 // providers.*: the configured providers with their health and masked keys, the presets, and add / update / remove
 // (config file edits applied live, keys to the keychain), a cheap test call, and a provider's model list.
-import type { CallResponse, ProviderDto, ProviderInput } from '../../shared/control/contract.js';
+import { modelCapabilities, type CallResponse, type ModelCapability, type ProviderDto, type ProviderInput } from '../../shared/control/contract.js';
 import { redactSecrets, registerSecret } from '../../shared/redact.js';
 import type { ProviderSettings } from '../config/load.js';
 import { providerPresets, presetIds } from '../config/presets.js';
 import type { ProviderStatus } from '../gateway/gateway.js';
+import type { ModelDetails, ProviderAdapter, ProviderModel } from '../gateway/providers/types.js';
 import { checkKey } from '../secrets/key-check.js';
 import { normaliseKey } from '../secrets/secret-store.js';
 import type { ControlContext } from './context.js';
@@ -96,17 +97,57 @@ export async function providerModels(context: ControlContext, id: string): Promi
     throw new ControlError(502, 'upstream_error', `could not list the models of '${id}': ${error instanceof Error ? error.message : String(error)}`);
   }
   const seen = new Set(listed.map((model) => model.id));
-  const models = [...listed, ...settings.models.filter((model) => !seen.has(model)).map((model) => ({ id: model, contextWindow: undefined }))];
+  const models: ProviderModel[] = [...listed, ...settings.models.filter((model) => !seen.has(model)).map((model) => ({ id: model }))];
+  const details = await askedDetails(adapter, models);
   const catalog = context.prices();
   return models.map((model) => {
     const price = catalog.lookup(id, model.id);
+    const asked = details.get(model.id);
     return {
       id: model.id,
-      contextWindow: model.contextWindow ?? price?.contextWindow ?? null,
+      contextWindow: model.contextWindow ?? asked?.contextWindow ?? price?.contextWindow ?? null,
       priceInputPerMillion: price ? perMillion(price.price.input) : null,
       priceOutputPerMillion: price ? perMillion(price.price.output) : null,
+      capabilities: pickerCapabilities(model.capabilities ?? asked?.capabilities ?? price?.capabilities ?? []),
     };
   });
+}
+
+const detailsDeadlineMs = 1_500;
+const detailsAtMost = 50;
+
+/**
+ * Where the list says nothing about capabilities but the provider can be asked per model (Ollama's /api/show), ask
+ * for the first 50 at once under one short deadline: a picker wants "tools · vision", not a wait. Models whose
+ * answer is late or failed keep what the price list knows.
+ */
+async function askedDetails(adapter: ProviderAdapter, models: readonly ProviderModel[]): Promise<Map<string, ModelDetails>> {
+  const found = new Map<string, ModelDetails>();
+  const modelDetails = adapter.modelDetails?.bind(adapter);
+  if (!modelDetails) return found;
+  const signal = AbortSignal.timeout(detailsDeadlineMs);
+  const unknown = models.filter((model) => model.capabilities === undefined).slice(0, detailsAtMost);
+  await Promise.all(
+    unknown.map(async (model) => {
+      try {
+        found.set(model.id, await modelDetails(model.id, signal));
+      } catch {
+        // late, not pulled, or an older server without /api/show details: the price list's word stands
+      }
+    }),
+  );
+  return found;
+}
+
+/** Ollama's and the price list's words for what a model can do, as the pickers show them. */
+export function pickerCapabilities(words: readonly string[]): ModelCapability[] {
+  const named: Record<string, ModelCapability> = { tools: 'tools', function_calling: 'tools', vision: 'vision', thinking: 'reasoning', reasoning: 'reasoning', embedding: 'embedding' };
+  const picked = new Set<ModelCapability>();
+  for (const word of words) {
+    const capability = named[word];
+    if (capability !== undefined) picked.add(capability);
+  }
+  return modelCapabilities.filter((capability) => picked.has(capability));
 }
 
 export function providerDto(context: ControlContext, provider: ProviderSettings, health: ProviderStatus | undefined): ProviderDto {

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { OllamaFake } from '../../test/fakes/ollama-fake.js';
 import { FakeOpenAI } from '../../test/fakes/openai-fake.js';
 import { startControlHarness, type ControlHarness } from '../../test/support/control-harness.js';
 import { MemorySecretStore } from '../secrets/secret-store.js';
@@ -90,6 +91,28 @@ describe('routes', () => {
 });
 
 describe('providers and keys', () => {
+  it('models carry what each can do: asked per model where the provider can say (Ollama), else from the price list', async () => {
+    const ollama = await OllamaFake.start();
+    try {
+      const { booted, upstream } = await start();
+      await booted.control['providers.add']({ id: 'desk', type: 'ollama', baseUrl: ollama.baseUrl, locality: 'local' });
+      const local = await booted.control['providers.models']({ id: 'desk' });
+      expect(Object.fromEntries(local.map((model) => [model.id, model.capabilities]))).toEqual({
+        'llama3.2:3b': ['tools'],
+        'qwen3:8b': ['tools', 'reasoning'],
+        'llava:7b': ['vision'],
+        'nomic-embed-text:latest': ['embedding'],
+      });
+      expect(local.find((model) => model.id === 'qwen3:8b')?.contextWindow).toBe(40960);
+      await booted.control['providers.add']({ id: 'openai', type: 'openai-compatible', baseUrl: upstream.baseUrl, locality: 'cloud' });
+      // the OpenAI list says nothing about capabilities; the bundled price list knows gpt-4.1 takes tools and images
+      const cloud = await booted.control['providers.models']({ id: 'openai' });
+      expect(cloud.find((model) => model.id === 'gpt-4.1')?.capabilities).toEqual(expect.arrayContaining(['tools', 'vision']));
+    } finally {
+      await ollama.close();
+    }
+  });
+
   it('add with a key, test, models, update, remove: the key is in the store and only ever shown masked', async () => {
     const store = new MemorySecretStore();
     const { booted, upstream } = await start({ secretStore: store, upstreamKey });

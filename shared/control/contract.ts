@@ -76,7 +76,16 @@ export const providerInputSchema = z.strictObject({
 });
 export type ProviderInput = z.infer<typeof providerInputSchema>;
 
-export const discoveredModelSchema = z.object({ id: z.string(), contextWindow: z.number().int().nullable(), priceInputPerMillion: z.number().nullable(), priceOutputPerMillion: z.number().nullable() });
+export const modelCapabilities = ['tools', 'vision', 'reasoning', 'embedding'] as const;
+export type ModelCapability = (typeof modelCapabilities)[number];
+export const discoveredModelSchema = z.object({
+  id: z.string(),
+  contextWindow: z.number().int().nullable(),
+  priceInputPerMillion: z.number().nullable(),
+  priceOutputPerMillion: z.number().nullable(),
+  /** what the model can do, where the provider or the price list says: tools, vision, reasoning, embedding */
+  capabilities: z.array(z.enum(modelCapabilities)).default([]),
+});
 
 /** A local server found on its default port (providers.discover). */
 export const discoveredServerSchema = z.object({

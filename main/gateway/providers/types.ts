@@ -94,6 +94,8 @@ export interface ProviderModel {
   readonly id: string;
   readonly created?: number;
   readonly contextWindow?: number;
+  /** when the list itself says (Gemini's does), in Ollama's vocabulary like ModelDetails */
+  readonly capabilities?: readonly string[];
 }
 
 /** What routing needs to know about one model to decide whether it can serve a request. */

@@ -271,13 +271,13 @@ describe('GeminiAdapter models', () => {
     const before = fake.requests.length;
     const models = await adapter.listModels(signal());
     expect(models).toEqual([
-      { id: 'gemini-2.0-flash', contextWindow: 1_048_576 },
-      { id: 'gemini-2.5-flash', contextWindow: 1_048_576 },
-      { id: 'gemini-2.5-pro', contextWindow: 1_048_576 },
-      { id: 'gemini-3-pro-preview', contextWindow: 1_048_576 },
-      { id: 'gemma-3-27b-it', contextWindow: 131_072 },
-      { id: 'gemini-embedding-001', contextWindow: 2_048 },
-      { id: 'text-embedding-004', contextWindow: 2_048 },
+      { id: 'gemini-2.0-flash', contextWindow: 1_048_576, capabilities: ['completion', 'tools', 'vision'] },
+      { id: 'gemini-2.5-flash', contextWindow: 1_048_576, capabilities: ['completion', 'tools', 'vision', 'thinking'] },
+      { id: 'gemini-2.5-pro', contextWindow: 1_048_576, capabilities: ['completion', 'tools', 'vision', 'thinking'] },
+      { id: 'gemini-3-pro-preview', contextWindow: 1_048_576, capabilities: ['completion', 'tools', 'vision', 'thinking'] },
+      { id: 'gemma-3-27b-it', contextWindow: 131_072, capabilities: ['completion', 'vision'] },
+      { id: 'gemini-embedding-001', contextWindow: 2_048, capabilities: ['embedding'] },
+      { id: 'text-embedding-004', contextWindow: 2_048, capabilities: ['embedding'] },
     ]);
     const pages = fake.requests.slice(before);
     expect(pages).toHaveLength(5);

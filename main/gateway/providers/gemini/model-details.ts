@@ -15,7 +15,7 @@ export function isUsable(model: GeminiModel): boolean {
 }
 
 export function toProviderModel(model: GeminiModel): ProviderModel {
-  return { id: bareModelName(model.name), ...(typeof model.inputTokenLimit === 'number' ? { contextWindow: model.inputTokenLimit } : {}) };
+  return { id: bareModelName(model.name), ...toModelDetails(model) };
 }
 
 export function toModelDetails(model: GeminiModel): ModelDetails {

@@ -135,8 +135,7 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
       state.providers = state.providers.map((candidate) => (candidate.id === id ? { ...candidate, reachable: ok } : candidate));
       return { ok, detail: ok ? `answered, ${found.models.length} models` : (found.lastError ?? 'not reachable'), latencyMs: ok ? 42 : null };
     },
-    'providers.models': async ({ id }) => fakeModels[id] ?? provider(id).models.map((model) => ({ id: model, contextWindow: null, priceInputPerMillion: null, priceOutputPerMillion: null })),
-    'providers.discover': async () => (state.providers.some((candidate) => candidate.type === 'ollama') ? [] : [{ preset: 'ollama', label: 'Ollama', baseUrl: 'http://127.0.0.1:11434' }]),
+    'providers.models': async ({ id }) => fakeModels[id] ?? provider(id).models.map((model) => ({ id: model, contextWindow: null, priceInputPerMillion: null, priceOutputPerMillion: null, capabilities: [] })),
     'keys.set': async ({ providerId, key, append }) => {
       const found = provider(providerId);
       const maskedKeys = append ? [...found.maskedKeys, mask(key)] : [mask(key)];

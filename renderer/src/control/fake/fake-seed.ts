@@ -1,13 +1,8 @@
 // Seed data for the fake client: a few providers (one local), routes, client tokens and a month of plausible,
 // deterministic traffic, so the demo mode and component tests have something real-looking to show.
-import type { CaptureDto, PresetDto, ProviderDto, RequestRowDto, RouteDto, SettingsDto, TokenDto } from '../../../../shared/control/contract';
+import type { CallResponse, CaptureDto, PresetDto, ProviderDto, RequestRowDto, RouteDto, SettingsDto, TokenDto } from '../../../../shared/control/contract';
 
-export interface FakeModel {
-  readonly id: string;
-  readonly contextWindow: number | null;
-  readonly priceInputPerMillion: number | null;
-  readonly priceOutputPerMillion: number | null;
-}
+export type FakeModel = CallResponse<'providers.models'>[number];
 
 export const fakePresets: PresetDto[] = [
   { id: 'ollama', label: 'Ollama', type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', keyEnv: null },
@@ -21,17 +16,17 @@ export const fakePresets: PresetDto[] = [
 
 export const fakeModels: Record<string, FakeModel[]> = {
   ollama: [
-    { id: 'qwen3:8b', contextWindow: 40_960, priceInputPerMillion: 0, priceOutputPerMillion: 0 },
-    { id: 'llama3.2:3b', contextWindow: 131_072, priceInputPerMillion: 0, priceOutputPerMillion: 0 },
+    { id: 'qwen3:8b', contextWindow: 40_960, priceInputPerMillion: 0, priceOutputPerMillion: 0, capabilities: ['tools', 'reasoning'] },
+    { id: 'llama3.2:3b', contextWindow: 131_072, priceInputPerMillion: 0, priceOutputPerMillion: 0, capabilities: ['tools'] },
   ],
   openai: [
-    { id: 'gpt-4.1-mini', contextWindow: 1_047_576, priceInputPerMillion: 0.4, priceOutputPerMillion: 1.6 },
-    { id: 'gpt-4.1', contextWindow: 1_047_576, priceInputPerMillion: 2, priceOutputPerMillion: 8 },
+    { id: 'gpt-4.1-mini', contextWindow: 1_047_576, priceInputPerMillion: 0.4, priceOutputPerMillion: 1.6, capabilities: ['tools', 'vision'] },
+    { id: 'gpt-4.1', contextWindow: 1_047_576, priceInputPerMillion: 2, priceOutputPerMillion: 8, capabilities: ['tools', 'vision'] },
   ],
-  anthropic: [{ id: 'claude-sonnet-4-5', contextWindow: 200_000, priceInputPerMillion: 3, priceOutputPerMillion: 15 }],
+  anthropic: [{ id: 'claude-sonnet-4-5', contextWindow: 200_000, priceInputPerMillion: 3, priceOutputPerMillion: 15, capabilities: ['tools', 'vision', 'reasoning'] }],
   lmstudio: [
-    { id: 'qwen2.5-7b-instruct', contextWindow: 32_768, priceInputPerMillion: 0, priceOutputPerMillion: 0 },
-    { id: 'gemma-3-4b-it', contextWindow: 131_072, priceInputPerMillion: 0, priceOutputPerMillion: 0 },
+    { id: 'qwen2.5-7b-instruct', contextWindow: 32_768, priceInputPerMillion: 0, priceOutputPerMillion: 0, capabilities: [] },
+    { id: 'gemma-3-4b-it', contextWindow: 131_072, priceInputPerMillion: 0, priceOutputPerMillion: 0, capabilities: ['vision'] },
   ],
 };
 

@@ -1,5 +1,5 @@
 // The live list of model names a picker offers: route aliases first, then each provider's models as the provider
-// reports them (context window, prices), and what a typed query keeps of it. Pure, so the combobox and its tests
+// reports them (context window, capabilities, prices), and what a typed query keeps of it. Pure, so the combobox and its tests
 // share one definition of "matches".
 import type { CallResponse, ProviderDto, RouteDto } from '../../../../shared/control/contract';
 import { formatPricePerMillion } from '../../format/money';
@@ -13,7 +13,7 @@ export interface ModelOption {
   readonly kind: 'route' | 'model';
   /** the group it is listed under: "Route aliases" or the provider's label */
   readonly group: string;
-  /** one line under the name: context window and prices, or a route's targets */
+  /** one line under the name: context window, capabilities and prices, or a route's targets */
   readonly detail: string;
   readonly locality: 'local' | 'cloud' | null;
 }
@@ -27,6 +27,7 @@ export function routeOption(route: RouteDto): ModelOption {
 export function describeModel(model: ProviderModel, locality: 'local' | 'cloud'): string {
   const parts: string[] = [];
   if (model.contextWindow !== null) parts.push(`${formatContextWindow(model.contextWindow)} context`);
+  if (model.capabilities.length > 0) parts.push(model.capabilities.join(', '));
   if (model.priceInputPerMillion === 0 && model.priceOutputPerMillion === 0) parts.push('free');
   else if (model.priceInputPerMillion !== null || model.priceOutputPerMillion !== null) parts.push(`in ${formatPricePerMillion(model.priceInputPerMillion)} · out ${formatPricePerMillion(model.priceOutputPerMillion)}`);
   parts.push(locality);
@@ -42,7 +43,7 @@ export function buildModelOptions(routes: readonly RouteDto[], providers: readon
   for (const provider of providers) {
     const known = new Map<string, ProviderModel>();
     for (const model of live[provider.id] ?? []) known.set(model.id, model);
-    for (const name of provider.models) if (!known.has(name)) known.set(name, { id: name, contextWindow: null, priceInputPerMillion: null, priceOutputPerMillion: null });
+    for (const name of provider.models) if (!known.has(name)) known.set(name, { id: name, contextWindow: null, priceInputPerMillion: null, priceOutputPerMillion: null, capabilities: [] });
     const sorted = [...known.values()].sort((a, b) => a.id.localeCompare(b.id));
     const group = groupName(provider);
     for (const model of sorted) options.push({ value: `${provider.id}/${model.id}`, kind: 'model', group, detail: describeModel(model, provider.locality), locality: provider.locality });
