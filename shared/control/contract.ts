@@ -390,27 +390,6 @@ export const leaderboardSchema = z.object({
 });
 export type LeaderboardDto = z.infer<typeof leaderboardSchema>;
 
-// ---------- the calls
-
-function call<Request extends z.ZodType, Response extends z.ZodType>(request: Request, response: Response): { readonly request: Request; readonly response: Response } {
-  return { request, response };
-}
-
-export const controlContract = {
-  'status.get': call(empty, statusSchema),
-  /** re-reads the config file and applies it (what `switchyard reload`, SIGHUP and saving the file do) */
-  'gateway.reload': call(empty, z.object({ reloaded: z.literal(true) })),
-
-  'providers.list': call(empty, z.array(providerSchema)),
-  'providers.presets': call(empty, z.array(presetSchema)),
-  'providers.add': call(providerInputSchema, providerSchema),
-  'providers.update': call(providerInputSchema, providerSchema),
-  'providers.remove': call(z.strictObject({ id }), z.object({ removed: z.literal(true) })),
-  'providers.test': call(z.strictObject({ id }), z.object({ ok: z.boolean(), detail: z.string(), latencyMs: z.number().nullable() })),
-  'providers.models': call(z.strictObject({ id }), z.array(discoveredModelSchema)),
-  /** local servers (Ollama, LM Studio, llama.cpp, LocalAI, vLLM, Jan) answering on their default ports, configured or not */
-  'providers.discover': call(empty, z.array(discoveredServerSchema)),
-  /** cloud keys in the environment of the core (OPENAI_API_KEY, …) that the keychain could keep; never the key */
 // ---------- connect a tool (main/connect): what a tool needs to use Switchyard, written into its config file or pasted
 
 export const connectToolSchema = z.object({
@@ -508,6 +487,27 @@ export const privacyTestSchema = z.object({
   fileMatched: z.boolean(),
 });
 
+// ---------- the calls
+
+function call<Request extends z.ZodType, Response extends z.ZodType>(request: Request, response: Response): { readonly request: Request; readonly response: Response } {
+  return { request, response };
+}
+
+export const controlContract = {
+  'status.get': call(empty, statusSchema),
+  /** re-reads the config file and applies it (what `switchyard reload`, SIGHUP and saving the file do) */
+  'gateway.reload': call(empty, z.object({ reloaded: z.literal(true) })),
+
+  'providers.list': call(empty, z.array(providerSchema)),
+  'providers.presets': call(empty, z.array(presetSchema)),
+  'providers.add': call(providerInputSchema, providerSchema),
+  'providers.update': call(providerInputSchema, providerSchema),
+  'providers.remove': call(z.strictObject({ id }), z.object({ removed: z.literal(true) })),
+  'providers.test': call(z.strictObject({ id }), z.object({ ok: z.boolean(), detail: z.string(), latencyMs: z.number().nullable() })),
+  'providers.models': call(z.strictObject({ id }), z.array(discoveredModelSchema)),
+  /** local servers (Ollama, LM Studio, llama.cpp, LocalAI, vLLM, Jan) answering on their default ports, configured or not */
+  'providers.discover': call(empty, z.array(discoveredServerSchema)),
+  /** cloud keys in the environment of the core (OPENAI_API_KEY, …) that the keychain could keep; never the key */
   'providers.environmentKeys': call(empty, z.array(environmentKeySchema)),
   /** stores the preset's key from the environment in the keychain (added after any keys it holds already) */
   'providers.importEnvironmentKey': call(z.strictObject({ preset: id }), z.object({ stored: z.literal(true) })),
@@ -574,27 +574,6 @@ export const privacyTestSchema = z.object({
   'settings.get': call(empty, settingsSchema),
   'settings.set': call(settingsInputSchema, settingsSchema),
 
-  /** saved comparison sets: models + system prompt + parameters + task tag, by name */
-  'playground.sets.list': call(empty, z.array(playgroundSetSchema)),
-  'playground.sets.save': call(playgroundSetInputSchema, playgroundSetSchema),
-  'playground.sets.delete': call(z.strictObject({ name: z.string().min(1).max(80) }), z.object({ deleted: z.literal(true) })),
-  /** past comparisons the user kept: prompts and answers live here only, never in the ledger's request rows */
-  'playground.history.list': call(z.strictObject({ limit: z.number().int().min(1).max(200).default(50) }), z.array(playgroundComparisonSummarySchema)),
-  'playground.history.get': call(z.strictObject({ id: comparisonId }), playgroundComparisonSchema.nullable()),
-  'playground.history.save': call(playgroundComparisonInputSchema, playgroundComparisonSummarySchema),
-  'playground.history.delete': call(z.strictObject({ id: comparisonId }), z.object({ deleted: z.literal(true) })),
-  /** one vote per comparison turn (voting again replaces it) */
-  'playground.vote': call(playgroundVoteInputSchema, z.object({ recorded: z.literal(true) })),
-  'playground.leaderboard': call(z.strictObject({ taskTag: taskTag.optional() }), leaderboardSchema),
-} as const;
-
-export type ControlContract = typeof controlContract;
-export type ControlCall = keyof ControlContract;
-export const controlCalls = Object.keys(controlContract) as ControlCall[];
-
-export type CallRequest<Name extends ControlCall> = z.input<ControlContract[Name]['request']>;
-export type CallResponse<Name extends ControlCall> = z.output<ControlContract[Name]['response']>;
-
   /** rate limits per client token (the config's `limits`); a route's are saved with the route */
   'limits.get': call(empty, clientLimitsSchema),
   'limits.set': call(clientLimitsSchema, clientLimitsSchema),
@@ -615,15 +594,18 @@ export type CallResponse<Name extends ControlCall> = z.output<ControlContract[Na
   'firstRun.get': call(empty, z.object({ pending: z.boolean() })),
   'firstRun.finish': call(empty, z.object({ pending: z.literal(false) })),
 
-/** The service both transports call: one method per call, derived from the contract (Signal's Interface pattern). */
-export type ControlApi = { [Name in ControlCall]: (request: z.output<ControlContract[Name]['request']>) => Promise<CallResponse<Name>> };
-
-/** The renderer's view: the same calls, taking the request as the client writes it (defaults may be left out). */
-export type ControlClient = { [Name in ControlCall]: (request: CallRequest<Name>) => Promise<CallResponse<Name>> };
-
-/** An error a call answers with, in both transports. */
-export const controlErrorSchema = z.object({ error: z.object({ call: z.string(), message: z.string(), code: z.string(), field: z.string().nullable() }) });
-export type ControlErrorDto = z.infer<typeof controlErrorSchema>;
+  /** saved comparison sets: models + system prompt + parameters + task tag, by name */
+  'playground.sets.list': call(empty, z.array(playgroundSetSchema)),
+  'playground.sets.save': call(playgroundSetInputSchema, playgroundSetSchema),
+  'playground.sets.delete': call(z.strictObject({ name: z.string().min(1).max(80) }), z.object({ deleted: z.literal(true) })),
+  /** past comparisons the user kept: prompts and answers live here only, never in the ledger's request rows */
+  'playground.history.list': call(z.strictObject({ limit: z.number().int().min(1).max(200).default(50) }), z.array(playgroundComparisonSummarySchema)),
+  'playground.history.get': call(z.strictObject({ id: comparisonId }), playgroundComparisonSchema.nullable()),
+  'playground.history.save': call(playgroundComparisonInputSchema, playgroundComparisonSummarySchema),
+  'playground.history.delete': call(z.strictObject({ id: comparisonId }), z.object({ deleted: z.literal(true) })),
+  /** one vote per comparison turn (voting again replaces it) */
+  'playground.vote': call(playgroundVoteInputSchema, z.object({ recorded: z.literal(true) })),
+  'playground.leaderboard': call(z.strictObject({ taskTag: taskTag.optional() }), leaderboardSchema),
 
   /** the tools Switchyard can connect (Claude Code, Codex, …) and whether each is connected */
   'connect.tools': call(empty, z.array(connectToolSchema)),
@@ -633,3 +615,21 @@ export type ControlErrorDto = z.infer<typeof controlErrorSchema>;
   'connect.apply': call(connectRequestSchema, connectApplySchema),
   /** one real request as the tool would send it, with its token, through the running gateway */
   'connect.check': call(z.strictObject({ tool: connectTool }), connectCheckSchema),
+} as const;
+
+export type ControlContract = typeof controlContract;
+export type ControlCall = keyof ControlContract;
+export const controlCalls = Object.keys(controlContract) as ControlCall[];
+
+export type CallRequest<Name extends ControlCall> = z.input<ControlContract[Name]['request']>;
+export type CallResponse<Name extends ControlCall> = z.output<ControlContract[Name]['response']>;
+
+/** The service both transports call: one method per call, derived from the contract (Signal's Interface pattern). */
+export type ControlApi = { [Name in ControlCall]: (request: z.output<ControlContract[Name]['request']>) => Promise<CallResponse<Name>> };
+
+/** The renderer's view: the same calls, taking the request as the client writes it (defaults may be left out). */
+export type ControlClient = { [Name in ControlCall]: (request: CallRequest<Name>) => Promise<CallResponse<Name>> };
+
+/** An error a call answers with, in both transports. */
+export const controlErrorSchema = z.object({ error: z.object({ call: z.string(), message: z.string(), code: z.string(), field: z.string().nullable() }) });
+export type ControlErrorDto = z.infer<typeof controlErrorSchema>;
