@@ -7,10 +7,14 @@ import { bootGateway } from './boot.js';
 import { ConfigError } from './config/load.js';
 import { defaultDataDir } from './config/paths.js';
 import { adminTarget, controlCall, formatStatus, reloadRunningGateway, uiLink, type PrintableStatus } from './cli-admin.js';
+import { askOnTerminal, connectCommand, connectUsage } from './cli-connect.js';
+import { helpAnswer, unknownCommand } from './cli-help.js';
 import { keysCommand, keysUsage } from './cli-keys.js';
+import { providersCommand, providersUsage, startupDiscoveryLines } from './cli-providers.js';
 import { tokensCommand, tokensUsage } from './cli-tokens.js';
 import { usageCommand, usageUsage } from './cli-usage.js';
 import { ListenError, type Gateway } from './gateway/gateway.js';
+import { uiSignInLines } from './serve-ui-link.js';
 
 const usage = `Switchyard — one local address for every LLM tool on this machine
 
@@ -19,6 +23,8 @@ Usage:
 ${tokensUsage}
 ${usageUsage}
 ${keysUsage}
+${providersUsage}
+${connectUsage}
   switchyard status [--url URL] [--json]  providers, health, routes and cooldowns of a running gateway
   switchyard reload [--url URL]           re-read the config file (also: SIGHUP, or just save the file)
   switchyard offline on|off|auto          only local targets (on), all (off), or as the config says (auto)
@@ -49,9 +55,15 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
       add: { type: 'boolean' },
+      'add-all': { type: 'boolean' },
+      'import-keys': { type: 'boolean' },
       since: { type: 'string' },
       by: { type: 'string' },
       format: { type: 'string' },
+      model: { type: 'string' },
+      write: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+      check: { type: 'boolean' },
     },
   });
   if (values.version) {
@@ -59,10 +71,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = positionals[0];
-  if (values.help || command === undefined || command === 'help') {
-    console.log(usage);
-    return command === undefined && !values.help ? 2 : 0;
+  const help = helpAnswer(positionals, values.help === true, usage);
+  if (help !== undefined) {
+    (help.stream === 'stdout' ? console.log : console.error)(help.text);
+    return help.code;
   }
+  if (command === undefined) return 2; // helpAnswer answered already: a call without a verb is usage
   const env = process.env;
   const dataDir = values['data-dir'] ?? defaultDataDir(env);
   switch (command) {
@@ -75,6 +89,31 @@ async function main(argv: string[]): Promise<number> {
         configFlag: values.config,
         add: values.add === true,
         reloadRunning: () => reloadRunningGateway({ dataDir, env, configFlag: values.config }),
+      });
+    case 'providers':
+      return providersCommand(positionals.slice(1), {
+        env,
+        dataDir,
+        configFlag: values.config,
+        json: values.json === true,
+        add: values.add === true,
+        addAll: values['add-all'] === true,
+        importKeys: values['import-keys'] === true,
+        reloadRunning: () => reloadRunningGateway({ dataDir, env, configFlag: values.config }),
+      });
+    case 'connect':
+      return connectCommand(positionals.slice(1), {
+        env,
+        dataDir,
+        configFlag: values.config,
+        url: values.url,
+        port: values.port === undefined ? undefined : Number(values.port),
+        model: values.model,
+        write: values.write === true,
+        yes: values.yes === true,
+        check: values.check === true,
+        json: values.json === true,
+        confirm: process.stdin.isTTY ? askOnTerminal : undefined,
       });
     case 'tokens':
       return tokensCommand(positionals.slice(1), { dataDir, env, json: values.json === true });
@@ -110,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      console.error(`switchyard: unknown command '${command}'\n\n${usage}`);
+      console.error(unknownCommand(command, usage));
       return 2;
   }
 }
@@ -121,7 +160,8 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
     console.error(`switchyard: --port must be a number from 0 to 65535, not '${options.port}'`);
     return 2;
   }
-  const { gateway, tokenCreated: created, reload } = await bootGateway({
+  const uiRoot = fileURLToPath(new URL('../renderer/', import.meta.url));
+  const { gateway, tokenCreated: created, reload, control, signInNonces } = await bootGateway({
     env: options.env,
     dataDir: options.dataDir,
     configFlag: options.configFlag,
@@ -129,27 +169,31 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
     port,
     log: (line) => console.error(`switchyard: ${line}`),
     // dist/main/cli.js → dist/renderer: the UI build this CLI ships with
-    headless: { uiRoot: fileURLToPath(new URL('../renderer/', import.meta.url)) },
+    headless: { uiRoot },
   });
   installSignalHandlers(gateway); // before the banner: a supervisor may signal as soon as it sees the address
   process.on('SIGHUP', () => {
     void reload().then((ok) => ok && console.log('switchyard: SIGHUP: config reloaded'));
   });
-  printBanner(gateway, options.dataDir, created);
+  printBanner(gateway, options.dataDir, created, uiSignInLines({ host: gateway.config.server.host, port: gateway.port, uiRoot }, signInNonces));
+  // after listening, so it never delays the ready time; alongside the reachability probes
+  const found = startupDiscoveryLines(control);
   const probes = await gateway.probeProviders();
   for (const { id, result } of probes) {
     console.log(`  ${id.padEnd(12)} ${result.reachable ? 'reachable  ' : 'unreachable'} ${result.detail}`);
   }
+  for (const line of await found) console.log(line);
   return -1; // keep running until a signal
 }
 
-function printBanner(gateway: Gateway, dataDir: string, tokenCreated: boolean): void {
+function printBanner(gateway: Gateway, dataDir: string, tokenCreated: boolean, uiLines: readonly string[]): void {
   const status = gateway.status();
   const lines = [
     `Switchyard ${version()} listening on ${gateway.url}/v1`,
     `config:   ${status.configSource ?? 'none (built-in defaults: Ollama + cloud providers whose keys are in the environment)'}`,
     `data dir: ${dataDir}`,
     `token:    ${tokenCreated ? 'created a new client token; ' : ''}\`switchyard tokens\` prints it, \`switchyard tokens create <name>\` makes one per tool`,
+    ...uiLines,
     `providers (${status.providers.length}):`,
     ...status.providers.map((provider) => `  ${provider.id.padEnd(12)} ${provider.type.padEnd(18)} ${provider.baseUrl}  ${provider.locality}, key: ${provider.keySource}`),
     'reachability:',

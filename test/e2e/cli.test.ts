@@ -107,4 +107,13 @@ describe('switchyard serve', () => {
     const version = await runCli(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
+
+  it('--help after an unknown verb is the same error as the verb alone; after a known verb, its help', async () => {
+    const [alone, withHelp, known] = await Promise.all([runCli(['frobnicate']), runCli(['frobnicate', '--help']), runCli(['keys', '--help'])]);
+    expect(alone).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^switchyard: unknown command 'frobnicate'\n/) });
+    expect(withHelp).toEqual(alone);
+    expect(known).toMatchObject({ code: 0, stderr: '' });
+    expect(known.stdout).toContain('switchyard keys set <provider>');
+    expect(known.stdout).not.toContain('switchyard serve');
+  });
 });

@@ -4,9 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { KeychainStore } from '../../main/secrets/keychain-store.js';
 
 export const secretServiceHowTo =
-  "Run these tests inside a private D-Bus session with an unlocked gnome-keyring, as .ci/run does for `npm test`: " +
-  "export XDG_DATA_HOME=$(mktemp -d); dbus-run-session -- sh -c 'echo -n test-pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null; " +
-  "npx vitest run --project e2e test/e2e/keychain.test.ts test/e2e/canary.test.ts' (Debian: apt-get install gnome-keyring dbus).";
+  'Run these tests inside a private D-Bus session with an unlocked gnome-keyring, as `npm test` does (scripts/test-env.mjs): ' +
+  '`npm test -- npx vitest run --project e2e test/e2e/keychain.test.ts test/e2e/canary.test.ts` (it names any missing Debian package).';
 
 /** `switchyard-test-<random>`: a service of its own per run, so tests never touch a developer's real keys. */
 export function testServiceName(): string {
