@@ -139,9 +139,8 @@ function dailyRows(database: LedgerDatabase, from: number, to: number): BucketRo
 
 export function timeSeries(database: LedgerDatabase, range: TimeRange, options: SeriesOptions): SeriesPoint[] {
   if (options.bucket === 'day' && options.timeZone !== undefined) {
-    const periods = offsetPeriods(options.timeZone, range.from, range.to);
-    if (periods.length > 1) return acrossOffsetChanges(database, periods, options.timeZone);
-    return fixedOffsetSeries(database, range, { bucket: 'day', utcOffsetMinutes: periods[0]?.offsetMinutes ?? 0 });
+    // even one stretch is remapped: a range that begins just after a change has its first day's midnight before it
+    return acrossOffsetChanges(database, offsetPeriods(options.timeZone, range.from, range.to), options.timeZone);
   }
   return fixedOffsetSeries(database, range, options);
 }
@@ -152,10 +151,13 @@ export function timeSeries(database: LedgerDatabase, range: TimeRange, options: 
  */
 function acrossOffsetChanges(database: LedgerDatabase, periods: readonly { from: number; to: number; offsetMinutes: number }[], timeZone: string): SeriesPoint[] {
   const merged = new Map<string, SeriesPoint>();
+  const midnights = new Map<number, number>();
   for (const period of periods) {
     const offsetMs = period.offsetMinutes * 60_000;
     for (const point of fixedOffsetSeries(database, period, { bucket: 'day', utcOffsetMinutes: period.offsetMinutes })) {
-      const bucketStart = localMidnight(timeZone, point.bucketStart + offsetMs);
+      const localDate = point.bucketStart + offsetMs;
+      let bucketStart = midnights.get(localDate);
+      if (bucketStart === undefined) midnights.set(localDate, (bucketStart = localMidnight(timeZone, localDate)));
       const key = `${bucketStart}/${point.providerId}`;
       const earlier = merged.get(key);
       merged.set(

@@ -136,7 +136,7 @@ describe('model pickers', () => {
     const input = labelled(dialog, 'Model to add');
     focus(input);
     const option = await waitFor(() => dialog.querySelector('[role="option"][aria-label="ollama/qwen3:8b"]'));
-    expect(option.textContent).toContain('41k context · free · local');
+    expect(option.textContent).toContain('41k context · tools, reasoning · free · local');
     expect(dialog.querySelector('[role="option"][aria-label="smart"]')).toBeNull();
     press(input, 'ArrowDown');
     press(input, 'Enter');
