@@ -18,10 +18,10 @@ import type { RoutedPlan } from '../../../routing/service.js';
 import { estimateTokens, requestText } from '../../../token-estimate.js';
 import { nativeResponsesRequest, passthroughFrames } from './native.js';
 import { plainResponsesRequest } from './plain-request.js';
-import { resolveInput } from './resolve-input.js';
+import { resolveInput, storedTurn } from './resolve-input.js';
 import { newResponseId, type ResponseContext } from './response-object.js';
 import { ResponsesRequestError, validateResponsesRequest } from './schema.js';
-import { eventFrame, responsesErrorCode, ResponsesEventEncoder } from './stream-events.js';
+import { responsesErrorCode, ResponsesEventEncoder } from './stream-events.js';
 import { toChatRequest, type HostedUse } from './to-chat-request.js';
 import { toResponse } from './to-response.js';
 
@@ -53,7 +53,7 @@ export function handleCreateResponse(context: RequestContext, inbound: InboundRe
       previousResponseId: typeof request.previous_response_id === 'string' ? request.previous_response_id : null,
       providerId: executed.target.providerId,
       model: executed.target.model,
-      inputItems: resolved.turn,
+      inputItems: storedTurn(resolved),
       response,
     });
   };
@@ -102,18 +102,16 @@ function translatedFrames(responseContext: ResponseContext, completed: (response
   const encoder = new ResponsesEventEncoder(responseContext);
   let started = false;
   return (part) => {
-    let events = started ? [] : encoder.start();
+    const head = started ? '' : encoder.startFrames();
     started = true;
     if (part.type === 'chunk') {
       const { chunk } = part;
-      events = events.concat(encoder.chunk(chunk.usage && decorateUsage ? { ...chunk, usage: decorateUsage(chunk.usage) } : chunk));
-    } else if (part.type === 'error') {
-      events = events.concat(encoder.fail({ code: responsesErrorCode(part.error.errorClass), message: part.error.message }));
-    } else {
-      events = events.concat(encoder.finish());
-      completed(encoder.response as unknown as Record<string, unknown>);
+      return head + encoder.chunkFrames(chunk.usage && decorateUsage ? { ...chunk, usage: decorateUsage(chunk.usage) } : chunk);
     }
-    return events.map(eventFrame).join('');
+    if (part.type === 'error') return head + encoder.failFrames({ code: responsesErrorCode(part.error.errorClass), message: part.error.message });
+    const frames = head + encoder.finishFrames();
+    completed(encoder.response as unknown as Record<string, unknown>);
+    return frames;
   };
 }
 

@@ -8,8 +8,8 @@ import { ResponsesRequestError, responseInputItemSchema, type ResponseInputItem,
 export interface ResolvedInput {
   /** the whole conversation to send: stored turns, then this turn's items */
   readonly items: readonly ResponseInputItem[];
-  /** this turn's own items, each with an id, as they are stored and listed by input_items */
-  readonly turn: readonly Record<string, unknown>[];
+  /** this turn's own items (storedTurn gives them ids, as they are stored and listed by input_items) */
+  readonly turn: readonly ResponseInputItem[];
   /** the request named stored state (previous_response_id or item_reference), so its body had to be rebuilt */
   readonly expanded: boolean;
 }
@@ -38,7 +38,12 @@ export function resolveInput(request: ResponsesRequest, store: ResponseStore | u
     turn.push(parsed.success ? parsed.data : (stored as ResponseInputItem));
     expanded = true;
   });
-  return { items: [...earlier, ...turn], turn: turn.map(withId), expanded };
+  return { items: earlier.length === 0 ? turn : [...earlier, ...turn], turn, expanded };
+}
+
+/** This turn's items as they are stored: each with an id. Only a stored response needs them, so only it makes them. */
+export function storedTurn(resolved: ResolvedInput): Record<string, unknown>[] {
+  return resolved.turn.map(withId);
 }
 
 function requireStore(store: ResponseStore | undefined, param: string): ResponseStore {

@@ -1,7 +1,10 @@
 // Chat chunks → Responses stream events: the exact event sequence for each kind of output, each stream checked by
-// the bracket checker, and the streamed final response compared with what toResponse makes of the same answer.
+// the bracket checker, and the streamed final response compared with what toResponse makes of the same answer. The
+// frames the gateway writes (the *Frames methods, templated for the common deltas) are held to eventFrame of the
+// events for any sequence of chunks.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ChatCompletionChunk, ChunkDelta, FinishReason, Usage } from '../../../../../shared/openai-types.js';
+import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta, Usage } from '../../../../../shared/openai-types.js';
 import { bracketProblems } from './bracket-check.js';
 import { convertTools } from './convert-tools.js';
 import { decodeReasoningCarrier } from './reasoning-carrier.js';
@@ -250,5 +253,69 @@ describe('ResponsesEventEncoder', () => {
     ['auth', 'server_error'],
   ])('responsesErrorCode(%s) = %s', (errorClass, code) => {
     expect(responsesErrorCode(errorClass)).toBe(code);
+  });
+});
+
+describe('ResponsesEventEncoder frames', () => {
+  const text = fc.oneof(fc.constantFrom('Hel', 'lo ', '"', '\\', '\n', '</script>', '\u2028', '😀', '\ud800', 'é'), fc.string({ maxLength: 6 }));
+  const maybeText = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, fc.constantFrom(null, ''), text);
+  const toolCall = fc.record(
+    { index: fc.integer({ min: 0, max: 2 }), id: fc.constantFrom('call_a', 'call_b'), name: fc.constantFrom('read', 'apply_patch', 'local_shell', 'other'), arguments: fc.oneof(text, fc.constantFrom('{"input":"p"}', '{"command":["ls"]}', '{"path":')) },
+    { requiredKeys: ['index'] },
+  ).map(({ index, id, name, arguments: args }): ToolCallDelta => ({ index, ...(id ? { id, type: 'function' as const } : {}), function: { ...(name ? { name } : {}), ...(args !== undefined ? { arguments: args } : {}) } }));
+  const detail = { type: 'reasoning.text', text: 't', format: 'anthropic-claude-v1', index: 0 };
+  const delta = fc.record(
+    {
+      content: maybeText,
+      refusal: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, maybeText),
+      reasoning_content: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, maybeText),
+      reasoning: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, maybeText),
+      reasoning_details: fc.constantFrom(undefined, undefined, undefined, null, [], [detail]),
+      tool_calls: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, fc.constant([]), fc.array(toolCall, { minLength: 1, maxLength: 2 })),
+    },
+    { requiredKeys: [] },
+  ).map((fields) => Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as ChunkDelta);
+  // plain continuations (what the templates write) as well as any delta; each repeated, so items stay open a while
+  const anyChunk = fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(delta, fc.constantFrom<FinishReason>(null, null, null, null, 'stop', 'length', 'tool_calls')).map(([d, finish]) => chunk(d, finish)) },
+    { weight: 3, arbitrary: text.map((content) => chunk({ content })) },
+    { weight: 2, arbitrary: fc.tuple(text, fc.boolean()).map(([reasoning, named]) => chunk(named ? { reasoning } : { reasoning_content: reasoning })) },
+    { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 0, max: 1 }), text).map(([index, args]) => chunk({ tool_calls: [{ index, function: { arguments: args } }] })) },
+    { weight: 1, arbitrary: fc.constant(usageChunk({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 })) },
+    { weight: 1, arbitrary: fc.constant<ChatCompletionChunk>({ ...base, choices: [] }) },
+  );
+  const chunks = fc.array(fc.tuple(anyChunk, fc.integer({ min: 1, max: 4 })), { maxLength: 25 }).map((runs) => runs.flatMap(([item, times]) => Array.from({ length: times }, () => item)));
+  /** generated ids differ between two encoders; numbered by first appearance they must not */
+  const numberedIds = (frames: string): string => {
+    const seen = new Map<string, number>();
+    return frames.replace(/[a-z]+_[0-9a-f]{48}/g, (id) => `id${seen.get(id) ?? seen.set(id, seen.size).size - 1}`);
+  };
+
+  it('write what eventFrame makes of the events, for any sequence of chunks and either end', () => {
+    fc.assert(
+      fc.property(chunks, fc.boolean(), fc.boolean(), (sequence, summary, fails) => {
+        const context = contextFor(summary ? { reasoning: { effort: 'low', summary: 'auto' } } : {});
+        const events = new ResponsesEventEncoder(context);
+        const frames = new ResponsesEventEncoder(context);
+        const error = { code: 'server_error', message: 'gone' };
+        const expected = [...events.start(), ...sequence.flatMap((item) => events.chunk(item)), ...(fails ? events.fail(error) : events.finish())].map(eventFrame).join('');
+        const written = frames.startFrames() + sequence.map((item) => frames.chunkFrames(item)).join('') + (fails ? frames.failFrames(error) : frames.finishFrames());
+        expect(numberedIds(written)).toBe(numberedIds(expected));
+        expect(numberedIds(JSON.stringify(frames.response))).toBe(numberedIds(JSON.stringify(events.response)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a text stream: the deltas after the first come from the template, byte for byte', () => {
+    const encoder = new ResponsesEventEncoder(contextFor());
+    const start = encoder.startFrames();
+    expect(start).toBe(
+      [{ type: 'response.created', sequence_number: 0, response: encoder.response }, { type: 'response.in_progress', sequence_number: 1, response: encoder.response }].map(eventFrame).join(''),
+    );
+    const itemId = /"item_id":"(msg_[0-9a-f]{48})"/.exec(encoder.chunkFrames(chunk({ content: 'Hel' })))?.[1];
+    expect(itemId).toBeDefined();
+    const open = encoder.chunkFrames(chunk({ content: 'lo "you"' }));
+    expect(open).toBe(`event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":5,"item_id":"${itemId}","output_index":0,"content_index":0,"delta":"lo \\"you\\"","logprobs":[]}\n\n`);
   });
 });

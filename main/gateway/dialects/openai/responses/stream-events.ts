@@ -3,7 +3,15 @@
 // tool call); a change of kind closes it and opens the next, so the client sees reasoning → message → calls in the
 // order OpenAI sends them. Every event carries the next sequence_number; usage, which a chat stream sends last in a
 // chunk without choices, is kept for response.completed.
-import type { ChatCompletionChunk, ToolCallDelta, Usage } from '../../../../../shared/openai-types.js';
+//
+// The gateway writes frames, not events (the *Frames methods): the delta that nearly every chunk of an answer is —
+// text, reasoning or function-call arguments for the item already open — is written from a template made once per
+// item (its type, ids and indexes serialised), so only the sequence number and the delta's text are new per event.
+// The response's unchanging fields (echoed settings, ids, model) are serialised once for the three events that carry
+// it, and each closed item once for its output_item.done and the final response. The frames are byte for byte what
+// eventFrame makes of the same events (stream-events.test.ts holds the two to it); every other chunk takes the event
+// path.
+import type { ChatCompletionChunk, ChunkDelta, ToolCallDelta, Usage } from '../../../../../shared/openai-types.js';
 import type { ToolKind } from './convert-tools.js';
 import {
   customInput,
@@ -19,7 +27,8 @@ import {
   type ResponseOutputItem,
 } from './output-items.js';
 import { mergeReasoningDetails } from './reasoning-carrier.js';
-import { finishStatus, newId, responseObject, toResponsesUsage, type ResponseContext, type ResponseObject } from './response-object.js';
+import { jsonString } from './json-text.js';
+import { finishStatus, newId, ResponseJson, responseObject, toResponsesUsage, type ResponseContext, type ResponseObject } from './response-object.js';
 import { append } from '../../../../../shared/append.js';
 
 export interface ResponsesEvent {
@@ -35,6 +44,8 @@ interface OpenReasoning {
   text: string;
   readonly details: Record<string, unknown>[];
   partOpen: boolean;
+  /** the delta template, made by the first delta written as a frame */
+  template?: DeltaTemplate;
 }
 
 interface OpenMessage {
@@ -42,7 +53,7 @@ interface OpenMessage {
   readonly id: string;
   readonly outputIndex: number;
   readonly content: MessageItem['content'];
-  part: { readonly type: 'text' | 'refusal'; readonly index: number; text: string } | undefined;
+  part: { readonly type: 'text' | 'refusal'; readonly index: number; text: string; template?: DeltaTemplate } | undefined;
 }
 
 /** One chat tool call, by its chat index. `pending` until its name is known, since the name decides its item type. */
@@ -57,6 +68,7 @@ interface ToolSlot {
   outputIndex: number;
   /** the last delta that carried extra fields (Gemini's thought signature rides there) */
   extra: Record<string, unknown> | undefined;
+  template?: DeltaTemplate;
 }
 
 type OpenItem = OpenReasoning | OpenMessage | ToolSlot;
@@ -71,6 +83,9 @@ export class ResponsesEventEncoder {
   private finishReason: string | null = null;
   private usage: Usage | undefined;
   private final: ResponseObject | undefined;
+  /** for the frames: the response's unchanging fields serialised (made by startFrames), and each closed item's JSON */
+  private json: ResponseJson | undefined;
+  private readonly itemJson = new Map<ResponseOutputItem, string>();
 
   constructor(private readonly context: ResponseContext) {}
 
@@ -118,6 +133,97 @@ export class ResponsesEventEncoder {
     if (this.final) return [];
     this.final = responseObject(this.context, { status: 'failed', output: [...this.output], usage: toResponsesUsage(this.usage), error: { code: error.code, message: error.message } });
     return [this.event('response.failed', { response: this.final })];
+  }
+
+  /** start() as frames: the response is serialised once for both events. */
+  startFrames(): string {
+    this.json ??= new ResponseJson(this.context);
+    const response = this.json.stringify(this.snapshot());
+    return responseFrame('response.created', this.sequence++, response) + responseFrame('response.in_progress', this.sequence++, response);
+  }
+
+  /** chunk() as frames. A chunk that only continues the open item's text, reasoning or arguments is written from its template. */
+  chunkFrames(chunk: ChatCompletionChunk): string {
+    const choice = chunk.choices[0];
+    if (this.final || !choice) return this.frames(this.chunk(chunk));
+    const frame = this.continuation(choice.delta ?? {});
+    if (frame === undefined) return this.frames(this.chunk(chunk));
+    if (chunk.usage) this.usage = chunk.usage;
+    if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    return frame;
+  }
+
+  /**
+   * The frame for a delta that adds to what is open and does nothing else, with the same effect on the state as
+   * chunk() would have; undefined for any other delta (chunk() handles it).
+   */
+  private continuation(delta: ChunkDelta): string | undefined {
+    const open = this.open;
+    if (open === undefined || isText(delta.refusal) || !noDetails(delta['reasoning_details'])) return undefined;
+    const content = delta.content;
+    const reasoning = delta.reasoning_content ?? delta['reasoning'];
+    const calls = delta.tool_calls;
+    if (open.kind === 'message') {
+      const part = open.part;
+      if (part?.type !== 'text' || !isText(content) || isText(reasoning) || !noCalls(calls)) return undefined;
+      part.text += content;
+      part.template ??= deltaTemplate('response.output_text.delta', { item_id: open.id, output_index: open.outputIndex, content_index: part.index }, ',"logprobs":[]}\n\n');
+      return this.deltaFrame(part.template, content);
+    }
+    if (open.kind === 'reasoning') {
+      if (!open.partOpen || !isText(reasoning) || isText(content) || !noCalls(calls)) return undefined;
+      open.text += reasoning;
+      const at = { item_id: open.id, output_index: open.outputIndex };
+      open.template ??= wantsSummary(this.context)
+        ? deltaTemplate('response.reasoning_summary_text.delta', { ...at, summary_index: 0 }, '}\n\n')
+        : deltaTemplate('response.reasoning_text.delta', { ...at, content_index: 0 }, '}\n\n');
+      return this.deltaFrame(open.template, reasoning);
+    }
+    const call = calls?.length === 1 ? calls[0] : undefined;
+    if (call === undefined || isText(content) || isText(reasoning) || open.toolKind !== 'function' || this.tools.get(call.index) !== open) return undefined;
+    const fragment = call.function?.arguments;
+    if (!isText(fragment) || 'extra_content' in call || (call.function?.name && !open.name)) return undefined;
+    open.args += fragment;
+    open.template ??= deltaTemplate('response.function_call_arguments.delta', { item_id: open.id, output_index: open.outputIndex }, '}\n\n');
+    return this.deltaFrame(open.template, fragment);
+  }
+
+  private deltaFrame(template: DeltaTemplate, text: string): string {
+    return template.head + this.sequence++ + template.middle + jsonString(text) + template.tail;
+  }
+
+  /** finish() as frames. */
+  finishFrames(): string {
+    return this.frames(this.finish());
+  }
+
+  /** fail() as frames. */
+  failFrames(error: { code: string; message: string }): string {
+    return this.frames(this.fail(error));
+  }
+
+  /**
+   * eventFrame of each event, with each closed item serialised once — for its output_item.done, then again inside
+   * the final response, which takes its unchanging fields from startFrames' serialisation.
+   */
+  private frames(events: readonly ResponsesEvent[]): string {
+    let frames = '';
+    for (const event of events) {
+      if (event.type === 'response.output_item.done') {
+        const item = event['item'] as ResponseOutputItem;
+        const json = JSON.stringify(item);
+        this.itemJson.set(item, json);
+        frames += `event: response.output_item.done\ndata: {"type":"response.output_item.done","sequence_number":${event.sequence_number},"output_index":${event['output_index'] as number},"item":${json}}\n\n`;
+      } else if (this.final !== undefined && event['response'] === this.final) {
+        this.json ??= new ResponseJson(this.context);
+        let output = '';
+        for (const item of this.final.output) output += `${output === '' ? '' : ','}${this.itemJson.get(item) ?? JSON.stringify(item)}`;
+        frames += responseFrame(event.type, event.sequence_number, this.json.stringify(this.final, `[${output}]`));
+      } else {
+        frames += eventFrame(event);
+      }
+    }
+    return frames;
   }
 
   /** The final response once the stream ended (for storage); before that, the response so far. */
@@ -321,4 +427,38 @@ export function responsesErrorCode(errorClass: string): string {
 
 export function eventFrame(event: ResponsesEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** eventFrame of `{type, sequence_number, response}`, with the response already serialised. */
+function responseFrame(type: string, sequence: number, response: string): string {
+  return `event: ${type}\ndata: {"type":${JSON.stringify(type)},"sequence_number":${sequence},"response":${response}}\n\n`;
+}
+
+/**
+ * eventFrame of `{type, sequence_number, ...fields, delta, ...}` in three pieces around the sequence number and the
+ * delta: head + sequence + middle + jsonString(delta) + tail.
+ */
+interface DeltaTemplate {
+  readonly head: string;
+  readonly middle: string;
+  readonly tail: string;
+}
+
+function deltaTemplate(type: string, fields: Record<string, string | number>, tail: string): DeltaTemplate {
+  const serialised = JSON.stringify(fields);
+  return { head: `event: ${type}\ndata: {"type":${JSON.stringify(type)},"sequence_number":`, middle: `,${serialised.slice(1, -1)},"delta":`, tail };
+}
+
+/** what chunk() acts on: a non-empty string */
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+/** reasoning_details that surely carry nothing (chunk() decides about any other) */
+function noDetails(value: unknown): boolean {
+  return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+}
+
+function noCalls(calls: readonly ToolCallDelta[] | undefined | null): boolean {
+  return calls === undefined || calls === null || calls.length === 0;
 }

@@ -1,0 +1,63 @@
+// ResponseJson writes what JSON.stringify writes of the same Response: for requests with and without the settings a
+// Response echoes (instructions, tools, text.format, reasoning, metadata, sampling…), in every status.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { convertTools } from './convert-tools.js';
+import { messageItem, outputText, type ResponseOutputItem } from './output-items.js';
+import { ResponseJson, responseObject, type ResponseContext, type ResponseState, type ResponseUsage } from './response-object.js';
+import { validateResponsesRequest } from './schema.js';
+
+const text = fc.oneof(fc.constantFrom('', 'Be brief.', '"quoted"', 'é😀', '\u2028'), fc.string({ maxLength: 8 }));
+const settings = fc.record(
+  {
+    instructions: fc.oneof(text, fc.constant(null)),
+    max_output_tokens: fc.integer({ min: 1, max: 100_000 }),
+    temperature: fc.double({ min: 0, max: 2, noNaN: true }),
+    top_p: fc.double({ min: 0, max: 1, noNaN: true }),
+    parallel_tool_calls: fc.boolean(),
+    previous_response_id: fc.constant(null),
+    prompt_cache_key: text,
+    store: fc.boolean(),
+    user: text,
+    service_tier: fc.constantFrom('auto', 'default', 'flex'),
+    metadata: fc.dictionary(fc.string({ maxLength: 5 }), text, { maxKeys: 3 }),
+    reasoning: fc.record({ effort: fc.constantFrom('low', 'medium', 'high'), summary: fc.constantFrom('auto', 'detailed') }, { requiredKeys: [] }),
+    text: fc.constantFrom({ format: { type: 'text' } }, { format: { type: 'json_object' } }, { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' }, strict: true } }, { verbosity: 'low' }),
+    tools: fc.constantFrom([], [{ type: 'function', name: 'read', parameters: { type: 'object' } }], [{ type: 'custom', name: 'apply_patch' }, { type: 'local_shell' }]),
+    tool_choice: fc.constantFrom('auto', 'none', 'required', { type: 'function', name: 'read' }),
+    truncation: fc.constantFrom('auto', 'disabled'),
+  },
+  { requiredKeys: [] },
+);
+const usage = fc.constantFrom<ResponseUsage | null>(null, { input_tokens: 3, input_tokens_details: { cached_tokens: 1 }, output_tokens: 2, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 5, cost: 0.25 });
+const state: fc.Arbitrary<ResponseState> = fc.oneof(
+  fc.record({ status: fc.constant('in_progress' as const), output: fc.constant<ResponseOutputItem[]>([]), usage: fc.constant(null) }),
+  fc.record({ status: fc.constantFrom('completed' as const, 'incomplete' as const), output: fc.array(text.map((answer) => messageItem('msg_1', [outputText(answer)], 'completed')), { maxLength: 2 }), usage, incomplete_details: fc.constantFrom(null, { reason: 'max_output_tokens' as const }) }),
+  fc.record({ status: fc.constant('failed' as const), output: fc.constant<ResponseOutputItem[]>([]), usage, error: fc.record({ code: fc.constant('server_error'), message: text }) }),
+);
+
+function contextFor(body: Record<string, unknown>): ResponseContext {
+  const request = validateResponsesRequest({ model: 'my-model', input: 'x', ...body });
+  return { id: 'resp_1', createdAt: 1_700_000_000, model: 'my-model', request, tools: convertTools(request.tools, []).names, includeEncrypted: false };
+}
+
+describe('ResponseJson', () => {
+  it('stringify(response) is JSON.stringify(response), with or without the output given as JSON', () => {
+    fc.assert(
+      fc.property(settings, state, (body, current) => {
+        const context = contextFor(body);
+        const response = responseObject(context, current);
+        const json = new ResponseJson(context);
+        expect(json.stringify(response)).toBe(JSON.stringify(response));
+        expect(json.stringify(response, JSON.stringify(response.output))).toBe(JSON.stringify(response));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a bare request', () => {
+    const context = contextFor({});
+    const response = responseObject(context, { status: 'completed', output: [], usage: null });
+    expect(new ResponseJson(context).stringify(response)).toBe(JSON.stringify(response));
+  });
+});
