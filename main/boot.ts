@@ -113,10 +113,12 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
       : {}),
     log: options.log,
     reloadConfig: load,
+    adminTokens,
     keys,
     metering: meteringSetup.metering,
     budgets: meteringSetup.budgets,
     responses: meteringSetup.responses,
+    responseCache: meteringSetup.responseCache,
     onReload: (next) => meteringSetup.applyConfig(next),
     onStopped: async () => {
       clientTokens?.store.close();

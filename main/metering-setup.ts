@@ -2,12 +2,14 @@
 // snapshot, OpenRouter refresh, the config's overrides), and gives the gateway its Metering (with body capture, off
 // unless `ledger.capture` turns it on) and BudgetGuard. Headless; boot.ts calls it for the CLI and the desktop app.
 import { join } from 'node:path';
-import { request } from 'undici';
 import type { GatewayConfig } from './config/load.js';
 import type { BudgetGuard } from './gateway/budget-guard.js';
 import type { Costing, Metering } from './gateway/metering.js';
 import { evaluateBudgets, type BudgetDecision, type SpendSoFar } from './ledger/budgets.js';
 import { ResponseStore } from './ledger/response-store.js';
+import { request } from 'undici';
+import { ResponseCache } from './ledger/response-cache.js';
+import { defaultResponseCache } from './config/privacy.js';
 import { Ledger } from './ledger/ledger.js';
 import type { LedgerStats } from './ledger/ledger-writer.js';
 import { openRouterModelsUrl, type FetchJson } from './ledger/openrouter-prices.js';
@@ -22,6 +24,8 @@ export interface MeteringSetup {
   readonly ledger: Ledger;
   /** stored Responses-API responses, in the ledger's file */
   readonly responses: ResponseStore;
+  /** the response cache's answers, in the ledger's file */
+  readonly responseCache: ResponseCache;
   readonly metering: Metering;
   readonly budgets: BudgetGuard;
   catalog(): PriceCatalog;
@@ -112,9 +116,11 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
 
   const responses = new ResponseStore(ledger.database);
   responses.configure(config.ledger.responses);
+  const responseCache = new ResponseCache(ledger.database, (config.responseCache ?? defaultResponseCache).maxBytes);
   const pruneResponses = (): void => {
     try {
       responses.pruneExpired();
+      responseCache.pruneExpired();
     } catch (error) {
       options.log(`ledger: deleting expired stored responses failed (tried again later): ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -126,6 +132,7 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
   return {
     ledger,
     responses,
+    responseCache,
     metering: { recorder: ledger, costing, capture: ledger.capture },
     budgets,
     catalog: () => catalog,
@@ -134,6 +141,7 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
       ledger.capture.configure(next.ledger.capture);
       ledger.retention.configure(next.ledger.retentionDays);
       responses.configure(next.ledger.responses);
+      responseCache.configure((next.responseCache ?? defaultResponseCache).maxBytes);
       config = next;
       catalog = buildCatalog(snapshot, ledger, next);
       prices.clear();

@@ -44,6 +44,15 @@ const controlCallNames: ReadonlyArray<keyof ControlBridge> = [
   'budgets.set',
   'settings.get',
   'settings.set',
+  'limits.get',
+  'limits.set',
+  'privacy.get',
+  'privacy.set',
+  'privacy.test',
+  'cache.clear',
+  'usage.guard',
+  'firstRun.get',
+  'firstRun.finish',
   'playground.sets.list',
   'playground.sets.save',
   'playground.sets.delete',
@@ -53,6 +62,10 @@ const controlCallNames: ReadonlyArray<keyof ControlBridge> = [
   'playground.history.delete',
   'playground.vote',
   'playground.leaderboard',
+  'connect.tools',
+  'connect.preview',
+  'connect.apply',
+  'connect.check',
 ];
 
 /** One function for one call: only the first argument travels (the request; `{}` when left out). */

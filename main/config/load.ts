@@ -9,6 +9,8 @@ import type { Locality } from '../gateway/providers/types.js';
 import { envDetectedPresets, isPresetId, ollamaBaseUrl, providerPresets, type ProviderPreset, type ProviderType } from './presets.js';
 import type { BudgetLimits } from '../ledger/budgets.js';
 import { resolveBudgets, resolveLedger, type LedgerSettings } from './metering.js';
+import { resolvePrivacy, resolveResponseCache, type PrivacySettings, type ResponseCacheSettings } from './privacy.js';
+import { resolveClientLimits, resolveTelemetry, type ClientLimitSettings, type TelemetrySettings } from './limits.js';
 import { resolveRouting, type RouteSettings, type RoutingSettings } from './routing.js';
 import { configFileSchema, defaultPort, type ConfigFile, type ProviderConfigInput } from './schema.js';
 
@@ -59,6 +61,14 @@ export interface GatewayConfig {
   readonly ledger: LedgerSettings;
   /** undefined when no budget is configured */
   readonly budgets: BudgetLimits | undefined;
+  /** the privacy guard (privacy); absent in hand-made configs, where the defaults apply */
+  readonly privacy?: PrivacySettings;
+  /** the response cache's store (response_cache); routes turn the cache on */
+  readonly responseCache?: ResponseCacheSettings;
+  /** rate limits per client token (limits); absent in hand-made configs: none */
+  readonly limits?: ClientLimitSettings;
+  /** GET /metrics and the OTLP export (telemetry); absent in hand-made configs: /metrics on, OTLP off */
+  readonly telemetry?: TelemetrySettings;
   /** the file it came from; undefined for the built-in defaults */
   readonly source: string | undefined;
 }
@@ -157,6 +167,7 @@ export function resolveConfig(file: ConfigFile, options: LoadOptions): GatewayCo
   const port = options.port ?? server.port ?? defaultPort;
   const { routes, routing } = resolveRouting(file, new Set(providers.map((provider) => provider.id)), problems);
   const ollamaApi = resolveOllamaApi(file, { host, port }, providers, problems);
+  const privacy = resolvePrivacy(file, problems);
   if (problems.length > 0) throw new ConfigError(options.path, problems);
   return {
     source: options.path,
@@ -165,6 +176,10 @@ export function resolveConfig(file: ConfigFile, options: LoadOptions): GatewayCo
     routing,
     ledger: resolveLedger(file),
     budgets: resolveBudgets(file),
+    privacy,
+    responseCache: resolveResponseCache(file),
+    limits: resolveClientLimits(file),
+    telemetry: resolveTelemetry(file),
     ollamaApi,
     server: {
       host,

@@ -4,6 +4,8 @@
 import { defaultBackoff, type BackoffSettings } from '../gateway/routing/backoff.js';
 import { defaultCircuit, type CircuitSettings } from '../gateway/routing/circuit.js';
 import { splitModelName, type Target } from '../gateway/routing/resolve.js';
+import { resolveRouteCache, type PrivacyAction, type RouteCacheSettings } from './privacy.js';
+import { resolveRouteLimits, type RouteLimits } from './limits.js';
 import type { ConfigFile } from './schema.js';
 
 export interface TimeoutSettings {
@@ -37,6 +39,12 @@ export interface RouteSettings {
   readonly prefer: RoutePreference;
   readonly numRetries: number | undefined;
   readonly timeouts: Partial<Omit<TimeoutSettings, 'connectMs'>>;
+  /** the privacy guard's action on this route, when it sets one (else privacy.action) */
+  readonly privacy?: PrivacyAction | undefined;
+  /** the response cache, when this route turns it on */
+  readonly cache?: RouteCacheSettings | undefined;
+  /** the route's rate limits (limits.ts), when it sets any */
+  readonly limits?: RouteLimits | undefined;
 }
 
 export interface RoutingSettings {
@@ -82,6 +90,9 @@ export function resolveRouting(file: ConfigFile, providerIds: ReadonlySet<string
       ...(route.timeouts?.idle_ms !== undefined ? { idleMs: route.timeouts.idle_ms } : {}),
       ...(route.timeouts?.total_ms !== undefined ? { totalMs: route.timeouts.total_ms } : {}),
     },
+    privacy: route.privacy?.action,
+    cache: resolveRouteCache(route.cache, file),
+    limits: resolveRouteLimits(route.limits),
   }));
 
   for (const route of routes) {

@@ -73,6 +73,69 @@ export const timeoutsSchema = z.strictObject({
   total_ms: milliseconds.optional(),
 });
 
+const privacyAction = z.enum(['off', 'warn', 'redact', 'local-only', 'block']);
+
+/** The privacy guard (main/gateway/privacy): detectors run on every outbound request; the action says what then happens. */
+export const privacyConfigSchema = z.strictObject({
+  action: privacyAction.optional(),
+  /** built-in detector names, or the groups `secrets` and `personal` (default: secrets) */
+  detectors: z.array(z.string().min(1)).optional(),
+  /** your own detectors: a name and a regular expression (no named groups or back-references) */
+  patterns: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lowercase letters, digits or "-"'), pattern: z.string().min(1).max(2_000) })).optional(),
+  /** globs over the names of attached files (`.env`, `*.pem`, `**\/secrets/**`) */
+  path_globs: z.array(z.string().min(1).max(500)).optional(),
+  /** per client token name: an action on top of the route's (the stricter wins) */
+  clients: z.record(z.string().min(1), z.strictObject({ action: privacyAction })).optional(),
+});
+
+export const responseCacheConfigSchema = z.strictObject({
+  /** the cache's size cap; past it the least recently used answers are evicted */
+  max_bytes: z.number().int().min(1_024).max(64 * 1024 * 1024 * 1024).optional(),
+  /** the TTL of routes that set none */
+  ttl_seconds: z.number().int().min(1).max(365 * 86_400).optional(),
+});
+
+/** Rate limits of one scope (a client token, a route); each left out is no limit. */
+export const rateLimitsSchema = z.strictObject({
+  requests_per_minute: z.number().int().min(1).max(10_000_000).optional(),
+  /** estimated input plus max_tokens, reserved before the call and reconciled with the real usage after it */
+  tokens_per_minute: z.number().int().min(1).max(10_000_000_000).optional(),
+  concurrent: z.number().int().min(1).max(100_000).optional(),
+});
+export type RateLimitsInput = z.infer<typeof rateLimitsSchema>;
+
+/** A route's limits, and whether a request over them waits in a short bounded queue instead of a 429. */
+export const routeLimitsSchema = rateLimitsSchema.extend({
+  queue: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      max_wait_ms: z.number().int().min(1).max(120_000).optional(),
+      max_length: z.number().int().min(1).max(10_000).optional(),
+    })
+    .optional(),
+});
+export type RouteLimitsInput = z.infer<typeof routeLimitsSchema>;
+
+export const limitsConfigSchema = z.strictObject({
+  /** per client token name */
+  clients: z.record(z.string().min(1), rateLimitsSchema).optional(),
+  /** for each client token not named in `clients` */
+  every_client: rateLimitsSchema.optional(),
+});
+
+/** GET /metrics and the optional OTLP export (docs/rate-limits-and-metrics.md). */
+export const telemetryConfigSchema = z.strictObject({
+  prometheus: z.boolean().optional(),
+  otlp: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      endpoint: httpUrl.optional(),
+      service_name: z.string().min(1).max(200).optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+});
+
 const weightedTarget = z.union([modelRef, z.strictObject({ model: modelRef, weight: z.number().positive().max(1_000_000).optional() })]);
 
 export const routeConfigSchema = z.strictObject({
@@ -87,6 +150,19 @@ export const routeConfigSchema = z.strictObject({
   prefer: z.enum(['order', 'local', 'cloud']).optional(),
   num_retries: z.number().int().min(0).max(10).optional(),
   timeouts: timeoutsSchema.omit({ connect_ms: true }).optional(),
+  /** rate limits for this route; `queue` makes a request over them wait instead of a 429 */
+  limits: routeLimitsSchema.optional(),
+  /** the privacy guard's action for this route (docs/privacy-and-cache.md) */
+  privacy: z.strictObject({ action: privacyAction }).optional(),
+  /** the response cache for this route: off unless enabled */
+  cache: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      ttl_seconds: z.number().int().min(1).max(365 * 86_400).optional(),
+      /** also cache requests that sample (temperature > 0 or unset) */
+      sampled: z.boolean().optional(),
+    })
+    .optional(),
 });
 export type RouteConfigInput = z.infer<typeof routeConfigSchema>;
 
@@ -174,5 +250,9 @@ export const configFileSchema = z.strictObject({
   ledger: ledgerConfigSchema.optional(),
   budgets: budgetsConfigSchema.optional(),
   ollama_api: ollamaApiConfigSchema.optional(),
+  privacy: privacyConfigSchema.optional(),
+  response_cache: responseCacheConfigSchema.optional(),
+  limits: limitsConfigSchema.optional(),
+  telemetry: telemetryConfigSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -7,6 +7,7 @@ import type { ControlContext, ServiceRequest } from './context.js';
 import { ensureMap } from './config-editor.js';
 import { notFound } from './errors.js';
 import { perMillion } from './prices.js';
+import { routeLimitsDto, writeRouteLimits } from './limits-settings.js';
 
 type RouteInput = ServiceRequest<'routes.save'>;
 
@@ -14,7 +15,7 @@ export function listRoutes(context: ControlContext): RouteDto[] {
   return context.gateway.config.routes.map((route) => routeDto(context, route));
 }
 
-/** Creates or replaces a route. Keys the contract does not cover (timeouts, context-window fallbacks) are kept. */
+/** Creates or replaces a route. Keys the contract does not cover (timeouts, context-window fallbacks) are kept; `limits` only when sent. */
 export async function saveRoute(context: ControlContext, input: RouteInput): Promise<RouteDto> {
   await context.editor.edit((document) => {
     const routes = ensureMap(document, ['routes']);
@@ -31,6 +32,7 @@ export async function saveRoute(context: ControlContext, input: RouteInput): Pro
     else remove('prefer');
     if (input.numRetries !== undefined) set('num_retries', input.numRetries);
     else remove('num_retries');
+    if (input.limits !== undefined) writeRouteLimits(document, route, input.limits);
   });
   const saved = context.gateway.config.routes.find((route) => route.name === input.name);
   if (!saved) throw notFound(`route '${input.name}' did not take effect`, 'name');
@@ -88,5 +90,6 @@ function routeDto(context: ControlContext, route: RouteSettings): RouteDto {
     fallbacks: route.fallbacks.map((target) => `${target.providerId}/${target.model}`),
     prefer: route.prefer,
     numRetries: route.numRetries ?? null,
+    limits: routeLimitsDto(route.limits),
   };
 }

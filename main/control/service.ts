@@ -1,13 +1,18 @@
 // The management service: every call of the control contract, implemented once. Both transports (Electron IPC,
 // headless HTTP) call these methods through dispatch.ts, which validates requests and responses on the way.
 import type { BudgetsInput, CallResponse, ControlApi, ProviderInput } from '../../shared/control/contract.js';
+import { firstRunPending, writeFirstRunDone } from './app-settings.js';
 import { getBudgets, getSettings, setBudgets, setSettings } from './budgets-settings.js';
+import { clearCache, getPrivacy, setPrivacy, testPrivacy } from './privacy-settings.js';
+import { getLimits, setLimits } from './limits-settings.js';
+import { guardSummary } from '../ledger/guard-queries.js';
+import { connectApply, connectCheck, connectPreview, connectTools } from './connect.js';
 import type { ControlContext, ServiceRequest } from './context.js';
 import { discoverLocalServers } from './discover.js';
+import { environmentKeys, importEnvironmentKey } from './environment-keys.js';
 import { deleteKey, setKey } from './keys.js';
 import { addProvider, listPresets, listProviders, providerModels, removeProvider, testProvider, updateProvider } from './providers.js';
 import { deleteComparison, deleteSet, getComparison, leaderboard, listHistory, listSets, saveComparison, saveSet, vote } from './playground.js';
-import { environmentKeys, importEnvironmentKey } from './environment-keys.js';
 import { deleteRoute, listRoutes, saveRoute } from './routes.js';
 import { getStatus, reloadGateway } from './status.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
@@ -148,6 +153,45 @@ export class ControlService implements ControlApi {
     return setSettings(this.context, request);
   }
 
+  async 'limits.get'(): Answer<'limits.get'> {
+    return getLimits(this.context);
+  }
+
+  async 'limits.set'(request: ServiceRequest<'limits.set'>): Answer<'limits.set'> {
+    return setLimits(this.context, request);
+  }
+
+  async 'privacy.get'(): Answer<'privacy.get'> {
+    return getPrivacy(this.context);
+  }
+
+  async 'privacy.set'(request: ServiceRequest<'privacy.set'>): Answer<'privacy.set'> {
+    return setPrivacy(this.context, request);
+  }
+
+  async 'privacy.test'(request: ServiceRequest<'privacy.test'>): Answer<'privacy.test'> {
+    return testPrivacy(this.context, request);
+  }
+
+  async 'cache.clear'(): Answer<'cache.clear'> {
+    return clearCache(this.context);
+  }
+
+  async 'usage.guard'(request: ServiceRequest<'usage.guard'>): Answer<'usage.guard'> {
+    const summary = guardSummary(this.context.ledger.database, request.range);
+    return { detectors: summary.detectors.map((entry) => ({ ...entry })), cacheHits: summary.cacheHits, cacheSavedUsd: summary.cacheSavedUsd };
+  }
+
+  async 'firstRun.get'(): Answer<'firstRun.get'> {
+    const { config } = this.context.gateway;
+    return { pending: firstRunPending(this.context.ledger.database, config.source, config.providers.length) };
+  }
+
+  async 'firstRun.finish'(): Answer<'firstRun.finish'> {
+    writeFirstRunDone(this.context.ledger.database);
+    return { pending: false };
+  }
+
   async 'playground.sets.list'(): Answer<'playground.sets.list'> {
     return listSets(this.context);
   }
@@ -182,5 +226,21 @@ export class ControlService implements ControlApi {
 
   async 'playground.leaderboard'(request: ServiceRequest<'playground.leaderboard'>): Answer<'playground.leaderboard'> {
     return leaderboard(this.context, request);
+  }
+
+  async 'connect.tools'(): Answer<'connect.tools'> {
+    return connectTools(this.context);
+  }
+
+  async 'connect.preview'(request: ServiceRequest<'connect.preview'>): Answer<'connect.preview'> {
+    return connectPreview(this.context, request);
+  }
+
+  async 'connect.apply'(request: ServiceRequest<'connect.apply'>): Answer<'connect.apply'> {
+    return connectApply(this.context, request);
+  }
+
+  async 'connect.check'(request: ServiceRequest<'connect.check'>): Answer<'connect.check'> {
+    return connectCheck(this.context, request);
   }
 }

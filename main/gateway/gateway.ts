@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, ProviderSettings } from '../config/load.js';
 import { describeBudgetCheck } from '../ledger/budgets.js';
+import type { ResponseCache } from '../ledger/response-cache.js';
 import type { ResponseStore } from '../ledger/response-store.js';
 import type { BudgetGuard } from './budget-guard.js';
 import type { Metering } from './metering.js';
@@ -19,6 +20,12 @@ import type { GatewayState } from './http/context.js';
 import { RequestGuard } from './http/guard.js';
 import { ModelCatalog } from './routing/model-catalog.js';
 import { GatewayRouter, type ManagementHandler } from './http/dispatch.js';
+import type { CounterStore } from './limits/counter-store.js';
+import { RateLimiter } from './limits/limiter.js';
+import { ProviderPacing } from './providers/pacing.js';
+import { Telemetry, withTelemetry } from './telemetry/telemetry.js';
+import type { TelemetrySettings } from '../config/limits.js';
+import { switchyardVersion } from '../version.js';
 import { ListenerAwareGuard, ownListenerHandler, probeOllama } from './dialects/ollama/listener.js';
 
 export interface GatewayOptions {
@@ -39,10 +46,16 @@ export interface GatewayOptions {
   readonly budgets?: BudgetGuard;
   /** stored Responses-API responses (ledger.responses.store); without it previous_response_id is refused */
   readonly responses?: ResponseStore;
+  /** the response cache's store (in the ledger's file); without it no route caches */
+  readonly responseCache?: ResponseCache;
   /** called after a config reload was applied (the ledger takes new prices and budgets) */
   readonly onReload?: (config: GatewayConfig) => void;
   /** called once every request has finished or been cancelled at shutdown (the ledger flushes and closes) */
   readonly onStopped?: () => Promise<void>;
+  /** the admin credential: it may read GET /metrics from anywhere (loopback needs none) */
+  readonly adminTokens?: ClientTokenVerifier;
+  /** the rate limiter's counters; default: this process's memory */
+  readonly counterStore?: CounterStore;
   /** re-reads the config for a reload; without it, reload() needs a config passed in */
   readonly reloadConfig?: () => GatewayConfig;
 }
@@ -92,15 +105,23 @@ export class Gateway {
   private state: GatewayState;
   private stopping: Promise<void> | undefined;
   private readonly log: (line: string) => void;
+  private readonly pacing: ProviderPacing;
+  private readonly limiter: RateLimiter;
+  private readonly telemetry: Telemetry;
 
   constructor(private readonly options: GatewayOptions) {
     this.keyLookup = options.keys?.keyLookup ?? options.keyLookup ?? keyFromEnvironment(options.env);
     this.log = options.log ?? (() => undefined);
-    const registry = new ProviderRegistry(options.config.providers, this.keyLookup, options.config.routing.timeouts);
+    this.pacing = new ProviderPacing();
+    this.limiter = new RateLimiter(options.counterStore, this.log);
+    this.limiter.update(options.config.limits, options.config.routes);
+    this.telemetry = new Telemetry(options.config.telemetry ?? defaultTelemetry, { inFlight: () => this.router.inFlight.size, circuits: () => this.routing.health.circuitsView(), limiter: () => this.limiter.stats() }, switchyardVersion, this.log, options.adminTokens);
+    const registry = new ProviderRegistry(options.config.providers, this.keyLookup, options.config.routing.timeouts, this.pacing);
     const catalog = new ModelCatalog(registry);
     this.routing = new RoutingService(options.config, registry, catalog);
     if (options.keys) this.routing.keys = { rotation: options.keys, log: this.log };
-    this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0), metering: options.metering, budgets: options.budgets, responses: options.responses };
+    this.routing.pacing = this.pacing;
+    this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0), metering: options.metering && withTelemetry(options.metering, this.telemetry), budgets: options.budgets, responses: options.responses, responseCache: options.responseCache, limiter: this.limiter.active ? this.limiter : undefined, telemetry: this.telemetry };
     this.router = new GatewayRouter(() => this.state, this.log, options.management, options.playgroundSessions);
     this.monitor = new HealthMonitor(() => this.state, this.routing);
     this.server = createListener(this.router.handle);
@@ -134,6 +155,7 @@ export class Gateway {
     // The guard needs the real port (port 0 picks one).
     this.state = { ...this.state, guard: buildGuard(this.state.config, this.port, this.ollamaPort) };
     this.monitor.start();
+    this.telemetry.start();
   }
 
   /** the Ollama surface's own port, when its listener is open */
@@ -166,13 +188,15 @@ export class Gateway {
     const next = config ?? this.options.reloadConfig?.();
     if (!next) throw new Error('no config to reload from');
     await this.options.keys?.reloadAll();
-    const registry = new ProviderRegistry(next.providers, this.keyLookup, next.routing.timeouts);
+    const registry = new ProviderRegistry(next.providers, this.keyLookup, next.routing.timeouts, this.pacing);
+    this.limiter.update(next.limits, next.routes);
+    this.telemetry.update(next.telemetry ?? defaultTelemetry);
     const catalog = new ModelCatalog(registry);
     const previous = this.state;
     const inFlight = [...this.router.inFlight];
     this.routing.update(next, registry, catalog);
     const server = { ...next.server, host: previous.config.server.host, port: previous.config.server.port };
-    this.state = { ...previous, config: { ...next, server }, registry, catalog, guard: buildGuard({ ...next, server }, this.port, this.ollamaPort) };
+    this.state = { ...previous, config: { ...next, server }, registry, catalog, guard: buildGuard({ ...next, server }, this.port, this.ollamaPort), limiter: this.limiter.active ? this.limiter : undefined };
     this.options.onReload?.(next);
     this.log(`config reloaded: ${next.providers.length} provider(s), ${next.routes.length} route(s)`);
     void Promise.all(inFlight.map((entry) => entry.done)).then(() => previous.registry.close());
@@ -245,6 +269,7 @@ export class Gateway {
     ollamaServer?.closeAllConnections();
     await Promise.all([closed, ollamaClosed]);
     await this.state.registry.close();
+    await this.telemetry.stop();
     await this.options.onStopped?.();
   }
 }
@@ -260,6 +285,9 @@ function shutdownCancellation(): ProviderError {
     retryable: false,
   });
 }
+
+/** hand-made configs (tests) carry no telemetry section: /metrics on, OTLP off, as a loaded config's defaults */
+const defaultTelemetry: TelemetrySettings = { prometheus: true, otlp: undefined };
 
 function buildGuard(config: GatewayConfig, port: number, ollamaPort?: number): RequestGuard {
   const { host, allowedHosts, allowedOrigins } = config.server;

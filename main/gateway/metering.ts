@@ -76,6 +76,8 @@ export interface MeterOutcome {
   readonly nativeFinishReason?: string | null;
   /** performance.now() when the answer ended, when that was before finish() (a stream meters after its clean-up) */
   readonly endedAt?: number | undefined;
+  /** answered from the response cache: the row costs 0 and what it would have cost is its saving */
+  readonly cacheHit?: { readonly savedUsd: number | null };
 }
 
 export interface Priced {
@@ -93,6 +95,12 @@ export class RequestMeter {
   private finished = false;
   /** the head of the request body, while capture is on and the answer is not captured yet */
   private capturedRequest: CapturedBody | undefined;
+  /** set by the pipeline when the privacy guard fired: its action and the detectors' names */
+  privacy: { readonly action: string; readonly detectors: readonly string[] } | undefined;
+  /** set by the pipeline when the route's response cache was consulted */
+  cacheStatus: 'hit' | 'miss' | undefined;
+  /** called once when the request finishes, metered or not (the rate limiter settles its reservation) */
+  onFinish: ((priced: Priced | undefined) => void) | undefined;
 
   constructor(
     private readonly metering: Metering | undefined,
@@ -155,6 +163,7 @@ export class RequestMeter {
     this.finished = true;
     const hasTarget = outcome.providerId !== undefined && outcome.model !== undefined;
     const priced = hasTarget ? this.price(outcome) : undefined;
+    this.onFinish?.(priced);
     if (!this.metering) return priced;
     const now = outcome.endedAt ?? performance.now();
     const start = this.start;
@@ -177,8 +186,8 @@ export class RequestMeter {
       httpStatus: outcome.httpStatus ?? null,
       tokens: priced?.usage ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
       tokensEstimated: priced?.estimated ?? false,
-      costUsd: priced?.costUsd ?? (hasTarget ? null : 0),
-      costReferenceUsd: priced?.referenceUsd ?? null,
+      costUsd: outcome.cacheHit ? 0 : (priced?.costUsd ?? (hasTarget ? null : 0)),
+      costReferenceUsd: outcome.cacheHit ? outcome.cacheHit.savedUsd : (priced?.referenceUsd ?? null),
       latencyMs: now - this.info.startedAt,
       ttftMs: outcome.ttftMs ?? null,
       upstreamMs: outcome.upstreamMs ?? null,
@@ -187,6 +196,9 @@ export class RequestMeter {
       finishReason: outcome.finishReason ?? null,
       nativeFinishReason: outcome.nativeFinishReason ?? null,
       attempts: outcome.attempts ?? [],
+      privacyAction: this.privacy?.action ?? null,
+      privacyDetectors: this.privacy?.detectors ?? null,
+      cacheStatus: this.cacheStatus ?? null,
     });
     return priced;
   }

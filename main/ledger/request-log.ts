@@ -34,6 +34,10 @@ export interface RequestRow {
   readonly finishReason: string | null;
   readonly nativeFinishReason: string | null;
   readonly stream: boolean;
+  /** the privacy guard's action and the detectors that fired (names only), when any did */
+  readonly privacyAction: string | null;
+  readonly privacyDetectors: string[];
+  readonly cacheStatus: 'hit' | 'miss' | null;
 }
 
 export interface AttemptRow {
@@ -97,6 +101,9 @@ interface SqlRow {
   finish_reason: string | null;
   native_finish_reason: string | null;
   stream: number;
+  privacy_action?: string | null;
+  privacy_detectors?: string | null;
+  cache_status?: 'hit' | 'miss' | null;
 }
 
 function toRequestRow(row: SqlRow): RequestRow {
@@ -130,6 +137,9 @@ function toRequestRow(row: SqlRow): RequestRow {
     finishReason: row.finish_reason,
     nativeFinishReason: row.native_finish_reason,
     stream: row.stream === 1,
+    privacyAction: row.privacy_action ?? null,
+    privacyDetectors: row.privacy_detectors ? row.privacy_detectors.split(',') : [],
+    cacheStatus: row.cache_status ?? null,
   };
 }
 

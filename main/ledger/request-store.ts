@@ -47,6 +47,9 @@ const finishColumns = [
   'local_compute_ms',
   'finish_reason',
   'native_finish_reason',
+  'privacy_action',
+  'privacy_detectors',
+  'cache_status',
 ] as const;
 
 type Row = Record<(typeof finishColumns)[number], string | number | null>;
@@ -111,6 +114,9 @@ function finishValues(record: RequestFinish): Array<string | number | null> {
     wholeOrNull(record.localComputeMs),
     record.finishReason,
     record.nativeFinishReason,
+    record.privacyAction ?? null,
+    record.privacyDetectors && record.privacyDetectors.length > 0 ? record.privacyDetectors.join(',') : null,
+    record.cacheStatus ?? null,
   ];
 }
 

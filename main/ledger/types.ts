@@ -74,6 +74,11 @@ export interface RequestFinish extends RequestStart {
   readonly finishReason: string | null;
   readonly nativeFinishReason: string | null;
   readonly attempts: readonly LedgerAttempt[];
+  /** the privacy guard's action when a detector fired, and those detectors' names (never what they matched) */
+  readonly privacyAction?: string | null;
+  readonly privacyDetectors?: readonly string[] | null;
+  /** the response cache: 'hit' (answered from it, cost 0) or 'miss' (looked up, not found); null when not used */
+  readonly cacheStatus?: 'hit' | 'miss' | null;
 }
 
 /** Half-open interval [from, to) in epoch milliseconds, on `started_at`. */

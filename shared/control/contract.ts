@@ -106,6 +106,19 @@ export type DiscoveredServerDto = z.infer<typeof discoveredServerSchema>;
 export const environmentKeySchema = z.object({ preset: z.string(), label: z.string(), envVar: z.string(), inKeychain: z.boolean() });
 export type EnvironmentKeyDto = z.infer<typeof environmentKeySchema>;
 
+// ---------- rate limits (config `limits` per client token, `routes.<name>.limits` per route); null: no limit
+
+const perMinute = z.number().int().min(1).max(10_000_000_000).nullable();
+export const rateLimitsDtoSchema = z.strictObject({ requestsPerMinute: perMinute, tokensPerMinute: perMinute, concurrent: z.number().int().min(1).max(100_000).nullable() });
+export type RateLimitsDto = z.infer<typeof rateLimitsDtoSchema>;
+/** a route's limits; `queue` (null: none) makes a request over them wait up to maxWaitMs instead of a 429 */
+export const routeLimitsDtoSchema = rateLimitsDtoSchema.extend({
+  queue: z.strictObject({ maxWaitMs: z.number().int().min(1).max(120_000), maxLength: z.number().int().min(1).max(10_000) }).nullable(),
+});
+export type RouteLimitsDto = z.infer<typeof routeLimitsDtoSchema>;
+export const clientLimitsSchema = z.strictObject({ everyClient: rateLimitsDtoSchema, clients: z.record(z.string().min(1), rateLimitsDtoSchema) });
+export type ClientLimitsDto = z.infer<typeof clientLimitsSchema>;
+
 // ---------- routes
 
 export const routeTargetSchema = z.strictObject({ model: modelRef, weight: z.number().positive().max(1_000_000).default(1), tier: z.number().int().min(0).max(100) });
@@ -117,6 +130,8 @@ export const routeInputSchema = z.strictObject({
   fallbacks: z.array(modelRef).max(50).default([]),
   prefer: z.enum(['order', 'local', 'cloud']).default('order'),
   numRetries: z.number().int().min(0).max(10).optional(),
+  /** absent: the route's limits stay as they are; all null (and no queue): none */
+  limits: routeLimitsDtoSchema.optional(),
 });
 export type RouteInput = z.input<typeof routeInputSchema>;
 export const routeSchema = z.object({
@@ -138,6 +153,7 @@ export const routeSchema = z.object({
   fallbacks: z.array(z.string()),
   prefer: z.enum(['order', 'local', 'cloud']),
   numRetries: z.number().int().nullable(),
+  limits: routeLimitsDtoSchema.nullable().optional(),
 });
 export type RouteDto = z.infer<typeof routeSchema>;
 
@@ -202,6 +218,11 @@ export const requestRowSchema = z.object({
   finishReason: z.string().nullable(),
   nativeFinishReason: z.string().nullable(),
   stream: z.boolean(),
+  /** the privacy guard's action and the detectors that fired (names only), when any did */
+  privacyAction: z.string().nullable().optional(),
+  privacyDetectors: z.array(z.string()).optional(),
+  /** answered from the response cache ('hit', cost 0) or looked up and not found ('miss') */
+  cacheStatus: z.enum(['hit', 'miss']).nullable().optional(),
 });
 export type RequestRowDto = z.infer<typeof requestRowSchema>;
 

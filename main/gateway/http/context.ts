@@ -1,7 +1,10 @@
 // What a request handler may use: the gateway's current state (swapped whole on reload) and per-request facts.
 import type { GatewayConfig } from '../../config/load.js';
+import type { ResponseCache } from '../../ledger/response-cache.js';
 import type { ResponseStore } from '../../ledger/response-store.js';
 import type { BudgetGuard } from '../budget-guard.js';
+import type { RateLimiter } from '../limits/limiter.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import type { Metering } from '../metering.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { RoutingService } from '../routing/service.js';
@@ -21,6 +24,12 @@ export interface GatewayState {
   readonly budgets: BudgetGuard | undefined;
   /** stored Responses-API responses; undefined when storing is off (or there is no ledger) */
   readonly responses: ResponseStore | undefined;
+  /** the response cache's store (routes turn caching on); undefined without a ledger */
+  readonly responseCache?: ResponseCache | undefined;
+  /** rate limits (limits/limiter.ts); undefined while none is configured, so the pipeline skips the step */
+  readonly limiter?: RateLimiter | undefined;
+  /** GET /metrics and the OTLP export (telemetry/); undefined runs without them */
+  readonly telemetry?: Telemetry | undefined;
 }
 
 export interface RequestContext {

@@ -12,6 +12,7 @@ import type { GatewayState, RequestTrace } from './context.js';
 import { opaqueOrigin } from './guard.js';
 import { GatewayError, describeError, isRecorded, sendJson, sendOpenAIError } from './errors.js';
 import { accessLogLine, recordRejection } from './rejections.js';
+import { metricsPath, serveMetrics } from '../telemetry/metrics-endpoint.js';
 import type { EndpointHandler, ErrorSender, Match, Method } from './route-table.js';
 
 /** Serves everything under /_switchyard (headless mode: the control API and the UI); absent in the desktop app. */
@@ -80,6 +81,10 @@ export class GatewayRouter {
     const liveness = path === '/health' || (path === '/' && !state.config.ollamaApi.enabled);
     if (liveness && (request.method === 'GET' || request.method === 'HEAD')) {
       sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+    if (path === metricsPath && state.telemetry && (request.method === 'GET' || request.method === 'HEAD')) {
+      await serveMetrics(request, response, state.telemetry); // admin credential or loopback, never a client token
       return;
     }
     if (request.method === 'OPTIONS') {

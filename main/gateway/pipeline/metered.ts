@@ -88,8 +88,8 @@ export function meterComplete(meter: RequestMeter, executed: Extract<Executed, {
   });
 }
 
-export function meterStream(meter: RequestMeter, executed: Extract<Executed, { kind: 'stream' }>, summary: StreamSummary, timings: { ttftMs: number; overheadMs: number }): void {
-  meter.finish({
+export function meterStream(meter: RequestMeter, executed: Extract<Executed, { kind: 'stream' }>, summary: StreamSummary, timings: { ttftMs: number; overheadMs: number }): Priced | undefined {
+  const priced = meter.finish({
     status: summary.status,
     errorClass: summary.status === 'error' ? (summary.error?.errorClass ?? 'protocol') : summary.status === 'cancelled' ? 'cancelled' : null,
     httpStatus: 200,
@@ -109,6 +109,7 @@ export function meterStream(meter: RequestMeter, executed: Extract<Executed, { k
     endedAt: summary.endedAt,
   });
   if (meter.capturing) meter.captureAnswer(streamCaptureText(summary));
+  return priced;
 }
 
 /** A stream as captured: the delivered text (content, reasoning and tool calls run together), then usage and how it ended. */
@@ -139,6 +140,7 @@ export function withCost(usage: Usage, meter: RequestMeter, executed: Executed):
  */
 export class LateMeter {
   private made: RequestMeter | undefined;
+  private finished: ((priced: Priced | undefined) => void) | undefined;
 
   constructor(
     private readonly context: RequestContext,
@@ -148,7 +150,16 @@ export class LateMeter {
 
   /** The meter, made now with `route` unless it already was. */
   with(route: string | null): RequestMeter {
-    return (this.made ??= startMeter(this.context, this.request, this.details, route));
+    if (this.made) return this.made;
+    this.made = startMeter(this.context, this.request, this.details, route);
+    if (this.finished) this.made.onFinish = this.finished;
+    return this.made;
+  }
+
+  /** `listener` runs once when the request's meter finishes, whether it is made yet or not. */
+  onFinish(listener: (priced: Priced | undefined) => void): void {
+    this.finished = listener;
+    if (this.made) this.made.onFinish = listener;
   }
 }
 

@@ -28,11 +28,13 @@ export interface AdapterOptions {
   readonly apiKey: () => string | undefined;
   readonly locality?: Locality;
   readonly timeouts?: UpstreamTimeouts;
+  /** sees every response head (pacing.ts learns the provider's rate-limit headers) */
+  readonly observeHead?: ((head: UpstreamResponse) => void) | undefined;
 }
 
 /** The adapter's HTTP client: the configured timeouts, else the defaults for where the provider runs. */
 export function upstreamClientFor(options: AdapterOptions, locality: Locality, baseUrl = options.baseUrl): UpstreamClient {
-  return new UpstreamClient(options.id, baseUrl, options.timeouts ?? (locality === 'local' ? localTimeouts : cloudTimeouts));
+  return new UpstreamClient(options.id, baseUrl, options.timeouts ?? (locality === 'local' ? localTimeouts : cloudTimeouts), options.observeHead);
 }
 
 /** Upper bound on a non-streamed upstream body; a larger one is a protocol error, not an out-of-memory. */
@@ -49,6 +51,7 @@ export class UpstreamClient {
     private readonly providerId: string,
     readonly baseUrl: string,
     timeouts: UpstreamTimeouts,
+    private readonly observeHead?: ((head: UpstreamResponse) => void) | undefined,
   ) {
     const url = new URL(baseUrl);
     this.origin = url.origin;
@@ -81,11 +84,14 @@ export class UpstreamClient {
     } catch (error) {
       call.onError(error as Error); // undici reports most errors to the handler; this catches the rest the same way
     }
+    let head: UpstreamResponse;
     try {
-      return await call.head;
+      head = await call.head;
     } catch (error) {
       throw networkError(this.providerId, this.baseUrl, error, options.signal);
     }
+    this.observeHead?.(head);
+    return head;
   }
 
   /** Reads a whole body up to `limit` bytes; past it the body is destroyed and a protocol error raised. */

@@ -8,6 +8,7 @@ import { GeminiAdapter } from './gemini/adapter.js';
 import { OllamaAdapter } from './ollama/adapter.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
 import type { ProviderAdapter } from './types.js';
+import type { ProviderPacing } from './pacing.js';
 
 /** Where a provider's key comes from at call time (environment now; the keychain in the ledger issue). */
 export type KeyLookup = (provider: ProviderSettings) => string | undefined;
@@ -21,11 +22,12 @@ export const keyFromEnvironment =
     return env[provider.apiKeyEnv] || fallback || undefined;
   };
 
-export function createAdapter(settings: ProviderSettings, keyLookup: KeyLookup, limits?: TimeoutSettings): ProviderAdapter {
+export function createAdapter(settings: ProviderSettings, keyLookup: KeyLookup, limits?: TimeoutSettings, pacing?: ProviderPacing): ProviderAdapter {
   const apiKey = (): string | undefined => keyLookup(settings);
   // Our own watchdog enforces first-token, idle and total limits; undici's timers are only a backstop.
   const timeouts: UpstreamTimeouts | undefined = limits && { connectMs: limits.connectMs, headersMs: limits.totalMs, bodyIdleMs: limits.totalMs };
-  const common = { id: settings.id, baseUrl: settings.baseUrl, locality: settings.locality, headers: settings.headers, apiKey, ...(timeouts ? { timeouts } : {}) };
+  const observeHead = pacing?.observer(settings.id, settings.type === 'anthropic' ? 'anthropic' : settings.type === 'openai-compatible' ? 'openai' : undefined);
+  const common = { id: settings.id, baseUrl: settings.baseUrl, locality: settings.locality, headers: settings.headers, apiKey, ...(timeouts ? { timeouts } : {}), ...(observeHead ? { observeHead } : {}) };
   switch (settings.type) {
     case 'openai-compatible':
       return new OpenAICompatibleAdapter({ ...common, responsesApi: settings.responsesApi === true });
@@ -45,8 +47,9 @@ export class ProviderRegistry {
     readonly settings: readonly ProviderSettings[],
     keyLookup: KeyLookup,
     timeouts?: { readonly local: TimeoutSettings; readonly cloud: TimeoutSettings },
+    pacing?: ProviderPacing,
   ) {
-    for (const provider of settings) this.adapters.set(provider.id, createAdapter(provider, keyLookup, timeouts?.[provider.locality]));
+    for (const provider of settings) this.adapters.set(provider.id, createAdapter(provider, keyLookup, timeouts?.[provider.locality], pacing));
   }
 
   get(id: string): ProviderAdapter | undefined {

@@ -14,6 +14,7 @@ import { requirementsOf } from './requirements.js';
 import type { HealthTracker } from './health.js';
 import type { Candidate } from './plan.js';
 import type { Skip } from './order.js';
+import type { ProviderPacing } from '../providers/pacing.js';
 
 export interface AttemptRecord {
   readonly providerId: string;
@@ -81,6 +82,8 @@ export interface ExecuteOptions {
   readonly random?: () => number;
   readonly keys?: KeyRotation;
   readonly log?: (line: string) => void;
+  /** what providers' own rate-limit headers said: a target that would certainly refuse is skipped (pacing.ts) */
+  readonly pacing?: ProviderPacing;
 }
 
 export async function executeChat(options: ExecuteOptions): Promise<Executed> {
@@ -103,6 +106,12 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
     if (!adapter) continue;
     if (options.embeddings && !adapter.embeddings) {
       attempts.push({ providerId: target.providerId, model: target.model, outcome: 'skipped', durationMs: 0, note: `${adapter.type} provider has no embeddings endpoint` });
+      continue;
+    }
+    const paced = options.pacing?.refusal(target.providerId);
+    if (paced) {
+      attempts.push({ providerId: target.providerId, model: target.model, outcome: 'skipped', durationMs: 0, note: paced.reason });
+      lastError = paced.error;
       continue;
     }
     for (let retries = 0; ; retries += 1) {

@@ -5,6 +5,7 @@ import type { ChatRequest, EmbeddingsRequest } from '../../../shared/openai-type
 import type { GatewayConfig } from '../../config/load.js';
 import type { RouteSettings } from '../../config/routing.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import type { ProviderPacing } from '../providers/pacing.js';
 import type { Locality, NativeRequest, RequestBody } from '../providers/types.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { executeChat, type Executed, type KeyRotation } from './execute.js';
@@ -32,6 +33,8 @@ export class RoutingService {
   private manualOffline: boolean | undefined;
   /** set by the gateway: provider-key rotation and where its lines go */
   keys: { readonly rotation: KeyRotation; readonly log: (line: string) => void } | undefined;
+  /** set by the gateway: what providers' rate-limit headers said (a certain refusal is skipped) */
+  pacing: ProviderPacing | undefined;
 
   /** lookups derived from the config once, not per request */
   private index: ConfigIndex;
@@ -70,6 +73,11 @@ export class RoutingService {
     if (this.manualOffline ?? this.config.routing.offline) return 'offline mode is on';
     if (!this.config.routing.autoOffline || !this.index.hasLocal) return undefined;
     return this.health.cloudUnreachable(this.index.cloudIds) ? 'no cloud provider is reachable' : undefined;
+  }
+
+  /** The route a model name selects (an alias or a wildcard route), without planning: its settings, read first. */
+  routeFor(model: string): RouteSettings | undefined {
+    return this.index.routes.get(model) ?? matchPattern(this.index.patterns, model);
   }
 
   /** `localOnly` forces local targets with that reason (a budget that downgrades to local). */
@@ -179,6 +187,7 @@ export class RoutingService {
       ...(native ? { native } : {}),
       ...(embeddings ? { embeddings } : {}),
       ...(this.keys ? { keys: this.keys.rotation, log: this.keys.log } : {}),
+      ...(this.pacing ? { pacing: this.pacing } : {}),
     });
   }
 

@@ -7,11 +7,12 @@ import { playgroundMigration } from './003-playground.js';
 import { capturesMigration } from './004-captures.js';
 import { leanLogIndexesMigration } from './005-lean-log-indexes.js';
 import { responsesMigration } from './006-responses.js';
+import { privacyAndCacheMigration } from './007-privacy-and-cache.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration, playgroundMigration, capturesMigration, leanLogIndexesMigration, responsesMigration];
+export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration, playgroundMigration, capturesMigration, leanLogIndexesMigration, responsesMigration, privacyAndCacheMigration];
 
 export const latestSchemaVersion = migrations.length;
 

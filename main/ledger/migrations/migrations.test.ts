@@ -267,5 +267,19 @@ describe('migration 6 (responses)', () => {
   });
 });
 
+describe('migration 7 (privacy and cache)', () => {
+  it('keeps every request, adds the privacy and cache columns (NULL for old rows) and the cache table', () => {
+    const database = open();
+    migrate(database, 6);
+    database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status) VALUES ('r1', 5, 'chat', 'm', 'ok')`).run();
+    expect(migrate(database, 7)).toEqual({ from: 6, to: 7 });
+    expect(database.prepare('SELECT id, privacy_action, privacy_detectors, cache_status FROM requests').all()).toEqual([{ id: 'r1', privacy_action: null, privacy_detectors: null, cache_status: null }]);
+    expect(() => database.prepare(`UPDATE requests SET cache_status = 'maybe'`).run()).toThrow(/CHECK constraint/);
+    database.prepare(`UPDATE requests SET privacy_action = 'redact', privacy_detectors = 'aws-access-key', cache_status = 'hit'`).run();
+    expect(tables(database)).toContain('response_cache');
+    expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+});
+
 // Future migrations: add a block here that opens a file at version n-1 with rows in it, migrates to n, and checks
 // the rows survived in their new shape.

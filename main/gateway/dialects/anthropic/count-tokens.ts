@@ -1,6 +1,7 @@
 // POST /v1/messages/count_tokens: exact when the route's first target can count (Anthropic, sent the client's
 // request as it was written), otherwise a local estimate marked with `x-switchyard-estimate: true`. A count that
 // fails with a retryable error (rate limit, overload) falls back to the estimate; any other failure is the answer.
+// A prompt the privacy guard holds back (redact, local-only, block) is estimated rather than sent to a cloud counter.
 import type { AnswerSink, InboundRequest } from '../../http/answer-sink.js';
 import { ProviderError } from '../../providers/errors.js';
 import { validateInbound, nativeRequest } from './inbound.js';
@@ -12,6 +13,7 @@ import { parseJsonText } from '../../http/body.js';
 import type { RequestContext } from '../../http/context.js';
 import { GatewayError, sendJson } from '../../http/errors.js';
 import { headerValue } from '../../http/headers.js';
+import { inspectPrivacy } from '../../pipeline/privacy-step.js';
 
 export async function handleCountTokens(context: RequestContext, request: InboundRequest, response: AnswerSink): Promise<void> {
   const raw = request.body;
@@ -24,7 +26,10 @@ export async function handleCountTokens(context: RequestContext, request: Inboun
 
   const target = planned.plan.candidates[0];
   const adapter = target ? context.gateway.registry.get(target.providerId) : undefined;
-  if (target && adapter?.countTokens) {
+  // a prompt the privacy guard would not send as written is not sent to a cloud provider to be counted either
+  const privacy = inspectPrivacy(context, translated);
+  const withheld = privacy !== undefined && privacy.action !== 'warn' && target?.locality === 'cloud';
+  if (target && adapter?.countTokens && !withheld) {
     try {
       const native = nativeRequest(body as Record<string, unknown>, forwardedBody(raw, text), request.headers);
       const inputTokens = await adapter.countTokens(translated.request, target.model, context.signal, native);
@@ -35,5 +40,7 @@ export async function handleCountTokens(context: RequestContext, request: Inboun
       if (!(error instanceof ProviderError) || !error.retryable || context.signal.aborted) throw error;
     }
   }
-  sendJson(response, 200, { input_tokens: estimateInputTokens(translated.request) }, { ...context.corsHeaders, 'x-switchyard-estimate': 'true' });
+  const headers: Record<string, string> = { ...context.corsHeaders, 'x-switchyard-estimate': 'true' };
+  if (privacy) headers['x-switchyard-privacy'] = headerValue(privacy.detectors.join(','));
+  sendJson(response, 200, { input_tokens: estimateInputTokens(translated.request) }, headers);
 }

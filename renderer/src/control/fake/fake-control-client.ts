@@ -6,7 +6,10 @@ import { controlContract, type CallRequest, type CallResponse, type CaptureDto, 
 import { ControlCallError } from '../control-error';
 import { clientFrom, parseResponse } from '../validate';
 import { fakeCaptures, fakeModels, fakePresets, fakeProviders, fakeRequests, fakeRoutes, fakeSettings, fakeTokens } from './fake-seed';
+import { fakeOnboarding, fakeOnboardingCalls, type FakeOnboardingState } from './fake-onboarding';
 import { fakePlaygroundCalls, type FakePlaygroundState } from './fake-playground';
+import { fakePrivacy, fakePrivacyCalls, type FakePrivacyState } from './fake-privacy';
+import { fakeLimitsCalls } from './fake-limits';
 import { breakdownOf, errorsOf, inRange, latencyOf, seriesOf, totalsOf } from './fake-usage';
 
 export interface FakeOptions {
@@ -17,6 +20,8 @@ export interface FakeOptions {
   readonly failing?: Partial<Record<ControlCall, string>>;
   /** answer after this many milliseconds (demo mode: let loading states show) */
   readonly delayMs?: number;
+  /** firstRun.get answers pending (default false, so other tests open on the dashboard) */
+  readonly firstRunPending?: boolean;
 }
 
 export interface FakeControl {
@@ -35,7 +40,11 @@ export interface FakeState {
   captures: Record<string, CaptureDto>;
   budgets: CallResponse<'budgets.get'>['limits'];
   settings: CallResponse<'settings.get'>;
+  /** the privacy guard's settings and the response cache's size */
+  privacy: FakePrivacyState;
   playground: FakePlaygroundState;
+  /** first run and Connect: servers found, keys in the environment, tools and their config files */
+  onboarding: FakeOnboardingState;
 }
 
 const mask = (secret: string): string => `…${secret.slice(-4)}`;
@@ -51,7 +60,9 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
     captures: {},
     budgets: { dailyUsd: seeded ? 2 : null, monthlyUsd: seeded ? 30 : null, action: 'block', warnAt: 0.8, clients: {} },
     settings: { ...fakeSettings },
+    privacy: fakePrivacy(),
     playground: { sets: [], comparisons: [], votes: [] },
+    onboarding: fakeOnboarding(options.firstRunPending ?? false),
   };
   if (seeded) state.captures = fakeCaptures(state.requests);
   const fail = (call: string, message: string, code: string, field: string | null = null): never => {
@@ -77,6 +88,7 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
     description: input.description ?? null,
     prefer: input.prefer,
     numRetries: input.numRetries ?? null,
+    limits: input.limits ?? null,
     fallbacks: input.fallbacks,
     targets: input.targets.map((target) => {
       const [providerId = '', ...rest] = target.model.split('/');
@@ -212,7 +224,10 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
       state.settings = { ...state.settings, ...defined(changes), capture: { ...state.settings.capture, ...defined(capture ?? {}) } };
       return state.settings;
     },
+    ...fakePrivacyCalls(state),
+    ...fakeLimitsCalls(),
     ...fakePlaygroundCalls(state.playground, now),
+    ...fakeOnboardingCalls(state, () => `http://${state.settings.host}:${state.settings.port}`, now),
   };
 
   const calls: FakeControl['calls'] = [];

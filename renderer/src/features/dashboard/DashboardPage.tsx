@@ -11,6 +11,7 @@ import { SpendChart } from './SpendChart';
 import { BudgetAlerts, SpendSummary } from './SpendSummary';
 import { TopChart } from './TopChart';
 import { UsageTiles } from './UsageTiles';
+import { GuardSummary } from './GuardSummary';
 
 export const dashboardRefreshMs = 10_000;
 
@@ -59,9 +60,14 @@ export function DashboardPage() {
           <EmptyState
             title={`No requests ${range.preset === 'today' ? 'today' : 'in this range'}`}
             action={
-              <button type="button" className="button" onClick={() => go('settings')}>
-                How to point your tools at Switchyard
-              </button>
+              <div className="card-actions">
+                <button type="button" className="button button-primary" onClick={() => go('connect')}>
+                  Connect a tool
+                </button>
+                <button type="button" className="button" onClick={() => go('welcome')}>
+                  Find local servers and keys
+                </button>
+              </div>
             }
           >
             <p>Requests your tools send through Switchyard show up here within seconds: spend, tokens, latency and errors.</p>
@@ -78,6 +84,7 @@ export function DashboardPage() {
             <TopChart title="Top clients by requests" breakdown={loaded.byClient} measure="requests" />
             <LatencyChart latency={loaded.latency} firstToken={loaded.firstToken} />
             <ErrorList errors={loaded.errors} />
+            <GuardSummary guard={loaded.guard} />
           </div>
         )}
       </ResourceView>

@@ -15,6 +15,8 @@ export interface DashboardData {
   readonly latency: CallResponse<'usage.latency'>;
   readonly firstToken: CallResponse<'usage.latency'>;
   readonly errors: CallResponse<'usage.errors'>;
+  /** the privacy guard's detectors and the response cache's hits in the range */
+  readonly guard: CallResponse<'usage.guard'>;
 }
 
 export interface SpendData {
@@ -40,7 +42,7 @@ export function createDashboardStore(client: ControlClient, now: () => number = 
   const loadData = async (range: DateRange): Promise<DashboardData> => {
     const span = { from: range.from, to: range.to };
     const bucket = bucketFor(range);
-    const [totals, series, byModel, byClient, latency, firstToken, errors] = await Promise.all([
+    const [totals, series, byModel, byClient, latency, firstToken, errors, guard] = await Promise.all([
       client['usage.totals']({ range: span }),
       client['usage.series']({ range: span, bucket, utcOffsetMinutes: utcOffsetMinutes(range.from), timeZone: viewerTimeZone() }),
       client['usage.breakdown']({ range: span, by: 'model', limit: 8, orderBy: 'cost' }),
@@ -48,8 +50,9 @@ export function createDashboardStore(client: ControlClient, now: () => number = 
       client['usage.latency']({ range: span, metric: 'latency' }),
       client['usage.latency']({ range: span, metric: 'ttft' }),
       client['usage.errors']({ range: span }),
+      client['usage.guard']({ range: span }),
     ]);
-    return { range, bucket, totals, series, byModel, byClient, latency, firstToken, errors };
+    return { range, bucket, totals, series, byModel, byClient, latency, firstToken, errors, guard };
   };
 
   const loadSpend = async (): Promise<SpendData> => {

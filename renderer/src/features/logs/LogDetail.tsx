@@ -71,10 +71,22 @@ function DetailBody({ detail }: { readonly detail: RequestDetail }) {
             ['Cache read / write', `${formatCount(request.cacheReadTokens)} / ${formatCount(request.cacheWriteTokens)}`],
             ['Reasoning', formatCount(request.reasoningTokens)],
             ['Cost', formatOptionalUsd(request.costUsd)],
-            ['Same tokens on the reference model', formatOptionalUsd(request.costReferenceUsd)],
+            [request.cacheStatus === 'hit' ? 'Saved by the response cache' : 'Same tokens on the reference model', formatOptionalUsd(request.costReferenceUsd)],
           ]}
         />
       </section>
+      {(request.privacyDetectors?.length ?? 0) > 0 || request.cacheStatus ? (
+        <section aria-labelledby="detail-privacy">
+          <h3 id="detail-privacy">Privacy guard and cache</h3>
+          <Facts
+            entries={[
+              ['Detectors that fired', request.privacyDetectors && request.privacyDetectors.length > 0 ? request.privacyDetectors.join(', ') : 'none'],
+              ['Action', request.privacyAction ?? '—'],
+              ['Response cache', request.cacheStatus === 'hit' ? 'hit (answered from the cache, cost 0)' : request.cacheStatus === 'miss' ? 'miss (answered upstream, kept when it ended well)' : 'not used'],
+            ]}
+          />
+        </section>
+      ) : null}
       <section aria-labelledby="detail-timings">
         <h3 id="detail-timings">Timings</h3>
         <Facts

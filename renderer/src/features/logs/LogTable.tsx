@@ -87,6 +87,13 @@ export function LogTable({ rows, hasMore, loadingMore, onLoadMore, onOpen, selec
                 <span role="cell">
                   <span className={`status-pill status-pill-${row.status}`}>{row.status === 'ok' ? 'OK' : row.status.replace('_', ' ')}</span>
                   {row.httpStatus !== null && row.status !== 'ok' ? <span className="muted small"> {row.httpStatus}</span> : null}
+                  {row.cacheStatus === 'hit' ? <span className="badge badge-cache" title="answered from the response cache"> cached</span> : null}
+                  {row.privacyDetectors && row.privacyDetectors.length > 0 ? (
+                    <span className="badge badge-privacy" title={`privacy guard (${row.privacyAction ?? 'warn'}): ${row.privacyDetectors.join(', ')}`}>
+                      {' '}
+                      {row.privacyAction ?? 'privacy'}
+                    </span>
+                  ) : null}
                 </span>
                 <span role="cell">
                   {formatTokens(row.inputTokens)} / {formatTokens(row.outputTokens)}

@@ -1,27 +1,37 @@
-// Create or edit a route alias: name, ordered targets (from the providers' models, or typed), fallbacks, policy.
-import { useId, useState, type FormEvent } from 'react';
+// Create or edit a route alias: name, ordered targets (searched in the providers' live model lists, or typed),
+// fallbacks, policy.
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useAppStore } from '../../app/stores';
 import { Dialog } from '../../ui/Dialog';
 import { FormError } from '../../ui/FormError';
+import { ModelCombobox } from '../../ui/ModelCombobox';
 import { addTarget, isModelReference, routeInputFromDraft, type RouteDraft } from './route-draft';
+import { RouteLimitsFields } from './RouteLimitsFields';
 import { TargetList } from './TargetList';
 
 export function RouteEditor({ initial, editing, onClose }: { readonly initial: RouteDraft; readonly editing: boolean; readonly onClose: () => void }) {
-  const knownModels = useAppStore('routes', (state) => state.knownModels);
+  const catalog = useAppStore('models', (state) => state.options);
+  const ensureCatalog = useAppStore('models', (state) => state.ensure);
   const save = useAppStore('routes', (state) => state.save);
   const [draft, setDraft] = useState<RouteDraft>(initial);
   const [candidate, setCandidate] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const fieldId = useId();
+  useEffect(() => {
+    void ensureCatalog();
+  }, [ensureCatalog]);
+  // a target is a provider's model (a route alias cannot be the target of another route)
+  const chosen = new Set(draft.targets.map((target) => target.model));
+  const modelOptions = useMemo(() => (catalog.data ?? []).filter((option) => option.kind === 'model'), [catalog.data]);
   const update = (changes: Partial<RouteDraft>): void => setDraft({ ...draft, ...changes });
-  const addCandidate = (): void => {
-    if (!isModelReference(candidate)) {
+  const addCandidate = (value: string = candidate): void => {
+    if (!isModelReference(value)) {
       setError(new Error("A target is 'provider/model', e.g. ollama/qwen3:8b."));
       return;
     }
     setError(null);
-    update({ targets: addTarget(draft.targets, candidate) });
+    update({ targets: addTarget(draft.targets, value) });
     setCandidate('');
   };
   const submit = async (event: FormEvent): Promise<void> => {
@@ -68,28 +78,18 @@ export function RouteEditor({ initial, editing, onClose }: { readonly initial: R
           <p className="hint">Tried top to bottom; drag to reorder, or use the arrow buttons.</p>
           <TargetList targets={draft.targets} onChange={(targets) => update({ targets })} />
           <div className="add-target">
-            <label htmlFor={`${fieldId}-candidate`} className="visually-hidden">
-              Model to add
-            </label>
-            <input
-              id={`${fieldId}-candidate`}
-              list={`${fieldId}-models`}
+            <ModelCombobox
+              label="Model to add"
+              labelHidden
               value={candidate}
-              placeholder="provider/model"
-              onChange={(event) => setCandidate(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter') {
-                  event.preventDefault();
-                  addCandidate();
-                }
-              }}
+              onValueChange={setCandidate}
+              onCommit={addCandidate}
+              options={modelOptions.filter((option) => !chosen.has(option.value))}
+              loading={catalog.loading}
+              onOpen={() => void ensureCatalog()}
+              placeholder="Search the providers' models, or type provider/model"
             />
-            <datalist id={`${fieldId}-models`}>
-              {knownModels.map((model) => (
-                <option key={model} value={model} />
-              ))}
-            </datalist>
-            <button type="button" className="button" onClick={addCandidate}>
+            <button type="button" className="button" onClick={() => addCandidate()}>
               Add target
             </button>
           </div>
@@ -98,6 +98,7 @@ export function RouteEditor({ initial, editing, onClose }: { readonly initial: R
           <label htmlFor={`${fieldId}-fallbacks`}>Fallbacks after every target failed (optional, comma-separated)</label>
           <input id={`${fieldId}-fallbacks`} value={draft.fallbacks} onChange={(event) => update({ fallbacks: event.target.value })} placeholder="ollama/qwen3:8b" />
         </div>
+        <RouteLimitsFields value={draft.limits} onChange={(limits) => update({ limits })} />
         <FormError error={error} />
         <div className="form-actions">
           <button type="button" className="button button-quiet" onClick={onClose}>

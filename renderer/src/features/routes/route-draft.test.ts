@@ -1,7 +1,7 @@
 // The route editor's pure operations: reordering keeps tiers sensible, and drafts round-trip to the contract.
 import { describe, expect, it } from 'vitest';
 import type { RouteDto } from '../../../../shared/control/contract';
-import { addTarget, draftFromRoute, isModelReference, moveTarget, removeTarget, routeInputFromDraft, type DraftTarget } from './route-draft';
+import { addTarget, draftFromRoute, isModelReference, moveTarget, noRouteLimits, removeTarget, routeInputFromDraft, type DraftTarget } from './route-draft';
 
 const target = (model: string, withPrevious = false): DraftTarget => ({ model, weight: 1, withPrevious });
 
@@ -27,7 +27,7 @@ describe('route drafts', () => {
   });
 
   it('numbers tiers from order and shared load', () => {
-    const input = routeInputFromDraft({ name: ' smart ', description: '', prefer: 'order', numRetries: null, fallbacks: 'ollama/x, ', targets: [target('a/1'), target('b/2', true), target('c/3')] });
+    const input = routeInputFromDraft({ name: ' smart ', description: '', prefer: 'order', numRetries: null, fallbacks: 'ollama/x, ', targets: [target('a/1'), target('b/2', true), target('c/3')], limits: noRouteLimits });
     expect(input).toEqual({
       name: 'smart',
       targets: [
@@ -37,12 +37,14 @@ describe('route drafts', () => {
       ],
       fallbacks: ['ollama/x'],
       prefer: 'order',
+      limits: noRouteLimits,
     });
   });
 
   it('round-trips a route from the core', () => {
     const route: RouteDto = {
       name: 'smart', description: 'best', prefer: 'local', numRetries: 2, fallbacks: ['ollama/q'],
+      limits: { requestsPerMinute: 60, tokensPerMinute: null, concurrent: 2, queue: { maxWaitMs: 5_000, maxLength: 64 } },
       targets: [
         { model: 'a/1', weight: 1, tier: 0, locality: 'cloud', health: 'up', contextWindow: null, priceInputPerMillion: null, priceOutputPerMillion: null },
         { model: 'b/2', weight: 2, tier: 0, locality: 'cloud', health: 'up', contextWindow: null, priceInputPerMillion: null, priceOutputPerMillion: null },
@@ -55,7 +57,7 @@ describe('route drafts', () => {
       ['b/2', 2, 0],
       ['c/3', 1, 1],
     ]);
-    expect(input).toMatchObject({ description: 'best', prefer: 'local', numRetries: 2, fallbacks: ['ollama/q'] });
+    expect(input).toMatchObject({ description: 'best', prefer: 'local', numRetries: 2, fallbacks: ['ollama/q'], limits: route.limits });
   });
 
   it('recognises provider/model references', () => {

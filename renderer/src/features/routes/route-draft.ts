@@ -1,7 +1,7 @@
 // The route editor's draft and its pure operations: reorder (drag or move up/down), add, remove, and conversion
 // to and from the contract's shapes. Tiers follow from order: a target either starts a new tier or shares the load
 // with the one above it.
-import type { RouteDto, RouteInput } from '../../../../shared/control/contract';
+import type { RouteDto, RouteInput, RouteLimitsDto } from '../../../../shared/control/contract';
 
 export interface DraftTarget {
   readonly model: string;
@@ -17,9 +17,13 @@ export interface RouteDraft {
   readonly targets: readonly DraftTarget[];
   readonly fallbacks: string;
   readonly numRetries: number | null;
+  /** the route's rate limits; all null and no queue: none */
+  readonly limits: RouteLimitsDto;
 }
 
-export const emptyDraft: RouteDraft = { name: '', description: '', prefer: 'order', targets: [], fallbacks: '', numRetries: null };
+export const noRouteLimits: RouteLimitsDto = { requestsPerMinute: null, tokensPerMinute: null, concurrent: null, queue: null };
+
+export const emptyDraft: RouteDraft = { name: '', description: '', prefer: 'order', targets: [], fallbacks: '', numRetries: null, limits: noRouteLimits };
 
 export function draftFromRoute(route: RouteDto): RouteDraft {
   return {
@@ -27,6 +31,7 @@ export function draftFromRoute(route: RouteDto): RouteDraft {
     description: route.description ?? '',
     prefer: route.prefer,
     numRetries: route.numRetries,
+    limits: route.limits ?? noRouteLimits,
     fallbacks: route.fallbacks.join(', '),
     targets: route.targets.map((target, index) => ({ model: target.model, weight: target.weight, withPrevious: index > 0 && route.targets[index - 1]?.tier === target.tier })),
   };
@@ -78,5 +83,6 @@ export function routeInputFromDraft(draft: RouteDraft): RouteInput {
     fallbacks,
     prefer: draft.prefer,
     ...(draft.numRetries === null ? {} : { numRetries: draft.numRetries }),
+    limits: draft.limits,
   };
 }

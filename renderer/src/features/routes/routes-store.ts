@@ -6,8 +6,6 @@ import { emptyResource, failedResource, loadingResource, readyResource, type Res
 
 export interface RoutesState {
   readonly routes: Resource<RouteDto[]>;
-  /** provider/model references the editor offers, from the providers' model lists */
-  readonly knownModels: string[];
   refresh(): Promise<void>;
   save(input: RouteInput): Promise<RouteDto>;
   remove(name: string): Promise<void>;
@@ -18,13 +16,10 @@ export type RoutesStore = StoreApi<RoutesState>;
 export function createRoutesStore(client: ControlClient): RoutesStore {
   return createStore<RoutesState>()((set, get) => ({
     routes: emptyResource(),
-    knownModels: [],
     refresh: async () => {
       set({ routes: loadingResource(get().routes) });
       try {
-        const [routes, providers] = await Promise.all([client['routes.list']({}), client['providers.list']({})]);
-        const knownModels = providers.flatMap((provider) => provider.models.map((model) => `${provider.id}/${model}`)).sort();
-        set({ routes: readyResource(routes), knownModels });
+        set({ routes: readyResource(await client['routes.list']({})) });
       } catch (error) {
         set({ routes: failedResource(get().routes, error) });
       }
