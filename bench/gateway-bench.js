@@ -6,6 +6,8 @@
 //   large     harness run with PROMPT_BYTES=65536, non-stream only, direct,node-parse,switchyard
 //   stream    bench/stream-bench.js: Switchyard streaming TTFT when the harness skipped it (see README); "auto" by default
 //   responses bench/responses-bench.js: POST /v1/responses against POST /v1/chat/completions in one Switchyard
+//   privacy   bench/privacy-bench.ts: CPU µs per request of the privacy guard alone on a 64 KB prompt, set against
+//             the `large` phase's gateway CPU per request (target: under 10%)
 // `node bench/gateway-bench.js profile` instead runs Switchyard alone under --cpu-prof at c=16 and prints the top
 // self-time functions. Everything listens on 127.0.0.1 only; every phase is time-bounded; the harness and
 // stream-bench.js kill exactly the process groups they start. Knobs: bench/README.md.
@@ -175,10 +177,10 @@ function describeBuild() {
 
 async function main() {
   describeBuild();
-  const phases = def('PHASES', 'main,large,stream,responses').split(',').map((s) => s.trim());
+  const phases = def('PHASES', 'main,large,stream,responses,privacy').split(',').map((s) => s.trim());
   const base = switchyardEnv();
   const conc = def('CONCURRENCY', '1 16 64');
-  const out = { main: undefined, large: undefined, stream: undefined, responses: undefined };
+  const out = { main: undefined, large: undefined, stream: undefined, responses: undefined, privacy: undefined };
   let failures = 0;
   // One wall-clock budget for the whole run, split so a noisy machine (waits, retried cases) cannot starve the
   // later phases: each harness phase gets what is left minus a reserve for the phases after it.
@@ -248,13 +250,34 @@ async function main() {
     out.responses = newestJson(phaseEnv.OUT_DIR);
   }
 
+  if (phases.includes('privacy')) {
+    // in-process and short (a few seconds): the guard's own CPU, as the pipeline runs it
+    console.log('\n[switchyard-bench] privacy: the guard alone on a 64 KB prompt');
+    const result = spawnSync(process.execPath, ['--import', './main/ledger/test-support/ts-register.mjs', path.join(BENCH, 'privacy-bench.ts')], {
+      cwd: ROOT,
+      env: { ...env, PROMPT_BYTES: def('LARGE_PROMPT_BYTES', '65536') },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    process.stdout.write(result.stdout ?? '');
+    const last = (result.stdout ?? '').trim().split('\n').at(-1) ?? '';
+    try {
+      out.privacy = JSON.parse(last);
+      fs.mkdirSync(path.join(RESULTS, 'privacy'), { recursive: true });
+      fs.writeFileSync(path.join(RESULTS, 'privacy', 'privacy.json'), `${last}\n`);
+    } catch {
+      console.error(`[switchyard-bench] privacy: no result (${result.stderr?.trim().split('\n').at(-1) ?? result.error?.message ?? 'no output'})`);
+      failures += 1;
+    }
+  }
+
   verdict(out);
   console.log(`\n[switchyard-bench] results in ${RESULTS} (${((Date.now() - T0) / 1000).toFixed(0)} s total)`);
   return failures ? 1 : 0;
 }
 
 // ---------------------------------------------------------------- targets from the issue
-function verdict({ main, large, stream, responses }) {
+function verdict({ main, large, stream, responses, privacy }) {
   const lines = [];
   const mark = (ok) => (ok === undefined ? ' n/a' : ok ? 'PASS' : 'MISS');
   const fmt = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '-');
@@ -304,11 +327,30 @@ function verdict({ main, large, stream, responses }) {
     );
   }
   lines.push(...responsesVerdict(responses?.summary, mark, fmt));
+  lines.push(...privacyVerdict(privacy, large?.summary, mark, fmt));
   if (!lines.length) return;
   console.log('\n=== Switchyard vs the issue targets (CPU ≤ 1.5× node-parse; streaming TTFT added ≤ 1 ms; Responses within 10% of chat) ===');
   console.log(lines.join('\n'));
   console.log('(at c ≥ 16 streaming deltas on a 2-vCPU box mostly reflect CPU contention between wrk/clients, mock and gateway)');
   fs.writeFileSync(path.join(RESULTS, 'verdict.txt'), lines.join('\n') + '\n');
+}
+
+/** The privacy guard's CPU per request on the 64 KB prompt against the gateway's whole CPU per request on it (large phase). */
+function privacyVerdict(privacy, large, mark, fmt) {
+  if (!privacy) return [];
+  const figures = privacy.microseconds ?? {};
+  const guard = figures['harness filler: secrets (default)'];
+  const rows = (large?.nonstream ?? []).filter((r) => r.target === 'switchyard' && Number.isFinite(r.gwCpu));
+  const others = Object.entries(figures)
+    .filter(([name]) => name !== 'harness filler: secrets (default)')
+    .map(([name, value]) => `${name} ${fmt(value, 1)}`)
+    .join('; ');
+  if (rows.length === 0) return [` n/a  privacy guard ${fmt(guard, 1)} µs/req on a ${privacy.promptBytes} B prompt (no large phase to compare with; target < 10% of its CPU per request) [${others}]`];
+  return rows.map((r) => {
+    const share = guard / r.gwCpu;
+    const repeated = figures['harness filler: secrets, repeated text (history)'];
+    return `${mark(share < 0.1)}  privacy guard c=${String(r.c).padEnd(3)} ${fmt(guard, 1)} µs/req (a text new to it) = ${fmt(share * 100, 1)}% of switchyard's ${fmt(r.gwCpu)} µs/req on the ${privacy.promptBytes} B prompt (target < 10%); the same text again ${fmt(repeated, 1)} µs = ${fmt((repeated / r.gwCpu) * 100, 1)}%`;
+  }).concat([`      privacy guard, other prompts: ${others}`]);
 }
 
 /** POST /v1/responses against POST /v1/chat/completions in the same gateway: CPU and time added before the first content event ≤ 1.10× chat's. */

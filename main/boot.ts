@@ -15,14 +15,14 @@ import { KeychainStore } from './secrets/keychain-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import type { ControlApi } from '../shared/control/contract.js';
 import { registerSecret } from '../shared/redact.js';
-import { ConfigEditor } from './control/config-editor.js';
 import { playgroundSessionAuth } from './control/http/playground-session.js';
 import { SessionStore } from './control/http/sessions.js';
 import { SignInNonceStore } from './control/http/sign-in-nonces.js';
 import { discoveryCandidates } from './control/discover.js';
-import { createControlHttpHandler } from './control/http/transport.js';
+import type { ControlHttpOptions } from './control/http/transport.js';
+import type { ManagementHandler } from './gateway/http/dispatch.js';
 import { PlaygroundAccess, playgroundClientName, withPlaygroundToken } from './secrets/playground-access.js';
-import { ControlService } from './control/service.js';
+import type { ControlService } from './control/service.js';
 import { storeTokens } from './control/tokens.js';
 import { switchyardVersion } from './version.js';
 
@@ -109,7 +109,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     env: options.env,
     tokens: withPlaygroundToken(clientTokens.verifier, playground),
     ...(options.headless
-      ? { management: createControlHttpHandler({ adminTokens, api: () => control, uiRoot: options.headless.uiRoot, sessions, signInNonces, log: options.log }), playgroundSessions: playgroundSessionAuth(sessions, playground) }
+      ? { management: controlHttpOnFirstUse({ adminTokens, api: () => control, uiRoot: options.headless.uiRoot, sessions, signInNonces, log: options.log }), playgroundSessions: playgroundSessionAuth(sessions, playground) }
       : {}),
     log: options.log,
     reloadConfig: load,
@@ -144,9 +144,12 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   };
   if (source.path !== undefined) watch(source.path);
   const running = gateway;
-  control = new ControlService({
+  // Loaded once the gateway listens, not before: neither is needed to answer a request (the HTTP transport answers
+  // "starting" until `control` is set), and together they pull in most of main/control and yaml's document model.
+  const [serviceModule, editorModule] = await Promise.all([import('./control/service.js'), import('./control/config-editor.js')]);
+  control = new serviceModule.ControlService({
     gateway: running,
-    editor: new ConfigEditor({ source, dataDir: options.dataDir, apply: () => running.reload() }),
+    editor: new editorModule.ConfigEditor({ source, dataDir: options.dataDir, apply: () => running.reload() }),
     env: options.env,
     keys,
     secretStore,
@@ -154,9 +157,21 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     prices: () => meteringSetup.catalog(),
     tokens: storeTokens(clientTokens.store, options.dataDir),
     version: switchyardVersion(),
+    discovery,
     log: options.log,
     ...(options.onStartAtLoginChanged ? { onStartAtLoginChanged: options.onStartAtLoginChanged } : {}),
-    discovery,
   });
   return { gateway, tokenCreated: clientTokens.created, tokenStore: clientTokens.store, reload, unwatch: () => unwatchFile(), control, playgroundToken: playground.token, ...(options.headless ? { signInNonces } : {}) };
+}
+
+/**
+ * The control API's HTTP transport, loaded at the first /_switchyard/ request rather than at start: it brings the
+ * control contract's zod schemas (every call's), which no model request needs.
+ */
+function controlHttpOnFirstUse(options: ControlHttpOptions): ManagementHandler {
+  let handler: ManagementHandler | undefined;
+  return async (request, response) => {
+    handler ??= (await import('./control/http/transport.js')).createControlHttpHandler(options);
+    return handler(request, response);
+  };
 }

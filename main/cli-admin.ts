@@ -1,6 +1,5 @@
 // `switchyard status|reload|offline|ui`: control calls (shared/control/contract.ts) to a running gateway over its
 // headless HTTP transport, with the admin token from the data dir. Output is for people; `--json` prints the answer.
-import { request } from 'undici';
 import { z } from 'zod';
 import type { ControlCall } from '../shared/control/contract.js';
 import { findConfigPath, loadConfig } from './config/load.js';
@@ -32,6 +31,7 @@ export function controlCall(target: AdminTarget, call: ControlCall, body: unknow
 /** POST /_switchyard/api/<name> with the admin token in the Authorization header (never in the URL). */
 async function adminPost(target: AdminTarget, name: string, body: unknown): Promise<unknown> {
   let response;
+  const { request } = await import('undici'); // only the admin verbs need it, not --version or serve
   try {
     response = await request(`${target.url}/_switchyard/api/${name}`, {
       method: 'POST',

@@ -3,20 +3,23 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bootGateway } from './boot.js';
-import { ConfigError } from './config/load.js';
 import { defaultDataDir } from './config/paths.js';
-import { adminTarget, controlCall, formatStatus, reloadRunningGateway, uiLink, type PrintableStatus } from './cli-admin.js';
-import { askOnTerminal, connectCommand, connectUsage } from './cli-connect.js';
-import { helpAnswer, unknownCommand } from './cli-help.js';
-import { keysCommand, keysUsage } from './cli-keys.js';
-import { providersCommand, providersUsage, startupDiscoveryLines } from './cli-providers.js';
-import { tokensCommand, tokensUsage } from './cli-tokens.js';
-import { usageCommand, usageUsage } from './cli-usage.js';
-import { ListenError, type Gateway } from './gateway/gateway.js';
-import { uiSignInLines } from './serve-ui-link.js';
+import type { PrintableStatus } from './cli-admin.js';
+import type { Gateway } from './gateway/gateway.js';
 
-const usage = `Switchyard — one local address for every LLM tool on this machine
+// Each verb's module is imported when that verb runs, not at start (issue 20): `--version` reads package.json and
+// nothing else, `serve` does not load the admin, keys or connect code, and `tokens` does not load the gateway.
+
+/** The general usage; it names every verb's own usage line, so it loads their modules (help and errors only). */
+async function generalUsage(): Promise<string> {
+  const [{ tokensUsage }, { usageUsage }, { keysUsage }, { providersUsage }, { connectUsage }] = await Promise.all([
+    import('./cli-tokens.js'),
+    import('./cli-usage.js'),
+    import('./cli-keys.js'),
+    import('./cli-providers.js'),
+    import('./cli-connect.js'),
+  ]);
+  return `Switchyard — one local address for every LLM tool on this machine
 
 Usage:
   switchyard serve [--port 5454] [--host 127.0.0.1] [--config FILE] [--data-dir DIR]
@@ -34,6 +37,7 @@ ${connectUsage}
 Environment: SWITCHYARD_CONFIG, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY (an extra client token),
 OLLAMA_HOST, and provider keys (OPENAI_API_KEY, OPENROUTER_API_KEY, GROQ_API_KEY, MISTRAL_API_KEY,
 DEEPSEEK_API_KEY, TOGETHER_API_KEY, FIREWORKS_API_KEY, XAI_API_KEY).`;
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -71,10 +75,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = positionals[0];
-  const help = helpAnswer(positionals, values.help === true, usage);
-  if (help !== undefined) {
-    (help.stream === 'stdout' ? console.log : console.error)(help.text);
-    return help.code;
+  if (command === undefined || values.help === true || command === 'help') {
+    // the only calls helpAnswer answers; any other runs its verb without loading the help texts
+    const { helpAnswer } = await import('./cli-help.js');
+    const help = helpAnswer(positionals, values.help === true, await generalUsage());
+    if (help !== undefined) {
+      (help.stream === 'stdout' ? console.log : console.error)(help.text);
+      return help.code;
+    }
   }
   if (command === undefined) return 2; // helpAnswer answered already: a call without a verb is usage
   const env = process.env;
@@ -82,15 +90,18 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve({ env, dataDir, configFlag: values.config, host: values.host, port: values.port });
-    case 'keys':
+    case 'keys': {
+      const { keysCommand } = await import('./cli-keys.js');
       return keysCommand(positionals.slice(1), {
         env,
         dataDir,
         configFlag: values.config,
         add: values.add === true,
-        reloadRunning: () => reloadRunningGateway({ dataDir, env, configFlag: values.config }),
+        reloadRunning: () => reloadRunning({ dataDir, env, configFlag: values.config }),
       });
-    case 'providers':
+    }
+    case 'providers': {
+      const { providersCommand } = await import('./cli-providers.js');
       return providersCommand(positionals.slice(1), {
         env,
         dataDir,
@@ -99,9 +110,11 @@ async function main(argv: string[]): Promise<number> {
         add: values.add === true,
         addAll: values['add-all'] === true,
         importKeys: values['import-keys'] === true,
-        reloadRunning: () => reloadRunningGateway({ dataDir, env, configFlag: values.config }),
+        reloadRunning: () => reloadRunning({ dataDir, env, configFlag: values.config }),
       });
-    case 'connect':
+    }
+    case 'connect': {
+      const { askOnTerminal, connectCommand } = await import('./cli-connect.js');
       return connectCommand(positionals.slice(1), {
         env,
         dataDir,
@@ -115,15 +128,21 @@ async function main(argv: string[]): Promise<number> {
         json: values.json === true,
         confirm: process.stdin.isTTY ? askOnTerminal : undefined,
       });
-    case 'tokens':
+    }
+    case 'tokens': {
+      const { tokensCommand } = await import('./cli-tokens.js');
       return tokensCommand(positionals.slice(1), { dataDir, env, json: values.json === true });
-    case 'usage':
+    }
+    case 'usage': {
+      const { usageCommand } = await import('./cli-usage.js');
       return usageCommand({ dataDir, since: values.since, by: values.by, format: values.format });
+    }
     case 'status':
     case 'reload':
     case 'offline':
     case 'ui': {
       const port = values.port === undefined ? undefined : Number(values.port);
+      const { adminTarget, controlCall, formatStatus, uiLink } = await import('./cli-admin.js');
       const target = adminTarget({ dataDir, env, url: values.url, port, configFlag: values.config });
       if (command === 'ui') {
         const { link, expiresInSeconds } = await uiLink(target);
@@ -148,10 +167,18 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    default:
-      console.error(unknownCommand(command, usage));
+    default: {
+      const { unknownCommand } = await import('./cli-help.js');
+      console.error(unknownCommand(command, await generalUsage()));
       return 2;
+    }
   }
+}
+
+/** Makes a running gateway re-read its config (cli-admin.ts, loaded only when a verb changed something). */
+async function reloadRunning(options: { dataDir: string; env: NodeJS.ProcessEnv; configFlag: string | undefined }): Promise<string> {
+  const { reloadRunningGateway } = await import('./cli-admin.js');
+  return reloadRunningGateway(options);
 }
 
 async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configFlag: string | undefined; host: string | undefined; port: string | undefined }): Promise<number> {
@@ -161,6 +188,7 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
     return 2;
   }
   const uiRoot = fileURLToPath(new URL('../renderer/', import.meta.url));
+  const [{ bootGateway }, { uiSignInLines }] = await Promise.all([import('./boot.js'), import('./serve-ui-link.js')]);
   const { gateway, tokenCreated: created, reload, control, signInNonces } = await bootGateway({
     env: options.env,
     dataDir: options.dataDir,
@@ -177,7 +205,7 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
   });
   printBanner(gateway, options.dataDir, created, uiSignInLines({ host: gateway.config.server.host, port: gateway.port, uiRoot }, signInNonces));
   // after listening, so it never delays the ready time; alongside the reachability probes
-  const found = startupDiscoveryLines(control);
+  const found = import('./cli-providers.js').then(({ startupDiscoveryLines }) => startupDiscoveryLines(control));
   const probes = await gateway.probeProviders();
   for (const { id, result } of probes) {
     console.log(`  ${id.padEnd(12)} ${result.reachable ? 'reachable  ' : 'unreachable'} ${result.detail}`);
@@ -227,10 +255,12 @@ main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exitCode = code;
   },
-  (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof ListenError) console.error(`switchyard: ${error.message}`);
-    else if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) console.error(`switchyard: ${error.message}\n\n${usage}`);
+  async (error: unknown) => {
+    // by name, not instanceof: their modules (config/load.js, gateway.js) may never have been loaded
+    const name = error instanceof Error ? error.name : undefined;
+    if (error instanceof Error && (name === 'ConfigError' || name === 'ListenError')) console.error(`switchyard: ${error.message}`);
+    else if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) console.error(`switchyard: ${error.message}\n\n${await generalUsage()}`);
     else console.error(`switchyard: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = error instanceof ListenError ? 1 : 2;
+    process.exitCode = name === 'ListenError' ? 1 : 2;
   },
 );

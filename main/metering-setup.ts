@@ -7,7 +7,6 @@ import type { BudgetGuard } from './gateway/budget-guard.js';
 import type { Costing, Metering } from './gateway/metering.js';
 import { evaluateBudgets, type BudgetDecision, type SpendSoFar } from './ledger/budgets.js';
 import { ResponseStore } from './ledger/response-store.js';
-import { request } from 'undici';
 import { ResponseCache } from './ledger/response-cache.js';
 import { defaultResponseCache } from './config/privacy.js';
 import { Ledger } from './ledger/ledger.js';
@@ -173,6 +172,7 @@ function buildCatalog(snapshot: PriceSnapshot, ledger: Ledger, config: GatewayCo
 }
 
 async function fetchJsonFromNetwork(url: string = openRouterModelsUrl): Promise<unknown> {
+  const { request } = await import('undici'); // loaded here, not at start: a refresh is rare and later than start
   const response = await request(url, { headersTimeout: 10_000, bodyTimeout: 20_000, headers: { accept: 'application/json' } });
   if (response.statusCode !== 200) {
     await response.body.dump();

@@ -3,7 +3,7 @@
 // deadline (250 ms: a loopback server answers a model list in a few ms; nothing listening is refused at once), so it
 // can run at every start and on every page visit. Servers already configured are reported with `configured: true`.
 import { setMaxListeners } from 'node:events';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import type { CallResponse } from '../../shared/control/contract.js';
 import type { ProviderSettings } from '../config/load.js';
 import { providerPresets } from '../config/presets.js';
@@ -55,6 +55,7 @@ export async function discoverLocalServers(configured: readonly ProviderSettings
   const signal = AbortSignal.timeout(deadlineMs);
   setMaxListeners(0, signal); // one deadline shared by every request of the call, by design
   // A pool of its own, closed at the end, so no keep-alive socket outlives the call (and keeps a CLI waiting).
+  const { Agent } = await import('undici'); // loaded at the first discovery, not at start
   const agent = new Agent({ connect: { timeout: deadlineMs }, headersTimeout: deadlineMs, bodyTimeout: deadlineMs, maxResponseSize: maxAnswerBytes, keepAliveTimeout: 1 });
   const taken = new Set(configured.map((provider) => serverOf(provider.baseUrl)));
   try {
@@ -106,6 +107,7 @@ function groupByServer(candidates: readonly DiscoveryCandidate[]): Server[] {
 /** One GET under the shared deadline; any failure (refused, reset, timeout, too large) is no answer. */
 async function get(agent: Agent, url: string, signal: AbortSignal): Promise<Answer> {
   try {
+    const { request } = await import('undici'); // loaded by discoverLocalServers already
     const response = await request(url, { method: 'GET', dispatcher: agent, signal, headers: { accept: 'application/json' } });
     const text = await response.body.text();
     let json: unknown;

@@ -1,6 +1,5 @@
 // `switchyard keys test`: one cheap authenticated call with one key, through the provider's own adapter (its model
 // list). OpenRouter lists models without a key, so there the key's own endpoint is asked instead.
-import { request } from 'undici';
 import { redactSecrets } from '../../shared/redact.js';
 import type { ProviderSettings } from '../config/load.js';
 import { ProviderError, classForStatus, type ProviderErrorClass } from '../gateway/providers/errors.js';
@@ -40,6 +39,7 @@ function isOpenRouter(baseUrl: string): boolean {
 
 async function checkOpenRouterKey(baseUrl: string, key: string, signal: AbortSignal, elapsed: () => number): Promise<KeyCheckResult> {
   try {
+    const { request } = await import('undici'); // loaded at the first check, not at start
     const response = await request(`${baseUrl}/key`, { method: 'GET', headers: { authorization: `Bearer ${key}`, accept: 'application/json' }, signal }); // undici follows no redirects by default
     const body = (await response.body.text()).slice(0, 2_000);
     if (response.statusCode === 200) return { ok: true, detail: 'the key is valid (OpenRouter /key)', latencyMs: elapsed() };

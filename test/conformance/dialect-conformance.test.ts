@@ -16,6 +16,7 @@ import { ollamaClientName } from '../../main/gateway/dialects/ollama/access.js';
 import { startGateway, type Gateway } from '../../main/gateway/gateway.js';
 import type { InboundRequest } from '../../main/gateway/http/answer-sink.js';
 import { StaticTokenVerifier } from '../../main/gateway/http/auth.js';
+import { resolvedHandler } from '../../main/gateway/http/lazy-handler.js';
 import type { GatewayState, RequestContext } from '../../main/gateway/http/context.js';
 import { sendOpenAIError } from '../../main/gateway/http/errors.js';
 import { RequestGuard } from '../../main/gateway/http/guard.js';
@@ -319,8 +320,8 @@ describe.each([
       ledger.skipAll();
     });
 
-    it('is the route table’s POST handler for its path', () => {
-      expect(gatewayRoutes.match(harness.path)?.endpoint.methods.POST).toBe(harness.handler);
+    it('is the route table’s POST handler for its path', async () => {
+      expect(await resolvedHandler(gatewayRoutes.match(harness.path)?.endpoint.methods.POST)).toBe(harness.handler);
     });
 
     eachShape(harness.cases.text, (shape) => `1. text (${shapeName(shape)}): the answer is the upstream’s`, async (shape) => {

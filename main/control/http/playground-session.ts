@@ -6,7 +6,7 @@ import type { PlaygroundSessionAuth } from '../../gateway/http/auth.js';
 import { GatewayError } from '../../gateway/http/errors.js';
 import type { PlaygroundAccess } from '../../secrets/playground-access.js';
 import { sessionIdOf, type SessionStore } from './sessions.js';
-import { csrfHeader, sameOrigin } from './transport.js';
+import { csrfHeader, sameOrigin } from './browser-checks.js';
 
 export function playgroundSessionAuth(sessions: SessionStore, playground: PlaygroundAccess): PlaygroundSessionAuth {
   return {

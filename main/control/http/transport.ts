@@ -14,9 +14,10 @@ import { dispatchControlCall, isControlCall } from '../dispatch.js';
 import { SessionStore, expiredSessionCookie, sessionCookie, sessionIdOf } from './sessions.js';
 import { SignInNonceStore } from './sign-in-nonces.js';
 import { sendText, serveUi, uiPrefix } from './static-ui.js';
+import { csrfHeader, sameOrigin } from './browser-checks.js';
 
+export { csrfHeader, sameOrigin };
 export const apiPrefix = '/_switchyard/api/';
-export const csrfHeader = 'x-switchyard-csrf';
 // A kept comparison (playground.history.save) carries up to six columns of answers; settings calls are tiny.
 const maxBodyBytes = 8 * 1024 * 1024;
 
@@ -152,12 +153,6 @@ function sendBody(response: ServerResponse, status: number, body: unknown, heade
     'x-content-type-options': 'nosniff',
   });
   response.end(text);
-}
-
-/** No Origin (not a browser, or a same-origin GET), or exactly the origin this request was sent to (Host is already checked). */
-export function sameOrigin(request: IncomingMessage): boolean {
-  const origin = request.headers.origin;
-  return origin === undefined || origin.toLowerCase() === `http://${(request.headers.host ?? '').toLowerCase()}`;
 }
 
 function rawPath(url: string | undefined): string {

@@ -1,7 +1,8 @@
 // The one place adapters talk HTTP: a keep-alive undici pool per provider, capped body reads, and the
 // translation of network failures into ProviderErrors. Redirects are never followed (credentials must not
-// travel to a host the user did not configure).
-import { Agent } from 'undici';
+// travel to a host the user did not configure). undici itself loads with the first call (lazy-module.ts).
+import type { Agent } from 'undici';
+import { undici } from '../lazy-module.js';
 import { ProviderError, networkError } from './errors.js';
 import type { Locality } from './types.js';
 import { UpstreamCall, type UpstreamHead } from './upstream-body.js';
@@ -43,7 +44,10 @@ export const maxUpstreamBodyBytes = 64 * 1024 * 1024;
 export type UpstreamResponse = UpstreamHead;
 
 export class UpstreamClient {
-  private readonly dispatcher: Agent;
+  /** made at the first request, when undici is loaded */
+  private dispatcher: Agent | undefined;
+  private readonly agentOptions: Agent.Options;
+  private closed = false;
   private readonly origin: string;
   private readonly basePath: string;
 
@@ -56,14 +60,21 @@ export class UpstreamClient {
     const url = new URL(baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.dispatcher = new Agent({
+    this.agentOptions = {
       connect: { timeout: timeouts.connectMs },
       headersTimeout: timeouts.headersMs,
       bodyTimeout: timeouts.bodyIdleMs,
       keepAliveTimeout: 30_000,
       connections: 128,
       pipelining: 1,
-    }); // undici 7 follows no redirects unless a redirect interceptor is added; none is
+    }; // undici 7 follows no redirects unless a redirect interceptor is added; none is
+  }
+
+  private async createDispatcher(): Promise<Agent> {
+    const { Agent } = undici.loaded ?? (await undici.load());
+    if (this.closed) throw new Error(`the HTTP client of provider '${this.providerId}' is closed`);
+    this.dispatcher ??= new Agent(this.agentOptions);
+    return this.dispatcher;
   }
 
   async request(options: {
@@ -75,9 +86,10 @@ export class UpstreamClient {
   }): Promise<UpstreamResponse> {
     // undici's dispatch API rather than request(): the response head and body bytes come straight to UpstreamCall,
     // without a Node stream per response (upstream-body.ts).
+    const dispatcher = this.dispatcher ?? (await this.createDispatcher());
     const call = new UpstreamCall(options.signal);
     try {
-      this.dispatcher.dispatch(
+      dispatcher.dispatch(
         { origin: this.origin, path: this.basePath + options.path, method: options.method, headers: options.headers, body: options.body ?? null },
         call,
       );
@@ -114,7 +126,8 @@ export class UpstreamClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    this.closed = true;
+    await this.dispatcher?.close();
   }
 }
 

@@ -2,45 +2,48 @@
 // methods on a model (`models/{model}:{method}`, one pattern since the method is a suffix of the model's last
 // segment). Every path under /v1beta/, known or not, answers errors in Gemini's shape. The @google/genai SDK (3.x)
 // calls API version v1 by default, `/v1/models/{model}:generateContent`, where OpenAI's model lookup lives: that path
-// gains the Gemini methods as POST (withGeminiMethods), OpenAI's GET staying as it is.
+// gains the Gemini methods as POST (withGeminiMethods), OpenAI's GET staying as it is. The handlers' modules load on
+// their first request (lazy-handler.ts).
 import type { AnswerSink, InboundRequest } from '../../http/answer-sink.js';
 import type { RequestContext } from '../../http/context.js';
 import { GatewayError } from '../../http/errors.js';
+import { lazyHandler, lazyModule } from '../../http/lazy-handler.js';
 import type { Endpoint, Family } from '../../http/route-table.js';
-import { handleCountTokens } from './count-tokens.js';
-import { handleEmbedContent } from './embed-content.js';
 import { sendGeminiError } from './gemini-errors.js';
-import { handleGenerateContent } from './generate-content.js';
 import { parseModelAction } from './model-action.js';
-import { handleGetModel, handleListModels } from './models.js';
 
-function handleModelMethod(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
+const generate = lazyModule(() => import('./generate-content.js'));
+const countTokens = lazyModule(() => import('./count-tokens.js'));
+const embed = lazyModule(() => import('./embed-content.js'));
+const models = lazyModule(() => import('./models.js'));
+
+async function handleModelMethod(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
   const { model, method } = parseModelAction(inbound.params['model'] ?? inbound.params['id'] ?? '');
   if (model === '') throw new GatewayError(400, 'the path names no model (models/{model}:{method})', 'invalid_request_error', 'invalid_value', 'model');
   switch (method) {
     case 'generateContent':
-      return handleGenerateContent(context, inbound, sink, model, false);
+      return (generate.loaded ?? (await generate.load())).handleGenerateContent(context, inbound, sink, model, false);
     case 'streamGenerateContent':
-      return handleGenerateContent(context, inbound, sink, model, true);
+      return (generate.loaded ?? (await generate.load())).handleGenerateContent(context, inbound, sink, model, true);
     case 'countTokens':
-      return handleCountTokens(context, inbound, sink, model);
+      return (countTokens.loaded ?? (await countTokens.load())).handleCountTokens(context, inbound, sink, model);
     case 'embedContent':
-      return handleEmbedContent(context, inbound, sink, model, false);
+      return (embed.loaded ?? (await embed.load())).handleEmbedContent(context, inbound, sink, model, false);
     case 'batchEmbedContents':
-      return handleEmbedContent(context, inbound, sink, model, true);
+      return (embed.loaded ?? (await embed.load())).handleEmbedContent(context, inbound, sink, model, true);
     case undefined:
       throw new GatewayError(404, `no such method: POST ${inbound.path} (expected models/{model}:generateContent, :streamGenerateContent, :countTokens, :embedContent or :batchEmbedContents)`, 'not_found_error', 'unknown_url');
   }
 }
 
-function handleModel(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
+async function handleModel(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
   const { model, method } = parseModelAction(inbound.params['model'] ?? '');
   if (method !== undefined) throw new GatewayError(404, `${method} takes POST, not GET`, 'not_found_error', 'unknown_url');
-  return handleGetModel(context, sink, model);
+  return (models.loaded ?? (await models.load())).handleGetModel(context, sink, model);
 }
 
 export const geminiEndpoints: readonly Endpoint[] = [
-  { path: '/v1beta/models', methods: { GET: handleListModels }, sendError: sendGeminiError },
+  { path: '/v1beta/models', methods: { GET: lazyHandler(models, (module) => module.handleListModels) }, sendError: sendGeminiError },
   { path: '/v1beta/models/{model*}', methods: { GET: handleModel, POST: handleModelMethod }, sendError: sendGeminiError },
 ];
 

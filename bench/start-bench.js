@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+// `npm run bench:start`: cold start and memory at rest of `switchyard serve` and the CLI, each against a bare Node
+// baseline measured in the same run on the same machine (bench/bare-node.mjs), then PASS/MISS per target (issue 20):
+//   ready      launch → first GET /health 200, `serve` vs a bare node:http server (median of START_RUNS launches
+//              each, alternating the two)                                                    target ≤ 2× bare
+//   cli        wall time of `switchyard --version` and `--help` vs a bare script printing the version
+//              (median of CLI_RUNS runs each, alternating)                                    target ≤ 1.5× bare
+//   idle RSS   `serve` 2 s after ready (VmRSS)                                                 target ≤ 60 MiB
+//   256 conns  RSS with 256 open keep-alive connections, after one GET /health on each, and after one non-stream chat
+//              completion on each (through a loopback mock upstream)                          target ≤ 150 MiB
+// The gateway runs with an existing data dir (a first, uncounted launch creates it), as at every login after the
+// first. `tokens` (opens the ledger file) is printed for information. Env: START_RUNS (15), CLI_RUNS (15),
+// SWITCHYARD_CLI (dist/main/cli.js), SWITCHYARD_NODE_ARGS, QUIET_PCT / QUIET_WAIT_S (bench-kit.js). 127.0.0.1 only.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, median, processGroups, table, waitQuiet } from './bench-kit.js';
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(BENCH);
+const env = process.env;
+const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist/main/cli.js'));
+const NODE_ARGS = (env.SWITCHYARD_NODE_ARGS || '').split(/\s+/).filter(Boolean);
+const START_RUNS = Number(env.START_RUNS || 15);
+const CLI_RUNS = Number(env.CLI_RUNS || 15);
+const TOKEN = 'sy-bench-start-token-0123456789abcdef';
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const mib = (kib) => kib / 1024;
+const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '-');
+
+if (!fs.existsSync(CLI)) {
+  console.error(`[start-bench] ${CLI} is missing: run npm run build:main (or fix SWITCHYARD_CLI)`);
+  process.exit(2);
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-start-bench-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+const groups = processGroups('sy-start-bench', ROOT, { ...env, SWITCHYARD_API_KEY: TOKEN });
+
+function rssKiB(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+}
+
+/** GET /health on a fresh connection; resolves with the status, or 0 when nothing answers yet. */
+function health(port) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.setTimeout(2000, () => req.destroy());
+  });
+}
+
+/** Spawns `args` and polls /health every 2 ms; resolves with the ms from spawn to the first 200, and the child. */
+async function launch(args, port) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, SWITCHYARD_API_KEY: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (part) => (stderr += part));
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const until = t0 + 30_000;
+  while (performance.now() < until && !exited) {
+    if ((await health(port)) === 200) return { ms: performance.now() - t0, child };
+    await sleep(2);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`not ready within 30 s (${exited ? 'exited' : 'running'}): ${stderr.slice(-500)}`);
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+const dataDir = path.join(tmp, 'data');
+const configPath = path.join(tmp, 'config.json');
+const serveArgs = (port) => [...NODE_ARGS, CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configPath, '--data-dir', dataDir];
+const bareArgs = (port) => [path.join(BENCH, 'bare-node.mjs'), 'serve', String(port)];
+
+// ---------------------------------------------------------------- the mock upstream (for the chat requests)
+const mockPort = await freePort();
+const mock = groups.start('mock', process.execPath, [path.join(BENCH, 'paced-mock.mjs')], { MOCK_PORT: String(mockPort) });
+for (let i = 0; i < 500 && (await health(mockPort)) !== 200; i++) await sleep(10);
+fs.writeFileSync(configPath, JSON.stringify({ providers: [{ id: 'mock', type: 'openai-compatible', base_url: `http://127.0.0.1:${mockPort}/v1` }] }));
+console.log(`[start-bench] cli ${CLI}${NODE_ARGS.length ? ` (node ${NODE_ARGS.join(' ')})` : ''}, mock pid ${mock.pid}`);
+
+// ---------------------------------------------------------------- ready time
+{
+  const port = await freePort();
+  const first = await launch(serveArgs(port), port); // creates the data dir, the ledger and the token; not counted
+  await stop(first.child);
+  console.log(`[start-bench] first launch (new data dir): ${f(first.ms)} ms`);
+}
+const ready = { bare: [], serve: [] };
+for (let run = 0; run < START_RUNS; run++) {
+  await waitQuiet(env);
+  const order = run % 2 ? ['serve', 'bare'] : ['bare', 'serve'];
+  for (const name of order) {
+    const port = await freePort();
+    const { ms, child } = await launch(name === 'serve' ? serveArgs(port) : bareArgs(port), port);
+    ready[name].push(ms);
+    await stop(child);
+  }
+}
+
+// ---------------------------------------------------------------- CLI commands that do not serve
+function wall(args) {
+  const t0 = performance.now();
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, env: { ...env, SWITCHYARD_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = performance.now() - t0;
+  if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(-300)}`);
+  return ms;
+}
+const cliCases = {
+  bare: [path.join(BENCH, 'bare-node.mjs'), 'version'],
+  '--version': [...NODE_ARGS, CLI, '--version'],
+  '--help': [...NODE_ARGS, CLI, '--help'],
+  'tokens list': [...NODE_ARGS, CLI, 'tokens', 'list', '--data-dir', dataDir],
+};
+const cli = Object.fromEntries(Object.keys(cliCases).map((name) => [name, []]));
+for (let run = 0; run < CLI_RUNS; run++) {
+  if (run % 5 === 0) await waitQuiet(env);
+  const names = Object.keys(cliCases);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[(i + run) % names.length];
+    cli[name].push(wall(cliCases[name]));
+  }
+}
+
+// ---------------------------------------------------------------- memory: idle, then 256 open connections
+function request(agent, port, method, urlPath, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${method} ${urlPath}: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+    req.end(body);
+  });
+}
+const CONNS = 256;
+const chatBody = JSON.stringify({ model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in one short sentence, please.' }], max_tokens: 16 });
+async function memory(args, port, withChat) {
+  await waitQuiet(env);
+  const { child } = await launch(args, port);
+  try {
+    await sleep(2000);
+    const idle = rssKiB(child.pid);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONNS, keepAliveMsecs: 1000 });
+    await Promise.all(Array.from({ length: CONNS }, () => request(agent, port, 'GET', '/health')));
+    const sockets = Object.values(agent.freeSockets).reduce((n, list) => n + list.length, 0);
+    await sleep(1000);
+    const conns = rssKiB(child.pid);
+    let chat = NaN;
+    if (withChat) {
+      await Promise.all(Array.from({ length: CONNS }, () => request(agent, port, 'POST', '/v1/chat/completions', chatBody)));
+      await sleep(1000);
+      chat = rssKiB(child.pid);
+    }
+    agent.destroy();
+    return { idle, conns, chat, sockets };
+  } finally {
+    await stop(child);
+  }
+}
+const mem = { bare: [], serve: [] };
+for (let run = 0; run < 3; run++) {
+  const port = await freePort();
+  mem.bare.push(await memory(bareArgs(port), port, false));
+  const port2 = await freePort();
+  mem.serve.push(await memory(serveArgs(port2), port2, true));
+}
+groups.killAll();
+
+// ---------------------------------------------------------------- report
+const med = (list, key) => median(list.map((m) => m[key]));
+const r = { bare: median(ready.bare), serve: median(ready.serve) };
+const c = Object.fromEntries(Object.entries(cli).map(([name, list]) => [name, median(list)]));
+const verdicts = [];
+const verdict = (label, value, limit, unit) => {
+  const line = `${value <= limit ? 'PASS' : 'MISS'}  ${label}: ${f(value, 2)}${unit} (target ≤ ${limit}${unit})`;
+  verdicts.push(line);
+};
+console.log(`\nready (launch → first /health 200), median of ${START_RUNS} launches each, alternating`);
+console.log(table(['process', 'median_ms', 'min_ms', 'max_ms', 'x_bare'], ['bare', 'serve'].map((name) => [name, f(r[name]), f(Math.min(...ready[name])), f(Math.max(...ready[name])), f(r[name] / r.bare, 2)])));
+console.log(`\nCLI wall time, median of ${CLI_RUNS} runs each, rotated (bare = node bench/bare-node.mjs version)`);
+console.log(table(['command', 'median_ms', 'min_ms', 'x_bare'], Object.keys(cli).map((name) => [name, f(c[name]), f(Math.min(...cli[name])), f(c[name] / c.bare, 2)])));
+console.log(`\nRSS (MiB, median of 3 launches): idle = ready + 2 s; conns = ${CONNS} open keep-alive connections after one GET /health each; chat = after one non-stream chat completion on each`);
+console.log(table(['process', 'idle', 'conns', 'chat', 'sockets'], ['bare', 'serve'].map((name) => [name, f(mib(med(mem[name], 'idle'))), f(mib(med(mem[name], 'conns'))), f(mib(med(mem[name], 'chat'))), med(mem[name], 'sockets')])));
+verdict('serve ready ÷ bare node:http server', r.serve / r.bare, 2, '×');
+verdict('--version ÷ bare node script', c['--version'] / c.bare, 1.5, '×');
+verdict('--help ÷ bare node script', c['--help'] / c.bare, 1.5, '×');
+verdict('serve idle RSS', mib(med(mem.serve, 'idle')), 60, ' MiB');
+verdict(`serve RSS with ${CONNS} open connections (/health)`, mib(med(mem.serve, 'conns')), 150, ' MiB');
+verdict(`serve RSS with ${CONNS} open connections (after a chat completion each)`, mib(med(mem.serve, 'chat')), 150, ' MiB');
+console.log(`\n${verdicts.join('\n')}`);
