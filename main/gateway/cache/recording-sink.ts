@@ -1,9 +1,9 @@
 // An answer sink that keeps a copy of what it writes, for the response cache: each write as one frame, so a
 // streamed answer is replayed with the chunking the client first got. It stops keeping (and the answer is not
 // cached) past `maxBytes`, so a huge answer costs no memory here.
-import type { AnswerSink } from '../http/answer-sink.js';
+import { ForwardingSink, type AnswerSink } from '../http/answer-sink.js';
 
-export class RecordingSink implements AnswerSink {
+export class RecordingSink extends ForwardingSink {
   readonly frames: Buffer[] = [];
   bytes = 0;
   /** more than maxBytes was written: the copy is incomplete */
@@ -13,54 +13,29 @@ export class RecordingSink implements AnswerSink {
   onEnd: (() => void) | undefined;
 
   constructor(
-    private readonly inner: AnswerSink,
+    inner: AnswerSink,
     private readonly maxBytes: number,
-  ) {}
-
-  get headersSent(): boolean {
-    return this.inner.headersSent;
-  }
-  get destroyed(): boolean {
-    return this.inner.destroyed;
-  }
-  get writableEnded(): boolean {
-    return this.inner.writableEnded;
-  }
-  get writableFinished(): boolean {
-    return this.inner.writableFinished;
-  }
-  get writableNeedDrain(): boolean {
-    return this.inner.writableNeedDrain;
-  }
-  get socket(): AnswerSink['socket'] {
-    return this.inner.socket;
+  ) {
+    super(inner);
   }
 
-  writeHead(status: number, headers: Record<string, string | number>): unknown {
+  override writeHead(status: number, headers: Record<string, string | number>): unknown {
     this.status = status;
     return this.inner.writeHead(status, headers);
   }
 
-  write(data: string | Buffer): boolean {
+  override write(data: string | Buffer): boolean {
     this.keep(data);
     return this.inner.write(data);
   }
 
-  end(data?: string | Buffer): unknown {
+  override end(data?: string | Buffer): unknown {
     if (data !== undefined) this.keep(data);
     const onEnd = this.onEnd;
     this.onEnd = undefined;
     // a client already gone does not get the answer kept for it
     if (onEnd && !this.inner.destroyed) onEnd();
     return this.inner.end(data);
-  }
-
-  on(event: 'close' | 'drain', listener: () => void): unknown {
-    return this.inner.on(event, listener);
-  }
-
-  off(event: 'close' | 'drain', listener: () => void): unknown {
-    return this.inner.off(event, listener);
   }
 
   private keep(data: string | Buffer): void {

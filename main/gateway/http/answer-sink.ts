@@ -17,6 +17,50 @@ export interface AnswerSink {
   off(event: 'close' | 'drain', listener: () => void): unknown;
 }
 
+/** A sink that hands everything to another: the base of sinks that change one thing (a header, a copy kept). */
+export class ForwardingSink implements AnswerSink {
+  constructor(protected readonly inner: AnswerSink) {}
+
+  get headersSent(): boolean {
+    return this.inner.headersSent;
+  }
+  get destroyed(): boolean {
+    return this.inner.destroyed;
+  }
+  get writableEnded(): boolean {
+    return this.inner.writableEnded;
+  }
+  get writableFinished(): boolean {
+    return this.inner.writableFinished;
+  }
+  get writableNeedDrain(): boolean {
+    return this.inner.writableNeedDrain;
+  }
+  get socket(): AnswerSink['socket'] {
+    return this.inner.socket;
+  }
+
+  writeHead(status: number, headers: Record<string, string | number>): unknown {
+    return this.inner.writeHead(status, headers);
+  }
+
+  write(data: string | Buffer): boolean {
+    return this.inner.write(data);
+  }
+
+  end(data?: string | Buffer): unknown {
+    return this.inner.end(data);
+  }
+
+  on(event: 'close' | 'drain', listener: () => void): unknown {
+    return this.inner.on(event, listener);
+  }
+
+  off(event: 'close' | 'drain', listener: () => void): unknown {
+    return this.inner.off(event, listener);
+  }
+}
+
 /** A client request as the endpoints see it: its head, and its whole body (read by http/dispatch.ts). */
 export interface InboundRequest {
   readonly method: string;
