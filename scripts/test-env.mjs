@@ -107,9 +107,13 @@ function ensureProjectModules() {
 function ensureClientModules() {
   const clients = join(root, 'test', 'clients');
   if (installedAsLocked(clients)) return;
-  say('installing the pinned real clients the e2e tests drive: npm ci --prefix test/clients');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', clients], { stdio: 'inherit', timeout: 15 * 60_000 });
-  if (result.status !== 0) throw new Stop('`npm ci --prefix test/clients` failed (see above); run it again once the cause is fixed.');
+  // `npm install --no-save`, not `npm ci`: opencode-ai lists a binary package per platform as optional, and the
+  // registry mirror has only some of them, so its lockfile cannot name the others and `npm ci` refuses it as out of
+  // sync. `install` takes every version from the lockfile as `ci` would, skips the missing optional ones, and
+  // --no-save leaves package.json and the lockfile untouched.
+  say('installing the pinned real clients the e2e tests drive: npm install --no-save --prefix test/clients');
+  const result = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', clients], { stdio: 'inherit', timeout: 15 * 60_000 });
+  if (result.status !== 0) throw new Stop('`npm install --no-save --prefix test/clients` failed (see above); run it again once the cause is fixed.');
 }
 
 // ---- Services: started for this run in the scratch directory, ready before the tests start, stopped after ----
