@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { ConfigSource } from './config/config-source.js';
 import { findConfigPath } from './config/load.js';
 import { watchConfigFile } from './config/watch.js';
-import { startGateway, type Gateway } from './gateway/gateway.js';
-import { ledgerFileName, setupMetering } from './metering-setup.js';
+import type { Gateway, startGateway as StartGateway } from './gateway/gateway.js';
+import { openBootListener } from './gateway/http/boot-listener.js';
+import type * as MeteringSetup from './metering-setup.js';
 import { StaticTokenVerifier } from './gateway/http/auth.js';
 import { loadOrCreateAdminToken } from './secrets/client-token-file.js';
 import type { ClientTokenStore } from './secrets/client-token-store.js';
@@ -85,13 +86,32 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     return source.load();
   };
   const config = load();
+  // Bound before the gateway's modules load and the keychain and ledger open (issue 20): a request arriving meanwhile
+  // is held and handed to the gateway once it is in place (gateway/http/boot-listener.ts), not refused.
+  const listener = await openBootListener(config.server.host, config.server.port);
   // Read once here; requests only ever read the resolver's cache. No keychain: environment variables, said below.
   const secretStore = options.secretStore ?? new KeychainStore({ env: options.env });
-  const keys = await KeyResolver.create(secretStore, options.env);
-  const adminToken = loadOrCreateAdminToken(options.dataDir);
+  let keys: KeyResolver;
+  let adminToken: string;
+  let metering: typeof MeteringSetup;
+  let startGateway: typeof StartGateway;
+  try {
+    // loaded after binding: the provider adapters (gateway) and the ledger (metering) are most of start-up's modules
+    [metering, { startGateway }, keys] = await Promise.all([import('./metering-setup.js'), import('./gateway/gateway.js'), KeyResolver.create(secretStore, options.env)]);
+    adminToken = loadOrCreateAdminToken(options.dataDir);
+  } catch (error) {
+    await listener.close();
+    throw error;
+  }
   registerSecret(adminToken);
   registerSecret(environmentToken(options.env));
-  const meteringSetup = setupMetering({ dataDir: options.dataDir, config, log: options.log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  let meteringSetup: ReturnType<typeof metering.setupMetering>;
+  try {
+    meteringSetup = metering.setupMetering({ dataDir: options.dataDir, config, log: options.log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  } catch (error) {
+    await listener.close();
+    throw error;
+  }
   let gateway: Gateway;
   let clientTokens: ClientTokensSetup | undefined;
   let control: ControlService | undefined = undefined; // the HTTP transport answers "starting" until it is set
@@ -100,7 +120,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   const signInNonces = new SignInNonceStore();
   let playground: PlaygroundAccess | undefined;
   try {
-    clientTokens = setupClientTokens({ ledgerPath: join(options.dataDir, ledgerFileName), dataDir: options.dataDir, env: options.env, log: options.log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    clientTokens = setupClientTokens({ ledgerPath: join(options.dataDir, metering.ledgerFileName), dataDir: options.dataDir, env: options.env, log: options.log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
     const store = clientTokens.store;
     playground = new PlaygroundAccess(() => (store.get(playgroundClientName)?.revokedAt ?? null) !== null);
     registerSecret(playground.token);
@@ -125,10 +145,12 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
       const stats = await meteringSetup.close();
       if (stats.dropped > 0 || stats.queued > 0) options.log(`ledger: ${stats.dropped} row(s) dropped, ${stats.queued} still queued at close`);
     },
+    listener,
     });
   } catch (error) {
     clientTokens?.store.close();
     await meteringSetup.close();
+    await listener.close();
     throw error;
   }
   options.log(keys.startupLine());

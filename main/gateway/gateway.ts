@@ -1,6 +1,6 @@
 // The headless gateway as one object: build providers, routing and guards from a config, listen, reload without
 // dropping requests, report status, and stop gracefully. `switchyard serve` and the desktop app both use it.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, ProviderSettings } from '../config/load.js';
 import { describeBudgetCheck } from '../ledger/budgets.js';
@@ -27,6 +27,9 @@ import { Telemetry, withTelemetry } from './telemetry/telemetry.js';
 import type { TelemetrySettings } from '../config/limits.js';
 import { switchyardVersion } from '../version.js';
 import { ListenerAwareGuard, ownListenerHandler, probeOllama } from './dialects/ollama/listener.js';
+import { createListener, ListenError, listenOn, type BootListener } from './http/boot-listener.js';
+
+export { ListenError };
 
 export interface GatewayOptions {
   readonly config: GatewayConfig;
@@ -58,6 +61,8 @@ export interface GatewayOptions {
   readonly counterStore?: CounterStore;
   /** re-reads the config for a reload; without it, reload() needs a config passed in */
   readonly reloadConfig?: () => GatewayConfig;
+  /** the port, already bound by boot.ts and holding requests (http/boot-listener.ts); handed over once listening */
+  readonly listener?: BootListener;
 }
 
 export interface ProviderStatus {
@@ -82,16 +87,6 @@ export interface GatewayStatus {
   readonly inFlight: number;
   /** every configured budget limit (global) with its state; empty without budgets */
   readonly budgets: ReadonlyArray<{ readonly description: string; readonly state: string; readonly fraction: number }>;
-}
-
-export class ListenError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-    this.name = 'ListenError';
-  }
 }
 
 export class Gateway {
@@ -124,7 +119,7 @@ export class Gateway {
     this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0), metering: options.metering && withTelemetry(options.metering, this.telemetry), budgets: options.budgets, responses: options.responses, responseCache: options.responseCache, limiter: this.limiter.active ? this.limiter : undefined, telemetry: this.telemetry };
     this.router = new GatewayRouter(() => this.state, this.log, options.management, options.playgroundSessions);
     this.monitor = new HealthMonitor(() => this.state, this.routing);
-    this.server = createListener(this.router.handle);
+    this.server = options.listener?.server ?? createListener(this.router.handle);
   }
 
   async listen(): Promise<void> {
@@ -140,7 +135,7 @@ export class Gateway {
         );
       }
     }
-    await listenOn(this.server, host, port, '--port');
+    if (!this.options.listener) await listenOn(this.server, host, port, '--port');
     if (ollamaPort !== undefined) {
       const ollamaServer = createListener(ownListenerHandler(this.router.handle));
       try {
@@ -154,6 +149,7 @@ export class Gateway {
     }
     // The guard needs the real port (port 0 picks one).
     this.state = { ...this.state, guard: buildGuard(this.state.config, this.port, this.ollamaPort) };
+    this.options.listener?.handOver(this.router.handle); // the requests held while booting, then every new one
     this.monitor.start();
     this.telemetry.start();
   }
@@ -299,38 +295,4 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const gateway = new Gateway(options);
   await gateway.listen();
   return gateway;
-}
-
-/** The gateway's HTTP listener settings, the same for the main and the Ollama listener. */
-function createListener(handle: (request: IncomingMessage, response: ServerResponse) => void): Server {
-  const server = createServer(
-    {
-      headersTimeout: 10_000, // a client trickling its headers is cut off…
-      connectionsCheckingInterval: 1_000, // …checked every second (Node's default is 30 s)
-      requestTimeout: 120_000, // the whole request body must arrive within this
-      keepAliveTimeout: 5_000,
-    },
-    handle,
-  );
-  server.timeout = 0;
-  return server;
-}
-
-async function listenOn(server: Server, host: string, port: number, setting: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      server.off('listening', onListening);
-      if (error.code === 'EADDRINUSE') reject(new ListenError(`port ${port} on ${host} is already in use (another Switchyard, or another program); choose another with ${setting}`, error.code));
-      else if (error.code === 'EACCES') reject(new ListenError(`no permission to listen on ${host}:${port}; choose a port above 1023 with ${setting}`, error.code));
-      else if (error.code === 'EADDRNOTAVAIL') reject(new ListenError(`cannot listen on ${host}: no such address on this machine`, error.code));
-      else reject(error);
-    };
-    const onListening = (): void => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen({ host, port, exclusive: true });
-  });
 }
