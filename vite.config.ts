@@ -2,7 +2,7 @@
 // file:// in the desktop app and from /_switchyard/ when the gateway serves it in headless mode.
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
-import { contentSecurityPolicyMeta } from './main/app/content-security-policy.js';
+import { contentSecurityPolicyMeta } from './shared/content-security-policy.js';
 
 /**
  * Puts the CSP <meta> right after <meta charset>, ahead of every script and stylesheet it governs. The dev

@@ -39,13 +39,13 @@ for (const file of ['run-bench.sh', 'bench.mjs', 'stream-client.mjs', 'mock-upst
     process.exit(2);
   }
 }
-const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist', 'main', 'cli.js'));
+const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist', 'main', 'cli', 'main.js'));
 if (!fs.existsSync(CLI)) {
   console.error(`[switchyard-bench] ${CLI} is missing; build first: npm run build:main${env.SWITCHYARD_CLI ? ' (or fix SWITCHYARD_CLI)' : ''}`);
   process.exit(2);
 }
 {
-  // cli.js imports the whole gateway statically, so --version fails fast if any compiled module is missing.
+  // cli/main.js imports the whole gateway statically, so --version fails fast if any compiled module is missing.
   const probe = spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8', timeout: 30_000 });
   if (probe.status !== 0) {
     console.error(`[switchyard-bench] ${CLI} does not load:\n${(probe.stderr || probe.error?.message || '').trim()}\n  rebuild: npx tsc -p tsconfig.main.json`);

@@ -9,8 +9,8 @@
 //   256 conns  RSS with 256 open keep-alive connections, after one GET /health on each, and after one non-stream chat
 //              completion on each (through a loopback mock upstream)                          target ≤ 150 MiB
 // The gateway runs with an existing data dir (a first, uncounted launch creates it), as at every login after the
-// first. `tokens` (opens the ledger file) is printed for information. Env: START_RUNS (15), CLI_RUNS (15),
-// SWITCHYARD_CLI (dist/main/cli.js), SWITCHYARD_NODE_ARGS, QUIET_PCT / QUIET_WAIT_S (bench-kit.js). 127.0.0.1 only.
+// first. First chat completion after launch is printed for information. `tokens` (opens the ledger file) is printed for information. Env: START_RUNS (15), CLI_RUNS (15),
+// SWITCHYARD_CLI (dist/main/cli/main.js), SWITCHYARD_NODE_ARGS, QUIET_PCT / QUIET_WAIT_S (bench-kit.js). 127.0.0.1 only.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -22,7 +22,7 @@ import { freePort, median, processGroups, table, waitQuiet } from './bench-kit.j
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
 const env = process.env;
-const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist/main/cli.js'));
+const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist/main/cli/main.js'));
 const NODE_ARGS = (env.SWITCHYARD_NODE_ARGS || '').split(/\s+/).filter(Boolean);
 const START_RUNS = Number(env.START_RUNS || 15);
 const CLI_RUNS = Number(env.CLI_RUNS || 15);
@@ -117,6 +117,34 @@ for (let run = 0; run < START_RUNS; run++) {
   }
 }
 
+// ---------------------------------------------------------------- first chat completion after launch
+// What a client sees: launch → first 200 from POST /v1/chat/completions (through the mock), retried every 2 ms on
+// a refused connection or a 503, each on a fresh connection. START_RUNS launches, not interleaved with `bare`.
+const firstChatBody = JSON.stringify({ model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 16 });
+function chatOnce(port) {
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', agent: false, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.setTimeout(10_000, () => req.destroy());
+    req.end(firstChatBody);
+  });
+}
+const firstChat = [];
+for (let run = 0; run < START_RUNS; run++) {
+  await waitQuiet(env);
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, serveArgs(port), { cwd: ROOT, env: { ...env, SWITCHYARD_API_KEY: TOKEN }, stdio: ['ignore', 'ignore', 'ignore'] });
+  let status = 0;
+  while (performance.now() < t0 + 30_000 && child.exitCode === null && (status = await chatOnce(port)) !== 200) await sleep(2);
+  if (status !== 200) throw new Error(`no chat completion within 30 s (last status ${status})`);
+  firstChat.push(performance.now() - t0);
+  await stop(child);
+}
+
 // ---------------------------------------------------------------- CLI commands that do not serve
 function wall(args) {
   const t0 = performance.now();
@@ -198,6 +226,8 @@ const verdict = (label, value, limit, unit) => {
 };
 console.log(`\nready (launch → first /health 200), median of ${START_RUNS} launches each, alternating`);
 console.log(table(['process', 'median_ms', 'min_ms', 'max_ms', 'x_bare'], ['bare', 'serve'].map((name) => [name, f(r[name]), f(Math.min(...ready[name])), f(Math.max(...ready[name])), f(r[name] / r.bare, 2)])));
+console.log(`\nfirst chat completion (launch → first 200 from POST /v1/chat/completions via the mock), median of ${START_RUNS} launches`);
+console.log(table(['process', 'median_ms', 'min_ms', 'max_ms'], [['serve', f(median(firstChat)), f(Math.min(...firstChat)), f(Math.max(...firstChat))]]));
 console.log(`\nCLI wall time, median of ${CLI_RUNS} runs each, rotated (bare = node bench/bare-node.mjs version)`);
 console.log(table(['command', 'median_ms', 'min_ms', 'x_bare'], Object.keys(cli).map((name) => [name, f(c[name]), f(Math.min(...cli[name])), f(c[name] / c.bare, 2)])));
 console.log(`\nRSS (MiB, median of 3 launches): idle = ready + 2 s; conns = ${CONNS} open keep-alive connections after one GET /health each; chat = after one non-stream chat completion on each`);

@@ -1,7 +1,7 @@
 // Applies the window rules to Electron objects handed in as parameters (typed by the few members used, so unit
 // tests pass fakes): no new windows, no navigation off the app's page, https links to the OS browser, no
 // <webview>, every permission denied, and the CSP header on the app's own pages.
-import { contentSecurityPolicyHeader, withContentSecurityPolicy } from './content-security-policy.js';
+import { contentSecurityPolicyHeader, withContentSecurityPolicy } from '../../shared/content-security-policy.js';
 import { decideNavigation, decideWindowOpen } from './navigation.js';
 import { isAppPageUrl, parseUrl, type RendererSource } from './renderer-source.js';
 

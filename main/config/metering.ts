@@ -1,10 +1,8 @@
 // Resolves the `ledger` and `budgets` sections: the reference model for savings, price overrides (the file says
 // USD per million tokens; the ledger works per token), body capture, the age limit on request rows, and budget
 // limits in the ledger's vocabulary.
-import type { BudgetAction, BudgetLimits, PeriodLimits } from '../ledger/budgets.js';
-import { defaultCaptureSettings, type CaptureSettings } from '../ledger/capture-writer.js';
-import type { ModelPrice } from '../ledger/pricing.js';
-import { splitModelName, type Target } from '../gateway/routing/resolve.js';
+import { defaultCaptureSettings, splitModelName } from './defaults.js';
+import type { BudgetAction, BudgetLimits, CaptureSettings, ModelPrice, PeriodLimits, Target } from './types.js';
 import type { ConfigFile } from './schema.js';
 
 export interface LedgerSettings {

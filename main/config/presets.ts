@@ -1,6 +1,6 @@
 // Known providers: a preset fills in the type, base URL, key variable and locality so a config entry can be as
 // short as `- id: groq`. Local servers need no key.
-import type { Locality } from '../gateway/providers/types.js';
+import type { Locality } from './types.js';
 
 export type ProviderType = 'openai-compatible' | 'ollama' | 'anthropic' | 'gemini';
 

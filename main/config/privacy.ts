@@ -1,7 +1,7 @@
 // Resolves the `privacy` and `response_cache` sections and the per-route `privacy`/`cache` keys. The privacy guard
 // is on by default with the secret detectors and the `warn` action (a header and the ledger, nothing withheld);
 // the response cache is off unless a route turns it on.
-import { isBuiltInDetector, personalDetectorNames, secretDetectorNames, userPatternProblem } from '../gateway/privacy/detectors.js';
+import { isBuiltInDetector, personalDetectorNames, secretDetectorNames, userPatternProblem } from './detector-names.js';
 import type { ConfigFile } from './schema.js';
 
 export type PrivacyAction = 'off' | 'warn' | 'redact' | 'local-only' | 'block';

@@ -1,8 +1,7 @@
 // The `routes` and `routing` config sections: defaults, LiteLLM's vocabulary, and errors that name the field
 // (and, from a YAML file, the line).
 import { describe, expect, it } from 'vitest';
-import { defaultBackoff } from '../gateway/routing/backoff.js';
-import { defaultCircuit } from '../gateway/routing/circuit.js';
+import { defaultBackoff, defaultCircuit } from './defaults.js';
 import { ConfigError, parseConfigText, resolveConfig } from './load.js';
 import { defaultCloudTimeouts, defaultLocalTimeouts, resolveRouting } from './routing.js';
 import type { ConfigFile } from './schema.js';

@@ -1,9 +1,8 @@
 // Resolves the `routes` and `routing` sections: every target must name a configured provider, defaults fill
 // what the file leaves out. LiteLLM's vocabulary (num_retries, fallbacks, context_window_fallbacks,
 // allowed_fails, cooldown_time, default_fallbacks) means the same thing here.
-import { defaultBackoff, type BackoffSettings } from '../gateway/routing/backoff.js';
-import { defaultCircuit, type CircuitSettings } from '../gateway/routing/circuit.js';
-import { splitModelName, type Target } from '../gateway/routing/resolve.js';
+import { defaultBackoff, defaultCircuit, splitModelName } from './defaults.js';
+import type { BackoffSettings, CircuitSettings, Target } from './types.js';
 import { resolveRouteCache, type PrivacyAction, type RouteCacheSettings } from './privacy.js';
 import { resolveRouteLimits, type RouteLimits } from './limits.js';
 import type { ConfigFile } from './schema.js';

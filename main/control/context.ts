@@ -1,6 +1,7 @@
 // What the control service works with, injected once (boot.ts builds it; tests build their own): the running
 // gateway, the config editor, the key resolver and keychain, the ledger and price catalog, the client-token store.
-import type { ControlApi, ControlCall } from '../../shared/control/contract.js';
+import type { CallResponse, ControlApi, ControlCall } from '../../shared/control/contract.js';
+import type { ToolToken } from '../connect/tool-token.js';
 import type { ProviderSettings } from '../config/load.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { KeyLookup } from '../gateway/providers/registry.js';
@@ -10,7 +11,6 @@ import type { ProviderKeyView } from '../secrets/key-resolver.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { ConfigEditor } from './config-editor.js';
 import type { DiscoveryOptions } from './discover.js';
-import type { ControlTokens } from './tokens.js';
 
 /** The part of KeyResolver the control service uses. */
 export interface ProviderKeys {
@@ -19,6 +19,19 @@ export interface ProviderKeys {
   keysChanged(providerId: string): Promise<void>;
   /** the key a provider's requests carry now (keychain first, then its variable) */
   readonly keyLookup: KeyLookup;
+}
+
+/** What the service needs of the token store (tests may pass a fake). */
+export interface ControlTokens {
+  list(): CallResponse<'tokens.list'>;
+  /** the new token in full: the one time it is ever shown */
+  create(name: string): { readonly name: string; readonly token: string };
+  /** false when the token was revoked already */
+  revoke(name: string): boolean;
+  /** a connected tool's token when Switchyard keeps it (main/connect/tool-token.ts) */
+  keptTool(name: string): string | undefined;
+  /** that token, or a new one for the tool (kept from then on) */
+  ensureTool(name: string): ToolToken;
 }
 
 export interface ControlContext {

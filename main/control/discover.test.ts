@@ -39,11 +39,14 @@ function provider(id: string, baseUrl: string): ProviderSettings {
   return { id, type: 'openai-compatible', preset: undefined, label: id, baseUrl, locality: 'local', apiKeyEnv: undefined, headers: {}, models: [] };
 }
 
+/** for the cases that expect servers found: a loaded machine must not turn slow-but-there into not found */
+const foundDeadlineMs = 5_000;
+
 describe('discoverLocalServers', () => {
   it('finds each kind of server on its port, with its label, base URL and the models it lists', async () => {
     const [ollama, lmstudio, llamacpp, localai, vllm, jan] = await Promise.all([fake('ollama'), fake('lmstudio'), fake('llamacpp'), fake('localai'), fake('vllm'), fake('jan', { apiKey: '' })]);
     if (!ollama || !lmstudio || !llamacpp || !localai || !vllm || !jan) throw new Error('a fake did not start');
-    const found = await discoverLocalServers([], { candidates: [at('ollama', ollama), at('lmstudio', lmstudio), at('llamacpp', llamacpp), at('localai', localai), at('vllm', vllm), at('jan', jan)] });
+    const found = await discoverLocalServers([], { candidates: [at('ollama', ollama), at('lmstudio', lmstudio), at('llamacpp', llamacpp), at('localai', localai), at('vllm', vllm), at('jan', jan)], deadlineMs: foundDeadlineMs });
     expect(found).toEqual([
       { preset: 'ollama', label: 'Ollama', baseUrl: ollama.origin, models: ['llama3.2:3b', 'qwen3:8b'], modelCount: 2, keyRequired: false, configured: false },
       { preset: 'lmstudio', label: 'LM Studio', baseUrl: `${lmstudio.origin}/v1`, models: [...lmstudio.models], modelCount: 3, keyRequired: false, configured: false },
@@ -58,7 +61,7 @@ describe('discoverLocalServers', () => {
     const [llamacpp, localai] = await Promise.all([fake('llamacpp'), fake('localai')]);
     if (!llamacpp || !localai) throw new Error('a fake did not start');
     const shared = (server: FakeLocalServer): DiscoveryCandidate[] => [at('llamacpp', server), at('localai', server)];
-    const found = await discoverLocalServers([], { candidates: [...shared(llamacpp), ...shared(localai)] });
+    const found = await discoverLocalServers([], { candidates: [...shared(llamacpp), ...shared(localai)], deadlineMs: foundDeadlineMs });
     expect(found.map((server) => [server.preset, server.baseUrl])).toEqual([
       ['llamacpp', `${llamacpp.origin}/v1`],
       ['localai', `${localai.origin}/v1`],
@@ -71,7 +74,7 @@ describe('discoverLocalServers', () => {
     const [vllm, lmstudio] = await Promise.all([fake('vllm'), fake('lmstudio')]);
     if (!vllm || !lmstudio) throw new Error('a fake did not start');
     const candidates = [vllm, lmstudio].flatMap((server) => [at('llamacpp', server), at('localai', server)]);
-    expect(await discoverLocalServers([], { candidates })).toEqual([]);
+    expect(await discoverLocalServers([], { candidates, deadlineMs: foundDeadlineMs })).toEqual([]);
   });
 
   it('passes over garbage, refused ports and a server that answers after the deadline — and returns by the deadline', async () => {
@@ -92,7 +95,7 @@ describe('discoverLocalServers', () => {
     const [lmstudio, vllm] = await Promise.all([fake('lmstudio'), fake('vllm')]);
     if (!lmstudio || !vllm) throw new Error('a fake did not start');
     const configured = [provider('my-lmstudio', `http://localhost:${lmstudio.listeningPort}/v1/`)];
-    const found = await discoverLocalServers(configured, { candidates: [at('lmstudio', lmstudio), at('vllm', vllm)] });
+    const found = await discoverLocalServers(configured, { candidates: [at('lmstudio', lmstudio), at('vllm', vllm)], deadlineMs: foundDeadlineMs });
     expect(found.map((server) => [server.preset, server.configured])).toEqual([
       ['lmstudio', true],
       ['vllm', false],
@@ -101,14 +104,14 @@ describe('discoverLocalServers', () => {
 
   it('Jan behind its API key is found as needing the key, with no models; the key is never guessed', async () => {
     const jan = await fake('jan');
-    const [found] = await discoverLocalServers([], { candidates: [at('jan', jan)] });
+    const [found] = await discoverLocalServers([], { candidates: [at('jan', jan)], deadlineMs: foundDeadlineMs });
     expect(found).toEqual({ preset: 'jan', label: 'Jan', baseUrl: `${jan.origin}/v1`, models: [], modelCount: 0, keyRequired: true, configured: false });
   });
 
   it('lists the first 20 models and counts them all', async () => {
     const models = Array.from({ length: 27 }, (_item, index) => `model-${index}`);
     const vllm = await fake('vllm', { models });
-    const [found] = await discoverLocalServers([], { candidates: [at('vllm', vllm)] });
+    const [found] = await discoverLocalServers([], { candidates: [at('vllm', vllm)], deadlineMs: foundDeadlineMs });
     expect(found?.models).toEqual(models.slice(0, 20));
     expect(found?.modelCount).toBe(27);
   });

@@ -3,7 +3,7 @@
 // saved ones, or settings not saved yet — and answers with detector names and spans only.
 import type { CallResponse, PrivacyInput } from '../../shared/control/contract.js';
 import type { PrivacyAction, PrivacySettings } from '../config/privacy.js';
-import { personalDetectorNames, secretDetectorNames, userPatternProblem } from '../gateway/privacy/detectors.js';
+import { personalDetectorNames, secretDetectorNames, userPatternProblem } from '../config/detector-names.js';
 import { definitionsOf, privacyOf, scannerFor } from '../gateway/privacy/guard.js';
 import { PrivacyScanner } from '../gateway/privacy/scanner.js';
 import { ensureMap } from './config-editor.js';

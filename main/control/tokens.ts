@@ -1,25 +1,12 @@
 // tokens.*: the client tokens local tools send, one per tool, kept hashed in the ledger file
 // (main/secrets/client-token-store.ts). A new token is shown once, in the answer to tokens.create; lists are masked.
 import type { CallResponse } from '../../shared/control/contract.js';
-import { ensureToolToken, keptToolToken, type ToolToken } from '../connect/tool-token.js';
+import { ensureToolToken, keptToolToken } from '../connect/tool-token.js';
 import { registerSecret } from '../../shared/redact.js';
 import { ClientTokenError, type ClientTokenStore } from '../secrets/client-token-store.js';
 import { createClientToken, revokeClientToken } from '../secrets/default-token.js';
-import type { ControlContext } from './context.js';
+import type { ControlContext, ControlTokens } from './context.js';
 import { ControlError, conflict, invalid, notFound } from './errors.js';
-
-/** What the service needs of the token store (tests may pass a fake). */
-export interface ControlTokens {
-  list(): CallResponse<'tokens.list'>;
-  /** the new token in full: the one time it is ever shown */
-  create(name: string): { readonly name: string; readonly token: string };
-  /** false when the token was revoked already */
-  revoke(name: string): boolean;
-  /** a connected tool's token when Switchyard keeps it (main/connect/tool-token.ts) */
-  keptTool(name: string): string | undefined;
-  /** that token, or a new one for the tool (kept from then on) */
-  ensureTool(name: string): ToolToken;
-}
 
 /** The hashed store, with the 'default' token's file kept in step (as `switchyard tokens` does). */
 export function storeTokens(store: ClientTokenStore, dataDir: string): ControlTokens {

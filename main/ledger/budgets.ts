@@ -1,27 +1,11 @@
 // Budget evaluation, pure: spend so far (today and this month, overall and for the calling client token) against
 // the configured limits → ok, warning (≥ 80% by default) or exceeded, and what the gateway should do about it.
 
-export type BudgetAction = 'block' | 'downgrade-local';
+import type { BudgetAction, BudgetLimit, BudgetLimits } from '../config/types.js';
+
+export type { BudgetAction, BudgetLimit, BudgetLimits, PeriodLimits } from '../config/types.js';
 export type BudgetState = 'ok' | 'warning' | 'exceeded';
 export type BudgetPeriod = 'day' | 'month';
-
-export interface BudgetLimit {
-  readonly limitUsd: number;
-  /** what happens at the limit: a 429, or only local targets from then on */
-  readonly action: BudgetAction;
-}
-
-export interface PeriodLimits {
-  readonly daily?: BudgetLimit;
-  readonly monthly?: BudgetLimit;
-}
-
-export interface BudgetLimits extends PeriodLimits {
-  /** by client token name */
-  readonly perClient?: Readonly<Record<string, PeriodLimits>>;
-  /** share of a limit at which the state turns 'warning'; 0.8 unless set */
-  readonly warningFraction?: number;
-}
 
 export interface PeriodSpend {
   readonly totalUsd: number;

@@ -7,14 +7,10 @@ import type { LedgerDatabase } from './database.js';
 import { DeletionRuns } from './deletion-runs.js';
 import { isTransientWriteError } from './ledger-writer.js';
 
-export interface CaptureSettings {
-  readonly enabled: boolean;
-  readonly retentionDays: number;
-  /** request and answer together, in bytes of stored text */
-  readonly maxBytesPerRequest: number;
-}
+import { defaultCaptureSettings } from '../config/defaults.js';
+import type { CaptureSettings } from '../config/types.js';
 
-export const defaultCaptureSettings: CaptureSettings = { enabled: false, retentionDays: 7, maxBytesPerRequest: 256 * 1024 };
+export { defaultCaptureSettings, type CaptureSettings };
 
 /** One request's capture as the gateway hands it over. */
 export interface PendingCapture {

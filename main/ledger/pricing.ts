@@ -1,5 +1,6 @@
 // What a request cost: one normalized usage shape every provider's counts map into, and exact USD arithmetic over
 // per-token prices (integer pico-dollars inside, so 1,000 tokens at $0.40/M is exactly $0.0004, not 0.00039999…).
+import type { ModelPrice } from '../config/types.js';
 import type { TokenCounts } from './types.js';
 
 /**
@@ -23,20 +24,7 @@ import type { TokenCounts } from './types.js';
  */
 export type NormalizedUsage = TokenCounts;
 
-/** USD per token. A missing cache rate bills those tokens at the input rate (no discount is assumed). */
-export interface ModelPrice {
-  readonly input: number;
-  readonly output: number;
-  readonly cacheRead?: number;
-  readonly cacheWrite?: number;
-  /** only when the provider bills reasoning differently from output */
-  readonly reasoning?: number;
-  /** long-context tier: applies to the whole request when its prompt exceeds 200,000 tokens */
-  readonly inputAbove200k?: number;
-  readonly outputAbove200k?: number;
-  /** USD per request on top of tokens (OpenRouter's `request` price) */
-  readonly request?: number;
-}
+export type { ModelPrice } from '../config/types.js';
 
 export const longContextThreshold = 200_000;
 

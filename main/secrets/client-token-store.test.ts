@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { digest } from '../gateway/http/auth.js';
+import { digest } from './token-digest.js';
 import { tempDir, type TempDir } from '../ledger/test-support/fixtures.js';
 import { ClientTokenError, ClientTokenStore, maskToken } from './client-token-store.js';
 import { createClientToken, ensureDefaultToken, gatewayTokenVerifier, revokeClientToken } from './default-token.js';

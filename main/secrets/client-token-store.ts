@@ -3,7 +3,8 @@
 // process (the CLI next to `serve`) is refused on the very next request, since every WAL read sees the last commit.
 import { timingSafeEqual } from 'node:crypto';
 import { maskSecret } from '../../shared/redact.js';
-import { digest, lazyDigest, type ClientIdentity, type ClientTokenVerifier } from '../gateway/http/auth.js';
+import type { ClientIdentity, ClientTokenVerifier } from '../gateway/http/auth.js';
+import { digest, lazyDigest } from './token-digest.js';
 import { openDatabase, type LedgerDatabase } from '../ledger/database.js';
 import { migrate } from '../ledger/migrations/index.js';
 import { generateToken } from './client-token-file.js';

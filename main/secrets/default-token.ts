@@ -4,7 +4,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClientIdentity, ClientTokenVerifier } from '../gateway/http/auth.js';
-import { lazyDigest, StaticTokenVerifier } from '../gateway/http/auth.js';
+import { StaticTokenVerifier } from '../gateway/http/auth.js';
+import { lazyDigest } from './token-digest.js';
 import { registerSecret } from '../../shared/redact.js';
 import { clientTokenFileName, generateToken, readTokenFile, writeTokenFile } from './client-token-file.js';
 import { ClientTokenStore } from './client-token-store.js';

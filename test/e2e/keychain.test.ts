@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Entry } from '@napi-rs/keyring';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keysCommand, type KeysSetOptions } from '../../main/cli-keys.js';
+import { keysCommand, type KeysSetOptions } from '../../main/cli/keys.js';
 import { KeyResolver } from '../../main/secrets/key-resolver.js';
 import { KeychainStore } from '../../main/secrets/keychain-store.js';
 import type { ProviderSettings } from '../../main/config/load.js';
@@ -113,7 +113,7 @@ describe('KeychainStore on the Secret Service', () => {
   });
 });
 
-describe('switchyard keys … on the Secret Service (the cli-keys functions, in-process)', () => {
+describe('switchyard keys … on the Secret Service (the main/cli/keys.ts functions, in-process)', () => {
   let upstream: FakeOpenAI;
   let dataDir: string;
   beforeAll(async () => {
@@ -186,7 +186,7 @@ describe('switchyard keys … on the Secret Service (the cli-keys functions, in-
   });
 });
 
-describe('`node dist/main/cli.js keys …` as a process', () => {
+describe('`node dist/main/cli/main.js keys …` as a process', () => {
   let dataDir: string;
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'sy-keys-cli-'));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootGateway } from '../../main/boot.js';
-import { providersCommand } from '../../main/cli-providers.js';
+import { providersCommand } from '../../main/cli/providers.js';
 import { MemorySecretStore } from '../../main/secrets/secret-store.js';
 import type { KeychainStore } from '../../main/secrets/keychain-store.js';
 import { FakeLocalServer } from '../fakes/local-servers-fake.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const cliPath = fileURLToPath(new URL('../../dist/main/cli.js', import.meta.url));
+export const cliPath = fileURLToPath(new URL('../../dist/main/cli/main.js', import.meta.url));
 
 export interface ServeProcess {
   readonly child: ChildProcess;

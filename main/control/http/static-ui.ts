@@ -3,7 +3,7 @@
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { contentSecurityPolicyHeader } from '../../app/content-security-policy.js';
+import { contentSecurityPolicyHeader } from '../../../shared/content-security-policy.js';
 
 export const uiPrefix = '/_switchyard/';
 

@@ -4,7 +4,6 @@
 // time; stored tokens by their SHA-256 digest, made only when the store is asked (with cold caches OpenSSL's SHA-256
 // cost ~15 µs, a tenth of a proxied request). Every known token is compared, so timing says nothing about how much of
 // a guess was right.
-import { hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 export interface ClientIdentity {
@@ -53,17 +52,6 @@ function geminiQueryKey(url: string | undefined): string | undefined {
   if (url === undefined || query === -1 || !geminiPath.test(url.slice(0, query))) return undefined;
   const key = new URLSearchParams(url.slice(query + 1)).get('key');
   return key !== null && key.length > 0 ? key : undefined;
-}
-
-/** One-shot SHA-256: no Hash object (with its native handle for the GC to finalise) per request. */
-export function digest(token: string): Buffer {
-  return hash('sha256', token, 'buffer');
-}
-
-/** The token's digest, made on first use and then remembered (a chain of verifiers shares one). */
-export function lazyDigest(token: string): () => Buffer {
-  let value: Buffer | undefined;
-  return () => (value ??= digest(token));
 }
 
 /**

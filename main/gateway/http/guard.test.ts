@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { StaticTokenVerifier, digest, lazyDigest, presentedToken } from './auth.js';
+import { digest, lazyDigest } from '../../secrets/token-digest.js';
+import { StaticTokenVerifier, presentedToken } from './auth.js';
 import { RequestGuard } from './guard.js';
 
 function request(headers: Record<string, string>): IncomingMessage {

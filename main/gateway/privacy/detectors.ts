@@ -22,24 +22,9 @@ import {
   type NumberRun,
 } from './anchors.js';
 
-/** The built-in detectors' names, as they appear in the config, the ledger and the `x-switchyard-privacy` header. */
-export const secretDetectorNames = [
-  'private-key',
-  'anthropic-api-key',
-  'openai-api-key',
-  'aws-access-key',
-  'aws-secret-key',
-  'gcp-api-key',
-  'gcp-service-account',
-  'github-token',
-  'slack-token',
-  'slack-webhook',
-  'stripe-key',
-  'jwt',
-  'env-secret',
-] as const;
-export const personalDetectorNames = ['email', 'phone-number', 'card-number', 'iban'] as const;
-export type BuiltInDetectorName = (typeof secretDetectorNames)[number] | (typeof personalDetectorNames)[number];
+import { isBuiltInDetector, personalDetectorNames, secretDetectorNames, userPatternProblem, type BuiltInDetectorName } from '../../config/detector-names.js';
+
+export { isBuiltInDetector, personalDetectorNames, secretDetectorNames, userPatternProblem, type BuiltInDetectorName };
 
 export interface DetectorDefinition {
   readonly name: string;
@@ -147,10 +132,6 @@ export function builtInDetector(name: BuiltInDetectorName): DetectorDefinition {
   return builtIns[name];
 }
 
-export function isBuiltInDetector(name: string): name is BuiltInDetectorName {
-  return Object.hasOwn(builtIns, name);
-}
-
 /** Card numbers: the Luhn check digit (ISO/IEC 7812), 13–19 digits. */
 export function luhnValid(digits: string): boolean {
   if (digits.length < 13 || digits.length > 19) return false;
@@ -179,17 +160,4 @@ export function ibanValid(iban: string): boolean {
     remainder = value > 9 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
   }
   return remainder === 1;
-}
-
-/** A user pattern is refused when it would break the joined pattern: named groups or back-references. */
-export function userPatternProblem(source: string): string | undefined {
-  if (/\(\?<(?![=!])/.test(source)) return 'named groups are not allowed';
-  if (/\\[1-9]|\\k</.test(source)) return 'back-references are not allowed';
-  try {
-    new RegExp(source, 'u');
-  } catch (error) {
-    return error instanceof Error ? error.message : 'not a valid regular expression';
-  }
-  if (new RegExp(`(?:${source})`, 'u').test('')) return 'it matches the empty string';
-  return undefined;
 }

@@ -4,7 +4,9 @@
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, EmbeddingsRequest, EmbeddingsResponse } from '../../../shared/openai-types.js';
 import type { ProviderError } from './errors.js';
 
-export type Locality = 'local' | 'cloud';
+import type { Locality } from '../../config/types.js';
+
+export type { Locality };
 
 /**
  * A request format as clients write it. An adapter declares the formats it can forward as written (`forwards`):

@@ -1,14 +1,10 @@
 // Retry delays: full-jitter exponential backoff, with a provider's Retry-After honoured when it is short.
 // A long Retry-After means "this target is busy for a while": move on rather than sleep.
 
-export interface BackoffSettings {
-  readonly initialMs: number;
-  readonly maxMs: number;
-  /** a Retry-After longer than this sends the request to the next target instead of waiting */
-  readonly retryAfterCapMs: number;
-}
+import { defaultBackoff } from '../../config/defaults.js';
+import type { BackoffSettings } from '../../config/types.js';
 
-export const defaultBackoff: BackoffSettings = { initialMs: 200, maxMs: 4_000, retryAfterCapMs: 5_000 };
+export { defaultBackoff, type BackoffSettings };
 
 /**
  * The wait before retry number `retry` (0-based) on the same target, or undefined when the provider asked for a

@@ -3,14 +3,10 @@
 // request is let through, and its outcome closes the circuit or re-opens it with a longer cooldown.
 // Pure state transitions with an injected clock, so routing decisions are testable without sockets.
 
-export interface CircuitSettings {
-  readonly allowedFails: number;
-  readonly windowMs: number;
-  readonly cooldownMs: number;
-  readonly maxCooldownMs: number;
-}
+import { defaultCircuit } from '../../config/defaults.js';
+import type { CircuitSettings } from '../../config/types.js';
 
-export const defaultCircuit: CircuitSettings = { allowedFails: 3, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 300_000 };
+export { defaultCircuit, type CircuitSettings };
 
 export type CircuitState =
   | { readonly phase: 'closed'; readonly failures: readonly number[] }

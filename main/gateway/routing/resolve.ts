@@ -2,19 +2,12 @@
 // directly (the model part may itself contain slashes: `openrouter/anthropic/claude-sonnet-4`).
 // Model ids are only ever matched against configured provider ids: they never become hosts or paths.
 
-export interface Target {
-  readonly providerId: string;
-  /** the model name as the provider knows it */
-  readonly model: string;
-}
+import { splitModelName } from '../../config/defaults.js';
+import type { Target } from '../../config/types.js';
+
+export { splitModelName, type Target };
 
 export type Resolution = { readonly ok: true; readonly targets: readonly Target[] } | { readonly ok: false; readonly status: number; readonly message: string; readonly code: string };
-
-export function splitModelName(name: string): { providerId: string; model: string } | undefined {
-  const slash = name.indexOf('/');
-  if (slash <= 0 || slash === name.length - 1) return undefined;
-  return { providerId: name.slice(0, slash), model: name.slice(slash + 1) };
-}
 
 export function resolveModel(name: string, providerIds: ReadonlySet<string>): Resolution {
   const split = splitModelName(name);

@@ -1,8 +1,8 @@
 // `switchyard tokens …` in-process: what goes to stdout (only the token, so `$(switchyard tokens create x)` works),
 // the hints on stderr, exit codes, and the list table.
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatTokenList, tokensCommand } from './cli-tokens.js';
-import { tempDir, type TempDir } from './ledger/test-support/fixtures.js';
+import { formatTokenList, tokensCommand } from './tokens.js';
+import { tempDir, type TempDir } from '../ledger/test-support/fixtures.js';
 
 let directory: TempDir | undefined;
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SignInNonceStore } from './control/http/sign-in-nonces.js';
+import { SignInNonceStore } from '../control/http/sign-in-nonces.js';
 import { uiAddress, uiSignInLines } from './serve-ui-link.js';
 
 const built = mkdtempSync(join(tmpdir(), 'sy-ui-'));

@@ -1,6 +1,8 @@
 // The renderer's Content-Security-Policy. The built page carries it as a <meta> tag (added at build time by
 // vite.config.ts, so it holds under file:// and when the gateway serves the UI in headless mode); the desktop
 // app also sends it as a header for its own pages. Nothing remote, no inline script, no eval, no frames.
+// In shared/ because three layers use it: the desktop app (main/app/hardening.ts), the headless UI server
+// (main/control/http/static-ui.ts) and the build (vite.config.ts); nothing may import main/app.
 
 type Directives = Readonly<Record<string, readonly string[]>>;
 

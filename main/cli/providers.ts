@@ -2,18 +2,18 @@
 // environment; `--add`/`--add-all` writes found servers into the config file (through the config editor, so the
 // user's comments and other settings stay) and `--import-keys` moves environment keys into the keychain. Either
 // way a running gateway is asked to reload, as `keys` does. Also the "found:" lines `serve` prints at start.
-import type { ControlApi } from '../shared/control/contract.js';
-import { ConfigSource } from './config/config-source.js';
-import { findConfigPath, loadConfig, type ProviderSettings } from './config/load.js';
-import { providerPresets } from './config/presets.js';
-import { ConfigEditor } from './control/config-editor.js';
-import { discoverLocalServers, discoveryCandidates, type DiscoveredServer } from './control/discover.js';
-import { environmentKeys, importEnvironmentKey, type EnvironmentKey } from './control/environment-keys.js';
-import { findEntry, providersList } from './control/provider-entries.js';
-import { isLocalServerPreset, localServerPresets } from './control/local-servers.js';
-import type { TextOutput } from './secrets/key-input.js';
-import { KeychainStore } from './secrets/keychain-store.js';
-import type { SecretStore } from './secrets/secret-store.js';
+import type { ControlApi } from '../../shared/control/contract.js';
+import { ConfigSource } from '../config/config-source.js';
+import { findConfigPath, loadConfig, type ProviderSettings } from '../config/load.js';
+import { providerPresets } from '../config/presets.js';
+import { ConfigEditor } from '../control/config-editor.js';
+import { discoverLocalServers, discoveryCandidates, type DiscoveredServer } from '../control/discover.js';
+import { environmentKeys, importEnvironmentKey, type EnvironmentKey } from '../control/environment-keys.js';
+import { findEntry, providersList } from '../control/provider-entries.js';
+import { isLocalServerPreset, localServerPresets } from '../control/local-servers.js';
+import type { TextOutput } from '../secrets/key-input.js';
+import { KeychainStore } from '../secrets/keychain-store.js';
+import type { SecretStore } from '../secrets/secret-store.js';
 
 export const providersUsage = `  switchyard providers detect [--json]    local model servers on their default ports, cloud keys in the environment
   switchyard providers detect --add <preset>|--add-all   add found servers to the config file
@@ -32,7 +32,7 @@ export interface ProvidersCommandOptions {
   readonly store?: SecretStore;
   readonly stdout?: TextOutput;
   readonly stderr?: TextOutput;
-  /** after a change: makes a running gateway reload and says what happened (cli-admin.ts: reloadRunningGateway) */
+  /** after a change: makes a running gateway reload and says what happened (admin.ts: reloadRunningGateway) */
   readonly reloadRunning?: () => Promise<string>;
 }
 

@@ -2,9 +2,9 @@
 // and the three formats, read-only and also when no ledger exists yet.
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatUsageCsv, formatUsageTable, parseSince, usageCommand, type UsageReport } from './cli-usage.js';
-import { Ledger } from './ledger/ledger.js';
-import { finishRecord, tempDir, type TempDir } from './ledger/test-support/fixtures.js';
+import { formatUsageCsv, formatUsageTable, parseSince, usageCommand, type UsageReport } from './usage.js';
+import { Ledger } from '../ledger/ledger.js';
+import { finishRecord, tempDir, type TempDir } from '../ledger/test-support/fixtures.js';
 
 const now = Date.UTC(2026, 0, 15, 12, 0, 0);
 let directory: TempDir | undefined;

@@ -2,7 +2,7 @@
 // when it does not — the same as the verb alone, so probing with `--help` never reports a verb that is not there.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { helpAnswer, unknownCommand, verbHelp } from './cli-help.js';
+import { helpAnswer, unknownCommand, verbHelp } from './help.js';
 
 const usage = 'Usage:\n  switchyard serve …\n  switchyard tokens …';
 
@@ -12,7 +12,7 @@ describe('switchyard <verb> --help', () => {
     expect(helpAnswer(['frobnicate'], true, usage)).toEqual(expected);
     expect(helpAnswer(['help', 'frobnicate'], false, usage)).toEqual(expected);
     expect(expected.text).toBe(`switchyard: unknown command 'frobnicate'\n\n${usage}`);
-    // alone it is not help at all: cli.ts's switch reaches its default branch, which prints unknownCommand()
+    // alone it is not help at all: main.ts's switch reaches its default branch, which prints unknownCommand()
     expect(helpAnswer(['frobnicate'], false, usage)).toBeUndefined();
     // names an object inherits are not verbs either
     expect(helpAnswer(['constructor'], true, usage)).toMatchObject({ stream: 'stderr', code: 2 });
@@ -33,12 +33,12 @@ describe('switchyard <verb> --help', () => {
     expect(helpAnswer([], false, usage)).toEqual({ text: usage, stream: 'stdout', code: 2 });
   });
 
-  it("every verb cli.ts dispatches has help, and every help entry is a verb cli.ts dispatches", () => {
-    const source = readFileSync(new URL('./cli.ts', import.meta.url), 'utf8');
+  it("every verb main.ts dispatches has help, and every help entry is a verb main.ts dispatches", () => {
+    const source = readFileSync(new URL('./main.ts', import.meta.url), 'utf8');
     const switchBody = source.slice(source.indexOf('switch (command) {'));
     const dispatched = [...switchBody.matchAll(/^ {4}case '([a-z-]+)':/gm)].map((match) => match[1]);
     expect(dispatched).toContain('serve');
     // a verb missing from verbHelp would make `switchyard <verb> --help` an unknown-command error
-    expect(Object.keys(verbHelp).sort(), 'each verb in cli.ts needs an entry in verbHelp (main/cli-help.ts)').toEqual([...new Set(dispatched)].sort());
+    expect(Object.keys(verbHelp).sort(), 'each verb in main.ts needs an entry in verbHelp (main/cli/help.ts)').toEqual([...new Set(dispatched)].sort());
   });
 });

@@ -1,7 +1,7 @@
 // formatStatus: what `switchyard status` prints, budgets included.
 import { describe, expect, it } from 'vitest';
-import { formatStatus } from './cli-admin.js';
-import type { GatewayStatus } from './gateway/gateway.js';
+import { formatStatus } from './admin.js';
+import type { GatewayStatus } from '../gateway/gateway.js';
 
 const status: GatewayStatus = {
   url: 'http://127.0.0.1:5454',

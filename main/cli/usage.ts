@@ -2,10 +2,10 @@
 // breakdown from the ledger, opened read-only, so it works while `serve` writes (WAL) and never changes the file.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { breakdown, latencyBreakdown, openDatabase, totals, type BreakdownDimension, type LatencyPercentiles, type LedgerDatabase, type TimeRange, type UsageTotals } from './ledger/index.js';
-import { migrate } from './ledger/migrations/index.js';
-import { ledgerFileName } from './metering-setup.js';
-import { formatTime } from './cli-tokens.js';
+import { breakdown, latencyBreakdown, openDatabase, totals, type BreakdownDimension, type LatencyPercentiles, type LedgerDatabase, type TimeRange, type UsageTotals } from '../ledger/index.js';
+import { migrate } from '../ledger/migrations/index.js';
+import { ledgerFileName } from '../metering-setup.js';
+import { formatTime } from './tokens.js';
 
 export const usageUsage = `  switchyard usage [--since 7d|24h|30d|DATE] [--by model|provider|client|route] [--format table|csv|json]
                                           requests, tokens, cost, savings, error rate, latency (from the ledger)`;

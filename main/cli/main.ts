@@ -1,23 +1,24 @@
 #!/usr/bin/env node
 // `switchyard serve|tokens|usage|keys|status|…` — the headless entry point. No electron here: everything but the window runs from this.
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defaultDataDir } from './config/paths.js';
-import type { PrintableStatus } from './cli-admin.js';
-import type { Gateway } from './gateway/gateway.js';
+import { defaultDataDir } from '../config/paths.js';
+import { switchyardVersion } from '../version.js';
+import type { PrintableStatus } from './admin.js';
+import type { Gateway } from '../gateway/gateway.js';
 
-// Each verb's module is imported when that verb runs, not at start (issue 20): `--version` reads package.json and
-// nothing else, `serve` does not load the admin, keys or connect code, and `tokens` does not load the gateway.
+// Each verb's module is imported when that verb runs, not at start (issue 20): `--version` reads package.json
+// (version.ts) and nothing else, `serve` does not load the admin, keys or connect code, and `tokens` does not load the
+// gateway.
 
 /** The general usage; it names every verb's own usage line, so it loads their modules (help and errors only). */
 async function generalUsage(): Promise<string> {
   const [{ tokensUsage }, { usageUsage }, { keysUsage }, { providersUsage }, { connectUsage }] = await Promise.all([
-    import('./cli-tokens.js'),
-    import('./cli-usage.js'),
-    import('./cli-keys.js'),
-    import('./cli-providers.js'),
-    import('./cli-connect.js'),
+    import('./tokens.js'),
+    import('./usage.js'),
+    import('./keys.js'),
+    import('./providers.js'),
+    import('./connect.js'),
   ]);
   return `Switchyard — one local address for every LLM tool on this machine
 
@@ -37,11 +38,6 @@ ${connectUsage}
 Environment: SWITCHYARD_CONFIG, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY (an extra client token),
 OLLAMA_HOST, and provider keys (OPENAI_API_KEY, OPENROUTER_API_KEY, GROQ_API_KEY, MISTRAL_API_KEY,
 DEEPSEEK_API_KEY, TOGETHER_API_KEY, FIREWORKS_API_KEY, XAI_API_KEY).`;
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -71,13 +67,13 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   if (values.version) {
-    console.log(version());
+    console.log(switchyardVersion());
     return 0;
   }
   const command = positionals[0];
   if (command === undefined || values.help === true || command === 'help') {
     // the only calls helpAnswer answers; any other runs its verb without loading the help texts
-    const { helpAnswer } = await import('./cli-help.js');
+    const { helpAnswer } = await import('./help.js');
     const help = helpAnswer(positionals, values.help === true, await generalUsage());
     if (help !== undefined) {
       (help.stream === 'stdout' ? console.log : console.error)(help.text);
@@ -91,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve({ env, dataDir, configFlag: values.config, host: values.host, port: values.port });
     case 'keys': {
-      const { keysCommand } = await import('./cli-keys.js');
+      const { keysCommand } = await import('./keys.js');
       return keysCommand(positionals.slice(1), {
         env,
         dataDir,
@@ -101,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'providers': {
-      const { providersCommand } = await import('./cli-providers.js');
+      const { providersCommand } = await import('./providers.js');
       return providersCommand(positionals.slice(1), {
         env,
         dataDir,
@@ -114,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'connect': {
-      const { askOnTerminal, connectCommand } = await import('./cli-connect.js');
+      const { askOnTerminal, connectCommand } = await import('./connect.js');
       return connectCommand(positionals.slice(1), {
         env,
         dataDir,
@@ -130,11 +126,11 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'tokens': {
-      const { tokensCommand } = await import('./cli-tokens.js');
+      const { tokensCommand } = await import('./tokens.js');
       return tokensCommand(positionals.slice(1), { dataDir, env, json: values.json === true });
     }
     case 'usage': {
-      const { usageCommand } = await import('./cli-usage.js');
+      const { usageCommand } = await import('./usage.js');
       return usageCommand({ dataDir, since: values.since, by: values.by, format: values.format });
     }
     case 'status':
@@ -142,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
     case 'offline':
     case 'ui': {
       const port = values.port === undefined ? undefined : Number(values.port);
-      const { adminTarget, controlCall, formatStatus, uiLink } = await import('./cli-admin.js');
+      const { adminTarget, controlCall, formatStatus, uiLink } = await import('./admin.js');
       const target = adminTarget({ dataDir, env, url: values.url, port, configFlag: values.config });
       if (command === 'ui') {
         const { link, expiresInSeconds } = await uiLink(target);
@@ -168,16 +164,16 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default: {
-      const { unknownCommand } = await import('./cli-help.js');
+      const { unknownCommand } = await import('./help.js');
       console.error(unknownCommand(command, await generalUsage()));
       return 2;
     }
   }
 }
 
-/** Makes a running gateway re-read its config (cli-admin.ts, loaded only when a verb changed something). */
+/** Makes a running gateway re-read its config (admin.ts, loaded only when a verb changed something). */
 async function reloadRunning(options: { dataDir: string; env: NodeJS.ProcessEnv; configFlag: string | undefined }): Promise<string> {
-  const { reloadRunningGateway } = await import('./cli-admin.js');
+  const { reloadRunningGateway } = await import('./admin.js');
   return reloadRunningGateway(options);
 }
 
@@ -187,8 +183,8 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
     console.error(`switchyard: --port must be a number from 0 to 65535, not '${options.port}'`);
     return 2;
   }
-  const uiRoot = fileURLToPath(new URL('../renderer/', import.meta.url));
-  const [{ bootGateway }, { uiSignInLines }] = await Promise.all([import('./boot.js'), import('./serve-ui-link.js')]);
+  const uiRoot = fileURLToPath(new URL('../../renderer/', import.meta.url));
+  const [{ bootGateway }, { uiSignInLines }] = await Promise.all([import('../boot.js'), import('./serve-ui-link.js')]);
   const { gateway, tokenCreated: created, reload, control, signInNonces } = await bootGateway({
     env: options.env,
     dataDir: options.dataDir,
@@ -205,7 +201,7 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
   });
   printBanner(gateway, options.dataDir, created, uiSignInLines({ host: gateway.config.server.host, port: gateway.port, uiRoot }, signInNonces));
   // after listening, so it never delays the ready time; alongside the reachability probes
-  const found = import('./cli-providers.js').then(({ startupDiscoveryLines }) => startupDiscoveryLines(control));
+  const found = import('./providers.js').then(({ startupDiscoveryLines }) => startupDiscoveryLines(control));
   const probes = await gateway.probeProviders();
   for (const { id, result } of probes) {
     console.log(`  ${id.padEnd(12)} ${result.reachable ? 'reachable  ' : 'unreachable'} ${result.detail}`);
@@ -217,7 +213,7 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
 function printBanner(gateway: Gateway, dataDir: string, tokenCreated: boolean, uiLines: readonly string[]): void {
   const status = gateway.status();
   const lines = [
-    `Switchyard ${version()} listening on ${gateway.url}/v1`,
+    `Switchyard ${switchyardVersion()} listening on ${gateway.url}/v1`,
     `config:   ${status.configSource ?? 'none (built-in defaults: Ollama + cloud providers whose keys are in the environment)'}`,
     `data dir: ${dataDir}`,
     `token:    ${tokenCreated ? 'created a new client token; ' : ''}\`switchyard tokens\` prints it, \`switchyard tokens create <name>\` makes one per tool`,

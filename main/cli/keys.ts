@@ -1,13 +1,13 @@
 // `switchyard keys set|list|delete|test`: provider keys in the OS keychain. Keys are read from a hidden prompt or
 // stdin, never argv; shown masked (…abcd) at most; and when there is no keychain nothing is written anywhere else.
-import { maskSecret, registerSecret } from '../shared/redact.js';
-import { findConfigPath, loadConfig, resolveConfig, type ProviderSettings } from './config/load.js';
-import { isPresetId, presetIds } from './config/presets.js';
-import { checkKey } from './secrets/key-check.js';
-import { readKeys, type KeyInput, type TextOutput } from './secrets/key-input.js';
-import { KeyResolver } from './secrets/key-resolver.js';
-import { KeychainStore } from './secrets/keychain-store.js';
-import { isValidProviderId, SecretStoreError, type SecretStore } from './secrets/secret-store.js';
+import { maskSecret, registerSecret } from '../../shared/redact.js';
+import { findConfigPath, loadConfig, resolveConfig, type ProviderSettings } from '../config/load.js';
+import { isPresetId, presetIds } from '../config/presets.js';
+import { checkKey } from '../secrets/key-check.js';
+import { readKeys, type KeyInput, type TextOutput } from '../secrets/key-input.js';
+import { KeyResolver } from '../secrets/key-resolver.js';
+import { KeychainStore } from '../secrets/keychain-store.js';
+import { isValidProviderId, SecretStoreError, type SecretStore } from '../secrets/secret-store.js';
 
 export const keysUsage = `  switchyard keys set <provider> [--add]  store a key in the OS keychain (hidden prompt, or one key per line on stdin)
   switchyard keys list                    providers, their keys (masked) and where each key comes from
@@ -22,7 +22,7 @@ export interface KeysCommandOptions {
   readonly store?: SecretStore;
   readonly stdout?: TextOutput;
   readonly stderr?: TextOutput;
-  /** after a change: makes a running gateway re-read its keys and says what happened (cli.ts: reloadRunningGateway) */
+  /** after a change: makes a running gateway re-read its keys and says what happened (main.ts: reloadRunningGateway) */
   readonly reloadRunning?: () => Promise<string>;
 }
 

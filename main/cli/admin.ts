@@ -1,9 +1,9 @@
 // `switchyard status|reload|offline|ui`: control calls (shared/control/contract.ts) to a running gateway over its
 // headless HTTP transport, with the admin token from the data dir. Output is for people; `--json` prints the answer.
 import { z } from 'zod';
-import type { ControlCall } from '../shared/control/contract.js';
-import { findConfigPath, loadConfig } from './config/load.js';
-import { adminTokenFileName, loadOrCreateAdminToken, readTokenFile } from './secrets/client-token-file.js';
+import type { ControlCall } from '../../shared/control/contract.js';
+import { findConfigPath, loadConfig } from '../config/load.js';
+import { adminTokenFileName, loadOrCreateAdminToken, readTokenFile } from '../secrets/client-token-file.js';
 
 export interface AdminTarget {
   readonly url: string;

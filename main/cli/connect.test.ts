@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectCommand, type ConnectCommandOptions } from './cli-connect.js';
-import { ClientTokenStore } from './secrets/client-token-store.js';
+import { connectCommand, type ConnectCommandOptions } from './connect.js';
+import { ClientTokenStore } from '../secrets/client-token-store.js';
 
 let root: string | undefined;
 

@@ -4,7 +4,7 @@
 // a browser session is accepted from unless server.allowed_origins adds more).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SignInNonceStore } from './control/http/sign-in-nonces.js';
+import type { SignInNonceStore } from '../control/http/sign-in-nonces.js';
 
 export interface UiLinkSettings {
   /** the address the gateway listens on (config server.host, or --host) */

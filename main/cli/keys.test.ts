@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../../test/fakes/openai-fake.js';
-import { keysCommand, keysDelete, keysList, keysSet, keysTest, type KeysCommandOptions } from '../cli-keys.js';
-import { MemorySecretStore } from './secret-store.js';
+import { keysCommand, keysDelete, keysList, keysSet, keysTest, type KeysCommandOptions } from './keys.js';
+import { MemorySecretStore } from '../secrets/secret-store.js';
 
 const goodKey = 'sk-unit-Good00000000000000001GOOD';
 const badKey = 'sk-unit-Bad000000000000000002BADD';

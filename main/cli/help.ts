@@ -1,12 +1,12 @@
 // `switchyard <verb> --help` (and `switchyard help <verb>`): one short text per verb. The keys of `verbHelp` are the
 // verbs the CLI knows, so `--help` after anything else is the same error as that unknown verb alone (exit 2) — a
 // script that probes for a verb with `--help` is never told it exists. A new verb adds its entry here;
-// cli-help.test.ts fails for a verb in cli.ts's switch without one.
-import { connectUsage } from './cli-connect.js';
-import { keysUsage } from './cli-keys.js';
-import { providersUsage } from './cli-providers.js';
-import { tokensUsage } from './cli-tokens.js';
-import { usageUsage } from './cli-usage.js';
+// help.test.ts fails for a verb in main.ts's switch without one.
+import { connectUsage } from './connect.js';
+import { keysUsage } from './keys.js';
+import { providersUsage } from './providers.js';
+import { tokensUsage } from './tokens.js';
+import { usageUsage } from './usage.js';
 
 const adminFlags = `Reaches the gateway at --url, or at the host and port of the config file (--config, --port, --data-dir
 for its admin token), as \`serve\` would use them.`;

@@ -4,13 +4,13 @@
 // --check sends its one request to the gateway at --url, or at the config's host and port.
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { findConfigPath, loadConfig } from './config/load.js';
-import { applyTool, checkTool, homeFrom, listTools, pasteSnippet, previewTool, UnknownToolError, type ConnectEnvironment } from './connect/connector.js';
-import { ConnectFileError } from './connect/errors.js';
-import { ensureToolToken, keptToolToken } from './connect/tool-token.js';
-import { ledgerFileName } from './metering-setup.js';
-import { ensureDataDir } from './secrets/client-token-file.js';
-import { ClientTokenStore } from './secrets/client-token-store.js';
+import { findConfigPath, loadConfig } from '../config/load.js';
+import { applyTool, checkTool, homeFrom, listTools, pasteSnippet, previewTool, UnknownToolError, type ConnectEnvironment } from '../connect/connector.js';
+import { ConnectFileError } from '../connect/errors.js';
+import { ensureToolToken, keptToolToken } from '../connect/tool-token.js';
+import { ledgerFileName } from '../metering-setup.js';
+import { ensureDataDir } from '../secrets/client-token-file.js';
+import { ClientTokenStore } from '../secrets/client-token-store.js';
 
 export const connectUsage = `  switchyard connect                      the tools Switchyard can connect (Claude Code, Codex, …), and which are
   switchyard connect <tool> [--model M]   what to paste into the tool, with its own client token filled in

@@ -2,10 +2,10 @@
 // directly (a connection for tokens only: no writer, no crash recovery), so it works whether or not `serve` runs,
 // and a revocation reaches a running gateway through SQLite itself, on its very next request.
 import { join } from 'node:path';
-import { ledgerFileName } from './metering-setup.js';
-import { ensureDataDir } from './secrets/client-token-file.js';
-import { ClientTokenError, ClientTokenStore, type ClientTokenView } from './secrets/client-token-store.js';
-import { createClientToken, defaultTokenName, ensureDefaultToken, environmentToken, revokeClientToken } from './secrets/default-token.js';
+import { ledgerFileName } from '../metering-setup.js';
+import { ensureDataDir } from '../secrets/client-token-file.js';
+import { ClientTokenError, ClientTokenStore, type ClientTokenView } from '../secrets/client-token-store.js';
+import { createClientToken, defaultTokenName, ensureDefaultToken, environmentToken, revokeClientToken } from '../secrets/default-token.js';
 
 export const tokensUsage = `  switchyard tokens [--data-dir DIR]      print the default client token tools send as their API key
   switchyard tokens create <name>         a token for one tool (editor, claude-code, scripts, …), shown once
