@@ -13,7 +13,29 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', performance: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', fetch: 'readonly', structuredClone: 'readonly', queueMicrotask: 'readonly', setImmediate: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        performance: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        fetch: 'readonly',
+        structuredClone: 'readonly',
+        queueMicrotask: 'readonly',
+        setImmediate: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -28,8 +50,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name='push'] > SpreadElement", message: 'push(...items) overflows the stack on a request-sized array: use append() from shared/append.ts' },
-        { selector: "CallExpression[callee.object.name='Math'] > SpreadElement", message: 'Math.max/min(...items) overflows the stack on a request-sized array: use a loop' },
+        {
+          selector: "CallExpression[callee.property.name='push'] > SpreadElement",
+          message: 'push(...items) overflows the stack on a request-sized array: use append() from shared/append.ts',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'] > SpreadElement",
+          message: 'Math.max/min(...items) overflows the stack on a request-sized array: use a loop',
+        },
       ],
     },
   },
@@ -44,7 +72,13 @@ export default tseslint.config(
         'error',
         {
           paths: electronImport.paths,
-          patterns: [...electronImport.patterns, { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'net', 'http'], message: 'The renderer reaches the core only through the control contract.' }],
+          patterns: [
+            ...electronImport.patterns,
+            {
+              group: ['node:*', 'fs', 'path', 'child_process', 'os', 'net', 'http'],
+              message: 'The renderer reaches the core only through the control contract.',
+            },
+          ],
         },
       ],
     },

@@ -15,7 +15,7 @@ if (mode === 'serve') {
     })
     .listen(Number(port), '127.0.0.1');
 } else if (mode === 'version') {
-  console.log((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))).version);
+  console.log(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
 } else {
   console.error('usage: bare-node.mjs serve PORT | version');
   process.exit(2);

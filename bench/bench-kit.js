@@ -27,10 +27,21 @@ export function processGroups(logPrefix, cwd, baseEnv) {
     return { pid: child.pid, logPath };
   }
   function killAll() {
-    for (const p of started) try { process.kill(-p.pid, 'SIGTERM'); } catch { /* gone */ }
+    for (const p of started)
+      try {
+        process.kill(-p.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
     const t = Date.now();
     while (Date.now() - t < 2000 && started.some((p) => groupAlive(p.pid))) spawnSync('sleep', ['0.1']);
-    for (const p of started) if (groupAlive(p.pid)) try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const p of started)
+      if (groupAlive(p.pid))
+        try {
+          process.kill(-p.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
     started.length = 0;
   }
   process.on('exit', killAll);

@@ -36,7 +36,12 @@ const groupOf = (n) => {
   const cf = n.callFrame;
   const u = short(cf.url);
   if (!u) return cf.functionName.startsWith('(') ? cf.functionName : '(native / builtin)';
-  if (u.startsWith('node:')) return u.replace(/^node:internal\//, 'node:internal/').split('/').slice(0, 3).join('/');
+  if (u.startsWith('node:'))
+    return u
+      .replace(/^node:internal\//, 'node:internal/')
+      .split('/')
+      .slice(0, 3)
+      .join('/');
   const nm = u.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (nm) return `node_modules/${nm[1]}`;
   return u;
@@ -73,7 +78,11 @@ const ms = (v) => (v / 1000).toFixed(1).padStart(8);
 const print = (title, map, n, of) => {
   console.log(`\n${title}`);
   console.log(`${'ms'.padStart(8)}  ${'%busy'.padStart(5)}  function  file:line`);
-  for (const [k, v] of [...map].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(root)')).sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`${ms(v)}  ${pct(v, of)}  ${k}`);
+  for (const [k, v] of [...map]
+    .filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(root)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n))
+    console.log(`${ms(v)}  ${pct(v, of)}  ${k}`);
 };
 console.log(`${file}\nsampled ${(total / 1e6).toFixed(2)} s, busy (non-idle) ${(busy / 1e6).toFixed(2)} s, ${samples.length} samples`);
 print(`top ${TOP} by self time`, self, TOP, busy);

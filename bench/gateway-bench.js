@@ -119,8 +119,27 @@ function switchyardEnv() {
 
 function run(cmd, args, phaseEnv, label) {
   console.log(`\n[switchyard-bench] ===== ${label} =====`);
-  const shown = ['TARGETS', 'DURATION', 'RUNS', 'CONCURRENCY', 'PROMPT_BYTES', 'STREAM', 'NONSTREAM', 'MODEL', 'OUT_DIR', 'MAX_TOTAL_S', 'RESPONSES_DURATION', 'RESPONSES_CONCURRENCY', 'RESPONSES_MAX_TOTAL_S'];
-  console.log(`[switchyard-bench] ${shown.filter((k) => phaseEnv[k] !== undefined).map((k) => `${k}=${JSON.stringify(phaseEnv[k])}`).join(' ')}`);
+  const shown = [
+    'TARGETS',
+    'DURATION',
+    'RUNS',
+    'CONCURRENCY',
+    'PROMPT_BYTES',
+    'STREAM',
+    'NONSTREAM',
+    'MODEL',
+    'OUT_DIR',
+    'MAX_TOTAL_S',
+    'RESPONSES_DURATION',
+    'RESPONSES_CONCURRENCY',
+    'RESPONSES_MAX_TOTAL_S',
+  ];
+  console.log(
+    `[switchyard-bench] ${shown
+      .filter((k) => phaseEnv[k] !== undefined)
+      .map((k) => `${k}=${JSON.stringify(phaseEnv[k])}`)
+      .join(' ')}`,
+  );
   return new Promise((resolve) => {
     child = spawn(cmd, args, { env: phaseEnv, stdio: 'inherit' });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
@@ -129,10 +148,12 @@ function run(cmd, args, phaseEnv, label) {
 
 function newestJson(dir) {
   if (!fs.existsSync(dir)) return undefined;
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   return files.length ? JSON.parse(fs.readFileSync(path.join(dir, files[files.length - 1]), 'utf8')) : undefined;
 }
-
 
 // ---------------------------------------------------------------- profile mode
 async function profile() {
@@ -154,7 +175,8 @@ async function profile() {
   // the gateway writes its profile on exit (SIGTERM from the harness -> graceful stop -> process.exit)
   const deadline = Date.now() + 5_000;
   let files = [];
-  while (Date.now() < deadline && !(files = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'))).length) await new Promise((r) => setTimeout(r, 200));
+  while (Date.now() < deadline && !(files = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'))).length)
+    await new Promise((r) => setTimeout(r, 200));
   if (!files.length) {
     console.error(`[switchyard-bench] no .cpuprofile in ${profDir} (harness exit ${code})`);
     return 1;
@@ -171,13 +193,17 @@ function describeBuild() {
   const dir = path.dirname(path.dirname(path.dirname(CLI)));
   const sha = git(['rev-parse', '--short', 'HEAD'], ROOT);
   const dirty = git(['status', '--porcelain', '--untracked-files=no'], ROOT);
-  console.log(`[switchyard-bench] measuring ${CLI} (built ${fs.statSync(CLI).mtime.toISOString()}); ` +
-    (dir === ROOT ? `checkout HEAD ${sha}${dirty ? ' + uncommitted changes' : ''}` : `outside this checkout (SWITCHYARD_CLI)`));
+  console.log(
+    `[switchyard-bench] measuring ${CLI} (built ${fs.statSync(CLI).mtime.toISOString()}); ` +
+      (dir === ROOT ? `checkout HEAD ${sha}${dirty ? ' + uncommitted changes' : ''}` : `outside this checkout (SWITCHYARD_CLI)`),
+  );
 }
 
 async function main() {
   describeBuild();
-  const phases = def('PHASES', 'main,large,stream,responses,privacy').split(',').map((s) => s.trim());
+  const phases = def('PHASES', 'main,large,stream,responses,privacy')
+    .split(',')
+    .map((s) => s.trim());
   const base = switchyardEnv();
   const conc = def('CONCURRENCY', '1 16 64');
   const out = { main: undefined, large: undefined, stream: undefined, responses: undefined, privacy: undefined };
@@ -226,12 +252,19 @@ async function main() {
   const harnessStreamed = out.main?.summary?.stream?.some((s) => s.target === 'switchyard');
   const streamMode = def('STREAM_SUPPLEMENT', 'auto');
   if (phases.includes('stream') && env.STREAM !== '0' && (streamMode === '1' || (streamMode === 'auto' && !harnessStreamed))) {
-    const phaseEnv = { ...base, OUT_DIR: path.join(RESULTS, 'stream'), SWITCHYARD_BENCH_WORKDIR: WORKDIR, RUNS: def('RUNS', '2'), STREAM_MAX_TOTAL_S: cap('STREAM_MAX_TOTAL_S', reserve.responses, 45) };
+    const phaseEnv = {
+      ...base,
+      OUT_DIR: path.join(RESULTS, 'stream'),
+      SWITCHYARD_BENCH_WORKDIR: WORKDIR,
+      RUNS: def('RUNS', '2'),
+      STREAM_MAX_TOTAL_S: cap('STREAM_MAX_TOTAL_S', reserve.responses, 45),
+    };
     if (!fs.existsSync(path.join(WORKDIR, 'node_modules', 'undici'))) {
       console.error(`[switchyard-bench] ${WORKDIR}/node_modules is missing (the harness installs it on its first run); skipping the stream phase`);
       failures += 1;
     } else {
-      if ((await run(process.execPath, [path.join(BENCH, 'stream-bench.js')], phaseEnv, 'streaming: direct vs node-parse vs node-gate vs switchyard')) !== 0) failures += 1;
+      if ((await run(process.execPath, [path.join(BENCH, 'stream-bench.js')], phaseEnv, 'streaming: direct vs node-parse vs node-gate vs switchyard')) !== 0)
+        failures += 1;
       out.stream = newestJson(phaseEnv.OUT_DIR);
     }
   }
@@ -245,8 +278,17 @@ async function main() {
       RESPONSES_MAX_TOTAL_S: cap('RESPONSES_MAX_TOTAL_S', 0, 60),
     };
     // run alone (PHASES=responses) on a fresh scratch copy, the harness has not installed its dependencies yet
-    if (!fs.existsSync(path.join(WORKDIR, 'node_modules', 'undici'))) spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: WORKDIR, stdio: 'inherit' });
-    if ((await run(process.execPath, [path.join(BENCH, 'responses-bench.js')], phaseEnv, 'responses: POST /v1/responses vs POST /v1/chat/completions through Switchyard')) !== 0) failures += 1;
+    if (!fs.existsSync(path.join(WORKDIR, 'node_modules', 'undici')))
+      spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: WORKDIR, stdio: 'inherit' });
+    if (
+      (await run(
+        process.execPath,
+        [path.join(BENCH, 'responses-bench.js')],
+        phaseEnv,
+        'responses: POST /v1/responses vs POST /v1/chat/completions through Switchyard',
+      )) !== 0
+    )
+      failures += 1;
     out.responses = newestJson(phaseEnv.OUT_DIR);
   }
 
@@ -321,7 +363,9 @@ function verdict({ main, large, stream, responses, privacy }) {
   const sy = pairedOf('switchyard');
   if (sy) {
     const refs = ['node-parse', 'node-gate'].flatMap((t) => (pairedOf(t) ? [`${t} ${fmt(pairedOf(t).median, 3)}`] : [])).join(', ');
-    const gap = paired.switchyardOverGate ? `; switchyard − node-gate ${fmt(paired.switchyardOverGate.median, 3)} ms (${fmt(paired.switchyardOverGate.low, 3)} … ${fmt(paired.switchyardOverGate.high, 3)})` : '';
+    const gap = paired.switchyardOverGate
+      ? `; switchyard − node-gate ${fmt(paired.switchyardOverGate.median, 3)} ms (${fmt(paired.switchyardOverGate.low, 3)} … ${fmt(paired.switchyardOverGate.high, 3)})`
+      : '';
     lines.push(
       `${mark(paired.failures === 0 && sy.median <= 1)}  stream paced, paired ×${paired.rounds} (cold) switchyard Δttft ${fmt(sy.median, 3)} ms, 95% ${fmt(sy.low, 3)} … ${fmt(sy.high, 3)} (target ≤ 1 ms${refs ? `; ${refs} ms` : ''})${gap}`,
     );
@@ -345,12 +389,17 @@ function privacyVerdict(privacy, large, mark, fmt) {
     .filter(([name]) => name !== 'harness filler: secrets (default)')
     .map(([name, value]) => `${name} ${fmt(value, 1)}`)
     .join('; ');
-  if (rows.length === 0) return [` n/a  privacy guard ${fmt(guard, 1)} µs/req on a ${privacy.promptBytes} B prompt (no large phase to compare with; target < 10% of its CPU per request) [${others}]`];
-  return rows.map((r) => {
-    const share = guard / r.gwCpu;
-    const repeated = figures['harness filler: secrets, repeated text (history)'];
-    return `${mark(share < 0.1)}  privacy guard c=${String(r.c).padEnd(3)} ${fmt(guard, 1)} µs/req (a text new to it) = ${fmt(share * 100, 1)}% of switchyard's ${fmt(r.gwCpu)} µs/req on the ${privacy.promptBytes} B prompt (target < 10%); the same text again ${fmt(repeated, 1)} µs = ${fmt((repeated / r.gwCpu) * 100, 1)}%`;
-  }).concat([`      privacy guard, other prompts: ${others}`]);
+  if (rows.length === 0)
+    return [
+      ` n/a  privacy guard ${fmt(guard, 1)} µs/req on a ${privacy.promptBytes} B prompt (no large phase to compare with; target < 10% of its CPU per request) [${others}]`,
+    ];
+  return rows
+    .map((r) => {
+      const share = guard / r.gwCpu;
+      const repeated = figures['harness filler: secrets, repeated text (history)'];
+      return `${mark(share < 0.1)}  privacy guard c=${String(r.c).padEnd(3)} ${fmt(guard, 1)} µs/req (a text new to it) = ${fmt(share * 100, 1)}% of switchyard's ${fmt(r.gwCpu)} µs/req on the ${privacy.promptBytes} B prompt (target < 10%); the same text again ${fmt(repeated, 1)} µs = ${fmt((repeated / r.gwCpu) * 100, 1)}%`;
+    })
+    .concat([`      privacy guard, other prompts: ${others}`]);
 }
 
 /** POST /v1/responses against POST /v1/chat/completions in the same gateway: CPU and time added before the first content event ≤ 1.10× chat's. */

@@ -27,15 +27,74 @@ function random(seed: number): () => number {
 
 // provider, share of traffic, models with [input, output] USD per million tokens (0 for local)
 const providers = [
-  ['openai', 0.3, [['gpt-4.1-mini', 0.4, 1.6], ['gpt-5', 1.25, 10], ['gpt-4o-mini', 0.15, 0.6]]],
-  ['anthropic', 0.25, [['claude-sonnet-4-5', 3, 15], ['claude-haiku-4-5', 1, 5], ['claude-opus-4-5', 5, 25]]],
-  ['gemini', 0.1, [['gemini-2.5-flash', 0.3, 2.5], ['gemini-2.5-pro', 1.25, 10]]],
-  ['ollama', 0.15, [['qwen3:8b', 0, 0], ['llama3.2:3b', 0, 0], ['gpt-oss:20b', 0, 0]]],
+  [
+    'openai',
+    0.3,
+    [
+      ['gpt-4.1-mini', 0.4, 1.6],
+      ['gpt-5', 1.25, 10],
+      ['gpt-4o-mini', 0.15, 0.6],
+    ],
+  ],
+  [
+    'anthropic',
+    0.25,
+    [
+      ['claude-sonnet-4-5', 3, 15],
+      ['claude-haiku-4-5', 1, 5],
+      ['claude-opus-4-5', 5, 25],
+    ],
+  ],
+  [
+    'gemini',
+    0.1,
+    [
+      ['gemini-2.5-flash', 0.3, 2.5],
+      ['gemini-2.5-pro', 1.25, 10],
+    ],
+  ],
+  [
+    'ollama',
+    0.15,
+    [
+      ['qwen3:8b', 0, 0],
+      ['llama3.2:3b', 0, 0],
+      ['gpt-oss:20b', 0, 0],
+    ],
+  ],
   ['lmstudio', 0.05, [['qwen2.5-coder-14b', 0, 0]]],
-  ['openrouter', 0.05, [['anthropic/claude-sonnet-4.5', 3, 15], ['meta-llama/llama-3.3-70b-instruct', 0.13, 0.39]]],
-  ['groq', 0.05, [['llama-3.3-70b-versatile', 0.59, 0.79], ['llama-3.1-8b-instant', 0.05, 0.08]]],
-  ['mistral', 0.03, [['mistral-small-2503', 0.1, 0.3], ['codestral-2501', 0.3, 0.9]]],
-  ['deepseek', 0.02, [['deepseek-chat', 0.28, 0.42], ['deepseek-reasoner', 0.28, 0.42]]],
+  [
+    'openrouter',
+    0.05,
+    [
+      ['anthropic/claude-sonnet-4.5', 3, 15],
+      ['meta-llama/llama-3.3-70b-instruct', 0.13, 0.39],
+    ],
+  ],
+  [
+    'groq',
+    0.05,
+    [
+      ['llama-3.3-70b-versatile', 0.59, 0.79],
+      ['llama-3.1-8b-instant', 0.05, 0.08],
+    ],
+  ],
+  [
+    'mistral',
+    0.03,
+    [
+      ['mistral-small-2503', 0.1, 0.3],
+      ['codestral-2501', 0.3, 0.9],
+    ],
+  ],
+  [
+    'deepseek',
+    0.02,
+    [
+      ['deepseek-chat', 0.28, 0.42],
+      ['deepseek-reasoner', 0.28, 0.42],
+    ],
+  ],
 ] as const;
 const clients = [
   ['cursor', 'cursor', 0.3],
@@ -78,7 +137,8 @@ function seededTraffic(from: number, to: number, count: number) {
       const local = inputPrice === 0;
       const statusRoll = next();
       const status = statusRoll < 0.93 ? 'ok' : statusRoll < 0.98 ? 'error' : statusRoll < 0.995 ? 'cancelled' : 'interrupted';
-      const [errorClass, httpStatus] = status === 'error' ? (errorKinds[Math.floor(next() * errorKinds.length)] ?? errorKinds[0]) : [null, status === 'ok' ? 200 : null];
+      const [errorClass, httpStatus] =
+        status === 'error' ? (errorKinds[Math.floor(next() * errorKinds.length)] ?? errorKinds[0]) : [null, status === 'ok' ? 200 : null];
       const used = status === 'ok' || status === 'cancelled';
       const input = used ? Math.floor(200 + 6_000 * next() ** 3 * 10) : 0;
       const output = used ? Math.floor(20 + 2_000 * next() ** 2) : 0;
@@ -94,7 +154,7 @@ function seededTraffic(from: number, to: number, count: number) {
         family,
         endpoint: next() < 0.9 ? 'chat' : next() < 0.7 ? 'messages' : 'embeddings',
         requestedModel: next() < 0.6 ? `${provider}/${model}` : 'fast',
-        route: next() < 0.4 ? null : ['fast', 'smart', 'local'][Math.floor(next() * 3)] ?? null,
+        route: next() < 0.4 ? null : (['fast', 'smart', 'local'][Math.floor(next() * 3)] ?? null),
         provider,
         model,
         status,
@@ -146,15 +206,25 @@ const load = time(() => {
      VALUES (@id, @startedAt, @finishedAt, @client, @family, @endpoint, @requestedModel, @route, @provider, @model, @status, @errorClass,
        @httpStatus, @input, @output, @cacheRead, @cacheWrite, @reasoning, 0, @cost, @reference, @latency, @ttft, @upstream, @overhead, @localCompute, @finishReason, @finishReason, @stream)`,
   );
-  const insertAttempt = database.prepare('INSERT INTO attempts (request_id, seq, provider_id, model, outcome, http_status, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertAttempt = database.prepare(
+    'INSERT INTO attempts (request_id, seq, provider_id, model, outcome, http_status, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const chunk = database.transaction((rows: ReturnType<typeof traffic.next>[]) => {
     for (const row of rows) {
       insertRequest.run(row);
       if (row.retried) insertAttempt.run(row.id, 1, row.provider, row.model, 'rate_limit', 429, 40);
-      insertAttempt.run(row.id, row.retried ? 2 : 1, row.provider, row.model, row.status === 'ok' ? 'ok' : (row.errorClass ?? row.status), row.httpStatus, row.upstream ?? 0);
+      insertAttempt.run(
+        row.id,
+        row.retried ? 2 : 1,
+        row.provider,
+        row.model,
+        row.status === 'ok' ? 'ok' : (row.errorClass ?? row.status),
+        row.httpStatus,
+        row.upstream ?? 0,
+      );
     }
   });
-  for (let done = 0; done < rowCount; ) {
+  for (let done = 0; done < rowCount;) {
     const size = Math.min(50_000, rowCount - done);
     chunk(Array.from({ length: size }, () => traffic.next()));
     done += size;
@@ -184,43 +254,166 @@ function measure(query: string, range: string, work: () => unknown, describe: (r
     result = measured.result;
   }
   samples.sort((a, b) => a - b);
-  rows.push({ query, range, medianMs: samples[Math.floor(samples.length / 2)] ?? 0, maxMs: samples[samples.length - 1] ?? 0, result: describe(result as never) });
+  rows.push({
+    query,
+    range,
+    medianMs: samples[Math.floor(samples.length / 2)] ?? 0,
+    maxMs: samples[samples.length - 1] ?? 0,
+    result: describe(result as never),
+  });
 }
 
 const last = (days: number) => ({ from: end - days * dayMs, to: end });
 const ranges = { '24 h': last(1), '7 days': last(7), '30 days': last(30), year: { from: start, to: end + 1 } } as const;
 type Totals = ReturnType<typeof totals>;
 
-for (const [name, range] of Object.entries(ranges)) measure('totals', name, () => totals(database, range), (t: Totals) => `${t.requests} req, $${t.costUsd.toFixed(2)}`);
-measure('time series by hour', '7 days', () => timeSeries(database, ranges['7 days'], { bucket: 'hour' }), (p: unknown[]) => `${p.length} points`);
-measure('time series by day (UTC)', 'year', () => timeSeries(database, ranges.year, { bucket: 'day' }), (p: unknown[]) => `${p.length} points`);
-measure('time series by day (UTC−7)', '30 days', () => timeSeries(database, ranges['30 days'], { bucket: 'day', utcOffsetMinutes: -420 }), (p: unknown[]) => `${p.length} points`);
-measure('time series by day (UTC−7)', 'year', () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: -420 }), (p: unknown[]) => `${p.length} points`);
-measure('time series by day (UTC+12)', 'year', () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: 720 }), (p: unknown[]) => `${p.length} points`);
-measure('time series by day (UTC+2)', 'year', () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: 120 }), (p: unknown[]) => `${p.length} points`);
-measure('time series by day (UTC+5:30)', 'year', () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: 330 }), (p: unknown[]) => `${p.length} points`);
+for (const [name, range] of Object.entries(ranges))
+  measure(
+    'totals',
+    name,
+    () => totals(database, range),
+    (t: Totals) => `${t.requests} req, $${t.costUsd.toFixed(2)}`,
+  );
+measure(
+  'time series by hour',
+  '7 days',
+  () => timeSeries(database, ranges['7 days'], { bucket: 'hour' }),
+  (p: unknown[]) => `${p.length} points`,
+);
+measure(
+  'time series by day (UTC)',
+  'year',
+  () => timeSeries(database, ranges.year, { bucket: 'day' }),
+  (p: unknown[]) => `${p.length} points`,
+);
+measure(
+  'time series by day (UTC−7)',
+  '30 days',
+  () => timeSeries(database, ranges['30 days'], { bucket: 'day', utcOffsetMinutes: -420 }),
+  (p: unknown[]) => `${p.length} points`,
+);
+measure(
+  'time series by day (UTC−7)',
+  'year',
+  () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: -420 }),
+  (p: unknown[]) => `${p.length} points`,
+);
+measure(
+  'time series by day (UTC+12)',
+  'year',
+  () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: 720 }),
+  (p: unknown[]) => `${p.length} points`,
+);
+measure(
+  'time series by day (UTC+2)',
+  'year',
+  () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: 120 }),
+  (p: unknown[]) => `${p.length} points`,
+);
+measure(
+  'time series by day (UTC+5:30)',
+  'year',
+  () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: 330 }),
+  (p: unknown[]) => `${p.length} points`,
+);
 for (const by of ['provider', 'model', 'client', 'route'] as const) {
-  measure(`breakdown by ${by}, top 10`, 'year', () => breakdown(database, ranges.year, { by, limit: 10 }), (b: ReturnType<typeof breakdown>) => `${b.rows.length} rows`);
+  measure(
+    `breakdown by ${by}, top 10`,
+    'year',
+    () => breakdown(database, ranges.year, { by, limit: 10 }),
+    (b: ReturnType<typeof breakdown>) => `${b.rows.length} rows`,
+  );
 }
-measure('breakdown by model, top 10', '30 days', () => breakdown(database, ranges['30 days'], { by: 'model', limit: 10 }), (b: ReturnType<typeof breakdown>) => `${b.rows.length} rows`);
-measure('error classes', 'year', () => errorClasses(database, ranges.year), (e: unknown[]) => `${e.length} classes`);
+measure(
+  'breakdown by model, top 10',
+  '30 days',
+  () => breakdown(database, ranges['30 days'], { by: 'model', limit: 10 }),
+  (b: ReturnType<typeof breakdown>) => `${b.rows.length} rows`,
+);
+measure(
+  'error classes',
+  'year',
+  () => errorClasses(database, ranges.year),
+  (e: unknown[]) => `${e.length} classes`,
+);
 for (const [name, range] of Object.entries(ranges)) {
-  measure('latency p50/p95/p99', name, () => latencyPercentiles(database, range), (l: ReturnType<typeof latencyPercentiles>) => `${l.method} p50 ${l.p50} p95 ${l.p95}`);
+  measure(
+    'latency p50/p95/p99',
+    name,
+    () => latencyPercentiles(database, range),
+    (l: ReturnType<typeof latencyPercentiles>) => `${l.method} p50 ${l.p50} p95 ${l.p95}`,
+  );
 }
-measure('ttft p50/p95/p99', '30 days', () => latencyPercentiles(database, ranges['30 days'], 'ttft'), (l: ReturnType<typeof latencyPercentiles>) => `${l.method} p50 ${l.p50}`);
-measure('spend today + this month', 'calendar', () => spendSoFar(database, { today: { from: end - (end % dayMs), to: end }, month: { from: Date.UTC(2026, 6, 1), to: end } }), (s: ReturnType<typeof spendSoFar>) => `$${s.month.totalUsd.toFixed(2)} this month`);
-measure('log page 1', 'year', () => listRequests(database, { range: ranges.year }), (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`);
+measure(
+  'ttft p50/p95/p99',
+  '30 days',
+  () => latencyPercentiles(database, ranges['30 days'], 'ttft'),
+  (l: ReturnType<typeof latencyPercentiles>) => `${l.method} p50 ${l.p50}`,
+);
+measure(
+  'spend today + this month',
+  'calendar',
+  () => spendSoFar(database, { today: { from: end - (end % dayMs), to: end }, month: { from: Date.UTC(2026, 6, 1), to: end } }),
+  (s: ReturnType<typeof spendSoFar>) => `$${s.month.totalUsd.toFixed(2)} this month`,
+);
+measure(
+  'log page 1',
+  'year',
+  () => listRequests(database, { range: ranges.year }),
+  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
+);
 let deepCursor: LogCursor | undefined;
-for (let page = 0; page < 200; page += 1) deepCursor = listRequests(database, { range: ranges.year, ...(deepCursor ? { cursor: deepCursor } : {}) }).nextCursor ?? undefined;
-measure('log page 201 (keyset)', 'year', () => listRequests(database, { range: ranges.year, ...(deepCursor ? { cursor: deepCursor } : {}) }), (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`);
-measure('log status=error', 'year', () => listRequests(database, { range: ranges.year, status: 'error' }), (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`);
-measure('log provider=deepseek (2%)', 'year', () => listRequests(database, { range: ranges.year, providerId: 'deepseek' }), (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`);
-measure('log model + status=error', 'year', () => listRequests(database, { range: ranges.year, model: 'deepseek-chat', status: 'error' }), (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`);
-measure('log client=notebook', '30 days', () => listRequests(database, { range: ranges['30 days'], clientTokenName: 'notebook' }), (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`);
-measure('log provider matching nothing', 'year', () => listRequests(database, { range: ranges.year, providerId: 'nobody' }), (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`);
+for (let page = 0; page < 200; page += 1)
+  deepCursor = listRequests(database, { range: ranges.year, ...(deepCursor ? { cursor: deepCursor } : {}) }).nextCursor ?? undefined;
+measure(
+  'log page 201 (keyset)',
+  'year',
+  () => listRequests(database, { range: ranges.year, ...(deepCursor ? { cursor: deepCursor } : {}) }),
+  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
+);
+measure(
+  'log status=error',
+  'year',
+  () => listRequests(database, { range: ranges.year, status: 'error' }),
+  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
+);
+measure(
+  'log provider=deepseek (2%)',
+  'year',
+  () => listRequests(database, { range: ranges.year, providerId: 'deepseek' }),
+  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
+);
+measure(
+  'log model + status=error',
+  'year',
+  () => listRequests(database, { range: ranges.year, model: 'deepseek-chat', status: 'error' }),
+  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
+);
+measure(
+  'log client=notebook',
+  '30 days',
+  () => listRequests(database, { range: ranges['30 days'], clientTokenName: 'notebook' }),
+  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
+);
+measure(
+  'log provider matching nothing',
+  'year',
+  () => listRequests(database, { range: ranges.year, providerId: 'nobody' }),
+  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
+);
 const someId = listRequests(database, { range: ranges['30 days'], limit: 1 }).rows[0]?.id ?? '';
-measure('request detail + attempts', '-', () => requestDetail(database, someId), (d: ReturnType<typeof requestDetail>) => `${d?.attempts.length ?? 0} attempts`);
-measure('requests in flight', '-', () => inFlightCount(database), (n: number) => `${n}`);
+measure(
+  'request detail + attempts',
+  '-',
+  () => requestDetail(database, someId),
+  (d: ReturnType<typeof requestDetail>) => `${d?.attempts.length ?? 0} attempts`,
+);
+measure(
+  'requests in flight',
+  '-',
+  () => inFlightCount(database),
+  (n: number) => `${n}`,
+);
 
 // ---------------------------------------------------------------- writes through the real write path
 const writeCount = 20_000;
@@ -238,9 +431,15 @@ batchTimes.sort((a, b) => a - b);
 // ---------------------------------------------------------------- report
 const pad = (value: string, width: number) => value.padEnd(width);
 const number = (value: number) => value.toFixed(1).padStart(8);
-console.log(`\nLedger benchmark: ${rowCount.toLocaleString('en')} requests over a year; SQLite ${String(database.prepare('SELECT sqlite_version()').pluck().get())}, Node ${process.version}`);
-console.log(`load ${(load.ms / 1000).toFixed(1)} s, rollup rebuild ${(rebuild.ms / 1000).toFixed(1)} s, ANALYZE ${(analyze.ms / 1000).toFixed(1)} s; file ${(statSync(path).size / 1024 / 1024).toFixed(0)} MiB`);
-const rollupRows = database.prepare<[], { hourly: number; daily: number }>('SELECT (SELECT COUNT(*) FROM rollup_hourly) AS hourly, (SELECT COUNT(*) FROM rollup_daily) AS daily').get();
+console.log(
+  `\nLedger benchmark: ${rowCount.toLocaleString('en')} requests over a year; SQLite ${String(database.prepare('SELECT sqlite_version()').pluck().get())}, Node ${process.version}`,
+);
+console.log(
+  `load ${(load.ms / 1000).toFixed(1)} s, rollup rebuild ${(rebuild.ms / 1000).toFixed(1)} s, ANALYZE ${(analyze.ms / 1000).toFixed(1)} s; file ${(statSync(path).size / 1024 / 1024).toFixed(0)} MiB`,
+);
+const rollupRows = database
+  .prepare<[], { hourly: number; daily: number }>('SELECT (SELECT COUNT(*) FROM rollup_hourly) AS hourly, (SELECT COUNT(*) FROM rollup_daily) AS daily')
+  .get();
 console.log(`rollup rows: hourly ${rollupRows?.hourly.toLocaleString('en')}, daily ${rollupRows?.daily.toLocaleString('en')}\n`);
 console.log(`${pad('query', 32)} ${pad('range', 9)} ${'median ms'.padStart(9)} ${'max ms'.padStart(8)}  result`);
 for (const row of rows) console.log(`${pad(row.query, 32)} ${pad(row.range, 9)} ${number(row.medianMs)}  ${number(row.maxMs)}  ${row.result}`);

@@ -24,7 +24,9 @@ function stream(res, model) {
     if (++sent < CHUNKS) return;
     clearInterval(timer);
     res.write(chunk(id, model, {}, 'stop'));
-    res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1, model, choices: [], usage: { prompt_tokens: 12, completion_tokens: CHUNKS, total_tokens: 12 + CHUNKS } })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1, model, choices: [], usage: { prompt_tokens: 12, completion_tokens: CHUNKS, total_tokens: 12 + CHUNKS } })}\n\n`,
+    );
     res.end('data: [DONE]\n\n');
   }, DELAY);
   res.on('close', () => clearInterval(timer));
@@ -58,7 +60,16 @@ http
       const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
       if (body.stream === true) return stream(res, model);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'chatcmpl-mock', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from the mock.' }, finish_reason: 'stop' }], usage: { prompt_tokens: 12, completion_tokens: 8, total_tokens: 20 } }));
+      res.end(
+        JSON.stringify({
+          id: 'chatcmpl-mock',
+          object: 'chat.completion',
+          created: 1,
+          model,
+          choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from the mock.' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 12, completion_tokens: 8, total_tokens: 20 },
+        }),
+      );
     });
   })
   .listen(PORT, '127.0.0.1', () => console.log(`LISTENING ${PORT}`));

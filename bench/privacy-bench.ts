@@ -23,14 +23,41 @@ function prompts(bytes: number): Record<string, string> {
   for (const folder of ['main/gateway/routing', 'main/gateway/pipeline', 'main/ledger']) {
     for (const name of readdirSync(folder)) if (name.endsWith('.ts') && code.length < bytes) code += readFileSync(join(folder, name), 'utf8');
   }
-  const words = ['the', 'router', 'sends', 'request', 'to', 'local', 'model', 'at', '10:30', 'with', 'id', '42', 'and', 'user@', 'notes,', 'sk-', 'plan.', 'AKIA', '-----', 'TOKEN=5'];
+  const words = [
+    'the',
+    'router',
+    'sends',
+    'request',
+    'to',
+    'local',
+    'model',
+    'at',
+    '10:30',
+    'with',
+    'id',
+    '42',
+    'and',
+    'user@',
+    'notes,',
+    'sk-',
+    'plan.',
+    'AKIA',
+    '-----',
+    'TOKEN=5',
+  ];
   let worst = '';
   for (let index = 0; worst.length < bytes; index += 1) worst += `${words[(index * 7) % words.length]} `;
   return { 'harness filler': filler, 'source code': code.slice(0, bytes), 'worst case': worst.slice(0, bytes) };
 }
 
 function request(content: string): ChatRequest {
-  return { model: 'mock/gpt-4o-mini', messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content }] };
+  return {
+    model: 'mock/gpt-4o-mini',
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content },
+    ],
+  };
 }
 
 /** Steady state, as in a gateway that has served a while: the warm-up reads every variant and lets V8 optimise. */

@@ -25,7 +25,9 @@ const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
 const WORK = env.SWITCHYARD_BENCH_WORKDIR;
 if (!WORK || !fs.existsSync(path.join(WORK, 'wrk-post.lua')) || !fs.existsSync(path.join(WORK, 'node_modules', 'undici'))) {
-  console.error(`[responses-bench] SWITCHYARD_BENCH_WORKDIR must be a harness copy with node_modules (got ${WORK ?? 'nothing'}); run it through gateway-bench.js`);
+  console.error(
+    `[responses-bench] SWITCHYARD_BENCH_WORKDIR must be a harness copy with node_modules (got ${WORK ?? 'nothing'}); run it through gateway-bench.js`,
+  );
   process.exit(2);
 }
 if (spawnSync('wrk', ['-v']).error) {
@@ -42,7 +44,10 @@ if (!TOKEN) {
 const MODEL = env.MODEL || 'mock/gpt-4o-mini';
 const RUNS = Number(env.RUNS || 2);
 const DURATION = Number(env.RESPONSES_DURATION || 3);
-const CONCURRENCY = (env.RESPONSES_CONCURRENCY || '1 16').split(/[\s,]+/).filter(Boolean).map(Number);
+const CONCURRENCY = (env.RESPONSES_CONCURRENCY || '1 16')
+  .split(/[\s,]+/)
+  .filter(Boolean)
+  .map(Number);
 const PAIRED_ROUNDS = Number(env.PAIRED_ROUNDS ?? 30);
 const MAX_TOTAL_S = Number(env.RESPONSES_MAX_TOTAL_S || 150);
 const STORE = env.RESPONSES_STORE === '1';
@@ -98,7 +103,13 @@ function medianWithInterval(values) {
 const mockModel = (chunks, delay) => `${MODEL};chunks=${chunks};delay=${delay}`;
 const chatBody = { model: MODEL, messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 16 };
 const responsesBody = { model: MODEL, input: 'Say hello.', max_output_tokens: 16, store: STORE };
-const chatStreamBody = (chunks, delay) => ({ model: mockModel(chunks, delay), stream: true, stream_options: { include_usage: true }, max_tokens: 256, messages: [{ role: 'user', content: 'Say hello' }] });
+const chatStreamBody = (chunks, delay) => ({
+  model: mockModel(chunks, delay),
+  stream: true,
+  stream_options: { include_usage: true },
+  max_tokens: 256,
+  messages: [{ role: 'user', content: 'Say hello' }],
+});
 const responsesStreamBody = (chunks, delay) => ({ model: mockModel(chunks, delay), stream: true, store: STORE, max_output_tokens: 256, input: 'Say hello' });
 
 /** What one lane sends, and what each `data:` frame of its stream is: a content event, the end, or neither. */
@@ -176,31 +187,59 @@ async function streamBlock(lane, { chunks, delay, concurrency, n }) {
     n: results.length,
     ok: ok.length,
     errors: [...new Set(results.filter((r) => !r.ok).map((r) => r.error))].slice(0, 3),
-    firstEvent50: percentile(ok.map((r) => r.firstEvent), 50),
-    firstContent50: percentile(ok.map((r) => r.firstContent), 50),
-    firstContent99: percentile(ok.map((r) => r.firstContent), 99),
-    total50: percentile(ok.map((r) => r.total), 50),
+    firstEvent50: percentile(
+      ok.map((r) => r.firstEvent),
+      50,
+    ),
+    firstContent50: percentile(
+      ok.map((r) => r.firstContent),
+      50,
+    ),
+    firstContent99: percentile(
+      ok.map((r) => r.firstContent),
+      99,
+    ),
+    total50: percentile(
+      ok.map((r) => r.total),
+      50,
+    ),
   };
 }
 
 function runWrk(lane, concurrency, seconds) {
-  const run = spawnSync('wrk', ['-t1', `-c${concurrency}`, `-d${seconds}s`, '--timeout', '10s', '-s', path.join(WORK, 'wrk-post.lua'), `${lane.origin}${lane.pathname}`], {
-    env: { ...env, WRK_BODY_FILE: lane.bodyFile, WRK_HEADERS_FILE: lane.headersFile },
-    encoding: 'utf8',
-    timeout: (seconds + 30) * 1000,
-  });
+  const run = spawnSync(
+    'wrk',
+    ['-t1', `-c${concurrency}`, `-d${seconds}s`, '--timeout', '10s', '-s', path.join(WORK, 'wrk-post.lua'), `${lane.origin}${lane.pathname}`],
+    {
+      env: { ...env, WRK_BODY_FILE: lane.bodyFile, WRK_HEADERS_FILE: lane.headersFile },
+      encoding: 'utf8',
+      timeout: (seconds + 30) * 1000,
+    },
+  );
   const line = (run.stdout || '').split('\n').find((l) => l.startsWith('WRKJSON '));
   if (!line) throw new Error(`wrk failed: ${run.error?.message ?? ''} ${run.stderr ?? ''} ${run.stdout ?? ''}`);
   const j = JSON.parse(line.slice(8));
-  return { requests: j.requests, rps: j.requests / (j.duration_us / 1e6), p50: j.p50_us / 1000, p99: j.p99_us / 1000, errors: j.err_connect + j.err_read + j.err_write + j.err_status + j.err_timeout };
+  return {
+    requests: j.requests,
+    rps: j.requests / (j.duration_us / 1e6),
+    p50: j.p50_us / 1000,
+    p99: j.p99_us / 1000,
+    errors: j.err_connect + j.err_read + j.err_write + j.err_status + j.err_timeout,
+  };
 }
 
 async function check(lane) {
-  const response = await fetch(`${lane.origin}${lane.pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...lane.headers }, body: JSON.stringify(lane.wire.body), signal: AbortSignal.timeout(5000) });
+  const response = await fetch(`${lane.origin}${lane.pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...lane.headers },
+    body: JSON.stringify(lane.wire.body),
+    signal: AbortSignal.timeout(5000),
+  });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`status ${response.status}: ${text.slice(0, 200)}`);
   const body = JSON.parse(text);
-  if (lane.wire === WIRE.responses ? body.status !== 'completed' || !body.output?.length : !body.choices?.length) throw new Error(`unexpected answer: ${text.slice(0, 200)}`);
+  if (lane.wire === WIRE.responses ? body.status !== 'completed' || !body.output?.length : !body.choices?.length)
+    throw new Error(`unexpected answer: ${text.slice(0, 200)}`);
 }
 async function waitReady(lane) {
   const until = Date.now() + 60_000;
@@ -224,7 +263,11 @@ async function main() {
   const mock = startProc('mock', process.execPath, [path.join(WORK, 'mock-upstream.mjs')], { MOCK_PORT: String(mockPort) });
   const mockUrl = `http://127.0.0.1:${mockPort}`;
   const gatewayPort = await freePort();
-  const gateway = startProc('switchyard', 'bash', [path.join(BENCH, 'start-switchyard.sh')], { GATEWAY_PORT: String(gatewayPort), MOCK_URL: mockUrl, MOCK_PORT: String(mockPort) });
+  const gateway = startProc('switchyard', 'bash', [path.join(BENCH, 'start-switchyard.sh')], {
+    GATEWAY_PORT: String(gatewayPort),
+    MOCK_URL: mockUrl,
+    MOCK_PORT: String(mockPort),
+  });
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const auth = { authorization: `Bearer ${TOKEN}` };
   const lanes = [
@@ -237,7 +280,12 @@ async function main() {
     lane.bodyFile = path.join(os.tmpdir(), `sy-responses-bench-${process.pid}-${lane.name}-body.json`);
     lane.headersFile = path.join(os.tmpdir(), `sy-responses-bench-${process.pid}-${lane.name}-headers.txt`);
     fs.writeFileSync(lane.bodyFile, JSON.stringify(lane.wire.body));
-    fs.writeFileSync(lane.headersFile, Object.entries(lane.headers).map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
+    fs.writeFileSync(
+      lane.headersFile,
+      Object.entries(lane.headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n') + '\n',
+    );
   }
   process.on('exit', () => lanes.forEach((lane) => [lane.bodyFile, lane.headersFile].forEach((file) => fs.rmSync(file, { force: true }))));
   console.log(`[responses-bench] mock ${mockUrl}, switchyard ${gatewayUrl}; lanes ${lanes.map((l) => l.name).join(', ')}; store ${STORE}`);
@@ -288,7 +336,15 @@ async function main() {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   fs.writeFileSync(
     path.join(OUT_DIR, `${stamp}.json`),
-    JSON.stringify({ sys: { date: new Date().toISOString(), node: process.version, model: MODEL, runs: RUNS, duration: DURATION, concurrency: CONCURRENCY, store: STORE }, summary, raw }, null, 2),
+    JSON.stringify(
+      {
+        sys: { date: new Date().toISOString(), node: process.version, model: MODEL, runs: RUNS, duration: DURATION, concurrency: CONCURRENCY, store: STORE },
+        summary,
+        raw,
+      },
+      null,
+      2,
+    ),
   );
   const streamsOk = raw.stream.every((r) => r.ok === r.n) && (!paired || paired.failures === 0);
   return streamsOk && raw.nonstream.every((r) => r.errors === 0) ? 0 : 1;
@@ -344,11 +400,23 @@ function summarize(raw, paired) {
   for (const c of CONCURRENCY) {
     const of = (lane) => raw.nonstream.filter((r) => r.lane === lane && r.c === c);
     const direct = median(of('direct').map((r) => r.p50));
-    const row = (lane) => ({ cpu: median(of(lane).map((r) => r.cpuPerRequest)), rps: median(of(lane).map((r) => r.rps)), dp50: median(of(lane).map((r) => r.p50)) - direct, dp99: median(of(lane).map((r) => r.p99)) - median(of('direct').map((r) => r.p99)), errors: of(lane).reduce((a, r) => a + r.errors, 0) });
+    const row = (lane) => ({
+      cpu: median(of(lane).map((r) => r.cpuPerRequest)),
+      rps: median(of(lane).map((r) => r.rps)),
+      dp50: median(of(lane).map((r) => r.p50)) - direct,
+      dp99: median(of(lane).map((r) => r.p99)) - median(of('direct').map((r) => r.p99)),
+      errors: of(lane).reduce((a, r) => a + r.errors, 0),
+    });
     if (!of('chat').length || !of('responses').length) continue;
     const chat = row('chat');
     const responses = row('responses');
-    nonstream.push({ c, chat, responses, cpuRatio: responses.cpu / chat.cpu, maxForeignPct: Math.max(...raw.nonstream.filter((r) => r.c === c).map((r) => r.foreignPct)) });
+    nonstream.push({
+      c,
+      chat,
+      responses,
+      cpuRatio: responses.cpu / chat.cpu,
+      maxForeignPct: Math.max(...raw.nonstream.filter((r) => r.c === c).map((r) => r.foreignPct)),
+    });
   }
   const stream = [];
   for (const block of BLOCKS) {
@@ -365,7 +433,14 @@ function summarize(raw, paired) {
     const chat = row('chat');
     const responses = row('responses');
     const maxForeignPct = Math.max(...raw.stream.filter((r) => r.case === block.id).map((r) => r.foreignPct));
-    stream.push({ case: block.id, chat, responses, cpuRatio: responses.cpu / chat.cpu, firstContentRatio: ratio(responses.dFirstContent, chat.dFirstContent), maxForeignPct });
+    stream.push({
+      case: block.id,
+      chat,
+      responses,
+      cpuRatio: responses.cpu / chat.cpu,
+      firstContentRatio: ratio(responses.dFirstContent, chat.dFirstContent),
+      maxForeignPct,
+    });
   }
   return { nonstream, stream, paired: paired && { ...paired, firstContentRatio: ratio(paired.responses.median, paired.chat.median) } };
 }
@@ -374,15 +449,61 @@ function print(summary) {
   console.log(`\n=== POST /v1/responses vs POST /v1/chat/completions through Switchyard, same mock; medians over ${RUNS} runs; Δ = lane − direct ===`);
   console.log(
     table(
-      ['non-stream', 'chat_µs/req', 'resp_µs/req', 'resp/chat', 'chat_rps', 'resp_rps', 'chat_Δp50_ms', 'resp_Δp50_ms', 'chat_Δp99_ms', 'resp_Δp99_ms', 'max_foreign_cpu%'],
-      summary.nonstream.map((r) => [`c=${r.c}`, f(r.chat.cpu, 0), f(r.responses.cpu, 0), f(r.cpuRatio, 2), f(r.chat.rps, 0), f(r.responses.rps, 0), signed(r.chat.dp50, 3), signed(r.responses.dp50, 3), signed(r.chat.dp99, 3), signed(r.responses.dp99, 3), r.maxForeignPct]),
+      [
+        'non-stream',
+        'chat_µs/req',
+        'resp_µs/req',
+        'resp/chat',
+        'chat_rps',
+        'resp_rps',
+        'chat_Δp50_ms',
+        'resp_Δp50_ms',
+        'chat_Δp99_ms',
+        'resp_Δp99_ms',
+        'max_foreign_cpu%',
+      ],
+      summary.nonstream.map((r) => [
+        `c=${r.c}`,
+        f(r.chat.cpu, 0),
+        f(r.responses.cpu, 0),
+        f(r.cpuRatio, 2),
+        f(r.chat.rps, 0),
+        f(r.responses.rps, 0),
+        signed(r.chat.dp50, 3),
+        signed(r.responses.dp50, 3),
+        signed(r.chat.dp99, 3),
+        signed(r.responses.dp99, 3),
+        r.maxForeignPct,
+      ]),
     ),
   );
   console.log('');
   console.log(
     table(
-      ['stream', 'chat_µs/stream', 'resp_µs/stream', 'resp/chat', 'chat_Δfirst_content_ms', 'resp_Δfirst_content_ms', 'resp_Δfirst_event_ms', 'ok/n chat', 'ok/n resp', 'max_foreign_cpu%'],
-      summary.stream.map((r) => [r.case, f(r.chat.cpu, 0), f(r.responses.cpu, 0), f(r.cpuRatio, 2), signed(r.chat.dFirstContent, 3), signed(r.responses.dFirstContent, 3), signed(r.responses.dFirstEvent, 3), `${r.chat.ok}/${r.chat.n}`, `${r.responses.ok}/${r.responses.n}`, r.maxForeignPct]),
+      [
+        'stream',
+        'chat_µs/stream',
+        'resp_µs/stream',
+        'resp/chat',
+        'chat_Δfirst_content_ms',
+        'resp_Δfirst_content_ms',
+        'resp_Δfirst_event_ms',
+        'ok/n chat',
+        'ok/n resp',
+        'max_foreign_cpu%',
+      ],
+      summary.stream.map((r) => [
+        r.case,
+        f(r.chat.cpu, 0),
+        f(r.responses.cpu, 0),
+        f(r.cpuRatio, 2),
+        signed(r.chat.dFirstContent, 3),
+        signed(r.responses.dFirstContent, 3),
+        signed(r.responses.dFirstEvent, 3),
+        `${r.chat.ok}/${r.chat.n}`,
+        `${r.responses.ok}/${r.responses.n}`,
+        r.maxForeignPct,
+      ]),
     ),
   );
   const p = summary.paired;

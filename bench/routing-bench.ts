@@ -49,7 +49,12 @@ const adapter = {
   probe: () => Promise.resolve({ reachable: true, detail: '' }),
   close: () => Promise.resolve(),
 } as unknown as ProviderAdapter;
-const registry = { get: () => adapter, all: () => [adapter], settings: config.providers, settingsFor: () => config.providers[0] } as unknown as ProviderRegistry;
+const registry = {
+  get: () => adapter,
+  all: () => [adapter],
+  settings: config.providers,
+  settingsFor: () => config.providers[0],
+} as unknown as ProviderRegistry;
 const catalog = { owners: () => Promise.resolve(new Map()), details: () => undefined, list: () => Promise.resolve([]) } as unknown as ModelCatalog;
 const routing = new RoutingService(config, registry, catalog);
 const request: ChatRequest = { model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };

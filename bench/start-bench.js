@@ -123,10 +123,20 @@ for (let run = 0; run < START_RUNS; run++) {
 const firstChatBody = JSON.stringify({ model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 16 });
 function chatOnce(port) {
   return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', agent: false, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/chat/completions',
+        agent: false,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(0));
     req.setTimeout(10_000, () => req.destroy());
     req.end(firstChatBody);
@@ -172,17 +182,31 @@ for (let run = 0; run < CLI_RUNS; run++) {
 // ---------------------------------------------------------------- memory: idle, then 256 open connections
 function request(agent, port, method, urlPath, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${method} ${urlPath}: ${res.statusCode}`))));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: urlPath,
+        agent,
+        headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${method} ${urlPath}: ${res.statusCode}`))));
+      },
+    );
     req.on('error', reject);
     req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
     req.end(body);
   });
 }
 const CONNS = 256;
-const chatBody = JSON.stringify({ model: 'mock/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in one short sentence, please.' }], max_tokens: 16 });
+const chatBody = JSON.stringify({
+  model: 'mock/gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Say hello in one short sentence, please.' }],
+  max_tokens: 16,
+});
 async function memory(args, port, withChat) {
   await waitQuiet(env);
   const { child } = await launch(args, port);
@@ -225,13 +249,36 @@ const verdict = (label, value, limit, unit) => {
   verdicts.push(line);
 };
 console.log(`\nready (launch → first /health 200), median of ${START_RUNS} launches each, alternating`);
-console.log(table(['process', 'median_ms', 'min_ms', 'max_ms', 'x_bare'], ['bare', 'serve'].map((name) => [name, f(r[name]), f(Math.min(...ready[name])), f(Math.max(...ready[name])), f(r[name] / r.bare, 2)])));
+console.log(
+  table(
+    ['process', 'median_ms', 'min_ms', 'max_ms', 'x_bare'],
+    ['bare', 'serve'].map((name) => [name, f(r[name]), f(Math.min(...ready[name])), f(Math.max(...ready[name])), f(r[name] / r.bare, 2)]),
+  ),
+);
 console.log(`\nfirst chat completion (launch → first 200 from POST /v1/chat/completions via the mock), median of ${START_RUNS} launches`);
 console.log(table(['process', 'median_ms', 'min_ms', 'max_ms'], [['serve', f(median(firstChat)), f(Math.min(...firstChat)), f(Math.max(...firstChat))]]));
 console.log(`\nCLI wall time, median of ${CLI_RUNS} runs each, rotated (bare = node bench/bare-node.mjs version)`);
-console.log(table(['command', 'median_ms', 'min_ms', 'x_bare'], Object.keys(cli).map((name) => [name, f(c[name]), f(Math.min(...cli[name])), f(c[name] / c.bare, 2)])));
-console.log(`\nRSS (MiB, median of 3 launches): idle = ready + 2 s; conns = ${CONNS} open keep-alive connections after one GET /health each; chat = after one non-stream chat completion on each`);
-console.log(table(['process', 'idle', 'conns', 'chat', 'sockets'], ['bare', 'serve'].map((name) => [name, f(mib(med(mem[name], 'idle'))), f(mib(med(mem[name], 'conns'))), f(mib(med(mem[name], 'chat'))), med(mem[name], 'sockets')])));
+console.log(
+  table(
+    ['command', 'median_ms', 'min_ms', 'x_bare'],
+    Object.keys(cli).map((name) => [name, f(c[name]), f(Math.min(...cli[name])), f(c[name] / c.bare, 2)]),
+  ),
+);
+console.log(
+  `\nRSS (MiB, median of 3 launches): idle = ready + 2 s; conns = ${CONNS} open keep-alive connections after one GET /health each; chat = after one non-stream chat completion on each`,
+);
+console.log(
+  table(
+    ['process', 'idle', 'conns', 'chat', 'sockets'],
+    ['bare', 'serve'].map((name) => [
+      name,
+      f(mib(med(mem[name], 'idle'))),
+      f(mib(med(mem[name], 'conns'))),
+      f(mib(med(mem[name], 'chat'))),
+      med(mem[name], 'sockets'),
+    ]),
+  ),
+);
 verdict('serve ready ÷ bare node:http server', r.serve / r.bare, 2, '×');
 verdict('--version ÷ bare node script', c['--version'] / c.bare, 1.5, '×');
 verdict('--help ÷ bare node script', c['--help'] / c.bare, 1.5, '×');

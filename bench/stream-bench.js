@@ -41,13 +41,17 @@ const ANTHROPIC = env.SWITCHYARD_BENCH_ANTHROPIC === '1';
 const OUT_DIR = env.OUT_DIR || path.join(BENCH, 'results', 'stream');
 const MAX_TOTAL_S = Number(env.STREAM_MAX_TOTAL_S || 240);
 // The harness's default STREAM_CASES (bench.mjs), so the figures line up with its table.
-const CASES = (env.STREAM_CASES ? JSON.parse(env.STREAM_CASES) : [
-  { id: 'burst100-c1', kind: 'openai', chunks: 100, delay: 0, concurrency: 1, n: 100 },
-  { id: 'burst100-c16', kind: 'openai', chunks: 100, delay: 0, concurrency: 16, n: 320 },
-  { id: 'paced20x10ms-c1', kind: 'openai', chunks: 20, delay: 10, concurrency: 1, n: 10 },
-  { id: 'paced20x10ms-c64', kind: 'openai', chunks: 20, delay: 10, concurrency: 64, n: 192 },
-  { id: 'anthropic100-c1', kind: 'anthropic', chunks: 100, delay: 0, concurrency: 1, n: 50 },
-]).filter((c) => c.kind !== 'anthropic' || ANTHROPIC);
+const CASES = (
+  env.STREAM_CASES
+    ? JSON.parse(env.STREAM_CASES)
+    : [
+        { id: 'burst100-c1', kind: 'openai', chunks: 100, delay: 0, concurrency: 1, n: 100 },
+        { id: 'burst100-c16', kind: 'openai', chunks: 100, delay: 0, concurrency: 16, n: 320 },
+        { id: 'paced20x10ms-c1', kind: 'openai', chunks: 20, delay: 10, concurrency: 1, n: 10 },
+        { id: 'paced20x10ms-c64', kind: 'openai', chunks: 20, delay: 10, concurrency: 64, n: 192 },
+        { id: 'anthropic100-c1', kind: 'anthropic', chunks: 100, delay: 0, concurrency: 1, n: 50 },
+      ]
+).filter((c) => c.kind !== 'anthropic' || ANTHROPIC);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const T0 = Date.now();
 
@@ -95,8 +99,18 @@ async function main() {
     'node-gate': async () => nodeProxy('node-gate', path.join(BENCH, 'gated-proxy.mjs'), {}),
     switchyard: async () => {
       const port = await freePort();
-      const p = startProc('switchyard', 'bash', [path.join(BENCH, 'start-switchyard.sh')], { GATEWAY_PORT: String(port), MOCK_URL: mockUrl, MOCK_PORT: String(mockPort) });
-      return { baseUrl: `http://127.0.0.1:${port}/v1`, headers: { authorization: `Bearer ${TOKEN}` }, anthropicHeaders: { 'x-api-key': TOKEN }, pgid: p.pid, logPath: p.logPath };
+      const p = startProc('switchyard', 'bash', [path.join(BENCH, 'start-switchyard.sh')], {
+        GATEWAY_PORT: String(port),
+        MOCK_URL: mockUrl,
+        MOCK_PORT: String(mockPort),
+      });
+      return {
+        baseUrl: `http://127.0.0.1:${port}/v1`,
+        headers: { authorization: `Bearer ${TOKEN}` },
+        anthropicHeaders: { 'x-api-key': TOKEN },
+        pgid: p.pid,
+        logPath: p.logPath,
+      };
     },
   };
   async function nodeProxy(name, script, extraEnv) {
@@ -168,22 +182,47 @@ async function main() {
       m.dtotal = m.total50 - dT;
       summary.push(m);
       const isDirect = t.name === 'direct';
-      rows.push([sc.id, t.name, `${m.ok}/${m.n}`, f(m.ttft50, 3), isDirect ? '' : fs_(m.dttft, 3), f(m.ttft99, 3), f(m.total50, 3), isDirect ? '' : fs_(m.dtotal, 3), f(m.total99, 3), isDirect ? '' : f(m.cpuPerStream, 0)]);
+      rows.push([
+        sc.id,
+        t.name,
+        `${m.ok}/${m.n}`,
+        f(m.ttft50, 3),
+        isDirect ? '' : fs_(m.dttft, 3),
+        f(m.ttft99, 3),
+        f(m.total50, 3),
+        isDirect ? '' : fs_(m.dtotal, 3),
+        f(m.total99, 3),
+        isDirect ? '' : f(m.cpuPerStream, 0),
+      ]);
     }
   }
   console.log(`\n=== streaming (SSE) via stream-bench.js, medians of per-run p50/p99 over ${RUNS} runs; Δ = target − direct ===`);
-  console.log(table(['case', 'target', 'ok/n', 'ttft_p50_ms', 'Δttft_ms', 'ttft_p99_ms', 'total_p50_ms', 'Δtotal_ms', 'total_p99_ms', 'gw_cpu_µs/stream'], rows));
+  console.log(
+    table(['case', 'target', 'ok/n', 'ttft_p50_ms', 'Δttft_ms', 'ttft_p99_ms', 'total_p50_ms', 'Δtotal_ms', 'total_p99_ms', 'gw_cpu_µs/stream'], rows),
+  );
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   if (paired) {
     console.log(`\n=== paced 20×10 ms, c=1, paired: ${paired.rounds} rounds, one stream per target per round; Δ = target − direct in the same round ===`);
-    console.log(table(['target', 'Δttft_median_ms', '95%_interval', 'Δttft_mean_ms'], paired.targets.map((p) => [p.target, fs_(p.median, 3), `${f(p.low, 3)} … ${f(p.high, 3)}`, fs_(p.mean, 3)])));
+    console.log(
+      table(
+        ['target', 'Δttft_median_ms', '95%_interval', 'Δttft_mean_ms'],
+        paired.targets.map((p) => [p.target, fs_(p.median, 3), `${f(p.low, 3)} … ${f(p.high, 3)}`, fs_(p.mean, 3)]),
+      ),
+    );
     if (paired.switchyardOverGate) {
       const g = paired.switchyardOverGate;
       console.log(`switchyard − node-gate, same rounds: median ${fs_(g.median, 3)} ms (95% interval ${f(g.low, 3)} … ${f(g.high, 3)})`);
     }
   }
-  fs.writeFileSync(path.join(OUT_DIR, `${stamp}.json`), JSON.stringify({ sys: { date: new Date().toISOString(), node: process.version, model: MODEL, runs: RUNS, cases: CASES }, summary: { stream: summary, paired }, raw }, null, 2));
+  fs.writeFileSync(
+    path.join(OUT_DIR, `${stamp}.json`),
+    JSON.stringify(
+      { sys: { date: new Date().toISOString(), node: process.version, model: MODEL, runs: RUNS, cases: CASES }, summary: { stream: summary, paired }, raw },
+      null,
+      2,
+    ),
+  );
   return summary.every((s) => s.ok === s.n) && (!paired || paired.failures === 0) ? 0 : 1;
 }
 
@@ -194,7 +233,13 @@ const paced = { chunks: 20, delay: 10 };
 /** One paced stream on `pool`: the first content frame's time after the request started (ms), checked whole like the client's. */
 async function pacedStream(pool, t, body, headers) {
   const t0 = performance.now();
-  const res = await pool.request({ path: new URL(`${t.baseUrl}/chat/completions`).pathname, method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
+  const res = await pool.request({
+    path: new URL(`${t.baseUrl}/chat/completions`).pathname,
+    method: 'POST',
+    headers,
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
   let buffered = '';
   let ttft = NaN;
   let frames = 0;
@@ -220,7 +265,7 @@ async function pacedStream(pool, t, body, headers) {
 function medianWithInterval(values) {
   const v = values.filter(Number.isFinite);
   let seed = 12345;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const medians = Array.from({ length: 2000 }, () => median(v.map(() => v[Math.floor(random() * v.length)]))).sort((a, b) => a - b);
   return { n: v.length, median: median(v), mean: v.reduce((a, b) => a + b, 0) / v.length, low: medians[50], high: medians[1949] };
 }

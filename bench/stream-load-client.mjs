@@ -19,35 +19,45 @@ const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 
 function oneStream(index) {
-  return new Promise((resolve) => setTimeout(resolve, rampMs > 0 ? (index * rampMs) / n : 0)).then(() => new Promise((resolve) => {
-    const stamps = [];
-    let status = 0;
-    let tail = '';
-    let done = false;
-    const request = http.request(
-      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        status = response.statusCode;
-        response.setEncoding('utf8');
-        response.on('data', (text) => {
-          const now = performance.now();
-          // a frame split across two reads is counted in the read that completes it
-          const scan = tail + text;
-          const cut = scan.lastIndexOf('\n');
-          const complete = cut < 0 ? '' : scan.slice(0, cut);
-          tail = cut < 0 ? scan : scan.slice(cut + 1);
-          const frames = complete.match(contentFrame)?.length ?? 0;
-          for (let i = 0; i < frames; i++) stamps.push(now);
-          if (complete.includes('[DONE]')) done = true;
-        });
-        response.on('end', () => resolve({ status, stamps, done }));
-        response.on('error', () => resolve({ status, stamps, done: false }));
-      },
-    );
-    request.on('error', () => resolve({ status, stamps, done: false }));
-    request.setTimeout(60_000, () => request.destroy());
-    request.end(body);
-  }));
+  return new Promise((resolve) => setTimeout(resolve, rampMs > 0 ? (index * rampMs) / n : 0)).then(
+    () =>
+      new Promise((resolve) => {
+        const stamps = [];
+        let status = 0;
+        let tail = '';
+        let done = false;
+        const request = http.request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) },
+          },
+          (response) => {
+            status = response.statusCode;
+            response.setEncoding('utf8');
+            response.on('data', (text) => {
+              const now = performance.now();
+              // a frame split across two reads is counted in the read that completes it
+              const scan = tail + text;
+              const cut = scan.lastIndexOf('\n');
+              const complete = cut < 0 ? '' : scan.slice(0, cut);
+              tail = cut < 0 ? scan : scan.slice(cut + 1);
+              const frames = complete.match(contentFrame)?.length ?? 0;
+              for (let i = 0; i < frames; i++) stamps.push(now);
+              if (complete.includes('[DONE]')) done = true;
+            });
+            response.on('end', () => resolve({ status, stamps, done }));
+            response.on('error', () => resolve({ status, stamps, done: false }));
+          },
+        );
+        request.on('error', () => resolve({ status, stamps, done: false }));
+        request.setTimeout(60_000, () => request.destroy());
+        request.end(body);
+      }),
+  );
 }
 
 const started = performance.now();
@@ -62,6 +72,4 @@ for (const stream of streams) {
 }
 const statuses = {};
 for (const stream of streams) statuses[stream.status] = (statuses[stream.status] ?? 0) + 1;
-process.stdout.write(
-  `${JSON.stringify({ n, ok, statuses, wallMs, gaps, clientLoopP99Ms: loop.percentile(99) / 1e6, clientLoopMaxMs: loop.max / 1e6 })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ n, ok, statuses, wallMs, gaps, clientLoopP99Ms: loop.percentile(99) / 1e6, clientLoopMaxMs: loop.max / 1e6 })}\n`);

@@ -17,7 +17,11 @@ const streams = Number(process.argv[2] ?? 2_000);
 const eventsPerStream = 100;
 const frames = [
   `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`,
-  ...Array.from({ length: eventsPerStream }, (_, index) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: `word${index} ` }, finish_reason: null }] })}\n\n`),
+  ...Array.from(
+    { length: eventsPerStream },
+    (_, index) =>
+      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: `word${index} ` }, finish_reason: null }] })}\n\n`,
+  ),
   `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 100, total_tokens: 105 } })}\n\n`,
   'data: [DONE]\n\n',
 ].map((frame) => Buffer.from(frame));
@@ -35,7 +39,12 @@ async function oneStream(): Promise<void> {
       const controller = new LightAbortController();
       const watchdog = new AttemptWatchdog(controller, { firstTokenMs: 60_000, idleMs: 60_000, totalMs: 600_000 }, 'bench');
       watchdog.arm();
-      const parts = watchParts(readOpenAIStream('bench', 'http://127.0.0.1', upstream, controller.signal), watchdog, controller.signal, (error) => error as ProviderError);
+      const parts = watchParts(
+        readOpenAIStream('bench', 'http://127.0.0.1', upstream, controller.signal),
+        watchdog,
+        controller.signal,
+        (error) => error as ProviderError,
+      );
       const gate = await openGate(parts);
       if (gate.kind !== 'open') throw gate.error;
       response.writeHead(200, { 'content-type': 'text/event-stream' });

@@ -68,13 +68,32 @@ const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pi
 
 // ---------------------------------------------------------------- mock + gateway, each in its own process group
 const mockPort = await freePort();
-const mock = groups.start('mock', process.execPath, [path.join(BENCH, 'paced-mock.mjs')], { MOCK_PORT: String(mockPort), MOCK_CHUNKS: String(DELTAS), MOCK_DELAY_MS: String(DELAY) });
+const mock = groups.start('mock', process.execPath, [path.join(BENCH, 'paced-mock.mjs')], {
+  MOCK_PORT: String(mockPort),
+  MOCK_CHUNKS: String(DELTAS),
+  MOCK_DELAY_MS: String(DELAY),
+});
 await waitHealthy('mock', mockPort, mock);
 const configPath = path.join(tmp, 'config.json');
 // max_in_flight: the default (512) would answer the 513th concurrent request 429, which is not what N > 512 measures
-fs.writeFileSync(configPath, JSON.stringify({ server: { max_in_flight: 4096 }, providers: [{ id: 'mock', type: 'openai-compatible', base_url: `http://127.0.0.1:${mockPort}/v1` }] }));
+fs.writeFileSync(
+  configPath,
+  JSON.stringify({ server: { max_in_flight: 4096 }, providers: [{ id: 'mock', type: 'openai-compatible', base_url: `http://127.0.0.1:${mockPort}/v1` }] }),
+);
 const gatewayPort = await freePort();
-const gateway = groups.start('switchyard', process.execPath, [...NODE_ARGS, CLI, 'serve', '--host', '127.0.0.1', '--port', String(gatewayPort), '--config', configPath, '--data-dir', path.join(tmp, 'data')]);
+const gateway = groups.start('switchyard', process.execPath, [
+  ...NODE_ARGS,
+  CLI,
+  'serve',
+  '--host',
+  '127.0.0.1',
+  '--port',
+  String(gatewayPort),
+  '--config',
+  configPath,
+  '--data-dir',
+  path.join(tmp, 'data'),
+]);
 await waitHealthy('switchyard', gatewayPort, gateway);
 const harness = path.resolve(env.SWITCHYARD_BENCH_HARNESS || path.join(ROOT, '..', 'shared', 'bench'));
 let nodeParse;
@@ -85,7 +104,15 @@ if (fs.existsSync(path.join(harness, 'minimal-proxy.mjs'))) {
   fs.copyFileSync(path.join(harness, 'minimal-proxy.mjs'), path.join(proxyDir, 'minimal-proxy.mjs'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(proxyDir, 'node_modules'));
   const proxyPort = await freePort();
-  nodeParse = { port: proxyPort, proc: groups.start('node-parse', process.execPath, [path.join(proxyDir, 'minimal-proxy.mjs')], { PROXY_MODE: 'parse', PROXY_PORT: String(proxyPort), UPSTREAM_URL: `http://127.0.0.1:${mockPort}`, POOL_CONNECTIONS: '4096' }) };
+  nodeParse = {
+    port: proxyPort,
+    proc: groups.start('node-parse', process.execPath, [path.join(proxyDir, 'minimal-proxy.mjs')], {
+      PROXY_MODE: 'parse',
+      PROXY_PORT: String(proxyPort),
+      UPSTREAM_URL: `http://127.0.0.1:${mockPort}`,
+      POOL_CONNECTIONS: '4096',
+    }),
+  };
   await waitHealthy('node-parse', proxyPort, nodeParse.proc).catch((error) => {
     console.error(`[streams-bench] node-parse left out: ${error.message}`);
     nodeParse = undefined;
@@ -102,7 +129,11 @@ const names = Object.keys(targets);
 
 function runClient(target, n) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(BENCH, 'stream-load-client.mjs'), target.url, String(n), TOKEN, target.model, String(DELTAS), String(RAMP_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [path.join(BENCH, 'stream-load-client.mjs'), target.url, String(n), TOKEN, target.model, String(DELTAS), String(RAMP_MS)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (part) => (out += part));
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
@@ -165,14 +196,36 @@ for (const n of NS) {
   const pass = passes(switchyard);
   byN.set(n, { direct, switchyard, nodeParse: picked['node-parse'], pass, nodeParsePass: picked['node-parse'] ? passes(picked['node-parse']) : undefined });
   for (const [name, s] of Object.entries(picked)) {
-    rows.push([`${name} N=${n}`, `${s.ok}/${n}`, s.stalls, f(s.p50), f(s.p99), f(s.max, 1), f(s.overPacingP99), f(s.addedP99), f(s.clientLoopP99, 1), f(s.clientLoopMax, 1), f(s.gatewayCpuUsPerStream, 0), f(s.gatewayRss, 1)]);
+    rows.push([
+      `${name} N=${n}`,
+      `${s.ok}/${n}`,
+      s.stalls,
+      f(s.p50),
+      f(s.p99),
+      f(s.max, 1),
+      f(s.overPacingP99),
+      f(s.addedP99),
+      f(s.clientLoopP99, 1),
+      f(s.clientLoopMax, 1),
+      f(s.gatewayCpuUsPerStream, 0),
+      f(s.gatewayRss, 1),
+    ]);
   }
-  console.log(`[streams-bench] N=${n}: switchyard ${switchyard.ok}/${n} ok, ${switchyard.stalls} stall(s), p99 ${f(switchyard.p99)} ms (direct ${f(direct.p99)} ms)${switchyard.ok < n ? ` statuses ${JSON.stringify(switchyard.statuses)}` : ''}`);
+  console.log(
+    `[streams-bench] N=${n}: switchyard ${switchyard.ok}/${n} ok, ${switchyard.stalls} stall(s), p99 ${f(switchyard.p99)} ms (direct ${f(direct.p99)} ms)${switchyard.ok < n ? ` statuses ${JSON.stringify(switchyard.statuses)}` : ''}`,
+  );
 }
 groups.killAll();
 
-console.log(`\ninter-token gaps (ms) at the client; stall = gap > ${STALL_MS} ms; over_pacing = p99 − ${DELAY} ms; added_p99 = p99 − direct's p99 at the same N`);
-console.log(table(['case', 'ok/n', 'stalls', 'p50', 'p99', 'max', 'over_pacing', 'added_p99', 'client_loop_p99', 'client_loop_max', 'gw_cpu_µs/stream', 'gw_rss_MiB'], rows));
+console.log(
+  `\ninter-token gaps (ms) at the client; stall = gap > ${STALL_MS} ms; over_pacing = p99 − ${DELAY} ms; added_p99 = p99 − direct's p99 at the same N`,
+);
+console.log(
+  table(
+    ['case', 'ok/n', 'stalls', 'p50', 'p99', 'max', 'over_pacing', 'added_p99', 'client_loop_p99', 'client_loop_max', 'gw_cpu_µs/stream', 'gw_rss_MiB'],
+    rows,
+  ),
+);
 // the largest N that passes with every smaller N passing too: one lucky run at a large N is not a verdict
 let largest = 0;
 for (const n of [...NS].sort((a, b) => a - b)) {
@@ -184,7 +237,11 @@ for (const n of NS) {
   const { switchyard, direct, pass } = byN.get(n);
   const { nodeParse: reference, nodeParsePass } = byN.get(n);
   const parseNote = reference ? `; node-parse ${reference.stalls} stall(s), ${f(reference.addedP99)} ms, ${nodeParsePass ? 'passes' : 'misses'}` : '';
-  console.log(`${pass ? 'PASS' : 'MISS'}  N=${n}: ${switchyard.ok}/${n} complete, ${switchyard.stalls} stall(s) > ${STALL_MS} ms, p99 added ${f(switchyard.addedP99)} ms (limit ${ADDED_P99_LIMIT_MS}; direct's p99 ${f(direct.p99)} ms${parseNote})`);
+  console.log(
+    `${pass ? 'PASS' : 'MISS'}  N=${n}: ${switchyard.ok}/${n} complete, ${switchyard.stalls} stall(s) > ${STALL_MS} ms, p99 added ${f(switchyard.addedP99)} ms (limit ${ADDED_P99_LIMIT_MS}; direct's p99 ${f(direct.p99)} ms${parseNote})`,
+  );
 }
-console.log(`${largest >= 512 ? 'PASS' : 'MISS'}  largest N with no stall and p99 added ≤ ${ADDED_P99_LIMIT_MS} ms, every smaller N too: ${largest || 'none'} (target ≥ 512)`);
+console.log(
+  `${largest >= 512 ? 'PASS' : 'MISS'}  largest N with no stall and p99 added ≤ ${ADDED_P99_LIMIT_MS} ms, every smaller N too: ${largest || 'none'} (target ≥ 512)`,
+);
 console.log(`median gateway CPU per stream: ${f(median(NS.map((n) => byN.get(n).switchyard.gatewayCpuUsPerStream)), 0)} µs`);

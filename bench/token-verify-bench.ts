@@ -25,7 +25,10 @@ try {
   for (let index = 0; index < stored; index += 1) store.create(`tool-${index}`);
   const { token } = store.create('editor');
   const wrong = 'sy-not-a-token-at-all-0123456789abcdef0123456';
-  const staticVerifier = new StaticTokenVerifier([{ name: 'default', token }, { name: 'env', token: wrong.replace('not', 'env') }]);
+  const staticVerifier = new StaticTokenVerifier([
+    { name: 'default', token },
+    { name: 'env', token: wrong.replace('not', 'env') },
+  ]);
 
   const lines: Array<[string, number]> = [];
   lines.push(['StaticTokenVerifier (2 tokens, in memory)', microseconds(() => staticVerifier.verify(token))]);
@@ -44,7 +47,10 @@ try {
     for (let index = 0; index < 200; index += 1) ledger.finish(finishRecord(`bench-${(sequence += 1)}`, { startedAt: Date.now() }));
     ledger.flush();
   }
-  lines.push([`store.verify while the writer commits (${sequence} rows in ${Math.round(Number(process.hrtime.bigint() - start) / 1e6)} ms)`, Number(verifyNs) / (batches * 1_000) / 1_000]);
+  lines.push([
+    `store.verify while the writer commits (${sequence} rows in ${Math.round(Number(process.hrtime.bigint() - start) / 1e6)} ms)`,
+    Number(verifyNs) / (batches * 1_000) / 1_000,
+  ]);
 
   for (const [what, value] of lines) console.log(`${value.toFixed(2).padStart(8)} µs  ${what}`);
   store.close();

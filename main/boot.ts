@@ -76,7 +76,13 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     unwatchFile();
     unwatchFile = options.watchConfig !== false ? watchConfigFile(path, () => void reload()) : () => undefined;
   };
-  const source = new ConfigSource({ path: findConfigPath(options.configFlag, options.env, options.dataDir), env: options.env, host: options.host, port: options.port, onAdopt: watch });
+  const source = new ConfigSource({
+    path: findConfigPath(options.configFlag, options.env, options.dataDir),
+    env: options.env,
+    host: options.host,
+    port: options.port,
+    onAdopt: watch,
+  });
   // Running on the defaults, a reload adopts a config file created in the data dir since (`providers detect --add`).
   const load = () => {
     if (source.path === undefined && !options.configFlag) {
@@ -97,7 +103,11 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   let startGateway: typeof StartGateway;
   try {
     // loaded after binding: the provider adapters (gateway) and the ledger (metering) are most of start-up's modules
-    [metering, { startGateway }, keys] = await Promise.all([import('./metering-setup.js'), import('./gateway/gateway.js'), KeyResolver.create(secretStore, options.env)]);
+    [metering, { startGateway }, keys] = await Promise.all([
+      import('./metering-setup.js'),
+      import('./gateway/gateway.js'),
+      KeyResolver.create(secretStore, options.env),
+    ]);
     adminToken = loadOrCreateAdminToken(options.dataDir);
   } catch (error) {
     await listener.close();
@@ -107,7 +117,12 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   registerSecret(environmentToken(options.env));
   let meteringSetup: ReturnType<typeof metering.setupMetering>;
   try {
-    meteringSetup = metering.setupMetering({ dataDir: options.dataDir, config, log: options.log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    meteringSetup = metering.setupMetering({
+      dataDir: options.dataDir,
+      config,
+      log: options.log,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
   } catch (error) {
     await listener.close();
     throw error;
@@ -120,32 +135,41 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   const signInNonces = new SignInNonceStore();
   let playground: PlaygroundAccess | undefined;
   try {
-    clientTokens = setupClientTokens({ ledgerPath: join(options.dataDir, metering.ledgerFileName), dataDir: options.dataDir, env: options.env, log: options.log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    clientTokens = setupClientTokens({
+      ledgerPath: join(options.dataDir, metering.ledgerFileName),
+      dataDir: options.dataDir,
+      env: options.env,
+      log: options.log,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
     const store = clientTokens.store;
     playground = new PlaygroundAccess(() => (store.get(playgroundClientName)?.revokedAt ?? null) !== null);
     registerSecret(playground.token);
     gateway = await startGateway({
-    config,
-    env: options.env,
-    tokens: withPlaygroundToken(clientTokens.verifier, playground),
-    ...(options.headless
-      ? { management: controlHttpOnFirstUse({ adminTokens, api: () => control, uiRoot: options.headless.uiRoot, sessions, signInNonces, log: options.log }), playgroundSessions: playgroundSessionAuth(sessions, playground) }
-      : {}),
-    log: options.log,
-    reloadConfig: load,
-    adminTokens,
-    keys,
-    metering: meteringSetup.metering,
-    budgets: meteringSetup.budgets,
-    responses: meteringSetup.responses,
-    responseCache: meteringSetup.responseCache,
-    onReload: (next) => meteringSetup.applyConfig(next),
-    onStopped: async () => {
-      clientTokens?.store.close();
-      const stats = await meteringSetup.close();
-      if (stats.dropped > 0 || stats.queued > 0) options.log(`ledger: ${stats.dropped} row(s) dropped, ${stats.queued} still queued at close`);
-    },
-    listener,
+      config,
+      env: options.env,
+      tokens: withPlaygroundToken(clientTokens.verifier, playground),
+      ...(options.headless
+        ? {
+            management: controlHttpOnFirstUse({ adminTokens, api: () => control, uiRoot: options.headless.uiRoot, sessions, signInNonces, log: options.log }),
+            playgroundSessions: playgroundSessionAuth(sessions, playground),
+          }
+        : {}),
+      log: options.log,
+      reloadConfig: load,
+      adminTokens,
+      keys,
+      metering: meteringSetup.metering,
+      budgets: meteringSetup.budgets,
+      responses: meteringSetup.responses,
+      responseCache: meteringSetup.responseCache,
+      onReload: (next) => meteringSetup.applyConfig(next),
+      onStopped: async () => {
+        clientTokens?.store.close();
+        const stats = await meteringSetup.close();
+        if (stats.dropped > 0 || stats.queued > 0) options.log(`ledger: ${stats.dropped} row(s) dropped, ${stats.queued} still queued at close`);
+      },
+      listener,
     });
   } catch (error) {
     clientTokens?.store.close();
@@ -183,7 +207,16 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     log: options.log,
     ...(options.onStartAtLoginChanged ? { onStartAtLoginChanged: options.onStartAtLoginChanged } : {}),
   });
-  return { gateway, tokenCreated: clientTokens.created, tokenStore: clientTokens.store, reload, unwatch: () => unwatchFile(), control, playgroundToken: playground.token, ...(options.headless ? { signInNonces } : {}) };
+  return {
+    gateway,
+    tokenCreated: clientTokens.created,
+    tokenStore: clientTokens.store,
+    reload,
+    unwatch: () => unwatchFile(),
+    control,
+    playgroundToken: playground.token,
+    ...(options.headless ? { signInNonces } : {}),
+  };
 }
 
 /**

@@ -48,14 +48,18 @@ const dayMs = 86_400_000;
 export function setupMetering(options: MeteringOptions): MeteringSetup {
   const ledger = Ledger.open({
     path: join(options.dataDir, ledgerFileName),
-    retention: { onError: (error) => options.log(`ledger: deleting rows past retention_days failed (tried again later): ${error instanceof Error ? error.message : String(error)}`) },
+    retention: {
+      onError: (error) =>
+        options.log(`ledger: deleting rows past retention_days failed (tried again later): ${error instanceof Error ? error.message : String(error)}`),
+    },
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   if (ledger.recovered > 0) options.log(`ledger: ${ledger.recovered} request(s) in flight at the last shutdown marked interrupted`);
   ledger.capture.configure(options.config.ledger.capture);
   if (options.config.ledger.capture.enabled) options.log(captureLine(options.config));
   ledger.retention.configure(options.config.ledger.retentionDays);
-  if (options.config.ledger.retentionDays !== undefined) options.log(`ledger: request rows older than ${options.config.ledger.retentionDays} day(s) are deleted (totals stay in the rollups)`);
+  if (options.config.ledger.retentionDays !== undefined)
+    options.log(`ledger: request rows older than ${options.config.ledger.retentionDays} day(s) are deleted (totals stay in the rollups)`);
   const snapshot = loadPriceSnapshot();
   let config = options.config;
   let catalog = buildCatalog(snapshot, ledger, config);
@@ -136,7 +140,8 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
     budgets,
     catalog: () => catalog,
     applyConfig(next) {
-      if (next.ledger.capture.enabled !== config.ledger.capture.enabled) options.log(next.ledger.capture.enabled ? captureLine(next) : 'capture: off (captured bodies are kept until they expire)');
+      if (next.ledger.capture.enabled !== config.ledger.capture.enabled)
+        options.log(next.ledger.capture.enabled ? captureLine(next) : 'capture: off (captured bodies are kept until they expire)');
       ledger.capture.configure(next.ledger.capture);
       ledger.retention.configure(next.ledger.retentionDays);
       responses.configure(next.ledger.responses);
@@ -152,7 +157,8 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
       clearInterval(pruneTimer);
       const stats = await ledger.close();
       const captures = ledger.capture.stats();
-      if (captures.dropped > 0 || captures.rejected > 0) options.log(`capture: ${captures.dropped} capture(s) dropped (queue full or unwritten at close), ${captures.rejected} refused`);
+      if (captures.dropped > 0 || captures.rejected > 0)
+        options.log(`capture: ${captures.dropped} capture(s) dropped (queue full or unwritten at close), ${captures.rejected} refused`);
       return stats;
     },
   };
@@ -165,7 +171,9 @@ function captureLine(config: GatewayConfig): string {
 
 function buildCatalog(snapshot: PriceSnapshot, ledger: Ledger, config: GatewayConfig): PriceCatalog {
   const locality = new Map(config.providers.map((provider) => [provider.id, provider.locality]));
-  const presets = Object.fromEntries(config.providers.filter((provider) => provider.preset && provider.preset !== provider.id).map((provider) => [provider.id, provider.preset as string]));
+  const presets = Object.fromEntries(
+    config.providers.filter((provider) => provider.preset && provider.preset !== provider.id).map((provider) => [provider.id, provider.preset as string]),
+  );
   const catalog = new PriceCatalog({ snapshot, database: ledger.database, isLocalProvider: (id) => locality.get(id) === 'local', providerPresets: presets });
   for (const { target, price } of config.ledger.priceOverrides) catalog.setOverride(target.providerId, target.model, price);
   return catalog;

@@ -63,7 +63,17 @@ describe('preload', () => {
     const { exposed, invoke } = runPreload();
     const bridge = exposed.get('switchyard') as Record<string, (...args: unknown[]) => Promise<unknown>>;
     const playgroundCalls = Object.keys(bridge).filter((key) => key.startsWith('playground.'));
-    expect(playgroundCalls).toEqual(['playground.sets.list', 'playground.sets.save', 'playground.sets.delete', 'playground.history.list', 'playground.history.get', 'playground.history.save', 'playground.history.delete', 'playground.vote', 'playground.leaderboard']);
+    expect(playgroundCalls).toEqual([
+      'playground.sets.list',
+      'playground.sets.save',
+      'playground.sets.delete',
+      'playground.history.list',
+      'playground.history.get',
+      'playground.history.save',
+      'playground.history.delete',
+      'playground.vote',
+      'playground.leaderboard',
+    ]);
     await bridge['playground.vote']?.({ comparisonId: 'cmp-00000001', models: ['a/x', 'b/y'], winner: 'tie' });
     expect(invoke.mock.calls).toEqual([['switchyard:playground.vote', { comparisonId: 'cmp-00000001', models: ['a/x', 'b/y'], winner: 'tie' }]]);
   });

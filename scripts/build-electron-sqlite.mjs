@@ -100,7 +100,10 @@ export async function ensureElectronSqlite(options = {}) {
     const module = join(staging, 'node_modules', 'better-sqlite3');
     const nodeBuild = join(source, 'build');
     cpSync(source, module, { recursive: true, filter: (path) => path !== nodeBuild && !path.startsWith(`${nodeBuild}${sep}`) });
-    writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'switchyard-electron-native', private: true, dependencies: { 'better-sqlite3': wanted.betterSqlite3Version } }));
+    writeFileSync(
+      join(staging, 'package.json'),
+      JSON.stringify({ name: 'switchyard-electron-native', private: true, dependencies: { 'better-sqlite3': wanted.betterSqlite3Version } }),
+    );
     log(`building better-sqlite3 ${wanted.betterSqlite3Version} for Electron ${electronVersion} (ABI ${wanted.abi}, ${platform}-${arch})…`);
     const rebuild = await loadRebuild();
     await rebuild({ buildPath: staging, electronVersion, platform, arch, onlyModules: ['better-sqlite3'], force: true, headerURL: headersUrl });
@@ -152,7 +155,9 @@ async function main() {
   try {
     await ensureElectronSqlite({ platform, arch, ifMissing: values['if-missing'], headersUrl: values['headers-url'] });
   } catch (error) {
-    console.error(`build-electron-sqlite: ${error instanceof OfflineError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(
+      `build-electron-sqlite: ${error instanceof OfflineError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     process.exitCode = 1;
   }
 }

@@ -12,5 +12,11 @@ export default async function beforePack(context) {
   // a universal macOS app is merged from the x64 and arm64 packs, each of which came through here
   if (arch === 'universal') return;
   const platform = context.electronPlatformName === 'mas' ? 'darwin' : context.electronPlatformName;
-  await ensureElectronSqlite({ platform, arch, electronVersion: context.packager.config.electronVersion ?? undefined, ifMissing: true, log: (line) => console.log(`  • better-sqlite3 for Electron: ${line}`) });
+  await ensureElectronSqlite({
+    platform,
+    arch,
+    electronVersion: context.packager.config.electronVersion ?? undefined,
+    ifMissing: true,
+    log: (line) => console.log(`  • better-sqlite3 for Electron: ${line}`),
+  });
 }

@@ -43,7 +43,13 @@ function upstream() {
     request.on('end', () => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       let sent = 0;
-      const chunk = (delta, finish) => ({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] });
+      const chunk = (delta, finish) => ({
+        id: 'chatcmpl-1',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'gpt-4o-mini',
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      });
       const timer = setInterval(() => {
         if (response.destroyed) return clearInterval(timer);
         if (sent < chunks) {
@@ -53,7 +59,9 @@ function upstream() {
         }
         clearInterval(timer);
         response.write(`data: ${JSON.stringify(chunk({}, 'stop'))}\n\n`);
-        response.write(`data: ${JSON.stringify({ ...chunk({}, null), choices: [], usage: { prompt_tokens: 12, completion_tokens: chunks, total_tokens: 12 + chunks } })}\n\n`);
+        response.write(
+          `data: ${JSON.stringify({ ...chunk({}, null), choices: [], usage: { prompt_tokens: 12, completion_tokens: chunks, total_tokens: 12 + chunks } })}\n\n`,
+        );
         response.end('data: [DONE]\n\n');
       }, 10);
     });
@@ -70,23 +78,29 @@ async function load() {
   let failed = 0;
   const one = () =>
     new Promise((settle) => {
-      const request = httpRequest(`${values.url}/chat/completions`, { method: 'POST', agent, headers: { authorization: `Bearer ${values.token}`, 'content-type': 'application/json' } }, (response) => {
-        response.resume();
-        response.on('end', () => {
-          if (response.statusCode === 200) done += 1;
-          else failed += 1;
-          settle();
-        });
-      });
+      const request = httpRequest(
+        `${values.url}/chat/completions`,
+        { method: 'POST', agent, headers: { authorization: `Bearer ${values.token}`, 'content-type': 'application/json' } },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            if (response.statusCode === 200) done += 1;
+            else failed += 1;
+            settle();
+          });
+        },
+      );
       request.on('error', () => {
         failed += 1;
         settle();
       });
       request.end(body);
     });
-  await Promise.all(Array.from({ length: streams }, async () => {
-    while (Date.now() < end) await one();
-  }));
+  await Promise.all(
+    Array.from({ length: streams }, async () => {
+      while (Date.now() < end) await one();
+    }),
+  );
   process.send?.({ done, failed });
 }
 
@@ -110,10 +124,20 @@ async function main() {
   const token = `sy-measure-${'0'.repeat(48)}`;
   writeFileSync(
     join(dataDir, 'config.json'),
-    JSON.stringify({ server: { max_in_flight: 4 * streams }, providers: [{ id: 'fake', type: 'openai-compatible', base_url: upstreamUrl, locality: 'cloud' }], routing: { auto_offline: false } }),
+    JSON.stringify({
+      server: { max_in_flight: 4 * streams },
+      providers: [{ id: 'fake', type: 'openai-compatible', base_url: upstreamUrl, locality: 'cloud' }],
+      routing: { auto_offline: false },
+    }),
   );
   let control;
-  const gateway = await bootGateway({ env: { PATH: process.env.PATH ?? '', SWITCHYARD_API_KEY: token }, dataDir, log: () => undefined, port: 0, onControl: (service) => (control = service) });
+  const gateway = await bootGateway({
+    env: { PATH: process.env.PATH ?? '', SWITCHYARD_API_KEY: token },
+    dataDir,
+    log: () => undefined,
+    port: 0,
+    onControl: (service) => (control = service),
+  });
 
   // the shell's poll: status.get + settings.get every 5 s (here every second, to sample it more often)
   const pollTimes = [];
@@ -129,7 +153,9 @@ async function main() {
   idle.disable();
 
   const busy = monitorEventLoopDelay({ resolution: 1 });
-  const loadChild = fork(here, ['--role', 'load', '--streams', String(streams), '--seconds', String(seconds), '--url', `${gateway.url}/v1`, '--token', token], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const loadChild = fork(here, ['--role', 'load', '--streams', String(streams), '--seconds', String(seconds), '--url', `${gateway.url}/v1`, '--token', token], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   busy.enable();
   const cpuBefore = process.cpuUsage();
   const result = await childMessage(loadChild);
@@ -138,11 +164,15 @@ async function main() {
   clearInterval(poll);
 
   const sorted = [...pollTimes].sort((a, b) => a - b);
-  console.log(`gateway in this process, ${streams} concurrent streams × ${chunks} chunks for ${seconds} s through a fake upstream (Node ${process.version}, ${process.arch})`);
+  console.log(
+    `gateway in this process, ${streams} concurrent streams × ${chunks} chunks for ${seconds} s through a fake upstream (Node ${process.version}, ${process.arch})`,
+  );
   console.log(`  requests: ${result.done} ok, ${result.failed} failed (${(result.done / seconds).toFixed(0)}/s)`);
   console.log(`  event-loop delay idle:       ${percentiles(idle)}`);
   console.log(`  event-loop delay under load: ${percentiles(busy)}`);
-  console.log(`  status.get + settings.get:   median ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms over ${sorted.length} polls`);
+  console.log(
+    `  status.get + settings.get:   median ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms over ${sorted.length} polls`,
+  );
   console.log(`  this process's CPU under load: ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)}% of one core`);
   await gateway.stop(1_000);
   upstreamChild.kill();

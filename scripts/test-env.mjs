@@ -29,7 +29,7 @@ class Stop extends Error {}
 const chromium = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'; // as playwright.config.ts reads it
 const testNeeds = [
   process.env['CHROMIUM_PATH'] === undefined
-    ? { program: chromium, packages: ['chromium'], purpose: 'the browser tests (Debian\'s Chromium, never a downloaded one)' }
+    ? { program: chromium, packages: ['chromium'], purpose: "the browser tests (Debian's Chromium, never a downloaded one)" }
     : { program: chromium, packages: [], purpose: 'the browser tests: CHROMIUM_PATH names no executable file' },
   { program: 'dbus-daemon', packages: ['dbus'], purpose: 'a private D-Bus session for the keychain tests' },
   { program: 'dbus-send', packages: ['dbus'], purpose: 'waiting for the keyring to appear on that session' },
@@ -43,7 +43,12 @@ const buildNeeds = [
 ];
 
 function findProgram(program) {
-  const candidates = program.includes('/') ? [program] : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+  const candidates = program.includes('/')
+    ? [program]
+    : (process.env['PATH'] ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, program));
   return candidates.find((path) => {
     try {
       accessSync(path, constants.X_OK);
@@ -71,19 +76,29 @@ function ensureSystemPackages(needs) {
   const listing = before.map((need) => `  ${need.program.padEnd(22)} ${need.purpose}`).join('\n');
   const command = `sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`;
   const how = installer();
-  if (packages.length === 0) throw new Stop(`missing what the tests need:\n${listing}\nPoint CHROMIUM_PATH at a Chromium binary, or unset it to use /usr/bin/chromium.`);
+  if (packages.length === 0)
+    throw new Stop(`missing what the tests need:\n${listing}\nPoint CHROMIUM_PATH at a Chromium binary, or unset it to use /usr/bin/chromium.`);
   if (how.prefix === undefined) {
-    const fix = findProgram('apt-get') ? `Run this once, then \`npm test\` again:\n  ${command}` : `Install the equivalent of Debian's ${packages.join(' ')} with your package manager (on Debian/Ubuntu: ${command}).`;
+    const fix = findProgram('apt-get')
+      ? `Run this once, then \`npm test\` again:\n  ${command}`
+      : `Install the equivalent of Debian's ${packages.join(' ')} with your package manager (on Debian/Ubuntu: ${command}).`;
     throw new Stop(`missing what the tests need:\n${listing}\nNot installing them: ${how.why}. ${fix}`);
   }
   say(`installing ${packages.join(' ')} with apt-get, for:\n${listing}\n(SWITCHYARD_TEST_NO_INSTALL=1 stops this)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (args) => spawnSync(how.prefix[0] ?? 'apt-get', [...how.prefix.slice(1), ...(how.prefix.length > 0 ? ['apt-get'] : []), ...args], { env, stdio: 'inherit', timeout: 15 * 60_000 });
+  const apt = (args) =>
+    spawnSync(how.prefix[0] ?? 'apt-get', [...how.prefix.slice(1), ...(how.prefix.length > 0 ? ['apt-get'] : []), ...args], {
+      env,
+      stdio: 'inherit',
+      timeout: 15 * 60_000,
+    });
   apt(['update', '-qq']); // stale package lists are the usual reason an install fails; a failed update may still leave usable ones
   const installed = apt(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
   const after = missing();
   if (installed.status !== 0 || after.length > 0) {
-    throw new Stop(`apt-get could not install ${packages.join(' ')}${after.length > 0 ? ` (still missing: ${after.map((need) => need.program).join(', ')})` : ''}. Try:\n  ${command}`);
+    throw new Stop(
+      `apt-get could not install ${packages.join(' ')}${after.length > 0 ? ` (still missing: ${after.map((need) => need.program).join(', ')})` : ''}. Try:\n  ${command}`,
+    );
   }
 }
 
@@ -174,7 +189,14 @@ async function startKeyring(env, scratch) {
   const daemonEnv = { ...env, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache') };
   const password = randomBytes(16).toString('hex');
   const daemon = startDaemon('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], { env: daemonEnv, input: password });
-  const hasOwner = ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'];
+  const hasOwner = [
+    '--session',
+    '--print-reply',
+    '--dest=org.freedesktop.DBus',
+    '/org/freedesktop/DBus',
+    'org.freedesktop.DBus.NameHasOwner',
+    'string:org.freedesktop.secrets',
+  ];
   await waitUntil('gnome-keyring-daemon', daemon, () => run('dbus-send', hasOwner, env).then((output) => output.includes('boolean true')));
   return { env: {}, stop: daemon.stop };
 }
@@ -232,7 +254,15 @@ process.on('exit', () => {
 /** The environment of the tests: the caller's, minus every pointer to the user's own session bus and keyring. */
 function testEnvironment(directory) {
   const env = { ...process.env, XDG_DATA_HOME: join(directory, 'data'), XDG_RUNTIME_DIR: join(directory, 'runtime') };
-  for (const name of ['DBUS_SESSION_BUS_ADDRESS', 'DBUS_SESSION_BUS_PID', 'DBUS_SESSION_BUS_WINDOWID', 'DBUS_STARTER_ADDRESS', 'DBUS_STARTER_BUS_TYPE', 'GNOME_KEYRING_CONTROL', 'GNOME_KEYRING_PID']) {
+  for (const name of [
+    'DBUS_SESSION_BUS_ADDRESS',
+    'DBUS_SESSION_BUS_PID',
+    'DBUS_SESSION_BUS_WINDOWID',
+    'DBUS_STARTER_ADDRESS',
+    'DBUS_STARTER_BUS_TYPE',
+    'GNOME_KEYRING_CONTROL',
+    'GNOME_KEYRING_PID',
+  ]) {
     delete env[name];
   }
   return env;

@@ -27,48 +27,69 @@ const numberIn = (min: number, max: number): fc.Arbitrary<unknown> =>
 const integerIn = (min: number, max: number): fc.Arbitrary<unknown> =>
   field(fc.oneof(fc.integer({ min, max }), fc.constantFrom(min, max)), fc.constantFrom(min - 1, max + 1, 1.5, 2 ** 53, -(2 ** 53), null));
 
-const plainMessage = fc.record(
-  {
-    role: field(fc.constantFrom('system', 'developer', 'user', 'assistant'), fc.constantFrom('tool', 'function', 'robot', '')),
-    content: field(fc.string({ maxLength: 6 }), fc.constantFrom(null, [{ type: 'text', text: 'hi' }], [{ type: 'image_url', image_url: { url: '' } }], 3)),
-    name: field(fc.string({ maxLength: 3 }), fc.constantFrom(null, 1)),
-    tool_call_id: fc.string({ maxLength: 3 }),
-    tool_calls: fc.constant([{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }]),
-    refusal: fc.string({ maxLength: 3 }),
-    extra_field: anything(),
-  },
-  { requiredKeys: ['role', 'content'] },
-).map((message) => {
-  // the schema's own message fields beyond role, content and name are rare in what clients send
-  const { tool_call_id: toolCallId, tool_calls: toolCalls, refusal, ...rest } = message as Record<string, unknown>;
-  const rare = Math.abs(JSON.stringify(rest).length % 7) === 0;
-  return rare ? { ...rest, tool_call_id: toolCallId, tool_calls: toolCalls, refusal } : rest;
-});
+const plainMessage = fc
+  .record(
+    {
+      role: field(fc.constantFrom('system', 'developer', 'user', 'assistant'), fc.constantFrom('tool', 'function', 'robot', '')),
+      content: field(fc.string({ maxLength: 6 }), fc.constantFrom(null, [{ type: 'text', text: 'hi' }], [{ type: 'image_url', image_url: { url: '' } }], 3)),
+      name: field(fc.string({ maxLength: 3 }), fc.constantFrom(null, 1)),
+      tool_call_id: fc.string({ maxLength: 3 }),
+      tool_calls: fc.constant([{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }]),
+      refusal: fc.string({ maxLength: 3 }),
+      extra_field: anything(),
+    },
+    { requiredKeys: ['role', 'content'] },
+  )
+  .map((message) => {
+    // the schema's own message fields beyond role, content and name are rare in what clients send
+    const { tool_call_id: toolCallId, tool_calls: toolCalls, refusal, ...rest } = message as Record<string, unknown>;
+    const rare = Math.abs(JSON.stringify(rest).length % 7) === 0;
+    return rare ? { ...rest, tool_call_id: toolCallId, tool_calls: toolCalls, refusal } : rest;
+  });
 
-const request = fc.record(
-  {
-    model: field(fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constant('x'.repeat(512))), fc.constantFrom('', 'x'.repeat(513))),
-    messages: field(fc.array(plainMessage, { minLength: 1, maxLength: 3 }), fc.constant([])),
-    stream: field(fc.boolean(), fc.constantFrom(null, 'true', 1)),
-    stream_options: field(fc.constantFrom({ include_usage: true }, { include_usage: false }, {}, { include_usage: true, extra: 1 }), fc.constantFrom(null, { include_usage: 'yes' }, [])),
-    temperature: numberIn(0, 2),
-    top_p: numberIn(0, 1),
-    max_tokens: integerIn(1, 100_000),
-    max_completion_tokens: integerIn(1, 100_000),
-    n: integerIn(1, 128),
-    seed: integerIn(-(2 ** 53) + 1, 2 ** 53 - 1),
-    presence_penalty: numberIn(-2, 2),
-    frequency_penalty: numberIn(-2, 2),
-    stop: field(fc.oneof(fc.string({ maxLength: 3 }), fc.array(fc.string({ maxLength: 3 }), { maxLength: 16 })), fc.constantFrom(null, [1], Array(17).fill('x'))),
-    user: field(fc.string({ maxLength: 4 }), fc.constantFrom(null, 5)),
-    vendor_extension: anything(),
-    constructor: anything(),
-  },
-  { requiredKeys: ['model', 'messages'] },
-).chain((base) =>
-  // keys of the schema the fast check leaves to zod, now and then
-  fc.constantFrom<Record<string, unknown>>({}, {}, {}, {}, { tools: [{ type: 'function', function: { name: 'f' } }] }, { response_format: { type: 'json_object' } }, { models: ['a/b'] }, { logit_bias: { '1': 2 } }).map((extra) => ({ ...base, ...extra })),
-);
+const request = fc
+  .record(
+    {
+      model: field(fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constant('x'.repeat(512))), fc.constantFrom('', 'x'.repeat(513))),
+      messages: field(fc.array(plainMessage, { minLength: 1, maxLength: 3 }), fc.constant([])),
+      stream: field(fc.boolean(), fc.constantFrom(null, 'true', 1)),
+      stream_options: field(
+        fc.constantFrom({ include_usage: true }, { include_usage: false }, {}, { include_usage: true, extra: 1 }),
+        fc.constantFrom(null, { include_usage: 'yes' }, []),
+      ),
+      temperature: numberIn(0, 2),
+      top_p: numberIn(0, 1),
+      max_tokens: integerIn(1, 100_000),
+      max_completion_tokens: integerIn(1, 100_000),
+      n: integerIn(1, 128),
+      seed: integerIn(-(2 ** 53) + 1, 2 ** 53 - 1),
+      presence_penalty: numberIn(-2, 2),
+      frequency_penalty: numberIn(-2, 2),
+      stop: field(
+        fc.oneof(fc.string({ maxLength: 3 }), fc.array(fc.string({ maxLength: 3 }), { maxLength: 16 })),
+        fc.constantFrom(null, [1], Array(17).fill('x')),
+      ),
+      user: field(fc.string({ maxLength: 4 }), fc.constantFrom(null, 5)),
+      vendor_extension: anything(),
+      constructor: anything(),
+    },
+    { requiredKeys: ['model', 'messages'] },
+  )
+  .chain((base) =>
+    // keys of the schema the fast check leaves to zod, now and then
+    fc
+      .constantFrom<Record<string, unknown>>(
+        {},
+        {},
+        {},
+        {},
+        { tools: [{ type: 'function', function: { name: 'f' } }] },
+        { response_format: { type: 'json_object' } },
+        { models: ['a/b'] },
+        { logit_bias: { '1': 2 } },
+      )
+      .map((extra) => ({ ...base, ...extra })),
+  );
 
 /** What JSON.parse would have made of it: own `__proto__` keys, no undefined. */
 const asParsedJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));

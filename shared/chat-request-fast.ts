@@ -11,22 +11,24 @@ const isPositiveInteger: Check = (value) => typeof value === 'number' && Number.
 
 /** The request fields this check can judge, as the schema defines them (see chatRequestSchema). A Map, not an
  *  object: a client's key (`__proto__`, `constructor`) must never find something on a prototype. */
-const requestFields: ReadonlyMap<string, Check> = new Map(Object.entries({
-  model: (value) => typeof value === 'string' && value.length >= 1 && value.length <= 512,
-  messages: (value) => Array.isArray(value) && value.length >= 1 && value.every(isPlainMessage),
-  stream: nullable(isBoolean),
-  stream_options: nullable(isStreamOptions),
-  temperature: nullable(isNumberIn(0, 2)),
-  top_p: nullable(isNumberIn(0, 1)),
-  max_tokens: nullable(isPositiveInteger),
-  max_completion_tokens: nullable(isPositiveInteger),
-  n: nullable((value) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= 128),
-  seed: nullable((value) => typeof value === 'number' && Number.isSafeInteger(value)),
-  presence_penalty: nullable(isNumberIn(-2, 2)),
-  frequency_penalty: nullable(isNumberIn(-2, 2)),
-  stop: nullable((value) => typeof value === 'string' || (Array.isArray(value) && value.length <= 16 && value.every(isString))),
-  user: isString,
-} satisfies Record<string, Check>));
+const requestFields: ReadonlyMap<string, Check> = new Map(
+  Object.entries({
+    model: (value) => typeof value === 'string' && value.length >= 1 && value.length <= 512,
+    messages: (value) => Array.isArray(value) && value.length >= 1 && value.every(isPlainMessage),
+    stream: nullable(isBoolean),
+    stream_options: nullable(isStreamOptions),
+    temperature: nullable(isNumberIn(0, 2)),
+    top_p: nullable(isNumberIn(0, 1)),
+    max_tokens: nullable(isPositiveInteger),
+    max_completion_tokens: nullable(isPositiveInteger),
+    n: nullable((value) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= 128),
+    seed: nullable((value) => typeof value === 'number' && Number.isSafeInteger(value)),
+    presence_penalty: nullable(isNumberIn(-2, 2)),
+    frequency_penalty: nullable(isNumberIn(-2, 2)),
+    stop: nullable((value) => typeof value === 'string' || (Array.isArray(value) && value.length <= 16 && value.every(isString))),
+    user: isString,
+  } satisfies Record<string, Check>),
+);
 
 /** Every field some message shape of the schema knows: a message using one this check does not judge goes to zod. */
 const messageSchemaFields = new Set(chatMessageSchema.options.flatMap((option) => Object.keys(option.shape)));

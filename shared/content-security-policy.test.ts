@@ -58,7 +58,7 @@ describe('dev server policy', () => {
 
 describe('withContentSecurityPolicy', () => {
   it('replaces a server-sent policy whatever its spelling and keeps other headers', () => {
-    const headers = withContentSecurityPolicy({ 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] }, "default-src 'none'");
+    const headers = withContentSecurityPolicy({ 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] }, "default-src 'none'");
     expect(headers).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': ["default-src 'none'"] });
   });
 

@@ -41,14 +41,7 @@ const assistantMessage = z.looseObject({
 const toolMessage = z.looseObject({ role: z.literal('tool'), content: textContent, tool_call_id: z.string().min(1) });
 const functionMessage = z.looseObject({ role: z.literal('function'), content: z.string().nullable(), name: z.string() });
 
-export const chatMessageSchema = z.discriminatedUnion('role', [
-  systemMessage,
-  developerMessage,
-  userMessage,
-  assistantMessage,
-  toolMessage,
-  functionMessage,
-]);
+export const chatMessageSchema = z.discriminatedUnion('role', [systemMessage, developerMessage, userMessage, assistantMessage, toolMessage, functionMessage]);
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 export const toolDefinitionSchema = z.looseObject({

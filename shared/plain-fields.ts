@@ -23,7 +23,12 @@ export function isObject(value: unknown): value is Record<string, unknown> {
  * (kept as it is), and every `required` field is there. A field the schema knows but `fields` does not judge means
  * the schema must decide.
  */
-export function plainFields(value: Record<string, unknown>, fields: ReadonlyMap<string, Check>, schemaFields: ReadonlySet<string>, required: readonly string[]): boolean {
+export function plainFields(
+  value: Record<string, unknown>,
+  fields: ReadonlyMap<string, Check>,
+  schemaFields: ReadonlySet<string>,
+  required: readonly string[],
+): boolean {
   for (const key in value) {
     const check = fields.get(key);
     if (check === undefined) {

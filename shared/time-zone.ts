@@ -8,7 +8,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     if (formatters.size > 64) formatters.clear();
     formatters.set(timeZone, formatter);
   }
@@ -51,7 +60,7 @@ export function offsetPeriods(timeZone: string, from: number, to: number): Offse
   const periods: OffsetPeriod[] = [];
   let start = from;
   let offset = offsetMinutesAt(timeZone, from);
-  for (let probe = from; probe < to; ) {
+  for (let probe = from; probe < to;) {
     const next = Math.min(probe + dayMs, to);
     const nextOffset = offsetMinutesAt(timeZone, next === to ? to - 1 : next);
     if (nextOffset !== offset) {

@@ -49,7 +49,10 @@ describe('budget notifications', () => {
     const blocked = new NotificationPolicy().observe({ ...base, budgets: [daily('exceeded', 1, 'block')] })[0];
     expect(blocked?.body).toBe('Daily budget for all clients reached $5.00 of $5.00. Requests are refused until it resets.');
     const downgraded = new NotificationPolicy().observe({ ...base, budgets: [daily('exceeded', 1, 'downgrade-local')] })[0];
-    expect(downgraded).toMatchObject({ title: 'Daily budget for all clients reached: using local models', body: expect.stringContaining('local models only until it resets') });
+    expect(downgraded).toMatchObject({
+      title: 'Daily budget for all clients reached: using local models',
+      body: expect.stringContaining('local models only until it resets'),
+    });
   });
 
   it('notifies again in the next period, even when the poll never saw the spend back under the line', () => {
@@ -69,9 +72,17 @@ describe('budget notifications', () => {
 
   it('tracks each limit on its own, and gives every notice an id naming limit, period and level', () => {
     const policy = new NotificationPolicy({ now: clock('2025-03-10T10:00:00').now });
-    const monthly: BudgetLimitView = { ...daily('warning', 0.85), key: 'monthly budget for all clients', period: 'month', description: 'monthly budget for all clients at $85.00 of $100.00' };
+    const monthly: BudgetLimitView = {
+      ...daily('warning', 0.85),
+      key: 'monthly budget for all clients',
+      period: 'month',
+      description: 'monthly budget for all clients at $85.00 of $100.00',
+    };
     const notices = policy.observe({ ...base, budgets: [daily('warning', 0.8), monthly] });
-    expect(notices.map((notice) => notice.id)).toEqual(['budget:daily budget for all clients:2025-03-10:warning', 'budget:monthly budget for all clients:2025-03:warning']);
+    expect(notices.map((notice) => notice.id)).toEqual([
+      'budget:daily budget for all clients:2025-03-10:warning',
+      'budget:monthly budget for all clients:2025-03:warning',
+    ]);
   });
 
   it('stays quiet while the gateway is not running', () => {

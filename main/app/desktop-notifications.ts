@@ -91,6 +91,12 @@ export class NotificationPolicy {
     const repeatAfter = this.options.offlineRepeatAfterMs ?? 15 * 60_000;
     if (this.offlineNotifiedAt !== undefined && now.getTime() - this.offlineNotifiedAt < repeatAfter) return [];
     this.offlineNotifiedAt = now.getTime();
-    return [{ id: 'offline:automatic', title: 'Using local models only', body: `Switchyard switched to local models: ${status.offline.reason}. It switches back when a cloud provider answers again.` }];
+    return [
+      {
+        id: 'offline:automatic',
+        title: 'Using local models only',
+        body: `Switchyard switched to local models: ${status.offline.reason}. It switches back when a cloud provider answers again.`,
+      },
+    ];
   }
 }

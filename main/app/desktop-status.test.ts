@@ -5,7 +5,14 @@ import { loadConfig } from '../config/load.js';
 import { Gateway, type GatewayStatus } from '../gateway/gateway.js';
 import { StaticTokenVerifier } from '../gateway/http/auth.js';
 import { describeBudgetCheck, type BudgetCheck } from '../ledger/budgets.js';
-import { budgetActionLookup, desktopStatusFromControl, desktopStatusFromGateway, parseBudgetDescription, switchedOfflineReason, type BudgetActionLookup } from './desktop-status.js';
+import {
+  budgetActionLookup,
+  desktopStatusFromControl,
+  desktopStatusFromGateway,
+  parseBudgetDescription,
+  switchedOfflineReason,
+  type BudgetActionLookup,
+} from './desktop-status.js';
 
 const app: AppStatus = {
   phase: 'running',
@@ -14,13 +21,38 @@ const app: AppStatus = {
   configSource: null,
   inFlight: 0,
   providers: [
-    { id: 'ollama', type: 'ollama', locality: 'local', address: 'http://127.0.0.1:11434', keySource: 'none needed', reachability: 'reachable', detail: '', latencyMs: 3 },
-    { id: 'openai', type: 'openai-compatible', locality: 'cloud', address: 'https://api.openai.com/v1', keySource: 'env', reachability: 'reachable', detail: '', latencyMs: 90 },
+    {
+      id: 'ollama',
+      type: 'ollama',
+      locality: 'local',
+      address: 'http://127.0.0.1:11434',
+      keySource: 'none needed',
+      reachability: 'reachable',
+      detail: '',
+      latencyMs: 3,
+    },
+    {
+      id: 'openai',
+      type: 'openai-compatible',
+      locality: 'cloud',
+      address: 'https://api.openai.com/v1',
+      keySource: 'env',
+      reachability: 'reachable',
+      detail: '',
+      latencyMs: 90,
+    },
   ],
   checkedAt: null,
 };
 
-const provider = { type: 'openai-compatible', baseUrl: 'https://example.invalid', locality: 'cloud' as const, keySource: 'env', keyRejected: false, lastError: undefined };
+const provider = {
+  type: 'openai-compatible',
+  baseUrl: 'https://example.invalid',
+  locality: 'cloud' as const,
+  keySource: 'env',
+  keyRejected: false,
+  lastError: undefined,
+};
 
 const gateway: GatewayStatus = {
   url: 'http://127.0.0.1:5454',
@@ -51,7 +83,20 @@ describe('parseBudgetDescription', () => {
     [budgetCheck({}), 'daily budget for all clients', 'day', null],
     [budgetCheck({ period: 'month', spentUsd: 123.456, limitUsd: 100, state: 'exceeded', fraction: 1.23 }), 'monthly budget for all clients', 'month', null],
     [budgetCheck({ scope: 'client', clientTokenName: 'cursor at home', period: 'day' }), "daily budget for client 'cursor at home'", 'day', 'cursor at home'],
-    [budgetCheck({ scope: 'client', clientTokenName: 'aider', period: 'month', limitUsd: 0, spentUsd: 0, fraction: Number.POSITIVE_INFINITY, state: 'exceeded' }), "monthly budget for client 'aider'", 'month', 'aider'],
+    [
+      budgetCheck({
+        scope: 'client',
+        clientTokenName: 'aider',
+        period: 'month',
+        limitUsd: 0,
+        spentUsd: 0,
+        fraction: Number.POSITIVE_INFINITY,
+        state: 'exceeded',
+      }),
+      "monthly budget for client 'aider'",
+      'month',
+      'aider',
+    ],
   ])('finds the limit in the ledger’s own wording (%#)', (check, key, period, client) => {
     expect(parseBudgetDescription(describeBudgetCheck(check))).toEqual({ key, period, client });
   });
@@ -68,8 +113,19 @@ describe('parseBudgetDescription', () => {
 
 describe('budgetActionLookup', () => {
   it('finds the action of each period, globally and per client', () => {
-    const lookup = budgetActionLookup({ daily: { limitUsd: 5, action: 'block' }, monthly: { limitUsd: 50, action: 'downgrade-local' }, perClient: { aider: { daily: { limitUsd: 1, action: 'downgrade-local' } } } });
-    expect([lookup('day', null), lookup('month', null), lookup('day', 'aider'), lookup('month', 'aider'), lookup('day', 'unknown'), lookup(null, null)]).toEqual(['block', 'downgrade-local', 'downgrade-local', null, null, null]);
+    const lookup = budgetActionLookup({
+      daily: { limitUsd: 5, action: 'block' },
+      monthly: { limitUsd: 50, action: 'downgrade-local' },
+      perClient: { aider: { daily: { limitUsd: 1, action: 'downgrade-local' } } },
+    });
+    expect([
+      lookup('day', null),
+      lookup('month', null),
+      lookup('day', 'aider'),
+      lookup('month', 'aider'),
+      lookup('day', 'unknown'),
+      lookup(null, null),
+    ]).toEqual(['block', 'downgrade-local', 'downgrade-local', null, null, null]);
     expect(budgetActionLookup(undefined)('day', null)).toBeNull();
   });
 });
@@ -85,20 +141,28 @@ describe('desktopStatusFromGateway', () => {
   });
 
   it('tells automatic offline from the switch, and carries the budgets with the config’s action per period', () => {
-    const status = desktopStatusFromGateway(app, gateway, { offlineSwitch: undefined, budgetAction: (period) => (period === 'day' ? 'block' : 'downgrade-local') });
+    const status = desktopStatusFromGateway(app, gateway, {
+      offlineSwitch: undefined,
+      budgetAction: (period) => (period === 'day' ? 'block' : 'downgrade-local'),
+    });
     expect(status.offline).toEqual({ reason: 'no cloud provider is reachable', automatic: true });
     expect(status.budgets.map((budget) => [budget.key, budget.period, budget.state, budget.action])).toEqual([
       ['daily budget for all clients', 'day', 'warning', 'block'],
       ['monthly budget for all clients', 'month', 'exceeded', 'downgrade-local'],
     ]);
     expect(status.today).toBeNull();
-    expect(desktopStatusFromGateway(app, { ...gateway, offline: switchedOfflineReason }, { offlineSwitch: true, budgetAction: noActions }).offline).toEqual({ reason: switchedOfflineReason, automatic: false });
+    expect(desktopStatusFromGateway(app, { ...gateway, offline: switchedOfflineReason }, { offlineSwitch: true, budgetAction: noActions }).offline).toEqual({
+      reason: switchedOfflineReason,
+      automatic: false,
+    });
   });
 
   it('reports nothing about offline or budgets while the gateway is not running', () => {
     const status = desktopStatusFromGateway({ ...app, phase: 'stopping' }, gateway, { offlineSwitch: undefined, budgetAction: noActions });
     expect([status.offline, status.budgets]).toEqual([null, []]);
-    expect(desktopStatusFromGateway({ ...app, phase: 'starting', gatewayUrl: null }, undefined, { offlineSwitch: undefined, budgetAction: noActions }).providers).toEqual([]);
+    expect(
+      desktopStatusFromGateway({ ...app, phase: 'starting', gatewayUrl: null }, undefined, { offlineSwitch: undefined, budgetAction: noActions }).providers,
+    ).toEqual([]);
   });
 
   it('recognises the reason the real gateway gives for its switch', () => {
@@ -118,7 +182,19 @@ describe('desktopStatusFromControl', () => {
       configSource: null,
       inFlight: 0,
       offline: switchedOfflineReason,
-      providers: [{ id: 'openai', type: 'openai-compatible', label: 'OpenAI', baseUrl: 'https://api.openai.com/v1', locality: 'cloud', keySource: 'env', reachable: true, keyRejected: false, lastError: null }],
+      providers: [
+        {
+          id: 'openai',
+          type: 'openai-compatible',
+          label: 'OpenAI',
+          baseUrl: 'https://api.openai.com/v1',
+          locality: 'cloud',
+          keySource: 'env',
+          reachable: true,
+          keyRejected: false,
+          lastError: null,
+        },
+      ],
       routes: [],
       cooldowns: [],
       budgets: [{ description: 'daily budget for all clients at $4.10 of $5.00', state: 'warning', fraction: 0.82 }],

@@ -109,7 +109,12 @@ export function desktopStatusFromGateway(app: AppStatus, gateway: GatewayStatus 
 }
 
 /** From the control service's status.get (and settings.get for the switch): adds today's spend and savings. */
-export function desktopStatusFromControl(app: AppStatus, status: StatusDto, settings: { readonly offline: boolean | null }, budgetAction: BudgetActionLookup): DesktopStatus {
+export function desktopStatusFromControl(
+  app: AppStatus,
+  status: StatusDto,
+  settings: { readonly offline: boolean | null },
+  budgetAction: BudgetActionLookup,
+): DesktopStatus {
   return {
     phase: app.phase,
     gatewayUrl: app.gatewayUrl ?? `${status.url}/v1`,

@@ -176,7 +176,10 @@ const electron = vi.hoisted(() => {
         defaultSession: {
           setPermissionRequestHandler: (handler: Listener) => permissionHandlers.push(handler),
           setPermissionCheckHandler: (handler: Listener) => permissionHandlers.push(handler),
-          webRequest: { onHeadersReceived: (listener: Listener) => headerListeners.push(listener), onBeforeSendHeaders: (listener: Listener) => sendHeaderListeners.push(listener) },
+          webRequest: {
+            onHeadersReceived: (listener: Listener) => headerListeners.push(listener),
+            onBeforeSendHeaders: (listener: Listener) => sendHeaderListeners.push(listener),
+          },
         },
       },
       shell: { openExternal: () => Promise.resolve() },
@@ -194,9 +197,30 @@ const gateway = vi.hoisted(() => {
     cooldowns: [],
     offline: undefined,
     budgets: [],
-    providers: [{ id: 'ollama', type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', keySource: 'none needed', reachable: true, keyRejected: false, lastError: undefined }],
+    providers: [
+      {
+        id: 'ollama',
+        type: 'ollama',
+        baseUrl: 'http://127.0.0.1:11434',
+        locality: 'local',
+        keySource: 'none needed',
+        reachable: true,
+        keyRejected: false,
+        lastError: undefined,
+      },
+    ],
   };
-  let settings: SettingsDto = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true, capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 }, requestRetentionDays: null };
+  let settings: SettingsDto = {
+    host: '127.0.0.1',
+    port: 5454,
+    startAtLogin: false,
+    offline: null,
+    autoOffline: true,
+    referenceModel: 'openai/gpt-4.1-mini',
+    priceRefresh: true,
+    capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 },
+    requestRetentionDays: null,
+  };
   // The control service as the shell uses it: status.get built from the gateway's status, settings kept here.
   const control: Pick<ControlApi, 'status.get' | 'settings.get' | 'settings.set'> = {
     'status.get': () =>
@@ -223,7 +247,12 @@ const gateway = vi.hoisted(() => {
   return {
     stopCalls: 0,
     settingsCalls: [] as Array<Parameters<ControlApi['settings.set']>[0]>,
-    bootOptions: [] as Array<{ nativeBinding?: string | undefined; onControl?: (control: ControlApi) => void; onPlaygroundToken?: (token: string) => void; onStartAtLoginChanged?: (enabled: boolean) => void }>,
+    bootOptions: [] as Array<{
+      nativeBinding?: string | undefined;
+      onControl?: (control: ControlApi) => void;
+      onPlaygroundToken?: (token: string) => void;
+      onStartAtLoginChanged?: (enabled: boolean) => void;
+    }>,
     control: control as ControlApi, // the shell calls only these three
     release: () => releaseStop(),
     change: (next: Partial<GatewayStatus>) => {
@@ -264,7 +293,13 @@ const processListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process
 beforeAll(async () => {
   mkdirSync(electronSqlite, { recursive: true });
   writeFileSync(join(electronSqlite, addonFileName), '');
-  const marker = { electronVersion: '45.4.1', abi: process.versions.modules, platform: process.platform, arch: process.arch, betterSqlite3Version: installedBetterSqlite3Version() };
+  const marker = {
+    electronVersion: '45.4.1',
+    abi: process.versions.modules,
+    platform: process.platform,
+    arch: process.arch,
+    betterSqlite3Version: installedBetterSqlite3Version(),
+  };
   writeFileSync(join(electronSqlite, markerFileName), JSON.stringify(marker));
   electron.module.app.appRoot = appRoot;
   vi.stubEnv('SWITCHYARD_DATA_DIR', '/tmp/switchyard-electron-main-test');
@@ -292,13 +327,23 @@ function mainWindow(): InstanceType<typeof electron.FakeBrowserWindow> {
 
 describe('electron-main', () => {
   it('moves the browser profile into the data dir and sandboxes before taking the instance lock', () => {
-    expect(electron.calls.slice(0, 3)).toEqual(['setPath userData /tmp/switchyard-electron-main-test/electron-profile', 'enableSandbox', 'requestSingleInstanceLock']);
+    expect(electron.calls.slice(0, 3)).toEqual([
+      'setPath userData /tmp/switchyard-electron-main-test/electron-profile',
+      'enableSandbox',
+      'requestSingleInstanceLock',
+    ]);
   });
 
   it('opens one hardened window on the built page', () => {
     expect(electron.FakeBrowserWindow.instances).toHaveLength(1);
     const preferences = mainWindow().options.webPreferences ?? {};
-    expect(preferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: join(appRoot, 'dist', 'preload', 'index.cjs') });
+    expect(preferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: join(appRoot, 'dist', 'preload', 'index.cjs'),
+    });
     expect(mainWindow().loaded).toEqual([appPage]);
     mainWindow().emit('ready-to-show');
     expect(mainWindow().visible).toBe(true);
@@ -313,7 +358,13 @@ describe('electron-main', () => {
     expect(electron.sendHeaderListeners).toHaveLength(1);
     const listener = electron.sendHeaderListeners[0] as (details: unknown, callback: (response: unknown) => void) => void;
     const answers: unknown[] = [];
-    const request = { url: 'http://127.0.0.1:5454/v1/chat/completions', webContentsId: 41, resourceType: 'xhr', frame: { url: appPage }, requestHeaders: { 'Content-Type': 'text/plain' } };
+    const request = {
+      url: 'http://127.0.0.1:5454/v1/chat/completions',
+      webContentsId: 41,
+      resourceType: 'xhr',
+      frame: { url: appPage },
+      requestHeaders: { 'Content-Type': 'text/plain' },
+    };
     listener(request, (response) => answers.push(response));
     listener({ ...request, webContentsId: 42 }, (response) => answers.push(response));
     listener({ ...request, url: 'https://evil.example/v1/chat/completions' }, (response) => answers.push(response));

@@ -145,7 +145,8 @@ async function run(): Promise<void> {
     read: async () => {
       const shellStatus = monitor.snapshot();
       const budgetAction = budgetActionLookup(gateway?.config.budgets);
-      if (!control || shellStatus.phase !== 'running') return desktopStatusFromGateway(shellStatus, gateway?.status(), { offlineSwitch: gateway?.offlineSwitch, budgetAction });
+      if (!control || shellStatus.phase !== 'running')
+        return desktopStatusFromGateway(shellStatus, gateway?.status(), { offlineSwitch: gateway?.offlineSwitch, budgetAction });
       const [status, settings] = await Promise.all([control['status.get']({}), control['settings.get']({})]);
       return desktopStatusFromControl(shellStatus, status, settings, budgetAction);
     },
@@ -176,7 +177,10 @@ async function run(): Promise<void> {
   };
 
   const register = <Request, Response>(route: IpcRoute<Request, Response>): void => {
-    ipcMain.handle(route.channel, guardIpcRoute(route, source, (error) => log(error.message)));
+    ipcMain.handle(
+      route.channel,
+      guardIpcRoute(route, source, (error) => log(error.message)),
+    );
   };
 
   app.on('before-quit', (event) => quit.beforeQuit(() => event.preventDefault()));
@@ -186,14 +190,23 @@ async function run(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, source, hooks));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
   register(statusRoute(monitor));
-  registerControlIpc(ipcMain, () => control, (event) => isTrustedSender(event, source), log);
+  registerControlIpc(
+    ipcMain,
+    () => control,
+    (event) => isTrustedSender(event, source),
+    log,
+  );
 
   await app.whenReady();
   hardenSession(session.defaultSession, source, { log });
   // The playground calls the gateway from the page; its token is added here, to that window's requests only.
   installPlaygroundCredential(
     session.defaultSession,
-    { gatewayUrl: () => gateway?.url, token: () => playgroundToken, windowContentsId: () => (window && !window.isDestroyed() ? window.webContents.id : undefined) },
+    {
+      gatewayUrl: () => gateway?.url,
+      token: () => playgroundToken,
+      windowContentsId: () => (window && !window.isDestroyed() ? window.webContents.id : undefined),
+    },
     source,
   );
   tray = new Tray(nativeImage.createFromPath(paths.trayIcon)); // held by `tray` in this closure: a collected Tray vanishes
@@ -235,5 +248,12 @@ async function run(): Promise<void> {
     monitor.failed(message);
   }
   // The setting (settings.startAtLogin, kept in the ledger) drives the OS login item; unknown when the core did not start.
-  applyLoginSetting(control ? await control['settings.get']({}).then((settings) => settings.startAtLogin, () => undefined) : undefined);
+  applyLoginSetting(
+    control
+      ? await control['settings.get']({}).then(
+          (settings) => settings.startAtLogin,
+          () => undefined,
+        )
+      : undefined,
+  );
 }

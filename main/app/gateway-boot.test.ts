@@ -71,7 +71,9 @@ describe('bootGateway', () => {
   it('hands the shell the control service, whose start-at-login changes reach the shell', async () => {
     let control: ControlApi | undefined;
     const changes: boolean[] = [];
-    started.push(await bootGateway({ env, dataDir, log, port: 0, onControl: (service) => (control = service), onStartAtLoginChanged: (enabled) => changes.push(enabled) }));
+    started.push(
+      await bootGateway({ env, dataDir, log, port: 0, onControl: (service) => (control = service), onStartAtLoginChanged: (enabled) => changes.push(enabled) }),
+    );
     if (!control) throw new Error('no control service');
     expect((await control['settings.get']({})).startAtLogin).toBe(false);
     await control['settings.set']({ startAtLogin: true });
@@ -81,8 +83,12 @@ describe('bootGateway', () => {
   });
 
   it('says how to get the Electron build when better-sqlite3 was built for another ABI', () => {
-    const mismatch = new Error("The module 'better_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 150.");
-    expect(describeStartFailure(mismatch)).toMatch(/^could not open the ledger: better-sqlite3 is not built for this Electron; run `node scripts\/build-electron-sqlite\.mjs`/);
+    const mismatch = new Error(
+      "The module 'better_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 150.",
+    );
+    expect(describeStartFailure(mismatch)).toMatch(
+      /^could not open the ledger: better-sqlite3 is not built for this Electron; run `node scripts\/build-electron-sqlite\.mjs`/,
+    );
   });
 
   it('describes unexpected failures without pretending to know more', () => {

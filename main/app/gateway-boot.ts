@@ -34,6 +34,7 @@ export function describeStartFailure(error: unknown): string {
   if (error instanceof ConfigError || error instanceof ListenError) return error.message;
   const message = error instanceof Error ? error.message : String(error);
   // better-sqlite3's Node build loaded into Electron (or the reverse): say how to get the right one
-  if (message.includes('NODE_MODULE_VERSION')) return `could not open the ledger: better-sqlite3 is not built for this Electron; run \`node scripts/build-electron-sqlite.mjs\` (${message})`;
+  if (message.includes('NODE_MODULE_VERSION'))
+    return `could not open the ledger: better-sqlite3 is not built for this Electron; run \`node scripts/build-electron-sqlite.mjs\` (${message})`;
   return `could not start the gateway: ${message}`;
 }

@@ -13,8 +13,26 @@ const coreStatus: GatewayStatus = {
   offline: undefined,
   budgets: [],
   providers: [
-    { id: 'ollama', type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', keySource: 'none needed', reachable: undefined, keyRejected: false, lastError: undefined },
-    { id: 'corp', type: 'openai-compatible', baseUrl: 'https://proxy-user:hunter2@llm.corp.example/v1?tenant=42#x', locality: 'cloud', keySource: 'env CORP_KEY', reachable: undefined, keyRejected: false, lastError: undefined },
+    {
+      id: 'ollama',
+      type: 'ollama',
+      baseUrl: 'http://127.0.0.1:11434',
+      locality: 'local',
+      keySource: 'none needed',
+      reachable: undefined,
+      keyRejected: false,
+      lastError: undefined,
+    },
+    {
+      id: 'corp',
+      type: 'openai-compatible',
+      baseUrl: 'https://proxy-user:hunter2@llm.corp.example/v1?tenant=42#x',
+      locality: 'cloud',
+      keySource: 'env CORP_KEY',
+      reachable: undefined,
+      keyRejected: false,
+      lastError: undefined,
+    },
   ],
 };
 
@@ -45,7 +63,16 @@ describe('GatewayMonitor', () => {
     expect(status.configSource).toBe('/home/me/.config/switchyard/config.yaml');
     expect(status.checkedAt).toBe(new Date(now).toISOString());
     expect(status.providers).toEqual([
-      { id: 'ollama', type: 'ollama', locality: 'local', address: 'http://127.0.0.1:11434', keySource: 'none needed', reachability: 'reachable', detail: 'Ollama 0.12.3', latencyMs: 4 },
+      {
+        id: 'ollama',
+        type: 'ollama',
+        locality: 'local',
+        address: 'http://127.0.0.1:11434',
+        keySource: 'none needed',
+        reachability: 'reachable',
+        detail: 'Ollama 0.12.3',
+        latencyMs: 4,
+      },
       expect.objectContaining({ id: 'corp', reachability: 'unreachable', latencyMs: null }),
     ]);
   });

@@ -26,7 +26,12 @@ function fakeIpcMain(): IpcMainLike & { readonly handlers: Map<string, Listener>
 function setup(api: ControlApi | undefined) {
   const ipcMain = fakeIpcMain();
   const log = vi.fn();
-  registerControlIpc(ipcMain, () => api, (event) => isTrustedSender(event, source), log);
+  registerControlIpc(
+    ipcMain,
+    () => api,
+    (event) => isTrustedSender(event, source),
+    log,
+  );
   const invoke = (call: string, event: InvokeEventLike, ...args: unknown[]): Promise<unknown> => {
     const handler = ipcMain.handlers.get(`switchyard:${call}`);
     if (!handler) throw new Error(`no handler for ${call}`);
@@ -62,12 +67,16 @@ describe('registerControlIpc', () => {
 
   it('answers a bad payload with the error object naming the field', async () => {
     const { invoke } = setup(api);
-    await expect(invoke('routes.delete', appFrame, { name: 'a/b' })).resolves.toMatchObject({ error: { call: 'routes.delete', code: 'invalid_request', field: 'name' } });
+    await expect(invoke('routes.delete', appFrame, { name: 'a/b' })).resolves.toMatchObject({
+      error: { call: 'routes.delete', code: 'invalid_request', field: 'name' },
+    });
     await expect(invoke('routes.delete', appFrame, { name: 'x' }, 'extra')).resolves.toMatchObject({ error: { code: 'invalid_request' } });
   });
 
   it('says "starting" until the service exists', async () => {
     const { invoke } = setup(undefined);
-    await expect(invoke('routes.list', appFrame, {})).resolves.toEqual({ error: { call: 'routes.list', message: 'Switchyard is still starting', code: 'starting', field: null } });
+    await expect(invoke('routes.list', appFrame, {})).resolves.toEqual({
+      error: { call: 'routes.list', message: 'Switchyard is still starting', code: 'starting', field: null },
+    });
   });
 });

@@ -18,7 +18,12 @@ export function controlChannel(call: ControlCall): `switchyard:${ControlCall}` {
   return `switchyard:${call}`;
 }
 
-export function registerControlIpc(ipcMain: IpcMainLike, api: ControlApiSource, isTrustedSender: (event: InvokeEventLike) => boolean, log: (line: string) => void = () => undefined): void {
+export function registerControlIpc(
+  ipcMain: IpcMainLike,
+  api: ControlApiSource,
+  isTrustedSender: (event: InvokeEventLike) => boolean,
+  log: (line: string) => void = () => undefined,
+): void {
   for (const call of controlCalls) {
     const channel = controlChannel(call);
     ipcMain.handle(channel, async (event, ...args) => {

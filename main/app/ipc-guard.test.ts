@@ -9,7 +9,15 @@ const source: RendererSource = { kind: 'file', url: 'file:///app/dist/renderer/i
 const appPage = 'file:///app/dist/renderer/index.html';
 const topFrame = (url: string): InvokeEventLike => ({ senderFrame: { url, parent: null } });
 
-const status: AppStatus = { phase: 'running', gatewayUrl: 'http://127.0.0.1:5454/v1', message: null, configSource: null, inFlight: 0, providers: [], checkedAt: null };
+const status: AppStatus = {
+  phase: 'running',
+  gatewayUrl: 'http://127.0.0.1:5454/v1',
+  message: null,
+  configSource: null,
+  inFlight: 0,
+  providers: [],
+  checkedAt: null,
+};
 
 describe('isTrustedSender', () => {
   it('trusts the app page in the top frame', () => {
@@ -33,7 +41,11 @@ describe('isTrustedSender', () => {
 });
 
 describe('guardIpcRoute', () => {
-  const route = { channel: 'test:echo', request: z.tuple([z.string().max(8)]), handle: vi.fn((request: [string]) => Promise.resolve(request[0].toUpperCase())) };
+  const route = {
+    channel: 'test:echo',
+    request: z.tuple([z.string().max(8)]),
+    handle: vi.fn((request: [string]) => Promise.resolve(request[0].toUpperCase())),
+  };
 
   it('passes parsed arguments from a trusted sender to the handler', async () => {
     const handler = guardIpcRoute(route, source);

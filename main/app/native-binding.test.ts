@@ -2,7 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { addonFileName, electronAddonDirectory, installedBetterSqlite3Version, markerFileName, resolveElectronSqlite, type BindingLookup, type ElectronAddonMarker } from './native-binding.js';
+import {
+  addonFileName,
+  electronAddonDirectory,
+  installedBetterSqlite3Version,
+  markerFileName,
+  resolveElectronSqlite,
+  type BindingLookup,
+  type ElectronAddonMarker,
+} from './native-binding.js';
 
 const repository = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -65,7 +73,11 @@ describe('resolveElectronSqlite', () => {
   });
 
   it('looks where scripts/build-electron-sqlite.mjs writes', () => {
-    const printed = execFileSync(process.execPath, [join(repository, 'scripts', 'build-electron-sqlite.mjs'), '--print-path', '--platform', 'darwin', '--arch', 'arm64'], { encoding: 'utf8' }).trim();
+    const printed = execFileSync(
+      process.execPath,
+      [join(repository, 'scripts', 'build-electron-sqlite.mjs'), '--print-path', '--platform', 'darwin', '--arch', 'arm64'],
+      { encoding: 'utf8' },
+    ).trim();
     const expected = electronAddonDirectory({ isPackaged: false, appRoot: repository, resourcesPath: '', platform: 'darwin', arch: 'arm64' });
     expect(printed).toBe(join(expected, addonFileName));
   });

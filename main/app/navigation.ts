@@ -2,10 +2,7 @@
 // to the web open in the user's browser, and only https ones.
 import { isAppPageUrl, parseUrl, type RendererSource } from './renderer-source.js';
 
-export type NavigationDecision =
-  | { readonly action: 'allow' }
-  | { readonly action: 'deny' }
-  | { readonly action: 'open-externally'; readonly url: string };
+export type NavigationDecision = { readonly action: 'allow' } | { readonly action: 'deny' } | { readonly action: 'open-externally'; readonly url: string };
 
 /**
  * The URL to hand to the OS browser, or undefined. Only https, parsed (never string-matched), no credentials in

@@ -17,11 +17,19 @@ const fetchFromWindow: OutgoingRequest = {
 
 describe('playgroundRequestHeaders', () => {
   it('adds the token to the window page’s fetch of the chat endpoint, keeping its other headers', () => {
-    expect(playgroundRequestHeaders(fetchFromWindow, credential, source)).toEqual({ 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/event-stream', Authorization: 'Bearer sy-playground-secret' });
+    expect(playgroundRequestHeaders(fetchFromWindow, credential, source)).toEqual({
+      'Content-Type': 'text/plain;charset=UTF-8',
+      Accept: 'text/event-stream',
+      Authorization: 'Bearer sy-playground-secret',
+    });
   });
 
   it('replaces a credential the page set itself', () => {
-    const headers = playgroundRequestHeaders({ ...fetchFromWindow, requestHeaders: { authorization: 'Bearer sy-other', 'X-Api-Key': 'sy-x', Cookie: 'a=b' } }, credential, source);
+    const headers = playgroundRequestHeaders(
+      { ...fetchFromWindow, requestHeaders: { authorization: 'Bearer sy-other', 'X-Api-Key': 'sy-x', Cookie: 'a=b' } },
+      credential,
+      source,
+    );
     expect(headers).toEqual({ Authorization: 'Bearer sy-playground-secret' });
   });
 
@@ -39,7 +47,8 @@ describe('playgroundRequestHeaders', () => {
       { url: 'http://user:pass@127.0.0.1:5454/v1/chat/completions' },
       { url: 'not a url' },
     ];
-    for (const change of untouched) expect(playgroundRequestHeaders({ ...fetchFromWindow, ...change }, credential, source), JSON.stringify(change)).toBeUndefined();
+    for (const change of untouched)
+      expect(playgroundRequestHeaders({ ...fetchFromWindow, ...change }, credential, source), JSON.stringify(change)).toBeUndefined();
   });
 
   it('does nothing before the core runs or while there is no window', () => {
@@ -64,6 +73,9 @@ describe('installPlaygroundCredential', () => {
     const answers: unknown[] = [];
     listener?.(fetchFromWindow, (response) => answers.push(response));
     listener?.({ ...fetchFromWindow, webContentsId: 9 }, (response) => answers.push(response));
-    expect(answers).toEqual([{ requestHeaders: { 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/event-stream', Authorization: 'Bearer sy-playground-secret' } }, {}]);
+    expect(answers).toEqual([
+      { requestHeaders: { 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/event-stream', Authorization: 'Bearer sy-playground-secret' } },
+      {},
+    ]);
   });
 });

@@ -29,7 +29,11 @@ export interface PlaygroundCredential {
  * includes their CORS preflight) from the app window's own page to the gateway's chat endpoint get the token; any
  * credential the page set itself is dropped first.
  */
-export function playgroundRequestHeaders(request: OutgoingRequest, credential: PlaygroundCredential, source: RendererSource): Record<string, string> | undefined {
+export function playgroundRequestHeaders(
+  request: OutgoingRequest,
+  credential: PlaygroundCredential,
+  source: RendererSource,
+): Record<string, string> | undefined {
   const token = credential.token();
   const gateway = parseUrl(credential.gatewayUrl() ?? '');
   const windowId = credential.windowContentsId();

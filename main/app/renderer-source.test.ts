@@ -12,20 +12,32 @@ describe('resolveRendererSource', () => {
   });
 
   it('uses a loopback dev server in an unpackaged app', () => {
-    const source = resolveRendererSource({ isPackaged: false, env: { SWITCHYARD_RENDERER_URL: 'http://127.0.0.1:5173/some/path' }, rendererIndexPath: indexPath });
+    const source = resolveRendererSource({
+      isPackaged: false,
+      env: { SWITCHYARD_RENDERER_URL: 'http://127.0.0.1:5173/some/path' },
+      rendererIndexPath: indexPath,
+    });
     expect(source).toEqual({ kind: 'dev-server', url: 'http://127.0.0.1:5173/' });
   });
 
   it('ignores the dev server variable in a packaged app', () => {
-    expect(resolveRendererSource({ isPackaged: true, env: { SWITCHYARD_RENDERER_URL: 'http://localhost:5173/' }, rendererIndexPath: indexPath })).toEqual(fileSource);
+    expect(resolveRendererSource({ isPackaged: true, env: { SWITCHYARD_RENDERER_URL: 'http://localhost:5173/' }, rendererIndexPath: indexPath })).toEqual(
+      fileSource,
+    );
   });
 
-  it.each(['https://localhost:5173/', 'http://evil.example:5173/', 'http://user:pw@localhost:5173/', 'file:///etc/passwd', 'not a url', 'http://127.0.0.1.evil.example/'])(
-    'refuses a dev server URL that is not loopback http: %s',
-    (url) => {
-      expect(() => resolveRendererSource({ isPackaged: false, env: { SWITCHYARD_RENDERER_URL: url }, rendererIndexPath: indexPath })).toThrow(/SWITCHYARD_RENDERER_URL/);
-    },
-  );
+  it.each([
+    'https://localhost:5173/',
+    'http://evil.example:5173/',
+    'http://user:pw@localhost:5173/',
+    'file:///etc/passwd',
+    'not a url',
+    'http://127.0.0.1.evil.example/',
+  ])('refuses a dev server URL that is not loopback http: %s', (url) => {
+    expect(() => resolveRendererSource({ isPackaged: false, env: { SWITCHYARD_RENDERER_URL: url }, rendererIndexPath: indexPath })).toThrow(
+      /SWITCHYARD_RENDERER_URL/,
+    );
+  });
 });
 
 describe('isAppPageUrl', () => {

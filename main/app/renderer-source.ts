@@ -14,7 +14,11 @@ const loopbackHostnames = new Set(['localhost', '127.0.0.1', '[::1]']);
  * The dev server is honoured only in an unpackaged app and only on a loopback http address: a packaged build
  * never loads its UI from the network, whatever the environment says.
  */
-export function resolveRendererSource(options: { readonly isPackaged: boolean; readonly env: NodeJS.ProcessEnv; readonly rendererIndexPath: string }): RendererSource {
+export function resolveRendererSource(options: {
+  readonly isPackaged: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly rendererIndexPath: string;
+}): RendererSource {
   const fileSource: RendererSource = { kind: 'file', url: pathToFileURL(options.rendererIndexPath).href };
   const requested = options.env[devServerVariable];
   if (options.isPackaged || !requested) return fileSource;

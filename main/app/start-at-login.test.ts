@@ -67,7 +67,9 @@ describe('Linux autostart', () => {
   });
 
   it('starts the .AppImage file itself, not its temporary mount', () => {
-    expect(linuxExecutable({ APPIMAGE: '/home/ada/Apps/Switchyard-0.1.0.AppImage' }, '/tmp/.mount_SwitchXYZ/switchyard-desktop')).toBe('/home/ada/Apps/Switchyard-0.1.0.AppImage');
+    expect(linuxExecutable({ APPIMAGE: '/home/ada/Apps/Switchyard-0.1.0.AppImage' }, '/tmp/.mount_SwitchXYZ/switchyard-desktop')).toBe(
+      '/home/ada/Apps/Switchyard-0.1.0.AppImage',
+    );
     expect(linuxExecutable({}, '/opt/Switchyard/switchyard-desktop')).toBe('/opt/Switchyard/switchyard-desktop');
   });
 
@@ -79,7 +81,14 @@ describe('Linux autostart', () => {
 
   it('writes an entry that starts the app hidden', () => {
     const entry = linuxAutostartEntry('/opt/Switchyard/switchyard-desktop');
-    expect(entry.split('\n')).toEqual(expect.arrayContaining(['[Desktop Entry]', 'Type=Application', 'Exec="/opt/Switchyard/switchyard-desktop" --start-hidden', 'X-GNOME-Autostart-enabled=true']));
+    expect(entry.split('\n')).toEqual(
+      expect.arrayContaining([
+        '[Desktop Entry]',
+        'Type=Application',
+        'Exec="/opt/Switchyard/switchyard-desktop" --start-hidden',
+        'X-GNOME-Autostart-enabled=true',
+      ]),
+    );
   });
 
   it('turns on by writing the file, off by removing it, and rewrites or removes an entry for a program that moved', () => {

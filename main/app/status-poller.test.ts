@@ -19,7 +19,12 @@ describe('StatusPoller', () => {
   it('reads at once, then every interval, until stopped', async () => {
     let reads = 0;
     const published: number[] = [];
-    const poller = new StatusPoller({ read: () => Promise.resolve(++reads), publish: (status) => published.push(status), intervalMs: 5_000, log: () => undefined });
+    const poller = new StatusPoller({
+      read: () => Promise.resolve(++reads),
+      publish: (status) => published.push(status),
+      intervalMs: 5_000,
+      log: () => undefined,
+    });
     poller.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(published).toEqual([1]);

@@ -50,7 +50,9 @@ describe('tray', () => {
   });
 
   it('puts today’s spend in the tooltip when known', () => {
-    expect(trayTooltip({ ...running, today: { costUsd: 1.234, savedUsd: 0.5, requests: 12 } })).toBe('Switchyard — Gateway: http://127.0.0.1:5454/v1 · today $1.23');
+    expect(trayTooltip({ ...running, today: { costUsd: 1.234, savedUsd: 0.5, requests: 12 } })).toBe(
+      'Switchyard — Gateway: http://127.0.0.1:5454/v1 · today $1.23',
+    );
   });
 
   it('formats dollars to the cent, and fractions of a cent as <$0.01', () => {
@@ -129,8 +131,12 @@ describe('tray', () => {
     const signature = (status: DesktopStatus): string => traySignature(trayTooltip(status), trayMenuTemplate(status, actions()));
     expect(signature(running)).toBe(signature({ ...running }));
     expect(signature({ ...running, offlineSwitch: true })).not.toBe(signature(running));
-    expect(signature({ ...running, today: { costUsd: 0.01, savedUsd: 0, requests: 1 } })).not.toBe(signature({ ...running, today: { costUsd: 0.02, savedUsd: 0, requests: 1 } }));
+    expect(signature({ ...running, today: { costUsd: 0.01, savedUsd: 0, requests: 1 } })).not.toBe(
+      signature({ ...running, today: { costUsd: 0.02, savedUsd: 0, requests: 1 } }),
+    );
     // a request more that changes no figure shown changes nothing
-    expect(signature({ ...running, today: { costUsd: 0.01, savedUsd: 0, requests: 1 } })).toBe(signature({ ...running, today: { costUsd: 0.01, savedUsd: 0, requests: 2 } }));
+    expect(signature({ ...running, today: { costUsd: 0.01, savedUsd: 0, requests: 1 } })).toBe(
+      signature({ ...running, today: { costUsd: 0.01, savedUsd: 0, requests: 2 } }),
+    );
   });
 });

@@ -71,7 +71,12 @@ export function trayMenuTemplate(status: DesktopStatus, actions: TrayActions): M
     if (status.today) lines.push(info('today', todayLine(status.today)));
     if (status.offline) lines.push(info('offline-state', `Local models only: ${status.offline.reason}`));
     for (const budget of status.budgets.filter((limit) => limit.state !== 'ok')) {
-      lines.push(info(`budget:${budget.key}`, `${capitalised(budget.key)}: ${Math.round(Math.min(budget.fraction, 9.99) * 100)}%${budget.state === 'exceeded' ? ' (reached)' : ''}`));
+      lines.push(
+        info(
+          `budget:${budget.key}`,
+          `${capitalised(budget.key)}: ${Math.round(Math.min(budget.fraction, 9.99) * 100)}%${budget.state === 'exceeded' ? ' (reached)' : ''}`,
+        ),
+      );
     }
   }
   const switchItem = (id: string, label: string, value: boolean | null): MenuItemConstructorOptions => ({

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { mainWindowOptions, windowBackground } from './window-options.js';
 
 describe('mainWindowOptions', () => {
-  const options = mainWindowOptions({ preloadPath: '/app/dist/preload/index.cjs', iconPath: '/app/resources/icons/icon.png', dark: false, allowDevTools: false });
+  const options = mainWindowOptions({
+    preloadPath: '/app/dist/preload/index.cjs',
+    iconPath: '/app/resources/icons/icon.png',
+    dark: false,
+    allowDevTools: false,
+  });
   const preferences = options.webPreferences ?? {};
 
   it('isolates and sandboxes the page, with no Node in any frame or worker', () => {

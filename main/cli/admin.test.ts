@@ -27,6 +27,8 @@ describe('formatStatus', () => {
         { description: 'monthly budget for all clients reached $3.00 of $0.00', state: 'exceeded', fraction: Number.POSITIVE_INFINITY },
       ],
     });
-    expect(text).toContain('budgets:\n  daily budget for all clients at $0.90 of $1.00: warning (90%)\n  monthly budget for all clients reached $3.00 of $0.00: exceeded\nroutes:');
+    expect(text).toContain(
+      'budgets:\n  daily budget for all clients at $0.90 of $1.00: warning (90%)\n  monthly budget for all clients reached $3.00 of $0.00: exceeded\nroutes:',
+    );
   });
 });

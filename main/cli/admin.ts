@@ -10,7 +10,13 @@ export interface AdminTarget {
   readonly token: string;
 }
 
-export function adminTarget(options: { dataDir: string; env: NodeJS.ProcessEnv; url: string | undefined; port: number | undefined; configFlag: string | undefined }): AdminTarget {
+export function adminTarget(options: {
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  url: string | undefined;
+  port: number | undefined;
+  configFlag: string | undefined;
+}): AdminTarget {
   const token = loadOrCreateAdminToken(options.dataDir);
   if (options.url) return { url: options.url.replace(/\/+$/, ''), token };
   const config = loadConfig({ path: findConfigPath(options.configFlag, options.env, options.dataDir), env: options.env, port: options.port });
@@ -41,7 +47,9 @@ async function adminPost(target: AdminTarget, name: string, body: unknown): Prom
       bodyTimeout: 10_000,
     });
   } catch (error) {
-    throw new NoGatewayError(`no Switchyard answering at ${target.url} (${(error as { code?: string }).code ?? String(error)}); is \`switchyard serve\` running?`);
+    throw new NoGatewayError(
+      `no Switchyard answering at ${target.url} (${(error as { code?: string }).code ?? String(error)}); is \`switchyard serve\` running?`,
+    );
   }
   const text = await response.body.text();
   const parsed: unknown = text ? JSON.parse(text) : undefined;
@@ -58,7 +66,14 @@ export interface PrintableStatus {
   readonly configSource: string | null | undefined;
   readonly inFlight: number;
   readonly offline: string | null | undefined;
-  readonly providers: ReadonlyArray<{ readonly id: string; readonly locality: string; readonly reachable: boolean | null | undefined; readonly keyRejected: boolean; readonly keySource: string; readonly lastError: string | null | undefined }>;
+  readonly providers: ReadonlyArray<{
+    readonly id: string;
+    readonly locality: string;
+    readonly reachable: boolean | null | undefined;
+    readonly keyRejected: boolean;
+    readonly keySource: string;
+    readonly lastError: string | null | undefined;
+  }>;
   readonly budgets: ReadonlyArray<{ readonly description: string; readonly state: string; readonly fraction: number }>;
   readonly routes: ReadonlyArray<{ readonly name: string; readonly targets: readonly string[] }>;
   readonly cooldowns: ReadonlyArray<{ readonly target: string; readonly phase: string; readonly until?: number | null | undefined }>;
@@ -77,11 +92,19 @@ export async function uiLink(target: AdminTarget): Promise<{ readonly link: stri
 }
 
 export function formatStatus(status: PrintableStatus, now = Date.now()): string {
-  const lines = [`Switchyard at ${status.url}`, `config:    ${status.configSource ?? 'built-in defaults'}`, `in flight: ${status.inFlight}`, `offline:   ${status.offline ?? 'no'}`, 'providers:'];
+  const lines = [
+    `Switchyard at ${status.url}`,
+    `config:    ${status.configSource ?? 'built-in defaults'}`,
+    `in flight: ${status.inFlight}`,
+    `offline:   ${status.offline ?? 'no'}`,
+    'providers:',
+  ];
   for (const provider of status.providers) {
     const reach = provider.reachable === undefined || provider.reachable === null ? 'unknown' : provider.reachable ? 'up' : 'down';
     const key = provider.keyRejected ? 'key REJECTED (401)' : `key: ${provider.keySource}`;
-    lines.push(`  ${provider.id.padEnd(12)} ${provider.locality.padEnd(5)} ${reach.padEnd(7)} ${key}${provider.lastError && provider.reachable === false ? `  (${provider.lastError})` : ''}`);
+    lines.push(
+      `  ${provider.id.padEnd(12)} ${provider.locality.padEnd(5)} ${reach.padEnd(7)} ${key}${provider.lastError && provider.reachable === false ? `  (${provider.lastError})` : ''}`,
+    );
   }
   lines.push(`budgets:${status.budgets.length === 0 ? ' none' : ''}`);
   for (const budget of status.budgets) {

@@ -14,7 +14,11 @@ afterEach(() => {
   root = undefined;
 });
 
-function setup(): { home: string; dataDir: string; run: (args: string[], options?: Partial<ConnectCommandOptions>) => Promise<{ code: number; out: string; err: string }> } {
+function setup(): {
+  home: string;
+  dataDir: string;
+  run: (args: string[], options?: Partial<ConnectCommandOptions>) => Promise<{ code: number; out: string; err: string }>;
+} {
   root = mkdtempSync(join(tmpdir(), 'sy-cli-connect-'));
   const home = join(root, 'home');
   const dataDir = join(root, 'data');
@@ -68,7 +72,9 @@ describe('switchyard connect', () => {
     const accepted = await run(['aider'], { write: true, confirm: async () => true });
     expect(accepted.code).toBe(0);
     expect(accepted.err).toContain("made the client token 'aider'");
-    expect(readFileSync(join(home, '.aider.conf.yml'), 'utf8')).toMatch(/^dark-mode: true\nopenai-api-base: http:\/\/127\.0\.0\.1:5454\/v1\nopenai-api-key: sy-\S+\nmodel: openai\/local\n$/);
+    expect(readFileSync(join(home, '.aider.conf.yml'), 'utf8')).toMatch(
+      /^dark-mode: true\nopenai-api-base: http:\/\/127\.0\.0\.1:5454\/v1\nopenai-api-key: sy-\S+\nmodel: openai\/local\n$/,
+    );
     expect(readdirSync(home).filter((name) => name.startsWith('.aider.conf.yml.switchyard-backup-'))).toHaveLength(1);
   });
 

@@ -68,7 +68,10 @@ export async function connectCommand(args: readonly string[], options: ConnectCo
     } else if (!options.check) {
       const printed = pasteSnippet(environment, tool, options.model);
       out(printed.snippet.trimEnd());
-      if (printed.token?.created) err(`switchyard: made the client token '${printed.tokenName}' for it${printed.token.replaced ? ' (the earlier one of that name no longer works)' : ''}; its spend is filed under that name`);
+      if (printed.token?.created)
+        err(
+          `switchyard: made the client token '${printed.tokenName}' for it${printed.token.replaced ? ' (the earlier one of that name no longer works)' : ''}; its spend is filed under that name`,
+        );
       return 0;
     }
     const result = await checkTool(environment, tool);
@@ -91,7 +94,13 @@ export async function connectCommand(args: readonly string[], options: ConnectCo
   }
 }
 
-async function write(environment: ConnectEnvironment, tool: string, options: ConnectCommandOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+async function write(
+  environment: ConnectEnvironment,
+  tool: string,
+  options: ConnectCommandOptions,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<number> {
   const preview = previewTool(environment, tool, options.model);
   if (preview.files.length === 0) {
     err(`switchyard: Switchyard writes no file for ${tool}; paste this instead:`);
@@ -116,7 +125,10 @@ async function write(environment: ConnectEnvironment, tool: string, options: Con
   }
   const applied = applyTool(environment, tool, options.model);
   for (const file of applied.written) err(`switchyard: wrote ${file.path}${file.backup ? `; the previous version is in ${file.backup}` : ''}`);
-  if (applied.tokenCreated) err(`switchyard: made the client token '${applied.tokenName}' for it${applied.tokenReplaced ? ' (the earlier one of that name no longer works)' : ''}; its spend is filed under that name`);
+  if (applied.tokenCreated)
+    err(
+      `switchyard: made the client token '${applied.tokenName}' for it${applied.tokenReplaced ? ' (the earlier one of that name no longer works)' : ''}; its spend is filed under that name`,
+    );
   return 0;
 }
 
@@ -131,9 +143,20 @@ export async function askOnTerminal(question: string): Promise<boolean> {
 }
 
 function formatTools(tools: ReturnType<typeof listTools>): string {
-  const rows = tools.map((tool) => [tool.id, tool.label, tool.kind === 'config-file' ? (tool.configPath ?? '') : 'paste (settings / env)', tool.connected ? 'yes' : '']);
+  const rows = tools.map((tool) => [
+    tool.id,
+    tool.label,
+    tool.kind === 'config-file' ? (tool.configPath ?? '') : 'paste (settings / env)',
+    tool.connected ? 'yes' : '',
+  ]);
   const header = ['TOOL', 'NAME', 'CONFIG', 'CONNECTED'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
-  return [line(header), ...rows.map(line), '', '`switchyard connect <tool>` prints what to paste; --write changes the config file; --check tries it.'].join('\n');
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line), '', '`switchyard connect <tool>` prints what to paste; --write changes the config file; --check tries it.'].join(
+    '\n',
+  );
 }

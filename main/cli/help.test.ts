@@ -33,7 +33,7 @@ describe('switchyard <verb> --help', () => {
     expect(helpAnswer([], false, usage)).toEqual({ text: usage, stream: 'stdout', code: 2 });
   });
 
-  it("every verb main.ts dispatches has help, and every help entry is a verb main.ts dispatches", () => {
+  it('every verb main.ts dispatches has help, and every help entry is a verb main.ts dispatches', () => {
     const source = readFileSync(new URL('./main.ts', import.meta.url), 'utf8');
     const switchBody = source.slice(source.indexOf('switch (command) {'));
     const dispatched = [...switchBody.matchAll(/^ {4}case '([a-z-]+)':/gm)].map((match) => match[1]);

@@ -24,7 +24,10 @@ function piped(text: string): PassThrough {
   return input;
 }
 
-async function run(command: (options: KeysCommandOptions & { stdin?: PassThrough }) => Promise<number>, options: Partial<KeysCommandOptions> & { stdin?: PassThrough } = {}): Promise<Run> {
+async function run(
+  command: (options: KeysCommandOptions & { stdin?: PassThrough }) => Promise<number>,
+  options: Partial<KeysCommandOptions> & { stdin?: PassThrough } = {},
+): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await command({
@@ -66,7 +69,10 @@ describe('keys set', () => {
     expect(first.code).toBe(0);
     expect(await store.list('openai')).toEqual([goodKey, badKey]);
     expect(first.stdout).toContain('openai now has 2: #1 …GOOD, #2 …BADD');
-    const added = await run((options) => keysCommand(['set', 'openai'], { ...options, add: true }), { store, stdin: piped('sk-unit-Third0000000000000003THRD\n') });
+    const added = await run((options) => keysCommand(['set', 'openai'], { ...options, add: true }), {
+      store,
+      stdin: piped('sk-unit-Third0000000000000003THRD\n'),
+    });
     expect(added.code).toBe(0);
     expect(await store.list('openai')).toHaveLength(3);
     for (const output of [first.stdout + first.stderr, added.stdout + added.stderr]) {
@@ -85,7 +91,11 @@ describe('keys set', () => {
 
   it('fails with the reason and the environment variable to use when there is no keychain, writing no file', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sy-keys-unit-'));
-    const result = await run((options) => keysSet('openai', options), { dataDir, store: new MemorySecretStore({}, 'no D-Bus session bus'), stdin: piped(`${goodKey}\n`) });
+    const result = await run((options) => keysSet('openai', options), {
+      dataDir,
+      store: new MemorySecretStore({}, 'no D-Bus session bus'),
+      stdin: piped(`${goodKey}\n`),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('no keychain to store the key in: no D-Bus session bus');
     expect(result.stderr).toContain('Set OPENAI_API_KEY in the environment');

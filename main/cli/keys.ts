@@ -116,7 +116,11 @@ export async function keysList(options: KeysCommandOptions): Promise<number> {
   for (const providerId of resolver.keychainProviderIds()) {
     if (!providers.some((provider) => provider.id === providerId)) providers.push(settingsFor(providerId, options.env) ?? bareSettings(providerId));
   }
-  stdout.write(resolver.keychain.ok ? `keys in ${store.description} and the environment:\n` : `keychain unavailable (${resolver.keychain.reason}); environment variables only:\n`);
+  stdout.write(
+    resolver.keychain.ok
+      ? `keys in ${store.description} and the environment:\n`
+      : `keychain unavailable (${resolver.keychain.reason}); environment variables only:\n`,
+  );
   if (providers.length === 0) stdout.write('  no providers configured and no keys stored\n');
   const width = Math.max(12, ...providers.map((provider) => provider.id.length + 2));
   for (const provider of providers) {
@@ -146,7 +150,8 @@ export async function keysDelete(providerId: string, position: number | undefine
       const rest = left.map((key, index) => `#${index + 1} ${maskSecret(key)}`).join(', ');
       stdout.write(`deleted key #${position} (${maskSecret(keys[position - 1] ?? '')}) of ${providerId}; ${left.length} left${rest ? `: ${rest}` : ''}\n`);
     }
-    const variable = settingsFor(providerId, options.env)?.apiKeyEnv ?? loadProviders(options).providers.find((provider) => provider.id === providerId)?.apiKeyEnv;
+    const variable =
+      settingsFor(providerId, options.env)?.apiKeyEnv ?? loadProviders(options).providers.find((provider) => provider.id === providerId)?.apiKeyEnv;
     if (variable && options.env[variable]) stdout.write(`note: ${variable} is still set in this environment and is used when the keychain has no key\n`);
     stdout.write(`${await reloadLine(options)}\n`);
     return 0;
@@ -173,7 +178,10 @@ export async function keysTest(providerId: string, options: KeysTestOptions): Pr
   for (const position of positions) {
     if (keys.length > 0 && position > keys.length) return fail(stderr, `${providerId} has ${keys.length} key(s); there is no #${position}`, 1);
     const key = keys[position - 1];
-    const name = key === undefined ? `${providerId} (no key)` : `${providerId} key${keys.length > 1 ? ` #${position}` : ''} ${maskSecret(key)} (${view.origin === 'keychain' ? 'keychain' : view.source})`;
+    const name =
+      key === undefined
+        ? `${providerId} (no key)`
+        : `${providerId} key${keys.length > 1 ? ` #${position}` : ''} ${maskSecret(key)} (${view.origin === 'keychain' ? 'keychain' : view.source})`;
     const result = await checkKey(settings, key, options.timeoutMs);
     if (result.ok) stdout.write(`${name}: ok — ${result.detail}, ${result.latencyMs} ms\n`);
     else {
@@ -202,11 +210,17 @@ function describeProvider(providerId: string, options: KeysCommandOptions): Know
   const where = configured.source ? `the config file ${configured.source}` : 'the built-in default config';
   if (fromPreset) {
     // Without a config file the defaults take every cloud preset that has a key, so there is nothing to warn about.
-    const notRouted = configured.source ? `'${providerId}' is a known preset but not a provider in ${where}; add \`- id: ${providerId}\` under providers to route to it` : undefined;
+    const notRouted = configured.source
+      ? `'${providerId}' is a known preset but not a provider in ${where}; add \`- id: ${providerId}\` under providers to route to it`
+      : undefined;
     return { settings: fromPreset, label: fromPreset.label, warning: configured.problem ?? notRouted };
   }
   const problem = configured.problem ? `${configured.problem}; ` : '';
-  return { settings: undefined, label: providerId, warning: `${problem}'${providerId}' is neither a provider in ${where} nor a known preset (${presetIds.join(', ')})` };
+  return {
+    settings: undefined,
+    label: providerId,
+    warning: `${problem}'${providerId}' is neither a provider in ${where} nor a known preset (${presetIds.join(', ')})`,
+  };
 }
 
 function loadProviders(options: KeysCommandOptions): { providers: readonly ProviderSettings[]; source: string | undefined; problem: string | undefined } {
@@ -214,7 +228,11 @@ function loadProviders(options: KeysCommandOptions): { providers: readonly Provi
     const path = findConfigPath(options.configFlag, options.env, options.dataDir);
     return { providers: loadConfig({ path, env: options.env }).providers, source: path, problem: undefined };
   } catch (error) {
-    return { providers: [], source: undefined, problem: `could not read the config (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})` };
+    return {
+      providers: [],
+      source: undefined,
+      problem: `could not read the config (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`,
+    };
   }
 }
 
@@ -224,7 +242,17 @@ function settingsFor(providerId: string, env: NodeJS.ProcessEnv): ProviderSettin
 }
 
 function bareSettings(providerId: string): ProviderSettings {
-  return { id: providerId, type: 'openai-compatible', preset: undefined, label: providerId, baseUrl: '', locality: 'cloud', apiKeyEnv: undefined, headers: {}, models: [] };
+  return {
+    id: providerId,
+    type: 'openai-compatible',
+    preset: undefined,
+    label: providerId,
+    baseUrl: '',
+    locality: 'cloud',
+    apiKeyEnv: undefined,
+    headers: {},
+    models: [],
+  };
 }
 
 async function keychainKeys(options: KeysCommandOptions, providerId: string): Promise<string[]> {

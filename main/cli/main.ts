@@ -177,7 +177,13 @@ async function reloadRunning(options: { dataDir: string; env: NodeJS.ProcessEnv;
   return reloadRunningGateway(options);
 }
 
-async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configFlag: string | undefined; host: string | undefined; port: string | undefined }): Promise<number> {
+async function serve(options: {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  configFlag: string | undefined;
+  host: string | undefined;
+  port: string | undefined;
+}): Promise<number> {
   const port = options.port === undefined ? undefined : Number(options.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     console.error(`switchyard: --port must be a number from 0 to 65535, not '${options.port}'`);
@@ -185,7 +191,13 @@ async function serve(options: { env: NodeJS.ProcessEnv; dataDir: string; configF
   }
   const uiRoot = fileURLToPath(new URL('../../renderer/', import.meta.url));
   const [{ bootGateway }, { uiSignInLines }] = await Promise.all([import('../boot.js'), import('./serve-ui-link.js')]);
-  const { gateway, tokenCreated: created, reload, control, signInNonces } = await bootGateway({
+  const {
+    gateway,
+    tokenCreated: created,
+    reload,
+    control,
+    signInNonces,
+  } = await bootGateway({
     env: options.env,
     dataDir: options.dataDir,
     configFlag: options.configFlag,
@@ -219,7 +231,9 @@ function printBanner(gateway: Gateway, dataDir: string, tokenCreated: boolean, u
     `token:    ${tokenCreated ? 'created a new client token; ' : ''}\`switchyard tokens\` prints it, \`switchyard tokens create <name>\` makes one per tool`,
     ...uiLines,
     `providers (${status.providers.length}):`,
-    ...status.providers.map((provider) => `  ${provider.id.padEnd(12)} ${provider.type.padEnd(18)} ${provider.baseUrl}  ${provider.locality}, key: ${provider.keySource}`),
+    ...status.providers.map(
+      (provider) => `  ${provider.id.padEnd(12)} ${provider.type.padEnd(18)} ${provider.baseUrl}  ${provider.locality}, key: ${provider.keySource}`,
+    ),
     'reachability:',
   ];
   console.log(lines.join('\n'));
@@ -255,7 +269,8 @@ main(process.argv.slice(2)).then(
     // by name, not instanceof: their modules (config/load.js, gateway.js) may never have been loaded
     const name = error instanceof Error ? error.name : undefined;
     if (error instanceof Error && (name === 'ConfigError' || name === 'ListenError')) console.error(`switchyard: ${error.message}`);
-    else if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) console.error(`switchyard: ${error.message}\n\n${await generalUsage()}`);
+    else if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))
+      console.error(`switchyard: ${error.message}\n\n${await generalUsage()}`);
     else console.error(`switchyard: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = name === 'ListenError' ? 1 : 2;
   },

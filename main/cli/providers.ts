@@ -50,7 +50,8 @@ export async function providersCommand(words: readonly string[], options: Provid
   const stderr = options.stderr ?? process.stderr;
   const [subcommand, ...presets] = words;
   if (subcommand !== 'detect') return fail(stderr, `providers takes detect\n\n${providersUsage}`, 2);
-  if (presets.length > 0 && !options.add) return fail(stderr, `unexpected '${presets[0] ?? ''}': name the servers to add after --add, e.g. \`switchyard providers detect --add lmstudio\``, 2);
+  if (presets.length > 0 && !options.add)
+    return fail(stderr, `unexpected '${presets[0] ?? ''}': name the servers to add after --add, e.g. \`switchyard providers detect --add lmstudio\``, 2);
   if (options.add && presets.length === 0) return fail(stderr, `--add needs a preset (${localServerPresets.join(', ')}), or use --add-all`, 2);
   const unknown = presets.find((preset) => !isLocalServerPreset(preset));
   if (unknown !== undefined) return fail(stderr, `'${unknown}' is not a local server preset (${localServerPresets.join(', ')})`, 2);
@@ -64,12 +65,17 @@ export async function providersCommand(words: readonly string[], options: Provid
     return fail(stderr, error instanceof Error ? error.message : String(error), 2);
   }
   const store = options.store ?? new KeychainStore({ env: options.env });
-  const [servers, keys, keychain] = await Promise.all([discoverLocalServers(configured, { candidates }), environmentKeys(options.env, store), store.available()]);
+  const [servers, keys, keychain] = await Promise.all([
+    discoverLocalServers(configured, { candidates }),
+    environmentKeys(options.env, store),
+    store.available(),
+  ]);
 
   const outcome: Outcome = { added: [], imported: [], notes: [], problems: [] };
   const wanted = options.addAll ? servers.filter((server) => !server.configured) : servers.filter((server) => presets.includes(server.preset));
   for (const preset of presets) {
-    if (!servers.some((server) => server.preset === preset)) outcome.problems.push(`no ${providerPresets[preset as keyof typeof providerPresets].label} answered on its port; start it, then run this again`);
+    if (!servers.some((server) => server.preset === preset))
+      outcome.problems.push(`no ${providerPresets[preset as keyof typeof providerPresets].label} answered on its port; start it, then run this again`);
   }
   if (wanted.length > 0) await addServers(wanted, options, outcome);
   if (options.importKeys) await importKeys(keys, options, store, outcome);
@@ -78,7 +84,9 @@ export async function providersCommand(words: readonly string[], options: Provid
 
   if (options.json) {
     const keysAfter = outcome.imported.length > 0 ? await environmentKeys(options.env, store) : keys;
-    stdout.write(`${JSON.stringify({ servers: withAdded(servers, outcome), environmentKeys: keysAfter, added: outcome.added, imported: outcome.imported, notes: outcome.notes, problems: outcome.problems }, null, 2)}\n`);
+    stdout.write(
+      `${JSON.stringify({ servers: withAdded(servers, outcome), environmentKeys: keysAfter, added: outcome.added, imported: outcome.imported, notes: outcome.notes, problems: outcome.problems }, null, 2)}\n`,
+    );
   } else {
     stdout.write(formatDetected(servers, keys, outcome));
     if (!keychain.ok && keys.length > 0) stdout.write(`no keychain here (${keychain.reason}): the keys stay in the environment\n`);
@@ -132,18 +140,31 @@ function withAdded(servers: readonly DiscoveredServer[], outcome: Outcome): Disc
   return servers.map((server) => (outcome.added.includes(server.preset) ? { ...server, configured: true } : server));
 }
 
-export function formatDetected(servers: readonly DiscoveredServer[], keys: readonly EnvironmentKey[], outcome: Outcome = { added: [], imported: [], notes: [], problems: [] }): string {
+export function formatDetected(
+  servers: readonly DiscoveredServer[],
+  keys: readonly EnvironmentKey[],
+  outcome: Outcome = { added: [], imported: [], notes: [], problems: [] },
+): string {
   const lines = ['local model servers:'];
-  if (servers.length === 0) lines.push(`  none answered on the default ports of ${localServerPresets.map((preset) => providerPresets[preset].label).join(', ')}`);
+  if (servers.length === 0)
+    lines.push(`  none answered on the default ports of ${localServerPresets.map((preset) => providerPresets[preset].label).join(', ')}`);
   for (const server of servers) {
-    const state = outcome.added.includes(server.preset) ? 'added to the config file' : server.configured ? 'already added' : `add: switchyard providers detect --add ${server.preset}`;
+    const state = outcome.added.includes(server.preset)
+      ? 'added to the config file'
+      : server.configured
+        ? 'already added'
+        : `add: switchyard providers detect --add ${server.preset}`;
     lines.push(`  ${server.label.padEnd(18)} ${server.baseUrl.padEnd(28)} ${modelsPhrase(server).padEnd(22)} ${state}`);
     if (server.keyRequired && !server.configured) lines.push(`  ${''.padEnd(18)} needs its API key: \`switchyard keys set ${server.preset}\` after adding it`);
   }
   lines.push('cloud keys in the environment:');
   if (keys.length === 0) lines.push('  none');
   for (const key of keys) {
-    const state = outcome.imported.includes(key.preset) ? 'stored in the keychain now' : key.inKeychain ? 'in the keychain too' : 'not in the keychain: switchyard providers detect --import-keys';
+    const state = outcome.imported.includes(key.preset)
+      ? 'stored in the keychain now'
+      : key.inKeychain
+        ? 'in the keychain too'
+        : 'not in the keychain: switchyard providers detect --import-keys';
     lines.push(`  ${key.envVar.padEnd(20)} ${key.label.padEnd(14)} ${state}`);
   }
   return `${lines.join('\n')}\n`;
@@ -153,7 +174,11 @@ export function formatDetected(servers: readonly DiscoveredServer[], keys: reado
 export async function startupDiscoveryLines(control: ControlApi): Promise<string[]> {
   try {
     const servers = await control['providers.discover']({});
-    return servers.filter((server) => !server.configured).map((server) => `found: ${server.label} at ${server.baseUrl} (${modelsPhrase(server)}) — add with \`switchyard providers detect --add ${server.preset}\``);
+    return servers
+      .filter((server) => !server.configured)
+      .map(
+        (server) => `found: ${server.label} at ${server.baseUrl} (${modelsPhrase(server)}) — add with \`switchyard providers detect --add ${server.preset}\``,
+      );
   } catch (error) {
     return [`discovery of local servers failed: ${error instanceof Error ? error.message : String(error)}`];
   }

@@ -19,7 +19,9 @@ describe('uiAddress', () => {
   });
 
   it('is none for a LAN-only bind or an unbuilt UI, saying why', () => {
-    expect(uiAddress({ host: '192.168.1.10', port: 5454, uiRoot: built })).toEqual({ unavailable: "the UI signs in from this machine's loopback address only, and this server listens on 192.168.1.10" });
+    expect(uiAddress({ host: '192.168.1.10', port: 5454, uiRoot: built })).toEqual({
+      unavailable: "the UI signs in from this machine's loopback address only, and this server listens on 192.168.1.10",
+    });
     expect(uiAddress({ host: '127.0.0.1', port: 5454, uiRoot: join(built, 'missing') })).toEqual({ unavailable: 'the UI is not built here (`npm run build`)' });
   });
 });
@@ -36,7 +38,9 @@ describe('uiSignInLines', () => {
 
   it('mints nothing where the link would not work', () => {
     const nonces = new SignInNonceStore();
-    expect(uiSignInLines({ host: '10.0.0.2', port: 5454, uiRoot: built }, nonces)).toEqual(["ui:       not offered: the UI signs in from this machine's loopback address only, and this server listens on 10.0.0.2"]);
+    expect(uiSignInLines({ host: '10.0.0.2', port: 5454, uiRoot: built }, nonces)).toEqual([
+      "ui:       not offered: the UI signs in from this machine's loopback address only, and this server listens on 10.0.0.2",
+    ]);
     expect(nonces.size).toBe(0);
   });
 });

@@ -27,7 +27,8 @@ export function uiAddress(settings: UiLinkSettings): { readonly url: string } | 
 /** The lines to print: the UI address with a fresh single-use link, or why there is no link. */
 export function uiSignInLines(settings: UiLinkSettings, nonces: SignInNonceStore | undefined): string[] {
   const address = uiAddress(settings);
-  if ('unavailable' in address || nonces === undefined) return [`ui:       not offered: ${'unavailable' in address ? address.unavailable : 'no UI in this mode'}`];
+  if ('unavailable' in address || nonces === undefined)
+    return [`ui:       not offered: ${'unavailable' in address ? address.unavailable : 'no UI in this mode'}`];
   const { nonce, expiresInSeconds } = nonces.mint();
   return [
     `ui:       ${address.url}#signin=${nonce}`,

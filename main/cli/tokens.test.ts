@@ -30,7 +30,7 @@ describe('switchyard tokens', () => {
   it('create prints only the token on stdout and the hint on stderr; a duplicate is refused', () => {
     const created = run(['create', 'claude-code']);
     expect(created).toMatchObject({ code: 0, out: expect.stringMatching(/^sy-[A-Za-z0-9_-]{43}$/) });
-    expect(created.err).toContain("give this to claude-code as its API key — it will not be shown again");
+    expect(created.err).toContain('give this to claude-code as its API key — it will not be shown again');
     expect(run(['create', 'claude-code'])).toMatchObject({ code: 1, out: '', err: expect.stringContaining('exists already') });
     expect(run(['create', 'Claude'])).toMatchObject({ code: 2, err: expect.stringContaining('is not a token name') });
     expect(run(['create', 'env'])).toMatchObject({ code: 2, err: expect.stringContaining('reserved') });

@@ -80,13 +80,24 @@ export function tokensCommand(args: readonly string[], options: TokensCommandOpt
 }
 
 export function formatTokenList(tokens: readonly ClientTokenView[], environmentTokenSet: boolean): string {
-  const rows = tokens.map((token) => [token.name, token.masked, formatTime(token.createdAt), token.lastUsedAt === null ? 'never' : formatTime(token.lastUsedAt), token.revokedAt === null ? '' : formatTime(token.revokedAt)]);
+  const rows = tokens.map((token) => [
+    token.name,
+    token.masked,
+    formatTime(token.createdAt),
+    token.lastUsedAt === null ? 'never' : formatTime(token.lastUsedAt),
+    token.revokedAt === null ? '' : formatTime(token.revokedAt),
+  ]);
   if (environmentTokenSet) rows.push(['env', '(SWITCHYARD_API_KEY)', '', '', '']);
   const header = ['NAME', 'TOKEN', 'CREATED', 'LAST USED', 'REVOKED'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   const lines = [line(header), ...rows.map(line)];
-  if (tokens.length === 0 && !environmentTokenSet) lines.push('(no tokens yet: `switchyard tokens` makes the default one, `switchyard tokens create <name>` one per tool)');
+  if (tokens.length === 0 && !environmentTokenSet)
+    lines.push('(no tokens yet: `switchyard tokens` makes the default one, `switchyard tokens create <name>` one per tool)');
   lines.push('last used is written about once a minute');
   return lines.join('\n');
 }

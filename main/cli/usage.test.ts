@@ -67,7 +67,9 @@ describe('usage report', () => {
     expect(table.find((line) => line.startsWith('editor'))).toMatch(/^editor\s+2\s+200\s+100\s+0\.7500\s+0\.0000\s+0\.0%\s+100\s+300$/);
     expect(table.find((line) => line.startsWith('TOTAL'))).toMatch(/^TOTAL\s+5\s+500\s+250\s+0\.8750\s+0\.0000\s+20\.0%\s+70\s+300$/);
     const csv = (outputs['csv'] ?? '').split('\n');
-    expect(csv[0]).toBe('kind,client,requests,ok,errors,cancelled,interrupted,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,cost_usd,unpriced,saved_usd,error_rate,p50_ms,p95_ms');
+    expect(csv[0]).toBe(
+      'kind,client,requests,ok,errors,cancelled,interrupted,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens,cost_usd,unpriced,saved_usd,error_rate,p50_ms,p95_ms',
+    );
     expect(csv).toContain('row,"script,""odd""",1,1,0,0,0,100,0,0,50,0,0,0,0,0,70,70');
     expect(csv.at(-1)).toBe('total,,5,4,1,0,0,500,0,0,250,0,0.875,0,0,0.2,70,300');
   });
@@ -75,7 +77,8 @@ describe('usage report', () => {
   it('refuses bad flags with exit 2 and the usage line', async () => {
     const dataDir = await ledgerWithTraffic();
     const errors: string[] = [];
-    const run = (flags: { since?: string; by?: string; format?: string }): number => usageCommand({ dataDir, since: flags.since, by: flags.by, format: flags.format, now, out: () => undefined, err: (text) => errors.push(text) });
+    const run = (flags: { since?: string; by?: string; format?: string }): number =>
+      usageCommand({ dataDir, since: flags.since, by: flags.by, format: flags.format, now, out: () => undefined, err: (text) => errors.push(text) });
     expect(run({ since: 'soon' })).toBe(2);
     expect(run({ by: 'weekday' })).toBe(2);
     expect(run({ format: 'xml' })).toBe(2);
@@ -92,7 +95,27 @@ describe('usage report', () => {
   });
 
   it('formats an empty key as (none) in the table and leaves it empty in CSV', () => {
-    const empty = { requests: 1, ok: 1, errors: 0, cancelled: 0, interrupted: 0, inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 2, costUsd: 0, unpriced: 0, referenceCostUsd: 0, savedUsd: 0, errorRate: 0, averageLatencyMs: null, p50Ms: null, p95Ms: null };
+    const empty = {
+      requests: 1,
+      ok: 1,
+      errors: 0,
+      cancelled: 0,
+      interrupted: 0,
+      inputTokens: 1,
+      outputTokens: 1,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      totalTokens: 2,
+      costUsd: 0,
+      unpriced: 0,
+      referenceCostUsd: 0,
+      savedUsd: 0,
+      errorRate: 0,
+      averageLatencyMs: null,
+      p50Ms: null,
+      p95Ms: null,
+    };
     const report = { since: '7d', from: now - 1, to: now, by: 'route' as const, totals: empty, rows: [{ ...empty, key: '' }], others: null };
     expect(formatUsageTable(report)).toMatch(/^\(none\)\s+1\s+1\s+1\s+0\.0000\s+0\.0000\s+0\.0%\s+-\s+-$/m);
     expect(formatUsageCsv(report).split('\n')[1]).toBe('row,,1,1,0,0,0,1,0,0,1,0,0,0,0,0,,');

@@ -2,7 +2,17 @@
 // breakdown from the ledger, opened read-only, so it works while `serve` writes (WAL) and never changes the file.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { breakdown, latencyBreakdown, openDatabase, totals, type BreakdownDimension, type LatencyPercentiles, type LedgerDatabase, type TimeRange, type UsageTotals } from '../ledger/index.js';
+import {
+  breakdown,
+  latencyBreakdown,
+  openDatabase,
+  totals,
+  type BreakdownDimension,
+  type LatencyPercentiles,
+  type LedgerDatabase,
+  type TimeRange,
+  type UsageTotals,
+} from '../ledger/index.js';
 import { migrate } from '../ledger/migrations/index.js';
 import { ledgerFileName } from '../metering-setup.js';
 import { formatTime } from './tokens.js';
@@ -45,7 +55,11 @@ export function parseSince(value: string, now: number): number | undefined {
 
 export function usageReport(database: LedgerDatabase, range: TimeRange, by: UsageDimension, since: string): UsageReport {
   const latency = latencyBreakdown(database, range, by);
-  const line = (sums: UsageTotals, percentiles: LatencyPercentiles | undefined): UsageLine => ({ ...sums, p50Ms: percentiles?.p50 ?? null, p95Ms: percentiles?.p95 ?? null });
+  const line = (sums: UsageTotals, percentiles: LatencyPercentiles | undefined): UsageLine => ({
+    ...sums,
+    p50Ms: percentiles?.p50 ?? null,
+    p95Ms: percentiles?.p95 ?? null,
+  });
   const split = breakdown(database, range, { by, limit: 1_000, orderBy: 'cost' });
   return {
     since,
@@ -77,14 +91,30 @@ export function formatUsageTable(report: UsageReport): string {
   if (report.others) rows.push(cells('(others)', report.others));
   rows.push(cells('TOTAL', report.totals));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const format = (row: readonly string[]): string => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+  const format = (row: readonly string[]): string =>
+    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
   const lines = [`Usage since ${formatTime(report.from)} (${report.since}), by ${report.by}`, format(header), ...rows.map(format)];
   if (report.totals.unpriced > 0) lines.push(`${report.totals.unpriced} request(s) ran on a model with no known price: their cost is not in COST USD`);
   if (report.totals.requests === 0) lines.push('no requests in this period');
   return lines.join('\n');
 }
 
-const csvColumns = ['requests', 'ok', 'errors', 'cancelled', 'interrupted', 'inputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'outputTokens', 'reasoningTokens', 'costUsd', 'unpriced', 'savedUsd', 'errorRate'] as const;
+const csvColumns = [
+  'requests',
+  'ok',
+  'errors',
+  'cancelled',
+  'interrupted',
+  'inputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'outputTokens',
+  'reasoningTokens',
+  'costUsd',
+  'unpriced',
+  'savedUsd',
+  'errorRate',
+] as const;
 const snake = (name: string): string => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 function csvField(value: string): string {

@@ -79,7 +79,11 @@ export function resolveTelemetry(file: ConfigFile): TelemetrySettings {
     prometheus: input.prometheus ?? true,
     otlp:
       otlp && otlp.enabled !== false
-        ? { endpoint: (otlp.endpoint ?? 'http://127.0.0.1:4318').replace(/\/+$/, ''), serviceName: otlp.service_name ?? 'switchyard', headers: otlp.headers ?? {} }
+        ? {
+            endpoint: (otlp.endpoint ?? 'http://127.0.0.1:4318').replace(/\/+$/, ''),
+            serviceName: otlp.service_name ?? 'switchyard',
+            headers: otlp.headers ?? {},
+          }
         : undefined,
   };
 }

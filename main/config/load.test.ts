@@ -49,7 +49,9 @@ describe('config file', () => {
   });
 
   it('rejects base URLs with credentials and non-http schemes', () => {
-    expect(problemsOf(() => parseConfigText('providers:\n  - id: a\n    type: openai-compatible\n    base_url: file:///etc/passwd\n', 'c.yaml'))[0]).toMatch(/line 4: providers\[0\]\.base_url: must be an http\(s\) URL/);
+    expect(problemsOf(() => parseConfigText('providers:\n  - id: a\n    type: openai-compatible\n    base_url: file:///etc/passwd\n', 'c.yaml'))[0]).toMatch(
+      /line 4: providers\[0\]\.base_url: must be an http\(s\) URL/,
+    );
     expect(problemsOf(() => parseConfigText('providers:\n  - id: a\n    base_url: https://u:p@example.com\n', 'c.yaml'))[0]).toMatch(/base_url/);
   });
 
@@ -62,21 +64,41 @@ describe('resolution', () => {
   it('keeps every request row by default; ledger.retention_days sets an age limit in whole days', () => {
     expect(resolveConfig(parseConfigText('{}', 'c.json'), { path: undefined, env: {} }).ledger.retentionDays).toBeUndefined();
     expect(resolveConfig(parseConfigText('ledger:\n  retention_days: 90\n', 'c.yaml'), { path: undefined, env: {} }).ledger.retentionDays).toBe(90);
-    expect(problemsOf(() => parseConfigText('ledger:\n  retention_days: 0.5\n', 'c.yaml'))).toEqual([expect.stringMatching(/^line 2: ledger\.retention_days: /)]);
+    expect(problemsOf(() => parseConfigText('ledger:\n  retention_days: 0.5\n', 'c.yaml'))).toEqual([
+      expect.stringMatching(/^line 2: ledger\.retention_days: /),
+    ]);
   });
 
   it('keeps body capture off by default and reads ledger.capture strictly', () => {
-    expect(resolveConfig(parseConfigText('{}', 'c.json'), { path: undefined, env: {} }).ledger.capture).toEqual({ enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 });
+    expect(resolveConfig(parseConfigText('{}', 'c.json'), { path: undefined, env: {} }).ledger.capture).toEqual({
+      enabled: false,
+      retentionDays: 7,
+      maxBytesPerRequest: 262_144,
+    });
     const text = ['ledger:', '  capture:', '    enabled: true', '    retention_days: 2', '    max_bytes_per_request: 4096', ''].join('\n');
-    expect(resolveConfig(parseConfigText(text, 'c.yaml'), { path: undefined, env: {} }).ledger.capture).toEqual({ enabled: true, retentionDays: 2, maxBytesPerRequest: 4096 });
-    expect(problemsOf(() => parseConfigText('ledger:\n  capture:\n    enabled: true\n    headers: true\n', 'c.yaml'))).toEqual([expect.stringMatching(/^line 4: ledger\.capture\.headers: Unrecognized key/)]);
-    expect(problemsOf(() => parseConfigText('ledger:\n  capture: { retention_days: 0 }\n', 'c.yaml'))).toEqual([expect.stringMatching(/ledger\.capture\.retention_days/)]);
+    expect(resolveConfig(parseConfigText(text, 'c.yaml'), { path: undefined, env: {} }).ledger.capture).toEqual({
+      enabled: true,
+      retentionDays: 2,
+      maxBytesPerRequest: 4096,
+    });
+    expect(problemsOf(() => parseConfigText('ledger:\n  capture:\n    enabled: true\n    headers: true\n', 'c.yaml'))).toEqual([
+      expect.stringMatching(/^line 4: ledger\.capture\.headers: Unrecognized key/),
+    ]);
+    expect(problemsOf(() => parseConfigText('ledger:\n  capture: { retention_days: 0 }\n', 'c.yaml'))).toEqual([
+      expect.stringMatching(/ledger\.capture\.retention_days/),
+    ]);
   });
 
   it('fills presets from the id alone', () => {
     const config = resolveConfig({ providers: [{ id: 'groq' }, { id: 'lmstudio' }] }, { path: undefined, env: {} });
     expect(config.providers).toEqual([
-      expect.objectContaining({ id: 'groq', type: 'openai-compatible', baseUrl: 'https://api.groq.com/openai/v1', apiKeyEnv: 'GROQ_API_KEY', locality: 'cloud' }),
+      expect.objectContaining({
+        id: 'groq',
+        type: 'openai-compatible',
+        baseUrl: 'https://api.groq.com/openai/v1',
+        apiKeyEnv: 'GROQ_API_KEY',
+        locality: 'cloud',
+      }),
       expect.objectContaining({ id: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1', apiKeyEnv: undefined, locality: 'local' }),
     ]);
   });
@@ -103,7 +125,10 @@ describe('resolution', () => {
     expect(defaultProviderInputs({}).map((input) => input.id)).toEqual(['ollama']);
     expect(defaultProviderInputs({ GROQ_API_KEY: 'g', OPENAI_API_KEY: 'o', XAI_API_KEY: '' }).map((input) => input.id)).toEqual(['ollama', 'openai', 'groq']);
     const config = loadConfig({ path: undefined, env: { OLLAMA_HOST: '0.0.0.0:11500', DEEPSEEK_API_KEY: 'd' } });
-    expect(config.providers.map((provider) => `${provider.id} ${provider.baseUrl}`)).toEqual(['ollama http://127.0.0.1:11500', 'deepseek https://api.deepseek.com/v1']);
+    expect(config.providers.map((provider) => `${provider.id} ${provider.baseUrl}`)).toEqual([
+      'ollama http://127.0.0.1:11500',
+      'deepseek https://api.deepseek.com/v1',
+    ]);
     expect(config.server).toMatchObject({ host: '127.0.0.1', port: 5454, maxBodyBytes: 32 * 1024 * 1024 });
     expect(config.source).toBeUndefined();
   });
@@ -116,7 +141,10 @@ describe('resolution', () => {
   });
 
   it('flags beat the file; disabled providers are left out', () => {
-    const config = resolveConfig({ server: { port: 7000, host: '127.0.0.1' }, providers: [{ id: 'openai', enabled: false }] }, { path: 'c', env: {}, port: 7001 });
+    const config = resolveConfig(
+      { server: { port: 7000, host: '127.0.0.1' }, providers: [{ id: 'openai', enabled: false }] },
+      { path: 'c', env: {}, port: 7001 },
+    );
     expect(config.server.port).toBe(7001);
     expect(config.providers).toEqual([]);
   });

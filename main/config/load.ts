@@ -129,7 +129,10 @@ export function parseConfigText(text: string, path: string): ConfigFile {
   const value: unknown = document.toJS() ?? {};
   const result = configFileSchema.safeParse(value);
   if (!result.success) {
-    throw new ConfigError(path, result.error.issues.map((issue) => describeConfigIssue(issue, document, lineCounter)));
+    throw new ConfigError(
+      path,
+      result.error.issues.map((issue) => describeConfigIssue(issue, document, lineCounter)),
+    );
   }
   return result.data;
 }
@@ -195,17 +198,27 @@ export function resolveConfig(file: ConfigFile, options: LoadOptions): GatewayCo
   };
 }
 
-function resolveOllamaApi(file: ConfigFile, main: { readonly host: string; readonly port: number }, providers: readonly ProviderSettings[], problems: string[]): OllamaApiSettings {
+function resolveOllamaApi(
+  file: ConfigFile,
+  main: { readonly host: string; readonly port: number },
+  providers: readonly ProviderSettings[],
+  problems: string[],
+): OllamaApiSettings {
   const input = file.ollama_api ?? {};
   const settings: OllamaApiSettings = { enabled: input.enabled ?? false, port: input.port };
-  if (settings.port !== undefined && settings.port === main.port) problems.push(`ollama_api.port: ${settings.port} is the main port (server.port); the Ollama surface is served there already — choose another port or leave it out`);
+  if (settings.port !== undefined && settings.port === main.port)
+    problems.push(
+      `ollama_api.port: ${settings.port} is the main port (server.port); the Ollama surface is served there already — choose another port or leave it out`,
+    );
   // An `ollama` provider pointed at Switchyard's own Ollama surface would route every request back into itself.
   const own = new Set([main.port, ...(settings.port === undefined ? [] : [settings.port])]);
   for (const provider of providers) {
     if (provider.type !== 'ollama') continue;
     const target = hostAndPort(provider.baseUrl);
     if (target && own.has(target.port) && (sameHost(target.host, main.host) || (isLoopbackName(target.host) && isLoopbackName(main.host)))) {
-      problems.push(`providers.${provider.id}.base_url: ${provider.baseUrl} is Switchyard's own ${target.port === main.port ? 'address' : 'Ollama surface (ollama_api.port)'}, not an Ollama server; point it at the real Ollama (usually http://127.0.0.1:11434) or move ollama_api.port`);
+      problems.push(
+        `providers.${provider.id}.base_url: ${provider.baseUrl} is Switchyard's own ${target.port === main.port ? 'address' : 'Ollama surface (ollama_api.port)'}, not an Ollama server; point it at the real Ollama (usually http://127.0.0.1:11434) or move ollama_api.port`,
+      );
     }
   }
   return settings;

@@ -16,7 +16,14 @@ export interface ProviderPreset {
 }
 
 export const providerPresets = {
-  openai: { type: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', locality: 'cloud', label: 'OpenAI', responsesApi: true },
+  openai: {
+    type: 'openai-compatible',
+    baseUrl: 'https://api.openai.com/v1',
+    apiKeyEnv: 'OPENAI_API_KEY',
+    locality: 'cloud',
+    label: 'OpenAI',
+    responsesApi: true,
+  },
   openrouter: {
     type: 'openai-compatible',
     baseUrl: 'https://openrouter.ai/api/v1',
@@ -46,7 +53,13 @@ export const providerPresets = {
   localai: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:8080/v1', locality: 'local', label: 'LocalAI' },
   ollama: { type: 'ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', label: 'Ollama' },
   anthropic: { type: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY', locality: 'cloud', label: 'Anthropic' },
-  gemini: { type: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com/v1beta', apiKeyEnv: 'GEMINI_API_KEY', locality: 'cloud', label: 'Google Gemini' },
+  gemini: {
+    type: 'gemini',
+    baseUrl: 'https://generativelanguage.googleapis.com/v1beta',
+    apiKeyEnv: 'GEMINI_API_KEY',
+    locality: 'cloud',
+    label: 'Google Gemini',
+  },
 } as const satisfies Record<string, ProviderPreset>;
 
 export type PresetId = keyof typeof providerPresets;
@@ -57,7 +70,18 @@ export function isPresetId(value: string): value is PresetId {
 }
 
 /** Cloud presets whose key variable is set become providers when there is no config file. */
-export const envDetectedPresets: readonly PresetId[] = ['openai', 'anthropic', 'gemini', 'openrouter', 'groq', 'mistral', 'deepseek', 'together', 'fireworks', 'xai'];
+export const envDetectedPresets: readonly PresetId[] = [
+  'openai',
+  'anthropic',
+  'gemini',
+  'openrouter',
+  'groq',
+  'mistral',
+  'deepseek',
+  'together',
+  'fireworks',
+  'xai',
+];
 
 /** OLLAMA_HOST as Ollama reads it: `host`, `host:port` or a URL; no scheme means http on 11434. */
 export function ollamaBaseUrl(env: NodeJS.ProcessEnv): string {

@@ -47,7 +47,10 @@ export function resolvePrivacy(file: ConfigFile, problems: string[]): PrivacySet
   const input = file.privacy;
   if (!input) return defaultPrivacy;
   (input.detectors ?? []).forEach((name, index) => {
-    if (!isDetectorName(name)) problems.push(`privacy.detectors[${index}]: '${name}' is not a detector (${['secrets', 'personal', ...secretDetectorNames, ...personalDetectorNames].join(', ')})`);
+    if (!isDetectorName(name))
+      problems.push(
+        `privacy.detectors[${index}]: '${name}' is not a detector (${['secrets', 'personal', ...secretDetectorNames, ...personalDetectorNames].join(', ')})`,
+      );
   });
   (input.patterns ?? []).forEach((pattern, index) => {
     const problem = userPatternProblem(pattern.pattern);

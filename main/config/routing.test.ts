@@ -44,7 +44,17 @@ describe('defaults', () => {
   it('a route with only targets gets order preference, no fallbacks, inherited retries and timeouts', () => {
     const { routes } = resolve({ routes: { fast: { targets: ['ollama/qwen3'] } } });
     expect(routes).toEqual([
-      { name: 'fast', pattern: false, description: undefined, tiers: [[{ providerId: 'ollama', model: 'qwen3', weight: 1 }]], fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: undefined, timeouts: {} },
+      {
+        name: 'fast',
+        pattern: false,
+        description: undefined,
+        tiers: [[{ providerId: 'ollama', model: 'qwen3', weight: 1 }]],
+        fallbacks: [],
+        contextWindowFallbacks: [],
+        prefer: 'order',
+        numRetries: undefined,
+        timeouts: {},
+      },
     ]);
   });
 });
@@ -55,7 +65,11 @@ describe('routes', () => {
       routes: {
         smart: {
           description: 'best available',
-          targets: ['openai/gpt-4.1', [{ model: 'ollama/qwen3', weight: 3 }, 'openrouter/anthropic/claude-sonnet-4', { model: 'openai/gpt-4.1-mini' }], { model: 'ollama/llama3', weight: 2 }],
+          targets: [
+            'openai/gpt-4.1',
+            [{ model: 'ollama/qwen3', weight: 3 }, 'openrouter/anthropic/claude-sonnet-4', { model: 'openai/gpt-4.1-mini' }],
+            { model: 'ollama/llama3', weight: 2 },
+          ],
           fallbacks: ['openrouter/meta/llama-4'],
           context_window_fallbacks: ['openai/gpt-4.1-long'],
           prefer: 'local',
@@ -176,7 +190,9 @@ describe('from a config file', () => {
       '',
     ];
     // one misspelt key first, to check it is named with its line
-    expect(problemsOf(() => parseConfigText(text.join('\n'), 'c.yaml'))).toEqual([expect.stringMatching(/^line 14: routing\.context_window_fallbacks_typo: Unrecognized key/)]);
+    expect(problemsOf(() => parseConfigText(text.join('\n'), 'c.yaml'))).toEqual([
+      expect.stringMatching(/^line 14: routing\.context_window_fallbacks_typo: Unrecognized key/),
+    ]);
     const file = parseConfigText(text.filter((line) => !line.includes('typo')).join('\n'), 'c.yaml');
     const config = resolveConfig(file, { path: 'c.yaml', env: {} });
     expect(config.routes[0]?.tiers).toEqual([
@@ -191,22 +207,37 @@ describe('from a config file', () => {
   });
 
   it('a bad route field is reported with its line', () => {
-    const text = [...providers, 'routes:', '  smart:', '    targets:', '      - openai/gpt-4.1', '      - not-a-model-ref', '    prefer: nearest', ''].join('\n');
+    const text = [...providers, 'routes:', '  smart:', '    targets:', '      - openai/gpt-4.1', '      - not-a-model-ref', '    prefer: nearest', ''].join(
+      '\n',
+    );
     const problems = problemsOf(() => parseConfigText(text, 'c.yaml'));
-    expect(problems).toEqual(["line 8: routes.smart.targets[1]: must be 'provider/model'", 'line 9: routes.smart.prefer: Invalid option: expected one of "order"|"local"|"cloud"']);
+    expect(problems).toEqual([
+      "line 8: routes.smart.targets[1]: must be 'provider/model'",
+      'line 9: routes.smart.prefer: Invalid option: expected one of "order"|"local"|"cloud"',
+    ]);
   });
 
   it('a misspelt route key and a bad weight are reported with their lines', () => {
-    const text = [...providers, 'routes:', '  smart:', '    targets:', '      - { model: openai/gpt-4.1, weight: -1 }', '    fallback: [openai/x]', ''].join('\n');
+    const text = [...providers, 'routes:', '  smart:', '    targets:', '      - { model: openai/gpt-4.1, weight: -1 }', '    fallback: [openai/x]', ''].join(
+      '\n',
+    );
     const problems = problemsOf(() => parseConfigText(text, 'c.yaml'));
-    expect(problems).toEqual(['line 7: routes.smart.targets[0].weight: Too small: expected number to be >0', 'line 8: routes.smart.fallback: Unrecognized key: "fallback"']);
+    expect(problems).toEqual([
+      'line 7: routes.smart.targets[0].weight: Too small: expected number to be >0',
+      'line 8: routes.smart.fallback: Unrecognized key: "fallback"',
+    ]);
   });
 
   it('a route name with a slash is refused unless it is a pattern (it would shadow provider/model)', () => {
     const problems = problemsOf(() => parseConfigText(['routes:', '  openai/gpt:', '    targets: [openai/gpt-4.1]', ''].join('\n'), 'c.yaml'));
     // the key schema's message, not zod's bare "Invalid key in record"
-    expect(problems).toEqual(['line 3: routes.openai/gpt: a route name is letters, digits, ".", "_", ":" or "-"; a pattern adds "*" (and may then contain "/")']);
-    const file = parseConfigText([...providers, 'routes:', '  openai/*:', '    targets: [ollama/*]', '  claude-haiku-*:', '    targets: [ollama/qwen3]', ''].join('\n'), 'c.yaml');
+    expect(problems).toEqual([
+      'line 3: routes.openai/gpt: a route name is letters, digits, ".", "_", ":" or "-"; a pattern adds "*" (and may then contain "/")',
+    ]);
+    const file = parseConfigText(
+      [...providers, 'routes:', '  openai/*:', '    targets: [ollama/*]', '  claude-haiku-*:', '    targets: [ollama/qwen3]', ''].join('\n'),
+      'c.yaml',
+    );
     expect(resolveConfig(file, { path: 'c.yaml', env: {} }).routes.map((route) => [route.name, route.pattern])).toEqual([
       ['openai/*', true],
       ['claude-haiku-*', true],
@@ -214,7 +245,10 @@ describe('from a config file', () => {
   });
 
   it('a target with "*" belongs to a route whose name has exactly one "*"', () => {
-    const file = parseConfigText([...providers, 'routes:', '  smart:', '    targets: [ollama/*]', '  a*b*:', '    targets: [ollama/*]', ''].join('\n'), 'c.yaml');
+    const file = parseConfigText(
+      [...providers, 'routes:', '  smart:', '    targets: [ollama/*]', '  a*b*:', '    targets: [ollama/*]', ''].join('\n'),
+      'c.yaml',
+    );
     const problems = problemsOf(() => resolveConfig(file, { path: 'c.yaml', env: {} }));
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^routes\.smart: a target with "\*" takes the part/);
@@ -223,11 +257,18 @@ describe('from a config file', () => {
 
   it('a route naming an unknown provider stops the config from loading, with the field', () => {
     const file = parseConfigText([...providers, 'routes:', '  smart:', '    targets: [openai/gpt-4.1, groq/llama]', ''].join('\n'), 'c.yaml');
-    expect(problemsOf(() => resolveConfig(file, { path: 'c.yaml', env: {} }))).toEqual(["routes.smart.targets[1]: 'groq/llama' names no configured provider (providers: openai, ollama)"]);
+    expect(problemsOf(() => resolveConfig(file, { path: 'c.yaml', env: {} }))).toEqual([
+      "routes.smart.targets[1]: 'groq/llama' names no configured provider (providers: openai, ollama)",
+    ]);
   });
 
   it('a disabled provider cannot be routed to', () => {
-    const file = parseConfigText(['providers:', '  - id: openai', '    enabled: false', '  - id: ollama', 'routing:', '  default_fallbacks: [openai/gpt-4.1]', ''].join('\n'), 'c.yaml');
-    expect(problemsOf(() => resolveConfig(file, { path: 'c.yaml', env: {} }))).toEqual(["routing.default_fallbacks[0]: 'openai/gpt-4.1' names no configured provider (providers: ollama)"]);
+    const file = parseConfigText(
+      ['providers:', '  - id: openai', '    enabled: false', '  - id: ollama', 'routing:', '  default_fallbacks: [openai/gpt-4.1]', ''].join('\n'),
+      'c.yaml',
+    );
+    expect(problemsOf(() => resolveConfig(file, { path: 'c.yaml', env: {} }))).toEqual([
+      "routing.default_fallbacks[0]: 'openai/gpt-4.1' names no configured provider (providers: ollama)",
+    ]);
   });
 });

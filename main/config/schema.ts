@@ -5,16 +5,14 @@ import { presetIds } from './presets.js';
 
 export const defaultPort = 5454;
 
-const httpUrl = z
-  .string()
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL without credentials');
+const httpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL without credentials');
 
 const origin = z.string().refine((value) => {
   try {
@@ -64,7 +62,11 @@ export const serverConfigSchema = z.strictObject({
 });
 
 const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, "must be 'provider/model'");
-const milliseconds = z.number().int().min(1).max(24 * 3_600_000);
+const milliseconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 3_600_000);
 
 export const timeoutsSchema = z.strictObject({
   connect_ms: milliseconds.optional(),
@@ -81,7 +83,14 @@ export const privacyConfigSchema = z.strictObject({
   /** built-in detector names, or the groups `secrets` and `personal` (default: secrets) */
   detectors: z.array(z.string().min(1)).optional(),
   /** your own detectors: a name and a regular expression (no named groups or back-references) */
-  patterns: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lowercase letters, digits or "-"'), pattern: z.string().min(1).max(2_000) })).optional(),
+  patterns: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lowercase letters, digits or "-"'),
+        pattern: z.string().min(1).max(2_000),
+      }),
+    )
+    .optional(),
   /** globs over the names of attached files (`.env`, `*.pem`, `**\/secrets/**`) */
   path_globs: z.array(z.string().min(1).max(500)).optional(),
   /** per client token name: an action on top of the route's (the stricter wins) */
@@ -90,9 +99,19 @@ export const privacyConfigSchema = z.strictObject({
 
 export const responseCacheConfigSchema = z.strictObject({
   /** the cache's size cap; past it the least recently used answers are evicted */
-  max_bytes: z.number().int().min(1_024).max(64 * 1024 * 1024 * 1024).optional(),
+  max_bytes: z
+    .number()
+    .int()
+    .min(1_024)
+    .max(64 * 1024 * 1024 * 1024)
+    .optional(),
   /** the TTL of routes that set none */
-  ttl_seconds: z.number().int().min(1).max(365 * 86_400).optional(),
+  ttl_seconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(365 * 86_400)
+    .optional(),
 });
 
 /** Rate limits of one scope (a client token, a route); each left out is no limit. */
@@ -158,7 +177,12 @@ export const routeConfigSchema = z.strictObject({
   cache: z
     .strictObject({
       enabled: z.boolean().optional(),
-      ttl_seconds: z.number().int().min(1).max(365 * 86_400).optional(),
+      ttl_seconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(365 * 86_400)
+        .optional(),
       /** also cache requests that sample (temperature > 0 or unset) */
       sampled: z.boolean().optional(),
     })
@@ -200,7 +224,13 @@ export const ledgerConfigSchema = z.strictObject({
   price_overrides: z
     .record(
       modelRef,
-      z.strictObject({ input: usdPerMillion, output: usdPerMillion, cache_read: usdPerMillion.optional(), cache_write: usdPerMillion.optional(), reasoning: usdPerMillion.optional() }),
+      z.strictObject({
+        input: usdPerMillion,
+        output: usdPerMillion,
+        cache_read: usdPerMillion.optional(),
+        cache_write: usdPerMillion.optional(),
+        reasoning: usdPerMillion.optional(),
+      }),
     )
     .optional(),
   /** request rows older than this many days are deleted (the rollups keep their totals); unset keeps every row */
@@ -211,7 +241,12 @@ export const ledgerConfigSchema = z.strictObject({
       enabled: z.boolean().optional(),
       retention_days: z.number().int().min(1).max(3_650).optional(),
       /** request and answer together */
-      max_bytes_per_request: z.number().int().min(1_024).max(16 * 1024 * 1024).optional(),
+      max_bytes_per_request: z
+        .number()
+        .int()
+        .min(1_024)
+        .max(16 * 1024 * 1024)
+        .optional(),
     })
     .optional(),
   /** Responses API: keep responses sent with `store` (its default) for previous_response_id and GET /v1/responses */

@@ -23,7 +23,9 @@ beforeAll(async () => {
     request.on('end', () => {
       seen.push({ path: request.url ?? '', headers: request.headers, body: JSON.parse(text) as Record<string, unknown> });
       const { status, body } = answer(request.url ?? '');
-      response.writeHead(status, { 'content-type': 'application/json', 'x-switchyard-provider': 'ollama', 'x-switchyard-model': 'qwen3:8b' }).end(JSON.stringify(body));
+      response
+        .writeHead(status, { 'content-type': 'application/json', 'x-switchyard-provider': 'ollama', 'x-switchyard-model': 'qwen3:8b' })
+        .end(JSON.stringify(body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -32,12 +34,34 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const target = (dialect: CheckTarget['dialect'], extra: Partial<CheckTarget> = {}): CheckTarget => ({ dialect, url, token: 'sy-tok', model: 'smart', client: 'test', ...extra });
+const target = (dialect: CheckTarget['dialect'], extra: Partial<CheckTarget> = {}): CheckTarget => ({
+  dialect,
+  url,
+  token: 'sy-tok',
+  model: 'smart',
+  client: 'test',
+  ...extra,
+});
 
 describe('checkConnection', () => {
   it.each([
-    ['anthropic-messages', '/v1/messages', { content: [{ type: 'thinking', thinking: '…' }, { type: 'text', text: 'Hi from Messages' }] }, 'Hi from Messages'],
-    ['openai-responses', '/v1/responses', { output: [{ type: 'reasoning' }, { type: 'message', content: [{ type: 'output_text', text: 'Hi from Responses' }] }] }, 'Hi from Responses'],
+    [
+      'anthropic-messages',
+      '/v1/messages',
+      {
+        content: [
+          { type: 'thinking', thinking: '…' },
+          { type: 'text', text: 'Hi from Messages' },
+        ],
+      },
+      'Hi from Messages',
+    ],
+    [
+      'openai-responses',
+      '/v1/responses',
+      { output: [{ type: 'reasoning' }, { type: 'message', content: [{ type: 'output_text', text: 'Hi from Responses' }] }] },
+      'Hi from Responses',
+    ],
     ['openai-chat', '/v1/chat/completions', { choices: [{ message: { content: 'Hi from chat' } }] }, 'Hi from chat'],
     ['gemini', '/v1beta/models/smart:generateContent', { candidates: [{ content: { parts: [{ text: 'Hi ' }, { text: 'from Gemini' }] } }] }, 'Hi from Gemini'],
     ['ollama', '/api/chat', { message: { role: 'assistant', content: 'Hi from Ollama' }, done: true }, 'Hi from Ollama'],

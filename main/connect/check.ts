@@ -40,7 +40,10 @@ function callFor(target: CheckTarget): Call {
     case 'anthropic-messages':
       return {
         path: '/v1/messages',
-        headers: { 'anthropic-version': '2023-06-01', ...(target.anthropicHeader === 'x-api-key' && target.token !== null ? { 'x-api-key': target.token } : bearer) },
+        headers: {
+          'anthropic-version': '2023-06-01',
+          ...(target.anthropicHeader === 'x-api-key' && target.token !== null ? { 'x-api-key': target.token } : bearer),
+        },
         body: { model: target.model, max_tokens: 64, messages: [{ role: 'user', content: prompt }] },
         answer: (body) => texts(field(body, 'content'), (block) => (field(block, 'type') === 'text' ? field(block, 'text') : undefined)),
       };
@@ -49,12 +52,18 @@ function callFor(target: CheckTarget): Call {
         path: '/v1/responses',
         headers: bearer,
         body: { model: target.model, input: prompt, max_output_tokens: 64, store: false },
-        answer: (body) => texts(field(body, 'output'), (item) => texts(field(item, 'content'), (part) => (field(part, 'type') === 'output_text' ? field(part, 'text') : undefined))),
+        answer: (body) =>
+          texts(field(body, 'output'), (item) =>
+            texts(field(item, 'content'), (part) => (field(part, 'type') === 'output_text' ? field(part, 'text') : undefined)),
+          ),
       };
     case 'gemini':
       return {
         // the slash and an Ollama tag's colon written out, as the GenAI SDK sends them
-        path: `/v1beta/models/${target.model.split('/').map((part) => encodeURIComponent(part).replace(/%3A/gi, ':')).join('/')}:generateContent`,
+        path: `/v1beta/models/${target.model
+          .split('/')
+          .map((part) => encodeURIComponent(part).replace(/%3A/gi, ':'))
+          .join('/')}:generateContent`,
         headers: target.token === null ? {} : { 'x-goog-api-key': target.token },
         body: { contents: [{ role: 'user', parts: [{ text: prompt }] }], generationConfig: { maxOutputTokens: 64 } },
         answer: (body) => texts(field(field(first(field(body, 'candidates')), 'content'), 'parts'), (part) => field(part, 'text')),
@@ -101,14 +110,22 @@ export async function checkConnection(target: CheckTarget): Promise<CheckResult>
       body = undefined;
     }
     if (response.statusCode >= 400) {
-      return { ok: false, answer: null, provider, model, latencyMs: elapsed(), error: `HTTP ${response.statusCode}: ${errorMessage(body) ?? text.slice(0, 300)}` };
+      return {
+        ok: false,
+        answer: null,
+        provider,
+        model,
+        latencyMs: elapsed(),
+        error: `HTTP ${response.statusCode}: ${errorMessage(body) ?? text.slice(0, 300)}`,
+      };
     }
     const answer = call.answer(body);
     if (answer === undefined) return { ok: false, answer: null, provider, model, latencyMs: elapsed(), error: `an answer without text: ${text.slice(0, 300)}` };
     return { ok: true, answer, provider, model, latencyMs: elapsed(), error: null };
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const reason = code === 'ECONNREFUSED' ? `nothing answers at ${target.url}; is Switchyard running?` : error instanceof Error ? error.message : String(error);
+    const reason =
+      code === 'ECONNREFUSED' ? `nothing answers at ${target.url}; is Switchyard running?` : error instanceof Error ? error.message : String(error);
     return { ok: false, answer: null, provider: null, model: null, latencyMs: elapsed(), error: reason };
   }
 }

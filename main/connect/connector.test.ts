@@ -150,16 +150,21 @@ describe('connecting a tool on a temporary HOME', () => {
     const { environment, store } = setup();
     expect(pasteSnippet(environment, 'copilot', undefined)).toMatchObject({ token: null, tokenName: 'ollama-api' });
     expect(pasteSnippet(environment, 'copilot', undefined).snippet).toContain('ollama_api:');
-    expect(pasteSnippet({ ...environment, ollamaUrl: 'http://127.0.0.1:11435' }, 'copilot', undefined).snippet).toContain('"github.copilot.chat.byok.ollamaEndpoint": "http://127.0.0.1:11435"');
+    expect(pasteSnippet({ ...environment, ollamaUrl: 'http://127.0.0.1:11435' }, 'copilot', undefined).snippet).toContain(
+      '"github.copilot.chat.byok.ollamaEndpoint": "http://127.0.0.1:11435"',
+    );
     expect(store.list()).toEqual([]);
     expect(() => previewTool(environment, 'vim', undefined)).toThrow(UnknownToolError);
   });
 
-  it("keeps Claude Code on its own model names when a route catches them", () => {
+  it('keeps Claude Code on its own model names when a route catches them', () => {
     const { environment } = setup();
     expect(previewTool(environment, 'claude-code', undefined).model).toBeNull();
     expect(previewTool(environment, 'codex', undefined).model).toBe('smart');
     expect(previewTool({ ...environment, sources: { routes: [], providers: [] } }, 'claude-code', undefined).model).toBeNull();
-    expect(previewTool({ ...environment, sources: { routes: [], providers: [{ id: 'ollama', type: 'ollama', models: ['qwen3:8b'] }] } }, 'claude-code', undefined).model).toBe('ollama/qwen3:8b');
+    expect(
+      previewTool({ ...environment, sources: { routes: [], providers: [{ id: 'ollama', type: 'ollama', models: ['qwen3:8b'] }] } }, 'claude-code', undefined)
+        .model,
+    ).toBe('ollama/qwen3:8b');
   });
 });

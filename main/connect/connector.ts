@@ -74,7 +74,7 @@ export class UnknownToolError extends Error {
  */
 export function homeFrom(env: NodeJS.ProcessEnv): string {
   const home = env['HOME'] || env['USERPROFILE'];
-  if (!home) throw new ConnectFileError('~', 'HOME is not set, so the tools\' config files cannot be found');
+  if (!home) throw new ConnectFileError('~', "HOME is not set, so the tools' config files cannot be found");
   return home;
 }
 
@@ -113,7 +113,11 @@ export function previewTool(environment: ConnectEnvironment, id: string, model: 
 }
 
 /** The snippet with the tool's token filled in: the kept one, or a new one (`switchyard connect <tool>` prints it). */
-export function pasteSnippet(environment: ConnectEnvironment, id: string, model: string | undefined): { readonly snippet: string; readonly tokenName: string; readonly token: ToolToken | null } {
+export function pasteSnippet(
+  environment: ConnectEnvironment,
+  id: string,
+  model: string | undefined,
+): { readonly snippet: string; readonly tokenName: string; readonly token: ToolToken | null } {
   const tool = toolById(id);
   const token = tool.usesToken ? environment.tokens.ensure(tool.tokenName) : null;
   return { snippet: toolSnippet(tool, connectSettings(environment, tool, token?.token ?? '', model)), tokenName: tool.tokenName, token };
@@ -153,13 +157,21 @@ export async function checkTool(environment: ConnectEnvironment, id: string, opt
   const tool = toolById(id);
   const fromFiles = readToolConfig(tool, (file) => readText(filePath(environment, file)), environment.url);
   const failed = (error: string): CheckResult => ({ ok: false, answer: null, provider: null, model: null, latencyMs: 0, error });
-  const token = tool.usesToken ? (fromFiles.connected ? fromFiles.token : undefined) ?? environment.tokens.kept(tool.tokenName) : null;
+  const token = tool.usesToken ? ((fromFiles.connected ? fromFiles.token : undefined) ?? environment.tokens.kept(tool.tokenName)) : null;
   if (token === undefined) return failed(`${tool.label} is not connected yet: connect it first (it has no client token '${tool.tokenName}')`);
   const url = tool.dialect === 'ollama' ? environment.ollamaUrl : environment.url;
   if (url === null) return failed("the Ollama API is off: turn on ollama_api (Settings → General) for Copilot's Ollama provider");
   const model = (fromFiles.connected ? fromFiles.model : undefined) ?? chooseModel(tool, environment.sources, undefined) ?? tool.ownModel;
   if (model === undefined) return failed('no model to ask: add a route (or a provider with models) first');
-  return checkConnection({ dialect: tool.dialect, url, token, model, client: tool.id, anthropicHeader: tool.id === 'anthropic-sdk' ? 'x-api-key' : 'bearer', ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  return checkConnection({
+    dialect: tool.dialect,
+    url,
+    token,
+    model,
+    client: tool.id,
+    anthropicHeader: tool.id === 'anthropic-sdk' ? 'x-api-key' : 'bearer',
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
 }
 
 interface PlannedChange {
@@ -177,7 +189,13 @@ function plannedChanges(environment: ConnectEnvironment, tool: ConnectTool, sett
 }
 
 function connectSettings(environment: ConnectEnvironment, tool: ConnectTool, token: string, model: string | undefined): ConnectSettings {
-  return { url: environment.url, ollamaUrl: environment.ollamaUrl, token, model: chooseModel(tool, environment.sources, model), models: modelChoices(environment.sources) };
+  return {
+    url: environment.url,
+    ollamaUrl: environment.ollamaUrl,
+    token,
+    model: chooseModel(tool, environment.sources, model),
+    models: modelChoices(environment.sources),
+  };
 }
 
 function diffOf(change: PlannedChange): string {

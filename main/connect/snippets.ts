@@ -7,7 +7,10 @@ export function toolSnippet(tool: ConnectTool, settings: ConnectSettings): strin
   const { token, url } = settings;
   const model = settings.model;
   const pick = model ?? settings.models[0] ?? 'smart';
-  const choices = settings.models.length > 0 ? `# model choices (route aliases): ${settings.models.join(', ')}; or any provider/model` : '# model: a route alias or provider/model (`switchyard status` lists the routes)';
+  const choices =
+    settings.models.length > 0
+      ? `# model choices (route aliases): ${settings.models.join(', ')}; or any provider/model`
+      : '# model: a route alias or provider/model (`switchyard status` lists the routes)';
   const json = (value: unknown): string => JSON.stringify(value, null, 2);
   switch (tool.id) {
     case 'claude-code':
@@ -15,7 +18,9 @@ export function toolSnippet(tool: ConnectTool, settings: ConnectSettings): strin
         '# in your shell (or the "env" block of ~/.claude/settings.json, which `switchyard connect claude-code --write` fills in)',
         `export ANTHROPIC_BASE_URL=${url}`,
         `export ANTHROPIC_AUTH_TOKEN=${shell(token)}`,
-        model === null ? '# no model set: Claude Code asks for its own names (claude-*): an Anthropic provider or a claude-* route serves them' : `export ANTHROPIC_MODEL=${shell(model)}`,
+        model === null
+          ? '# no model set: Claude Code asks for its own names (claude-*): an Anthropic provider or a claude-* route serves them'
+          : `export ANTHROPIC_MODEL=${shell(model)}`,
         model === null ? null : `export ANTHROPIC_DEFAULT_HAIKU_MODEL=${shell(model)}`,
         choices,
         'claude',
@@ -44,13 +49,48 @@ export function toolSnippet(tool: ConnectTool, settings: ConnectSettings): strin
         `gemini -m ${shell(pick)}`,
       );
     case 'opencode':
-      return lines('// ~/.config/opencode/opencode.json', json({ provider: { switchyard: { npm: '@ai-sdk/openai-compatible', name: 'Switchyard', options: { baseURL: v1(settings), apiKey: token }, models: Object.fromEntries([...new Set([pick, ...settings.models])].map((name) => [name, { name }])) } }, model: `switchyard/${pick}` }));
+      return lines(
+        '// ~/.config/opencode/opencode.json',
+        json({
+          provider: {
+            switchyard: {
+              npm: '@ai-sdk/openai-compatible',
+              name: 'Switchyard',
+              options: { baseURL: v1(settings), apiKey: token },
+              models: Object.fromEntries([...new Set([pick, ...settings.models])].map((name) => [name, { name }])),
+            },
+          },
+          model: `switchyard/${pick}`,
+        }),
+      );
     case 'qwen-code':
-      return lines('# ~/.qwen/.env (or your shell); ~/.qwen/settings.json: {"security": {"auth": {"selectedType": "openai"}}}', `OPENAI_BASE_URL=${v1(settings)}`, `OPENAI_API_KEY=${shell(token)}`, `OPENAI_MODEL=${shell(pick)}`, choices, 'qwen');
+      return lines(
+        '# ~/.qwen/.env (or your shell); ~/.qwen/settings.json: {"security": {"auth": {"selectedType": "openai"}}}',
+        `OPENAI_BASE_URL=${v1(settings)}`,
+        `OPENAI_API_KEY=${shell(token)}`,
+        `OPENAI_MODEL=${shell(pick)}`,
+        choices,
+        'qwen',
+      );
     case 'continue':
-      return lines('# ~/.continue/config.yaml, under models:', `  - name: "Switchyard: ${pick}"`, '    provider: openai', `    model: ${pick}`, `    apiBase: ${v1(settings)}`, `    apiKey: ${token}`, '    roles: [chat, edit, apply]', choices);
+      return lines(
+        '# ~/.continue/config.yaml, under models:',
+        `  - name: "Switchyard: ${pick}"`,
+        '    provider: openai',
+        `    model: ${pick}`,
+        `    apiBase: ${v1(settings)}`,
+        `    apiKey: ${token}`,
+        '    roles: [chat, edit, apply]',
+        choices,
+      );
     case 'aider':
-      return lines('# ~/.aider.conf.yml (or the flags: aider --openai-api-base … --openai-api-key … --model openai/<model>)', `openai-api-base: ${v1(settings)}`, `openai-api-key: ${token}`, `model: openai/${pick}`, choices);
+      return lines(
+        '# ~/.aider.conf.yml (or the flags: aider --openai-api-base … --openai-api-key … --model openai/<model>)',
+        `openai-api-base: ${v1(settings)}`,
+        `openai-api-key: ${token}`,
+        `model: openai/${pick}`,
+        choices,
+      );
     case 'cursor':
       return lines(
         'Cursor → Settings → Models:',
@@ -63,7 +103,13 @@ export function toolSnippet(tool: ConnectTool, settings: ConnectSettings): strin
       );
     case 'copilot':
       return settings.ollamaUrl === null
-        ? lines('# Copilot reaches Switchyard through the Ollama API, which is off. Turn it on with its own port in the config:', 'ollama_api:', '  enabled: true', '  port: 11435', '# then run this again for the VS Code setting.')
+        ? lines(
+            '# Copilot reaches Switchyard through the Ollama API, which is off. Turn it on with its own port in the config:',
+            'ollama_api:',
+            '  enabled: true',
+            '  port: 11435',
+            '# then run this again for the VS Code setting.',
+          )
         : lines(
             '// VS Code settings.json: Copilot Chat → Manage Models → Ollama then lists your routes and models',
             json({ 'github.copilot.chat.byok.ollamaEndpoint': settings.ollamaUrl }),

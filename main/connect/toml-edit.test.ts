@@ -36,14 +36,35 @@ describe('editToml', () => {
       '',
     ].join('\n');
     const after = editToml(before, changes, 'config.toml');
-    expect(after.split('\n').slice(0, 6)).toEqual(['# my settings', 'model = "smart"', 'approval_policy = "never"', 'model_provider = "switchyard"', '', '# MCP']);
+    expect(after.split('\n').slice(0, 6)).toEqual([
+      '# my settings',
+      'model = "smart"',
+      'approval_policy = "never"',
+      'model_provider = "switchyard"',
+      '',
+      '# MCP',
+    ]);
     expect(after).toContain('args = [\n  "--port", "1",\n]');
     expect(after).toContain('[model_providers.other]\nname = "Other"\n\n[model_providers.switchyard]\nname = "Switchyard"');
-    expect(parse(after)).toMatchObject({ approval_policy: 'never', mcp_servers: { docs: { command: 'docs-server', args: ['--port', '1'] } }, model_providers: { other: { name: 'Other' } } });
+    expect(parse(after)).toMatchObject({
+      approval_policy: 'never',
+      mcp_servers: { docs: { command: 'docs-server', args: ['--port', '1'] } },
+      model_providers: { other: { name: 'Other' } },
+    });
   });
 
   it('updates its own table in place, keeping the keys the user added to it and dropping env_key', () => {
-    const before = ['[model_providers.switchyard]', 'name = "Switchyard"', 'base_url = "http://127.0.0.1:1/v1"', 'env_key = "SWITCHYARD_TOKEN"', 'request_max_retries = 2 # mine', '', '[profiles.x]', 'model = "y"', ''].join('\n');
+    const before = [
+      '[model_providers.switchyard]',
+      'name = "Switchyard"',
+      'base_url = "http://127.0.0.1:1/v1"',
+      'env_key = "SWITCHYARD_TOKEN"',
+      'request_max_retries = 2 # mine',
+      '',
+      '[profiles.x]',
+      'model = "y"',
+      '',
+    ].join('\n');
     const after = editToml(before, changes, 'config.toml');
     expect(after).toContain('request_max_retries = 2 # mine');
     expect(after).not.toContain('env_key');

@@ -74,7 +74,8 @@ function checkTableForm(text: string, original: Record<string, unknown>, table: 
     return;
   }
   const hasHeader = text.split(/\r?\n/).some((line) => samePath(headerPath(line), table));
-  if (!hasHeader) throw new ConnectFileError(file, `${table.join('.')} is written as dotted keys or an inline table; make it a [${table.join('.')}] section by hand first`);
+  if (!hasHeader)
+    throw new ConnectFileError(file, `${table.join('.')} is written as dotted keys or an inline table; make it a [${table.join('.')}] section by hand first`);
 }
 
 /** Replaces `key = …` lines within [from, to) (removing those in `remove`); returns the assignments still missing. */
@@ -117,7 +118,12 @@ function keyOf(line: string): string | undefined {
 function headerPath(line: string): string[] | undefined {
   const match = headerLine.exec(line);
   if (!match || match[1] === '[') return undefined;
-  return (match[2] ?? '').split('.').map((part) => part.trim().replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1'));
+  return (match[2] ?? '').split('.').map((part) =>
+    part
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .replace(/^'(.*)'$/, '$1'),
+  );
 }
 
 function samePath(path: readonly string[] | undefined, table: readonly string[]): boolean {

@@ -9,7 +9,13 @@ import type { ConnectSettings } from './settings.js';
 import { editToolFile, readToolConfig } from './tool-config.js';
 import { findTool, type ConnectTool, type ToolFile } from './tools.js';
 
-const settings: ConnectSettings = { url: 'http://127.0.0.1:5454', ollamaUrl: null, token: 'sy-TOKEN0123456789abcdefghijklmnopqrstuvwxyzAB', model: 'smart', models: ['smart', 'fast'] };
+const settings: ConnectSettings = {
+  url: 'http://127.0.0.1:5454',
+  ollamaUrl: null,
+  token: 'sy-TOKEN0123456789abcdefghijklmnopqrstuvwxyzAB',
+  model: 'smart',
+  models: ['smart', 'fast'],
+};
 
 function tool(id: string): ConnectTool {
   const found = findTool(id);
@@ -39,7 +45,16 @@ describe('Claude Code: ~/.claude/settings.json', () => {
     expect(after).toContain('"permissions": { "allow": ["Bash(ls:*)"] }');
     expect(readJson(after, '')).toEqual({
       model: 'opus',
-      env: { FOO: '1', ANTHROPIC_BASE_URL: settings.url, ANTHROPIC_AUTH_TOKEN: settings.token, ANTHROPIC_MODEL: 'smart', ANTHROPIC_DEFAULT_OPUS_MODEL: 'smart', ANTHROPIC_DEFAULT_SONNET_MODEL: 'smart', ANTHROPIC_DEFAULT_HAIKU_MODEL: 'smart', ANTHROPIC_DEFAULT_FABLE_MODEL: 'smart' },
+      env: {
+        FOO: '1',
+        ANTHROPIC_BASE_URL: settings.url,
+        ANTHROPIC_AUTH_TOKEN: settings.token,
+        ANTHROPIC_MODEL: 'smart',
+        ANTHROPIC_DEFAULT_OPUS_MODEL: 'smart',
+        ANTHROPIC_DEFAULT_SONNET_MODEL: 'smart',
+        ANTHROPIC_DEFAULT_HAIKU_MODEL: 'smart',
+        ANTHROPIC_DEFAULT_FABLE_MODEL: 'smart',
+      },
       permissions: { allow: ['Bash(ls:*)'] },
     });
     expectIdempotent('claude-code', [after]);
@@ -79,9 +94,16 @@ describe('Codex: ~/.codex/config.toml', () => {
 
 describe('Gemini CLI: ~/.gemini/settings.json and ~/.gemini/.env', () => {
   it('selects API-key sign-in and the model; the .env gets the address and token beside the user lines', () => {
-    const [settingsJson = '', env = ''] = edit('gemini-cli', ['{\n  "ui": { "theme": "GitHub" }, // mine\n  "security": { "folderTrust": { "enabled": true } }\n}\n', '# mine\nGEMINI_API_KEY=old\nOTHER=1\n']);
+    const [settingsJson = '', env = ''] = edit('gemini-cli', [
+      '{\n  "ui": { "theme": "GitHub" }, // mine\n  "security": { "folderTrust": { "enabled": true } }\n}\n',
+      '# mine\nGEMINI_API_KEY=old\nOTHER=1\n',
+    ]);
     expect(settingsJson).toContain('"ui": { "theme": "GitHub" }, // mine');
-    expect(readJson(settingsJson, '')).toEqual({ ui: { theme: 'GitHub' }, security: { auth: { selectedType: 'gemini-api-key' }, folderTrust: { enabled: true } }, model: { name: 'smart' } });
+    expect(readJson(settingsJson, '')).toEqual({
+      ui: { theme: 'GitHub' },
+      security: { auth: { selectedType: 'gemini-api-key' }, folderTrust: { enabled: true } },
+      model: { name: 'smart' },
+    });
     expect(env).toBe(`# mine\nGEMINI_API_KEY=${settings.token}\nOTHER=1\nGOOGLE_GEMINI_BASE_URL=http://127.0.0.1:5454\n`);
     expectIdempotent('gemini-cli', [settingsJson, env]);
     expect(readBack('gemini-cli', [settingsJson, env])).toEqual({ connected: true, token: settings.token, model: 'smart' });
@@ -90,12 +112,18 @@ describe('Gemini CLI: ~/.gemini/settings.json and ~/.gemini/.env', () => {
 
 describe('opencode: ~/.config/opencode/opencode.json', () => {
   it('adds a switchyard provider with the route aliases as models, next to the user providers', () => {
-    const before = '{\n  "$schema": "https://opencode.ai/config.json",\n  "provider": {\n    "ollama": { "npm": "@ai-sdk/openai-compatible", "options": { "baseURL": "http://localhost:11434/v1" } }\n  }\n}\n';
+    const before =
+      '{\n  "$schema": "https://opencode.ai/config.json",\n  "provider": {\n    "ollama": { "npm": "@ai-sdk/openai-compatible", "options": { "baseURL": "http://localhost:11434/v1" } }\n  }\n}\n';
     const [after = ''] = edit('opencode', [before]);
     expect(after).toContain('"ollama": { "npm": "@ai-sdk/openai-compatible", "options": { "baseURL": "http://localhost:11434/v1" } }');
     const parsed = readJson(after, '') as { provider: Record<string, unknown>; model: string };
     expect(parsed.model).toBe('switchyard/smart');
-    expect(parsed.provider['switchyard']).toEqual({ npm: '@ai-sdk/openai-compatible', name: 'Switchyard', options: { baseURL: `${settings.url}/v1`, apiKey: settings.token }, models: { smart: { name: 'smart' }, fast: { name: 'fast' } } });
+    expect(parsed.provider['switchyard']).toEqual({
+      npm: '@ai-sdk/openai-compatible',
+      name: 'Switchyard',
+      options: { baseURL: `${settings.url}/v1`, apiKey: settings.token },
+      models: { smart: { name: 'smart' }, fast: { name: 'fast' } },
+    });
     expectIdempotent('opencode', [after]);
     expect(readBack('opencode', [after])).toEqual({ connected: true, token: settings.token, model: 'smart' });
   });
@@ -112,16 +140,28 @@ describe('Qwen Code: ~/.qwen/settings.json and ~/.qwen/.env', () => {
 
 describe('Continue: ~/.continue/config.yaml', () => {
   it("puts Switchyard's models first, keeps the user's models and comments, and replaces its own on a re-run", () => {
-    const before = 'name: My config # mine\nversion: 0.0.1\nschema: v1\nmodels:\n  # my local one\n  - name: Llama\n    provider: ollama\n    model: llama3.2\n';
+    const before =
+      'name: My config # mine\nversion: 0.0.1\nschema: v1\nmodels:\n  # my local one\n  - name: Llama\n    provider: ollama\n    model: llama3.2\n';
     const [after = ''] = edit('continue', [before]);
     expect(after).toContain('name: My config # mine');
     expect(after).toContain('# my local one');
     const parsed = parseYaml(after) as { models: Array<Record<string, unknown>> };
     expect(parsed.models.map((model) => model['name'])).toEqual(['Switchyard: smart', 'Switchyard: fast', 'Llama']);
-    expect(parsed.models[0]).toEqual({ name: 'Switchyard: smart', provider: 'openai', model: 'smart', apiBase: `${settings.url}/v1`, apiKey: settings.token, roles: ['chat', 'edit', 'apply'] });
+    expect(parsed.models[0]).toEqual({
+      name: 'Switchyard: smart',
+      provider: 'openai',
+      model: 'smart',
+      apiBase: `${settings.url}/v1`,
+      apiKey: settings.token,
+      roles: ['chat', 'edit', 'apply'],
+    });
     expectIdempotent('continue', [after]);
     const [rerun = ''] = edit('continue', [after], { ...settings, model: 'fast' });
-    expect((parseYaml(rerun) as { models: Array<Record<string, unknown>> }).models.map((model) => model['name'])).toEqual(['Switchyard: fast', 'Switchyard: smart', 'Llama']);
+    expect((parseYaml(rerun) as { models: Array<Record<string, unknown>> }).models.map((model) => model['name'])).toEqual([
+      'Switchyard: fast',
+      'Switchyard: smart',
+      'Llama',
+    ]);
     expect(readBack('continue', [after])).toEqual({ connected: true, token: settings.token, model: 'smart' });
   });
 

@@ -37,16 +37,33 @@ export function editToolFile(tool: ConnectTool, file: ToolFile, before: string |
       );
     case 'gemini-cli:json':
       // API-key sign-in: GOOGLE_GEMINI_BASE_URL alone selects "gateway" sign-in, which -p mode refuses (0.61)
-      return editJson(before, [{ path: ['security', 'auth', 'selectedType'], value: 'gemini-api-key' }, ...(model === null ? [] : [{ path: ['model', 'name'], value: model }])], at);
+      return editJson(
+        before,
+        [{ path: ['security', 'auth', 'selectedType'], value: 'gemini-api-key' }, ...(model === null ? [] : [{ path: ['model', 'name'], value: model }])],
+        at,
+      );
     case 'gemini-cli:dotenv':
       return editDotenv(before, { GOOGLE_GEMINI_BASE_URL: settings.url, GEMINI_API_KEY: settings.token });
     case 'opencode:json': {
       const names = [...new Set([...(model === null ? [] : [model]), ...settings.models])];
-      const provider = { npm: '@ai-sdk/openai-compatible', name: 'Switchyard', options: { baseURL: v1(settings), apiKey: settings.token }, models: Object.fromEntries(names.map((name) => [name, { name }])) };
-      return editJson(before, [{ path: ['provider', providerKey], value: provider }, ...(model === null ? [] : [{ path: ['model'], value: `${providerKey}/${model}` }])], at);
+      const provider = {
+        npm: '@ai-sdk/openai-compatible',
+        name: 'Switchyard',
+        options: { baseURL: v1(settings), apiKey: settings.token },
+        models: Object.fromEntries(names.map((name) => [name, { name }])),
+      };
+      return editJson(
+        before,
+        [{ path: ['provider', providerKey], value: provider }, ...(model === null ? [] : [{ path: ['model'], value: `${providerKey}/${model}` }])],
+        at,
+      );
     }
     case 'qwen-code:json':
-      return editJson(before, [{ path: ['security', 'auth', 'selectedType'], value: 'openai' }, ...(model === null ? [] : [{ path: ['model', 'name'], value: model }])], at);
+      return editJson(
+        before,
+        [{ path: ['security', 'auth', 'selectedType'], value: 'openai' }, ...(model === null ? [] : [{ path: ['model', 'name'], value: model }])],
+        at,
+      );
     case 'qwen-code:dotenv':
       return editDotenv(before, { OPENAI_BASE_URL: v1(settings), OPENAI_API_KEY: settings.token, ...(model === null ? {} : { OPENAI_MODEL: model }) });
     case 'continue:yaml':
@@ -71,20 +88,31 @@ function continueModels(document: Document, settings: ConnectSettings): void {
   if (!document.has('version')) document.set('version', '1.0.0');
   if (!document.has('schema')) document.set('schema', 'v1');
   const existing = document.get('models', true);
-  if (existing !== undefined && existing !== null && !isSeq(existing)) throw new ConnectFileError('~/.continue/config.yaml', '"models" is not a list; fix it by hand first');
+  if (existing !== undefined && existing !== null && !isSeq(existing))
+    throw new ConnectFileError('~/.continue/config.yaml', '"models" is not a list; fix it by hand first');
   const list = isSeq(existing) ? existing : document.createNode([]);
   if (!isSeq(list)) throw new Error('a list did not become a YAML sequence');
   const ours = (item: unknown): boolean => isMap(item) && String(item.get('name') ?? '').startsWith(continueNamePrefix) && item.get('apiBase') === v1(settings);
   list.items = list.items.filter((item) => !ours(item));
   const names = [...new Set([...(settings.model === null ? [] : [settings.model]), ...settings.models])];
-  const entries = names.map((name) => document.createNode({ name: `${continueNamePrefix}${name}`, provider: 'openai', model: name, apiBase: v1(settings), apiKey: settings.token, roles: ['chat', 'edit', 'apply'] }));
+  const entries = names.map((name) =>
+    document.createNode({
+      name: `${continueNamePrefix}${name}`,
+      provider: 'openai',
+      model: name,
+      apiBase: v1(settings),
+      apiKey: settings.token,
+      roles: ['chat', 'edit', 'apply'],
+    }),
+  );
   list.items.unshift(...entries);
   document.set('models', list);
 }
 
 function editYaml(before: string | null, file: string, change: (document: Document) => void): string {
   const document = parseDocument(before ?? '', { uniqueKeys: true });
-  if (document.errors.length > 0) throw new ConnectFileError(file, `it is not valid YAML (${document.errors[0]?.message.split('\n')[0] ?? ''}); fix it by hand first`);
+  if (document.errors.length > 0)
+    throw new ConnectFileError(file, `it is not valid YAML (${document.errors[0]?.message.split('\n')[0] ?? ''}); fix it by hand first`);
   // an empty (or comments-only) file has no contents yet: document.set creates the mapping
   if (document.contents !== null && !isMap(document.contents)) throw new ConnectFileError(file, 'its top level is not a mapping');
   change(document);
@@ -125,29 +153,43 @@ export function readToolConfig(tool: ConnectTool, read: (file: ToolFile) => stri
     case 'codex': {
       const toml = text(0);
       const provider = tomlValueAt(toml, ['model_providers', providerKey]) as Record<string, unknown> | undefined;
-      return { connected: tomlValueAt(toml, ['model_provider']) === providerKey && provider?.['base_url'] === base, token: string(provider?.['experimental_bearer_token']), model: string(tomlValueAt(toml, ['model'])) };
+      return {
+        connected: tomlValueAt(toml, ['model_provider']) === providerKey && provider?.['base_url'] === base,
+        token: string(provider?.['experimental_bearer_token']),
+        model: string(tomlValueAt(toml, ['model'])),
+      };
     }
     case 'gemini-cli':
     case 'qwen-code': {
       const env = readDotenv(text(1));
-      const [urlKey, tokenKey, expected] = tool.id === 'gemini-cli' ? ['GOOGLE_GEMINI_BASE_URL', 'GEMINI_API_KEY', url] : ['OPENAI_BASE_URL', 'OPENAI_API_KEY', base];
+      const [urlKey, tokenKey, expected] =
+        tool.id === 'gemini-cli' ? ['GOOGLE_GEMINI_BASE_URL', 'GEMINI_API_KEY', url] : ['OPENAI_BASE_URL', 'OPENAI_API_KEY', base];
       return { connected: env[urlKey] === expected, token: string(env[tokenKey]), model: string(jsonValueAt(json(0), ['model', 'name'])) };
     }
     case 'opencode': {
       const root = json(0);
       const options = jsonValueAt(root, ['provider', providerKey, 'options']) as Record<string, unknown> | undefined;
       const model = string(jsonValueAt(root, ['model']));
-      return { connected: options?.['baseURL'] === base, token: string(options?.['apiKey']), model: model?.startsWith(`${providerKey}/`) ? model.slice(providerKey.length + 1) : undefined };
+      return {
+        connected: options?.['baseURL'] === base,
+        token: string(options?.['apiKey']),
+        model: model?.startsWith(`${providerKey}/`) ? model.slice(providerKey.length + 1) : undefined,
+      };
     }
     case 'continue': {
       const models = yaml(0)['models'];
-      const ours = (Array.isArray(models) ? models : []).find((item: unknown) => (item as Record<string, unknown> | null)?.['apiBase'] === base) as Record<string, unknown> | undefined;
+      const ours = (Array.isArray(models) ? models : []).find((item: unknown) => (item as Record<string, unknown> | null)?.['apiBase'] === base) as
+        Record<string, unknown> | undefined;
       return { connected: ours !== undefined, token: string(ours?.['apiKey']), model: string(ours?.['model']) };
     }
     case 'aider': {
       const values = yaml(0);
       const model = string(values['model']);
-      return { connected: values['openai-api-base'] === base, token: string(values['openai-api-key']), model: model?.startsWith('openai/') ? model.slice('openai/'.length) : model };
+      return {
+        connected: values['openai-api-base'] === base,
+        token: string(values['openai-api-key']),
+        model: model?.startsWith('openai/') ? model.slice('openai/'.length) : model,
+      };
     }
     default:
       return { connected: false, token: undefined, model: undefined };

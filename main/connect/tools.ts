@@ -42,13 +42,27 @@ const tool = (id: string, label: string, dialect: ConnectDialect, files: readonl
 });
 
 export const connectTools: readonly ConnectTool[] = [
-  tool('claude-code', 'Claude Code', 'anthropic-messages', [{ path: '.claude/settings.json', format: 'json', movedBy: { variable: 'CLAUDE_CONFIG_DIR', replaces: '.claude' } }], { ownModel: 'claude-sonnet-4-5' }),
+  tool(
+    'claude-code',
+    'Claude Code',
+    'anthropic-messages',
+    [{ path: '.claude/settings.json', format: 'json', movedBy: { variable: 'CLAUDE_CONFIG_DIR', replaces: '.claude' } }],
+    { ownModel: 'claude-sonnet-4-5' },
+  ),
   tool('codex', 'Codex CLI', 'openai-responses', [{ path: '.codex/config.toml', format: 'toml', movedBy: { variable: 'CODEX_HOME', replaces: '.codex' } }]),
-  tool('gemini-cli', 'Gemini CLI', 'gemini', [
-    { path: '.gemini/settings.json', format: 'json' },
-    { path: '.gemini/.env', format: 'dotenv' },
-  ], { ownModel: 'gemini-2.5-flash' }),
-  tool('opencode', 'opencode', 'openai-chat', [{ path: '.config/opencode/opencode.json', format: 'json', movedBy: { variable: 'XDG_CONFIG_HOME', replaces: '.config' } }]),
+  tool(
+    'gemini-cli',
+    'Gemini CLI',
+    'gemini',
+    [
+      { path: '.gemini/settings.json', format: 'json' },
+      { path: '.gemini/.env', format: 'dotenv' },
+    ],
+    { ownModel: 'gemini-2.5-flash' },
+  ),
+  tool('opencode', 'opencode', 'openai-chat', [
+    { path: '.config/opencode/opencode.json', format: 'json', movedBy: { variable: 'XDG_CONFIG_HOME', replaces: '.config' } },
+  ]),
   tool('qwen-code', 'Qwen Code', 'openai-chat', [
     { path: '.qwen/settings.json', format: 'json' },
     { path: '.qwen/.env', format: 'dotenv' },

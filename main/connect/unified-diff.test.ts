@@ -13,7 +13,9 @@ describe('unifiedDiff', () => {
   it('shows a changed line with three lines of context', () => {
     const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].join('\n') + '\n';
     const after = ['a', 'b', 'c', 'd', 'E', 'f', 'g', 'h', 'i'].join('\n') + '\n';
-    expect(unifiedDiff(before, after, '/home/u/x.txt')).toBe(['--- /home/u/x.txt', '+++ /home/u/x.txt', '@@ -2,7 +2,8 @@', ' b', ' c', ' d', '-e', '+E', ' f', ' g', ' h', '+i', ''].join('\n'));
+    expect(unifiedDiff(before, after, '/home/u/x.txt')).toBe(
+      ['--- /home/u/x.txt', '+++ /home/u/x.txt', '@@ -2,7 +2,8 @@', ' b', ' c', ' d', '-e', '+E', ' f', ' g', ' h', '+i', ''].join('\n'),
+    );
   });
 
   it('is empty for no change, and all additions for a new file', () => {

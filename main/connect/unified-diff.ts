@@ -22,7 +22,10 @@ function splitLines(text: string): string[] {
 }
 
 function replaceAll(oldLines: readonly string[], newLines: readonly string[]): Line[] {
-  return [...oldLines.map((text, index): Line => ({ kind: '-', text, oldNumber: index + 1, newNumber: 0 })), ...newLines.map((text, index): Line => ({ kind: '+', text, oldNumber: oldLines.length, newNumber: index + 1 }))];
+  return [
+    ...oldLines.map((text, index): Line => ({ kind: '-', text, oldNumber: index + 1, newNumber: 0 })),
+    ...newLines.map((text, index): Line => ({ kind: '+', text, oldNumber: oldLines.length, newNumber: index + 1 })),
+  ];
 }
 
 function compare(oldLines: readonly string[], newLines: readonly string[]): Line[] {
@@ -32,7 +35,10 @@ function compare(oldLines: readonly string[], newLines: readonly string[]): Line
   const lengths = new Uint32Array(rows * columns);
   for (let i = oldLines.length - 1; i >= 0; i -= 1) {
     for (let j = newLines.length - 1; j >= 0; j -= 1) {
-      lengths[i * columns + j] = oldLines[i] === newLines[j] ? (lengths[(i + 1) * columns + j + 1] ?? 0) + 1 : Math.max(lengths[(i + 1) * columns + j] ?? 0, lengths[i * columns + j + 1] ?? 0);
+      lengths[i * columns + j] =
+        oldLines[i] === newLines[j]
+          ? (lengths[(i + 1) * columns + j + 1] ?? 0) + 1
+          : Math.max(lengths[(i + 1) * columns + j] ?? 0, lengths[i * columns + j + 1] ?? 0);
     }
   }
   const lines: Line[] = [];

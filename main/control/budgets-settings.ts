@@ -106,6 +106,8 @@ function budgetLimits(section: Record<string, unknown>): BudgetsAnswer['limits']
     monthlyUsd: budgets.monthly_usd ?? null,
     action: budgets.action ?? 'block',
     warnAt: budgets.warn_at ?? 0.8,
-    clients: Object.fromEntries(Object.entries(budgets.clients ?? {}).map(([name, limits]) => [name, { dailyUsd: limits.daily_usd ?? null, monthlyUsd: limits.monthly_usd ?? null }])),
+    clients: Object.fromEntries(
+      Object.entries(budgets.clients ?? {}).map(([name, limits]) => [name, { dailyUsd: limits.daily_usd ?? null, monthlyUsd: limits.monthly_usd ?? null }]),
+    ),
   };
 }

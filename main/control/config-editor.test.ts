@@ -51,7 +51,15 @@ describe('ConfigEditor', () => {
     const { editor, apply } = editorFor(path);
     await editor.edit((document) => ensureMap(document, ['routes', 'fast']).set('num_retries', 2));
     const text = readFileSync(path, 'utf8');
-    for (const kept of ['# My Switchyard setup — hand-written, keep my notes!', '# the usual port', '# local models', '# Routes I use every day', '# quick answers', 'X-Team: ml', 'first_token_ms: 5000']) {
+    for (const kept of [
+      '# My Switchyard setup — hand-written, keep my notes!',
+      '# the usual port',
+      '# local models',
+      '# Routes I use every day',
+      '# quick answers',
+      'X-Team: ml',
+      'first_token_ms: 5000',
+    ]) {
       expect(text).toContain(kept);
     }
     expect(text).toContain('num_retries: 2');

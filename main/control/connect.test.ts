@@ -42,13 +42,22 @@ describe('connect.* control calls', () => {
 
     const tools = await call('connect.tools', {});
     expect(tools.ok).toBe(true);
-    expect((tools as { value: Array<{ id: string; configPath: string | null; kind: string }> }).value.find((tool) => tool.id === 'aider')).toMatchObject({ configPath: join(home, '.aider.conf.yml'), kind: 'config-file' });
+    expect((tools as { value: Array<{ id: string; configPath: string | null; kind: string }> }).value.find((tool) => tool.id === 'aider')).toMatchObject({
+      configPath: join(home, '.aider.conf.yml'),
+      kind: 'config-file',
+    });
 
     const preview = await call('connect.preview', { tool: 'aider' });
-    expect(preview).toMatchObject({ ok: true, value: { model: 'smart', models: ['smart'], tokenName: 'aider', files: [{ path: join(home, '.aider.conf.yml'), exists: false }] } });
+    expect(preview).toMatchObject({
+      ok: true,
+      value: { model: 'smart', models: ['smart'], tokenName: 'aider', files: [{ path: join(home, '.aider.conf.yml'), exists: false }] },
+    });
 
     const applied = await call('connect.apply', { tool: 'aider' });
-    expect(applied).toMatchObject({ ok: true, value: { tokenName: 'aider', tokenCreated: true, written: [{ path: join(home, '.aider.conf.yml'), backup: null }] } });
+    expect(applied).toMatchObject({
+      ok: true,
+      value: { tokenName: 'aider', tokenCreated: true, written: [{ path: join(home, '.aider.conf.yml'), backup: null }] },
+    });
     expect(readFileSync(join(home, '.aider.conf.yml'), 'utf8')).toContain(`openai-api-base: ${booted.gateway.url}/v1`);
 
     const check = await call('connect.check', { tool: 'aider' });
@@ -66,12 +75,23 @@ describe('connect.* control calls', () => {
     mkdirSync(join(home, '.codex'));
     writeFileSync(join(home, '.codex', 'config.toml'), 'model = \n');
     const { booted } = await start({ HOME: home });
-    expect(await dispatchControlCall(booted.control, 'connect.preview', { tool: 'vim' })).toMatchObject({ ok: false, status: 404, error: { error: { code: 'not_found', field: 'tool' } } });
+    expect(await dispatchControlCall(booted.control, 'connect.preview', { tool: 'vim' })).toMatchObject({
+      ok: false,
+      status: 404,
+      error: { error: { code: 'not_found', field: 'tool' } },
+    });
     const broken = await dispatchControlCall(booted.control, 'connect.apply', { tool: 'codex' });
-    expect(broken).toMatchObject({ ok: false, status: 409, error: { error: { code: 'config_file_not_editable', message: expect.stringContaining('not valid TOML') as unknown } } });
+    expect(broken).toMatchObject({
+      ok: false,
+      status: 409,
+      error: { error: { code: 'config_file_not_editable', message: expect.stringContaining('not valid TOML') as unknown } },
+    });
     expect(readFileSync(join(home, '.codex', 'config.toml'), 'utf8')).toBe('model = \n');
     expect(booted.tokenStore.get('codex')).toBeUndefined(); // nothing made for a connection that did not happen
-    expect(await dispatchControlCall(booted.control, 'connect.check', { tool: 'codex' })).toMatchObject({ ok: true, value: { ok: false, error: expect.stringContaining('not connected yet') as unknown } });
+    expect(await dispatchControlCall(booted.control, 'connect.check', { tool: 'codex' })).toMatchObject({
+      ok: true,
+      value: { ok: false, error: expect.stringContaining('not connected yet') as unknown },
+    });
     await harness?.stop();
 
     harness = await startControlHarness({ config, env: {} }); // a scrubbed environment: no HOME

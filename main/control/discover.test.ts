@@ -44,15 +44,57 @@ const foundDeadlineMs = 5_000;
 
 describe('discoverLocalServers', () => {
   it('finds each kind of server on its port, with its label, base URL and the models it lists', async () => {
-    const [ollama, lmstudio, llamacpp, localai, vllm, jan] = await Promise.all([fake('ollama'), fake('lmstudio'), fake('llamacpp'), fake('localai'), fake('vllm'), fake('jan', { apiKey: '' })]);
+    const [ollama, lmstudio, llamacpp, localai, vllm, jan] = await Promise.all([
+      fake('ollama'),
+      fake('lmstudio'),
+      fake('llamacpp'),
+      fake('localai'),
+      fake('vllm'),
+      fake('jan', { apiKey: '' }),
+    ]);
     if (!ollama || !lmstudio || !llamacpp || !localai || !vllm || !jan) throw new Error('a fake did not start');
-    const found = await discoverLocalServers([], { candidates: [at('ollama', ollama), at('lmstudio', lmstudio), at('llamacpp', llamacpp), at('localai', localai), at('vllm', vllm), at('jan', jan)], deadlineMs: foundDeadlineMs });
+    const found = await discoverLocalServers([], {
+      candidates: [at('ollama', ollama), at('lmstudio', lmstudio), at('llamacpp', llamacpp), at('localai', localai), at('vllm', vllm), at('jan', jan)],
+      deadlineMs: foundDeadlineMs,
+    });
     expect(found).toEqual([
       { preset: 'ollama', label: 'Ollama', baseUrl: ollama.origin, models: ['llama3.2:3b', 'qwen3:8b'], modelCount: 2, keyRequired: false, configured: false },
-      { preset: 'lmstudio', label: 'LM Studio', baseUrl: `${lmstudio.origin}/v1`, models: [...lmstudio.models], modelCount: 3, keyRequired: false, configured: false },
-      { preset: 'llamacpp', label: 'llama.cpp server', baseUrl: `${llamacpp.origin}/v1`, models: ['Qwen3-8B-Q4_K_M.gguf'], modelCount: 1, keyRequired: false, configured: false },
-      { preset: 'localai', label: 'LocalAI', baseUrl: `${localai.origin}/v1`, models: ['gpt-4', 'whisper-1', 'stablediffusion'], modelCount: 3, keyRequired: false, configured: false },
-      { preset: 'vllm', label: 'vLLM', baseUrl: `${vllm.origin}/v1`, models: ['meta-llama/Llama-3.1-8B-Instruct'], modelCount: 1, keyRequired: false, configured: false },
+      {
+        preset: 'lmstudio',
+        label: 'LM Studio',
+        baseUrl: `${lmstudio.origin}/v1`,
+        models: [...lmstudio.models],
+        modelCount: 3,
+        keyRequired: false,
+        configured: false,
+      },
+      {
+        preset: 'llamacpp',
+        label: 'llama.cpp server',
+        baseUrl: `${llamacpp.origin}/v1`,
+        models: ['Qwen3-8B-Q4_K_M.gguf'],
+        modelCount: 1,
+        keyRequired: false,
+        configured: false,
+      },
+      {
+        preset: 'localai',
+        label: 'LocalAI',
+        baseUrl: `${localai.origin}/v1`,
+        models: ['gpt-4', 'whisper-1', 'stablediffusion'],
+        modelCount: 3,
+        keyRequired: false,
+        configured: false,
+      },
+      {
+        preset: 'vllm',
+        label: 'vLLM',
+        baseUrl: `${vllm.origin}/v1`,
+        models: ['meta-llama/Llama-3.1-8B-Instruct'],
+        modelCount: 1,
+        keyRequired: false,
+        configured: false,
+      },
       { preset: 'jan', label: 'Jan', baseUrl: `${jan.origin}/v1`, models: ['jan-v1-4b'], modelCount: 1, keyRequired: false, configured: false },
     ]);
   });
@@ -81,7 +123,16 @@ describe('discoverLocalServers', () => {
     const [garbage, slow, lmstudio] = await Promise.all([fake('garbage'), fake('lmstudio', { delayMs: 3_000 }), fake('lmstudio')]);
     if (!garbage || !slow || !lmstudio) throw new Error('a fake did not start');
     const refused = { listeningPort: await closedPort() };
-    const candidates = [at('ollama', garbage), at('vllm', garbage), at('llamacpp', garbage), at('localai', garbage), at('jan', refused), at('ollama', refused), at('lmstudio', slow), at('vllm', lmstudio)];
+    const candidates = [
+      at('ollama', garbage),
+      at('vllm', garbage),
+      at('llamacpp', garbage),
+      at('localai', garbage),
+      at('jan', refused),
+      at('ollama', refused),
+      at('lmstudio', slow),
+      at('vllm', lmstudio),
+    ];
     const started = performance.now();
     const found = await discoverLocalServers([], { candidates, deadlineMs: 250 });
     const elapsed = performance.now() - started;

@@ -21,7 +21,10 @@ export const discoveryDeadlineMs = 250;
 /** A model list larger than this is not a local server's (or it is garbage); the server is passed over. */
 const maxAnswerBytes = 1024 * 1024;
 
-export const defaultDiscoveryCandidates: readonly DiscoveryCandidate[] = localServerPresets.map((preset) => ({ preset, baseUrl: providerPresets[preset].baseUrl }));
+export const defaultDiscoveryCandidates: readonly DiscoveryCandidate[] = localServerPresets.map((preset) => ({
+  preset,
+  baseUrl: providerPresets[preset].baseUrl,
+}));
 
 /** For tests only: `SWITCHYARD_DISCOVERY_PORTS=lmstudio=41234,llamacpp=41235,localai=41235` probes those loopback ports instead (`none`: nothing). */
 export const discoveryPortsVariable = 'SWITCHYARD_DISCOVERY_PORTS';
@@ -56,7 +59,13 @@ export async function discoverLocalServers(configured: readonly ProviderSettings
   setMaxListeners(0, signal); // one deadline shared by every request of the call, by design
   // A pool of its own, closed at the end, so no keep-alive socket outlives the call (and keeps a CLI waiting).
   const { Agent } = await import('undici'); // loaded at the first discovery, not at start
-  const agent = new Agent({ connect: { timeout: deadlineMs }, headersTimeout: deadlineMs, bodyTimeout: deadlineMs, maxResponseSize: maxAnswerBytes, keepAliveTimeout: 1 });
+  const agent = new Agent({
+    connect: { timeout: deadlineMs },
+    headersTimeout: deadlineMs,
+    bodyTimeout: deadlineMs,
+    maxResponseSize: maxAnswerBytes,
+    keepAliveTimeout: 1,
+  });
   const taken = new Set(configured.map((provider) => serverOf(provider.baseUrl)));
   try {
     const servers = groupByServer(candidates);
@@ -98,7 +107,8 @@ function groupByServer(candidates: readonly DiscoveryCandidate[]): Server[] {
   for (const candidate of candidates) {
     const url = new URL(candidate.baseUrl);
     const server = byOrigin.get(url.origin) ?? { origin: url.origin, presets: [], modelsPath: '/v1/models' };
-    if (candidate.preset !== 'ollama') byOrigin.set(url.origin, { ...server, presets: [...server.presets, candidate.preset], modelsPath: `${url.pathname.replace(/\/+$/, '')}/models` });
+    if (candidate.preset !== 'ollama')
+      byOrigin.set(url.origin, { ...server, presets: [...server.presets, candidate.preset], modelsPath: `${url.pathname.replace(/\/+$/, '')}/models` });
     else byOrigin.set(url.origin, { ...server, presets: [...server.presets, candidate.preset] });
   }
   return [...byOrigin.values()];

@@ -22,7 +22,11 @@ describe('dispatchControlCall: requests', () => {
   const api = apiAnswering(() => ({ deleted: true }));
 
   it('an unknown call is a 404', async () => {
-    expect(await dispatchControlCall(api, 'routes.destroy', {})).toEqual({ ok: false, status: 404, error: { error: { call: 'routes.destroy', message: "no such control call: 'routes.destroy'", code: 'unknown_call', field: null } } });
+    expect(await dispatchControlCall(api, 'routes.destroy', {})).toEqual({
+      ok: false,
+      status: 404,
+      error: { error: { call: 'routes.destroy', message: "no such control call: 'routes.destroy'", code: 'unknown_call', field: null } },
+    });
     expect((await dispatchControlCall(api, '__proto__', {})).ok).toBe(false);
     expect((await dispatchControlCall(api, 'toString', {})).ok).toBe(false);
   });
@@ -45,16 +49,31 @@ describe('dispatchControlCall: requests', () => {
   it('a request that is not an object is a 400; a missing one counts as {}', async () => {
     expect(await dispatchControlCall(api, 'routes.delete', 'smart')).toMatchObject({ ok: false, status: 400 });
     expect(await dispatchControlCall(api, 'routes.delete', [])).toMatchObject({ ok: false, status: 400 });
-    expect(await dispatchControlCall(apiAnswering(() => []), 'routes.list', undefined)).toEqual({ ok: true, value: [] });
+    expect(
+      await dispatchControlCall(
+        apiAnswering(() => []),
+        'routes.list',
+        undefined,
+      ),
+    ).toEqual({ ok: true, value: [] });
   });
 });
 
 describe('dispatchControlCall: answers and errors', () => {
   it('an answer is checked against the contract and stripped of fields it does not declare', async () => {
-    const answer = await dispatchControlCall(apiAnswering(() => ({ deleted: true, internal: 'not for the page' })), 'routes.delete', { name: 'x' });
+    const answer = await dispatchControlCall(
+      apiAnswering(() => ({ deleted: true, internal: 'not for the page' })),
+      'routes.delete',
+      { name: 'x' },
+    );
     expect(answer).toEqual({ ok: true, value: { deleted: true } });
     const log: string[] = [];
-    const wrong = await dispatchControlCall(apiAnswering(() => ({ deleted: 'yes' })), 'routes.delete', { name: 'x' }, (line) => log.push(line));
+    const wrong = await dispatchControlCall(
+      apiAnswering(() => ({ deleted: 'yes' })),
+      'routes.delete',
+      { name: 'x' },
+      (line) => log.push(line),
+    );
     expect(wrong).toMatchObject({ ok: false, status: 500, error: { error: { code: 'invalid_response' } } });
     expect(log.join('\n')).toContain('routes.delete');
   });
@@ -84,7 +103,11 @@ describe('dispatchControlCall: answers and errors', () => {
       {},
       (line) => log.push(line),
     );
-    expect(result).toEqual({ ok: false, status: 500, error: { error: { call: 'routes.list', message: 'internal error in Switchyard (see its log)', code: 'internal_error', field: null } } });
+    expect(result).toEqual({
+      ok: false,
+      status: 500,
+      error: { error: { call: 'routes.list', message: 'internal error in Switchyard (see its log)', code: 'internal_error', field: null } },
+    });
     expect(log.join('\n')).toContain('TypeError');
   });
 
@@ -109,7 +132,10 @@ describe('no secret in any answer (canary)', () => {
 
   beforeAll(async () => {
     // the fake wants another key: it answers 401 echoing the canary it was sent, masked its own way
-    harness = await startControlHarness({ config: 'providers:\n  - id: ollama\nledger:\n  price_refresh: false\n', upstreamKey: 'sk-the-upstream-wants-this-one-0000' });
+    harness = await startControlHarness({
+      config: 'providers:\n  - id: ollama\nledger:\n  price_refresh: false\n',
+      upstreamKey: 'sk-the-upstream-wants-this-one-0000',
+    });
   });
 
   afterAll(async () => {
@@ -121,7 +147,10 @@ describe('no secret in any answer (canary)', () => {
     const answers: Scanned[] = [];
     const call = async (name: string, request: unknown = {}): Promise<unknown> => {
       const result = await dispatchControlCall(api, name, request);
-      answers.push({ where: `${name} ${JSON.stringify(request).replaceAll(canary, '<canary>').replaceAll(second, '<second>')}`, content: JSON.stringify(result) });
+      answers.push({
+        where: `${name} ${JSON.stringify(request).replaceAll(canary, '<canary>').replaceAll(second, '<second>')}`,
+        content: JSON.stringify(result),
+      });
       return result;
     };
     await call('providers.add', { id: 'cloud', type: 'openai-compatible', baseUrl: harness.upstream.baseUrl, locality: 'cloud', key: canary });

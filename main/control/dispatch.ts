@@ -17,7 +17,12 @@ export function isControlCall(name: string): name is ControlCall {
   return Object.hasOwn(controlContract, name);
 }
 
-export async function dispatchControlCall(api: ControlApi, callName: string, rawRequest: unknown, log: (line: string) => void = () => undefined): Promise<ControlResult> {
+export async function dispatchControlCall(
+  api: ControlApi,
+  callName: string,
+  rawRequest: unknown,
+  log: (line: string) => void = () => undefined,
+): Promise<ControlResult> {
   if (!isControlCall(callName)) return failure(callName, new ControlError(404, 'unknown_call', `no such control call: '${callName.slice(0, 100)}'`));
   const { request: requestSchema, response: responseSchema } = controlContract[callName];
   const parsed = requestSchema.safeParse(rawRequest === undefined ? {} : rawRequest);
@@ -28,7 +33,10 @@ export async function dispatchControlCall(api: ControlApi, callName: string, raw
     const checked = responseSchema.safeParse(value);
     if (!checked.success) {
       log(`control ${callName}: the answer does not match the contract: ${redactSecrets(checked.error.message)}`);
-      return failure(callName, new ControlError(500, 'invalid_response', 'internal error in Switchyard: an answer did not match the control contract (see its log)'));
+      return failure(
+        callName,
+        new ControlError(500, 'invalid_response', 'internal error in Switchyard: an answer did not match the control contract (see its log)'),
+      );
     }
     return { ok: true, value: checked.data };
   } catch (error) {
@@ -54,7 +62,8 @@ function failure(call: string, error: unknown, log: (line: string) => void = () 
 function describe(error: unknown, call: string, log: (line: string) => void): { status: number; code: string; message: string; field: string | null } {
   if (error instanceof ControlError) return { status: error.status, code: error.code, message: error.message, field: error.field };
   if (error instanceof ConfigError) return { status: 400, code: 'invalid_config', message: error.message, field: null };
-  if (error instanceof SecretStoreError) return { status: 503, code: 'keychain_unavailable', message: `the keychain cannot be used: ${error.reason}`, field: null };
+  if (error instanceof SecretStoreError)
+    return { status: 503, code: 'keychain_unavailable', message: `the keychain cannot be used: ${error.reason}`, field: null };
   log(`control ${call}: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
   return { status: 500, code: 'internal_error', message: 'internal error in Switchyard (see its log)', field: null };
 }

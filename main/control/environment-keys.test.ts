@@ -23,7 +23,9 @@ describe('environmentKeys', () => {
   });
 
   it('without a keychain, every key is offered as not in it', async () => {
-    expect(await environmentKeys({ OPENAI_API_KEY: openaiKey }, new MemorySecretStore({}, 'no D-Bus session'))).toEqual([{ preset: 'openai', label: 'OpenAI', envVar: 'OPENAI_API_KEY', inKeychain: false }]);
+    expect(await environmentKeys({ OPENAI_API_KEY: openaiKey }, new MemorySecretStore({}, 'no D-Bus session'))).toEqual([
+      { preset: 'openai', label: 'OpenAI', envVar: 'OPENAI_API_KEY', inKeychain: false },
+    ]);
   });
 });
 
@@ -40,9 +42,18 @@ describe('importEnvironmentKey', () => {
   it('refuses what it cannot do, saying why', async () => {
     const store = new MemorySecretStore();
     await expect(importEnvironmentKey({}, store, 'nope')).rejects.toMatchObject({ code: 'not_found', field: 'preset' });
-    await expect(importEnvironmentKey({}, store, 'lmstudio')).rejects.toMatchObject({ code: 'invalid_request', message: 'LM Studio takes no key from the environment' });
-    await expect(importEnvironmentKey({}, store, 'openai')).rejects.toMatchObject({ code: 'not_found', message: 'OPENAI_API_KEY holds no key in the environment of this Switchyard' });
-    await expect(importEnvironmentKey({ OPENAI_API_KEY: openaiKey }, new MemorySecretStore({}, 'no D-Bus session'), 'openai')).rejects.toMatchObject({ status: 503, code: 'keychain_unavailable' });
+    await expect(importEnvironmentKey({}, store, 'lmstudio')).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: 'LM Studio takes no key from the environment',
+    });
+    await expect(importEnvironmentKey({}, store, 'openai')).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'OPENAI_API_KEY holds no key in the environment of this Switchyard',
+    });
+    await expect(importEnvironmentKey({ OPENAI_API_KEY: openaiKey }, new MemorySecretStore({}, 'no D-Bus session'), 'openai')).rejects.toMatchObject({
+      status: 503,
+      code: 'keychain_unavailable',
+    });
     expect(await store.listAll()).toEqual(new Map());
   });
 });

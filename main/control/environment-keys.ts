@@ -36,18 +36,33 @@ export async function environmentKeys(env: NodeJS.ProcessEnv, store: SecretStore
   });
   if (found.length === 0) return [];
   const keychain = (await store.available()).ok ? await store.listAll().catch(() => new Map<string, string[]>()) : new Map<string, string[]>();
-  return found.map(({ preset, envVar, key }) => ({ preset, label: providerPresets[preset].label, envVar, inKeychain: keychain.get(preset)?.includes(key) ?? false }));
+  return found.map(({ preset, envVar, key }) => ({
+    preset,
+    label: providerPresets[preset].label,
+    envVar,
+    inKeychain: keychain.get(preset)?.includes(key) ?? false,
+  }));
 }
 
 /** Stores the preset's environment key in the keychain; resolves with the variable it came from. */
-export async function importEnvironmentKey(env: NodeJS.ProcessEnv, store: SecretStore, preset: string): Promise<{ readonly envVar: string; readonly added: boolean }> {
+export async function importEnvironmentKey(
+  env: NodeJS.ProcessEnv,
+  store: SecretStore,
+  preset: string,
+): Promise<{ readonly envVar: string; readonly added: boolean }> {
   if (!presetIds.includes(preset as PresetId)) throw notFound(`'${preset}' is not a preset (providers.presets lists them)`, 'preset');
   const variable = (providerPresets[preset as PresetId] as ProviderPreset).apiKeyEnv;
   if (variable === undefined) throw invalid(`${providerPresets[preset as PresetId].label} takes no key from the environment`, 'preset');
   const found = environmentVariableOf(preset as PresetId, env);
-  if (!found) throw notFound(`${variable}${variable === 'GEMINI_API_KEY' ? ' (or GOOGLE_API_KEY)' : ''} holds no key in the environment of this Switchyard`, 'preset');
+  if (!found)
+    throw notFound(`${variable}${variable === 'GEMINI_API_KEY' ? ' (or GOOGLE_API_KEY)' : ''} holds no key in the environment of this Switchyard`, 'preset');
   const availability = await store.available();
-  if (!availability.ok) throw new ControlError(503, 'keychain_unavailable', `no keychain to store the key in (${availability.reason}); ${found.envVar} keeps being used from the environment`);
+  if (!availability.ok)
+    throw new ControlError(
+      503,
+      'keychain_unavailable',
+      `no keychain to store the key in (${availability.reason}); ${found.envVar} keeps being used from the environment`,
+    );
   if ((await store.list(preset)).includes(found.key)) return { envVar: found.envVar, added: false };
   await store.add(preset, found.key);
   return { envVar: found.envVar, added: true };

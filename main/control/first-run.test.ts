@@ -25,7 +25,9 @@ describe('first run', () => {
   });
 
   it('is not offered to a user whose config already names providers', async () => {
-    harness = await startControlHarness({ config: 'providers:\n  - id: cloud\n    type: openai-compatible\n    base_url: {upstream}\nledger:\n  price_refresh: false\n' });
+    harness = await startControlHarness({
+      config: 'providers:\n  - id: cloud\n    type: openai-compatible\n    base_url: {upstream}\nledger:\n  price_refresh: false\n',
+    });
     expect(await harness.booted.control['firstRun.get']({})).toEqual({ pending: false });
   });
 });

@@ -61,7 +61,12 @@ export function pathsFor(presets: readonly LocalServerPreset[], modelsPath: stri
 export function identify(presets: readonly LocalServerPreset[], answers: Answers, modelsPath: string): Identified | undefined {
   if (presets.includes('ollama')) {
     const tags = ok(answers.get('/api/tags'), ollamaTags);
-    if (tags) return found('ollama', tags.models.map((model) => model.name), false);
+    if (tags)
+      return found(
+        'ollama',
+        tags.models.map((model) => model.name),
+        false,
+      );
   }
   const others = presets.filter((preset) => preset !== 'ollama');
   if (others.length === 0) return undefined;

@@ -1,6 +1,12 @@
 // The playground's tables in the ledger file (migration 3): saved sets, kept comparisons with their columns and
 // answers, and votes. Plain SQL over the ledger's connection; every multi-row write is one transaction.
-import type { PlaygroundAnswerDto, PlaygroundComparisonDto, PlaygroundComparisonSummaryDto, PlaygroundParametersDto, PlaygroundSetDto } from '../../shared/control/contract.js';
+import type {
+  PlaygroundAnswerDto,
+  PlaygroundComparisonDto,
+  PlaygroundComparisonSummaryDto,
+  PlaygroundParametersDto,
+  PlaygroundSetDto,
+} from '../../shared/control/contract.js';
 import type { LedgerDatabase } from '../ledger/database.js';
 import type { Vote } from './playground-rating.js';
 
@@ -147,7 +153,10 @@ export class PlaygroundStore {
   /** Newest first; `id` narrows it to one. */
   summaries(limit: number, id?: string): PlaygroundComparisonSummaryDto[] {
     const rows = this.database
-      .prepare<[string | null, string | null, number], ComparisonRow & { models: string | null; turns: number | null; winner: string | null; voted: number | null }>(
+      .prepare<
+        [string | null, string | null, number],
+        ComparisonRow & { models: string | null; turns: number | null; winner: string | null; voted: number | null }
+      >(
         `SELECT comparison.*,
            (SELECT json_group_array(model) FROM (SELECT model FROM playground_columns WHERE comparison_id = comparison.id ORDER BY position)) AS models,
            (SELECT MAX(turn) + 1 FROM playground_answers WHERE comparison_id = comparison.id) AS turns,
@@ -174,7 +183,11 @@ export class PlaygroundStore {
   comparison(id: string): PlaygroundComparisonDto | null {
     const row = this.database.prepare<[string], ComparisonRow>('SELECT * FROM playground_comparisons WHERE id = ?').get(id);
     if (!row) return null;
-    const columns = this.database.prepare<[string], { position: number; model: string; messages: string }>('SELECT position, model, messages FROM playground_columns WHERE comparison_id = ? ORDER BY position').all(id);
+    const columns = this.database
+      .prepare<[string], { position: number; model: string; messages: string }>(
+        'SELECT position, model, messages FROM playground_columns WHERE comparison_id = ? ORDER BY position',
+      )
+      .all(id);
     const answers = this.database.prepare<[string], AnswerRow>('SELECT * FROM playground_answers WHERE comparison_id = ? ORDER BY position, turn').all(id);
     return {
       id: row.id,
@@ -208,13 +221,17 @@ export class PlaygroundStore {
 
   votes(taskTag: string | undefined): Vote[] {
     return this.database
-      .prepare<[string | null, string | null], { models: string; winner: string | null }>('SELECT models, winner FROM playground_votes WHERE (? IS NULL OR task_tag = ?) ORDER BY voted_at')
+      .prepare<[string | null, string | null], { models: string; winner: string | null }>(
+        'SELECT models, winner FROM playground_votes WHERE (? IS NULL OR task_tag = ?) ORDER BY voted_at',
+      )
       .all(taskTag ?? null, taskTag ?? null)
       .map((row) => ({ models: parseJson<string[]>(row.models, []), winner: row.winner }));
   }
 
   tags(): Array<{ tag: string; votes: number }> {
-    return this.database.prepare<[], { tag: string; votes: number }>('SELECT task_tag AS tag, COUNT(*) AS votes FROM playground_votes GROUP BY task_tag ORDER BY votes DESC, tag').all();
+    return this.database
+      .prepare<[], { tag: string; votes: number }>('SELECT task_tag AS tag, COUNT(*) AS votes FROM playground_votes GROUP BY task_tag ORDER BY votes DESC, tag')
+      .all();
   }
 }
 

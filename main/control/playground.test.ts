@@ -19,7 +19,19 @@ async function call(name: string, request: unknown = {}): Promise<unknown> {
 }
 
 const parameters = { temperature: 0.2, maxTokens: 512, topP: null };
-const answer = { status: 'ok' as const, error: null, requestId: 'r-1', providerId: 'alpha', servedModel: 'gpt-4o-mini', attempts: 'alpha/gpt-4o-mini: ok', ttftMs: 120, tokensPerSecond: 42.5, inputTokens: 12, outputTokens: 30, costUsd: 0.0001 };
+const answer = {
+  status: 'ok' as const,
+  error: null,
+  requestId: 'r-1',
+  providerId: 'alpha',
+  servedModel: 'gpt-4o-mini',
+  attempts: 'alpha/gpt-4o-mini: ok',
+  ttftMs: 120,
+  tokensPerSecond: 42.5,
+  inputTokens: 12,
+  outputTokens: 30,
+  costUsd: 0.0001,
+};
 
 function comparison(id: string, prompt: string): PlaygroundComparisonInput {
   return {
@@ -29,8 +41,22 @@ function comparison(id: string, prompt: string): PlaygroundComparisonInput {
     parameters,
     blind: true,
     columns: [
-      { model: 'alpha/gpt-4o-mini', messages: [{ role: 'user', content: prompt, imageAttached: true }, { role: 'assistant', content: 'A' }], answers: [answer] },
-      { model: 'fast', messages: [{ role: 'user', content: prompt }, { role: 'assistant', content: 'B' }], answers: [{ ...answer, status: 'cancelled', requestId: 'r-2' }] },
+      {
+        model: 'alpha/gpt-4o-mini',
+        messages: [
+          { role: 'user', content: prompt, imageAttached: true },
+          { role: 'assistant', content: 'A' },
+        ],
+        answers: [answer],
+      },
+      {
+        model: 'fast',
+        messages: [
+          { role: 'user', content: prompt },
+          { role: 'assistant', content: 'B' },
+        ],
+        answers: [{ ...answer, status: 'cancelled', requestId: 'r-2' }],
+      },
     ],
   };
 }
@@ -39,7 +65,12 @@ describe('saved comparison sets', () => {
   it('saves, lists by name, replaces and deletes a set', async () => {
     const saved = await call('playground.sets.save', { name: 'Coding duo', models: ['alpha/gpt-4o-mini', 'fast'], parameters, taskTag: 'code' });
     expect(saved).toMatchObject({ name: 'Coding duo', models: ['alpha/gpt-4o-mini', 'fast'], systemPrompt: '', parameters, taskTag: 'code' });
-    await call('playground.sets.save', { name: 'Coding duo', models: ['a/x', 'b/y', 'c/z'], systemPrompt: 'Terse.', parameters: { temperature: null, maxTokens: null, topP: 0.9 } });
+    await call('playground.sets.save', {
+      name: 'Coding duo',
+      models: ['a/x', 'b/y', 'c/z'],
+      systemPrompt: 'Terse.',
+      parameters: { temperature: null, maxTokens: null, topP: 0.9 },
+    });
     const listed = (await call('playground.sets.list')) as Array<{ name: string; models: string[]; taskTag: string }>;
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ models: ['a/x', 'b/y', 'c/z'], taskTag: 'general' });
@@ -57,7 +88,15 @@ describe('saved comparison sets', () => {
 describe('history', () => {
   it('keeps a comparison whole, lists it newest first with its title, and replaces it on a later save', async () => {
     const summary = await call('playground.history.save', comparison('cmp-00000001', 'Write   a haiku\nabout rivers'));
-    expect(summary).toMatchObject({ id: 'cmp-00000001', title: 'Write a haiku about rivers', models: ['alpha/gpt-4o-mini', 'fast'], turns: 1, blind: true, winner: null, taskTag: 'code' });
+    expect(summary).toMatchObject({
+      id: 'cmp-00000001',
+      title: 'Write a haiku about rivers',
+      models: ['alpha/gpt-4o-mini', 'fast'],
+      turns: 1,
+      blind: true,
+      winner: null,
+      taskTag: 'code',
+    });
     await call('playground.history.save', comparison('cmp-00000002', 'Second'));
     const listed = (await call('playground.history.list')) as Array<{ id: string }>;
     expect(listed.map((entry) => entry.id)).toEqual(['cmp-00000002', 'cmp-00000001']);
@@ -65,8 +104,22 @@ describe('history', () => {
     const stored = await call('playground.history.get', { id: 'cmp-00000001' });
     expect(stored).toMatchObject({ systemPrompt: 'Be brief.', parameters, blind: true });
     expect((stored as { columns: unknown[] }).columns).toEqual([
-      { model: 'alpha/gpt-4o-mini', messages: [{ role: 'user', content: 'Write   a haiku\nabout rivers', imageAttached: true }, { role: 'assistant', content: 'A', imageAttached: false }], answers: [answer] },
-      { model: 'fast', messages: [{ role: 'user', content: 'Write   a haiku\nabout rivers', imageAttached: false }, { role: 'assistant', content: 'B', imageAttached: false }], answers: [{ ...answer, status: 'cancelled', requestId: 'r-2' }] },
+      {
+        model: 'alpha/gpt-4o-mini',
+        messages: [
+          { role: 'user', content: 'Write   a haiku\nabout rivers', imageAttached: true },
+          { role: 'assistant', content: 'A', imageAttached: false },
+        ],
+        answers: [answer],
+      },
+      {
+        model: 'fast',
+        messages: [
+          { role: 'user', content: 'Write   a haiku\nabout rivers', imageAttached: false },
+          { role: 'assistant', content: 'B', imageAttached: false },
+        ],
+        answers: [{ ...answer, status: 'cancelled', requestId: 'r-2' }],
+      },
     ]);
 
     const continued = comparison('cmp-00000001', 'Write a haiku');
@@ -76,7 +129,7 @@ describe('history', () => {
     expect(await call('playground.history.get', { id: 'cmp-00000001' })).toBeNull();
   });
 
-  it('keeps prompts and answers out of the ledger\'s request rows', async () => {
+  it("keeps prompts and answers out of the ledger's request rows", async () => {
     await call('playground.history.save', comparison('cmp-00000003', 'a secret prompt'));
     const control = harness!.booted.control;
     const log = await control['usage.log']({ range: { from: 0, to: Date.now() + 1 }, limit: 10 });
@@ -92,7 +145,11 @@ describe('votes and the leaderboard', () => {
     await call('playground.vote', { comparisonId: 'cmp-00000010', taskTag: 'code', models, winner: 'beta/gpt-4.1' });
     await call('playground.vote', { comparisonId: 'cmp-00000011', taskTag: 'code', models, winner: 'beta/gpt-4.1' });
     await call('playground.vote', { comparisonId: 'cmp-00000012', turn: 1, taskTag: 'writing', models, winner: 'tie' });
-    const code = (await call('playground.leaderboard', { taskTag: 'code' })) as { votes: number; models: Array<{ model: string; rating: number; uncertainty: number; wins: number; losses: number; ties: number }>; tags: unknown };
+    const code = (await call('playground.leaderboard', { taskTag: 'code' })) as {
+      votes: number;
+      models: Array<{ model: string; rating: number; uncertainty: number; wins: number; losses: number; ties: number }>;
+      tags: unknown;
+    };
     expect(code.votes).toBe(2);
     expect(code.models.map((entry) => [entry.model, entry.wins, entry.losses, entry.ties])).toEqual([
       ['beta/gpt-4.1', 2, 0, 0],

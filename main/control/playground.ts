@@ -55,6 +55,10 @@ export function vote(context: ControlContext, request: ServiceRequest<'playgroun
 export function leaderboard(context: ControlContext, request: ServiceRequest<'playground.leaderboard'>): CallResponse<'playground.leaderboard'> {
   const store = storeOf(context);
   const votes = store.votes(request.taskTag);
-  const models = rateModels(votes).map((rating) => ({ ...rating, rating: Math.round(rating.rating * 10) / 10, uncertainty: Math.round(rating.uncertainty * 10) / 10 }));
+  const models = rateModels(votes).map((rating) => ({
+    ...rating,
+    rating: Math.round(rating.rating * 10) / 10,
+    uncertainty: Math.round(rating.uncertainty * 10) / 10,
+  }));
   return { taskTag: request.taskTag ?? null, tags: store.tags(), votes: votes.length, method: 'bradley-terry', models };
 }

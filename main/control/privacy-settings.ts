@@ -21,8 +21,15 @@ export function getPrivacy(context: ControlContext): PrivacyAnswer {
     patterns: privacy.patterns.map((pattern) => ({ name: pattern.name, pattern: pattern.pattern })),
     pathGlobs: [...privacy.pathGlobs],
     clients: { ...privacy.clients },
-    routes: config.routes.map((route) => ({ name: route.name, action: route.privacy ?? null, cache: route.cache ? { ttlSeconds: route.cache.ttlSeconds, sampled: route.cache.sampled } : null })),
-    available: [...secretDetectorNames.map((name) => ({ name, group: 'secrets' as const })), ...personalDetectorNames.map((name) => ({ name, group: 'personal' as const }))],
+    routes: config.routes.map((route) => ({
+      name: route.name,
+      action: route.privacy ?? null,
+      cache: route.cache ? { ttlSeconds: route.cache.ttlSeconds, sampled: route.cache.sampled } : null,
+    })),
+    available: [
+      ...secretDetectorNames.map((name) => ({ name, group: 'secrets' as const })),
+      ...personalDetectorNames.map((name) => ({ name, group: 'personal' as const })),
+    ],
     cache: cacheStats(context),
   };
 }
@@ -80,7 +87,8 @@ function checkPatterns(input: Pick<PrivacyInput, 'patterns' | 'detectors'>): voi
 }
 
 function cacheStats(context: ControlContext): PrivacyAnswer['cache'] {
-  const row = context.ledger.database.prepare<[], { entries: number; bytes: number | null }>('SELECT count(*) AS entries, sum(size) AS bytes FROM response_cache').get();
+  const row = context.ledger.database
+    .prepare<[], { entries: number; bytes: number | null }>('SELECT count(*) AS entries, sum(size) AS bytes FROM response_cache')
+    .get();
   return { entries: row?.entries ?? 0, bytes: row?.bytes ?? 0, maxBytes: context.gateway.config.responseCache?.maxBytes ?? 0 };
 }
-

@@ -24,14 +24,22 @@ export function listProviders(context: ControlContext): ProviderDto[] {
 export function listPresets(): CallResponse<'providers.presets'> {
   return presetIds.map((id) => {
     const preset = providerPresets[id];
-    return { id, label: preset.label, type: preset.type, baseUrl: preset.baseUrl, locality: preset.locality, keyEnv: 'apiKeyEnv' in preset ? preset.apiKeyEnv : null };
+    return {
+      id,
+      label: preset.label,
+      type: preset.type,
+      baseUrl: preset.baseUrl,
+      locality: preset.locality,
+      keyEnv: 'apiKeyEnv' in preset ? preset.apiKeyEnv : null,
+    };
   });
 }
 
 export async function addProvider(context: ControlContext, input: ProviderInput): Promise<ProviderDto> {
   const fields = entryFields(input);
   const key = input.key === undefined ? undefined : checkedKey(input.key);
-  if (context.gateway.config.providers.some((provider) => provider.id === input.id)) throw conflict(`a provider '${input.id}' exists already (providers.update changes it)`, 'id');
+  if (context.gateway.config.providers.some((provider) => provider.id === input.id))
+    throw conflict(`a provider '${input.id}' exists already (providers.update changes it)`, 'id');
   await withKey(context, input.id, key, () =>
     context.editor.edit((document) => {
       const list = providersList(document, context.env);
@@ -68,7 +76,9 @@ export async function removeProvider(context: ControlContext, id: string): Promi
   try {
     if ((await context.secretStore.delete(id)) > 0) await context.keys.keysChanged(id);
   } catch (error) {
-    context.log(`providers.remove: '${id}' removed from the config, but its keys could not be deleted from the keychain: ${error instanceof Error ? error.message : String(error)}`);
+    context.log(
+      `providers.remove: '${id}' removed from the config, but its keys could not be deleted from the keychain: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return { removed: true };
 }
@@ -141,7 +151,14 @@ async function askedDetails(adapter: ProviderAdapter, models: readonly ProviderM
 
 /** Ollama's and the price list's words for what a model can do, as the pickers show them. */
 export function pickerCapabilities(words: readonly string[]): ModelCapability[] {
-  const named: Record<string, ModelCapability> = { tools: 'tools', function_calling: 'tools', vision: 'vision', thinking: 'reasoning', reasoning: 'reasoning', embedding: 'embedding' };
+  const named: Record<string, ModelCapability> = {
+    tools: 'tools',
+    function_calling: 'tools',
+    vision: 'vision',
+    thinking: 'reasoning',
+    reasoning: 'reasoning',
+    embedding: 'embedding',
+  };
   const picked = new Set<ModelCapability>();
   for (const word of words) {
     const capability = named[word];
@@ -177,7 +194,11 @@ function configured(context: ControlContext, id: string): ProviderSettings {
 
 function requireProvider(context: ControlContext, id: string): ProviderDto {
   const provider = configured(context, id);
-  return providerDto(context, provider, context.gateway.status().providers.find((candidate) => candidate.id === id));
+  return providerDto(
+    context,
+    provider,
+    context.gateway.status().providers.find((candidate) => candidate.id === id),
+  );
 }
 
 export function checkedKey(raw: string): string {

@@ -40,8 +40,17 @@ describe('routes', () => {
   it('a saved route is usable by the very next gateway request, and a deleted one is gone just as fast', async () => {
     const { booted, chat, configPath } = await start();
     expect((await chat('smart')).status).toBe(404);
-    const saved = await booted.control['routes.save']({ name: 'smart', targets: [{ model: 'cloud/gpt-4o-mini', weight: 1, tier: 0 }], fallbacks: ['ollama/qwen3:8b'], prefer: 'order' });
-    expect(saved).toMatchObject({ name: 'smart', fallbacks: ['ollama/qwen3:8b'], targets: [{ model: 'cloud/gpt-4o-mini', tier: 0, weight: 1, locality: 'cloud' }] });
+    const saved = await booted.control['routes.save']({
+      name: 'smart',
+      targets: [{ model: 'cloud/gpt-4o-mini', weight: 1, tier: 0 }],
+      fallbacks: ['ollama/qwen3:8b'],
+      prefer: 'order',
+    });
+    expect(saved).toMatchObject({
+      name: 'smart',
+      fallbacks: ['ollama/qwen3:8b'],
+      targets: [{ model: 'cloud/gpt-4o-mini', tier: 0, weight: 1, locality: 'cloud' }],
+    });
     const answer = await chat('smart');
     expect(answer.status).toBe(200);
     expect(answer.headers.get('x-switchyard-provider')).toBe('cloud');
@@ -54,7 +63,7 @@ describe('routes', () => {
     await expect(booted.control['routes.delete']({ name: 'smart' })).rejects.toThrow(/no route 'smart'/);
   });
 
-  it('writes tiers and weights in the file\'s own shape and lists them back', async () => {
+  it("writes tiers and weights in the file's own shape and lists them back", async () => {
     const { booted } = await start();
     await booted.control['routes.save']({
       name: 'balanced',
@@ -85,7 +94,9 @@ describe('routes', () => {
   it('a route naming an unknown provider is refused with the config problem, and nothing changes', async () => {
     const { booted, configPath } = await start();
     const before = readFileSync(configPath as string, 'utf8');
-    await expect(booted.control['routes.save']({ name: 'bad', targets: [{ model: 'nowhere/x', weight: 1, tier: 0 }], fallbacks: [], prefer: 'order' })).rejects.toThrow(/routes\.bad\.targets\[0\]: 'nowhere\/x' names no configured provider/);
+    await expect(
+      booted.control['routes.save']({ name: 'bad', targets: [{ model: 'nowhere/x', weight: 1, tier: 0 }], fallbacks: [], prefer: 'order' }),
+    ).rejects.toThrow(/routes\.bad\.targets\[0\]: 'nowhere\/x' names no configured provider/);
     expect(readFileSync(configPath as string, 'utf8')).toBe(before);
   });
 });
@@ -136,13 +147,17 @@ describe('providers and keys', () => {
   it('a provider still named by a route cannot be removed; the answer says which route', async () => {
     const { booted } = await start();
     await booted.control['routes.save']({ name: 'smart', targets: [{ model: 'cloud/gpt-4o-mini', weight: 1, tier: 0 }], fallbacks: [], prefer: 'order' });
-    await expect(booted.control['providers.remove']({ id: 'cloud' })).rejects.toThrow(/routes\.smart\.targets\[0\]: 'cloud\/gpt-4o-mini' names no configured provider/);
+    await expect(booted.control['providers.remove']({ id: 'cloud' })).rejects.toThrow(
+      /routes\.smart\.targets\[0\]: 'cloud\/gpt-4o-mini' names no configured provider/,
+    );
   });
 
   it('a provider refused by the config check leaves no key behind', async () => {
     const store = new MemorySecretStore();
     const { booted } = await start({ secretStore: store });
-    await expect(booted.control['providers.add']({ id: 'typeless', baseUrl: 'http://127.0.0.1:1/v1', key: 'sk-test-left-behind-0000' })).rejects.toThrow(/needs a type/);
+    await expect(booted.control['providers.add']({ id: 'typeless', baseUrl: 'http://127.0.0.1:1/v1', key: 'sk-test-left-behind-0000' })).rejects.toThrow(
+      /needs a type/,
+    );
     expect(await store.list('typeless')).toEqual([]);
   });
 
@@ -199,8 +214,14 @@ describe('budgets, settings, tokens, status', () => {
     const limits = { dailyUsd: 5, monthlyUsd: null, action: 'downgrade-local' as const, warnAt: 0.5, clients: { cursor: { dailyUsd: 1, monthlyUsd: 10 } } };
     const answer = await booted.control['budgets.set'](limits);
     expect(answer.limits).toEqual(limits);
-    expect(answer.lines.map((line) => line.description)).toEqual(['daily budget for all clients at $0.00 of $5.00', "daily budget for client 'cursor' at $0.00 of $1.00", "monthly budget for client 'cursor' at $0.00 of $10.00"]);
-    expect(readFileSync(configPath as string, 'utf8')).toContain('budgets:\n  daily_usd: 5\n  action: downgrade-local\n  warn_at: 0.5\n  clients:\n    cursor:\n      daily_usd: 1\n      monthly_usd: 10\n');
+    expect(answer.lines.map((line) => line.description)).toEqual([
+      'daily budget for all clients at $0.00 of $5.00',
+      "daily budget for client 'cursor' at $0.00 of $1.00",
+      "monthly budget for client 'cursor' at $0.00 of $10.00",
+    ]);
+    expect(readFileSync(configPath as string, 'utf8')).toContain(
+      'budgets:\n  daily_usd: 5\n  action: downgrade-local\n  warn_at: 0.5\n  clients:\n    cursor:\n      daily_usd: 1\n      monthly_usd: 10\n',
+    );
     const cleared = await booted.control['budgets.set']({ dailyUsd: null, monthlyUsd: null, action: 'block', warnAt: 0.8, clients: {} });
     expect(cleared.lines).toEqual([]);
     expect(await booted.control['budgets.get']({})).toEqual(cleared);
@@ -211,10 +232,41 @@ describe('budgets, settings, tokens, status', () => {
     const { booted, configPath, dataDir } = await start({ onStartAtLoginChanged });
     const control = booted.control;
     const captureOff = { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 };
-    expect(await control['settings.get']({})).toEqual({ host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: false, capture: captureOff, requestRetentionDays: null, ollamaApi: { enabled: false, port: null } });
-    const changed = await control['settings.set']({ port: 6000, autoOffline: false, referenceModel: 'cloud/gpt-4.1', priceRefresh: true, offline: true, startAtLogin: true });
-    expect(changed).toEqual({ host: '127.0.0.1', port: 6000, startAtLogin: true, offline: true, autoOffline: false, referenceModel: 'cloud/gpt-4.1', priceRefresh: true, capture: captureOff, requestRetentionDays: null, ollamaApi: { enabled: false, port: null } });
-    expect(readFileSync(configPath as string, 'utf8')).toContain('ledger:\n  price_refresh: true\n  reference_model: cloud/gpt-4.1\nserver:\n  port: 6000\nrouting:\n  auto_offline: false\n');
+    expect(await control['settings.get']({})).toEqual({
+      host: '127.0.0.1',
+      port: 5454,
+      startAtLogin: false,
+      offline: null,
+      autoOffline: true,
+      referenceModel: 'openai/gpt-4.1-mini',
+      priceRefresh: false,
+      capture: captureOff,
+      requestRetentionDays: null,
+      ollamaApi: { enabled: false, port: null },
+    });
+    const changed = await control['settings.set']({
+      port: 6000,
+      autoOffline: false,
+      referenceModel: 'cloud/gpt-4.1',
+      priceRefresh: true,
+      offline: true,
+      startAtLogin: true,
+    });
+    expect(changed).toEqual({
+      host: '127.0.0.1',
+      port: 6000,
+      startAtLogin: true,
+      offline: true,
+      autoOffline: false,
+      referenceModel: 'cloud/gpt-4.1',
+      priceRefresh: true,
+      capture: captureOff,
+      requestRetentionDays: null,
+      ollamaApi: { enabled: false, port: null },
+    });
+    expect(readFileSync(configPath as string, 'utf8')).toContain(
+      'ledger:\n  price_refresh: true\n  reference_model: cloud/gpt-4.1\nserver:\n  port: 6000\nrouting:\n  auto_offline: false\n',
+    );
     expect((await control['status.get']({})).offline).toBe('offline mode is on');
     const ledger = openDatabase(join(dataDir, 'ledger.sqlite'), { readonly: true });
     expect(readStartAtLogin(ledger)).toBe(true);
@@ -280,13 +332,17 @@ describe('budgets, settings, tokens, status', () => {
     await expect(control['tokens.revoke']({ name: 'nobody' })).rejects.toThrow(/no token named 'nobody'/);
   });
 
-  it('status.get counts today\'s requests from the ledger', async () => {
+  it("status.get counts today's requests from the ledger", async () => {
     const { booted, chat } = await start();
     await booted.control['routes.save']({ name: 'smart', targets: [{ model: 'cloud/gpt-4o-mini', weight: 1, tier: 0 }], fallbacks: [], prefer: 'order' });
     expect((await chat('smart')).status).toBe(200);
     await expect.poll(async () => (await booted.control['status.get']({})).today.requests, { timeout: 3_000 }).toBe(1);
     const status = await booted.control['status.get']({});
-    expect(status).toMatchObject({ routes: [{ name: 'smart', targets: ['cloud/gpt-4o-mini'] }], ledger: { dropped: 0, lastError: null }, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(status).toMatchObject({
+      routes: [{ name: 'smart', targets: ['cloud/gpt-4o-mini'] }],
+      ledger: { dropped: 0, lastError: null },
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
     expect(status.providers.map((provider) => provider.label)).toEqual(['Ollama', 'cloud']);
   });
 });

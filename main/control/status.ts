@@ -32,7 +32,12 @@ export function getStatus(context: ControlContext): CallResponse<'status.get'> {
     cooldowns: status.cooldowns.map((circuit) => ({ target: circuit.target, phase: circuit.phase, until: circuit.until ?? null })),
     budgets: budgetLines(context),
     today: { costUsd: today.costUsd, requests: today.requests, savedUsd: today.savedUsd },
-    ledger: { queued: stats.queued, written: stats.written, dropped: stats.dropped, lastError: stats.lastError === null ? null : redactSecrets(stats.lastError) },
+    ledger: {
+      queued: stats.queued,
+      written: stats.written,
+      dropped: stats.dropped,
+      lastError: stats.lastError === null ? null : redactSecrets(stats.lastError),
+    },
   };
 }
 
@@ -46,7 +51,11 @@ export function budgetLines(context: ControlContext): CallResponse<'budgets.get'
     checks.push(...evaluateBudgets(limits, spend, client).checks.filter((check) => check.scope === 'client'));
   }
   // A zero limit is exceeded from the start (fraction Infinity, which JSON cannot carry): report it as 1.
-  return checks.map((check) => ({ description: describeBudgetCheck(check), state: check.state, fraction: Number.isFinite(check.fraction) ? check.fraction : 1 }));
+  return checks.map((check) => ({
+    description: describeBudgetCheck(check),
+    state: check.state,
+    fraction: Number.isFinite(check.fraction) ? check.fraction : 1,
+  }));
 }
 
 export async function reloadGateway(context: ControlContext): Promise<CallResponse<'gateway.reload'>> {

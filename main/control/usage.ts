@@ -49,7 +49,11 @@ export function usageDetail(context: ControlContext, request: Request<'usage.det
   const captured = readCapture(context.ledger.database, request.id);
   // Redacted when written; once more on the way out, for a secret registered since (a key added later).
   const capture = captured
-    ? { request: redactSecrets(captured.request, { everyPiece: true }), response: redactSecrets(captured.response, { everyPiece: true }), truncated: captured.truncated }
+    ? {
+        request: redactSecrets(captured.request, { everyPiece: true }),
+        response: redactSecrets(captured.response, { everyPiece: true }),
+        truncated: captured.truncated,
+      }
     : null;
   return { request: detail.request, attempts: [...detail.attempts], capture };
 }

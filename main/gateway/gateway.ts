@@ -110,13 +110,32 @@ export class Gateway {
     this.pacing = new ProviderPacing();
     this.limiter = new RateLimiter(options.counterStore, this.log);
     this.limiter.update(options.config.limits, options.config.routes);
-    this.telemetry = new Telemetry(options.config.telemetry ?? defaultTelemetry, { inFlight: () => this.router.inFlight.size, circuits: () => this.routing.health.circuitsView(), limiter: () => this.limiter.stats() }, switchyardVersion, this.log, options.adminTokens);
+    this.telemetry = new Telemetry(
+      options.config.telemetry ?? defaultTelemetry,
+      { inFlight: () => this.router.inFlight.size, circuits: () => this.routing.health.circuitsView(), limiter: () => this.limiter.stats() },
+      switchyardVersion,
+      this.log,
+      options.adminTokens,
+    );
     const registry = new ProviderRegistry(options.config.providers, this.keyLookup, options.config.routing.timeouts, this.pacing);
     const catalog = new ModelCatalog(registry);
     this.routing = new RoutingService(options.config, registry, catalog);
     if (options.keys) this.routing.keys = { rotation: options.keys, log: this.log };
     this.routing.pacing = this.pacing;
-    this.state = { config: options.config, registry, catalog, routing: this.routing, tokens: options.tokens, guard: buildGuard(options.config, 0), metering: options.metering && withTelemetry(options.metering, this.telemetry), budgets: options.budgets, responses: options.responses, responseCache: options.responseCache, limiter: this.limiter.active ? this.limiter : undefined, telemetry: this.telemetry };
+    this.state = {
+      config: options.config,
+      registry,
+      catalog,
+      routing: this.routing,
+      tokens: options.tokens,
+      guard: buildGuard(options.config, 0),
+      metering: options.metering && withTelemetry(options.metering, this.telemetry),
+      budgets: options.budgets,
+      responses: options.responses,
+      responseCache: options.responseCache,
+      limiter: this.limiter.active ? this.limiter : undefined,
+      telemetry: this.telemetry,
+    };
     this.router = new GatewayRouter(() => this.state, this.log, options.management, options.playgroundSessions);
     this.monitor = new HealthMonitor(() => this.state, this.routing);
     this.server = options.listener?.server ?? createListener(this.router.handle);
@@ -192,7 +211,14 @@ export class Gateway {
     const inFlight = [...this.router.inFlight];
     this.routing.update(next, registry, catalog);
     const server = { ...next.server, host: previous.config.server.host, port: previous.config.server.port };
-    this.state = { ...previous, config: { ...next, server }, registry, catalog, guard: buildGuard({ ...next, server }, this.port, this.ollamaPort), limiter: this.limiter.active ? this.limiter : undefined };
+    this.state = {
+      ...previous,
+      config: { ...next, server },
+      registry,
+      catalog,
+      guard: buildGuard({ ...next, server }, this.port, this.ollamaPort),
+      limiter: this.limiter.active ? this.limiter : undefined,
+    };
     this.options.onReload?.(next);
     this.log(`config reloaded: ${next.providers.length} provider(s), ${next.routes.length} route(s)`);
     void Promise.all(inFlight.map((entry) => entry.done)).then(() => previous.registry.close());
@@ -205,9 +231,16 @@ export class Gateway {
       configSource: config.source,
       inFlight: this.router.inFlight.size,
       offline: this.routing.offlineReason(),
-      budgets: (this.options.budgets?.decide(null)?.checks ?? []).map((check) => ({ description: describeBudgetCheck(check), state: check.state, fraction: check.fraction })),
+      budgets: (this.options.budgets?.decide(null)?.checks ?? []).map((check) => ({
+        description: describeBudgetCheck(check),
+        state: check.state,
+        fraction: check.fraction,
+      })),
       cooldowns: this.routing.health.circuitsView(),
-      routes: config.routes.map((route) => ({ name: route.name, targets: [...route.tiers.flat(), ...route.fallbacks].map((target) => `${target.providerId}/${target.model}`) })),
+      routes: config.routes.map((route) => ({
+        name: route.name,
+        targets: [...route.tiers.flat(), ...route.fallbacks].map((target) => `${target.providerId}/${target.model}`),
+      })),
       providers: config.providers.map((provider) => {
         const health = this.routing.health.providerHealth(provider.id);
         return {
@@ -215,7 +248,13 @@ export class Gateway {
           type: provider.type,
           baseUrl: provider.baseUrl,
           locality: provider.locality,
-          keySource: this.options.keys ? this.options.keys.keySource(provider) : provider.apiKeyEnv ? (this.keyLookup(provider) ? `env ${provider.apiKeyEnv}` : `missing (set ${provider.apiKeyEnv})`) : 'none needed',
+          keySource: this.options.keys
+            ? this.options.keys.keySource(provider)
+            : provider.apiKeyEnv
+              ? this.keyLookup(provider)
+                ? `env ${provider.apiKeyEnv}`
+                : `missing (set ${provider.apiKeyEnv})`
+              : 'none needed',
           reachable: health?.reachable,
           keyRejected: health?.keyRejected ?? false,
           lastError: health?.lastError,
@@ -288,7 +327,9 @@ const defaultTelemetry: TelemetrySettings = { prometheus: true, otlp: undefined 
 function buildGuard(config: GatewayConfig, port: number, ollamaPort?: number): RequestGuard {
   const { host, allowedHosts, allowedOrigins } = config.server;
   // with the Ollama surface's own listener, its requests' Host names that listener's port
-  return ollamaPort === undefined ? new RequestGuard({ port, host, allowedHosts, allowedOrigins }) : new ListenerAwareGuard({ port, host, allowedHosts, allowedOrigins }, ollamaPort);
+  return ollamaPort === undefined
+    ? new RequestGuard({ port, host, allowedHosts, allowedOrigins })
+    : new ListenerAwareGuard({ port, host, allowedHosts, allowedOrigins }, ollamaPort);
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {

@@ -67,7 +67,10 @@ describe('lazyHandler', () => {
       seen.push(c, i, s);
       return Promise.reject(new Error('bad request'));
     };
-    const endpoint = lazyHandler(lazyModule(() => Promise.resolve({ failing })), (module) => module.failing);
+    const endpoint = lazyHandler(
+      lazyModule(() => Promise.resolve({ failing })),
+      (module) => module.failing,
+    );
     await expect(endpoint(context, inbound, sink)).rejects.toThrow('bad request');
     expect(seen).toEqual([context, inbound, sink]);
     await expect(endpoint(context, inbound, sink)).rejects.toThrow('bad request');

@@ -61,7 +61,10 @@ describe('RequestMeter capture', () => {
 describe('RequestMeter finish', () => {
   it('times the request to when its answer ended, when that came before finish (a stream metered after its clean-up)', () => {
     const finished: RequestFinish[] = [];
-    const setup: Metering = { recorder: { begin: () => undefined, finish: (record) => finished.push(record) }, costing: { cost: () => ({ costUsd: null, referenceUsd: null }) } };
+    const setup: Metering = {
+      recorder: { begin: () => undefined, finish: (record) => finished.push(record) },
+      costing: { cost: () => ({ costUsd: null, referenceUsd: null }) },
+    };
     const meterStart = { ...start(), startedAt: 1_000 }; // a whole number, so startedAt + 42 - startedAt is exactly 42
     const meter = new RequestMeter(setup, meterStart);
     meter.finish({ status: 'ok', providerId: 'p', model: 'm', endedAt: meterStart.startedAt + 42 });

@@ -19,7 +19,12 @@ export interface UsageRecorder {
 
 export interface Costing {
   /** USD for these tokens on this target, null when no price is known; for local targets also the reference cost */
-  cost(providerId: string, model: string, locality: Locality, usage: NormalizedUsage): { readonly costUsd: number | null; readonly referenceUsd: number | null };
+  cost(
+    providerId: string,
+    model: string,
+    locality: Locality,
+    usage: NormalizedUsage,
+  ): { readonly costUsd: number | null; readonly referenceUsd: number | null };
 }
 
 /** Body capture (ledger.capture): the ledger's CaptureWriter. */

@@ -34,18 +34,33 @@ describe('evaluateBudgets', () => {
   });
 
   it('downgrades to local at the daily limit and blocks at the monthly one, block winning', () => {
-    expect(evaluateBudgets(limits, spend(10, 50), null)).toMatchObject({ state: 'exceeded', action: 'downgrade-local', message: 'daily budget for all clients reached $10.00 of $10.00' });
-    expect(evaluateBudgets(limits, spend(12, 100.5), null)).toMatchObject({ state: 'exceeded', action: 'block', message: 'monthly budget for all clients reached $100.50 of $100.00' });
+    expect(evaluateBudgets(limits, spend(10, 50), null)).toMatchObject({
+      state: 'exceeded',
+      action: 'downgrade-local',
+      message: 'daily budget for all clients reached $10.00 of $10.00',
+    });
+    expect(evaluateBudgets(limits, spend(12, 100.5), null)).toMatchObject({
+      state: 'exceeded',
+      action: 'block',
+      message: 'monthly budget for all clients reached $100.50 of $100.00',
+    });
   });
 
   it('applies a client’s own limit only to that client', () => {
     const busy = spend(3, 20, { cursor: [2.5, 5], cli: [0.5, 15] });
-    expect(evaluateBudgets(limits, busy, 'cursor')).toMatchObject({ state: 'exceeded', action: 'block', decidedBy: { scope: 'client', clientTokenName: 'cursor', period: 'day', spentUsd: 2.5 } });
+    expect(evaluateBudgets(limits, busy, 'cursor')).toMatchObject({
+      state: 'exceeded',
+      action: 'block',
+      decidedBy: { scope: 'client', clientTokenName: 'cursor', period: 'day', spentUsd: 2.5 },
+    });
     expect(evaluateBudgets(limits, busy, 'cli')).toMatchObject({ state: 'ok', action: 'none' });
     expect(evaluateBudgets(limits, spend(0, 0), 'cursor').checks.find((check) => check.scope === 'client')?.spentUsd).toBe(0);
   });
 
   it('treats a zero limit as no cloud spend at all', () => {
-    expect(evaluateBudgets({ daily: { limitUsd: 0, action: 'downgrade-local' } }, spend(0, 0), null)).toMatchObject({ state: 'exceeded', action: 'downgrade-local' });
+    expect(evaluateBudgets({ daily: { limitUsd: 0, action: 'downgrade-local' } }, spend(0, 0), null)).toMatchObject({
+      state: 'exceeded',
+      action: 'downgrade-local',
+    });
   });
 });

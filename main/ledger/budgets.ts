@@ -42,7 +42,14 @@ export interface BudgetDecision {
 
 const severity: Record<BudgetState, number> = { ok: 0, warning: 1, exceeded: 2 };
 
-function check(scope: BudgetCheck['scope'], period: BudgetPeriod, limit: BudgetLimit, spentUsd: number, warningFraction: number, clientTokenName?: string): BudgetCheck {
+function check(
+  scope: BudgetCheck['scope'],
+  period: BudgetPeriod,
+  limit: BudgetLimit,
+  spentUsd: number,
+  warningFraction: number,
+  clientTokenName?: string,
+): BudgetCheck {
   const limitUsd = Math.max(0, limit.limitUsd);
   const fraction = limitUsd === 0 ? Number.POSITIVE_INFINITY : spentUsd / limitUsd;
   // A zero limit means "no cloud spend at all": it is exceeded from the start.
@@ -69,7 +76,10 @@ export function evaluateBudgets(limits: BudgetLimits, spend: SpendSoFar, clientT
   }
   const worst = checks.reduce<BudgetState>((state, item) => (severity[item.state] > severity[state] ? item.state : state), 'ok');
   const exceeded = checks.filter((item) => item.state === 'exceeded');
-  const decidedBy = exceeded.find((item) => item.action === 'block') ?? exceeded[0] ?? checks.filter((item) => item.state === 'warning').sort((a, b) => b.fraction - a.fraction)[0];
+  const decidedBy =
+    exceeded.find((item) => item.action === 'block') ??
+    exceeded[0] ??
+    checks.filter((item) => item.state === 'warning').sort((a, b) => b.fraction - a.fraction)[0];
   return {
     state: worst,
     action: exceeded.length === 0 ? 'none' : exceeded.some((item) => item.action === 'block') ? 'block' : 'downgrade-local',

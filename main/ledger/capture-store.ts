@@ -22,7 +22,9 @@ export function prepareCaptureStore(database: LedgerDatabase): CaptureStore {
   const insert = database.prepare<[string, number, string, string, number]>(
     'INSERT INTO captures (request_id, captured_at, request_body, response_body, truncated) VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING',
   );
-  const deleteBefore = database.prepare<[number, number]>('DELETE FROM captures WHERE rowid IN (SELECT rowid FROM captures WHERE captured_at < ? ORDER BY captured_at LIMIT ?)');
+  const deleteBefore = database.prepare<[number, number]>(
+    'DELETE FROM captures WHERE rowid IN (SELECT rowid FROM captures WHERE captured_at < ? ORDER BY captured_at LIMIT ?)',
+  );
   const deleteAny = database.prepare<[number]>('DELETE FROM captures WHERE rowid IN (SELECT rowid FROM captures LIMIT ?)');
   const secureDelete = (run: () => number): number => {
     database.pragma('secure_delete = ON');

@@ -66,7 +66,9 @@ describe('composeCapture', () => {
 
 describe('redaction of captured text', () => {
   it('removes a registered secret, its pieces and key-shaped strings from both sides', () => {
-    const request = JSON.stringify({ messages: [{ role: 'user', content: `my key is ${secret}, the middle is ${secret.slice(5, 17)}, and sk-proj-Abc123Def456Ghi789` }] });
+    const request = JSON.stringify({
+      messages: [{ role: 'user', content: `my key is ${secret}, the middle is ${secret.slice(5, 17)}, and sk-proj-Abc123Def456Ghi789` }],
+    });
     const captured = composeCapture(takeHead(request, 1 << 20), takeHead(`echo: ${secret}`, 1 << 20), 1 << 20);
     expect(leaked(captured.request + captured.response)).toEqual([]);
     expect(captured.request).not.toContain('Abc123Def456');

@@ -62,10 +62,12 @@ function renderBody(body: CapturedBody, budget: number): { readonly text: string
  * the redactor, then redacts with every piece of every registered secret (shared/redact.ts: `everyPiece`).
  */
 export function cleanText(text: string): string {
-  const unescaped = text.includes('\\u') ? text.replace(/(?<!\\)((?:\\\\)*)\\u00([2-7][0-9a-fA-F])/g, (match, backslashes: string, hex: string) => {
-    const character = String.fromCharCode(Number.parseInt(hex, 16));
-    return /^[A-Za-z0-9_-]$/.test(character) ? backslashes + character : match;
-  }) : text;
+  const unescaped = text.includes('\\u')
+    ? text.replace(/(?<!\\)((?:\\\\)*)\\u00([2-7][0-9a-fA-F])/g, (match, backslashes: string, hex: string) => {
+        const character = String.fromCharCode(Number.parseInt(hex, 16));
+        return /^[A-Za-z0-9_-]$/.test(character) ? backslashes + character : match;
+      })
+    : text;
   return redactSecrets(unescaped, { everyPiece: true });
 }
 

@@ -173,7 +173,6 @@ export class CaptureWriter {
     this.flushTimer.unref();
   }
 
-
   /** Redacts and writes the head of the queue, up to `byteBudget` of captured text (at least one). False on failure. */
   private writeBatch(byteBudget: number): boolean {
     const rows: CaptureRow[] = [];
@@ -181,7 +180,11 @@ export class CaptureWriter {
     for (const capture of this.queue) {
       if (rows.length > 0 && bytes >= byteBudget) break;
       bytes += capture.request.head.length + capture.response.head.length;
-      rows.push({ requestId: capture.requestId, capturedAt: capture.capturedAt, ...composeCapture(capture.request, capture.response, this.settings.maxBytesPerRequest) });
+      rows.push({
+        requestId: capture.requestId,
+        capturedAt: capture.capturedAt,
+        ...composeCapture(capture.request, capture.response, this.settings.maxBytesPerRequest),
+      });
     }
     if (rows.length === 0) return true;
     try {

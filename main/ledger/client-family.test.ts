@@ -11,7 +11,10 @@ describe('clientFamily', () => {
     ['Anthropic/JS 0.60.0', 'anthropic-sdk'],
     ['claude-cli/1.0.83 (external, cli)', 'claude-code'],
     ['curl/8.5.0', 'curl'],
-    ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Cursor/1.4.5 Chrome/132.0.6834.210 Electron/34.5.8 Safari/537.36', 'cursor'],
+    [
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Cursor/1.4.5 Chrome/132.0.6834.210 Electron/34.5.8 Safari/537.36',
+      'cursor',
+    ],
     ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36', 'browser'],
     ['Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:143.0) Gecko/20100101 Firefox/143.0', 'browser'],
     ['Continue/1.2.3 (vscode)', 'continue'],
@@ -36,7 +39,11 @@ describe('clientFamily', () => {
     ['Codex exec', { 'user-agent': 'codex_exec/0.171.0 (Debian 12.0.0; x86_64) unknown (codex_exec; 0.171.0)', originator: 'codex_exec' }, 'codex'],
     ['Codex in an IDE (its own UA hidden behind a proxy)', { 'user-agent': 'node', originator: 'codex_vscode' }, 'codex'],
     ['Claude Code', { 'user-agent': 'claude-cli/2.1.337 (external, cli)', 'x-app': 'cli' }, 'claude-code'],
-    ['the GenAI SDK', { 'user-agent': 'google-genai-sdk/3.6.1 gl-node/v20.20.2', 'x-goog-api-client': 'google-genai-sdk/3.6.1 gl-node/v20.20.2' }, 'google-genai'],
+    [
+      'the GenAI SDK',
+      { 'user-agent': 'google-genai-sdk/3.6.1 gl-node/v20.20.2', 'x-goog-api-client': 'google-genai-sdk/3.6.1 gl-node/v20.20.2' },
+      'google-genai',
+    ],
     // @langchain/openai puts `langchainjs-openai/<version> (<env>)` in front of the OpenAI SDK's own User-Agent
     ['LangChain', { 'user-agent': 'langchainjs-openai/1.6.0 (env: node; version: v20.20.2)', 'x-stainless-lang': 'js' }, 'langchain'],
     ['the OpenAI SDK alone', { 'user-agent': 'OpenAI/JS 6.30.1', 'x-stainless-lang': 'js' }, 'openai-node'],

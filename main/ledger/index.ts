@@ -13,13 +13,43 @@ export { PriceCatalog, type PriceCatalogOptions, type PriceSource, type Resolved
 export { defaultSnapshotPath, loadPriceSnapshot, type PriceSnapshot } from './price-snapshot.js';
 export { openRouterModelsUrl, parseOpenRouterModels, type FetchJson } from './openrouter-prices.js';
 
-export { evaluateBudgets, describeBudgetCheck, type BudgetAction, type BudgetCheck, type BudgetDecision, type BudgetLimits, type BudgetState, type SpendSoFar } from './budgets.js';
+export {
+  evaluateBudgets,
+  describeBudgetCheck,
+  type BudgetAction,
+  type BudgetCheck,
+  type BudgetDecision,
+  type BudgetLimits,
+  type BudgetState,
+  type SpendSoFar,
+} from './budgets.js';
 
-export { breakdown, calendarRanges, errorClasses, inFlightCount, spendSoFar, totals, type Breakdown, type BreakdownDimension, type BreakdownRow, type ErrorClassCount, type UsageTotals } from './queries.js';
+export {
+  breakdown,
+  calendarRanges,
+  errorClasses,
+  inFlightCount,
+  spendSoFar,
+  totals,
+  type Breakdown,
+  type BreakdownDimension,
+  type BreakdownRow,
+  type ErrorClassCount,
+  type UsageTotals,
+} from './queries.js';
 export { timeSeries, type SeriesOptions, type SeriesPoint } from './series.js';
 export { latencyPercentiles, type LatencyMetric, type LatencyPercentiles } from './latency.js';
 export { latencyBreakdown, type LatencyBreakdown } from './latency-breakdown.js';
-export { listRequests, requestDetail, type AttemptRow, type LogCursor, type LogPage, type LogQuery, type RequestDetail, type RequestRow } from './request-log.js';
+export {
+  listRequests,
+  requestDetail,
+  type AttemptRow,
+  type LogCursor,
+  type LogPage,
+  type LogQuery,
+  type RequestDetail,
+  type RequestRow,
+} from './request-log.js';
 export { rebuildRollups } from './rollups.js';
 export { CaptureWriter, defaultCaptureSettings, type CaptureSettings, type CaptureStats, type PendingCapture } from './capture-writer.js';
 export { composeCapture, takeHead, type CapturedBody, type CaptureText } from './capture-text.js';

@@ -67,8 +67,16 @@ export function latencyPercentiles(database: LedgerDatabase, range: TimeRange, m
     parameters.push(edge.from, edge.to);
   }
   const buckets = database
-    .prepare<(string | number)[], { index: number; count: number }>(`SELECT bucket AS "index", SUM(count) AS count FROM (${parts.join(' UNION ALL ')}) GROUP BY bucket ORDER BY bucket`)
+    .prepare<(string | number)[], { index: number; count: number }>(
+      `SELECT bucket AS "index", SUM(count) AS count FROM (${parts.join(' UNION ALL ')}) GROUP BY bucket ORDER BY bucket`,
+    )
     .all(...parameters);
   const total = buckets.reduce((sum, bucket) => sum + bucket.count, 0);
-  return { count: total, p50: fromHistogram(buckets, 0.5, total), p95: fromHistogram(buckets, 0.95, total), p99: fromHistogram(buckets, 0.99, total), method: 'histogram' };
+  return {
+    count: total,
+    p50: fromHistogram(buckets, 0.5, total),
+    p95: fromHistogram(buckets, 0.95, total),
+    p99: fromHistogram(buckets, 0.99, total),
+    method: 'histogram',
+  };
 }

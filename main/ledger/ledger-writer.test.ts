@@ -44,10 +44,14 @@ describe('begin and finish', () => {
     await until(() => rowsOf(ledger).length === 1);
     expect(rowsOf(ledger)).toEqual([{ id: 'a', status: 'in_flight', cost_usd: null }]);
 
-    ledger.finish(finishRecord('a', { attempts: [
-      { providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'rate_limit', status: 429, durationMs: 40 },
-      { providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', status: 200, durationMs: 900 },
-    ] }));
+    ledger.finish(
+      finishRecord('a', {
+        attempts: [
+          { providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'rate_limit', status: 429, durationMs: 40 },
+          { providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', status: 200, durationMs: 900 },
+        ],
+      }),
+    );
     await until(() => rowsOf(ledger)[0]?.status === 'ok');
     expect(rowsOf(ledger)).toEqual([{ id: 'a', status: 'ok', cost_usd: 0.00012 }]);
     expect(ledger.database.prepare('SELECT seq, outcome, http_status FROM attempts ORDER BY seq').all()).toEqual([
@@ -103,16 +107,30 @@ describe('begin and finish', () => {
     ledger.begin(startRecord('a'));
     ledger.flush();
     ledger.database.transaction(() => ledger.database.prepare(`UPDATE requests SET status = 'interrupted' WHERE id = 'a'`).run())();
-    ledger.database.prepare(`INSERT INTO rollup_daily (dimension, bucket_start, key, requests, interrupted) VALUES ('all', ?, '', 1, 1)`).run(Math.floor(startRecord('a').startedAt / 86_400_000) * 86_400_000);
+    ledger.database
+      .prepare(`INSERT INTO rollup_daily (dimension, bucket_start, key, requests, interrupted) VALUES ('all', ?, '', 1, 1)`)
+      .run(Math.floor(startRecord('a').startedAt / 86_400_000) * 86_400_000);
     ledger.finish(finishRecord('a'));
     ledger.flush();
     expect(rowsOf(ledger)).toEqual([{ id: 'a', status: 'ok', cost_usd: 0.00012 }]);
-    expect(ledger.database.prepare(`SELECT requests, ok, interrupted FROM rollup_daily WHERE dimension = 'all'`).get()).toEqual({ requests: 1, ok: 1, interrupted: 0 });
+    expect(ledger.database.prepare(`SELECT requests, ok, interrupted FROM rollup_daily WHERE dimension = 'all'`).get()).toEqual({
+      requests: 1,
+      ok: 1,
+      interrupted: 0,
+    });
   });
 
   it('keeps impossible numbers out of the row: NaN, negative and fractional values', () => {
     const ledger = openLedger({ flushIntervalMs: 60_000 });
-    ledger.finish(finishRecord('a', { latencyMs: Number.NaN, ttftMs: -5, upstreamMs: 12.6, costUsd: Number.POSITIVE_INFINITY, tokens: { input: 10.4, output: -1, cacheRead: 0, cacheWrite: 0, reasoning: 0 } }));
+    ledger.finish(
+      finishRecord('a', {
+        latencyMs: Number.NaN,
+        ttftMs: -5,
+        upstreamMs: 12.6,
+        costUsd: Number.POSITIVE_INFINITY,
+        tokens: { input: 10.4, output: -1, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+      }),
+    );
     ledger.flush();
     expect(ledger.database.prepare('SELECT latency_ms, ttft_ms, upstream_ms, cost_usd, input_tokens, output_tokens FROM requests').get()).toEqual({
       latency_ms: null,
@@ -126,7 +144,7 @@ describe('begin and finish', () => {
 });
 
 describe('attempt trail', () => {
-  it('stores no attempt row for one answered attempt on the row\'s own target, and gives that attempt back from the row', () => {
+  it("stores no attempt row for one answered attempt on the row's own target, and gives that attempt back from the row", () => {
     const ledger = openLedger({ flushIntervalMs: 60_000 });
     // the gateway's shape: an answered attempt has no status, and lasted the row's upstream time
     const answered = { providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', durationMs: 990.4 };
@@ -135,13 +153,31 @@ describe('attempt trail', () => {
     ledger.finish(finishRecord('with-status', { upstreamMs: 990.4, attempts: [{ ...answered, status: 200 }] }));
     ledger.finish(finishRecord('other-target', { upstreamMs: 990.4, attempts: [{ ...answered, model: 'gpt-4.1' }] }));
     ledger.finish(finishRecord('retried', { upstreamMs: 990.4, attempts: [{ ...answered, outcome: 'rate_limit', status: 429, durationMs: 20 }, answered] }));
-    ledger.finish(finishRecord('failed', { status: 'error', errorClass: 'server', httpStatus: 502, upstreamMs: 990.4, attempts: [{ ...answered, outcome: 'server', status: 502 }] }));
+    ledger.finish(
+      finishRecord('failed', {
+        status: 'error',
+        errorClass: 'server',
+        httpStatus: 502,
+        upstreamMs: 990.4,
+        attempts: [{ ...answered, outcome: 'server', status: 502 }],
+      }),
+    );
     ledger.flush();
 
-    expect(ledger.database.prepare('SELECT DISTINCT request_id FROM attempts ORDER BY request_id').pluck().all()).toEqual(['failed', 'other-target', 'retried', 'timed-apart', 'with-status']);
-    expect(requestDetail(ledger.database, 'implied')?.attempts).toEqual([{ seq: 1, providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', httpStatus: null, durationMs: 990 }]);
+    expect(ledger.database.prepare('SELECT DISTINCT request_id FROM attempts ORDER BY request_id').pluck().all()).toEqual([
+      'failed',
+      'other-target',
+      'retried',
+      'timed-apart',
+      'with-status',
+    ]);
+    expect(requestDetail(ledger.database, 'implied')?.attempts).toEqual([
+      { seq: 1, providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', httpStatus: null, durationMs: 990 },
+    ]);
     // the same attempt read back from its row in the attempts table looks exactly alike
-    expect(requestDetail(ledger.database, 'timed-apart')?.attempts).toEqual([{ seq: 1, providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', httpStatus: null, durationMs: 990 }]);
+    expect(requestDetail(ledger.database, 'timed-apart')?.attempts).toEqual([
+      { seq: 1, providerId: 'openai', model: 'gpt-4.1-mini', outcome: 'ok', httpStatus: null, durationMs: 990 },
+    ]);
     expect(requestDetail(ledger.database, 'retried')?.attempts.map((attempt) => attempt.outcome)).toEqual(['rate_limit', 'ok']);
   });
 });

@@ -123,7 +123,13 @@ export class LedgerWriter {
   }
 
   stats(): LedgerStats {
-    return { queued: this.queue.length + this.pendingBegins, ...this.counters, checkpoints: this.wal.checkpoints, lastError: this.lastError, lastErrorAt: this.lastErrorAt };
+    return {
+      queued: this.queue.length + this.pendingBegins,
+      ...this.counters,
+      checkpoints: this.wal.checkpoints,
+      lastError: this.lastError,
+      lastErrorAt: this.lastErrorAt,
+    };
   }
 
   /** Finished requests still in the queue (not yet in SQL), for budget checks that must not lag a batch behind. */

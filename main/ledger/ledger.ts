@@ -39,7 +39,13 @@ export class Ledger {
       migrate(database);
       const recovered = recoverInterrupted(database);
       database.pragma('optimize=0x10002');
-      return new Ledger(database, new LedgerWriter(database, options), recovered, new CaptureWriter(database, options.capture), new RequestRetention(database, options.retention));
+      return new Ledger(
+        database,
+        new LedgerWriter(database, options),
+        recovered,
+        new CaptureWriter(database, options.capture),
+        new RequestRetention(database, options.retention),
+      );
     } catch (error) {
       database.close();
       throw error;

@@ -6,7 +6,11 @@ const datedSuffix = /(?:-|@)(?:\d{8}|\d{4}-\d{2}-\d{2})$/;
 
 /** Lower case, no `models/` prefix, no dated suffix. */
 export function undatedName(model: string): string {
-  return model.trim().toLowerCase().replace(/^models\//, '').replace(datedSuffix, '');
+  return model
+    .trim()
+    .toLowerCase()
+    .replace(/^models\//, '')
+    .replace(datedSuffix, '');
 }
 
 /** The looser form two spellings of one model share: undated, and dots as dashes. */

@@ -153,6 +153,8 @@ export async function fetchOpenRouterPrices(database: LedgerDatabase, fetchJson:
   const result = parseOpenRouterModels(await fetchJson(openRouterModelsUrl), now);
   if (result.prices.length === 0) throw new Error(`OpenRouter's model list had no usable prices (${result.skipped} entries skipped)`);
   storePrices(database, 'openrouter', result.prices);
-  database.prepare(`INSERT INTO settings (key, value) VALUES ('prices.openrouter.fetched_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(now));
+  database
+    .prepare(`INSERT INTO settings (key, value) VALUES ('prices.openrouter.fetched_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+    .run(String(now));
   return result;
 }

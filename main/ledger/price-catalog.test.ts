@@ -34,10 +34,25 @@ function withDatabase(): LedgerDatabase {
 describe('bundled snapshot', () => {
   it('has the providers the gateway ships presets for, with published prices', () => {
     const catalog = new PriceCatalog({ snapshot });
-    for (const id of ['openai/gpt-4.1-mini', 'anthropic/claude-sonnet-4-5', 'gemini/gemini-2.5-flash', 'xai/grok-4.3', 'deepseek/deepseek-chat', 'groq/llama-3.3-70b-versatile', 'mistral/mistral-small-2503']) {
+    for (const id of [
+      'openai/gpt-4.1-mini',
+      'anthropic/claude-sonnet-4-5',
+      'gemini/gemini-2.5-flash',
+      'xai/grok-4.3',
+      'deepseek/deepseek-chat',
+      'groq/llama-3.3-70b-versatile',
+      'mistral/mistral-small-2503',
+    ]) {
       expect(catalog.lookupModelId(id)?.source, id).toBe('bundled');
     }
-    expect(catalog.lookupModelId('anthropic/claude-sonnet-4-5')?.price).toEqual({ input: 3e-6, output: 1.5e-5, cacheRead: 3e-7, cacheWrite: 3.75e-6, inputAbove200k: 6e-6, outputAbove200k: 2.25e-5 });
+    expect(catalog.lookupModelId('anthropic/claude-sonnet-4-5')?.price).toEqual({
+      input: 3e-6,
+      output: 1.5e-5,
+      cacheRead: 3e-7,
+      cacheWrite: 3.75e-6,
+      inputAbove200k: 6e-6,
+      outputAbove200k: 2.25e-5,
+    });
     expect(catalog.lookupModelId('groq/llama-3.1-8b-instant')?.price).toEqual({ input: 5e-8, output: 8e-8 });
   });
 
@@ -95,7 +110,16 @@ describe('OpenRouter refresh', () => {
       'openrouter/meta-llama/llama-3.3-70b-instruct:free',
       'openrouter/example/thinker',
     ]);
-    expect(prices[0]).toEqual({ key: 'openrouter/anthropic/claude-sonnet-4.5', source: 'openrouter', input: 3e-6, output: 1.5e-5, cacheRead: 3e-7, cacheWrite: 3.75e-6, contextWindow: 1_000_000, fetchedAt: 1_750_000_000_000 });
+    expect(prices[0]).toEqual({
+      key: 'openrouter/anthropic/claude-sonnet-4.5',
+      source: 'openrouter',
+      input: 3e-6,
+      output: 1.5e-5,
+      cacheRead: 3e-7,
+      cacheWrite: 3.75e-6,
+      contextWindow: 1_000_000,
+      fetchedAt: 1_750_000_000_000,
+    });
     expect(prices[3]).toMatchObject({ input: 0, output: 0 });
     expect(prices[4]).toMatchObject({ input: 1e-6, output: 4e-6, reasoning: 2e-6, request: 0.002 });
     expect(() => parseOpenRouterModels({ models: [] }, 0)).toThrow();

@@ -47,7 +47,11 @@ class PriceIndex {
   }
 
   find(providerId: string, model: string): ResolvedPrice | undefined {
-    return this.exact.get(priceKey(providerId, model)) ?? this.exact.get(priceKey(providerId, undatedName(model))) ?? this.loose.get(looseKey(priceKey(providerId, model)))?.entry;
+    return (
+      this.exact.get(priceKey(providerId, model)) ??
+      this.exact.get(priceKey(providerId, undatedName(model))) ??
+      this.loose.get(looseKey(priceKey(providerId, model)))?.entry
+    );
   }
 
   get size(): number {

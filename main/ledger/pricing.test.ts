@@ -27,11 +27,20 @@ describe('OpenAI-style usage (prompt_tokens includes cached tokens)', () => {
 
   it('reads DeepSeek cache hits and OpenRouter cache writes', () => {
     expect(fromOpenAIUsage({ prompt_tokens: 900, completion_tokens: 10, prompt_cache_hit_tokens: 600 })).toMatchObject({ input: 300, cacheRead: 600 });
-    expect(fromOpenAIUsage({ prompt_tokens: 900, completion_tokens: 10, prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 500 } })).toMatchObject({ input: 300, cacheRead: 100, cacheWrite: 500 });
+    expect(
+      fromOpenAIUsage({ prompt_tokens: 900, completion_tokens: 10, prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 500 } }),
+    ).toMatchObject({ input: 300, cacheRead: 100, cacheWrite: 500 });
   });
 
   it('never makes negative counts out of inconsistent numbers', () => {
-    expect(fromOpenAIUsage({ prompt_tokens: 10, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 50 }, completion_tokens_details: { reasoning_tokens: 9 } })).toEqual({
+    expect(
+      fromOpenAIUsage({
+        prompt_tokens: 10,
+        completion_tokens: 5,
+        prompt_tokens_details: { cached_tokens: 50 },
+        completion_tokens_details: { reasoning_tokens: 9 },
+      }),
+    ).toEqual({
       input: 0,
       cacheRead: 10,
       cacheWrite: 0,
@@ -83,12 +92,20 @@ describe('costOf', () => {
   it('never decreases when any token count grows', () => {
     const count = fc.nat({ max: 400_000 });
     fc.assert(
-      fc.property(count, count, count, count, count, fc.constantFrom('input', 'output', 'cacheRead', 'cacheWrite') , (input, output, cacheRead, cacheWrite, extra, field) => {
-        const usage = { input, output, cacheRead, cacheWrite, reasoning: 0 };
-        const more = { ...usage, [field]: usage[field] + extra };
-        // the tier switch makes cost jump up, never down
-        expect(costOf(more, claudeSonnet45)).toBeGreaterThanOrEqual(costOf(usage, claudeSonnet45));
-      }),
+      fc.property(
+        count,
+        count,
+        count,
+        count,
+        count,
+        fc.constantFrom('input', 'output', 'cacheRead', 'cacheWrite'),
+        (input, output, cacheRead, cacheWrite, extra, field) => {
+          const usage = { input, output, cacheRead, cacheWrite, reasoning: 0 };
+          const more = { ...usage, [field]: usage[field] + extra };
+          // the tier switch makes cost jump up, never down
+          expect(costOf(more, claudeSonnet45)).toBeGreaterThanOrEqual(costOf(usage, claudeSonnet45));
+        },
+      ),
     );
   });
 });

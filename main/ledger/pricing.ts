@@ -82,5 +82,11 @@ export function fromOpenAIUsage(usage: OpenAIStyleUsage): NormalizedUsage {
   const cacheRead = Math.min(prompt, whole(usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens));
   const cacheWrite = Math.min(prompt - cacheRead, whole(usage.prompt_tokens_details?.cache_write_tokens));
   const output = whole(usage.completion_tokens);
-  return { input: prompt - cacheRead - cacheWrite, cacheRead, cacheWrite, output, reasoning: Math.min(output, whole(usage.completion_tokens_details?.reasoning_tokens)) };
+  return {
+    input: prompt - cacheRead - cacheWrite,
+    cacheRead,
+    cacheWrite,
+    output,
+    reasoning: Math.min(output, whole(usage.completion_tokens_details?.reasoning_tokens)),
+  };
 }

@@ -20,7 +20,17 @@ const openai = { providerId: 'openai', model: 'gpt-4.1-mini' };
 const anthropic = { providerId: 'anthropic', model: 'claude-sonnet-4-5' };
 
 const finished: Record<string, Partial<RequestFinish>> = {
-  a: { ...openai, startedAt: at(0, 9, 15), clientTokenName: 'cursor', clientFamily: 'cursor', route: 'fast', tokens: tokens(1_000, 200), costUsd: 0.00072, latencyMs: 800, ttftMs: 150 },
+  a: {
+    ...openai,
+    startedAt: at(0, 9, 15),
+    clientTokenName: 'cursor',
+    clientFamily: 'cursor',
+    route: 'fast',
+    tokens: tokens(1_000, 200),
+    costUsd: 0.00072,
+    latencyMs: 800,
+    ttftMs: 150,
+  },
   b: {
     ...anthropic,
     startedAt: at(0, 9, 40),
@@ -36,12 +46,74 @@ const finished: Record<string, Partial<RequestFinish>> = {
       { providerId: 'anthropic', model: 'claude-sonnet-4-5', outcome: 'ok', status: 200, durationMs: 2_050 },
     ],
   },
-  c: { providerId: 'ollama', model: 'qwen3:8b', startedAt: at(0, 14, 5), clientTokenName: 'cursor', route: 'local', tokens: tokens(3_000, 1_000), costUsd: 0, costReferenceUsd: 0.0028, latencyMs: 5_000, ttftMs: 900, localComputeMs: 4_800 },
-  d: { ...openai, startedAt: at(0, 14, 30), clientTokenName: 'cursor', route: 'fast', status: 'error', errorClass: 'rate_limit', httpStatus: 429, tokens: tokens(0, 0), costUsd: 0, latencyMs: 120, ttftMs: null },
-  e: { ...openai, startedAt: at(1, 0, 10), clientTokenName: 'cli', status: 'cancelled', tokens: tokens(500, 20), costUsd: 0.000232, latencyMs: 3_000, ttftMs: 400 },
-  f: { ...anthropic, startedAt: at(1, 10), clientTokenName: null, clientFamily: 'curl', tokens: tokens(100, 100), costUsd: 0.0018, latencyMs: 1_000, ttftMs: 300 },
-  g: { providerId: 'mystery', model: 'x', startedAt: at(1, 10, 20), clientTokenName: 'cli', tokens: tokens(50, 50), costUsd: null, latencyMs: 700, ttftMs: null },
-  h: { ...anthropic, startedAt: at(2, 8), clientTokenName: 'cursor', status: 'error', errorClass: 'server', httpStatus: 500, tokens: tokens(0, 0), costUsd: null, latencyMs: 30_000, ttftMs: null },
+  c: {
+    providerId: 'ollama',
+    model: 'qwen3:8b',
+    startedAt: at(0, 14, 5),
+    clientTokenName: 'cursor',
+    route: 'local',
+    tokens: tokens(3_000, 1_000),
+    costUsd: 0,
+    costReferenceUsd: 0.0028,
+    latencyMs: 5_000,
+    ttftMs: 900,
+    localComputeMs: 4_800,
+  },
+  d: {
+    ...openai,
+    startedAt: at(0, 14, 30),
+    clientTokenName: 'cursor',
+    route: 'fast',
+    status: 'error',
+    errorClass: 'rate_limit',
+    httpStatus: 429,
+    tokens: tokens(0, 0),
+    costUsd: 0,
+    latencyMs: 120,
+    ttftMs: null,
+  },
+  e: {
+    ...openai,
+    startedAt: at(1, 0, 10),
+    clientTokenName: 'cli',
+    status: 'cancelled',
+    tokens: tokens(500, 20),
+    costUsd: 0.000232,
+    latencyMs: 3_000,
+    ttftMs: 400,
+  },
+  f: {
+    ...anthropic,
+    startedAt: at(1, 10),
+    clientTokenName: null,
+    clientFamily: 'curl',
+    tokens: tokens(100, 100),
+    costUsd: 0.0018,
+    latencyMs: 1_000,
+    ttftMs: 300,
+  },
+  g: {
+    providerId: 'mystery',
+    model: 'x',
+    startedAt: at(1, 10, 20),
+    clientTokenName: 'cli',
+    tokens: tokens(50, 50),
+    costUsd: null,
+    latencyMs: 700,
+    ttftMs: null,
+  },
+  h: {
+    ...anthropic,
+    startedAt: at(2, 8),
+    clientTokenName: 'cursor',
+    status: 'error',
+    errorClass: 'server',
+    httpStatus: 500,
+    tokens: tokens(0, 0),
+    costUsd: null,
+    latencyMs: 30_000,
+    ttftMs: null,
+  },
 };
 
 let directory: TempDir;
@@ -93,7 +165,15 @@ describe('totals', () => {
   });
 
   it('is exact over a ragged range (raw minutes + whole hours at both ends)', () => {
-    expect(totals(ledger.database, ragged)).toMatchObject({ requests: 5, ok: 3, errors: 1, cancelled: 1, costUsd: 0.018532, inputTokens: 5_600, savedUsd: 0.0028 });
+    expect(totals(ledger.database, ragged)).toMatchObject({
+      requests: 5,
+      ok: 3,
+      errors: 1,
+      cancelled: 1,
+      costUsd: 0.018532,
+      inputTokens: 5_600,
+      savedUsd: 0.0028,
+    });
     expect(totals(ledger.database, { from: at(0, 9, 15), to: at(0, 9, 16) })).toMatchObject({ requests: 1, costUsd: 0.00072 });
     expect(totals(ledger.database, { from: at(5, 0), to: at(6, 0) }).requests).toBe(0);
   });
@@ -101,7 +181,15 @@ describe('totals', () => {
 
 describe('time series', () => {
   it('gives hourly points stacked by provider', () => {
-    expect(timeSeries(ledger.database, { from: D, to: D + day }, { bucket: 'hour' }).map((point) => [point.bucketStart - D, point.providerId, point.requests, point.costUsd, point.totalTokens])).toEqual([
+    expect(
+      timeSeries(ledger.database, { from: D, to: D + day }, { bucket: 'hour' }).map((point) => [
+        point.bucketStart - D,
+        point.providerId,
+        point.requests,
+        point.costUsd,
+        point.totalTokens,
+      ]),
+    ).toEqual([
       [9 * hour, 'anthropic', 1, 0.0165, 12_500],
       [9 * hour, 'openai', 1, 0.00072, 1_200],
       [14 * hour, 'ollama', 1, 0, 4_000],
@@ -216,7 +304,11 @@ describe('request log', () => {
     const seen: string[] = [];
     let cursor = undefined;
     do {
-      const page: ReturnType<typeof listRequests> = listRequests(ledger.database, { range: { from: tie, to: tie + 1 }, limit: 2, ...(cursor ? { cursor } : {}) });
+      const page: ReturnType<typeof listRequests> = listRequests(ledger.database, {
+        range: { from: tie, to: tie + 1 },
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
       seen.push(...ids(page));
       cursor = page.nextCursor;
     } while (cursor);
@@ -225,7 +317,15 @@ describe('request log', () => {
 
   it('returns one request with its attempt trail', () => {
     const detail = requestDetail(ledger.database, 'b');
-    expect(detail?.request).toMatchObject({ id: 'b', endpoint: 'messages', clientFamily: 'claude-code', cacheReadTokens: 10_000, costUsd: 0.0165, stream: false, tokensEstimated: false });
+    expect(detail?.request).toMatchObject({
+      id: 'b',
+      endpoint: 'messages',
+      clientFamily: 'claude-code',
+      cacheReadTokens: 10_000,
+      costUsd: 0.0165,
+      stream: false,
+      tokensEstimated: false,
+    });
     expect(detail?.attempts).toEqual([
       { seq: 1, providerId: 'anthropic', model: 'claude-sonnet-4-5', outcome: 'overloaded', httpStatus: 529, durationMs: 300 },
       { seq: 2, providerId: 'anthropic', model: 'claude-sonnet-4-5', outcome: 'ok', httpStatus: 200, durationMs: 2_050 },

@@ -93,7 +93,9 @@ export function breakdown(database: LedgerDatabase, range: TimeRange, options: B
   const limit = Math.max(1, Math.min(1_000, Math.floor(options.limit ?? 10)));
   const union = segmentsUnion(options.by, splitRange(range));
   const rows = database
-    .prepare<(string | number)[], Sums & { key: string }>(`SELECT key, ${sumColumns} FROM (${union.sql}) GROUP BY key HAVING SUM(requests) > 0 ORDER BY ${orderExpressions[options.orderBy ?? 'cost']}`)
+    .prepare<(string | number)[], Sums & { key: string }>(
+      `SELECT key, ${sumColumns} FROM (${union.sql}) GROUP BY key HAVING SUM(requests) > 0 ORDER BY ${orderExpressions[options.orderBy ?? 'cost']}`,
+    )
     .all(...union.parameters);
   const top = rows.slice(0, limit).map((row) => ({ key: row.key, ...toTotals(row) }));
   const rest = rows.slice(limit);
@@ -113,7 +115,11 @@ export interface ErrorClassCount {
 export function errorClasses(database: LedgerDatabase, range: TimeRange): ErrorClassCount[] {
   const segments = splitRange(range);
   const union = segmentsUnion('error_class', segments, ['requests']);
-  const rows = database.prepare<(string | number)[], { key: string; count: number }>(`SELECT key, SUM(requests) AS count FROM (${union.sql}) GROUP BY key HAVING count > 0 ORDER BY count DESC, key`).all(...union.parameters);
+  const rows = database
+    .prepare<(string | number)[], { key: string; count: number }>(
+      `SELECT key, SUM(requests) AS count FROM (${union.sql}) GROUP BY key HAVING count > 0 ORDER BY count DESC, key`,
+    )
+    .all(...union.parameters);
   const all = totals(database, range).requests;
   return rows.map((row) => ({ errorClass: row.key, count: row.count, share: all === 0 ? 0 : row.count / all }));
 }
@@ -131,7 +137,9 @@ export function calendarRanges(now: Date = new Date()): { readonly today: TimeRa
 export function spendSoFar(database: LedgerDatabase, ranges: { readonly today: TimeRange; readonly month: TimeRange } = calendarRanges()): SpendSoFar {
   const period = (range: TimeRange) => {
     const union = segmentsUnion('client', splitRange(range), ['cost_nano']);
-    const rows = database.prepare<(string | number)[], { key: string; cost: number }>(`SELECT key, SUM(cost_nano) AS cost FROM (${union.sql}) GROUP BY key`).all(...union.parameters);
+    const rows = database
+      .prepare<(string | number)[], { key: string; cost: number }>(`SELECT key, SUM(cost_nano) AS cost FROM (${union.sql}) GROUP BY key`)
+      .all(...union.parameters);
     const byClient: Record<string, number> = {};
     let total = 0;
     for (const row of rows) {

@@ -16,7 +16,13 @@ function wholeUnits(range: TimeRange, unitMs: number): { inner: TimeRange | unde
   const start = Math.ceil(range.from / unitMs) * unitMs;
   const end = Math.floor(range.to / unitMs) * unitMs;
   if (start >= end) return { inner: undefined, edges: [range] };
-  return { inner: { from: start, to: end }, edges: [{ from: range.from, to: start }, { from: end, to: range.to }].filter(nonEmpty) };
+  return {
+    inner: { from: start, to: end },
+    edges: [
+      { from: range.from, to: start },
+      { from: end, to: range.to },
+    ].filter(nonEmpty),
+  };
 }
 
 /** `useDays: false` when days cannot be used (a local-time day series); `useHours: false` for daily-only dimensions. */

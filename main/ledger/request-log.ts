@@ -174,7 +174,9 @@ export function listRequests(database: LedgerDatabase, query: LogQuery): LogPage
     parameters.push(query.cursor.startedAt, query.cursor.startedAt, query.cursor.id);
   }
   const rows = database
-    .prepare<(string | number)[], SqlRow>(`SELECT * FROM requests INDEXED BY ${index} WHERE ${conditions.join(' AND ')} ORDER BY started_at DESC, id DESC LIMIT ${limit + 1}`)
+    .prepare<(string | number)[], SqlRow>(
+      `SELECT * FROM requests INDEXED BY ${index} WHERE ${conditions.join(' AND ')} ORDER BY started_at DESC, id DESC LIMIT ${limit + 1}`,
+    )
     .all(...parameters);
   const page = rows.slice(0, limit).map(toRequestRow);
   const last = page[page.length - 1];
@@ -190,7 +192,9 @@ export function requestDetail(database: LedgerDatabase, id: string): RequestDeta
   const row = database.prepare<[string], SqlRow>('SELECT * FROM requests WHERE id = ?').get(id);
   if (!row) return undefined;
   const attempts = database
-    .prepare<[string], AttemptRow>('SELECT seq, provider_id AS providerId, model, outcome, http_status AS httpStatus, duration_ms AS durationMs FROM attempts WHERE request_id = ? ORDER BY seq')
+    .prepare<[string], AttemptRow>(
+      'SELECT seq, provider_id AS providerId, model, outcome, http_status AS httpStatus, duration_ms AS durationMs FROM attempts WHERE request_id = ? ORDER BY seq',
+    )
     .all(id);
   const request = toRequestRow(row);
   const implied = attempts.length === 0 ? impliedAttempt(request) : undefined;

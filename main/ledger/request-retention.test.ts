@@ -52,7 +52,8 @@ describe('RequestRetention', () => {
     const ledger = open({ batch: 4 });
     seed(ledger, [400, 40, 29, 1], 3);
     ledger.capture.configure({ enabled: true, retentionDays: 3_650, maxBytesPerRequest: 4_096 });
-    for (const id of ['r-400-0', 'r-1-0']) ledger.capture.record({ requestId: id, capturedAt: now, request: takeHead('{"prompt":1}', 64), response: takeHead('{"answer":2}', 64) });
+    for (const id of ['r-400-0', 'r-1-0'])
+      ledger.capture.record({ requestId: id, capturedAt: now, request: takeHead('{"prompt":1}', 64), response: takeHead('{"answer":2}', 64) });
     expect(ledger.capture.flush()).toBe(true);
     const wholeYear = { from: now - 500 * dayMs, to: now + dayMs };
     const before = totals(ledger.database, { from: Math.floor(wholeYear.from / dayMs) * dayMs, to: Math.ceil(wholeYear.to / dayMs) * dayMs });

@@ -38,10 +38,18 @@ export class RequestRetention {
   ) {
     this.now = options.now ?? Date.now;
     // Oldest first along the time index; rows still in flight belong to a live request (or to recovery at open).
-    this.oldest = database.prepare<[number, number], string>(`SELECT id FROM requests INDEXED BY requests_by_time WHERE started_at < ? AND status <> 'in_flight' ORDER BY started_at LIMIT ?`).pluck();
+    this.oldest = database
+      .prepare<[number, number], string>(
+        `SELECT id FROM requests INDEXED BY requests_by_time WHERE started_at < ? AND status <> 'in_flight' ORDER BY started_at LIMIT ?`,
+      )
+      .pluck();
     this.deleteCapture = database.prepare<[string]>('DELETE FROM captures WHERE request_id = ?');
     this.deleteRequest = database.prepare<[string]>('DELETE FROM requests WHERE id = ?');
-    this.runs = new DeletionRuns(() => this.prune(), { batch: options.batch ?? 500, backlogDelayMs: options.backlogDelayMs ?? 200, intervalMs: options.intervalMs ?? 3_600_000 });
+    this.runs = new DeletionRuns(() => this.prune(), {
+      batch: options.batch ?? 500,
+      backlogDelayMs: options.backlogDelayMs ?? 200,
+      intervalMs: options.intervalMs ?? 3_600_000,
+    });
   }
 
   /** Applies `ledger.retention_days` (at start and on every reload); undefined keeps every row. */

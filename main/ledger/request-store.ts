@@ -25,7 +25,18 @@ export interface RequestStore {
   discardRollups(): void;
 }
 
-const startColumns = ['id', 'started_at', 'client_token_name', 'client_family', 'endpoint', 'requested_model', 'route', 'provider_id', 'model', 'stream'] as const;
+const startColumns = [
+  'id',
+  'started_at',
+  'client_token_name',
+  'client_family',
+  'endpoint',
+  'requested_model',
+  'route',
+  'provider_id',
+  'model',
+  'stream',
+] as const;
 const finishColumns = [
   ...startColumns,
   'finished_at',
@@ -207,7 +218,15 @@ export function prepareRequestStore(database: LedgerDatabase): RequestStore {
   const writeAttempts = (record: RequestFinish): void => {
     if (impliedByRow(record)) return;
     record.attempts.forEach((attempt, index) => {
-      insertAttempt.run(record.id, index + 1, attempt.providerId, attempt.model, attempt.outcome, wholeOrNull(attempt.status), wholeOrNull(attempt.durationMs) ?? 0);
+      insertAttempt.run(
+        record.id,
+        index + 1,
+        attempt.providerId,
+        attempt.model,
+        attempt.outcome,
+        wholeOrNull(attempt.status),
+        wholeOrNull(attempt.durationMs) ?? 0,
+      );
     });
   };
 

@@ -24,7 +24,16 @@ function open(maxBytes: number, now: () => number): ResponseCache {
 }
 
 function answer(frames: string[], stream = true): CachedAnswer {
-  return { stream, frames: frames.map((frame) => Buffer.from(frame)), route: 'cached', providerId: 'cloud', model: 'm', locality: 'cloud', usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }, savedUsd: 0.001 };
+  return {
+    stream,
+    frames: frames.map((frame) => Buffer.from(frame)),
+    route: 'cached',
+    providerId: 'cloud',
+    model: 'm',
+    locality: 'cloud',
+    usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+    savedUsd: 0.001,
+  };
 }
 
 describe('ResponseCache', () => {

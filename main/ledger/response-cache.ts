@@ -62,7 +62,9 @@ export class ResponseCache {
     this.upsert = database.prepare(
       'INSERT OR REPLACE INTO response_cache (namespace, key, created_at, expires_at, used_at, size, stream, route, provider_id, model, locality, usage, saved_usd, frame_lengths, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.oldest = database.prepare<[number], { namespace: string; key: string; size: number }>('SELECT namespace, key, size FROM response_cache ORDER BY used_at LIMIT ?');
+    this.oldest = database.prepare<[number], { namespace: string; key: string; size: number }>(
+      'SELECT namespace, key, size FROM response_cache ORDER BY used_at LIMIT ?',
+    );
     this.prune = database.prepare<[number], { size: number }>('DELETE FROM response_cache WHERE expires_at <= ? RETURNING size');
     this.totals = database.prepare<[], { entries: number; bytes: number | null }>('SELECT count(*) AS entries, sum(size) AS bytes FROM response_cache');
     this.clearAll = database.prepare('DELETE FROM response_cache');

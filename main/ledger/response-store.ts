@@ -113,7 +113,7 @@ export class ResponseStore {
   conversation(id: string, clientTokenName: string | null): Record<string, unknown>[] | undefined {
     const turns: StoredResponse[] = [];
     const seen = new Set<string>();
-    for (let next: string | null = id; next !== null; ) {
+    for (let next: string | null = id; next !== null;) {
       if (seen.has(next) || turns.length >= maxChainLength) return undefined;
       seen.add(next);
       const turn = this.get(next, clientTokenName);
@@ -126,7 +126,8 @@ export class ResponseStore {
       const turn = turns[index] as StoredResponse;
       for (const item of turn.inputItems) items.push(item);
       const output = turn.response['output'];
-      if (Array.isArray(output)) for (const item of output as unknown[]) if (typeof item === 'object' && item !== null) items.push(item as Record<string, unknown>);
+      if (Array.isArray(output))
+        for (const item of output as unknown[]) if (typeof item === 'object' && item !== null) items.push(item as Record<string, unknown>);
     }
     return items;
   }

@@ -154,7 +154,14 @@ export class RollupAccumulator {
   }
 }
 
-function addTo(entries: Map<string, Entry>, table: Entry['table'], dimensions: readonly Dimension[], bucketStart: number, row: FinalRow, sums: readonly number[]): void {
+function addTo(
+  entries: Map<string, Entry>,
+  table: Entry['table'],
+  dimensions: readonly Dimension[],
+  bucketStart: number,
+  row: FinalRow,
+  sums: readonly number[],
+): void {
   for (const dimension of dimensions) {
     const key = keyOf(dimension, row);
     if (key === null) continue;

@@ -17,7 +17,9 @@ afterEach(() => {
 
 function snapshot(database: LedgerDatabase): unknown[] {
   pruneEmptyRollups(database);
-  return ['rollup_hourly', 'rollup_daily'].flatMap((table) => database.prepare(`SELECT '${table}' AS t, * FROM ${table} ORDER BY dimension, bucket_start, key`).all());
+  return ['rollup_hourly', 'rollup_daily'].flatMap((table) =>
+    database.prepare(`SELECT '${table}' AS t, * FROM ${table} ORDER BY dimension, bucket_start, key`).all(),
+  );
 }
 
 const hour = 3_600_000;

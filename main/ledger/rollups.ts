@@ -89,7 +89,9 @@ const granularities = [
 export type RollupApplier = (requestId: string, sign: 1 | -1) => void;
 
 export function prepareRollupApplier(database: LedgerDatabase): RollupApplier {
-  const statements = granularities.map(({ table, bucketMs, dimensions }) => database.prepare(upsert(table, rollupSelect(dimensions, bucketMs, 'r.id = :id', false))));
+  const statements = granularities.map(({ table, bucketMs, dimensions }) =>
+    database.prepare(upsert(table, rollupSelect(dimensions, bucketMs, 'r.id = :id', false))),
+  );
   return (requestId, sign) => {
     for (const statement of statements) statement.run({ id: requestId, sign });
   };

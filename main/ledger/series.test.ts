@@ -17,9 +17,21 @@ let ledger: Ledger;
 beforeAll(() => {
   directory = tempDir();
   ledger = Ledger.open({ path: directory.file('ledger.sqlite'), flushIntervalMs: 60_000 });
-  const random = fc.sample(fc.tuple(fc.nat({ max: 12 * day - 1 }), fc.constantFrom('openai', 'anthropic', 'ollama'), fc.nat({ max: 5_000 }), fc.constantFrom('ok', 'error')), { numRuns: 2_000, seed: 42 });
+  const random = fc.sample(
+    fc.tuple(fc.nat({ max: 12 * day - 1 }), fc.constantFrom('openai', 'anthropic', 'ollama'), fc.nat({ max: 5_000 }), fc.constantFrom('ok', 'error')),
+    { numRuns: 2_000, seed: 42 },
+  );
   random.forEach(([offset, providerId, input, status], index) => {
-    ledger.finish(finishRecord(`s${index}`, { startedAt: base + offset, providerId, model: 'm', status, tokens: { input, output: 10, cacheRead: 0, cacheWrite: 0, reasoning: 0 }, costUsd: input / 1e6 }));
+    ledger.finish(
+      finishRecord(`s${index}`, {
+        startedAt: base + offset,
+        providerId,
+        model: 'm',
+        status,
+        tokens: { input, output: 10, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+        costUsd: input / 1e6,
+      }),
+    );
   });
   ledger.flush();
 });
@@ -34,7 +46,10 @@ function reference(range: TimeRange, size: number, offsetMs: number): SeriesPoin
       'SELECT started_at, provider_id, status, cost_usd, input_tokens, output_tokens FROM requests WHERE started_at >= ? AND started_at < ?',
     )
     .all(range.from, range.to);
-  const points = new Map<string, { bucketStart: number; providerId: string; requests: number; errors: number; costNano: number; input: number; output: number }>();
+  const points = new Map<
+    string,
+    { bucketStart: number; providerId: string; requests: number; errors: number; costNano: number; input: number; output: number }
+  >();
   for (const row of rows) {
     const bucketStart = Math.floor((row.started_at + offsetMs) / size) * size - offsetMs;
     const id = `${bucketStart}/${row.provider_id}`;
@@ -48,14 +63,26 @@ function reference(range: TimeRange, size: number, offsetMs: number): SeriesPoin
   }
   return [...points.values()]
     .sort((a, b) => a.bucketStart - b.bucketStart || a.providerId.localeCompare(b.providerId))
-    .map((point) => ({ bucketStart: point.bucketStart, providerId: point.providerId, requests: point.requests, errors: point.errors, costUsd: point.costNano / 1e9, inputTokens: point.input, outputTokens: point.output, totalTokens: point.input + point.output }));
+    .map((point) => ({
+      bucketStart: point.bucketStart,
+      providerId: point.providerId,
+      requests: point.requests,
+      errors: point.errors,
+      costUsd: point.costNano / 1e9,
+      inputTokens: point.input,
+      outputTokens: point.output,
+      totalTokens: point.input + point.output,
+    }));
 }
 
 const arbitraryRange = fc
   .tuple(fc.nat({ max: 13 * day }), fc.nat({ max: 13 * day }))
   .map(([a, b]): TimeRange => ({ from: base - day / 2 + Math.min(a, b), to: base - day / 2 + Math.max(a, b) }));
 // whole hours from −12 to +14, plus India (+5:30), Nepal (+5:45) and Newfoundland (−3:30)
-const arbitraryOffset = fc.oneof(fc.integer({ min: -12, max: 14 }).map((hours) => hours * 60), fc.constantFrom(330, 345, -210));
+const arbitraryOffset = fc.oneof(
+  fc.integer({ min: -12, max: 14 }).map((hours) => hours * 60),
+  fc.constantFrom(330, 345, -210),
+);
 
 describe('timeSeries', () => {
   it('matches a row-by-row reference for day buckets in any time zone', () => {
@@ -98,10 +125,26 @@ describe('timeSeries by local day across a daylight-saving change', () => {
     dstLedger = Ledger.open({ path: dstDirectory.file('ledger.sqlite'), flushIntervalMs: 60_000 });
     const random = fc.sample(fc.tuple(fc.nat({ max: 40 * day - 1 }), fc.constantFrom('openai', 'ollama'), fc.nat({ max: 5_000 })), { numRuns: 1_500, seed: 7 });
     random.forEach(([offset, providerId, input], index) => {
-      dstLedger.finish(finishRecord(`d${index}`, { startedAt: from + offset, providerId, model: 'm', tokens: { input, output: 10, cacheRead: 0, cacheWrite: 0, reasoning: 0 }, costUsd: input / 1e6 }));
+      dstLedger.finish(
+        finishRecord(`d${index}`, {
+          startedAt: from + offset,
+          providerId,
+          model: 'm',
+          tokens: { input, output: 10, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+          costUsd: input / 1e6,
+        }),
+      );
     });
     // 00:30 in Berlin on 1 April (summer time) is 22:30 UTC on 31 March: with March's offset it looked like 23:30 the day before
-    dstLedger.finish(finishRecord('after-midnight', { startedAt: Date.UTC(2026, 2, 31, 22, 30), providerId: 'lmstudio', model: 'm', tokens: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, reasoning: 0 }, costUsd: 0 }));
+    dstLedger.finish(
+      finishRecord('after-midnight', {
+        startedAt: Date.UTC(2026, 2, 31, 22, 30),
+        providerId: 'lmstudio',
+        model: 'm',
+        tokens: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+        costUsd: 0,
+      }),
+    );
     dstLedger.flush();
   });
   afterAll(async () => {
@@ -121,8 +164,25 @@ describe('timeSeries by local day across a daylight-saving change', () => {
       const localDate = Math.floor((row.started_at + offsetMinutesAt(timeZone, row.started_at) * 60_000) / day) * day;
       const bucketStart = localMidnight(timeZone, localDate);
       const id = `${bucketStart}/${row.provider_id}`;
-      const point = points.get(id) ?? { bucketStart, providerId: row.provider_id, requests: 0, errors: 0, costUsd: 0, costNano: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-      points.set(id, { ...point, requests: point.requests + 1, costNano: point.costNano + Math.round(row.cost_usd * 1e9), inputTokens: point.inputTokens + row.input_tokens, outputTokens: point.outputTokens + row.output_tokens, totalTokens: point.totalTokens + row.input_tokens + row.output_tokens });
+      const point = points.get(id) ?? {
+        bucketStart,
+        providerId: row.provider_id,
+        requests: 0,
+        errors: 0,
+        costUsd: 0,
+        costNano: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        totalTokens: 0,
+      };
+      points.set(id, {
+        ...point,
+        requests: point.requests + 1,
+        costNano: point.costNano + Math.round(row.cost_usd * 1e9),
+        inputTokens: point.inputTokens + row.input_tokens,
+        outputTokens: point.outputTokens + row.output_tokens,
+        totalTokens: point.totalTokens + row.input_tokens + row.output_tokens,
+      });
     }
     return [...points.values()]
       .sort((a, b) => a.bucketStart - b.bucketStart || a.providerId.localeCompare(b.providerId))
@@ -132,7 +192,9 @@ describe('timeSeries by local day across a daylight-saving change', () => {
   it('puts 00:30 local time after the change on its own day, with the range starting before the change', () => {
     const range = { from: localMidnight('Europe/Berlin', Date.UTC(2026, 2, 15)), to: localMidnight('Europe/Berlin', Date.UTC(2026, 3, 5)) };
     const series = timeSeries(dstLedger.database, range, { bucket: 'day', timeZone: 'Europe/Berlin' });
-    expect(series.filter((point) => point.providerId === 'lmstudio')).toEqual([expect.objectContaining({ bucketStart: Date.UTC(2026, 2, 31, 22), requests: 1 })]);
+    expect(series.filter((point) => point.providerId === 'lmstudio')).toEqual([
+      expect.objectContaining({ bucketStart: Date.UTC(2026, 2, 31, 22), requests: 1 }),
+    ]);
     // one bucket per local day: 21 days, each starting at that day's midnight (the change day is 23 hours long)
     const starts = [...new Set(series.map((point) => point.bucketStart))];
     expect(starts).toHaveLength(21);
@@ -151,10 +213,14 @@ describe('timeSeries by local day across a daylight-saving change', () => {
 
   it('matches a row-by-row reference for random ranges in zones on both sides of UTC', () => {
     fc.assert(
-      fc.property(fc.tuple(fc.nat({ max: 40 * day }), fc.nat({ max: 40 * day })), fc.constantFrom('Europe/Berlin', 'America/Los_Angeles', 'Australia/Lord_Howe', 'Asia/Kolkata'), ([a, b], timeZone) => {
-        const range = { from: from + Math.min(a, b), to: from + Math.max(a, b) };
-        expect(timeSeries(dstLedger.database, range, { bucket: 'day', timeZone })).toEqual(zoneReference(range, timeZone));
-      }),
+      fc.property(
+        fc.tuple(fc.nat({ max: 40 * day }), fc.nat({ max: 40 * day })),
+        fc.constantFrom('Europe/Berlin', 'America/Los_Angeles', 'Australia/Lord_Howe', 'Asia/Kolkata'),
+        ([a, b], timeZone) => {
+          const range = { from: from + Math.min(a, b), to: from + Math.max(a, b) };
+          expect(timeSeries(dstLedger.database, range, { bucket: 'day', timeZone })).toEqual(zoneReference(range, timeZone));
+        },
+      ),
       { numRuns: 200 },
     );
   });

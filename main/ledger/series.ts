@@ -35,13 +35,31 @@ export interface SeriesOptions {
   readonly timeZone?: string;
 }
 
-const columns = ['requests', 'errors', 'cost_nano', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens'] as const satisfies readonly Measure[];
+const columns = [
+  'requests',
+  'errors',
+  'cost_nano',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+] as const satisfies readonly Measure[];
 type Sums = Record<(typeof columns)[number], number>;
 type BucketRow = Sums & { bucket: number; key: string };
 
 const sums = columns.map((name) => `SUM(${name}) AS ${name}`).join(', ');
 
-const emptyRow = (bucket: number, key: string): BucketRow => ({ bucket, key, requests: 0, errors: 0, cost_nano: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 });
+const emptyRow = (bucket: number, key: string): BucketRow => ({
+  bucket,
+  key,
+  requests: 0,
+  errors: 0,
+  cost_nano: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cache_read_tokens: 0,
+  cache_write_tokens: 0,
+});
 
 /** Points keyed by (bucket, provider), summed with a sign. */
 class Accumulator {
@@ -80,7 +98,9 @@ class Accumulator {
 function bucketed(database: LedgerDatabase, segments: RangeSegments, size: number, offsetMs: number): BucketRow[] {
   const union = segmentsUnion('provider', segments, columns);
   return database
-    .prepare<(string | number)[], BucketRow>(`SELECT ((bucket + ${offsetMs}) / ${size}) * ${size} - ${offsetMs} AS bucket, key, ${sums} FROM (${union.sql}) GROUP BY 1, 2`)
+    .prepare<(string | number)[], BucketRow>(
+      `SELECT ((bucket + ${offsetMs}) / ${size}) * ${size} - ${offsetMs} AS bucket, key, ${sums} FROM (${union.sql}) GROUP BY 1, 2`,
+    )
     .all(...union.parameters);
 }
 
@@ -133,7 +153,9 @@ function dayBlocks(database: LedgerDatabase, days: TimeRange, blockFrom: number,
 
 function dailyRows(database: LedgerDatabase, from: number, to: number): BucketRow[] {
   return database
-    .prepare<[number, number], BucketRow>(`SELECT bucket_start AS bucket, key, ${columns.join(', ')} FROM rollup_daily WHERE dimension = 'provider' AND bucket_start >= ? AND bucket_start < ?`)
+    .prepare<[number, number], BucketRow>(
+      `SELECT bucket_start AS bucket, key, ${columns.join(', ')} FROM rollup_daily WHERE dimension = 'provider' AND bucket_start >= ? AND bucket_start < ?`,
+    )
     .all(from, to);
 }
 
@@ -149,7 +171,11 @@ export function timeSeries(database: LedgerDatabase, range: TimeRange, options: 
  * Each stretch of one offset is bucketed with that offset; a day cut by a change has a piece on either side, whose
  * bucket starts (midnight by each side's offset) are both moved to the day's real local midnight and summed.
  */
-function acrossOffsetChanges(database: LedgerDatabase, periods: readonly { from: number; to: number; offsetMinutes: number }[], timeZone: string): SeriesPoint[] {
+function acrossOffsetChanges(
+  database: LedgerDatabase,
+  periods: readonly { from: number; to: number; offsetMinutes: number }[],
+  timeZone: string,
+): SeriesPoint[] {
   const merged = new Map<string, SeriesPoint>();
   const midnights = new Map<number, number>();
   for (const period of periods) {
@@ -184,7 +210,7 @@ function fixedOffsetSeries(database: LedgerDatabase, range: TimeRange, options: 
   const offsetMs = Math.round((options.utcOffsetMinutes ?? 0) * 60_000);
   const points = new Accumulator();
   /** the UTC time of day at which local days start */
-  const start = (((-offsetMs) % dayMs) + dayMs) % dayMs;
+  const start = ((-offsetMs % dayMs) + dayMs) % dayMs;
   if (options.bucket === 'hour') {
     points.add(bucketed(database, splitRange(range, { useDays: false }), hourMs, 0), 1);
     return points.result();
@@ -196,7 +222,13 @@ function fixedOffsetSeries(database: LedgerDatabase, range: TimeRange, options: 
   // Local midnights inside the range cut it into pieces that each lie within one local day.
   const first = Math.ceil((range.from - start) / dayMs) * dayMs + start;
   const last = Math.floor((range.to - start) / dayMs) * dayMs + start;
-  const ragged = first <= last ? [{ from: range.from, to: first }, { from: last, to: range.to }] : [range];
+  const ragged =
+    first <= last
+      ? [
+          { from: range.from, to: first },
+          { from: last, to: range.to },
+        ]
+      : [range];
   for (const piece of ragged) {
     if (piece.from < piece.to) points.add(bucketed(database, splitRange(piece, { useDays: false }), dayMs, offsetMs), 1);
   }

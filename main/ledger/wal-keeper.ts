@@ -149,7 +149,11 @@ export class WalKeeper {
   private startWorker(): CheckpointWorker | undefined {
     try {
       return new CheckpointWorker(
-        { path: this.database.name, nativeBinding: this.options.nativeBinding, ...(this.options.checkpointWorkerModule ? { modulePath: this.options.checkpointWorkerModule } : {}) },
+        {
+          path: this.database.name,
+          nativeBinding: this.options.nativeBinding,
+          ...(this.options.checkpointWorkerModule ? { modulePath: this.options.checkpointWorkerModule } : {}),
+        },
         (failure) => this.onError(Object.assign(new Error(failure.message), { code: failure.code })),
         (error) => this.workerFailed(error),
       );

@@ -65,7 +65,10 @@ export function maskToken(token: string): string {
 
 export function checkTokenName(name: string): void {
   if (!tokenNamePattern.test(name)) {
-    throw new ClientTokenError('invalid-name', `'${name.slice(0, 80)}' is not a token name: 1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit`);
+    throw new ClientTokenError(
+      'invalid-name',
+      `'${name.slice(0, 80)}' is not a token name: 1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit`,
+    );
   }
   if (reservedTokenNames.includes(name)) throw new ClientTokenError('reserved', `'${name}' is reserved for the SWITCHYARD_API_KEY token`);
 }
@@ -88,7 +91,10 @@ export class ClientTokenStore implements ClientTokenVerifier {
 
   /** Opens a connection of its own and brings the schema up to date. It never runs the ledger's crash recovery. */
   static open(options: ClientTokenStoreOptions): ClientTokenStore {
-    const database = openDatabase(options.path, { busyTimeoutMs: options.busyTimeoutMs ?? 1_000, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    const database = openDatabase(options.path, {
+      busyTimeoutMs: options.busyTimeoutMs ?? 1_000,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
     try {
       migrate(database);
       return new ClientTokenStore(database, options);
@@ -104,7 +110,8 @@ export class ClientTokenStore implements ClientTokenVerifier {
     const token = generateToken('sy');
     this.transaction(() => {
       const existing = this.get(name);
-      if (existing && existing.revokedAt === null) throw new ClientTokenError('exists', `a token named '${name}' exists already; revoke it first to replace it`);
+      if (existing && existing.revokedAt === null)
+        throw new ClientTokenError('exists', `a token named '${name}' exists already; revoke it first to replace it`);
       this.put(name, token);
     });
     return { name, token };
@@ -120,7 +127,8 @@ export class ClientTokenStore implements ClientTokenVerifier {
         )
         .run(name, digest(token), maskToken(token), this.now());
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ClientTokenError('digest-taken', `that token is already stored under another name`);
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+        throw new ClientTokenError('digest-taken', `that token is already stored under another name`);
       throw error;
     }
     this.pendingUse.delete(name);

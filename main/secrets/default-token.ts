@@ -13,8 +13,7 @@ import { ClientTokenStore } from './client-token-store.js';
 export const defaultTokenName = 'default';
 
 export type DefaultToken =
-  | { readonly state: 'active'; readonly token: string; readonly created: boolean }
-  | { readonly state: 'revoked'; readonly revokedAt: number };
+  { readonly state: 'active'; readonly token: string; readonly created: boolean } | { readonly state: 'revoked'; readonly revokedAt: number };
 
 /**
  * Makes the store and the file agree, under the store's write lock: no 'default' row → the file's token (or a new
@@ -78,7 +77,13 @@ export interface ClientTokensSetup {
  * For boot: opens the store on a connection of its own (after the ledger, so its migrations and crash recovery
  * have run) and brings the default token into it. The caller closes `store` when the gateway has stopped.
  */
-export function setupClientTokens(options: { readonly ledgerPath: string; readonly dataDir: string; readonly env: NodeJS.ProcessEnv; readonly log: (line: string) => void; readonly nativeBinding?: string }): ClientTokensSetup {
+export function setupClientTokens(options: {
+  readonly ledgerPath: string;
+  readonly dataDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: (line: string) => void;
+  readonly nativeBinding?: string;
+}): ClientTokensSetup {
   const store = ClientTokenStore.open({
     path: options.ledgerPath,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),

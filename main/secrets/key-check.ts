@@ -7,7 +7,13 @@ import { createAdapter } from '../gateway/providers/registry.js';
 
 export type KeyCheckResult =
   | { readonly ok: true; readonly detail: string; readonly latencyMs: number }
-  | { readonly ok: false; readonly errorClass: ProviderErrorClass | 'unreachable'; readonly status: number | undefined; readonly detail: string; readonly latencyMs: number };
+  | {
+      readonly ok: false;
+      readonly errorClass: ProviderErrorClass | 'unreachable';
+      readonly status: number | undefined;
+      readonly detail: string;
+      readonly latencyMs: number;
+    };
 
 export async function checkKey(settings: ProviderSettings, key: string | undefined, timeoutMs = 15_000): Promise<KeyCheckResult> {
   const started = performance.now();
@@ -21,9 +27,21 @@ export async function checkKey(settings: ProviderSettings, key: string | undefin
   } catch (error) {
     if (error instanceof ProviderError) {
       const unreachable = error.kind === 'connect' || error.kind === 'timeout';
-      return { ok: false, errorClass: unreachable ? 'unreachable' : error.errorClass, status: error.kind === 'http' ? error.status : undefined, detail: redactSecrets(error.message), latencyMs: elapsed() };
+      return {
+        ok: false,
+        errorClass: unreachable ? 'unreachable' : error.errorClass,
+        status: error.kind === 'http' ? error.status : undefined,
+        detail: redactSecrets(error.message),
+        latencyMs: elapsed(),
+      };
     }
-    return { ok: false, errorClass: 'unreachable', status: undefined, detail: redactSecrets(error instanceof Error ? error.message : String(error)), latencyMs: elapsed() };
+    return {
+      ok: false,
+      errorClass: 'unreachable',
+      status: undefined,
+      detail: redactSecrets(error instanceof Error ? error.message : String(error)),
+      latencyMs: elapsed(),
+    };
   } finally {
     await adapter.close();
   }
@@ -43,8 +61,20 @@ async function checkOpenRouterKey(baseUrl: string, key: string, signal: AbortSig
     const response = await request(`${baseUrl}/key`, { method: 'GET', headers: { authorization: `Bearer ${key}`, accept: 'application/json' }, signal }); // undici follows no redirects by default
     const body = (await response.body.text()).slice(0, 2_000);
     if (response.statusCode === 200) return { ok: true, detail: 'the key is valid (OpenRouter /key)', latencyMs: elapsed() };
-    return { ok: false, errorClass: classForStatus(response.statusCode), status: response.statusCode, detail: redactSecrets(body.split('\n')[0] ?? ''), latencyMs: elapsed() };
+    return {
+      ok: false,
+      errorClass: classForStatus(response.statusCode),
+      status: response.statusCode,
+      detail: redactSecrets(body.split('\n')[0] ?? ''),
+      latencyMs: elapsed(),
+    };
   } catch (error) {
-    return { ok: false, errorClass: 'unreachable', status: undefined, detail: redactSecrets(error instanceof Error ? error.message : String(error)), latencyMs: elapsed() };
+    return {
+      ok: false,
+      errorClass: 'unreachable',
+      status: undefined,
+      detail: redactSecrets(error instanceof Error ? error.message : String(error)),
+      latencyMs: elapsed(),
+    };
   }
 }

@@ -19,7 +19,8 @@ const maxPipedBytes = 256 * 1024;
 
 /** One key from a terminal prompt, or every non-empty line of piped input. Keys are registered for redaction at once. */
 export async function readKeys(input: KeyInput, prompt: TextOutput, label: string): Promise<ReadKeysResult> {
-  const lines = input.isTTY && input.setRawMode ? await readHidden(input, prompt, `Paste the ${label} (input is hidden), then press Enter: `) : await readPiped(input);
+  const lines =
+    input.isTTY && input.setRawMode ? await readHidden(input, prompt, `Paste the ${label} (input is hidden), then press Enter: `) : await readPiped(input);
   if (!lines.ok) return lines;
   const keys: string[] = [];
   for (const [index, line] of lines.keys.entries()) {
@@ -72,7 +73,8 @@ function readHidden(input: KeyInput, prompt: TextOutput, question: string): Prom
         if (character === '\r' || character === '\n' || character === '\u0004') return finish({ ok: true, keys: [typed] });
         if (character === '\u0003') return finish({ ok: false, problem: 'cancelled', cancelled: true });
         if (character === '\u007f' || character === '\b') typed = typed.slice(0, -1);
-        else if (character === '\u0015') typed = ''; // Ctrl-U: start over
+        else if (character === '\u0015')
+          typed = ''; // Ctrl-U: start over
         else if (character >= ' ') typed += character;
       }
     };

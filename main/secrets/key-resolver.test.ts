@@ -9,7 +9,17 @@ import { MemorySecretStore } from './secret-store.js';
 /** `apiKeyEnv: null` for a provider that names no variable (local servers, custom endpoints) */
 function provider(id: string, variable: string | null = `${id.toUpperCase()}_API_KEY`): ProviderSettings {
   const apiKeyEnv = variable ?? undefined;
-  return { id, type: 'openai-compatible', preset: undefined, label: id, baseUrl: 'http://127.0.0.1:1/v1', locality: 'cloud', apiKeyEnv, headers: {}, models: [] };
+  return {
+    id,
+    type: 'openai-compatible',
+    preset: undefined,
+    label: id,
+    baseUrl: 'http://127.0.0.1:1/v1',
+    locality: 'cloud',
+    apiKeyEnv,
+    headers: {},
+    models: [],
+  };
 }
 
 const openai = provider('openai');
@@ -51,7 +61,9 @@ describe('KeyResolver precedence', () => {
   });
 
   it('says plainly when the keychain is unavailable and uses the environment only', async () => {
-    const resolver = await KeyResolver.create(new MemorySecretStore({ openai: [first] }, 'no D-Bus session bus'), { OPENAI_API_KEY: 'sk-env-Key000000000000000000dddd' });
+    const resolver = await KeyResolver.create(new MemorySecretStore({ openai: [first] }, 'no D-Bus session bus'), {
+      OPENAI_API_KEY: 'sk-env-Key000000000000000000dddd',
+    });
     expect(resolver.keychain).toEqual({ ok: false, reason: 'no D-Bus session bus' });
     expect(resolver.keyLookup(openai)).toBe('sk-env-Key000000000000000000dddd');
     expect(resolver.startupLine()).toMatch(/^keys: keychain unavailable \(no D-Bus session bus\); provider keys come from environment variables only/);
@@ -71,12 +83,20 @@ describe('KeyResolver precedence', () => {
 describe('KeyResolver rotation', () => {
   it('moves to the next key on 401 and on quota, says so with masked keys, and stops at the last', async () => {
     const resolver = await KeyResolver.create(new MemorySecretStore({ openai: [first, second, third] }), {});
-    expect(resolver.reportFailure('openai', 'auth')).toEqual({ providerId: 'openai', rotated: true, message: 'openai: key #1 …aaaa rejected (401); now using key #2 …bbbb' });
+    expect(resolver.reportFailure('openai', 'auth')).toEqual({
+      providerId: 'openai',
+      rotated: true,
+      message: 'openai: key #1 …aaaa rejected (401); now using key #2 …bbbb',
+    });
     expect(resolver.keyLookup(openai)).toBe(second);
     expect(resolver.reportFailure('openai', 'quota')?.message).toBe('openai: key #2 …bbbb out of quota; now using key #3 …cccc');
     expect(resolver.keyLookup(openai)).toBe(third);
     const last = resolver.reportFailure('openai', 'auth');
-    expect(last).toEqual({ providerId: 'openai', rotated: false, message: 'openai: key #3 …cccc rejected (401); it is the last of 3 keys, so it stays in use — add another with `switchyard keys set openai --add`' });
+    expect(last).toEqual({
+      providerId: 'openai',
+      rotated: false,
+      message: 'openai: key #3 …cccc rejected (401); it is the last of 3 keys, so it stays in use — add another with `switchyard keys set openai --add`',
+    });
     expect(resolver.keyLookup(openai)).toBe(third); // no wrapping back to a refused key
     expect(resolver.reportFailure('openai', 'auth')).toBeUndefined(); // said once, not on every request
     expect(resolver.keySource(openai)).toBe('keychain (3 keys, using #3)');
@@ -84,7 +104,8 @@ describe('KeyResolver rotation', () => {
 
   it('ignores errors that are not about the key', async () => {
     const resolver = await KeyResolver.create(new MemorySecretStore({ openai: [first, second] }), {});
-    for (const errorClass of ['rate_limit', 'server', 'permission', 'bad_request', 'timeout'] as const) expect(resolver.reportFailure('openai', errorClass)).toBeUndefined();
+    for (const errorClass of ['rate_limit', 'server', 'permission', 'bad_request', 'timeout'] as const)
+      expect(resolver.reportFailure('openai', errorClass)).toBeUndefined();
     expect(resolver.keyLookup(openai)).toBe(first);
   });
 

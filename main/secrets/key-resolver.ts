@@ -137,11 +137,23 @@ export class KeyResolver {
       const count = `${keychainKeys.length} ${keychainKeys.length === 1 ? 'key' : 'keys'}`;
       const using = active > 0 ? `, using #${active + 1}` : '';
       const shadowed = this.environmentKey(provider) ? `; ${provider.apiKeyEnv ?? 'its variable'} is set too but not used` : '';
-      return { providerId: provider.id, origin: 'keychain', source: `keychain (${count}${using})${shadowed}`, keys: this.masked(provider.id, keychainKeys, active), lastRotation };
+      return {
+        providerId: provider.id,
+        origin: 'keychain',
+        source: `keychain (${count}${using})${shadowed}`,
+        keys: this.masked(provider.id, keychainKeys, active),
+        lastRotation,
+      };
     }
     const fromEnvironment = this.environmentKey(provider);
     if (fromEnvironment) {
-      return { providerId: provider.id, origin: 'env', source: `env ${fromEnvironment.variable}`, keys: this.masked(provider.id, [fromEnvironment.key], 0), lastRotation };
+      return {
+        providerId: provider.id,
+        origin: 'env',
+        source: `env ${fromEnvironment.variable}`,
+        keys: this.masked(provider.id, [fromEnvironment.key], 0),
+        lastRotation,
+      };
     }
     if (!provider.apiKeyEnv) return { providerId: provider.id, origin: 'not-needed', source: 'none needed', keys: [], lastRotation };
     const keychainHint = this.keychainState.ok ? `run \`switchyard keys set ${provider.id}\` or ` : '';

@@ -44,7 +44,9 @@ function fakeKeychain(behaviour: { constructError?: string; hang?: boolean; find
   const findCredentialsAsync = (service: string): Promise<Array<{ account: string; password: string }>> =>
     settle(() => {
       if (behaviour.findError) throw new Error(behaviour.findError);
-      return [...entries].filter(([name]) => name.startsWith(`${service}\u0000`)).map(([name, password]) => ({ account: name.slice(service.length + 1), password }));
+      return [...entries]
+        .filter(([name]) => name.startsWith(`${service}\u0000`))
+        .map(([name, password]) => ({ account: name.slice(service.length + 1), password }));
     });
   const module = { AsyncEntry, findCredentialsAsync } as unknown as KeyringModule;
   return { module, entries, options, writes };
@@ -99,16 +101,23 @@ describe('KeychainStore failures', () => {
   });
 
   it('explains a missing D-Bus session instead of falling back', async () => {
-    const keychain = fakeKeychain({ constructError: 'Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead' });
+    const keychain = fakeKeychain({
+      constructError:
+        'Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead',
+    });
     const store = new KeychainStore({ loadModule: async () => keychain.module, env: {} });
     const availability = await store.available();
     expect(availability.ok).toBe(false);
     expect(availability.ok ? '' : availability.reason).toMatch(/^no D-Bus session bus to reach the Secret Service \(DBUS_SESSION_BUS_ADDRESS is not set\)/);
     await expect(store.set('openai', ['key-one-1111'])).rejects.toThrow(/no D-Bus session bus/);
-    const deadSocket = fakeKeychain({ constructError: 'Platform failure: DBus error: Failed to connect to socket /run/user/1000/bus: No such file or directory' });
+    const deadSocket = fakeKeychain({
+      constructError: 'Platform failure: DBus error: Failed to connect to socket /run/user/1000/bus: No such file or directory',
+    });
     const pointed = new KeychainStore({ loadModule: async () => deadSocket.module, env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus' } });
     const reason = await pointed.available();
-    expect(reason.ok ? '' : reason.reason).toMatch(/^no D-Bus session bus to reach the Secret Service \(DBUS_SESSION_BUS_ADDRESS is set but nothing answers there\)/);
+    expect(reason.ok ? '' : reason.reason).toMatch(
+      /^no D-Bus session bus to reach the Secret Service \(DBUS_SESSION_BUS_ADDRESS is set but nothing answers there\)/,
+    );
   });
 
   it('explains a Secret Service without a keyring to store into', async () => {
@@ -124,6 +133,9 @@ describe('KeychainStore failures', () => {
     const started = performance.now();
     const availability = await store.available();
     expect(performance.now() - started).toBeLessThan(2_000);
-    expect(availability).toEqual({ ok: false, reason: 'the keychain did not answer within 0.1 s while reading the keys (is it locked, or waiting on a password prompt?)' });
+    expect(availability).toEqual({
+      ok: false,
+      reason: 'the keychain did not answer within 0.1 s while reading the keys (is it locked, or waiting on a password prompt?)',
+    });
   });
 });

@@ -36,7 +36,10 @@ async function start(): Promise<void> {
   let gateway: GatewayFetch = unavailableGateway('The playground cannot reach the gateway from this page.');
   const fetch = (input: string, init: RequestInit): Promise<Response> => window.fetch(input, init);
   if (import.meta.env.DEV && new URLSearchParams(window.location.search).has('demo')) {
-    const [{ createFakeControl }, { createFakeGateway }] = await Promise.all([import('./control/fake/fake-control-client'), import('./control/fake/fake-gateway')]);
+    const [{ createFakeControl }, { createFakeGateway }] = await Promise.all([
+      import('./control/fake/fake-control-client'),
+      import('./control/fake/fake-gateway'),
+    ]);
     // `?demo&first-run` opens on the first-run screen
     const fake = createFakeControl({ delayMs: 250, firstRunPending: new URLSearchParams(window.location.search).has('first-run') });
     client = fake.client;

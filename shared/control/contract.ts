@@ -9,7 +9,10 @@ import { isTimeZone } from '../time-zone.js';
 const id = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lowercase letters, digits, ".", "_" or "-"');
 const modelRef = z.string().regex(/^[^/\s]+\/\S+$/, "must be 'provider/model'");
 const routeName = z.string().regex(routeNamePattern, routeNameRule);
-const httpUrl = z.string().url().refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL');
+const httpUrl = z
+  .string()
+  .url()
+  .refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL');
 const epochMs = z.number().int().min(0);
 const empty = z.strictObject({});
 
@@ -51,7 +54,14 @@ export type StatusDto = z.infer<typeof statusSchema>;
 
 // ---------- providers
 
-export const presetSchema = z.object({ id: z.string(), label: z.string(), type: z.string(), baseUrl: z.string(), locality: z.enum(['local', 'cloud']), keyEnv: z.string().nullable() });
+export const presetSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  type: z.string(),
+  baseUrl: z.string(),
+  locality: z.enum(['local', 'cloud']),
+  keyEnv: z.string().nullable(),
+});
 export type PresetDto = z.infer<typeof presetSchema>;
 
 export const providerSchema = providerHealthSchema.extend({
@@ -69,7 +79,10 @@ export const providerInputSchema = z.strictObject({
   type: z.enum(['openai-compatible', 'ollama', 'anthropic', 'gemini']).optional(),
   baseUrl: httpUrl.optional(),
   locality: z.enum(['local', 'cloud']).optional(),
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .optional(),
   models: z.array(z.string().min(1)).optional(),
   /** optional key to store in the keychain right away; never echoed back */
   key: z.string().min(1).max(4096).optional(),
@@ -109,7 +122,11 @@ export type EnvironmentKeyDto = z.infer<typeof environmentKeySchema>;
 // ---------- rate limits (config `limits` per client token, `routes.<name>.limits` per route); null: no limit
 
 const perMinute = z.number().int().min(1).max(10_000_000_000).nullable();
-export const rateLimitsDtoSchema = z.strictObject({ requestsPerMinute: perMinute, tokensPerMinute: perMinute, concurrent: z.number().int().min(1).max(100_000).nullable() });
+export const rateLimitsDtoSchema = z.strictObject({
+  requestsPerMinute: perMinute,
+  tokensPerMinute: perMinute,
+  concurrent: z.number().int().min(1).max(100_000).nullable(),
+});
 export type RateLimitsDto = z.infer<typeof rateLimitsDtoSchema>;
 /** a route's limits; `queue` (null: none) makes a request over them wait up to maxWaitMs instead of a 429 */
 export const routeLimitsDtoSchema = rateLimitsDtoSchema.extend({
@@ -121,7 +138,11 @@ export type ClientLimitsDto = z.infer<typeof clientLimitsSchema>;
 
 // ---------- routes
 
-export const routeTargetSchema = z.strictObject({ model: modelRef, weight: z.number().positive().max(1_000_000).default(1), tier: z.number().int().min(0).max(100) });
+export const routeTargetSchema = z.strictObject({
+  model: modelRef,
+  weight: z.number().positive().max(1_000_000).default(1),
+  tier: z.number().int().min(0).max(100),
+});
 export const routeInputSchema = z.strictObject({
   name: routeName,
   description: z.string().max(500).optional(),
@@ -159,7 +180,13 @@ export type RouteDto = z.infer<typeof routeSchema>;
 
 // ---------- client tokens
 
-export const tokenSchema = z.object({ name: z.string(), masked: z.string(), createdAt: epochMs, lastUsedAt: epochMs.nullable(), revokedAt: epochMs.nullable() });
+export const tokenSchema = z.object({
+  name: z.string(),
+  masked: z.string(),
+  createdAt: epochMs,
+  lastUsedAt: epochMs.nullable(),
+  revokedAt: epochMs.nullable(),
+});
 export type TokenDto = z.infer<typeof tokenSchema>;
 
 // ---------- usage
@@ -357,7 +384,13 @@ export const playgroundComparisonSchema = z.object({
   systemPrompt: z.string(),
   parameters: playgroundParametersSchema,
   blind: z.boolean(),
-  columns: z.array(z.object({ model: z.string(), messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string(), imageAttached: z.boolean() })), answers: z.array(playgroundAnswerSchema) })),
+  columns: z.array(
+    z.object({
+      model: z.string(),
+      messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string(), imageAttached: z.boolean() })),
+      answers: z.array(playgroundAnswerSchema),
+    }),
+  ),
 });
 export type PlaygroundComparisonDto = z.infer<typeof playgroundComparisonSchema>;
 export const playgroundComparisonSummarySchema = z.object({
@@ -479,7 +512,9 @@ export const privacyInputSchema = z.strictObject({
   action: privacyAction,
   /** built-in detector names, or the groups `secrets` and `personal` */
   detectors: z.array(z.string().min(1).max(64)).max(64),
-  patterns: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits or "-"'), pattern: z.string().min(1).max(2_000) })).max(100),
+  patterns: z
+    .array(z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits or "-"'), pattern: z.string().min(1).max(2_000) }))
+    .max(100),
   pathGlobs: z.array(z.string().min(1).max(500)).max(100),
   /** per client token name, on top of the route's action (the stricter wins) */
   clients: z.record(z.string().min(1), privacyAction),
@@ -494,7 +529,9 @@ export const privacySchema = z.object({
   pathGlobs: z.array(z.string()),
   clients: z.record(z.string(), privacyAction),
   /** every route with its own action (null: privacy.action) and its response cache (null: off) */
-  routes: z.array(z.object({ name: z.string(), action: privacyAction.nullable(), cache: z.object({ ttlSeconds: z.number().int(), sampled: z.boolean() }).nullable() })),
+  routes: z.array(
+    z.object({ name: z.string(), action: privacyAction.nullable(), cache: z.object({ ttlSeconds: z.number().int(), sampled: z.boolean() }).nullable() }),
+  ),
   /** the built-in detectors, by group */
   available: z.array(z.object({ name: z.string(), group: z.enum(['secrets', 'personal']) })),
   /** the response cache's store: entries, bytes, and its cap */
@@ -510,7 +547,10 @@ export const privacyTestSchema = z.object({
 
 // ---------- the calls
 
-function call<Request extends z.ZodType, Response extends z.ZodType>(request: Request, response: Response): { readonly request: Request; readonly response: Response } {
+function call<Request extends z.ZodType, Response extends z.ZodType>(
+  request: Request,
+  response: Response,
+): { readonly request: Request; readonly response: Response } {
   return { request, response };
 }
 
@@ -533,8 +573,14 @@ export const controlContract = {
   /** stores the preset's key from the environment in the keychain (added after any keys it holds already) */
   'providers.importEnvironmentKey': call(z.strictObject({ preset: id }), z.object({ stored: z.literal(true) })),
 
-  'keys.set': call(z.strictObject({ providerId: id, key: z.string().min(1).max(4096), append: z.boolean().default(false) }), z.object({ providerId: z.string(), maskedKeys: z.array(z.string()) })),
-  'keys.delete': call(z.strictObject({ providerId: id, index: z.number().int().min(0).optional() }), z.object({ providerId: z.string(), maskedKeys: z.array(z.string()) })),
+  'keys.set': call(
+    z.strictObject({ providerId: id, key: z.string().min(1).max(4096), append: z.boolean().default(false) }),
+    z.object({ providerId: z.string(), maskedKeys: z.array(z.string()) }),
+  ),
+  'keys.delete': call(
+    z.strictObject({ providerId: id, index: z.number().int().min(0).optional() }),
+    z.object({ providerId: z.string(), maskedKeys: z.array(z.string()) }),
+  ),
 
   'routes.list': call(empty, z.array(routeSchema)),
   'routes.save': call(routeInputSchema, routeSchema),
@@ -554,10 +600,26 @@ export const controlContract = {
       /** the viewer's IANA zone: day buckets follow its local midnights across daylight-saving changes */
       timeZone: z.string().max(64).refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }).optional(),
     }),
-    z.array(z.object({ bucketStart: z.number(), providerId: z.string(), requests: z.number(), errors: z.number(), costUsd: z.number(), inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number() })),
+    z.array(
+      z.object({
+        bucketStart: z.number(),
+        providerId: z.string(),
+        requests: z.number(),
+        errors: z.number(),
+        costUsd: z.number(),
+        inputTokens: z.number(),
+        outputTokens: z.number(),
+        totalTokens: z.number(),
+      }),
+    ),
   ),
   'usage.breakdown': call(
-    z.strictObject({ range: timeRangeSchema, by: breakdownDimension, limit: z.number().int().min(1).max(100).default(10), orderBy: z.enum(['cost', 'requests', 'tokens']).default('cost') }),
+    z.strictObject({
+      range: timeRangeSchema,
+      by: breakdownDimension,
+      limit: z.number().int().min(1).max(100).default(10),
+      orderBy: z.enum(['cost', 'requests', 'tokens']).default('cost'),
+    }),
     z.object({ rows: z.array(totalsSchema.extend({ key: z.string() })), others: totalsSchema.nullable() }),
   ),
   'usage.errors': call(z.strictObject({ range: timeRangeSchema }), z.array(z.object({ errorClass: z.string(), count: z.number(), share: z.number() }))),
@@ -579,12 +641,23 @@ export const controlContract = {
   ),
   'usage.detail': call(
     z.strictObject({ id: z.string().min(1) }),
-    z.object({
-      request: requestRowSchema,
-      attempts: z.array(z.object({ seq: z.number(), providerId: z.string(), model: z.string(), outcome: z.string(), httpStatus: z.number().nullable(), durationMs: z.number() })),
-      /** the request's bodies when capture was on (redacted; `truncated` when either was cut), else null */
-      capture: captureSchema.nullable().optional(),
-    }).nullable(),
+    z
+      .object({
+        request: requestRowSchema,
+        attempts: z.array(
+          z.object({
+            seq: z.number(),
+            providerId: z.string(),
+            model: z.string(),
+            outcome: z.string(),
+            httpStatus: z.number().nullable(),
+            durationMs: z.number(),
+          }),
+        ),
+        /** the request's bodies when capture was on (redacted; `truncated` when either was cut), else null */
+        capture: captureSchema.nullable().optional(),
+      })
+      .nullable(),
   ),
   /** deletes every captured body now (capture stays as it is; switching it off alone keeps rows until they expire) */
   'usage.captures.purge': call(empty, z.object({ deleted: z.number().int() })),
@@ -602,13 +675,20 @@ export const controlContract = {
   /** writes the privacy section (and routes' privacy actions) of the config file; applied live */
   'privacy.set': call(privacyInputSchema, privacySchema),
   /** runs the detectors (the saved ones, or `settings` not yet saved) on pasted text: detector names and spans */
-  'privacy.test': call(z.strictObject({ text: z.string().max(1_048_576), fileName: z.string().max(1_000).optional(), settings: privacyInputSchema.optional() }), privacyTestSchema),
+  'privacy.test': call(
+    z.strictObject({ text: z.string().max(1_048_576), fileName: z.string().max(1_000).optional(), settings: privacyInputSchema.optional() }),
+    privacyTestSchema,
+  ),
   /** empties the response cache */
   'cache.clear': call(empty, z.object({ cleared: z.number().int() })),
   /** the dashboard's figures: requests each detector fired on (by action), cache hits and what they saved */
   'usage.guard': call(
     z.strictObject({ range: timeRangeSchema }),
-    z.object({ detectors: z.array(z.object({ detector: z.string(), action: z.string(), requests: z.number().int() })), cacheHits: z.number().int(), cacheSavedUsd: z.number() }),
+    z.object({
+      detectors: z.array(z.object({ detector: z.string(), action: z.string(), requests: z.number().int() })),
+      cacheHits: z.number().int(),
+      cacheSavedUsd: z.number(),
+    }),
   ),
 
   /** the first-run screen: pending on a fresh install (no config file, or one naming no providers) until finished or skipped */

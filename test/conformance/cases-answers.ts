@@ -4,7 +4,16 @@ import { expect, it } from 'vitest';
 import type { ChatCompletionChunk } from '../../shared/openai-types.js';
 import { isContentChunk, openGate } from '../../main/gateway/streaming/gate.js';
 import type { ProviderAdapter, StreamPart } from '../../main/gateway/providers/types.js';
-import { jsonSchemaFormat, pngDataUrl, remoteImageUrl, wavBase64, type AdapterOverrides, type Capabilities, type InputCase, type ProviderHarness } from './harness.js';
+import {
+  jsonSchemaFormat,
+  pngDataUrl,
+  remoteImageUrl,
+  wavBase64,
+  type AdapterOverrides,
+  type Capabilities,
+  type InputCase,
+  type ProviderHarness,
+} from './harness.js';
 import { chatCall, chunksOf, collect, completeOf, contentOf, drain, rejectionOf, streamOf, terminalOf, within } from './support.js';
 
 export interface SuiteContext {
@@ -17,11 +26,19 @@ export interface SuiteContext {
 
 const weatherTool = {
   type: 'function',
-  function: { name: 'get_weather', description: 'Current weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  function: {
+    name: 'get_weather',
+    description: 'Current weather in a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
 };
 const timeTool = {
   type: 'function',
-  function: { name: 'get_time', description: 'Local time in a time zone', parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] } },
+  function: {
+    name: 'get_time',
+    description: 'Local time in a time zone',
+    parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] },
+  },
 };
 const toolArguments = { city: 'Paris', unit: 'celsius', days: 3 };
 
@@ -60,7 +77,9 @@ export function answerCases(context: SuiteContext): void {
     expect(new Set(chunks.map((chunk) => chunk.id)).size, 'one id for the whole stream').toBe(1);
     expect(contentOf(parts)).toBe('The quick brown fox jumps.');
     expect(chunks.filter((chunk) => (chunk.choices[0]?.delta.content ?? '') !== '').length, 'the text arrives in several deltas').toBeGreaterThan(1);
-    const finishes = chunks.flatMap((chunk, position) => chunk.choices.filter((choice) => choice.finish_reason !== null).map((choice) => ({ position, reason: choice.finish_reason })));
+    const finishes = chunks.flatMap((chunk, position) =>
+      chunk.choices.filter((choice) => choice.finish_reason !== null).map((choice) => ({ position, reason: choice.finish_reason })),
+    );
     expect(finishes.map((finish) => finish.reason)).toEqual(['stop']);
     const usages = chunks.flatMap((chunk, position) => (chunk.usage ? [{ position, usage: chunk.usage }] : []));
     expect(usages).toHaveLength(1);
@@ -114,7 +133,11 @@ export function answerCases(context: SuiteContext): void {
     ];
     const messages = [
       { role: 'user', content: 'Weather in Paris, and the time in Tokyo?' },
-      { role: 'assistant', content: null, tool_calls: calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } })) },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } })),
+      },
       // answered in the opposite order to the calls: the binding must follow the ids, not the positions
       ...[...calls].reverse().map((call) => ({ role: 'tool', tool_call_id: call.id, content: call.result })),
     ];
@@ -151,7 +174,9 @@ export function capabilityCases(context: SuiteContext): void {
     for (const inputCase of cases) {
       it(`${capability}: ${inputCase.name}`, async () => {
         harness.replyText('A small picture.', { input: 300, output: 4 });
-        const response = completeOf(await context.adapter().chat(chatCall(harness, inputRequest(capability), inputCase.model ? { model: inputCase.model } : {})));
+        const response = completeOf(
+          await context.adapter().chat(chatCall(harness, inputRequest(capability), inputCase.model ? { model: inputCase.model } : {})),
+        );
         expect(response.choices[0]?.message.content).toBe('A small picture.');
         expect(inputCase.extract(harness.lastUpstream().body)).toEqual(inputCase.expected);
       });
@@ -171,7 +196,9 @@ export function capabilityCases(context: SuiteContext): void {
     it(`json: ${jsonCase.name}`, async () => {
       jsonCase.prepare?.();
       const format = jsonCase.format === 'json_schema' ? jsonSchemaFormat : { type: 'json_object' };
-      const response = completeOf(await context.adapter().chat(chatCall(harness, { response_format: format }, jsonCase.model ? { model: jsonCase.model } : {})));
+      const response = completeOf(
+        await context.adapter().chat(chatCall(harness, { response_format: format }, jsonCase.model ? { model: jsonCase.model } : {})),
+      );
       expect(jsonCase.extract(harness.lastUpstream().body)).toEqual(jsonCase.expected);
       expect(response.choices[0]?.finish_reason).toBe('stop');
       expect(JSON.parse(response.choices[0]?.message.content ?? 'null')).toEqual(jsonCase.answer);

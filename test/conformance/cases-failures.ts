@@ -32,7 +32,12 @@ export function errorCases(context: SuiteContext): void {
   for (const mode of ['non-stream', 'stream'] as const) {
     for (const kind of Object.keys(expectations) as ScriptedFailure[]) {
       const expected = expectations[kind];
-      const retryNote = kind === 'rate_limit' ? (harness.retryAfter === 'unscriptable' ? ' (no Retry-After scriptable)' : ` with retryAfterMs from the ${harness.retryAfter}`) : '';
+      const retryNote =
+        kind === 'rate_limit'
+          ? harness.retryAfter === 'unscriptable'
+            ? ' (no Retry-After scriptable)'
+            : ` with retryAfterMs from the ${harness.retryAfter}`
+          : '';
       it(`${kind} (${mode}) → '${expected.errorClass}', ${expected.retryable ? 'retryable' : 'not retryable'}${retryNote}, one upstream call, no key in the error`, async () => {
         harness.failWith(kind, retryAfterSeconds);
         const before = harness.requestCount();
@@ -91,7 +96,11 @@ export function streamFaultCases(context: SuiteContext): void {
     harness.endWithoutTerminator();
     const parts = await collect(streamOf(await context.adapter().chat(chatCall(harness, { stream: true }))));
     const error = errorPartOf(parts);
-    expect({ kind: error.kind, errorClass: error.errorClass, retryable: error.retryable }).toEqual({ kind: 'protocol', errorClass: 'protocol', retryable: true });
+    expect({ kind: error.kind, errorClass: error.errorClass, retryable: error.retryable }).toEqual({
+      kind: 'protocol',
+      errorClass: 'protocol',
+      retryable: true,
+    });
   });
 
   it(`client abort before the headers: chat() rejects as cancelled and the upstream closes within ${abortBudgetMs} ms`, async () => {

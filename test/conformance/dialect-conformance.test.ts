@@ -50,7 +50,16 @@ import {
 import { asArray, asRecord } from './harness.js';
 import { until, within } from './support.js';
 
-const dialects: readonly DialectHarness[] = [chatHarness, messagesHarness, responsesHarness, embeddingsHarness, ollamaChatHarness, ollamaEmbedHarness, geminiGenerateHarness, geminiEmbedHarness];
+const dialects: readonly DialectHarness[] = [
+  chatHarness,
+  messagesHarness,
+  responsesHarness,
+  embeddingsHarness,
+  ollamaChatHarness,
+  ollamaEmbedHarness,
+  geminiGenerateHarness,
+  geminiEmbedHarness,
+];
 
 /** The client every case calls as, and one whose budget (a daily $0 limit, action block) is spent from the start. */
 const client = { name: 'conformance', token: 'sy-conformance-client-token-0001' };
@@ -151,7 +160,14 @@ function inProcessTransport(): Transport & { start(): void; stop(): Promise<void
     // the path's parameters and query as the dispatcher hands them over (Gemini's model and method, `alt=sse`)
     const [path = '', query = ''] = targetOf(harness, shape).split('?');
     const match = gatewayRoutes.match(path);
-    const inbound: InboundRequest = { method: 'POST', path, query: new URLSearchParams(query), params: match?.params ?? {}, headers: lowerCased(harness.headers(as.token)), body: Buffer.from(JSON.stringify(body)) };
+    const inbound: InboundRequest = {
+      method: 'POST',
+      path,
+      query: new URLSearchParams(query),
+      params: match?.params ?? {},
+      headers: lowerCased(harness.headers(as.token)),
+      body: Buffer.from(JSON.stringify(body)),
+    };
     const context: RequestContext = { gateway: state, identity: { name: as.name }, signal: controller.signal, startedAt: performance.now(), corsHeaders: {} };
     const sendError = match?.endpoint.sendError ?? sendOpenAIError;
     // the route's POST handler, as the dispatcher picks it (the harness's own for its `path`, checked below)
@@ -218,7 +234,12 @@ function loopbackTransport(): Transport & { start(): Promise<void>; stop(): Prom
       await gateway?.stop(1_000);
     },
     async exchange(harness, shape, body, as = client) {
-      const response = await fetch(url(targetOf(harness, shape)), { method: 'POST', headers: harness.headers(as.token), body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(url(targetOf(harness, shape)), {
+        method: 'POST',
+        headers: harness.headers(as.token),
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
       return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
     },
     leave(harness, shape, body, ready) {
@@ -281,7 +302,12 @@ function expectCleanEnd(reading: StreamReading): void {
   expect(reading.endedWithMarker, 'the end marker is the last event').toBe(true);
 }
 
-async function answerOf(transport: Transport, harness: DialectHarness, shape: Shape, body: unknown): Promise<{ exchange: Exchange; content: unknown; toolCall: unknown; usage: unknown }> {
+async function answerOf(
+  transport: Transport,
+  harness: DialectHarness,
+  shape: Shape,
+  body: unknown,
+): Promise<{ exchange: Exchange; content: unknown; toolCall: unknown; usage: unknown }> {
   const exchange = await transport.exchange(harness, shape, body);
   if (!shape.stream) {
     expect(exchange.status, exchange.body.slice(0, 300)).toBe(200);
@@ -324,53 +350,71 @@ describe.each([
       expect(await resolvedHandler(gatewayRoutes.match(harness.path)?.endpoint.methods.POST)).toBe(harness.handler);
     });
 
-    eachShape(harness.cases.text, (shape) => `1. text (${shapeName(shape)}): the answer is the upstream’s`, async (shape) => {
-      const expected = harness.scriptAnswer(fake);
-      const answer = await answerOf(transport, harness, shape, harness.request(shape));
-      expect(answer.content).toEqual(expected.content);
-      await ledger.newRow();
-    });
+    eachShape(
+      harness.cases.text,
+      (shape) => `1. text (${shapeName(shape)}): the answer is the upstream’s`,
+      async (shape) => {
+        const expected = harness.scriptAnswer(fake);
+        const answer = await answerOf(transport, harness, shape, harness.request(shape));
+        expect(answer.content).toEqual(expected.content);
+        await ledger.newRow();
+      },
+    );
 
-    eachShape(harness.cases.stream, (shape) => `2. stream${variantOf(shape)}: the deltas make the text, the end marker once and last`, async (shape) => {
-      const expected = harness.scriptAnswer(fake);
-      const reading = streamOf(harness, await transport.exchange(harness, shape, harness.request(shape)));
-      expectCleanEnd(reading);
-      expect(reading.deltas.length, 'the text arrives in several deltas').toBeGreaterThan(1);
-      expect(reading.deltas.join('')).toBe(expected.content);
-      await ledger.newRow();
-    });
+    eachShape(
+      harness.cases.stream,
+      (shape) => `2. stream${variantOf(shape)}: the deltas make the text, the end marker once and last`,
+      async (shape) => {
+        const expected = harness.scriptAnswer(fake);
+        const reading = streamOf(harness, await transport.exchange(harness, shape, harness.request(shape)));
+        expectCleanEnd(reading);
+        expect(reading.deltas.length, 'the text arrives in several deltas').toBeGreaterThan(1);
+        expect(reading.deltas.join('')).toBe(expected.content);
+        await ledger.newRow();
+      },
+    );
 
-    eachShape(harness.cases.tools, (shape) => `3. tools (${shapeName(shape)}): the client sees the tool call in its dialect`, async (shape) => {
-      scriptToolCall(fake);
-      const answer = await answerOf(transport, harness, shape, harness.request(shape, { tool: true }));
-      expect(answer.toolCall).toEqual({ name: weatherTool.name, arguments: toolArguments });
-      // the tool reached the upstream as an OpenAI function tool, whatever the dialect wrote
-      const upstreamTools = asArray(asRecord(harness.upstreamCalls(fake).at(-1)?.body)['tools']).map((tool) => asRecord(asRecord(tool)['function'])['name']);
-      expect(upstreamTools).toEqual([weatherTool.name]);
-      await ledger.newRow();
-    });
+    eachShape(
+      harness.cases.tools,
+      (shape) => `3. tools (${shapeName(shape)}): the client sees the tool call in its dialect`,
+      async (shape) => {
+        scriptToolCall(fake);
+        const answer = await answerOf(transport, harness, shape, harness.request(shape, { tool: true }));
+        expect(answer.toolCall).toEqual({ name: weatherTool.name, arguments: toolArguments });
+        // the tool reached the upstream as an OpenAI function tool, whatever the dialect wrote
+        const upstreamTools = asArray(asRecord(harness.upstreamCalls(fake).at(-1)?.body)['tools']).map((tool) => asRecord(asRecord(tool)['function'])['name']);
+        expect(upstreamTools).toEqual([weatherTool.name]);
+        await ledger.newRow();
+      },
+    );
 
-    eachShape(harness.cases.usage, (shape) => `4. usage + ledger row (${shapeName(shape)})`, async (shape) => {
-      const expected = harness.scriptAnswer(fake);
-      const answer = await answerOf(transport, harness, shape, harness.request(shape));
-      expect(answer.usage, harness.usageInAnswer === false ? 'the dialect’s answer has no token counts' : 'the upstream’s counts').toEqual(harness.usageInAnswer === false ? undefined : expected.usage);
-      const row = await ledger.newRow();
-      expect(row).toMatchObject({
-        endpoint: harness.endpoint,
-        status: 'ok',
-        http_status: 200,
-        input_tokens: expected.usage.input,
-        output_tokens: expected.usage.output,
-        tokens_estimated: 0,
-        provider_id: harness.answeredBy.providerId,
-        model: harness.answeredBy.model,
-        requested_model: harness.model,
-        route: harness.model,
-        client_token_name: client.name,
-        stream: shape.stream ? 1 : 0,
-      });
-      expect(answer.exchange.headers['x-switchyard-request-id'], 'the answer names its ledger row').toBe(row.id);
-    });
+    eachShape(
+      harness.cases.usage,
+      (shape) => `4. usage + ledger row (${shapeName(shape)})`,
+      async (shape) => {
+        const expected = harness.scriptAnswer(fake);
+        const answer = await answerOf(transport, harness, shape, harness.request(shape));
+        expect(answer.usage, harness.usageInAnswer === false ? 'the dialect’s answer has no token counts' : 'the upstream’s counts').toEqual(
+          harness.usageInAnswer === false ? undefined : expected.usage,
+        );
+        const row = await ledger.newRow();
+        expect(row).toMatchObject({
+          endpoint: harness.endpoint,
+          status: 'ok',
+          http_status: 200,
+          input_tokens: expected.usage.input,
+          output_tokens: expected.usage.output,
+          tokens_estimated: 0,
+          provider_id: harness.answeredBy.providerId,
+          model: harness.answeredBy.model,
+          requested_model: harness.model,
+          route: harness.model,
+          client_token_name: client.name,
+          stream: shape.stream ? 1 : 0,
+        });
+        expect(answer.exchange.headers['x-switchyard-request-id'], 'the answer names its ledger row').toBe(row.id);
+      },
+    );
 
     eachShape(
       harness.cases.errorBeforeFirstByte,
@@ -386,54 +430,72 @@ describe.each([
         if (harness.errorTypeFor) expect(error.type).toBe(harness.errorTypeFor(failure.upstreamStatus));
         expect(harness.upstreamCalls(fake).length - before, 'both targets were tried').toBe(2);
         const row = await ledger.newRow();
-        expect(row).toMatchObject({ endpoint: harness.endpoint, status: 'error', http_status: failure.upstreamStatus, requested_model: harness.model, stream: failure.stream ? 1 : 0 });
+        expect(row).toMatchObject({
+          endpoint: harness.endpoint,
+          status: 'error',
+          http_status: failure.upstreamStatus,
+          requested_model: harness.model,
+          stream: failure.stream ? 1 : 0,
+        });
         expect(exchange.headers['x-switchyard-request-id'], 'the error names its ledger row').toBe(row.id);
       },
     );
 
-    eachShape(harness.cases.inBandError, (shape) => `6. in-band error after the first byte${variantOf(shape)} (upstream ${shape.upstreamBreak}): the chunks sent, one error, no end marker`, async (shape) => {
-      const expected = harness.scriptAnswer(fake);
-      scriptStreamBreak(fake, shape.upstreamBreak, 2);
-      const reading = streamOf(harness, await transport.exchange(harness, shape, harness.request(shape)));
-      expect(reading.problems).toEqual([]);
-      expect(reading.deltas.join(''), 'the text sent before the failure').toBe(expected.firstPieces(2));
-      expect(reading.inBandErrors, 'exactly one in-band error').toHaveLength(1);
-      expect(reading.endedWithError, 'the error is the last event').toBe(true);
-      expect(reading.endMarkers, 'no end marker after an error').toBe(0);
-      const row = await ledger.newRow();
-      expect(row).toMatchObject({ endpoint: harness.endpoint, status: 'error', stream: 1, provider_id: harness.answeredBy.providerId });
-    });
+    eachShape(
+      harness.cases.inBandError,
+      (shape) => `6. in-band error after the first byte${variantOf(shape)} (upstream ${shape.upstreamBreak}): the chunks sent, one error, no end marker`,
+      async (shape) => {
+        const expected = harness.scriptAnswer(fake);
+        scriptStreamBreak(fake, shape.upstreamBreak, 2);
+        const reading = streamOf(harness, await transport.exchange(harness, shape, harness.request(shape)));
+        expect(reading.problems).toEqual([]);
+        expect(reading.deltas.join(''), 'the text sent before the failure').toBe(expected.firstPieces(2));
+        expect(reading.inBandErrors, 'exactly one in-band error').toHaveLength(1);
+        expect(reading.endedWithError, 'the error is the last event').toBe(true);
+        expect(reading.endMarkers, 'no end marker after an error').toBe(0);
+        const row = await ledger.newRow();
+        expect(row).toMatchObject({ endpoint: harness.endpoint, status: 'error', stream: 1, provider_id: harness.answeredBy.providerId });
+      },
+    );
 
-    eachShape(harness.cases.abort, (shape) => `7. client abort (${shape.stream ? 'mid-stream' : 'before the whole answer'}): the upstream request is closed, the row is cancelled`, async (shape) => {
-      harness.scriptSlowAnswer(fake);
-      const before = harness.upstreamCalls(fake).length;
-      // a stream is left after its first delta; a whole answer once the upstream is working on it
-      const ready = shape.stream ? (text: string) => harness.parseStream(text).deltas.length > 0 : () => harness.upstreamCalls(fake).length > before;
-      const departure = await transport.leave(harness, shape, harness.request(shape), ready);
-      const upstream = harness.upstreamCalls(fake)[before];
-      if (!upstream) throw new Error('the request reached no upstream');
-      const closedAt = await fake.waitForRequestClose(upstream.index, 3_000);
-      expect(closedAt - departure.leftAt, 'the upstream request closed promptly after the client left').toBeLessThan(1_000);
-      expect(fake.requestState(upstream.index).completed, 'the upstream did not get to finish its answer').toBe(false);
-      expect(harness.upstreamCalls(fake).length - before, 'no other target was tried for a client that left').toBe(1);
-      const row = await ledger.newRow();
-      expect(row).toMatchObject({ endpoint: harness.endpoint, status: 'cancelled', stream: shape.stream ? 1 : 0, client_token_name: client.name });
-    });
+    eachShape(
+      harness.cases.abort,
+      (shape) => `7. client abort (${shape.stream ? 'mid-stream' : 'before the whole answer'}): the upstream request is closed, the row is cancelled`,
+      async (shape) => {
+        harness.scriptSlowAnswer(fake);
+        const before = harness.upstreamCalls(fake).length;
+        // a stream is left after its first delta; a whole answer once the upstream is working on it
+        const ready = shape.stream ? (text: string) => harness.parseStream(text).deltas.length > 0 : () => harness.upstreamCalls(fake).length > before;
+        const departure = await transport.leave(harness, shape, harness.request(shape), ready);
+        const upstream = harness.upstreamCalls(fake)[before];
+        if (!upstream) throw new Error('the request reached no upstream');
+        const closedAt = await fake.waitForRequestClose(upstream.index, 3_000);
+        expect(closedAt - departure.leftAt, 'the upstream request closed promptly after the client left').toBeLessThan(1_000);
+        expect(fake.requestState(upstream.index).completed, 'the upstream did not get to finish its answer').toBe(false);
+        expect(harness.upstreamCalls(fake).length - before, 'no other target was tried for a client that left').toBe(1);
+        const row = await ledger.newRow();
+        expect(row).toMatchObject({ endpoint: harness.endpoint, status: 'cancelled', stream: shape.stream ? 1 : 0, client_token_name: client.name });
+      },
+    );
 
-    eachShape(harness.cases.budget, (shape) => `8. budget exceeded (block, ${shapeName(shape)}): 429 in the dialect’s shape, no upstream call`, async (shape) => {
-      const before = harness.upstreamCalls(fake).length;
-      const exchange = await transport.exchange(harness, shape, harness.request(shape), brokeClient);
-      expect(exchange.status, exchange.body.slice(0, 300)).toBe(429);
-      const error = harness.errorBody(jsonOf(exchange));
-      expect(error.message).toContain('budget');
-      if (error.httpCode !== undefined) expect(error.httpCode, 'the body names the HTTP status').toBe(429);
-      if (harness.errorTypeFor) expect(error.type).toBe(harness.errorTypeFor(429));
-      if (error.code !== undefined) expect(error.code).toBe('budget_exceeded');
-      expect(exchange.headers['x-should-retry'], 'SDKs must not retry a spent budget').toBe('false');
-      expect(harness.upstreamCalls(fake).length, 'no upstream call').toBe(before);
-      const row = await ledger.newRow();
-      expect(row).toMatchObject({ endpoint: harness.endpoint, status: 'error', http_status: 429, client_token_name: brokeClient.name });
-    });
+    eachShape(
+      harness.cases.budget,
+      (shape) => `8. budget exceeded (block, ${shapeName(shape)}): 429 in the dialect’s shape, no upstream call`,
+      async (shape) => {
+        const before = harness.upstreamCalls(fake).length;
+        const exchange = await transport.exchange(harness, shape, harness.request(shape), brokeClient);
+        expect(exchange.status, exchange.body.slice(0, 300)).toBe(429);
+        const error = harness.errorBody(jsonOf(exchange));
+        expect(error.message).toContain('budget');
+        if (error.httpCode !== undefined) expect(error.httpCode, 'the body names the HTTP status').toBe(429);
+        if (harness.errorTypeFor) expect(error.type).toBe(harness.errorTypeFor(429));
+        if (error.code !== undefined) expect(error.code).toBe('budget_exceeded');
+        expect(exchange.headers['x-should-retry'], 'SDKs must not retry a spent budget').toBe('false');
+        expect(harness.upstreamCalls(fake).length, 'no upstream call').toBe(before);
+        const row = await ledger.newRow();
+        expect(row).toMatchObject({ endpoint: harness.endpoint, status: 'error', http_status: 429, client_token_name: brokeClient.name });
+      },
+    );
   });
 
   // The Responses dialect also passes through to a target that serves the Responses API itself: its events go out as
@@ -482,7 +544,12 @@ describe.each([
     describe('Ollama /api/chat without a token', () => {
       const harness = ollamaChatHarness;
       const post = async (headers: Record<string, string>): Promise<Exchange> => {
-        const response = await fetch(loopback.url(harness.path), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(harness.request(streamed)), signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(loopback.url(harness.path), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(harness.request(streamed)),
+          signal: AbortSignal.timeout(10_000),
+        });
         return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
       };
       beforeEach(() => {

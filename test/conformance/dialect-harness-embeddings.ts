@@ -3,7 +3,16 @@
 // embedContent are beside their dialects' chat harnesses).
 import { handleEmbeddings } from '../../main/gateway/dialects/openai/embeddings.js';
 import { embeddingVector, invalidApiKey, serverError, type FakeOpenAI, type RecordedRequest } from '../fakes/openai-fake.js';
-import { embeddingsModel, openAIError, upstreamId, whole, type DialectCases, type DialectHarness, type Expected, type UpstreamFailure } from './dialect-harness.js';
+import {
+  embeddingsModel,
+  openAIError,
+  upstreamId,
+  whole,
+  type DialectCases,
+  type DialectHarness,
+  type Expected,
+  type UpstreamFailure,
+} from './dialect-harness.js';
 import { asArray, asRecord } from './harness.js';
 
 export const embeddingsInput = 'Switchyard embeds this sentence for the conformance suite.';
@@ -41,7 +50,8 @@ export const embeddingsUpstream = {
   scriptSlowAnswer(fake: FakeOpenAI): void {
     fake.onEmbeddings = () => ({ kind: 'stall-before-headers' });
   },
-  upstreamCalls: (fake: FakeOpenAI): RecordedRequest[] => fake.requests.filter((request) => request.method === 'POST' && request.path.split('?')[0] === '/v1/embeddings'),
+  upstreamCalls: (fake: FakeOpenAI): RecordedRequest[] =>
+    fake.requests.filter((request) => request.method === 'POST' && request.path.split('?')[0] === '/v1/embeddings'),
 } as const;
 
 export const embeddingsHarness: DialectHarness = {

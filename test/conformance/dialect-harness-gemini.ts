@@ -82,7 +82,10 @@ export function geminiError(body: unknown): ErrorSeen {
   const error = asRecord(asRecord(body)['error']);
   expect(Object.keys(error).sort(), `Gemini's error object: ${JSON.stringify(body)}`).toEqual(['code', 'message', 'status']);
   const code = error['code'];
-  expect(typeof code === 'number' && Number.isInteger(code) && code >= 400 && code < 600, `the code is an HTTP status (the SDK ignores any other): ${JSON.stringify(body)}`).toBe(true);
+  expect(
+    typeof code === 'number' && Number.isInteger(code) && code >= 400 && code < 600,
+    `the code is an HTTP status (the SDK ignores any other): ${JSON.stringify(body)}`,
+  ).toBe(true);
   expect(grpcStatusNames, `the status is a google.rpc.Code name: ${JSON.stringify(body)}`).toContain(error['status']);
   expect(typeof error['message']).toBe('string');
   return { type: String(error['status']), message: String(error['message']), httpCode: code as number };
@@ -103,7 +106,8 @@ function usageOf(response: Record<string, unknown>): TokenUsage | undefined {
   return { input: metadata['promptTokenCount'], output: Number(metadata['candidatesTokenCount'] ?? 0) + Number(metadata['thoughtsTokenCount'] ?? 0) };
 }
 
-const hasFinishReason = (element: Record<string, unknown>): boolean => asArray(element['candidates']).some((candidate) => typeof asRecord(candidate)['finishReason'] === 'string');
+const hasFinishReason = (element: Record<string, unknown>): boolean =>
+  asArray(element['candidates']).some((candidate) => typeof asRecord(candidate)['finishReason'] === 'string');
 
 /** The stream's elements: SSE events' data, or the JSON array's elements (so far, when it is not closed yet). */
 function elementsOf(text: string, problems: string[]): Array<Record<string, unknown>> {
@@ -208,7 +212,9 @@ export const geminiGenerateHarness: DialectHarness = {
   headers: geminiHeaders,
   request: (_shape, options = {}) => ({
     contents: [{ role: 'user', parts: [{ text: prompt }] }],
-    ...(options.tool ? { tools: [{ functionDeclarations: [{ name: weatherTool.name, description: weatherTool.description, parametersJsonSchema: weatherTool.parameters }] }] } : {}),
+    ...(options.tool
+      ? { tools: [{ functionDeclarations: [{ name: weatherTool.name, description: weatherTool.description, parametersJsonSchema: weatherTool.parameters }] }] }
+      : {}),
   }),
   ...chatUpstream,
   parseComplete(body) {

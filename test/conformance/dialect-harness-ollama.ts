@@ -57,8 +57,10 @@ function answerProblems(answer: Record<string, unknown>, where: string): string[
   if (typeof answer['done'] !== 'boolean') problems.push(`${where}: no boolean \`done\``);
   if (typeof answer['model'] !== 'string' || typeof answer['created_at'] !== 'string') problems.push(`${where}: no model or created_at`);
   const message = asRecord(answer['message']);
-  if (message['role'] !== 'assistant' || typeof message['content'] !== 'string') problems.push(`${where}: the message is not an assistant's with string content`);
-  if (answer['done'] === true && (typeof answer['done_reason'] !== 'string' || countsOf(answer) === undefined)) problems.push(`${where}: the done object lacks done_reason or the token counts`);
+  if (message['role'] !== 'assistant' || typeof message['content'] !== 'string')
+    problems.push(`${where}: the message is not an assistant's with string content`);
+  if (answer['done'] === true && (typeof answer['done_reason'] !== 'string' || countsOf(answer) === undefined))
+    problems.push(`${where}: the done object lacks done_reason or the token counts`);
   return problems;
 }
 

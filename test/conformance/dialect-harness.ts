@@ -183,7 +183,11 @@ function scriptChatFailure(fake: FakeOpenAI, status: UpstreamFailure['upstreamSt
 }
 
 export function scriptToolCall(fake: FakeOpenAI): void {
-  fake.onChat = () => ({ kind: 'reply', toolCalls: [{ name: weatherTool.name, arguments: JSON.stringify(toolArguments) }], usage: { promptTokens: answerUsage.input, completionTokens: answerUsage.output } });
+  fake.onChat = () => ({
+    kind: 'reply',
+    toolCalls: [{ name: weatherTool.name, arguments: JSON.stringify(toolArguments) }],
+    usage: { promptTokens: answerUsage.input, completionTokens: answerUsage.output },
+  });
 }
 
 /**
@@ -215,7 +219,12 @@ function scriptSlowChat(fake: FakeOpenAI): void {
 const chatCalls = (fake: FakeOpenAI): RecordedRequest[] => fake.chatRequests();
 
 /** How every chat-family harness scripts and watches the fake. */
-export const chatUpstream = { scriptAnswer: scriptChatAnswer, scriptFailure: scriptChatFailure, scriptSlowAnswer: scriptSlowChat, upstreamCalls: chatCalls } as const;
+export const chatUpstream = {
+  scriptAnswer: scriptChatAnswer,
+  scriptFailure: scriptChatFailure,
+  scriptSlowAnswer: scriptSlowChat,
+  upstreamCalls: chatCalls,
+} as const;
 
 // ---------------------------------------------------------------------------------------------------------
 // Error shapes
@@ -387,7 +396,8 @@ export const messagesHarness: DialectHarness = {
     for (const event of data) {
       const type = event['type'];
       if (type === 'message_start') input = Number(asRecord(asRecord(event['message'])['usage'])['input_tokens']);
-      if (type === 'content_block_start' && asRecord(event['content_block'])['type'] === 'tool_use') toolName = String(asRecord(event['content_block'])['name']);
+      if (type === 'content_block_start' && asRecord(event['content_block'])['type'] === 'tool_use')
+        toolName = String(asRecord(event['content_block'])['name']);
       if (type === 'content_block_delta') {
         const delta = asRecord(event['delta']);
         if (delta['type'] === 'text_delta') deltas.push(String(delta['text']));

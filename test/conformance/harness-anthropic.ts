@@ -58,8 +58,16 @@ class AnthropicHarness implements ProviderHarness {
   readonly overloadedClass = 'overloaded'; // 529 overloaded_error
   readonly retryAfter = 'header';
   readonly capabilities = {
-    images: [{ name: 'data: URL → image block with a base64 source', extract: imageBlock, expected: { type: 'image', source: { type: 'base64', media_type: 'image/png', data: pngBase64 } } }],
-    remoteImages: [{ name: 'https URL → image block with a url source', extract: imageBlock, expected: { type: 'image', source: { type: 'url', url: remoteImageUrl } } }],
+    images: [
+      {
+        name: 'data: URL → image block with a base64 source',
+        extract: imageBlock,
+        expected: { type: 'image', source: { type: 'base64', media_type: 'image/png', data: pngBase64 } },
+      },
+    ],
+    remoteImages: [
+      { name: 'https URL → image block with a url source', extract: imageBlock, expected: { type: 'image', source: { type: 'url', url: remoteImageUrl } } },
+    ],
     // The Messages API takes no audio; the adapter refuses input_audio parts.
     audio: [],
     json: [
@@ -75,7 +83,10 @@ class AnthropicHarness implements ProviderHarness {
         model: 'claude-3-5-haiku-20241022',
         format: 'json_schema',
         extract: (body: unknown) => ({ tools: asRecord(body)['tools'], tool_choice: asRecord(body)['tool_choice'] }),
-        expected: { tools: [{ name: 'json', description: 'Respond with a JSON object.', input_schema: jsonSchema }], tool_choice: { type: 'tool', name: 'json' } },
+        expected: {
+          tools: [{ name: 'json', description: 'Respond with a JSON object.', input_schema: jsonSchema }],
+          tool_choice: { type: 'tool', name: 'json' },
+        },
         answer: jsonSchemaAnswer,
       },
       {
@@ -100,7 +111,12 @@ class AnthropicHarness implements ProviderHarness {
 
   adapter(overrides: AdapterOverrides = {}): AnthropicAdapter {
     const key = 'apiKey' in overrides ? overrides.apiKey : apiKey;
-    return new AnthropicAdapter({ id: 'anthropic', baseUrl: this.server().baseUrl, apiKey: () => key, ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}) });
+    return new AnthropicAdapter({
+      id: 'anthropic',
+      baseUrl: this.server().baseUrl,
+      apiKey: () => key,
+      ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}),
+    });
   }
 
   reset(): void {
@@ -132,7 +148,12 @@ class AnthropicHarness implements ProviderHarness {
   }
 
   inBandErrorAfter(chunks: number): void {
-    this.script({ kind: 'in-band-error-after', deltas: chunks, content: [{ type: 'text', text: 'one two three four five six' }], error: { type: 'api_error', message: 'Internal server error' } });
+    this.script({
+      kind: 'in-band-error-after',
+      deltas: chunks,
+      content: [{ type: 'text', text: 'one two three four five six' }],
+      error: { type: 'api_error', message: 'Internal server error' },
+    });
   }
 
   endWithoutTerminator(): void {

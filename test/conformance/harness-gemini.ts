@@ -54,9 +54,19 @@ class GeminiHarness implements ProviderHarness {
   readonly overloadedClass = 'overloaded'; // 503 UNAVAILABLE "The model is overloaded"
   readonly retryAfter = 'body'; // google.rpc.RetryInfo.retryDelay, not a header
   readonly capabilities = {
-    images: [{ name: 'data: URL → inlineData', extract: (body: unknown) => partWith(body, 'inlineData'), expected: { mimeType: 'image/png', data: pngBase64 } }],
-    remoteImages: [{ name: 'https URL → fileData', extract: (body: unknown) => partWith(body, 'fileData'), expected: { mimeType: 'image/png', fileUri: remoteImageUrl } }],
-    audio: [{ name: 'input_audio → inlineData audio/wav', extract: (body: unknown) => partWith(body, 'inlineData'), expected: { mimeType: 'audio/wav', data: wavBase64 } }],
+    images: [
+      { name: 'data: URL → inlineData', extract: (body: unknown) => partWith(body, 'inlineData'), expected: { mimeType: 'image/png', data: pngBase64 } },
+    ],
+    remoteImages: [
+      { name: 'https URL → fileData', extract: (body: unknown) => partWith(body, 'fileData'), expected: { mimeType: 'image/png', fileUri: remoteImageUrl } },
+    ],
+    audio: [
+      {
+        name: 'input_audio → inlineData audio/wav',
+        extract: (body: unknown) => partWith(body, 'inlineData'),
+        expected: { mimeType: 'audio/wav', data: wavBase64 },
+      },
+    ],
     json: [
       {
         name: 'json_schema → responseMimeType + responseJsonSchema',
@@ -87,7 +97,12 @@ class GeminiHarness implements ProviderHarness {
 
   adapter(overrides: AdapterOverrides = {}): GeminiAdapter {
     const key = 'apiKey' in overrides ? overrides.apiKey : apiKey;
-    return new GeminiAdapter({ id: 'gemini', baseUrl: this.server().baseUrl, apiKey: () => key, ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}) });
+    return new GeminiAdapter({
+      id: 'gemini',
+      baseUrl: this.server().baseUrl,
+      apiKey: () => key,
+      ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}),
+    });
   }
 
   reset(): void {

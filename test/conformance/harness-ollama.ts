@@ -31,7 +31,14 @@ class OllamaHarness implements ProviderHarness {
   // a Retry-After cannot be scripted (reported as a fake gap). Ollama itself sends none.
   readonly retryAfter = 'unscriptable';
   readonly capabilities = {
-    images: [{ name: 'data: URL → bare base64 in message.images', model: 'llava:7b', extract: (body: unknown) => this.userMessage(body)['images'], expected: [pngBase64] }],
+    images: [
+      {
+        name: 'data: URL → bare base64 in message.images',
+        model: 'llava:7b',
+        extract: (body: unknown) => this.userMessage(body)['images'],
+        expected: [pngBase64],
+      },
+    ],
     // Ollama cannot fetch a URL: the adapter refuses http(s) images with a 400 naming the part (convert-messages.ts).
     remoteImages: [],
     // /api/chat takes text and images only; the adapter refuses input_audio parts.
@@ -69,7 +76,12 @@ class OllamaHarness implements ProviderHarness {
 
   adapter(overrides: AdapterOverrides = {}): OllamaAdapter {
     const key = 'apiKey' in overrides ? overrides.apiKey : apiKey;
-    return new OllamaAdapter({ id: 'ollama', baseUrl: this.server().baseUrl, apiKey: () => key, ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}) });
+    return new OllamaAdapter({
+      id: 'ollama',
+      baseUrl: this.server().baseUrl,
+      apiKey: () => key,
+      ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}),
+    });
   }
 
   reset(): void {
@@ -101,7 +113,12 @@ class OllamaHarness implements ProviderHarness {
   }
 
   inBandErrorAfter(chunks: number): void {
-    this.script({ kind: 'error-line', afterLines: chunks, error: 'an error was encountered while running the model: unexpected EOF', reply: { content: 'one two three four five six' } });
+    this.script({
+      kind: 'error-line',
+      afterLines: chunks,
+      error: 'an error was encountered while running the model: unexpected EOF',
+      reply: { content: 'one two three four five six' },
+    });
   }
 
   endWithoutTerminator(): void {

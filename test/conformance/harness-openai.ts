@@ -35,7 +35,9 @@ const model = 'gpt-4o-mini';
 
 /** The first user message's content parts, where the image and audio parts travel unchanged. */
 const userPart = (body: unknown, type: string): unknown =>
-  asArray(asRecord(asArray(asRecord(body)['messages'])[0])['content']).map(asRecord).find((part) => part['type'] === type);
+  asArray(asRecord(asArray(asRecord(body)['messages'])[0])['content'])
+    .map(asRecord)
+    .find((part) => part['type'] === type);
 
 class OpenAIHarness implements ProviderHarness {
   readonly name = 'openai-compatible';
@@ -48,9 +50,27 @@ class OpenAIHarness implements ProviderHarness {
   readonly retryAfter = 'header';
   readonly capabilities = {
     // The body goes upstream as the client sent it: every content part arrives in OpenAI's own field.
-    images: [{ name: 'data: URL stays an image_url part', extract: (body: unknown) => userPart(body, 'image_url'), expected: { type: 'image_url', image_url: { url: pngDataUrl } } }],
-    remoteImages: [{ name: 'https URL stays an image_url part', extract: (body: unknown) => userPart(body, 'image_url'), expected: { type: 'image_url', image_url: { url: remoteImageUrl } } }],
-    audio: [{ name: 'input_audio stays an input_audio part', extract: (body: unknown) => userPart(body, 'input_audio'), expected: { type: 'input_audio', input_audio: { data: wavBase64, format: 'wav' } } }],
+    images: [
+      {
+        name: 'data: URL stays an image_url part',
+        extract: (body: unknown) => userPart(body, 'image_url'),
+        expected: { type: 'image_url', image_url: { url: pngDataUrl } },
+      },
+    ],
+    remoteImages: [
+      {
+        name: 'https URL stays an image_url part',
+        extract: (body: unknown) => userPart(body, 'image_url'),
+        expected: { type: 'image_url', image_url: { url: remoteImageUrl } },
+      },
+    ],
+    audio: [
+      {
+        name: 'input_audio stays an input_audio part',
+        extract: (body: unknown) => userPart(body, 'input_audio'),
+        expected: { type: 'input_audio', input_audio: { data: wavBase64, format: 'wav' } },
+      },
+    ],
     json: [
       {
         name: 'json_schema goes through as response_format',
@@ -81,7 +101,13 @@ class OpenAIHarness implements ProviderHarness {
 
   adapter(overrides: AdapterOverrides = {}): OpenAICompatibleAdapter {
     const key = 'apiKey' in overrides ? overrides.apiKey : apiKey;
-    return new OpenAICompatibleAdapter({ id: 'openai', baseUrl: this.server().baseUrl, locality: 'cloud', apiKey: () => key, ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}) });
+    return new OpenAICompatibleAdapter({
+      id: 'openai',
+      baseUrl: this.server().baseUrl,
+      locality: 'cloud',
+      apiKey: () => key,
+      ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}),
+    });
   }
 
   reset(): void {
@@ -109,7 +135,12 @@ class OpenAIHarness implements ProviderHarness {
   }
 
   failEchoingKey(key: string): void {
-    const body = openAIErrorBody(`Incorrect API key provided: ${key}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', null, 'invalid_api_key');
+    const body = openAIErrorBody(
+      `Incorrect API key provided: ${key}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+      'invalid_request_error',
+      null,
+      'invalid_api_key',
+    );
     this.script(() => ({ kind: 'error', status: 401, body }));
   }
 

@@ -115,25 +115,32 @@ describe('passthrough to an Anthropic provider', () => {
     expect(text).toContain('"type":"signature_delta"');
   });
 
-  it('the SDK, with a bare Claude model name that resolves through the providers\' model lists', async () => {
+  it("the SDK, with a bare Claude model name that resolves through the providers' model lists", async () => {
     const message = await client.messages.create({ model: claude, max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] });
     expect(message.content).toEqual([{ type: 'text', text: `Hello from ${claude}!` }]);
     expect(message.usage.input_tokens).toBe(11);
-    const final = await client.messages.stream({ model: claude, max_tokens: 2048, thinking: { type: 'adaptive' }, messages: [{ role: 'user', content: 'Hi' }] }).finalMessage();
+    const final = await client.messages
+      .stream({ model: claude, max_tokens: 2048, thinking: { type: 'adaptive' }, messages: [{ role: 'user', content: 'Hi' }] })
+      .finalMessage();
     expect(final.content[0]).toMatchObject({ type: 'thinking', signature: expect.stringMatching(/^Eq/) });
     expect(final.content[1]).toEqual({ type: 'text', text: `Hello from ${claude}!` });
   });
 
   it('an upstream 429 keeps its status, type and Retry-After; an in-band error mid-stream reaches the SDK as an error event', async () => {
     anthropicFake.onMessages = () => anthropicRateLimited(9);
-    const error = await client.messages.create({ model: claude, max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    const error = await client.messages
+      .create({ model: claude, max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.RateLimitError);
     const rateLimit = error as InstanceType<typeof Anthropic.RateLimitError>;
     expect(rateLimit.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', message: expect.stringContaining('rate limit') } });
     expect(rateLimit.headers?.get('retry-after')).toBe('9');
 
     anthropicFake.onMessages = () => ({ kind: 'in-band-error-after', deltas: 2 });
-    const streamed = await client.messages.stream({ model: claude, max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] }).finalMessage().catch((caught: unknown) => caught);
+    const streamed = await client.messages
+      .stream({ model: claude, max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] })
+      .finalMessage()
+      .catch((caught: unknown) => caught);
     expect(streamed).toBeInstanceOf(Anthropic.APIError);
     expect((streamed as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
   });
@@ -144,7 +151,13 @@ describe('translation to an OpenAI-compatible provider', () => {
     const { data: message, response } = await client.messages
       .create({ model: aliased, max_tokens: 100, system: 'Be brief.', stop_sequences: ['END'], messages: [{ role: 'user', content: 'Say hello' }] })
       .withResponse();
-    expect(message).toMatchObject({ type: 'message', role: 'assistant', model: aliased, content: [{ type: 'text', text: 'Hello from gpt-4o-mini!' }], stop_reason: 'end_turn' });
+    expect(message).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: aliased,
+      content: [{ type: 'text', text: 'Hello from gpt-4o-mini!' }],
+      stop_reason: 'end_turn',
+    });
     expect(message.id).toMatch(/^msg_/);
     expect(message.usage).toMatchObject({ input_tokens: 12, output_tokens: 3 });
     expect(response.headers.get('x-switchyard-provider')).toBe('openai');
@@ -171,14 +184,27 @@ describe('translation to an OpenAI-compatible provider', () => {
   });
 
   it('tools: tool_use out, tool_result back in, non-stream and streamed', async () => {
-    const tools: Anthropic.Tool[] = [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } }];
-    const first = await client.messages.create({ model: aliased, max_tokens: 100, tools, tool_choice: { type: 'any' }, messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+    const tools: Anthropic.Tool[] = [
+      { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } },
+    ];
+    const first = await client.messages.create({
+      model: aliased,
+      max_tokens: 100,
+      tools,
+      tool_choice: { type: 'any' },
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+    });
     const toolUse = first.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
     expect(first.stop_reason).toBe('tool_use');
     expect(toolUse).toMatchObject({ name: 'get_weather', input: { location: 'Paris' } });
-    expect(lastOpenAI()).toMatchObject({ tool_choice: 'required', tools: [{ type: 'function', function: { name: 'get_weather', parameters: tools[0]?.input_schema } }] });
+    expect(lastOpenAI()).toMatchObject({
+      tool_choice: 'required',
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: tools[0]?.input_schema } }],
+    });
 
-    const streamed = await client.messages.stream({ model: aliased, max_tokens: 100, tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] }).finalMessage();
+    const streamed = await client.messages
+      .stream({ model: aliased, max_tokens: 100, tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] })
+      .finalMessage();
     expect(streamed.content.find((block) => block.type === 'tool_use')).toMatchObject({ name: 'get_weather', input: { location: 'Paris' } });
 
     await client.messages.create({
@@ -192,7 +218,10 @@ describe('translation to an OpenAI-compatible provider', () => {
       ],
     });
     const sent = lastOpenAI()['messages'] as unknown[];
-    expect(sent[1]).toMatchObject({ role: 'assistant', tool_calls: [{ id: toolUse?.id, type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] });
+    expect(sent[1]).toMatchObject({
+      role: 'assistant',
+      tool_calls: [{ id: toolUse?.id, type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
+    });
     expect(sent[2]).toEqual({ role: 'tool', tool_call_id: toolUse?.id, content: '18°C, sunny' });
   });
 
@@ -200,7 +229,15 @@ describe('translation to an OpenAI-compatible provider', () => {
     await client.messages.create({
       model: aliased,
       max_tokens: 50,
-      messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }, { type: 'text', text: 'What is this?' }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+            { type: 'text', text: 'What is this?' },
+          ],
+        },
+      ],
     });
     expect((lastOpenAI()['messages'] as unknown[])[0]).toEqual({
       role: 'user',
@@ -211,17 +248,28 @@ describe('translation to an OpenAI-compatible provider', () => {
     });
   });
 
-  it('errors: a 429 keeps status and Retry-After in Anthropic\'s shape; a failure after the first byte is one error event, no message_stop', async () => {
+  it("errors: a 429 keeps status and Retry-After in Anthropic's shape; a failure after the first byte is one error event, no message_stop", async () => {
     openaiFake.onChat = () => rateLimited({ retryAfterSeconds: 3 });
-    const error = await client.messages.create({ model: aliased, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught);
+    const error = await client.messages
+      .create({ model: aliased, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.RateLimitError);
-    expect((error as InstanceType<typeof Anthropic.RateLimitError>).error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', message: expect.stringContaining('Rate limit reached') } });
+    expect((error as InstanceType<typeof Anthropic.RateLimitError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: expect.stringContaining('Rate limit reached') },
+    });
     expect((error as InstanceType<typeof Anthropic.RateLimitError>).headers?.get('retry-after')).toBe('3');
 
     openaiFake.onChat = () => ({ kind: 'in-band-error-after', contentChunks: 2 });
-    const streamed = await client.messages.stream({ model: aliased, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }).finalMessage().catch((caught: unknown) => caught);
+    const streamed = await client.messages
+      .stream({ model: aliased, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })
+      .finalMessage()
+      .catch((caught: unknown) => caught);
     expect(streamed).toBeInstanceOf(Anthropic.APIError);
-    expect((streamed as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: expect.any(String), message: expect.any(String) } });
+    expect((streamed as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      type: 'error',
+      error: { type: expect.any(String), message: expect.any(String) },
+    });
 
     const raw = await (await post('/v1/messages', { model: aliased, max_tokens: 16, stream: true, messages: [{ role: 'user', content: 'hi' }] })).text();
     expect(raw).toContain('event: content_block_delta');
@@ -231,14 +279,26 @@ describe('translation to an OpenAI-compatible provider', () => {
 
   it('a server tool cannot be translated: 400 naming it, before any upstream call', async () => {
     const before = openaiFake.requests.length;
-    const response = await post('/v1/messages', { model: aliased, max_tokens: 16, tools: [{ type: 'web_search_20250305', name: 'web_search' }], messages: [{ role: 'user', content: 'news?' }] });
+    const response = await post('/v1/messages', {
+      model: aliased,
+      max_tokens: 16,
+      tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+      messages: [{ role: 'user', content: 'news?' }],
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringMatching(/^tools\[0\]: the 'web_search_20250305' tool/) } });
+    expect(await response.json()).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringMatching(/^tools\[0\]: the 'web_search_20250305' tool/) },
+    });
     expect(openaiFake.requests.length).toBe(before);
   });
 
-  it('a malformed body is a 400 in Anthropic\'s shape naming the field', async () => {
-    const response = await post('/v1/messages', { model: aliased, max_tokens: 16, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64' } }] }] });
+  it("a malformed body is a 400 in Anthropic's shape naming the field", async () => {
+    const response = await post('/v1/messages', {
+      model: aliased,
+      max_tokens: 16,
+      messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64' } }] }],
+    });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { type: string; error: { type: string; message: string } };
     expect(body.type).toBe('error');
@@ -252,14 +312,21 @@ describe('translation to Ollama', () => {
     const message = await client.messages.create({ model: 'ollama/llama3.2:3b', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
     expect(message.content).toEqual([{ type: 'text', text: 'Hello from llama3.2:3b' }]);
     expect(message.usage.output_tokens).toBeGreaterThan(0);
-    const final = await client.messages.stream({ model: 'ollama/qwen3:8b', max_tokens: 64, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+    const final = await client.messages
+      .stream({ model: 'ollama/qwen3:8b', max_tokens: 64, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'hi' }] })
+      .finalMessage();
     expect(final.content[0]).toMatchObject({ type: 'thinking', thinking: 'The user wants a reply from qwen3:8b.' });
     expect(final.content[1]).toMatchObject({ type: 'text', text: 'Hello from qwen3:8b' });
     expect(ollamaFake.lastChatBody()['think']).toBe(true);
   });
 
   it('thinking asked of a model that cannot think is left out, instead of failing', async () => {
-    const message = await client.messages.create({ model: 'ollama/llama3.2:3b', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'hi' }] });
+    const message = await client.messages.create({
+      model: 'ollama/llama3.2:3b',
+      max_tokens: 2048,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(message.content).toEqual([{ type: 'text', text: 'Hello from llama3.2:3b' }]);
     expect(ollamaFake.lastChatBody()['think']).toBeUndefined();
   });
@@ -267,7 +334,12 @@ describe('translation to Ollama', () => {
   it('tools and images', async () => {
     ollamaFake.onChat = () => ({ kind: 'reply', toolCalls: [{ name: 'get_weather', arguments: { location: 'Rome' } }] });
     const tools: Anthropic.Tool[] = [{ name: 'get_weather', input_schema: { type: 'object', properties: { location: { type: 'string' } } } }];
-    const message = await client.messages.create({ model: 'ollama/llama3.2:3b', max_tokens: 64, tools, messages: [{ role: 'user', content: 'Weather in Rome?' }] });
+    const message = await client.messages.create({
+      model: 'ollama/llama3.2:3b',
+      max_tokens: 64,
+      tools,
+      messages: [{ role: 'user', content: 'Weather in Rome?' }],
+    });
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'get_weather', input: { location: 'Rome' } })]);
     ollamaFake.onChat = undefined;
@@ -275,7 +347,15 @@ describe('translation to Ollama', () => {
     await client.messages.create({
       model: 'ollama/llava:7b',
       max_tokens: 64,
-      messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }, { type: 'text', text: 'What is this?' }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+            { type: 'text', text: 'What is this?' },
+          ],
+        },
+      ],
     });
     const sent = (ollamaFake.lastChatBody()['messages'] as Array<Record<string, unknown>>)[0];
     expect(sent).toMatchObject({ role: 'user', content: 'What is this?', images: ['iVBORw0KGgo='] });
@@ -306,10 +386,12 @@ describe('client token', () => {
     expect(message.content[0]).toMatchObject({ type: 'text' });
   });
 
-  it('a wrong token is an AuthenticationError in Anthropic\'s shape, with no upstream call', async () => {
+  it("a wrong token is an AuthenticationError in Anthropic's shape, with no upstream call", async () => {
     const before = openaiFake.requests.length + anthropicFake.requests.length;
     const stranger = new Anthropic({ baseURL: serve.url, apiKey: 'sy-wrong-token', maxRetries: 0 });
-    const error = await stranger.messages.create({ model: aliased, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught);
+    const error = await stranger.messages
+      .create({ model: aliased, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
     expect((error as InstanceType<typeof Anthropic.AuthenticationError>).error).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
     expect(openaiFake.requests.length + anthropicFake.requests.length).toBe(before);

@@ -111,7 +111,9 @@ describe('budgets.action block', () => {
     const client = new OpenAI({ baseURL: serve.baseUrl, apiKey: serve.token, timeout: 10_000 }); // the SDK's default maxRetries (2)
     expect(client.maxRetries).toBe(2);
     const before = upstreamCalls();
-    const failure = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    const failure = await client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(APIError);
     const error = failure as APIError;
     expect(error.status).toBe(429);
@@ -129,7 +131,9 @@ describe('budgets.action block', () => {
     const anthropic = new Anthropic({ baseURL: serve.url, apiKey: serve.token, timeout: 10_000 });
     expect(anthropic.maxRetries).toBe(2);
     const before = upstreamCalls();
-    const failure = await anthropic.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    const failure = await anthropic.messages
+      .create({ model: 'openai/gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Anthropic.APIError);
     expect((failure as InstanceType<typeof Anthropic.APIError>).status).toBe(429);
     expect((failure as Error).message).toContain('daily budget for all clients reached $1.35 of $1.00');
@@ -189,11 +193,15 @@ describe('budgets.clients', () => {
 
     const defaultRefused = await chat(serve, 'openai/gpt-4o-mini');
     expect(defaultRefused.status).toBe(429);
-    expect(((await defaultRefused.json()) as { error: { message: string } }).error.message).toContain("daily budget for client 'default' reached $1.35 of $1.00");
+    expect(((await defaultRefused.json()) as { error: { message: string } }).error.message).toContain(
+      "daily budget for client 'default' reached $1.35 of $1.00",
+    );
 
     // `switchyard status` lists each client's budget with its state
     const status = await runCli(['status', '--url', serve.url, '--data-dir', serve.dataDir]);
     expect(status.code).toBe(0);
-    expect(status.stdout).toContain("  daily budget for client 'env' reached $1.35 of $1.00: exceeded (135%)\n  daily budget for client 'default' reached $1.35 of $1.00: exceeded (135%)");
+    expect(status.stdout).toContain(
+      "  daily budget for client 'env' reached $1.35 of $1.00: exceeded (135%)\n  daily budget for client 'default' reached $1.35 of $1.00: exceeded (135%)",
+    );
   });
 });

@@ -37,15 +37,35 @@ function echoingScenario(request: RecordedRequest): Scenario {
     case 'echo-401':
       return invalidApiKey(key);
     case 'echo-400':
-      return { kind: 'error', status: 400, body: openAIErrorBody(`Invalid header value: 'Authorization: Bearer ${key}'`, 'invalid_request_error', 'authorization', 'invalid_header') };
+      return {
+        kind: 'error',
+        status: 400,
+        body: openAIErrorBody(`Invalid header value: 'Authorization: Bearer ${key}'`, 'invalid_request_error', 'authorization', 'invalid_header'),
+      };
     case 'echo-500':
-      return { kind: 'error', status: 500, body: openAIErrorBody(`Internal error while serving ${key} (${maskLikeOpenAI(key)}); request key=${key}`, 'server_error', null, null) };
+      return {
+        kind: 'error',
+        status: 500,
+        body: openAIErrorBody(`Internal error while serving ${key} (${maskLikeOpenAI(key)}); request key=${key}`, 'server_error', null, null),
+      };
     case 'echo-html':
-      return { kind: 'error', status: 502, body: `<html><body><h1>502 Bad Gateway</h1><p>upstream auth ${key}</p></body></html>`, headers: { 'content-type': 'text/html' } };
+      return {
+        kind: 'error',
+        status: 502,
+        body: `<html><body><h1>502 Bad Gateway</h1><p>upstream auth ${key}</p></body></html>`,
+        headers: { 'content-type': 'text/html' },
+      };
     case 'echo-in-band':
-      return { kind: 'in-band-error-after', contentChunks: 2, errorData: JSON.stringify({ error: { message: `stream failed for api_key=${key}`, type: 'server_error', code: null } }) };
+      return {
+        kind: 'in-band-error-after',
+        contentChunks: 2,
+        errorData: JSON.stringify({ error: { message: `stream failed for api_key=${key}`, type: 'server_error', code: null } }),
+      };
     case 'echo-in-band-first':
-      return { kind: 'in-band-error-first', errorData: JSON.stringify({ error: { message: `overloaded; key ${maskLikeOpenAI(key)} ${key}`, type: 'server_error', code: null } }) };
+      return {
+        kind: 'in-band-error-first',
+        errorData: JSON.stringify({ error: { message: `overloaded; key ${maskLikeOpenAI(key)} ${key}`, type: 'server_error', code: null } }),
+      };
     default:
       return { kind: 'reply' };
   }
@@ -75,7 +95,10 @@ beforeAll(async () => {
   upstream.onChat = echoingScenario;
   upstream.onEmbeddings = (request) => invalidApiKey(bearerToken(request) ?? '');
   // allowed_fails: no circuit breaker in the way, so every scenario below reaches the upstream.
-  configPath = writeConfig({ providers: [{ id: 'openai', base_url: upstream.baseUrl }], routing: { backoff_initial_ms: 1, backoff_max_ms: 5, allowed_fails: 1000 } });
+  configPath = writeConfig({
+    providers: [{ id: 'openai', base_url: upstream.baseUrl }],
+    routing: { backoff_initial_ms: 1, backoff_max_ms: 5, allowed_fails: 1000 },
+  });
   serve = await startServe({ configPath, env: { OPENAI_API_KEY: environmentCanary, SWITCHYARD_KEYCHAIN_SERVICE: service } });
   const banner = /openai\s+openai-compatible.*key: (\S+)/.exec(serve.output());
   keySource = banner?.[1] === 'keychain' ? 'keychain' : 'env';
@@ -118,12 +141,19 @@ describe('canary keys', () => {
     expect((await chat('echo-401')).status).toBe(401);
     expect((await chat('echo-401', true)).status).toBe(401);
     expect((await call('/v1/embeddings', { body: JSON.stringify({ model: 'openai/text-embedding-3-small', input: 'x' }) })).status).toBe(401);
-    expect((await call('/v1/messages', { body: JSON.stringify({ model: 'openai/gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: 'echo-500' }] }) })).status).toBeGreaterThanOrEqual(500);
+    expect(
+      (await call('/v1/messages', { body: JSON.stringify({ model: 'openai/gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: 'echo-500' }] }) }))
+        .status,
+    ).toBeGreaterThanOrEqual(500);
     // 3. Bad requests of the client's own making, and a request carrying a canary where the client token goes.
     expect((await call('/v1/chat/completions', { body: '{"model": "openai/gpt-4o-mini", "messages": [' })).status).toBe(400);
     expect((await call('/v1/chat/completions', { body: JSON.stringify({ model: 'openai/gpt-4o-mini' }) })).status).toBe(400);
-    expect((await call('/v1/chat/completions', { body: JSON.stringify({ model: 'nowhere/model', messages: [{ role: 'user', content: 'x' }] }) })).status).toBe(404);
-    expect((await call('/v1/chat/completions', { body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [] }), token: environmentCanary })).status).toBe(401);
+    expect((await call('/v1/chat/completions', { body: JSON.stringify({ model: 'nowhere/model', messages: [{ role: 'user', content: 'x' }] }) })).status).toBe(
+      404,
+    );
+    expect((await call('/v1/chat/completions', { body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [] }), token: environmentCanary })).status).toBe(
+      401,
+    );
     // 4. The management view of the providers.
     const adminToken = readFileSync(join(serve.dataDir, 'admin-token'), 'utf8').trim();
     expect((await call('/_switchyard/api/status.get', { method: 'GET', token: adminToken })).status).toBe(200);

@@ -54,14 +54,22 @@ async function settledDetail(serve: ServeProcess, id: string, captured: boolean)
   }
 }
 
-async function startWith(upstream: FakeOpenAI, capture: Record<string, unknown> | undefined): Promise<{ serve: ServeProcess; client: OpenAI; configPath: string }> {
-  const configPath = writeConfig({ providers: [{ id: 'openai', base_url: upstream.baseUrl }], ledger: { price_refresh: false, ...(capture ? { capture } : {}) } });
+async function startWith(
+  upstream: FakeOpenAI,
+  capture: Record<string, unknown> | undefined,
+): Promise<{ serve: ServeProcess; client: OpenAI; configPath: string }> {
+  const configPath = writeConfig({
+    providers: [{ id: 'openai', base_url: upstream.baseUrl }],
+    ledger: { price_refresh: false, ...(capture ? { capture } : {}) },
+  });
   const serve = await startServe({ configPath, env: { OPENAI_API_KEY: canary } });
   return { serve, configPath, client: new OpenAI({ baseURL: serve.baseUrl, apiKey: serve.token, maxRetries: 0, timeout: 20_000 }) };
 }
 
 async function streamText(client: OpenAI, content: string): Promise<{ id: string; text: string }> {
-  const { data: stream, response } = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content }] }).withResponse();
+  const { data: stream, response } = await client.chat.completions
+    .create({ model: 'openai/gpt-4o-mini', stream: true, messages: [{ role: 'user', content }] })
+    .withResponse();
   let text = '';
   for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
   return { id: response.headers.get('x-switchyard-request-id') ?? '', text };
@@ -92,20 +100,32 @@ describe('capture on (ledger.capture.enabled in the config)', () => {
   });
 
   it('says so at start', () => {
-    expect(serve.output()).toMatch(/capture: ON — request and response bodies are stored in the ledger \(redacted, up to 16 KiB per request, kept 3 day\(s\)\)/);
+    expect(serve.output()).toMatch(
+      /capture: ON — request and response bodies are stored in the ledger \(redacted, up to 16 KiB per request, kept 3 day\(s\)\)/,
+    );
   });
 
   it('captures the Messages dialect and embeddings too (vectors shown by their size)', async () => {
     const post = (path: string, body: unknown) =>
-      fetch(`${serve.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect((await post('/messages', { model: 'openai/gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: `${marker} anthropic` }] })).status).toBe(200);
+      fetch(`${serve.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect(
+      (await post('/messages', { model: 'openai/gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: `${marker} anthropic` }] })).status,
+    ).toBe(200);
     expect((await post('/embeddings', { model: 'openai/text-embedding-3-small', input: `${marker} embed me` })).status).toBe(200);
     const ledger = LedgerReader.open(serve.dataDir);
     const rows = await ledger.newFinalRows(2).finally(() => ledger.close());
     const byEndpoint = new Map(rows.map((row) => [row.endpoint, row.id]));
     const messages = await settledDetail(serve, byEndpoint.get('messages') ?? '', true);
     expect(messages.capture?.request).toContain(`"content":"${marker} anthropic"`);
-    expect(JSON.parse(messages.capture?.response ?? '')).toMatchObject({ type: 'message', role: 'assistant', content: [{ type: 'text', text: `echo: ${marker} anthropic` }] });
+    expect(JSON.parse(messages.capture?.response ?? '')).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'text', text: `echo: ${marker} anthropic` }],
+    });
     const embeddings = await settledDetail(serve, byEndpoint.get('embeddings') ?? '', true);
     expect(embeddings.capture?.request).toContain(`${marker} embed me`);
     expect(embeddings.capture?.response).toMatch(/"embedding":"\[\d+ numbers\]"/);
@@ -113,11 +133,16 @@ describe('capture on (ledger.capture.enabled in the config)', () => {
 
   it('captures a chat and a stream, redacted, and usage.detail returns them; a pasted key leaves no piece in any file', async () => {
     const prompt = `${marker} my key is ${canary} and without its prefix ${canary.slice(3)}`;
-    const { data, response } = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }).withResponse();
+    const { data, response } = await client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: prompt }] })
+      .withResponse();
     expect(data.choices[0]?.message.content).toBe(`echo: ${prompt}`); // the answer really carried the key through the gateway
     const chat = await settledDetail(serve, response.headers.get('x-switchyard-request-id') ?? '', true);
     expect(chat.capture?.truncated).toBe(false);
-    expect(JSON.parse(chat.capture?.request ?? '')).toMatchObject({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: expect.stringContaining(`${marker} my key is *** and without its prefix ***`) }] });
+    expect(JSON.parse(chat.capture?.request ?? '')).toMatchObject({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: expect.stringContaining(`${marker} my key is *** and without its prefix ***`) }],
+    });
     expect(chat.capture?.response).toContain(`"content":"echo: ${marker} my key is *** and without its prefix ***`);
 
     const streamed = await streamText(client, `${marker} stream ${canary}`);
@@ -138,14 +163,21 @@ describe('capture on (ledger.capture.enabled in the config)', () => {
     expect(escapedDetail.capture?.request).toContain(`${marker} escaped ***`);
 
     // Past max_bytes_per_request: cut, marked, and still within the limit.
-    const long = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: `${marker} ${'long text '.repeat(3_000)}` }] }).withResponse();
+    const long = await client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: `${marker} ${'long text '.repeat(3_000)}` }] })
+      .withResponse();
     const cut = await settledDetail(serve, long.response.headers.get('x-switchyard-request-id') ?? '', true);
     expect(cut.capture?.truncated).toBe(true);
     expect(cut.capture?.request).toMatch(/\n… \[cut by Switchyard: \d+ bytes in all\]$/);
     expect(Buffer.byteLength(cut.capture?.request ?? '') + Buffer.byteLength(cut.capture?.response ?? '')).toBeLessThanOrEqual(16_384);
 
     await serve.stop('SIGTERM'); // the ledger and the capture writer flush before the files are read
-    const scanned: Scanned[] = [...filesUnder(serve.dataDir), { where: `config ${configPath}`, content: readFileSync(configPath) }, { where: 'serve output', content: serve.output() }, ...controlAnswers];
+    const scanned: Scanned[] = [
+      ...filesUnder(serve.dataDir),
+      { where: `config ${configPath}`, content: readFileSync(configPath) },
+      { where: 'serve output', content: serve.output() },
+      ...controlAnswers,
+    ];
     expect(ledgerFilesContaining(serve.dataDir, marker).length).toBeGreaterThan(0); // captures did reach the files
     expect(findLeaks(scanned, [canary])).toEqual([]);
   });
@@ -164,7 +196,9 @@ describe('capture off (the default)', () => {
   });
 
   it('stores no body: the captures table stays empty and no prompt or answer text is in any ledger file', async () => {
-    const { response } = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: `${marker} not to be kept` }] }).withResponse();
+    const { response } = await client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: `${marker} not to be kept` }] })
+      .withResponse();
     const streamed = await streamText(client, `${marker} streamed, not to be kept`);
     for (const id of [response.headers.get('x-switchyard-request-id') ?? '', streamed.id]) {
       const answer = await settledDetail(serve, id, false);

@@ -122,12 +122,15 @@ function startTap(port: number): Promise<Tap> {
       }
       const tapped: Tapped = { method: request.method ?? 'GET', path: request.url ?? '/', headers: request.headers, rawBody, body };
       requests.push(tapped);
-      const upstream = httpRequest({ host: '127.0.0.1', port, method: tapped.method, path: tapped.path, headers: { ...request.headers, host: `127.0.0.1:${port}` } }, (answer) => {
-        tapped.status = answer.statusCode;
-        tapped.responseHeaders = answer.headers;
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      });
+      const upstream = httpRequest(
+        { host: '127.0.0.1', port, method: tapped.method, path: tapped.path, headers: { ...request.headers, host: `127.0.0.1:${port}` } },
+        (answer) => {
+          tapped.status = answer.statusCode;
+          tapped.responseHeaders = answer.headers;
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
       upstream.on('error', () => response.destroy());
       upstream.end(rawBody);
     });
@@ -149,7 +152,8 @@ function startTap(port: number): Promise<Tap> {
 }
 
 /** Claude Code's POST /v1/messages (not count_tokens) from tap position `from` on. */
-const messagesFrom = (from: number): Tapped[] => tap.requests.slice(from).filter((request) => request.method === 'POST' && request.path.split('?')[0] === '/v1/messages');
+const messagesFrom = (from: number): Tapped[] =>
+  tap.requests.slice(from).filter((request) => request.method === 'POST' && request.path.split('?')[0] === '/v1/messages');
 
 // ---------------------------------------------------------------------------------------------------------
 // Running Claude Code
@@ -196,13 +200,21 @@ async function runClaude(prompt: string, options: ClaudeOptions = {}): Promise<C
     ...options.env,
   };
   const from = tap.requests.length;
-  const run = await runClientProcess(claudeBinary, ['-p', prompt, ...(options.args ?? [])], { cwd: workdir, env, timeoutMs: claudeTimeoutMs, name: 'claude -p', context: () => `switchyard:\n${serve.output()}` });
+  const run = await runClientProcess(claudeBinary, ['-p', prompt, ...(options.args ?? [])], {
+    cwd: workdir,
+    env,
+    timeoutMs: claudeTimeoutMs,
+    name: 'claude -p',
+    context: () => `switchyard:\n${serve.output()}`,
+  });
   return { ...run, workdir, from };
 }
 
 /** Everything Claude Code printed and what it sent, for a failure message. */
 function claudeOutput(run: ClaudeRun): string {
-  const sent = messagesFrom(run.from).map((request) => `${String(request.body['model'])} → ${request.status} ${request.responseHeaders?.['x-switchyard-attempts'] ?? ''}`);
+  const sent = messagesFrom(run.from).map(
+    (request) => `${String(request.body['model'])} → ${request.status} ${request.responseHeaders?.['x-switchyard-attempts'] ?? ''}`,
+  );
   return `exit ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}\nrequests:\n${sent.join('\n')}`;
 }
 
@@ -235,11 +247,13 @@ interface ChatMessage {
 
 const clientMessages = (request: Tapped | undefined): ClientMessage[] => (request?.body['messages'] as ClientMessage[] | undefined) ?? [];
 const clientSystem = (request: Tapped | undefined): Block[] => (request?.body['system'] as Block[] | undefined) ?? [];
-const clientToolNames = (request: Tapped | undefined): string[] => ((request?.body['tools'] as Array<{ name: string }> | undefined) ?? []).map((tool) => tool.name);
+const clientToolNames = (request: Tapped | undefined): string[] =>
+  ((request?.body['tools'] as Array<{ name: string }> | undefined) ?? []).map((tool) => tool.name);
 const textOf = (content: string | Block[] | unknown): string =>
   typeof content === 'string' ? content : Array.isArray(content) ? (content as Block[]).map((block) => block.text ?? '').join('\n') : '';
 
-const chatMessages = (request: RecordedRequest | OllamaRecorded | undefined): ChatMessage[] => ((request?.body as { messages?: ChatMessage[] } | undefined)?.messages ?? []);
+const chatMessages = (request: RecordedRequest | OllamaRecorded | undefined): ChatMessage[] =>
+  (request?.body as { messages?: ChatMessage[] } | undefined)?.messages ?? [];
 const hasToolResult = (request: RecordedRequest): boolean => chatMessages(request).some((message) => message.role === 'tool');
 const chatFrom = (from: number): RecordedRequest[] => openaiFake.chatRequests().filter((request) => request.index >= from);
 const ollamaChats = (from: number): OllamaRecorded[] => ollamaFake.requestsTo('/api/chat').slice(from);
@@ -258,7 +272,7 @@ const header = (request: Tapped | undefined, name: string): string | undefined =
 // ---------------------------------------------------------------------------------------------------------
 
 describe('Claude Code (claude -p) through Switchyard', () => {
-  it('ANTHROPIC_MODEL=ollama/<model>: translated to Ollama, Claude Code prints the local model\'s answer', async () => {
+  it("ANTHROPIC_MODEL=ollama/<model>: translated to Ollama, Claude Code prints the local model's answer", async () => {
     ollamaFake.onChat = () => ({ kind: 'reply', content: 'Ollama answered Claude Code.' });
     const ollamaFrom = ollamaFake.requestsTo('/api/chat').length;
     const run = await runClaude('Say hello in one sentence.', { env: { ANTHROPIC_MODEL: `ollama/${localCoder}` } });
@@ -281,7 +295,13 @@ describe('Claude Code (claude -p) through Switchyard', () => {
     // What Ollama got: the same conversation in chat form, system text in place, every tool as a function
     const [upstream, ...more] = ollamaChats(ollamaFrom);
     expect(more).toEqual([]);
-    const body = upstream?.body as { model: string; stream: boolean; messages: ChatMessage[]; tools: Array<{ type: string; function: { name: string } }>; options?: { num_predict?: number; num_ctx?: number } };
+    const body = upstream?.body as {
+      model: string;
+      stream: boolean;
+      messages: ChatMessage[];
+      tools: Array<{ type: string; function: { name: string } }>;
+      options?: { num_predict?: number; num_ctx?: number };
+    };
     expect(body.model).toBe(localCoder);
     expect(body.stream).toBe(true);
     expect(body.options?.num_predict).toBe(client?.body['max_tokens']);
@@ -306,7 +326,7 @@ describe('Claude Code (claude -p) through Switchyard', () => {
     for (const field of ['cache_control', 'context_management', 'anthropic-beta', '"think"']) expect(text).not.toContain(field);
   });
 
-  it('ANTHROPIC_MODEL=<route alias>: the alias\'s OpenAI-compatible target answers', async () => {
+  it("ANTHROPIC_MODEL=<route alias>: the alias's OpenAI-compatible target answers", async () => {
     openaiFake.onChat = () => ({ kind: 'reply', content: 'The smart route answered.' });
     const openaiFrom = openaiFake.requests.length;
     const run = await runClaude('What is 6 times 7?', { env: { ANTHROPIC_MODEL: 'smart' } });
@@ -419,11 +439,16 @@ describe('Claude Code (claude -p) through Switchyard', () => {
       const body = upstream?.body as Record<string, unknown>;
       expect(body['model']).toBe('claude-opus-4-6');
       expect((body['system'] as Block[]).filter((block) => block.cache_control !== undefined).length).toBeGreaterThan(0);
-      expect(body).toMatchObject({ stream: true, thinking: { type: 'adaptive' }, context_management: { edits: expect.any(Array) }, metadata: { user_id: expect.any(String) } });
+      expect(body).toMatchObject({
+        stream: true,
+        thinking: { type: 'adaptive' },
+        context_management: { edits: expect.any(Array) },
+        metadata: { user_id: expect.any(String) },
+      });
       expect(clientMessages(client).map((message) => message.role)).toEqual(['user']);
     });
 
-    it('a Claude 5 name: Claude Code\'s system entry among the messages is moved into `system` for Anthropic', async () => {
+    it("a Claude 5 name: Claude Code's system entry among the messages is moved into `system` for Anthropic", async () => {
       anthropicFake.onMessages = () => ({ kind: 'reply', content: [{ type: 'text', text: 'Sonnet 5.5 answered.' }] });
       const anthropicFrom = anthropicFake.requests.length;
       const run = await runClaude('Say hello.', { env: { ANTHROPIC_MODEL: 'claude-sonnet-5-5' } });
@@ -446,7 +471,11 @@ describe('Claude Code (claude -p) through Switchyard', () => {
   });
 
   it('tool round: the model asks for Bash, Claude Code runs it in its working directory and sends the output back', async () => {
-    openaiFake.onChat = toolThenAnswer('Bash', { command: 'pwd && echo switchyard-tool-ok', description: 'Print the working directory and a marker' }, 'The command printed the marker.');
+    openaiFake.onChat = toolThenAnswer(
+      'Bash',
+      { command: 'pwd && echo switchyard-tool-ok', description: 'Print the working directory and a marker' },
+      'The command printed the marker.',
+    );
     const openaiFrom = openaiFake.requests.length;
     const run = await runClaude('Run the marker command.', { env: { ANTHROPIC_MODEL: 'smart' }, args: ['--allowedTools', 'Bash'] });
     expectAnswer(run, 'The command printed the marker.');

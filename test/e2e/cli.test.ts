@@ -50,9 +50,19 @@ describe('switchyard serve', () => {
   it('a port already in use is one line naming the port, exit 1, no stack trace', async () => {
     const { server, port } = await listenOnFreePort();
     try {
-      const result = await runCli(['serve', '--port', String(port), '--data-dir', mkdtempSync(join(tmpdir(), 'sy-')), '--config', writeConfig({ providers: [] })]);
+      const result = await runCli([
+        'serve',
+        '--port',
+        String(port),
+        '--data-dir',
+        mkdtempSync(join(tmpdir(), 'sy-')),
+        '--config',
+        writeConfig({ providers: [] }),
+      ]);
       expect(result.code).toBe(1);
-      expect(result.stderr.trim().split('\n')).toEqual([`switchyard: port ${port} on 127.0.0.1 is already in use (another Switchyard, or another program); choose another with --port`]);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `switchyard: port ${port} on 127.0.0.1 is already in use (another Switchyard, or another program); choose another with --port`,
+      ]);
     } finally {
       server.close();
     }

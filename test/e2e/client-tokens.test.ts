@@ -22,7 +22,16 @@ const tokens = new Map<Tool, string>();
 interface UsageJson {
   by: string;
   totals: { requests: number; errors: number; inputTokens: number; outputTokens: number; p50Ms: number | null };
-  rows: Array<{ key: string; requests: number; inputTokens: number; outputTokens: number; costUsd: number; errorRate: number; p50Ms: number | null; p95Ms: number | null }>;
+  rows: Array<{
+    key: string;
+    requests: number;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+    errorRate: number;
+    p50Ms: number | null;
+    p95Ms: number | null;
+  }>;
 }
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -107,7 +116,10 @@ describe('client tokens per tool', () => {
     expect(lines.at(-1)).toMatch(/^TOTAL\s+8\s+88\s+24\s/);
 
     const csv = await cli(['usage', '--by', 'client', '--format', 'csv']);
-    const [header, ...rows] = csv.stdout.trim().split('\n').map((line) => line.split(','));
+    const [header, ...rows] = csv.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','));
     expect(header?.slice(0, 3)).toEqual(['kind', 'client', 'requests']);
     for (const row of rows) expect(row).toHaveLength(header?.length ?? 0);
     const column = (name: string): number => header?.indexOf(name) ?? -1;

@@ -62,7 +62,11 @@ function connect(args: readonly string[]): Promise<{ code: number | null; stdout
 }
 
 async function control(call: string, body: unknown = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${serve.url}/_switchyard/api/${call}`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${serve.url}/_switchyard/api/${call}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -71,7 +75,8 @@ function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-const backupsOf = (path: string): string[] => readdirSync(dirname(path)).filter((name) => name.startsWith(`${path.split('/').at(-1) ?? ''}.switchyard-backup-`));
+const backupsOf = (path: string): string[] =>
+  readdirSync(dirname(path)).filter((name) => name.startsWith(`${path.split('/').at(-1) ?? ''}.switchyard-backup-`));
 
 /** The process environment a user's shell would have: no Switchyard address, no key. */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -105,7 +110,20 @@ describe('connect: the tool list and the paste snippets', () => {
     const listed = await connect(['--json']);
     expect(listed.code, listed.stderr).toBe(0);
     const ids = (JSON.parse(listed.stdout) as Array<{ id: string }>).map((tool) => tool.id);
-    expect(ids).toEqual(['claude-code', 'codex', 'gemini-cli', 'opencode', 'qwen-code', 'continue', 'aider', 'cursor', 'copilot', 'open-webui', 'openai-sdk', 'anthropic-sdk']);
+    expect(ids).toEqual([
+      'claude-code',
+      'codex',
+      'gemini-cli',
+      'opencode',
+      'qwen-code',
+      'continue',
+      'aider',
+      'cursor',
+      'copilot',
+      'open-webui',
+      'openai-sdk',
+      'anthropic-sdk',
+    ]);
 
     const printed = await connect(['openai-sdk', '--model', 'fast']);
     expect(printed.code, printed.stderr).toBe(0);
@@ -156,7 +174,11 @@ describe('Claude Code: connected by the connect.apply control call, then `claude
     const written = applied.body['written'] as Array<{ path: string; backup: string | null }>;
     expect(written).toHaveLength(1);
     expect(written[0]?.backup).toMatch(/settings\.json\.switchyard-backup-\d{8}-\d{9}$/);
-    expect(JSON.parse(readFileSync(written[0]?.backup ?? '', 'utf8'))).toEqual({ permissions: { allow: ['Bash(ls:*)'] }, env: { MY_VAR: 'kept' }, includeCoAuthoredBy: false });
+    expect(JSON.parse(readFileSync(written[0]?.backup ?? '', 'utf8'))).toEqual({
+      permissions: { allow: ['Bash(ls:*)'] },
+      env: { MY_VAR: 'kept' },
+      includeCoAuthoredBy: false,
+    });
     const settings = JSON.parse(readFileSync(settingsPath, 'utf8')) as { env: Record<string, string>; permissions: unknown; includeCoAuthoredBy: boolean };
     expect(settings.permissions).toEqual({ allow: ['Bash(ls:*)'] });
     expect(settings.includeCoAuthoredBy).toBe(false);
@@ -237,8 +259,15 @@ describe('Codex CLI: connected by `switchyard connect codex --write --yes`, then
     expect(text).toContain('# another provider of mine');
     const parsed = parseToml(text) as Record<string, unknown>;
     expect(parsed).toMatchObject({ model: 'smart', model_provider: 'switchyard', approval_policy: 'never', profiles: { fast: { model: 'o4-mini' } } });
-    expect((parsed['model_providers'] as Record<string, unknown>)['local']).toEqual({ name: 'Local', base_url: 'http://127.0.0.1:9/v1', wire_api: 'responses' });
-    expect((parsed['model_providers'] as Record<string, Record<string, unknown>>)['switchyard']).toMatchObject({ base_url: `${serve.url}/v1`, wire_api: 'responses' });
+    expect((parsed['model_providers'] as Record<string, unknown>)['local']).toEqual({
+      name: 'Local',
+      base_url: 'http://127.0.0.1:9/v1',
+      wire_api: 'responses',
+    });
+    expect((parsed['model_providers'] as Record<string, Record<string, unknown>>)['switchyard']).toMatchObject({
+      base_url: `${serve.url}/v1`,
+      wire_api: 'responses',
+    });
     expect(readFileSync(join(home, '.codex', backupsOf(configToml)[0] ?? ''), 'utf8')).toBe(userToml);
 
     const again = await connect(['codex', '--write', '--yes', '--model', 'smart']);
@@ -248,12 +277,16 @@ describe('Codex CLI: connected by `switchyard connect codex --write --yes`, then
 
     openaiFake.onChat = () => ({ kind: 'reply', content: 'Codex came through Switchyard.' });
     const work = workdir('codex');
-    const run = await runClientProcess(process.execPath, [codexScript, 'exec', '--json', '--strict-config', '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-C', work, 'Say hello'], {
-      cwd: work,
-      env: userEnv(),
-      timeoutMs: clientTimeoutMs,
-      name: 'codex exec',
-    });
+    const run = await runClientProcess(
+      process.execPath,
+      [codexScript, 'exec', '--json', '--strict-config', '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-C', work, 'Say hello'],
+      {
+        cwd: work,
+        env: userEnv(),
+        timeoutMs: clientTimeoutMs,
+        name: 'codex exec',
+      },
+    );
     const messages = run.stdout
       .split('\n')
       .filter((line) => line.startsWith('{'))
@@ -301,7 +334,12 @@ describe('Gemini CLI: connected by `switchyard connect gemini-cli --write --yes`
     expect((await connect(['gemini-cli', '--write', '--yes', '--model', 'smart'])).stderr).toContain('connected already');
 
     openaiFake.onChat = () => ({ kind: 'reply', content: 'Gemini CLI came through Switchyard.' });
-    const run = await runClientProcess(process.execPath, [geminiScript, '--skip-trust', '-p', 'Say hello'], { cwd: workdir('gemini'), env: userEnv(), timeoutMs: clientTimeoutMs, name: 'gemini -p' });
+    const run = await runClientProcess(process.execPath, [geminiScript, '--skip-trust', '-p', 'Say hello'], {
+      cwd: workdir('gemini'),
+      env: userEnv(),
+      timeoutMs: clientTimeoutMs,
+      name: 'gemini -p',
+    });
     expect(run.stdout.trim(), output(run)).toBe('Gemini CLI came through Switchyard.');
     expect(run.code, output(run)).toBe(0);
     expect((await rowsOf('gemini-cli'))[0]).toMatchObject({ clientTokenName: 'gemini-cli', providerId: 'chatonly' });
@@ -340,7 +378,12 @@ describe('opencode: connected by `switchyard connect opencode --write --yes`, th
     openaiFake.onChat = () => ({ kind: 'reply', content: 'opencode came through Switchyard.' });
     const run = await runClientProcess(opencodeBinary, ['run', 'Say hello'], {
       cwd: workdir('opencode'),
-      env: userEnv({ OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_LSP_DOWNLOAD: '1', OPENCODE_DISABLE_DEFAULT_PLUGINS: '1' }),
+      env: userEnv({
+        OPENCODE_DISABLE_AUTOUPDATE: '1',
+        OPENCODE_DISABLE_MODELS_FETCH: '1',
+        OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
+        OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',
+      }),
       timeoutMs: clientTimeoutMs,
       name: 'opencode run',
     });

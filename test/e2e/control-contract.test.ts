@@ -54,7 +54,14 @@ beforeAll(async () => {
   stores.push(await requireSecretService(serveService), await requireSecretService(inProcessService));
   serve = await startServe({ env: { ...environment, SWITCHYARD_KEYCHAIN_SERVICE: serveService } });
   inProcessDataDir = mkdtempSync(join(tmpdir(), 'sy-ipc-'));
-  booted = await bootGateway({ env: { ...environment }, dataDir: inProcessDataDir, log: () => undefined, host: '127.0.0.1', port: 0, secretStore: stores[1] as KeychainStore });
+  booted = await bootGateway({
+    env: { ...environment },
+    dataDir: inProcessDataDir,
+    log: () => undefined,
+    host: '127.0.0.1',
+    port: 0,
+    secretStore: stores[1] as KeychainStore,
+  });
   await booted.gateway.probeProviders(); // as `serve` does after its banner
 });
 
@@ -76,7 +83,11 @@ function httpSide(): Side {
     clientToken: serve.token,
     dataDir: serve.dataDir,
     call: async (call, request = {}) => {
-      const response = await fetch(`${serve.url}/_switchyard/api/${call}`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(request) });
+      const response = await fetch(`${serve.url}/_switchyard/api/${call}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
       const body: unknown = await response.json();
       // the HTTP status and the body agree: 200 for an answer, the error's status otherwise
       expect(response.status === 200, `${call} → HTTP ${response.status}`).toBe(!(typeof body === 'object' && body !== null && 'error' in body));
@@ -89,7 +100,11 @@ function ipcSide(): Side {
   const handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
   const ipcMain: IpcMainLike = { handle: (channel, listener) => void handlers.set(channel, listener) };
   const appFrame: InvokeEventLike = { senderFrame: { url: 'file:///app/dist/renderer/index.html', parent: null } };
-  registerControlIpc(ipcMain, booted.control, (event) => event.senderFrame?.url === 'file:///app/dist/renderer/index.html' && event.senderFrame.parent === null);
+  registerControlIpc(
+    ipcMain,
+    booted.control,
+    (event) => event.senderFrame?.url === 'file:///app/dist/renderer/index.html' && event.senderFrame.parent === null,
+  );
   return {
     name: 'ipc',
     gatewayUrl: booted.gateway.url,
@@ -105,7 +120,29 @@ function ipcSide(): Side {
   };
 }
 
-const volatileKeys = new Set(['startedAt', 'finishedAt', 'latencyMs', 'ttftMs', 'upstreamMs', 'overheadMs', 'localComputeMs', 'durationMs', 'averageLatencyMs', 'p50', 'p95', 'p99', 'bucketStart', 'nextCursor', 'createdAt', 'lastUsedAt', 'revokedAt', 'token', 'written', 'queued', 'until']);
+const volatileKeys = new Set([
+  'startedAt',
+  'finishedAt',
+  'latencyMs',
+  'ttftMs',
+  'upstreamMs',
+  'overheadMs',
+  'localComputeMs',
+  'durationMs',
+  'averageLatencyMs',
+  'p50',
+  'p95',
+  'p99',
+  'bucketStart',
+  'nextCursor',
+  'createdAt',
+  'lastUsedAt',
+  'revokedAt',
+  'token',
+  'written',
+  'queued',
+  'until',
+]);
 
 /** The answer with what legitimately differs between two gateways blanked: ids, times, ports, data dirs, the default token. */
 function normalise(value: unknown, side: Side): unknown {
@@ -155,7 +192,12 @@ async function runSequence(side: Side): Promise<Array<[string, unknown]>> {
   await record('models of cloud', 'providers.models', { id: 'cloud' });
   await record('append a second key', 'keys.set', { providerId: 'cloud', key: secondCanary, append: true });
   await record('delete the second key', 'keys.delete', { providerId: 'cloud', index: 1 });
-  await record('save route smart', 'routes.save', { name: 'smart', description: 'the fake', targets: [{ model: 'cloud/gpt-4o-mini', tier: 0 }], fallbacks: ['cloud/gpt-4.1'] });
+  await record('save route smart', 'routes.save', {
+    name: 'smart',
+    description: 'the fake',
+    targets: [{ model: 'cloud/gpt-4o-mini', tier: 0 }],
+    fallbacks: ['cloud/gpt-4.1'],
+  });
   await record('save a bad route', 'routes.save', { name: 'bad', targets: [{ model: 'no-slash', tier: 0 }] });
   await record('save a route to nowhere', 'routes.save', { name: 'nowhere', targets: [{ model: 'nowhere/model', tier: 0 }] });
   await record('routes', 'routes.list');
@@ -175,7 +217,13 @@ async function runSequence(side: Side): Promise<Array<[string, unknown]>> {
   await record('usage detail of nothing', 'usage.detail', { id: 'no-such-request' });
 
   await record('budgets at start', 'budgets.get');
-  await record('set budgets', 'budgets.set', { dailyUsd: 5, monthlyUsd: 50, action: 'block', warnAt: 0.75, clients: { default: { dailyUsd: 1, monthlyUsd: null } } });
+  await record('set budgets', 'budgets.set', {
+    dailyUsd: 5,
+    monthlyUsd: 50,
+    action: 'block',
+    warnAt: 0.75,
+    clients: { default: { dailyUsd: 1, monthlyUsd: null } },
+  });
   await record('budgets after', 'budgets.get');
   await record('settings at start', 'settings.get');
   await record('set settings', 'settings.set', { autoOffline: false, offline: true, referenceModel: 'cloud/gpt-4.1' });
@@ -207,9 +255,21 @@ describe('the control contract over both transports', () => {
     const byLabel = new Map(overHttp);
     expect(byLabel.get('add cloud with a key')).toMatchObject({ id: 'cloud', maskedKeys: [`…${canary.slice(-4)}`], keySource: 'keychain (1 key)' });
     expect(byLabel.get('add it again')).toMatchObject({ error: { code: 'conflict', field: 'id' } });
-    expect(byLabel.get('discover local servers')).toEqual([{ preset: 'lmstudio', label: 'LM Studio', baseUrl: `${lmStudio.origin}/v1`, models: [...lmStudio.models], modelCount: 3, keyRequired: false, configured: false }]);
+    expect(byLabel.get('discover local servers')).toEqual([
+      {
+        preset: 'lmstudio',
+        label: 'LM Studio',
+        baseUrl: `${lmStudio.origin}/v1`,
+        models: [...lmStudio.models],
+        modelCount: 3,
+        keyRequired: false,
+        configured: false,
+      },
+    ]);
     expect(byLabel.get('environment keys')).toEqual([]);
-    expect(byLabel.get('import a key the environment lacks')).toMatchObject({ error: { code: 'not_found', field: 'preset', message: 'GROQ_API_KEY holds no key in the environment of this Switchyard' } });
+    expect(byLabel.get('import a key the environment lacks')).toMatchObject({
+      error: { code: 'not_found', field: 'preset', message: 'GROQ_API_KEY holds no key in the environment of this Switchyard' },
+    });
     expect(byLabel.get('import a key for a local server')).toMatchObject({ error: { code: 'invalid_request', field: 'preset' } });
     expect(byLabel.get('import a key for no preset')).toMatchObject({ error: { code: 'not_found', field: 'preset' } });
     expect(byLabel.get('test cloud')).toMatchObject({ ok: true });
@@ -218,10 +278,15 @@ describe('the control contract over both transports', () => {
     expect(byLabel.get('save a route to nowhere')).toMatchObject({ error: { code: 'invalid_config' } });
     expect(byLabel.get('an unknown call')).toMatchObject({ error: { code: 'unknown_call' } });
     expect(byLabel.get('usage totals')).toMatchObject({ requests: 4, ok: 3, errors: 1 });
-    expect(byLabel.get('usage detail')).toMatchObject({ request: { requestedModel: 'cloud/gpt-4.1', status: 'ok' }, attempts: [{ providerId: 'cloud', model: 'gpt-4.1', outcome: 'ok' }] });
+    expect(byLabel.get('usage detail')).toMatchObject({
+      request: { requestedModel: 'cloud/gpt-4.1', status: 'ok' },
+      attempts: [{ providerId: 'cloud', model: 'gpt-4.1', outcome: 'ok' }],
+    });
     expect(byLabel.get('status while offline')).toMatchObject({ offline: 'offline mode is on' });
     expect(byLabel.get('create a token')).toMatchObject({ name: 'cursor', token: expect.stringMatching(/^sy-/) });
-    expect(byLabel.get('remove cloud while a route uses it')).toMatchObject({ error: { code: 'invalid_config', message: expect.stringContaining("routes.smart.targets[0]: 'cloud/gpt-4o-mini' names no configured provider") } });
+    expect(byLabel.get('remove cloud while a route uses it')).toMatchObject({
+      error: { code: 'invalid_config', message: expect.stringContaining("routes.smart.targets[0]: 'cloud/gpt-4o-mini' names no configured provider") },
+    });
     expect(byLabel.get('remove cloud')).toEqual({ removed: true });
     expect(byLabel.get('keys of a removed provider')).toMatchObject({ error: { code: 'not_found' } });
     expect((byLabel.get('status at end') as { configSource: string }).configSource).toBe(join(serve.dataDir, 'config.yaml'));
@@ -230,10 +295,20 @@ describe('the control contract over both transports', () => {
     for (const [index, [label, answer]] of overHttp.entries()) {
       expect(normalise(overIpc[index]?.[1], ipc), label).toEqual(normalise(answer, http));
     }
-    if (process.env['CONTROL_CONTRACT_DUMP']) console.info(JSON.stringify(overHttp.map(([label, answer]) => [label, normalise(answer, http)]), null, 1));
+    if (process.env['CONTROL_CONTRACT_DUMP'])
+      console.info(
+        JSON.stringify(
+          overHttp.map(([label, answer]) => [label, normalise(answer, http)]),
+          null,
+          1,
+        ),
+      );
 
     // No answer, on either side, holds a 6-character piece of a key.
-    const scanned: Scanned[] = [...overHttp, ...overIpc].map(([label, answer], index) => ({ where: `${index < overHttp.length ? 'http' : 'ipc'}: ${label}`, content: JSON.stringify(answer) }));
+    const scanned: Scanned[] = [...overHttp, ...overIpc].map(([label, answer], index) => ({
+      where: `${index < overHttp.length ? 'http' : 'ipc'}: ${label}`,
+      content: JSON.stringify(answer),
+    }));
     expect(findLeaks(scanned, [canary, secondCanary])).toEqual([]);
   });
 
@@ -243,10 +318,18 @@ describe('the control contract over both transports', () => {
     const link = new URL(printed.stdout.trim());
     expect(`${link.origin}${link.pathname}`).toBe(`${serve.url}/_switchyard/`);
     const nonce = new URLSearchParams(link.hash.slice(1)).get('signin') ?? '';
-    const session = await fetch(`${serve.url}/_switchyard/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1', origin: serve.url }, body: JSON.stringify({ nonce }) });
+    const session = await fetch(`${serve.url}/_switchyard/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1', origin: serve.url },
+      body: JSON.stringify({ nonce }),
+    });
     expect(session.status).toBe(204);
     const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const settings = await fetch(`${serve.url}/_switchyard/api/settings.get`, { method: 'POST', headers: { cookie, 'x-switchyard-csrf': '1', origin: serve.url, 'content-type': 'application/json' }, body: '{}' });
+    const settings = await fetch(`${serve.url}/_switchyard/api/settings.get`, {
+      method: 'POST',
+      headers: { cookie, 'x-switchyard-csrf': '1', origin: serve.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(settings.status).toBe(200);
 
     const offline = await runCli(['offline', 'on', '--url', serve.url, '--data-dir', serve.dataDir]);

@@ -71,7 +71,11 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 function standInElectron(directory: string): void {
   mkdirSync(join(directory, 'resources'), { recursive: true });
   // Electron's own defaults: RunAsNode, NODE_OPTIONS, --inspect on; cookie encryption, asar integrity, asar-only off
-  const wire = Buffer.concat([Buffer.from(`#!/bin/sh\n# stand-in Electron for packaging tests; fuse wire: ${sentinel}`), Buffer.from([1, 8]), Buffer.from('10110001\n')]);
+  const wire = Buffer.concat([
+    Buffer.from(`#!/bin/sh\n# stand-in Electron for packaging tests; fuse wire: ${sentinel}`),
+    Buffer.from([1, 8]),
+    Buffer.from('10110001\n'),
+  ]);
   writeFileSync(join(directory, 'electron'), Buffer.concat([wire, Buffer.from('echo "stand-in Electron: cannot run the app" >&2\nexit 1\n')]));
   chmodSync(join(directory, 'electron'), 0o755);
 }
@@ -89,7 +93,10 @@ function stageProject(directory: string, options: { readonly withElectronSqlite:
   const native = join(directory, 'native', 'electron', `linux-${process.arch}`);
   mkdirSync(native, { recursive: true });
   cpSync(nodeSqliteBuild, join(native, addonFileName));
-  writeFileSync(join(native, markerFileName), JSON.stringify({ electronVersion, abi: electronAbi, platform: 'linux', arch: process.arch, betterSqlite3Version }));
+  writeFileSync(
+    join(native, markerFileName),
+    JSON.stringify({ electronVersion, abi: electronAbi, platform: 'linux', arch: process.arch, betterSqlite3Version }),
+  );
 }
 
 /**
@@ -103,7 +110,11 @@ function stageNodeModules(directory: string): void {
   const root = join(repository, 'node_modules');
   for (const path of listing.split('\n').map((line) => line.trim())) {
     if (!path.startsWith(`${root}/`)) continue;
-    cpSync(path, join(directory, 'node_modules', path.slice(root.length + 1)), { recursive: true, dereference: true, filter: (source) => !source.slice(path.length).includes('/node_modules/') });
+    cpSync(path, join(directory, 'node_modules', path.slice(root.length + 1)), {
+      recursive: true,
+      dereference: true,
+      filter: (source) => !source.slice(path.length).includes('/node_modules/'),
+    });
   }
   for (const tool of ['electron-builder', 'electron']) symlinkSync(join(root, tool), join(directory, 'node_modules', tool), 'dir');
 }
@@ -111,17 +122,33 @@ function stageNodeModules(directory: string): void {
 function pack(project: string, output: string): Promise<Run> {
   const cli = requireFromRepository.resolve('electron-builder/cli.js');
   const deadProxy = `http://127.0.0.1:${closedPort}`;
-  return run(process.execPath, [cli, '--dir', '--linux', `--${process.arch}`, '--config', 'electron-builder.yml', `-c.electronDist=${join(work, 'electron')}`, `-c.directories.output=${output}`, '--publish', 'never'], project, {
-    HTTP_PROXY: deadProxy,
-    HTTPS_PROXY: deadProxy,
-    http_proxy: deadProxy,
-    https_proxy: deadProxy,
-    NO_PROXY: '',
-    no_proxy: '',
-    ELECTRON_BUILDER_CACHE: join(work, 'cache'),
-    SWITCHYARD_ELECTRON_HEADERS_URL: deadProxy,
-    CI: 'true',
-  });
+  return run(
+    process.execPath,
+    [
+      cli,
+      '--dir',
+      '--linux',
+      `--${process.arch}`,
+      '--config',
+      'electron-builder.yml',
+      `-c.electronDist=${join(work, 'electron')}`,
+      `-c.directories.output=${output}`,
+      '--publish',
+      'never',
+    ],
+    project,
+    {
+      HTTP_PROXY: deadProxy,
+      HTTPS_PROXY: deadProxy,
+      http_proxy: deadProxy,
+      https_proxy: deadProxy,
+      NO_PROXY: '',
+      no_proxy: '',
+      ELECTRON_BUILDER_CACHE: join(work, 'cache'),
+      SWITCHYARD_ELECTRON_HEADERS_URL: deadProxy,
+      CI: 'true',
+    },
+  );
 }
 
 function ensureRendererBuilt(project: string): Promise<Run> | undefined {
@@ -170,7 +197,14 @@ describe.runIf(process.platform === 'linux')('electron-builder --dir with a stan
     for (const expected of [paths.rendererIndex, paths.preload, paths.windowIcon, paths.trayIcon, join('/app', 'resources', 'icons', 'trayTemplate.png')]) {
       expect(files, expected).toContain(inArchive(expected));
     }
-    for (const expected of ['/dist/main/app/electron-main.js', '/dist/main/boot.js', '/resources/prices/snapshot.json', '/package.json', '/node_modules/better-sqlite3/lib/index.js', '/node_modules/zod/package.json']) {
+    for (const expected of [
+      '/dist/main/app/electron-main.js',
+      '/dist/main/boot.js',
+      '/resources/prices/snapshot.json',
+      '/package.json',
+      '/node_modules/better-sqlite3/lib/index.js',
+      '/node_modules/zod/package.json',
+    ]) {
       expect(files).toContain(expected);
     }
     const main = (JSON.parse(asar.extractFile(archive(), 'package.json').toString('utf8')) as { main: string }).main;

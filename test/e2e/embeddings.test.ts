@@ -95,14 +95,18 @@ describe('POST /v1/embeddings', () => {
     expect(data.data[0]?.embedding).toHaveLength(16);
     expect(response.headers.get('x-switchyard-provider')).toBe('ollama');
     // the same attempt loop as chat: with num_retries 0 a 500 moves straight to the next target, and the trail says why
-    expect(response.headers.get('x-switchyard-attempts')).toMatch(/^openai\/text-embedding-3-small=server\(500\) retried 0 time\(s\), ollama\/nomic-embed-text:latest=ok$/);
+    expect(response.headers.get('x-switchyard-attempts')).toMatch(
+      /^openai\/text-embedding-3-small=server\(500\) retried 0 time\(s\), ollama\/nomic-embed-text:latest=ok$/,
+    );
   });
 
   it('a 400 from one target moves on to the next, as for chat (it used to end every target)', async () => {
     openaiFake.onEmbeddings = () => invalidRequest('This model does not support the dimensions parameter', 'dimensions');
     const { data, response } = await client.embeddings.create({ model: 'vectors', input: 'hello' }).withResponse();
     expect(data.data[0]?.embedding).toHaveLength(16);
-    expect(response.headers.get('x-switchyard-attempts')).toMatch(/^openai\/text-embedding-3-small=bad_request\(400\) bad_request is not retried on the same target, ollama\/nomic-embed-text:latest=ok$/);
+    expect(response.headers.get('x-switchyard-attempts')).toMatch(
+      /^openai\/text-embedding-3-small=bad_request\(400\) bad_request is not retried on the same target, ollama\/nomic-embed-text:latest=ok$/,
+    );
   });
 
   it('embeddings go through the circuit breaker: a failing target cools down and is skipped, with the reason', async () => {
@@ -129,7 +133,8 @@ describe('POST /v1/embeddings', () => {
       }
       // allowed_fails: 2 → the second failure opens the circuit; from then on openai is not called at all
       expect(trails.slice(0, 2)).toEqual(Array(2).fill('openai/text-embedding-3-small=server(500) retried 0 time(s), ollama/nomic-embed-text:latest=ok'));
-      for (const trail of trails.slice(2)) expect(trail).toMatch(/^openai\/text-embedding-3-small=skipped cooling down until \S+Z, ollama\/nomic-embed-text:latest=ok$/);
+      for (const trail of trails.slice(2))
+        expect(trail).toMatch(/^openai\/text-embedding-3-small=skipped cooling down until \S+Z, ollama\/nomic-embed-text:latest=ok$/);
       const callsWhileOpen = embeddingCalls();
       await strictClient.embeddings.create({ model: 'vectors', input: 'hello' });
       expect(embeddingCalls()).toBe(callsWhileOpen);
@@ -139,14 +144,18 @@ describe('POST /v1/embeddings', () => {
         headers: { authorization: `Bearer ${readFileSync(join(strict.dataDir, 'admin-token'), 'utf8').trim()}`, 'content-type': 'application/json' },
         body: '{}',
       });
-      expect(((await status.json()) as { cooldowns: Array<{ target: string; phase: string }> }).cooldowns).toEqual([expect.objectContaining({ target: 'openai/text-embedding-3-small', phase: 'open' })]);
+      expect(((await status.json()) as { cooldowns: Array<{ target: string; phase: string }> }).cooldowns).toEqual([
+        expect.objectContaining({ target: 'openai/text-embedding-3-small', phase: 'open' }),
+      ]);
     } finally {
       await strict.stop();
     }
   });
 
   it('a provider without embeddings is a clear 400; an unknown model a 404', async () => {
-    const error = (await client.embeddings.create({ model: 'anthropic/claude-opus-4-6', input: 'hello' }).catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
+    const error = (await client.embeddings.create({ model: 'anthropic/claude-opus-4-6', input: 'hello' }).catch((caught: unknown) => caught)) as InstanceType<
+      typeof OpenAI.APIError
+    >;
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error.message).toContain('anthropic provider has no embeddings endpoint');
     expect(error.param).toBe('model');

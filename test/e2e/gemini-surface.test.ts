@@ -73,7 +73,8 @@ function chatMessages(request: RecordedRequest | undefined): Array<Record<string
 }
 
 const hasToolResult = (request: RecordedRequest): boolean => chatMessages(request).some((message) => message['role'] === 'tool');
-const chatRequests = (from: number): RecordedRequest[] => openaiFake.requests.filter((request) => request.index >= from && request.path.startsWith('/v1/chat/completions'));
+const chatRequests = (from: number): RecordedRequest[] =>
+  openaiFake.requests.filter((request) => request.index >= from && request.path.startsWith('/v1/chat/completions'));
 const generateRequests = (from: number): GeminiRecorded[] => geminiFake.generateRequests().filter((request) => request.index >= from);
 
 function hasFunctionResponse(request: GeminiRecorded): boolean {
@@ -118,7 +119,13 @@ async function runGeminiCli(model: string, prompt: string, files: Record<string,
     GEMINI_API_KEY: serve.token,
   };
   const args = [geminiScript, '--skip-trust', '-m', model, '-p', prompt];
-  const run = await runClientProcess(process.execPath, args, { cwd: workdir, env, timeoutMs: cliTimeoutMs, name: 'gemini -p', context: () => `switchyard:\n${serve.output()}` });
+  const run = await runClientProcess(process.execPath, args, {
+    cwd: workdir,
+    env,
+    timeoutMs: cliTimeoutMs,
+    name: 'gemini -p',
+    context: () => `switchyard:\n${serve.output()}`,
+  });
   return { ...run, workdir };
 }
 
@@ -145,7 +152,9 @@ describe('Gemini CLI (gemini -p)', () => {
 
   it('tool round: the model asks for read_file, Gemini CLI reads the file and sends the content back', async () => {
     openaiFake.onChat = (request) =>
-      hasToolResult(request) ? { kind: 'reply', content: 'The note says: switchyard-gemini-ok.' } : { kind: 'reply', toolCalls: [{ name: 'read_file', arguments: JSON.stringify({ file_path: 'note.txt' }) }] };
+      hasToolResult(request)
+        ? { kind: 'reply', content: 'The note says: switchyard-gemini-ok.' }
+        : { kind: 'reply', toolCalls: [{ name: 'read_file', arguments: JSON.stringify({ file_path: 'note.txt' }) }] };
     const from = openaiFake.requests.length;
     const run = await runGeminiCli('gemini-2.5-flash', 'What does note.txt say?', { 'note.txt': 'switchyard-gemini-ok\n' });
     expect(run.code, cliOutput(run)).toBe(0);
@@ -159,7 +168,10 @@ describe('Gemini CLI (gemini -p)', () => {
   }, 90_000);
 
   it("passthrough: a Gemini 3 target gets Gemini CLI's requests as written, thought signatures and all", async () => {
-    geminiFake.onGenerate = (request) => (hasFunctionResponse(request) ? { kind: 'reply', text: 'Gemini read it: switchyard-passthrough-ok.' } : { kind: 'reply', functionCalls: [{ name: 'read_file', args: { file_path: 'note.txt' } }] });
+    geminiFake.onGenerate = (request) =>
+      hasFunctionResponse(request)
+        ? { kind: 'reply', text: 'Gemini read it: switchyard-passthrough-ok.' }
+        : { kind: 'reply', functionCalls: [{ name: 'read_file', args: { file_path: 'note.txt' } }] };
     const from = geminiFake.requests.length;
     const run = await runGeminiCli('google/gemini-3-pro-preview', 'What does note.txt say?', { 'note.txt': 'switchyard-passthrough-ok\n' });
     expect(run.code, cliOutput(run)).toBe(0);
@@ -184,13 +196,25 @@ describe('Gemini CLI (gemini -p)', () => {
 describe('@google/genai SDK', () => {
   it('generateContent: text and usage from a chat-completions target; modelVersion is the name asked for', async () => {
     openaiFake.onChat = () => ({ kind: 'reply', content: 'Hello from the SDK test.' });
-    const response = await client.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Say hello', config: { systemInstruction: 'Be brief.', temperature: 0.3, maxOutputTokens: 64 } });
+    const response = await client.models.generateContent({
+      model: 'gemini-2.5-flash',
+      contents: 'Say hello',
+      config: { systemInstruction: 'Be brief.', temperature: 0.3, maxOutputTokens: 64 },
+    });
     expect(response.text).toBe('Hello from the SDK test.');
     expect(response.modelVersion).toBe('gemini-2.5-flash');
     expect(response.usageMetadata?.promptTokenCount).toBeGreaterThan(0);
     expect(response.candidates?.[0]?.finishReason).toBe('STOP');
     const upstream = openaiFake.requests.at(-1);
-    expect(upstream?.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0.3, max_tokens: 64, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }] });
+    expect(upstream?.body).toMatchObject({
+      model: 'gpt-4o-mini',
+      temperature: 0.3,
+      max_tokens: 64,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Say hello' },
+      ],
+    });
   });
 
   it('generateContentStream: the text arrives in pieces, the last with finishReason and usage', async () => {
@@ -208,8 +232,21 @@ describe('@google/genai SDK', () => {
   });
 
   it('a function call round: functionCalls out, functionResponse back as a tool message', async () => {
-    openaiFake.onChat = (request) => (hasToolResult(request) ? { kind: 'reply', content: 'It is 21°C in Paris.' } : { kind: 'reply', toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] });
-    const tools = [{ functionDeclarations: [{ name: 'get_weather', description: 'Current weather', parameters: { type: genai.Type.OBJECT, properties: { city: { type: genai.Type.STRING } }, required: ['city'] } }] }];
+    openaiFake.onChat = (request) =>
+      hasToolResult(request)
+        ? { kind: 'reply', content: 'It is 21°C in Paris.' }
+        : { kind: 'reply', toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] };
+    const tools = [
+      {
+        functionDeclarations: [
+          {
+            name: 'get_weather',
+            description: 'Current weather',
+            parameters: { type: genai.Type.OBJECT, properties: { city: { type: genai.Type.STRING } }, required: ['city'] },
+          },
+        ],
+      },
+    ];
     const first = await client.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Weather in Paris?', config: { tools } });
     const call = first.functionCalls?.[0];
     expect(call).toMatchObject({ name: 'get_weather', args: { city: 'Paris' } });
@@ -224,11 +261,18 @@ describe('@google/genai SDK', () => {
     const tool = chatMessages(upstream).find((message) => message['role'] === 'tool');
     expect(tool).toMatchObject({ content: '21°C', tool_call_id: call?.id });
     expect((upstream?.body as { tools?: unknown }).tools).toEqual([
-      { type: 'function', function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Current weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
     ]);
   });
 
-  it('API version v1beta too (what Gemini CLI calls), not only the SDK\'s default v1', async () => {
+  it("API version v1beta too (what Gemini CLI calls), not only the SDK's default v1", async () => {
     openaiFake.onChat = () => ({ kind: 'reply', content: 'Hello at v1beta.' });
     const beta = new genai.GoogleGenAI({ apiKey: serve.token, httpOptions: { baseUrl: serve.url, apiVersion: 'v1beta', timeout: 20_000 } });
     expect((await beta.models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi' })).text).toBe('Hello at v1beta.');
@@ -238,13 +282,20 @@ describe('@google/genai SDK', () => {
   });
 
   it('passthrough: a Gemini target answers with its own body, thoughts included', async () => {
-    const response = await client.models.generateContent({ model: 'google/gemini-2.5-flash', contents: 'hi', config: { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } } });
+    const response = await client.models.generateContent({
+      model: 'google/gemini-2.5-flash',
+      contents: 'hi',
+      config: { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } },
+    });
     expect(response.text).toBe('Hello from gemini-2.5-flash!');
     expect(response.candidates?.[0]?.content?.parts?.some((part) => part.thought === true)).toBe(true);
     expect(response.usageMetadata?.thoughtsTokenCount).toBeGreaterThan(0);
     const upstream = geminiFake.generateRequests().at(-1);
     expect(upstream?.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
-    expect(upstream?.body).toMatchObject({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }], generationConfig: { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } } });
+    expect(upstream?.body).toMatchObject({
+      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+      generationConfig: { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } },
+    });
   });
 
   it('countTokens: an estimate for any routable model', async () => {
@@ -260,7 +311,7 @@ describe('@google/genai SDK', () => {
     expect(viaGemini.embeddings?.[0]?.values).toHaveLength(16);
   });
 
-  it('errors come back in Gemini\'s shape, as the SDK\'s ApiError with the right status', async () => {
+  it("errors come back in Gemini's shape, as the SDK's ApiError with the right status", async () => {
     const unknown = await client.models.generateContent({ model: 'no-such-model', contents: 'hi' }).catch((error: unknown) => error);
     expect(unknown).toBeInstanceOf(genai.ApiError);
     expect((unknown as GenAIModule.ApiError).status).toBe(404);
@@ -289,23 +340,37 @@ describe('Gemini surface over plain HTTP', () => {
   const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
 
   it('takes the client token as ?key= on Gemini paths, and only there', async () => {
-    const ok = await fetch(`${serve.url}/v1beta/models/gemini-2.5-flash:generateContent?key=${serve.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const ok = await fetch(`${serve.url}/v1beta/models/gemini-2.5-flash:generateContent?key=${serve.token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(ok.status).toBe(200);
-    const wrong = await fetch(`${serve.url}/v1beta/models/gemini-2.5-flash:generateContent?key=wrong`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const wrong = await fetch(`${serve.url}/v1beta/models/gemini-2.5-flash:generateContent?key=wrong`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED' } });
-    const elsewhere = await fetch(`${serve.url}/v1/chat/completions?key=${serve.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] }) });
+    const elsewhere = await fetch(`${serve.url}/v1/chat/completions?key=${serve.token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] }),
+    });
     expect(elsewhere.status).toBe(401);
   });
 
-  it('streams a JSON array without alt=sse; the model list, one model, and unknown paths in Gemini\'s shape', async () => {
+  it("streams a JSON array without alt=sse; the model list, one model, and unknown paths in Gemini's shape", async () => {
     const headers = { 'x-goog-api-key': serve.token, 'content-type': 'application/json' };
     const streamed = await fetch(`${serve.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent`, { method: 'POST', headers, body });
     expect(streamed.headers.get('content-type')).toContain('application/json');
     const elements = (await streamed.json()) as Array<{ candidates?: Array<{ finishReason?: string }> }>;
     expect(elements.at(-1)?.candidates?.[0]?.finishReason).toBe('STOP');
 
-    const list = (await (await fetch(`${serve.url}/v1beta/models`, { headers })).json()) as { models: Array<{ name: string; supportedGenerationMethods: string[] }> };
+    const list = (await (await fetch(`${serve.url}/v1beta/models`, { headers })).json()) as {
+      models: Array<{ name: string; supportedGenerationMethods: string[] }>;
+    };
     expect(list.models.map((model) => model.name)).toEqual(expect.arrayContaining(['models/chatonly/gpt-4o-mini', 'models/google/gemini-2.5-flash']));
     const one = await fetch(`${serve.url}/v1beta/models/google/gemini-2.5-flash`, { headers });
     expect(await one.json()).toMatchObject({ name: 'models/google/gemini-2.5-flash', supportedGenerationMethods: expect.arrayContaining(['generateContent']) });
@@ -313,7 +378,11 @@ describe('Gemini surface over plain HTTP', () => {
     const unknown = await fetch(`${serve.url}/v1beta/tunedModels`, { headers });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: { code: 404, status: 'NOT_FOUND' } });
-    const badBody = await fetch(`${serve.url}/v1beta/models/gemini-2.5-flash:generateContent`, { method: 'POST', headers, body: JSON.stringify({ contents: 'nope' }) });
+    const badBody = await fetch(`${serve.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ contents: 'nope' }),
+    });
     expect(badBody.status).toBe(400);
     expect(await badBody.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('contents') } });
   });

@@ -41,7 +41,9 @@ function stalledUpload(token: string): { socket: Socket; answer: Promise<string>
     socket.on('close', () => resolve(received));
     socket.on('error', () => undefined);
   });
-  socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${serve.port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{"model":`);
+  socket.write(
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${serve.port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{"model":`,
+  );
   return { socket, answer };
 }
 
@@ -76,7 +78,9 @@ describe('malformed requests', () => {
       socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
       socket.on('close', () => resolve(text));
     });
-    socket.write(`GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1:${serve.port}\r\nHost: evil.example\r\nAuthorization: Bearer ${serve.token}\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1:${serve.port}\r\nHost: evil.example\r\nAuthorization: Bearer ${serve.token}\r\nConnection: close\r\n\r\n`,
+    );
     const text = await answer;
     expect(text).toMatch(/^HTTP\/1\.1 400 /);
     expect(text).toContain('duplicate_host');
@@ -86,13 +90,23 @@ describe('malformed requests', () => {
     const deep = `${'{"type":"object","properties":{"a":'.repeat(100_000)}{"type":"string"}${'}}'.repeat(100_000)}`;
     const upstreamBefore = fake.chatRequests().length;
     const bodies: Array<[string, string]> = [
-      ['/v1/chat/completions', `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":${deep}}}]}`],
-      ['/v1/messages', `{"model":"openai/gpt-4o-mini","max_tokens":10,"messages":[{"role":"user","content":"x"}],"tools":[{"name":"f","input_schema":${deep}}]}`],
+      [
+        '/v1/chat/completions',
+        `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":${deep}}}]}`,
+      ],
+      [
+        '/v1/messages',
+        `{"model":"openai/gpt-4o-mini","max_tokens":10,"messages":[{"role":"user","content":"x"}],"tools":[{"name":"f","input_schema":${deep}}]}`,
+      ],
       ['/v1/messages/count_tokens', `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"x"}],"tools":[{"name":"f","input_schema":${deep}}]}`],
       ['/v1/responses', `{"model":"openai/gpt-4o-mini","input":"x","tools":[{"type":"function","name":"f","parameters":${deep}}]}`],
     ];
     for (const [path, body] of bodies) {
-      const answer = await fetch(`${serve.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' }, body });
+      const answer = await fetch(`${serve.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+        body,
+      });
       expect(answer.status, path).toBe(400);
       expect(await answer.text(), path).toMatch(/tools\[0\]\.(?:function\.parameters|input_schema|parameters)\.properties\.a.*nested more than 128 levels/);
     }
@@ -102,7 +116,11 @@ describe('malformed requests', () => {
   it('a million messages on /v1/messages is answered (no stack overflow) while /health keeps answering', async () => {
     const messages = `[${Array.from({ length: 1_000_000 }, (_, index) => (index % 2 === 0 ? '{"role":"user","content":"x"}' : '{"role":"assistant","content":"y"}')).join(',')}]`;
     const body = `{"model":"nosuch/model","max_tokens":10,"messages":${messages}}`;
-    const big = fetch(`${serve.url}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' }, body });
+    const big = fetch(`${serve.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+      body,
+    });
     const health = await fetch(`${serve.url}/health`);
     expect(health.status).toBe(200);
     const answer = await big;
@@ -119,7 +137,13 @@ describe('an early 413 reaches the client readably', () => {
     for (let round = 0; round < 5; round += 1) {
       const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
         const request = httpRequest(
-          { host: '127.0.0.1', port: serve.port, path: '/v1/chat/completions', method: 'POST', headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json', 'content-length': huge.length } },
+          {
+            host: '127.0.0.1',
+            port: serve.port,
+            path: '/v1/chat/completions',
+            method: 'POST',
+            headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json', 'content-length': huge.length },
+          },
           (response) => {
             let text = '';
             response.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -136,12 +160,18 @@ describe('an early 413 reaches the client readably', () => {
 
   it('with undici and with the openai SDK', async () => {
     for (let round = 0; round < 3; round += 1) {
-      const answer = await undiciRequest(`${serve.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' }, body: huge });
+      const answer = await undiciRequest(`${serve.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+        body: huge,
+      });
       expect(answer.statusCode).toBe(413);
       expect(await answer.body.text()).toContain('request_too_large');
     }
     const client = new OpenAI({ baseURL: serve.baseUrl, apiKey: serve.token, maxRetries: 0, timeout: 20_000 });
-    const error = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(33 * 1024 * 1024) }] }).catch((caught: unknown) => caught);
+    const error = await client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(33 * 1024 * 1024) }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(413);
   });

@@ -33,7 +33,17 @@ function rawEntry(account: string): string | null {
   return new Entry(service, account, { linux: { store: 'secret-service' } }).getPassword();
 }
 
-const openai: ProviderSettings = { id: 'openai', type: 'openai-compatible', preset: 'openai', label: 'OpenAI', baseUrl: 'http://127.0.0.1:1/v1', locality: 'cloud', apiKeyEnv: 'OPENAI_API_KEY', headers: {}, models: [] };
+const openai: ProviderSettings = {
+  id: 'openai',
+  type: 'openai-compatible',
+  preset: 'openai',
+  label: 'OpenAI',
+  baseUrl: 'http://127.0.0.1:1/v1',
+  locality: 'cloud',
+  apiKeyEnv: 'OPENAI_API_KEY',
+  headers: {},
+  models: [],
+};
 const keyOne = 'sk-e2e-KeyOne000000000000000001ONE1';
 const keyTwo = 'sk-e2e-KeyTwo000000000000000002TWO2';
 const keyThree = 'sk-e2e-KeyThree0000000000000003THR3';
@@ -104,7 +114,10 @@ describe('KeychainStore on the Secret Service', () => {
       let saved = 'no';
       try { await store.set('openai', ['sk-e2e-NoFallback0000000000000NOFB']); saved = 'yes'; } catch (error) { saved = 'failed: ' + error.message; }
       console.log(JSON.stringify({ availability, saved }));`;
-    const result = await runNode(['--input-type=module', '-e', script], { PATH: process.env['PATH'] ?? '', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/switchyard-test-bus' });
+    const result = await runNode(['--input-type=module', '-e', script], {
+      PATH: process.env['PATH'] ?? '',
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/switchyard-test-bus',
+    });
     const answer = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as { availability: { ok: boolean; reason?: string }; saved: string };
     expect(answer.availability.ok).toBe(false);
     expect(answer.availability.reason).toMatch(/D-Bus/);
@@ -119,7 +132,15 @@ describe('switchyard keys … on the Secret Service (the main/cli/keys.ts functi
   beforeAll(async () => {
     upstream = await FakeOpenAI.start({ apiKey: keyTwo });
     dataDir = mkdtempSync(join(tmpdir(), 'sy-keys-e2e-'));
-    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ providers: [{ id: 'openai', base_url: upstream.baseUrl }, { id: 'ollama', base_url: 'http://127.0.0.1:9' }] }));
+    writeFileSync(
+      join(dataDir, 'config.json'),
+      JSON.stringify({
+        providers: [
+          { id: 'openai', base_url: upstream.baseUrl },
+          { id: 'ollama', base_url: 'http://127.0.0.1:9' },
+        ],
+      }),
+    );
   });
   afterAll(async () => {
     await upstream?.close();
@@ -223,9 +244,13 @@ describe('`node dist/main/cli/main.js keys …` as a process', () => {
     const upstream = await FakeOpenAI.start({ apiKey: keyThree });
     const liveDir = mkdtempSync(join(tmpdir(), 'sy-keys-live-'));
     const port = await freePort();
-    writeFileSync(join(liveDir, 'config.json'), JSON.stringify({ server: { port }, providers: [{ id: 'openai', base_url: upstream.baseUrl }], ledger: { price_refresh: false } }));
+    writeFileSync(
+      join(liveDir, 'config.json'),
+      JSON.stringify({ server: { port }, providers: [{ id: 'openai', base_url: upstream.baseUrl }], ledger: { price_refresh: false } }),
+    );
     const serve = await startServe({ dataDir: liveDir, args: ['--port', String(port)], env: { SWITCHYARD_KEYCHAIN_SERVICE: service } });
-    const live = (args: string[], input?: string) => runNode([cliPath, ...args, '--data-dir', liveDir], scrubbedEnv({ SWITCHYARD_KEYCHAIN_SERVICE: service }), input);
+    const live = (args: string[], input?: string) =>
+      runNode([cliPath, ...args, '--data-dir', liveDir], scrubbedEnv({ SWITCHYARD_KEYCHAIN_SERVICE: service }), input);
     const chat = () =>
       fetch(`${serve.baseUrl}/chat/completions`, {
         method: 'POST',
@@ -259,9 +284,16 @@ describe('a gateway with two keys for a provider, the first rejected', () => {
   it('chat and embeddings each move to the next key after a 401 and succeed in the same request', async () => {
     const upstream = await FakeOpenAI.start({ apiKey: keyTwo });
     const dataDir = mkdtempSync(join(tmpdir(), 'sy-keys-rotate-'));
-    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ providers: [{ id: 'openai', base_url: upstream.baseUrl }], ledger: { price_refresh: false } }));
+    writeFileSync(
+      join(dataDir, 'config.json'),
+      JSON.stringify({ providers: [{ id: 'openai', base_url: upstream.baseUrl }], ledger: { price_refresh: false } }),
+    );
     const post = (serve: ServeProcess, path: string, body: unknown) =>
-      fetch(`${serve.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${serve.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const chatBody = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
     const embeddingsBody = { model: 'openai/text-embedding-3-small', input: 'hi' };
     const rotatedTrail = (model: string) => `openai/${model}=auth(401) retry with the next key, openai/${model}=ok`;

@@ -126,7 +126,13 @@ async function loadAndKill(round: number, target: ServeProcess): Promise<Round> 
   const worker = async (): Promise<void> => {
     while (!stopped) {
       const kind = pickKind();
-      const request: ClientRequest = { round, tag: `load-r${round}-${sequence++}-${kind}`, kind, stream: kind.endsWith('stream') || (kind === 'upstream-error' && random() < 0.5), sentAt: performance.now() };
+      const request: ClientRequest = {
+        round,
+        tag: `load-r${round}-${sequence++}-${kind}`,
+        kind,
+        stream: kind.endsWith('stream') || (kind === 'upstream-error' && random() < 0.5),
+        sentAt: performance.now(),
+      };
       requests.push(request);
       await send(target, request);
     }
@@ -151,90 +157,104 @@ afterAll(async () => {
 });
 
 describe('SIGKILL under load, repeatedly, on one data dir', () => {
-  it(
-    'finished requests are in the ledger exactly once; those in flight at a kill read interrupted; the file stays intact',
-    async () => {
-      const began = performance.now();
-      const results: Round[] = [];
-      for (let round = 1; round <= rounds; round += 1) {
-        const target = await start();
-        const previous = results.at(-1);
-        if (previous) previous.recovered = recoveredAtStart(target.output());
-        results.push(await loadAndKill(round, target));
-      }
-      // the last start recovers the last kill; a graceful stop then leaves nothing in flight
-      const last = await start();
-      const lastRound = results.at(-1) as Round;
-      lastRound.recovered = recoveredAtStart(last.output());
-      expect(await last.stop('SIGTERM')).toBe(0);
+  it('finished requests are in the ledger exactly once; those in flight at a kill read interrupted; the file stays intact', async () => {
+    const began = performance.now();
+    const results: Round[] = [];
+    for (let round = 1; round <= rounds; round += 1) {
+      const target = await start();
+      const previous = results.at(-1);
+      if (previous) previous.recovered = recoveredAtStart(target.output());
+      results.push(await loadAndKill(round, target));
+    }
+    // the last start recovers the last kill; a graceful stop then leaves nothing in flight
+    const last = await start();
+    const lastRound = results.at(-1) as Round;
+    lastRound.recovered = recoveredAtStart(last.output());
+    expect(await last.stop('SIGTERM')).toBe(0);
 
-      const reader = LedgerReader.open(dataDir);
-      const rows = reader.rows();
-      const integrity = reader.integrityCheck();
-      reader.close();
-      expect(integrity).toEqual(['ok']);
+    const reader = LedgerReader.open(dataDir);
+    const rows = reader.rows();
+    const integrity = reader.integrityCheck();
+    reader.close();
+    expect(integrity).toEqual(['ok']);
 
-      const rowsByTag = new Map<string, LedgerRow[]>();
-      for (const row of rows) {
-        const tag = row.requested_model.replace(/^openai\//, '');
-        rowsByTag.set(tag, [...(rowsByTag.get(tag) ?? []), row]);
-      }
-      const upstreamSeen = new Map(upstream.chatRequests().map((request) => [String((request.body as { model?: unknown }).model), request.receivedAt]));
-      const problems: string[] = [];
-      const clientTags = new Set<string>();
-      const figures: Array<Record<string, number | string>> = [];
+    const rowsByTag = new Map<string, LedgerRow[]>();
+    for (const row of rows) {
+      const tag = row.requested_model.replace(/^openai\//, '');
+      rowsByTag.set(tag, [...(rowsByTag.get(tag) ?? []), row]);
+    }
+    const upstreamSeen = new Map(upstream.chatRequests().map((request) => [String((request.body as { model?: unknown }).model), request.receivedAt]));
+    const problems: string[] = [];
+    const clientTags = new Set<string>();
+    const figures: Array<Record<string, number | string>> = [];
 
-      for (const { round, killedAt, requests, recovered } of results) {
-        const byStatus: Record<string, number> = { ok: 0, error: 0, cancelled: 0, interrupted: 0, in_flight: 0, absent: 0 };
-        let lateFinished = 0;
-        /** the longest time between a response the client saw end and the kill, among those whose finish was lost */
-        let lostFinishMs = 0;
-        for (const request of requests) {
-          clientTags.add(request.tag);
-          const found = rowsByTag.get(request.tag) ?? [];
-          if (found.length > 1) problems.push(`${request.tag}: ${found.length} rows`);
-          const row = found[0];
-          byStatus[row?.status ?? 'absent'] = (byStatus[row?.status ?? 'absent'] ?? 0) + 1;
-          const endedAt = request.endedAt ?? Number.POSITIVE_INFINITY;
-          const settledBeforeKill = endedAt <= killedAt - commitWindowMs;
-          const reachedUpstreamAt = upstreamSeen.get(request.tag);
-          if (request.outcome === 'complete' || request.outcome === 'answered-error') {
-            const expected = request.outcome === 'complete' ? 'ok' : 'error';
-            if (settledBeforeKill) {
-              if (row?.status !== expected) problems.push(`${request.tag}: the client saw it end (${request.outcome}) ${Math.round(killedAt - endedAt)} ms before the kill, the ledger says ${row?.status ?? 'nothing'}`);
-            } else {
-              lateFinished += 1;
-              if (row && row.status !== expected && row.status !== 'interrupted') problems.push(`${request.tag}: ended within the commit window, ledger says ${row.status}`);
-              if (row?.status !== expected) lostFinishMs = Math.max(lostFinishMs, Math.round(killedAt - endedAt));
-            }
+    for (const { round, killedAt, requests, recovered } of results) {
+      const byStatus: Record<string, number> = { ok: 0, error: 0, cancelled: 0, interrupted: 0, in_flight: 0, absent: 0 };
+      let lateFinished = 0;
+      /** the longest time between a response the client saw end and the kill, among those whose finish was lost */
+      let lostFinishMs = 0;
+      for (const request of requests) {
+        clientTags.add(request.tag);
+        const found = rowsByTag.get(request.tag) ?? [];
+        if (found.length > 1) problems.push(`${request.tag}: ${found.length} rows`);
+        const row = found[0];
+        byStatus[row?.status ?? 'absent'] = (byStatus[row?.status ?? 'absent'] ?? 0) + 1;
+        const endedAt = request.endedAt ?? Number.POSITIVE_INFINITY;
+        const settledBeforeKill = endedAt <= killedAt - commitWindowMs;
+        const reachedUpstreamAt = upstreamSeen.get(request.tag);
+        if (request.outcome === 'complete' || request.outcome === 'answered-error') {
+          const expected = request.outcome === 'complete' ? 'ok' : 'error';
+          if (settledBeforeKill) {
+            if (row?.status !== expected)
+              problems.push(
+                `${request.tag}: the client saw it end (${request.outcome}) ${Math.round(killedAt - endedAt)} ms before the kill, the ledger says ${row?.status ?? 'nothing'}`,
+              );
           } else {
-            if (row && row.status !== 'interrupted') problems.push(`${request.tag}: cut by the kill, ledger says ${row.status}`);
-            // its begin was queued on arrival, before the upstream call; long before the kill it must have committed
-            if (!row && reachedUpstreamAt !== undefined && reachedUpstreamAt <= killedAt - commitWindowMs) problems.push(`${request.tag}: reached the upstream ${Math.round(killedAt - reachedUpstreamAt)} ms before the kill, no row`);
+            lateFinished += 1;
+            if (row && row.status !== expected && row.status !== 'interrupted')
+              problems.push(`${request.tag}: ended within the commit window, ledger says ${row.status}`);
+            if (row?.status !== expected) lostFinishMs = Math.max(lostFinishMs, Math.round(killedAt - endedAt));
           }
+        } else {
+          if (row && row.status !== 'interrupted') problems.push(`${request.tag}: cut by the kill, ledger says ${row.status}`);
+          // its begin was queued on arrival, before the upstream call; long before the kill it must have committed
+          if (!row && reachedUpstreamAt !== undefined && reachedUpstreamAt <= killedAt - commitWindowMs)
+            problems.push(`${request.tag}: reached the upstream ${Math.round(killedAt - reachedUpstreamAt)} ms before the kill, no row`);
         }
-        if (byStatus['interrupted'] !== recovered) problems.push(`round ${round}: ${byStatus['interrupted']} interrupted rows, the next start reported ${recovered ?? 'none'} recovered`);
-        const outcomes = (name: ClientRequest['outcome']): number => requests.filter((request) => request.outcome === name).length;
-        figures.push({ round, sent: requests.length, complete: outcomes('complete'), 'http-error': outcomes('answered-error'), cut: outcomes('cut'), 'ended<200ms-before-kill': lateFinished, 'lost finish, max ms before kill': lostFinishMs, ...byStatus, 'recovered at restart': recovered ?? 0 });
       }
-      for (const tag of rowsByTag.keys()) if (!clientTags.has(tag)) problems.push(`a row for ${tag}, which no client sent`);
-      const rowsWithProvider = rows.filter((row) => row.provider_id !== null).length;
-      console.log(`ledger crash test (seed ${seed}, ${Math.round(performance.now() - began)} ms): ${rows.length} rows, ${upstream.chatRequests().length} upstream requests, ${rowsWithProvider} rows with a provider`);
-      console.table(figures);
+      if (byStatus['interrupted'] !== recovered)
+        problems.push(`round ${round}: ${byStatus['interrupted']} interrupted rows, the next start reported ${recovered ?? 'none'} recovered`);
+      const outcomes = (name: ClientRequest['outcome']): number => requests.filter((request) => request.outcome === name).length;
+      figures.push({
+        round,
+        sent: requests.length,
+        complete: outcomes('complete'),
+        'http-error': outcomes('answered-error'),
+        cut: outcomes('cut'),
+        'ended<200ms-before-kill': lateFinished,
+        'lost finish, max ms before kill': lostFinishMs,
+        ...byStatus,
+        'recovered at restart': recovered ?? 0,
+      });
+    }
+    for (const tag of rowsByTag.keys()) if (!clientTags.has(tag)) problems.push(`a row for ${tag}, which no client sent`);
+    const rowsWithProvider = rows.filter((row) => row.provider_id !== null).length;
+    console.log(
+      `ledger crash test (seed ${seed}, ${Math.round(performance.now() - began)} ms): ${rows.length} rows, ${upstream.chatRequests().length} upstream requests, ${rowsWithProvider} rows with a provider`,
+    );
+    console.table(figures);
 
-      expect(problems).toEqual([]);
-      expect(new Set(rows.map((row) => row.id)).size).toBe(rows.length);
-      expect(rows.filter((row) => row.status === 'in_flight')).toEqual([]);
-      expect(upstream.chatRequests().length).toBeGreaterThanOrEqual(rowsWithProvider);
-      // the test proves something only if every round had finished requests and requests cut in flight
-      for (const figure of figures) {
-        expect(figure['ok']).toBeGreaterThan(0);
-        expect(figure['cut']).toBeGreaterThan(0);
-      }
-      expect(figures.reduce((sum, figure) => sum + Number(figure['interrupted']), 0)).toBeGreaterThan(0);
-    },
-    50_000,
-  );
+    expect(problems).toEqual([]);
+    expect(new Set(rows.map((row) => row.id)).size).toBe(rows.length);
+    expect(rows.filter((row) => row.status === 'in_flight')).toEqual([]);
+    expect(upstream.chatRequests().length).toBeGreaterThanOrEqual(rowsWithProvider);
+    // the test proves something only if every round had finished requests and requests cut in flight
+    for (const figure of figures) {
+      expect(figure['ok']).toBeGreaterThan(0);
+      expect(figure['cut']).toBeGreaterThan(0);
+    }
+    expect(figures.reduce((sum, figure) => sum + Number(figure['interrupted']), 0)).toBeGreaterThan(0);
+  }, 50_000);
 });
 
 function recoveredAtStart(output: string): number {

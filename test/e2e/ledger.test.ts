@@ -118,7 +118,12 @@ describe('a priced cloud model (OpenAI SDK)', () => {
 
   it('stream with include_usage: the usage chunk carries usage.cost, equal to the row', async () => {
     openaiFake.onChat = () => answer;
-    const stream = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: question, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: question,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const usages: Array<Record<string, unknown>> = [];
     for await (const chunk of stream) if (chunk.usage) usages.push(chunk.usage as unknown as Record<string, unknown>);
     expect(usages).toHaveLength(1);
@@ -132,7 +137,13 @@ describe('a priced cloud model (OpenAI SDK)', () => {
     expect((data.usage as { cost?: number } | undefined)?.cost).toBeUndefined();
     expect(response.headers.get('x-switchyard-cost-usd')).toBeNull();
     const row = await ledger.newRow();
-    expect(row).toMatchObject({ status: 'ok', model: 'private-finetune-xyz', input_tokens: usage.promptTokens, output_tokens: usage.completionTokens, cost_usd: null });
+    expect(row).toMatchObject({
+      status: 'ok',
+      model: 'private-finetune-xyz',
+      input_tokens: usage.promptTokens,
+      output_tokens: usage.completionTokens,
+      cost_usd: null,
+    });
   });
 });
 
@@ -147,7 +158,20 @@ describe('failures', () => {
     expect([openaiFake.chatRequests().length - (before[0] ?? 0), backupFake.chatRequests().length - (before[1] ?? 0)]).toEqual([2, 2]);
     const row = await ledger.newRow();
     // the row names the target tried last, so errors break down by provider and model; nothing is priced
-    expect(row).toMatchObject({ endpoint: 'chat', status: 'error', error_class: 'server', http_status: 500, requested_model: 'flaky', route: 'flaky', provider_id: 'backup', model: 'gpt-4o-mini', input_tokens: 0, output_tokens: 0, cost_usd: 0, client_family: 'other' });
+    expect(row).toMatchObject({
+      endpoint: 'chat',
+      status: 'error',
+      error_class: 'server',
+      http_status: 500,
+      requested_model: 'flaky',
+      route: 'flaky',
+      provider_id: 'backup',
+      model: 'gpt-4o-mini',
+      input_tokens: 0,
+      output_tokens: 0,
+      cost_usd: 0,
+      client_family: 'other',
+    });
     expect(ledger.attempts(row.id).map(({ seq, provider_id, outcome, http_status }) => ({ seq, provider_id, outcome, http_status }))).toEqual([
       { seq: 1, provider_id: 'openai', outcome: 'server', http_status: 500 },
       { seq: 2, provider_id: 'openai', outcome: 'server', http_status: 500 },
@@ -221,7 +245,15 @@ describe('failures', () => {
       ]),
     );
     const row = rows.find((candidate) => candidate.error_class === 'model_not_found');
-    expect(row).toMatchObject({ endpoint: 'chat', status: 'error', error_class: 'model_not_found', http_status: 404, requested_model: 'nosuch/model', provider_id: null, cost_usd: 0 });
+    expect(row).toMatchObject({
+      endpoint: 'chat',
+      status: 'error',
+      error_class: 'model_not_found',
+      http_status: 404,
+      requested_model: 'nosuch/model',
+      provider_id: null,
+      cost_usd: 0,
+    });
     expect(ledger.attempts(row?.id ?? '')).toEqual([]);
   });
 });
@@ -274,13 +306,28 @@ describe('the other endpoints are metered too', () => {
     expect(data.content[0]?.type === 'text' ? data.content[0].text : '').toContain(marker);
     expect(response.headers.get('x-switchyard-cost-usd')).toBe(miniCost.toFixed(8));
     const row = await ledger.newRow();
-    expect(row).toMatchObject({ endpoint: 'messages', status: 'ok', client_family: 'anthropic-sdk', input_tokens: usage.promptTokens, output_tokens: usage.completionTokens, cost_usd: miniCost, stream: 0 });
+    expect(row).toMatchObject({
+      endpoint: 'messages',
+      status: 'ok',
+      client_family: 'anthropic-sdk',
+      input_tokens: usage.promptTokens,
+      output_tokens: usage.completionTokens,
+      cost_usd: miniCost,
+      stream: 0,
+    });
 
     const stream = anthropic.messages.stream({ model: 'openai/gpt-4o-mini', max_tokens: 100, messages: question });
     const final = await stream.finalMessage();
     expect(final.usage.output_tokens).toBe(usage.completionTokens);
     const streamed = await ledger.newRow();
-    expect(streamed).toMatchObject({ endpoint: 'messages', status: 'ok', input_tokens: usage.promptTokens, output_tokens: usage.completionTokens, cost_usd: miniCost, stream: 1 });
+    expect(streamed).toMatchObject({
+      endpoint: 'messages',
+      status: 'ok',
+      input_tokens: usage.promptTokens,
+      output_tokens: usage.completionTokens,
+      cost_usd: miniCost,
+      stream: 1,
+    });
   });
 
   it('/v1/messages refused after it was metered (content only Anthropic can serve): a final error row, not one left in flight', async () => {
@@ -302,7 +349,16 @@ describe('the other endpoints are metered too', () => {
     const cost = exactCost([[tokens, snapshotPrice('openai/text-embedding-3-small').input]]);
     expect(response.headers.get('x-switchyard-cost-usd')).toBe(cost.toFixed(8));
     const row = await ledger.newRow();
-    expect(row).toMatchObject({ endpoint: 'embeddings', status: 'ok', provider_id: 'openai', model: 'text-embedding-3-small', input_tokens: tokens, output_tokens: 0, cost_usd: cost, client_family: 'openai-node' });
+    expect(row).toMatchObject({
+      endpoint: 'embeddings',
+      status: 'ok',
+      provider_id: 'openai',
+      model: 'text-embedding-3-small',
+      input_tokens: tokens,
+      output_tokens: 0,
+      cost_usd: cost,
+      client_family: 'openai-node',
+    });
   });
 });
 
@@ -316,9 +372,11 @@ describe('what the ledger holds', () => {
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next();
     const exit = serve.stop('SIGTERM');
-    await expect((async () => {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next());
-    })()).rejects.toThrow();
+    await expect(
+      (async () => {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next());
+      })(),
+    ).rejects.toThrow();
     expect(await exit).toBe(0);
     expect(ledgerFilesContaining(serve.dataDir, marker)).toEqual([]);
     const [last] = await ledger.newFinalRows(1);

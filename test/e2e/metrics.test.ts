@@ -65,14 +65,17 @@ function parseExposition(text: string): Sample[] {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match) throw new Error(`not a sample line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1] as string] = (pair[2] as string).replace(/\\(.)/g, '$1');
+    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[pair[1] as string] = (pair[2] as string).replace(/\\(.)/g, '$1');
     samples.push({ name: match[1] as string, labels, value: Number(match[3]) });
   }
   return samples;
 }
 
 function sum(samples: readonly Sample[], name: string, where: Record<string, string> = {}): number {
-  return samples.filter((sample) => sample.name === name && Object.entries(where).every(([key, value]) => sample.labels[key] === value)).reduce((total, sample) => total + sample.value, 0);
+  return samples
+    .filter((sample) => sample.name === name && Object.entries(where).every(([key, value]) => sample.labels[key] === value))
+    .reduce((total, sample) => total + sample.value, 0);
 }
 
 describe('GET /metrics', () => {
@@ -116,7 +119,14 @@ describe('GET /metrics', () => {
     expect(sum(samples, 'switchyard_tokens_total', { provider: 'spare', type: 'output' })).toBe(5);
     // at the bundled price: uncached input, cache reads (half price for gpt-4o-mini) and output
     const price = snapshotPrice('openai/gpt-4o-mini');
-    expect(sum(samples, 'switchyard_cost_usd_total', { provider: 'openai' })).toBeCloseTo(exactCost([[1_200, price.input], [800, price.input / 2], [400, price.output]]), 10);
+    expect(sum(samples, 'switchyard_cost_usd_total', { provider: 'openai' })).toBeCloseTo(
+      exactCost([
+        [1_200, price.input],
+        [800, price.input / 2],
+        [400, price.output],
+      ]),
+      10,
+    );
     // OpenTelemetry GenAI names, as Prometheus renders them
     expect(sum(samples, 'gen_ai_client_token_usage_count', { gen_ai_token_type: 'input', gen_ai_provider_name: 'openai' })).toBe(2);
     expect(sum(samples, 'gen_ai_client_token_usage_sum', { gen_ai_token_type: 'input', gen_ai_provider_name: 'openai' })).toBe(2_000);

@@ -41,7 +41,14 @@ describe('model discovery', () => {
     expect(ids).not.toContain('claude-haiku-*');
     const smart = page.data[0] as unknown as Record<string, unknown>;
     // Opus 4.6 has a 1M window, Sonnet 4.5 200k: a request to the alias may land on either
-    expect(smart).toMatchObject({ id: 'smart', object: 'model', owned_by: 'switchyard', description: 'the best we have', targets: ['anthropic/claude-opus-4-6', 'anthropic/claude-sonnet-4-5-20250929'], context_window: 200_000 });
+    expect(smart).toMatchObject({
+      id: 'smart',
+      object: 'model',
+      owned_by: 'switchyard',
+      description: 'the best we have',
+      targets: ['anthropic/claude-opus-4-6', 'anthropic/claude-sonnet-4-5-20250929'],
+      context_window: 200_000,
+    });
   });
 
   it('retrieves an alias and a provider model by id; an unknown id is a 404 naming the list', async () => {
@@ -63,7 +70,11 @@ describe('model discovery', () => {
   });
 
   it('answers an unknown path under /v1/messages in Anthropic’s shape', async () => {
-    const response = await fetch(`${serve.url}/v1/messages/batches`, { method: 'POST', headers: { 'x-api-key': serve.token, 'content-type': 'application/json' }, body: '{}' });
+    const response = await fetch(`${serve.url}/v1/messages/batches`, {
+      method: 'POST',
+      headers: { 'x-api-key': serve.token, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
   });

@@ -27,7 +27,11 @@ const providers = () => [
   { id: 'openai', base_url: openaiFake.baseUrl },
   { id: 'anthropic', preset: 'anthropic', base_url: anthropicFake.baseUrl },
 ];
-const routes = { smart: { targets: ['openai/gpt-4o-mini'] }, claude: { targets: ['anthropic/claude-haiku-4-5-20251001'] }, 'gpt-*': { targets: ['openai/gpt-4o-mini'] } };
+const routes = {
+  smart: { targets: ['openai/gpt-4o-mini'] },
+  claude: { targets: ['anthropic/claude-haiku-4-5-20251001'] },
+  'gpt-*': { targets: ['openai/gpt-4o-mini'] },
+};
 const routing = { num_retries: 0, allowed_fails: 1_000, auto_offline: false };
 const env = () => ({ OPENAI_API_KEY: providerKey, ANTHROPIC_API_KEY: fakeAnthropicKey });
 
@@ -75,7 +79,12 @@ describe('the real ollama client, tokenless on loopback', () => {
 
   it('chats (whole and streamed) through an OpenAI-compatible and an Anthropic provider', async () => {
     const ollama = new Ollama({ host: serve.url });
-    const whole = await ollama.chat({ model: 'smart', messages: [{ role: 'user', content: 'Hi' }], stream: false, options: { temperature: 0.3, num_predict: 50 } });
+    const whole = await ollama.chat({
+      model: 'smart',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: false,
+      options: { temperature: 0.3, num_predict: 50 },
+    });
     expect(whole.message.role).toBe('assistant');
     expect(whole.message.content).toContain('gpt-4o-mini');
     expect(whole).toMatchObject({ model: 'smart', done: true, done_reason: 'stop' });
@@ -99,7 +108,16 @@ describe('the real ollama client, tokenless on loopback', () => {
 
   it('makes a tool call, generates, and embeds', async () => {
     const ollama = new Ollama({ host: serve.url });
-    const tools = [{ type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Weather for a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+    ];
     const called = await ollama.chat({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools, stream: false });
     const call = called.message.tool_calls?.[0];
     expect(call?.function.name).toBe('get_weather');
@@ -165,7 +183,9 @@ describe("GitHub Copilot's Ollama provider", () => {
     const { models } = (await json(await fetch(`${base}/api/tags`))) as { models: Array<{ model: string }> };
     expect(models.length).toBeGreaterThan(0);
     for (const { model } of models) {
-      const info = await json(await fetch(`${base}/api/show`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model }) }));
+      const info = await json(
+        await fetch(`${base}/api/show`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model }) }),
+      );
       // what Copilot reads: capabilities.includes('tools' | 'vision'), model_info[`${general.architecture}.context_length`]
       expect(Array.isArray(info['capabilities'])).toBe(true);
       const modelInfo = info['model_info'] as Record<string, unknown>;
@@ -173,7 +193,9 @@ describe("GitHub Copilot's Ollama provider", () => {
       expect(typeof modelInfo['general.basename']).toBe('string');
     }
     const chosen = models.find((entry) => entry.model === 'smart');
-    expect((await json(await fetch(`${base}/api/show`, { method: 'POST', body: JSON.stringify({ model: chosen?.model }) })))['capabilities']).toContain('tools');
+    expect((await json(await fetch(`${base}/api/show`, { method: 'POST', body: JSON.stringify({ model: chosen?.model }) })))['capabilities']).toContain(
+      'tools',
+    );
     // createOpenAIEndPoint: `${url}/v1/chat/completions`, headers Authorization: `Bearer ${apiKey ?? ''}`
     const chat = await fetch(`${base}/v1/chat/completions`, {
       method: 'POST',
@@ -185,7 +207,11 @@ describe("GitHub Copilot's Ollama provider", () => {
     expect(text).toContain('gpt-4o-mini');
     expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
     // the same empty Bearer on the main port is not accepted for OpenAI's paths: tokenless there is /api/* only
-    const mainPort = await fetch(`${serve.baseUrl}/chat/completions`, { method: 'POST', headers: { Authorization: 'Bearer ' }, body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'Hi' }] }) });
+    const mainPort = await fetch(`${serve.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer ' },
+      body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'Hi' }] }),
+    });
     expect(mainPort.status).toBe(401);
   });
 
@@ -201,7 +227,7 @@ describe("GitHub Copilot's Ollama provider", () => {
 });
 
 describe('off by default, budgets, and the own address', () => {
-  it('answers 404 in Ollama\'s shape when the surface is off, with or without a token', async () => {
+  it("answers 404 in Ollama's shape when the surface is off, with or without a token", async () => {
     const off = await startServe({ config: { providers: providers(), routes, routing }, env: env() });
     try {
       for (const headers of [{}, { authorization: `Bearer ${off.token}` }] as Array<Record<string, string>>) {
@@ -223,16 +249,32 @@ describe('off by default, budgets, and the own address', () => {
     }
   });
 
-  it('a budget for the client `ollama-api` blocks with 429 in Ollama\'s shape', async () => {
-    const capped = await startServe({ config: { providers: providers(), routes, routing, ollama_api: { enabled: true }, budgets: { clients: { 'ollama-api': { daily_usd: 0, action: 'block' } } } }, env: env() });
+  it("a budget for the client `ollama-api` blocks with 429 in Ollama's shape", async () => {
+    const capped = await startServe({
+      config: {
+        providers: providers(),
+        routes,
+        routing,
+        ollama_api: { enabled: true },
+        budgets: { clients: { 'ollama-api': { daily_usd: 0, action: 'block' } } },
+      },
+      env: env(),
+    });
     try {
-      const response = await fetch(`${capped.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'Hi' }], stream: false }) });
+      const response = await fetch(`${capped.url}/api/chat`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'Hi' }], stream: false }),
+      });
       expect(response.status).toBe(429);
       const body = await json(response);
       expect(Object.keys(body)).toEqual(['error']);
       expect(String(body['error'])).toContain("client 'ollama-api'");
       // other clients are not held by it
-      const withToken = await fetch(`${capped.url}/api/chat`, { method: 'POST', headers: { authorization: `Bearer ${capped.token}` }, body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'Hi' }], stream: false }) });
+      const withToken = await fetch(`${capped.url}/api/chat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${capped.token}` },
+        body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'Hi' }], stream: false }),
+      });
       expect(withToken.status).toBe(200);
     } finally {
       await capped.stop();
@@ -243,11 +285,21 @@ describe('off by default, budgets, and the own address', () => {
     const realOllama = await OllamaFake.start();
     try {
       const port = Number(new URL(realOllama.baseUrl).port);
-      await expect(startServe({ config: { providers: providers(), routes, routing, ollama_api: { enabled: true, port } }, env: env() })).rejects.toThrow(/an Ollama server \(version 0\.12\.6\) already answers on 127\.0\.0\.1:\d+/);
+      await expect(startServe({ config: { providers: providers(), routes, routing, ollama_api: { enabled: true, port } }, env: env() })).rejects.toThrow(
+        /an Ollama server \(version 0\.12\.6\) already answers on 127\.0\.0\.1:\d+/,
+      );
       // and a config whose ollama provider points at Switchyard's own Ollama address does not load
       const own = await freePort();
       await expect(
-        startServe({ config: { providers: [...providers(), { id: 'ollama', type: 'ollama', base_url: `http://localhost:${own}` }], routes, routing, ollama_api: { enabled: true, port: own } }, env: env() }),
+        startServe({
+          config: {
+            providers: [...providers(), { id: 'ollama', type: 'ollama', base_url: `http://localhost:${own}` }],
+            routes,
+            routing,
+            ollama_api: { enabled: true, port: own },
+          },
+          env: env(),
+        }),
       ).rejects.toThrow(/providers\.ollama\.base_url/);
     } finally {
       await realOllama.close();

@@ -92,7 +92,10 @@ describe('chat completions through Switchyard', () => {
       max_tokens: 50,
       seed: 7,
       stop: ['\n\n'],
-      response_format: { type: 'json_schema' as const, json_schema: { name: 'answer', schema: { type: 'object', properties: { answer: { type: 'string' } } }, strict: true } },
+      response_format: {
+        type: 'json_schema' as const,
+        json_schema: { name: 'answer', schema: { type: 'object', properties: { answer: { type: 'string' } } }, strict: true },
+      },
       vendor_extension: { keep: ['me', 1, null] },
     };
     const result = await client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
@@ -140,9 +143,17 @@ describe('chat completions through Switchyard', () => {
 
   it('tools: a tool call, non-stream and streamed as deltas', async () => {
     const tools: OpenAI.Chat.ChatCompletionTool[] = [
-      { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } } },
+      {
+        type: 'function',
+        function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } },
+      },
     ];
-    const result = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools, tool_choice: 'auto' });
+    const result = await client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools,
+      tool_choice: 'auto',
+    });
     const call = result.choices[0]?.message.tool_calls?.[0];
     expect(result.choices[0]?.finish_reason).toBe('tool_calls');
     expect(call?.type === 'function' && call.function.name).toBe('get_weather');
@@ -164,7 +175,11 @@ describe('chat completions through Switchyard', () => {
       model: 'openai/gpt-4o-mini',
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: '18°C, sunny' },
       ],
       tools,
@@ -188,7 +203,12 @@ describe('Ollama through Switchyard', () => {
     expect(body['model']).toBe('qwen3:8b');
     expect(body['options']).toMatchObject({ num_predict: 64 });
 
-    const stream = await client.chat.completions.create({ model: 'ollama/llama3.2:3b', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'ollama/llama3.2:3b',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined | null;
     for await (const chunk of stream) {
@@ -200,7 +220,9 @@ describe('Ollama through Switchyard', () => {
   });
 
   it('a model that is not pulled is a clear 404', async () => {
-    const error = await client.chat.completions.create({ model: 'ollama/mistral:7b', messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught);
+    const error = await client.chat.completions
+      .create({ model: 'ollama/mistral:7b', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     expect((error as InstanceType<typeof OpenAI.NotFoundError>).message).toContain("model 'mistral:7b' is not pulled in Ollama: run `ollama pull mistral:7b`");
   });
@@ -209,7 +231,9 @@ describe('Ollama through Switchyard', () => {
 describe('errors in the OpenAI dialect', () => {
   it('an upstream 429 keeps its status and Retry-After', async () => {
     openaiFake.onChat = () => rateLimited({ retryAfterSeconds: 7 });
-    const error = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught);
+    const error = await client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     const rateLimit = error as InstanceType<typeof OpenAI.RateLimitError>;
     expect(rateLimit.headers?.get('retry-after')).toBe('7');
@@ -223,7 +247,9 @@ describe('errors in the OpenAI dialect', () => {
       [serverError(), 500, null],
     ] as const) {
       openaiFake.onChat = () => scenario;
-      const error = (await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
+      const error = (await client.chat.completions
+        .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+        .catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
       expect(error.status).toBe(status);
       expect(error.code ?? null).toBe(code);
     }
@@ -231,7 +257,9 @@ describe('errors in the OpenAI dialect', () => {
 
   it('an upstream 401 that echoes the key comes back masked', async () => {
     openaiFake.onChat = (request) => invalidApiKey(String(request.headers.authorization).slice('Bearer '.length));
-    const error = (await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
+    const error = (await client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
     expect(error.status).toBe(401);
     const text = JSON.stringify(error.error) + error.message;
     for (let start = 0; start + 6 <= providerKey.length; start += 1) expect(text).not.toContain(providerKey.slice(start, start + 6));
@@ -239,15 +267,21 @@ describe('errors in the OpenAI dialect', () => {
 
   it('a streaming request whose upstream fails before streaming gets that status, not a 200', async () => {
     openaiFake.onChat = () => rateLimited({ retryAfterSeconds: 1 });
-    const error = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true }).catch((caught: unknown) => caught);
+    const error = await client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
   });
 
   it('bad token, unknown model, bad request', async () => {
     const stranger = new OpenAI({ baseURL: serve.baseUrl, apiKey: 'sy-wrong', maxRetries: 0 });
-    await expect(stranger.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    await expect(stranger.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
     const before = openaiFake.requests.length;
-    const unknown = (await client.chat.completions.create({ model: 'nosuch/model', messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
+    const unknown = (await client.chat.completions
+      .create({ model: 'nosuch/model', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
     expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
     expect(unknown.message).toMatch(/GET \/v1\/models/);
     const bad = (await client.chat.completions
@@ -263,7 +297,10 @@ describe('client disconnect', () => {
   it('aborting a stream mid-way closes the upstream request within 1 s', async () => {
     openaiFake.onChat = () => ({ kind: 'slow', chunks: 200, chunkDelayMs: 50 });
     const controller = new AbortController();
-    const stream = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'long' }], stream: true }, { signal: controller.signal });
+    const stream = await client.chat.completions.create(
+      { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'long' }], stream: true },
+      { signal: controller.signal },
+    );
     const index = openaiFake.requests.length - 1;
     let received = 0;
     let abortedAt = 0;

@@ -85,7 +85,11 @@ function chats(fake: FakeOpenAI): number {
 }
 
 function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${serve.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${serve.token}`, ...headers }, body: JSON.stringify(body) });
+  return fetch(`${serve.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${serve.token}`, ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 describe('local-only', () => {
@@ -107,7 +111,9 @@ describe('local-only', () => {
   });
 
   it('the same prompt without the key goes to the cloud as usual', async () => {
-    const { response } = await openai.chat.completions.create({ model: 'guarded', messages: [{ role: 'user', content: 'Deploy with the usual key.' }] }).withResponse();
+    const { response } = await openai.chat.completions
+      .create({ model: 'guarded', messages: [{ role: 'user', content: 'Deploy with the usual key.' }] })
+      .withResponse();
     expect(response.headers.get('x-switchyard-provider')).toBe('cloud');
     expect(response.headers.get('x-switchyard-privacy')).toBeNull();
     await ledger.newRow();
@@ -132,7 +138,9 @@ describe('local-only', () => {
   });
 
   it('with no local target: 403 naming the detector, never the key, in the client dialect', async () => {
-    const error = await openai.chat.completions.create({ model: 'cloud-only', messages: [{ role: 'user', content: prompt }] }).catch((caught: unknown) => caught);
+    const error = await openai.chat.completions
+      .create({ model: 'cloud-only', messages: [{ role: 'user', content: prompt }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
     const apiError = error as InstanceType<typeof OpenAI.APIError>;
     expect(apiError.status).toBe(403);
@@ -145,7 +153,11 @@ describe('local-only', () => {
 
   it('count_tokens: a prompt kept local is estimated, not sent to the cloud to be counted', async () => {
     const before = claude.requests.length;
-    const response = await post('/v1/messages/count_tokens', { model: 'guarded-claude', messages: [{ role: 'user', content: prompt }] }, { 'anthropic-version': '2023-06-01' });
+    const response = await post(
+      '/v1/messages/count_tokens',
+      { model: 'guarded-claude', messages: [{ role: 'user', content: prompt }] },
+      { 'anthropic-version': '2023-06-01' },
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('x-switchyard-estimate')).toBe('true');
     expect(response.headers.get('x-switchyard-privacy')).toBe('aws-access-key');
@@ -161,7 +173,13 @@ describe('local-only', () => {
 describe('redact', () => {
   it('openai client: the upstream gets a placeholder, not the key (the client bytes are not forwarded)', async () => {
     const before = cloud.requests.length;
-    const { response } = await openai.chat.completions.create({ model: 'redacted', messages: [{ role: 'user', content: prompt }], tools: [{ type: 'function', function: { name: 'deploy', parameters: { type: 'object' } } }] }).withResponse();
+    const { response } = await openai.chat.completions
+      .create({
+        model: 'redacted',
+        messages: [{ role: 'user', content: prompt }],
+        tools: [{ type: 'function', function: { name: 'deploy', parameters: { type: 'object' } } }],
+      })
+      .withResponse();
     expect(response.headers.get('x-switchyard-privacy')).toBe('aws-access-key');
     const sent = cloud.requests.slice(before).filter((request) => request.method === 'POST');
     expect(sent).toHaveLength(1);
@@ -176,7 +194,11 @@ describe('redact', () => {
       model: 'redacted',
       messages: [
         { role: 'user', content: 'deploy' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'deploy', arguments: JSON.stringify({ key: canary }) } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'deploy', arguments: JSON.stringify({ key: canary }) } }],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: `deployed with ${canary}` },
       ],
     });
@@ -197,7 +219,11 @@ describe('redact', () => {
 
   it('Responses passthrough (a Responses-speaking cloud): the key is redacted', async () => {
     const before = cloud.requests.length;
-    const response = await openai.responses.create({ model: 'redacted', input: [{ role: 'user', content: [{ type: 'input_text', text: prompt }] }], store: false });
+    const response = await openai.responses.create({
+      model: 'redacted',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: prompt }] }],
+      store: false,
+    });
     expect(response.status).toBe('completed');
     const sent = cloud.requests.slice(before).filter((request) => request.method === 'POST');
     expect(sent.length).toBeGreaterThan(0);
@@ -208,7 +234,11 @@ describe('redact', () => {
 
   it('Gemini passthrough: the key is redacted', async () => {
     const before = gemini.requests.length;
-    const response = await post('/v1beta/models/redacted-gemini:generateContent', { contents: [{ role: 'user', parts: [{ text: prompt }] }] }, { 'x-goog-api-key': serve.token });
+    const response = await post(
+      '/v1beta/models/redacted-gemini:generateContent',
+      { contents: [{ role: 'user', parts: [{ text: prompt }] }] },
+      { 'x-goog-api-key': serve.token },
+    );
     expect(response.status).toBe(200);
     const sent = gemini.requests.slice(before);
     expect(sent).toHaveLength(1);
@@ -233,7 +263,9 @@ describe('block', () => {
   });
 
   it('anthropic client: a permission_error in the Messages shape', async () => {
-    const error = await anthropic.messages.create({ model: 'blocked', max_tokens: 64, messages: [{ role: 'user', content: prompt }] }).catch((caught: unknown) => caught);
+    const error = await anthropic.messages
+      .create({ model: 'blocked', max_tokens: 64, messages: [{ role: 'user', content: prompt }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.PermissionDeniedError);
     const body = (error as InstanceType<typeof Anthropic.APIError>).error as { type: string; error: { type: string; message: string } };
     expect(body.type).toBe('error');
@@ -246,7 +278,11 @@ describe('block', () => {
     const responses = await post('/v1/responses', { model: 'blocked', input: prompt });
     expect(responses.status).toBe(403);
     expect(((await responses.json()) as { error: { code: string } }).error.code).toBe('privacy_blocked');
-    const google = await post('/v1beta/models/blocked:generateContent', { contents: [{ role: 'user', parts: [{ text: prompt }] }] }, { 'x-goog-api-key': serve.token });
+    const google = await post(
+      '/v1beta/models/blocked:generateContent',
+      { contents: [{ role: 'user', parts: [{ text: prompt }] }] },
+      { 'x-goog-api-key': serve.token },
+    );
     expect(google.status).toBe(403);
     expect(((await google.json()) as { error: { code: number; status: string } }).error).toMatchObject({ code: 403, status: 'PERMISSION_DENIED' });
     const ollama = await post('/api/chat', { model: 'blocked', messages: [{ role: 'user', content: prompt }], stream: false });
@@ -261,7 +297,9 @@ describe('block', () => {
 describe('warn, and what is kept', () => {
   it('warn: the request goes as written, with the header and the ledger note', async () => {
     const before = chats(cloud);
-    const { response } = await openai.chat.completions.create({ model: 'warned', messages: [{ role: 'user', content: `my token: ghp_${'a1B2'.repeat(9)}` }] }).withResponse();
+    const { response } = await openai.chat.completions
+      .create({ model: 'warned', messages: [{ role: 'user', content: `my token: ghp_${'a1B2'.repeat(9)}` }] })
+      .withResponse();
     expect(response.headers.get('x-switchyard-privacy')).toBe('github-token');
     expect(chats(cloud)).toBe(before + 1);
     const row = await ledger.newRow();

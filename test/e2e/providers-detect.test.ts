@@ -27,7 +27,13 @@ beforeAll(async () => {
   for (const kind of ['ollama', 'lmstudio', 'llamacpp', 'localai', 'vllm', 'jan'] as const) fakes[kind] = await FakeLocalServer.start(kind);
   const { ollama, lmstudio, llamacpp, localai, vllm, jan } = fakes;
   // llama.cpp's and LocalAI's ports each stand for 8080: either may be there, the answers tell which
-  ports = [`ollama=${ollama.listeningPort}`, `lmstudio=${lmstudio.listeningPort}`, ...[llamacpp, localai].flatMap((fake) => [`llamacpp=${fake.listeningPort}`, `localai=${fake.listeningPort}`]), `vllm=${vllm.listeningPort}`, `jan=${jan.listeningPort}`].join(',');
+  ports = [
+    `ollama=${ollama.listeningPort}`,
+    `lmstudio=${lmstudio.listeningPort}`,
+    ...[llamacpp, localai].flatMap((fake) => [`llamacpp=${fake.listeningPort}`, `localai=${fake.listeningPort}`]),
+    `vllm=${vllm.listeningPort}`,
+    `jan=${jan.listeningPort}`,
+  ].join(',');
 });
 
 afterAll(async () => {
@@ -85,9 +91,13 @@ describe('switchyard providers detect', () => {
 
     const human = await runCli(['providers', 'detect', '--data-dir', dataDir], { env });
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(new RegExp(`LM Studio +http://127\\.0\\.0\\.1:${fakes.lmstudio.listeningPort}/v1 +3 models +add: switchyard providers detect --add lmstudio`));
+    expect(human.stdout).toMatch(
+      new RegExp(`LM Studio +http://127\\.0\\.0\\.1:${fakes.lmstudio.listeningPort}/v1 +3 models +add: switchyard providers detect --add lmstudio`),
+    );
     expect(human.stdout).toMatch(/Ollama +\S+ +2 models +already added/);
-    expect(human.stdout).toMatch(/Jan +\S+ +needs its API key +add: switchyard providers detect --add jan\n +needs its API key: `switchyard keys set jan` after adding it/);
+    expect(human.stdout).toMatch(
+      /Jan +\S+ +needs its API key +add: switchyard providers detect --add jan\n +needs its API key: `switchyard keys set jan` after adding it/,
+    );
     expect(human.stdout).toMatch(/GROQ_API_KEY +Groq +not in the keychain: switchyard providers detect --import-keys/);
   });
 
@@ -120,7 +130,14 @@ describe('switchyard providers detect', () => {
       expect(written).toBe(config.replace('ledger:', `  - id: lmstudio\n    base_url: ${fakes.lmstudio.origin}/v1\nledger:`));
 
       const adminToken = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-      const call = async (name: string): Promise<unknown> => (await fetch(`${serve.url}/_switchyard/api/${name}`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: '{}' })).json();
+      const call = async (name: string): Promise<unknown> =>
+        (
+          await fetch(`${serve.url}/_switchyard/api/${name}`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+            body: '{}',
+          })
+        ).json();
       expect(((await call('providers.list')) as Array<{ id: string; baseUrl: string }>).map((provider) => [provider.id, provider.baseUrl])).toEqual([
         ['ollama', fakes.ollama.origin],
         ['lmstudio', `${fakes.lmstudio.origin}/v1`],
@@ -133,7 +150,9 @@ describe('switchyard providers detect', () => {
       expect(again.stdout).toContain(`LM Studio at ${fakes.lmstudio.origin}/v1 is a configured provider already`);
       expect(readFileSync(join(dataDir, 'config.yaml'), 'utf8')).toBe(written);
 
-      const absent = await runCli(['providers', 'detect', '--add', 'vllm', '--data-dir', dataDir], { env: { ...env, SWITCHYARD_DISCOVERY_PORTS: `lmstudio=${fakes.lmstudio.listeningPort}` } });
+      const absent = await runCli(['providers', 'detect', '--add', 'vllm', '--data-dir', dataDir], {
+        env: { ...env, SWITCHYARD_DISCOVERY_PORTS: `lmstudio=${fakes.lmstudio.listeningPort}` },
+      });
       expect(absent.code).toBe(1);
       expect(absent.stderr).toContain('switchyard: no vLLM answered on its port; start it, then run this again');
       const unknown = await runCli(['providers', 'detect', '--add', 'openai', '--data-dir', dataDir], { env });
@@ -146,8 +165,19 @@ describe('switchyard providers detect', () => {
 
   it('--add-all on a gateway running without a config file: the file is created in the data dir and the next reload adopts it', async () => {
     const dataDir = dataDirWith(undefined);
-    const env = { SWITCHYARD_DISCOVERY_PORTS: `lmstudio=${fakes.lmstudio.listeningPort},vllm=${fakes.vllm.listeningPort}`, OLLAMA_HOST: `127.0.0.1:${fakes.ollama.listeningPort}` };
-    const booted = await bootGateway({ env, dataDir, log: () => undefined, host: '127.0.0.1', port: 0, secretStore: new MemorySecretStore(), watchConfig: false });
+    const env = {
+      SWITCHYARD_DISCOVERY_PORTS: `lmstudio=${fakes.lmstudio.listeningPort},vllm=${fakes.vllm.listeningPort}`,
+      OLLAMA_HOST: `127.0.0.1:${fakes.ollama.listeningPort}`,
+    };
+    const booted = await bootGateway({
+      env,
+      dataDir,
+      log: () => undefined,
+      host: '127.0.0.1',
+      port: 0,
+      secretStore: new MemorySecretStore(),
+      watchConfig: false,
+    });
     try {
       expect(booted.gateway.config.providers.map((provider) => provider.id)).toEqual(['ollama']);
       let out = '';
@@ -193,11 +223,18 @@ describe('switchyard providers detect', () => {
     expect(await store.list('openai')).toEqual([openaiKey]);
 
     // the control calls, on a serve whose config names only a local server (so no cloud provider is ever called)
-    const serve = await startServe({ config: { providers: [{ id: 'lmstudio', base_url: `${fakes.lmstudio.origin}/v1` }], ledger: { price_refresh: false } }, env: { SWITCHYARD_DISCOVERY_PORTS: 'none', SWITCHYARD_KEYCHAIN_SERVICE: service, MISTRAL_API_KEY: mistralKey } });
+    const serve = await startServe({
+      config: { providers: [{ id: 'lmstudio', base_url: `${fakes.lmstudio.origin}/v1` }], ledger: { price_refresh: false } },
+      env: { SWITCHYARD_DISCOVERY_PORTS: 'none', SWITCHYARD_KEYCHAIN_SERVICE: service, MISTRAL_API_KEY: mistralKey },
+    });
     try {
       const adminToken = readFileSync(join(serve.dataDir, 'admin-token'), 'utf8').trim();
       const call = async (name: string, body: unknown = {}): Promise<{ status: number; body: unknown }> => {
-        const response = await fetch(`${serve.url}/_switchyard/api/${name}`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const response = await fetch(`${serve.url}/_switchyard/api/${name}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         return { status: response.status, body: await response.json() };
       };
       const before = await call('providers.environmentKeys');
@@ -208,9 +245,21 @@ describe('switchyard providers detect', () => {
       const after = await call('providers.environmentKeys');
       expect(after.body).toEqual([{ preset: 'mistral', label: 'Mistral', envVar: 'MISTRAL_API_KEY', inKeychain: true }]);
       const missing = await call('providers.importEnvironmentKey', { preset: 'groq' });
-      expect(missing).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'GROQ_API_KEY holds no key in the environment of this Switchyard' } } });
+      expect(missing).toMatchObject({
+        status: 404,
+        body: { error: { code: 'not_found', message: 'GROQ_API_KEY holds no key in the environment of this Switchyard' } },
+      });
       const scanned = [before, stored, after, missing].map((answer, index) => ({ where: `answer ${index}`, content: JSON.stringify(answer.body) }));
-      expect(findLeaks([...scanned, { where: 'serve output', content: serve.output() }, { where: 'cli', content: imported.stdout + imported.stderr + twice.stdout + twice.stderr }], [openaiKey, groqKey, mistralKey])).toEqual([]);
+      expect(
+        findLeaks(
+          [
+            ...scanned,
+            { where: 'serve output', content: serve.output() },
+            { where: 'cli', content: imported.stdout + imported.stderr + twice.stdout + twice.stderr },
+          ],
+          [openaiKey, groqKey, mistralKey],
+        ),
+      ).toEqual([]);
     } finally {
       await serve.stop();
     }

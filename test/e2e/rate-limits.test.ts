@@ -48,7 +48,11 @@ function post(serve: ServeProcess, path: string, body: unknown, signal?: AbortSi
   });
 }
 
-const chatBody = (model: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ model, messages: [{ role: 'user', content: 'hi' }], ...extra });
+const chatBody = (model: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  model,
+  messages: [{ role: 'user', content: 'hi' }],
+  ...extra,
+});
 
 describe('requests per minute per client token', () => {
   let serve: ServeProcess;
@@ -69,12 +73,43 @@ describe('requests per minute per client token', () => {
     const calls = openaiFake.chatRequests().length;
 
     const cases: Array<{ name: string; path: string; body: unknown; check: (body: Record<string, unknown>) => void }> = [
-      { name: 'OpenAI chat', path: '/v1/chat/completions', body: chatBody('openai/gpt-4o-mini'), check: (body) => expect(body).toMatchObject({ error: { type: 'requests', code: 'rate_limit_exceeded', message: expect.stringContaining('Rate limit reached') } }) },
-      { name: 'OpenAI Responses', path: '/v1/responses', body: { model: 'openai/gpt-4o-mini', input: 'hi' }, check: (body) => expect(body).toMatchObject({ error: { code: 'rate_limit_exceeded' } }) },
-      { name: 'OpenAI embeddings', path: '/v1/embeddings', body: { model: 'openai/text-embedding-3-small', input: 'hi' }, check: (body) => expect(body).toMatchObject({ error: { code: 'rate_limit_exceeded' } }) },
-      { name: 'Anthropic Messages', path: '/v1/messages', body: { model: 'openai/gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] }, check: (body) => expect(body).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } }) },
-      { name: 'Gemini', path: '/v1beta/models/openai%2Fgpt-4o-mini:generateContent', body: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }, check: (body) => expect(body).toMatchObject({ error: { code: 429, status: 'RESOURCE_EXHAUSTED' } }) },
-      { name: 'Ollama', path: '/api/chat', body: { model: 'openai/gpt-4o-mini', stream: false, messages: [{ role: 'user', content: 'hi' }] }, check: (body) => expect(body).toEqual({ error: expect.stringContaining('Rate limit reached') }) },
+      {
+        name: 'OpenAI chat',
+        path: '/v1/chat/completions',
+        body: chatBody('openai/gpt-4o-mini'),
+        check: (body) =>
+          expect(body).toMatchObject({ error: { type: 'requests', code: 'rate_limit_exceeded', message: expect.stringContaining('Rate limit reached') } }),
+      },
+      {
+        name: 'OpenAI Responses',
+        path: '/v1/responses',
+        body: { model: 'openai/gpt-4o-mini', input: 'hi' },
+        check: (body) => expect(body).toMatchObject({ error: { code: 'rate_limit_exceeded' } }),
+      },
+      {
+        name: 'OpenAI embeddings',
+        path: '/v1/embeddings',
+        body: { model: 'openai/text-embedding-3-small', input: 'hi' },
+        check: (body) => expect(body).toMatchObject({ error: { code: 'rate_limit_exceeded' } }),
+      },
+      {
+        name: 'Anthropic Messages',
+        path: '/v1/messages',
+        body: { model: 'openai/gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] },
+        check: (body) => expect(body).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } }),
+      },
+      {
+        name: 'Gemini',
+        path: '/v1beta/models/openai%2Fgpt-4o-mini:generateContent',
+        body: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
+        check: (body) => expect(body).toMatchObject({ error: { code: 429, status: 'RESOURCE_EXHAUSTED' } }),
+      },
+      {
+        name: 'Ollama',
+        path: '/api/chat',
+        body: { model: 'openai/gpt-4o-mini', stream: false, messages: [{ role: 'user', content: 'hi' }] },
+        check: (body) => expect(body).toEqual({ error: expect.stringContaining('Rate limit reached') }),
+      },
     ];
     for (const { name, path, body, check } of cases) {
       const response = await post(serve, path, body);
@@ -139,12 +174,18 @@ describe('a route with a queue', () => {
   });
 
   it('a waiter whose client leaves is taken out of the queue and never reaches upstream', async () => {
-    spareFake.onChat = (request) => ({ kind: 'reply', headersDelayMs: 600, content: String((request.body as { messages: Array<{ content: string }> }).messages[0]?.content) });
+    spareFake.onChat = (request) => ({
+      kind: 'reply',
+      headersDelayMs: 600,
+      content: String((request.body as { messages: Array<{ content: string }> }).messages[0]?.content),
+    });
     const before = spareFake.chatRequests().length;
     const holder = post(serve, '/v1/chat/completions', { model: 'queued', messages: [{ role: 'user', content: 'holder' }] });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const leaving = new AbortController();
-    const left = post(serve, '/v1/chat/completions', { model: 'queued', messages: [{ role: 'user', content: 'leaver' }] }, leaving.signal).catch((error: unknown) => error);
+    const left = post(serve, '/v1/chat/completions', { model: 'queued', messages: [{ role: 'user', content: 'leaver' }] }, leaving.signal).catch(
+      (error: unknown) => error,
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const stayer = post(serve, '/v1/chat/completions', { model: 'queued', messages: [{ role: 'user', content: 'stayer' }] });
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -162,7 +203,7 @@ describe('a route with a queue', () => {
 });
 
 describe('provider pacing', () => {
-  it("skips a target whose own headers said 0 requests remain until a reset still ahead, and says why in the trail", async () => {
+  it('skips a target whose own headers said 0 requests remain until a reset still ahead, and says why in the trail', async () => {
     const serve = await serveWith({ routes: { paced: { targets: ['openai/gpt-4o-mini', 'spare/gpt-4o-mini'] } } });
     openaiFake.onChat = () => ({ kind: 'reply', headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '30s' } });
     const beforeOpenAI = openaiFake.chatRequests().length;
@@ -173,7 +214,9 @@ describe('provider pacing', () => {
     const second = await post(serve, '/v1/chat/completions', chatBody('paced'));
     expect(second.status).toBe(200);
     expect(second.headers.get('x-switchyard-provider')).toBe('spare');
-    expect(second.headers.get('x-switchyard-attempts')).toMatch(/^openai\/gpt-4o-mini=skipped provider rate limit: 0 requests remaining until .+, spare\/gpt-4o-mini=ok$/);
+    expect(second.headers.get('x-switchyard-attempts')).toMatch(
+      /^openai\/gpt-4o-mini=skipped provider rate limit: 0 requests remaining until .+, spare\/gpt-4o-mini=ok$/,
+    );
     expect(openaiFake.chatRequests().length - beforeOpenAI).toBe(1);
     expect(spareFake.chatRequests().length - beforeSpare).toBe(1);
     openaiFake.onChat = () => ({ kind: 'reply' });

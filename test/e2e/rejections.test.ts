@@ -26,7 +26,11 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: string, token: string | undefined = serve.token): Promise<Response> =>
-  fetch(`${serve.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) }, body });
+  fetch(`${serve.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    body,
+  });
 
 describe('requests refused before routing', () => {
   it('each leaves one ledger row with the status, the reason and the client', async () => {

@@ -55,7 +55,11 @@ function chatCalls(): number {
 }
 
 function post(body: unknown, headers: Record<string, string> = {}, token = serve.token): Promise<Response> {
-  return fetch(`${serve.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers }, body: JSON.stringify(body) });
+  return fetch(`${serve.baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 function cacheColumn(row: LedgerRow): unknown {
@@ -96,7 +100,13 @@ describe('response cache', () => {
   });
 
   it('stream: replayed as a stream with the same bytes, one upstream call', async () => {
-    const body = { model: 'cached', temperature: 0, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Count to three.' }] };
+    const body = {
+      model: 'cached',
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'Count to three.' }],
+    };
     const before = chatCalls();
     const first = await post(body);
     const firstText = await first.text();

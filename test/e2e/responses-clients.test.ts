@@ -126,7 +126,14 @@ function toolMessageContents(request: RecordedRequest | undefined): string {
 
 interface CodexEvent {
   readonly type: string;
-  readonly item?: { readonly type: string; readonly text?: string; readonly command?: string; readonly aggregated_output?: string; readonly exit_code?: number | null; readonly status?: string };
+  readonly item?: {
+    readonly type: string;
+    readonly text?: string;
+    readonly command?: string;
+    readonly aggregated_output?: string;
+    readonly exit_code?: number | null;
+    readonly status?: string;
+  };
   readonly usage?: { readonly input_tokens?: number; readonly output_tokens?: number };
   readonly error?: { readonly message?: string };
   readonly message?: string;
@@ -198,8 +205,22 @@ async function runCodex(model: string, prompt: string, options: CodexOptions = {
   for (const dir of [codexHome, home, workdir]) mkdirSync(dir);
   writeFileSync(join(codexHome, 'config.toml'), codexConfig(model, options.config));
   const args = [codexScript, 'exec', '--json', '--strict-config', '--skip-git-repo-check', '--ephemeral', '--color', 'never', '-C', workdir, prompt];
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, CODEX_HOME: codexHome, SWITCHYARD_TOKEN: serve.token, LANG: 'C.UTF-8', NO_COLOR: '1', ...options.env };
-  const run = await runClientProcess(process.execPath, args, { cwd: workdir, env, timeoutMs: codexTimeoutMs, name: 'codex exec', context: () => `switchyard:\n${serve.output()}` });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: home,
+    CODEX_HOME: codexHome,
+    SWITCHYARD_TOKEN: serve.token,
+    LANG: 'C.UTF-8',
+    NO_COLOR: '1',
+    ...options.env,
+  };
+  const run = await runClientProcess(process.execPath, args, {
+    cwd: workdir,
+    env,
+    timeoutMs: codexTimeoutMs,
+    name: 'codex exec',
+    context: () => `switchyard:\n${serve.output()}`,
+  });
   const events = run.stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
@@ -277,7 +298,9 @@ describe('Codex CLI (codex exec)', () => {
     expect(body['stream']).toBe(true);
     expect(body['include']).toEqual(['reasoning.encrypted_content']);
     expect(JSON.stringify(body['input'])).toContain('Say hello in one sentence.');
-    expect((body['tools'] as Array<{ type: string; name?: string }>).map((tool) => tool.name ?? tool.type)).toEqual(expect.arrayContaining(['exec_command', 'web_search']));
+    expect((body['tools'] as Array<{ type: string; name?: string }>).map((tool) => tool.name ?? tool.type)).toEqual(
+      expect.arrayContaining(['exec_command', 'web_search']),
+    );
     expect(upstream?.headers.authorization).toBe(`Bearer ${providerKey}`);
   }, 90_000);
 });
@@ -322,7 +345,12 @@ describe('AI SDK: createOpenAI({ baseURL, apiKey }) and openai(model)', () => {
       tools: {
         get_weather: ai.tool({
           description: 'The weather in a city',
-          inputSchema: ai.jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false }),
+          inputSchema: ai.jsonSchema<{ city: string }>({
+            type: 'object',
+            properties: { city: { type: 'string' } },
+            required: ['city'],
+            additionalProperties: false,
+          }),
           execute: async (input: { city: string }) => {
             calls.push(input);
             return { city: input.city, forecast: 'sunny-from-tool' };
@@ -417,7 +445,9 @@ describe('openai package: client.responses', () => {
     }
     expect(types[0]).toBe('response.created');
     expect(types.at(-1)).toBe('response.completed');
-    expect(types).toEqual(expect.arrayContaining(['response.output_item.added', 'response.output_text.delta', 'response.output_text.done', 'response.output_item.done']));
+    expect(types).toEqual(
+      expect.arrayContaining(['response.output_item.added', 'response.output_text.delta', 'response.output_text.done', 'response.output_item.done']),
+    );
     expect(text).toBe('Hello from gpt-4o-mini!');
     expect(JSON.stringify(completed?.output)).toContain('Hello from gpt-4o-mini!');
     expect(completed?.usage?.total_tokens).toBeGreaterThan(0);
@@ -463,7 +493,11 @@ describe('openai package: client.responses', () => {
     const first = await client.responses.create({ model: 'openai/gpt-4o-mini', input: 'My favourite colour is teal.' });
     expect(first.output_text).not.toBe('');
     const anthropicFrom = anthropicFake.messageRequests().length;
-    const second = await client.responses.create({ model: 'anthropic/claude-sonnet-4-5', input: 'What is my favourite colour?', previous_response_id: first.id });
+    const second = await client.responses.create({
+      model: 'anthropic/claude-sonnet-4-5',
+      input: 'What is my favourite colour?',
+      previous_response_id: first.id,
+    });
     expect(second.output_text).toBe('Hello from claude-sonnet-4-5!');
     expect(second.previous_response_id).toBe(first.id);
 

@@ -7,15 +7,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBracketed } from '../../main/gateway/dialects/openai/responses/bracket-check.js';
 import { FakeAnthropic, fakeAnthropicKey } from '../fakes/anthropic-fake.js';
-import {
-  FakeOpenAI,
-  defaultResponsesScenario,
-  invalidApiKey,
-  invalidRequest,
-  serverError,
-  type RecordedRequest,
-  type Scenario,
-} from '../fakes/openai-fake.js';
+import { FakeOpenAI, defaultResponsesScenario, invalidApiKey, invalidRequest, serverError, type RecordedRequest, type Scenario } from '../fakes/openai-fake.js';
 import { LedgerReader, type LedgerRow } from '../support/ledger-reader.js';
 import { runCli, startServe, type ServeProcess } from '../support/serve-process.js';
 
@@ -176,7 +168,9 @@ async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, predic
 const toolThenAnswer =
   (name: string, args: unknown, answer: string) =>
   (request: RecordedRequest): Scenario =>
-    chatMessages(request).some((message) => message['role'] === 'tool') ? { kind: 'reply', content: answer } : { kind: 'reply', toolCalls: [{ name, arguments: JSON.stringify(args) }] };
+    chatMessages(request).some((message) => message['role'] === 'tool')
+      ? { kind: 'reply', content: answer }
+      : { kind: 'reply', toolCalls: [{ name, arguments: JSON.stringify(args) }] };
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -199,7 +193,8 @@ describe('passthrough to a provider that serves the Responses API', () => {
 
   it('stream: the upstream gets the client bytes with only model replaced; the SSE bytes are the upstream frames', async () => {
     openaiFake.onResponses = () => ({ kind: 'reply', text: 'A streamed native answer, passed through.', reasoning: 'Thinking it over.' });
-    const sent = '{"model":"openai/gpt-4.1","stream":true,"input":[{"role":"user","content":[{"type":"input_text","text":"Hi"}]}],"reasoning":{"effort":"low","summary":"auto"}}';
+    const sent =
+      '{"model":"openai/gpt-4.1","stream":true,"input":[{"role":"user","content":[{"type":"input_text","text":"Hi"}]}],"reasoning":{"effort":"low","summary":"auto"}}';
     const response = await post(sent);
     const body = await response.text();
     expect(response.status, body).toBe(200);
@@ -249,7 +244,12 @@ describe('translated to a chat-only provider', () => {
     expect(response.status, JSON.stringify(body)).toBe(200);
     expect(outputText(body)).toBe('Translated, whole.');
     const reported = body['usage'] as Json;
-    expect(reported).toMatchObject({ input_tokens: 1234, input_tokens_details: { cached_tokens: 200 }, output_tokens: 567, output_tokens_details: { reasoning_tokens: 50 } });
+    expect(reported).toMatchObject({
+      input_tokens: 1234,
+      input_tokens_details: { cached_tokens: 200 },
+      output_tokens: 567,
+      output_tokens_details: { reasoning_tokens: 50 },
+    });
     const row = await finalRow(response.headers.get('x-switchyard-request-id'));
     expect(row.cost_usd).toBeGreaterThan(0);
     expect(reported['cost']).toBe(row.cost_usd);
@@ -329,7 +329,13 @@ describe('failures after the first byte', () => {
   });
 
   it("native 'failed-after' with an `error` event first: the client's stream ends in that failure with its code, never completed", async () => {
-    openaiFake.onResponses = () => ({ kind: 'failed-after', contentDeltas: 2, text: 'one two three four', errorEvent: 'nested', error: { code: 'context_length_exceeded', message: 'Your input exceeds the context window of this model.' } });
+    openaiFake.onResponses = () => ({
+      kind: 'failed-after',
+      contentDeltas: 2,
+      text: 'one two three four',
+      errorEvent: 'nested',
+      error: { code: 'context_length_exceeded', message: 'Your input exceeds the context window of this model.' },
+    });
     const response = await post({ model: 'openai/gpt-4.1', input: 'Hello', stream: true });
     const list = events(await response.text());
     expect(types(list)).not.toContain('response.completed');
@@ -342,9 +348,19 @@ describe('failures after the first byte', () => {
 
   const inBand: ReadonlyArray<readonly [string, string | undefined, string]> = [
     ['server_error (default)', undefined, 'server_error'],
-    ['insufficient_quota', JSON.stringify({ error: { message: 'You exceeded your current quota.', type: 'insufficient_quota', code: 'insufficient_quota' } }), 'insufficient_quota'],
+    [
+      'insufficient_quota',
+      JSON.stringify({ error: { message: 'You exceeded your current quota.', type: 'insufficient_quota', code: 'insufficient_quota' } }),
+      'insufficient_quota',
+    ],
     ['rate limit', JSON.stringify({ error: { message: 'Rate limit reached.', type: 'rate_limit_error', code: 'rate_limit_exceeded' } }), 'rate_limit_exceeded'],
-    ['context length', JSON.stringify({ error: { message: "This model's maximum context length is 128000 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded' } }), 'context_length_exceeded'],
+    [
+      'context length',
+      JSON.stringify({
+        error: { message: "This model's maximum context length is 128000 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded' },
+      }),
+      'context_length_exceeded',
+    ],
   ];
   for (const [name, errorData, code] of inBand) {
     it(`chat 'in-band-error-after' (${name}) → response.failed with code ${code}; ledger error`, async () => {
@@ -384,7 +400,7 @@ describe('failures after the first byte', () => {
     expect(types(list)).not.toContain('response.completed');
     const failed = terminal(list);
     expect(failed['type']).toBe('response.failed');
-    expect(failed['sequence_number']).toBe((list.at(-2) as Json)['sequence_number'] as number + 1);
+    expect(failed['sequence_number']).toBe(((list.at(-2) as Json)['sequence_number'] as number) + 1);
     expect(body.startsWith(openaiFake.responses.responseText(lastResponses(openaiFake).index))).toBe(true);
     expect((await finalRow(response.headers.get('x-switchyard-request-id'))).status).toBe('error');
   });
@@ -466,7 +482,16 @@ describe('ledger and headers', () => {
     const id = response.headers.get('x-switchyard-request-id');
     const row = await ledger.newRow();
     expect(row.id).toBe(id);
-    expect(row).toMatchObject({ endpoint: 'responses', status: 'ok', requested_model: 'chatonly/gpt-4o-mini', provider_id: 'chatonly', model: 'gpt-4o-mini', input_tokens: 40, output_tokens: 7, stream: 0 });
+    expect(row).toMatchObject({
+      endpoint: 'responses',
+      status: 'ok',
+      requested_model: 'chatonly/gpt-4o-mini',
+      provider_id: 'chatonly',
+      model: 'gpt-4o-mini',
+      input_tokens: 40,
+      output_tokens: 7,
+      stream: 0,
+    });
   });
 
   it('a passthrough stream leaves one row with the native usage', async () => {
@@ -481,7 +506,12 @@ describe('ledger and headers', () => {
 });
 
 describe('custom tools (Codex apply_patch) on a chat-only target', () => {
-  const applyPatch = { type: 'custom', name: 'apply_patch', description: 'Edit files with a patch.', format: { type: 'grammar', syntax: 'lark', definition: grammar } };
+  const applyPatch = {
+    type: 'custom',
+    name: 'apply_patch',
+    description: 'Edit files with a patch.',
+    format: { type: 'grammar', syntax: 'lark', definition: grammar },
+  };
 
   it('the chat request has apply_patch(input: string); the call comes back as custom_tool_call; its output goes back as a tool message', async () => {
     openaiFake.onChat = toolThenAnswer('apply_patch', { input: patch }, 'Patched.');
@@ -544,7 +574,13 @@ describe('hosted tools', () => {
     ['tool_choice web_search', { tools: [{ type: 'web_search' }], tool_choice: { type: 'web_search' }, input: 'Search for news' }, 'tool_choice'],
     [
       'a web_search_call input item',
-      { input: [{ role: 'user', content: 'Search' }, { type: 'web_search_call', id: 'ws_0123', status: 'completed', action: { type: 'search', query: 'news' } }, { role: 'user', content: 'Summarise' }] },
+      {
+        input: [
+          { role: 'user', content: 'Search' },
+          { type: 'web_search_call', id: 'ws_0123', status: 'completed', action: { type: 'search', query: 'news' } },
+          { role: 'user', content: 'Summarise' },
+        ],
+      },
       'input[1]',
     ],
   ];
@@ -683,7 +719,11 @@ describe('stored responses', () => {
     openaiFake.onChat = () => ({ kind: 'reply', content: 'Marmalade.' });
     const response = await post({
       model: 'chatonly/gpt-4o-mini',
-      input: [{ type: 'item_reference', id: inputId }, { type: 'item_reference', id: outputId }, { role: 'user', content: 'What was the word?' }],
+      input: [
+        { type: 'item_reference', id: inputId },
+        { type: 'item_reference', id: outputId },
+        { role: 'user', content: 'What was the word?' },
+      ],
     });
     expect(response.status, await response.clone().text()).toBe(200);
     const messages = chatMessages(lastChat(openaiFake)).map((message) => [message['role'], message['content']]);
@@ -699,12 +739,19 @@ describe('stored responses', () => {
 
   it('ledger.responses.store false: previous_response_id gets a 400 that says storing is off', async () => {
     const off = await startServe({
-      config: { providers: [{ id: 'chatonly', preset: 'openai', base_url: openaiFake.baseUrl, responses_api: false }], ledger: { price_refresh: false, responses: { store: false } } },
+      config: {
+        providers: [{ id: 'chatonly', preset: 'openai', base_url: openaiFake.baseUrl, responses_api: false }],
+        ledger: { price_refresh: false, responses: { store: false } },
+      },
       env: { OPENAI_API_KEY: providerKey },
     });
     try {
       const send = (body: unknown): Promise<Response> =>
-        fetch(`${off.baseUrl}/responses`, { method: 'POST', headers: { authorization: `Bearer ${off.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        fetch(`${off.baseUrl}/responses`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${off.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       const created = await send({ model: 'chatonly/gpt-4o-mini', input: 'Hello' });
       const body = await json(created);
       expect(created.status).toBe(200);
@@ -747,7 +794,11 @@ describe('Claude reasoning across a tool loop (Anthropic fake)', () => {
       const second = await post({
         ...firstRequest,
         stream,
-        input: [{ role: 'user', content: 'Weather in Paris?' }, ...output, { type: 'function_call_output', call_id: call['call_id'], output: '{"forecast":"sunny"}' }],
+        input: [
+          { role: 'user', content: 'Weather in Paris?' },
+          ...output,
+          { type: 'function_call_output', call_id: call['call_id'], output: '{"forecast":"sunny"}' },
+        ],
       });
       const secondText = await second.text();
       expect(second.status, secondText).toBe(200);
@@ -766,7 +817,11 @@ describe('reasoning from a translated target, sent on to a native one', () => {
     const output = turn1['output'] as Json[];
     expect(String(output.find((item) => item['type'] === 'reasoning')?.['encrypted_content'])).toMatch(/^sy1\./);
     openaiFake.onResponses = () => ({ kind: 'reply', text: 'Native reply.' });
-    const response = await post({ model: 'openai/gpt-4.1', store: false, input: [{ role: 'user', content: 'Think first.' }, ...output, { role: 'user', content: 'Now answer.' }] });
+    const response = await post({
+      model: 'openai/gpt-4.1',
+      store: false,
+      input: [{ role: 'user', content: 'Think first.' }, ...output, { role: 'user', content: 'Now answer.' }],
+    });
     expect(response.status, await response.clone().text()).toBe(200);
     const input = (lastResponses(openaiFake).body as Json)['input'] as Json[];
     expect(input.map((item) => item['type'] ?? item['role'])).toEqual(['user', 'message', 'user']);
@@ -784,7 +839,11 @@ describe('bad input', () => {
   const cases: ReadonlyArray<readonly [string, Json, string]> = [
     ['input of a wrong type', { model: 'chatonly/gpt-4o-mini', input: 42 }, 'input'],
     ['model of a wrong type', { model: 5, input: 'hi' }, 'model'],
-    ['a text part whose text is not a string', { model: 'chatonly/gpt-4o-mini', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 5 }] }] }, 'input[0].content[0].text'],
+    [
+      'a text part whose text is not a string',
+      { model: 'chatonly/gpt-4o-mini', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 5 }] }] },
+      'input[0].content[0].text',
+    ],
     ['a function_call without call_id', { model: 'chatonly/gpt-4o-mini', input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }, 'input[0].call_id'],
     ['an item whose type is not a string', { model: 'chatonly/gpt-4o-mini', input: [{ type: 7, text: 'x' }] }, 'input[0].type'],
     ['an item_reference without id', { model: 'chatonly/gpt-4o-mini', input: [{ type: 'item_reference' }] }, 'input[0].id'],
@@ -803,7 +862,28 @@ describe('bad input', () => {
   it('a fuzz run of 300 random bodies: no 5xx, and /health still answers', async () => {
     const item = fc.oneof(
       fc.anything(),
-      fc.record({ type: fc.constantFrom('message', 'function_call', 'function_call_output', 'reasoning', 'custom_tool_call', 'item_reference', 'local_shell_call', 'web_search_call', 'x'), role: fc.constantFrom('user', 'assistant', 'tool', 'x'), content: fc.anything(), call_id: fc.anything(), id: fc.anything(), output: fc.anything(), encrypted_content: fc.oneof(fc.string(), fc.constant('sy1.'), fc.constant('sy1.e30')) }, { requiredKeys: ['type'] }),
+      fc.record(
+        {
+          type: fc.constantFrom(
+            'message',
+            'function_call',
+            'function_call_output',
+            'reasoning',
+            'custom_tool_call',
+            'item_reference',
+            'local_shell_call',
+            'web_search_call',
+            'x',
+          ),
+          role: fc.constantFrom('user', 'assistant', 'tool', 'x'),
+          content: fc.anything(),
+          call_id: fc.anything(),
+          id: fc.anything(),
+          output: fc.anything(),
+          encrypted_content: fc.oneof(fc.string(), fc.constant('sy1.'), fc.constant('sy1.e30')),
+        },
+        { requiredKeys: ['type'] },
+      ),
     );
     const bodies = fc.sample(
       fc.oneof(

@@ -5,7 +5,19 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeOpenAI, invalidRequest, rateLimited, serverError, overloaded, overloaded529, contextLengthExceeded, invalidApiKey, insufficientQuota, modelNotFound, overloadedStreamError } from '../fakes/openai-fake.js';
+import {
+  FakeOpenAI,
+  invalidRequest,
+  rateLimited,
+  serverError,
+  overloaded,
+  overloaded529,
+  contextLengthExceeded,
+  invalidApiKey,
+  insufficientQuota,
+  modelNotFound,
+  overloadedStreamError,
+} from '../fakes/openai-fake.js';
 import { readSse } from '../support/sse.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
 
@@ -95,7 +107,9 @@ describe('retryable failures before the first byte fall back invisibly', () => {
     expect(result.status).toBe(200);
     expect(backupCalls).toBe(1);
     expect(result.headers.get('x-switchyard-provider')).toBe('backup');
-    expect(result.headers.get('x-switchyard-attempts')).toMatch(/^dead\/gpt-4o-mini=unavailable\(503\) retry in \d+ ms, dead\/gpt-4o-mini=unavailable\(503\) retried 1 time\(s\), backup\/gpt-4o-mini=ok$/);
+    expect(result.headers.get('x-switchyard-attempts')).toMatch(
+      /^dead\/gpt-4o-mini=unavailable\(503\) retry in \d+ ms, dead\/gpt-4o-mini=unavailable\(503\) retried 1 time\(s\), backup\/gpt-4o-mini=ok$/,
+    );
   });
 
   for (const [name, scenario] of [
@@ -111,7 +125,11 @@ describe('retryable failures before the first byte fall back invisibly', () => {
       expect(result.errors).toEqual([]);
       expect(result.done).toBe(true);
       expect([primaryCalls, backupCalls]).toEqual([2, 1]);
-      expect(result.headers.get('x-switchyard-attempts')).toMatch(new RegExp(`^primary/gpt-4o-mini=\\w+\\(${name}\\) retry in \\d+ ms, primary/gpt-4o-mini=\\w+\\(${name}\\) retried 1 time\\(s\\), backup/gpt-4o-mini=ok$`));
+      expect(result.headers.get('x-switchyard-attempts')).toMatch(
+        new RegExp(
+          `^primary/gpt-4o-mini=\\w+\\(${name}\\) retry in \\d+ ms, primary/gpt-4o-mini=\\w+\\(${name}\\) retried 1 time\\(s\\), backup/gpt-4o-mini=ok$`,
+        ),
+      );
     });
   }
 
@@ -119,7 +137,11 @@ describe('retryable failures before the first byte fall back invisibly', () => {
     let count = 0;
     primary.onChat = () => (count++ === 0 ? rateLimited({ retryAfterMs: 300 }) : { kind: 'reply' });
     const started = performance.now();
-    const { result, primary: primaryCalls, backup: backupCalls } = await counted(() => client.chat.completions.create({ model: 'smart', messages }).withResponse());
+    const {
+      result,
+      primary: primaryCalls,
+      backup: backupCalls,
+    } = await counted(() => client.chat.completions.create({ model: 'smart', messages }).withResponse());
     expect(performance.now() - started).toBeGreaterThanOrEqual(280);
     expect([primaryCalls, backupCalls]).toEqual([2, 0]);
     expect(result.response.headers.get('x-switchyard-attempts')).toMatch(/^primary\/gpt-4o-mini=rate_limit\(429\) retry in \d+ ms, primary\/gpt-4o-mini=ok$/);
@@ -128,7 +150,11 @@ describe('retryable failures before the first byte fall back invisibly', () => {
   it('429 with a long Retry-After moves to the next target at once', async () => {
     primary.onChat = () => rateLimited({ retryAfterSeconds: 60 });
     const started = performance.now();
-    const { result, primary: primaryCalls, backup: backupCalls } = await counted(() => client.chat.completions.create({ model: 'smart', messages }).withResponse());
+    const {
+      result,
+      primary: primaryCalls,
+      backup: backupCalls,
+    } = await counted(() => client.chat.completions.create({ model: 'smart', messages }).withResponse());
     expect(performance.now() - started).toBeLessThan(1_500);
     expect([primaryCalls, backupCalls]).toEqual([1, 1]);
     expect(result.response.headers.get('x-switchyard-attempts')).toContain('asked to wait 60 s');
@@ -164,7 +190,12 @@ describe('retryable failures before the first byte fall back invisibly', () => {
   });
 
   it('a stream that ends cleanly without [DONE] and before content falls back', async () => {
-    primary.onChat = () => ({ kind: 'raw', writes: ['data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n'] });
+    primary.onChat = () => ({
+      kind: 'raw',
+      writes: [
+        'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n',
+      ],
+    });
     const result = await readSse(await chat('smart', true));
     expect(result.text).toBe('Hello from gpt-4o-mini!');
     expect(result.headers.get('x-switchyard-provider')).toBe('backup');
@@ -175,13 +206,25 @@ describe('failures that are not retried on the same target', () => {
   for (const [name, scenario, errorClass] of [
     ['400', invalidRequest("Invalid value for 'temperature'", 'temperature'), 'bad_request'],
     ['401', invalidApiKey('sk-primary-key-000000000000'), 'auth'],
-    ['403', { kind: 'error' as const, status: 403, body: { error: { message: 'Project does not have access to model', type: 'invalid_request_error', param: null, code: 'model_not_found' } } }, 'permission'],
+    [
+      '403',
+      {
+        kind: 'error' as const,
+        status: 403,
+        body: { error: { message: 'Project does not have access to model', type: 'invalid_request_error', param: null, code: 'model_not_found' } },
+      },
+      'permission',
+    ],
     ['404', modelNotFound('gpt-4o-mini'), 'not_found'],
     ['insufficient_quota', insufficientQuota(), 'quota'],
   ] as const) {
     it(`${name} → straight to the next target`, async () => {
       primary.onChat = () => scenario;
-      const { result, primary: primaryCalls, backup: backupCalls } = await counted(() => client.chat.completions.create({ model: 'smart', messages }).withResponse());
+      const {
+        result,
+        primary: primaryCalls,
+        backup: backupCalls,
+      } = await counted(() => client.chat.completions.create({ model: 'smart', messages }).withResponse());
       expect(result.data.choices[0]?.message.content).toBe('Hello from gpt-4o-mini!');
       expect([primaryCalls, backupCalls]).toEqual([1, 1]);
       expect(result.response.headers.get('x-switchyard-attempts')).toMatch(new RegExp(`^primary/gpt-4o-mini=${errorClass}\\(\\d+\\) `));
@@ -198,7 +241,11 @@ describe('failures that are not retried on the same target', () => {
 
   it('context length exceeded → the next target', async () => {
     primary.onChat = () => contextLengthExceeded();
-    const { result, primary: primaryCalls, backup: backupCalls } = await counted(() => client.chat.completions.create({ model: 'smart', messages }).withResponse());
+    const {
+      result,
+      primary: primaryCalls,
+      backup: backupCalls,
+    } = await counted(() => client.chat.completions.create({ model: 'smart', messages }).withResponse());
     expect([primaryCalls, backupCalls]).toEqual([1, 1]);
     expect(result.response.headers.get('x-switchyard-attempts')).toContain('context window too small');
   });
@@ -262,7 +309,14 @@ describe('failures after the first byte', () => {
   it('silence mid-stream beyond the idle timeout ends the stream with a timeout error', async () => {
     primary.onChat = () => ({
       kind: 'raw',
-      writes: ['data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"partial"},"finish_reason":null}]}\n\n', ': keep-alive\n\n', { delayMs: 300 }, ': keep-alive\n\n', { delayMs: 300 }, ': keep-alive\n\n'],
+      writes: [
+        'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"partial"},"finish_reason":null}]}\n\n',
+        ': keep-alive\n\n',
+        { delayMs: 300 },
+        ': keep-alive\n\n',
+        { delayMs: 300 },
+        ': keep-alive\n\n',
+      ],
       end: 'hold',
     });
     const index = primary.requests.length;

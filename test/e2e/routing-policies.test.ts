@@ -74,13 +74,17 @@ describe('model names', () => {
   it('a bare model name that one provider offers resolves to it', async () => {
     const { response } = await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     expect(response.headers.get('x-switchyard-provider')).toBe('cloud');
-    const viaRouter = await client.chat.completions.create({ model: 'anthropic/claude-sonnet-4.5', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    const viaRouter = await client.chat.completions
+      .create({ model: 'anthropic/claude-sonnet-4.5', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
     expect(viaRouter.response.headers.get('x-switchyard-provider')).toBe('router');
     expect(viaRouter.response.headers.get('x-switchyard-model')).toBe('anthropic/claude-sonnet-4.5');
   });
 
   it('an ambiguous bare name is a 400 listing the candidates', async () => {
-    const error = (await client.chat.completions.create({ model: 'shared-model', messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.BadRequestError>;
+    const error = (await client.chat.completions
+      .create({ model: 'shared-model', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.BadRequestError>;
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error.message).toContain('cloud/shared-model');
     expect(error.message).toContain('router/shared-model');
@@ -91,7 +95,11 @@ describe('model names', () => {
     cloud.onChat = () => serverError();
     const before = router.chatRequests().length;
     const { data, response } = await client.chat.completions
-      .create({ model: 'cloud/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], models: ['router/gpt-4o-mini'] } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)
+      .create({
+        model: 'cloud/gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        models: ['router/gpt-4o-mini'],
+      } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)
       .withResponse();
     expect(data.choices[0]?.message.content).toBe('Hello from gpt-4o-mini!');
     expect(response.headers.get('x-switchyard-provider')).toBe('router');
@@ -110,7 +118,18 @@ describe('model names', () => {
 describe('capability checks (Ollama /api/show)', () => {
   it('an image request skips the local model without vision', async () => {
     const { response } = await client.chat.completions
-      .create({ model: 'vision', messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }] })
+      .create({
+        model: 'vision',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'what is this' },
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+            ],
+          },
+        ],
+      })
       .withResponse();
     expect(response.headers.get('x-switchyard-model')).toBe('llava:7b');
     expect(response.headers.get('x-switchyard-attempts')).toMatch(/^ollama\/qwen3:8b=skipped the model does not accept images, ollama\/llava:7b=ok$/);
@@ -118,7 +137,11 @@ describe('capability checks (Ollama /api/show)', () => {
 
   it('when every target is skipped, the error says why for each', async () => {
     const error = (await client.chat.completions
-      .create({ model: 'tooly', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }], tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }] })
+      .create({
+        model: 'tooly',
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }],
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+      })
       .catch((caught: unknown) => caught)) as InstanceType<typeof OpenAI.APIError>;
     expect(error.status).toBe(400);
     expect(error.message).toContain('ollama/llava:7b: the model does not support tool calling');
@@ -143,14 +166,26 @@ describe('local first', () => {
     expect(next.response.headers.get('x-switchyard-attempts')).toMatch(/^cloud\/gpt-4o-mini=ok/);
     ollama = await OllamaFake.start({ port });
     await expect
-      .poll(async () => (await client.chat.completions.create({ model: 'local', messages: [{ role: 'user', content: 'hi' }] }).withResponse()).response.headers.get('x-switchyard-provider'), { timeout: 5_000, interval: 200 })
+      .poll(
+        async () =>
+          (await client.chat.completions.create({ model: 'local', messages: [{ role: 'user', content: 'hi' }] }).withResponse()).response.headers.get(
+            'x-switchyard-provider',
+          ),
+        { timeout: 5_000, interval: 200 },
+      )
       .toBe('ollama');
   });
 
   it('offline mode (manual) uses local targets only and says so in a header', async () => {
     await admin('POST', 'settings.set', { offline: true });
     try {
-      const { response } = await client.chat.completions.create({ model: 'flaky', messages: [{ role: 'user', content: 'hi' }], models: ['ollama/qwen3:8b'] } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming).withResponse();
+      const { response } = await client.chat.completions
+        .create({
+          model: 'flaky',
+          messages: [{ role: 'user', content: 'hi' }],
+          models: ['ollama/qwen3:8b'],
+        } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)
+        .withResponse();
       expect(response.headers.get('x-switchyard-offline')).toBe('offline mode is on');
       expect(response.headers.get('x-switchyard-provider')).toBe('ollama');
       expect(response.headers.get('x-switchyard-attempts')).toContain('cloud/gpt-4o-mini=skipped offline (offline mode is on)');

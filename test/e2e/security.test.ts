@@ -126,7 +126,12 @@ describe('network exposure', () => {
     const before = upstream.requests.length;
     const response = await send({
       headers: { 'x-forwarded-host': 'evil.example', forwarded: 'host=evil.example' },
-      body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], api_base: 'http://127.0.0.1:1/', base_url: 'http://127.0.0.1:1/' }),
+      body: JSON.stringify({
+        model: 'openai/gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        api_base: 'http://127.0.0.1:1/',
+        base_url: 'http://127.0.0.1:1/',
+      }),
     });
     expect(response.status).toBe(200);
     expect(upstream.requests.length).toBe(before + 1);
@@ -197,7 +202,12 @@ describe('input limits', () => {
         fc.string(),
         fc.json(),
         fc.record({ model: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), messages: fc.anything() }),
-        fc.record({ model: fc.constant('openai/gpt-4o-mini'), messages: fc.array(fc.record({ role: fc.string(), content: fc.anything() }), { maxLength: 3 }), temperature: fc.anything(), tools: fc.anything() }),
+        fc.record({
+          model: fc.constant('openai/gpt-4o-mini'),
+          messages: fc.array(fc.record({ role: fc.string(), content: fc.anything() }), { maxLength: 3 }),
+          temperature: fc.anything(),
+          tools: fc.anything(),
+        }),
         fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
       ),
       { numRuns: 1_500, seed: 42 },

@@ -18,13 +18,21 @@ afterAll(async () => {
 
 /** What the page does with `#signin=…`: POST the nonce with the CSRF header from its own origin. */
 function exchange(nonce: string): Promise<Response> {
-  return fetch(`${serve.url}/_switchyard/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1', origin: serve.url }, body: JSON.stringify({ nonce }) });
+  return fetch(`${serve.url}/_switchyard/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1', origin: serve.url },
+    body: JSON.stringify({ nonce }),
+  });
 }
 
 describe('the sign-in link `serve` prints', () => {
   it('is on the banner, says it is single-use and short-lived, and holds no piece of the admin token', () => {
     const output = serve.output();
-    expect(output).toMatch(new RegExp(`\\nui: +${serve.url.replaceAll('.', '\\.')}/_switchyard/#signin=[A-Za-z0-9_-]{43}\\n +\\(signs in one browser, once, within 60 s; \`switchyard ui\` prints a fresh link\\)\\n`));
+    expect(output).toMatch(
+      new RegExp(
+        `\\nui: +${serve.url.replaceAll('.', '\\.')}/_switchyard/#signin=[A-Za-z0-9_-]{43}\\n +\\(signs in one browser, once, within 60 s; \`switchyard ui\` prints a fresh link\\)\\n`,
+      ),
+    );
     const adminToken = readFileSync(join(serve.dataDir, 'admin-token'), 'utf8').trim();
     for (let start = 0; start + 8 <= adminToken.length; start += 4) expect(output).not.toContain(adminToken.slice(start, start + 8));
   });
@@ -38,7 +46,11 @@ describe('the sign-in link `serve` prints', () => {
     const first = await exchange(nonce);
     expect(first.status).toBe(204);
     const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const status = await fetch(`${serve.url}/_switchyard/api/status.get`, { method: 'POST', headers: { cookie, 'x-switchyard-csrf': '1', origin: serve.url, 'content-type': 'application/json' }, body: '{}' });
+    const status = await fetch(`${serve.url}/_switchyard/api/status.get`, {
+      method: 'POST',
+      headers: { cookie, 'x-switchyard-csrf': '1', origin: serve.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(status.status).toBe(200);
     expect(await status.json()).toMatchObject({ url: serve.url });
 

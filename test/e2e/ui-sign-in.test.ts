@@ -20,7 +20,11 @@ afterAll(async () => {
 
 /** What the page does with the link: POST the nonce with the CSRF header from its own origin. */
 function exchange(body: unknown): Promise<Response> {
-  return fetch(`${serve.url}/_switchyard/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1', origin: serve.url }, body: JSON.stringify(body) });
+  return fetch(`${serve.url}/_switchyard/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1', origin: serve.url },
+    body: JSON.stringify(body),
+  });
 }
 
 function mint(headers: Record<string, string>): Promise<Response> {
@@ -54,7 +58,11 @@ describe('switchyard ui', () => {
     expect(first.status).toBe(204);
     const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     expect(cookie).toMatch(/^switchyard_session=[A-Za-z0-9_-]{43}$/);
-    const settings = await fetch(`${serve.url}/_switchyard/api/settings.get`, { method: 'POST', headers: { cookie, 'x-switchyard-csrf': '1', origin: serve.url, 'content-type': 'application/json' }, body: '{}' });
+    const settings = await fetch(`${serve.url}/_switchyard/api/settings.get`, {
+      method: 'POST',
+      headers: { cookie, 'x-switchyard-csrf': '1', origin: serve.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(settings.status).toBe(200);
 
     const second = await exchange({ nonce });

@@ -132,7 +132,9 @@ export class FakeAnthropic extends FakeServer {
     for (const [index, message] of (body['messages'] as unknown[]).entries()) {
       const role = asRecord(message)['role'];
       if (role !== 'user' && role !== 'assistant') {
-        return invalidRequest(`messages.${index}.role: Unexpected role ${JSON.stringify(role)}. The Messages API accepts a top-level \`system\` parameter, not "system" as an input message role.`);
+        return invalidRequest(
+          `messages.${index}.role: Unexpected role ${JSON.stringify(role)}. The Messages API accepts a top-level \`system\` parameter, not "system" as an input message role.`,
+        );
       }
     }
     if (this.rejectUnknownModels && !this.models.some((model) => model.id === body['model'])) return modelNotFound(body['model']);
@@ -145,7 +147,10 @@ export class FakeAnthropic extends FakeServer {
     // the model-specific rules Anthropic added with Claude 4.5 and Opus 4.7, with their wording
     if (newestModel.test(modelName)) {
       if (body['temperature'] !== undefined) return invalidRequest('`temperature` is deprecated for this model.');
-      if (thinking['type'] === 'enabled') return invalidRequest('"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.');
+      if (thinking['type'] === 'enabled')
+        return invalidRequest(
+          '"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.',
+        );
     }
     if (oneSamplingSettingModel.test(modelName) && body['temperature'] !== undefined && body['top_p'] !== undefined) {
       return invalidRequest('`temperature` and `top_p` cannot both be specified for this model. Please use only one.');
@@ -153,7 +158,10 @@ export class FakeAnthropic extends FakeServer {
     if (thinking['type'] === 'enabled') {
       const budget = thinking['budget_tokens'];
       if (typeof budget !== 'number' || budget < 1024) return invalidRequest('thinking.enabled.budget_tokens: Input should be greater than or equal to 1024');
-      if (maxTokens <= budget) return invalidRequest('`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size');
+      if (maxTokens <= budget)
+        return invalidRequest(
+          '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size',
+        );
     }
     return undefined;
   }
@@ -166,7 +174,11 @@ export class FakeAnthropic extends FakeServer {
     let start = 0;
     let end = this.models.length;
     if (afterId !== null) start = this.models.findIndex((model) => model.id === afterId) + 1;
-    if (beforeId !== null) end = Math.max(0, this.models.findIndex((model) => model.id === beforeId));
+    if (beforeId !== null)
+      end = Math.max(
+        0,
+        this.models.findIndex((model) => model.id === beforeId),
+      );
     const page = beforeId !== null ? this.models.slice(Math.max(start, end - limit), end) : this.models.slice(start, start + limit);
     const hasMore = beforeId !== null ? end - limit > start : start + limit < end;
     this.sendJson(response, 200, { data: page.map(modelObject), has_more: hasMore, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null });
@@ -195,7 +207,17 @@ export class FakeAnthropic extends FakeServer {
         if (await this.write(response, errorFrame(scenario.error ?? overloadedEvent), signal)) response.end();
         return;
       case 'slow':
-        return this.runReply(request, response, { kind: 'reply', content: [{ type: 'text', text: (scenario.chunkText ?? 'slow text for a slow reader. ').repeat(scenario.chunks) }], pieces: scenario.chunks, eventDelayMs: scenario.chunkDelayMs }, signal);
+        return this.runReply(
+          request,
+          response,
+          {
+            kind: 'reply',
+            content: [{ type: 'text', text: (scenario.chunkText ?? 'slow text for a slow reader. ').repeat(scenario.chunks) }],
+            pieces: scenario.chunks,
+            eventDelayMs: scenario.chunkDelayMs,
+          },
+          signal,
+        );
       default:
         return this.runReply(request, response, scenario, signal);
     }
@@ -209,7 +231,14 @@ export class FakeAnthropic extends FakeServer {
   ): Promise<void> {
     const reply = defaultReply(request, scenario);
     if (scenario.headersDelayMs !== undefined && !(await sleep(scenario.headersDelayMs, signal))) return;
-    const parts = { id: newMessageId(), model: reply.model, content: reply.content, stopReason: reply.stopReason, stopSequence: reply.stopSequence, usage: reply.usage };
+    const parts = {
+      id: newMessageId(),
+      model: reply.model,
+      content: reply.content,
+      stopReason: reply.stopReason,
+      stopSequence: reply.stopSequence,
+      usage: reply.usage,
+    };
     if (!reply.stream) {
       if (scenario.kind === 'in-band-error-after') return this.sendError(response, errorReplyFor(scenario.error ?? overloadedEvent));
       if (scenario.kind === 'reset-after') return void response.socket?.destroy();
@@ -218,7 +247,10 @@ export class FakeAnthropic extends FakeServer {
       response.writeHead(200, { ...anthropicHeaders(jsonContentType), ...scenario.headers });
       return void response.end(text.slice(0, Math.floor(text.length / 2)));
     }
-    const events = streamEvents(parts, { ...(scenario.pieces !== undefined ? { pieces: scenario.pieces } : {}), ...(scenario.messageDeltaUsage ? { messageDeltaUsage: scenario.messageDeltaUsage } : {}) });
+    const events = streamEvents(parts, {
+      ...(scenario.pieces !== undefined ? { pieces: scenario.pieces } : {}),
+      ...(scenario.messageDeltaUsage ? { messageDeltaUsage: scenario.messageDeltaUsage } : {}),
+    });
     const sent = selectEvents(events, scenario);
     this.startStream(response, true, scenario.headers);
     for (const [position, event] of sent.entries()) {
@@ -231,7 +263,11 @@ export class FakeAnthropic extends FakeServer {
   }
 
   private startStream(response: ServerResponse, stream: boolean, headers?: Readonly<Record<string, string>>): void {
-    response.writeHead(200, { ...anthropicHeaders(stream ? eventStreamContentType : jsonContentType), ...(stream ? { 'cache-control': 'no-cache' } : {}), ...headers });
+    response.writeHead(200, {
+      ...anthropicHeaders(stream ? eventStreamContentType : jsonContentType),
+      ...(stream ? { 'cache-control': 'no-cache' } : {}),
+      ...headers,
+    });
     response.flushHeaders();
   }
 
@@ -247,11 +283,15 @@ export class FakeAnthropic extends FakeServer {
     const contentType = typeof error.body === 'string' ? 'text/html; charset=utf-8' : jsonContentType;
     const requestId = asRecord(error.body)['request_id'];
     const headers = anthropicHeaders(contentType, typeof requestId === 'string' ? requestId : undefined);
-    response.writeHead(error.status, { ...headers, 'x-should-retry': String(error.status === 429 || error.status >= 500), 'content-length': String(Buffer.byteLength(text)), ...error.headers });
+    response.writeHead(error.status, {
+      ...headers,
+      'x-should-retry': String(error.status === 429 || error.status >= 500),
+      'content-length': String(Buffer.byteLength(text)),
+      ...error.headers,
+    });
     this.recordBody(response, text);
     response.end(text);
   }
-
 }
 
 /** The events a fault scenario sends before its fault (all of them for a plain reply). */

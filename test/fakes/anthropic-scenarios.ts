@@ -71,7 +71,8 @@ export function defaultReply(request: RecordedRequest, options: ReplyOptions = {
   } else {
     content = [];
     const thinking = asRecord(body['thinking'])['type'];
-    if (thinking === 'enabled' || thinking === 'adaptive') content.push({ type: 'thinking', thinking: `The user wants a reply from ${model}.`, signature: newSignature() });
+    if (thinking === 'enabled' || thinking === 'adaptive')
+      content.push({ type: 'thinking', thinking: `The user wants a reply from ${model}.`, signature: newSignature() });
     const toolUse = toolUseFor(body);
     if (toolUse) {
       content.push(toolUse);
@@ -86,7 +87,15 @@ export function defaultReply(request: RecordedRequest, options: ReplyOptions = {
     }
   }
   const outputTokens = content.reduce(
-    (sum, block) => sum + (block.type === 'text' ? splitPieces(block.text).length : block.type === 'thinking' ? splitPieces(block.thinking).length : block.type === 'tool_use' ? 3 : 1),
+    (sum, block) =>
+      sum +
+      (block.type === 'text'
+        ? splitPieces(block.text).length
+        : block.type === 'thinking'
+          ? splitPieces(block.thinking).length
+          : block.type === 'tool_use'
+            ? 3
+            : 1),
     0,
   );
   const hasToolUse = content.some((block) => block.type === 'tool_use');

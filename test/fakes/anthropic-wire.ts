@@ -123,7 +123,14 @@ export function streamEvents(parts: MessageParts, options: StreamOptions = {}): 
   push({ type: 'message_start', message: { ...messageBody({ ...parts, content: [], stopReason: null, stopSequence: null }), usage: startUsage } });
   parts.content.forEach((block, index) => {
     const full = blockObject(block);
-    const opening = block.type === 'text' ? { type: 'text', text: '' } : block.type === 'thinking' ? { type: 'thinking', thinking: '', signature: '' } : block.type === 'tool_use' ? { ...full, input: {} } : full;
+    const opening =
+      block.type === 'text'
+        ? { type: 'text', text: '' }
+        : block.type === 'thinking'
+          ? { type: 'thinking', thinking: '', signature: '' }
+          : block.type === 'tool_use'
+            ? { ...full, input: {} }
+            : full;
     push({ type: 'content_block_start', index, content_block: opening });
     if (index === 0) push({ type: 'ping' });
     const delta = (value: Record<string, unknown>): void => push({ type: 'content_block_delta', index, delta: value }, true);

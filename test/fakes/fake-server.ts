@@ -219,7 +219,16 @@ export abstract class FakeServer {
   private newState(response: ServerResponse): MutableRequestState {
     let resolveClosed: (at: number) => void = () => undefined;
     const closedPromise = new Promise<number>((resolve) => (resolveClosed = resolve));
-    const state: MutableRequestState = { closed: false, closedAt: undefined, completed: false, bytesWritten: 0, writes: 0, body: [], closedPromise, abort: new AbortController() };
+    const state: MutableRequestState = {
+      closed: false,
+      closedAt: undefined,
+      completed: false,
+      bytesWritten: 0,
+      writes: 0,
+      body: [],
+      closedPromise,
+      abort: new AbortController(),
+    };
     this.inFlight.add(state);
     this.stateByResponse.set(response, state);
     response.once('close', () => {
@@ -283,10 +292,13 @@ export function trackSockets(server: Server, options: { readonly noDelay: boolea
 export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      },
+      Math.max(0, ms),
+    );
     const onAbort = (): void => {
       clearTimeout(timer);
       resolve(false);

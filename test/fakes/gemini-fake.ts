@@ -146,14 +146,27 @@ export class GeminiFake extends FakeServer {
     const asked = Number(url.searchParams.get('pageSize') ?? defaultPageSize);
     const size = Math.max(1, Math.min(Number.isFinite(asked) && asked > 0 ? asked : defaultPageSize, this.listPageSize, 1000));
     const token = url.searchParams.get('pageToken');
-    const start = token ? Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, '')) : 0;
+    const start = token
+      ? Number(
+          Buffer.from(token, 'base64url')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        )
+      : 0;
     if (!Number.isInteger(start) || start < 0) return this.sendError(response, errorReply(400, 'Invalid page token.', 'INVALID_ARGUMENT'));
     const page = this.models.slice(start, start + size);
     const next = start + size < this.models.length ? Buffer.from(`offset:${start + size}`).toString('base64url') : undefined;
     this.sendJson(response, 200, { models: page.map(modelResource), ...(next ? { nextPageToken: next } : {}) });
   }
 
-  private async generate(request: RecordedRequest, response: ServerResponse, signal: AbortSignal, model: FakeGeminiModel, stream: boolean, sse: boolean): Promise<void> {
+  private async generate(
+    request: RecordedRequest,
+    response: ServerResponse,
+    signal: AbortSignal,
+    model: FakeGeminiModel,
+    stream: boolean,
+    sse: boolean,
+  ): Promise<void> {
     try {
       checkGenerateRequest(request.body);
       if (/^gemini-([3-9]|\d{2,})/.test(model.name)) checkThoughtSignatures(request.body, this.issuedSignatures);
@@ -208,7 +221,9 @@ export class GeminiFake extends FakeServer {
     }
     if (scenario.kind === 'reset-after') return void response.socket?.destroy();
     if (scenario.kind === 'stream-error') {
-      const error = scenario.error ?? googleStatus(500, 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting', 'INTERNAL');
+      const error =
+        scenario.error ??
+        googleStatus(500, 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting', 'INTERNAL');
       if (!(await this.write(response, this.frameText({ error }, sse, frames.length === 0), signal))) return;
     }
     response.end(sse ? undefined : ']');
@@ -225,16 +240,28 @@ export class GeminiFake extends FakeServer {
     if (scenario.kind === 'error') return this.sendError(response, scenario);
     if (scenario.kind === 'stall-before-headers') return void (await sleep(stallCapMs, signal));
     const requests = asRecord(request.body)['requests'];
-    if (!Array.isArray(requests) || requests.length === 0) return this.sendError(response, errorReply(400, '* BatchEmbedContentsRequest.requests: requests is not specified\n', 'INVALID_ARGUMENT'));
-    if (requests.length > 100) return this.sendError(response, errorReply(400, '* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch\n', 'INVALID_ARGUMENT'));
+    if (!Array.isArray(requests) || requests.length === 0)
+      return this.sendError(response, errorReply(400, '* BatchEmbedContentsRequest.requests: requests is not specified\n', 'INVALID_ARGUMENT'));
+    if (requests.length > 100)
+      return this.sendError(response, errorReply(400, '* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch\n', 'INVALID_ARGUMENT'));
     const embeddings: Array<{ values: number[] }> = [];
     for (const [index, entry] of (requests as unknown[]).entries()) {
       const item = asRecord(entry);
       if (item['model'] !== `models/${model.name}`) {
-        return this.sendError(response, errorReply(400, `* BatchEmbedContentsRequest.requests[${index}].model: Model names should start with \`models/\` and match the model in the URL.\n`, 'INVALID_ARGUMENT'));
+        return this.sendError(
+          response,
+          errorReply(
+            400,
+            `* BatchEmbedContentsRequest.requests[${index}].model: Model names should start with \`models/\` and match the model in the URL.\n`,
+            'INVALID_ARGUMENT',
+          ),
+        );
       }
       const parts = asRecord(item['content'])['parts'];
-      const text = (Array.isArray(parts) ? (parts as unknown[]) : []).map((part) => asRecord(part)['text']).filter((value): value is string => typeof value === 'string').join(' ');
+      const text = (Array.isArray(parts) ? (parts as unknown[]) : [])
+        .map((part) => asRecord(part)['text'])
+        .filter((value): value is string => typeof value === 'string')
+        .join(' ');
       const dimensions = typeof item['outputDimensionality'] === 'number' ? item['outputDimensionality'] : (model.embeddingDimensions ?? 768);
       embeddings.push({ values: embeddingVector(text, dimensions) });
     }

@@ -9,17 +9,69 @@ const fields = (...names: string[]): Set<string> => new Set(names.flatMap((name)
 
 const requestFields = fields('model', 'contents', 'tools', 'toolConfig', 'safetySettings', 'systemInstruction', 'generationConfig', 'cachedContent', 'labels');
 const contentFields = fields('role', 'parts');
-const partFields = fields('text', 'inlineData', 'functionCall', 'functionResponse', 'fileData', 'executableCode', 'codeExecutionResult', 'thought', 'thoughtSignature', 'videoMetadata', 'partMetadata', 'mediaResolution');
+const partFields = fields(
+  'text',
+  'inlineData',
+  'functionCall',
+  'functionResponse',
+  'fileData',
+  'executableCode',
+  'codeExecutionResult',
+  'thought',
+  'thoughtSignature',
+  'videoMetadata',
+  'partMetadata',
+  'mediaResolution',
+);
 const generationFields = fields(
-  'stopSequences', 'responseMimeType', 'responseSchema', 'responseJsonSchema', 'responseModalities', 'candidateCount', 'maxOutputTokens', 'temperature', 'topP', 'topK', 'seed',
-  'presencePenalty', 'frequencyPenalty', 'responseLogprobs', 'logprobs', 'enableEnhancedCivicAnswers', 'speechConfig', 'thinkingConfig', 'imageConfig', 'mediaResolution',
+  'stopSequences',
+  'responseMimeType',
+  'responseSchema',
+  'responseJsonSchema',
+  'responseModalities',
+  'candidateCount',
+  'maxOutputTokens',
+  'temperature',
+  'topP',
+  'topK',
+  'seed',
+  'presencePenalty',
+  'frequencyPenalty',
+  'responseLogprobs',
+  'logprobs',
+  'enableEnhancedCivicAnswers',
+  'speechConfig',
+  'thinkingConfig',
+  'imageConfig',
+  'mediaResolution',
 );
 const thinkingFields = fields('includeThoughts', 'thinkingBudget', 'thinkingLevel');
-const toolFields = fields('functionDeclarations', 'googleSearchRetrieval', 'codeExecution', 'googleSearch', 'urlContext', 'computerUse', 'fileSearch', 'googleMaps');
+const toolFields = fields(
+  'functionDeclarations',
+  'googleSearchRetrieval',
+  'codeExecution',
+  'googleSearch',
+  'urlContext',
+  'computerUse',
+  'fileSearch',
+  'googleMaps',
+);
 const declarationFields = fields('name', 'description', 'parameters', 'parametersJsonSchema', 'response', 'responseJsonSchema', 'behavior');
 const toolConfigFields = fields('functionCallingConfig', 'retrievalConfig');
 const callingConfigFields = fields('mode', 'allowedFunctionNames');
-const dataParts = ['text', 'inlineData', 'inline_data', 'functionCall', 'function_call', 'functionResponse', 'function_response', 'fileData', 'file_data', 'executableCode', 'codeExecutionResult'];
+const dataParts = [
+  'text',
+  'inlineData',
+  'inline_data',
+  'functionCall',
+  'function_call',
+  'functionResponse',
+  'function_response',
+  'fileData',
+  'file_data',
+  'executableCode',
+  'codeExecutionResult',
+];
 
 export class RequestCheckError extends Error {}
 
@@ -56,7 +108,9 @@ export function checkGenerateRequest(body: unknown): void {
     throw new RequestCheckError('* GenerateContentRequest.generation_config: response_schema and response_json_schema cannot both be set.\n');
   }
   if (pick(generation, 'responseJsonSchema') !== undefined && pick(generation, 'responseMimeType') !== 'application/json') {
-    throw new RequestCheckError('* GenerateContentRequest.generation_config.response_mime_type: response_mime_type must be application/json when a response schema is set.\n');
+    throw new RequestCheckError(
+      '* GenerateContentRequest.generation_config.response_mime_type: response_mime_type must be application/json when a response schema is set.\n',
+    );
   }
   const tools = pick(request, 'tools');
   if (tools !== undefined && !Array.isArray(tools)) throw new RequestCheckError("Invalid JSON payload received. Expected an array at 'tools'.");
@@ -67,7 +121,8 @@ export function checkGenerateRequest(body: unknown): void {
       const declaration = record(entry);
       const at = `tools[${toolIndex}].function_declarations[${declarationIndex}]`;
       unknownFields(declaration, declarationFields, at);
-      if (typeof declaration['name'] !== 'string' || declaration['name'] === '') throw new RequestCheckError(`* GenerateContentRequest.${at}.name: Name cannot be empty.\n`);
+      if (typeof declaration['name'] !== 'string' || declaration['name'] === '')
+        throw new RequestCheckError(`* GenerateContentRequest.${at}.name: Name cannot be empty.\n`);
       if (pick(declaration, 'parameters') !== undefined && pick(declaration, 'parametersJsonSchema') !== undefined) {
         throw new RequestCheckError(`* GenerateContentRequest.${at}: parameters and parameters_json_schema are mutually exclusive.\n`);
       }
@@ -79,7 +134,9 @@ export function checkGenerateRequest(body: unknown): void {
   unknownFields(callingConfig, callingConfigFields, 'tool_config.function_calling_config');
   const mode = callingConfig['mode'];
   if (mode !== undefined && !['AUTO', 'ANY', 'NONE', 'VALIDATED', 'MODE_UNSPECIFIED'].includes(String(mode))) {
-    throw new RequestCheckError(`Invalid value at 'tool_config.function_calling_config.mode' (type.googleapis.com/google.ai.generativelanguage.v1beta.FunctionCallingConfig.Mode), "${String(mode)}"`);
+    throw new RequestCheckError(
+      `Invalid value at 'tool_config.function_calling_config.mode' (type.googleapis.com/google.ai.generativelanguage.v1beta.FunctionCallingConfig.Mode), "${String(mode)}"`,
+    );
   }
 }
 
@@ -94,27 +151,34 @@ function checkContent(content: Json, at: string, roleRequired: boolean): void {
     const partAt = `${at}.parts[${partIndex}]`;
     unknownFields(part, partFields, partAt);
     const present = dataParts.filter((name) => part[name] !== undefined);
-    if (present.length === 0) throw new RequestCheckError(`* GenerateContentRequest.${partAt}.data: required oneof field 'data' must have one initialized field\n`);
-    if (present.length > 1) throw new RequestCheckError(`* GenerateContentRequest.${partAt}.data: oneof field 'data' is already set. Cannot set '${present[1] ?? ''}'\n`);
+    if (present.length === 0)
+      throw new RequestCheckError(`* GenerateContentRequest.${partAt}.data: required oneof field 'data' must have one initialized field\n`);
+    if (present.length > 1)
+      throw new RequestCheckError(`* GenerateContentRequest.${partAt}.data: oneof field 'data' is already set. Cannot set '${present[1] ?? ''}'\n`);
     const call = pick(part, 'functionCall');
     if (call !== undefined) {
       const args = record(call)['args'];
-      if (typeof record(call)['name'] !== 'string') throw new RequestCheckError(`* GenerateContentRequest.${partAt}.function_call.name: Name cannot be empty.\n`);
+      if (typeof record(call)['name'] !== 'string')
+        throw new RequestCheckError(`* GenerateContentRequest.${partAt}.function_call.name: Name cannot be empty.\n`);
       if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
         throw new RequestCheckError(`Invalid JSON payload received. Expected an object at '${partAt}.function_call.args'.`);
       }
     }
     const response = pick(part, 'functionResponse');
     if (response !== undefined) {
-      if (typeof record(response)['name'] !== 'string' || record(response)['name'] === '') throw new RequestCheckError(`* GenerateContentRequest.${partAt}.function_response.name: Name cannot be empty.\n`);
+      if (typeof record(response)['name'] !== 'string' || record(response)['name'] === '')
+        throw new RequestCheckError(`* GenerateContentRequest.${partAt}.function_response.name: Name cannot be empty.\n`);
       const value = record(response)['response'];
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RequestCheckError(`Invalid JSON payload received. Expected an object at '${partAt}.function_response.response'.`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new RequestCheckError(`Invalid JSON payload received. Expected an object at '${partAt}.function_response.response'.`);
     }
     const inline = pick(part, 'inlineData');
     if (inline !== undefined) {
       const data = record(inline)['data'];
-      if (typeof data !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(data)) throw new RequestCheckError(`Invalid value at '${partAt}.inline_data.data' (TYPE_BYTES), Base64 decoding failed`);
-      if (typeof pick(record(inline), 'mimeType') !== 'string') throw new RequestCheckError(`* GenerateContentRequest.${partAt}.inline_data.mime_type: mime_type must be specified.\n`);
+      if (typeof data !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(data))
+        throw new RequestCheckError(`Invalid value at '${partAt}.inline_data.data' (TYPE_BYTES), Base64 decoding failed`);
+      if (typeof pick(record(inline), 'mimeType') !== 'string')
+        throw new RequestCheckError(`* GenerateContentRequest.${partAt}.inline_data.mime_type: mime_type must be specified.\n`);
     }
   });
 }
@@ -127,7 +191,8 @@ function checkContent(content: Json, at: string, roleRequired: boolean): void {
 export function checkThoughtSignatures(body: unknown, issued: ReadonlySet<string>): void {
   const contents = Array.isArray(record(body)['contents']) ? (record(body)['contents'] as unknown[]).map(record) : [];
   const isUserMessage = (content: Json): boolean =>
-    content['role'] !== 'model' && (Array.isArray(content['parts']) ? (content['parts'] as unknown[]) : []).some((part) => pick(record(part), 'functionResponse') === undefined);
+    content['role'] !== 'model' &&
+    (Array.isArray(content['parts']) ? (content['parts'] as unknown[]) : []).some((part) => pick(record(part), 'functionResponse') === undefined);
   let start = 0;
   contents.forEach((content, index) => {
     if (isUserMessage(content)) start = index + 1;
@@ -146,7 +211,9 @@ export function checkThoughtSignatures(body: unknown, issued: ReadonlySet<string
       );
     }
     if (signature !== 'skip_thought_signature_validator' && !issued.has(String(signature))) {
-      throw new RequestCheckError(`fake Gemini: the thought_signature of function call \`${name}\` was not issued by this server (a signature must come back exactly as it was received).`);
+      throw new RequestCheckError(
+        `fake Gemini: the thought_signature of function call \`${name}\` was not issued by this server (a signature must come back exactly as it was received).`,
+      );
     }
   });
 }

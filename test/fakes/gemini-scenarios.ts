@@ -87,7 +87,12 @@ export interface ResolvedReply {
   readonly thoughts: readonly string[];
   readonly textPieces: readonly string[];
   readonly textSignature: string | undefined;
-  readonly functionCalls: ReadonlyArray<{ readonly name: string; readonly args: Record<string, unknown>; readonly id?: string; readonly thoughtSignature?: string }>;
+  readonly functionCalls: ReadonlyArray<{
+    readonly name: string;
+    readonly args: Record<string, unknown>;
+    readonly id?: string;
+    readonly thoughtSignature?: string;
+  }>;
   readonly finishReason: string;
   readonly finishMessage: string | undefined;
   readonly usage: UsageNumbers;
@@ -123,19 +128,31 @@ export function resolveReply(model: FakeGeminiModel, body: unknown, options: Rep
     text = call ? null : defaultText(model.name, generation);
   }
   const calls = functionCalls.map((call, index) => {
-    const signature = call.thoughtSignature === undefined ? (thinks && index === 0 ? fakeSignature(`${responseId}:${call.name}`) : undefined) : (call.thoughtSignature ?? undefined);
+    const signature =
+      call.thoughtSignature === undefined
+        ? thinks && index === 0
+          ? fakeSignature(`${responseId}:${call.name}`)
+          : undefined
+        : (call.thoughtSignature ?? undefined);
     return { name: call.name, args: call.args, ...(call.id ? { id: call.id } : {}), ...(signature ? { thoughtSignature: signature } : {}) };
   });
   const textPieces = text === null ? [] : options.chunks !== undefined ? splitText(text, options.chunks) : wordPieces(text);
   const defaultThoughts = thinks && thinkingConfig['includeThoughts'] === true ? `The user wants a reply from ${model.name}.` : null;
   const thoughts = options.thoughts === undefined ? defaultThoughts : options.thoughts;
-  const textSignature = options.textSignature === undefined ? (signs && calls.length === 0 && textPieces.length > 0 ? fakeSignature(`${responseId}:text`) : undefined) : (options.textSignature ?? undefined);
+  const textSignature =
+    options.textSignature === undefined
+      ? signs && calls.length === 0 && textPieces.length > 0
+        ? fakeSignature(`${responseId}:text`)
+        : undefined
+      : (options.textSignature ?? undefined);
   const thoughtPieces = thoughts === null ? [] : wordPieces(thoughts);
   const hiddenThinking = thinks ? 24 : 0;
   const usage: UsageNumbers = {
     promptTokenCount: options.usage?.promptTokenCount ?? 10 + contents.length,
     candidatesTokenCount: options.usage?.candidatesTokenCount ?? textPieces.length + calls.length,
-    ...(thinks || options.usage?.thoughtsTokenCount !== undefined ? { thoughtsTokenCount: options.usage?.thoughtsTokenCount ?? thoughtPieces.length + hiddenThinking } : {}),
+    ...(thinks || options.usage?.thoughtsTokenCount !== undefined
+      ? { thoughtsTokenCount: options.usage?.thoughtsTokenCount ?? thoughtPieces.length + hiddenThinking }
+      : {}),
     ...(options.usage?.cachedContentTokenCount !== undefined ? { cachedContentTokenCount: options.usage.cachedContentTokenCount } : {}),
     ...(options.usage?.toolUsePromptTokenCount !== undefined ? { toolUsePromptTokenCount: options.usage.toolUsePromptTokenCount } : {}),
   };
@@ -234,7 +251,10 @@ function frame(reply: ResolvedReply, parts: Json[], finish: boolean, candidatesS
 }
 
 function callPart(call: ResolvedReply['functionCalls'][number]): Json {
-  return { functionCall: { ...(call.id ? { id: call.id } : {}), name: call.name, args: call.args }, ...(call.thoughtSignature ? { thoughtSignature: call.thoughtSignature } : {}) };
+  return {
+    functionCall: { ...(call.id ? { id: call.id } : {}), name: call.name, args: call.args },
+    ...(call.thoughtSignature ? { thoughtSignature: call.thoughtSignature } : {}),
+  };
 }
 
 /** The whole generateContent body. */

@@ -38,13 +38,21 @@ export function errorReply(code: number, message: string, status?: string, detai
   return { kind: 'error', status: code, body: { error: googleStatus(code, message, status, details) }, ...(headers ? { headers } : {}) };
 }
 
-const help = { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] };
+const help = {
+  '@type': 'type.googleapis.com/google.rpc.Help',
+  links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }],
+};
 
 /** A wrong key: 400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID. `echoedKey` adds the DebugInfo Google sometimes includes, which repeats the key. */
 export function apiKeyInvalid(echoedKey?: string): GoogleErrorReply {
   const message = 'API key not valid. Please pass a valid API key.';
   return errorReply(400, message, 'INVALID_ARGUMENT', [
-    { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
+    {
+      '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+      reason: 'API_KEY_INVALID',
+      domain: 'googleapis.com',
+      metadata: { service: 'generativelanguage.googleapis.com' },
+    },
     { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message },
     ...(echoedKey !== undefined ? [{ '@type': 'type.googleapis.com/google.rpc.DebugInfo', detail: `Invalid API key: ${echoedKey}` }] : []),
   ]);
@@ -75,7 +83,17 @@ export function modelNotFound(model: string, method: string): GoogleErrorReply {
 /** A per-minute limit: retry after RetryInfo.retryDelay. */
 export function rateLimited(retryDelay = '34.4s'): GoogleErrorReply {
   return errorReply(429, 'You exceeded your current quota, please check your plan.', 'RESOURCE_EXHAUSTED', [
-    { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', quotaDimensions: { location: 'global', model: 'gemini-2.5-flash' }, quotaValue: '10' }] },
+    {
+      '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+      violations: [
+        {
+          quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+          quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+          quotaDimensions: { location: 'global', model: 'gemini-2.5-flash' },
+          quotaValue: '10',
+        },
+      ],
+    },
     { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay },
   ]);
 }
@@ -87,7 +105,17 @@ export function dailyQuotaExhausted(): GoogleErrorReply {
     'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.',
     'RESOURCE_EXHAUSTED',
     [
-      { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', quotaDimensions: { location: 'global', model: 'gemini-2.5-pro' }, quotaValue: '50' }] },
+      {
+        '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+        violations: [
+          {
+            quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+            quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier',
+            quotaDimensions: { location: 'global', model: 'gemini-2.5-pro' },
+            quotaValue: '50',
+          },
+        ],
+      },
       help,
       { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '13s' },
     ],
@@ -123,7 +151,14 @@ export const jsonContentType = 'application/json; charset=UTF-8';
 export const eventStreamContentType = 'text/event-stream';
 
 export function googleHeaders(contentType: string): Record<string, string> {
-  return { 'content-type': contentType, vary: 'Origin, X-Origin, Referer', server: 'scaffolding on HTTPServer2', 'x-xss-protection': '0', 'x-frame-options': 'SAMEORIGIN', 'x-content-type-options': 'nosniff' };
+  return {
+    'content-type': contentType,
+    vary: 'Origin, X-Origin, Referer',
+    server: 'scaffolding on HTTPServer2',
+    'x-xss-protection': '0',
+    'x-frame-options': 'SAMEORIGIN',
+    'x-content-type-options': 'nosniff',
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -146,11 +181,38 @@ export const defaultGeminiModels: readonly FakeGeminiModel[] = [
   { name: 'gemini-2.0-flash', displayName: 'Gemini 2.0 Flash', inputTokenLimit: 1_048_576, outputTokenLimit: 8_192, methods: chatMethods },
   { name: 'gemini-2.5-flash', displayName: 'Gemini 2.5 Flash', inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, methods: chatMethods, thinking: true },
   { name: 'gemini-2.5-pro', displayName: 'Gemini 2.5 Pro', inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, methods: chatMethods, thinking: true },
-  { name: 'gemini-3-pro-preview', displayName: 'Gemini 3 Pro Preview', inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, methods: chatMethods, thinking: true },
+  {
+    name: 'gemini-3-pro-preview',
+    displayName: 'Gemini 3 Pro Preview',
+    inputTokenLimit: 1_048_576,
+    outputTokenLimit: 65_536,
+    methods: chatMethods,
+    thinking: true,
+  },
   { name: 'gemma-3-27b-it', displayName: 'Gemma 3 27B', inputTokenLimit: 131_072, outputTokenLimit: 8_192, methods: ['generateContent', 'countTokens'] },
-  { name: 'gemini-embedding-001', displayName: 'Gemini Embedding 001', inputTokenLimit: 2_048, outputTokenLimit: 1, methods: ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'], embeddingDimensions: 3_072 },
-  { name: 'text-embedding-004', displayName: 'Text Embedding 004', inputTokenLimit: 2_048, outputTokenLimit: 1, methods: ['embedContent'], embeddingDimensions: 768 },
-  { name: 'aqa', displayName: 'Model that performs Attributed Question Answering.', inputTokenLimit: 7_168, outputTokenLimit: 1_024, methods: ['generateAnswer'] },
+  {
+    name: 'gemini-embedding-001',
+    displayName: 'Gemini Embedding 001',
+    inputTokenLimit: 2_048,
+    outputTokenLimit: 1,
+    methods: ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'],
+    embeddingDimensions: 3_072,
+  },
+  {
+    name: 'text-embedding-004',
+    displayName: 'Text Embedding 004',
+    inputTokenLimit: 2_048,
+    outputTokenLimit: 1,
+    methods: ['embedContent'],
+    embeddingDimensions: 768,
+  },
+  {
+    name: 'aqa',
+    displayName: 'Model that performs Attributed Question Answering.',
+    inputTokenLimit: 7_168,
+    outputTokenLimit: 1_024,
+    methods: ['generateAnswer'],
+  },
   { name: 'imagen-4.0-generate-001', displayName: 'Imagen 4', inputTokenLimit: 480, outputTokenLimit: 8_192, methods: ['predict'] },
 ];
 

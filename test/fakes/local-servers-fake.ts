@@ -80,7 +80,16 @@ export class FakeLocalServer {
     switch (this.kind) {
       case 'ollama':
         if (path === '/api/tags') {
-          return json(200, { models: models.map((name) => ({ name, model: name, modified_at: '2026-11-02T10:00:00.000000000Z', size: 4_920_753_328, digest: 'a'.repeat(64), details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '8.0B', quantization_level: 'Q4_K_M' } })) });
+          return json(200, {
+            models: models.map((name) => ({
+              name,
+              model: name,
+              modified_at: '2026-11-02T10:00:00.000000000Z',
+              size: 4_920_753_328,
+              digest: 'a'.repeat(64),
+              details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '8.0B', quantization_level: 'Q4_K_M' },
+            })),
+          });
         }
         if (path === '/api/version') return json(200, { version: '0.12.3' });
         if (path === '/') return text(200, 'Ollama is running');
@@ -92,13 +101,47 @@ export class FakeLocalServer {
         if (path === '/health') return json(200, { status: 'ok' });
         if (path === '/v1/models' || path === '/models') {
           return json(200, {
-            models: models.map((name) => ({ name, model: name, modified_at: '', size: '', digest: '', type: 'model', description: '', tags: [''], capabilities: ['completion'], parameters: '', details: { parent_model: '', format: 'gguf', family: '', families: [''], parameter_size: '', quantization_level: '' } })),
+            models: models.map((name) => ({
+              name,
+              model: name,
+              modified_at: '',
+              size: '',
+              digest: '',
+              type: 'model',
+              description: '',
+              tags: [''],
+              capabilities: ['completion'],
+              parameters: '',
+              details: { parent_model: '', format: 'gguf', family: '', families: [''], parameter_size: '', quantization_level: '' },
+            })),
             object: 'list',
-            data: models.map((id) => ({ id, object: 'model', created, owned_by: 'llamacpp', meta: { vocab_type: 2, n_vocab: 151_936, n_ctx_train: 40_960, n_embd: 4096, n_params: 8_190_735_360, size: 5_025_165_312 } })),
+            data: models.map((id) => ({
+              id,
+              object: 'model',
+              created,
+              owned_by: 'llamacpp',
+              meta: { vocab_type: 2, n_vocab: 151_936, n_ctx_train: 40_960, n_embd: 4096, n_params: 8_190_735_360, size: 5_025_165_312 },
+            })),
           });
         }
         if (path === '/props') {
-          return json(200, { default_generation_settings: { id: 0, id_task: -1, n_ctx: 4096, speculative: false, is_processing: false, params: { n_predict: -1, temperature: 0.8 } }, total_slots: 1, model_path: `/models/${models[0] ?? 'model'}.gguf`, modalities: { vision: false, audio: false }, chat_template: '{{ messages }}', bos_token: '<s>', eos_token: '</s>', build_info: 'b6000-0123abcd' });
+          return json(200, {
+            default_generation_settings: {
+              id: 0,
+              id_task: -1,
+              n_ctx: 4096,
+              speculative: false,
+              is_processing: false,
+              params: { n_predict: -1, temperature: 0.8 },
+            },
+            total_slots: 1,
+            model_path: `/models/${models[0] ?? 'model'}.gguf`,
+            modalities: { vision: false, audio: false },
+            chat_template: '{{ messages }}',
+            bos_token: '<s>',
+            eos_token: '</s>',
+            build_info: 'b6000-0123abcd',
+          });
         }
         return json(404, { error: { code: 404, message: 'File Not Found', type: 'not_found_error' } });
       case 'localai':
@@ -109,7 +152,34 @@ export class FakeLocalServer {
         if (path === '/health') return text(200, '');
         if (path === '/version') return json(200, { version: '0.9.1' });
         if (path === '/v1/models') {
-          return json(200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created, owned_by: 'vllm', root: id, parent: null, max_model_len: 32_768, permission: [{ id: 'modelperm-0', object: 'model_permission', created, allow_create_engine: false, allow_sampling: true, allow_logprobs: true, allow_search_indices: false, allow_view: true, allow_fine_tuning: false, organization: '*', group: null, is_blocking: false }] })) });
+          return json(200, {
+            object: 'list',
+            data: models.map((id) => ({
+              id,
+              object: 'model',
+              created,
+              owned_by: 'vllm',
+              root: id,
+              parent: null,
+              max_model_len: 32_768,
+              permission: [
+                {
+                  id: 'modelperm-0',
+                  object: 'model_permission',
+                  created,
+                  allow_create_engine: false,
+                  allow_sampling: true,
+                  allow_logprobs: true,
+                  allow_search_indices: false,
+                  allow_view: true,
+                  allow_fine_tuning: false,
+                  organization: '*',
+                  group: null,
+                  is_blocking: false,
+                },
+              ],
+            })),
+          });
         }
         return json(404, { detail: 'Not Found' });
       case 'jan': {

@@ -175,7 +175,7 @@ export class OllamaFake {
     if (request.path === '/api/tags') return sendJson(response, 200, { models: this.models.map((model) => tagEntry(model)) });
     if (request.rawBody === '') return sendJson(response, 400, { error: 'missing request body' });
     if (typeof request.body !== 'object' || request.body === null) {
-      return sendJson(response, 400, { error: "invalid character looking for beginning of value" });
+      return sendJson(response, 400, { error: 'invalid character looking for beginning of value' });
     }
     const body = request.body as JsonObject;
     if (request.path === '/api/show') return this.show(body, response);
@@ -245,7 +245,13 @@ export class OllamaFake {
       const messages = Array.isArray(body['messages']) ? body['messages'] : [];
       if (messages.length === 0) {
         const doneReason = body['keep_alive'] === 0 || body['keep_alive'] === '0' ? 'unload' : 'load';
-        return sendJson(response, 200, { model: requested, created_at: timestamp(), message: { role: 'assistant', content: '' }, done_reason: doneReason, done: true });
+        return sendJson(response, 200, {
+          model: requested,
+          created_at: timestamp(),
+          message: { role: 'assistant', content: '' },
+          done_reason: doneReason,
+          done: true,
+        });
       }
     }
     const scenario = scripted ?? { kind: 'reply' };
@@ -308,10 +314,7 @@ export class OllamaFake {
     const content = reply.content ?? (toolCalls.length > 0 ? '' : `Hello from ${requested}`);
     const thinking = reply.thinking ?? (thinks ? `The user wants a reply from ${requested}.` : '');
     const line = (message: JsonObject): JsonObject => ({ model: requested, created_at: timestamp(), message: { role: 'assistant', ...message }, done: false });
-    const lines = [
-      ...words(thinking).map((piece) => line({ content: '', thinking: piece })),
-      ...words(content).map((piece) => line({ content: piece })),
-    ];
+    const lines = [...words(thinking).map((piece) => line({ content: '', thinking: piece })), ...words(content).map((piece) => line({ content: piece }))];
     if (toolCalls.length > 0) {
       const calls = toolCalls.map((call, index) => ({ id: this.nextToolCallId(), function: { index, name: call.name, arguments: call.arguments } }));
       lines.push(line({ content: '', tool_calls: calls }));
@@ -368,7 +371,14 @@ function capabilityFailure(model: FakeOllamaModel, requested: string, body: Json
 }
 
 function modelDetails(model: FakeOllamaModel): JsonObject {
-  return { parent_model: '', format: 'gguf', family: model.family, families: [model.family], parameter_size: model.parameterSize, quantization_level: 'Q4_K_M' };
+  return {
+    parent_model: '',
+    format: 'gguf',
+    family: model.family,
+    families: [model.family],
+    parameter_size: model.parameterSize,
+    quantization_level: 'Q4_K_M',
+  };
 }
 
 function tagEntry(model: FakeOllamaModel): JsonObject {

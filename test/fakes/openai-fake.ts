@@ -89,11 +89,19 @@ export class FakeOpenAI extends FakeServer {
   }
 
   protected override sendBodyTooLarge(response: ServerResponse): void {
-    this.sendError(response, { kind: 'error', status: 413, body: { error: { message: 'Request body too large', type: 'invalid_request_error', param: null, code: null } } });
+    this.sendError(response, {
+      kind: 'error',
+      status: 413,
+      body: { error: { message: 'Request body too large', type: 'invalid_request_error', param: null, code: null } },
+    });
   }
 
   protected override sendHandlerFailed(response: ServerResponse, error: unknown): void {
-    this.sendError(response, { kind: 'error', status: 500, body: { error: { message: `fake OpenAI handler failed: ${String(error)}`, type: 'fake_error', param: null, code: null } } });
+    this.sendError(response, {
+      kind: 'error',
+      status: 500,
+      body: { error: { message: `fake OpenAI handler failed: ${String(error)}`, type: 'fake_error', param: null, code: null } },
+    });
   }
 
   protected override async route(request: RecordedRequest, response: ServerResponse, signal: AbortSignal): Promise<void> {
@@ -158,7 +166,16 @@ export class FakeOpenAI extends FakeServer {
     if (scenario.headersDelayMs !== undefined && !(await sleep(scenario.headersDelayMs, signal))) return;
     const id = newCompletionId();
     if (scenario.kind === 'reply' && !reply.stream) {
-      const completion = chatCompletion({ id, created, model: reply.model, content: reply.content, toolCalls: reply.toolCalls, refusal: reply.refusal ?? null, finishReason: reply.finishReason, usage: reply.usage });
+      const completion = chatCompletion({
+        id,
+        created,
+        model: reply.model,
+        content: reply.content,
+        toolCalls: reply.toolCalls,
+        refusal: reply.refusal ?? null,
+        finishReason: reply.finishReason,
+        usage: reply.usage,
+      });
       return this.sendJson(response, 200, completion, scenario.headers);
     }
     const context = { id, created, model: reply.model, includeUsage: reply.includeUsage, includeObfuscation: reply.includeObfuscation };
@@ -269,7 +286,6 @@ export class FakeOpenAI extends FakeServer {
     response.writeHead(error.status, { ...openAIHeaders(contentType), 'content-length': String(Buffer.byteLength(text)), ...error.headers });
     response.end(text);
   }
-
 }
 
 /** Waits until the response closes (or `capMs` passes: no wait is unbounded). */

@@ -45,7 +45,13 @@ export class FakeResponsesApi {
   }
 
   /** Answers a /v1/responses request; false when the path or method is not one of these routes. */
-  async route(request: RecordedRequest, response: ServerResponse, path: string, signal: AbortSignal, scenarioFor: () => ResponsesScenario | Promise<ResponsesScenario>): Promise<boolean> {
+  async route(
+    request: RecordedRequest,
+    response: ServerResponse,
+    path: string,
+    signal: AbortSignal,
+    scenarioFor: () => ResponsesScenario | Promise<ResponsesScenario>,
+  ): Promise<boolean> {
     if (request.method === 'POST' && path === '/v1/responses') {
       const previous = asRecord(request.body)['previous_response_id'];
       if (typeof previous === 'string' && !this.stored.has(previous)) this.io.sendError(response, previousResponseNotFound(previous));
@@ -78,7 +84,10 @@ export class FakeResponsesApi {
         const base = baseOf(request, undefined);
         const inProgress = responseObject({ ...base, status: 'in_progress', output: [] });
         const error = scenario.error ?? serverFailure;
-        const events: Record<string, unknown>[] = [{ type: 'response.created', response: inProgress }, { type: 'response.in_progress', response: inProgress }];
+        const events: Record<string, unknown>[] = [
+          { type: 'response.created', response: inProgress },
+          { type: 'response.in_progress', response: inProgress },
+        ];
         if (scenario.errorEvent) events.push(errorEvent(error, scenario.errorEvent));
         events.push(failedEvent(base, error));
         return this.stream(request, response, sequencedFrames(events), scenario.headers, undefined, 'end', signal);
@@ -125,7 +134,15 @@ export class FakeResponsesApi {
     } else if (reply.store) {
       this.stored.set(id, answer.response);
     }
-    return this.stream(request, response, sequencedFrames(events), scenario.headers, scenario.chunkDelayMs, scenario.kind === 'reset-after' ? 'reset' : 'end', signal);
+    return this.stream(
+      request,
+      response,
+      sequencedFrames(events),
+      scenario.headers,
+      scenario.chunkDelayMs,
+      scenario.kind === 'reset-after' ? 'reset' : 'end',
+      signal,
+    );
   }
 
   private async stream(
@@ -151,5 +168,10 @@ export class FakeResponsesApi {
 
 function baseOf(request: RecordedRequest, model: string | undefined): { id: string; createdAt: number; model: string; request: Record<string, unknown> } {
   const body = asRecord(request.body);
-  return { id: newResponseId(), createdAt: Math.floor(Date.now() / 1000), model: model ?? (typeof body['model'] === 'string' ? body['model'] : 'unknown-model'), request: body };
+  return {
+    id: newResponseId(),
+    createdAt: Math.floor(Date.now() / 1000),
+    model: model ?? (typeof body['model'] === 'string' ? body['model'] : 'unknown-model'),
+    request: body,
+  };
 }

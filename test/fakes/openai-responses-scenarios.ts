@@ -61,9 +61,19 @@ export function defaultResponsesReply(request: RecordedRequest, options: Respons
     model: body['model'],
     stream: body['stream'],
     messages: input,
-    ...(lastIsUser && functionTools.length > 0 ? { tools: functionTools.map((tool) => ({ type: 'function', function: { name: tool['name'], parameters: tool['parameters'] } })) } : {}),
-    ...(body['tool_choice'] === 'none' ? { tool_choice: 'none' } : typeof choice['name'] === 'string' ? { tool_choice: { type: 'function', function: { name: choice['name'] } } } : {}),
-    ...(format['type'] === 'json_schema' ? { response_format: { type: 'json_schema', json_schema: { schema: format['schema'] } } } : format['type'] === 'json_object' ? { response_format: { type: 'json_object' } } : {}),
+    ...(lastIsUser && functionTools.length > 0
+      ? { tools: functionTools.map((tool) => ({ type: 'function', function: { name: tool['name'], parameters: tool['parameters'] } })) }
+      : {}),
+    ...(body['tool_choice'] === 'none'
+      ? { tool_choice: 'none' }
+      : typeof choice['name'] === 'string'
+        ? { tool_choice: { type: 'function', function: { name: choice['name'] } } }
+        : {}),
+    ...(format['type'] === 'json_schema'
+      ? { response_format: { type: 'json_schema', json_schema: { schema: format['schema'] } } }
+      : format['type'] === 'json_object'
+        ? { response_format: { type: 'json_object' } }
+        : {}),
     ...(typeof body['max_output_tokens'] === 'number' ? { max_tokens: body['max_output_tokens'] } : {}),
   };
   const { text, refusal, reasoning, incomplete, toolCalls, ...rest } = options;
@@ -72,11 +82,15 @@ export function defaultResponsesReply(request: RecordedRequest, options: Respons
     { ...request, body: chatBody },
     { ...rest, ...(explicit ? { content: text ?? null, ...(toolCalls ? { toolCalls } : {}), ...(refusal !== undefined ? { refusal } : {}) } : {}) },
   );
-  const reasoningPieces = reasoning === undefined ? [] : reasoning.match(/\s*\S+|\s+$/g) ?? [reasoning];
+  const reasoningPieces = reasoning === undefined ? [] : (reasoning.match(/\s*\S+|\s+$/g) ?? [reasoning]);
   const incompleteReason = incomplete ?? (reply.finishReason === 'length' ? 'max_output_tokens' : undefined);
   return {
     ...reply,
-    usage: { ...reply.usage, completionTokens: options.usage?.completionTokens ?? reply.usage.completionTokens + reasoningPieces.length, ...(reasoningPieces.length > 0 && options.usage?.reasoningTokens === undefined ? { reasoningTokens: reasoningPieces.length } : {}) },
+    usage: {
+      ...reply.usage,
+      completionTokens: options.usage?.completionTokens ?? reply.usage.completionTokens + reasoningPieces.length,
+      ...(reasoningPieces.length > 0 && options.usage?.reasoningTokens === undefined ? { reasoningTokens: reasoningPieces.length } : {}),
+    },
     reasoningPieces,
     incompleteReason,
     store: body['store'] !== false,

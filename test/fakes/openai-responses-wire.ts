@@ -99,14 +99,24 @@ export function responsesUsage(usage: UsageNumbers): Record<string, unknown> {
 
 const outputText = (text: string): Record<string, unknown> => ({ type: 'output_text', annotations: [], logprobs: [], text });
 
-export function messageItem(id: string, status: 'in_progress' | 'completed' | 'incomplete', text: string | undefined, refusal?: string): Record<string, unknown> {
+export function messageItem(
+  id: string,
+  status: 'in_progress' | 'completed' | 'incomplete',
+  text: string | undefined,
+  refusal?: string,
+): Record<string, unknown> {
   const content: Record<string, unknown>[] = [];
   if (text !== undefined) content.push(outputText(text));
   if (refusal !== undefined) content.push({ type: 'refusal', refusal });
   return { id, type: 'message', status, content, role: 'assistant' };
 }
 
-export function functionCallItem(id: string, status: 'in_progress' | 'completed', call: ToolCallSpec & { readonly id: string }, argumentsText: string): Record<string, unknown> {
+export function functionCallItem(
+  id: string,
+  status: 'in_progress' | 'completed',
+  call: ToolCallSpec & { readonly id: string },
+  argumentsText: string,
+): Record<string, unknown> {
   return { id, type: 'function_call', status, arguments: argumentsText, call_id: call.id, name: call.name };
 }
 
@@ -212,7 +222,11 @@ export function answerEvents(base: Omit<ResponseParts, 'status' | 'output' | 'us
 }
 
 /** `response.failed` for a response that had produced `output` so far. */
-export function failedEvent(base: Omit<ResponseParts, 'status' | 'output' | 'usage' | 'error' | 'incompleteReason'>, error: { code: string; message: string }, output: readonly Record<string, unknown>[] = []): Record<string, unknown> {
+export function failedEvent(
+  base: Omit<ResponseParts, 'status' | 'output' | 'usage' | 'error' | 'incompleteReason'>,
+  error: { code: string; message: string },
+  output: readonly Record<string, unknown>[] = [],
+): Record<string, unknown> {
   return { type: 'response.failed', response: responseObject({ ...base, status: 'failed', output, error }) };
 }
 
@@ -240,13 +254,21 @@ function obfuscation(piece: string): string {
   return 'Qx7rT2mPzL9wKb4'.slice(0, Math.max(1, 15 - Math.min(14, piece.length)));
 }
 
-export const serverFailure = { code: 'server_error', message: 'An error occurred while processing your request. You can retry your request, or contact us through our help center at help.openai.com if the error persists.' };
+export const serverFailure = {
+  code: 'server_error',
+  message:
+    'An error occurred while processing your request. You can retry your request, or contact us through our help center at help.openai.com if the error persists.',
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // HTTP errors of /v1/responses (the same {"error": {message, type, param, code}} body as chat completions)
 
 export function previousResponseNotFound(id: string): ErrorReply {
-  return { kind: 'error', status: 400, body: openAIErrorBody(`Previous response with id '${id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found') };
+  return {
+    kind: 'error',
+    status: 400,
+    body: openAIErrorBody(`Previous response with id '${id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found'),
+  };
 }
 
 export function responseNotFound(id: string): ErrorReply {

@@ -48,7 +48,13 @@ export type Scenario =
   /** reads the request, then never answers until the client closes the socket */
   | { readonly kind: 'stall-before-headers' }
   /** 200 + SSE headers, then nothing but optional `: comment` lines every keepAliveEveryMs (up to maxMs, default 300 s) */
-  | { readonly kind: 'stall-after-headers'; readonly keepAliveEveryMs?: number; readonly keepAliveComment?: string; readonly maxMs?: number; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'stall-after-headers';
+      readonly keepAliveEveryMs?: number;
+      readonly keepAliveComment?: string;
+      readonly maxMs?: number;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   /** 200 SSE whose first event is an error object (default: OpenAI's server_error); `errorData` is the event's JSON text */
   | { readonly kind: 'in-band-error-first'; readonly errorData?: string; readonly headers?: Readonly<Record<string, string>> }
   /** the role chunk and `contentChunks` content chunks, then an error event and a clean end without [DONE] */
@@ -61,10 +67,18 @@ export type Scenario =
    * `chunks` content chunks of `chunkText`, chunkDelayMs apart, honouring backpressure (the fake waits for
    * 'drain'). A non-stream request gets its JSON body trickled in `chunks` writes instead.
    */
-  | { readonly kind: 'slow'; readonly chunks: number; readonly chunkDelayMs: number; readonly chunkText?: string; readonly headers?: Readonly<Record<string, string>>; readonly usage?: Partial<UsageNumbers> }
+  | {
+      readonly kind: 'slow';
+      readonly chunks: number;
+      readonly chunkDelayMs: number;
+      readonly chunkText?: string;
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly usage?: Partial<UsageNumbers>;
+    }
   | RawScenario;
 
-export type EmbeddingsScenario = { readonly kind: 'reply'; readonly headersDelayMs?: number } | ErrorReply | { readonly kind: 'stall-before-headers' } | RawScenario;
+export type EmbeddingsScenario =
+  { readonly kind: 'reply'; readonly headersDelayMs?: number } | ErrorReply | { readonly kind: 'stall-before-headers' } | RawScenario;
 
 export const defaultScenario = (_request: RecordedRequest): Scenario => ({ kind: 'reply' });
 
@@ -200,12 +214,27 @@ export function embeddingsResponse(request: RecordedRequest): { status: number; 
   const model = typeof body['model'] === 'string' ? body['model'] : 'text-embedding-3-small';
   const input = body['input'];
   const items: string[] =
-    typeof input === 'string' ? [input] : Array.isArray(input) ? (input as unknown[]).map((item) => (typeof item === 'string' ? item : JSON.stringify(item))) : [];
+    typeof input === 'string'
+      ? [input]
+      : Array.isArray(input)
+        ? (input as unknown[]).map((item) => (typeof item === 'string' ? item : JSON.stringify(item)))
+        : [];
   if (items.length === 0 || items.length > 2048) {
-    return { status: 400, body: { error: { message: "'input' : input must be a non-empty string or array of at most 2048 items", type: 'invalid_request_error', param: 'input', code: null } } };
+    return {
+      status: 400,
+      body: {
+        error: {
+          message: "'input' : input must be a non-empty string or array of at most 2048 items",
+          type: 'invalid_request_error',
+          param: 'input',
+          code: null,
+        },
+      },
+    };
   }
   const requested = body['dimensions'];
-  const dimensions = typeof requested === 'number' && Number.isInteger(requested) && requested > 0 && requested <= 8192 ? requested : model.includes('large') ? 3072 : 1536;
+  const dimensions =
+    typeof requested === 'number' && Number.isInteger(requested) && requested > 0 && requested <= 8192 ? requested : model.includes('large') ? 3072 : 1536;
   const base64 = body['encoding_format'] === 'base64';
   let promptTokens = 0;
   const data = items.map((text, index) => {

@@ -121,7 +121,11 @@ export interface ChunkContext {
 }
 
 /** One `chat.completion.chunk`; `choices` empty for the usage chunk. */
-export function chatChunk(context: ChunkContext, choice: { delta: Record<string, unknown>; finishReason: FinishReason } | undefined, usage?: UsageNumbers): Record<string, unknown> {
+export function chatChunk(
+  context: ChunkContext,
+  choice: { delta: Record<string, unknown>; finishReason: FinishReason } | undefined,
+  usage?: UsageNumbers,
+): Record<string, unknown> {
   const chunk: Record<string, unknown> = {
     id: context.id,
     object: 'chat.completion.chunk',
@@ -239,7 +243,12 @@ export const eventStreamContentType = 'text/event-stream; charset=utf-8';
 // ---------------------------------------------------------------------------------------------------------
 // Errors, exactly as sent
 
-export function openAIErrorBody(message: string, type: string, param: string | null, code: string | null): { error: { message: string; type: string; param: string | null; code: string | null } } {
+export function openAIErrorBody(
+  message: string,
+  type: string,
+  param: string | null,
+  code: string | null,
+): { error: { message: string; type: string; param: string | null; code: string | null } } {
   return { error: { message, type, param, code } };
 }
 
@@ -251,7 +260,12 @@ export function maskLikeOpenAI(key: string): string {
 
 export function invalidApiKey(presentedKey: string): ErrorReply {
   const message = `Incorrect API key provided: ${maskLikeOpenAI(presentedKey)}. You can find your API key at https://platform.openai.com/account/api-keys.`;
-  return { kind: 'error', status: 401, body: openAIErrorBody(message, 'invalid_request_error', null, 'invalid_api_key'), headers: { 'www-authenticate': 'Bearer realm="OpenAI API"' } };
+  return {
+    kind: 'error',
+    status: 401,
+    body: openAIErrorBody(message, 'invalid_request_error', null, 'invalid_api_key'),
+    headers: { 'www-authenticate': 'Bearer realm="OpenAI API"' },
+  };
 }
 
 export function missingApiKey(): ErrorReply {
@@ -305,7 +319,11 @@ export function invalidRequest(message: string, param: string | null = null, cod
 }
 
 export function modelNotFound(model: string): ErrorReply {
-  return { kind: 'error', status: 404, body: openAIErrorBody(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found') };
+  return {
+    kind: 'error',
+    status: 404,
+    body: openAIErrorBody(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found'),
+  };
 }
 
 export function unknownUrl(method: string, path: string): ErrorReply {
@@ -333,8 +351,7 @@ export function openRouterError(status: number, message: string, metadata?: Reco
   return { kind: 'error', status, body: { error: { code: status, message, ...(metadata ? { metadata } : {}) } } };
 }
 
-export const openRouterInsufficientCredits = (): ErrorReply =>
-  openRouterError(402, 'Insufficient credits. Add more using https://openrouter.ai/credits');
+export const openRouterInsufficientCredits = (): ErrorReply => openRouterError(402, 'Insufficient credits. Add more using https://openrouter.ai/credits');
 
 /** vLLM's and Mistral's shape: a top-level object with `"object": "error"`. */
 export function vllmError(status: number, message: string, type = 'BadRequestError'): ErrorReply {
@@ -358,7 +375,11 @@ export const openAIStreamError = (message = serverErrorMessage, type = 'server_e
   `{"error": {"message": ${JSON.stringify(message)}, "type": ${JSON.stringify(type)}}}`;
 
 /** OpenRouter's mid-stream error: a chunk with a top-level `error` and `finish_reason: "error"`. */
-export function openRouterStreamError(context: { id: string; created: number; model: string }, message = 'Provider disconnected unexpectedly', code: string | number = 'server_error'): string {
+export function openRouterStreamError(
+  context: { id: string; created: number; model: string },
+  message = 'Provider disconnected unexpectedly',
+  code: string | number = 'server_error',
+): string {
   return JSON.stringify({
     id: context.id,
     object: 'chat.completion.chunk',

@@ -3,7 +3,14 @@
 import { bootGateway } from '../../dist/main/boot.js';
 
 const [configPath, dataDir] = process.argv.slice(2);
-const { gateway } = await bootGateway({ env: { PATH: process.env.PATH ?? '' }, dataDir, configFlag: configPath, port: 0, log: () => undefined, watchConfig: false });
+const { gateway } = await bootGateway({
+  env: { PATH: process.env.PATH ?? '' },
+  dataDir,
+  configFlag: configPath,
+  port: 0,
+  log: () => undefined,
+  watchConfig: false,
+});
 
 function resources() {
   const counts = {};

@@ -22,7 +22,11 @@ export function runClientProcess(
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     const timer = setTimeout(() => {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      reject(new Error(`${options.name} did not finish in ${options.timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}${options.context ? `\n${options.context()}` : ''}`));
+      reject(
+        new Error(
+          `${options.name} did not finish in ${options.timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}${options.context ? `\n${options.context()}` : ''}`,
+        ),
+      );
     }, options.timeoutMs);
     child.once('error', (error) => {
       clearTimeout(timer);

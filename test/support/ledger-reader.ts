@@ -98,7 +98,9 @@ export class LedgerReader {
     let rows = fresh();
     while (rows.length < count || rows.some((row) => row.status === 'in_flight')) {
       if (performance.now() > deadline) {
-        throw new Error(`ledger: expected ${count} new final row(s), have ${JSON.stringify(rows.map((row) => ({ id: row.id, status: row.status, endpoint: row.endpoint, requested_model: row.requested_model })))}`);
+        throw new Error(
+          `ledger: expected ${count} new final row(s), have ${JSON.stringify(rows.map((row) => ({ id: row.id, status: row.status, endpoint: row.endpoint, requested_model: row.requested_model })))}`,
+        );
       }
       await sleep(20);
       rows = fresh();
@@ -147,7 +149,9 @@ export function exactCost(parts: ReadonlyArray<readonly [tokens: number, usdPerT
 
 /** A model's bundled price (resources/prices/snapshot.json), USD per token. */
 export function snapshotPrice(key: string): { readonly input: number; readonly output: number } {
-  const snapshot = JSON.parse(readFileSync(new URL('../../resources/prices/snapshot.json', import.meta.url), 'utf8')) as { models: Record<string, { input: number; output: number }> };
+  const snapshot = JSON.parse(readFileSync(new URL('../../resources/prices/snapshot.json', import.meta.url), 'utf8')) as {
+    models: Record<string, { input: number; output: number }>;
+  };
   const price = snapshot.models[key];
   if (!price) throw new Error(`no bundled price for ${key}`);
   return price;

@@ -36,7 +36,9 @@ export function writeConfig(config: unknown): string {
   return path;
 }
 
-export async function startServe(options: { config?: unknown; configPath?: string; env?: Record<string, string>; args?: string[]; dataDir?: string; timeoutMs?: number } = {}): Promise<ServeProcess> {
+export async function startServe(
+  options: { config?: unknown; configPath?: string; env?: Record<string, string>; args?: string[]; dataDir?: string; timeoutMs?: number } = {},
+): Promise<ServeProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sy-data-'));
   const configPath = options.configPath ?? (options.config === undefined ? undefined : writeConfig(options.config));
   const args = [cliPath, 'serve', '--port', '0', '--data-dir', dataDir, ...(configPath ? ['--config', configPath] : []), ...(options.args ?? [])];
@@ -82,7 +84,10 @@ export async function startServe(options: { config?: unknown; configPath?: strin
 }
 
 /** Runs the CLI to completion (for commands and start-up failures). */
-export function runCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], { env: scrubbedEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

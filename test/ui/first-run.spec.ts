@@ -66,7 +66,11 @@ const test = base.extend<{ problems: string[] }, { yard: FreshYard }>({
 });
 
 async function control<T>(yard: FreshYard, call: string): Promise<T> {
-  const response = await fetch(`${yard.serve.url}/_switchyard/api/${call}`, { method: 'POST', headers: { authorization: `Bearer ${yard.adminToken}`, 'content-type': 'application/json' }, body: '{}' });
+  const response = await fetch(`${yard.serve.url}/_switchyard/api/${call}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${yard.adminToken}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
   if (!response.ok) throw new Error(`${call}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

@@ -116,7 +116,9 @@ export async function screenshots(page: Page, testInfo: TestInfo, name: string, 
 
 /** Sends one chat completion through the gateway; returns what it says about who answered and the cost. */
 export async function chat(switchyard: Switchyard, requested: string): Promise<{ provider: string | null; costUsd: number; tokens: number }> {
-  const { data, response } = await switchyard.client.chat.completions.create({ model: requested, messages: [{ role: 'user', content: 'Hello from the UI test' }] }).withResponse();
+  const { data, response } = await switchyard.client.chat.completions
+    .create({ model: requested, messages: [{ role: 'user', content: 'Hello from the UI test' }] })
+    .withResponse();
   return {
     provider: response.headers.get('x-switchyard-provider'),
     costUsd: Number(response.headers.get('x-switchyard-cost-usd') ?? 'NaN'),

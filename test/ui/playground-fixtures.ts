@@ -66,7 +66,11 @@ export async function openPlayground(page: Page, yard: PlaygroundYard): Promise<
 
 /** A control call with the admin token, from the test (what the ledger says about the playground's requests). */
 export async function control<T>(yard: PlaygroundYard, call: string, body: unknown): Promise<T> {
-  const response = await fetch(`${yard.serve.url}/_switchyard/api/${call}`, { method: 'POST', headers: { authorization: `Bearer ${yard.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${yard.serve.url}/_switchyard/api/${call}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${yard.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${call}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

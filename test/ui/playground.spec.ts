@@ -17,7 +17,11 @@ interface LogPage {
 }
 
 async function playgroundRows(yard: Parameters<typeof control>[0]): Promise<LogPage['rows']> {
-  const page = await control<LogPage>(yard, 'usage.log', { range: { from: Date.now() - 3_600_000, to: Date.now() + 60_000 }, clientTokenName: 'playground', limit: 100 });
+  const page = await control<LogPage>(yard, 'usage.log', {
+    range: { from: Date.now() - 3_600_000, to: Date.now() + 60_000 },
+    clientTokenName: 'playground',
+    limit: 100,
+  });
   return page.rows;
 }
 
@@ -69,7 +73,9 @@ test('compares two models side by side: both stream with their metrics, cost and
   await expect(alpha.getByTestId('column-phase')).toHaveText('Stopped');
   await expect(beta.getByTestId('column-phase')).toHaveText('Done', { timeout: 15_000 });
   await expect(alpha.getByTestId('column-error')).toHaveCount(0);
-  await expect.poll(async () => (await playgroundRows(yard)).filter((row) => row.status === 'cancelled').map((row) => row.requestedModel), { timeout: 10_000 }).toEqual([alphaModel]);
+  await expect
+    .poll(async () => (await playgroundRows(yard)).filter((row) => row.status === 'cancelled').map((row) => row.requestedModel), { timeout: 10_000 })
+    .toEqual([alphaModel]);
 });
 
 test('blind mode: anonymous shuffled columns, a vote, and the leaderboard changes', async ({ page, yard }) => {

@@ -78,7 +78,9 @@ describe('the scanner', () => {
     ['export * from', "export * from 'electron';"],
   ])('reports %s outside main/app and preload', (_form, code) => {
     const violations = scanSource('main/gateway/server/router.ts', `// header\n${code}\n`);
-    expect(violations).toEqual([{ file: 'main/gateway/server/router.ts', line: 2, specifier: expect.stringMatching(/^electron/), rule: 'electron-outside-shell' }]);
+    expect(violations).toEqual([
+      { file: 'main/gateway/server/router.ts', line: 2, specifier: expect.stringMatching(/^electron/), rule: 'electron-outside-shell' },
+    ]);
   });
 
   it('reports electron in shared/ and renderer/ too', () => {
@@ -92,16 +94,23 @@ describe('the scanner', () => {
   });
 
   it('ignores comments, strings and look-alike packages', () => {
-    const code = ["// import 'electron'", "const text = \"require('electron')\";", "import builder from 'electron-builder';", "vi.mock('electron');"].join('\n');
+    const code = ["// import 'electron'", 'const text = "require(\'electron\')";', "import builder from 'electron-builder';", "vi.mock('electron');"].join(
+      '\n',
+    );
     expect(scanSource('main/config/load.ts', code)).toEqual([]);
   });
 
-  it.each(["import { readFileSync } from 'node:fs';", "import path from 'path';", "const fs = require('fs');", "import { exec } from 'child_process';", "import os from 'os';", "const { readFile } = await import('fs/promises');", "import { createServer } from 'http';"])(
-    'reports Node built-ins in the renderer: %s',
-    (code) => {
-      expect(scanSource('renderer/src/status-source.ts', code).map((violation) => violation.rule)).toEqual(['node-in-renderer']);
-    },
-  );
+  it.each([
+    "import { readFileSync } from 'node:fs';",
+    "import path from 'path';",
+    "const fs = require('fs');",
+    "import { exec } from 'child_process';",
+    "import os from 'os';",
+    "const { readFile } = await import('fs/promises');",
+    "import { createServer } from 'http';",
+  ])('reports Node built-ins in the renderer: %s', (code) => {
+    expect(scanSource('renderer/src/status-source.ts', code).map((violation) => violation.rule)).toEqual(['node-in-renderer']);
+  });
 
   it('allows Node built-ins outside the renderer, and packages inside it', () => {
     expect(scanSource('main/gateway/gateway.ts', "import { createServer } from 'node:http';")).toEqual([]);

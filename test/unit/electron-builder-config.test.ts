@@ -20,7 +20,9 @@ interface BuilderConfigModule {
 
 // electron-builder keeps its loader and validator in app-builder-lib, its own pinned dependency; resolve it from
 // there rather than adding a direct dependency.
-const builder = createRequire(createRequire(import.meta.url).resolve('electron-builder/package.json'))('app-builder-lib/out/util/config/config') as BuilderConfigModule;
+const builder = createRequire(createRequire(import.meta.url).resolve('electron-builder/package.json'))(
+  'app-builder-lib/out/util/config/config',
+) as BuilderConfigModule;
 const quietLogger = { isEnabled: false, add: () => undefined };
 
 function section(name: string): Record<string, unknown> {
@@ -61,9 +63,18 @@ describe('electron-builder.yml', () => {
     const hook = String(config['beforePack']);
     expect(hook).toBe('./scripts/electron-before-pack.mjs');
     expect(existsSync(join(repository, hook))).toBe(true);
-    for (const [platform, electronPlatform] of [['mac', 'darwin'], ['win', 'win32'], ['linux', 'linux']] as const) {
-      const expectedFrom = electronAddonDirectory({ isPackaged: false, appRoot: '.', resourcesPath: '', platform: electronPlatform, arch: '${arch}' }).replace(/^\.\//, '');
-      expect(section(platform)['extraResources'], platform).toEqual([{ from: expectedFrom, to: 'native', filter: ['better_sqlite3.node', 'better_sqlite3.json'] }]);
+    for (const [platform, electronPlatform] of [
+      ['mac', 'darwin'],
+      ['win', 'win32'],
+      ['linux', 'linux'],
+    ] as const) {
+      const expectedFrom = electronAddonDirectory({ isPackaged: false, appRoot: '.', resourcesPath: '', platform: electronPlatform, arch: '${arch}' }).replace(
+        /^\.\//,
+        '',
+      );
+      expect(section(platform)['extraResources'], platform).toEqual([
+        { from: expectedFrom, to: 'native', filter: ['better_sqlite3.node', 'better_sqlite3.json'] },
+      ]);
     }
     // resources/native in the packaged app: electronAddonDirectory({ isPackaged: true }) is <resourcesPath>/native
     expect(electronAddonDirectory({ isPackaged: true, appRoot: '', resourcesPath: '/r', platform: 'linux', arch: 'x64' })).toBe('/r/native');
@@ -73,7 +84,12 @@ describe('electron-builder.yml', () => {
     const files = config['files'] as string[];
     expect(files).toContain('dist/**/*');
     expect(files).toContain('resources/prices/snapshot.json');
-    expect(files.filter((pattern) => !pattern.startsWith('!') && !pattern.startsWith('dist/') && !pattern.startsWith('resources/icons/') && pattern !== 'resources/prices/snapshot.json')).toEqual([]);
+    expect(
+      files.filter(
+        (pattern) =>
+          !pattern.startsWith('!') && !pattern.startsWith('dist/') && !pattern.startsWith('resources/icons/') && pattern !== 'resources/prices/snapshot.json',
+      ),
+    ).toEqual([]);
     expect(files).toContain('!**/*.map');
     expect(section('directories')['output']).not.toBe('dist');
   });

@@ -24,9 +24,14 @@ function sha256(path: string): string {
 
 function script(args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((settle) => {
-    execFile(process.execPath, [join(project, 'scripts', 'build-electron-sqlite.mjs'), ...args], { env: { ...process.env, SWITCHYARD_ELECTRON_HEADERS_URL: deadUrl }, timeout: 30_000 }, (error, stdout, stderr) => {
-      settle({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      [join(project, 'scripts', 'build-electron-sqlite.mjs'), ...args],
+      { env: { ...process.env, SWITCHYARD_ELECTRON_HEADERS_URL: deadUrl }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        settle({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 

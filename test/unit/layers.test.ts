@@ -19,20 +19,7 @@ const sourceExtensions = /\.(?:ts|tsx|cts|mts)$/;
 const skippedDirectories = new Set(['node_modules', 'dist']);
 
 type Layer =
-  | 'config'
-  | 'ledger'
-  | 'secrets'
-  | 'gateway'
-  | 'connect'
-  | 'control'
-  | 'boot'
-  | 'cli'
-  | 'app'
-  | 'shared'
-  | 'renderer'
-  | 'preload'
-  | 'test'
-  | 'elsewhere';
+  'config' | 'ledger' | 'secrets' | 'gateway' | 'connect' | 'control' | 'boot' | 'cli' | 'app' | 'shared' | 'renderer' | 'preload' | 'test' | 'elsewhere';
 
 const everything: readonly Layer[] = ['config', 'ledger', 'secrets', 'gateway', 'connect', 'control', 'boot', 'cli', 'app', 'shared', 'preload'];
 
@@ -89,7 +76,11 @@ function isTestFile(file: string): boolean {
 /** `x.js` in a specifier names `x.ts` (or .tsx) on disk; a folder's index is not used in this tree. */
 function importedFile(from: string, specifier: string): string {
   const joined = posix.normalize(posix.join(posix.dirname(from), specifier));
-  return joined.replace(/\.js$/, '.ts').replace(/\.jsx$/, '.tsx').replace(/\.cjs$/, '.cts').replace(/\.mjs$/, '.mts');
+  return joined
+    .replace(/\.js$/, '.ts')
+    .replace(/\.jsx$/, '.tsx')
+    .replace(/\.cjs$/, '.cts')
+    .replace(/\.mjs$/, '.mts');
 }
 
 interface LayerViolation {
@@ -144,7 +135,11 @@ describe('the layer rule', () => {
 
   it.each([
     ['config importing shared', 'main/config/load.ts', "import { x } from '../../shared/redact.js';"],
-    ['the gateway importing the ledger and config', 'main/gateway/metering.ts', "import { a } from '../ledger/index.js';\nimport { b } from '../config/load.js';"],
+    [
+      'the gateway importing the ledger and config',
+      'main/gateway/metering.ts',
+      "import { a } from '../ledger/index.js';\nimport { b } from '../config/load.js';",
+    ],
     ['the cli importing boot through import()', 'main/cli/main.ts', "const m = await import('../boot.js');"],
     ['the app importing anything', 'main/app/electron-main.ts', "import { a } from '../cli/main.js';"],
     ['a test importing a fake', 'main/gateway/http/auth.test.ts', "import { x } from '../../../test/fakes/openai-fake.js';"],
@@ -170,7 +165,9 @@ describe('the repository', () => {
 
   it('imports only in the allowed direction', () => {
     const violations = files.flatMap((file) => layerViolations(file, readFileSync(join(repository, file), 'utf8')));
-    const listed = violations.map((violation) => `${violation.file}:${violation.line} imports '${violation.specifier}' (${layerOf(violation.file)} → ${layerOf(violation.imported)})`);
+    const listed = violations.map(
+      (violation) => `${violation.file}:${violation.line} imports '${violation.specifier}' (${layerOf(violation.file)} → ${layerOf(violation.imported)})`,
+    );
     expect(listed, 'imports against the layer rule (test/unit/layers.test.ts says which folder may import which)').toEqual([]);
   });
 

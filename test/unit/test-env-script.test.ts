@@ -14,9 +14,14 @@ let scratch: string;
 function testEnv(script: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((settle) => {
     // no inherited environment: no CHROMIUM_PATH, no sudo, no session bus of the caller's
-    execFile(process.execPath, [script, process.execPath, '-e', "console.log('the command ran')"], { env: { HOME: scratch, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      settle({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [script, process.execPath, '-e', "console.log('the command ran')"],
+      { env: { HOME: scratch, ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        settle({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -58,7 +63,11 @@ describe.runIf(process.platform === 'linux')('scripts/test-env.mjs when it may n
   // script starts the real services and runs the command in them.
   it.runIf(process.getuid?.() === 0)('as root it runs apt-get update and install with exactly the missing packages, then the command', async () => {
     const { path, called } = pathWithAptGet();
-    const real = (program: string): string => (process.env['PATH'] ?? '').split(':').map((dir) => join(dir, program)).find((file) => existsSync(file)) ?? program;
+    const real = (program: string): string =>
+      (process.env['PATH'] ?? '')
+        .split(':')
+        .map((dir) => join(dir, program))
+        .find((file) => existsSync(file)) ?? program;
     const links = ['dbus-daemon', 'dbus-send', 'gnome-keyring-daemon'].map((program) => `${real('ln')} -s ${real(program)} ${join(path, program)}`).join('; ');
     writeFileSync(join(path, 'apt-get'), `#!/bin/sh\necho "$DEBIAN_FRONTEND $@" >> ${called}\ncase "$1" in install) ${links};; esac\n`);
     const result = await testEnv(join(repository, 'scripts', 'test-env.mjs'), { PATH: path });

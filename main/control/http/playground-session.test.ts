@@ -36,7 +36,11 @@ beforeAll(async () => {
   url = harness.booted.gateway.url;
   const link = await fetch(`${url}/_switchyard/api/session.link`, { method: 'POST', headers: { authorization: `Bearer ${harness.adminToken}` } });
   const { nonce } = (await link.json()) as { nonce: string };
-  const session = await fetch(`${url}/_switchyard/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1' }, body: JSON.stringify({ nonce }) });
+  const session = await fetch(`${url}/_switchyard/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-switchyard-csrf': '1' },
+    body: JSON.stringify({ nonce }),
+  });
   expect(session.status).toBe(204);
   cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] as string;
 });
@@ -51,7 +55,11 @@ function playground(headers: Record<string, string>): Promise<Response> {
 }
 
 function gateway(headers: Record<string, string>, method = 'POST'): Promise<Response> {
-  return fetch(`${url}/v1/chat/completions`, { method, headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers }, ...(method === 'POST' ? { body } : {}) });
+  return fetch(`${url}/v1/chat/completions`, {
+    method,
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+    ...(method === 'POST' ? { body } : {}),
+  });
 }
 
 async function ledgerRow(id: string): Promise<{ clientTokenName: string | null; costUsd: number | null; status: string } | undefined> {
@@ -116,7 +124,10 @@ describe('the desktop window: Origin null', () => {
   });
 
   it('answers the preflight only when it carries the playground token', async () => {
-    const preflight = await gateway({ origin: 'null', 'access-control-request-method': 'POST', authorization: `Bearer ${harness.booted.playgroundToken}` }, 'OPTIONS');
+    const preflight = await gateway(
+      { origin: 'null', 'access-control-request-method': 'POST', authorization: `Bearer ${harness.booted.playgroundToken}` },
+      'OPTIONS',
+    );
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('null');
     expect((await gateway({ origin: 'null', 'access-control-request-method': 'POST' }, 'OPTIONS')).status).toBe(403);

@@ -14,10 +14,18 @@ export function playgroundSessionAuth(sessions: SessionStore, playground: Playgr
       if (!sessions.isValid(sessionIdOf(request))) {
         throw new GatewayError(401, 'the playground needs the UI session: open the link `switchyard ui` prints', 'authentication_error', 'invalid_session');
       }
-      if (request.headers[csrfHeader] !== '1') throw new GatewayError(403, `the playground must send the ${csrfHeader}: 1 header`, 'permission_error', 'csrf_header_missing');
+      if (request.headers[csrfHeader] !== '1')
+        throw new GatewayError(403, `the playground must send the ${csrfHeader}: 1 header`, 'permission_error', 'csrf_header_missing');
       // A POST from the page always carries its Origin; none, or another one, is not the page.
-      if (request.headers.origin === undefined || !sameOrigin(request)) throw new GatewayError(403, 'the playground path is for the page Switchyard serves itself', 'permission_error', 'origin_not_allowed');
-      if (!playground.enabled()) throw new GatewayError(403, "the client token 'playground' is revoked; create it again to use the playground", 'permission_error', 'playground_revoked');
+      if (request.headers.origin === undefined || !sameOrigin(request))
+        throw new GatewayError(403, 'the playground path is for the page Switchyard serves itself', 'permission_error', 'origin_not_allowed');
+      if (!playground.enabled())
+        throw new GatewayError(
+          403,
+          "the client token 'playground' is revoked; create it again to use the playground",
+          'permission_error',
+          'playground_revoked',
+        );
       return playground.identity;
     },
   };

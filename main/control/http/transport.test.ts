@@ -19,7 +19,10 @@ beforeAll(async () => {
   mkdirSync(join(uiRoot, 'assets'));
   writeFileSync(join(uiRoot, 'assets', 'app.js'), 'console.log("ui");');
   // an allowlisted origin may call the gateway with a client token, but it is not the UI's origin
-  harness = await startControlHarness({ config: 'server:\n  allowed_origins: [http://localhost:3000]\nproviders:\n  - id: ollama\nledger:\n  price_refresh: false\n', uiRoot });
+  harness = await startControlHarness({
+    config: 'server:\n  allowed_origins: [http://localhost:3000]\nproviders:\n  - id: ollama\nledger:\n  price_refresh: false\n',
+    uiRoot,
+  });
   url = harness.booted.gateway.url;
 });
 
@@ -149,9 +152,11 @@ describe('browser session', () => {
     expect((await api('session', { body: { nonce: harness.clientToken }, headers: { 'x-switchyard-csrf': '1' } })).status).toBe(401);
   });
 
-  it('the exchange needs the CSRF header and the page\'s own origin; a refused attempt uses the nonce up', async () => {
+  it("the exchange needs the CSRF header and the page's own origin; a refused attempt uses the nonce up", async () => {
     // (a foreign origin never gets this far: the router refuses it before the management handler)
-    expect((await api('session', { body: { nonce: await mintNonce() }, headers: { 'x-switchyard-csrf': '1', origin: 'http://evil.example:5454' } })).status).toBe(403);
+    expect(
+      (await api('session', { body: { nonce: await mintNonce() }, headers: { 'x-switchyard-csrf': '1', origin: 'http://evil.example:5454' } })).status,
+    ).toBe(403);
     for (const headers of [{}, { 'x-switchyard-csrf': '1', origin: 'http://localhost:3000' }] as Record<string, string>[]) {
       const nonce = await mintNonce();
       const refused = await api('session', { body: { nonce }, headers });
@@ -184,7 +189,14 @@ describe('the UI', () => {
     expect(script.headers.get('cache-control')).toContain('immutable');
   });
 
-  it.each(['/_switchyard/../admin-token', '/_switchyard/%2e%2e/admin-token', '/_switchyard/..%2fadmin-token', '/_switchyard/assets/..%2f..%2fadmin-token', '/_switchyard/%00', '/_switchyard/nothing-here.js'])('%s is a 404 that reveals nothing', async (path) => {
+  it.each([
+    '/_switchyard/../admin-token',
+    '/_switchyard/%2e%2e/admin-token',
+    '/_switchyard/..%2fadmin-token',
+    '/_switchyard/assets/..%2f..%2fadmin-token',
+    '/_switchyard/%00',
+    '/_switchyard/nothing-here.js',
+  ])('%s is a 404 that reveals nothing', async (path) => {
     const answer = await rawGet(path);
     expect(answer.status).toBe(404);
     expect(answer.body).not.toContain(harness.adminToken.slice(4, 14));

@@ -59,7 +59,12 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
       const status = error instanceof GatewayError ? error.status : 500;
       if (status === 500) log(`management: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
       const message = error instanceof GatewayError ? error.message : 'internal error in Switchyard (see its log)';
-      sendError(response, status, { call: path.startsWith(apiPrefix) ? path.slice(apiPrefix.length, apiPrefix.length + 100) : '', message, code: status === 413 ? 'request_too_large' : status === 500 ? 'internal_error' : 'invalid_request', field: null });
+      sendError(response, status, {
+        call: path.startsWith(apiPrefix) ? path.slice(apiPrefix.length, apiPrefix.length + 100) : '',
+        message,
+        code: status === 413 ? 'request_too_large' : status === 500 ? 'internal_error' : 'invalid_request',
+        field: null,
+      });
     }
   };
 
@@ -69,16 +74,45 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
     const sessionId = sessionIdOf(request);
     const token = presentedToken(request);
     if (token !== undefined) {
-      if (!options.adminTokens.verify(token)) return sendError(response, 401, { call: name, message: 'management calls need the admin token (the data dir\'s admin-token file), not a client token', code: 'invalid_admin_token', field: null });
+      if (!options.adminTokens.verify(token))
+        return sendError(response, 401, {
+          call: name,
+          message: "management calls need the admin token (the data dir's admin-token file), not a client token",
+          code: 'invalid_admin_token',
+          field: null,
+        });
     } else if (sessions.isValid(sessionId)) {
       // A cookie rides along with any request the browser makes; a custom header is something only our own page can
       // add. The router has already refused origins off the allowlist; a session is for the UI's own origin only.
-      if (request.headers[csrfHeader] !== '1') return sendError(response, 403, { call: name, message: `cookie-authenticated calls must send the ${csrfHeader}: 1 header`, code: 'csrf_header_missing', field: null });
-      if (!sameOrigin(request)) return sendError(response, 403, { call: name, message: 'browser sessions are for the page Switchyard serves itself', code: 'origin_not_allowed', field: null });
+      if (request.headers[csrfHeader] !== '1')
+        return sendError(response, 403, {
+          call: name,
+          message: `cookie-authenticated calls must send the ${csrfHeader}: 1 header`,
+          code: 'csrf_header_missing',
+          field: null,
+        });
+      if (!sameOrigin(request))
+        return sendError(response, 403, {
+          call: name,
+          message: 'browser sessions are for the page Switchyard serves itself',
+          code: 'origin_not_allowed',
+          field: null,
+        });
     } else {
-      return sendError(response, 401, { call: name, message: 'management calls need the admin token: open the link `switchyard ui` prints, or send it as a Bearer token', code: 'unauthenticated', field: null });
+      return sendError(response, 401, {
+        call: name,
+        message: 'management calls need the admin token: open the link `switchyard ui` prints, or send it as a Bearer token',
+        code: 'unauthenticated',
+        field: null,
+      });
     }
-    if (!isControlCall(name)) return sendError(response, 404, { call: name.slice(0, 100), message: `no such control call: '${name.slice(0, 100)}'`, code: 'unknown_call', field: null });
+    if (!isControlCall(name))
+      return sendError(response, 404, {
+        call: name.slice(0, 100),
+        message: `no such control call: '${name.slice(0, 100)}'`,
+        code: 'unknown_call',
+        field: null,
+      });
     const takesNothing = acceptsEmptyRequestOnly(name);
     if (request.method !== 'POST' && !(request.method === 'GET' && takesNothing)) {
       const allow = takesNothing ? 'GET, POST' : 'POST';
@@ -99,10 +133,16 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
    */
   function handleSignInLink(request: IncomingMessage, response: ServerResponse): void {
     const call = 'session.link';
-    if (request.method !== 'POST') return sendError(response, 405, { call, message: `${call} accepts POST`, code: 'method_not_allowed', field: null }, { allow: 'POST' });
+    if (request.method !== 'POST')
+      return sendError(response, 405, { call, message: `${call} accepts POST`, code: 'method_not_allowed', field: null }, { allow: 'POST' });
     const token = presentedToken(request);
     if (token === undefined || !options.adminTokens.verify(token)) {
-      return sendError(response, 401, { call, message: 'a sign-in link needs the admin token (the data dir\'s admin-token file) as a Bearer token', code: token === undefined ? 'unauthenticated' : 'invalid_admin_token', field: null });
+      return sendError(response, 401, {
+        call,
+        message: "a sign-in link needs the admin token (the data dir's admin-token file) as a Bearer token",
+        code: token === undefined ? 'unauthenticated' : 'invalid_admin_token',
+        field: null,
+      });
     }
     sendBody(response, 200, signInNonces.mint());
   }
@@ -115,14 +155,32 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
       response.end();
       return;
     }
-    if (request.method !== 'POST') return sendError(response, 405, { call: 'session', message: 'session accepts POST and DELETE', code: 'method_not_allowed', field: null }, { allow: 'POST, DELETE' });
+    if (request.method !== 'POST')
+      return sendError(
+        response,
+        405,
+        { call: 'session', message: 'session accepts POST and DELETE', code: 'method_not_allowed', field: null },
+        { allow: 'POST, DELETE' },
+      );
     const parsed = sessionRequest.safeParse(parseJsonBody(await readBody(request, 16 * 1024)));
     // Used up by being presented, before anything else can refuse the request: a nonce is never good twice.
     const redeemed = parsed.success && signInNonces.redeem(parsed.data.nonce);
-    if (request.headers[csrfHeader] !== '1') return sendError(response, 403, { call: 'session', message: `send the ${csrfHeader}: 1 header`, code: 'csrf_header_missing', field: null });
-    if (!sameOrigin(request)) return sendError(response, 403, { call: 'session', message: 'browser sessions are for the page Switchyard serves itself', code: 'origin_not_allowed', field: null });
+    if (request.headers[csrfHeader] !== '1')
+      return sendError(response, 403, { call: 'session', message: `send the ${csrfHeader}: 1 header`, code: 'csrf_header_missing', field: null });
+    if (!sameOrigin(request))
+      return sendError(response, 403, {
+        call: 'session',
+        message: 'browser sessions are for the page Switchyard serves itself',
+        code: 'origin_not_allowed',
+        field: null,
+      });
     if (!redeemed) {
-      return sendError(response, 401, { call: 'session', message: 'that sign-in link is used up, expired or not one Switchyard made; run `switchyard ui` for a new one', code: 'invalid_sign_in', field: parsed.success ? null : 'nonce' });
+      return sendError(response, 401, {
+        call: 'session',
+        message: 'that sign-in link is used up, expired or not one Switchyard made; run `switchyard ui` for a new one',
+        code: 'invalid_sign_in',
+        field: parsed.success ? null : 'nonce',
+      });
     }
     const session = sessions.create();
     response.writeHead(204, { 'set-cookie': sessionCookie(session.id, session.maxAgeSeconds), 'cache-control': 'no-store' });

@@ -61,7 +61,11 @@ describe('recording and replay', () => {
     expect(recording.frames.map((frame) => frame.toString())).toEqual(frames);
 
     const second = new MemorySink();
-    await replay(second, { stream: true, frames: recording.frames, route: null, providerId: 'p', model: 'm', locality: 'cloud', usage: null, savedUsd: null }, {});
+    await replay(
+      second,
+      { stream: true, frames: recording.frames, route: null, providerId: 'p', model: 'm', locality: 'cloud', usage: null, savedUsd: null },
+      {},
+    );
     expect(second.writes).toEqual(first.writes);
     expect(second.headers['content-type']).toContain('text/event-stream');
   });

@@ -35,11 +35,45 @@ const state: GatewayState = {
 
 /** Each POST endpoint with the fields its clients send, so the generated bodies reach past the first check. */
 const endpoints: ReadonlyArray<{ readonly path: string; readonly fields: readonly string[] }> = [
-  { path: '/v1/chat/completions', fields: ['model', 'messages', 'tools', 'tool_choice', 'response_format', 'stream', 'stream_options', 'max_tokens', 'temperature', 'models', 'reasoning_effort'] },
+  {
+    path: '/v1/chat/completions',
+    fields: [
+      'model',
+      'messages',
+      'tools',
+      'tool_choice',
+      'response_format',
+      'stream',
+      'stream_options',
+      'max_tokens',
+      'temperature',
+      'models',
+      'reasoning_effort',
+    ],
+  },
   { path: '/v1/embeddings', fields: ['model', 'input', 'dimensions', 'encoding_format'] },
-  { path: '/v1/messages', fields: ['model', 'messages', 'system', 'max_tokens', 'tools', 'tool_choice', 'thinking', 'stream', 'stop_sequences', 'output_config', 'mcp_servers'] },
+  {
+    path: '/v1/messages',
+    fields: ['model', 'messages', 'system', 'max_tokens', 'tools', 'tool_choice', 'thinking', 'stream', 'stop_sequences', 'output_config', 'mcp_servers'],
+  },
   { path: '/v1/messages/count_tokens', fields: ['model', 'messages', 'system', 'tools', 'thinking'] },
-  { path: '/v1/responses', fields: ['model', 'input', 'instructions', 'tools', 'tool_choice', 'text', 'reasoning', 'stream', 'store', 'previous_response_id', 'include', 'max_output_tokens'] },
+  {
+    path: '/v1/responses',
+    fields: [
+      'model',
+      'input',
+      'instructions',
+      'tools',
+      'tool_choice',
+      'text',
+      'reasoning',
+      'stream',
+      'store',
+      'previous_response_id',
+      'include',
+      'max_output_tokens',
+    ],
+  },
   { path: '/api/chat', fields: ['model', 'messages', 'tools', 'format', 'options', 'stream', 'think', 'keep_alive'] },
   { path: '/api/generate', fields: ['model', 'prompt', 'system', 'images', 'format', 'options', 'stream', 'suffix', 'raw'] },
   { path: '/api/embed', fields: ['model', 'input', 'truncate', 'dimensions'] },
@@ -56,8 +90,30 @@ const plausible = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.jsonValue({ maxDepth: 3 }),
-    fc.record({ role: fc.constantFrom('user', 'assistant', 'system', 'tool', 'developer', 'model', 'function', ''), content: tie('value') }, { requiredKeys: [] }),
-    fc.record({ type: fc.constantFrom('text', 'image_url', 'input_text', 'function_call', 'tool_use', 'tool_result', 'message', 'reasoning', 'item_reference', 'custom', 'web_search'), text: tie('value'), parts: tie('value') }, { requiredKeys: [] }),
+    fc.record(
+      { role: fc.constantFrom('user', 'assistant', 'system', 'tool', 'developer', 'model', 'function', ''), content: tie('value') },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      {
+        type: fc.constantFrom(
+          'text',
+          'image_url',
+          'input_text',
+          'function_call',
+          'tool_use',
+          'tool_result',
+          'message',
+          'reasoning',
+          'item_reference',
+          'custom',
+          'web_search',
+        ),
+        text: tie('value'),
+        parts: tie('value'),
+      },
+      { requiredKeys: [] },
+    ),
     fc.array(tie('value'), { maxLength: 4 }),
   ),
 })).value;
@@ -74,7 +130,11 @@ async function post(path: string, body: Buffer): Promise<{ status: number; throw
   const sink = new MemorySink();
   let thrown: unknown;
   try {
-    await handler({ gateway: state, identity: { name: 'fuzz' }, signal: new AbortController().signal, startedAt: performance.now(), corsHeaders: {} }, { method: 'POST', path, query: new URLSearchParams(), params: match.params, headers: {}, body }, sink);
+    await handler(
+      { gateway: state, identity: { name: 'fuzz' }, signal: new AbortController().signal, startedAt: performance.now(), corsHeaders: {} },
+      { method: 'POST', path, query: new URLSearchParams(), params: match.params, headers: {}, body },
+      sink,
+    );
   } catch (error) {
     thrown = error;
   }
@@ -87,7 +147,10 @@ describe('request decoders under fuzzing', () => {
       await fc.assert(
         fc.asyncProperty(bodyFor(fields), async (body) => {
           const { status, thrown } = await post(path, Buffer.from(JSON.stringify(body) ?? 'null'));
-          if (status >= 500) throw new Error(`${status} for ${JSON.stringify(body).slice(0, 300)}: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`);
+          if (status >= 500)
+            throw new Error(
+              `${status} for ${JSON.stringify(body).slice(0, 300)}: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`,
+            );
           expect(status).toBeGreaterThanOrEqual(200);
         }),
         { numRuns: runs },

@@ -5,4 +5,7 @@ import { geminiEndpoints, geminiFamily, withGeminiMethods } from './gemini/endpo
 import { ollamaEndpoints, ollamaFamily, withOwnListenerAccess } from './ollama/endpoints.js';
 import { openAIEndpoints } from './openai/endpoints.js';
 
-export const gatewayRoutes = new RouteTable([...withGeminiMethods(withOwnListenerAccess(openAIEndpoints)), ...anthropicEndpoints, ...ollamaEndpoints, ...geminiEndpoints], [ollamaFamily, geminiFamily, anthropicFamily]);
+export const gatewayRoutes = new RouteTable(
+  [...withGeminiMethods(withOwnListenerAccess(openAIEndpoints)), ...anthropicEndpoints, ...ollamaEndpoints, ...geminiEndpoints],
+  [ollamaFamily, geminiFamily, anthropicFamily],
+);

@@ -14,7 +14,14 @@ export class UploadCounter {
   enter(client: string, limit: number): void {
     const uploading = this.counts.get(client) ?? 0;
     if (uploading >= limit) {
-      throw new GatewayError(429, `too many request bodies being sent at once by this client (server.max_uploads_per_client = ${limit})`, 'rate_limit_error', 'too_many_uploads', null, { 'retry-after': '1' });
+      throw new GatewayError(
+        429,
+        `too many request bodies being sent at once by this client (server.max_uploads_per_client = ${limit})`,
+        'rate_limit_error',
+        'too_many_uploads',
+        null,
+        { 'retry-after': '1' },
+      );
     }
     this.counts.set(client, uploading + 1);
   }
@@ -48,7 +55,13 @@ export function readBody(request: IncomingMessage, maxBytes: number, idleMs: num
   });
 }
 
-function readCounted(request: IncomingMessage, maxBytes: number, length: number | undefined, idleMs: number, arriving: ArrivingBodies | undefined): Promise<Buffer> {
+function readCounted(
+  request: IncomingMessage,
+  maxBytes: number,
+  length: number | undefined,
+  idleMs: number,
+  arriving: ArrivingBodies | undefined,
+): Promise<Buffer> {
   if (!arriving) return readArriving(request, maxBytes, length, idleMs);
   const { counter, client, limit } = arriving;
   try {
@@ -108,7 +121,12 @@ function tooLarge(maxBytes: number): GatewayError {
 }
 
 function bodyStalled(idleMs: number): GatewayError {
-  return new GatewayError(408, `the request body stopped arriving (no byte for ${idleMs} ms; server.body_idle_timeout_ms)`, 'invalid_request_error', 'body_timeout');
+  return new GatewayError(
+    408,
+    `the request body stopped arriving (no byte for ${idleMs} ms; server.body_idle_timeout_ms)`,
+    'invalid_request_error',
+    'body_timeout',
+  );
 }
 
 /** What is discarded of a body after an early answer before the connection is closed instead. */
@@ -151,7 +169,13 @@ export function parseJsonText(text: string): unknown {
   if (text.length === 0) throw new GatewayError(400, 'request body is empty; expected a JSON object');
   const deep = tooDeep(text);
   if (deep !== undefined) {
-    throw new GatewayError(400, `${deep || 'the body'}: JSON nested more than ${maxJsonDepth} levels deep`, 'invalid_request_error', 'nesting_too_deep', deep || null);
+    throw new GatewayError(
+      400,
+      `${deep || 'the body'}: JSON nested more than ${maxJsonDepth} levels deep`,
+      'invalid_request_error',
+      'nesting_too_deep',
+      deep || null,
+    );
   }
   try {
     return JSON.parse(text);

@@ -71,7 +71,12 @@ describe('boot listener', () => {
       expect(health.status).toBe(503);
       expect(JSON.parse(health.body)).toEqual({ status: 'starting' });
       expect(health.headers['retry-after']).toBe('1');
-      const config = resolveConfig(configFileSchema.parse({ providers: [{ id: 'fake', type: 'openai-compatible', base_url: fake.baseUrl }] }), { path: undefined, env: {}, host: '127.0.0.1', port });
+      const config = resolveConfig(configFileSchema.parse({ providers: [{ id: 'fake', type: 'openai-compatible', base_url: fake.baseUrl }] }), {
+        path: undefined,
+        env: {},
+        host: '127.0.0.1',
+        port,
+      });
       gateway = await startGateway({ config, env: {}, tokens: new StaticTokenVerifier([client]), listener });
       const answer = await early;
       expect(answer.status).toBe(200);

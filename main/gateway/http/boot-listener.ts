@@ -96,7 +96,12 @@ const startingError = { error: { message: 'Switchyard is still starting; retry s
 function starting(response: ServerResponse, body: object, closing = false): void {
   if (response.headersSent || response.destroyed) return;
   const text = JSON.stringify(body);
-  response.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'retry-after': '1', ...(closing ? { connection: 'close' } : {}) });
+  response.writeHead(503, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'retry-after': '1',
+    ...(closing ? { connection: 'close' } : {}),
+  });
   response.end(text);
 }
 
@@ -119,8 +124,12 @@ export async function listenOn(server: Server, host: string, port: number, setti
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
-      if (error.code === 'EADDRINUSE') reject(new ListenError(`port ${port} on ${host} is already in use (another Switchyard, or another program); choose another with ${setting}`, error.code));
-      else if (error.code === 'EACCES') reject(new ListenError(`no permission to listen on ${host}:${port}; choose a port above 1023 with ${setting}`, error.code));
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new ListenError(`port ${port} on ${host} is already in use (another Switchyard, or another program); choose another with ${setting}`, error.code),
+        );
+      else if (error.code === 'EACCES')
+        reject(new ListenError(`no permission to listen on ${host}:${port}; choose a port above 1023 with ${setting}`, error.code));
       else if (error.code === 'EADDRNOTAVAIL') reject(new ListenError(`cannot listen on ${host}: no such address on this machine`, error.code));
       else reject(error);
     };

@@ -57,10 +57,19 @@ export class GatewayRouter {
     if (state.config.server.logRequests) response.once('close', () => this.log(accessLogLine(trace, response)));
     // the error shape is looked up only when there is an error to send
     const sendError: ErrorSender = (sink, error, headers) => (gatewayRoutes.errorSenderFor(path, match) ?? sendOpenAIError)(sink, error, headers);
-    this.dispatch(request, response, match, sendError, state, trace).catch((error: unknown) => this.fail(response, error, sendError, {}, state, request, trace));
+    this.dispatch(request, response, match, sendError, state, trace).catch((error: unknown) =>
+      this.fail(response, error, sendError, {}, state, request, trace),
+    );
   };
 
-  private async dispatch(request: IncomingMessage, response: ServerResponse, match: Match | undefined, sendError: ErrorSender, state: GatewayState, trace: RequestTrace): Promise<void> {
+  private async dispatch(
+    request: IncomingMessage,
+    response: ServerResponse,
+    match: Match | undefined,
+    sendError: ErrorSender,
+    state: GatewayState,
+    trace: RequestTrace,
+  ): Promise<void> {
     const { startedAt } = trace;
     const { guard } = state;
     if (hostHeaders(request.rawHeaders) > 1) {
@@ -68,14 +77,24 @@ export class GatewayRouter {
       throw new GatewayError(400, 'more than one Host header; a request has exactly one', 'invalid_request_error', 'duplicate_host');
     }
     if (!guard.hostAllowed(request)) {
-      throw new GatewayError(403, 'Host header is not one of this server\'s loopback names; request refused (DNS rebinding protection)', 'permission_error', 'host_not_allowed');
+      throw new GatewayError(
+        403,
+        "Host header is not one of this server's loopback names; request refused (DNS rebinding protection)",
+        'permission_error',
+        'host_not_allowed',
+      );
     }
     const path = pathOf(request.url);
     const opaque = request.headers.origin === opaqueOrigin;
     // Origin null is judged once the credential is known (only the playground's is accepted from it); every other
     // origin off the allowlist is refused here, before anything else.
     if (guard.originAllowed(request) === false && !(opaque && match !== undefined)) {
-      throw new GatewayError(403, `browser origin '${request.headers.origin ?? ''}' is not allowed (server.allowed_origins)`, 'permission_error', 'origin_not_allowed');
+      throw new GatewayError(
+        403,
+        `browser origin '${request.headers.origin ?? ''}' is not allowed (server.allowed_origins)`,
+        'permission_error',
+        'origin_not_allowed',
+      );
     }
     // liveness: /health always; `/` too while the Ollama surface (whose `/` says "Ollama is running") is off
     const liveness = path === '/health' || (path === '/' && !state.config.ollamaApi.enabled);
@@ -102,7 +121,8 @@ export class GatewayRouter {
     if (management) {
       // Host and Origin were checked above (the gateway's own origin is allowed: the UI it serves); the handler
       // checks the admin credential, never a client token.
-      if (!this.management) throw new GatewayError(404, 'the management API and UI are served in headless mode only (`switchyard serve`)', 'not_found_error', 'unknown_url');
+      if (!this.management)
+        throw new GatewayError(404, 'the management API and UI are served in headless mode only (`switchyard serve`)', 'not_found_error', 'unknown_url');
       await this.management(request, response);
       return;
     }
@@ -135,14 +155,22 @@ export class GatewayRouter {
         );
       }
     }
-    if (!identity) throw new GatewayError(401, 'the playground needs the UI session: open the link `switchyard ui` prints', 'authentication_error', 'invalid_session');
+    if (!identity)
+      throw new GatewayError(401, 'the playground needs the UI session: open the link `switchyard ui` prints', 'authentication_error', 'invalid_session');
     trace.identity = identity;
     // The body is read before the request counts towards the in-flight cap: a client whose upload stalls holds no
     // place that others need.
     const body = request.method === 'POST' ? await this.readBodyOf(request, state, identity.name) : empty;
     if (this.draining) throw new GatewayError(503, 'Switchyard is shutting down', 'api_error', 'shutting_down', null, { ...corsHeaders, 'retry-after': '1' });
     if (this.inFlight.size >= state.config.server.maxInFlight) {
-      throw new GatewayError(429, `too many requests in flight (server.max_in_flight = ${state.config.server.maxInFlight})`, 'rate_limit_error', 'too_many_in_flight', null, { ...corsHeaders, 'retry-after': '1' });
+      throw new GatewayError(
+        429,
+        `too many requests in flight (server.max_in_flight = ${state.config.server.maxInFlight})`,
+        'rate_limit_error',
+        'too_many_in_flight',
+        null,
+        { ...corsHeaders, 'retry-after': '1' },
+      );
     }
 
     const controller = new LightAbortController();
@@ -215,7 +243,12 @@ function hostHeaders(rawHeaders: readonly string[]): number {
 }
 
 function originRefused(): GatewayError {
-  return new GatewayError(403, "browser origin 'null' is not allowed (server.allowed_origins); only the desktop window's playground may call from it", 'permission_error', 'origin_not_allowed');
+  return new GatewayError(
+    403,
+    "browser origin 'null' is not allowed (server.allowed_origins); only the desktop window's playground may call from it",
+    'permission_error',
+    'origin_not_allowed',
+  );
 }
 
 function pathOf(url: string | undefined): string {

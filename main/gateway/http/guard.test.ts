@@ -34,7 +34,10 @@ describe('RequestGuard', () => {
       expect(guard.originAllowed(request({ origin }))).toBe(false);
       expect(guard.corsHeaders(request({ origin }))).toEqual({});
     }
-    expect(guard.corsHeaders(request({ origin: 'http://localhost:3000' }))).toMatchObject({ 'access-control-allow-origin': 'http://localhost:3000', vary: 'Origin' });
+    expect(guard.corsHeaders(request({ origin: 'http://localhost:3000' }))).toMatchObject({
+      'access-control-allow-origin': 'http://localhost:3000',
+      vary: 'Origin',
+    });
   });
 
   it('lets an allowed page read the routing headers, and answers Origin null only through the playground helper', () => {
@@ -71,7 +74,7 @@ describe('client tokens', () => {
     expect(new StaticTokenVerifier([{ name: 'unicode', token: 'sy-ü' }]).verify('sy-u')).toBeUndefined();
   });
 
-  it('makes a presented token\'s digest on first use, then gives the same one back', () => {
+  it("makes a presented token's digest on first use, then gives the same one back", () => {
     const digestOf = lazyDigest('sy-one');
     expect(digestOf().equals(digest('sy-one'))).toBe(true);
     expect(digestOf()).toBe(digestOf());

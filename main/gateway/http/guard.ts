@@ -4,7 +4,8 @@
 import type { IncomingMessage } from 'node:http';
 
 /** Response headers a browser page may read: who answered, the fallback trail, cost, the ledger row. */
-export const exposedHeaders = 'x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, x-switchyard-cost-usd, x-switchyard-request-id, x-switchyard-overhead-ms, x-switchyard-offline, x-switchyard-budget, x-switchyard-upstream-request-id';
+export const exposedHeaders =
+  'x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, x-switchyard-cost-usd, x-switchyard-request-id, x-switchyard-overhead-ms, x-switchyard-offline, x-switchyard-budget, x-switchyard-upstream-request-id';
 
 /** The Origin a file:// page (the desktop window) sends. Never allowlisted: accepted only with the playground's credential. */
 export const opaqueOrigin = 'null';
@@ -64,7 +65,8 @@ export class RequestGuard {
     return {
       ...cors,
       'access-control-allow-methods': 'GET, POST, OPTIONS',
-      'access-control-allow-headers': 'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-stainless-os, x-stainless-lang, x-stainless-package-version, x-stainless-runtime, x-stainless-runtime-version, x-stainless-arch, x-stainless-retry-count, x-stainless-timeout',
+      'access-control-allow-headers':
+        'authorization, content-type, x-api-key, anthropic-version, anthropic-beta, x-stainless-os, x-stainless-lang, x-stainless-package-version, x-stainless-runtime, x-stainless-runtime-version, x-stainless-arch, x-stainless-retry-count, x-stainless-timeout',
       'access-control-max-age': '600',
     };
   }

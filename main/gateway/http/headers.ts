@@ -12,7 +12,12 @@ export type ResponseHeaders = Record<string, string>;
  * its ledger row (chat), a budget warning, why only local targets were used. One object, filled in place by the
  * handler: spreading several small objects into the answer's headers was a measurable cost per request.
  */
-export function routedHeaders(cors: Readonly<Record<string, string>>, requestId: string | undefined, budget: Readonly<Record<string, string>>, offline: string | undefined): ResponseHeaders {
+export function routedHeaders(
+  cors: Readonly<Record<string, string>>,
+  requestId: string | undefined,
+  budget: Readonly<Record<string, string>>,
+  offline: string | undefined,
+): ResponseHeaders {
   const headers: ResponseHeaders = {};
   for (const name in cors) headers[name] = cors[name] as string;
   if (requestId !== undefined) headers['x-switchyard-request-id'] = requestId;
@@ -29,7 +34,13 @@ export function routedHeaders(cors: Readonly<Record<string, string>>, requestId:
  */
 export function addAnswerHeaders(
   headers: ResponseHeaders,
-  answer: { readonly providerId: string; readonly model: string; readonly attempts: string; readonly upstreamRequestId: string | undefined; readonly overheadMs: number },
+  answer: {
+    readonly providerId: string;
+    readonly model: string;
+    readonly attempts: string;
+    readonly upstreamRequestId: string | undefined;
+    readonly overheadMs: number;
+  },
   sameDialectHeader: 'x-request-id' | 'request-id' | undefined,
 ): ResponseHeaders {
   headers['x-switchyard-provider'] = headerValue(answer.providerId);

@@ -14,7 +14,16 @@ describe('tooDeep', () => {
     expect(tooDeep(nest(maxJsonDepth + 1))).toBe('a.a.a.a.a.a.a.a…');
     const schema = JSON.stringify({ model: 'm', tools: [{ type: 'function', function: { name: 'f', parameters: JSON.parse(nest(200)) } }] });
     expect(tooDeep(schema)).toBe('tools[0].function.parameters.a.a.a.a…');
-    expect(tooDeep(JSON.stringify({ messages: [{ role: 'user', content: 'x' }, { role: 'user', content: JSON.parse(`${'['.repeat(150)}${']'.repeat(150)}`) }] }))).toBe('messages[1].content[0][0][0][0][0]…');
+    expect(
+      tooDeep(
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: 'x' },
+            { role: 'user', content: JSON.parse(`${'['.repeat(150)}${']'.repeat(150)}`) },
+          ],
+        }),
+      ),
+    ).toBe('messages[1].content[0][0][0][0][0]…');
   });
 
   it('is not fooled by brackets and escaped quotes inside strings', () => {

@@ -9,7 +9,12 @@ import { minimumAnswerRoom, requirementsOf } from '../routing/requirements.js';
 import type { RoutedPlan } from '../routing/service.js';
 
 /** The x-ratelimit-* headers for the answer; undefined when no limit applies. Throws the 429 (already metered). */
-export async function admitLimits(context: RequestContext, plan: RoutedPlan, call: RoutedCall, meter: LateMeter): Promise<Readonly<Record<string, string>> | undefined> {
+export async function admitLimits(
+  context: RequestContext,
+  plan: RoutedPlan,
+  call: RoutedCall,
+  meter: LateMeter,
+): Promise<Readonly<Record<string, string>> | undefined> {
   const limiter = context.gateway.limiter;
   if (!limiter) return undefined;
   const admission = await limiter.admit({ client: context.identity.name, route: plan.route, tokens: () => estimatedTokens(call) }, context.signal);

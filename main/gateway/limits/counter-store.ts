@@ -70,7 +70,8 @@ export class LocalCounterStore implements CounterStore {
       levels.push(level);
       if (refused === -1 && claim.amount > level) {
         refused = index;
-        retryAfterMs = claim.kind === 'concurrent' || claim.amount > claim.limit ? undefined : Math.ceil(((claim.amount - level) * claim.windowMs) / claim.limit);
+        retryAfterMs =
+          claim.kind === 'concurrent' || claim.amount > claim.limit ? undefined : Math.ceil(((claim.amount - level) * claim.windowMs) / claim.limit);
       }
     }
     if (refused !== -1) return { ok: false, refused, retryAfterMs, states: claims.map((claim, index) => this.state(claim, levels[index] as number)) };

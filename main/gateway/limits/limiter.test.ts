@@ -10,7 +10,18 @@ import { formatDuration, parseDuration } from './rate-headers.js';
 const claim = (kind: CounterClaim['kind'], limit: number, amount = 1, key = `k:${kind}`): CounterClaim => ({ key, kind, limit, windowMs: 60_000, amount });
 
 function route(name: string, limits: RouteLimits): RouteSettings {
-  return { name, pattern: false, description: undefined, tiers: [], fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: undefined, timeouts: {}, limits };
+  return {
+    name,
+    pattern: false,
+    description: undefined,
+    tiers: [],
+    fallbacks: [],
+    contextWindowFallbacks: [],
+    prefer: 'order',
+    numRetries: undefined,
+    timeouts: {},
+    limits,
+  };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<GatewayError> {
@@ -83,7 +94,10 @@ describe('RateLimiter', () => {
 
   it('is inactive without limits and claims nothing', async () => {
     const limiter = new RateLimiter();
-    limiter.update(undefined, [route('plain', {})].map((r) => ({ ...r, limits: undefined })));
+    limiter.update(
+      undefined,
+      [route('plain', {})].map((r) => ({ ...r, limits: undefined })),
+    );
     expect(limiter.active).toBe(false);
     expect(await limiter.admit({ client: 'default', route: undefined, tokens: () => 10 }, signal)).toBeUndefined();
   });

@@ -86,7 +86,8 @@ export class RateLimiter {
     const outcome = reserved instanceof Promise ? await reserved : reserved;
     if (outcome.ok) return this.admission(claims, outcome.states);
     const refused = claims[outcome.refused] as CounterClaim;
-    const canWait = queue && queueSettings && (outcome.retryAfterMs !== undefined ? outcome.retryAfterMs <= queueSettings.maxWaitMs : refused.kind === 'concurrent');
+    const canWait =
+      queue && queueSettings && (outcome.retryAfterMs !== undefined ? outcome.retryAfterMs <= queueSettings.maxWaitMs : refused.kind === 'concurrent');
     if (!canWait) throw this.refusal(claims, outcome);
     return this.enqueue(queue, queueSettings, claims, signal, outcome);
   }
@@ -105,8 +106,16 @@ export class RateLimiter {
     let tokens: number | undefined;
     const add = (scope: string, limits: RateLimits | undefined): void => {
       if (!limits) return;
-      if (limits.requestsPerMinute !== undefined) claims.push({ key: `${scope}:requests`, kind: 'requests', limit: limits.requestsPerMinute, windowMs: minute, amount: 1 });
-      if (limits.tokensPerMinute !== undefined) claims.push({ key: `${scope}:tokens`, kind: 'tokens', limit: limits.tokensPerMinute, windowMs: minute, amount: (tokens ??= Math.max(1, Math.ceil(request.tokens()))) });
+      if (limits.requestsPerMinute !== undefined)
+        claims.push({ key: `${scope}:requests`, kind: 'requests', limit: limits.requestsPerMinute, windowMs: minute, amount: 1 });
+      if (limits.tokensPerMinute !== undefined)
+        claims.push({
+          key: `${scope}:tokens`,
+          kind: 'tokens',
+          limit: limits.tokensPerMinute,
+          windowMs: minute,
+          amount: (tokens ??= Math.max(1, Math.ceil(request.tokens()))),
+        });
       if (limits.concurrent !== undefined) claims.push({ key: `${scope}:concurrent`, kind: 'concurrent', limit: limits.concurrent, windowMs: 0, amount: 1 });
     };
     add(`client:${request.client}`, this.clients.clients[request.client] ?? this.clients.everyClient);
@@ -137,7 +146,13 @@ export class RateLimiter {
     };
   }
 
-  private enqueue(queue: RouteQueue, settings: LimitQueueSettings, claims: readonly CounterClaim[], signal: AbortSignal, outcome: Extract<ReserveOutcome, { ok: false }> | undefined): Promise<Admission> {
+  private enqueue(
+    queue: RouteQueue,
+    settings: LimitQueueSettings,
+    claims: readonly CounterClaim[],
+    signal: AbortSignal,
+    outcome: Extract<ReserveOutcome, { ok: false }> | undefined,
+  ): Promise<Admission> {
     if (queue.waiters.length >= settings.maxLength) {
       const state = outcome ?? { ok: false as const, refused: 0, retryAfterMs: undefined, states: claims.map(() => ({ remaining: 0, resetMs: 0 })) };
       throw this.refusal(claims, state, `the route's queue is full (${settings.maxLength} waiting)`);
@@ -194,7 +209,12 @@ export class RateLimiter {
           const now = performance.now();
           if (now >= head.deadline) {
             queue.waiters.shift();
-            const last = head.last ?? { ok: false as const, refused: 0, retryAfterMs: undefined, states: head.claims.map(() => ({ remaining: 0, resetMs: 0 })) };
+            const last = head.last ?? {
+              ok: false as const,
+              refused: 0,
+              retryAfterMs: undefined,
+              states: head.claims.map(() => ({ remaining: 0, resetMs: 0 })),
+            };
             head.fail(this.refusal(head.claims, last, "waited the route's queue max_wait_ms without fitting"));
             continue;
           }
@@ -249,7 +269,14 @@ export class RateLimiter {
       // the request alone is larger than the limit: retrying the same request cannot help
       headers['x-should-retry'] = 'false';
     }
-    return new GatewayError(429, refusalMessage(refused, scope, name, retryMs, reason), refused.kind === 'tokens' ? 'tokens' : 'requests', 'rate_limit_exceeded', null, headers);
+    return new GatewayError(
+      429,
+      refusalMessage(refused, scope, name, retryMs, reason),
+      refused.kind === 'tokens' ? 'tokens' : 'requests',
+      'rate_limit_exceeded',
+      null,
+      headers,
+    );
   }
 
   private queueOf(route: string): RouteQueue {
@@ -267,5 +294,12 @@ export class RateLimiter {
 }
 
 function clientLeft(): ProviderError {
-  return new ProviderError({ kind: 'aborted', errorClass: 'cancelled', status: 499, message: 'the client left while its request waited in the rate-limit queue', providerId: 'switchyard', retryable: false });
+  return new ProviderError({
+    kind: 'aborted',
+    errorClass: 'cancelled',
+    status: 499,
+    message: 'the client left while its request waited in the rate-limit queue',
+    providerId: 'switchyard',
+    retryable: false,
+  });
 }

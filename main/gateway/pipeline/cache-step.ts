@@ -101,7 +101,13 @@ export function recorder(use: CacheUse | undefined, sink: AnswerSink): Recording
 export function keep(
   use: CacheUse,
   recording: RecordingSink,
-  answer: { readonly stream: boolean; readonly providerId: string; readonly model: string; readonly locality: 'local' | 'cloud'; readonly usage: object | null | undefined },
+  answer: {
+    readonly stream: boolean;
+    readonly providerId: string;
+    readonly model: string;
+    readonly locality: 'local' | 'cloud';
+    readonly usage: object | null | undefined;
+  },
   priced: Priced | undefined,
 ): void {
   if (recording.overflowed || recording.status !== 200 || recording.frames.length === 0) return;

@@ -22,7 +22,12 @@ export interface MeterDetails {
   readonly requestBody?: Buffer;
 }
 
-export function startMeter(context: RequestContext, request: { readonly headers: IncomingHttpHeaders }, details: MeterDetails, route: string | null): RequestMeter {
+export function startMeter(
+  context: RequestContext,
+  request: { readonly headers: IncomingHttpHeaders },
+  details: MeterDetails,
+  route: string | null,
+): RequestMeter {
   // Written out: spreading `details` (whose shape varies with requestBody) cost ~10 µs per request in the profile.
   return new RequestMeter(context.gateway.metering, {
     endpoint: details.endpoint,
@@ -44,12 +49,15 @@ export function meterFailure(meter: RequestMeter, error: unknown, attempts: read
   const lastTried = attempts.findLast((attempt) => attempt.outcome !== 'skipped');
   meter.finish({
     status: cancelled ? 'cancelled' : 'error',
-    errorClass: error instanceof ProviderError ? error.errorClass : description.code ?? description.type,
+    errorClass: error instanceof ProviderError ? error.errorClass : (description.code ?? description.type),
     httpStatus: cancelled ? null : description.status,
     attempts,
     ...(lastTried ? { lastTried: { providerId: lastTried.providerId, model: lastTried.model } } : {}),
   });
-  if (meter.capturing) meter.captureAnswer(cancelled ? '[cancelled: the client left before an answer]' : `HTTP ${description.status}\n${JSON.stringify(openAIErrorBody(description))}`);
+  if (meter.capturing)
+    meter.captureAnswer(
+      cancelled ? '[cancelled: the client left before an answer]' : `HTTP ${description.status}\n${JSON.stringify(openAIErrorBody(description))}`,
+    );
 }
 
 export function meterComplete(meter: RequestMeter, executed: Extract<Executed, { kind: 'complete' | 'embeddings' }>, overheadMs: number): Priced | undefined {
@@ -78,7 +86,8 @@ export function meterComplete(meter: RequestMeter, executed: Extract<Executed, {
     attempts: executed.attempts,
     usage: executed.response.usage ?? null,
     deliveredCharacters: (choice?.message.content ?? '').length,
-    deliveredText: () => [choice?.message.content ?? '', ...(choice?.message.tool_calls ?? []).flatMap((call) => [call.function.name, call.function.arguments])].join(''),
+    deliveredText: () =>
+      [choice?.message.content ?? '', ...(choice?.message.tool_calls ?? []).flatMap((call) => [call.function.name, call.function.arguments])].join(''),
     ttftMs: performance.now() - meter.startedAt,
     upstreamMs: executed.upstreamMs,
     overheadMs,
@@ -88,7 +97,12 @@ export function meterComplete(meter: RequestMeter, executed: Extract<Executed, {
   });
 }
 
-export function meterStream(meter: RequestMeter, executed: Extract<Executed, { kind: 'stream' }>, summary: StreamSummary, timings: { ttftMs: number; overheadMs: number }): Priced | undefined {
+export function meterStream(
+  meter: RequestMeter,
+  executed: Extract<Executed, { kind: 'stream' }>,
+  summary: StreamSummary,
+  timings: { ttftMs: number; overheadMs: number },
+): Priced | undefined {
   const priced = meter.finish({
     status: summary.status,
     errorClass: summary.status === 'error' ? (summary.error?.errorClass ?? 'protocol') : summary.status === 'cancelled' ? 'cancelled' : null,
@@ -123,7 +137,10 @@ export function streamCaptureText(summary: StreamSummary): string {
 
 /** Embeddings as captured: the answer with each vector shown by its size, not its numbers. */
 export function embeddingsCaptureText(result: EmbeddingsResponse): string {
-  const data = result.data.map((item) => ({ ...item, embedding: typeof item.embedding === 'string' ? `[base64, ${item.embedding.length} characters]` : `[${item.embedding.length} numbers]` }));
+  const data = result.data.map((item) => ({
+    ...item,
+    embedding: typeof item.embedding === 'string' ? `[base64, ${item.embedding.length} characters]` : `[${item.embedding.length} numbers]`,
+  }));
   return JSON.stringify({ ...result, data });
 }
 
@@ -193,12 +210,21 @@ export function budgetGate(context: RequestContext, meter: () => RequestMeter): 
   const decision = context.gateway.budgets?.decide(context.identity.name);
   if (!decision || decision.state === 'ok' || !decision.message) return { headers: {}, localOnly: undefined };
   if (decision.action === 'block') {
-    const error = new GatewayError(429, `${decision.message}: requests are refused until it resets (budgets in the config)`, 'insufficient_quota', 'budget_exceeded', null, {
-      'x-should-retry': 'false',
-    });
+    const error = new GatewayError(
+      429,
+      `${decision.message}: requests are refused until it resets (budgets in the config)`,
+      'insufficient_quota',
+      'budget_exceeded',
+      null,
+      {
+        'x-should-retry': 'false',
+      },
+    );
     meterFailure(meter(), error);
     throw error;
   }
-  const headers = { 'x-switchyard-budget': headerValue(decision.action === 'downgrade-local' ? `${decision.message}: local targets only` : `warning: ${decision.message}`) };
+  const headers = {
+    'x-switchyard-budget': headerValue(decision.action === 'downgrade-local' ? `${decision.message}: local targets only` : `warning: ${decision.message}`),
+  };
   return { headers, localOnly: decision.action === 'downgrade-local' ? `${decision.message}: local targets only` : undefined };
 }

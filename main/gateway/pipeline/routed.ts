@@ -65,7 +65,11 @@ export interface DialectAnswer {
   /** what body capture keeps of a whole answer, when not its bytes (embeddings: each vector by its size) */
   captureText?(executed: CompleteAnswer): string;
   /** writes a gated stream (the response head is already written) */
-  stream?(sink: AnswerSink, executed: StreamedAnswer, options: { readonly signal: AbortSignal; readonly decorateUsage: ((usage: Usage) => Usage) | undefined }): Promise<StreamSummary>;
+  stream?(
+    sink: AnswerSink,
+    executed: StreamedAnswer,
+    options: { readonly signal: AbortSignal; readonly decorateUsage: ((usage: Usage) => Usage) | undefined },
+  ): Promise<StreamSummary>;
 }
 
 export async function runRouted(context: RequestContext, inbound: InboundRequest, sink: AnswerSink, call: RoutedCall, answer: DialectAnswer): Promise<void> {
@@ -83,15 +87,20 @@ export async function runRouted(context: RequestContext, inbound: InboundRequest
     const budget = budgetGate(context, () => made(null));
     const { routing } = context.gateway;
     const localOnly = budget.localOnly ?? (privacy?.action === 'local-only' ? localOnlyReason(privacy) : undefined);
-    const planned = 'embeddings' in call ? await routing.planEmbeddings(call.embeddings.model, { localOnly }) : await routing.plan(call.request, call.requestFallbacks, { localOnly });
-    if (privacy?.action === 'local-only' && (!planned.ok || planned.plan.candidates.length === 0)) throw refuse(made(null), privacyRefusal(privacy, call.meter.requestedModel));
+    const planned =
+      'embeddings' in call
+        ? await routing.planEmbeddings(call.embeddings.model, { localOnly })
+        : await routing.plan(call.request, call.requestFallbacks, { localOnly });
+    if (privacy?.action === 'local-only' && (!planned.ok || planned.plan.candidates.length === 0))
+      throw refuse(made(null), privacyRefusal(privacy, call.meter.requestedModel));
     if (!planned.ok) throw new GatewayError(planned.status, planned.message, 'invalid_request_error', planned.code, 'model');
     const plan = 'restrict' in call && call.restrict ? call.restrict(planned.plan) : planned.plan;
     // rate limits (limits/admit.ts): a 429 in the client's dialect, or a wait in the route's queue
     const limited = context.gateway.limiter ? await admitLimits(context, plan, call, meter) : undefined;
     const outbound = prepareOutbound(context, inbound, call, plan, privacy);
     const cached = lookUp(outbound.cache);
-    if (cached && outbound.cache) return await answerFromCache(context, sink, plan, cached, made(plan.route?.name ?? null), { ...budget.headers, ...limited }, privacy);
+    if (cached && outbound.cache)
+      return await answerFromCache(context, sink, plan, cached, made(plan.route?.name ?? null), { ...budget.headers, ...limited }, privacy);
     const execution = execute(context, call, plan, outbound);
     const { metered, headers } = afterDispatch(execution, () => {
       const request = made(plan.route?.name ?? null);
@@ -121,7 +130,13 @@ export async function runRouted(context: RequestContext, inbound: InboundRequest
     const { target } = executed;
     addAnswerHeaders(
       headers,
-      { providerId: target.providerId, model: target.model, attempts: formatAttempts(executed.attempts), upstreamRequestId: executed.upstreamRequestId, overheadMs },
+      {
+        providerId: target.providerId,
+        model: target.model,
+        attempts: formatAttempts(executed.attempts),
+        upstreamRequestId: executed.upstreamRequestId,
+        overheadMs,
+      },
       answer.format && context.gateway.registry.get(target.providerId)?.forwards.has(answer.format.name) ? answer.format.requestIdHeader : undefined,
     );
     // a miss that may be kept: what is written is recorded as it goes (cache-step.ts)
@@ -168,7 +183,11 @@ function prepareOutbound(context: RequestContext, inbound: InboundRequest, call:
     const directives = cacheDirectives(inbound.headers, bodyCacheObject(call.embeddings as Record<string, unknown>));
     const plain = withoutCacheKey(call.embeddings);
     const embeddings = privacy?.action === 'redact' ? redactEmbeddingsRequest(privacy, plain) : plain;
-    return { upstream: undefined, embeddings: embeddings === call.embeddings ? undefined : embeddings, cache: planCache(context, inbound, plan, plain, undefined, directives) };
+    return {
+      upstream: undefined,
+      embeddings: embeddings === call.embeddings ? undefined : embeddings,
+      cache: planCache(context, inbound, plan, plain, undefined, directives),
+    };
   }
   let upstream = call.upstream?.(plan);
   const native = upstream?.native;
@@ -177,7 +196,11 @@ function prepareOutbound(context: RequestContext, inbound: InboundRequest, call:
   const canonical = withoutCacheKey(call.request);
   if (bodyCache !== undefined || canonical !== call.request) {
     // the `cache` object is Switchyard's: the client's bytes (which hold it) do not travel
-    upstream = { request: withoutCacheKey(upstream?.request ?? call.request), rawBody: undefined, native: native ? { dialect: native.dialect, headers: native.headers, body: withoutCacheKey(native.body) } : undefined };
+    upstream = {
+      request: withoutCacheKey(upstream?.request ?? call.request),
+      rawBody: undefined,
+      native: native ? { dialect: native.dialect, headers: native.headers, body: withoutCacheKey(native.body) } : undefined,
+    };
   }
   const cache = planCache(context, inbound, plan, canonical, upstream?.native, directives);
   if (privacy?.action === 'redact') upstream = redactUpstream(privacy, upstream ?? {}, canonical);
@@ -228,7 +251,8 @@ function keepWhenDone(executed: StreamedAnswer, recording: RecordingSink, use: C
   let usage: Usage | undefined;
   const note = (part: StreamPart): void => {
     if (part.type === 'chunk' && part.chunk.usage) usage = part.chunk.usage;
-    else if (part.type === 'done') recording.onEnd = () => keep(use, recording, { stream: true, ...answered(executed), usage }, metered.price({ usage, ...answered(executed) }));
+    else if (part.type === 'done')
+      recording.onEnd = () => keep(use, recording, { stream: true, ...answered(executed), usage }, metered.price({ usage, ...answered(executed) }));
     else if (part.type === 'error') recording.onEnd = undefined;
   };
   for (const part of executed.head) note(part);

@@ -34,7 +34,13 @@ export interface StreamSummary {
  */
 export type StreamEncoder = (part: StreamPart, summary: StreamSummary) => string;
 
-export async function writeStream(sink: AnswerSink, head: readonly StreamPart[], rest: AsyncIterator<StreamPart>, encode: StreamEncoder, signal: AbortSignal): Promise<StreamSummary> {
+export async function writeStream(
+  sink: AnswerSink,
+  head: readonly StreamPart[],
+  rest: AsyncIterator<StreamPart>,
+  encode: StreamEncoder,
+  signal: AbortSignal,
+): Promise<StreamSummary> {
   const summary: StreamSummary = { status: 'ok', usage: undefined, finishReason: undefined, error: undefined, chunks: 0 };
   const output = new StreamOutput(sink);
   /** false once the answer has ended or the client has gone */
@@ -93,6 +99,7 @@ export function noteChunk(summary: StreamSummary, chunk: ChatCompletionChunk): v
       if (call.function?.name) pieces.push(call.function.name);
       if (call.function?.arguments) pieces.push(call.function.arguments);
     }
-    for (let index = before; index < pieces.length; index += 1) summary.deliveredCharacters = (summary.deliveredCharacters ?? 0) + (pieces[index] as string).length;
+    for (let index = before; index < pieces.length; index += 1)
+      summary.deliveredCharacters = (summary.deliveredCharacters ?? 0) + (pieces[index] as string).length;
   }
 }

@@ -237,7 +237,8 @@ export const cardRun: NumberRun = {
   minLength: 13,
   minDigits: 13,
   starts: (text, start, end, add) => {
-    for (let position = start; position < end; position += 1) if (isDigit(text.charCodeAt(position)) && !isTokenCharacter(text.charCodeAt(position - 1))) add(position);
+    for (let position = start; position < end; position += 1)
+      if (isDigit(text.charCodeAt(position)) && !isTokenCharacter(text.charCodeAt(position - 1))) add(position);
   },
 };
 
@@ -248,7 +249,13 @@ export const ibanRun: NumberRun = {
   starts: (text, start, end, add) => {
     for (let position = start; position + 3 < end; position += 1) {
       const before = text.charCodeAt(position - 1);
-      if (isUpper(text.charCodeAt(position)) && isUpper(text.charCodeAt(position + 1)) && isDigit(text.charCodeAt(position + 2)) && isDigit(text.charCodeAt(position + 3)) && !isTokenCharacter(before)) {
+      if (
+        isUpper(text.charCodeAt(position)) &&
+        isUpper(text.charCodeAt(position + 1)) &&
+        isDigit(text.charCodeAt(position + 2)) &&
+        isDigit(text.charCodeAt(position + 3)) &&
+        !isTokenCharacter(before)
+      ) {
         add(position);
       }
     }

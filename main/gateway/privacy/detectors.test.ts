@@ -4,7 +4,11 @@ import { ibanValid, luhnValid, personalDetectorNames, secretDetectorNames, userP
 import { definitionsOf } from './guard.js';
 import { PrivacyScanner } from './scanner.js';
 
-const scanner = new PrivacyScanner(definitionsOf({ action: 'warn', detectors: ['secrets', 'personal'], patterns: [], pathGlobs: [], clients: {} }), ['.env', '**/secrets/**', '*.pem']);
+const scanner = new PrivacyScanner(definitionsOf({ action: 'warn', detectors: ['secrets', 'personal'], patterns: [], pathGlobs: [], clients: {} }), [
+  '.env',
+  '**/secrets/**',
+  '*.pem',
+]);
 
 function names(text: string): string[] {
   return scanner.scan(text).map((finding) => finding.detector);
@@ -109,7 +113,9 @@ describe('scanner', () => {
   });
 
   it('takes user patterns and refuses ones that would break the joined pattern', () => {
-    const own = new PrivacyScanner(definitionsOf({ action: 'warn', detectors: [], patterns: [{ name: 'project-codename', pattern: 'BLUE-(?:HERON|FALCON)' }], pathGlobs: [], clients: {} }));
+    const own = new PrivacyScanner(
+      definitionsOf({ action: 'warn', detectors: [], patterns: [{ name: 'project-codename', pattern: 'BLUE-(?:HERON|FALCON)' }], pathGlobs: [], clients: {} }),
+    );
     expect(own.scan('ship BLUE-HERON on friday').map((finding) => finding.detector)).toEqual(['project-codename']);
     expect(userPatternProblem('(?<x>a)')).toMatch(/named groups/);
     expect(userPatternProblem('(a)\\1')).toMatch(/back-references/);

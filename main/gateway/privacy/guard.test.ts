@@ -24,7 +24,13 @@ describe('request text', () => {
     model: 'm',
     messages: [
       { role: 'system', content: 'no secrets here' },
-      { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'file', file: { filename: 'app/.env', file_data: 'data:text/plain;base64,AAAA' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'look' },
+          { type: 'file', file: { filename: 'app/.env', file_data: 'data:text/plain;base64,AAAA' } },
+        ],
+      },
       { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'deploy', arguments: JSON.stringify({ key }) } }] },
       { role: 'tool', tool_call_id: 'c1', content: `ok ${key}` },
     ],

@@ -64,7 +64,9 @@ function redactMessage(scanner: PrivacyScanner, message: Message): Message {
   if (message.role === 'assistant') {
     if (typeof message.reasoning_content === 'string') out['reasoning_content'] = scanner.redact(message.reasoning_content);
     if (message.tool_calls) {
-      out['tool_calls'] = message.tool_calls.map((call) => (typeof call.function?.arguments === 'string' ? { ...call, function: { ...call.function, arguments: scanner.redact(call.function.arguments) } } : call));
+      out['tool_calls'] = message.tool_calls.map((call) =>
+        typeof call.function?.arguments === 'string' ? { ...call, function: { ...call.function, arguments: scanner.redact(call.function.arguments) } } : call,
+      );
     }
   }
   return out as Message;
@@ -73,7 +75,8 @@ function redactMessage(scanner: PrivacyScanner, message: Message): Message {
 export function redactEmbeddings(scanner: PrivacyScanner, request: EmbeddingsRequest): EmbeddingsRequest {
   const input: unknown = request.input;
   if (typeof input === 'string') return { ...request, input: scanner.redact(input) };
-  if (Array.isArray(input)) return { ...request, input: input.map((item: unknown) => (typeof item === 'string' ? scanner.redact(item) : item)) as EmbeddingsRequest['input'] };
+  if (Array.isArray(input))
+    return { ...request, input: input.map((item: unknown) => (typeof item === 'string' ? scanner.redact(item) : item)) as EmbeddingsRequest['input'] };
   return request;
 }
 
@@ -92,7 +95,8 @@ export function redactJson(scanner: PrivacyScanner, value: unknown, depth = 0): 
   if (Array.isArray(value)) return value.map((item: unknown) => redactJson(scanner, item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = key === 'filename' && typeof item === 'string' && scanner.matchesPath(item) ? `[REDACTED:${filePathDetector}]` : redactJson(scanner, item, depth + 1);
+    out[key] =
+      key === 'filename' && typeof item === 'string' && scanner.matchesPath(item) ? `[REDACTED:${filePathDetector}]` : redactJson(scanner, item, depth + 1);
   }
   return out;
 }

@@ -75,7 +75,58 @@ const keys = [
   'BLUE-HERON',
 ];
 /** Pieces that start a match and stop short, or sit where a match may not start. */
-const nearMisses = ['sk-', 'ask-', 'sk_', 'AKIA', 'A', 'AIza', 'gh', 'ghp_', 'xox', 'xoxb-', 'eyJ', 'eyJa.', 'J', 'k', 'key', '_', '-----BEGIN ', 'PRIVATE KEY', 'PRIVATE', 'SECRET', 'TOKEN', 'PASS', 'API', 'AUTH', 'ACCESS', 'CREDENTIAL', 'ecret', 'ECRET_', '=', ' = ', '@', '+1', '(', ')', '12', '4111', ' ', '\n', '\t', 'export ', '"', "'", '.', '/', ':', '#', 'é', '→', 'lorem ipsum ', 'const value = 1;'];
+const nearMisses = [
+  'sk-',
+  'ask-',
+  'sk_',
+  'AKIA',
+  'A',
+  'AIza',
+  'gh',
+  'ghp_',
+  'xox',
+  'xoxb-',
+  'eyJ',
+  'eyJa.',
+  'J',
+  'k',
+  'key',
+  '_',
+  '-----BEGIN ',
+  'PRIVATE KEY',
+  'PRIVATE',
+  'SECRET',
+  'TOKEN',
+  'PASS',
+  'API',
+  'AUTH',
+  'ACCESS',
+  'CREDENTIAL',
+  'ecret',
+  'ECRET_',
+  '=',
+  ' = ',
+  '@',
+  '+1',
+  '(',
+  ')',
+  '12',
+  '4111',
+  ' ',
+  '\n',
+  '\t',
+  'export ',
+  '"',
+  "'",
+  '.',
+  '/',
+  ':',
+  '#',
+  'é',
+  '→',
+  'lorem ipsum ',
+  'const value = 1;',
+];
 const characters = [...'aAbBkKxXjJ09_-=@+().:/"\' \n\tzZé→'];
 
 /** A private key's header with 0–45 characters of [A-Z0-9 ] between `-----BEGIN ` and `PRIVATE KEY` (40 at most match). */
@@ -102,7 +153,16 @@ const configs: Array<[string, PrivacySettings]> = [
   ['secrets', settings(['secrets'])],
   ['secrets and personal data', settings(['secrets', 'personal'])],
   ['one detector of a shared anchor', settings(['aws-access-key', 'card-number'])],
-  ['user patterns alongside the built-ins', settings(['secrets', 'personal'], [{ name: 'codename', pattern: 'BLUE-(?:HERON|FALCON)' }, { name: 'digits', pattern: '[0-9]{2,}' }])],
+  [
+    'user patterns alongside the built-ins',
+    settings(
+      ['secrets', 'personal'],
+      [
+        { name: 'codename', pattern: 'BLUE-(?:HERON|FALCON)' },
+        { name: 'digits', pattern: '[0-9]{2,}' },
+      ],
+    ),
+  ],
 ];
 
 describe('the anchored scan finds what the plain scan finds', () => {

@@ -68,7 +68,8 @@ export class PrivacyScanner {
     pathGlobs: readonly string[] = [],
   ) {
     this.groups = definitions.map((_, index) => `d${index}`);
-    this.pattern = definitions.length === 0 ? undefined : new RegExp(definitions.map((definition, index) => `(?<d${index}>${definition.source})`).join('|'), 'y');
+    this.pattern =
+      definitions.length === 0 ? undefined : new RegExp(definitions.map((definition, index) => `(?<d${index}>${definition.source})`).join('|'), 'y');
     // a pass serves every detector that names it (it adds their starts whether or not they are on: an extra start
     // costs one look, and only where the literal is)
     this.passes = [...new Set(definitions.flatMap((definition) => definition.anchors ?? []))];

@@ -72,7 +72,15 @@ export class ProviderPacing {
       return undefined;
     }
     const reason = `provider rate limit: 0 ${state.what} remaining until ${new Date(state.until).toISOString()} (its own headers said so)`;
-    const error = new ProviderError({ kind: 'http', errorClass: 'rate_limit', status: 429, message: `provider '${providerId}' has no ${state.what} left until ${new Date(state.until).toISOString()}; not sent`, providerId, retryable: false, retryAfterMs: waitMs });
+    const error = new ProviderError({
+      kind: 'http',
+      errorClass: 'rate_limit',
+      status: 429,
+      message: `provider '${providerId}' has no ${state.what} left until ${new Date(state.until).toISOString()}; not sent`,
+      providerId,
+      retryable: false,
+      retryAfterMs: waitMs,
+    });
     return { reason, error };
   }
 }

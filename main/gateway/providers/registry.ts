@@ -27,7 +27,15 @@ export function createAdapter(settings: ProviderSettings, keyLookup: KeyLookup, 
   // Our own watchdog enforces first-token, idle and total limits; undici's timers are only a backstop.
   const timeouts: UpstreamTimeouts | undefined = limits && { connectMs: limits.connectMs, headersMs: limits.totalMs, bodyIdleMs: limits.totalMs };
   const observeHead = pacing?.observer(settings.id, settings.type === 'anthropic' ? 'anthropic' : settings.type === 'openai-compatible' ? 'openai' : undefined);
-  const common = { id: settings.id, baseUrl: settings.baseUrl, locality: settings.locality, headers: settings.headers, apiKey, ...(timeouts ? { timeouts } : {}), ...(observeHead ? { observeHead } : {}) };
+  const common = {
+    id: settings.id,
+    baseUrl: settings.baseUrl,
+    locality: settings.locality,
+    headers: settings.headers,
+    apiKey,
+    ...(timeouts ? { timeouts } : {}),
+    ...(observeHead ? { observeHead } : {}),
+  };
   switch (settings.type) {
     case 'openai-compatible':
       return new OpenAICompatibleAdapter({ ...common, responsesApi: settings.responsesApi === true });

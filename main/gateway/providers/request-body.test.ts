@@ -47,7 +47,8 @@ describe('spliceModel', () => {
   });
 
   it('does not touch a "model" that is message text, escaped quotes or a string value', () => {
-    const text = '{"messages":[{"role":"user","content":"say \\"model\\": \\"x\\" and model"},{"role":"user","content":"model"}],"stop":["model"],"model":"m1"}';
+    const text =
+      '{"messages":[{"role":"user","content":"say \\"model\\": \\"x\\" and model"},{"role":"user","content":"model"}],"stop":["model"],"model":"m1"}';
     expect(spliceModel(text, 'm1', 'routed/model-2')).toBe(replaced(text, '"m1"', '"routed/model-2"'));
   });
 
@@ -57,7 +58,10 @@ describe('spliceModel', () => {
   });
 
   it.each([
-    ['a second "model" key inside a tool schema', '{"model":"a","tools":[{"type":"function","function":{"name":"pick","parameters":{"type":"object","properties":{"model":{"type":"string"}}}}}]}'],
+    [
+      'a second "model" key inside a tool schema',
+      '{"model":"a","tools":[{"type":"function","function":{"name":"pick","parameters":{"type":"object","properties":{"model":{"type":"string"}}}}}]}',
+    ],
     ['a second "model" key in metadata', '{"metadata":{"model":"a"},"model":"a","messages":[]}'],
     ['a model value written with escapes', '{"model":"openai\\/gpt-4o","messages":[]}'],
     ['a non-ASCII model written as \\u escapes', '{"model":"caf\\u00e9","messages":[]}'],
@@ -166,7 +170,9 @@ describe('buildUpstreamBody: property', () => {
 
 describe('insertUsageCost', () => {
   it('adds cost to the usage object and changes nothing else', () => {
-    const raw = Buffer.from('{"id":"x","choices":[{"message":{"content":"say \\"usage\\":{ ok"}}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}');
+    const raw = Buffer.from(
+      '{"id":"x","choices":[{"message":{"content":"say \\"usage\\":{ ok"}}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}',
+    );
     const out = insertUsageCost(raw, 0.000125);
     expect(out).toBeDefined();
     expect(JSON.parse(String(out))).toEqual({ ...JSON.parse(String(raw)), usage: { cost: 0.000125, prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } });

@@ -60,7 +60,11 @@ interface NativeFrames {
 
 /** One element of a translated stream: a chunk in OpenAI's shape, the upstream's own end marker, or an error. */
 export type StreamPart =
-  | ({ readonly type: 'chunk'; readonly chunk: ChatCompletionChunk; /** exact upstream JSON when it already is OpenAI's shape */ readonly raw?: string } & NativeFrames)
+  | ({
+      readonly type: 'chunk';
+      readonly chunk: ChatCompletionChunk;
+      /** exact upstream JSON when it already is OpenAI's shape */ readonly raw?: string;
+    } & NativeFrames)
   | ({ readonly type: 'done'; /** provider-reported compute timings (Ollama), for the ledger */ readonly metrics?: UpstreamMetrics } & NativeFrames)
   | ({ readonly type: 'error'; readonly error: ProviderError } & NativeFrames);
 

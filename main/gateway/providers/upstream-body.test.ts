@@ -186,7 +186,11 @@ describe('UpstreamBody', () => {
 
 describe('headersOf', () => {
   it('lower-cases names, keeps repeated headers as an array in order, and treats __proto__ as a plain name', () => {
-    const headers = headersOf(['Content-Type', 'text/event-stream', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2', '__proto__', 'x', 'X-Empty', ''].map((text) => Buffer.from(text, 'latin1')));
+    const headers = headersOf(
+      ['Content-Type', 'text/event-stream', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2', '__proto__', 'x', 'X-Empty', ''].map((text) =>
+        Buffer.from(text, 'latin1'),
+      ),
+    );
     expect(headers['content-type']).toBe('text/event-stream');
     expect(headers['set-cookie']).toEqual(['a=1', 'b=2']);
     expect(Object.getOwnPropertyDescriptor(headers, '__proto__')?.value).toBe('x');
@@ -196,9 +200,20 @@ describe('headersOf', () => {
 });
 
 describe('UpstreamHead', () => {
-  const raw = ['Content-Type', 'text/event-stream', 'X-Request-Id', 'req_1', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2', 'X-Empty', '', 'X-Request-Ix', 'other'].map((text) =>
-    Buffer.from(text, 'latin1'),
-  );
+  const raw = [
+    'Content-Type',
+    'text/event-stream',
+    'X-Request-Id',
+    'req_1',
+    'Set-Cookie',
+    'a=1',
+    'set-cookie',
+    'b=2',
+    'X-Empty',
+    '',
+    'X-Request-Ix',
+    'other',
+  ].map((text) => Buffer.from(text, 'latin1'));
 
   it('answers one header by name without the others, and the same before and after they are all parsed', () => {
     const head = new UpstreamHead(200, raw, new UpstreamBody());

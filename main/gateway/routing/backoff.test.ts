@@ -60,7 +60,11 @@ describe('Retry-After', () => {
 
 describe('properties', () => {
   const integerSettings = fc
-    .record({ initialMs: fc.integer({ min: 1, max: 10_000 }), maxMs: fc.integer({ min: 1, max: 600_000 }), retryAfterCapMs: fc.integer({ min: 0, max: 600_000 }) })
+    .record({
+      initialMs: fc.integer({ min: 1, max: 10_000 }),
+      maxMs: fc.integer({ min: 1, max: 600_000 }),
+      retryAfterCapMs: fc.integer({ min: 0, max: 600_000 }),
+    })
     .map((value): BackoffSettings => value);
   const unit = fc.double({ min: 0, max: 1, noNaN: true });
 

@@ -171,7 +171,11 @@ describe('properties over random event sequences with a monotone clock', () => {
     fc.assert(
       fc.property(circuitSettings, fc.array(fc.integer({ min: 0, max: 50_000 }), { maxLength: 60 }), (circuit, steps) => {
         const trialTimeoutMs = 60_000;
-        let state: CircuitState = failAt(Array.from({ length: circuit.allowedFails }, () => 0), closedCircuit, circuit);
+        let state: CircuitState = failAt(
+          Array.from({ length: circuit.allowedFails }, () => 0),
+          closedCircuit,
+          circuit,
+        );
         let now = 0;
         let lastTrialAt: number | undefined;
         for (const dt of steps) {

@@ -2,7 +2,14 @@
 // kind, code and Retry-After and on the budget, never on message text.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProviderError, classForStatus, isRetryableClass, type ProviderErrorClass, type ProviderErrorInit, type ProviderErrorKind } from '../providers/errors.js';
+import {
+  ProviderError,
+  classForStatus,
+  isRetryableClass,
+  type ProviderErrorClass,
+  type ProviderErrorInit,
+  type ProviderErrorKind,
+} from '../providers/errors.js';
 import type { BackoffSettings } from './backoff.js';
 import { decideAfterFailure, type DecisionInput } from './decide.js';
 
@@ -89,7 +96,22 @@ describe('retry', () => {
 
 describe('property', () => {
   const kinds: ProviderErrorKind[] = ['connect', 'timeout', 'http', 'in-band', 'protocol', 'aborted'];
-  const classes: ProviderErrorClass[] = ['auth', 'permission', 'not_found', 'bad_request', 'context_length', 'rate_limit', 'quota', 'overloaded', 'server', 'conflict', 'unavailable', 'timeout', 'protocol', 'cancelled'];
+  const classes: ProviderErrorClass[] = [
+    'auth',
+    'permission',
+    'not_found',
+    'bad_request',
+    'context_length',
+    'rate_limit',
+    'quota',
+    'overloaded',
+    'server',
+    'conflict',
+    'unavailable',
+    'timeout',
+    'protocol',
+    'cancelled',
+  ];
 
   it('retries only retryable errors, within numRetries and the budget, with a bounded delay', () => {
     fc.assert(

@@ -7,7 +7,17 @@ import { describe, expect, it } from 'vitest';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChunkDelta } from '../../../shared/openai-types.js';
 import { defaultCloudTimeouts, defaultLocalTimeouts, type RouteSettings, type RoutingSettings } from '../../config/routing.js';
 import { ProviderError, isRetryableClass, type ProviderErrorClass, type ProviderErrorInit } from '../providers/errors.js';
-import type { ChatCall, ChatOutcome, Locality, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel, StreamPart, RequestFormat } from '../providers/types.js';
+import type {
+  ChatCall,
+  ChatOutcome,
+  Locality,
+  ModelDetails,
+  ProbeResult,
+  ProviderAdapter,
+  ProviderModel,
+  StreamPart,
+  RequestFormat,
+} from '../providers/types.js';
 import { defaultBackoff } from './backoff.js';
 import { defaultCircuit } from './circuit.js';
 import { ExecutionError, executeChat, formatAttempts, type ExecuteOptions, type Executed } from './execute.js';
@@ -34,7 +44,13 @@ function untilAborted(signal: AbortSignal): Promise<never> {
 }
 
 function completion(model: string): ChatCompletion {
-  return { id: 'cmpl', object: 'chat.completion', created: 0, model, choices: [{ index: 0, message: { role: 'assistant', content: `hello from ${model}` }, finish_reason: 'stop' }] };
+  return {
+    id: 'cmpl',
+    object: 'chat.completion',
+    created: 0,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: `hello from ${model}` }, finish_reason: 'stop' }],
+  };
 }
 
 /** Each model follows its own script, one step per call; the last step repeats. Unscripted models answer. */
@@ -105,8 +121,29 @@ const text = (content: string): StreamPart => chunk({ content });
 const done: StreamPart = { type: 'done' };
 
 function providerError(errorClass: ProviderErrorClass, init: Partial<ProviderErrorInit> = {}): ProviderError {
-  const status = { rate_limit: 429, overloaded: 529, auth: 401, permission: 403, not_found: 404, bad_request: 400, context_length: 400, quota: 429, server: 500, unavailable: 503, timeout: 504 }[errorClass as string] ?? 502;
-  return new ProviderError({ kind: 'http', errorClass, status, message: `${errorClass} upstream`, providerId: 'fake', retryable: isRetryableClass(errorClass), ...init });
+  const status =
+    {
+      rate_limit: 429,
+      overloaded: 529,
+      auth: 401,
+      permission: 403,
+      not_found: 404,
+      bad_request: 400,
+      context_length: 400,
+      quota: 429,
+      server: 500,
+      unavailable: 503,
+      timeout: 504,
+    }[errorClass as string] ?? 502;
+  return new ProviderError({
+    kind: 'http',
+    errorClass,
+    status,
+    message: `${errorClass} upstream`,
+    providerId: 'fake',
+    retryable: isRetryableClass(errorClass),
+    ...init,
+  });
 }
 const inBand = (errorClass: 'rate_limit' | 'overloaded' | 'server'): StreamPart => ({ type: 'error', error: providerError(errorClass, { kind: 'in-band' }) });
 
@@ -174,7 +211,8 @@ async function executionError(run: Promise<Executed>): Promise<ExecutionError> {
   throw new Error('expected an ExecutionError');
 }
 
-const trail = (attempts: Executed['attempts']): string[] => attempts.map((attempt) => `${attempt.providerId}/${attempt.model}=${attempt.outcome}${attempt.note && attempt.outcome !== 'ok' ? ` ${attempt.note}` : ''}`);
+const trail = (attempts: Executed['attempts']): string[] =>
+  attempts.map((attempt) => `${attempt.providerId}/${attempt.model}=${attempt.outcome}${attempt.note && attempt.outcome !== 'ok' ? ` ${attempt.note}` : ''}`);
 
 async function readAll(iterator: AsyncIterator<StreamPart>): Promise<StreamPart[]> {
   const parts: StreamPart[] = [];
@@ -209,7 +247,12 @@ describe('fallback order and retries', () => {
     const { options, delays } = harness([a, b, c], [candidate('a/m'), candidate('b/m'), candidate('c/m')]);
     const result = await executeChat(options);
     expect(result.target.providerId).toBe('c');
-    expect(trail(result.attempts)).toEqual(['a/m=auth auth is not retried on the same target', 'b/m=server retry in 100 ms', 'b/m=server retried 1 time(s)', 'c/m=ok']);
+    expect(trail(result.attempts)).toEqual([
+      'a/m=auth auth is not retried on the same target',
+      'b/m=server retry in 100 ms',
+      'b/m=server retried 1 time(s)',
+      'c/m=ok',
+    ]);
     expect([a.calls.length, b.calls.length, c.calls.length]).toEqual([1, 2, 1]);
     expect(delays).toEqual([100]);
   });
@@ -217,7 +260,17 @@ describe('fallback order and retries', () => {
   it("the route's numRetries overrides the global one", async () => {
     const a = new FakeProvider('a', 'cloud', { m: [{ fail: providerError('server') }] });
     const b = new FakeProvider('b', 'cloud');
-    const route: RouteSettings = { name: 'r', pattern: false, description: undefined, tiers: [], fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: 0, timeouts: {} };
+    const route: RouteSettings = {
+      name: 'r',
+      pattern: false,
+      description: undefined,
+      tiers: [],
+      fallbacks: [],
+      contextWindowFallbacks: [],
+      prefer: 'order',
+      numRetries: 0,
+      timeouts: {},
+    };
     const { options } = harness([a, b], [candidate('a/m'), candidate('b/m')], { route, settings: { ...routing, maxAttempts: 10 } });
     await executeChat(options);
     expect(a.calls).toHaveLength(1);
@@ -264,7 +317,11 @@ describe('fallback order and retries', () => {
     const failure = await executionError(executeChat(options));
     expect(failure.error.errorClass).toBe('quota');
     expect(failure.message).toBe('quota upstream');
-    expect(trail(failure.attempts)).toEqual(['c/m=skipped offline (offline mode is on)', 'a/m=not_found not_found is not retried on the same target', 'b/m=quota quota is not retried on the same target']);
+    expect(trail(failure.attempts)).toEqual([
+      'c/m=skipped offline (offline mode is on)',
+      'a/m=not_found not_found is not retried on the same target',
+      'b/m=quota quota is not retried on the same target',
+    ]);
   });
 
   it('with nothing to try, the error is a 503 that lists why each target was skipped', async () => {
@@ -320,8 +377,33 @@ describe('attempt budget', () => {
     expect(failure.attempts.at(-1)?.note).toBe('attempt budget of 3 used');
   });
 
-  type Outcome = 'ok' | 'stream-ok' | 'stream-late-error' | 'stream-early-error' | 'server' | 'rate_limit' | 'overloaded' | 'auth' | 'bad_request' | 'context_length' | 'stall' | 'connect';
-  const outcome = fc.constantFrom<Outcome>('ok', 'stream-ok', 'stream-late-error', 'stream-early-error', 'server', 'rate_limit', 'overloaded', 'auth', 'bad_request', 'context_length', 'stall', 'connect');
+  type Outcome =
+    | 'ok'
+    | 'stream-ok'
+    | 'stream-late-error'
+    | 'stream-early-error'
+    | 'server'
+    | 'rate_limit'
+    | 'overloaded'
+    | 'auth'
+    | 'bad_request'
+    | 'context_length'
+    | 'stall'
+    | 'connect';
+  const outcome = fc.constantFrom<Outcome>(
+    'ok',
+    'stream-ok',
+    'stream-late-error',
+    'stream-early-error',
+    'server',
+    'rate_limit',
+    'overloaded',
+    'auth',
+    'bad_request',
+    'context_length',
+    'stall',
+    'connect',
+  );
 
   function step(kind: Outcome): Step {
     switch (kind) {
@@ -499,7 +581,12 @@ describe('context-length fallback', () => {
   });
 
   it('records the targets it passes over for their window in the trail', async () => {
-    const providers = [new FakeProvider('a', 'cloud', { m: [{ fail: providerError('context_length') }] }), new FakeProvider('b', 'cloud'), new FakeProvider('c', 'cloud'), new FakeProvider('e', 'cloud')];
+    const providers = [
+      new FakeProvider('a', 'cloud', { m: [{ fail: providerError('context_length') }] }),
+      new FakeProvider('b', 'cloud'),
+      new FakeProvider('c', 'cloud'),
+      new FakeProvider('e', 'cloud'),
+    ];
     const { options } = harness(providers, [candidate('a/m'), candidate('b/same'), candidate('c/small'), candidate('e/big')], { details: detailsOf });
     const result = await executeChat(options);
     expect(trail(result.attempts)).toEqual([
@@ -571,7 +658,10 @@ describe('client abort', () => {
 
   it('during the real backoff sleep: a 10 s backoff is cut short', async () => {
     const a = new FakeProvider('a', 'cloud', { m: [{ fail: providerError('server') }] });
-    const { options, controller } = harness([a], [candidate('a/m')], { sleep: undefined, settings: { ...routing, backoff: { ...defaultBackoff, initialMs: 20_000, maxMs: 20_000 } } });
+    const { options, controller } = harness([a], [candidate('a/m')], {
+      sleep: undefined,
+      settings: { ...routing, backoff: { ...defaultBackoff, initialMs: 20_000, maxMs: 20_000 } },
+    });
     const started = performance.now();
     const run = executionError(executeChat(options));
     setTimeout(() => controller.abort(), 10);
@@ -623,7 +713,9 @@ describe('timeouts', () => {
   it('a stream with no first token within firstTokenMs goes to the next target as first_token_timeout', async () => {
     const a = new FakeProvider('a', 'cloud', { m: [{ stream: [role, { hang: true }] }] });
     const b = new FakeProvider('b', 'cloud', { m: [{ stream: [text('fast'), done] }] });
-    const { options, health } = harness([a, b], [candidate('a/m'), candidate('b/m')], { settings: { ...routing, timeouts: { ...routing.timeouts, cloud: quick } } });
+    const { options, health } = harness([a, b], [candidate('a/m'), candidate('b/m')], {
+      settings: { ...routing, timeouts: { ...routing.timeouts, cloud: quick } },
+    });
     const result = await executeChat({ ...options, request: streaming });
     expect(result.target.providerId).toBe('b');
     expect(result.attempts[0]).toMatchObject({ outcome: 'timeout', status: 504, note: 'timed out' });
@@ -634,7 +726,9 @@ describe('timeouts', () => {
   it('a non-streamed request is held to the wall-clock cap, not the first-token limit', async () => {
     const a = new FakeProvider('a', 'cloud', { m: [{ hang: true }] });
     const b = new FakeProvider('b', 'cloud');
-    const { options, health } = harness([a, b], [candidate('a/m'), candidate('b/m')], { settings: { ...routing, timeouts: { ...routing.timeouts, cloud: { ...quick, totalMs: 120 } } } });
+    const { options, health } = harness([a, b], [candidate('a/m'), candidate('b/m')], {
+      settings: { ...routing, timeouts: { ...routing.timeouts, cloud: { ...quick, totalMs: 120 } } },
+    });
     const started = performance.now();
     const result = await executeChat(options);
     expect(result.target.providerId).toBe('b');
@@ -645,7 +739,9 @@ describe('timeouts', () => {
   it('an upstream that never sends headers times out the same way', async () => {
     const a = new FakeProvider('a', 'cloud', { m: [{ hang: true }] });
     const b = new FakeProvider('b', 'cloud');
-    const { options, health } = harness([a, b], [candidate('a/m'), candidate('b/m')], { settings: { ...routing, timeouts: { ...routing.timeouts, cloud: quick } } });
+    const { options, health } = harness([a, b], [candidate('a/m'), candidate('b/m')], {
+      settings: { ...routing, timeouts: { ...routing.timeouts, cloud: quick } },
+    });
     const result = await executeChat({ ...options, request: streaming });
     expect(result.target.providerId).toBe('b');
     expect(health.providerHealth('a')?.lastError).toContain('sent no content within 30 ms');
@@ -661,8 +757,21 @@ describe('timeouts', () => {
     expect(first.health.providerHealth('l')?.lastError).toContain('within 20 ms');
     expect(first.health.providerHealth('c')?.lastError).toContain('within 40 ms');
 
-    const route: RouteSettings = { name: 'r', pattern: false, description: undefined, tiers: [], fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: undefined, timeouts: { firstTokenMs: 10 } };
-    const second = harness([new FakeProvider('l', 'local', { m: [{ hang: true }] })], [candidate('l/m', 'local')], { route, settings: { ...routing, timeouts } });
+    const route: RouteSettings = {
+      name: 'r',
+      pattern: false,
+      description: undefined,
+      tiers: [],
+      fallbacks: [],
+      contextWindowFallbacks: [],
+      prefer: 'order',
+      numRetries: undefined,
+      timeouts: { firstTokenMs: 10 },
+    };
+    const second = harness([new FakeProvider('l', 'local', { m: [{ hang: true }] })], [candidate('l/m', 'local')], {
+      route,
+      settings: { ...routing, timeouts },
+    });
     await executionError(executeChat({ ...second.options, request: streaming }));
     expect(second.health.providerHealth('l')?.lastError).toContain('within 10 ms');
   });

@@ -38,7 +38,13 @@ interface Success {
 }
 
 export type Executed =
-  | (Success & { readonly kind: 'complete'; readonly response: ChatCompletion; readonly raw: Buffer | undefined; readonly metrics: UpstreamMetrics | undefined; readonly nativeRaw?: Buffer })
+  | (Success & {
+      readonly kind: 'complete';
+      readonly response: ChatCompletion;
+      readonly raw: Buffer | undefined;
+      readonly metrics: UpstreamMetrics | undefined;
+      readonly nativeRaw?: Buffer;
+    })
   | (Success & { readonly kind: 'stream'; readonly head: readonly StreamPart[]; readonly rest: AsyncIterator<StreamPart> })
   | (Success & { readonly kind: 'embeddings'; readonly response: EmbeddingsResponse });
 
@@ -92,7 +98,15 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
   const sleep = options.sleep ?? abortableSleep;
   const numRetries = options.route?.numRetries ?? settings.numRetries;
   const attempts: AttemptRecord[] =
-    options.skipped.length === 0 ? [] : options.skipped.map(({ candidate, reason }) => ({ providerId: candidate.providerId, model: candidate.model, outcome: 'skipped', durationMs: 0, note: reason }));
+    options.skipped.length === 0
+      ? []
+      : options.skipped.map(({ candidate, reason }) => ({
+          providerId: candidate.providerId,
+          model: candidate.model,
+          outcome: 'skipped',
+          durationMs: 0,
+          note: reason,
+        }));
   const queue = [...options.candidates];
   /** targets taken from the queue so far; only a context-length failure reads it */
   const tried: Candidate[] = [];
@@ -105,7 +119,13 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
     const adapter = options.adapterFor(target.providerId);
     if (!adapter) continue;
     if (options.embeddings && !adapter.embeddings) {
-      attempts.push({ providerId: target.providerId, model: target.model, outcome: 'skipped', durationMs: 0, note: `${adapter.type} provider has no embeddings endpoint` });
+      attempts.push({
+        providerId: target.providerId,
+        model: target.model,
+        outcome: 'skipped',
+        durationMs: 0,
+        note: `${adapter.type} provider has no embeddings endpoint`,
+      });
       continue;
     }
     const paced = options.pacing?.refusal(target.providerId);
@@ -145,13 +165,29 @@ export async function executeChat(options: ExecuteOptions): Promise<Executed> {
               attempts,
               reportLateFailure,
             }
-          : { kind: 'stream', head: success.head, rest: success.rest, upstreamRequestId: success.upstreamRequestId, target, upstreamMs, attempts, reportLateFailure };
+          : {
+              kind: 'stream',
+              head: success.head,
+              rest: success.rest,
+              upstreamRequestId: success.upstreamRequestId,
+              target,
+              upstreamMs,
+              attempts,
+              reportLateFailure,
+            };
       } catch (caught) {
         const error = asProviderError(caught, target.providerId, options.signal);
         lastError = error;
         const rotated = reportAttemptFailure(health, options.keys, options.log, target, error, keyGeneration);
         if (rotated && attemptsUsed < settings.maxAttempts && !options.signal.aborted) {
-          attempts.push({ providerId: target.providerId, model: target.model, outcome: error.errorClass, status: error.status, durationMs: performance.now() - started, note: 'retry with the next key' });
+          attempts.push({
+            providerId: target.providerId,
+            model: target.model,
+            outcome: error.errorClass,
+            status: error.status,
+            durationMs: performance.now() - started,
+            note: 'retry with the next key',
+          });
           continue;
         }
         const decision = decideAfterFailure({ error, retries, numRetries, attemptsUsed, maxAttempts: settings.maxAttempts, backoff: settings.backoff, random });
@@ -224,7 +260,9 @@ async function attempt(adapter: ProviderAdapter, target: Candidate, options: Exe
           forceStreamUsage: options.forceStreamUsage,
           signal: controller.signal,
           ...(options.native ? { native: options.native } : {}),
-          ...(adapter.sizesContext ? { context: { window: options.details(target)?.contextWindow, needed: () => requirementsOf(options.request).contextTokens } } : {}),
+          ...(adapter.sizesContext
+            ? { context: { window: options.details(target)?.contextWindow, needed: () => requirementsOf(options.request).contextTokens } }
+            : {}),
         });
   if (!options.signal.aborted) options.signal.addEventListener('abort', onParentAbort, { once: true });
   const watchdog = new AttemptWatchdog(controller, limits, target.providerId, started);
@@ -275,11 +313,15 @@ function reorderForContext(queue: Candidate[], options: ExecuteOptions, failed: 
     return failedWindow === undefined || window === undefined || window > failedWindow;
   };
   const fallbacks = options.contextFallbacks.filter((candidate) => !tried.has(`${candidate.providerId}/${candidate.model}`));
-  const isFallback = (candidate: Candidate): boolean => fallbacks.some((fallback) => fallback.providerId === candidate.providerId && fallback.model === candidate.model);
+  const isFallback = (candidate: Candidate): boolean =>
+    fallbacks.some((fallback) => fallback.providerId === candidate.providerId && fallback.model === candidate.model);
   const rest = queue.filter((candidate) => fits(candidate) && !isFallback(candidate));
   const dropped = queue
     .filter((candidate) => !fits(candidate) && !isFallback(candidate))
-    .map((candidate) => ({ candidate, reason: `context window ${options.details(candidate)?.contextWindow} tokens is not larger than the ${failedWindow} that was too small` }));
+    .map((candidate) => ({
+      candidate,
+      reason: `context window ${options.details(candidate)?.contextWindow} tokens is not larger than the ${failedWindow} that was too small`,
+    }));
   queue.splice(0, queue.length, ...fallbacks, ...rest);
   return dropped;
 }
@@ -332,6 +374,9 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 /** `openai/gpt-4.1=rate_limit(429) retry in 400 ms, openai/gpt-4.1=ok` — the x-switchyard-attempts header. */
 export function formatAttempts(attempts: readonly AttemptRecord[]): string {
   return attempts
-    .map((attempt) => `${attempt.providerId}/${attempt.model}=${attempt.outcome}${attempt.status ? `(${attempt.status})` : ''}${attempt.note && attempt.outcome !== 'ok' ? ` ${attempt.note}` : ''}`)
+    .map(
+      (attempt) =>
+        `${attempt.providerId}/${attempt.model}=${attempt.outcome}${attempt.status ? `(${attempt.status})` : ''}${attempt.note && attempt.outcome !== 'ok' ? ` ${attempt.note}` : ''}`,
+    )
     .join(', ');
 }

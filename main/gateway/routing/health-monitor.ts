@@ -38,7 +38,9 @@ export class HealthMonitor {
     const { registry } = this.state();
     return Promise.all(
       registry.all().map(async (adapter) => {
-        const result = await adapter.probe(AbortSignal.timeout(timeoutMs)).catch((error: unknown): ProbeResult => ({ reachable: false, detail: String(error) }));
+        const result = await adapter
+          .probe(AbortSignal.timeout(timeoutMs))
+          .catch((error: unknown): ProbeResult => ({ reachable: false, detail: String(error) }));
         this.routing.health.probed(adapter.id, adapter.locality, result.reachable, result.detail);
         return { id: adapter.id, result };
       }),

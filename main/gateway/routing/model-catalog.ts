@@ -55,7 +55,9 @@ export class ModelCatalog {
           const models = await adapter.listModels(AbortSignal.timeout(this.perProviderTimeoutMs));
           const ids = new Set(models.map((model) => model.id));
           const extra = configured.filter((id) => !ids.has(id)).map((id) => ({ id }));
-          return [...models, ...extra].map((model) => entry(adapter.id, model.id, 'created' in model ? model.created : undefined, 'contextWindow' in model ? model.contextWindow : undefined));
+          return [...models, ...extra].map((model) =>
+            entry(adapter.id, model.id, 'created' in model ? model.created : undefined, 'contextWindow' in model ? model.contextWindow : undefined),
+          );
         } catch {
           return configured.map((id) => entry(adapter.id, id, undefined, undefined));
         }

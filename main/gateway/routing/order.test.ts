@@ -99,7 +99,12 @@ describe('prefer', () => {
   });
 
   it('local puts reachable local targets first, keeping relative order', () => {
-    expect(summary(order([cloud, local, cloud2, local2], { prefer: 'local' })).ordered).toEqual(['ollama/qwen3', 'lmstudio/phi', 'openai/gpt-4.1', 'groq/llama']);
+    expect(summary(order([cloud, local, cloud2, local2], { prefer: 'local' })).ordered).toEqual([
+      'ollama/qwen3',
+      'lmstudio/phi',
+      'openai/gpt-4.1',
+      'groq/llama',
+    ]);
     expect(summary(order([cloud, local], { prefer: 'local', reachable: () => true })).ordered).toEqual(['ollama/qwen3', 'openai/gpt-4.1']);
   });
 
@@ -114,8 +119,16 @@ describe('prefer', () => {
   });
 
   it('cloud puts cloud first, and a known-down cloud side last', () => {
-    expect(summary(order([local, cloud, local2, cloud2], { prefer: 'cloud' })).ordered).toEqual(['openai/gpt-4.1', 'groq/llama', 'ollama/qwen3', 'lmstudio/phi']);
-    expect(summary(order([cloud, local], { prefer: 'cloud', reachable: (entry) => entry.locality === 'local' })).ordered).toEqual(['ollama/qwen3', 'openai/gpt-4.1']);
+    expect(summary(order([local, cloud, local2, cloud2], { prefer: 'cloud' })).ordered).toEqual([
+      'openai/gpt-4.1',
+      'groq/llama',
+      'ollama/qwen3',
+      'lmstudio/phi',
+    ]);
+    expect(summary(order([cloud, local], { prefer: 'cloud', reachable: (entry) => entry.locality === 'local' })).ordered).toEqual([
+      'ollama/qwen3',
+      'openai/gpt-4.1',
+    ]);
   });
 
   it('unknown reachability counts as up', () => {

@@ -32,7 +32,8 @@ export function orderCandidates(input: OrderInput): Ordered {
   const skipped: Skip[] = [];
   let usable: Candidate[] = [];
   for (const candidate of input.candidates) {
-    const reason = input.offline !== undefined && candidate.locality === 'cloud' ? `offline (${input.offline})` : unfitReason(input.requirements, input.details(candidate));
+    const reason =
+      input.offline !== undefined && candidate.locality === 'cloud' ? `offline (${input.offline})` : unfitReason(input.requirements, input.details(candidate));
     if (reason) skipped.push({ candidate, reason });
     else usable.push(candidate);
   }

@@ -20,7 +20,18 @@ function seeded(seed: number): () => number {
 }
 
 function route(name: string, tiers: ReadonlyArray<ReadonlyArray<WeightedTarget>>, extra: Partial<RouteSettings> = {}): RouteSettings {
-  return { name, pattern: name.includes('*'), description: undefined, tiers, fallbacks: [], contextWindowFallbacks: [], prefer: 'order', numRetries: undefined, timeouts: {}, ...extra };
+  return {
+    name,
+    pattern: name.includes('*'),
+    description: undefined,
+    tiers,
+    fallbacks: [],
+    contextWindowFallbacks: [],
+    prefer: 'order',
+    numRetries: undefined,
+    timeouts: {},
+    ...extra,
+  };
 }
 
 const weighted = (providerId: string, model: string, weight = 1): WeightedTarget => ({ providerId, model, weight });
@@ -137,7 +148,11 @@ describe('direct and bare model names', () => {
 
 describe('fallbacks and de-duplication', () => {
   it('per-request `models` come after the primary, then the default fallbacks', () => {
-    const result = planRequest('openai/gpt-4.1', ['groq/llama-70b', 'qwen3'], context({ defaultFallbacks: [target('ollama', 'llama3')] }, { qwen3: ['ollama'] }));
+    const result = planRequest(
+      'openai/gpt-4.1',
+      ['groq/llama-70b', 'qwen3'],
+      context({ defaultFallbacks: [target('ollama', 'llama3')] }, { qwen3: ['ollama'] }),
+    );
     if (!result.ok) throw new Error(result.message);
     expect(result.candidates.map((candidate) => `${candidate.providerId}/${candidate.model}:${candidate.origin}`)).toEqual([
       'openai/gpt-4.1:direct',
@@ -162,7 +177,11 @@ describe('fallbacks and de-duplication', () => {
 
   it('keeps the first occurrence of a target named twice', () => {
     const smart = route('smart', [[weighted('openai', 'a')]], { fallbacks: [target('groq', 'b'), target('openai', 'a')] });
-    const result = planRequest('smart', ['groq/b', 'ollama/c'], context({ routes: new Map([['smart', smart]]), defaultFallbacks: [target('openai', 'a'), target('ollama', 'c')] }));
+    const result = planRequest(
+      'smart',
+      ['groq/b', 'ollama/c'],
+      context({ routes: new Map([['smart', smart]]), defaultFallbacks: [target('openai', 'a'), target('ollama', 'c')] }),
+    );
     if (!result.ok) throw new Error(result.message);
     expect(result.candidates.map((candidate) => `${candidate.providerId}/${candidate.model}:${candidate.origin}`)).toEqual([
       'openai/a:route',
@@ -223,7 +242,9 @@ describe('weightedOrder', () => {
       fc.property(fc.array(fc.double({ min: 0.001, max: 1_000, noNaN: true }), { maxLength: 8 }), fc.integer(), (weights, seed) => {
         const tier = weights.map((weight, index) => weighted(`p${index}`, 'm', weight));
         const order = weightedOrder(tier, seeded(seed));
-        expect([...order].sort((left, right) => left.providerId.localeCompare(right.providerId))).toEqual([...tier].sort((left, right) => left.providerId.localeCompare(right.providerId)));
+        expect([...order].sort((left, right) => left.providerId.localeCompare(right.providerId))).toEqual(
+          [...tier].sort((left, right) => left.providerId.localeCompare(right.providerId)),
+        );
       }),
     );
   });

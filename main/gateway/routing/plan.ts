@@ -31,7 +31,9 @@ export type PlanResult =
   | { readonly ok: true; readonly route: RouteSettings | undefined; readonly candidates: readonly Candidate[]; readonly contextFallbacks: readonly Candidate[] }
   | { readonly ok: false; readonly status: 400 | 404; readonly code: string; readonly message: string };
 
-type Expansion = { readonly ok: true; readonly route: RouteSettings | undefined; readonly targets: readonly (Target & { origin: CandidateOrigin })[] } | Extract<PlanResult, { ok: false }>;
+type Expansion =
+  | { readonly ok: true; readonly route: RouteSettings | undefined; readonly targets: readonly (Target & { origin: CandidateOrigin })[] }
+  | Extract<PlanResult, { ok: false }>;
 
 export function planRequest(model: string, requestFallbacks: readonly string[] | undefined, context: PlanContext): PlanResult {
   const primary = expand(model, context, 'direct');
@@ -40,12 +42,16 @@ export function planRequest(model: string, requestFallbacks: readonly string[] |
   for (const name of requestFallbacks ?? []) {
     const expansion = expand(name, context, 'request-fallback');
     if (!expansion.ok) return { ...expansion, message: `models: ${expansion.message}` };
-    append(targets, expansion.targets.map((target) => ({ ...target, origin: 'request-fallback' as const })));
+    append(
+      targets,
+      expansion.targets.map((target) => ({ ...target, origin: 'request-fallback' as const })),
+    );
   }
   for (const target of context.defaultFallbacks) targets.push({ ...target, origin: 'default-fallback' });
   const candidates = dedupe(targets.map((target) => withLocality(target, context)));
   const contextWindowFallbacks = primary.route?.contextWindowFallbacks ?? [];
-  const contextFallbacks = contextWindowFallbacks.length === 0 ? [] : dedupe(contextWindowFallbacks.map((target) => withLocality({ ...target, origin: 'fallback' }, context)));
+  const contextFallbacks =
+    contextWindowFallbacks.length === 0 ? [] : dedupe(contextWindowFallbacks.map((target) => withLocality({ ...target, origin: 'fallback' }, context)));
   return { ok: true, route: primary.route, candidates, contextFallbacks };
 }
 
@@ -53,7 +59,10 @@ function expand(name: string, context: PlanContext, origin: CandidateOrigin): Ex
   const route = context.routes.get(name) ?? (context.patterns && context.patterns.length > 0 ? matchPattern(context.patterns, name) : undefined);
   if (route) {
     const tiers = route.tiers.flatMap((tier) => weightedOrder(tier, context.random));
-    const targets = [...tiers.map((target) => ({ providerId: target.providerId, model: target.model, origin: 'route' as const })), ...route.fallbacks.map((target) => ({ ...target, origin: 'fallback' as const }))];
+    const targets = [
+      ...tiers.map((target) => ({ providerId: target.providerId, model: target.model, origin: 'route' as const })),
+      ...route.fallbacks.map((target) => ({ ...target, origin: 'fallback' as const })),
+    ];
     return { ok: true, route, targets };
   }
   const split = splitModelName(name);

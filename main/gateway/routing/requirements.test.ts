@@ -70,8 +70,12 @@ describe('requirementsOf', () => {
     const base = requirementsOf(request({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }] })).contextTokens;
     expect(base).toBe(1_000);
     expect(requirementsOf(request({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }], max_tokens: 500 })).contextTokens).toBe(1_500);
-    expect(requirementsOf(request({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }], max_tokens: 500, max_completion_tokens: 2_000 })).contextTokens).toBe(3_000);
-    expect(requirementsOf(request({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }], max_tokens: null, max_completion_tokens: null })).contextTokens).toBe(1_000);
+    expect(
+      requirementsOf(request({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }], max_tokens: 500, max_completion_tokens: 2_000 })).contextTokens,
+    ).toBe(3_000);
+    expect(
+      requirementsOf(request({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }], max_tokens: null, max_completion_tokens: null })).contextTokens,
+    ).toBe(1_000);
   });
 
   it("counts max_tokens only up to room for a useful answer: Claude Code's 32 000 must not rule out a 40 960-token local model", () => {

@@ -7,7 +7,8 @@ import type { Target } from '../../config/types.js';
 
 export { splitModelName, type Target };
 
-export type Resolution = { readonly ok: true; readonly targets: readonly Target[] } | { readonly ok: false; readonly status: number; readonly message: string; readonly code: string };
+export type Resolution =
+  { readonly ok: true; readonly targets: readonly Target[] } | { readonly ok: false; readonly status: number; readonly message: string; readonly code: string };
 
 export function resolveModel(name: string, providerIds: ReadonlySet<string>): Resolution {
   const split = splitModelName(name);

@@ -37,27 +37,44 @@ function names(outcome: PlanOutcome): string[] {
 
 describe('routing plans', () => {
   it('give the same candidates for provider/model and one-target tiers on every request, until a reload changes them', async () => {
-    const routing = new RoutingService(config({ smart: { targets: ['alpha/a1', 'beta/b1'] } }), registry, catalogWith(() => new Map()));
+    const routing = new RoutingService(
+      config({ smart: { targets: ['alpha/a1', 'beta/b1'] } }),
+      registry,
+      catalogWith(() => new Map()),
+    );
     expect(names(await routing.plan(request('smart'), undefined))).toEqual(['alpha/a1', 'beta/b1']);
     expect(names(await routing.plan(request('smart'), undefined))).toEqual(['alpha/a1', 'beta/b1']);
     expect(names(await routing.plan(request('alpha/x'), undefined))).toEqual(['alpha/x']);
 
     const reloaded = config({ smart: { targets: ['beta/b2'] } });
-    routing.update(reloaded, registry, catalogWith(() => new Map()));
+    routing.update(
+      reloaded,
+      registry,
+      catalogWith(() => new Map()),
+    );
     expect(names(await routing.plan(request('smart'), undefined))).toEqual(['beta/b2']);
   });
 
   it('still shuffle a weighted tier per request', async () => {
     const draws = [0.9, 0.1, 0.1, 0.9];
     let next = 0;
-    const routing = new RoutingService(config({ pair: { targets: [['alpha/a1', 'beta/b1']] } }), registry, catalogWith(() => new Map()), () => draws[next++ % draws.length] as number);
+    const routing = new RoutingService(
+      config({ pair: { targets: [['alpha/a1', 'beta/b1']] } }),
+      registry,
+      catalogWith(() => new Map()),
+      () => draws[next++ % draws.length] as number,
+    );
     const first = names(await routing.plan(request('pair'), undefined));
     const second = names(await routing.plan(request('pair'), undefined));
     expect(new Set([first.join(), second.join()])).toEqual(new Set(['alpha/a1,beta/b1', 'beta/b1,alpha/a1']));
   });
 
-  it('honour the request\'s own fallbacks for a model whose plan is kept', async () => {
-    const routing = new RoutingService(config({}), registry, catalogWith(() => new Map()));
+  it("honour the request's own fallbacks for a model whose plan is kept", async () => {
+    const routing = new RoutingService(
+      config({}),
+      registry,
+      catalogWith(() => new Map()),
+    );
     expect(names(await routing.plan(request('alpha/a1'), undefined))).toEqual(['alpha/a1']);
     expect(names(await routing.plan(request('alpha/a1'), ['beta/b1']))).toEqual(['alpha/a1', 'beta/b1']);
     expect(names(await routing.plan(request('alpha/a1'), []))).toEqual(['alpha/a1']);
@@ -65,7 +82,11 @@ describe('routing plans', () => {
 
   it('follow the live model lists for bare model names', async () => {
     let owners = new Map([['shared-model', ['alpha']]]);
-    const routing = new RoutingService(config({}), registry, catalogWith(() => owners));
+    const routing = new RoutingService(
+      config({}),
+      registry,
+      catalogWith(() => owners),
+    );
     expect(names(await routing.plan(request('shared-model'), undefined))).toEqual(['alpha/shared-model']);
     owners = new Map([['shared-model', ['beta']]]);
     expect(names(await routing.plan(request('shared-model'), undefined))).toEqual(['beta/shared-model']);

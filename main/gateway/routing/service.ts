@@ -25,7 +25,8 @@ export interface RoutedPlan {
   readonly offline: string | undefined;
 }
 
-export type PlanOutcome = { readonly ok: true; readonly plan: RoutedPlan } | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
+export type PlanOutcome =
+  { readonly ok: true; readonly plan: RoutedPlan } | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
 
 export class RoutingService {
   readonly health: HealthTracker;
@@ -81,7 +82,11 @@ export class RoutingService {
   }
 
   /** `localOnly` forces local targets with that reason (a budget that downgrades to local). */
-  async plan(request: ChatRequest, requestFallbacks: readonly string[] | undefined, options: { readonly localOnly?: string | undefined } = {}): Promise<PlanOutcome> {
+  async plan(
+    request: ChatRequest,
+    requestFallbacks: readonly string[] | undefined,
+    options: { readonly localOnly?: string | undefined } = {},
+  ): Promise<PlanOutcome> {
     const kept = requestFallbacks === undefined || requestFallbacks.length === 0 ? this.index.plans.get(request.model) : undefined;
     const planned = kept ?? (await this.expand(request.model, requestFallbacks));
     if (!planned.ok) return planned;
@@ -141,7 +146,14 @@ export class RoutingService {
     const { providers, routes, patterns } = this.index;
     const needsCatalog = !routes.has(model) && matchPattern(patterns, model) === undefined && !providers.has(model.split('/')[0] ?? '');
     const owners = needsCatalog ? await this.catalog.owners() : new Map<string, string[]>();
-    const planned = planRequest(model, undefined, { providers, routes, patterns, defaultFallbacks: [], ownersOf: (name) => owners.get(name) ?? [], random: this.random });
+    const planned = planRequest(model, undefined, {
+      providers,
+      routes,
+      patterns,
+      defaultFallbacks: [],
+      ownersOf: (name) => owners.get(name) ?? [],
+      random: this.random,
+    });
     if (!planned.ok) return planned;
     const offline = options.localOnly ?? this.offlineReason();
     const skipped: Skip[] = [];
@@ -161,7 +173,10 @@ export class RoutingService {
     }
     // Circuits as for chat: targets cooling down are skipped while another is admitted, else tried soonest-open first.
     const admitted = usable.filter((candidate) => this.health.admits(candidate));
-    const plan = (candidates: readonly Candidate[]): PlanOutcome => ({ ok: true, plan: { route: planned.route, candidates, skipped, contextFallbacks: [], offline } });
+    const plan = (candidates: readonly Candidate[]): PlanOutcome => ({
+      ok: true,
+      plan: { route: planned.route, candidates, skipped, contextFallbacks: [], offline },
+    });
     if (admitted.length === 0) return plan(usable.sort((left, right) => this.health.openUntil(left) - this.health.openUntil(right)));
     for (const candidate of usable) {
       if (!admitted.includes(candidate)) skipped.push({ candidate, reason: `cooling down until ${new Date(this.health.openUntil(candidate)).toISOString()}` });
@@ -169,7 +184,15 @@ export class RoutingService {
     return plan(admitted);
   }
 
-  execute(plan: RoutedPlan, request: ChatRequest, rawBody: RequestBody | undefined, forceStreamUsage: boolean, signal: AbortSignal, native?: NativeRequest, embeddings?: EmbeddingsRequest): Promise<Executed> {
+  execute(
+    plan: RoutedPlan,
+    request: ChatRequest,
+    rawBody: RequestBody | undefined,
+    forceStreamUsage: boolean,
+    signal: AbortSignal,
+    native?: NativeRequest,
+    embeddings?: EmbeddingsRequest,
+  ): Promise<Executed> {
     return executeChat({
       adapterFor: (id) => this.registry.get(id),
       health: this.health,

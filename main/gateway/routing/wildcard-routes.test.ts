@@ -7,7 +7,10 @@ import { planRequest } from './plan.js';
 import { matchPattern, patternRoutes } from './wildcard-routes.js';
 
 function route(name: string, targets: string[], fallbacks: string[] = []): RouteSettings {
-  const split = (reference: string): { providerId: string; model: string } => ({ providerId: reference.slice(0, reference.indexOf('/')), model: reference.slice(reference.indexOf('/') + 1) });
+  const split = (reference: string): { providerId: string; model: string } => ({
+    providerId: reference.slice(0, reference.indexOf('/')),
+    model: reference.slice(reference.indexOf('/') + 1),
+  });
   return {
     name,
     pattern: name.includes('*'),
@@ -38,7 +41,14 @@ const providers = new Map<string, Locality>([
 ]);
 
 function plan(model: string): string[] {
-  const planned = planRequest(model, undefined, { providers, routes: new Map(routes.filter((entry) => !entry.pattern).map((entry) => [entry.name, entry])), patterns, defaultFallbacks: [], ownersOf: () => [], random: () => 0.5 });
+  const planned = planRequest(model, undefined, {
+    providers,
+    routes: new Map(routes.filter((entry) => !entry.pattern).map((entry) => [entry.name, entry])),
+    patterns,
+    defaultFallbacks: [],
+    ownersOf: () => [],
+    random: () => 0.5,
+  });
   if (!planned.ok) throw new Error(planned.message);
   return [planned.route?.name ?? '-', ...planned.candidates.map((candidate) => `${candidate.providerId}/${candidate.model}`)];
 }

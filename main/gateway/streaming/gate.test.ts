@@ -5,7 +5,11 @@ import { ProviderError } from '../providers/errors.js';
 import type { StreamPart } from '../providers/types.js';
 import { isContentChunk, openGate } from './gate.js';
 
-function chunk(delta: ChunkDelta, extra: Partial<ChatCompletionChunk> = {}, finishReason: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk {
+function chunk(
+  delta: ChunkDelta,
+  extra: Partial<ChatCompletionChunk> = {},
+  finishReason: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
+): ChatCompletionChunk {
   return { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra };
 }
 

@@ -5,8 +5,7 @@ import type { ProviderError } from '../providers/errors.js';
 import type { StreamPart } from '../providers/types.js';
 
 export type GateResult =
-  | { readonly kind: 'open'; readonly head: StreamPart[]; readonly rest: AsyncIterator<StreamPart> }
-  | { readonly kind: 'failed'; readonly error: ProviderError };
+  { readonly kind: 'open'; readonly head: StreamPart[]; readonly rest: AsyncIterator<StreamPart> } | { readonly kind: 'failed'; readonly error: ProviderError };
 
 /**
  * Content: text, reasoning, a tool call, a refusal, a finish reason, or the usage-only chunk. A bare role delta is

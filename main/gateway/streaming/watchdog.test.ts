@@ -44,7 +44,10 @@ function asError(error: unknown): ProviderError {
   return new ProviderError({ kind: 'protocol', errorClass: 'protocol', status: 502, message: String(error), providerId: 'p', retryable: false });
 }
 
-function watch(parts: AsyncIterable<StreamPart>, attemptLimits: AttemptLimits = limits): { stream: ReturnType<typeof watchParts>; controller: AbortController; watchdog: AttemptWatchdog } {
+function watch(
+  parts: AsyncIterable<StreamPart>,
+  attemptLimits: AttemptLimits = limits,
+): { stream: ReturnType<typeof watchParts>; controller: AbortController; watchdog: AttemptWatchdog } {
   const controller = new AbortController();
   const watchdog = new AttemptWatchdog(controller, attemptLimits, 'p');
   return { stream: watchParts(parts, watchdog, controller.signal, asError), controller, watchdog };
@@ -246,7 +249,9 @@ describe('watchParts', () => {
     const { stream, controller } = watch(stuck(), { firstTokenMs: 10_000, idleMs: 10_000, totalMs: 10_000 });
     expect((await stream.next()).value).toEqual(text('a'));
     const pending = stream.next();
-    controller.abort(new ProviderError({ kind: 'aborted', errorClass: 'cancelled', status: 499, message: 'request cancelled', providerId: 'p', retryable: false }));
+    controller.abort(
+      new ProviderError({ kind: 'aborted', errorClass: 'cancelled', status: 499, message: 'request cancelled', providerId: 'p', retryable: false }),
+    );
     const result = await pending;
     expect(result.value).toMatchObject({ type: 'error', error: { kind: 'aborted' } });
     expect((await stream.next()).done).toBe(true);

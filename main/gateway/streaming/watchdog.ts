@@ -95,7 +95,15 @@ export class AttemptWatchdog {
           ? `went silent for ${this.limits.idleMs} ms mid-stream`
           : `did not finish within ${this.limits.totalMs} ms`;
     this.controller.abort(
-      new ProviderError({ kind: 'timeout', errorClass: 'timeout', status: 504, code, message: `provider '${this.providerId}' ${what}`, providerId: this.providerId, retryable: true }),
+      new ProviderError({
+        kind: 'timeout',
+        errorClass: 'timeout',
+        status: 504,
+        code,
+        message: `provider '${this.providerId}' ${what}`,
+        providerId: this.providerId,
+        retryable: true,
+      }),
     );
   }
 }

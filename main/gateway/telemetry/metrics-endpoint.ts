@@ -9,10 +9,12 @@ import type { Telemetry } from './telemetry.js';
 export const metricsPath = '/metrics';
 
 export async function serveMetrics(request: IncomingMessage, response: ServerResponse, telemetry: Telemetry): Promise<void> {
-  if (!telemetry.prometheusEnabled) throw new GatewayError(404, 'metrics are turned off (telemetry.prometheus: false in the config)', 'not_found_error', 'unknown_url');
+  if (!telemetry.prometheusEnabled)
+    throw new GatewayError(404, 'metrics are turned off (telemetry.prometheus: false in the config)', 'not_found_error', 'unknown_url');
   const token = presentedToken(request);
   if (token !== undefined) {
-    if (!telemetry.admin?.verify(token)) throw new GatewayError(403, '/metrics needs the admin credential (the data dir\'s admin-token), not a client token', 'permission_error', 'admin_required');
+    if (!telemetry.admin?.verify(token))
+      throw new GatewayError(403, "/metrics needs the admin credential (the data dir's admin-token), not a client token", 'permission_error', 'admin_required');
   } else if (!isLoopback(request.socket.remoteAddress)) {
     throw new GatewayError(401, '/metrics from another machine needs the admin credential as a Bearer token', 'authentication_error', 'admin_required');
   }

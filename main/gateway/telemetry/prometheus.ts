@@ -36,7 +36,11 @@ export class PrometheusMetrics {
 }
 
 /** Sums `value(series)` over the series, grouped by the labels `labelsOf` gives (undefined: the series is left out). */
-function grouped(all: readonly Series[], labelsOf: (series: Series) => Labels | undefined, value: (series: Series) => number): Array<{ labels: Labels; value: number }> {
+function grouped(
+  all: readonly Series[],
+  labelsOf: (series: Series) => Labels | undefined,
+  value: (series: Series) => number,
+): Array<{ labels: Labels; value: number }> {
   const groups = new Map<string, { labels: Labels; value: number }>();
   for (const series of all) {
     const labels = labelsOf(series);
@@ -64,7 +68,13 @@ function build(prom: typeof Prom, requests: RequestSeries, live: LiveState): Pro
       },
     });
   };
-  const histogram = (name: string, help: string, labelNames: string[], bounds: readonly number[], pick: (series: Series) => ReadonlyArray<{ labels: Labels; buckets: Buckets }>): void => {
+  const histogram = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    bounds: readonly number[],
+    pick: (series: Series) => ReadonlyArray<{ labels: Labels; buckets: Buckets }>,
+  ): void => {
     // prom-client's Histogram renders what get() returns; the counts are this file's, grouped at each scrape
     class Computed extends prom.Histogram {
       /** what the registry renders (it prefers this to get() where a metric has it) */
@@ -105,41 +115,138 @@ function build(prom: typeof Prom, requests: RequestSeries, live: LiveState): Pro
   const all = (): readonly Series[] => requests.series();
   const target = (series: Series): Labels => ({ provider: series.labels.provider, model: series.labels.model, client: series.labels.client });
 
-  counter('switchyard_requests_total', 'Client requests finished, by endpoint, client token, route, answering provider and model, and status (ok, error, cancelled)', ['endpoint', 'client', 'route', 'provider', 'model', 'status'], () =>
-    grouped(all(), ({ labels }) => ({ endpoint: labels.endpoint, client: labels.client, route: labels.route, provider: labels.provider, model: labels.model, status: labels.status }), (series) => series.requests),
+  counter(
+    'switchyard_requests_total',
+    'Client requests finished, by endpoint, client token, route, answering provider and model, and status (ok, error, cancelled)',
+    ['endpoint', 'client', 'route', 'provider', 'model', 'status'],
+    () =>
+      grouped(
+        all(),
+        ({ labels }) => ({
+          endpoint: labels.endpoint,
+          client: labels.client,
+          route: labels.route,
+          provider: labels.provider,
+          model: labels.model,
+          status: labels.status,
+        }),
+        (series) => series.requests,
+      ),
   );
-  counter('switchyard_errors_total', 'Client requests that ended in an error, by endpoint, provider and error class (rate_limit_exceeded, budget_exceeded, server, timeout, auth, …)', ['endpoint', 'provider', 'error_class', 'http_status'], () =>
-    grouped(all(), ({ labels }) => (labels.status === 'error' ? { endpoint: labels.endpoint, provider: labels.provider, error_class: labels.errorClass || 'unknown', http_status: labels.httpStatus } : undefined), (series) => series.requests),
+  counter(
+    'switchyard_errors_total',
+    'Client requests that ended in an error, by endpoint, provider and error class (rate_limit_exceeded, budget_exceeded, server, timeout, auth, …)',
+    ['endpoint', 'provider', 'error_class', 'http_status'],
+    () =>
+      grouped(
+        all(),
+        ({ labels }) =>
+          labels.status === 'error'
+            ? { endpoint: labels.endpoint, provider: labels.provider, error_class: labels.errorClass || 'unknown', http_status: labels.httpStatus }
+            : undefined,
+        (series) => series.requests,
+      ),
   );
-  counter('switchyard_tokens_total', 'Tokens by type: input (uncached), output, cache_read, cache_write, reasoning (part of output)', ['provider', 'model', 'client', 'type'], () => [
-    ...grouped(all(), (series) => ({ ...target(series), type: 'input' }), (series) => series.input),
-    ...grouped(all(), (series) => ({ ...target(series), type: 'output' }), (series) => series.output),
-    ...grouped(all(), (series) => ({ ...target(series), type: 'cache_read' }), (series) => series.cacheRead),
-    ...grouped(all(), (series) => ({ ...target(series), type: 'cache_write' }), (series) => series.cacheWrite),
-    ...grouped(all(), (series) => ({ ...target(series), type: 'reasoning' }), (series) => series.reasoning),
+  counter(
+    'switchyard_tokens_total',
+    'Tokens by type: input (uncached), output, cache_read, cache_write, reasoning (part of output)',
+    ['provider', 'model', 'client', 'type'],
+    () => [
+      ...grouped(
+        all(),
+        (series) => ({ ...target(series), type: 'input' }),
+        (series) => series.input,
+      ),
+      ...grouped(
+        all(),
+        (series) => ({ ...target(series), type: 'output' }),
+        (series) => series.output,
+      ),
+      ...grouped(
+        all(),
+        (series) => ({ ...target(series), type: 'cache_read' }),
+        (series) => series.cacheRead,
+      ),
+      ...grouped(
+        all(),
+        (series) => ({ ...target(series), type: 'cache_write' }),
+        (series) => series.cacheWrite,
+      ),
+      ...grouped(
+        all(),
+        (series) => ({ ...target(series), type: 'reasoning' }),
+        (series) => series.reasoning,
+      ),
+    ],
+  );
+  counter('switchyard_cost_usd_total', 'Spend in USD at the prices in force (unpriced requests add nothing)', ['provider', 'model', 'client'], () =>
+    grouped(all(), target, (series) => series.costUsd),
+  );
+  counter(
+    'switchyard_fallbacks_total',
+    'Requests that needed more than one upstream attempt (a retry or a fallback to another target)',
+    ['route', 'status'],
+    () =>
+      grouped(
+        all(),
+        ({ labels }) => ({ route: labels.route, status: labels.status }),
+        (series) => series.fallbacks,
+      ),
+  );
+  counter(
+    'switchyard_upstream_attempts_total',
+    'Upstream attempts, by target and outcome (ok, skipped, or the error class)',
+    ['provider', 'model', 'outcome'],
+    () => requests.attempts().map((row) => ({ labels: { provider: row.provider, model: row.model, outcome: row.outcome }, value: row.count })),
+  );
+  counter(
+    'switchyard_rate_limited_total',
+    'Requests refused with a 429 by a Switchyard rate limit, by scope (client or route), its name and the kind of limit',
+    ['scope', 'name', 'kind'],
+    () =>
+      (live.limiter()?.refusals ?? []).map((refusal) => ({ labels: { scope: refusal.scope, name: refusal.name, kind: refusal.kind }, value: refusal.count })),
+  );
+  counter('switchyard_metrics_series_dropped_total', `Finished requests not counted in these metrics (past ${maxSeries} label combinations)`, [], () => [
+    { labels: {}, value: requests.dropped },
   ]);
-  counter('switchyard_cost_usd_total', 'Spend in USD at the prices in force (unpriced requests add nothing)', ['provider', 'model', 'client'], () => grouped(all(), target, (series) => series.costUsd));
-  counter('switchyard_fallbacks_total', 'Requests that needed more than one upstream attempt (a retry or a fallback to another target)', ['route', 'status'], () =>
-    grouped(all(), ({ labels }) => ({ route: labels.route, status: labels.status }), (series) => series.fallbacks),
-  );
-  counter('switchyard_upstream_attempts_total', 'Upstream attempts, by target and outcome (ok, skipped, or the error class)', ['provider', 'model', 'outcome'], () =>
-    requests.attempts().map((row) => ({ labels: { provider: row.provider, model: row.model, outcome: row.outcome }, value: row.count })),
-  );
-  counter('switchyard_rate_limited_total', "Requests refused with a 429 by a Switchyard rate limit, by scope (client or route), its name and the kind of limit", ['scope', 'name', 'kind'], () =>
-    (live.limiter()?.refusals ?? []).map((refusal) => ({ labels: { scope: refusal.scope, name: refusal.name, kind: refusal.kind }, value: refusal.count })),
-  );
-  counter('switchyard_metrics_series_dropped_total', `Finished requests not counted in these metrics (past ${maxSeries} label combinations)`, [], () => [{ labels: {}, value: requests.dropped }]);
 
-  const genAi = (series: Series): Labels => ({ gen_ai_operation_name: operationName(series.labels.endpoint), gen_ai_provider_name: series.labels.provider, gen_ai_request_model: series.labels.model });
-  histogram('gen_ai_client_token_usage', 'Tokens per request (OpenTelemetry gen_ai.client.token.usage; input includes cached)', ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type'], tokenBounds, (series) => [
-    { labels: { ...genAi(series), gen_ai_token_type: 'input' }, buckets: series.inputTokens },
-    { labels: { ...genAi(series), gen_ai_token_type: 'output' }, buckets: series.outputTokens },
+  const genAi = (series: Series): Labels => ({
+    gen_ai_operation_name: operationName(series.labels.endpoint),
+    gen_ai_provider_name: series.labels.provider,
+    gen_ai_request_model: series.labels.model,
+  });
+  histogram(
+    'gen_ai_client_token_usage',
+    'Tokens per request (OpenTelemetry gen_ai.client.token.usage; input includes cached)',
+    ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type'],
+    tokenBounds,
+    (series) => [
+      { labels: { ...genAi(series), gen_ai_token_type: 'input' }, buckets: series.inputTokens },
+      { labels: { ...genAi(series), gen_ai_token_type: 'output' }, buckets: series.outputTokens },
+    ],
+  );
+  histogram(
+    'gen_ai_client_operation_duration_seconds',
+    'Request duration, arrival to the last byte (OpenTelemetry gen_ai.client.operation.duration)',
+    ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type'],
+    durationBounds,
+    (series) => [
+      {
+        labels: { ...genAi(series), error_type: series.labels.status === 'ok' ? '' : series.labels.errorClass || series.labels.status },
+        buckets: series.duration,
+      },
+    ],
+  );
+  histogram(
+    'gen_ai_server_time_to_first_token_seconds',
+    'Time to the first content of a streamed answer (OpenTelemetry gen_ai.server.time_to_first_token)',
+    ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model'],
+    firstTokenBounds,
+    (series) => [{ labels: genAi(series), buckets: series.firstToken }],
+  );
+  histogram('switchyard_overhead_seconds', "Switchyard's own time per answered request (total minus upstream time)", ['endpoint'], overheadBounds, (series) => [
+    { labels: { endpoint: series.labels.endpoint }, buckets: series.overhead },
   ]);
-  histogram('gen_ai_client_operation_duration_seconds', 'Request duration, arrival to the last byte (OpenTelemetry gen_ai.client.operation.duration)', ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type'], durationBounds, (series) => [
-    { labels: { ...genAi(series), error_type: series.labels.status === 'ok' ? '' : series.labels.errorClass || series.labels.status }, buckets: series.duration },
-  ]);
-  histogram('gen_ai_server_time_to_first_token_seconds', 'Time to the first content of a streamed answer (OpenTelemetry gen_ai.server.time_to_first_token)', ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model'], firstTokenBounds, (series) => [{ labels: genAi(series), buckets: series.firstToken }]);
-  histogram('switchyard_overhead_seconds', "Switchyard's own time per answered request (total minus upstream time)", ['endpoint'], overheadBounds, (series) => [{ labels: { endpoint: series.labels.endpoint }, buckets: series.overhead }]);
 
   new prom.Gauge({
     name: 'switchyard_in_flight_requests',

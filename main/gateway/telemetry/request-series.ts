@@ -115,12 +115,22 @@ export class RequestSeries {
 
   attempts(): Array<{ readonly provider: string; readonly model: string; readonly outcome: string; readonly count: number }> {
     const rows: Array<{ provider: string; model: string; outcome: string; count: number }> = [];
-    for (const [provider, models] of this.attemptCounts) for (const [model, outcomes] of models) for (const [outcome, count] of outcomes) rows.push({ provider, model, outcome, count });
+    for (const [provider, models] of this.attemptCounts)
+      for (const [model, outcomes] of models) for (const [outcome, count] of outcomes) rows.push({ provider, model, outcome, count });
     return rows;
   }
 
   private seriesOf(record: RequestFinish): Series | undefined {
-    const path: ReadonlyArray<string | number | null> = [record.endpoint, record.clientTokenName, record.route, record.providerId, record.model, record.status, record.errorClass, record.httpStatus];
+    const path: ReadonlyArray<string | number | null> = [
+      record.endpoint,
+      record.clientTokenName,
+      record.route,
+      record.providerId,
+      record.model,
+      record.status,
+      record.errorClass,
+      record.httpStatus,
+    ];
     let level = this.root;
     for (let depth = 0; depth < path.length - 1; depth += 1) {
       const key = path[depth] as string | number | null;

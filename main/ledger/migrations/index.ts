@@ -12,7 +12,15 @@ import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [initialMigration, clientTokensMigration, playgroundMigration, capturesMigration, leanLogIndexesMigration, responsesMigration, privacyAndCacheMigration];
+export const migrations: readonly Migration[] = [
+  initialMigration,
+  clientTokensMigration,
+  playgroundMigration,
+  capturesMigration,
+  leanLogIndexesMigration,
+  responsesMigration,
+  privacyAndCacheMigration,
+];
 
 export const latestSchemaVersion = migrations.length;
 

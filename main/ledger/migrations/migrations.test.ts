@@ -65,7 +65,10 @@ describe('migration 1 (initial)', () => {
     migrate(database, 1);
     expect(schemaVersion(database)).toBe(1);
     expect(tables(database)).toEqual(['attempts', 'prices', 'requests', 'rollup_daily', 'rollup_hourly', 'settings']);
-    const indexes = database.prepare<[], string>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all();
+    const indexes = database
+      .prepare<[], string>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .pluck()
+      .all();
     expect(indexes).toEqual(['requests_by_client', 'requests_by_model', 'requests_by_provider', 'requests_by_status', 'requests_by_time']);
     expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -82,7 +85,9 @@ describe('migration 1 (initial)', () => {
     const database = open();
     migrate(database, 1);
     const insert = (status: string, endpoint: string) =>
-      database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status) VALUES (?, 0, ?, 'm', ?)`).run(`${status}-${endpoint}`, endpoint, status);
+      database
+        .prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status) VALUES (?, 0, ?, 'm', ?)`)
+        .run(`${status}-${endpoint}`, endpoint, status);
     expect(() => insert('ok', 'chat')).not.toThrow();
     expect(() => insert('done', 'chat')).toThrow(/CHECK/);
     expect(() => insert('ok', 'completions')).toThrow(/CHECK/);
@@ -94,7 +99,9 @@ describe('migration 2 (client tokens)', () => {
   it('adds client_tokens to a version-1 file and keeps its rows', () => {
     const database = open();
     migrate(database, 1);
-    database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status, client_token_name) VALUES ('r1', 5, 'chat', 'm', 'ok', 'default')`).run();
+    database
+      .prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status, client_token_name) VALUES ('r1', 5, 'chat', 'm', 'ok', 'default')`)
+      .run();
     expect(migrate(database, 2)).toEqual({ from: 1, to: 2 });
     expect(tables(database)).toContain('client_tokens');
     expect(database.prepare('SELECT client_token_name FROM requests WHERE id = ?').pluck().get('r1')).toBe('default');
@@ -104,7 +111,8 @@ describe('migration 2 (client tokens)', () => {
   it('keeps names and digests unique and digests 32 bytes long', () => {
     const database = open();
     migrate(database, 2);
-    const insert = (name: string, hash: Buffer) => database.prepare(`INSERT INTO client_tokens (name, hash, masked, created_at) VALUES (?, ?, 'sy-…abcd', 1)`).run(name, hash);
+    const insert = (name: string, hash: Buffer) =>
+      database.prepare(`INSERT INTO client_tokens (name, hash, masked, created_at) VALUES (?, ?, 'sy-…abcd', 1)`).run(name, hash);
     expect(() => insert('editor', Buffer.alloc(32, 1))).not.toThrow();
     expect(() => insert('editor', Buffer.alloc(32, 2))).toThrow(/UNIQUE|PRIMARY KEY/);
     expect(() => insert('scripts', Buffer.alloc(32, 1))).toThrow(/UNIQUE/);
@@ -135,10 +143,14 @@ describe('migration 3 (playground)', () => {
   it('adds the playground tables to a version-2 file and keeps its rows', () => {
     const database = open();
     migrate(database, 2);
-    database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status, client_token_name) VALUES ('r1', 5, 'chat', 'm', 'ok', 'playground')`).run();
+    database
+      .prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status, client_token_name) VALUES ('r1', 5, 'chat', 'm', 'ok', 'playground')`)
+      .run();
     database.prepare(`INSERT INTO client_tokens (name, hash, masked, created_at) VALUES ('default', ?, 'sy-…abcd', 1)`).run(Buffer.alloc(32, 7));
     expect(migrate(database, 3)).toEqual({ from: 2, to: 3 });
-    expect(tables(database)).toEqual(expect.arrayContaining(['playground_sets', 'playground_comparisons', 'playground_columns', 'playground_answers', 'playground_votes']));
+    expect(tables(database)).toEqual(
+      expect.arrayContaining(['playground_sets', 'playground_comparisons', 'playground_columns', 'playground_answers', 'playground_votes']),
+    );
     expect(database.prepare('SELECT client_token_name FROM requests WHERE id = ?').pluck().get('r1')).toBe('playground');
     expect(database.prepare('SELECT name FROM client_tokens').pluck().all()).toEqual(['default']);
     expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -147,7 +159,9 @@ describe('migration 3 (playground)', () => {
   it('deletes a comparison with its columns and answers, and keeps the votes on it', () => {
     const database = open();
     migrate(database, 3);
-    database.prepare(`INSERT INTO playground_comparisons (id, created_at, updated_at, task_tag, title, parameters) VALUES ('c1', 1, 1, 'code', 'hi', '{}')`).run();
+    database
+      .prepare(`INSERT INTO playground_comparisons (id, created_at, updated_at, task_tag, title, parameters) VALUES ('c1', 1, 1, 'code', 'hi', '{}')`)
+      .run();
     database.prepare(`INSERT INTO playground_columns VALUES ('c1', 0, 'a/x', '[]'), ('c1', 1, 'b/y', '[]')`).run();
     database.prepare(`INSERT INTO playground_answers (comparison_id, position, turn, status) VALUES ('c1', 0, 0, 'ok'), ('c1', 1, 0, 'cancelled')`).run();
     database.prepare(`INSERT INTO playground_votes VALUES ('c1', 0, 'code', '["a/x","b/y"]', 'a/x', 2)`).run();
@@ -161,11 +175,15 @@ describe('migration 3 (playground)', () => {
     const database = open();
     migrate(database, 3);
     expect(() => database.prepare(`INSERT INTO playground_columns VALUES ('missing', 0, 'a/x', '[]')`).run()).toThrow(/FOREIGN KEY/);
-    database.prepare(`INSERT INTO playground_comparisons (id, created_at, updated_at, task_tag, title, parameters) VALUES ('c1', 1, 1, 'code', 'hi', '{}')`).run();
+    database
+      .prepare(`INSERT INTO playground_comparisons (id, created_at, updated_at, task_tag, title, parameters) VALUES ('c1', 1, 1, 'code', 'hi', '{}')`)
+      .run();
     expect(() => database.prepare(`INSERT INTO playground_columns VALUES ('c1', 6, 'a/x', '[]')`).run()).toThrow(/CHECK/);
     database.prepare(`INSERT INTO playground_columns VALUES ('c1', 0, 'a/x', '[]')`).run();
     expect(() => database.prepare(`INSERT INTO playground_answers (comparison_id, position, turn, status) VALUES ('c1', 0, 0, 'done')`).run()).toThrow(/CHECK/);
-    expect(() => database.prepare(`INSERT INTO playground_answers (comparison_id, position, turn, status) VALUES ('c1', 1, 0, 'ok')`).run()).toThrow(/FOREIGN KEY/);
+    expect(() => database.prepare(`INSERT INTO playground_answers (comparison_id, position, turn, status) VALUES ('c1', 1, 0, 'ok')`).run()).toThrow(
+      /FOREIGN KEY/,
+    );
   });
 });
 
@@ -179,7 +197,10 @@ describe('migration 4 (captures)', () => {
     expect(tables(database)).toContain('captures');
     expect(database.prepare('SELECT status FROM requests WHERE id = ?').pluck().get('r1')).toBe('ok');
     expect(database.prepare('SELECT name FROM playground_sets').pluck().all()).toEqual(['s']);
-    const indexes = database.prepare<[], string>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'captures' AND name NOT LIKE 'sqlite_%'`).pluck().all();
+    const indexes = database
+      .prepare<[], string>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'captures' AND name NOT LIKE 'sqlite_%'`)
+      .pluck()
+      .all();
     expect(indexes).toEqual(['captures_by_time']);
     expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -187,7 +208,10 @@ describe('migration 4 (captures)', () => {
   it('keeps one capture per request and a 0/1 truncated flag', () => {
     const database = open();
     migrate(database, 4);
-    const insert = (id: string, truncated: number) => database.prepare(`INSERT INTO captures (request_id, captured_at, request_body, response_body, truncated) VALUES (?, 1, '{}', 'hi', ?)`).run(id, truncated);
+    const insert = (id: string, truncated: number) =>
+      database
+        .prepare(`INSERT INTO captures (request_id, captured_at, request_body, response_body, truncated) VALUES (?, 1, '{}', 'hi', ?)`)
+        .run(id, truncated);
     expect(() => insert('r1', 0)).not.toThrow();
     expect(() => insert('r1', 1)).toThrow(/UNIQUE|PRIMARY KEY/);
     expect(() => insert('r2', 2)).toThrow(/CHECK/);
@@ -205,7 +229,9 @@ describe('migration 5 (lean log indexes)', () => {
   it('rebuilds the four filter indexes without the id, the status one without ok rows, and keeps every row', () => {
     const database = open();
     migrate(database, 4);
-    const insert = database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, provider_id, model, client_token_name, status) VALUES (?, ?, 'chat', 'm', 'p', 'm1', 'cli', ?)`);
+    const insert = database.prepare(
+      `INSERT INTO requests (id, started_at, endpoint, requested_model, provider_id, model, client_token_name, status) VALUES (?, ?, 'chat', 'm', 'p', 'm1', 'cli', ?)`,
+    );
     insert.run('r1', 5, 'ok');
     insert.run('r2', 6, 'error');
     insert.run('r3', 7, 'in_flight');
@@ -237,12 +263,17 @@ describe('migration 6 (responses)', () => {
   it('admits the responses endpoint, keeps every request with its attempts and indexes, and adds the stored responses', () => {
     const database = open();
     migrate(database, 5);
-    const insert = database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, provider_id, model, client_token_name, status) VALUES (?, ?, ?, 'm', 'p', 'm1', 'cli', ?)`);
+    const insert = database.prepare(
+      `INSERT INTO requests (id, started_at, endpoint, requested_model, provider_id, model, client_token_name, status) VALUES (?, ?, ?, 'm', 'p', 'm1', 'cli', ?)`,
+    );
     insert.run('r1', 5, 'chat', 'ok');
     insert.run('r2', 6, 'messages', 'error');
     database.prepare(`INSERT INTO attempts (request_id, seq, provider_id, model, outcome, duration_ms) VALUES ('r2', 0, 'p', 'm1', 'server', 12)`).run();
     expect(() => insert.run('r0', 4, 'responses', 'ok')).toThrow(/CHECK constraint/);
-    const indexesBefore = database.prepare<[], string>(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL ORDER BY name`).pluck().all();
+    const indexesBefore = database
+      .prepare<[], string>(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL ORDER BY name`)
+      .pluck()
+      .all();
 
     expect(migrate(database, 6)).toEqual({ from: 5, to: 6 });
     insert.run('r3', 7, 'responses', 'ok');
@@ -257,10 +288,15 @@ describe('migration 6 (responses)', () => {
     // the attempts stayed (the rebuild ran with foreign keys off), and the key still holds afterwards
     expect(database.prepare('SELECT request_id, outcome FROM attempts').all()).toEqual([{ request_id: 'r2', outcome: 'server' }]);
     expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(() => database.prepare(`INSERT INTO attempts (request_id, seq, provider_id, model, outcome, duration_ms) VALUES ('nope', 0, 'p', 'm', 'ok', 1)`).run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      database.prepare(`INSERT INTO attempts (request_id, seq, provider_id, model, outcome, duration_ms) VALUES ('nope', 0, 'p', 'm', 'ok', 1)`).run(),
+    ).toThrow(/FOREIGN KEY/);
     database.prepare("DELETE FROM requests WHERE id = 'r2'").run();
     expect(database.prepare('SELECT COUNT(*) FROM attempts').pluck().get()).toBe(0);
-    const indexesAfter = database.prepare<[], string>(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL ORDER BY name`).pluck().all();
+    const indexesAfter = database
+      .prepare<[], string>(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests' AND sql IS NOT NULL ORDER BY name`)
+      .pluck()
+      .all();
     expect(indexesAfter).toEqual(indexesBefore);
     expect(tables(database)).toEqual(expect.arrayContaining(['stored_responses', 'stored_response_items']));
     expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -273,7 +309,9 @@ describe('migration 7 (privacy and cache)', () => {
     migrate(database, 6);
     database.prepare(`INSERT INTO requests (id, started_at, endpoint, requested_model, status) VALUES ('r1', 5, 'chat', 'm', 'ok')`).run();
     expect(migrate(database, 7)).toEqual({ from: 6, to: 7 });
-    expect(database.prepare('SELECT id, privacy_action, privacy_detectors, cache_status FROM requests').all()).toEqual([{ id: 'r1', privacy_action: null, privacy_detectors: null, cache_status: null }]);
+    expect(database.prepare('SELECT id, privacy_action, privacy_detectors, cache_status FROM requests').all()).toEqual([
+      { id: 'r1', privacy_action: null, privacy_detectors: null, cache_status: null },
+    ]);
     expect(() => database.prepare(`UPDATE requests SET cache_status = 'maybe'`).run()).toThrow(/CHECK constraint/);
     database.prepare(`UPDATE requests SET privacy_action = 'redact', privacy_detectors = 'aws-access-key', cache_status = 'hit'`).run();
     expect(tables(database)).toContain('response_cache');

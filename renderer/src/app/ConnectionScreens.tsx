@@ -15,7 +15,9 @@ export function SignedOutScreen() {
   return (
     <main className="screen">
       <section className="screen-card" aria-labelledby="signed-out-title">
-        <h1 id="signed-out-title">Open Switchyard from <code>switchyard ui</code></h1>
+        <h1 id="signed-out-title">
+          Open Switchyard from <code>switchyard ui</code>
+        </h1>
         <p>This browser is not signed in to Switchyard, or its session has expired.</p>
         <ol className="steps">
           <li>

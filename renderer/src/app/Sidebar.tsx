@@ -22,34 +22,47 @@ export function Sidebar() {
       </div>
       <nav aria-label="Main">
         <ul className="nav-list">
-          {pages.filter((target) => !unlistedPages.has(target)).map((target) =>
-            upcomingPages.has(target) ? (
-              <li key={target}>
-                <span className="nav-link nav-upcoming" aria-disabled="true">
-                  {pageLabels[target]} <span className="tag">Soon</span>
-                </span>
-              </li>
-            ) : (
-              <li key={target}>
-                <a href={`#/${target}`} className="nav-link" aria-current={page === target ? 'page' : undefined} onClick={(event) => follow(event, target)}>
-                  {pageLabels[target]}
-                </a>
-              </li>
-            ),
-          )}
+          {pages
+            .filter((target) => !unlistedPages.has(target))
+            .map((target) =>
+              upcomingPages.has(target) ? (
+                <li key={target}>
+                  <span className="nav-link nav-upcoming" aria-disabled="true">
+                    {pageLabels[target]} <span className="tag">Soon</span>
+                  </span>
+                </li>
+              ) : (
+                <li key={target}>
+                  <a href={`#/${target}`} className="nav-link" aria-current={page === target ? 'page' : undefined} onClick={(event) => follow(event, target)}>
+                    {pageLabels[target]}
+                  </a>
+                </li>
+              ),
+            )}
         </ul>
       </nav>
       <div className="sidebar-footer">
         <p className="gateway-line" role="status">
           {status.data === undefined ? (
-            status.error !== null ? <span className="health health-down"><span className="dot" aria-hidden="true" />Not answering</span> : 'Connecting…'
+            status.error !== null ? (
+              <span className="health health-down">
+                <span className="dot" aria-hidden="true" />
+                Not answering
+              </span>
+            ) : (
+              'Connecting…'
+            )
           ) : (
             <>
               <span className={`health ${status.error === null ? 'health-up' : 'health-down'}`}>
                 <span className="dot" aria-hidden="true" />
                 {status.error === null ? 'Running' : 'Not answering'}
               </span>
-              {status.data.offline !== null && <span className="tag tag-offline" title={status.data.offline}>Offline</span>}
+              {status.data.offline !== null && (
+                <span className="tag tag-offline" title={status.data.offline}>
+                  Offline
+                </span>
+              )}
               <span className="muted small">v{status.data.version}</span>
             </>
           )}

@@ -128,13 +128,23 @@ describe('providers and settings stores', () => {
 describe('no secrets in any store', () => {
   it('after adding keys and creating tokens, no store holds any piece of them', async () => {
     const fake = createFakeControl({ now: () => now });
-    const stores = createAppStores({ client: fake.client, connection: createConnectionStore(), theme: createThemeStore({ root: document.documentElement, storage: undefined }), now: () => now });
+    const stores = createAppStores({
+      client: fake.client,
+      connection: createConnectionStore(),
+      theme: createThemeStore({ root: document.documentElement, storage: undefined }),
+      now: () => now,
+    });
     const key = 'sk-CANARY-0123456789abcdefghij';
     await stores.providers.getState().refresh();
     await stores.providers.getState().add({ id: 'canary', preset: 'openai', key });
     await stores.providers.getState().setKey('openai', key, true);
     const token = await stores.settings.getState().createToken('canary-tool');
-    await Promise.all([stores.dashboard.getState().refresh(), stores.logs.getState().refresh(), stores.routes.getState().refresh(), stores.status.getState().refresh()]);
+    await Promise.all([
+      stores.dashboard.getState().refresh(),
+      stores.logs.getState().refresh(),
+      stores.routes.getState().refresh(),
+      stores.status.getState().refresh(),
+    ]);
     const everything = JSON.stringify(Object.values(stores).map((store) => store.getState()));
     for (let start = 0; start + 6 <= key.length - 4; start++) expect(everything).not.toContain(key.slice(start, start + 6));
     for (let start = 3; start + 6 <= token.length - 4; start++) expect(everything).not.toContain(token.slice(start, start + 6));
@@ -144,7 +154,12 @@ describe('no secrets in any store', () => {
 describe('navigation and theme', () => {
   it('maps the fragment to a page and writes it back', () => {
     let hash = '#/logs';
-    const store = createNavigationStore({ get hash() { return hash; }, setHash: (next) => (hash = next) });
+    const store = createNavigationStore({
+      get hash() {
+        return hash;
+      },
+      setHash: (next) => (hash = next),
+    });
     expect(store.getState().page).toBe('logs');
     store.getState().go('routes');
     expect(hash).toBe('#/routes');

@@ -62,7 +62,10 @@ export function createAppStores(options: StoreOptions): AppStores {
     routes: createRoutesStore(options.client),
     logs: createLogsStore(options.client, now),
     settings: createSettingsStore(options.client),
-    playground: createPlaygroundStore({ client: options.client, gateway: options.gateway ?? unavailableGateway('The playground cannot reach the gateway from this page.') }),
+    playground: createPlaygroundStore({
+      client: options.client,
+      gateway: options.gateway ?? unavailableGateway('The playground cannot reach the gateway from this page.'),
+    }),
     playgroundRecords: createRecordsStore(options.client),
     models: createModelCatalogStore(options.client, now),
     firstRun: createFirstRunStore(options.client, providers),

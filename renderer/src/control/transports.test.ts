@@ -7,7 +7,17 @@ import { ControlCallError, SessionExpiredError } from './control-error';
 import { createHttpControlClient, type Fetch } from './http-transport';
 import { establishSession, signInFromFragment } from './session';
 
-const settings = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true, capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 }, requestRetentionDays: null };
+const settings = {
+  host: '127.0.0.1',
+  port: 5454,
+  startAtLogin: false,
+  offline: null,
+  autoOffline: true,
+  referenceModel: 'openai/gpt-4.1-mini',
+  priceRefresh: true,
+  capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 },
+  requestRetentionDays: null,
+};
 
 function fakeFetch(status: number, body: unknown): Fetch & ReturnType<typeof vi.fn> {
   return vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
@@ -27,7 +37,10 @@ describe('HTTP transport', () => {
   });
 
   it('turns an error answer into a ControlCallError with its code and field', async () => {
-    const client = createHttpControlClient({ origin: '', fetch: fakeFetch(409, { error: { call: 'providers.add', message: 'exists', code: 'conflict', field: 'id' } }) });
+    const client = createHttpControlClient({
+      origin: '',
+      fetch: fakeFetch(409, { error: { call: 'providers.add', message: 'exists', code: 'conflict', field: 'id' } }),
+    });
     const failure = await client['providers.add']({ id: 'x' }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ControlCallError);
     expect(failure).toMatchObject({ message: 'exists', code: 'conflict', field: 'id' });
@@ -112,11 +125,18 @@ describe('desktop bridge', () => {
 });
 
 describe('choosing the transport', () => {
-  const base = { location: { origin: 'file://', protocol: 'file:', pathname: '/index.html', search: '', hash: '' }, history: { replaceState: vi.fn() }, fetch: fakeFetch(200, {}), onSessionExpired: vi.fn() };
+  const base = {
+    location: { origin: 'file://', protocol: 'file:', pathname: '/index.html', search: '', hash: '' },
+    history: { replaceState: vi.fn() },
+    fetch: fakeFetch(200, {}),
+    onSessionExpired: vi.fn(),
+  };
 
   it('prefers the desktop bridge, then HTTP when served over http, else says it is unavailable', async () => {
     expect((await connect({ ...base, bridge: { 'status.get': vi.fn() } })).kind).toBe('desktop');
-    expect((await connect({ ...base, bridge: undefined, location: { ...base.location, origin: 'http://127.0.0.1:5454', protocol: 'http:' } })).kind).toBe('browser');
+    expect((await connect({ ...base, bridge: undefined, location: { ...base.location, origin: 'http://127.0.0.1:5454', protocol: 'http:' } })).kind).toBe(
+      'browser',
+    );
     expect((await connect({ ...base, bridge: undefined })).kind).toBe('unavailable');
   });
 });

@@ -68,7 +68,10 @@ describe('routes', () => {
       click(byText(dialog, 'button', 'Add target'));
     }
     click(dialog.querySelector('[aria-label="Move ollama/qwen3:8b up"]'));
-    expect([...dialog.querySelectorAll('[data-testid="route-target"] .target-model')].map((item) => item.textContent)).toEqual(['ollama/qwen3:8b', 'openai/gpt-4.1-mini']);
+    expect([...dialog.querySelectorAll('[data-testid="route-target"] .target-model')].map((item) => item.textContent)).toEqual([
+      'ollama/qwen3:8b',
+      'openai/gpt-4.1-mini',
+    ]);
     expect(dialog.textContent).toContain('ollama/qwen3:8b moved to position 1 of 2');
     act(() => dialog.querySelector('form')?.requestSubmit());
     const card = await waitFor(() => container.querySelector('[data-route="fast"]'));
@@ -118,7 +121,10 @@ describe('request log retention', () => {
     typeInto(labelled(section, 'Keep requests (days)'), '');
     act(() => byText(section, 'button', 'Save')?.closest('form')?.requestSubmit());
     await waitFor(() => byText(section, '[role="status"]', 'Every request is kept.'));
-    expect(fake.calls.filter((call) => call.call === 'settings.set').map((call) => call.request)).toEqual([{ requestRetentionDays: 90 }, { requestRetentionDays: null }]);
+    expect(fake.calls.filter((call) => call.call === 'settings.set').map((call) => call.request)).toEqual([
+      { requestRetentionDays: 90 },
+      { requestRetentionDays: null },
+    ]);
     expect(fake.state.settings.requestRetentionDays).toBeNull();
   });
 });
@@ -136,7 +142,10 @@ describe('request capture', () => {
     typeInto(labelled(section, 'Keep captured bodies (days)'), '2');
     act(() => byText(section, 'button', 'Save retention')?.closest('form')?.requestSubmit());
     await waitFor(() => byText(section, '[role="status"]', 'Captured bodies are kept 2 day(s).'));
-    expect(fake.calls.filter((call) => call.call === 'settings.set').map((call) => call.request)).toEqual([{ capture: { enabled: true } }, { capture: { retentionDays: 2 } }]);
+    expect(fake.calls.filter((call) => call.call === 'settings.set').map((call) => call.request)).toEqual([
+      { capture: { enabled: true } },
+      { capture: { retentionDays: 2 } },
+    ]);
     expect(fake.state.settings.capture).toMatchObject({ enabled: true, retentionDays: 2 });
     click(byText(section, 'button', 'Delete captured bodies…'));
     click(byText(section, 'button', 'Delete all captured bodies'));

@@ -21,7 +21,11 @@ export function formatRelativeTime(at: number, now: number): string {
   const seconds = Math.round((at - now) / 1000);
   const absolute = Math.abs(seconds);
   if (absolute < 45) return 'just now';
-  if (absolute < 3600) return relative.format(Math.round(seconds / 60), 'minute').replace('minutes', 'min').replace('minute', 'min');
+  if (absolute < 3600)
+    return relative
+      .format(Math.round(seconds / 60), 'minute')
+      .replace('minutes', 'min')
+      .replace('minute', 'min');
   if (absolute < 86_400) return relative.format(Math.round(seconds / 3600), 'hour');
   if (absolute < 30 * 86_400) return relative.format(Math.round(seconds / 86_400), 'day');
   return relative.format(Math.round(seconds / (30 * 86_400)), 'month');

@@ -20,7 +20,9 @@ export interface Rendered {
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-export async function renderApp(options: FakeOptions & { readonly element?: ReactNode; readonly signedOut?: boolean; readonly gateway?: FakeGatewayOptions } = {}): Promise<Rendered> {
+export async function renderApp(
+  options: FakeOptions & { readonly element?: ReactNode; readonly signedOut?: boolean; readonly gateway?: FakeGatewayOptions } = {},
+): Promise<Rendered> {
   const fake = createFakeControl(options);
   const gateway = createFakeGateway(fake, { delayMs: 0, ...options.gateway });
   const connection = createConnectionStore();
@@ -80,11 +82,15 @@ export function click(element: Element | null | undefined): void {
 }
 
 export function byText<T extends Element = HTMLElement>(root: ParentNode, selector: string, text: string | RegExp): T | undefined {
-  return [...root.querySelectorAll<T>(selector)].find((element) => (typeof text === 'string' ? element.textContent?.trim() === text : text.test(element.textContent ?? '')));
+  return [...root.querySelectorAll<T>(selector)].find((element) =>
+    typeof text === 'string' ? element.textContent?.trim() === text : text.test(element.textContent ?? ''),
+  );
 }
 
 export function labelled<T extends HTMLElement = HTMLInputElement>(root: ParentNode, label: string | RegExp): T {
-  const found = [...root.querySelectorAll('label')].find((candidate) => (typeof label === 'string' ? candidate.textContent?.trim() === label : label.test(candidate.textContent ?? '')));
+  const found = [...root.querySelectorAll('label')].find((candidate) =>
+    typeof label === 'string' ? candidate.textContent?.trim() === label : label.test(candidate.textContent ?? ''),
+  );
   const id = found?.getAttribute('for');
   const element = id ? (root.querySelector(`[id="${id}"]`) as T | null) : (found?.querySelector('input, select') as T | null);
   if (!element) throw new Error(`no field labelled ${String(label)}`);

@@ -1,7 +1,17 @@
 // A destructive action in two steps: the first press asks, the second does it; Cancel (or Escape) backs out.
 import { useState } from 'react';
 
-export function ConfirmButton({ label, confirmLabel, onConfirm, disabled = false }: { readonly label: string; readonly confirmLabel: string; readonly onConfirm: () => void; readonly disabled?: boolean }) {
+export function ConfirmButton({
+  label,
+  confirmLabel,
+  onConfirm,
+  disabled = false,
+}: {
+  readonly label: string;
+  readonly confirmLabel: string;
+  readonly onConfirm: () => void;
+  readonly disabled?: boolean;
+}) {
   const [asking, setAsking] = useState(false);
   if (!asking) {
     return (

@@ -5,7 +5,15 @@ import { addDays, customRange, presetRange, rangePresetLabels, toDateInput, type
 
 const presets: readonly RangePreset[] = ['today', '7d', '30d', 'custom'];
 
-export function DateRangePicker({ value, onChange, now = Date.now }: { readonly value: DateRange; readonly onChange: (range: DateRange) => void; readonly now?: () => number }) {
+export function DateRangePicker({
+  value,
+  onChange,
+  now = Date.now,
+}: {
+  readonly value: DateRange;
+  readonly onChange: (range: DateRange) => void;
+  readonly now?: () => number;
+}) {
   const [customOpen, setCustomOpen] = useState(value.preset === 'custom');
   const [from, setFrom] = useState(toDateInput(value.from));
   const [to, setTo] = useState(toDateInput(addDays(value.to, -1)));
@@ -24,7 +32,12 @@ export function DateRangePicker({ value, onChange, now = Date.now }: { readonly 
     <div className="range-picker">
       <div className="segmented" role="group" aria-label="Date range">
         {presets.map((preset) => (
-          <button key={preset} type="button" aria-pressed={preset === 'custom' ? customOpen : !customOpen && value.preset === preset} onClick={() => choose(preset)}>
+          <button
+            key={preset}
+            type="button"
+            aria-pressed={preset === 'custom' ? customOpen : !customOpen && value.preset === preset}
+            onClick={() => choose(preset)}
+          >
             {rangePresetLabels[preset]}
           </button>
         ))}

@@ -10,7 +10,17 @@ const fields: ReadonlyArray<readonly [keyof RateLimitsDto, string]> = [
   ['concurrent', 'Concurrent'],
 ];
 
-export function LimitInputs({ id, value, onChange, label }: { readonly id: string; readonly value: RateLimitsDto; readonly onChange: (value: RateLimitsDto) => void; readonly label: string }) {
+export function LimitInputs({
+  id,
+  value,
+  onChange,
+  label,
+}: {
+  readonly id: string;
+  readonly value: RateLimitsDto;
+  readonly onChange: (value: RateLimitsDto) => void;
+  readonly label: string;
+}) {
   return (
     <div className="field-row" role="group" aria-label={label}>
       {fields.map(([key, text]) => (

@@ -35,7 +35,8 @@ async function open(): Promise<{ container: HTMLElement; input: HTMLInputElement
 }
 
 const listbox = (container: HTMLElement): HTMLElement => container.querySelector('[role="listbox"]') as HTMLElement;
-const shownOptions = (container: HTMLElement): string[] => (listbox(container).hidden ? [] : [...listbox(container).querySelectorAll('[role="option"]')].map((option) => option.getAttribute('aria-label') ?? ''));
+const shownOptions = (container: HTMLElement): string[] =>
+  listbox(container).hidden ? [] : [...listbox(container).querySelectorAll('[role="option"]')].map((option) => option.getAttribute('aria-label') ?? '');
 const activeOption = (container: HTMLElement, input: HTMLInputElement): HTMLElement | null => {
   const id = input.getAttribute('aria-activedescendant');
   return id ? (container.ownerDocument.getElementById(id) as HTMLElement | null) : null;
@@ -53,10 +54,14 @@ describe('ModelCombobox', () => {
     expect(input.getAttribute('aria-expanded')).toBe('true');
     expect(shownOptions(container)).toEqual(['smart', 'ollama/qwen3:8b', 'openai/gpt-4.1', 'openai/gpt-4.1-mini']);
     // grouped, each group named, each option described by its context window and prices
-    const groups = [...listbox(container).querySelectorAll('[role="group"]')].map((group) => container.ownerDocument.getElementById(group.getAttribute('aria-labelledby') ?? '')?.textContent);
+    const groups = [...listbox(container).querySelectorAll('[role="group"]')].map(
+      (group) => container.ownerDocument.getElementById(group.getAttribute('aria-labelledby') ?? '')?.textContent,
+    );
     expect(groups).toEqual(['Route aliases', 'Ollama', 'OpenAI']);
     const mini = listbox(container).querySelector('[aria-label="openai/gpt-4.1-mini"]') as HTMLElement;
-    expect(container.ownerDocument.getElementById(mini.getAttribute('aria-describedby') ?? '')?.textContent).toBe('1M context · in $0.40 / M · out $1.60 / M · cloud');
+    expect(container.ownerDocument.getElementById(mini.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      '1M context · in $0.40 / M · out $1.60 / M · cloud',
+    );
   });
 
   it('filters as you type, on every word, in name, group and detail', async () => {

@@ -45,7 +45,20 @@ function groupsOf(options: readonly ModelOption[]): Group[] {
   return groups.map((group) => ({ name: group.name, entries: group.options.map((option) => ({ option, position: position++ })) }));
 }
 
-export function ModelCombobox({ label, labelHidden = false, value, onValueChange, onCommit, options, loading = false, onOpen, placeholder, disabled = false, allowTyped = true, hint }: ModelComboboxProps) {
+export function ModelCombobox({
+  label,
+  labelHidden = false,
+  value,
+  onValueChange,
+  onCommit,
+  options,
+  loading = false,
+  onOpen,
+  placeholder,
+  disabled = false,
+  allowTyped = true,
+  hint,
+}: ModelComboboxProps) {
   const baseId = useId();
   const inputId = `${baseId}-input`;
   const listboxId = `${baseId}-listbox`;
@@ -122,7 +135,15 @@ export function ModelCombobox({ label, labelHidden = false, value, onValueChange
   const searching = open && !disabled;
   // expanded only while the list is shown: an open field with no match shows a hint, not an empty popup
   const expanded = searching && flat.length > 0;
-  const status = !searching ? '' : loading && options.length === 0 ? 'Loading models…' : flat.length === 0 ? (allowTyped && value.trim() !== '' ? `No listed model matches. Press Enter to use “${value.trim()}”.` : 'No model matches.') : `${flat.length} model${flat.length === 1 ? '' : 's'} listed.`;
+  const status = !searching
+    ? ''
+    : loading && options.length === 0
+      ? 'Loading models…'
+      : flat.length === 0
+        ? allowTyped && value.trim() !== ''
+          ? `No listed model matches. Press Enter to use “${value.trim()}”.`
+          : 'No model matches.'
+        : `${flat.length} model${flat.length === 1 ? '' : 's'} listed.`;
   return (
     <div className="combobox">
       <label htmlFor={inputId} className={labelHidden ? 'visually-hidden' : 'combobox-label'}>

@@ -14,7 +14,15 @@ export function LoadingState({ label = 'Loading…', rows = 3 }: { readonly labe
   );
 }
 
-export function ErrorState({ title = 'Something went wrong', message, onRetry }: { readonly title?: string; readonly message: string; readonly onRetry?: () => void }) {
+export function ErrorState({
+  title = 'Something went wrong',
+  message,
+  onRetry,
+}: {
+  readonly title?: string;
+  readonly message: string;
+  readonly onRetry?: () => void;
+}) {
   return (
     <div className="state state-error" role="alert">
       <h2 className="state-title">{title}</h2>

@@ -16,7 +16,12 @@ export interface AnthropicStreamOptions {
   readonly signal: AbortSignal;
 }
 
-export function writeAnthropicStream(sink: AnswerSink, head: readonly StreamPart[], rest: AsyncIterator<StreamPart>, options: AnthropicStreamOptions): Promise<StreamSummary> {
+export function writeAnthropicStream(
+  sink: AnswerSink,
+  head: readonly StreamPart[],
+  rest: AsyncIterator<StreamPart>,
+  options: AnthropicStreamOptions,
+): Promise<StreamSummary> {
   const native = head[0]?.nativeFrames !== undefined;
   return writeStream(sink, head, rest, native ? nativeFrames : translatedFrames(options), options.signal);
 }

@@ -37,7 +37,10 @@ export function documentParts(block: DocumentBlock, param: string, unsupported: 
     case 'text':
       return [{ type: 'text', text: title ? `${title}\n\n${source.data}` : source.data, ...cache }];
     case 'content': {
-      const texts = typeof source.content === 'string' ? [source.content] : source.content.flatMap((part) => (part['type'] === 'text' && typeof part['text'] === 'string' ? [part['text']] : []));
+      const texts =
+        typeof source.content === 'string'
+          ? [source.content]
+          : source.content.flatMap((part) => (part['type'] === 'text' && typeof part['text'] === 'string' ? [part['text']] : []));
       return [{ type: 'text', text: [title, ...texts].filter((text) => text !== undefined && text !== '').join('\n\n'), ...cache }];
     }
     default:

@@ -91,7 +91,10 @@ function assistantMessage(blocks: readonly ContentBlock[], param: string, unsupp
         details.push(encryptedDetail(details.length, block.data));
         return;
       default:
-        unsupported.push({ param: `${param}[${index}]`, what: `${block.type === 'unsupported' ? `'${block.originalType}'` : `a ${block.type}`} block in an assistant turn` });
+        unsupported.push({
+          param: `${param}[${index}]`,
+          what: `${block.type === 'unsupported' ? `'${block.originalType}'` : `a ${block.type}`} block in an assistant turn`,
+        });
     }
   });
   const message: ChatMessage = { role: 'assistant', content: texts.length === 0 ? (toolCalls.length > 0 ? null : '') : collapse(texts) };

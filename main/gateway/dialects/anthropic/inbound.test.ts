@@ -10,7 +10,7 @@ import { estimateInputTokens } from './estimate-tokens.js';
 import { nativeRequest, restrictToCapable, withoutImpossibleThinking } from './inbound.js';
 
 describe('Anthropic error types', () => {
-  it('follow the status as in Anthropic\'s table', () => {
+  it("follow the status as in Anthropic's table", () => {
     expect([400, 401, 402, 403, 404, 413, 429, 500, 502, 503, 504, 529].map(anthropicErrorType)).toEqual([
       'invalid_request_error',
       'authentication_error',
@@ -28,8 +28,17 @@ describe('Anthropic error types', () => {
   });
 
   it('an in-band error frame is masked and typed; a quota error is billing_error', () => {
-    const overloaded = new ProviderError({ kind: 'in-band', errorClass: 'overloaded', status: 529, message: 'Overloaded (key sk-ant-api03-SECRETSECRET)', providerId: 'a', retryable: true });
-    expect(anthropicErrorFrame(overloaded)).toBe('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded (key sk-***)"}}\n\n');
+    const overloaded = new ProviderError({
+      kind: 'in-band',
+      errorClass: 'overloaded',
+      status: 529,
+      message: 'Overloaded (key sk-ant-api03-SECRETSECRET)',
+      providerId: 'a',
+      retryable: true,
+    });
+    expect(anthropicErrorFrame(overloaded)).toBe(
+      'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded (key sk-***)"}}\n\n',
+    );
     const quota = new ProviderError({ kind: 'http', errorClass: 'quota', status: 429, message: 'out of credit', providerId: 'o', retryable: false });
     expect(anthropicErrorFrame(quota)).toContain('"type":"billing_error"');
   });
@@ -38,15 +47,34 @@ describe('Anthropic error types', () => {
 describe('estimateInputTokens', () => {
   it('counts about four characters a token, plus a flat amount per image', () => {
     expect(estimateInputTokens({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(400) }] })).toBe(100);
-    const withImage = estimateInputTokens({ model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'abcd' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] }] });
+    const withImage = estimateInputTokens({
+      model: 'm',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'abcd' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+          ],
+        },
+      ],
+    });
     expect(withImage).toBe(1 + 1_600);
   });
 });
 
 describe('restrictToCapable', () => {
   const candidate = (providerId: string) => ({ providerId, model: 'm', locality: 'cloud' as const, origin: 'route' as const });
-  const plan: RoutedPlan = { route: undefined, candidates: [candidate('openai'), candidate('anthropic')], skipped: [], contextFallbacks: [], offline: undefined };
-  const registry = { get: (id: string) => ({ forwards: new Set(id === 'anthropic' ? ['anthropic-messages'] : ['openai-chat']) }) } as unknown as ProviderRegistry;
+  const plan: RoutedPlan = {
+    route: undefined,
+    candidates: [candidate('openai'), candidate('anthropic')],
+    skipped: [],
+    contextFallbacks: [],
+    offline: undefined,
+  };
+  const registry = {
+    get: (id: string) => ({ forwards: new Set(id === 'anthropic' ? ['anthropic-messages'] : ['openai-chat']) }),
+  } as unknown as ProviderRegistry;
   const unsupported = [{ param: 'tools[0]', what: "the 'web_search_20250305' tool, which only Anthropic provides" }];
 
   it('leaves a plan alone when everything translates', () => {
@@ -61,13 +89,21 @@ describe('restrictToCapable', () => {
 
   it('is a 400 naming the field when no Anthropic target is left', () => {
     expect(() => restrictToCapable({ ...plan, candidates: [candidate('openai')] }, unsupported, registry)).toThrow(GatewayError);
-    expect(() => restrictToCapable({ ...plan, candidates: [candidate('openai')] }, unsupported, registry)).toThrow(/route this request to an Anthropic provider/);
+    expect(() => restrictToCapable({ ...plan, candidates: [candidate('openai')] }, unsupported, registry)).toThrow(
+      /route this request to an Anthropic provider/,
+    );
   });
 });
 
 describe('withoutImpossibleThinking', () => {
   const candidate = (model: string) => ({ providerId: 'ollama', model, locality: 'local' as const, origin: 'direct' as const });
-  const plan = (...models: string[]): RoutedPlan => ({ route: undefined, candidates: models.map(candidate), skipped: [], contextFallbacks: [], offline: undefined });
+  const plan = (...models: string[]): RoutedPlan => ({
+    route: undefined,
+    candidates: models.map(candidate),
+    skipped: [],
+    contextFallbacks: [],
+    offline: undefined,
+  });
   const capabilities: Record<string, string[]> = { 'llama3.2:3b': ['completion', 'tools'], 'qwen3:8b': ['completion', 'thinking'] };
   const details = (target: { model: string }) => (capabilities[target.model] ? { capabilities: capabilities[target.model] } : undefined);
   const request = { model: 'x', messages: [{ role: 'user' as const, content: 'hi' }], reasoning_effort: 'low' };
@@ -83,7 +119,12 @@ describe('nativeRequest', () => {
   it('forwards the client bytes and its dialect headers, never its credentials', () => {
     const body = { model: 'm', messages: [{ role: 'user', content: 'Hi' }] };
     const native = nativeRequest(body, JSON.stringify(body), { 'anthropic-beta': 'a,b', 'anthropic-version': '2023-06-01', 'x-api-key': 'sy-secret' });
-    expect(native).toEqual({ dialect: 'anthropic-messages', body, raw: JSON.stringify(body), headers: { 'anthropic-beta': 'a,b', 'anthropic-version': '2023-06-01' } });
+    expect(native).toEqual({
+      dialect: 'anthropic-messages',
+      body,
+      raw: JSON.stringify(body),
+      headers: { 'anthropic-beta': 'a,b', 'anthropic-version': '2023-06-01' },
+    });
   });
 
   it('moves system entries among the messages into `system`, after the system the client sent, for Anthropic to take', () => {

@@ -32,7 +32,10 @@ function deepestIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue | u
   const [first] = issues;
   if (first?.code !== 'invalid_union' || first.errors.length === 0) return first;
   const candidates = first.errors.map((branch) => deepestIssue(branch)).filter((issue): issue is z.core.$ZodIssue => issue !== undefined);
-  const deepest = candidates.reduce<z.core.$ZodIssue | undefined>((best, issue) => (best === undefined || issue.path.length > best.path.length ? issue : best), undefined);
+  const deepest = candidates.reduce<z.core.$ZodIssue | undefined>(
+    (best, issue) => (best === undefined || issue.path.length > best.path.length ? issue : best),
+    undefined,
+  );
   return deepest ? { ...deepest, path: [...first.path, ...deepest.path] } : first;
 }
 
@@ -55,7 +58,8 @@ export function nativeRequest(body: Record<string, unknown>, raw: RequestBody, r
 function withSystemHoisted(body: Record<string, unknown>): Record<string, unknown> | undefined {
   const messages = Array.isArray(body['messages']) ? (body['messages'] as Array<Record<string, unknown>>) : [];
   if (!messages.some((message) => message['role'] === 'system')) return undefined;
-  const blocks = (content: unknown): unknown[] => (typeof content === 'string' ? (content === '' ? [] : [{ type: 'text', text: content }]) : Array.isArray(content) ? content : []);
+  const blocks = (content: unknown): unknown[] =>
+    typeof content === 'string' ? (content === '' ? [] : [{ type: 'text', text: content }]) : Array.isArray(content) ? content : [];
   const system = [...blocks(body['system']), ...messages.filter((message) => message['role'] === 'system').flatMap((message) => blocks(message['content']))];
   return { ...body, system, messages: messages.filter((message) => message['role'] !== 'system') };
 }
@@ -75,7 +79,12 @@ export function restrictToCapable(plan: RoutedPlan, unsupported: readonly Unsupp
     throw new GatewayError(400, `${reason}${more}; route this request to an Anthropic provider`, 'invalid_request_error', 'unsupported_content', first.param);
   }
   const skipped = plan.candidates.filter((candidate) => !isAnthropic(candidate.providerId)).map((candidate) => ({ candidate, reason }));
-  return { ...plan, candidates, skipped: [...plan.skipped, ...skipped], contextFallbacks: plan.contextFallbacks.filter((candidate) => isAnthropic(candidate.providerId)) };
+  return {
+    ...plan,
+    candidates,
+    skipped: [...plan.skipped, ...skipped],
+    contextFallbacks: plan.contextFallbacks.filter((candidate) => isAnthropic(candidate.providerId)),
+  };
 }
 
 /**

@@ -27,7 +27,13 @@ export function handleMessages(context: RequestContext, inbound: InboundRequest,
     inbound,
     sink,
     {
-      meter: { endpoint: 'messages', requestedModel: messages.model, stream, estimatedInputTokens: () => estimateTokens(requestText(translated.request)), requestBody: inbound.body },
+      meter: {
+        endpoint: 'messages',
+        requestedModel: messages.model,
+        stream,
+        estimatedInputTokens: () => estimateTokens(requestText(translated.request)),
+        requestBody: inbound.body,
+      },
       request: translated.request,
       restrict: (plan) => restrictToCapable(plan, translated.unsupported, registry),
       upstream: (plan) => ({

@@ -6,7 +6,10 @@ import type { ChatCompletionChunk, ChunkDelta, FinishReason, Usage } from '../..
 import { AnthropicEventTranslator, eventFrame, type AnthropicEvent } from './stream-events.js';
 
 const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk' as const, created: 1, model: 'gpt-4o-mini' };
-const chunk = (delta: ChunkDelta, finishReason: FinishReason = null): ChatCompletionChunk => ({ ...base, choices: [{ index: 0, delta, finish_reason: finishReason }] });
+const chunk = (delta: ChunkDelta, finishReason: FinishReason = null): ChatCompletionChunk => ({
+  ...base,
+  choices: [{ index: 0, delta, finish_reason: finishReason }],
+});
 const usageChunk = (usage: Usage): ChatCompletionChunk => ({ ...base, choices: [], usage });
 
 function translate(chunks: readonly ChatCompletionChunk[]): AnthropicEvent[] {

@@ -31,7 +31,16 @@ export class AnthropicEventTranslator {
   ) {}
 
   start(): AnthropicEvent[] {
-    const message = { id: this.messageId, type: 'message', role: 'assistant', model: this.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } };
+    const message = {
+      id: this.messageId,
+      type: 'message',
+      role: 'assistant',
+      model: this.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 0, output_tokens: 0 },
+    };
     return [{ type: 'message_start', message }];
   }
 
@@ -43,10 +52,12 @@ export class AnthropicEventTranslator {
     const delta = choice.delta ?? {};
     const events: AnthropicEvent[] = [];
     const reasoning = delta.reasoning_content ?? delta['reasoning'];
-    if (typeof reasoning === 'string' && reasoning !== '') append(events, this.into('thinking', { type: 'thinking', thinking: '', signature: '' }, { type: 'thinking_delta', thinking: reasoning }));
+    if (typeof reasoning === 'string' && reasoning !== '')
+      append(events, this.into('thinking', { type: 'thinking', thinking: '', signature: '' }, { type: 'thinking_delta', thinking: reasoning }));
     for (const detail of claudeDetails(delta['reasoning_details'])) {
       if (detail['type'] === 'reasoning.encrypted' && typeof detail['data'] === 'string') {
-        append(events, this.closeOpen()); append(events, this.standalone({ type: 'redacted_thinking', data: detail['data'] }));
+        append(events, this.closeOpen());
+        append(events, this.standalone({ type: 'redacted_thinking', data: detail['data'] }));
       } else if (typeof detail['signature'] === 'string' && detail['signature'] !== '') {
         append(events, this.into('thinking', { type: 'thinking', thinking: '', signature: '' }, { type: 'signature_delta', signature: detail['signature'] }));
       }
@@ -61,11 +72,7 @@ export class AnthropicEventTranslator {
   finish(): AnthropicEvent[] {
     const usage = toAnthropicUsage(this.usage);
     const stopReason = stopReasonFor(this.finishReason, this.tools.size > 0);
-    return [
-      ...this.closeOpen(),
-      { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage },
-      { type: 'message_stop' },
-    ];
+    return [...this.closeOpen(), { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage }, { type: 'message_stop' }];
   }
 
   private toolCall(toolIndex: number, id: string | undefined, name: string | undefined, fragment: string | undefined): AnthropicEvent[] {

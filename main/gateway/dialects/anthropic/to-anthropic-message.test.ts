@@ -51,7 +51,7 @@ describe('toAnthropicMessage', () => {
     expect(message.stop_reason).toBe('tool_use');
   });
 
-  it("signed Claude reasoning comes back with its signature and redacted blocks", () => {
+  it('signed Claude reasoning comes back with its signature and redacted blocks', () => {
     const details = [
       { type: 'reasoning.text', text: 'Hmm.', signature: 'EqSIG', format: 'anthropic-claude-v1', index: 0 },
       { type: 'reasoning.encrypted', data: 'EmRED', format: 'anthropic-claude-v1', index: 1 },
@@ -73,7 +73,12 @@ describe('toAnthropicMessage', () => {
   });
 
   it('usage without details, or none at all', () => {
-    expect(toAnthropicUsage({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 })).toEqual({ input_tokens: 5, output_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+    expect(toAnthropicUsage({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 })).toEqual({
+      input_tokens: 5,
+      output_tokens: 2,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+    });
     expect(toAnthropicUsage(undefined)).toEqual({ input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
   });
 

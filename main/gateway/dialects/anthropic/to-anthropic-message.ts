@@ -40,7 +40,8 @@ export function toAnthropicMessage(completion: ChatCompletion, model: string): A
     const text = typeof message.content === 'string' ? message.content : textOfParts(message.content);
     if (text !== '') content.push({ type: 'text', text });
     else if (typeof message.refusal === 'string' && message.refusal !== '') content.push({ type: 'text', text: message.refusal });
-    for (const call of message.tool_calls ?? []) content.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseInput(call.function.arguments) });
+    for (const call of message.tool_calls ?? [])
+      content.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseInput(call.function.arguments) });
   }
   return {
     id: messageId(completion.id),
@@ -48,7 +49,10 @@ export function toAnthropicMessage(completion: ChatCompletion, model: string): A
     role: 'assistant',
     model,
     content,
-    stop_reason: stopReasonFor(choice?.finish_reason ?? null, content.some((block) => block.type === 'tool_use')),
+    stop_reason: stopReasonFor(
+      choice?.finish_reason ?? null,
+      content.some((block) => block.type === 'tool_use'),
+    ),
     stop_sequence: null,
     usage: toAnthropicUsage(completion.usage),
   };
@@ -104,7 +108,11 @@ function reasoningText(message: Record<string, unknown>): string | undefined {
 
 function textOfParts(content: unknown): string {
   if (!Array.isArray(content)) return '';
-  return content.map((part: unknown) => (typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '')).join('');
+  return content
+    .map((part: unknown) =>
+      typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '',
+    )
+    .join('');
 }
 
 /** Tool input must be an object for Anthropic clients; arguments that are not one (a model's slip) become {}. */

@@ -29,14 +29,26 @@ describe('toChatRequest', () => {
       messages: [
         { role: 'system', content: 'The model is not a Claude model.' },
         { role: 'user', content: 'Hi' },
-        { role: 'system', content: [{ type: 'text', text: 'Reminder: ' }, { type: 'text', text: 'be brief.' }] },
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'Reminder: ' },
+            { type: 'text', text: 'be brief.' },
+          ],
+        },
       ],
     });
     expect(request.messages).toEqual([
       { role: 'system', content: [{ type: 'text', text: 'You are Claude Code.' }] },
       { role: 'system', content: 'The model is not a Claude model.' },
       { role: 'user', content: 'Hi' },
-      { role: 'system', content: [{ type: 'text', text: 'Reminder: ' }, { type: 'text', text: 'be brief.' }] },
+      {
+        role: 'system',
+        content: [
+          { type: 'text', text: 'Reminder: ' },
+          { type: 'text', text: 'be brief.' },
+        ],
+      },
     ]);
   });
 
@@ -69,11 +81,20 @@ describe('toChatRequest', () => {
 
   it('keeps system blocks and cache_control as content parts', () => {
     const { request } = translate({
-      system: [{ type: 'text', text: 'Rules.', cache_control: { type: 'ephemeral' } }, { type: 'text', text: 'More.' }],
+      system: [
+        { type: 'text', text: 'Rules.', cache_control: { type: 'ephemeral' } },
+        { type: 'text', text: 'More.' },
+      ],
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Long doc', cache_control: { type: 'ephemeral', ttl: '1h' } }] }],
     });
     expect(request.messages).toEqual([
-      { role: 'system', content: [{ type: 'text', text: 'Rules.', cache_control: { type: 'ephemeral' } }, { type: 'text', text: 'More.' }] },
+      {
+        role: 'system',
+        content: [
+          { type: 'text', text: 'Rules.', cache_control: { type: 'ephemeral' } },
+          { type: 'text', text: 'More.' },
+        ],
+      },
       { role: 'user', content: [{ type: 'text', text: 'Long doc', cache_control: { type: 'ephemeral', ttl: '1h' } }] },
     ]);
   });
@@ -149,7 +170,16 @@ describe('toChatRequest', () => {
         { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'screenshot', input: {} }] },
         {
           role: 'user',
-          content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'Here.' }, { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/' } }] }],
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [
+                { type: 'text', text: 'Here.' },
+                { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/' } },
+              ],
+            },
+          ],
         },
       ],
     });
@@ -187,17 +217,32 @@ describe('toChatRequest', () => {
     expect(base.request.tools).toEqual([{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: tools[0]?.input_schema } }]);
     expect(base.request.tool_choice).toBeUndefined();
     expect(translate({ tools, tool_choice: { type: 'auto' } }).request.tool_choice).toBe('auto');
-    expect(translate({ tools, tool_choice: { type: 'any', disable_parallel_tool_use: true } }).request).toMatchObject({ tool_choice: 'required', parallel_tool_calls: false });
-    expect(translate({ tools, tool_choice: { type: 'tool', name: 'get_weather' } }).request.tool_choice).toEqual({ type: 'function', function: { name: 'get_weather' } });
+    expect(translate({ tools, tool_choice: { type: 'any', disable_parallel_tool_use: true } }).request).toMatchObject({
+      tool_choice: 'required',
+      parallel_tool_calls: false,
+    });
+    expect(translate({ tools, tool_choice: { type: 'tool', name: 'get_weather' } }).request.tool_choice).toEqual({
+      type: 'function',
+      function: { name: 'get_weather' },
+    });
     expect(translate({ tools, tool_choice: { type: 'none' } }).request.tool_choice).toBe('none');
   });
 
   it('reports what OpenAI chat cannot carry: server tools, unknown blocks, file ids, MCP servers', () => {
     const { request, unsupported } = translate({
-      tools: [{ type: 'web_search_20250305', name: 'web_search' }, { name: 'f', input_schema: { type: 'object' } }],
+      tools: [
+        { type: 'web_search_20250305', name: 'web_search' },
+        { name: 'f', input_schema: { type: 'object' } },
+      ],
       mcp_servers: [{ type: 'url', url: 'https://mcp.example.com', name: 'x' }],
       messages: [
-        { role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'file_1' } }, { type: 'text', text: 'hi' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { type: 'file', file_id: 'file_1' } },
+            { type: 'text', text: 'hi' },
+          ],
+        },
         { role: 'assistant', content: [{ type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} }] },
         { role: 'user', content: 'and?' },
       ],
@@ -220,11 +265,16 @@ describe('toChatRequest', () => {
 
   it('turns output_config.format into a JSON-schema response format', () => {
     const schema = { type: 'object', properties: { answer: { type: 'string' } } };
-    expect(translate({ output_config: { format: { type: 'json_schema', schema } } }).request.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'response', schema } });
+    expect(translate({ output_config: { format: { type: 'json_schema', schema } } }).request.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'response', schema },
+    });
   });
 
   it('count_tokens requests translate without generation settings', () => {
-    const { request } = toCountTokensChatRequest(countTokensRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 'ignored' }));
+    const { request } = toCountTokensChatRequest(
+      countTokensRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 'ignored' }),
+    );
     expect(request).toEqual({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] });
   });
 });
@@ -234,7 +284,15 @@ describe('messagesRequestSchema', () => {
     const body = {
       model: 'm',
       max_tokens: 10,
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'ok' }, { type: 'image', source: { type: 'base64', media_type: 'image/png' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'ok' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png' } },
+          ],
+        },
+      ],
     };
     const error = (() => {
       try {
@@ -251,8 +309,16 @@ describe('messagesRequestSchema', () => {
 
   it('requires max_tokens and a known role, and keeps blocks it does not know as unsupported', () => {
     expect(messagesRequestSchema.safeParse({ model: 'm', messages: [{ role: 'user', content: 'x' }] }).error?.issues[0]?.path).toEqual(['max_tokens']);
-    expect(messagesRequestSchema.safeParse({ model: 'm', max_tokens: 1, messages: [{ role: 'tool', content: 'x' }] }).error?.issues[0]?.path).toEqual(['messages', 0, 'role']);
-    const parsed = messagesRequestSchema.parse({ model: 'm', max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'container_upload', file_id: 'f' }] }] });
+    expect(messagesRequestSchema.safeParse({ model: 'm', max_tokens: 1, messages: [{ role: 'tool', content: 'x' }] }).error?.issues[0]?.path).toEqual([
+      'messages',
+      0,
+      'role',
+    ]);
+    const parsed = messagesRequestSchema.parse({
+      model: 'm',
+      max_tokens: 1,
+      messages: [{ role: 'user', content: [{ type: 'container_upload', file_id: 'f' }] }],
+    });
     expect(parsed.messages[0]?.content).toEqual([{ type: 'unsupported', originalType: 'container_upload' }]);
   });
 });

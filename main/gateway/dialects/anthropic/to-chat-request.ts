@@ -50,7 +50,8 @@ export function toCountTokensChatRequest(inbound: CountTokensRequest): Translate
   const effort = reasoningEffort(inbound);
   if (effort) request.reasoning_effort = effort;
   const format = inbound.output_config?.format;
-  if (format?.type === 'json_schema' && format.schema) request.response_format = { type: 'json_schema', json_schema: { name: 'response', schema: format.schema } };
+  if (format?.type === 'json_schema' && format.schema)
+    request.response_format = { type: 'json_schema', json_schema: { name: 'response', schema: format.schema } };
   return { request, unsupported };
 }
 

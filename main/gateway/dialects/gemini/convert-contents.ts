@@ -115,7 +115,12 @@ function assistantMessages(parts: readonly InboundPart[], param: string, content
       const given = part.thoughtSignature === skipSignatureValidator ? undefined : part.thoughtSignature;
       const own = given !== undefined && !isReasoningCarrier(given) ? given : undefined;
       if (own === undefined) signature(given);
-      toolCalls.push({ id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args ?? {}) }, ...(own ? { extra_content: toolCallExtraContent(own) } : {}) });
+      toolCalls.push({
+        id,
+        type: 'function',
+        function: { name: call.name, arguments: JSON.stringify(call.args ?? {}) },
+        ...(own ? { extra_content: toolCallExtraContent(own) } : {}),
+      });
       return;
     }
     if (typeof part.text === 'string') {

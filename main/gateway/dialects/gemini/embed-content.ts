@@ -21,7 +21,9 @@ export function handleEmbedContent(context: RequestContext, inbound: InboundRequ
   const embeddings: EmbeddingsRequest = { model, input: texts, encoding_format: 'float', ...(dimensions !== undefined ? { dimensions } : {}) };
   const vectors = (executed: CompleteAnswer): number[][] => {
     if (executed.kind !== 'embeddings') throw new GatewayError(502, 'the upstream answered an embeddings request with a completion');
-    return [...executed.response.data].sort((left, right) => left.index - right.index).map((item) => (typeof item.embedding === 'string' ? [] : item.embedding));
+    return [...executed.response.data]
+      .sort((left, right) => left.index - right.index)
+      .map((item) => (typeof item.embedding === 'string' ? [] : item.embedding));
   };
   return runRouted(
     context,
@@ -29,7 +31,13 @@ export function handleEmbedContent(context: RequestContext, inbound: InboundRequ
     sink,
     {
       // filed under the ledger's `embeddings` endpoint, as /v1/embeddings is (its CHECK constraint knows no other)
-      meter: { endpoint: 'embeddings', requestedModel: model, stream: false, estimatedInputTokens: () => estimateTokens(texts.join('\n')), requestBody: inbound.body },
+      meter: {
+        endpoint: 'embeddings',
+        requestedModel: model,
+        stream: false,
+        estimatedInputTokens: () => estimateTokens(texts.join('\n')),
+        requestBody: inbound.body,
+      },
       embeddings,
     },
     {
@@ -46,7 +54,14 @@ export function handleEmbedContent(context: RequestContext, inbound: InboundRequ
 function contentText(request: EmbedContentRequest, param: string): string {
   return request.content.parts
     .map((part, index) => {
-      if (typeof part.text !== 'string') throw new GatewayError(400, `${param}[${index}]: only text parts can be embedded through Switchyard`, 'invalid_request_error', 'invalid_value', `${param}[${index}]`);
+      if (typeof part.text !== 'string')
+        throw new GatewayError(
+          400,
+          `${param}[${index}]: only text parts can be embedded through Switchyard`,
+          'invalid_request_error',
+          'invalid_value',
+          `${param}[${index}]`,
+        );
       return part.text;
     })
     .join('\n');

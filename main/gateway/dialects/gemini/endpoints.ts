@@ -32,7 +32,12 @@ async function handleModelMethod(context: RequestContext, inbound: InboundReques
     case 'batchEmbedContents':
       return (embed.loaded ?? (await embed.load())).handleEmbedContent(context, inbound, sink, model, true);
     case undefined:
-      throw new GatewayError(404, `no such method: POST ${inbound.path} (expected models/{model}:generateContent, :streamGenerateContent, :countTokens, :embedContent or :batchEmbedContents)`, 'not_found_error', 'unknown_url');
+      throw new GatewayError(
+        404,
+        `no such method: POST ${inbound.path} (expected models/{model}:generateContent, :streamGenerateContent, :countTokens, :embedContent or :batchEmbedContents)`,
+        'not_found_error',
+        'unknown_url',
+      );
   }
 }
 
@@ -55,7 +60,11 @@ export const geminiFamily: Family = { prefix: '/v1beta/', sendError: sendGeminiE
  * handler runs (no token, a body too large) comes in OpenAI's shape there, with the same status.
  */
 export function withGeminiMethods(endpoints: readonly Endpoint[]): Endpoint[] {
-  return endpoints.map((endpoint) => (endpoint.path === '/models/{id*}' && endpoint.methods.POST === undefined ? { ...endpoint, methods: { ...endpoint.methods, POST: answeredInGeminiShape } } : endpoint));
+  return endpoints.map((endpoint) =>
+    endpoint.path === '/models/{id*}' && endpoint.methods.POST === undefined
+      ? { ...endpoint, methods: { ...endpoint.methods, POST: answeredInGeminiShape } }
+      : endpoint,
+  );
 }
 
 async function answeredInGeminiShape(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {

@@ -19,7 +19,12 @@ export interface GeminiStreamOptions {
   readonly signal: AbortSignal;
 }
 
-export function writeGeminiStream(sink: AnswerSink, head: readonly StreamPart[], rest: AsyncIterator<StreamPart>, options: GeminiStreamOptions): Promise<StreamSummary> {
+export function writeGeminiStream(
+  sink: AnswerSink,
+  head: readonly StreamPart[],
+  rest: AsyncIterator<StreamPart>,
+  options: GeminiStreamOptions,
+): Promise<StreamSummary> {
   const native = head[0]?.nativeFrames !== undefined;
   return writeStream(sink, head, rest, (native ? nativeElements : translatedElements)(new ElementFramer(options.form), options.modelVersion), options.signal);
 }

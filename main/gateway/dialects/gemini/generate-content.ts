@@ -37,7 +37,13 @@ export function handleGenerateContent(context: RequestContext, inbound: InboundR
     {
       // The ledger's endpoint column admits chat | messages | embeddings | responses (a CHECK constraint): a Gemini
       // generate call is a chat call in every sense the ledger records, so it is filed as one rather than migrating.
-      meter: { endpoint: 'chat', requestedModel: model, stream, estimatedInputTokens: () => estimateTokens(requestText(translated.request)), requestBody: inbound.body },
+      meter: {
+        endpoint: 'chat',
+        requestedModel: model,
+        stream,
+        estimatedInputTokens: () => estimateTokens(requestText(translated.request)),
+        requestBody: inbound.body,
+      },
       request: translated.request,
       restrict: (plan) => restrictToGemini(plan, translated.unsupported, registry),
       upstream: (plan) => ({
@@ -66,7 +72,8 @@ function withContentType(sink: AnswerSink, contentType: string): AnswerSink {
   return new Proxy(sink, {
     get(target, property) {
       if (property === 'writeHead') {
-        return (status: number, headers: Record<string, string | number>) => target.writeHead(status, headers['content-type'] === undefined ? headers : { ...headers, 'content-type': contentType });
+        return (status: number, headers: Record<string, string | number>) =>
+          target.writeHead(status, headers['content-type'] === undefined ? headers : { ...headers, 'content-type': contentType });
       }
       const value: unknown = Reflect.get(target, property);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;

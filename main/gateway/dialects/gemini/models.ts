@@ -20,10 +20,18 @@ const maxPageSize = 1000;
 async function resources(context: RequestContext): Promise<ModelResource[]> {
   const routes = context.gateway.config.routes
     .filter((route) => !route.pattern)
-    .map((route): ModelResource => ({ name: resourceName(route.name), displayName: route.name, ...(route.description ? { description: route.description } : {}), supportedGenerationMethods: methods }));
-  const models = (await context.gateway.catalog.list()).map(
-    (entry): ModelResource => ({ name: resourceName(entry.id), displayName: entry.id, ...(entry.context_window !== undefined ? { inputTokenLimit: entry.context_window } : {}), supportedGenerationMethods: methods }),
-  );
+    .map((route): ModelResource => ({
+      name: resourceName(route.name),
+      displayName: route.name,
+      ...(route.description ? { description: route.description } : {}),
+      supportedGenerationMethods: methods,
+    }));
+  const models = (await context.gateway.catalog.list()).map((entry): ModelResource => ({
+    name: resourceName(entry.id),
+    displayName: entry.id,
+    ...(entry.context_window !== undefined ? { inputTokenLimit: entry.context_window } : {}),
+    supportedGenerationMethods: methods,
+  }));
   return [...routes, ...models];
 }
 
@@ -32,8 +40,15 @@ export async function handleListModels(context: RequestContext, inbound: Inbound
   const asked = Number(inbound.query.get('pageSize') ?? defaultPageSize);
   const size = Number.isInteger(asked) && asked > 0 ? Math.min(asked, maxPageSize) : defaultPageSize;
   const token = inbound.query.get('pageToken');
-  const start = token ? Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, '')) : 0;
-  if (!Number.isInteger(start) || start < 0) throw new GatewayError(400, 'pageToken is not one this server gave', 'invalid_request_error', 'invalid_value', 'pageToken');
+  const start = token
+    ? Number(
+        Buffer.from(token, 'base64url')
+          .toString('utf8')
+          .replace(/^offset:/, ''),
+      )
+    : 0;
+  if (!Number.isInteger(start) || start < 0)
+    throw new GatewayError(400, 'pageToken is not one this server gave', 'invalid_request_error', 'invalid_value', 'pageToken');
   const next = start + size < all.length ? Buffer.from(`offset:${start + size}`).toString('base64url') : undefined;
   sendJson(sink, 200, { models: all.slice(start, start + size), ...(next ? { nextPageToken: next } : {}) }, context.corsHeaders);
 }

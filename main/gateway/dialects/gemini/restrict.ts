@@ -17,5 +17,10 @@ export function restrictToGemini(plan: RoutedPlan, unsupported: readonly Unsuppo
     throw new GatewayError(400, `${reason}${more}; route this request to a Gemini provider`, 'invalid_request_error', 'unsupported_content', first.param);
   }
   const skipped = plan.candidates.filter((candidate) => !isGemini(candidate.providerId)).map((candidate) => ({ candidate, reason }));
-  return { ...plan, candidates, skipped: [...plan.skipped, ...skipped], contextFallbacks: plan.contextFallbacks.filter((candidate) => isGemini(candidate.providerId)) };
+  return {
+    ...plan,
+    candidates,
+    skipped: [...plan.skipped, ...skipped],
+    contextFallbacks: plan.contextFallbacks.filter((candidate) => isGemini(candidate.providerId)),
+  };
 }

@@ -5,7 +5,15 @@
 import { append } from '../../../../shared/append.js';
 import type { ChatCompletionChunk, ToolCall, Usage } from '../../../../shared/openai-types.js';
 import { encodeReasoningCarrier, mergeReasoningDetails } from '../openai/responses/reasoning-carrier.js';
-import { functionCallPart, splitDetails, toFinishReason, toUsageMetadata, type GeminiOutCandidate, type GeminiOutPart, type GeminiOutResponse } from './to-gemini-response.js';
+import {
+  functionCallPart,
+  splitDetails,
+  toFinishReason,
+  toUsageMetadata,
+  type GeminiOutCandidate,
+  type GeminiOutPart,
+  type GeminiOutResponse,
+} from './to-gemini-response.js';
 
 interface PendingCall {
   id: string;
@@ -53,7 +61,12 @@ export class GeminiFrameTranslator {
           if (call.function?.name) pending.name = call.function.name;
         } else {
           const extra = (call as { extra_content?: unknown }).extra_content;
-          state.calls.set(call.index, { id: call.id ?? '', name: call.function?.name ?? '', arguments: call.function?.arguments ?? '', ...(extra !== undefined ? { extra_content: extra } : {}) });
+          state.calls.set(call.index, {
+            id: call.id ?? '',
+            name: call.function?.name ?? '',
+            arguments: call.function?.arguments ?? '',
+            ...(extra !== undefined ? { extra_content: extra } : {}),
+          });
         }
       }
       const details = Array.isArray(delta['reasoning_details']) ? (delta['reasoning_details'] as unknown[]).filter(isObject) : [];
@@ -111,7 +124,12 @@ export class GeminiFrameTranslator {
 }
 
 function toToolCall(call: PendingCall): ToolCall & { extra_content?: unknown } {
-  return { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments }, ...(call.extra_content !== undefined ? { extra_content: call.extra_content } : {}) };
+  return {
+    id: call.id,
+    type: 'function',
+    function: { name: call.name, arguments: call.arguments },
+    ...(call.extra_content !== undefined ? { extra_content: call.extra_content } : {}),
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -28,13 +28,25 @@ describe('Gemini generateContent → canonical chat request', () => {
         tools: [
           {
             functionDeclarations: [
-              { name: 'get_weather', description: 'Weather now', parameters: { type: 'OBJECT', properties: { city: { type: 'STRING', nullable: true } }, required: ['city'] } },
+              {
+                name: 'get_weather',
+                description: 'Weather now',
+                parameters: { type: 'OBJECT', properties: { city: { type: 'STRING', nullable: true } }, required: ['city'] },
+              },
               { name: 'list_files', parametersJsonSchema: { type: 'object', properties: { dir: { type: 'string' } } } },
             ],
           },
         ],
         toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } },
-        generationConfig: { temperature: 0.2, topP: 0.9, topK: 40, maxOutputTokens: 256, stopSequences: ['END'], seed: 7, thinkingConfig: { thinkingBudget: 8192, includeThoughts: true } },
+        generationConfig: {
+          temperature: 0.2,
+          topP: 0.9,
+          topK: 40,
+          maxOutputTokens: 256,
+          stopSequences: ['END'],
+          seed: 7,
+          thinkingConfig: { thinkingBudget: 8192, includeThoughts: true },
+        },
       }),
       'fast',
       true,
@@ -50,7 +62,11 @@ describe('Gemini generateContent → canonical chat request', () => {
       tools: [
         {
           type: 'function',
-          function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: ['string', 'null'] } }, required: ['city'] } },
+          function: {
+            name: 'get_weather',
+            description: 'Weather now',
+            parameters: { type: 'object', properties: { city: { type: ['string', 'null'] } }, required: ['city'] },
+          },
         },
         { type: 'function', function: { name: 'list_files', parameters: { type: 'object', properties: { dir: { type: 'string' } } } } },
       ],
@@ -80,7 +96,10 @@ describe('Gemini generateContent → canonical chat request', () => {
           },
           {
             role: 'user',
-            parts: [{ functionResponse: { name: 'ls', response: { output: 'a b' } } }, { functionResponse: { id: 'own-id', name: 'cat', response: { content: 'x' } } }],
+            parts: [
+              { functionResponse: { name: 'ls', response: { output: 'a b' } } },
+              { functionResponse: { id: 'own-id', name: 'cat', response: { content: 'x' } } },
+            ],
           },
           { role: 'model', parts: [{ text: 'Done.', thoughtSignature: 'sig-text' }] },
         ],
@@ -95,7 +114,12 @@ describe('Gemini generateContent → canonical chat request', () => {
         content: null,
         reasoning_content: 'Thinking about it',
         tool_calls: [
-          { id: 'call_g1_1', type: 'function', function: { name: 'ls', arguments: '{"dir":"."}' }, extra_content: { google: { thought_signature: 'sig-call' } } },
+          {
+            id: 'call_g1_1',
+            type: 'function',
+            function: { name: 'ls', arguments: '{"dir":"."}' },
+            extra_content: { google: { thought_signature: 'sig-call' } },
+          },
           { id: 'own-id', type: 'function', function: { name: 'cat', arguments: '{"file":"a"}' } },
         ],
       },
@@ -108,8 +132,22 @@ describe('Gemini generateContent → canonical chat request', () => {
   it("unpacks another provider's reasoning carried in a thoughtSignature", () => {
     const details = [{ type: 'reasoning.text', text: 'hmm', signature: 'claude-sig', format: 'anthropic-claude-v1', index: 0 }];
     const carrier = encodeReasoningCarrier({ details, text: 'hmm' });
-    const { request } = toChatRequest(parse({ contents: [{ role: 'user', parts: [{ text: 'q' }] }, { role: 'model', parts: [{ functionCall: { id: 'toolu_1', name: 'ls', args: {} }, thoughtSignature: carrier }] }] }), 'm', false);
-    expect(request.messages[1]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'ls', arguments: '{}' } }], reasoning_details: details });
+    const { request } = toChatRequest(
+      parse({
+        contents: [
+          { role: 'user', parts: [{ text: 'q' }] },
+          { role: 'model', parts: [{ functionCall: { id: 'toolu_1', name: 'ls', args: {} }, thoughtSignature: carrier }] },
+        ],
+      }),
+      'm',
+      false,
+    );
+    expect(request.messages[1]).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'ls', arguments: '{}' } }],
+      reasoning_details: details,
+    });
   });
 
   it('carries images, PDFs and audio; lists what only Gemini can do', () => {
@@ -145,8 +183,18 @@ describe('Gemini generateContent → canonical chat request', () => {
   });
 
   it('maps JSON output with a schema to response_format', () => {
-    const { request } = toChatRequest(parse({ contents: [{ parts: [{ text: 'q' }] }], generationConfig: { responseMimeType: 'application/json', responseSchema: { type: 'OBJECT', properties: { ok: { type: 'BOOLEAN' } } } } }), 'm', false);
-    expect(request.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'response', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } });
+    const { request } = toChatRequest(
+      parse({
+        contents: [{ parts: [{ text: 'q' }] }],
+        generationConfig: { responseMimeType: 'application/json', responseSchema: { type: 'OBJECT', properties: { ok: { type: 'BOOLEAN' } } } },
+      }),
+      'm',
+      false,
+    );
+    expect(request.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'response', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+    });
   });
 
   it.each([

@@ -26,7 +26,8 @@ export function toChatRequest(inbound: GenerateContentRequest, model: string, st
   const tools: ToolDefinition[] = [];
   (inbound.tools ?? []).forEach((tool, index) => {
     for (const declaration of tool.functionDeclarations ?? []) tools.push(toTool(declaration));
-    for (const key of Object.keys(tool)) if (key !== 'functionDeclarations') unsupported.push({ param: `tools[${index}].${key}`, what: `Gemini's built-in ${key} tool` });
+    for (const key of Object.keys(tool))
+      if (key !== 'functionDeclarations') unsupported.push({ param: `tools[${index}].${key}`, what: `Gemini's built-in ${key} tool` });
   });
   if (tools.length > 0) {
     request.tools = tools;

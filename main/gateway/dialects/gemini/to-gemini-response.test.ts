@@ -11,10 +11,27 @@ import { contentSchema } from './request-schema.js';
 import { GeminiFrameTranslator } from './stream-frames.js';
 import { toGeminiResponse } from './to-gemini-response.js';
 
-const usage = { prompt_tokens: 10, completion_tokens: 7, total_tokens: 17, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 3 } };
+const usage = {
+  prompt_tokens: 10,
+  completion_tokens: 7,
+  total_tokens: 17,
+  prompt_tokens_details: { cached_tokens: 4 },
+  completion_tokens_details: { reasoning_tokens: 3 },
+};
 
-function completion(message: Record<string, unknown>, finish: ChatCompletion['choices'][number]['finish_reason'] = 'stop', extra: Record<string, unknown> = {}): ChatCompletion {
-  return { id: 'chatcmpl-abc', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: finish, ...extra }], usage };
+function completion(
+  message: Record<string, unknown>,
+  finish: ChatCompletion['choices'][number]['finish_reason'] = 'stop',
+  extra: Record<string, unknown> = {},
+): ChatCompletion {
+  return {
+    id: 'chatcmpl-abc',
+    object: 'chat.completion',
+    created: 1,
+    model: 'gpt-4o-mini',
+    choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: finish, ...extra }],
+    usage,
+  };
 }
 
 function chunk(delta: Record<string, unknown>, finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk {
@@ -36,7 +53,14 @@ describe('canonical answer → Gemini GenerateContentResponse', () => {
       completion(
         {
           content: 'Let me look.',
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'ls', arguments: '{"dir":"."}' }, extra_content: { google: { thought_signature: 'sig-call' } } }],
+          tool_calls: [
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'ls', arguments: '{"dir":"."}' },
+              extra_content: { google: { thought_signature: 'sig-call' } },
+            },
+          ],
           reasoning_details: [{ type: 'reasoning.encrypted', data: 'sig-text', format: 'google-gemini-v1', index: 0 }],
         },
         'tool_calls',
@@ -53,7 +77,17 @@ describe('canonical answer → Gemini GenerateContentResponse', () => {
 
   it("another provider's reasoning rides on the first function call and comes back as it was", () => {
     const details = [{ type: 'reasoning.text', text: 'think', signature: 'claude-sig', format: 'anthropic-claude-v1', index: 0 }];
-    const response = toGeminiResponse(completion({ reasoning_content: 'think', reasoning_details: details, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'ls', arguments: '{}' } }] }, 'tool_calls'), 'm');
+    const response = toGeminiResponse(
+      completion(
+        {
+          reasoning_content: 'think',
+          reasoning_details: details,
+          tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'ls', arguments: '{}' } }],
+        },
+        'tool_calls',
+      ),
+      'm',
+    );
     const parts = response.candidates?.[0]?.content.parts ?? [];
     const signature = parts[1]?.thoughtSignature ?? '';
     expect(decodeReasoningCarrier(signature)?.details).toEqual(details);
@@ -68,7 +102,9 @@ describe('canonical answer → Gemini GenerateContentResponse', () => {
     ['stop', 'RECITATION', 'RECITATION'],
     ['tool_calls', 'tool_calls', 'STOP'],
   ] as const)('finish %s (native %s) → %s', (finish, native, expected) => {
-    expect(toGeminiResponse(completion({ content: 'x' }, finish, native ? { native_finish_reason: native } : {}), 'm').candidates?.[0]?.finishReason).toBe(expected);
+    expect(toGeminiResponse(completion({ content: 'x' }, finish, native ? { native_finish_reason: native } : {}), 'm').candidates?.[0]?.finishReason).toBe(
+      expected,
+    );
   });
 });
 
@@ -76,9 +112,17 @@ describe('canonical stream → Gemini stream elements', () => {
   it('streams text and thoughts; holds fragmented tool calls to the end, with finishReason and usage', () => {
     const translator = new GeminiFrameTranslator('fast');
     expect(translator.chunk(chunk({ role: 'assistant', content: '' }))).toBeUndefined();
-    expect(translator.chunk(chunk({ reasoning_content: 'Hmm.' }))?.candidates).toEqual([{ content: { role: 'model', parts: [{ text: 'Hmm.', thought: true }] }, index: 0 }]);
-    expect(translator.chunk(chunk({ content: 'Hi' }))).toEqual({ candidates: [{ content: { role: 'model', parts: [{ text: 'Hi' }] }, index: 0 }], modelVersion: 'fast', responseId: 's1' });
-    expect(translator.chunk(chunk({ tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'ls', arguments: '{"di' } }] }))).toBeUndefined();
+    expect(translator.chunk(chunk({ reasoning_content: 'Hmm.' }))?.candidates).toEqual([
+      { content: { role: 'model', parts: [{ text: 'Hmm.', thought: true }] }, index: 0 },
+    ]);
+    expect(translator.chunk(chunk({ content: 'Hi' }))).toEqual({
+      candidates: [{ content: { role: 'model', parts: [{ text: 'Hi' }] }, index: 0 }],
+      modelVersion: 'fast',
+      responseId: 's1',
+    });
+    expect(
+      translator.chunk(chunk({ tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'ls', arguments: '{"di' } }] })),
+    ).toBeUndefined();
     expect(translator.chunk(chunk({ tool_calls: [{ index: 0, function: { arguments: 'r":"."}' } }] }))).toBeUndefined();
     expect(translator.chunk(chunk({}, 'tool_calls'))).toBeUndefined();
     expect(translator.chunk({ ...chunk({}), choices: [], usage })).toBeUndefined();
@@ -92,7 +136,9 @@ describe('canonical stream → Gemini stream elements', () => {
 
   it("puts Gemini's text signature on the part it came with", () => {
     const translator = new GeminiFrameTranslator('m');
-    const element = translator.chunk(chunk({ content: 'Done.', reasoning_details: [{ type: 'reasoning.encrypted', data: 'sig', format: 'google-gemini-v1', index: 0 }] }));
+    const element = translator.chunk(
+      chunk({ content: 'Done.', reasoning_details: [{ type: 'reasoning.encrypted', data: 'sig', format: 'google-gemini-v1', index: 0 }] }),
+    );
     expect(element?.candidates?.[0]?.content.parts).toEqual([{ text: 'Done.', thoughtSignature: 'sig' }]);
   });
 });
@@ -114,7 +160,9 @@ describe('Gemini stream forms', () => {
   const failure = new ProviderError({ kind: 'in-band', errorClass: 'overloaded', status: 503, message: 'overloaded', providerId: 'p', retryable: true });
 
   it('SSE: one data event per element, the last with finishReason', async () => {
-    const events = (await written('sse', [text, { type: 'chunk', chunk: chunk({}, 'stop') }, { type: 'done' }])).split('\r\n\r\n').filter((event) => event !== '');
+    const events = (await written('sse', [text, { type: 'chunk', chunk: chunk({}, 'stop') }, { type: 'done' }]))
+      .split('\r\n\r\n')
+      .filter((event) => event !== '');
     expect(events.map((event) => JSON.parse(event.replace(/^data: /, '')) as Record<string, unknown>)).toEqual([
       { candidates: [{ content: { role: 'model', parts: [{ text: 'Hi' }] }, index: 0 }], modelVersion: 'm', responseId: 's1' },
       { candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'STOP', index: 0 }], modelVersion: 'm', responseId: 's1' },

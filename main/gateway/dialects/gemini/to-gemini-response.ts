@@ -86,7 +86,8 @@ export function splitDetails(details: readonly Record<string, unknown>[]): { rea
   const gemini: string[] = [];
   const other: Record<string, unknown>[] = [];
   for (const detail of details) {
-    if (detail['type'] === 'reasoning.encrypted' && detail['format'] === signatureFormat && typeof detail['data'] === 'string' && detail['id'] === undefined) gemini.push(detail['data']);
+    if (detail['type'] === 'reasoning.encrypted' && detail['format'] === signatureFormat && typeof detail['data'] === 'string' && detail['id'] === undefined)
+      gemini.push(detail['data']);
     else other.push(detail);
   }
   return { gemini, other: mergeReasoningDetails(other) };
@@ -103,7 +104,12 @@ export function functionCallPart(call: ToolCall & { extra_content?: unknown }): 
  * answer; a carrier of another provider's reasoning goes on the first function call (the part Gemini clients are
  * surest to send back in a tool loop), else on the thought part.
  */
-export function messageParts(message: { content?: unknown; reasoning_content?: unknown; tool_calls?: readonly ToolCall[] | undefined; [key: string]: unknown }): GeminiOutPart[] {
+export function messageParts(message: {
+  content?: unknown;
+  reasoning_content?: unknown;
+  tool_calls?: readonly ToolCall[] | undefined;
+  [key: string]: unknown;
+}): GeminiOutPart[] {
   const parts: GeminiOutPart[] = [];
   const details = Array.isArray(message['reasoning_details']) ? (message['reasoning_details'] as unknown[]).filter(isObject) : [];
   const { gemini, other } = splitDetails(details);

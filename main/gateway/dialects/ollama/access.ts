@@ -35,7 +35,12 @@ export function isLoopbackHost(host: string): boolean {
 /** Off: every path of the surface is a 404 in Ollama's shape, whatever the credential. */
 export function requireSurfaceOn(state: GatewayState): void {
   if (!state.config.ollamaApi.enabled) {
-    throw new GatewayError(404, 'the Ollama-compatible API is off: turn it on in Settings or with `ollama_api: { enabled: true }` in the config', 'not_found_error', 'ollama_api_off');
+    throw new GatewayError(
+      404,
+      'the Ollama-compatible API is off: turn it on in Settings or with `ollama_api: { enabled: true }` in the config',
+      'not_found_error',
+      'ollama_api_off',
+    );
   }
 }
 

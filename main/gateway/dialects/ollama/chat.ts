@@ -33,11 +33,19 @@ export function handleOllamaGenerate(context: RequestContext, inbound: InboundRe
   return routeChat(context, inbound, sink, 'generate', body.model, generateToCanonical(body));
 }
 
-function routeChat(context: RequestContext, inbound: InboundRequest, sink: AnswerSink, kind: AnswerKind, model: string, translated: TranslatedChat): Promise<void> {
+function routeChat(
+  context: RequestContext,
+  inbound: InboundRequest,
+  sink: AnswerSink,
+  kind: AnswerKind,
+  model: string,
+  translated: TranslatedChat,
+): Promise<void> {
   const { request } = translated;
   const stream = request.stream === true;
   const { registry, routing, catalog } = context.gateway;
-  const onlyOllama = (plan: RoutedPlan): boolean => [...plan.candidates, ...plan.contextFallbacks].every((candidate) => registry.get(candidate.providerId)?.type === 'ollama');
+  const onlyOllama = (plan: RoutedPlan): boolean =>
+    [...plan.candidates, ...plan.contextFallbacks].every((candidate) => registry.get(candidate.providerId)?.type === 'ollama');
   return runRouted(
     context,
     inbound,
@@ -57,7 +65,8 @@ function routeChat(context: RequestContext, inbound: InboundRequest, sink: Answe
         if (executed.kind !== 'complete') throw new GatewayError(502, 'the upstream answered with embeddings');
         return Buffer.from(JSON.stringify(completeAnswer(kind, model, executed.response, { startedAt: context.startedAt, metrics: executed.metrics })));
       },
-      stream: (output, executed, options) => writeOllamaStream(output, executed.head, executed.rest, { kind, model, startedAt: context.startedAt, signal: options.signal }),
+      stream: (output, executed, options) =>
+        writeOllamaStream(output, executed.head, executed.rest, { kind, model, startedAt: context.startedAt, signal: options.signal }),
     },
   );
 }

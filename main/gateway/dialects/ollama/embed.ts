@@ -20,7 +20,10 @@ export function handleOllamaEmbed(context: RequestContext, inbound: InboundReque
   const texts = typeof body.input === 'string' ? [body.input] : body.input;
   if (texts.length === 0) throw new GatewayError(400, 'input: at least one text is required', 'invalid_request_error', 'invalid_value', 'input');
   return routeEmbeddings(context, inbound, sink, body.model, texts, body.dimensions, (response) => {
-    const counters = finalCounters({ prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.total_tokens }, { startedAt: context.startedAt });
+    const counters = finalCounters(
+      { prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.total_tokens },
+      { startedAt: context.startedAt },
+    );
     return {
       model: body.model,
       embeddings: vectors(response),
@@ -55,7 +58,13 @@ function routeEmbeddings(
     inbound,
     sink,
     {
-      meter: { endpoint: 'embeddings', requestedModel: model, stream: false, estimatedInputTokens: () => estimateTokens(texts.join('\n')), requestBody: inbound.body },
+      meter: {
+        endpoint: 'embeddings',
+        requestedModel: model,
+        stream: false,
+        estimatedInputTokens: () => estimateTokens(texts.join('\n')),
+        requestBody: inbound.body,
+      },
       embeddings: { model: toSwitchyardModel(model), input: [...texts], ...(dimensions !== undefined ? { dimensions } : {}) },
     },
     {

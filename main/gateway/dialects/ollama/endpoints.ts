@@ -40,5 +40,7 @@ export const ollamaOpenAIPaths: ReadonlySet<string> = new Set(['/chat/completion
 
 /** OpenAI's endpoints as the route table holds them, those Ollama also serves open to the own listener's clients. */
 export function withOwnListenerAccess(endpoints: readonly Endpoint[]): Endpoint[] {
-  return endpoints.map((endpoint) => (ollamaOpenAIPaths.has(endpoint.path) && !endpoint.anonymous ? { ...endpoint, anonymous: ownListenerAnonymous } : endpoint));
+  return endpoints.map((endpoint) =>
+    ollamaOpenAIPaths.has(endpoint.path) && !endpoint.anonymous ? { ...endpoint, anonymous: ownListenerAnonymous } : endpoint,
+  );
 }

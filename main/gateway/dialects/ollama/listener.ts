@@ -15,7 +15,9 @@ export function servedOnOwnListener(path: string): boolean {
 }
 
 /** The own listener's request handler: marks the request as the surface's, refuses other paths, then dispatches. */
-export function ownListenerHandler(dispatch: (request: IncomingMessage, response: ServerResponse) => void): (request: IncomingMessage, response: ServerResponse) => void {
+export function ownListenerHandler(
+  dispatch: (request: IncomingMessage, response: ServerResponse) => void,
+): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     markOwnListener(request);
     const url = request.url ?? '/';
@@ -24,7 +26,16 @@ export function ownListenerHandler(dispatch: (request: IncomingMessage, response
     const path = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
     if (!servedOnOwnListener(path)) {
       request.resume();
-      sendOllamaError(response, new GatewayError(404, `no such endpoint on the Ollama address: ${request.method ?? ''} ${path} (Switchyard's other APIs are on its main port)`, 'not_found_error', 'unknown_url'), {});
+      sendOllamaError(
+        response,
+        new GatewayError(
+          404,
+          `no such endpoint on the Ollama address: ${request.method ?? ''} ${path} (Switchyard's other APIs are on its main port)`,
+          'not_found_error',
+          'unknown_url',
+        ),
+        {},
+      );
       return;
     }
     dispatch(request, response);
@@ -60,25 +71,28 @@ export class ListenerAwareGuard extends RequestGuard {
 export function probeOllama(host: string, port: number, timeoutMs = 1_000): Promise<string | undefined> {
   const target = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.replace(/^\[|\]$/g, '');
   return new Promise((resolve) => {
-    const outgoing = httpRequest({ host: target, port, path: '/api/version', method: 'GET', timeout: timeoutMs, headers: { accept: 'application/json' } }, (incoming) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      incoming.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > 64 * 1024) incoming.destroy();
-        else chunks.push(chunk);
-      });
-      incoming.on('error', () => resolve(undefined));
-      incoming.on('end', () => {
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-          const version = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['version'] : undefined;
-          resolve(incoming.statusCode === 200 && typeof version === 'string' ? version : undefined);
-        } catch {
-          resolve(undefined);
-        }
-      });
-    });
+    const outgoing = httpRequest(
+      { host: target, port, path: '/api/version', method: 'GET', timeout: timeoutMs, headers: { accept: 'application/json' } },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        incoming.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > 64 * 1024) incoming.destroy();
+          else chunks.push(chunk);
+        });
+        incoming.on('error', () => resolve(undefined));
+        incoming.on('end', () => {
+          try {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+            const version = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['version'] : undefined;
+            resolve(incoming.statusCode === 200 && typeof version === 'string' ? version : undefined);
+          } catch {
+            resolve(undefined);
+          }
+        });
+      },
+    );
     outgoing.on('timeout', () => outgoing.destroy());
     outgoing.on('error', () => resolve(undefined));
     outgoing.end();

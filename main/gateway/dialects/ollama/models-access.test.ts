@@ -14,7 +14,8 @@ describe('tokenless access', () => {
     expect(tokenlessAllowed({ enabled: true, host: 'localhost' })).toBe(true);
     expect(tokenlessAllowed({ enabled: true, host: '::1' })).toBe(true);
     expect(tokenlessAllowed({ enabled: false, host: '127.0.0.1' })).toBe(false);
-    for (const host of ['0.0.0.0', '::', '192.168.1.20', '10.0.0.5', 'my-laptop.local', '127.0.0.1.nip.io']) expect(tokenlessAllowed({ enabled: true, host })).toBe(false);
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', '10.0.0.5', 'my-laptop.local', '127.0.0.1.nip.io'])
+      expect(tokenlessAllowed({ enabled: true, host })).toBe(false);
     expect(isLoopbackHost('[::1]')).toBe(true);
   });
 });
@@ -37,7 +38,7 @@ describe('/api/show and /api/tags shapes', () => {
     expect(info['switchyard.context_length']).toBe(131_072);
   });
 
-  it('a tag entry has Ollama\'s fields, name and model alike', () => {
+  it("a tag entry has Ollama's fields, name and model alike", () => {
     const entry = tagEntry('openai/gpt-4o-mini');
     expect(entry).toMatchObject({ name: 'openai/gpt-4o-mini', model: 'openai/gpt-4o-mini', size: 0 });
     expect(entry.digest).toMatch(/^[0-9a-f]{64}$/);
@@ -46,15 +47,16 @@ describe('/api/show and /api/tags shapes', () => {
 });
 
 describe('routes', () => {
-  it('every unknown path under /api/ takes Ollama\'s error shape', () => {
+  it("every unknown path under /api/ takes Ollama's error shape", () => {
     const table = new RouteTable(ollamaEndpoints, [ollamaFamily]);
     expect(table.match('/api/nope')).toBeUndefined();
     expect(table.errorSenderFor('/api/nope', undefined)).toBe(ollamaFamily.sendError);
     expect(table.errorSenderFor('/v1/chat/completions', undefined)).toBeUndefined();
   });
 
-  it('the own listener serves Ollama\'s paths and the OpenAI ones Ollama serves, nothing else', () => {
-    for (const path of ['/', '/health', '/api/tags', '/api/chat', '/v1/chat/completions', '/v1/models', '/v1/models/smart']) expect(servedOnOwnListener(path)).toBe(true);
+  it("the own listener serves Ollama's paths and the OpenAI ones Ollama serves, nothing else", () => {
+    for (const path of ['/', '/health', '/api/tags', '/api/chat', '/v1/chat/completions', '/v1/models', '/v1/models/smart'])
+      expect(servedOnOwnListener(path)).toBe(true);
     for (const path of ['/v1/messages', '/v1/responses', '/_switchyard/ui', '/chat/completions']) expect(servedOnOwnListener(path)).toBe(false);
   });
 
@@ -73,12 +75,24 @@ describe('ollama_api config', () => {
     expect(resolveConfig({ providers: [] }, { path: undefined, env }).ollamaApi).toEqual({ enabled: false, port: undefined });
   });
 
-  it('refuses an ollama provider pointed at Switchyard\'s own Ollama surface', () => {
-    const ownPort = () => resolveConfig({ ollama_api: { enabled: true, port: 11435 }, providers: [{ id: 'ollama', type: 'ollama', base_url: 'http://localhost:11435' }] }, { path: undefined, env });
+  it("refuses an ollama provider pointed at Switchyard's own Ollama surface", () => {
+    const ownPort = () =>
+      resolveConfig(
+        { ollama_api: { enabled: true, port: 11435 }, providers: [{ id: 'ollama', type: 'ollama', base_url: 'http://localhost:11435' }] },
+        { path: undefined, env },
+      );
     expect(ownPort).toThrow(/providers\.ollama\.base_url.*ollama_api\.port/);
-    const mainPort = () => resolveConfig({ server: { port: 5454 }, providers: [{ id: 'ollama', type: 'ollama', base_url: 'http://127.0.0.1:5454' }] }, { path: undefined, env });
+    const mainPort = () =>
+      resolveConfig({ server: { port: 5454 }, providers: [{ id: 'ollama', type: 'ollama', base_url: 'http://127.0.0.1:5454' }] }, { path: undefined, env });
     expect(mainPort).toThrow(/Switchyard's own address/);
-    expect(() => resolveConfig({ ollama_api: { enabled: true, port: 5454 }, server: { port: 5454 }, providers: [] }, { path: undefined, env })).toThrow(/ollama_api\.port/);
-    expect(resolveConfig({ ollama_api: { enabled: true, port: 11435 }, providers: [{ id: 'ollama', type: 'ollama', base_url: 'http://127.0.0.1:11434' }] }, { path: undefined, env }).ollamaApi).toEqual({ enabled: true, port: 11435 });
+    expect(() => resolveConfig({ ollama_api: { enabled: true, port: 5454 }, server: { port: 5454 }, providers: [] }, { path: undefined, env })).toThrow(
+      /ollama_api\.port/,
+    );
+    expect(
+      resolveConfig(
+        { ollama_api: { enabled: true, port: 11435 }, providers: [{ id: 'ollama', type: 'ollama', base_url: 'http://127.0.0.1:11434' }] },
+        { path: undefined, env },
+      ).ollamaApi,
+    ).toEqual({ enabled: true, port: 11435 });
   });
 });

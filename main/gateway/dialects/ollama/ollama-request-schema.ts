@@ -86,11 +86,14 @@ export const ollamaLegacyEmbeddingsSchema = z.looseObject({
 });
 
 /** /api/show takes `model`; older clients send `name`. */
-export const ollamaShowSchema = z.looseObject({ model: z.string().optional(), name: z.string().optional() }).refine((value) => Boolean(value.model ?? value.name), 'model is required');
+export const ollamaShowSchema = z
+  .looseObject({ model: z.string().optional(), name: z.string().optional() })
+  .refine((value) => Boolean(value.model ?? value.name), 'model is required');
 
 /** Parses a body with a schema, or a 400 naming the field in Ollama's words. */
 export function parseInbound<T>(schema: z.ZodType<T>, value: unknown): T {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GatewayError(400, 'request body must be a JSON object', 'invalid_request_error', 'invalid_type');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new GatewayError(400, 'request body must be a JSON object', 'invalid_request_error', 'invalid_type');
   const result = schema.safeParse(value);
   if (!result.success) {
     const { param, message } = describeIssue(result.error);

@@ -7,7 +7,17 @@ import { writeOllamaStream } from './ollama-stream-writer.js';
 import { completeAnswer } from './to-ollama-response.js';
 
 function chunk(delta: ChunkDelta, finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null, usage?: ChatCompletionChunk['usage']): StreamPart {
-  return { type: 'chunk', chunk: { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) } };
+  return {
+    type: 'chunk',
+    chunk: {
+      id: 'c',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, delta, finish_reason: finish }],
+      ...(usage ? { usage } : {}),
+    },
+  };
 }
 
 async function* parts(list: readonly StreamPart[]): AsyncGenerator<StreamPart> {
@@ -54,7 +64,11 @@ describe('Ollama NDJSON stream', () => {
       { type: 'done' },
     ]);
     expect(lines).toHaveLength(2);
-    expect(lines[0]?.['message']).toEqual({ role: 'assistant', content: '', tool_calls: [{ id: 'call_1', function: { index: 0, name: 'get_weather', arguments: { city: 'Paris' } } }] });
+    expect(lines[0]?.['message']).toEqual({
+      role: 'assistant',
+      content: '',
+      tool_calls: [{ id: 'call_1', function: { index: 0, name: 'get_weather', arguments: { city: 'Paris' } } }],
+    });
     expect(lines[1]).toMatchObject({ done: true, done_reason: 'stop' });
   });
 
@@ -79,10 +93,19 @@ describe('Ollama whole answers', () => {
       object: 'chat.completion',
       created: 1,
       model: 'gpt',
-      choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] } }],
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
+        },
+      ],
       usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
     };
-    const answer = completeAnswer('chat', 'smart', completion, { startedAt: performance.now(), metrics: { totalMs: 2, loadMs: 1, promptEvalMs: 0.5, evalMs: 0.5 } });
+    const answer = completeAnswer('chat', 'smart', completion, {
+      startedAt: performance.now(),
+      metrics: { totalMs: 2, loadMs: 1, promptEvalMs: 0.5, evalMs: 0.5 },
+    });
     expect(answer).toMatchObject({
       model: 'smart',
       message: { role: 'assistant', content: '', tool_calls: [{ id: 'call_9', function: { index: 0, name: 'f', arguments: { a: 1 } } }] },
@@ -96,6 +119,18 @@ describe('Ollama whole answers', () => {
       eval_duration: 500_000,
     });
     // Go's struct order, as Ollama writes it
-    expect(Object.keys(answer)).toEqual(['model', 'created_at', 'message', 'done', 'done_reason', 'total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration']);
+    expect(Object.keys(answer)).toEqual([
+      'model',
+      'created_at',
+      'message',
+      'done',
+      'done_reason',
+      'total_duration',
+      'load_duration',
+      'prompt_eval_count',
+      'prompt_eval_duration',
+      'eval_count',
+      'eval_duration',
+    ]);
   });
 });

@@ -17,7 +17,12 @@ export interface OllamaStreamOptions {
   readonly signal: AbortSignal;
 }
 
-export function writeOllamaStream(sink: AnswerSink, head: readonly StreamPart[], rest: AsyncIterator<StreamPart>, options: OllamaStreamOptions): Promise<StreamSummary> {
+export function writeOllamaStream(
+  sink: AnswerSink,
+  head: readonly StreamPart[],
+  rest: AsyncIterator<StreamPart>,
+  options: OllamaStreamOptions,
+): Promise<StreamSummary> {
   return writeStream(sink, head, rest, ollamaLines(options), options.signal);
 }
 
@@ -48,7 +53,10 @@ export function ollamaLines(options: Omit<OllamaStreamOptions, 'signal'>): Strea
   };
 }
 
-function gather(chunk: ChatCompletionChunk, calls: Map<number, { id: string | undefined; name: string; arguments: string }>): { content: string; thinking: string; finished: boolean } {
+function gather(
+  chunk: ChatCompletionChunk,
+  calls: Map<number, { id: string | undefined; name: string; arguments: string }>,
+): { content: string; thinking: string; finished: boolean } {
   let content = '';
   let thinking = '';
   let finished = false;

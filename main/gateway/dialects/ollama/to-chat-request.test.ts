@@ -31,7 +31,15 @@ describe('Ollama /api/chat → canonical request', () => {
         { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,/9j/4AAQSkZJRg==' } },
       ],
     });
-    expect(request).toMatchObject({ temperature: 0.2, top_p: 0.9, seed: 7, max_tokens: 64, stop: ['\n\n'], response_format: { type: 'json_object' }, reasoning_effort: 'medium' });
+    expect(request).toMatchObject({
+      temperature: 0.2,
+      top_p: 0.9,
+      seed: 7,
+      max_tokens: 64,
+      stop: ['\n\n'],
+      response_format: { type: 'json_object' },
+      reasoning_effort: 'medium',
+    });
     expect(request).not.toHaveProperty('top_k');
     expect(ollamaExtras).toEqual({ options: body.options, keep_alive: '5m', think: true });
   });
@@ -41,16 +49,18 @@ describe('Ollama /api/chat → canonical request', () => {
       model: 'openai/gpt-4o-mini',
       stream: false,
       format: { type: 'object', properties: { city: { type: 'string' } } },
-      tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+        },
+      ],
       messages: [
         { role: 'user', content: 'Weather in Paris and Oslo?' },
         {
           role: 'assistant',
           content: '',
-          tool_calls: [
-            { function: { name: 'get_weather', arguments: { city: 'Paris' } } },
-            { function: { name: 'get_time', arguments: { city: 'Oslo' } } },
-          ],
+          tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Paris' } } }, { function: { name: 'get_time', arguments: { city: 'Oslo' } } }],
         },
         { role: 'tool', tool_name: 'get_time', content: '12:00' },
         { role: 'tool', content: 'sunny' },
@@ -59,7 +69,10 @@ describe('Ollama /api/chat → canonical request', () => {
     const { request } = chatToCanonical(body);
     expect(request.stream).toBe(false);
     expect(request.tools?.[0]?.function.name).toBe('get_weather');
-    expect(request.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'response', schema: { type: 'object', properties: { city: { type: 'string' } } } } });
+    expect(request.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'response', schema: { type: 'object', properties: { city: { type: 'string' } } } },
+    });
     expect(request.messages[1]).toEqual({
       role: 'assistant',
       content: null,
@@ -82,7 +95,9 @@ describe('Ollama /api/chat → canonical request', () => {
 
 describe('Ollama /api/generate → canonical request', () => {
   it('is one user turn with the system prompt before it', () => {
-    const { request } = generateToCanonical(parseInbound(ollamaGenerateSchema, { model: 'fast', prompt: 'Why is the sky blue?', system: 'Answer in one line.', stream: false, think: 'high' }));
+    const { request } = generateToCanonical(
+      parseInbound(ollamaGenerateSchema, { model: 'fast', prompt: 'Why is the sky blue?', system: 'Answer in one line.', stream: false, think: 'high' }),
+    );
     expect(request.messages).toEqual([
       { role: 'system', content: 'Answer in one line.' },
       { role: 'user', content: 'Why is the sky blue?' },

@@ -29,7 +29,13 @@ export function chatToCanonical(body: OllamaChatInbound): TranslatedChat {
 /** /api/generate is one user turn (with an optional system prompt) in the chat shape. */
 export function generateToCanonical(body: OllamaGenerateInbound): TranslatedChat {
   if (typeof body.suffix === 'string' && body.suffix !== '') {
-    throw new GatewayError(400, 'suffix (fill-in-the-middle) cannot be routed through Switchyard: the providers behind it take chat requests', 'invalid_request_error', 'unsupported_parameter', 'suffix');
+    throw new GatewayError(
+      400,
+      'suffix (fill-in-the-middle) cannot be routed through Switchyard: the providers behind it take chat requests',
+      'invalid_request_error',
+      'unsupported_parameter',
+      'suffix',
+    );
   }
   const messages: ChatMessage[] = [];
   if (body.system) messages.push({ role: 'system', content: body.system });
@@ -73,7 +79,11 @@ function toMessages(messages: readonly OllamaInboundMessage[]): ChatMessage[] {
         const id = call.id ?? `call_${index}_${position}`;
         pending.push({ id, name: call.function.name });
         const args = call.function.arguments;
-        return { id, type: 'function' as const, function: { name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) } };
+        return {
+          id,
+          type: 'function' as const,
+          function: { name: call.function.name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) },
+        };
       });
       out.push({ role: 'assistant', content: calls.length > 0 && content === '' ? null : content, ...(calls.length > 0 ? { tool_calls: calls } : {}) });
     } else {

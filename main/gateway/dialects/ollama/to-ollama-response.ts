@@ -70,7 +70,13 @@ export function completeAnswer(kind: AnswerKind, model: string, completion: Chat
 }
 
 /** model, created_at and the answer's content in the endpoint's shape (chat: `message`; generate: `response`). */
-export function answerHead(kind: AnswerKind, model: string, content: string, thinking: string | undefined, toolCalls: readonly OllamaToolCallOut[]): Record<string, unknown> {
+export function answerHead(
+  kind: AnswerKind,
+  model: string,
+  content: string,
+  thinking: string | undefined,
+  toolCalls: readonly OllamaToolCallOut[],
+): Record<string, unknown> {
   if (kind === 'generate') return { model, created_at: createdAt(), response: content, ...(thinking ? { thinking } : {}) };
   const message: Record<string, unknown> = { role: 'assistant', content };
   if (thinking) message['thinking'] = thinking;

@@ -23,7 +23,13 @@ export function handleChatCompletions(context: RequestContext, inbound: InboundR
     inbound,
     sink,
     {
-      meter: { endpoint: 'chat', requestedModel: chatRequest.model, stream, estimatedInputTokens: () => estimateTokens(requestText(chatRequest)), requestBody: inbound.body },
+      meter: {
+        endpoint: 'chat',
+        requestedModel: chatRequest.model,
+        stream,
+        estimatedInputTokens: () => estimateTokens(requestText(chatRequest)),
+        requestBody: inbound.body,
+      },
       request: chatRequest,
       requestFallbacks,
       upstream: () => ({ request: forwarded, rawBody: requestFallbacks ? undefined : forwardedBody(inbound.body, text) }),
@@ -45,9 +51,12 @@ function chatAnswer(clientWantsUsage: boolean): DialectAnswer {
       const usage = executed.response.usage;
       // With a known cost the body gains usage.cost (OpenRouter's field); otherwise the upstream's bytes go out as they came.
       if (costUsd === undefined || !usage) return executed.raw ?? Buffer.from(JSON.stringify(executed.response));
-      return (executed.raw && insertUsageCost(executed.raw, costUsd)) ?? Buffer.from(JSON.stringify({ ...executed.response, usage: { ...usage, cost: costUsd } }));
+      return (
+        (executed.raw && insertUsageCost(executed.raw, costUsd)) ?? Buffer.from(JSON.stringify({ ...executed.response, usage: { ...usage, cost: costUsd } }))
+      );
     },
-    stream: (output, executed, options) => writeOpenAIStream(output, executed.head, executed.rest, { clientWantsUsage, signal: options.signal, decorateUsage: options.decorateUsage }),
+    stream: (output, executed, options) =>
+      writeOpenAIStream(output, executed.head, executed.rest, { clientWantsUsage, signal: options.signal, decorateUsage: options.decorateUsage }),
   };
 }
 

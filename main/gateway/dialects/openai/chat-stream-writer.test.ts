@@ -9,7 +9,13 @@ import type { StreamPart } from '../../providers/types.js';
 import { writeOpenAIStream, type StreamSummary } from './chat-stream-writer.js';
 
 function chunk(delta: Record<string, unknown>, finish: string | null = null): StreamPart {
-  const value = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] } as ChatCompletionChunk;
+  const value = {
+    id: 'c1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  } as ChatCompletionChunk;
   return { type: 'chunk', chunk: value, raw: JSON.stringify(value) };
 }
 
@@ -62,7 +68,12 @@ async function serve(
       return write(data);
     }) as ServerResponse['write'];
     response.writeHead(200, { 'content-type': 'text/event-stream' });
-    summary = writeOpenAIStream(response, head, parts(rest, burst, () => (socketWritesAtFirstPull = socketWrites)), { clientWantsUsage: false, signal: new LightAbortController().signal });
+    summary = writeOpenAIStream(
+      response,
+      head,
+      parts(rest, burst, () => (socketWritesAtFirstPull = socketWrites)),
+      { clientWantsUsage: false, signal: new LightAbortController().signal },
+    );
   });
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -101,7 +112,11 @@ describe('writeOpenAIStream', () => {
     expect(bursty.body.endsWith('data: [DONE]\n\n')).toBe(true);
 
     // a burst that does not end the stream is written once, at the end of its turn
-    const unfinished = await serve([chunk({ content: 'first' })], [...burst, { type: 'pause' } as unknown as StreamPart, chunk({}, 'stop'), { type: 'done' }], true);
+    const unfinished = await serve(
+      [chunk({ content: 'first' })],
+      [...burst, { type: 'pause' } as unknown as StreamPart, chunk({}, 'stop'), { type: 'done' }],
+      true,
+    );
     expect(unfinished.writes).toHaveLength(2); // the head, the 40 words together; the finish chunk leaves with [DONE]
     expect(unfinished.writes[1]?.split('\n\n').filter(Boolean)).toHaveLength(40);
     expect(unfinished.body.split('\n\n').filter(Boolean)).toHaveLength(43);
@@ -115,7 +130,11 @@ describe('writeOpenAIStream', () => {
     // node:http corks the socket on a write until process.nextTick, which waits for the microtask queue; pulling
     // the events parsed from the same upstream read keeps that queue busy.
     const burst = Array.from({ length: 20 }, (_, index) => chunk({ content: `w${index} ` }));
-    const { socketWritesAtFirstPull, body } = await serve([chunk({ role: 'assistant', content: '' }), chunk({ content: 'first' })], [...burst, { type: 'done' }], true);
+    const { socketWritesAtFirstPull, body } = await serve(
+      [chunk({ role: 'assistant', content: '' }), chunk({ content: 'first' })],
+      [...burst, { type: 'done' }],
+      true,
+    );
     expect(socketWritesAtFirstPull).toBe(1);
     expect(body.split('\n\n').filter(Boolean)).toHaveLength(23);
   });

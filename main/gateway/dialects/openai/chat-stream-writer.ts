@@ -18,7 +18,12 @@ export interface ChatStreamOptions {
 
 const doneFrame = 'data: [DONE]\n\n';
 
-export function writeOpenAIStream(sink: AnswerSink, head: readonly StreamPart[], rest: AsyncIterator<StreamPart>, options: ChatStreamOptions): Promise<StreamSummary> {
+export function writeOpenAIStream(
+  sink: AnswerSink,
+  head: readonly StreamPart[],
+  rest: AsyncIterator<StreamPart>,
+  options: ChatStreamOptions,
+): Promise<StreamSummary> {
   return writeStream(sink, head, rest, chatFrames(options), options.signal);
 }
 

@@ -22,7 +22,8 @@ export function handleEmbeddings(context: RequestContext, inbound: InboundReques
         endpoint: 'embeddings',
         requestedModel: embeddingsRequest.model,
         stream: false,
-        estimatedInputTokens: () => estimateTokens(typeof input === 'string' ? input : input.every((item) => typeof item === 'string') ? input.join('\n') : JSON.stringify(input)),
+        estimatedInputTokens: () =>
+          estimateTokens(typeof input === 'string' ? input : input.every((item) => typeof item === 'string') ? input.join('\n') : JSON.stringify(input)),
         requestBody: inbound.body,
       },
       embeddings: embeddingsRequest,

@@ -15,7 +15,10 @@ const retrieveModel = lazyHandler(models, (module) => module.handleRetrieveModel
 export const openAIEndpoints: readonly Endpoint[] = [
   { path: '/chat/completions', methods: { POST: lazyHandler(chat, (module) => module.handleChatCompletions) } },
   { path: '/responses', methods: { POST: lazyHandler(create, (module) => module.handleCreateResponse) } },
-  { path: '/responses/{id}', methods: { GET: lazyHandler(stored, (module) => module.handleRetrieveResponse), DELETE: lazyHandler(stored, (module) => module.handleDeleteResponse) } },
+  {
+    path: '/responses/{id}',
+    methods: { GET: lazyHandler(stored, (module) => module.handleRetrieveResponse), DELETE: lazyHandler(stored, (module) => module.handleDeleteResponse) },
+  },
   { path: '/responses/{id}/input_items', methods: { GET: lazyHandler(stored, (module) => module.handleListInputItems) } },
   { path: '/embeddings', methods: { POST: lazyHandler(embeddings, (module) => module.handleEmbeddings) } },
   { path: '/models', methods: { GET: listModels, HEAD: listModels } },

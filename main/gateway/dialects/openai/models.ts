@@ -30,7 +30,8 @@ export async function handleListModels(context: RequestContext, inbound: Inbound
 export async function handleRetrieveModel(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
   const id = inbound.params['id'] ?? '';
   const models = await context.gateway.catalog.list();
-  const found: RouteEntry | CatalogEntry | undefined = routeEntries(context.gateway).find((entry) => entry.id === id) ?? models.find((entry) => entry.id === id);
+  const found: RouteEntry | CatalogEntry | undefined =
+    routeEntries(context.gateway).find((entry) => entry.id === id) ?? models.find((entry) => entry.id === id);
   if (!found) throw new GatewayError(404, `model '${id}' is not in the model list (GET /v1/models)`, 'invalid_request_error', 'model_not_found', 'model');
   answer(context, inbound, sink, found);
 }
@@ -44,9 +45,15 @@ function routeEntry(state: GatewayState, route: RouteSettings): RouteEntry {
   const targets = [...route.tiers.flat(), ...route.fallbacks];
   const details = targets.map((target) => state.routing.details.get(target) ?? state.catalog.details(target));
   const windows = details.map((detail) => detail?.contextWindow);
-  const contextWindow = windows.length > 0 && windows.every((window) => window !== undefined) ? (windows as number[]).reduce((smallest, window) => (window < smallest ? window : smallest)) : undefined;
+  const contextWindow =
+    windows.length > 0 && windows.every((window) => window !== undefined)
+      ? (windows as number[]).reduce((smallest, window) => (window < smallest ? window : smallest))
+      : undefined;
   const capabilityLists = details.map((detail) => detail?.capabilities);
-  const capabilities = capabilityLists.every((list) => list !== undefined && list.length > 0) && capabilityLists.length > 0 ? (capabilityLists as string[][]).reduce((shared, list) => shared.filter((capability) => list.includes(capability))) : undefined;
+  const capabilities =
+    capabilityLists.every((list) => list !== undefined && list.length > 0) && capabilityLists.length > 0
+      ? (capabilityLists as string[][]).reduce((shared, list) => shared.filter((capability) => list.includes(capability)))
+      : undefined;
   return {
     id: route.name,
     object: 'model',

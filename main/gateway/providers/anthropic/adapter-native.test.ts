@@ -29,16 +29,27 @@ const clientBody = {
   system: [{ type: 'text', text: 'You are terse.', cache_control: { type: 'ephemeral' } }],
   messages: [
     { role: 'user', content: [{ type: 'text', text: 'Hi “there”', cache_control: { type: 'ephemeral', ttl: '1h' } }] },
-    { role: 'assistant', content: [{ type: 'thinking', thinking: 'Greet.', signature: 'EqSIG==' }, { type: 'text', text: 'Hello.' }] },
+    {
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: 'Greet.', signature: 'EqSIG==' },
+        { type: 'text', text: 'Hello.' },
+      ],
+    },
     { role: 'user', content: 'Again' },
   ],
   thinking: { type: 'enabled', budget_tokens: 1024 },
-  future_field: { keep: [1, 2.50, null] },
+  future_field: { keep: [1, 2.5, null] },
 };
 
 function nativeCall(body: Record<string, unknown>, upstreamModel = 'claude-sonnet-4-5'): ChatCall {
   const raw = JSON.stringify(body, null, 1);
-  const native: NativeRequest = { dialect: 'anthropic-messages', body, raw, headers: { 'anthropic-beta': 'interleaved-thinking-2025-05-14', 'anthropic-version': '2023-06-01' } };
+  const native: NativeRequest = {
+    dialect: 'anthropic-messages',
+    body,
+    raw,
+    headers: { 'anthropic-beta': 'interleaved-thinking-2025-05-14', 'anthropic-version': '2023-06-01' },
+  };
   const request = chatRequestSchema.parse({ model: String(body['model']), messages: [{ role: 'user', content: 'translated, never sent' }] });
   return { request, rawBody: undefined, upstreamModel, forceStreamUsage: true, signal: new AbortController().signal, native };
 }
@@ -94,13 +105,21 @@ describe('AnthropicAdapter.chat with a native request', () => {
 });
 
 describe('native request helpers', () => {
-  const native = (body: Record<string, unknown>, raw?: string): NativeRequest => ({ dialect: 'anthropic-messages', body, ...(raw ? { raw } : {}), headers: {} });
+  const native = (body: Record<string, unknown>, raw?: string): NativeRequest => ({
+    dialect: 'anthropic-messages',
+    body,
+    ...(raw ? { raw } : {}),
+    headers: {},
+  });
 
   it('splices the model into the exact bytes, or re-serialises when that is not certain', () => {
     expect(nativeBody(native({ model: 'a' }, '{ "model" : "a", "x": 1.50 }'), 'b').toString()).toBe('{ "model" : "b", "x": 1.50 }');
     // a second "model" key (inside a tool schema) makes the splice uncertain
     const body = { model: 'a', tools: [{ input_schema: { properties: { model: {} } } }] };
-    expect(JSON.parse(nativeBody(native(body, '{"model":"a","tools":[{"input_schema":{"properties":{"model":{}}}}]}'), 'b').toString())).toEqual({ ...body, model: 'b' });
+    expect(JSON.parse(nativeBody(native(body, '{"model":"a","tools":[{"input_schema":{"properties":{"model":{}}}}]}'), 'b').toString())).toEqual({
+      ...body,
+      model: 'b',
+    });
     expect(JSON.parse(nativeBody(native({ model: 'a', y: [] }), 'b').toString())).toEqual({ model: 'b', y: [] });
   });
 

@@ -93,7 +93,9 @@ describe('AnthropicAdapter.chat (stream)', () => {
     expect(signature).toMatch(/^Eq/);
 
     const assistant = { role: 'assistant', content: textOf(parts), reasoning_content: reasoning, reasoning_details: details };
-    await collect(await streamParts(chatCall({ reasoning_effort: 'medium', messages: [{ role: 'user', content: 'Hi' }, assistant, { role: 'user', content: 'Go on' }] })));
+    await collect(
+      await streamParts(chatCall({ reasoning_effort: 'medium', messages: [{ role: 'user', content: 'Hi' }, assistant, { role: 'user', content: 'Go on' }] })),
+    );
     expect((fake.lastMessagesBody()['messages'] as Array<{ content: unknown[] }>)[1]?.content[0]).toEqual({ type: 'thinking', thinking: reasoning, signature });
   });
 
@@ -139,7 +141,7 @@ describe('AnthropicAdapter stream cancellation, pings and timeouts', () => {
     const parts = await streamParts(chatCall({}, controller.signal));
     const iterator = parts[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toMatchObject({ type: 'chunk' });
-    const index = (fake.messageRequests().at(-1)?.index ?? -1);
+    const index = fake.messageRequests().at(-1)?.index ?? -1;
     const abortedAt = performance.now();
     controller.abort();
     const rest: StreamPart[] = [];
@@ -201,10 +203,23 @@ describe("the fake streams Anthropic's event sequence", () => {
     expect(new TextDecoder().decode(bytes)).toMatch(/^event: message_start\ndata: \{"type":"message_start",.*\}\n\nevent: content_block_start\n/s);
     const parser = new SseParser();
     const events = [...parser.push(bytes), ...parser.end()];
-    expect(events.map((event) => event.event)).toEqual(['message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(events.map((event) => event.event)).toEqual([
+      'message_start',
+      'content_block_start',
+      'ping',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
     const data = events.map((event) => JSON.parse(event.data) as Record<string, unknown>);
     expect(data.map((entry) => entry['type'])).toEqual(events.map((event) => event.event));
-    expect(data[0]).toMatchObject({ type: 'message_start', message: { type: 'message', role: 'assistant', content: [], stop_reason: null, usage: { input_tokens: 11, output_tokens: 1 } } });
+    expect(data[0]).toMatchObject({
+      type: 'message_start',
+      message: { type: 'message', role: 'assistant', content: [], stop_reason: null, usage: { input_tokens: 11, output_tokens: 1 } },
+    });
     expect(data[7]).toEqual({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 3 } });
   });
 });

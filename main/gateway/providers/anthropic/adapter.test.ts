@@ -81,7 +81,11 @@ describe('AnthropicAdapter.chat (non-stream)', () => {
       messages: [
         { role: 'system', content: 'You are terse.' },
         { role: 'user', content: 'Weather in Paris?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_01A', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'toolu_01A', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        },
         { role: 'tool', tool_call_id: 'toolu_01A', content: '18 °C, sunny' },
         { role: 'user', content: 'And tomorrow?' },
       ],
@@ -114,9 +118,14 @@ describe('AnthropicAdapter.chat (non-stream)', () => {
   });
 
   it('returns tool calls with JSON arguments and finish_reason tool_calls', async () => {
-    const response = await complete({ tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }] });
+    const response = await complete({
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+    });
     expect(response.choices[0]).toMatchObject({
-      message: { content: null, tool_calls: [{ id: expect.stringMatching(/^toolu_01/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      message: {
+        content: null,
+        tool_calls: [{ id: expect.stringMatching(/^toolu_01/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+      },
       finish_reason: 'tool_calls',
       native_finish_reason: 'tool_use',
     });
@@ -148,7 +157,12 @@ describe('AnthropicAdapter.chat (non-stream)', () => {
   });
 
   it('answers JSON through native structured outputs, and through the json tool on older models', async () => {
-    const schema = { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city', 'days'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { city: { type: 'string' }, days: { type: 'integer' } },
+      required: ['city', 'days'],
+      additionalProperties: false,
+    };
     const native = await complete({ response_format: { type: 'json_schema', json_schema: { name: 'plan', schema } } });
     expect(fake.lastMessagesBody()['output_config']).toEqual({ format: { type: 'json_schema', schema } });
     expect(JSON.parse(native.choices[0]?.message.content ?? '')).toEqual({ city: 'Paris', days: 42 });
@@ -165,7 +179,15 @@ describe('AnthropicAdapter.chat (non-stream)', () => {
     const message = first.choices[0]?.message;
     expect(message?.reasoning_content).toBe(`The user wants a reply from ${model}.`);
     const details = message?.['reasoning_details'] as Array<{ signature?: string }>;
-    expect(details).toEqual([{ type: 'reasoning.text', text: `The user wants a reply from ${model}.`, signature: expect.stringMatching(/^Eq/), format: 'anthropic-claude-v1', index: 0 }]);
+    expect(details).toEqual([
+      {
+        type: 'reasoning.text',
+        text: `The user wants a reply from ${model}.`,
+        signature: expect.stringMatching(/^Eq/),
+        format: 'anthropic-claude-v1',
+        index: 0,
+      },
+    ]);
 
     await complete({ reasoning_effort: 'low', messages: [{ role: 'user', content: 'Hi' }, message, { role: 'user', content: 'And?' }] });
     expect((fake.lastMessagesBody()['messages'] as unknown[])[1]).toEqual({
@@ -202,7 +224,11 @@ describe('AnthropicAdapter errors', () => {
     ['api_error 500', wire.apiError, { status: 500, errorClass: 'server', retryable: true }],
     ['prompt too long', () => wire.promptTooLong(), { status: 400, errorClass: 'context_length', retryable: false }],
     ['credit balance too low', wire.creditBalanceTooLow, { status: 400, errorClass: 'quota', retryable: false }],
-    ['invalid request', () => wire.invalidRequest('messages: text content blocks must be non-empty'), { status: 400, errorClass: 'bad_request', retryable: false }],
+    [
+      'invalid request',
+      () => wire.invalidRequest('messages: text content blocks must be non-empty'),
+      { status: 400, errorClass: 'bad_request', retryable: false },
+    ],
     ['permission 403', wire.permissionDenied, { status: 403, errorClass: 'permission', retryable: false }],
     ['model not found 404', () => wire.modelNotFound(model), { status: 404, errorClass: 'not_found', retryable: false }],
     ['request too large 413', wire.requestTooLarge, { status: 413, errorClass: 'context_length', retryable: false }],
@@ -248,8 +274,15 @@ describe('AnthropicAdapter models, probe and token counting', () => {
     expect(models.map((entry) => entry.id)).toEqual(defaultFakeModels.map((entry) => entry.id));
     expect(models[0]).toEqual({ id: 'claude-opus-4-6', created: Date.parse('2026-02-05T00:00:00Z') / 1000, contextWindow: 1_000_000 });
     expect(models.find((entry) => entry.id === 'claude-3-5-haiku-20241022')?.contextWindow).toBe(200_000);
-    const pages = fake.requests.filter((request) => request.path.startsWith('/v1/models')).slice(-3).map((request) => request.path);
-    expect(pages).toEqual(['/v1/models?limit=1000', '/v1/models?limit=1000&after_id=claude-haiku-4-5-20251001', '/v1/models?limit=1000&after_id=claude-opus-4-1-20250805']);
+    const pages = fake.requests
+      .filter((request) => request.path.startsWith('/v1/models'))
+      .slice(-3)
+      .map((request) => request.path);
+    expect(pages).toEqual([
+      '/v1/models?limit=1000',
+      '/v1/models?limit=1000&after_id=claude-haiku-4-5-20251001',
+      '/v1/models?limit=1000&after_id=claude-opus-4-1-20250805',
+    ]);
   });
 
   it('probes through the model list, and calls a 401 reachable with the reason', async () => {
@@ -261,7 +294,14 @@ describe('AnthropicAdapter models, probe and token counting', () => {
 
   it('counts tokens through POST /v1/messages/count_tokens with the converted request', async () => {
     fake.onCountTokens = () => 1234;
-    const request = chatRequestSchema.parse({ model: `anthropic/${model}`, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }], max_tokens: 99 });
+    const request = chatRequestSchema.parse({
+      model: `anthropic/${model}`,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+      max_tokens: 99,
+    });
     expect(await adapter.countTokens(request, model, new AbortController().signal)).toBe(1234);
     const [counted] = fake.requests.filter((entry) => entry.path === '/v1/messages/count_tokens').slice(-1);
     expect(counted?.body).toEqual({ model, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }], system: 'Be brief.' });
@@ -271,7 +311,10 @@ describe('AnthropicAdapter models, probe and token counting', () => {
   });
 
   it('describes models from the built-in table', async () => {
-    expect(await adapter.modelDetails('claude-haiku-4-5-20251001')).toEqual({ contextWindow: 200_000, capabilities: ['completion', 'tools', 'vision', 'thinking'] });
+    expect(await adapter.modelDetails('claude-haiku-4-5-20251001')).toEqual({
+      contextWindow: 200_000,
+      capabilities: ['completion', 'tools', 'vision', 'thinking'],
+    });
     expect(await adapter.modelDetails('claude-sonnet-4-6')).toMatchObject({ contextWindow: 1_000_000 });
     expect((await adapter.modelDetails('claude-3-5-haiku-20241022')).capabilities).not.toContain('thinking');
   });
@@ -281,7 +324,11 @@ describe("the fake speaks Anthropic's wire format", () => {
   const headers = { 'x-api-key': fakeAnthropicKey, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
 
   it('answers a message with the exact body shape and rate-limit headers', async () => {
-    const response = await fetch(`${fake.baseUrl}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ model, max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] }) });
+    const response = await fetch(`${fake.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model, max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] }),
+    });
     const body = (await response.json()) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['model', 'id', 'type', 'role', 'content', 'stop_reason', 'stop_sequence', 'usage']);
     expect(body['usage']).toEqual({
@@ -296,7 +343,7 @@ describe("the fake speaks Anthropic's wire format", () => {
     expect(response.headers.get('anthropic-ratelimit-requests-limit')).toBe('4000');
   });
 
-  it('checks anthropic-version, max_tokens and roles with Anthropic\'s wording', async () => {
+  it("checks anthropic-version, max_tokens and roles with Anthropic's wording", async () => {
     const post = async (body: unknown, extra: Record<string, string> = headers) => {
       const response = await fetch(`${fake.baseUrl}/v1/messages`, { method: 'POST', headers: extra, body: JSON.stringify(body) });
       return [response.status, ((await response.json()) as { error: { message: string } }).error.message];

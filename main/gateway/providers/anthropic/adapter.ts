@@ -60,7 +60,14 @@ export class AnthropicAdapter implements ProviderAdapter {
         await this.readJson(response, call.signal, anthropicMessageSchema, 'a stream');
         throw anthropicProtocolError(this.id, 'a JSON body to a stream request');
       }
-      const context = { providerId: this.id, baseUrl: this.baseUrl, upstreamModel: call.upstreamModel, jsonTool, signal: call.signal, native: native !== undefined };
+      const context = {
+        providerId: this.id,
+        baseUrl: this.baseUrl,
+        upstreamModel: call.upstreamModel,
+        jsonTool,
+        signal: call.signal,
+        native: native !== undefined,
+      };
       return { kind: 'stream', parts: readAnthropicStream(context, response), ...identified };
     }
     const raw = await this.client.readBody(response, call.signal);
@@ -131,7 +138,14 @@ export class AnthropicAdapter implements ProviderAdapter {
     await this.client.close();
   }
 
-  private async send(method: 'GET' | 'POST', path: string, signal: AbortSignal, accept: string, body?: object | string | Buffer, native?: NativeRequest): Promise<UpstreamResponse> {
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    signal: AbortSignal,
+    accept: string,
+    body?: object | string | Buffer,
+    native?: NativeRequest,
+  ): Promise<UpstreamResponse> {
     let headers: Record<string, string> = { accept, 'anthropic-version': anthropicVersion };
     for (const [name, value] of Object.entries(this.options.headers ?? {})) {
       const lower = name.toLowerCase();

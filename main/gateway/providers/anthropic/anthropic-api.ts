@@ -43,14 +43,9 @@ export interface AnthropicTool {
 }
 
 export type AnthropicToolChoice =
-  | { type: 'auto' | 'any'; disable_parallel_tool_use?: boolean }
-  | { type: 'tool'; name: string; disable_parallel_tool_use?: boolean }
-  | { type: 'none' };
+  { type: 'auto' | 'any'; disable_parallel_tool_use?: boolean } | { type: 'tool'; name: string; disable_parallel_tool_use?: boolean } | { type: 'none' };
 
-export type AnthropicThinking =
-  | { type: 'enabled'; budget_tokens: number; display?: string }
-  | { type: 'adaptive'; display?: string }
-  | { type: 'disabled' };
+export type AnthropicThinking = { type: 'enabled'; budget_tokens: number; display?: string } | { type: 'adaptive'; display?: string } | { type: 'disabled' };
 
 export type AnthropicEffort = 'low' | 'medium' | 'high' | 'xhigh' | 'max';
 
@@ -121,7 +116,11 @@ export type AnthropicErrorBody = z.infer<typeof anthropicErrorBodySchema>;
 /** The `data:` of each SSE event; the event name repeats `type`. */
 export const anthropicStreamEventSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('message_start'), message: anthropicMessageSchema }),
-  z.looseObject({ type: z.literal('content_block_start'), index: z.number().int(), content_block: z.union([anthropicResponseBlockSchema, unknownBlockSchema]) }),
+  z.looseObject({
+    type: z.literal('content_block_start'),
+    index: z.number().int(),
+    content_block: z.union([anthropicResponseBlockSchema, unknownBlockSchema]),
+  }),
   z.looseObject({
     type: z.literal('content_block_delta'),
     index: z.number().int(),

@@ -14,13 +14,25 @@ describe('anthropicHttpError', () => {
     ['529 overloaded', wire.overloaded(), { errorClass: 'overloaded', retryable: true, type: 'overloaded_error', code: null }],
     ['429 rate limit', wire.rateLimited(), { errorClass: 'rate_limit', retryable: true, type: 'rate_limit_error', code: null }],
     ['500 api_error', wire.apiError(), { errorClass: 'server', retryable: true, type: 'api_error', code: null }],
-    ['400 invalid request', wire.invalidRequest('max_tokens: Field required'), { errorClass: 'bad_request', retryable: false, type: 'invalid_request_error', code: null }],
-    ['400 prompt too long', wire.promptTooLong(), { errorClass: 'context_length', retryable: false, type: 'invalid_request_error', code: 'context_length_exceeded' }],
+    [
+      '400 invalid request',
+      wire.invalidRequest('max_tokens: Field required'),
+      { errorClass: 'bad_request', retryable: false, type: 'invalid_request_error', code: null },
+    ],
+    [
+      '400 prompt too long',
+      wire.promptTooLong(),
+      { errorClass: 'context_length', retryable: false, type: 'invalid_request_error', code: 'context_length_exceeded' },
+    ],
     ['400 credit balance', wire.creditBalanceTooLow(), { errorClass: 'quota', retryable: false, type: 'invalid_request_error', code: 'insufficient_quota' }],
     ['401 authentication', wire.invalidApiKey(), { errorClass: 'auth', retryable: false, type: 'authentication_error', code: null }],
     ['403 permission', wire.permissionDenied(), { errorClass: 'permission', retryable: false, type: 'permission_error', code: null }],
     ['404 not found', wire.modelNotFound('claude-nope'), { errorClass: 'not_found', retryable: false, type: 'not_found_error', code: null }],
-    ['413 request too large', wire.requestTooLarge(), { errorClass: 'context_length', retryable: false, type: 'request_too_large', code: 'context_length_exceeded' }],
+    [
+      '413 request too large',
+      wire.requestTooLarge(),
+      { errorClass: 'context_length', retryable: false, type: 'request_too_large', code: 'context_length_exceeded' },
+    ],
   ];
 
   it.each(cases)('%s', (_name, reply, expected) => {
@@ -41,14 +53,32 @@ describe('anthropicHttpError', () => {
   });
 
   it('treats a spend-limit 429 and a billing_error as quota, not a rate limit to retry', () => {
-    const spend = { type: 'error', error: { type: 'rate_limit_error', message: 'You have reached your specified workspace API usage limits.', details: { error_code: 'enforced_spend_limit_reached' } } };
+    const spend = {
+      type: 'error',
+      error: {
+        type: 'rate_limit_error',
+        message: 'You have reached your specified workspace API usage limits.',
+        details: { error_code: 'enforced_spend_limit_reached' },
+      },
+    };
     expect(anthropicHttpError('anthropic', 429, {}, JSON.stringify(spend))).toMatchObject({ errorClass: 'quota', retryable: false });
-    expect(anthropicHttpError('anthropic', 402, {}, JSON.stringify(wire.errorBody('billing_error', 'Payment required')))).toMatchObject({ errorClass: 'quota', retryable: false });
+    expect(anthropicHttpError('anthropic', 402, {}, JSON.stringify(wire.errorBody('billing_error', 'Payment required')))).toMatchObject({
+      errorClass: 'quota',
+      retryable: false,
+    });
   });
 
   it('falls back to the status for bodies that are not Anthropic errors', () => {
-    expect(anthropicHttpError('anthropic', 502, {}, '<html>Bad Gateway</html>')).toMatchObject({ errorClass: 'server', retryable: true, message: '<html>Bad Gateway</html>' });
-    expect(anthropicHttpError('anthropic', 503, {}, '')).toMatchObject({ errorClass: 'unavailable', retryable: true, message: "provider 'anthropic' answered HTTP 503" });
+    expect(anthropicHttpError('anthropic', 502, {}, '<html>Bad Gateway</html>')).toMatchObject({
+      errorClass: 'server',
+      retryable: true,
+      message: '<html>Bad Gateway</html>',
+    });
+    expect(anthropicHttpError('anthropic', 503, {}, '')).toMatchObject({
+      errorClass: 'unavailable',
+      retryable: true,
+      message: "provider 'anthropic' answered HTTP 503",
+    });
   });
 });
 
@@ -58,7 +88,11 @@ describe('anthropicInBandError', () => {
     expect(error('overloaded_error', 'Overloaded')).toMatchObject({ kind: 'in-band', status: 529, errorClass: 'overloaded', retryable: true });
     expect(error('api_error', 'Internal server error')).toMatchObject({ status: 500, errorClass: 'server', retryable: true });
     expect(error('rate_limit_error', 'slow down')).toMatchObject({ status: 429, errorClass: 'rate_limit', retryable: true });
-    expect(error('invalid_request_error', 'prompt is too long: 300000 tokens > 200000 maximum')).toMatchObject({ status: 400, errorClass: 'context_length', retryable: false });
+    expect(error('invalid_request_error', 'prompt is too long: 300000 tokens > 200000 maximum')).toMatchObject({
+      status: 400,
+      errorClass: 'context_length',
+      retryable: false,
+    });
     expect(error('something_new', 'who knows')).toMatchObject({ status: 502, errorClass: 'server', retryable: true });
   });
 });

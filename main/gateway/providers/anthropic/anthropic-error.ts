@@ -69,12 +69,7 @@ function codeFor(errorClass: ProviderErrorClass, body: AnthropicErrorBody | unde
   return body?.error.details?.error_code ?? null;
 }
 
-export function anthropicHttpError(
-  providerId: string,
-  status: number,
-  headers: Record<string, string | string[] | undefined>,
-  text: string,
-): ProviderError {
+export function anthropicHttpError(providerId: string, status: number, headers: Record<string, string | string[] | undefined>, text: string): ProviderError {
   const body = parseAnthropicError(text);
   const errorClass = classifyAnthropicError(status, body);
   const retryAfterMs = parseRetryAfter(headers);

@@ -58,7 +58,8 @@ function push(turns: AnthropicMessage[], role: 'user' | 'assistant', content: An
     return;
   }
   const blocks = [...previous.content, ...content];
-  previous.content = role === 'user' ? [...blocks.filter((block) => block.type === 'tool_result'), ...blocks.filter((block) => block.type !== 'tool_result')] : blocks;
+  previous.content =
+    role === 'user' ? [...blocks.filter((block) => block.type === 'tool_result'), ...blocks.filter((block) => block.type !== 'tool_result')] : blocks;
 }
 
 export function textBlocks(content: TextLike): AnthropicTextBlock[] {

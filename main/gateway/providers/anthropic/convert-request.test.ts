@@ -22,7 +22,11 @@ function failure(request: Record<string, unknown>, model?: string): ProviderErro
 
 const weatherTool = {
   type: 'function',
-  function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  function: {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
 };
 
 describe('messages', () => {
@@ -39,12 +43,32 @@ describe('messages', () => {
       { type: 'text', text: 'Be brief.' },
       { type: 'text', text: 'Answer in French.' },
     ]);
-    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'text', text: 'Again' }] }]);
+    expect(body.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Hi' },
+          { type: 'text', text: 'Again' },
+        ],
+      },
+    ]);
   });
 
   it('sends a single plain system message as a string, and a cache_control one as blocks', () => {
-    expect(convert({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] }).body.system).toBe('Be brief.');
-    const cached = convert({ messages: [{ role: 'system', content: [{ type: 'text', text: 'Long manual', cache_control: { type: 'ephemeral', ttl: '1h' } }] }, { role: 'user', content: 'Hi' }] });
+    expect(
+      convert({
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Hi' },
+        ],
+      }).body.system,
+    ).toBe('Be brief.');
+    const cached = convert({
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'Long manual', cache_control: { type: 'ephemeral', ttl: '1h' } }] },
+        { role: 'user', content: 'Hi' },
+      ],
+    });
     expect(cached.body.system).toEqual([{ type: 'text', text: 'Long manual', cache_control: { type: 'ephemeral', ttl: '1h' } }]);
   });
 
@@ -61,7 +85,14 @@ describe('messages', () => {
           ],
         },
         { role: 'tool', tool_call_id: 'toolu_1', content: 'Sunny' },
-        { role: 'tool', tool_call_id: 'toolu_2', content: [{ type: 'text', text: 'Rain' }, { type: 'text', text: '12 °C' }] },
+        {
+          role: 'tool',
+          tool_call_id: 'toolu_2',
+          content: [
+            { type: 'text', text: 'Rain' },
+            { type: 'text', text: '12 °C' },
+          ],
+        },
         { role: 'user', content: 'Thanks' },
       ],
     });
@@ -79,7 +110,14 @@ describe('messages', () => {
         role: 'user',
         content: [
           { type: 'tool_result', tool_use_id: 'toolu_1', content: 'Sunny' },
-          { type: 'tool_result', tool_use_id: 'toolu_2', content: [{ type: 'text', text: 'Rain' }, { type: 'text', text: '12 °C' }] },
+          {
+            type: 'tool_result',
+            tool_use_id: 'toolu_2',
+            content: [
+              { type: 'text', text: 'Rain' },
+              { type: 'text', text: '12 °C' },
+            ],
+          },
           { type: 'text', text: 'Thanks' },
         ],
       },
@@ -87,8 +125,22 @@ describe('messages', () => {
   });
 
   it('drops empty text (Anthropic rejects empty blocks) and an assistant turn left empty', () => {
-    const { body } = convert({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: '' }, { role: 'user', content: 'Hello?' }] });
-    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'text', text: 'Hello?' }] }]);
+    const { body } = convert({
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: '' },
+        { role: 'user', content: 'Hello?' },
+      ],
+    });
+    expect(body.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Hi' },
+          { type: 'text', text: 'Hello?' },
+        ],
+      },
+    ]);
   });
 
   it('converts data: images to base64 sources and https images to url sources, keeping cache_control', () => {
@@ -119,8 +171,14 @@ describe('messages', () => {
       errorClass: 'bad_request',
       param: 'messages[0].content[0].image_url.url',
     });
-    expect(failure({ messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AA==', format: 'wav' } }] }] }).param).toBe('messages[0].content[0]');
-    const badArguments = { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{not json' } }] };
+    expect(failure({ messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AA==', format: 'wav' } }] }] }).param).toBe(
+      'messages[0].content[0]',
+    );
+    const badArguments = {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{not json' } }],
+    };
     expect(failure({ messages: [{ role: 'user', content: 'Hi' }, badArguments] }).param).toBe('messages[1].tool_calls[0].function.arguments');
     expect(failure({ n: 2 }).param).toBe('n');
   });
@@ -154,7 +212,10 @@ describe('messages', () => {
 
   it('takes the thinking text from reasoning_content when the details kept only the signature', () => {
     const { body } = convert({
-      messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello', reasoning_content: 'Thought.', reasoning_details: [{ type: 'reasoning.text', signature: 'EqSig==', index: 0 }] }],
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello', reasoning_content: 'Thought.', reasoning_details: [{ type: 'reasoning.text', signature: 'EqSig==', index: 0 }] },
+      ],
     });
     expect(body.messages[1]?.content[0]).toEqual({ type: 'thinking', thinking: 'Thought.', signature: 'EqSig==' });
   });
@@ -190,7 +251,8 @@ describe('settings', () => {
       { name: 'get_weather', description: 'Weather for a city', input_schema: weatherTool.function.parameters, cache_control: { type: 'ephemeral' } },
     ]);
     expect(body.tool_choice).toBeUndefined();
-    const choice = (tool_choice: unknown, parallel?: boolean) => convert({ tools: [weatherTool], tool_choice, ...(parallel === undefined ? {} : { parallel_tool_calls: parallel }) }).body.tool_choice;
+    const choice = (tool_choice: unknown, parallel?: boolean) =>
+      convert({ tools: [weatherTool], tool_choice, ...(parallel === undefined ? {} : { parallel_tool_calls: parallel }) }).body.tool_choice;
     expect(choice('auto')).toEqual({ type: 'auto' });
     expect(choice('required')).toEqual({ type: 'any' });
     expect(choice('none')).toEqual({ type: 'none' });
@@ -207,7 +269,10 @@ describe('thinking', () => {
     expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 16384 });
     expect(body.max_tokens).toBe(17384);
     expect([body.temperature, body.top_p]).toEqual([undefined, 0.97]); // thinking allows only top_p ≥ 0.95
-    expect(convert({ reasoning_effort: 'low' }, 'claude-3-7-sonnet-20250219').body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 2048 }, max_tokens: 18432 });
+    expect(convert({ reasoning_effort: 'low' }, 'claude-3-7-sonnet-20250219').body).toMatchObject({
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      max_tokens: 18432,
+    });
   });
 
   it('keeps the budget below the model output limit', () => {
@@ -217,7 +282,11 @@ describe('thinking', () => {
   });
 
   it('uses adaptive thinking with an effort on 4.6 and later, none on models that cannot think', () => {
-    expect(convert({ reasoning_effort: 'medium' }, 'claude-opus-4-6').body).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'medium' }, max_tokens: 16384 });
+    expect(convert({ reasoning_effort: 'medium' }, 'claude-opus-4-6').body).toMatchObject({
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'medium' },
+      max_tokens: 16384,
+    });
     expect(convert({ reasoning_effort: 'xhigh' }, 'claude-opus-4-7').body.output_config).toEqual({ effort: 'xhigh' });
     expect(convert({ reasoning_effort: 'xhigh' }, 'claude-sonnet-4-6').body.output_config).toEqual({ effort: 'high' });
     expect(convert({ reasoning_effort: 'high' }, 'claude-3-5-haiku-20241022').body.thinking).toBeUndefined();

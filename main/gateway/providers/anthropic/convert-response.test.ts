@@ -18,11 +18,18 @@ const base: MessageParts = {
   usage: { inputTokens: 12, outputTokens: 30, cacheCreationInputTokens: 1500, cacheReadInputTokens: 9000 },
 };
 
-const complete = (parts: Partial<MessageParts>, jsonTool = false) => toChatCompletion(anthropicMessageSchema.parse(messageBody({ ...base, ...parts })), jsonTool, 1_700_000_000_000);
+const complete = (parts: Partial<MessageParts>, jsonTool = false) =>
+  toChatCompletion(anthropicMessageSchema.parse(messageBody({ ...base, ...parts })), jsonTool, 1_700_000_000_000);
 
-function streamed(parts: Partial<MessageParts>, options: { jsonTool?: boolean; messageDeltaUsage?: 'output' | 'full'; pieces?: number } = {}): ChatCompletionChunk[] {
+function streamed(
+  parts: Partial<MessageParts>,
+  options: { jsonTool?: boolean; messageDeltaUsage?: 'output' | 'full'; pieces?: number } = {},
+): ChatCompletionChunk[] {
   const converter = new AnthropicStreamConverter('requested-model', options.jsonTool ?? false, 1_700_000_000_000);
-  const events = streamEvents({ ...base, ...parts }, { ...(options.messageDeltaUsage ? { messageDeltaUsage: options.messageDeltaUsage } : {}), ...(options.pieces ? { pieces: options.pieces } : {}) });
+  const events = streamEvents(
+    { ...base, ...parts },
+    { ...(options.messageDeltaUsage ? { messageDeltaUsage: options.messageDeltaUsage } : {}), ...(options.pieces ? { pieces: options.pieces } : {}) },
+  );
   return events.flatMap((event) => converter.convert(anthropicStreamEventSchema.parse(event.data)));
 }
 
@@ -77,16 +84,11 @@ describe('toChatCompletion', () => {
   });
 
   it('maps every stop reason', () => {
-    expect(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal', 'pause_turn', 'model_context_window_exceeded', null].map((reason) => mapStopReason(reason).unified)).toEqual([
-      'stop',
-      'stop',
-      'length',
-      'tool_calls',
-      'content_filter',
-      'stop',
-      'length',
-      'stop',
-    ]);
+    expect(
+      ['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal', 'pause_turn', 'model_context_window_exceeded', null].map(
+        (reason) => mapStopReason(reason).unified,
+      ),
+    ).toEqual(['stop', 'stop', 'length', 'tool_calls', 'content_filter', 'stop', 'length', 'stop']);
   });
 
   it('reports thinking tokens as reasoning tokens when Anthropic says them', () => {
@@ -103,10 +105,23 @@ describe('toChatCompletion', () => {
 describe('AnthropicStreamConverter', () => {
   it('sends the role first, then text, then the finish chunk and a usage chunk built from message_start and message_delta', () => {
     const chunks = streamed({});
-    expect(chunks[0]).toEqual({ id: base.id, object: 'chat.completion.chunk', created: 1_700_000_000, model: base.model, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
-    expect(deltas(chunks).map((delta) => delta.content ?? '').join('')).toBe('Hello there');
+    expect(chunks[0]).toEqual({
+      id: base.id,
+      object: 'chat.completion.chunk',
+      created: 1_700_000_000,
+      model: base.model,
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+    });
+    expect(
+      deltas(chunks)
+        .map((delta) => delta.content ?? '')
+        .join(''),
+    ).toBe('Hello there');
     expect(chunks.at(-2)?.choices).toEqual([{ index: 0, delta: {}, finish_reason: 'stop', native_finish_reason: 'end_turn' }]);
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 10512, completion_tokens: 30, total_tokens: 10542, prompt_tokens_details: { cached_tokens: 9000, cache_write_tokens: 1500 } } });
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 10512, completion_tokens: 30, total_tokens: 10542, prompt_tokens_details: { cached_tokens: 9000, cache_write_tokens: 1500 } },
+    });
     expect(new Set(chunks.map((chunk) => chunk.id))).toEqual(new Set([base.id]));
   });
 
@@ -126,13 +141,29 @@ describe('AnthropicStreamConverter', () => {
     });
     const calls = deltas(chunks).flatMap((delta) => delta.tool_calls ?? []);
     expect(calls[0]).toEqual({ index: 0, id: 'toolu_a', type: 'function', function: { name: 'get_weather', arguments: '' } });
-    expect(calls.filter((call) => call.index === 0).map((call) => call.function?.arguments ?? '').join('')).toBe('{"city":"Paris"}');
-    expect(calls.filter((call) => call.index === 1).map((call) => call.function?.arguments ?? '').join('')).toBe('{}');
+    expect(
+      calls
+        .filter((call) => call.index === 0)
+        .map((call) => call.function?.arguments ?? '')
+        .join(''),
+    ).toBe('{"city":"Paris"}');
+    expect(
+      calls
+        .filter((call) => call.index === 1)
+        .map((call) => call.function?.arguments ?? '')
+        .join(''),
+    ).toBe('{}');
     expect(chunks.at(-2)?.choices[0]).toMatchObject({ finish_reason: 'tool_calls', native_finish_reason: 'tool_use' });
   });
 
   it('streams thinking as reasoning_content and reasoning_details, the signature as its own detail', () => {
-    const chunks = streamed({ content: [{ type: 'thinking', thinking: 'Hmm, yes.', signature: 'EqSig' }, { type: 'redacted_thinking', data: 'EmData' }, { type: 'text', text: 'Yes' }] });
+    const chunks = streamed({
+      content: [
+        { type: 'thinking', thinking: 'Hmm, yes.', signature: 'EqSig' },
+        { type: 'redacted_thinking', data: 'EmData' },
+        { type: 'text', text: 'Yes' },
+      ],
+    });
     const all = deltas(chunks);
     expect(all.map((delta) => delta.reasoning_content ?? '').join('')).toBe('Hmm, yes.');
     const details = all.flatMap((delta) => (delta['reasoning_details'] as unknown[] | undefined) ?? []);
@@ -146,7 +177,11 @@ describe('AnthropicStreamConverter', () => {
 
   it('streams the JSON-tool fallback as content', () => {
     const chunks = streamed({ content: [{ type: 'tool_use', id: 'toolu_j', name: 'json', input: { a: 1 } }], stopReason: 'tool_use' }, { jsonTool: true });
-    expect(deltas(chunks).map((delta) => delta.content ?? '').join('')).toBe('{"a":1}');
+    expect(
+      deltas(chunks)
+        .map((delta) => delta.content ?? '')
+        .join(''),
+    ).toBe('{"a":1}');
     expect(deltas(chunks).some((delta) => delta.tool_calls !== undefined)).toBe(false);
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('stop');
   });

@@ -101,7 +101,9 @@ export class AnthropicStreamConverter {
       return delta.thinking === '' ? [] : [this.chunk(this.thinkingDelta(block.reasoningIndex, delta.thinking))];
     }
     if (delta.type === 'signature_delta' && block.kind === 'thinking') {
-      return [this.chunk({ reasoning_details: [{ type: 'reasoning.text', signature: delta.signature, format: reasoningFormat, index: block.reasoningIndex }] })];
+      return [
+        this.chunk({ reasoning_details: [{ type: 'reasoning.text', signature: delta.signature, format: reasoningFormat, index: block.reasoningIndex }] }),
+      ];
     }
     if (delta.type === 'input_json_delta' && delta.partial_json !== '') {
       if (block.kind === 'json') {

@@ -66,7 +66,8 @@ function explicitThinking(value: unknown): AnthropicThinking | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Record<string, unknown>;
   const display = typeof record['display'] === 'string' ? { display: record['display'] } : {};
-  if (record['type'] === 'enabled' && typeof record['budget_tokens'] === 'number') return { type: 'enabled', budget_tokens: record['budget_tokens'], ...display };
+  if (record['type'] === 'enabled' && typeof record['budget_tokens'] === 'number')
+    return { type: 'enabled', budget_tokens: record['budget_tokens'], ...display };
   if (record['type'] === 'adaptive') return { type: 'adaptive', ...display };
   if (record['type'] === 'disabled') return { type: 'disabled' };
   return undefined;

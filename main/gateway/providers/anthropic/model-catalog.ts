@@ -38,20 +38,75 @@ const newest = { samplingSettings: false, oneSamplingSetting: true, structuredOu
 // First match wins, so the more specific names come first. Dated snapshots (…-20250929) and aliases (…-4-0) match
 // their family; so do Bedrock/Vertex-style ids that contain the family name.
 const families: readonly Family[] = [
-  { pattern: /claude-3-5-(sonnet|haiku)|claude-3\.5/, contextWindow: 200 * thousand, maxOutputTokens: 8192, defaultMaxTokens: 8192, thinking: 'none', ...legacy },
-  { pattern: /claude-3-7-sonnet|claude-3\.7/, contextWindow: 200 * thousand, maxOutputTokens: 64 * thousand, defaultMaxTokens: 16384, thinking: 'budget', ...legacy },
-  { pattern: /claude-3-(opus|sonnet|haiku)|claude-(instant|2)/, contextWindow: 200 * thousand, maxOutputTokens: 4096, defaultMaxTokens: 4096, thinking: 'none', ...legacy },
-  { pattern: /claude-(opus|sonnet|haiku)-4-5/, contextWindow: 200 * thousand, maxOutputTokens: 64 * thousand, defaultMaxTokens: 16384, thinking: 'budget', ...current },
+  {
+    pattern: /claude-3-5-(sonnet|haiku)|claude-3\.5/,
+    contextWindow: 200 * thousand,
+    maxOutputTokens: 8192,
+    defaultMaxTokens: 8192,
+    thinking: 'none',
+    ...legacy,
+  },
+  {
+    pattern: /claude-3-7-sonnet|claude-3\.7/,
+    contextWindow: 200 * thousand,
+    maxOutputTokens: 64 * thousand,
+    defaultMaxTokens: 16384,
+    thinking: 'budget',
+    ...legacy,
+  },
+  {
+    pattern: /claude-3-(opus|sonnet|haiku)|claude-(instant|2)/,
+    contextWindow: 200 * thousand,
+    maxOutputTokens: 4096,
+    defaultMaxTokens: 4096,
+    thinking: 'none',
+    ...legacy,
+  },
+  {
+    pattern: /claude-(opus|sonnet|haiku)-4-5/,
+    contextWindow: 200 * thousand,
+    maxOutputTokens: 64 * thousand,
+    defaultMaxTokens: 16384,
+    thinking: 'budget',
+    ...current,
+  },
   { pattern: /claude-opus-4-6/, contextWindow: 1000 * thousand, maxOutputTokens: 128 * thousand, defaultMaxTokens: 16384, thinking: 'adaptive', ...current },
   { pattern: /claude-sonnet-4-6/, contextWindow: 1000 * thousand, maxOutputTokens: 64 * thousand, defaultMaxTokens: 16384, thinking: 'adaptive', ...current },
-  { pattern: /claude-opus-4-[7-9]/, contextWindow: 1000 * thousand, maxOutputTokens: 128 * thousand, defaultMaxTokens: 16384, thinking: 'adaptive-only', ...newest },
+  {
+    pattern: /claude-opus-4-[7-9]/,
+    contextWindow: 1000 * thousand,
+    maxOutputTokens: 128 * thousand,
+    defaultMaxTokens: 16384,
+    thinking: 'adaptive-only',
+    ...newest,
+  },
   { pattern: /claude-opus-4-1/, contextWindow: 200 * thousand, maxOutputTokens: 32 * thousand, defaultMaxTokens: 16384, thinking: 'budget', ...legacy },
-  { pattern: /claude-opus-4(?!-[1-9]\b)|claude-4-opus/, contextWindow: 200 * thousand, maxOutputTokens: 32 * thousand, defaultMaxTokens: 16384, thinking: 'budget', ...legacy },
-  { pattern: /claude-sonnet-4(?!-[1-9]\b)|claude-4-sonnet/, contextWindow: 200 * thousand, maxOutputTokens: 64 * thousand, defaultMaxTokens: 16384, thinking: 'budget', ...legacy },
+  {
+    pattern: /claude-opus-4(?!-[1-9]\b)|claude-4-opus/,
+    contextWindow: 200 * thousand,
+    maxOutputTokens: 32 * thousand,
+    defaultMaxTokens: 16384,
+    thinking: 'budget',
+    ...legacy,
+  },
+  {
+    pattern: /claude-sonnet-4(?!-[1-9]\b)|claude-4-sonnet/,
+    contextWindow: 200 * thousand,
+    maxOutputTokens: 64 * thousand,
+    defaultMaxTokens: 16384,
+    thinking: 'budget',
+    ...legacy,
+  },
 ];
 
 /** Claude models newer than this table: facts of the newest generation (1M context, 128K output, adaptive thinking). */
-const unknownClaude: ClaudeModelFacts = { contextWindow: 1000 * thousand, maxOutputTokens: 128 * thousand, defaultMaxTokens: 16384, thinking: 'adaptive-only', ...newest };
+const unknownClaude: ClaudeModelFacts = {
+  contextWindow: 1000 * thousand,
+  maxOutputTokens: 128 * thousand,
+  defaultMaxTokens: 16384,
+  thinking: 'adaptive-only',
+  ...newest,
+};
 
 /** A model that is not Claude at all (an Anthropic-compatible server in front of another model): assume little. */
 const notClaude: ClaudeModelFacts = { contextWindow: 200 * thousand, maxOutputTokens: 4096, defaultMaxTokens: 4096, thinking: 'budget', ...legacy };

@@ -78,7 +78,7 @@ describe('GeminiAdapter.chat (stream)', () => {
     expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
   });
 
-  it('reads LF-framed streams as well as Google\'s CRLF ones', async () => {
+  it("reads LF-framed streams as well as Google's CRLF ones", async () => {
     fake.lineEnding = '\n';
     const parts = await run({});
     expect(textOf(parts)).toBe('Hello from gemini-2.0-flash!');
@@ -98,14 +98,26 @@ describe('GeminiAdapter.chat (stream)', () => {
     const parts = await run({ tools: [weatherTool] }, 'gemini-3-pro-preview');
     const calls = chunksOf(parts).flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
     expect(calls).toEqual([
-      { index: 0, id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' }, extra_content: { google: { thought_signature: expect.any(String) } } },
+      {
+        index: 0,
+        id: expect.stringMatching(/^call_/),
+        type: 'function',
+        function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+        extra_content: { google: { thought_signature: expect.any(String) } },
+      },
     ]);
     expect(chunksOf(parts).at(-2)?.choices[0]?.finish_reason).toBe('tool_calls');
     expect(parts.at(-1)).toEqual({ type: 'done' });
   });
 
-  it('streams several calls with running indices and Gemini\'s own ids where it sends them', async () => {
-    script({ kind: 'reply', functionCalls: [{ name: 'a', args: {} }, { name: 'b', args: { x: 1 }, id: 'fc-b' }] });
+  it("streams several calls with running indices and Gemini's own ids where it sends them", async () => {
+    script({
+      kind: 'reply',
+      functionCalls: [
+        { name: 'a', args: {} },
+        { name: 'b', args: { x: 1 }, id: 'fc-b' },
+      ],
+    });
     const calls = chunksOf(await run({ tools: [weatherTool] })).flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
     expect(calls.map((call) => [call.index, call.id?.startsWith('call_') ? 'call_…' : call.id, call.function?.arguments])).toEqual([
       [0, 'call_…', '{}'],
@@ -126,10 +138,20 @@ describe('GeminiAdapter.chat (stream)', () => {
   });
 
   it('ends with an in-band error part when Gemini sends an error frame mid-stream', async () => {
-    script({ kind: 'stream-error', afterFrames: 2, text: 'one two three', error: googleStatus(503, 'The model is overloaded. Please try again later.', 'UNAVAILABLE') });
+    script({
+      kind: 'stream-error',
+      afterFrames: 2,
+      text: 'one two three',
+      error: googleStatus(503, 'The model is overloaded. Please try again later.', 'UNAVAILABLE'),
+    });
     const parts = await run({});
     expect(textOf(parts)).toBe('one two');
-    expect(lastError(parts)).toMatchObject({ kind: 'in-band', errorClass: 'overloaded', retryable: true, message: 'The model is overloaded. Please try again later.' });
+    expect(lastError(parts)).toMatchObject({
+      kind: 'in-band',
+      errorClass: 'overloaded',
+      retryable: true,
+      message: 'The model is overloaded. Please try again later.',
+    });
     expect(parts.filter((part) => part.type === 'done')).toHaveLength(0);
   });
 
@@ -168,7 +190,8 @@ describe('GeminiAdapter.chat (stream)', () => {
     script({ kind: 'reply', text: 'a b c d', frameDelayMs: 60 });
     const started = performance.now();
     const arrivals: number[] = [];
-    for await (const part of await streamParts(chatCall({}))) if (part.type === 'chunk' && part.chunk.choices[0]?.delta.content) arrivals.push(performance.now() - started);
+    for await (const part of await streamParts(chatCall({})))
+      if (part.type === 'chunk' && part.chunk.choices[0]?.delta.content) arrivals.push(performance.now() - started);
     expect(arrivals).toHaveLength(4);
     expect((arrivals[3] ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(150);
   });
@@ -181,7 +204,7 @@ describe('GeminiAdapter stream cancellation and timeouts', () => {
     const parts = await streamParts(chatCall({}, 'gemini-2.0-flash', controller.signal));
     const iterator = parts[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toMatchObject({ type: 'chunk' });
-    const index = (fake.generateRequests().at(-1)?.index ?? -1);
+    const index = fake.generateRequests().at(-1)?.index ?? -1;
     const abortedAt = performance.now();
     controller.abort();
     const rest: StreamPart[] = [];
@@ -204,7 +227,12 @@ describe('GeminiAdapter stream cancellation and timeouts', () => {
   });
 
   it('turns silence before the headers into a timeout rejection', async () => {
-    const impatient = new GeminiAdapter({ id: 'gemini', baseUrl: fake.baseUrl, apiKey: () => key, timeouts: { connectMs: 1000, headersMs: 300, bodyIdleMs: 300 } });
+    const impatient = new GeminiAdapter({
+      id: 'gemini',
+      baseUrl: fake.baseUrl,
+      apiKey: () => key,
+      timeouts: { connectMs: 1000, headersMs: 300, bodyIdleMs: 300 },
+    });
     script({ kind: 'stall-before-headers' });
     await expect(impatient.chat(chatCall({}))).rejects.toMatchObject({ kind: 'timeout', status: 504, retryable: true });
     script({ kind: 'raw', writes: ['data: {"candidates":[{"content":{"parts":[{"text":"ok"}]},"index":0}]}\r\n\r\n'], end: 'hold' });

@@ -63,11 +63,21 @@ const script = (scenario: GeminiScenario): void => {
   fake.onGenerate = () => scenario;
 };
 
-const weatherTool = { type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+const weatherTool = {
+  type: 'function',
+  function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+};
 
 describe('GeminiAdapter.chat (non-stream)', () => {
-  it('answers with a ChatCompletion and sends Google\'s request: the path, the key in the header only, the body', async () => {
-    const completion = await complete({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }], temperature: 0.3, max_tokens: 64 });
+  it("answers with a ChatCompletion and sends Google's request: the path, the key in the header only, the body", async () => {
+    const completion = await complete({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+      temperature: 0.3,
+      max_tokens: 64,
+    });
     expect(completion).toMatchObject({
       object: 'chat.completion',
       model: 'gemini-2.5-flash',
@@ -101,7 +111,10 @@ describe('GeminiAdapter.chat (non-stream)', () => {
     const completion = await complete({ tools: [weatherTool], tool_choice: 'required' });
     expect(fake.lastGenerateBody()['toolConfig']).toEqual({ functionCallingConfig: { mode: 'ANY' } });
     expect(completion.choices[0]).toMatchObject({
-      message: { content: null, tool_calls: [{ id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      message: {
+        content: null,
+        tool_calls: [{ id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+      },
       finish_reason: 'tool_calls',
     });
   });
@@ -143,13 +156,22 @@ describe('GeminiAdapter.chat (non-stream)', () => {
     expect(fake.lastGenerateBody()['contents']).toEqual([
       {
         role: 'user',
-        parts: [{ text: 'Compare' }, { inlineData: { mimeType: 'image/jpeg', data: '/9j/4AAQSkZJRg==' } }, { fileData: { mimeType: 'image/png', fileUri: 'https://example.com/b.png' } }],
+        parts: [
+          { text: 'Compare' },
+          { inlineData: { mimeType: 'image/jpeg', data: '/9j/4AAQSkZJRg==' } },
+          { fileData: { mimeType: 'image/png', fileUri: 'https://example.com/b.png' } },
+        ],
       },
     ]);
   });
 
   it('asks for schema-shaped JSON and returns it as content', async () => {
-    const schema = { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city', 'days'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { city: { type: 'string' }, days: { type: 'integer' } },
+      required: ['city', 'days'],
+      additionalProperties: false,
+    };
     const completion = await complete({ response_format: { type: 'json_schema', json_schema: { name: 'trip', schema, strict: true } } });
     expect(fake.lastGenerateBody()['generationConfig']).toEqual({ responseMimeType: 'application/json', responseJsonSchema: schema });
     expect(JSON.parse(completion.choices[0]?.message.content ?? '')).toEqual({ city: 'Paris', days: 42 });
@@ -163,13 +185,9 @@ describe('GeminiAdapter.chat (non-stream)', () => {
     if (!message || !call) throw new Error('expected a tool call');
     expect(call['extra_content']).toEqual({ google: { thought_signature: expect.any(String) } });
     expect(message.reasoning_content).toBe('The user wants a reply from gemini-3-pro-preview.');
-    const history = [
-      { role: 'user', content: 'Weather in Paris?' },
-      message,
-      { role: 'tool', tool_call_id: call.id, content: 'sunny' },
-    ];
+    const history = [{ role: 'user', content: 'Weather in Paris?' }, message, { role: 'tool', tool_call_id: call.id, content: 'sunny' }];
     const second = await complete({ tools: [weatherTool], messages: history }, model);
-    const sentParts = ((fake.lastGenerateBody()['contents'] as Array<{ parts: Array<Record<string, unknown>> }>)[1]?.parts ?? []);
+    const sentParts = (fake.lastGenerateBody()['contents'] as Array<{ parts: Array<Record<string, unknown>> }>)[1]?.parts ?? [];
     expect(sentParts[0]?.['thoughtSignature']).toBe((call['extra_content'] as { google: { thought_signature: string } }).google.thought_signature);
     // the text answer is signed too, and that signature comes back on the text part next turn
     const details = second.choices[0]?.message['reasoning_details'] as Array<{ data: string }>;
@@ -185,7 +203,11 @@ describe('GeminiAdapter.chat (non-stream)', () => {
   });
 
   it('reports exact usage: cached tokens inside the prompt, thinking billed as output', async () => {
-    script({ kind: 'reply', text: 'Done.', usage: { promptTokenCount: 1200, cachedContentTokenCount: 1024, candidatesTokenCount: 7, thoughtsTokenCount: 320 } });
+    script({
+      kind: 'reply',
+      text: 'Done.',
+      usage: { promptTokenCount: 1200, cachedContentTokenCount: 1024, candidatesTokenCount: 7, thoughtsTokenCount: 320 },
+    });
     const completion = await complete({});
     expect(completion.usage).toEqual({
       prompt_tokens: 1200,
@@ -199,7 +221,9 @@ describe('GeminiAdapter.chat (non-stream)', () => {
   it('answers a prompt blocked for safety with an empty content_filter completion', async () => {
     script({ kind: 'blocked', blockReason: 'SAFETY' });
     const completion = await complete({});
-    expect(completion.choices).toEqual([{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'content_filter', logprobs: null, native_finish_reason: 'SAFETY' }]);
+    expect(completion.choices).toEqual([
+      { index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'content_filter', logprobs: null, native_finish_reason: 'SAFETY' },
+    ]);
   });
 
   it('maps a candidate stopped for safety to content_filter', async () => {
@@ -241,7 +265,13 @@ describe('GeminiAdapter errors', () => {
     const error = await rejection(wrong.chat(chatCall({})));
     await wrong.close();
     expect(fake.requests.at(-1)?.rawBody.toString('utf8')).not.toContain(wrongKey);
-    expect(error).toMatchObject({ status: 401, errorClass: 'auth', code: 'API_KEY_INVALID', retryable: false, message: 'API key not valid. Please pass a valid API key.' });
+    expect(error).toMatchObject({
+      status: 401,
+      errorClass: 'auth',
+      code: 'API_KEY_INVALID',
+      retryable: false,
+      message: 'API key not valid. Please pass a valid API key.',
+    });
     expect(error.upstreamBody).toContain('Invalid API key');
     expect(`${error.message} ${error.upstreamBody ?? ''} ${error.stack ?? ''}`).not.toContain(wrongKey);
   });
@@ -286,7 +316,10 @@ describe('GeminiAdapter models', () => {
   });
 
   it('describes one model: input limit and capabilities', async () => {
-    expect(await adapter.modelDetails('gemini-2.5-flash', signal())).toEqual({ contextWindow: 1_048_576, capabilities: ['completion', 'tools', 'vision', 'thinking'] });
+    expect(await adapter.modelDetails('gemini-2.5-flash', signal())).toEqual({
+      contextWindow: 1_048_576,
+      capabilities: ['completion', 'tools', 'vision', 'thinking'],
+    });
     expect(await adapter.modelDetails('gemini-embedding-001', signal())).toEqual({ contextWindow: 2_048, capabilities: ['embedding'] });
     expect(await rejection(adapter.modelDetails('nope', signal()))).toMatchObject({ status: 404, errorClass: 'not_found' });
   });
@@ -301,7 +334,11 @@ describe('GeminiAdapter models', () => {
 
 describe('GeminiAdapter.embeddings', () => {
   it('embeds through batchEmbedContents with the dimensions asked for', async () => {
-    const result = await adapter.embeddings(embeddingsRequestSchema.parse({ model: 'x', input: ['hello', 'world'], dimensions: 8 }), 'gemini-embedding-001', signal());
+    const result = await adapter.embeddings(
+      embeddingsRequestSchema.parse({ model: 'x', input: ['hello', 'world'], dimensions: 8 }),
+      'gemini-embedding-001',
+      signal(),
+    );
     const sent = fake.requests.at(-1);
     expect(sent?.path).toBe('/v1beta/models/gemini-embedding-001:batchEmbedContents');
     expect(sent?.body).toEqual({
@@ -329,11 +366,23 @@ describe('GeminiAdapter.embeddings', () => {
   });
 
   it('encodes base64 as OpenAI does, refuses token ids, and classifies errors', async () => {
-    const result = await adapter.embeddings(embeddingsRequestSchema.parse({ model: 'x', input: 'a', dimensions: 3, encoding_format: 'base64' }), 'text-embedding-004', signal());
+    const result = await adapter.embeddings(
+      embeddingsRequestSchema.parse({ model: 'x', input: 'a', dimensions: 3, encoding_format: 'base64' }),
+      'text-embedding-004',
+      signal(),
+    );
     expect(Buffer.from(result.data[0]?.embedding as string, 'base64')).toHaveLength(12);
-    expect(await rejection(adapter.embeddings(embeddingsRequestSchema.parse({ model: 'x', input: [1, 2, 3] }), 'text-embedding-004', signal()))).toMatchObject({ status: 400, param: 'input' });
+    expect(await rejection(adapter.embeddings(embeddingsRequestSchema.parse({ model: 'x', input: [1, 2, 3] }), 'text-embedding-004', signal()))).toMatchObject({
+      status: 400,
+      param: 'input',
+    });
     fake.onEmbed = () => rateLimited('2s');
-    expect(await rejection(adapter.embeddings(embeddingsRequestSchema.parse({ model: 'x', input: 'a' }), 'text-embedding-004', signal()))).toMatchObject({ errorClass: 'rate_limit', retryAfterMs: 2000 });
-    expect(await rejection(adapter.embeddings(embeddingsRequestSchema.parse({ model: 'x', input: 'a' }), 'gemini-2.5-flash', signal()))).toMatchObject({ errorClass: 'not_found' });
+    expect(await rejection(adapter.embeddings(embeddingsRequestSchema.parse({ model: 'x', input: 'a' }), 'text-embedding-004', signal()))).toMatchObject({
+      errorClass: 'rate_limit',
+      retryAfterMs: 2000,
+    });
+    expect(await rejection(adapter.embeddings(embeddingsRequestSchema.parse({ model: 'x', input: 'a' }), 'gemini-2.5-flash', signal()))).toMatchObject({
+      errorClass: 'not_found',
+    });
   });
 });

@@ -56,7 +56,15 @@ export class GeminiAdapter implements ProviderAdapter {
       throw error ? geminiInBandError(this.id, error, apiKey, 'http') : geminiProtocolError(this.id, 'a non-stream body to a stream request');
     }
     if (stream) {
-      const context = { providerId: this.id, baseUrl: this.baseUrl, upstreamModel: call.upstreamModel, expectedCandidates: call.request.n ?? 1, apiKey, signal: call.signal, native: native !== undefined };
+      const context = {
+        providerId: this.id,
+        baseUrl: this.baseUrl,
+        upstreamModel: call.upstreamModel,
+        expectedCandidates: call.request.n ?? 1,
+        apiKey,
+        signal: call.signal,
+        native: native !== undefined,
+      };
       return { kind: 'stream', parts: readGeminiStream(context, response) };
     }
     const { parsed, raw } = await this.readJsonAndBytes(response, call.signal, apiKey, geminiResponseSchema, 'a generateContent response');
@@ -75,7 +83,8 @@ export class GeminiAdapter implements ProviderAdapter {
       const response = await this.send('POST', `/models/${model}:batchEmbedContents`, signal, apiKey, 'application/json', batch);
       if (response.status >= 300) throw await this.httpError(response, signal, apiKey);
       const parsed = await this.readJson(response, signal, apiKey, geminiBatchEmbedResponseSchema, 'an embeddings response');
-      if (parsed.embeddings.length !== batch.requests.length) throw geminiProtocolError(this.id, `${parsed.embeddings.length} embeddings for ${batch.requests.length} inputs`);
+      if (parsed.embeddings.length !== batch.requests.length)
+        throw geminiProtocolError(this.id, `${parsed.embeddings.length} embeddings for ${batch.requests.length} inputs`);
       batches.push(parsed);
     }
     return toEmbeddingsResponse(texts, batches, upstreamModel, request.encoding_format);
@@ -124,7 +133,14 @@ export class GeminiAdapter implements ProviderAdapter {
     await this.client.close();
   }
 
-  private send(method: 'GET' | 'POST', path: string, signal: AbortSignal, apiKey: string | undefined, accept: string, body?: object | RequestBody): Promise<UpstreamResponse> {
+  private send(
+    method: 'GET' | 'POST',
+    path: string,
+    signal: AbortSignal,
+    apiKey: string | undefined,
+    accept: string,
+    body?: object | RequestBody,
+  ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { accept, ...this.options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (apiKey) headers['x-goog-api-key'] = apiKey; // the header only: a ?key= query would put it in every URL log

@@ -68,7 +68,7 @@ describe('toGeminiPrompt', () => {
     ]);
   });
 
-  it('keeps Gemini\'s own call ids on the call and its response, but not ids this gateway made up', () => {
+  it("keeps Gemini's own call ids on the call and its response, but not ids this gateway made up", () => {
     const converted = convert([
       { role: 'user', content: 'Go' },
       { role: 'assistant', content: null, tool_calls: [{ ...weatherCall, id: 'fc_gemini_7' }] },
@@ -79,7 +79,12 @@ describe('toGeminiPrompt', () => {
   });
 
   it('refuses a tool result whose id matches no earlier call, naming the field', () => {
-    const error = failure(() => convert([{ role: 'user', content: 'Go' }, { role: 'tool', tool_call_id: 'call_zzz', content: 'x' }]));
+    const error = failure(() =>
+      convert([
+        { role: 'user', content: 'Go' },
+        { role: 'tool', tool_call_id: 'call_zzz', content: 'x' },
+      ]),
+    );
     expect(error).toMatchObject({ status: 400, errorClass: 'bad_request', param: 'messages[1].tool_call_id' });
   });
 
@@ -133,9 +138,14 @@ describe('toGeminiPrompt', () => {
     ]);
   });
 
-  it('accepts OpenRouter\'s form too: a call\'s signature in reasoning_details under the call id', () => {
+  it("accepts OpenRouter's form too: a call's signature in reasoning_details under the call id", () => {
     const converted = convert([
-      { role: 'assistant', content: null, tool_calls: [weatherCall], reasoning_details: [{ type: 'reasoning.encrypted', data: 'sig-or', id: 'call_1', format: 'google-gemini-v1', index: 0 }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [weatherCall],
+        reasoning_details: [{ type: 'reasoning.encrypted', data: 'sig-or', id: 'call_1', format: 'google-gemini-v1', index: 0 }],
+      },
     ]);
     expect(converted.contents[0]?.parts[0]?.thoughtSignature).toBe('sig-or');
   });

@@ -38,7 +38,11 @@ export function toGeminiPrompt(messages: readonly ChatMessage[], upstreamModel: 
       case 'tool': {
         const name = toolNames.get(message.tool_call_id) ?? (typeof message['name'] === 'string' ? message['name'] : undefined);
         if (name === undefined) {
-          throw badRequest(providerId, `tool_call_id '${message.tool_call_id}' matches no tool call of an earlier assistant message`, `messages[${index}].tool_call_id`);
+          throw badRequest(
+            providerId,
+            `tool_call_id '${message.tool_call_id}' matches no tool call of an earlier assistant message`,
+            `messages[${index}].tool_call_id`,
+          );
         }
         const id = geminiCallId(message.tool_call_id);
         return add('user', [{ functionResponse: { ...(id ? { id } : {}), name, response: toolResponse(joinText(message.content)) } }]);
@@ -123,7 +127,8 @@ function userParts(content: string | readonly ContentPart[], param: string, prov
         return;
       case 'file': {
         const fileData = part.file['file_data'];
-        if (typeof fileData !== 'string') throw badRequest(providerId, 'file parts need file_data (a data: URL); uploaded file ids are not supported for Gemini', `${partParam}.file`);
+        if (typeof fileData !== 'string')
+          throw badRequest(providerId, 'file parts need file_data (a data: URL); uploaded file ids are not supported for Gemini', `${partParam}.file`);
         parts.push({ inlineData: dataUrl(fileData, `${partParam}.file.file_data`, providerId) });
         return;
       }
@@ -148,7 +153,15 @@ function dataUrl(url: string, param: string, providerId: string): { mimeType: st
   return { mimeType: match[1].toLowerCase(), data: base64 ? payload.replace(/\s+/g, '') : Buffer.from(decodeURIComponent(payload), 'utf8').toString('base64') };
 }
 
-const imageTypes: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', heic: 'image/heic', heif: 'image/heif' };
+const imageTypes: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  heic: 'image/heic',
+  heif: 'image/heif',
+};
 
 /** Gemini wants a media type beside a fileUri; the extension is all an image URL says (JPEG when it says nothing). */
 function imageTypeFromUrl(url: string): string {
@@ -171,6 +184,7 @@ function parseArguments(text: string, param: string, providerId: string): Record
   } catch {
     throw badRequest(providerId, 'tool call arguments are not valid JSON', param);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest(providerId, 'tool call arguments must be a JSON object for Gemini', param);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badRequest(providerId, 'tool call arguments must be a JSON object for Gemini', param);
   return value as Record<string, unknown>;
 }

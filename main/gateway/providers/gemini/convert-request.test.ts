@@ -12,7 +12,13 @@ const weatherTool = {
   function: {
     name: 'get_weather',
     description: 'Current weather',
-    parameters: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+    parameters: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+      additionalProperties: false,
+    },
   },
 };
 
@@ -49,7 +55,17 @@ describe('toGeminiRequest', () => {
   });
 
   it('fills generationConfig from the sampling settings', () => {
-    const body = convert({ temperature: 0.2, top_p: 0.9, top_k: 40, max_tokens: 100, stop: 'END', n: 2, seed: 7, presence_penalty: 0.5, frequency_penalty: -0.5 });
+    const body = convert({
+      temperature: 0.2,
+      top_p: 0.9,
+      top_k: 40,
+      max_tokens: 100,
+      stop: 'END',
+      n: 2,
+      seed: 7,
+      presence_penalty: 0.5,
+      frequency_penalty: -0.5,
+    });
     expect(body.generationConfig).toEqual({
       temperature: 0.2,
       topP: 0.9,
@@ -61,7 +77,10 @@ describe('toGeminiRequest', () => {
       presencePenalty: 0.5,
       frequencyPenalty: -0.5,
     });
-    expect(convert({ max_tokens: 100, max_completion_tokens: 50, stop: ['a', 'b'] }).generationConfig).toEqual({ maxOutputTokens: 50, stopSequences: ['a', 'b'] });
+    expect(convert({ max_tokens: 100, max_completion_tokens: 50, stop: ['a', 'b'] }).generationConfig).toEqual({
+      maxOutputTokens: 50,
+      stopSequences: ['a', 'b'],
+    });
   });
 
   it('asks for JSON with responseMimeType, and for a schema with responseJsonSchema', () => {
@@ -76,7 +95,9 @@ describe('toGeminiRequest', () => {
 
   it('turns reasoning_effort into a thinking budget for Gemini 2.5 and a thinking level for Gemini 3', () => {
     expect(convert({ reasoning_effort: 'medium' }).generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 8192, includeThoughts: true } });
-    expect(convert({ reasoning_effort: 'high' }, 'gemini-3-pro-preview').generationConfig).toEqual({ thinkingConfig: { thinkingLevel: 'high', includeThoughts: true } });
+    expect(convert({ reasoning_effort: 'high' }, 'gemini-3-pro-preview').generationConfig).toEqual({
+      thinkingConfig: { thinkingLevel: 'high', includeThoughts: true },
+    });
   });
 });
 

@@ -81,7 +81,14 @@ export function toThinkingConfig(effort: string | undefined, upstreamModel: stri
   const generation = Number(/^gemini-(\d+)/.exec(model)?.[1] ?? Number.NaN);
   if (generation >= 3) {
     const pro = /-pro\b/.test(model);
-    const levels: Record<string, GeminiThinkingLevel> = { none: 'low', minimal: 'low', low: 'low', medium: pro ? 'high' : 'medium', high: 'high', xhigh: 'high' };
+    const levels: Record<string, GeminiThinkingLevel> = {
+      none: 'low',
+      minimal: 'low',
+      low: 'low',
+      medium: pro ? 'high' : 'medium',
+      high: 'high',
+      xhigh: 'high',
+    };
     return { thinkingLevel: levels[effort] ?? 'high', includeThoughts: effort !== 'none' };
   }
   if (effort === 'none') return { thinkingBudget: /^gemini-2\.5-pro/.test(model) ? 128 : 0 };

@@ -8,7 +8,7 @@ import { mapFinishReason } from './map-finish-reason.js';
 const complete = (body: unknown) => toChatCompletion(geminiResponseSchema.parse(body), 'gemini-2.5-flash');
 
 describe('toChatCompletion', () => {
-  it('joins text parts, puts thought parts into reasoning_content, and keeps Gemini\'s finish reason beside OpenAI\'s', () => {
+  it("joins text parts, puts thought parts into reasoning_content, and keeps Gemini's finish reason beside OpenAI's", () => {
     const completion = complete({
       candidates: [
         {
@@ -67,7 +67,12 @@ describe('toChatCompletion', () => {
       role: 'assistant',
       content: null,
       tool_calls: [
-        { id: toolCallId('chatcmpl-QHiLaa6L', 0, 0), type: 'function', function: { name: 'weather', arguments: '{"location":"San Francisco"}' }, extra_content: { google: { thought_signature: 'EpEgCo4g' } } },
+        {
+          id: toolCallId('chatcmpl-QHiLaa6L', 0, 0),
+          type: 'function',
+          function: { name: 'weather', arguments: '{"location":"San Francisco"}' },
+          extra_content: { google: { thought_signature: 'EpEgCo4g' } },
+        },
         { id: toolCallId('chatcmpl-QHiLaa6L', 0, 1), type: 'function', function: { name: 'weather', arguments: '{"location":"Oslo"}' } },
         { id: 'fc-7', type: 'function', function: { name: 'now', arguments: '{}' } },
       ],
@@ -77,9 +82,19 @@ describe('toChatCompletion', () => {
     expect(complete(body).choices[0]?.message.tool_calls?.map((call) => call.id)).toEqual(first.choices[0]?.message.tool_calls?.map((call) => call.id));
   });
 
-  it('files a text part\'s signature (also a bare one on an empty part) under reasoning_details', () => {
+  it("files a text part's signature (also a bare one on an empty part) under reasoning_details", () => {
     const completion = complete({
-      candidates: [{ content: { parts: [{ text: 'Hello!', thoughtSignature: 'sig-1' }, { text: '', thoughtSignature: 'sig-2' }] }, finishReason: 'STOP' }],
+      candidates: [
+        {
+          content: {
+            parts: [
+              { text: 'Hello!', thoughtSignature: 'sig-1' },
+              { text: '', thoughtSignature: 'sig-2' },
+            ],
+          },
+          finishReason: 'STOP',
+        },
+      ],
     });
     expect(completion.choices[0]?.message['reasoning_details']).toEqual([
       { type: 'reasoning.encrypted', data: 'sig-1', format: 'google-gemini-v1', index: 0 },
@@ -122,7 +137,16 @@ describe('toChatCompletion', () => {
 describe('toUsage', () => {
   it('counts cached tokens inside the prompt, thinking and built-in tool results where they are billed', () => {
     // a live Gemini frame (vercel/ai __fixtures__/google-usage-raw-live): 12 + 71 + 89 + 65 = 237
-    expect(toUsage({ promptTokenCount: 12, candidatesTokenCount: 71, totalTokenCount: 237, cachedContentTokenCount: 4, toolUsePromptTokenCount: 65, thoughtsTokenCount: 89 })).toEqual({
+    expect(
+      toUsage({
+        promptTokenCount: 12,
+        candidatesTokenCount: 71,
+        totalTokenCount: 237,
+        cachedContentTokenCount: 4,
+        toolUsePromptTokenCount: 65,
+        thoughtsTokenCount: 89,
+      }),
+    ).toEqual({
       prompt_tokens: 77,
       completion_tokens: 160,
       total_tokens: 237,

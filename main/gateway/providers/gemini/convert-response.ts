@@ -72,7 +72,13 @@ export function toChatCompletion(response: GeminiResponse, upstreamModel: string
   if (candidates.length === 0) {
     // a blocked prompt is an answer (an empty, filtered one), not an exception
     const mapped = blockedPrompt(response.promptFeedback?.blockReason ?? 'BLOCKED_REASON_UNSPECIFIED');
-    completion.choices.push({ index: 0, message: { role: 'assistant', content: '' }, finish_reason: mapped.unified, logprobs: null, ...finishExtras(mapped, response.promptFeedback?.blockReasonMessage) });
+    completion.choices.push({
+      index: 0,
+      message: { role: 'assistant', content: '' },
+      finish_reason: mapped.unified,
+      logprobs: null,
+      ...finishExtras(mapped, response.promptFeedback?.blockReasonMessage),
+    });
   } else {
     candidates.forEach((candidate, position) => completion.choices.push(toChoice(candidate, candidate.index ?? position, id)));
   }

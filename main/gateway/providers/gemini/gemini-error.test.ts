@@ -1,7 +1,20 @@
 // Google's error bodies → ProviderErrors: each status string and code to its class, quota versus rate limit,
 // RetryInfo delays, a bad key as 401, and the key cut out of every text.
 import { describe, expect, it } from 'vitest';
-import { apiKeyInvalid, contextTooLong, dailyQuotaExhausted, deadlineExceeded, internalError, locationNotSupported, missingApiKey, modelNotFound, overloaded, permissionDenied, rateLimited, type GoogleErrorReply } from '../../../../test/fakes/gemini-wire.js';
+import {
+  apiKeyInvalid,
+  contextTooLong,
+  dailyQuotaExhausted,
+  deadlineExceeded,
+  internalError,
+  locationNotSupported,
+  missingApiKey,
+  modelNotFound,
+  overloaded,
+  permissionDenied,
+  rateLimited,
+  type GoogleErrorReply,
+} from '../../../../test/fakes/gemini-wire.js';
 import { geminiHttpError, geminiInBandError, retryDelayMs } from './gemini-error.js';
 import { modelPathSegment } from './model-path.js';
 
@@ -11,8 +24,12 @@ function classify(reply: GoogleErrorReply, headers: Record<string, string> = {},
 
 describe('geminiHttpError', () => {
   it.each([
-    ['a per-minute rate limit', rateLimited('30s'), { errorClass: 'rate_limit', status: 429, retryable: true, retryAfterMs: 30_000, code: 'RESOURCE_EXHAUSTED' }],
-    ['the day\'s quota', dailyQuotaExhausted(), { errorClass: 'quota', status: 429, retryable: false }],
+    [
+      'a per-minute rate limit',
+      rateLimited('30s'),
+      { errorClass: 'rate_limit', status: 429, retryable: true, retryAfterMs: 30_000, code: 'RESOURCE_EXHAUSTED' },
+    ],
+    ["the day's quota", dailyQuotaExhausted(), { errorClass: 'quota', status: 429, retryable: false }],
     ['an overloaded model', overloaded(), { errorClass: 'overloaded', status: 503, retryable: true, code: 'UNAVAILABLE' }],
     ['an internal error', internalError(), { errorClass: 'server', status: 500, retryable: true }],
     ['a deadline', deadlineExceeded(), { errorClass: 'timeout', status: 504, retryable: true }],
@@ -29,8 +46,13 @@ describe('geminiHttpError', () => {
   it('calls a 429 without details quota only when it says so (billing) or has a limit of 0', () => {
     const bare = (message: string): GoogleErrorReply => ({ kind: 'error', status: 429, body: { error: { code: 429, message, status: 'RESOURCE_EXHAUSTED' } } });
     expect(classify(bare('Resource has been exhausted (e.g. check quota).'))).toMatchObject({ errorClass: 'rate_limit', retryable: true });
-    expect(classify(bare('You exceeded your current quota, please check your plan and billing details.'))).toMatchObject({ errorClass: 'quota', retryable: false });
-    expect(classify(bare('Quota exceeded for metric: generate_content_free_tier_requests, limit: 0, model: gemini-2.5-pro'))).toMatchObject({ errorClass: 'quota' });
+    expect(classify(bare('You exceeded your current quota, please check your plan and billing details.'))).toMatchObject({
+      errorClass: 'quota',
+      retryable: false,
+    });
+    expect(classify(bare('Quota exceeded for metric: generate_content_free_tier_requests, limit: 0, model: gemini-2.5-pro'))).toMatchObject({
+      errorClass: 'quota',
+    });
   });
 
   it('takes the retry delay from the retry-after header when RetryInfo is missing', () => {

@@ -40,7 +40,7 @@ describe('the fake Gemini', () => {
     expect(frames.length).toBeGreaterThan(1);
   });
 
-  it('answers a wrong key with Google\'s API_KEY_INVALID body, and no key with PERMISSION_DENIED', async () => {
+  it("answers a wrong key with Google's API_KEY_INVALID body, and no key with PERMISSION_DENIED", async () => {
     const wrong = await post('/models/gemini-2.0-flash:generateContent', hello, { 'x-goog-api-key': 'nope-nope-nope' });
     expect(wrong.status).toBe(400);
     expect(await wrong.json()).toMatchObject({
@@ -49,7 +49,12 @@ describe('the fake Gemini', () => {
         message: 'API key not valid. Please pass a valid API key.',
         status: 'INVALID_ARGUMENT',
         details: [
-          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'API_KEY_INVALID',
+            domain: 'googleapis.com',
+            metadata: { service: 'generativelanguage.googleapis.com' },
+          },
           { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: 'API key not valid. Please pass a valid API key.' },
           { '@type': 'type.googleapis.com/google.rpc.DebugInfo', detail: 'Invalid API key: nope-nope-nope' },
         ],
@@ -65,7 +70,7 @@ describe('the fake Gemini', () => {
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/x-goog-api-key/);
   });
 
-  it('answers an unknown model with Google\'s NOT_FOUND wording, and an unknown URL with an HTML page', async () => {
+  it("answers an unknown model with Google's NOT_FOUND wording, and an unknown URL with an HTML page", async () => {
     const missing = await post('/models/gemini-0:generateContent', hello);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toBe(
@@ -75,24 +80,33 @@ describe('the fake Gemini', () => {
     expect([unknown.status, unknown.headers.get('content-type')]).toEqual([404, 'text/html; charset=UTF-8']);
   });
 
-  it('makes Google\'s request checks: unknown fields, empty parts, bad roles, exclusive fields', async () => {
+  it("makes Google's request checks: unknown fields, empty parts, bad roles, exclusive fields", async () => {
     const check = async (body: unknown): Promise<string> => {
       const response = await post('/models/gemini-2.0-flash:generateContent', body);
       expect(response.status).toBe(400);
       return ((await response.json()) as { error: { message: string } }).error.message;
     };
-    expect(await check({ ...hello, generationConfig: { maxTokens: 5 } })).toBe(`Invalid JSON payload received. Unknown name "maxTokens" at 'generation_config': Cannot find field.`);
+    expect(await check({ ...hello, generationConfig: { maxTokens: 5 } })).toBe(
+      `Invalid JSON payload received. Unknown name "maxTokens" at 'generation_config': Cannot find field.`,
+    );
     expect(await check({ contents: [] })).toBe('* GenerateContentRequest.contents: contents is not specified\n');
     expect(await check({ contents: [{ role: 'user', parts: [] }] })).toBe('* GenerateContentRequest.contents[0].parts: contents.parts must not be empty.\n');
     expect(await check({ contents: [{ role: 'assistant', parts: [{ text: 'x' }] }] })).toBe('Please use a valid role: user, model.');
-    expect(await check({ ...hello, generationConfig: { thinkingConfig: { thinkingBudget: 0, thinkingLevel: 'low' } } })).toBe('You can only set only one of thinking budget and thinking level.');
+    expect(await check({ ...hello, generationConfig: { thinkingConfig: { thinkingBudget: 0, thinkingLevel: 'low' } } })).toBe(
+      'You can only set only one of thinking budget and thinking level.',
+    );
   });
 
   it('pages models.list with nextPageToken', async () => {
     fake.listPageSize = 3;
-    const first = (await (await fetch(`${fake.baseUrl}/models`, { headers: { 'x-goog-api-key': key } })).json()) as { models: Array<{ name: string }>; nextPageToken?: string };
+    const first = (await (await fetch(`${fake.baseUrl}/models`, { headers: { 'x-goog-api-key': key } })).json()) as {
+      models: Array<{ name: string }>;
+      nextPageToken?: string;
+    };
     expect(first.models.map((model) => model.name)).toEqual(['models/gemini-2.0-flash', 'models/gemini-2.5-flash', 'models/gemini-2.5-pro']);
-    const second = (await (await fetch(`${fake.baseUrl}/models?pageToken=${first.nextPageToken ?? ''}`, { headers: { 'x-goog-api-key': key } })).json()) as { models: Array<{ name: string }> };
+    const second = (await (await fetch(`${fake.baseUrl}/models?pageToken=${first.nextPageToken ?? ''}`, { headers: { 'x-goog-api-key': key } })).json()) as {
+      models: Array<{ name: string }>;
+    };
     expect(second.models[0]?.name).toBe('models/gemini-3-pro-preview');
     fake.listPageSize = 50;
   });

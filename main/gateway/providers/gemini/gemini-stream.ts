@@ -48,7 +48,10 @@ export async function* readGeminiStream(context: GeminiStreamContext, response: 
           for (const chunk of late) yield withFrames({ type: 'chunk', chunk });
           yield withFrames({ type: 'done' });
         } else {
-          yield withFrames({ type: 'error', error: geminiProtocolError(context.providerId, 'a stream that ended before every candidate had a finishReason', true) });
+          yield withFrames({
+            type: 'error',
+            error: geminiProtocolError(context.providerId, 'a stream that ended before every candidate had a finishReason', true),
+          });
         }
       }
     }
@@ -76,7 +79,10 @@ function* toParts(context: GeminiStreamContext, converter: GeminiStreamConverter
     const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
     if (record['error'] !== undefined) {
       const error = googleStatusSchema.safeParse(record['error']);
-      yield { type: 'error', error: geminiInBandError(context.providerId, error.success ? error.data : { message: 'Gemini reported an error' }, context.apiKey) };
+      yield {
+        type: 'error',
+        error: geminiInBandError(context.providerId, error.success ? error.data : { message: 'Gemini reported an error' }, context.apiKey),
+      };
       return;
     }
     const frame = geminiResponseSchema.safeParse(value);

@@ -115,13 +115,23 @@ describe('OllamaAdapter.chat (stream)', () => {
     fake.onChat = () => ({ kind: 'error-line', error: 'an error was encountered while running the model', afterLines: 2 });
     const parts = await collect(await streamParts(chatCall({})));
     expect(textOf(parts)).toBe('Hello from');
-    expect(lastError(parts)).toMatchObject({ kind: 'in-band', errorClass: 'server', retryable: true, message: 'an error was encountered while running the model' });
+    expect(lastError(parts)).toMatchObject({
+      kind: 'in-band',
+      errorClass: 'server',
+      retryable: true,
+      message: 'an error was encountered while running the model',
+    });
     expect(parts.filter((part) => part.type === 'done')).toHaveLength(0);
   });
 
   it('rejects before any chunk when Ollama fails before the stream starts (HTTP 500)', async () => {
     fake.onChat = () => ({ kind: 'error-line', error: 'model requires more system memory', afterLines: 0 });
-    await expect(adapter.chat(chatCall({}))).rejects.toMatchObject({ kind: 'http', status: 500, errorClass: 'server', message: 'model requires more system memory' });
+    await expect(adapter.chat(chatCall({}))).rejects.toMatchObject({
+      kind: 'http',
+      status: 500,
+      errorClass: 'server',
+      message: 'model requires more system memory',
+    });
   });
 
   it('ends with a retryable protocol error when the stream stops without its done line', async () => {
@@ -192,11 +202,17 @@ describe('OllamaAdapter stream cancellation and timeouts', () => {
   });
 });
 
-describe('the fake speaks Ollama\'s wire format', () => {
-  it('streams NDJSON lines with Go\'s field set and a done line with nanosecond durations', async () => {
-    const response = await fetch(`${fake.baseUrl}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'Hi' }] }) });
+describe("the fake speaks Ollama's wire format", () => {
+  it("streams NDJSON lines with Go's field set and a done line with nanosecond durations", async () => {
+    const response = await fetch(`${fake.baseUrl}/api/chat`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'Hi' }] }),
+    });
     expect(response.headers.get('content-type')).toBe('application/x-ndjson');
-    const lines = (await response.text()).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = (await response.text())
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(Object.keys(lines[0] ?? {})).toEqual(['model', 'created_at', 'message', 'done']);
     expect(lines[0]).toMatchObject({ model: 'llama3.2:3b', message: { role: 'assistant', content: 'Hello' }, done: false });
     expect(Object.keys(lines.at(-1) ?? {})).toEqual([
@@ -218,6 +234,10 @@ describe('the fake speaks Ollama\'s wire format', () => {
     const root = await fetch(`${fake.baseUrl}/`);
     expect([root.status, root.headers.get('content-type'), await root.text()]).toEqual([200, 'text/plain; charset=utf-8', 'Ollama is running']);
     const missing = await fetch(`${fake.baseUrl}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'nope', messages: [], stream: false }) });
-    expect([missing.status, missing.headers.get('content-type'), await missing.json()]).toEqual([404, 'application/json; charset=utf-8', { error: "model 'nope' not found" }]);
+    expect([missing.status, missing.headers.get('content-type'), await missing.json()]).toEqual([
+      404,
+      'application/json; charset=utf-8',
+      { error: "model 'nope' not found" },
+    ]);
   });
 });

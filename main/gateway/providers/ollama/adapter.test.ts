@@ -69,12 +69,17 @@ describe('OllamaAdapter.chat (non-stream)', () => {
     expect(metrics).toEqual({ totalMs: 7091.802467, loadMs: 12.345678, promptEvalMs: 26, evalMs: 7050 });
   });
 
-  it('sends Ollama\'s native body, and the key only when there is one', async () => {
+  it("sends Ollama's native body, and the key only when there is one", async () => {
     complete(await adapter.chat(chatCall({ temperature: 0.1, max_tokens: 5 })));
     const sent = fake.requestsTo('/api/chat').at(-1);
     expect(sent?.headers['content-type']).toBe('application/json');
     expect(sent?.headers['authorization']).toBeUndefined();
-    expect(sent?.body).toEqual({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'Hi' }], stream: false, options: { temperature: 0.1, num_predict: 5 } });
+    expect(sent?.body).toEqual({
+      model: 'llama3.2:3b',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: false,
+      options: { temperature: 0.1, num_predict: 5 },
+    });
 
     const keyed = new OllamaAdapter({ id: 'ollama', baseUrl: fake.baseUrl, headers: { 'x-team': 'a' }, apiKey: () => 'secret-key' });
     complete(await keyed.chat(chatCall({})));
@@ -91,7 +96,9 @@ describe('OllamaAdapter.chat (non-stream)', () => {
     const choice = response.choices[0];
     expect(choice?.finish_reason).toBe('tool_calls');
     expect(choice?.message.content).toBe('');
-    expect(choice?.message.tool_calls).toEqual([{ id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }]);
+    expect(choice?.message.tool_calls).toEqual([
+      { id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+    ]);
     expect(fake.lastChatBody()['tools']).toEqual(tools);
   });
 
@@ -108,7 +115,11 @@ describe('OllamaAdapter.chat (non-stream)', () => {
     expect(fake.lastChatBody()['messages']).toEqual([
       { role: 'system', content: 'You check the weather.' },
       { role: 'user', content: 'Paris?' },
-      { role: 'assistant', content: '', tool_calls: [{ id: 'call_1', type: 'function', function: { index: 0, name: 'get_weather', arguments: { city: 'Paris' } } }] },
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [{ id: 'call_1', type: 'function', function: { index: 0, name: 'get_weather', arguments: { city: 'Paris' } } }],
+      },
       { role: 'tool', content: '{"celsius":21}', tool_name: 'get_weather', tool_call_id: 'call_1' },
     ]);
   });
@@ -135,7 +146,11 @@ describe('OllamaAdapter.chat (non-stream)', () => {
 
   it('returns thinking as reasoning_content', async () => {
     const { response } = complete(await adapter.chat(chatCall({}, 'qwen3:8b')));
-    expect(response.choices[0]?.message).toEqual({ role: 'assistant', content: 'Hello from qwen3:8b', reasoning_content: 'The user wants a reply from qwen3:8b.' });
+    expect(response.choices[0]?.message).toEqual({
+      role: 'assistant',
+      content: 'Hello from qwen3:8b',
+      reasoning_content: 'The user wants a reply from qwen3:8b.',
+    });
   });
 });
 
@@ -149,10 +164,15 @@ describe('OllamaAdapter errors', () => {
     }
   });
 
-  it('passes Ollama\'s own 400s through as bad requests', async () => {
+  it("passes Ollama's own 400s through as bad requests", async () => {
     const tools = [{ type: 'function', function: { name: 'f' } }];
     const error = await rejection(adapter.chat(chatCall({ tools }, 'llava:7b')));
-    expect(error).toMatchObject({ status: 400, errorClass: 'bad_request', retryable: false, message: 'registry.ollama.ai/library/llava:7b does not support tools' });
+    expect(error).toMatchObject({
+      status: 400,
+      errorClass: 'bad_request',
+      retryable: false,
+      message: 'registry.ollama.ai/library/llava:7b does not support tools',
+    });
   });
 
   it('reports a refused connection as 503 naming the address and `ollama serve`', async () => {
@@ -195,7 +215,10 @@ describe('OllamaAdapter models, probe and embeddings', () => {
     const response = await adapter.embeddings(request, 'nomic-embed-text', signal());
     expect(fake.requestsTo('/api/embed').at(-1)?.body).toEqual({ model: 'nomic-embed-text', input: ['Why is the sky blue?', 'Hi'] });
     expect(response).toMatchObject({ object: 'list', model: 'nomic-embed-text', usage: { prompt_tokens: 6, total_tokens: 6 } });
-    expect(response.data.map((item) => [item.object, item.index])).toEqual([['embedding', 0], ['embedding', 1]]);
+    expect(response.data.map((item) => [item.object, item.index])).toEqual([
+      ['embedding', 0],
+      ['embedding', 1],
+    ]);
     const vector = response.data[0]?.embedding as number[];
     expect(vector).toHaveLength(16);
 

@@ -24,7 +24,13 @@ describe('toOllamaChatRequest', () => {
       stream: true,
       messages: [
         { role: 'developer', content: 'Be brief.' },
-        { role: 'system', content: [{ type: 'text', text: 'One' }, { type: 'text', text: 'Two' }] },
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'One' },
+            { type: 'text', text: 'Two' },
+          ],
+        },
         { role: 'user', content: 'Hi' },
         { role: 'assistant', content: null, reasoning_content: 'hm' },
       ],
@@ -172,7 +178,8 @@ describe('toOllamaChatRequest', () => {
 });
 
 describe('num_ctx for long requests', () => {
-  const request = (characters: number, extra: Record<string, unknown> = {}) => chatRequestSchema.parse({ model: 'ollama/x', messages: [{ role: 'user', content: 'x'.repeat(characters) }], ...extra });
+  const request = (characters: number, extra: Record<string, unknown> = {}) =>
+    chatRequestSchema.parse({ model: 'ollama/x', messages: [{ role: 'user', content: 'x'.repeat(characters) }], ...extra });
   const context = (needed: number, window?: number) => ({ window, needed: () => needed });
 
   it("leaves a request that fits Ollama's default context alone (no reload of the model)", () => {

@@ -103,7 +103,11 @@ describe('OllamaStreamConverter', () => {
 
   it('sends each tool call whole with a running index, and finishes with tool_calls', () => {
     const converter = new OllamaStreamConverter('qwen3:8b');
-    const calls = (name: string, city: string) => ({ role: 'assistant', content: '', tool_calls: [{ id: `call_${city}`, function: { index: 0, name, arguments: { city } } }] });
+    const calls = (name: string, city: string) => ({
+      role: 'assistant',
+      content: '',
+      tool_calls: [{ id: `call_${city}`, function: { index: 0, name, arguments: { city } } }],
+    });
     const chunks = [line({ message: calls('get_weather', 'Paris') }), line({ message: calls('get_weather', 'Rome') }), finalLine].flatMap((item) =>
       converter.convert(item),
     );

@@ -39,9 +39,12 @@ export class OllamaStreamConverter {
     if (thinking !== '') delta.reasoning_content = thinking;
     if (calls.length > 0) {
       // Ollama sends each call whole, so one delta carries its id, name and complete arguments
-      delta.tool_calls = calls.map(
-        (call): ToolCallDelta => ({ index: this.toolCallCount++, id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } }),
-      );
+      delta.tool_calls = calls.map((call): ToolCallDelta => ({
+        index: this.toolCallCount++,
+        id: call.id,
+        type: 'function',
+        function: { name: call.function.name, arguments: call.function.arguments },
+      }));
     }
     return this.withRole(delta);
   }

@@ -14,7 +14,7 @@ describe('ollamaHttpError', () => {
     }
   });
 
-  it('classifies by status, context length by Ollama\'s wording', () => {
+  it("classifies by status, context length by Ollama's wording", () => {
     expect(httpError(400, '{"error":"registry.ollama.ai/library/llava:7b does not support tools"}')).toMatchObject({
       errorClass: 'bad_request',
       retryable: false,

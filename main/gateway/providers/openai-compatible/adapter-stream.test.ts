@@ -27,7 +27,13 @@ function chatCall(): ChatCall {
 }
 
 const chunk = (content: string, finish: string | null = null): string =>
-  sseFrame({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
+  sseFrame({
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'gpt-4o-mini',
+    choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+  });
 
 /** The parts up to and including `done`, read the way the gateway's writer reads them: it stops at the done part. */
 async function readUntilDone(): Promise<StreamPart[]> {

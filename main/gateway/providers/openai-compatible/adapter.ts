@@ -16,7 +16,6 @@ export interface OpenAICompatibleOptions extends AdapterOptions {
   readonly responsesApi?: boolean;
 }
 
-
 export class OpenAICompatibleAdapter implements ProviderAdapter {
   readonly type = 'openai-compatible';
   readonly id: string;
@@ -74,8 +73,16 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   private async responses(call: ChatCall, native: NativeRequest): Promise<ChatOutcome> {
     const stream = native.body['stream'] === true;
     const model = native.body['model'];
-    const body = (native.raw !== undefined && typeof model === 'string' ? spliceModel(native.raw, model, call.upstreamModel) : undefined) ?? JSON.stringify({ ...native.body, model: call.upstreamModel });
-    const response = await this.client.request({ method: 'POST', path: '/responses', headers: this.headers(stream ? 'text/event-stream' : 'application/json'), body, signal: call.signal });
+    const body =
+      (native.raw !== undefined && typeof model === 'string' ? spliceModel(native.raw, model, call.upstreamModel) : undefined) ??
+      JSON.stringify({ ...native.body, model: call.upstreamModel });
+    const response = await this.client.request({
+      method: 'POST',
+      path: '/responses',
+      headers: this.headers(stream ? 'text/event-stream' : 'application/json'),
+      body,
+      signal: call.signal,
+    });
     if (response.status >= 300) throw await this.httpError(response, call.signal);
     if (stream && !isEventStream(response)) throw this.unexpectedJson((await this.client.readBody(response, call.signal)).toString('utf8'));
     const upstreamRequestId = response.header('x-request-id');

@@ -27,11 +27,13 @@ describe('parseErrorBody', () => {
   });
 
   it('reads the vLLM / Mistral top-level {"object":"error"} shape', () => {
-    expect(parseErrorBody('{"object":"error","message":"max_tokens must be at least 1, got -2815.","type":"BadRequestError","param":null,"code":400}')).toEqual({
-      message: 'max_tokens must be at least 1, got -2815.',
-      type: 'BadRequestError',
-      code: '400',
-    });
+    expect(parseErrorBody('{"object":"error","message":"max_tokens must be at least 1, got -2815.","type":"BadRequestError","param":null,"code":400}')).toEqual(
+      {
+        message: 'max_tokens must be at least 1, got -2815.',
+        type: 'BadRequestError',
+        code: '400',
+      },
+    );
   });
 
   it('reads FastAPI {"detail": …} (a string, or a validation list turned into text)', () => {
@@ -56,15 +58,35 @@ describe('parseErrorBody', () => {
 
 describe("upstreamHttpError: the fake upstream's OpenAI error bodies", () => {
   const cases: Array<[string, wire.ErrorReply, { errorClass: string; retryable: boolean; code: string | null; type: string; param?: string | null }]> = [
-    ['401 invalid API key', wire.invalidApiKey('sk-proj-abcdefghijklmnopqrstuvwxyz0123456789'), { errorClass: 'auth', retryable: false, code: 'invalid_api_key', type: 'invalid_request_error' }],
+    [
+      '401 invalid API key',
+      wire.invalidApiKey('sk-proj-abcdefghijklmnopqrstuvwxyz0123456789'),
+      { errorClass: 'auth', retryable: false, code: 'invalid_api_key', type: 'invalid_request_error' },
+    ],
     ['401 missing API key', wire.missingApiKey(), { errorClass: 'auth', retryable: false, code: null, type: 'invalid_request_error' }],
     ['429 rate limit (requests)', wire.rateLimited(), { errorClass: 'rate_limit', retryable: true, code: 'rate_limit_exceeded', type: 'requests' }],
-    ['429 rate limit (tokens)', wire.rateLimited({ limit: 'tokens' }), { errorClass: 'rate_limit', retryable: true, code: 'rate_limit_exceeded', type: 'tokens' }],
+    [
+      '429 rate limit (tokens)',
+      wire.rateLimited({ limit: 'tokens' }),
+      { errorClass: 'rate_limit', retryable: true, code: 'rate_limit_exceeded', type: 'tokens' },
+    ],
     ['429 insufficient_quota', wire.insufficientQuota(), { errorClass: 'quota', retryable: false, code: 'insufficient_quota', type: 'insufficient_quota' }],
-    ['400 context_length_exceeded', wire.contextLengthExceeded(), { errorClass: 'context_length', retryable: false, code: 'context_length_exceeded', type: 'invalid_request_error', param: 'messages' }],
-    ['400 invalid_request_error', wire.invalidRequest("Invalid value for 'temperature': must be at most 2.", 'temperature'), { errorClass: 'bad_request', retryable: false, code: null, type: 'invalid_request_error', param: 'temperature' }],
+    [
+      '400 context_length_exceeded',
+      wire.contextLengthExceeded(),
+      { errorClass: 'context_length', retryable: false, code: 'context_length_exceeded', type: 'invalid_request_error', param: 'messages' },
+    ],
+    [
+      '400 invalid_request_error',
+      wire.invalidRequest("Invalid value for 'temperature': must be at most 2.", 'temperature'),
+      { errorClass: 'bad_request', retryable: false, code: null, type: 'invalid_request_error', param: 'temperature' },
+    ],
     ['404 model_not_found', wire.modelNotFound('gpt-9'), { errorClass: 'not_found', retryable: false, code: 'model_not_found', type: 'invalid_request_error' }],
-    ['404 unknown URL', wire.unknownUrl('POST', '/v1/chat/completion'), { errorClass: 'not_found', retryable: false, code: null, type: 'invalid_request_error' }],
+    [
+      '404 unknown URL',
+      wire.unknownUrl('POST', '/v1/chat/completion'),
+      { errorClass: 'not_found', retryable: false, code: null, type: 'invalid_request_error' },
+    ],
     ['500 server_error', wire.serverError(), { errorClass: 'server', retryable: true, code: null, type: 'server_error' }],
     ['503 overloaded', wire.overloaded(), { errorClass: 'unavailable', retryable: true, code: null, type: 'server_error' }],
     ['529 overloaded (proxy)', wire.overloaded529(), { errorClass: 'overloaded', retryable: true, code: null, type: 'overloaded_error' }],
@@ -93,7 +115,7 @@ describe("upstreamHttpError: the fake upstream's OpenAI error bodies", () => {
     expect(fromReply(wire.serverError()).retryAfterMs).toBeUndefined();
   });
 
-  it("never keeps a 6-character piece of the key OpenAI echoes back partially masked", () => {
+  it('never keeps a 6-character piece of the key OpenAI echoes back partially masked', () => {
     const canary = 'sk-CANARY-1234abcdEFGH5678ijklMNOPqrst9012';
     const reply = wire.invalidApiKey(canary);
     const echoed = (reply.body as { error: { message: string } }).error.message;
@@ -119,12 +141,23 @@ describe('upstreamHttpError: other OpenAI-compatible servers', () => {
   });
 
   it('vLLM context-length errors are context_length even without a code', () => {
-    const error = fromReply(wire.vllmError(400, "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion."));
+    const error = fromReply(
+      wire.vllmError(
+        400,
+        "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
+      ),
+    );
     expect([error.errorClass, error.retryable]).toEqual(['context_length', false]);
   });
 
   it('Mistral context-length errors (type invalid_request_error, code null) are context_length', () => {
-    const body = { object: 'error', message: 'Prompt contains 40000 tokens and 0 draft tokens, too large for model with 32768 maximum context length', type: 'invalid_request_error', param: null, code: null };
+    const body = {
+      object: 'error',
+      message: 'Prompt contains 40000 tokens and 0 draft tokens, too large for model with 32768 maximum context length',
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    };
     expect(upstreamHttpError('mistral', 400, {}, JSON.stringify(body)).errorClass).toBe('context_length');
   });
 
@@ -191,7 +224,14 @@ describe('inBandError (errors inside a 200 stream)', () => {
   });
 
   it("OpenAI's own in-band rate limit (type 'requests', code rate_limit_exceeded) is a rate limit, not a server error", () => {
-    const error = inBandError('openai', { error: { message: 'Rate limit reached for gpt-4.1 in organization org-x on requests per min (RPM): Limit 500, Used 500, Requested 1.', type: 'requests', param: null, code: 'rate_limit_exceeded' } });
+    const error = inBandError('openai', {
+      error: {
+        message: 'Rate limit reached for gpt-4.1 in organization org-x on requests per min (RPM): Limit 500, Used 500, Requested 1.',
+        type: 'requests',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    });
     expect([error.status, error.errorClass, error.retryable]).toEqual([429, 'rate_limit', true]);
   });
 
@@ -201,7 +241,9 @@ describe('inBandError (errors inside a 200 stream)', () => {
   });
 
   it('an in-band context-length error is not retryable', () => {
-    const error = inBandError('openai', { error: { message: "This model's maximum context length is 8192 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded' } });
+    const error = inBandError('openai', {
+      error: { message: "This model's maximum context length is 8192 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded' },
+    });
     expect([error.status, error.errorClass, error.retryable]).toEqual([400, 'context_length', false]);
   });
 

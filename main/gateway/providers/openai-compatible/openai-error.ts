@@ -47,12 +47,7 @@ export function classify(status: number, parsed: ParsedError | undefined): Provi
   return classForStatus(status);
 }
 
-export function upstreamHttpError(
-  providerId: string,
-  status: number,
-  headers: Record<string, string | string[] | undefined>,
-  text: string,
-): ProviderError {
+export function upstreamHttpError(providerId: string, status: number, headers: Record<string, string | string[] | undefined>, text: string): ProviderError {
   const parsed = parseErrorBody(text);
   const errorClass = classify(status, parsed);
   const retryAfterMs = parseRetryAfter(headers);

@@ -7,12 +7,7 @@ import type { UpstreamResponse } from '../http.js';
 import type { StreamPart } from '../types.js';
 import { inBandError } from './openai-error.js';
 
-export async function* readOpenAIStream(
-  providerId: string,
-  baseUrl: string,
-  response: UpstreamResponse,
-  signal: AbortSignal,
-): AsyncGenerator<StreamPart> {
+export async function* readOpenAIStream(providerId: string, baseUrl: string, response: UpstreamResponse, signal: AbortSignal): AsyncGenerator<StreamPart> {
   const parser = new SseParser();
   let ended = false; // a done or error part has been yielded
   // set before [DONE] is handed out: a consumer that stops there still lets the rest of the body drain

@@ -101,7 +101,12 @@ export class ResponsesStreamConverter {
     this.tools.set(itemId, state);
     const initial = str(type === 'function_call' ? item['arguments'] : item['input']);
     state.streamed = initial;
-    const opening = { index: state.index, id: str(item['call_id']) || itemId, type: 'function' as const, function: { name: str(item['name']), arguments: initial } };
+    const opening = {
+      index: state.index,
+      id: str(item['call_id']) || itemId,
+      type: 'function' as const,
+      function: { name: str(item['name']), arguments: initial },
+    };
     return { chunks: [this.chunk({ tool_calls: [opening] })] };
   }
 

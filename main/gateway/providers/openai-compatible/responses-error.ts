@@ -43,7 +43,11 @@ export function responseErrorFields(response: Readonly<Record<string, unknown>>)
  */
 export function responsesStreamError(providerId: string, fields: ResponsesErrorFields): ProviderError {
   const status = statusForCode(fields.code, fields.type);
-  const errorClass = classify(status, { message: fields.message, ...(fields.code !== null ? { code: fields.code } : {}), ...(fields.type !== undefined ? { type: fields.type } : {}) });
+  const errorClass = classify(status, {
+    message: fields.message,
+    ...(fields.code !== null ? { code: fields.code } : {}),
+    ...(fields.type !== undefined ? { type: fields.type } : {}),
+  });
   return new ProviderError({
     kind: 'in-band',
     errorClass,

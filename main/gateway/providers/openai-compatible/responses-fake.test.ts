@@ -24,7 +24,13 @@ beforeEach(() => {
   fake.onResponses = defaultResponsesScenario;
 });
 
-const weatherTool = { type: 'function' as const, name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false }, strict: true };
+const weatherTool = {
+  type: 'function' as const,
+  name: 'get_weather',
+  description: 'Weather for a city',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+  strict: true,
+};
 
 describe('the fake OpenAI Responses API', () => {
   it('answers a non-streamed request with a completed Response the SDK reads (output_text, usage)', async () => {
@@ -32,11 +38,17 @@ describe('the fake OpenAI Responses API', () => {
     expect(response.id).toMatch(/^resp_[0-9a-f]{50}$/);
     expect([response.object, response.status, response.model, response.output_text]).toEqual(['response', 'completed', 'gpt-4.1', 'Hello from gpt-4.1!']);
     expect(response.output[0]).toMatchObject({ type: 'message', role: 'assistant', status: 'completed', id: expect.stringMatching(/^msg_/) });
-    expect(response.usage).toEqual({ input_tokens: 11, input_tokens_details: { cached_tokens: 0 }, output_tokens: 3, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 14 });
+    expect(response.usage).toEqual({
+      input_tokens: 11,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 3,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 14,
+    });
     expect(fake.responsesRequests()).toHaveLength(1);
   });
 
-  it('streams the events in OpenAI\'s order with monotonic sequence numbers and `event:` lines', async () => {
+  it("streams the events in OpenAI's order with monotonic sequence numbers and `event:` lines", async () => {
     const stream = await client.responses.create({ model: 'gpt-4.1', input: 'Say hello', stream: true });
     const events: OpenAI.Responses.ResponseStreamEvent[] = [];
     for await (const event of stream) events.push(event);
@@ -54,9 +66,18 @@ describe('the fake OpenAI Responses API', () => {
       'response.completed',
     ]);
     expect(events.map((event) => event.sequence_number)).toEqual(events.map((_event, index) => index));
-    const raw = await fetch(`${fake.baseUrl}/responses`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4.1', input: 'Hi', stream: true }) });
+    const raw = await fetch(`${fake.baseUrl}/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4.1', input: 'Hi', stream: true }),
+    });
     expect(raw.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    expect((await raw.text()).split('\n\n').filter(Boolean).every((frame) => /^event: response\.[a-z_.]+\ndata: \{"type":"response\.[a-z_.]+","sequence_number":\d+,/.test(frame))).toBe(true);
+    expect(
+      (await raw.text())
+        .split('\n\n')
+        .filter(Boolean)
+        .every((frame) => /^event: response\.[a-z_.]+\ndata: \{"type":"response\.[a-z_.]+","sequence_number":\d+,/.test(frame)),
+    ).toBe(true);
   });
 
   it('serves the responses.stream() helper: text deltas as they come, and finalResponse()', async () => {
@@ -69,12 +90,26 @@ describe('the fake OpenAI Responses API', () => {
     expect(final.output[0]).toMatchObject({ type: 'message', content: [{ type: 'output_text', text: 'Hello from gpt-4o-mini!', annotations: [] }] });
   });
 
-  it('calls a function tool when the last input item is the user\'s, and answers in text after the tool output', async () => {
+  it("calls a function tool when the last input item is the user's, and answers in text after the tool output", async () => {
     const call = await client.responses.create({ model: 'gpt-4.1', input: [{ role: 'user', content: 'Weather in Paris?' }], tools: [weatherTool] });
     const item = call.output[0];
-    expect(item).toMatchObject({ type: 'function_call', status: 'completed', name: 'get_weather', arguments: '{"city":"Paris"}', call_id: expect.stringMatching(/^call_/), id: expect.stringMatching(/^fc_/) });
+    expect(item).toMatchObject({
+      type: 'function_call',
+      status: 'completed',
+      name: 'get_weather',
+      arguments: '{"city":"Paris"}',
+      call_id: expect.stringMatching(/^call_/),
+      id: expect.stringMatching(/^fc_/),
+    });
     const callId = item?.type === 'function_call' ? item.call_id : '';
-    const after = await client.responses.create({ model: 'gpt-4.1', input: [{ role: 'user', content: 'Weather in Paris?' }, { type: 'function_call_output', call_id: callId, output: '18°C' }], tools: [weatherTool] });
+    const after = await client.responses.create({
+      model: 'gpt-4.1',
+      input: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { type: 'function_call_output', call_id: callId, output: '18°C' },
+      ],
+      tools: [weatherTool],
+    });
     expect(after.output_text).toBe('Hello from gpt-4.1!');
     const streamed = await client.responses.stream({ model: 'gpt-4.1', input: 'Weather in Paris?', tools: [weatherTool] }).finalResponse();
     expect(streamed.output[0]).toMatchObject({ type: 'function_call', arguments: '{"city":"Paris"}' });
@@ -88,7 +123,7 @@ describe('the fake OpenAI Responses API', () => {
     expect(final.usage?.output_tokens_details.reasoning_tokens).toBe(3);
   });
 
-  it('surfaces an HTTP error as OpenAI.APIError with OpenAI\'s status, code and headers', async () => {
+  it("surfaces an HTTP error as OpenAI.APIError with OpenAI's status, code and headers", async () => {
     fake.onResponses = () => rateLimited({ model: 'gpt-4.1' });
     const error: unknown = await client.responses.create({ model: 'gpt-4.1', input: 'Hi' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
@@ -108,7 +143,12 @@ describe('the fake OpenAI Responses API', () => {
     expect(missing).toMatchObject({ status: 404, message: `404 Response with id '${first.id}' not found.`, type: 'invalid_request_error' });
     const orphan: unknown = await client.responses.create({ model: 'gpt-4.1', input: 'Hi', previous_response_id: first.id }).catch((caught: unknown) => caught);
     expect(orphan).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(orphan).toMatchObject({ status: 400, code: 'previous_response_not_found', param: 'previous_response_id', message: `400 Previous response with id '${first.id}' not found.` });
+    expect(orphan).toMatchObject({
+      status: 400,
+      code: 'previous_response_not_found',
+      param: 'previous_response_id',
+      message: `400 Previous response with id '${first.id}' not found.`,
+    });
     const unstored = await client.responses.create({ model: 'gpt-4.1', input: 'Hi', store: false });
     expect(await client.responses.retrieve(unstored.id).catch((caught: { status?: number }) => caught.status)).toBe(404);
   });
@@ -123,7 +163,11 @@ describe('the fake OpenAI Responses API', () => {
     }
     expect(types).toEqual(['response.created', 'response.in_progress', 'response.failed']);
     expect(failed?.response).toMatchObject({ status: 'failed', error: { code: 'server_error', message: 'The model failed.' } });
-    fake.onResponses = () => ({ kind: 'failed-first', errorEvent: 'nested', error: { code: 'insufficient_quota', message: 'You exceeded your current quota.' } });
+    fake.onResponses = () => ({
+      kind: 'failed-first',
+      errorEvent: 'nested',
+      error: { code: 'insufficient_quota', message: 'You exceeded your current quota.' },
+    });
     const thrown: unknown = await (async () => {
       for await (const _event of await client.responses.create({ model: 'gpt-4.1', input: 'Hi', stream: true })) void _event;
     })().catch((caught: unknown) => caught);
@@ -137,7 +181,13 @@ describe('the fake OpenAI Responses API through readResponsesStream', () => {
     const upstream = new UpstreamClient('openai', fake.baseUrl, cloudTimeouts);
     try {
       const signal = new AbortController().signal;
-      const response = await upstream.request({ method: 'POST', path: '/responses', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+      const response = await upstream.request({
+        method: 'POST',
+        path: '/responses',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal,
+      });
       const parts: StreamPart[] = [];
       for await (const part of readResponsesStream('openai', fake.baseUrl, response, signal)) parts.push(part);
       return parts;

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { responseFailure, responseToChatCompletion } from './responses-response.js';
 
 const base = { id: 'resp_1', object: 'response', created_at: 1749604427, model: 'gpt-4.1-nano-2025-04-14', error: null, incomplete_details: null };
-const usage = { input_tokens: 35, input_tokens_details: { cached_tokens: 5 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: 4 }, total_tokens: 44 };
+const usage = {
+  input_tokens: 35,
+  input_tokens_details: { cached_tokens: 5 },
+  output_tokens: 9,
+  output_tokens_details: { reasoning_tokens: 4 },
+  total_tokens: 44,
+};
 
 describe('responseToChatCompletion', () => {
   it('reads message text, reasoning summaries and usage', () => {
@@ -11,8 +17,24 @@ describe('responseToChatCompletion', () => {
       ...base,
       status: 'completed',
       output: [
-        { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'First.' }, { type: 'summary_text', text: 'Second.' }] },
-        { id: 'msg_1', type: 'message', status: 'completed', content: [{ type: 'output_text', annotations: [], text: 'Hello' }, { type: 'output_text', annotations: [], text: ' World' }], role: 'assistant' },
+        {
+          id: 'rs_1',
+          type: 'reasoning',
+          summary: [
+            { type: 'summary_text', text: 'First.' },
+            { type: 'summary_text', text: 'Second.' },
+          ],
+        },
+        {
+          id: 'msg_1',
+          type: 'message',
+          status: 'completed',
+          content: [
+            { type: 'output_text', annotations: [], text: 'Hello' },
+            { type: 'output_text', annotations: [], text: ' World' },
+          ],
+          role: 'assistant',
+        },
       ],
       usage,
     });
@@ -21,8 +43,22 @@ describe('responseToChatCompletion', () => {
       object: 'chat.completion',
       created: 1749604427,
       model: 'gpt-4.1-nano-2025-04-14',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello World', reasoning_content: 'First.\n\nSecond.' }, finish_reason: 'stop', native_finish_reason: 'completed', logprobs: null }],
-      usage: { prompt_tokens: 35, completion_tokens: 9, total_tokens: 44, prompt_tokens_details: { cached_tokens: 5 }, completion_tokens_details: { reasoning_tokens: 4 } },
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Hello World', reasoning_content: 'First.\n\nSecond.' },
+          finish_reason: 'stop',
+          native_finish_reason: 'completed',
+          logprobs: null,
+        },
+      ],
+      usage: {
+        prompt_tokens: 35,
+        completion_tokens: 9,
+        total_tokens: 44,
+        prompt_tokens_details: { cached_tokens: 5 },
+        completion_tokens_details: { reasoning_tokens: 4 },
+      },
     });
   });
 
@@ -64,6 +100,10 @@ describe('responseToChatCompletion', () => {
 
   it('reports a failed Response as its in-band error', () => {
     expect(responseFailure('openai', { ...base, status: 'completed', output: [] })).toBeUndefined();
-    expect(responseFailure('openai', { ...base, status: 'failed', error: { code: 'server_error', message: 'The model failed.' }, output: [] })).toMatchObject({ errorClass: 'server', retryable: true, message: 'The model failed.' });
+    expect(responseFailure('openai', { ...base, status: 'failed', error: { code: 'server_error', message: 'The model failed.' }, output: [] })).toMatchObject({
+      errorClass: 'server',
+      retryable: true,
+      message: 'The model failed.',
+    });
   });
 });

@@ -22,13 +22,18 @@ export function responseToChatCompletion(body: Readonly<Record<string, unknown>>
         }
         break;
       case 'reasoning':
-        for (const part of [...parts(item['summary']), ...parts(item['content'])]) if (typeof part['text'] === 'string' && part['text'] !== '') reasoning.push(part['text']);
+        for (const part of [...parts(item['summary']), ...parts(item['content'])])
+          if (typeof part['text'] === 'string' && part['text'] !== '') reasoning.push(part['text']);
         break;
       case 'function_call':
       case 'custom_tool_call': {
         const input = item['type'] === 'function_call' ? item['arguments'] : item['input'];
         const id = typeof item['call_id'] === 'string' ? item['call_id'] : typeof item['id'] === 'string' ? item['id'] : `call_${toolCalls.length}`;
-        toolCalls.push({ id, type: 'function', function: { name: typeof item['name'] === 'string' ? item['name'] : '', arguments: typeof input === 'string' ? input : '' } });
+        toolCalls.push({
+          id,
+          type: 'function',
+          function: { name: typeof item['name'] === 'string' ? item['name'] : '', arguments: typeof input === 'string' ? input : '' },
+        });
         break;
       }
     }

@@ -40,7 +40,13 @@ function response(status: string, extra: Record<string, unknown> = {}): Record<s
   };
 }
 
-const usage = { input_tokens: 26, input_tokens_details: { cached_tokens: 5 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 3 }, total_tokens: 33 };
+const usage = {
+  input_tokens: 26,
+  input_tokens_details: { cached_tokens: 5 },
+  output_tokens: 7,
+  output_tokens_details: { reasoning_tokens: 3 },
+  total_tokens: 33,
+};
 
 /** `event: <type>` then `data: <json>` and a blank line, numbering the events as OpenAI does. */
 function stream(events: readonly Record<string, unknown>[], options: { numbered?: boolean } = {}): string {
@@ -62,16 +68,28 @@ function messageEvents(pieces: readonly string[], outputIndex = 0): Record<strin
   const text = pieces.join('');
   const at = { item_id: messageId, output_index: outputIndex, content_index: 0 };
   return [
-    { type: 'response.output_item.added', output_index: outputIndex, item: { id: messageId, type: 'message', status: 'in_progress', content: [], role: 'assistant' } },
+    {
+      type: 'response.output_item.added',
+      output_index: outputIndex,
+      item: { id: messageId, type: 'message', status: 'in_progress', content: [], role: 'assistant' },
+    },
     { type: 'response.content_part.added', ...at, part: { type: 'output_text', annotations: [], logprobs: [], text: '' } },
     ...pieces.map((delta) => ({ type: 'response.output_text.delta', ...at, delta, logprobs: [], obfuscation: 'UYDTgfVef9F' })),
     { type: 'response.output_text.done', ...at, text, logprobs: [] },
     { type: 'response.content_part.done', ...at, part: { type: 'output_text', annotations: [], logprobs: [], text } },
-    { type: 'response.output_item.done', output_index: outputIndex, item: { id: messageId, type: 'message', status: 'completed', content: [{ type: 'output_text', annotations: [], logprobs: [], text }], role: 'assistant' } },
+    {
+      type: 'response.output_item.done',
+      output_index: outputIndex,
+      item: { id: messageId, type: 'message', status: 'completed', content: [{ type: 'output_text', annotations: [], logprobs: [], text }], role: 'assistant' },
+    },
   ];
 }
 
-const textStream = stream([...opening, ...messageEvents(['Hello', ' wörld', ' 🌍!']), { type: 'response.completed', response: response('completed', { usage }) }]);
+const textStream = stream([
+  ...opening,
+  ...messageEvents(['Hello', ' wörld', ' 🌍!']),
+  { type: 'response.completed', response: response('completed', { usage }) },
+]);
 
 function upstream(pieces: readonly (string | Uint8Array)[], failure?: Error): UpstreamHead {
   const body = new UpstreamBody();
@@ -83,12 +101,14 @@ function upstream(pieces: readonly (string | Uint8Array)[], failure?: Error): Up
 
 async function read(pieces: readonly (string | Uint8Array)[], failure?: Error): Promise<StreamPart[]> {
   const parts: StreamPart[] = [];
-  for await (const part of readResponsesStream('openai', 'https://api.openai.com/v1', upstream(pieces, failure), new AbortController().signal)) parts.push(part);
+  for await (const part of readResponsesStream('openai', 'https://api.openai.com/v1', upstream(pieces, failure), new AbortController().signal))
+    parts.push(part);
   return parts;
 }
 
 const chunks = (parts: readonly StreamPart[]): ChatCompletionChunk[] => parts.flatMap((part) => (part.type === 'chunk' ? [part.chunk] : []));
-const deltas = (parts: readonly StreamPart[]): Record<string, unknown>[] => chunks(parts).flatMap((chunk) => chunk.choices.map((choice) => choice.delta as Record<string, unknown>));
+const deltas = (parts: readonly StreamPart[]): Record<string, unknown>[] =>
+  chunks(parts).flatMap((chunk) => chunk.choices.map((choice) => choice.delta as Record<string, unknown>));
 const frames = (parts: readonly StreamPart[]): string => parts.map((part) => (part.nativeFrames ?? []).join('')).join('');
 const errorOf = (parts: readonly StreamPart[]): ProviderError => {
   const last = parts.at(-1);
@@ -104,7 +124,13 @@ describe('readResponsesStream', () => {
     const final = chunks(parts)[3] as ChatCompletionChunk;
     expect(final).toMatchObject({ id: responseId, object: 'chat.completion.chunk', created: 1762995472, model: 'gpt-5-mini-2025-08-07' });
     expect(final.choices).toEqual([{ index: 0, delta: {}, finish_reason: 'stop', native_finish_reason: 'completed' }]);
-    expect(final.usage).toEqual({ prompt_tokens: 26, completion_tokens: 7, total_tokens: 33, prompt_tokens_details: { cached_tokens: 5 }, completion_tokens_details: { reasoning_tokens: 3 } });
+    expect(final.usage).toEqual({
+      prompt_tokens: 26,
+      completion_tokens: 7,
+      total_tokens: 33,
+      prompt_tokens_details: { cached_tokens: 5 },
+      completion_tokens_details: { reasoning_tokens: 3 },
+    });
   });
 
   it('hands back every frame byte for byte: the bookkeeping events ride with the next content part', async () => {
@@ -134,7 +160,16 @@ describe('readResponsesStream', () => {
     const parts = await read([textStream]);
     const first = parts[0];
     expect(first?.type === 'chunk' && isContentChunk(first.chunk)).toBe(true);
-    const gated = await openGate(readResponsesStream('openai', 'x', upstream([stream([...opening, { type: 'response.failed', response: response('failed', { error: { code: 'server_error', message: 'The model failed.' } }) }])]), new AbortController().signal));
+    const gated = await openGate(
+      readResponsesStream(
+        'openai',
+        'x',
+        upstream([
+          stream([...opening, { type: 'response.failed', response: response('failed', { error: { code: 'server_error', message: 'The model failed.' } }) }]),
+        ]),
+        new AbortController().signal,
+      ),
+    );
     expect(gated.kind).toBe('failed');
   });
 
@@ -157,7 +192,13 @@ describe('readResponsesStream', () => {
         { type: 'response.completed', response: response('completed', { usage }) },
       ]),
     ]);
-    expect(deltas(parts)).toEqual([{ role: 'assistant', reasoning_content: '**Craft' }, { reasoning_content: 'ing**' }, { reasoning_content: '\n\nThen more.' }, { content: 'hello' }, {}]);
+    expect(deltas(parts)).toEqual([
+      { role: 'assistant', reasoning_content: '**Craft' },
+      { reasoning_content: 'ing**' },
+      { reasoning_content: '\n\nThen more.' },
+      { content: 'hello' },
+      {},
+    ]);
   });
 
   it('turns a function_call item into one tool call: call_id and name first, then argument fragments; finish tool_calls', async () => {
@@ -167,7 +208,12 @@ describe('readResponsesStream', () => {
       stream([
         ...opening,
         { type: 'response.output_item.added', output_index: 0, item },
-        ...['{"', 'string', '":"', 'hello', '"}'].map((delta) => ({ type: 'response.function_call_arguments.delta', ...at, delta, obfuscation: 'hKtg6o5cWUSdCa' })),
+        ...['{"', 'string', '":"', 'hello', '"}'].map((delta) => ({
+          type: 'response.function_call_arguments.delta',
+          ...at,
+          delta,
+          obfuscation: 'hKtg6o5cWUSdCa',
+        })),
         { type: 'response.function_call_arguments.done', ...at, arguments: '{"string":"hello"}' },
         { type: 'response.output_item.done', output_index: 0, item: { ...item, status: 'completed', arguments: '{"string":"hello"}' } },
         { type: 'response.completed', response: response('completed', { usage }) },
@@ -175,7 +221,12 @@ describe('readResponsesStream', () => {
     ]);
     const calls = deltas(parts).map((delta) => delta['tool_calls']);
     expect(calls[0]).toEqual([{ index: 0, id: 'call_TQyfNmFnKblzXl5rlcGeIsg5', type: 'function', function: { name: 'echo', arguments: '' } }]);
-    expect(calls.slice(1, 6).map((call) => (call as Array<{ function: { arguments: string } }>)[0]?.function.arguments).join('')).toBe('{"string":"hello"}');
+    expect(
+      calls
+        .slice(1, 6)
+        .map((call) => (call as Array<{ function: { arguments: string } }>)[0]?.function.arguments)
+        .join(''),
+    ).toBe('{"string":"hello"}');
     expect(chunks(parts).at(-1)?.choices[0]?.finish_reason).toBe('tool_calls');
   });
 
@@ -213,21 +264,33 @@ describe('readResponsesStream', () => {
       ['max_output_tokens', 'length'],
       ['content_filter', 'content_filter'],
     ] as const) {
-      const parts = await read([stream([...opening, ...messageEvents(['Hel']), { type: 'response.incomplete', response: response('incomplete', { incomplete_details: { reason }, usage }) }])]);
+      const parts = await read([
+        stream([
+          ...opening,
+          ...messageEvents(['Hel']),
+          { type: 'response.incomplete', response: response('incomplete', { incomplete_details: { reason }, usage }) },
+        ]),
+      ]);
       expect(parts.at(-1)?.type).toBe('done');
       expect(chunks(parts).at(-1)?.choices[0]).toMatchObject({ finish_reason: finish, native_finish_reason: reason });
     }
   });
 
   it('makes response.failed right after created/in_progress the first part: a retryable error the router can fall back on', async () => {
-    const input = stream([...opening, { type: 'response.failed', response: response('failed', { error: { code: 'rate_limit_exceeded', message: 'Request too large for gpt-4o-mini on tokens per min (TPM).' } }) }]);
+    const input = stream([
+      ...opening,
+      {
+        type: 'response.failed',
+        response: response('failed', { error: { code: 'rate_limit_exceeded', message: 'Request too large for gpt-4o-mini on tokens per min (TPM).' } }),
+      },
+    ]);
     const parts = await read([input]);
     expect(parts).toHaveLength(1);
     expect(errorOf(parts)).toMatchObject({ kind: 'in-band', errorClass: 'rate_limit', status: 429, retryable: true, code: 'rate_limit_exceeded' });
     expect(frames(parts)).toBe(input);
   });
 
-  it('reads an `error` event in api.openai.com\'s nested shape and in the documented flat shape', async () => {
+  it("reads an `error` event in api.openai.com's nested shape and in the documented flat shape", async () => {
     const nested = await read([
       stream([
         ...opening,
@@ -236,10 +299,18 @@ describe('readResponsesStream', () => {
       ]),
     ]);
     expect(nested).toHaveLength(1); // the error event ends the stream; response.failed after it is not read
-    expect(errorOf(nested)).toMatchObject({ errorClass: 'quota', status: 429, retryable: false, code: 'insufficient_quota', message: 'You exceeded your current quota.' });
+    expect(errorOf(nested)).toMatchObject({
+      errorClass: 'quota',
+      status: 429,
+      retryable: false,
+      code: 'insufficient_quota',
+      message: 'You exceeded your current quota.',
+    });
     const flat = await read([stream([{ type: 'error', code: 'server_error', message: 'Sorry, something went wrong.', param: null }])]);
     expect(errorOf(flat)).toMatchObject({ errorClass: 'server', retryable: true, code: 'server_error', message: 'Sorry, something went wrong.' });
-    const nullCode = await read([stream([{ type: 'error', error: { type: 'server_error', code: null, message: 'Sorry, something went wrong.', param: null } }])]);
+    const nullCode = await read([
+      stream([{ type: 'error', error: { type: 'server_error', code: null, message: 'Sorry, something went wrong.', param: null } }]),
+    ]);
     expect(errorOf(nullCode)).toMatchObject({ errorClass: 'server', retryable: true, code: null });
   });
 

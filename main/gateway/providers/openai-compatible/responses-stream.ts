@@ -87,7 +87,12 @@ function toParts(providerId: string, converter: ResponsesStreamConverter, event:
 /** The event as the upstream framed it (`event:` then `data:` lines, then a blank line); the parser drops comments. */
 function sseFrame(event: SseEvent): string {
   const name = event.event === 'message' ? '' : `event: ${event.event}\n`;
-  const data = event.data.includes('\n') ? event.data.split('\n').map((line) => `data: ${line}\n`).join('') : `data: ${event.data}\n`;
+  const data = event.data.includes('\n')
+    ? event.data
+        .split('\n')
+        .map((line) => `data: ${line}\n`)
+        .join('')
+    : `data: ${event.data}\n`;
   return `${name}${data}\n`;
 }
 

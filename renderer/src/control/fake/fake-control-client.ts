@@ -2,7 +2,19 @@
 // its response schemas, exactly like the real transports. Component tests use it, and so does the demo mode
 // (`npm run dev:renderer`, then open /?demo) while no core is running.
 import type { z } from 'zod';
-import { controlContract, type CallRequest, type CallResponse, type CaptureDto, type ControlApi, type ControlCall, type ControlClient, type ProviderDto, type RequestRowDto, type RouteDto, type TokenDto } from '../../../../shared/control/contract';
+import {
+  controlContract,
+  type CallRequest,
+  type CallResponse,
+  type CaptureDto,
+  type ControlApi,
+  type ControlCall,
+  type ControlClient,
+  type ProviderDto,
+  type RequestRowDto,
+  type RouteDto,
+  type TokenDto,
+} from '../../../../shared/control/contract';
 import { ControlCallError } from '../control-error';
 import { clientFrom, parseResponse } from '../validate';
 import { fakeCaptures, fakeModels, fakePresets, fakeProviders, fakeRequests, fakeRoutes, fakeSettings, fakeTokens } from './fake-seed';
@@ -68,7 +80,8 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
   const fail = (call: string, message: string, code: string, field: string | null = null): never => {
     throw new ControlCallError(call, message, code, field);
   };
-  const provider = (id: string): ProviderDto => state.providers.find((candidate) => candidate.id === id) ?? fail('providers', `no provider '${id}'`, 'not_found', 'id');
+  const provider = (id: string): ProviderDto =>
+    state.providers.find((candidate) => candidate.id === id) ?? fail('providers', `no provider '${id}'`, 'not_found', 'id');
   const spend = (from: number): number => totalsOf(state.requests.filter((row) => row.startedAt >= from)).costUsd;
   const budgetLines = (): CallResponse<'budgets.get'>['lines'] => {
     const today = new Date(now());
@@ -79,7 +92,13 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
     const line = (description: string, used: number, limit: number | null) => {
       if (limit === null || limit === 0) return [];
       const fraction = used / limit;
-      return [{ description: `${description}: $${used.toFixed(2)} of $${limit.toFixed(2)}`, fraction, state: fraction >= 1 ? ('exceeded' as const) : fraction >= limits.warnAt ? ('warning' as const) : ('ok' as const) }];
+      return [
+        {
+          description: `${description}: $${used.toFixed(2)} of $${limit.toFixed(2)}`,
+          fraction,
+          state: fraction >= 1 ? ('exceeded' as const) : fraction >= limits.warnAt ? ('warning' as const) : ('ok' as const),
+        },
+      ];
     };
     return [...line('Daily budget', spend(today.getTime()), limits.dailyUsd), ...line('Monthly budget', spend(month.getTime()), limits.monthlyUsd)];
   };
@@ -107,25 +126,43 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
 
   const handlers: ControlApi = {
     'status.get': async () => ({
-      url: `http://${state.settings.host}:${state.settings.port}`, version: '0.1.0-demo', configSource: null, inFlight: 0,
+      url: `http://${state.settings.host}:${state.settings.port}`,
+      version: '0.1.0-demo',
+      configSource: null,
+      inFlight: 0,
       offline: state.settings.offline === true ? 'offline mode is on' : null,
       providers: state.providers.map(({ preset: _preset, apiKeyEnv: _env, maskedKeys: _keys, models: _models, ...health }) => health),
       routes: state.routes.map((route) => ({ name: route.name, targets: route.targets.map((target) => target.model) })),
-      cooldowns: [], budgets: budgetLines(),
-      today: (() => { const totals = totalsOf(inRange(state.requests, { from: new Date(now()).setHours(0, 0, 0, 0), to: now() + 1 })); return { costUsd: totals.costUsd, requests: totals.requests, savedUsd: totals.savedUsd }; })(),
+      cooldowns: [],
+      budgets: budgetLines(),
+      today: (() => {
+        const totals = totalsOf(inRange(state.requests, { from: new Date(now()).setHours(0, 0, 0, 0), to: now() + 1 }));
+        return { costUsd: totals.costUsd, requests: totals.requests, savedUsd: totals.savedUsd };
+      })(),
       ledger: { queued: 0, written: state.requests.length, dropped: 0, lastError: null },
     }),
     'gateway.reload': async () => ({ reloaded: true }),
     'providers.list': async () => state.providers,
     'providers.presets': async () => fakePresets,
     'providers.add': async (input) => {
-      if (state.providers.some((candidate) => candidate.id === input.id)) fail('providers.add', `a provider named '${input.id}' already exists`, 'conflict', 'id');
+      if (state.providers.some((candidate) => candidate.id === input.id))
+        fail('providers.add', `a provider named '${input.id}' already exists`, 'conflict', 'id');
       const preset = fakePresets.find((candidate) => candidate.id === (input.preset ?? input.id));
       const baseUrl = input.baseUrl ?? preset?.baseUrl ?? fail('providers.add', 'a base URL is needed for a custom provider', 'invalid_request', 'baseUrl');
       const added: ProviderDto = {
-        id: input.id, type: input.type ?? preset?.type ?? 'openai-compatible', label: preset?.label ?? input.id, baseUrl, locality: input.locality ?? preset?.locality ?? 'cloud',
-        keySource: input.key ? 'keychain (1 key)' : preset?.keyEnv ? `missing (set ${preset.keyEnv})` : 'none needed', reachable: null, keyRejected: false, lastError: null,
-        preset: preset?.id ?? null, apiKeyEnv: input.apiKeyEnv ?? null, maskedKeys: input.key ? [mask(input.key)] : [], models: input.models ?? (fakeModels[preset?.id ?? '']?.map((model) => model.id) ?? []),
+        id: input.id,
+        type: input.type ?? preset?.type ?? 'openai-compatible',
+        label: preset?.label ?? input.id,
+        baseUrl,
+        locality: input.locality ?? preset?.locality ?? 'cloud',
+        keySource: input.key ? 'keychain (1 key)' : preset?.keyEnv ? `missing (set ${preset.keyEnv})` : 'none needed',
+        reachable: null,
+        keyRejected: false,
+        lastError: null,
+        preset: preset?.id ?? null,
+        apiKeyEnv: input.apiKeyEnv ?? null,
+        maskedKeys: input.key ? [mask(input.key)] : [],
+        models: input.models ?? fakeModels[preset?.id ?? '']?.map((model) => model.id) ?? [],
       };
       state.providers = [...state.providers, added];
       return added;
@@ -147,11 +184,17 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
       state.providers = state.providers.map((candidate) => (candidate.id === id ? { ...candidate, reachable: ok } : candidate));
       return { ok, detail: ok ? `answered, ${found.models.length} models` : (found.lastError ?? 'not reachable'), latencyMs: ok ? 42 : null };
     },
-    'providers.models': async ({ id }) => fakeModels[id] ?? provider(id).models.map((model) => ({ id: model, contextWindow: null, priceInputPerMillion: null, priceOutputPerMillion: null, capabilities: [] })),
+    'providers.models': async ({ id }) =>
+      fakeModels[id] ??
+      provider(id).models.map((model) => ({ id: model, contextWindow: null, priceInputPerMillion: null, priceOutputPerMillion: null, capabilities: [] })),
     'keys.set': async ({ providerId, key, append }) => {
       const found = provider(providerId);
       const maskedKeys = append ? [...found.maskedKeys, mask(key)] : [mask(key)];
-      state.providers = state.providers.map((candidate) => (candidate.id === providerId ? { ...candidate, maskedKeys, keySource: `keychain (${maskedKeys.length} key${maskedKeys.length === 1 ? '' : 's'})`, keyRejected: false } : candidate));
+      state.providers = state.providers.map((candidate) =>
+        candidate.id === providerId
+          ? { ...candidate, maskedKeys, keySource: `keychain (${maskedKeys.length} key${maskedKeys.length === 1 ? '' : 's'})`, keyRejected: false }
+          : candidate,
+      );
       return { providerId, maskedKeys };
     },
     'keys.delete': async ({ providerId, index }) => {
@@ -173,7 +216,8 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
     },
     'tokens.list': async () => state.tokens,
     'tokens.create': async ({ name }) => {
-      if (state.tokens.some((token) => token.name === name && token.revokedAt === null)) fail('tokens.create', `a token named '${name}' already exists`, 'conflict', 'name');
+      if (state.tokens.some((token) => token.name === name && token.revokedAt === null))
+        fail('tokens.create', `a token named '${name}' already exists`, 'conflict', 'name');
       const bytes = new Uint8Array(32);
       crypto.getRandomValues(bytes);
       const token = `sy-${[...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
@@ -192,7 +236,9 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
     'usage.log': async ({ range, status, providerId, model, clientTokenName, limit, cursor }) => {
       const rows = inRange(state.requests, range)
         .filter((row) => (status === undefined || row.status === status) && (providerId === undefined || row.providerId === providerId))
-        .filter((row) => (model === undefined || (row.model ?? '').includes(model)) && (clientTokenName === undefined || row.clientTokenName === clientTokenName))
+        .filter(
+          (row) => (model === undefined || (row.model ?? '').includes(model)) && (clientTokenName === undefined || row.clientTokenName === clientTokenName),
+        )
         .filter((row) => cursor === undefined || row.startedAt < cursor.startedAt || (row.startedAt === cursor.startedAt && row.id < cursor.id));
       const page = rows.slice(0, limit);
       const last = page.at(-1);
@@ -203,8 +249,17 @@ export function createFakeControl(options: FakeOptions = {}): FakeControl {
       if (!request) return null;
       const failedFirst = request.route === 'smart' && request.providerId !== 'anthropic';
       const attempts = [
-        ...(failedFirst ? [{ seq: 1, providerId: 'anthropic', model: 'claude-sonnet-4-5', outcome: 'circuit open: skipped', httpStatus: null, durationMs: 0 }] : []),
-        { seq: failedFirst ? 2 : 1, providerId: request.providerId ?? 'none', model: request.model ?? request.requestedModel, outcome: request.status === 'ok' ? 'ok' : (request.errorClass ?? 'error'), httpStatus: request.httpStatus, durationMs: request.upstreamMs ?? 0 },
+        ...(failedFirst
+          ? [{ seq: 1, providerId: 'anthropic', model: 'claude-sonnet-4-5', outcome: 'circuit open: skipped', httpStatus: null, durationMs: 0 }]
+          : []),
+        {
+          seq: failedFirst ? 2 : 1,
+          providerId: request.providerId ?? 'none',
+          model: request.model ?? request.requestedModel,
+          outcome: request.status === 'ok' ? 'ok' : (request.errorClass ?? 'error'),
+          httpStatus: request.httpStatus,
+          durationMs: request.upstreamMs ?? 0,
+        },
       ];
       return { request, attempts, capture: state.captures[id] ?? null };
     },

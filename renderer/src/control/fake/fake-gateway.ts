@@ -18,7 +18,8 @@ const pricePerToken = { input: 1e-6, output: 2e-6 };
 
 export function createFakeGateway(fake: FakeControl, options: FakeGatewayOptions = {}): GatewayFetch & { readonly bodies: string[] } {
   const bodies: string[] = [];
-  const answerFor = options.answer ?? ((model: string) => `**${model}** here. A short answer:\n\n1. first point\n2. second point\n\n\`\`\`js\nconsole.log('hi');\n\`\`\``);
+  const answerFor =
+    options.answer ?? ((model: string) => `**${model}** here. A short answer:\n\n1. first point\n2. second point\n\n\`\`\`js\nconsole.log('hi');\n\`\`\``);
   const send = async (body: string, signal: AbortSignal): Promise<GatewayReply> => {
     bodies.push(body);
     const request = JSON.parse(body) as { model: string; messages: unknown[] };
@@ -33,7 +34,12 @@ export function createFakeGateway(fake: FakeControl, options: FakeGatewayOptions
     ]);
     const failure = options.failing?.[model];
     if (failure !== undefined) {
-      return { status: 502, headers: { get: (name) => headers.get(name) ?? null }, body: null, text: async () => JSON.stringify({ error: { message: failure } }) };
+      return {
+        status: 502,
+        headers: { get: (name) => headers.get(name) ?? null },
+        body: null,
+        text: async () => JSON.stringify({ error: { message: failure } }),
+      };
     }
     const words = answerFor(model).split(/(?<= )/);
     const inputTokens = 10 + request.messages.length;
@@ -43,7 +49,10 @@ export function createFakeGateway(fake: FakeControl, options: FakeGatewayOptions
     const record = (status: RequestRowDto['status']): void => {
       const delivered = status === 'ok' ? outputTokens : Math.max(0, index - 1);
       const cost = inputTokens * pricePerToken.input + delivered * pricePerToken.output;
-      fake.state.requests = [ledgerRow(id, model, providerId ?? 'openai', rest.join('/'), status, startedAt, inputTokens, delivered, cost), ...fake.state.requests];
+      fake.state.requests = [
+        ledgerRow(id, model, providerId ?? 'openai', rest.join('/'), status, startedAt, inputTokens, delivered, cost),
+        ...fake.state.requests,
+      ];
     };
     const encoder = new TextEncoder();
     let index = 0;
@@ -56,9 +65,14 @@ export function createFakeGateway(fake: FakeControl, options: FakeGatewayOptions
         }
         if (index > 0 && (options.delayMs ?? 40) > 0) await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 40));
         const word = words[index++];
-        if (word !== undefined) controller.enqueue(encoder.encode(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: word } }], usage: null })}\n\n`));
+        if (word !== undefined)
+          controller.enqueue(encoder.encode(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: word } }], usage: null })}\n\n`));
         else {
-          controller.enqueue(encoder.encode(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, cost: costUsd } })}\n\ndata: [DONE]\n\n`));
+          controller.enqueue(
+            encoder.encode(
+              `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, cost: costUsd } })}\n\ndata: [DONE]\n\n`,
+            ),
+          );
           record('ok');
           controller.close();
         }
@@ -69,10 +83,46 @@ export function createFakeGateway(fake: FakeControl, options: FakeGatewayOptions
   return Object.assign(send, { bodies });
 }
 
-function ledgerRow(id: string, requestedModel: string, providerId: string, model: string, status: RequestRowDto['status'], startedAt: number, inputTokens: number, outputTokens: number, costUsd: number): RequestRowDto {
+function ledgerRow(
+  id: string,
+  requestedModel: string,
+  providerId: string,
+  model: string,
+  status: RequestRowDto['status'],
+  startedAt: number,
+  inputTokens: number,
+  outputTokens: number,
+  costUsd: number,
+): RequestRowDto {
   return {
-    id, startedAt, finishedAt: Date.now(), clientTokenName: 'playground', clientFamily: 'other', endpoint: '/v1/chat/completions', requestedModel, route: null, providerId, model, status,
-    errorClass: status === 'cancelled' ? 'cancelled' : null, httpStatus: 200, inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, tokensEstimated: false,
-    costUsd, costReferenceUsd: null, latencyMs: Date.now() - startedAt, ttftMs: 5, upstreamMs: Date.now() - startedAt, overheadMs: 1, localComputeMs: null, finishReason: status === 'ok' ? 'stop' : null, nativeFinishReason: null, stream: true,
+    id,
+    startedAt,
+    finishedAt: Date.now(),
+    clientTokenName: 'playground',
+    clientFamily: 'other',
+    endpoint: '/v1/chat/completions',
+    requestedModel,
+    route: null,
+    providerId,
+    model,
+    status,
+    errorClass: status === 'cancelled' ? 'cancelled' : null,
+    httpStatus: 200,
+    inputTokens,
+    outputTokens,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    tokensEstimated: false,
+    costUsd,
+    costReferenceUsd: null,
+    latencyMs: Date.now() - startedAt,
+    ttftMs: 5,
+    upstreamMs: Date.now() - startedAt,
+    overheadMs: 1,
+    localComputeMs: null,
+    finishReason: status === 'ok' ? 'stop' : null,
+    nativeFinishReason: null,
+    stream: true,
   };
 }

@@ -5,7 +5,15 @@ import { ControlCallError } from '../control-error';
 
 type PlaygroundCalls = Pick<
   ControlApi,
-  'playground.sets.list' | 'playground.sets.save' | 'playground.sets.delete' | 'playground.history.list' | 'playground.history.get' | 'playground.history.save' | 'playground.history.delete' | 'playground.vote' | 'playground.leaderboard'
+  | 'playground.sets.list'
+  | 'playground.sets.save'
+  | 'playground.sets.delete'
+  | 'playground.history.list'
+  | 'playground.history.get'
+  | 'playground.history.save'
+  | 'playground.history.delete'
+  | 'playground.vote'
+  | 'playground.leaderboard'
 >;
 
 export interface FakePlaygroundState {
@@ -28,7 +36,10 @@ export function fakePlaygroundCalls(state: FakePlaygroundState, now: () => numbe
         tally.set(model, entry);
       }
     }
-    const tags = [...new Set(state.votes.map((vote) => vote.taskTag))].map((tag) => ({ tag, votes: state.votes.filter((vote) => vote.taskTag === tag).length }));
+    const tags = [...new Set(state.votes.map((vote) => vote.taskTag))].map((tag) => ({
+      tag,
+      votes: state.votes.filter((vote) => vote.taskTag === tag).length,
+    }));
     const models = [...tally].map(([model, entry]) => ({
       model,
       rating: Math.round(10 * (1000 + 400 * Math.log10((entry.wins + entry.ties / 2 + 1) / (entry.losses + entry.ties / 2 + 1)))) / 10,
@@ -59,11 +70,16 @@ export function fakePlaygroundCalls(state: FakePlaygroundState, now: () => numbe
       return saved;
     },
     'playground.sets.delete': async ({ name }) => {
-      if (!state.sets.some((entry) => entry.name === name)) throw new ControlCallError('playground.sets.delete', `no saved comparison set named '${name}'`, 'not_found', 'name');
+      if (!state.sets.some((entry) => entry.name === name))
+        throw new ControlCallError('playground.sets.delete', `no saved comparison set named '${name}'`, 'not_found', 'name');
       state.sets = state.sets.filter((entry) => entry.name !== name);
       return { deleted: true };
     },
-    'playground.history.list': async ({ limit }) => [...state.comparisons].sort((left, right) => right.updatedAt - left.updatedAt).slice(0, limit).map(summary),
+    'playground.history.list': async ({ limit }) =>
+      [...state.comparisons]
+        .sort((left, right) => right.updatedAt - left.updatedAt)
+        .slice(0, limit)
+        .map(summary),
     'playground.history.get': async ({ id }) => state.comparisons.find((comparison) => comparison.id === id) ?? null,
     'playground.history.save': async (input) => {
       const existing = state.comparisons.find((comparison) => comparison.id === input.id);
@@ -76,7 +92,10 @@ export function fakePlaygroundCalls(state: FakePlaygroundState, now: () => numbe
       return { deleted: true };
     },
     'playground.vote': async (vote) => {
-      state.votes = [...state.votes.filter((entry) => !(entry.comparisonId === vote.comparisonId && entry.turn === vote.turn)), { ...vote, winner: vote.winner === 'tie' ? null : vote.winner }];
+      state.votes = [
+        ...state.votes.filter((entry) => !(entry.comparisonId === vote.comparisonId && entry.turn === vote.turn)),
+        { ...vote, winner: vote.winner === 'tie' ? null : vote.winner },
+      ];
       return { recorded: true };
     },
     'playground.leaderboard': async ({ taskTag }) => leaderboard(taskTag),

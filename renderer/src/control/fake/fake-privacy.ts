@@ -16,7 +16,10 @@ export function fakePrivacy(): FakePrivacyState {
       { name: 'private', action: 'local-only', cache: { ttlSeconds: 3_600, sampled: false } },
     ],
     available: [
-      ...['private-key', 'anthropic-api-key', 'openai-api-key', 'aws-access-key', 'github-token', 'env-secret'].map((name) => ({ name, group: 'secrets' as const })),
+      ...['private-key', 'anthropic-api-key', 'openai-api-key', 'aws-access-key', 'github-token', 'env-secret'].map((name) => ({
+        name,
+        group: 'secrets' as const,
+      })),
       ...['email', 'card-number', 'iban'].map((name) => ({ name, group: 'personal' as const })),
     ],
     cache: { entries: 12, bytes: 48_128, maxBytes: 268_435_456 },
@@ -29,13 +32,25 @@ const fakeDetectors: ReadonlyArray<readonly [string, RegExp]> = [
   ['email', /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g],
 ];
 
-export function fakePrivacyCalls(state: { privacy: FakePrivacyState }): Pick<ControlApi, 'privacy.get' | 'privacy.set' | 'privacy.test' | 'cache.clear' | 'usage.guard'> {
+export function fakePrivacyCalls(state: {
+  privacy: FakePrivacyState;
+}): Pick<ControlApi, 'privacy.get' | 'privacy.set' | 'privacy.test' | 'cache.clear' | 'usage.guard'> {
   return {
     'usage.guard': async () => ({ detectors: [{ detector: 'aws-access-key', action: 'local-only', requests: 3 }], cacheHits: 7, cacheSavedUsd: 0.042 }),
     'privacy.get': async () => state.privacy,
     'privacy.set': async (input: PrivacyInput) => {
-      const routes = state.privacy.routes.map((route) => (input.routes && Object.hasOwn(input.routes, route.name) ? { ...route, action: input.routes[route.name] ?? null } : route));
-      state.privacy = { ...state.privacy, action: input.action, detectors: input.detectors, patterns: input.patterns, pathGlobs: input.pathGlobs, clients: input.clients, routes };
+      const routes = state.privacy.routes.map((route) =>
+        input.routes && Object.hasOwn(input.routes, route.name) ? { ...route, action: input.routes[route.name] ?? null } : route,
+      );
+      state.privacy = {
+        ...state.privacy,
+        action: input.action,
+        detectors: input.detectors,
+        patterns: input.patterns,
+        pathGlobs: input.pathGlobs,
+        clients: input.clients,
+        routes,
+      };
       return state.privacy;
     },
     'privacy.test': async ({ text, fileName }) => {

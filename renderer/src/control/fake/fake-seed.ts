@@ -10,7 +10,14 @@ export const fakePresets: PresetDto[] = [
   { id: 'openai', label: 'OpenAI', type: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', locality: 'cloud', keyEnv: 'OPENAI_API_KEY' },
   { id: 'anthropic', label: 'Anthropic', type: 'anthropic', baseUrl: 'https://api.anthropic.com', locality: 'cloud', keyEnv: 'ANTHROPIC_API_KEY' },
   { id: 'gemini', label: 'Google Gemini', type: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com', locality: 'cloud', keyEnv: 'GEMINI_API_KEY' },
-  { id: 'openrouter', label: 'OpenRouter', type: 'openai-compatible', baseUrl: 'https://openrouter.ai/api/v1', locality: 'cloud', keyEnv: 'OPENROUTER_API_KEY' },
+  {
+    id: 'openrouter',
+    label: 'OpenRouter',
+    type: 'openai-compatible',
+    baseUrl: 'https://openrouter.ai/api/v1',
+    locality: 'cloud',
+    keyEnv: 'OPENROUTER_API_KEY',
+  },
   { id: 'groq', label: 'Groq', type: 'openai-compatible', baseUrl: 'https://api.groq.com/openai/v1', locality: 'cloud', keyEnv: 'GROQ_API_KEY' },
 ];
 
@@ -23,7 +30,9 @@ export const fakeModels: Record<string, FakeModel[]> = {
     { id: 'gpt-4.1-mini', contextWindow: 1_047_576, priceInputPerMillion: 0.4, priceOutputPerMillion: 1.6, capabilities: ['tools', 'vision'] },
     { id: 'gpt-4.1', contextWindow: 1_047_576, priceInputPerMillion: 2, priceOutputPerMillion: 8, capabilities: ['tools', 'vision'] },
   ],
-  anthropic: [{ id: 'claude-sonnet-4-5', contextWindow: 200_000, priceInputPerMillion: 3, priceOutputPerMillion: 15, capabilities: ['tools', 'vision', 'reasoning'] }],
+  anthropic: [
+    { id: 'claude-sonnet-4-5', contextWindow: 200_000, priceInputPerMillion: 3, priceOutputPerMillion: 15, capabilities: ['tools', 'vision', 'reasoning'] },
+  ],
   lmstudio: [
     { id: 'qwen2.5-7b-instruct', contextWindow: 32_768, priceInputPerMillion: 0, priceOutputPerMillion: 0, capabilities: [] },
     { id: 'gemma-3-4b-it', contextWindow: 131_072, priceInputPerMillion: 0, priceOutputPerMillion: 0, capabilities: ['vision'] },
@@ -33,16 +42,49 @@ export const fakeModels: Record<string, FakeModel[]> = {
 export function fakeProviders(): ProviderDto[] {
   return [
     {
-      id: 'ollama', type: 'ollama', label: 'Ollama', baseUrl: 'http://127.0.0.1:11434', locality: 'local', keySource: 'none needed', reachable: true, keyRejected: false,
-      lastError: null, preset: 'ollama', apiKeyEnv: null, maskedKeys: [], models: fakeModels['ollama']!.map((model) => model.id),
+      id: 'ollama',
+      type: 'ollama',
+      label: 'Ollama',
+      baseUrl: 'http://127.0.0.1:11434',
+      locality: 'local',
+      keySource: 'none needed',
+      reachable: true,
+      keyRejected: false,
+      lastError: null,
+      preset: 'ollama',
+      apiKeyEnv: null,
+      maskedKeys: [],
+      models: fakeModels['ollama']!.map((model) => model.id),
     },
     {
-      id: 'openai', type: 'openai-compatible', label: 'OpenAI', baseUrl: 'https://api.openai.com/v1', locality: 'cloud', keySource: 'keychain (1 key)', reachable: true,
-      keyRejected: false, lastError: null, preset: 'openai', apiKeyEnv: null, maskedKeys: ['sk-…9f2c'], models: fakeModels['openai']!.map((model) => model.id),
+      id: 'openai',
+      type: 'openai-compatible',
+      label: 'OpenAI',
+      baseUrl: 'https://api.openai.com/v1',
+      locality: 'cloud',
+      keySource: 'keychain (1 key)',
+      reachable: true,
+      keyRejected: false,
+      lastError: null,
+      preset: 'openai',
+      apiKeyEnv: null,
+      maskedKeys: ['sk-…9f2c'],
+      models: fakeModels['openai']!.map((model) => model.id),
     },
     {
-      id: 'anthropic', type: 'anthropic', label: 'Anthropic', baseUrl: 'https://api.anthropic.com', locality: 'cloud', keySource: 'keychain (1 key)', reachable: false,
-      keyRejected: true, lastError: '401 invalid x-api-key', preset: 'anthropic', apiKeyEnv: null, maskedKeys: ['…41ab'], models: fakeModels['anthropic']!.map((model) => model.id),
+      id: 'anthropic',
+      type: 'anthropic',
+      label: 'Anthropic',
+      baseUrl: 'https://api.anthropic.com',
+      locality: 'cloud',
+      keySource: 'keychain (1 key)',
+      reachable: false,
+      keyRejected: true,
+      lastError: '401 invalid x-api-key',
+      preset: 'anthropic',
+      apiKeyEnv: null,
+      maskedKeys: ['…41ab'],
+      models: fakeModels['anthropic']!.map((model) => model.id),
     },
   ];
 }
@@ -50,15 +92,52 @@ export function fakeProviders(): ProviderDto[] {
 export function fakeRoutes(): RouteDto[] {
   return [
     {
-      name: 'smart', description: 'Best answer, cloud first', prefer: 'order', numRetries: 1, fallbacks: ['ollama/qwen3:8b'],
+      name: 'smart',
+      description: 'Best answer, cloud first',
+      prefer: 'order',
+      numRetries: 1,
+      fallbacks: ['ollama/qwen3:8b'],
       targets: [
-        { model: 'anthropic/claude-sonnet-4-5', weight: 1, tier: 0, locality: 'cloud', health: 'cooling', contextWindow: 200_000, priceInputPerMillion: 3, priceOutputPerMillion: 15 },
-        { model: 'openai/gpt-4.1', weight: 1, tier: 1, locality: 'cloud', health: 'up', contextWindow: 1_047_576, priceInputPerMillion: 2, priceOutputPerMillion: 8 },
+        {
+          model: 'anthropic/claude-sonnet-4-5',
+          weight: 1,
+          tier: 0,
+          locality: 'cloud',
+          health: 'cooling',
+          contextWindow: 200_000,
+          priceInputPerMillion: 3,
+          priceOutputPerMillion: 15,
+        },
+        {
+          model: 'openai/gpt-4.1',
+          weight: 1,
+          tier: 1,
+          locality: 'cloud',
+          health: 'up',
+          contextWindow: 1_047_576,
+          priceInputPerMillion: 2,
+          priceOutputPerMillion: 8,
+        },
       ],
     },
     {
-      name: 'local', description: null, prefer: 'local', numRetries: null, fallbacks: [],
-      targets: [{ model: 'ollama/qwen3:8b', weight: 1, tier: 0, locality: 'local', health: 'up', contextWindow: 40_960, priceInputPerMillion: 0, priceOutputPerMillion: 0 }],
+      name: 'local',
+      description: null,
+      prefer: 'local',
+      numRetries: null,
+      fallbacks: [],
+      targets: [
+        {
+          model: 'ollama/qwen3:8b',
+          weight: 1,
+          tier: 0,
+          locality: 'local',
+          health: 'up',
+          contextWindow: 40_960,
+          priceInputPerMillion: 0,
+          priceOutputPerMillion: 0,
+        },
+      ],
     },
   ];
 }
@@ -71,7 +150,17 @@ export function fakeTokens(now: number): TokenDto[] {
   ];
 }
 
-export const fakeSettings: SettingsDto = { host: '127.0.0.1', port: 5454, startAtLogin: false, offline: null, autoOffline: true, referenceModel: 'openai/gpt-4.1-mini', priceRefresh: true, capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 }, requestRetentionDays: null };
+export const fakeSettings: SettingsDto = {
+  host: '127.0.0.1',
+  port: 5454,
+  startAtLogin: false,
+  offline: null,
+  autoOffline: true,
+  referenceModel: 'openai/gpt-4.1-mini',
+  priceRefresh: true,
+  capture: { enabled: false, retentionDays: 7, maxBytesPerRequest: 262_144 },
+  requestRetentionDays: null,
+};
 
 /** A small deterministic generator (mulberry32), so screenshots and tests see the same month every time. */
 function random(seed: number): () => number {
@@ -114,13 +203,34 @@ export function fakeRequests(now: number, count = 360): RequestRowDto[] {
     const reference = (inputTokens * 0.4 + outputTokens * 1.6) / 1_000_000;
     rows.push({
       id: `req_${String(index).padStart(5, '0')}`,
-      startedAt, finishedAt: startedAt + latencyMs, clientTokenName, clientFamily, endpoint: '/v1/chat/completions',
-      requestedModel: entry.route ?? `${entry.providerId}/${entry.model}`, route: entry.route, providerId: entry.providerId, model: entry.model,
-      status: failed ? 'error' : 'ok', errorClass: failed ? (next() < 0.5 ? 'rate_limited' : 'upstream_5xx') : null, httpStatus: failed ? 429 : 200,
-      inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, tokensEstimated: false,
-      costUsd: failed ? 0 : cost, costReferenceUsd: entry.providerId === 'ollama' && !failed ? reference : null,
-      latencyMs, ttftMs: Math.round(latencyMs * 0.3), upstreamMs: latencyMs - 3, overheadMs: 3, localComputeMs: entry.providerId === 'ollama' ? latencyMs : null,
-      finishReason: failed ? null : 'stop', nativeFinishReason: failed ? null : 'stop', stream: next() < 0.6,
+      startedAt,
+      finishedAt: startedAt + latencyMs,
+      clientTokenName,
+      clientFamily,
+      endpoint: '/v1/chat/completions',
+      requestedModel: entry.route ?? `${entry.providerId}/${entry.model}`,
+      route: entry.route,
+      providerId: entry.providerId,
+      model: entry.model,
+      status: failed ? 'error' : 'ok',
+      errorClass: failed ? (next() < 0.5 ? 'rate_limited' : 'upstream_5xx') : null,
+      httpStatus: failed ? 429 : 200,
+      inputTokens,
+      outputTokens,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      tokensEstimated: false,
+      costUsd: failed ? 0 : cost,
+      costReferenceUsd: entry.providerId === 'ollama' && !failed ? reference : null,
+      latencyMs,
+      ttftMs: Math.round(latencyMs * 0.3),
+      upstreamMs: latencyMs - 3,
+      overheadMs: 3,
+      localComputeMs: entry.providerId === 'ollama' ? latencyMs : null,
+      finishReason: failed ? null : 'stop',
+      nativeFinishReason: failed ? null : 'stop',
+      stream: next() < 0.6,
     });
   }
   return rows.sort((a, b) => b.startedAt - a.startedAt);
@@ -131,7 +241,10 @@ export function fakeCaptures(rows: readonly RequestRowDto[], count = 5): Record<
   const captures: Record<string, CaptureDto> = {};
   for (const row of rows.slice(0, count)) {
     const question = `{"model":"${row.requestedModel}","stream":${row.stream},"messages":[{"role":"user","content":"Summarise <b>this</b> **release note** in one line. My key is sk-***"}]}`;
-    const answer = row.status === 'ok' ? `**Faster streaming** and <i>fewer</i> retries.\n\n[usage] {"prompt_tokens":${row.inputTokens},"completion_tokens":${row.outputTokens}}` : `HTTP ${row.httpStatus ?? 500}\n{"error":{"message":"rate limited","type":"rate_limit_error","param":null,"code":null}}`;
+    const answer =
+      row.status === 'ok'
+        ? `**Faster streaming** and <i>fewer</i> retries.\n\n[usage] {"prompt_tokens":${row.inputTokens},"completion_tokens":${row.outputTokens}}`
+        : `HTTP ${row.httpStatus ?? 500}\n{"error":{"message":"rate limited","type":"rate_limit_error","param":null,"code":null}}`;
     captures[row.id] = { request: question, response: answer, truncated: false };
   }
   return captures;

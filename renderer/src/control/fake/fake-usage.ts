@@ -81,7 +81,12 @@ const dimensionOf: Record<string, (row: RequestRowDto) => string> = {
   route: (row) => row.route ?? 'none',
 };
 
-export function breakdownOf(rows: readonly RequestRowDto[], by: string, limit: number, orderBy: 'cost' | 'requests' | 'tokens'): CallResponse<'usage.breakdown'> {
+export function breakdownOf(
+  rows: readonly RequestRowDto[],
+  by: string,
+  limit: number,
+  orderBy: 'cost' | 'requests' | 'tokens',
+): CallResponse<'usage.breakdown'> {
   const keyOf = dimensionOf[by] ?? dimensionOf['provider']!;
   const groups = new Map<string, RequestRowDto[]>();
   for (const row of rows) groups.set(keyOf(row), [...(groups.get(keyOf(row)) ?? []), row]);

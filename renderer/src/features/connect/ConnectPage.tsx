@@ -10,7 +10,10 @@ import { ToolConnect } from './ToolConnect';
 export function ConnectPage() {
   return (
     <>
-      <PageHeader title="Connect" description="Point a tool at Switchyard: its own client token, the model it asks for, and its config written for you where Switchyard can." />
+      <PageHeader
+        title="Connect"
+        description="Point a tool at Switchyard: its own client token, the model it asks for, and its config written for you where Switchyard can."
+      />
       <ConnectTools />
     </>
   );
@@ -26,7 +29,13 @@ export function ConnectTools() {
     void loadTools();
   }, [loadTools]);
   return (
-    <ResourceView resource={tools} onRetry={() => void loadTools()} loadingLabel="Loading the tools…" isEmpty={(list) => list.length === 0} empty={<p className="muted">This Switchyard knows no tools to connect.</p>}>
+    <ResourceView
+      resource={tools}
+      onRetry={() => void loadTools()}
+      loadingLabel="Loading the tools…"
+      isEmpty={(list) => list.length === 0}
+      empty={<p className="muted">This Switchyard knows no tools to connect.</p>}
+    >
       {(list) => {
         const tool = list.find((candidate) => candidate.id === selected);
         return (

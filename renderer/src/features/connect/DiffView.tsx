@@ -5,7 +5,16 @@ export function DiffView({ diff, label }: { readonly diff: string; readonly labe
     <pre className="diff" tabIndex={0} aria-label={label}>
       <code>
         {lines.map((line, index) => {
-          const kind = line.startsWith('+++') || line.startsWith('---') ? 'file' : line.startsWith('@@') ? 'hunk' : line.startsWith('+') ? 'added' : line.startsWith('-') ? 'removed' : 'context';
+          const kind =
+            line.startsWith('+++') || line.startsWith('---')
+              ? 'file'
+              : line.startsWith('@@')
+                ? 'hunk'
+                : line.startsWith('+')
+                  ? 'added'
+                  : line.startsWith('-')
+                    ? 'removed'
+                    : 'context';
           return (
             <span key={index} className={`diff-line diff-${kind}`}>
               {line}

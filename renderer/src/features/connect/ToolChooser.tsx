@@ -3,7 +3,15 @@
 import { useId } from 'react';
 import type { ConnectToolDto } from '../../../../shared/control/contract';
 
-export function ToolChooser({ tools, selected, onSelect }: { readonly tools: readonly ConnectToolDto[]; readonly selected: string | null; readonly onSelect: (tool: string) => void }) {
+export function ToolChooser({
+  tools,
+  selected,
+  onSelect,
+}: {
+  readonly tools: readonly ConnectToolDto[];
+  readonly selected: string | null;
+  readonly onSelect: (tool: string) => void;
+}) {
   const name = useId();
   return (
     <fieldset className="tool-chooser">

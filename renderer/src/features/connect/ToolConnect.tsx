@@ -71,7 +71,11 @@ export function ToolConnect({ tool }: { readonly tool: ConnectToolDto }) {
       </div>
 
       {preview.data === undefined ? (
-        preview.error !== null ? <ErrorState title="Could not prepare the set-up" message={preview.error} onRetry={() => void reloadPreview()} /> : <LoadingState label="Preparing the set-up…" rows={2} />
+        preview.error !== null ? (
+          <ErrorState title="Could not prepare the set-up" message={preview.error} onRetry={() => void reloadPreview()} />
+        ) : (
+          <LoadingState label="Preparing the set-up…" rows={2} />
+        )
       ) : (
         <>
           {fileTool && <ConfigFiles tool={tool} files={preview.data.files} applied={applied} />}
@@ -93,7 +97,15 @@ export function ToolConnect({ tool }: { readonly tool: ConnectToolDto }) {
   );
 }
 
-function ConfigFiles({ tool, files, applied }: { readonly tool: ConnectToolDto; readonly files: ReadonlyArray<{ readonly path: string; readonly exists: boolean; readonly diff: string }>; readonly applied: ApplyState | undefined }) {
+function ConfigFiles({
+  tool,
+  files,
+  applied,
+}: {
+  readonly tool: ConnectToolDto;
+  readonly files: ReadonlyArray<{ readonly path: string; readonly exists: boolean; readonly diff: string }>;
+  readonly applied: ApplyState | undefined;
+}) {
   const apply = useAppStore('connect', (state) => state.apply);
   const [confirming, setConfirming] = useState(false);
   const existing = files.filter((file) => file.exists);
@@ -187,7 +199,13 @@ function PasteToken({ tool, applied }: { readonly tool: ConnectToolDto; readonly
   );
 }
 
-function TokenNote({ tool, applied }: { readonly tool: ConnectToolDto; readonly applied: { readonly tokenName: string; readonly tokenCreated: boolean; readonly tokenReplaced: boolean } }) {
+function TokenNote({
+  tool,
+  applied,
+}: {
+  readonly tool: ConnectToolDto;
+  readonly applied: { readonly tokenName: string; readonly tokenCreated: boolean; readonly tokenReplaced: boolean };
+}) {
   return (
     <p className="hint">
       {applied.tokenCreated ? (

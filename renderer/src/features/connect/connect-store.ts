@@ -8,7 +8,8 @@ import { messageOf } from '../../control/control-error';
 import { emptyResource, failedResource, latestOnly, loadingResource, readyResource, type Resource } from '../../app/resource';
 
 export type CheckState = { readonly phase: 'running' } | { readonly phase: 'done'; readonly result: ConnectCheckDto };
-export type ApplyState = { readonly phase: 'running' } | { readonly phase: 'done'; readonly result: ConnectApplyDto } | { readonly phase: 'failed'; readonly error: string };
+export type ApplyState =
+  { readonly phase: 'running' } | { readonly phase: 'done'; readonly result: ConnectApplyDto } | { readonly phase: 'failed'; readonly error: string };
 
 export interface ConnectState {
   readonly tools: Resource<ConnectToolDto[]>;

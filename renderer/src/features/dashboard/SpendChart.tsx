@@ -14,7 +14,8 @@ const metrics: ReadonlyArray<readonly [Metric, string]> = [
   ['totalTokens', 'Tokens'],
 ];
 
-const formatMetric = (metric: Metric, value: number): string => (metric === 'costUsd' ? formatUsd(value) : metric === 'requests' ? formatCount(value) : formatTokens(value));
+const formatMetric = (metric: Metric, value: number): string =>
+  metric === 'costUsd' ? formatUsd(value) : metric === 'requests' ? formatCount(value) : formatTokens(value);
 
 export function SpendChart({ data }: { readonly data: DashboardData }) {
   const [metric, setMetric] = useState<Metric>('costUsd');
@@ -67,7 +68,13 @@ export function SpendChart({ data }: { readonly data: DashboardData }) {
         <ResponsiveContainer width="100%" height={260}>
           <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
             <CartesianGrid stroke="var(--border)" vertical={false} />
-            <XAxis dataKey="bucketStart" tickFormatter={(value: number) => formatBucket(value, data.bucket)} tick={axisTick} stroke="var(--border)" minTickGap={16} />
+            <XAxis
+              dataKey="bucketStart"
+              tickFormatter={(value: number) => formatBucket(value, data.bucket)}
+              tick={axisTick}
+              stroke="var(--border)"
+              minTickGap={16}
+            />
             <YAxis tickFormatter={(value: number) => formatMetric(metric, value)} tick={axisTick} stroke="var(--border)" width={72} />
             <Tooltip
               contentStyle={tooltipStyle}

@@ -32,7 +32,16 @@ function BudgetMeter({ label, used, limit }: { readonly label: string; readonly 
         <p className="muted small">No budget set</p>
       ) : (
         <>
-          <meter className="budget-meter" min={0} max={1} low={0.8} high={0.99} optimum={0} value={fraction} aria-label={`${label}: ${formatPercent(used / limit)} of ${formatUsd(limit)}`} />
+          <meter
+            className="budget-meter"
+            min={0}
+            max={1}
+            low={0.8}
+            high={0.99}
+            optimum={0}
+            value={fraction}
+            aria-label={`${label}: ${formatPercent(used / limit)} of ${formatUsd(limit)}`}
+          />
           <p className="muted small">
             {formatPercent(used / limit)} of {formatUsd(limit)}
           </p>
@@ -42,7 +51,15 @@ function BudgetMeter({ label, used, limit }: { readonly label: string; readonly 
   );
 }
 
-export function SpendSummary({ spend, savedInRange, rangeLabel }: { readonly spend: SpendData; readonly savedInRange: number | undefined; readonly rangeLabel: string }) {
+export function SpendSummary({
+  spend,
+  savedInRange,
+  rangeLabel,
+}: {
+  readonly spend: SpendData;
+  readonly savedInRange: number | undefined;
+  readonly rangeLabel: string;
+}) {
   const limits = spend.budgets.limits;
   return (
     <section className="stat-grid" aria-label="Spend">

@@ -6,7 +6,15 @@ import { formatUsd } from '../../format/money';
 import { formatCount, formatTokens } from '../../format/numbers';
 import { axisTick, ChartFigure, seriesColour, tooltipStyle } from './chart-parts';
 
-export function TopChart({ title, breakdown, measure }: { readonly title: string; readonly breakdown: CallResponse<'usage.breakdown'>; readonly measure: 'cost' | 'requests' }) {
+export function TopChart({
+  title,
+  breakdown,
+  measure,
+}: {
+  readonly title: string;
+  readonly breakdown: CallResponse<'usage.breakdown'>;
+  readonly measure: 'cost' | 'requests';
+}) {
   const rows = [...breakdown.rows, ...(breakdown.others ? [{ ...breakdown.others, key: 'others' }] : [])].map((row) => ({
     key: row.key,
     value: measure === 'cost' ? row.costUsd : row.requests,
@@ -16,7 +24,10 @@ export function TopChart({ title, breakdown, measure }: { readonly title: string
   }));
   const format = (value: number): string => (measure === 'cost' ? formatUsd(value) : formatCount(value));
   const first = rows[0];
-  const summary = first === undefined ? 'Nothing in this range.' : `${rows.length} ${rows.length === 1 ? 'entry' : 'entries'}; first ${first.key} with ${format(first.value)}.`;
+  const summary =
+    first === undefined
+      ? 'Nothing in this range.'
+      : `${rows.length} ${rows.length === 1 ? 'entry' : 'entries'}; first ${first.key} with ${format(first.value)}.`;
   const table = (
     <table className="data-table">
       <thead>
@@ -46,7 +57,13 @@ export function TopChart({ title, breakdown, measure }: { readonly title: string
           <XAxis type="number" tickFormatter={format} tick={axisTick} stroke="var(--border)" />
           <YAxis type="category" dataKey="key" width={170} tick={axisTick} stroke="var(--border)" />
           <Tooltip contentStyle={tooltipStyle} cursor={{ fill: 'var(--hover)' }} formatter={(value) => format(Number(value))} />
-          <Bar dataKey="value" name={measure === 'cost' ? 'Spend' : 'Requests'} fill={seriesColour(measure === 'cost' ? 0 : 2)} radius={[0, 4, 4, 0]} isAnimationActive={false} />
+          <Bar
+            dataKey="value"
+            name={measure === 'cost' ? 'Spend' : 'Requests'}
+            fill={seriesColour(measure === 'cost' ? 0 : 2)}
+            radius={[0, 4, 4, 0]}
+            isAnimationActive={false}
+          />
         </BarChart>
       </ResponsiveContainer>
     </ChartFigure>

@@ -16,14 +16,37 @@ function Tile({ label, value, detail, testId }: { readonly label: string; readon
   );
 }
 
-export function UsageTiles({ totals, latency, firstToken }: { readonly totals: UsageTotalsDto; readonly latency: CallResponse<'usage.latency'>; readonly firstToken: CallResponse<'usage.latency'> }) {
+export function UsageTiles({
+  totals,
+  latency,
+  firstToken,
+}: {
+  readonly totals: UsageTotalsDto;
+  readonly latency: CallResponse<'usage.latency'>;
+  readonly firstToken: CallResponse<'usage.latency'>;
+}) {
   return (
     <dl className="tiles card" aria-label="Usage in the selected range">
       <Tile label="Requests" value={formatCount(totals.requests)} detail={`${formatCount(totals.ok)} ok`} testId="requests" />
-      <Tile label="Spend" value={formatUsd(totals.costUsd)} detail={totals.unpriced > 0 ? `${formatCount(totals.unpriced)} without a known price` : undefined} testId="spend" />
-      <Tile label="Tokens" value={formatTokens(totals.totalTokens)} detail={`${formatTokens(totals.inputTokens)} in · ${formatTokens(totals.outputTokens)} out`} testId="tokens" />
+      <Tile
+        label="Spend"
+        value={formatUsd(totals.costUsd)}
+        detail={totals.unpriced > 0 ? `${formatCount(totals.unpriced)} without a known price` : undefined}
+        testId="spend"
+      />
+      <Tile
+        label="Tokens"
+        value={formatTokens(totals.totalTokens)}
+        detail={`${formatTokens(totals.inputTokens)} in · ${formatTokens(totals.outputTokens)} out`}
+        testId="tokens"
+      />
       <Tile label="Error rate" value={formatPercent(totals.errorRate)} detail={`${formatCount(totals.errors)} failed`} testId="error-rate" />
-      <Tile label="Latency p50 / p95" value={`${formatDuration(latency.p50)} / ${formatDuration(latency.p95)}`} detail={`first token p50 ${formatDuration(firstToken.p50)}`} testId="latency" />
+      <Tile
+        label="Latency p50 / p95"
+        value={`${formatDuration(latency.p50)} / ${formatDuration(latency.p95)}`}
+        detail={`first token p50 ${formatDuration(firstToken.p50)}`}
+        testId="latency"
+      />
     </dl>
   );
 }

@@ -4,7 +4,17 @@ import type { ReactNode } from 'react';
 
 export const seriesColour = (index: number): string => `var(--series-${index % 8})`;
 
-export function ChartFigure({ title, summary, table, children }: { readonly title: string; readonly summary: string; readonly table: ReactNode; readonly children: ReactNode }) {
+export function ChartFigure({
+  title,
+  summary,
+  table,
+  children,
+}: {
+  readonly title: string;
+  readonly summary: string;
+  readonly table: ReactNode;
+  readonly children: ReactNode;
+}) {
   return (
     <figure className="card chart-card">
       <figcaption>

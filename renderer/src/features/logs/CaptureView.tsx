@@ -21,7 +21,9 @@ export function CaptureView({ capture }: { readonly capture: CaptureDto | null }
         <p className="muted">Not captured: bodies are stored only while capture is on (Settings).</p>
       ) : (
         <>
-          <p className="muted small">Secrets were masked before storing{capture.truncated ? '; cut to the size limit where marked' : ''}. Headers are never stored.</p>
+          <p className="muted small">
+            Secrets were masked before storing{capture.truncated ? '; cut to the size limit where marked' : ''}. Headers are never stored.
+          </p>
           <h4 className="capture-title">Request</h4>
           <pre className="capture-body" data-testid="capture-request">
             {readableBody(capture.request)}

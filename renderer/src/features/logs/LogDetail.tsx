@@ -30,13 +30,21 @@ function DetailBody({ detail }: { readonly detail: RequestDetail }) {
         <h3 id="detail-summary">Request</h3>
         <Facts
           entries={[
-            ['Status', `${request.status}${request.httpStatus !== null ? ` (HTTP ${request.httpStatus})` : ''}${request.errorClass ? ` — ${request.errorClass}` : ''}`],
+            [
+              'Status',
+              `${request.status}${request.httpStatus !== null ? ` (HTTP ${request.httpStatus})` : ''}${request.errorClass ? ` — ${request.errorClass}` : ''}`,
+            ],
             ['Asked for', request.requestedModel],
             ['Route', request.route ?? '—'],
             ['Served by', request.providerId && request.model ? `${request.providerId}/${request.model}` : '—'],
             ['Client', `${request.clientTokenName ?? 'unknown token'} (${request.clientFamily})`],
             ['Endpoint', `${request.endpoint}${request.stream ? ' · streamed' : ''}`],
-            ['Finish reason', request.finishReason ? `${request.finishReason}${request.nativeFinishReason && request.nativeFinishReason !== request.finishReason ? ` (${request.nativeFinishReason})` : ''}` : '—'],
+            [
+              'Finish reason',
+              request.finishReason
+                ? `${request.finishReason}${request.nativeFinishReason && request.nativeFinishReason !== request.finishReason ? ` (${request.nativeFinishReason})` : ''}`
+                : '—',
+            ],
             ['Started', formatTimestamp(request.startedAt)],
           ]}
         />
@@ -82,7 +90,14 @@ function DetailBody({ detail }: { readonly detail: RequestDetail }) {
             entries={[
               ['Detectors that fired', request.privacyDetectors && request.privacyDetectors.length > 0 ? request.privacyDetectors.join(', ') : 'none'],
               ['Action', request.privacyAction ?? '—'],
-              ['Response cache', request.cacheStatus === 'hit' ? 'hit (answered from the cache, cost 0)' : request.cacheStatus === 'miss' ? 'miss (answered upstream, kept when it ended well)' : 'not used'],
+              [
+                'Response cache',
+                request.cacheStatus === 'hit'
+                  ? 'hit (answered from the cache, cost 0)'
+                  : request.cacheStatus === 'miss'
+                    ? 'miss (answered upstream, kept when it ended well)'
+                    : 'not used',
+              ],
             ]}
           />
         </section>

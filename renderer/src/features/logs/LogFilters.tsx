@@ -14,7 +14,17 @@ const statuses: ReadonlyArray<readonly [RequestStatus | '', string]> = [
   ['in_flight', 'In flight'],
 ];
 
-function TextFilter({ label, value, onApply, list }: { readonly label: string; readonly value: string; readonly onApply: (value: string) => void; readonly list?: readonly string[] }) {
+function TextFilter({
+  label,
+  value,
+  onApply,
+  list,
+}: {
+  readonly label: string;
+  readonly value: string;
+  readonly onApply: (value: string) => void;
+  readonly list?: readonly string[];
+}) {
   const [text, setText] = useState(value);
   const id = useId();
   const apply = (): void => {
@@ -65,7 +75,12 @@ export function LogFilters() {
             ))}
           </select>
         </div>
-        <TextFilter label="Provider" value={filters.providerId} onApply={(providerId) => apply({ providerId })} list={providerIds === '' ? [] : providerIds.split('\n')} />
+        <TextFilter
+          label="Provider"
+          value={filters.providerId}
+          onApply={(providerId) => apply({ providerId })}
+          list={providerIds === '' ? [] : providerIds.split('\n')}
+        />
         <TextFilter label="Model" value={filters.model} onApply={(model) => apply({ model })} />
         <TextFilter label="Client token" value={filters.clientTokenName} onApply={(clientTokenName) => apply({ clientTokenName })} />
       </div>

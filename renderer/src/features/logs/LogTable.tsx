@@ -22,7 +22,13 @@ export interface LogTableProps {
 
 export function LogTable({ rows, hasMore, loadingMore, onLoadMore, onOpen, selectedId }: LogTableProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12, initialRect: { width: 1000, height: 600 } });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 12,
+    initialRect: { width: 1000, height: 600 },
+  });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? 0;
 
@@ -87,7 +93,12 @@ export function LogTable({ rows, hasMore, loadingMore, onLoadMore, onOpen, selec
                 <span role="cell">
                   <span className={`status-pill status-pill-${row.status}`}>{row.status === 'ok' ? 'OK' : row.status.replace('_', ' ')}</span>
                   {row.httpStatus !== null && row.status !== 'ok' ? <span className="muted small"> {row.httpStatus}</span> : null}
-                  {row.cacheStatus === 'hit' ? <span className="badge badge-cache" title="answered from the response cache"> cached</span> : null}
+                  {row.cacheStatus === 'hit' ? (
+                    <span className="badge badge-cache" title="answered from the response cache">
+                      {' '}
+                      cached
+                    </span>
+                  ) : null}
                   {row.privacyDetectors && row.privacyDetectors.length > 0 ? (
                     <span className="badge badge-privacy" title={`privacy guard (${row.privacyAction ?? 'warn'}): ${row.privacyDetectors.join(', ')}`}>
                       {' '}

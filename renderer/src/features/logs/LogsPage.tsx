@@ -39,7 +39,16 @@ export function LogsPage() {
         isEmpty={(list) => list.length === 0}
         empty={<EmptyState title="No requests match">Try a wider date range or clear the filters.</EmptyState>}
       >
-        {(list) => <LogTable rows={list} hasMore={hasMore} loadingMore={loadingMore} onLoadMore={() => void loadMore()} onOpen={(id) => void select(id)} selectedId={selectedId} />}
+        {(list) => (
+          <LogTable
+            rows={list}
+            hasMore={hasMore}
+            loadingMore={loadingMore}
+            onLoadMore={() => void loadMore()}
+            onOpen={(id) => void select(id)}
+            selectedId={selectedId}
+          />
+        )}
       </ResourceView>
       <LogDetail />
     </>

@@ -30,7 +30,9 @@ export function createModelCatalogStore(client: ControlClient, now: () => number
       try {
         const [routes, providers] = await Promise.all([client['routes.list']({}), client['providers.list']({})]);
         const answers = await Promise.all(
-          providers.map((provider) => (provider.reachable === false ? Promise.resolve(undefined) : client['providers.models']({ id: provider.id }).catch(() => undefined))),
+          providers.map((provider) =>
+            provider.reachable === false ? Promise.resolve(undefined) : client['providers.models']({ id: provider.id }).catch(() => undefined),
+          ),
         );
         const live: Record<string, readonly ProviderModel[] | undefined> = {};
         providers.forEach((provider, index) => (live[provider.id] = answers[index]));

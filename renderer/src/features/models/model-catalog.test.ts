@@ -8,7 +8,15 @@ describe('buildModelOptions', () => {
   const providers = fakeProviders();
   it('lists the routes, then every provider’s models, live or configured', () => {
     const options = buildModelOptions(fakeRoutes(), providers, { ollama: fakeModels['ollama'], openai: [fakeModels['openai']![0]!] });
-    expect(options.map((option) => option.value)).toEqual(['local', 'smart', 'ollama/llama3.2:3b', 'ollama/qwen3:8b', 'openai/gpt-4.1', 'openai/gpt-4.1-mini', 'anthropic/claude-sonnet-4-5']);
+    expect(options.map((option) => option.value)).toEqual([
+      'local',
+      'smart',
+      'ollama/llama3.2:3b',
+      'ollama/qwen3:8b',
+      'openai/gpt-4.1',
+      'openai/gpt-4.1-mini',
+      'anthropic/claude-sonnet-4-5',
+    ]);
     expect(options.map((option) => option.group)).toEqual(['Route aliases', 'Route aliases', 'Ollama', 'Ollama', 'OpenAI', 'OpenAI', 'Anthropic']);
     const byValue = Object.fromEntries(options.map((option) => [option.value, option.detail]));
     expect(byValue['smart']).toBe('route → anthropic/claude-sonnet-4-5, openai/gpt-4.1');

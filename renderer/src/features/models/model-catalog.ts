@@ -29,7 +29,8 @@ export function describeModel(model: ProviderModel, locality: 'local' | 'cloud')
   if (model.contextWindow !== null) parts.push(`${formatContextWindow(model.contextWindow)} context`);
   if (model.capabilities.length > 0) parts.push(model.capabilities.join(', '));
   if (model.priceInputPerMillion === 0 && model.priceOutputPerMillion === 0) parts.push('free');
-  else if (model.priceInputPerMillion !== null || model.priceOutputPerMillion !== null) parts.push(`in ${formatPricePerMillion(model.priceInputPerMillion)} · out ${formatPricePerMillion(model.priceOutputPerMillion)}`);
+  else if (model.priceInputPerMillion !== null || model.priceOutputPerMillion !== null)
+    parts.push(`in ${formatPricePerMillion(model.priceInputPerMillion)} · out ${formatPricePerMillion(model.priceOutputPerMillion)}`);
   parts.push(locality);
   return parts.join(' · ');
 }
@@ -38,15 +39,21 @@ export function describeModel(model: ProviderModel, locality: 'local' | 'cloud')
  * Route aliases, then every provider's models: the live list where the provider answered (`live[id]`), the
  * configured names otherwise, so a provider that is down still offers what the config says it has.
  */
-export function buildModelOptions(routes: readonly RouteDto[], providers: readonly ProviderDto[], live: Readonly<Record<string, readonly ProviderModel[] | undefined>>): ModelOption[] {
+export function buildModelOptions(
+  routes: readonly RouteDto[],
+  providers: readonly ProviderDto[],
+  live: Readonly<Record<string, readonly ProviderModel[] | undefined>>,
+): ModelOption[] {
   const options: ModelOption[] = [...routes].sort((a, b) => a.name.localeCompare(b.name)).map(routeOption);
   for (const provider of providers) {
     const known = new Map<string, ProviderModel>();
     for (const model of live[provider.id] ?? []) known.set(model.id, model);
-    for (const name of provider.models) if (!known.has(name)) known.set(name, { id: name, contextWindow: null, priceInputPerMillion: null, priceOutputPerMillion: null, capabilities: [] });
+    for (const name of provider.models)
+      if (!known.has(name)) known.set(name, { id: name, contextWindow: null, priceInputPerMillion: null, priceOutputPerMillion: null, capabilities: [] });
     const sorted = [...known.values()].sort((a, b) => a.id.localeCompare(b.id));
     const group = groupName(provider);
-    for (const model of sorted) options.push({ value: `${provider.id}/${model.id}`, kind: 'model', group, detail: describeModel(model, provider.locality), locality: provider.locality });
+    for (const model of sorted)
+      options.push({ value: `${provider.id}/${model.id}`, kind: 'model', group, detail: describeModel(model, provider.locality), locality: provider.locality });
   }
   return options;
 }
@@ -60,7 +67,10 @@ function groupName(provider: ProviderDto): string {
 
 /** Every word of the query must appear in the name, group or detail (any order, any case). */
 export function filterModelOptions(options: readonly ModelOption[], query: string, limit = 200): ModelOption[] {
-  const words = query.toLowerCase().split(/\s+/).filter((word) => word !== '');
+  const words = query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word !== '');
   if (words.length === 0) return options.slice(0, limit);
   const matches: ModelOption[] = [];
   for (const option of options) {
@@ -76,5 +86,8 @@ export function filterModelOptions(options: readonly ModelOption[], query: strin
     if (name.startsWith(whole) || name.split('/')[1]?.startsWith(whole)) return 1;
     return 2;
   };
-  return matches.map((option, index) => ({ option, index })).sort((a, b) => rank(a.option) - rank(b.option) || a.index - b.index).map((entry) => entry.option);
+  return matches
+    .map((option, index) => ({ option, index }))
+    .sort((a, b) => rank(a.option) - rank(b.option) || a.index - b.index)
+    .map((entry) => entry.option);
 }

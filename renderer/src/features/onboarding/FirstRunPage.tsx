@@ -80,7 +80,9 @@ function StepBody({ step, onLeave }: { readonly step: FirstRunStep; readonly onL
     case 'connect':
       return (
         <>
-          <p className="muted">Pick the tool you use; Switchyard writes its config (after showing the change) or gives you the lines to paste, with a client token of its own.</p>
+          <p className="muted">
+            Pick the tool you use; Switchyard writes its config (after showing the change) or gives you the lines to paste, with a client token of its own.
+          </p>
           <ConnectTools />
         </>
       );
@@ -100,7 +102,8 @@ function DoneStep({ onLeave }: { readonly onLeave: () => void }) {
   return (
     <div className="first-run-done">
       <p>
-        Switchyard is ready{url ? (
+        Switchyard is ready
+        {url ? (
           <>
             {' '}
             at <code>{url}/v1</code>

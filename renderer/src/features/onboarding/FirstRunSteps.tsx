@@ -39,7 +39,11 @@ export function LocalServersStep() {
         onRetry={() => void detect()}
         loadingLabel="Looking for local model servers…"
         isEmpty={(list) => list.length === 0}
-        empty={<p className="first-run-empty">No local model server answered. Start one (for example Ollama or LM Studio) and detect again, or add providers later.</p>}
+        empty={
+          <p className="first-run-empty">
+            No local model server answered. Start one (for example Ollama or LM Studio) and detect again, or add providers later.
+          </p>
+        }
       >
         {(list) => (
           <ul className="offer-list" aria-label="Local servers found">
@@ -87,13 +91,20 @@ export function CloudKeysStep() {
   }, [loadKeys]);
   return (
     <>
-      <p className="muted">Provider keys set as environment variables where Switchyard runs. Stored in the system keychain, they keep working when Switchyard starts without them; the key itself is never shown.</p>
+      <p className="muted">
+        Provider keys set as environment variables where Switchyard runs. Stored in the system keychain, they keep working when Switchyard starts without them;
+        the key itself is never shown.
+      </p>
       <ResourceView
         resource={keys}
         onRetry={() => void loadKeys()}
         loadingLabel="Looking for keys in the environment…"
         isEmpty={(list) => list.length === 0}
-        empty={<p className="first-run-empty">No provider key is set in the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, …). You can add keys later under Providers.</p>}
+        empty={
+          <p className="first-run-empty">
+            No provider key is set in the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, …). You can add keys later under Providers.
+          </p>
+        }
       >
         {(list) => (
           <ul className="offer-list" aria-label="Keys in the environment">

@@ -18,7 +18,8 @@ export const firstRunStepLabels: Record<FirstRunStep, string> = {
 };
 
 /** What happened to one offer (a server to add, a key to store): nothing yet, under way, done, or why not. */
-export type OfferState = { readonly phase: 'running' } | { readonly phase: 'done'; readonly detail: string } | { readonly phase: 'failed'; readonly error: string };
+export type OfferState =
+  { readonly phase: 'running' } | { readonly phase: 'done'; readonly detail: string } | { readonly phase: 'failed'; readonly error: string };
 
 export interface FirstRunState {
   /** null until the core answered; a core too old to know answers as not pending */
@@ -89,8 +90,13 @@ export function createFirstRunStore(client: ControlClient, providers: ProvidersS
         const existing = providers.getState().providers.data ?? (await client['providers.list']({}));
         const id = providerIdFor(server.preset, new Set(existing.map((provider) => provider.id)));
         await providers.getState().add({ id, preset: server.preset, baseUrl: server.baseUrl });
-        const servers = (get().servers.data ?? []).map((candidate) => (candidate === server || (candidate.preset === server.preset && candidate.baseUrl === server.baseUrl) ? { ...candidate, configured: true } : candidate));
-        set({ servers: readyResource(servers), added: { ...get().added, [server.preset]: { phase: 'done', detail: `Added as ${id}: its models are ${id}/<model>.` } } });
+        const servers = (get().servers.data ?? []).map((candidate) =>
+          candidate === server || (candidate.preset === server.preset && candidate.baseUrl === server.baseUrl) ? { ...candidate, configured: true } : candidate,
+        );
+        set({
+          servers: readyResource(servers),
+          added: { ...get().added, [server.preset]: { phase: 'done', detail: `Added as ${id}: its models are ${id}/<model>.` } },
+        });
       } catch (error) {
         set({ added: { ...get().added, [server.preset]: { phase: 'failed', error: messageOf(error) } } });
       }
@@ -105,7 +111,13 @@ export function createFirstRunStore(client: ControlClient, providers: ProvidersS
         if (added) await providers.getState().add({ id: preset, preset });
         else void providers.getState().refresh();
         const keys = (get().keys.data ?? []).map((key) => (key.preset === preset ? { ...key, inKeychain: true } : key));
-        set({ keys: readyResource(keys), imported: { ...get().imported, [preset]: { phase: 'done', detail: added ? `Stored in the keychain, and ${preset} added as a provider.` : 'Stored in the keychain.' } } });
+        set({
+          keys: readyResource(keys),
+          imported: {
+            ...get().imported,
+            [preset]: { phase: 'done', detail: added ? `Stored in the keychain, and ${preset} added as a provider.` : 'Stored in the keychain.' },
+          },
+        });
       } catch (error) {
         set({ imported: { ...get().imported, [preset]: { phase: 'failed', error: messageOf(error) } } });
       }

@@ -41,7 +41,11 @@ describe('first run', () => {
     await tap(byText(lmstudio, 'button', 'Add LM Studio'));
     await waitFor(() => byText(offer(container, 'lmstudio'), '.tag', 'Added'));
     expect(offer(container, 'lmstudio').querySelector('[role="status"]')?.textContent).toContain('Added as lmstudio');
-    expect(fake.calls.find((call) => call.call === 'providers.add')?.request).toEqual({ id: 'lmstudio', preset: 'lmstudio', baseUrl: 'http://127.0.0.1:1234/v1' });
+    expect(fake.calls.find((call) => call.call === 'providers.add')?.request).toEqual({
+      id: 'lmstudio',
+      preset: 'lmstudio',
+      baseUrl: 'http://127.0.0.1:1234/v1',
+    });
     expect(fake.state.providers.map((provider) => provider.id)).toEqual(['lmstudio']);
     // found again, it shows as already added
     await tap(byText(container, 'button', 'Detect again'));

@@ -5,7 +5,14 @@ import { ColumnMetrics } from './ColumnMetrics';
 import { SafeMarkdown } from './markdown/SafeMarkdown';
 import { isRunning, type ColumnState } from './playground-types';
 
-const phaseLabels: Record<ColumnState['phase'], string> = { idle: 'Ready', waiting: 'Waiting', streaming: 'Streaming', done: 'Done', stopped: 'Stopped', error: 'Failed' };
+const phaseLabels: Record<ColumnState['phase'], string> = {
+  idle: 'Ready',
+  waiting: 'Waiting',
+  streaming: 'Streaming',
+  done: 'Done',
+  stopped: 'Stopped',
+  error: 'Failed',
+};
 
 export interface AnswerColumnProps {
   readonly column: ColumnState;
@@ -43,7 +50,9 @@ function AnswerColumnView({ column, label, hidden, attachedImages, busy, onStop,
       <ColumnMetrics column={column} hidden={hidden} />
       {previous.length > 0 && (
         <details className="earlier-turns">
-          <summary>{previous.length / 2} earlier turn{previous.length === 2 ? '' : 's'}</summary>
+          <summary>
+            {previous.length / 2} earlier turn{previous.length === 2 ? '' : 's'}
+          </summary>
           {previous.map((message, index) => (
             <div key={index} className={`turn turn-${message.role}`}>
               {message.role === 'user' ? <p className="turn-prompt">{message.content}</p> : <SafeMarkdown text={message.content} onLink={onLink} />}
@@ -53,7 +62,11 @@ function AnswerColumnView({ column, label, hidden, attachedImages, busy, onStop,
       )}
       {prompt && previous.length > 0 && <p className="turn-prompt">{prompt.content}</p>}
       <div className="answer-body" data-testid="answer-body" aria-live={running ? 'off' : 'polite'}>
-        {column.answer === '' && running ? <p className="muted">Waiting for the first token…</p> : <SafeMarkdown text={column.answer} attachedImages={attachedImages} onLink={onLink} />}
+        {column.answer === '' && running ? (
+          <p className="muted">Waiting for the first token…</p>
+        ) : (
+          <SafeMarkdown text={column.answer} attachedImages={attachedImages} onLink={onLink} />
+        )}
       </div>
       {column.error && (
         <p className="form-error" role="alert" data-testid="column-error">
@@ -62,7 +75,13 @@ function AnswerColumnView({ column, label, hidden, attachedImages, busy, onStop,
       )}
       {!running && column.answer !== '' && (
         <footer className="card-actions">
-          <button type="button" className="button button-quiet" disabled={busy} onClick={() => onCarry(column.key)} title="Replace the last answer in every column's conversation with this one">
+          <button
+            type="button"
+            className="button button-quiet"
+            disabled={busy}
+            onClick={() => onCarry(column.key)}
+            title="Replace the last answer in every column's conversation with this one"
+          >
             Carry forward
           </button>
           {!hidden && (

@@ -12,7 +12,10 @@ function milliseconds(value: number | null): string {
 export function ColumnMetrics({ column, hidden }: { readonly column: ColumnState; readonly hidden: boolean }) {
   const { metrics, routing } = column;
   const speed = metrics.tokensPerSecond === null ? '—' : `${metrics.tokensPerSecond.toFixed(metrics.tokensPerSecond < 10 ? 1 : 0)} tok/s`;
-  const tokens = metrics.inputTokens === null && metrics.outputTokens === null ? '—' : `${metrics.inputTokens === null ? '—' : formatCount(metrics.inputTokens)} in · ${metrics.outputTokens === null ? '—' : formatCount(metrics.outputTokens)} out`;
+  const tokens =
+    metrics.inputTokens === null && metrics.outputTokens === null
+      ? '—'
+      : `${metrics.inputTokens === null ? '—' : formatCount(metrics.inputTokens)} in · ${metrics.outputTokens === null ? '—' : formatCount(metrics.outputTokens)} out`;
   const fallback = usedFallback(routing?.attempts ?? null);
   return (
     <dl className="column-metrics">
@@ -30,7 +33,10 @@ export function ColumnMetrics({ column, hidden }: { readonly column: ColumnState
       </div>
       <div>
         <dt>Cost</dt>
-        <dd data-testid="metric-cost" title={metrics.costSource === 'ledger' ? 'from the ledger row of this request' : 'from the stream; the ledger row confirms it when written'}>
+        <dd
+          data-testid="metric-cost"
+          title={metrics.costSource === 'ledger' ? 'from the ledger row of this request' : 'from the stream; the ledger row confirms it when written'}
+        >
           {hidden ? 'hidden' : formatOptionalUsd(metrics.costUsd)}
           {!hidden && metrics.costSource === 'ledger' && <span className="tag tag-ledger">ledger</span>}
         </dd>

@@ -30,13 +30,26 @@ export function ComparisonSetup() {
         <SavedSets disabled={running} />
         <div className="field">
           <label htmlFor={`${fieldId}-system`}>System prompt (optional)</label>
-          <textarea id={`${fieldId}-system`} rows={2} value={draft.systemPrompt} disabled={running} onChange={(event) => update({ systemPrompt: event.target.value })} />
+          <textarea
+            id={`${fieldId}-system`}
+            rows={2}
+            value={draft.systemPrompt}
+            disabled={running}
+            onChange={(event) => update({ systemPrompt: event.target.value })}
+          />
         </div>
         <div className="field-row field-row-top">
           <ParametersFields parameters={draft.parameters} disabled={running} onChange={(parameters) => update({ parameters })} />
           <div className="field">
             <label htmlFor={`${fieldId}-tag`}>Task tag</label>
-            <input id={`${fieldId}-tag`} list={`${fieldId}-tags`} maxLength={40} value={draft.taskTag} disabled={running} onChange={(event) => update({ taskTag: event.target.value })} />
+            <input
+              id={`${fieldId}-tag`}
+              list={`${fieldId}-tags`}
+              maxLength={40}
+              value={draft.taskTag}
+              disabled={running}
+              onChange={(event) => update({ taskTag: event.target.value })}
+            />
             <datalist id={`${fieldId}-tags`}>
               {tags.map((tag) => (
                 <option key={tag.tag} value={tag.tag} />
@@ -61,7 +74,11 @@ export function ComparisonSetup() {
           </label>
         </div>
         <div className="form-actions">
-          {!ready && <p className="hint">Pick {minimumModels} to {maximumModels} models and write a prompt.</p>}
+          {!ready && (
+            <p className="hint">
+              Pick {minimumModels} to {maximumModels} models and write a prompt.
+            </p>
+          )}
           <button type="submit" className="button button-primary" disabled={!ready || running}>
             Run comparison
           </button>

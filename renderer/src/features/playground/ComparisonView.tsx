@@ -38,7 +38,12 @@ export function ComparisonView({ onLink, onPromote }: { readonly onLink: (url: s
     <section className="comparison" aria-label="Answers">
       <div className="comparison-toolbar">
         <p className="muted small" role="status">
-          {running ? `Streaming from ${comparison.columns.filter(isRunning).length} model(s)…` : comparison.turn === 0 ? '' : `Turn ${comparison.turn} finished.`} {notice}
+          {running
+            ? `Streaming from ${comparison.columns.filter(isRunning).length} model(s)…`
+            : comparison.turn === 0
+              ? ''
+              : `Turn ${comparison.turn} finished.`}{' '}
+          {notice}
         </p>
         {running && (
           <button type="button" className="button" onClick={stopAll}>
@@ -66,7 +71,13 @@ export function ComparisonView({ onLink, onPromote }: { readonly onLink: (url: s
       {!running && comparison.turn > 0 && (
         <form className="follow-up" onSubmit={submit}>
           <label htmlFor={`${fieldId}-next`}>Follow-up</label>
-          <textarea id={`${fieldId}-next`} rows={2} value={next} onChange={(event) => setNext(event.target.value)} placeholder="Ask every model the next question; each keeps its own conversation" />
+          <textarea
+            id={`${fieldId}-next`}
+            rows={2}
+            value={next}
+            onChange={(event) => setNext(event.target.value)}
+            placeholder="Ask every model the next question; each keeps its own conversation"
+          />
           <button type="submit" className="button button-primary" disabled={next.trim() === ''}>
             Continue in every column
           </button>

@@ -30,7 +30,12 @@ export function HistoryPanel() {
     <section className="card history" aria-labelledby={`${fieldId}-title`}>
       <h2 id={`${fieldId}-title`}>History</h2>
       <FormError error={error} />
-      <ResourceView resource={history} onRetry={() => void refreshHistory()} isEmpty={(list) => list.length === 0} empty={<p className="muted">Comparisons you keep show up here.</p>}>
+      <ResourceView
+        resource={history}
+        onRetry={() => void refreshHistory()}
+        isEmpty={(list) => list.length === 0}
+        empty={<p className="muted">Comparisons you keep show up here.</p>}
+      >
         {(list) => (
           <ul className="history-list">
             {list.map((entry) => (
@@ -38,7 +43,8 @@ export function HistoryPanel() {
                 <div className="history-text">
                   <strong className="truncate">{entry.title || '(no prompt)'}</strong>
                   <span className="muted small">
-                    {entry.models.join(' vs ')} · {entry.taskTag} · {entry.turns} turn{entry.turns === 1 ? '' : 's'} · {formatRelativeTime(entry.updatedAt, now)}
+                    {entry.models.join(' vs ')} · {entry.taskTag} · {entry.turns} turn{entry.turns === 1 ? '' : 's'} ·{' '}
+                    {formatRelativeTime(entry.updatedAt, now)}
                     {entry.winner !== null && ` · ${entry.winner === 'tie' ? 'tie' : `won by ${entry.winner}`}`}
                   </span>
                 </div>

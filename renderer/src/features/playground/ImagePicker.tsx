@@ -6,7 +6,15 @@ import { maximumImageBytes, type AttachedImage } from './playground-types';
 
 const acceptedTypes = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 
-export function ImagePicker({ image, onChange, disabled }: { readonly image: AttachedImage | null; readonly onChange: (image: AttachedImage | null) => void; readonly disabled: boolean }) {
+export function ImagePicker({
+  image,
+  onChange,
+  disabled,
+}: {
+  readonly image: AttachedImage | null;
+  readonly onChange: (image: AttachedImage | null) => void;
+  readonly disabled: boolean;
+}) {
   const [problem, setProblem] = useState<string | null>(null);
   const fieldId = useId();
   const choose = (file: File | undefined): void => {

@@ -68,7 +68,8 @@ export function LeaderboardPanel() {
               </tbody>
             </table>
             <p className="hint">
-              {formatCount(board.votes)} vote{board.votes === 1 ? '' : 's'}. Bradley–Terry ratings on the Elo scale (1000 = average); ± is the 95% interval, which narrows as you vote.
+              {formatCount(board.votes)} vote{board.votes === 1 ? '' : 's'}. Bradley–Terry ratings on the Elo scale (1000 = average); ± is the 95% interval,
+              which narrows as you vote.
             </p>
           </>
         )}

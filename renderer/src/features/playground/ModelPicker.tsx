@@ -7,7 +7,15 @@ import { maximumModels } from './playground-types';
 
 const noOptions: never[] = [];
 
-export function ModelPicker({ models, onChange, disabled }: { readonly models: readonly string[]; readonly onChange: (models: string[]) => void; readonly disabled: boolean }) {
+export function ModelPicker({
+  models,
+  onChange,
+  disabled,
+}: {
+  readonly models: readonly string[];
+  readonly onChange: (models: string[]) => void;
+  readonly disabled: boolean;
+}) {
   const options = useAppStore('models', (state) => state.options.data ?? noOptions);
   const loading = useAppStore('models', (state) => state.options.loading);
   const ensure = useAppStore('models', (state) => state.ensure);
@@ -32,7 +40,13 @@ export function ModelPicker({ models, onChange, disabled }: { readonly models: r
         {models.map((model) => (
           <li key={model} className="model-chip">
             <code>{model}</code>
-            <button type="button" className="icon-button" aria-label={`Remove ${model}`} disabled={disabled} onClick={() => onChange(models.filter((entry) => entry !== model))}>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Remove ${model}`}
+              disabled={disabled}
+              onClick={() => onChange(models.filter((entry) => entry !== model))}
+            >
               ×
             </button>
           </li>

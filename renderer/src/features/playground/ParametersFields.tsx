@@ -17,7 +17,15 @@ const fields: readonly NumberField[] = [
   { key: 'topP', label: 'Top p', min: 0, max: 1, step: 0.05, placeholder: 'default' },
 ];
 
-export function ParametersFields({ parameters, onChange, disabled }: { readonly parameters: PlaygroundParametersDto; readonly onChange: (parameters: PlaygroundParametersDto) => void; readonly disabled: boolean }) {
+export function ParametersFields({
+  parameters,
+  onChange,
+  disabled,
+}: {
+  readonly parameters: PlaygroundParametersDto;
+  readonly onChange: (parameters: PlaygroundParametersDto) => void;
+  readonly disabled: boolean;
+}) {
   const fieldId = useId();
   return (
     <>

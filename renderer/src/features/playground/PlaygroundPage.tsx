@@ -36,7 +36,10 @@ export function PlaygroundPage() {
   };
   return (
     <>
-      <PageHeader title="Playground" description="Compare models on your own prompts. Each answer goes through the gateway as the client “playground”: routed, metered and priced like any tool’s request." />
+      <PageHeader
+        title="Playground"
+        description="Compare models on your own prompts. Each answer goes through the gateway as the client “playground”: routed, metered and priced like any tool’s request."
+      />
       <div className="playground">
         <ComparisonSetup />
         {problem && (

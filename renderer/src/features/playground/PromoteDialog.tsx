@@ -60,8 +60,7 @@ export function PromoteDialog({ target, onClose }: { readonly target: string; re
           <fieldset className="choice-row">
             <legend>Route</legend>
             <label className="checkbox">
-              <input type="radio" name={`${fieldId}-mode`} checked={mode === 'new'} onChange={() => setMode('new')} />
-              A new route
+              <input type="radio" name={`${fieldId}-mode`} checked={mode === 'new'} onChange={() => setMode('new')} />A new route
             </label>
             <label className="checkbox">
               <input type="radio" name={`${fieldId}-mode`} checked={mode === 'existing'} disabled={routes.length === 0} onChange={() => setMode('existing')} />

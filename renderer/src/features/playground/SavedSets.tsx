@@ -29,7 +29,13 @@ export function SavedSets({ disabled }: { readonly disabled: boolean }) {
     setError(null);
     setSaved(null);
     try {
-      await saveSet({ name: name.trim(), models: [...draft.models], systemPrompt: draft.systemPrompt, parameters: draft.parameters, taskTag: draft.taskTag.trim() || 'general' });
+      await saveSet({
+        name: name.trim(),
+        models: [...draft.models],
+        systemPrompt: draft.systemPrompt,
+        parameters: draft.parameters,
+        taskTag: draft.taskTag.trim() || 'general',
+      });
       setSaved(`Saved “${name.trim()}”.`);
       setSelected(name.trim());
       setName('');
@@ -50,7 +56,14 @@ export function SavedSets({ disabled }: { readonly disabled: boolean }) {
           ))}
         </select>
       </div>
-      {selected !== '' && <ConfirmButton label="Delete set" confirmLabel={`Delete ${selected}`} disabled={disabled} onConfirm={() => void deleteSet(selected).then(() => setSelected(''), setError)} />}
+      {selected !== '' && (
+        <ConfirmButton
+          label="Delete set"
+          confirmLabel={`Delete ${selected}`}
+          disabled={disabled}
+          onConfirm={() => void deleteSet(selected).then(() => setSelected(''), setError)}
+        />
+      )}
       <div className="field">
         <label htmlFor={`${fieldId}-name`}>Save these models and settings as</label>
         <input id={`${fieldId}-name`} value={name} maxLength={80} placeholder="a name" disabled={disabled} onChange={(event) => setName(event.target.value)} />

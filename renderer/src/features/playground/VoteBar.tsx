@@ -3,7 +3,13 @@
 import { useAppStore } from '../../app/stores';
 import type { ColumnState } from './playground-types';
 
-export function VoteBar({ columns, labelOf }: { readonly columns: readonly ColumnState[]; readonly labelOf: (column: ColumnState, position: number) => string }) {
+export function VoteBar({
+  columns,
+  labelOf,
+}: {
+  readonly columns: readonly ColumnState[];
+  readonly labelOf: (column: ColumnState, position: number) => string;
+}) {
   const comparison = useAppStore('playground', (state) => state.comparison);
   const vote = useAppStore('playground', (state) => state.vote);
   const showLeaderboard = useAppStore('playgroundRecords', (state) => state.showLeaderboard);
@@ -30,7 +36,8 @@ export function VoteBar({ columns, labelOf }: { readonly columns: readonly Colum
         </>
       ) : (
         <span data-testid="vote-result">
-          {chosen === 'tie' ? 'You called it a tie' : `You picked ${columns.find((column) => column.key === chosen)?.model ?? 'an answer'}`} — counted in the “{comparison.taskTag}” leaderboard.
+          {chosen === 'tie' ? 'You called it a tie' : `You picked ${columns.find((column) => column.key === chosen)?.model ?? 'an answer'}`} — counted in the “
+          {comparison.taskTag}” leaderboard.
         </span>
       )}
     </div>

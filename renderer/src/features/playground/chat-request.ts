@@ -14,7 +14,13 @@ export function chatRequestBody(model: string, systemPrompt: string, parameters:
     if (message.role === 'assistant' && message.content === '') return;
     if (message.role === 'user' && next?.role === 'assistant' && next.content === '') return;
     if (message.role === 'user' && message.image) {
-      wire.push({ role: 'user', content: [{ type: 'text', text: message.content }, { type: 'image_url', image_url: { url: message.image.dataUrl } }] });
+      wire.push({
+        role: 'user',
+        content: [
+          { type: 'text', text: message.content },
+          { type: 'image_url', image_url: { url: message.image.dataUrl } },
+        ],
+      });
     } else wire.push({ role: message.role, content: message.content });
   });
   return JSON.stringify({

@@ -14,7 +14,9 @@ export function comparisonInput(comparison: Comparison): PlaygroundComparisonInp
     blind: comparison.blind,
     columns: comparison.columns.map((column) => ({
       model: column.model,
-      messages: column.messages.slice(-200).map((message) => ({ role: message.role, content: message.content.slice(0, maximumTextLength), imageAttached: message.image !== undefined })),
+      messages: column.messages
+        .slice(-200)
+        .map((message) => ({ role: message.role, content: message.content.slice(0, maximumTextLength), imageAttached: message.image !== undefined })),
       answers: column.answers.slice(-100).map((answer) => ({
         status: answer.status,
         error: answer.error === null ? null : answer.error.slice(0, 2_000),
@@ -40,7 +42,13 @@ function rounded(value: number | null): number | null {
  * Reads the answer's ledger row (written in batches within ~50 ms of the end) and takes its cost and status; the
  * stream's figures stay when the row cannot be read in time.
  */
-export async function confirmFromLedger(client: ControlClient, requestId: string, metrics: ColumnMetrics, retryMs: number, attempts = 12): Promise<ColumnMetrics> {
+export async function confirmFromLedger(
+  client: ControlClient,
+  requestId: string,
+  metrics: ColumnMetrics,
+  retryMs: number,
+  attempts = 12,
+): Promise<ColumnMetrics> {
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     try {
       const detail = await client['usage.detail']({ id: requestId });

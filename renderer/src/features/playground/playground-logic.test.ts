@@ -11,7 +11,17 @@ describe('chatRequestBody', () => {
 
   it('streams with usage, the system prompt first, and only the parameters the user set', () => {
     const body = JSON.parse(chatRequestBody('alpha/x', 'Be brief.', parameters, [{ role: 'user', content: 'Hi' }]));
-    expect(body).toEqual({ model: 'alpha/x', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }], temperature: 0.3, top_p: 0.9 });
+    expect(body).toEqual({
+      model: 'alpha/x',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+      temperature: 0.3,
+      top_p: 0.9,
+    });
   });
 
   it('sends an attached image as an image part, and leaves out turns that produced nothing', () => {
@@ -27,7 +37,13 @@ describe('chatRequestBody', () => {
     );
     expect(body.max_tokens).toBe(64);
     expect(body.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+        ],
+      },
       { role: 'assistant', content: 'A cat.' },
       { role: 'user', content: 'And now?' },
     ]);
@@ -40,7 +56,13 @@ describe('metrics', () => {
     noteText(timing, 1250);
     for (let index = 1; index <= 10; index += 1) noteText(timing, 1250 + index * 100);
     expect(streamMetrics(timing, null)).toMatchObject({ ttftMs: 250, tokensPerSecond: 10, outputTokens: null, costUsd: null, costSource: null });
-    expect(streamMetrics(timing, { inputTokens: 20, outputTokens: 21, costUsd: 0.002 })).toMatchObject({ tokensPerSecond: 20, inputTokens: 20, outputTokens: 21, costUsd: 0.002, costSource: 'stream' });
+    expect(streamMetrics(timing, { inputTokens: 20, outputTokens: 21, costUsd: 0.002 })).toMatchObject({
+      tokensPerSecond: 20,
+      inputTokens: 20,
+      outputTokens: 21,
+      costUsd: 0.002,
+      costSource: 'stream',
+    });
   });
 
   it('has no speed before there is any, or for a single token', () => {
@@ -76,7 +98,12 @@ describe('promotion to a route', () => {
   };
 
   it('makes a new alias with the winner as its only target', () => {
-    expect(promotedRoute('best', 'beta/y', undefined)).toEqual({ name: 'best', targets: [{ model: 'beta/y', weight: 1, tier: 0 }], fallbacks: [], prefer: 'order' });
+    expect(promotedRoute('best', 'beta/y', undefined)).toEqual({
+      name: 'best',
+      targets: [{ model: 'beta/y', weight: 1, tier: 0 }],
+      fallbacks: [],
+      prefer: 'order',
+    });
   });
 
   it('puts the winner first in an existing route, keeping the rest behind it and the route’s settings', () => {

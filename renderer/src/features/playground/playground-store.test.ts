@@ -5,7 +5,10 @@ import { createFakeControl } from '../../control/fake/fake-control-client';
 import { createFakeGateway } from '../../control/fake/fake-gateway';
 import { createPlaygroundStore, type PlaygroundStore } from './playground-store';
 
-function setup(gatewayOptions: Parameters<typeof createFakeGateway>[1] = { delayMs: 0 }, random = Math.random): { store: PlaygroundStore; fake: ReturnType<typeof createFakeControl> } {
+function setup(
+  gatewayOptions: Parameters<typeof createFakeGateway>[1] = { delayMs: 0 },
+  random = Math.random,
+): { store: PlaygroundStore; fake: ReturnType<typeof createFakeControl> } {
   const fake = createFakeControl({ seeded: false });
   const store = createPlaygroundStore({ client: fake.client, gateway: createFakeGateway(fake, gatewayOptions), random, ledgerRetryMs: 5 });
   return { store, fake };

@@ -101,12 +101,26 @@ export function createPlaygroundStore(dependencies: PlaygroundDependencies): Pla
         error,
         metrics,
         messages: [...current.messages, { role: 'assistant', content: text }],
-        answers: [...current.answers, { status, error, metrics, requestId: current.routing?.requestId ?? null, providerId: current.routing?.providerId ?? null, servedModel: current.routing?.servedModel ?? null, attempts: current.routing?.attempts ?? null }],
+        answers: [
+          ...current.answers,
+          {
+            status,
+            error,
+            metrics,
+            requestId: current.routing?.requestId ?? null,
+            providerId: current.routing?.providerId ?? null,
+            servedModel: current.routing?.servedModel ?? null,
+            attempts: current.routing?.attempts ?? null,
+          },
+        ],
       }));
       const requestId = get().comparison?.columns.find((candidate) => candidate.key === column.key)?.routing?.requestId;
       if (requestId) {
         const confirmed = await confirmFromLedger(dependencies.client, requestId, metrics, dependencies.ledgerRetryMs ?? 150);
-        patch(id, column.key, (current) => ({ metrics: confirmed, answers: current.answers.map((answer, index) => (index === current.answers.length - 1 ? { ...answer, metrics: confirmed } : answer)) }));
+        patch(id, column.key, (current) => ({
+          metrics: confirmed,
+          answers: current.answers.map((answer, index) => (index === current.answers.length - 1 ? { ...answer, metrics: confirmed } : answer)),
+        }));
       }
     };
 
@@ -171,7 +185,11 @@ export function createPlaygroundStore(dependencies: PlaygroundDependencies): Pla
       followUp: (prompt) => {
         const current = get().comparison;
         if (!current || current.columns.some(isRunning) || prompt.trim() === '') return;
-        const next: Comparison = { ...current, vote: null, columns: current.columns.map((column) => ({ ...column, messages: [...column.messages, { role: 'user', content: prompt }] })) };
+        const next: Comparison = {
+          ...current,
+          vote: null,
+          columns: current.columns.map((column) => ({ ...column, messages: [...column.messages, { role: 'user', content: prompt }] })),
+        };
         set({ comparison: next, notice: null });
         void runTurn(next);
       },
@@ -182,7 +200,9 @@ export function createPlaygroundStore(dependencies: PlaygroundDependencies): Pla
         if (chosen?.role !== 'assistant') return;
         const columns = current.columns.map((column) => {
           const last = column.messages.at(-1);
-          return last?.role === 'assistant' ? { ...column, messages: [...column.messages.slice(0, -1), { role: 'assistant' as const, content: chosen.content }] } : column;
+          return last?.role === 'assistant'
+            ? { ...column, messages: [...column.messages.slice(0, -1), { role: 'assistant' as const, content: chosen.content }] }
+            : column;
         });
         set({ comparison: { ...current, columns }, notice: 'That answer now continues every column’s conversation.' });
       },
@@ -194,7 +214,13 @@ export function createPlaygroundStore(dependencies: PlaygroundDependencies): Pla
         const winnerModel = winner === 'tie' ? 'tie' : current.columns.find((column) => column.key === winner)?.model;
         if (winnerModel === undefined) return;
         try {
-          await dependencies.client['playground.vote']({ comparisonId: current.id, turn: current.turn - 1, taskTag: current.taskTag, models: current.columns.map((column) => column.model), winner: winnerModel });
+          await dependencies.client['playground.vote']({
+            comparisonId: current.id,
+            turn: current.turn - 1,
+            taskTag: current.taskTag,
+            models: current.columns.map((column) => column.model),
+            winner: winnerModel,
+          });
           set({ comparison: { ...current, vote: winner }, revealed: true, notice: winner === 'tie' ? 'Recorded a tie.' : 'Vote recorded.' });
         } catch (error) {
           set({ notice: `Could not record the vote: ${messageOf(error)}` });

@@ -48,7 +48,15 @@ export interface ColumnMetrics {
   readonly ledgerStatus: string | null;
 }
 
-export const emptyMetrics: ColumnMetrics = { ttftMs: null, tokensPerSecond: null, inputTokens: null, outputTokens: null, costUsd: null, costSource: null, ledgerStatus: null };
+export const emptyMetrics: ColumnMetrics = {
+  ttftMs: null,
+  tokensPerSecond: null,
+  inputTokens: null,
+  outputTokens: null,
+  costUsd: null,
+  costSource: null,
+  ledgerStatus: null,
+};
 
 /** A finished turn of one column, as the history keeps it. */
 export interface AnswerRecord extends RoutingFacts {

@@ -76,7 +76,14 @@ describe('comparing models', () => {
     expect(first?.querySelector('[data-testid="metric-ttft"]')?.textContent).toMatch(/ms$/);
     const sent = gatewayBodies.map((body) => JSON.parse(body) as { model: string; temperature: number; stream_options: unknown; messages: unknown[] });
     expect(sent.map((body) => body.model)).toEqual(['openai/gpt-4.1-mini', 'anthropic/claude-sonnet-4-5']);
-    expect(sent[0]).toMatchObject({ temperature: 0.4, stream_options: { include_usage: true }, messages: [{ role: 'system', content: 'Answer in one line.' }, { role: 'user', content: 'Explain SSE' }] });
+    expect(sent[0]).toMatchObject({
+      temperature: 0.4,
+      stream_options: { include_usage: true },
+      messages: [
+        { role: 'system', content: 'Answer in one line.' },
+        { role: 'user', content: 'Explain SSE' },
+      ],
+    });
     // kept in the history
     await waitFor(() => rendered!.fake.state.playground.comparisons.length === 1);
   });
@@ -92,7 +99,9 @@ describe('comparing models', () => {
   });
 
   it('stops one column without disturbing the other, and the ledger says cancelled', async () => {
-    const { container } = await openPlayground({ gateway: { delayMs: 15, answer: (model) => (model.startsWith('slow') ? 'word '.repeat(400) : 'quick answer') } });
+    const { container } = await openPlayground({
+      gateway: { delayMs: 15, answer: (model) => (model.startsWith('slow') ? 'word '.repeat(400) : 'quick answer') },
+    });
     await compare(container, ['slow/model', 'openai/gpt-4.1'], 'Hi');
     const slow = columns(container)[0] as HTMLElement;
     await waitFor(() => slow.dataset['phase'] === 'streaming');
@@ -137,7 +146,9 @@ describe('conversations', () => {
     typeText(labelled<HTMLTextAreaElement>(container, 'Follow-up'), 'Second question');
     await press(byText(container, 'button', 'Continue in every column'));
     await waitFor(() => gatewayBodies.length === 4 && settled(container) && byText(container, 'button', 'Continue in every column'));
-    const secondTurn = gatewayBodies.slice(2).map((body) => (JSON.parse(body) as { messages: Array<{ content: string }> }).messages.map((message) => message.content));
+    const secondTurn = gatewayBodies
+      .slice(2)
+      .map((body) => (JSON.parse(body) as { messages: Array<{ content: string }> }).messages.map((message) => message.content));
     expect(secondTurn[0]?.[1]).toContain('**openai/gpt-4.1-mini** here');
     expect(secondTurn[1]?.[1]).toContain('**openai/gpt-4.1** here');
     expect(secondTurn.map((messages) => messages[2])).toEqual(['Second question', 'Second question']);
@@ -173,7 +184,8 @@ describe('sets, routes and links', () => {
     await compare(container, ['openai/gpt-4.1-mini', 'anthropic/claude-sonnet-4-5'], 'Hi');
     await waitFor(() => settled(container));
     click(byText(columns(container)[1] as HTMLElement, 'button', 'Use this'));
-    const promoteDialog = () => [...container.querySelectorAll<HTMLElement>('dialog')].find((candidate) => candidate.textContent?.includes('Use this model for a route')) as HTMLElement;
+    const promoteDialog = () =>
+      [...container.querySelectorAll<HTMLElement>('dialog')].find((candidate) => candidate.textContent?.includes('Use this model for a route')) as HTMLElement;
     const dialog = promoteDialog();
     typeInto(labelled(dialog, 'Alias'), 'writer');
     await press(byText(dialog, 'button', 'Save route'));

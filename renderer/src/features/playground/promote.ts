@@ -17,7 +17,9 @@ export function servedTarget(column: Pick<ColumnState, 'model' | 'routing'>): st
 
 export function promotedRoute(name: string, winner: string, existing: RouteDto | undefined): RouteInput {
   if (!existing) return { name, targets: [{ model: winner, weight: 1, tier: 0 }], fallbacks: [], prefer: 'order' };
-  const rest = existing.targets.filter((target) => target.model !== winner).map((target) => ({ model: target.model, weight: target.weight, tier: target.tier + 1 }));
+  const rest = existing.targets
+    .filter((target) => target.model !== winner)
+    .map((target) => ({ model: target.model, weight: target.weight, tier: target.tier + 1 }));
   return {
     name,
     ...(existing.description === null ? {} : { description: existing.description }),

@@ -2,7 +2,15 @@
 // the routes a winner can be promoted to, and promoting it. (The model names to pick from are the shared model
 // catalog's: features/models.)
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ControlClient, LeaderboardDto, PlaygroundComparisonDto, PlaygroundComparisonSummaryDto, PlaygroundSetDto, PlaygroundSetInput, RouteDto } from '../../../../shared/control/contract';
+import type {
+  ControlClient,
+  LeaderboardDto,
+  PlaygroundComparisonDto,
+  PlaygroundComparisonSummaryDto,
+  PlaygroundSetDto,
+  PlaygroundSetInput,
+  RouteDto,
+} from '../../../../shared/control/contract';
 import { emptyResource, failedResource, latestOnly, loadingResource, readyResource, type Resource } from '../../app/resource';
 import { promotedRoute } from './promote';
 
@@ -88,7 +96,13 @@ export function createRecordsStore(client: ControlClient): RecordsStore {
       },
       promote: async (routeName, winner) => {
         const routes = await client['routes.list']({});
-        const saved = await client['routes.save'](promotedRoute(routeName, winner, routes.find((route) => route.name === routeName)));
+        const saved = await client['routes.save'](
+          promotedRoute(
+            routeName,
+            winner,
+            routes.find((route) => route.name === routeName),
+          ),
+        );
         set({ routes: [...routes.filter((route) => route.name !== saved.name), saved] });
         return saved;
       },

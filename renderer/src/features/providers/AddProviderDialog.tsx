@@ -46,11 +46,21 @@ export function AddProviderDialog({ open, onClose }: { readonly open: boolean; r
   };
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    const modelList = models.split(',').map((model) => model.trim()).filter((model) => model !== '');
+    const modelList = models
+      .split(',')
+      .map((model) => model.trim())
+      .filter((model) => model !== '');
     const input: ProviderInput =
       kind === 'preset'
         ? { id: id.trim(), preset: presetId, ...(key !== '' ? { key } : {}) }
-        : { id: id.trim(), type: 'openai-compatible', baseUrl: baseUrl.trim(), locality, ...(modelList.length > 0 ? { models: modelList } : {}), ...(key !== '' ? { key } : {}) };
+        : {
+            id: id.trim(),
+            type: 'openai-compatible',
+            baseUrl: baseUrl.trim(),
+            locality,
+            ...(modelList.length > 0 ? { models: modelList } : {}),
+            ...(key !== '' ? { key } : {}),
+          };
     setBusy(true);
     setError(null);
     try {
@@ -94,7 +104,14 @@ export function AddProviderDialog({ open, onClose }: { readonly open: boolean; r
           <>
             <div className="field">
               <label htmlFor={`${fieldId}-url`}>Base URL</label>
-              <input id={`${fieldId}-url`} type="url" required placeholder="http://127.0.0.1:8000/v1" value={baseUrl} onChange={(event) => setBaseUrl(event.target.value)} />
+              <input
+                id={`${fieldId}-url`}
+                type="url"
+                required
+                placeholder="http://127.0.0.1:8000/v1"
+                value={baseUrl}
+                onChange={(event) => setBaseUrl(event.target.value)}
+              />
             </div>
             <fieldset className="choice-row">
               <legend>Runs</legend>
@@ -113,7 +130,14 @@ export function AddProviderDialog({ open, onClose }: { readonly open: boolean; r
         )}
         <div className="field">
           <label htmlFor={`${fieldId}-id`}>Name</label>
-          <input id={`${fieldId}-id`} required pattern="[a-z0-9][a-z0-9_.\-]{0,63}" value={id} onChange={(event) => setId(event.target.value)} aria-describedby={`${fieldId}-id-hint`} />
+          <input
+            id={`${fieldId}-id`}
+            required
+            pattern="[a-z0-9][a-z0-9_.\-]{0,63}"
+            value={id}
+            onChange={(event) => setId(event.target.value)}
+            aria-describedby={`${fieldId}-id-hint`}
+          />
           <p className="hint" id={`${fieldId}-id-hint`}>
             Lowercase; used in model names, e.g. <code>{id || 'name'}/model</code>.
           </p>
@@ -121,7 +145,15 @@ export function AddProviderDialog({ open, onClose }: { readonly open: boolean; r
         {needsKey && (
           <div className="field">
             <label htmlFor={`${fieldId}-key`}>API key {kind === 'custom' ? '(if the server needs one)' : ''}</label>
-            <input id={`${fieldId}-key`} type="password" autoComplete="off" spellCheck={false} value={key} onChange={(event) => setKey(event.target.value)} aria-describedby={`${fieldId}-key-hint`} />
+            <input
+              id={`${fieldId}-key`}
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={key}
+              onChange={(event) => setKey(event.target.value)}
+              aria-describedby={`${fieldId}-key-hint`}
+            />
             <p className="hint" id={`${fieldId}-key-hint`}>
               Stored in the system keychain. It is never shown again, only its last four characters.
             </p>

@@ -69,7 +69,9 @@ export function ProviderCard({ provider }: { readonly provider: ProviderDto }) {
       </dl>
       {test !== undefined && (
         <p className={`test-result ${test === 'running' ? '' : test.ok ? 'test-ok' : 'test-failed'}`} role="status" data-testid="test-result">
-          {test === 'running' ? 'Testing the connection…' : `${test.ok ? 'Connected' : 'Failed'}: ${test.detail}${test.latencyMs === null ? '' : ` (${formatDuration(test.latencyMs)})`}`}
+          {test === 'running'
+            ? 'Testing the connection…'
+            : `${test.ok ? 'Connected' : 'Failed'}: ${test.detail}${test.latencyMs === null ? '' : ` (${formatDuration(test.latencyMs)})`}`}
         </p>
       )}
       {error && (

@@ -49,14 +49,18 @@ export function ProvidersPage() {
               <li key={`${server.preset} ${server.baseUrl}`}>
                 <span>
                   <strong>{server.label}</strong> is running at <code>{server.baseUrl}</code>
-                  <span className="muted small">{server.keyRequired ? ' (lists its models only with its API key)' : ` (${server.modelCount} model${server.modelCount === 1 ? '' : 's'})`}</span>
+                  <span className="muted small">
+                    {server.keyRequired ? ' (lists its models only with its API key)' : ` (${server.modelCount} model${server.modelCount === 1 ? '' : 's'})`}
+                  </span>
                 </span>
                 <button
                   type="button"
                   className="button button-primary"
                   onClick={() => {
                     setDiscoverError(null);
-                    add({ id: server.preset, preset: server.preset, baseUrl: server.baseUrl }).catch((error: unknown) => setDiscoverError(error instanceof Error ? error.message : String(error)));
+                    add({ id: server.preset, preset: server.preset, baseUrl: server.baseUrl }).catch((error: unknown) =>
+                      setDiscoverError(error instanceof Error ? error.message : String(error)),
+                    );
                   }}
                 >
                   Add {server.label}

@@ -59,7 +59,13 @@ export function createProvidersStore(client: ControlClient): ProvidersStore {
       add: async (input) => {
         const added = await client['providers.add'](input);
         replace(added);
-        set({ discovered: get().discovered.map((server) => (server.preset === (input.preset ?? input.id) && (input.baseUrl === undefined || server.baseUrl === input.baseUrl) ? { ...server, configured: true } : server)) });
+        set({
+          discovered: get().discovered.map((server) =>
+            server.preset === (input.preset ?? input.id) && (input.baseUrl === undefined || server.baseUrl === input.baseUrl)
+              ? { ...server, configured: true }
+              : server,
+          ),
+        });
         return added;
       },
       remove: async (id) => {

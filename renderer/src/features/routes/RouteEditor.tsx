@@ -57,7 +57,15 @@ export function RouteEditor({ initial, editing, onClose }: { readonly initial: R
         <div className="field-row field-row-top">
           <div className="field">
             <label htmlFor={`${fieldId}-name`}>Alias</label>
-            <input id={`${fieldId}-name`} required readOnly={editing} pattern="[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}" value={draft.name} onChange={(event) => update({ name: event.target.value })} placeholder="fast" />
+            <input
+              id={`${fieldId}-name`}
+              required
+              readOnly={editing}
+              pattern="[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}"
+              value={draft.name}
+              onChange={(event) => update({ name: event.target.value })}
+              placeholder="fast"
+            />
             <p className="hint">Tools ask for this name as their model.</p>
           </div>
           <div className="field">
@@ -96,7 +104,12 @@ export function RouteEditor({ initial, editing, onClose }: { readonly initial: R
         </fieldset>
         <div className="field">
           <label htmlFor={`${fieldId}-fallbacks`}>Fallbacks after every target failed (optional, comma-separated)</label>
-          <input id={`${fieldId}-fallbacks`} value={draft.fallbacks} onChange={(event) => update({ fallbacks: event.target.value })} placeholder="ollama/qwen3:8b" />
+          <input
+            id={`${fieldId}-fallbacks`}
+            value={draft.fallbacks}
+            onChange={(event) => update({ fallbacks: event.target.value })}
+            placeholder="ollama/qwen3:8b"
+          />
         </div>
         <RouteLimitsFields value={draft.limits} onChange={(limits) => update({ limits })} />
         <FormError error={error} />

@@ -15,7 +15,8 @@ export function RouteLimitsFields({ value, onChange }: { readonly value: RouteLi
       <LimitInputs id={`${fieldId}-limits`} label="Route rate limits" value={value} onChange={(limits) => onChange({ ...limits, queue })} />
       <div className="field-row">
         <label className="checkbox">
-          <input type="checkbox" checked={queue !== null} onChange={(event) => onChange({ ...value, queue: event.target.checked ? defaultQueue : null })} /> Over the limit, wait in a queue instead of a 429
+          <input type="checkbox" checked={queue !== null} onChange={(event) => onChange({ ...value, queue: event.target.checked ? defaultQueue : null })} />{' '}
+          Over the limit, wait in a queue instead of a 429
         </label>
         {queue && (
           <div className="field">
@@ -27,7 +28,9 @@ export function RouteLimitsFields({ value, onChange }: { readonly value: RouteLi
               max={120}
               required
               value={Math.round(queue.maxWaitMs / 1000)}
-              onChange={(event) => onChange({ ...value, queue: { ...queue, maxWaitMs: Math.min(120, Math.max(1, Math.round(Number(event.target.value)))) * 1000 } })}
+              onChange={(event) =>
+                onChange({ ...value, queue: { ...queue, maxWaitMs: Math.min(120, Math.max(1, Math.round(Number(event.target.value)))) * 1000 } })
+              }
             />
           </div>
         )}

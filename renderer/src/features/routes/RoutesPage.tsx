@@ -30,7 +30,11 @@ export function RoutesPage() {
   );
   return (
     <>
-      <PageHeader title="Routes" description="Aliases your tools ask for by name; each tries its targets in order and falls back on failure." actions={newButton} />
+      <PageHeader
+        title="Routes"
+        description="Aliases your tools ask for by name; each tries its targets in order and falls back on failure."
+        actions={newButton}
+      />
       {error && (
         <p className="form-error" role="alert">
           {error}
@@ -78,7 +82,10 @@ export function RoutesPage() {
                   <tbody>
                     {route.targets.map((target, index) => (
                       <tr key={`${target.model}-${index}`}>
-                        <td>{target.tier + 1}{target.weight !== 1 ? ` (×${target.weight})` : ''}</td>
+                        <td>
+                          {target.tier + 1}
+                          {target.weight !== 1 ? ` (×${target.weight})` : ''}
+                        </td>
                         <th scope="row">
                           <code>{target.model}</code>
                         </th>
@@ -95,7 +102,14 @@ export function RoutesPage() {
                     ))}
                   </tbody>
                 </table>
-                {route.fallbacks.length > 0 && <p className="small">Then: {route.fallbacks.map((model) => <code key={model}>{model} </code>)}</p>}
+                {route.fallbacks.length > 0 && (
+                  <p className="small">
+                    Then:{' '}
+                    {route.fallbacks.map((model) => (
+                      <code key={model}>{model} </code>
+                    ))}
+                  </p>
+                )}
                 <div className="card-actions">
                   <button type="button" className="button" onClick={() => setEditor({ draft: draftFromRoute(route), editing: true })}>
                     Edit

@@ -51,15 +51,31 @@ export function TargetList({ targets, onChange }: { readonly targets: readonly D
             <code className="target-model">{target.model}</code>
             {index > 0 && (
               <label className="checkbox small">
-                <input type="checkbox" checked={target.withPrevious} onChange={(event) => onChange(targets.map((item, position) => (position === index ? { ...item, withPrevious: event.target.checked } : item)))} />
+                <input
+                  type="checkbox"
+                  checked={target.withPrevious}
+                  onChange={(event) => onChange(targets.map((item, position) => (position === index ? { ...item, withPrevious: event.target.checked } : item)))}
+                />
                 share load with #{index}
               </label>
             )}
             <span className="target-buttons">
-              <button type="button" className="icon-button" aria-label={`Move ${target.model} up`} disabled={index === 0} onClick={() => move(index, index - 1)}>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Move ${target.model} up`}
+                disabled={index === 0}
+                onClick={() => move(index, index - 1)}
+              >
                 ↑
               </button>
-              <button type="button" className="icon-button" aria-label={`Move ${target.model} down`} disabled={index === targets.length - 1} onClick={() => move(index, index + 1)}>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Move ${target.model} down`}
+                disabled={index === targets.length - 1}
+                onClick={() => move(index, index + 1)}
+              >
                 ↓
               </button>
               <button

@@ -27,7 +27,15 @@ describe('route drafts', () => {
   });
 
   it('numbers tiers from order and shared load', () => {
-    const input = routeInputFromDraft({ name: ' smart ', description: '', prefer: 'order', numRetries: null, fallbacks: 'ollama/x, ', targets: [target('a/1'), target('b/2', true), target('c/3')], limits: noRouteLimits });
+    const input = routeInputFromDraft({
+      name: ' smart ',
+      description: '',
+      prefer: 'order',
+      numRetries: null,
+      fallbacks: 'ollama/x, ',
+      targets: [target('a/1'), target('b/2', true), target('c/3')],
+      limits: noRouteLimits,
+    });
     expect(input).toEqual({
       name: 'smart',
       targets: [
@@ -43,7 +51,11 @@ describe('route drafts', () => {
 
   it('round-trips a route from the core', () => {
     const route: RouteDto = {
-      name: 'smart', description: 'best', prefer: 'local', numRetries: 2, fallbacks: ['ollama/q'],
+      name: 'smart',
+      description: 'best',
+      prefer: 'local',
+      numRetries: 2,
+      fallbacks: ['ollama/q'],
       limits: { requestsPerMinute: 60, tokensPerMinute: null, concurrent: 2, queue: { maxWaitMs: 5_000, maxLength: 64 } },
       targets: [
         { model: 'a/1', weight: 1, tier: 0, locality: 'cloud', health: 'up', contextWindow: null, priceInputPerMillion: null, priceOutputPerMillion: null },

@@ -33,7 +33,11 @@ export function draftFromRoute(route: RouteDto): RouteDraft {
     numRetries: route.numRetries,
     limits: route.limits ?? noRouteLimits,
     fallbacks: route.fallbacks.join(', '),
-    targets: route.targets.map((target, index) => ({ model: target.model, weight: target.weight, withPrevious: index > 0 && route.targets[index - 1]?.tier === target.tier })),
+    targets: route.targets.map((target, index) => ({
+      model: target.model,
+      weight: target.weight,
+      withPrevious: index > 0 && route.targets[index - 1]?.tier === target.tier,
+    })),
   };
 }
 

@@ -36,11 +36,29 @@ function BudgetsForm({ budgets }: { readonly budgets: Budgets }) {
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${fieldId}-daily`}>Daily budget (USD)</label>
-          <input id={`${fieldId}-daily`} type="number" min={0} step="any" inputMode="decimal" placeholder="no limit" value={daily} onChange={(event) => setDaily(event.target.value)} />
+          <input
+            id={`${fieldId}-daily`}
+            type="number"
+            min={0}
+            step="any"
+            inputMode="decimal"
+            placeholder="no limit"
+            value={daily}
+            onChange={(event) => setDaily(event.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${fieldId}-monthly`}>Monthly budget (USD)</label>
-          <input id={`${fieldId}-monthly`} type="number" min={0} step="any" inputMode="decimal" placeholder="no limit" value={monthly} onChange={(event) => setMonthly(event.target.value)} />
+          <input
+            id={`${fieldId}-monthly`}
+            type="number"
+            min={0}
+            step="any"
+            inputMode="decimal"
+            placeholder="no limit"
+            value={monthly}
+            onChange={(event) => setMonthly(event.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${fieldId}-warn`}>Warn at (%)</label>
@@ -53,7 +71,8 @@ function BudgetsForm({ budgets }: { readonly budgets: Budgets }) {
           <input type="radio" name="budget-action" checked={action === 'block'} onChange={() => setAction('block')} /> Refuse requests (429)
         </label>
         <label>
-          <input type="radio" name="budget-action" checked={action === 'downgrade-local'} onChange={() => setAction('downgrade-local')} /> Send everything to local models
+          <input type="radio" name="budget-action" checked={action === 'downgrade-local'} onChange={() => setAction('downgrade-local')} /> Send everything to
+          local models
         </label>
       </fieldset>
       {budgets.lines.length > 0 && (

@@ -24,8 +24,8 @@ function CaptureForm({ settings }: { readonly settings: SettingsDto }) {
   return (
     <div className="form">
       <p className="hint">
-        When on, Switchyard stores each request’s body and the answer as delivered (a streamed answer as its text) in the ledger on this computer, with
-        keys, tokens and anything key-shaped masked, up to {limitKiB} KiB per request, for {capture.retentionDays} day{capture.retentionDays === 1 ? '' : 's'}.
+        When on, Switchyard stores each request’s body and the answer as delivered (a streamed answer as its text) in the ledger on this computer, with keys,
+        tokens and anything key-shaped masked, up to {limitKiB} KiB per request, for {capture.retentionDays} day{capture.retentionDays === 1 ? '' : 's'}.
         Headers are never stored. Off, nothing is stored; what was captured stays until it expires, unless you delete it.
       </p>
       <label className="checkbox">

@@ -52,28 +52,44 @@ function GeneralForm({ settings }: { readonly settings: SettingsDto }) {
           ] as const
         ).map(([value, label]) => (
           <label key={value}>
-            <input type="radio" name="offline" checked={offline === value} onChange={() => apply({ offline: value === 'auto' ? null : value === 'on' }, 'Offline mode saved.')} /> {label}
+            <input
+              type="radio"
+              name="offline"
+              checked={offline === value}
+              onChange={() => apply({ offline: value === 'auto' ? null : value === 'on' }, 'Offline mode saved.')}
+            />{' '}
+            {label}
           </label>
         ))}
       </fieldset>
       <label className="checkbox">
-        <input type="checkbox" checked={settings.autoOffline} onChange={(event) => apply({ autoOffline: event.target.checked }, 'Saved.')} /> Switch to local only by itself when no cloud
-        provider is reachable
+        <input type="checkbox" checked={settings.autoOffline} onChange={(event) => apply({ autoOffline: event.target.checked }, 'Saved.')} /> Switch to local
+        only by itself when no cloud provider is reachable
       </label>
       <label className="checkbox">
-        <input type="checkbox" checked={settings.startAtLogin} disabled={mode === 'browser'} onChange={(event) => apply({ startAtLogin: event.target.checked }, 'Saved.')} /> Start Switchyard
-        at login {mode === 'browser' && <span className="muted small">(desktop app only)</span>}
+        <input
+          type="checkbox"
+          checked={settings.startAtLogin}
+          disabled={mode === 'browser'}
+          onChange={(event) => apply({ startAtLogin: event.target.checked }, 'Saved.')}
+        />{' '}
+        Start Switchyard at login {mode === 'browser' && <span className="muted small">(desktop app only)</span>}
       </label>
       <label className="checkbox">
-        <input type="checkbox" checked={settings.priceRefresh} onChange={(event) => apply({ priceRefresh: event.target.checked }, 'Saved.')} /> Refresh model prices from the public
-        catalogue once a day
+        <input type="checkbox" checked={settings.priceRefresh} onChange={(event) => apply({ priceRefresh: event.target.checked }, 'Saved.')} /> Refresh model
+        prices from the public catalogue once a day
       </label>
       {settings.ollamaApi && (
         <label className="checkbox">
           <input
             type="checkbox"
             checked={settings.ollamaApi.enabled}
-            onChange={(event) => apply({ ollamaApi: { enabled: event.target.checked } }, event.target.checked ? 'The Ollama-compatible API is on.' : 'The Ollama-compatible API is off.')}
+            onChange={(event) =>
+              apply(
+                { ollamaApi: { enabled: event.target.checked } },
+                event.target.checked ? 'The Ollama-compatible API is on.' : 'The Ollama-compatible API is off.',
+              )
+            }
           />{' '}
           Serve the Ollama-compatible API (<code>/api/*</code>) for tools that speak only Ollama; on this computer they need no token and are filed as{' '}
           <code>ollama-api</code>

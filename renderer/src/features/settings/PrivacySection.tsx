@@ -35,7 +35,17 @@ const lines = (text: string): string[] =>
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
 
-function ActionSelect({ id, value, onChange, inherit }: { readonly id: string; readonly value: PrivacyActionDto | null; readonly onChange: (value: PrivacyActionDto | null) => void; readonly inherit?: string }) {
+function ActionSelect({
+  id,
+  value,
+  onChange,
+  inherit,
+}: {
+  readonly id: string;
+  readonly value: PrivacyActionDto | null;
+  readonly onChange: (value: PrivacyActionDto | null) => void;
+  readonly inherit?: string;
+}) {
   return (
     <select id={id} value={value ?? ''} onChange={(event) => onChange(event.target.value === '' ? null : (event.target.value as PrivacyActionDto))}>
       {inherit !== undefined && <option value="">{inherit}</option>}
@@ -94,8 +104,8 @@ function PrivacyForm({ privacy, tokenNames }: { readonly privacy: PrivacyDto; re
   return (
     <form className="form" onSubmit={submit}>
       <p className="hint">
-        Every request is read before it leaves this computer. When a detector fires, the action decides: warn, redact the match, keep the request on local models, or
-        refuse it. The request log records which detectors fired, never what they matched.
+        Every request is read before it leaves this computer. When a detector fires, the action decides: warn, redact the match, keep the request on local
+        models, or refuse it. The request log records which detectors fired, never what they matched.
       </p>
       <div className="field">
         <label htmlFor={`${fieldId}-action`}>When a detector fires (routes without their own action)</label>
@@ -108,7 +118,8 @@ function PrivacyForm({ privacy, tokenNames }: { readonly privacy: PrivacyDto; re
             .filter((entry) => entry.group === group)
             .map((entry) => (
               <label key={entry.name}>
-                <input type="checkbox" checked={enabled(entry.name, group)} onChange={(event) => toggle(entry.name, group, event.target.checked)} /> {entry.name}
+                <input type="checkbox" checked={enabled(entry.name, group)} onChange={(event) => toggle(entry.name, group, event.target.checked)} />{' '}
+                {entry.name}
               </label>
             ))}
         </fieldset>
@@ -116,11 +127,23 @@ function PrivacyForm({ privacy, tokenNames }: { readonly privacy: PrivacyDto; re
       <div className="field-row field-row-top">
         <div className="field">
           <label htmlFor={`${fieldId}-patterns`}>Your own patterns (one per line: name: regular expression)</label>
-          <textarea id={`${fieldId}-patterns`} rows={3} placeholder="project-codename: BLUE-(HERON|FALCON)" value={patterns} onChange={(event) => setPatterns(event.target.value)} />
+          <textarea
+            id={`${fieldId}-patterns`}
+            rows={3}
+            placeholder="project-codename: BLUE-(HERON|FALCON)"
+            value={patterns}
+            onChange={(event) => setPatterns(event.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${fieldId}-globs`}>Attached files to treat as secret (globs, one per line)</label>
-          <textarea id={`${fieldId}-globs`} rows={3} placeholder={'.env\n*.pem\n**/secrets/**'} value={globs} onChange={(event) => setGlobs(event.target.value)} />
+          <textarea
+            id={`${fieldId}-globs`}
+            rows={3}
+            placeholder={'.env\n*.pem\n**/secrets/**'}
+            value={globs}
+            onChange={(event) => setGlobs(event.target.value)}
+          />
         </div>
       </div>
       {privacy.routes.length > 0 && (
@@ -132,7 +155,12 @@ function PrivacyForm({ privacy, tokenNames }: { readonly privacy: PrivacyDto; re
                 {route.name}
                 {route.cache ? ` (cached ${route.cache.ttlSeconds} s)` : ''}
               </label>
-              <ActionSelect id={`${fieldId}-route-${route.name}`} value={routes[route.name] ?? null} inherit="As above" onChange={(value) => setRoutes({ ...routes, [route.name]: value })} />
+              <ActionSelect
+                id={`${fieldId}-route-${route.name}`}
+                value={routes[route.name] ?? null}
+                inherit="As above"
+                onChange={(value) => setRoutes({ ...routes, [route.name]: value })}
+              />
             </div>
           ))}
         </fieldset>
@@ -161,7 +189,12 @@ function PrivacyForm({ privacy, tokenNames }: { readonly privacy: PrivacyDto; re
       <div className="field">
         <label htmlFor={`${fieldId}-sample`}>Test the detectors (with the settings above, saved or not)</label>
         <textarea id={`${fieldId}-sample`} rows={4} placeholder="Paste text to check" value={sample} onChange={(event) => setSample(event.target.value)} />
-        <input aria-label="Attached file name to check" placeholder="optional file name, e.g. config/.env" value={fileName} onChange={(event) => setFileName(event.target.value)} />
+        <input
+          aria-label="Attached file name to check"
+          placeholder="optional file name, e.g. config/.env"
+          value={fileName}
+          onChange={(event) => setFileName(event.target.value)}
+        />
         <button
           type="button"
           className="button"
@@ -184,7 +217,8 @@ function PrivacyForm({ privacy, tokenNames }: { readonly privacy: PrivacyDto; re
               {result.fileMatched && <li>file-path: the file name matches a glob</li>}
               {result.findings.map((finding) => (
                 <li key={`${finding.detector}-${finding.start}`}>
-                  {finding.detector}: characters {finding.start}–{finding.end} <mark>{sample.slice(finding.start, Math.min(finding.end, finding.start + 12))}…</mark>
+                  {finding.detector}: characters {finding.start}–{finding.end}{' '}
+                  <mark>{sample.slice(finding.start, Math.min(finding.end, finding.start + 12))}…</mark>
                 </li>
               ))}
             </ul>
@@ -192,8 +226,8 @@ function PrivacyForm({ privacy, tokenNames }: { readonly privacy: PrivacyDto; re
         </div>
       )}
       <p className="hint">
-        Response cache: {privacy.cache.entries} answer{privacy.cache.entries === 1 ? '' : 's'}, {Math.round(privacy.cache.bytes / 1024)} KiB of {Math.round(privacy.cache.maxBytes / 1_048_576)} MiB. Routes turn
-        it on in the config file (routes.&lt;name&gt;.cache).
+        Response cache: {privacy.cache.entries} answer{privacy.cache.entries === 1 ? '' : 's'}, {Math.round(privacy.cache.bytes / 1024)} KiB of{' '}
+        {Math.round(privacy.cache.maxBytes / 1_048_576)} MiB. Routes turn it on in the config file (routes.&lt;name&gt;.cache).
       </p>
       <div>
         <ConfirmButton

@@ -28,8 +28,8 @@ function RequestLogForm({ settings }: { readonly settings: SettingsDto }) {
       }}
     >
       <p className="hint">
-        The ledger keeps one row per request for the Logs page. Leave this empty to keep every row, or give a number of days: older rows are deleted
-        (hourly, a few hundred at a time), while the dashboard’s totals and charts for those days stay as they were.
+        The ledger keeps one row per request for the Logs page. Leave this empty to keep every row, or give a number of days: older rows are deleted (hourly, a
+        few hundred at a time), while the dashboard’s totals and charts for those days stay as they were.
       </p>
       <div className="field-row">
         <div className="field field-narrow">

@@ -5,7 +5,15 @@ import type { SettingsDto } from '../../../../shared/control/contract';
 import { useAppStore } from '../../app/stores';
 import { ResourceView } from '../../ui/states';
 
-export function SettingsCard({ id, title, children }: { readonly id: string; readonly title: string; readonly children: (settings: SettingsDto) => ReactNode }) {
+export function SettingsCard({
+  id,
+  title,
+  children,
+}: {
+  readonly id: string;
+  readonly title: string;
+  readonly children: (settings: SettingsDto) => ReactNode;
+}) {
   const settings = useAppStore('settings', (state) => state.settings);
   const refresh = useAppStore('settings', (state) => state.refresh);
   return (

@@ -31,7 +31,9 @@ export function SettingsPage() {
         <PrivacySection />
         <section className="card" aria-labelledby="connect-pointer-title">
           <h2 id="connect-pointer-title">Point your tools at Switchyard</h2>
-          <p className="muted">Claude Code, Codex, Gemini CLI, Continue, Cursor, Aider, the SDKs and more: the set-up for each, with its own client token, is on the Connect page.</p>
+          <p className="muted">
+            Claude Code, Codex, Gemini CLI, Continue, Cursor, Aider, the SDKs and more: the set-up for each, with its own client token, is on the Connect page.
+          </p>
           <button type="button" className="button" onClick={() => go('connect')}>
             Open Connect
           </button>

@@ -57,7 +57,12 @@ export function TokensSection() {
     <section className="card" aria-labelledby="tokens-title">
       <h2 id="tokens-title">Client tokens</h2>
       <p className="muted">What your tools send as their API key. Use one per tool to see its spend separately.</p>
-      <ResourceView resource={tokens} onRetry={() => void refresh()} isEmpty={(list) => list.length === 0} empty={<p className="muted">No client tokens yet.</p>}>
+      <ResourceView
+        resource={tokens}
+        onRetry={() => void refresh()}
+        isEmpty={(list) => list.length === 0}
+        empty={<p className="muted">No client tokens yet.</p>}
+      >
         {(list) => (
           <table className="data-table">
             <thead>
@@ -80,7 +85,13 @@ export function TokensSection() {
                   </td>
                   <td>{formatRelativeTime(token.createdAt, now)}</td>
                   <td>{token.lastUsedAt === null ? 'never' : formatRelativeTime(token.lastUsedAt, now)}</td>
-                  <td>{token.revokedAt !== null ? <span className="muted">revoked</span> : <ConfirmButton label="Revoke" confirmLabel={`Revoke ${token.name}`} onConfirm={() => void revoke(token.name).catch(setError)} />}</td>
+                  <td>
+                    {token.revokedAt !== null ? (
+                      <span className="muted">revoked</span>
+                    ) : (
+                      <ConfirmButton label="Revoke" confirmLabel={`Revoke ${token.name}`} onConfirm={() => void revoke(token.name).catch(setError)} />
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -90,7 +101,14 @@ export function TokensSection() {
       <form className="inline-form field-row" onSubmit={(event) => void submit(event)}>
         <div className="field field-narrow">
           <label htmlFor={fieldId}>New token name</label>
-          <input id={fieldId} required pattern="[a-z0-9][a-z0-9._\-]{0,63}" placeholder="cursor" value={name} onChange={(event) => setName(event.target.value)} />
+          <input
+            id={fieldId}
+            required
+            pattern="[a-z0-9][a-z0-9._\-]{0,63}"
+            placeholder="cursor"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
         </div>
         <button type="submit" className="button button-primary">
           Create token

@@ -1,7 +1,17 @@
 // Settings, client tokens and budgets. A new token's secret is returned to the caller (the dialog that shows it
 // once) and never enters this store: the store only ever holds the masked form.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { BudgetsInput, CallRequest, CallResponse, ClientLimitsDto, ControlClient, PrivacyDto, PrivacyInput, SettingsDto, TokenDto } from '../../../../shared/control/contract';
+import type {
+  BudgetsInput,
+  CallRequest,
+  CallResponse,
+  ClientLimitsDto,
+  ControlClient,
+  PrivacyDto,
+  PrivacyInput,
+  SettingsDto,
+  TokenDto,
+} from '../../../../shared/control/contract';
 import { emptyResource, failedResource, loadingResource, readyResource, type Resource } from '../../app/resource';
 
 export type Budgets = CallResponse<'budgets.get'>;
@@ -42,11 +52,36 @@ export function createSettingsStore(client: ControlClient): SettingsStore {
         write(failedResource(read(), error));
       }
     }
-    const loadSettings = () => loadInto(() => get().settings, (settings) => set({ settings }), () => client['settings.get']({}));
-    const loadTokens = () => loadInto(() => get().tokens, (tokens) => set({ tokens }), () => client['tokens.list']({}));
-    const loadBudgets = () => loadInto(() => get().budgets, (budgets) => set({ budgets }), () => client['budgets.get']({}));
-    const loadPrivacy = () => loadInto(() => get().privacy, (privacy) => set({ privacy }), () => client['privacy.get']({}));
-    const loadLimits = () => loadInto(() => get().limits, (limits) => set({ limits }), () => client['limits.get']({}));
+    const loadSettings = () =>
+      loadInto(
+        () => get().settings,
+        (settings) => set({ settings }),
+        () => client['settings.get']({}),
+      );
+    const loadTokens = () =>
+      loadInto(
+        () => get().tokens,
+        (tokens) => set({ tokens }),
+        () => client['tokens.list']({}),
+      );
+    const loadBudgets = () =>
+      loadInto(
+        () => get().budgets,
+        (budgets) => set({ budgets }),
+        () => client['budgets.get']({}),
+      );
+    const loadPrivacy = () =>
+      loadInto(
+        () => get().privacy,
+        (privacy) => set({ privacy }),
+        () => client['privacy.get']({}),
+      );
+    const loadLimits = () =>
+      loadInto(
+        () => get().limits,
+        (limits) => set({ limits }),
+        () => client['limits.get']({}),
+      );
     return {
       settings: emptyResource(),
       tokens: emptyResource(),

@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { assertBracketed, bracketProblems } from './bracket-check.js';
 
-const message = (status: string, text: string) => ({ id: 'msg_1', type: 'message', status, role: 'assistant', content: status === 'completed' ? [{ type: 'output_text', text, annotations: [] }] : [] });
+const message = (status: string, text: string) => ({
+  id: 'msg_1',
+  type: 'message',
+  status,
+  role: 'assistant',
+  content: status === 'completed' ? [{ type: 'output_text', text, annotations: [] }] : [],
+});
 const at = { item_id: 'msg_1', output_index: 0 };
 const part = (text: string) => ({ type: 'output_text', text, annotations: [] });
 

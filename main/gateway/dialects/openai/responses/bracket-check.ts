@@ -37,7 +37,8 @@ export function bracketProblems(events: readonly Event[]): string[] {
     const needOpenItem = (): void => {
       const open = openItems.get(itemId);
       if (!open) problems.push(`${where}: item ${itemId} is not open`);
-      else if (open.outputIndex !== event['output_index']) problems.push(`${where}: output_index ${String(event['output_index'])}, the item has ${open.outputIndex}`);
+      else if (open.outputIndex !== event['output_index'])
+        problems.push(`${where}: output_index ${String(event['output_index'])}, the item has ${open.outputIndex}`);
     };
 
     if (type === 'response.output_item.added') {

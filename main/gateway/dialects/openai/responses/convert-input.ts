@@ -5,7 +5,15 @@
 import type { ChatMessage, ContentPart } from '../../../../../shared/openai-types.js';
 import { localShellName, type HostedUse } from './convert-tools.js';
 import { decodeReasoningCarrier } from './reasoning-carrier.js';
-import { isKnownItem, ResponsesRequestError, type KnownInputItem, type MessageInputItem, type MessagePart, type ResponseInputItem, type ToolOutputPart } from './schema.js';
+import {
+  isKnownItem,
+  ResponsesRequestError,
+  type KnownInputItem,
+  type MessageInputItem,
+  type MessagePart,
+  type ResponseInputItem,
+  type ToolOutputPart,
+} from './schema.js';
 import { append } from '../../../../../shared/append.js';
 
 type ReasoningInput = Extract<KnownInputItem, { type: 'reasoning' }>;
@@ -110,7 +118,10 @@ function addReasoning(turn: AssistantTurn, item: ReasoningInput): void {
   const carrier = item.encrypted_content ? decodeReasoningCarrier(item.encrypted_content) : undefined;
   if (carrier) {
     const offset = turn.details.reduce((highest, detail) => (typeof detail['index'] === 'number' ? Math.max(highest, detail['index'] + 1) : highest), 0);
-    append(turn.details, carrier.details.map((detail) => (typeof detail['index'] === 'number' ? { ...detail, index: detail['index'] + offset } : { ...detail })));
+    append(
+      turn.details,
+      carrier.details.map((detail) => (typeof detail['index'] === 'number' ? { ...detail, index: detail['index'] + offset } : { ...detail })),
+    );
   }
   const content = (item.content ?? []).map((part) => part.text).join('');
   const summary = (item.summary ?? []).map((part) => part.text).join('\n\n');
@@ -140,7 +151,10 @@ function assistantText(item: MessageInputItem): string {
 function inboundMessage(item: MessageInputItem, param: string, hosted: HostedUse[]): ChatMessage[] {
   if (item.role === 'system' || item.role === 'developer') {
     // chat's system message holds text only
-    const text = typeof item.content === 'string' ? item.content : item.content.flatMap((part) => ('text' in part && typeof part.text === 'string' ? [part.text] : [])).join('\n');
+    const text =
+      typeof item.content === 'string'
+        ? item.content
+        : item.content.flatMap((part) => ('text' in part && typeof part.text === 'string' ? [part.text] : [])).join('\n');
     return [{ role: 'system', content: text }];
   }
   if (typeof item.content === 'string') return [{ role: 'user', content: item.content }];

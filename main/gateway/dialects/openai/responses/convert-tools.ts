@@ -67,7 +67,12 @@ function customDefinition(tool: CustomTool): ToolDefinition {
     function: {
       name: tool.name,
       description: lines.filter((line) => line !== '').join('\n\n'),
-      parameters: { type: 'object', properties: { input: { type: 'string', description: 'The complete free-form input.' } }, required: ['input'], additionalProperties: false },
+      parameters: {
+        type: 'object',
+        properties: { input: { type: 'string', description: 'The complete free-form input.' } },
+        required: ['input'],
+        additionalProperties: false,
+      },
     },
   };
 }

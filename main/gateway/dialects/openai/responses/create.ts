@@ -62,10 +62,18 @@ export function handleCreateResponse(context: RequestContext, inbound: InboundRe
     inbound,
     sink,
     {
-      meter: { endpoint: 'responses', requestedModel: request.model, stream, estimatedInputTokens: () => estimateTokens(requestText(translation.request)), requestBody: inbound.body },
+      meter: {
+        endpoint: 'responses',
+        requestedModel: request.model,
+        stream,
+        estimatedInputTokens: () => estimateTokens(requestText(translation.request)),
+        requestBody: inbound.body,
+      },
       request: translation.request,
       restrict: (plan) => restrictToNative(plan, required, context.gateway.registry),
-      upstream: () => ({ native: nativeResponsesRequest(body as Record<string, unknown>, forwardedBody(inbound.body, text), resolved.items, resolved.expanded) }),
+      upstream: () => ({
+        native: nativeResponsesRequest(body as Record<string, unknown>, forwardedBody(inbound.body, text), resolved.items, resolved.expanded),
+      }),
     },
     {
       format: { name: 'openai-responses', requestIdHeader: 'x-request-id' },
@@ -98,7 +106,11 @@ export function handleCreateResponse(context: RequestContext, inbound: InboundRe
  * Frames for a translated stream: the chat chunks as Responses events, response.failed for a late failure. Usage gets
  * its cost (`decorateUsage`) as chat's usage chunk does, so response.completed carries usage.cost for a priced model.
  */
-function translatedFrames(responseContext: ResponseContext, completed: (response: Record<string, unknown>) => void, decorateUsage: ((usage: Usage) => Usage) | undefined): StreamEncoder {
+function translatedFrames(
+  responseContext: ResponseContext,
+  completed: (response: Record<string, unknown>) => void,
+  decorateUsage: ((usage: Usage) => Usage) | undefined,
+): StreamEncoder {
   const encoder = new ResponsesEventEncoder(responseContext);
   let started = false;
   return (part) => {
@@ -126,10 +138,21 @@ function restrictToNative(plan: RoutedPlan, required: readonly HostedUse[], regi
   const reason = `${first.param}: ${first.type} needs a provider that serves the Responses API itself`;
   const candidates = plan.candidates.filter((candidate) => native(candidate.providerId));
   if (candidates.length === 0) {
-    throw new GatewayError(400, `${reason}; none of this model's targets does (route it to OpenAI, or a provider with responses_api: true)`, 'invalid_request_error', 'unsupported_for_target', first.param);
+    throw new GatewayError(
+      400,
+      `${reason}; none of this model's targets does (route it to OpenAI, or a provider with responses_api: true)`,
+      'invalid_request_error',
+      'unsupported_for_target',
+      first.param,
+    );
   }
   const skipped = plan.candidates.filter((candidate) => !native(candidate.providerId)).map((candidate) => ({ candidate, reason }));
-  return { ...plan, candidates, skipped: [...plan.skipped, ...skipped], contextFallbacks: plan.contextFallbacks.filter((candidate) => native(candidate.providerId)) };
+  return {
+    ...plan,
+    candidates,
+    skipped: [...plan.skipped, ...skipped],
+    contextFallbacks: plan.contextFallbacks.filter((candidate) => native(candidate.providerId)),
+  };
 }
 
 function asGatewayError<T>(work: () => T): T {

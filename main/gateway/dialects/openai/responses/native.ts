@@ -69,7 +69,14 @@ function failedFrame(error: ProviderError, responseId: string, sequence: number,
   const event = {
     type: 'response.failed',
     sequence_number: sequence,
-    response: { id: responseId, object: 'response', status: 'failed', error: { code: responsesErrorCode(error.errorClass), message: redactSecrets(error.message) }, output, usage: null },
+    response: {
+      id: responseId,
+      object: 'response',
+      status: 'failed',
+      error: { code: responsesErrorCode(error.errorClass), message: redactSecrets(error.message) },
+      output,
+      usage: null,
+    },
   };
   return `event: response.failed\ndata: ${JSON.stringify(event)}\n\n`;
 }

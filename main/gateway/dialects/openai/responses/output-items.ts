@@ -116,7 +116,13 @@ function shellAction(args: string): LocalShellCallItem['action'] | undefined {
   if (!Array.isArray(command) || command.length === 0 || !command.every((part): part is string => typeof part === 'string')) return undefined;
   const workdir = parsed?.['workdir'] ?? parsed?.['working_directory'];
   const timeout = parsed?.['timeout_ms'] ?? parsed?.['timeout'];
-  return { type: 'exec', command, env: {}, working_directory: typeof workdir === 'string' ? workdir : null, timeout_ms: typeof timeout === 'number' ? timeout : null };
+  return {
+    type: 'exec',
+    command,
+    env: {},
+    working_directory: typeof workdir === 'string' ? workdir : null,
+    timeout_ms: typeof timeout === 'number' ? timeout : null,
+  };
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

@@ -59,7 +59,10 @@ describe('plainResponsesRequest', () => {
       plainResponsesRequest({
         model: 'gpt-5.6-luna',
         instructions: 'Be brief.',
-        input: [{ role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }, { type: 'message', role: 'assistant', content: 'Hello', id: 'msg_1' }],
+        input: [
+          { role: 'user', content: [{ type: 'input_text', text: 'Hi' }] },
+          { type: 'message', role: 'assistant', content: 'Hello', id: 'msg_1' },
+        ],
         include: [],
         temperature: 0.2,
       }),

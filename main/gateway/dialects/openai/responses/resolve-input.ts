@@ -15,13 +15,15 @@ export interface ResolvedInput {
 }
 
 export function resolveInput(request: ResponsesRequest, store: ResponseStore | undefined, client: string | null): ResolvedInput {
-  const given: readonly ResponseInputItem[] = typeof request.input === 'string' ? [{ type: 'message', role: 'user', content: request.input } as ResponseInputItem] : (request.input ?? []);
+  const given: readonly ResponseInputItem[] =
+    typeof request.input === 'string' ? [{ type: 'message', role: 'user', content: request.input } as ResponseInputItem] : (request.input ?? []);
   let expanded = false;
   const earlier: ResponseInputItem[] = [];
   const previous = request.previous_response_id;
   if (typeof previous === 'string' && previous !== '') {
     const conversation = requireStore(store, 'previous_response_id').conversation(previous, client);
-    if (!conversation) throw new ResponsesRequestError(`Previous response with id '${previous}' not found.`, 'previous_response_id', 'previous_response_not_found');
+    if (!conversation)
+      throw new ResponsesRequestError(`Previous response with id '${previous}' not found.`, 'previous_response_id', 'previous_response_not_found');
     for (const item of conversation) earlier.push(item as ResponseInputItem);
     expanded = true;
   }
@@ -48,7 +50,11 @@ export function storedTurn(resolved: ResolvedInput): Record<string, unknown>[] {
 
 function requireStore(store: ResponseStore | undefined, param: string): ResponseStore {
   if (store?.enabled) return store;
-  throw new ResponsesRequestError(`${param}: stored responses are turned off (ledger.responses.store: false), so earlier responses cannot be referred to; send the whole conversation in input`, param, 'stored_responses_disabled');
+  throw new ResponsesRequestError(
+    `${param}: stored responses are turned off (ledger.responses.store: false), so earlier responses cannot be referred to; send the whole conversation in input`,
+    param,
+    'stored_responses_disabled',
+  );
 }
 
 /** Input items get ids as OpenAI gives them (msg_…), so input_items can list them and item_reference can cite them. */
@@ -56,5 +62,9 @@ function withId(item: ResponseInputItem): Record<string, unknown> {
   const record = item as Record<string, unknown>;
   if (typeof record['id'] === 'string' && record['id'] !== '') return record;
   const type = typeof record['type'] === 'string' ? record['type'] : 'message';
-  return { id: newId(type === 'message' ? 'msg' : type === 'function_call_output' ? 'fco' : 'item'), ...(record['type'] === undefined ? { type: 'message' } : {}), ...record };
+  return {
+    id: newId(type === 'message' ? 'msg' : type === 'function_call_output' ? 'fco' : 'item'),
+    ...(record['type'] === undefined ? { type: 'message' } : {}),
+    ...record,
+  };
 }

@@ -22,18 +22,47 @@ const settings = fc.record(
     service_tier: fc.constantFrom('auto', 'default', 'flex'),
     metadata: fc.dictionary(fc.string({ maxLength: 5 }), text, { maxKeys: 3 }),
     reasoning: fc.record({ effort: fc.constantFrom('low', 'medium', 'high'), summary: fc.constantFrom('auto', 'detailed') }, { requiredKeys: [] }),
-    text: fc.constantFrom({ format: { type: 'text' } }, { format: { type: 'json_object' } }, { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' }, strict: true } }, { verbosity: 'low' }),
-    tools: fc.constantFrom([], [{ type: 'function', name: 'read', parameters: { type: 'object' } }], [{ type: 'custom', name: 'apply_patch' }, { type: 'local_shell' }]),
+    text: fc.constantFrom(
+      { format: { type: 'text' } },
+      { format: { type: 'json_object' } },
+      { format: { type: 'json_schema', name: 'answer', schema: { type: 'object' }, strict: true } },
+      { verbosity: 'low' },
+    ),
+    tools: fc.constantFrom(
+      [],
+      [{ type: 'function', name: 'read', parameters: { type: 'object' } }],
+      [{ type: 'custom', name: 'apply_patch' }, { type: 'local_shell' }],
+    ),
     tool_choice: fc.constantFrom('auto', 'none', 'required', { type: 'function', name: 'read' }),
     truncation: fc.constantFrom('auto', 'disabled'),
   },
   { requiredKeys: [] },
 );
-const usage = fc.constantFrom<ResponseUsage | null>(null, { input_tokens: 3, input_tokens_details: { cached_tokens: 1 }, output_tokens: 2, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 5, cost: 0.25 });
+const usage = fc.constantFrom<ResponseUsage | null>(null, {
+  input_tokens: 3,
+  input_tokens_details: { cached_tokens: 1 },
+  output_tokens: 2,
+  output_tokens_details: { reasoning_tokens: 0 },
+  total_tokens: 5,
+  cost: 0.25,
+});
 const state: fc.Arbitrary<ResponseState> = fc.oneof(
   fc.record({ status: fc.constant('in_progress' as const), output: fc.constant<ResponseOutputItem[]>([]), usage: fc.constant(null) }),
-  fc.record({ status: fc.constantFrom('completed' as const, 'incomplete' as const), output: fc.array(text.map((answer) => messageItem('msg_1', [outputText(answer)], 'completed')), { maxLength: 2 }), usage, incomplete_details: fc.constantFrom(null, { reason: 'max_output_tokens' as const }) }),
-  fc.record({ status: fc.constant('failed' as const), output: fc.constant<ResponseOutputItem[]>([]), usage, error: fc.record({ code: fc.constant('server_error'), message: text }) }),
+  fc.record({
+    status: fc.constantFrom('completed' as const, 'incomplete' as const),
+    output: fc.array(
+      text.map((answer) => messageItem('msg_1', [outputText(answer)], 'completed')),
+      { maxLength: 2 },
+    ),
+    usage,
+    incomplete_details: fc.constantFrom(null, { reason: 'max_output_tokens' as const }),
+  }),
+  fc.record({
+    status: fc.constant('failed' as const),
+    output: fc.constant<ResponseOutputItem[]>([]),
+    usage,
+    error: fc.record({ code: fc.constant('server_error'), message: text }),
+  }),
 );
 
 function contextFor(body: Record<string, unknown>): ResponseContext {

@@ -20,7 +20,14 @@ describe('validateResponsesRequest', () => {
       instructions: 'You are Codex.',
       input: [
         { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'sandbox: workspace-write' }] },
-        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'list files' }, { type: 'input_image', image_url: 'data:image/png;base64,AAAA' }] },
+        {
+          type: 'message',
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'list files' },
+            { type: 'input_image', image_url: 'data:image/png;base64,AAAA' },
+          ],
+        },
         { type: 'reasoning', summary: [{ type: 'summary_text', text: 'thinking' }], encrypted_content: 'gAAAA' },
         { type: 'local_shell_call', call_id: 'call_1', status: 'completed', action: { type: 'exec', command: ['ls'], env: {} } },
         { type: 'function_call_output', call_id: 'call_1', output: 'a.txt' },
@@ -65,7 +72,17 @@ describe('validateResponsesRequest', () => {
   });
 
   it.each([
-    [{ model: 'm', input: [{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }, { role: 'user', content: [{ type: 'input_text', text: 5 }] }] }, 'input[2].content[0].text'],
+    [
+      {
+        model: 'm',
+        input: [
+          { role: 'user', content: 'a' },
+          { role: 'user', content: 'b' },
+          { role: 'user', content: [{ type: 'input_text', text: 5 }] },
+        ],
+      },
+      'input[2].content[0].text',
+    ],
     [{ model: 'm', input: [{ type: 'function_call', call_id: 'c', name: 'f' }] }, 'input[0].arguments'],
     [{ model: 'm', input: [{ type: 'function_call_output', call_id: 'c', output: [{ type: 'input_text' }] }] }, 'input[0].output[0].text'],
     [{ model: 'm', input: [{ type: 'local_shell_call_output', output: 'x' }] }, 'input[0].call_id'],

@@ -43,7 +43,13 @@ const optionalString = z.string().nullable().optional();
 
 const inputTextPart = z.looseObject({ type: z.literal('input_text'), text: z.string() });
 const inputImagePart = z.looseObject({ type: z.literal('input_image'), image_url: optionalString, file_id: optionalString, detail: optionalString });
-const inputFilePart = z.looseObject({ type: z.literal('input_file'), file_data: optionalString, file_id: optionalString, file_url: optionalString, filename: optionalString });
+const inputFilePart = z.looseObject({
+  type: z.literal('input_file'),
+  file_data: optionalString,
+  file_id: optionalString,
+  file_url: optionalString,
+  filename: optionalString,
+});
 const outputTextPart = z.looseObject({ type: z.literal('output_text'), text: z.string(), annotations: z.array(z.unknown()).optional() });
 const refusalPart = z.looseObject({ type: z.literal('refusal'), refusal: z.string() });
 
@@ -62,33 +68,50 @@ const messageItem = z.looseObject({
   content: stringOr(z.array(messagePart)),
   ...itemBase,
 });
-const functionCallItem = z.looseObject({ type: z.literal('function_call'), call_id: z.string().min(1), name: z.string().min(1), arguments: z.string(), ...itemBase });
+const functionCallItem = z.looseObject({
+  type: z.literal('function_call'),
+  call_id: z.string().min(1),
+  name: z.string().min(1),
+  arguments: z.string(),
+  ...itemBase,
+});
 const functionCallOutputItem = z.looseObject({ type: z.literal('function_call_output'), call_id: z.string().min(1), output: toolOutput, ...itemBase });
 const reasoningItem = z.looseObject({
   type: z.literal('reasoning'),
   // Codex does not send the id back (its serde skips it), so it is optional here
   id: optionalString,
   summary: z.array(z.looseObject({ type: z.string(), text: z.string() })).optional(),
-  content: z.array(z.looseObject({ type: z.string(), text: z.string() })).nullable().optional(),
+  content: z
+    .array(z.looseObject({ type: z.string(), text: z.string() }))
+    .nullable()
+    .optional(),
   encrypted_content: optionalString,
   status: optionalString,
 });
-const customToolCallItem = z.looseObject({ type: z.literal('custom_tool_call'), call_id: z.string().min(1), name: z.string().min(1), input: z.string(), ...itemBase });
+const customToolCallItem = z.looseObject({
+  type: z.literal('custom_tool_call'),
+  call_id: z.string().min(1),
+  name: z.string().min(1),
+  input: z.string(),
+  ...itemBase,
+});
 const customToolCallOutputItem = z.looseObject({ type: z.literal('custom_tool_call_output'), call_id: z.string().min(1), output: toolOutput, ...itemBase });
-const localShellCallItem = z.looseObject({
-  type: z.literal('local_shell_call'),
-  id: optionalString,
-  call_id: optionalString,
-  action: z.looseObject({
-    type: z.literal('exec'),
-    command: z.array(z.string()),
-    working_directory: optionalString,
-    env: z.record(z.string(), z.string()).nullable().optional(),
-    timeout_ms: z.number().int().nonnegative().nullable().optional(),
-    user: optionalString,
-  }),
-  status: optionalString,
-}).refine((item) => Boolean(item.call_id ?? item.id), { message: 'call_id or id is required', path: ['call_id'] });
+const localShellCallItem = z
+  .looseObject({
+    type: z.literal('local_shell_call'),
+    id: optionalString,
+    call_id: optionalString,
+    action: z.looseObject({
+      type: z.literal('exec'),
+      command: z.array(z.string()),
+      working_directory: optionalString,
+      env: z.record(z.string(), z.string()).nullable().optional(),
+      timeout_ms: z.number().int().nonnegative().nullable().optional(),
+      user: optionalString,
+    }),
+    status: optionalString,
+  })
+  .refine((item) => Boolean(item.call_id ?? item.id), { message: 'call_id or id is required', path: ['call_id'] });
 // OpenAI's type names the call by `id`; some clients send `call_id`. One of them is needed.
 const localShellCallOutputItem = z
   .looseObject({ type: z.literal('local_shell_call_output'), id: optionalString, call_id: optionalString, output: z.string(), status: optionalString })
@@ -176,7 +199,10 @@ export const responsesRequestSchema = z.looseObject({
   tools: z.array(toolSchema).optional(),
   tool_choice: toolChoice.optional(),
   parallel_tool_calls: z.boolean().nullable().optional(),
-  text: z.looseObject({ format: textFormat.optional(), verbosity: z.enum(['low', 'medium', 'high']).nullable().optional() }).nullable().optional(),
+  text: z
+    .looseObject({ format: textFormat.optional(), verbosity: z.enum(['low', 'medium', 'high']).nullable().optional() })
+    .nullable()
+    .optional(),
   reasoning: z
     .looseObject({
       effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullable().optional(),
@@ -200,7 +226,10 @@ export const responsesRequestSchema = z.looseObject({
   truncation: z.enum(['auto', 'disabled']).nullable().optional(),
   service_tier: optionalString,
   safety_identifier: optionalString,
-  conversation: z.union([z.string(), z.looseObject({ id: z.string() })]).nullable().optional(),
+  conversation: z
+    .union([z.string(), z.looseObject({ id: z.string() })])
+    .nullable()
+    .optional(),
 });
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
 

@@ -20,7 +20,8 @@ export async function handleListInputItems(context: RequestContext, inbound: Inb
   const items = [...stored(context, inbound).inputItems];
   const { query } = inbound;
   const limit = Number(query.get('limit') ?? 20);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new GatewayError(400, 'limit must be an integer from 1 to 100', 'invalid_request_error', 'invalid_value', 'limit');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new GatewayError(400, 'limit must be an integer from 1 to 100', 'invalid_request_error', 'invalid_value', 'limit');
   const order = query.get('order') ?? 'desc';
   if (order !== 'asc' && order !== 'desc') throw new GatewayError(400, "order must be 'asc' or 'desc'", 'invalid_request_error', 'invalid_value', 'order');
   if (order === 'desc') items.reverse();

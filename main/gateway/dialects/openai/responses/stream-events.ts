@@ -131,7 +131,12 @@ export class ResponsesEventEncoder {
   /** The end of a failed stream. Open items stay open: the client discards a failed response whole. */
   fail(error: { code: string; message: string }): ResponsesEvent[] {
     if (this.final) return [];
-    this.final = responseObject(this.context, { status: 'failed', output: [...this.output], usage: toResponsesUsage(this.usage), error: { code: error.code, message: error.message } });
+    this.final = responseObject(this.context, {
+      status: 'failed',
+      output: [...this.output],
+      usage: toResponsesUsage(this.usage),
+      error: { code: error.code, message: error.message },
+    });
     return [this.event('response.failed', { response: this.final })];
   }
 
@@ -167,7 +172,11 @@ export class ResponsesEventEncoder {
       const part = open.part;
       if (part?.type !== 'text' || !isText(content) || isText(reasoning) || !noCalls(calls)) return undefined;
       part.text += content;
-      part.template ??= deltaTemplate('response.output_text.delta', { item_id: open.id, output_index: open.outputIndex, content_index: part.index }, ',"logprobs":[]}\n\n');
+      part.template ??= deltaTemplate(
+        'response.output_text.delta',
+        { item_id: open.id, output_index: open.outputIndex, content_index: part.index },
+        ',"logprobs":[]}\n\n',
+      );
       return this.deltaFrame(part.template, content);
     }
     if (open.kind === 'reasoning') {
@@ -280,7 +289,14 @@ export class ResponsesEventEncoder {
 
   private openReasoning(): ResponsesEvent[] {
     const events = this.closeOpen('completed');
-    const item: OpenReasoning = { kind: 'reasoning', id: newId('rs'), outputIndex: this.output.length, text: '', details: this.lateDetails.splice(0), partOpen: false };
+    const item: OpenReasoning = {
+      kind: 'reasoning',
+      id: newId('rs'),
+      outputIndex: this.output.length,
+      text: '',
+      details: this.lateDetails.splice(0),
+      partOpen: false,
+    };
     this.open = item;
     events.push(this.event('response.output_item.added', { output_index: item.outputIndex, item: { id: item.id, type: 'reasoning', summary: [] } }));
     return events;
@@ -299,11 +315,21 @@ export class ResponsesEventEncoder {
     if (item.part?.type !== type) {
       append(events, this.closePart(item));
       item.part = { type, index: item.content.length, text: '' };
-      events.push(this.event('response.content_part.added', { ...at, content_index: item.part.index, part: type === 'text' ? outputText('') : { type: 'refusal', refusal: '' } }));
+      events.push(
+        this.event('response.content_part.added', {
+          ...at,
+          content_index: item.part.index,
+          part: type === 'text' ? outputText('') : { type: 'refusal', refusal: '' },
+        }),
+      );
     }
     item.part.text += text;
     const content_index = item.part.index;
-    events.push(type === 'text' ? this.event('response.output_text.delta', { ...at, content_index, delta: text, logprobs: [] }) : this.event('response.refusal.delta', { ...at, content_index, delta: text }));
+    events.push(
+      type === 'text'
+        ? this.event('response.output_text.delta', { ...at, content_index, delta: text, logprobs: [] })
+        : this.event('response.refusal.delta', { ...at, content_index, delta: text }),
+    );
     return events;
   }
 
@@ -314,10 +340,16 @@ export class ResponsesEventEncoder {
     const at = { item_id: item.id, output_index: item.outputIndex, content_index: part.index };
     if (part.type === 'text') {
       item.content.push(outputText(part.text));
-      return [this.event('response.output_text.done', { ...at, text: part.text, logprobs: [] }), this.event('response.content_part.done', { ...at, part: outputText(part.text) })];
+      return [
+        this.event('response.output_text.done', { ...at, text: part.text, logprobs: [] }),
+        this.event('response.content_part.done', { ...at, part: outputText(part.text) }),
+      ];
     }
     item.content.push({ type: 'refusal', refusal: part.text });
-    return [this.event('response.refusal.done', { ...at, refusal: part.text }), this.event('response.content_part.done', { ...at, part: { type: 'refusal', refusal: part.text } })];
+    return [
+      this.event('response.refusal.done', { ...at, refusal: part.text }),
+      this.event('response.content_part.done', { ...at, part: { type: 'refusal', refusal: part.text } }),
+    ];
   }
 
   private toolDelta(call: ToolCallDelta): ResponsesEvent[] {
@@ -335,7 +367,8 @@ export class ResponsesEventEncoder {
     if (slot.state === 'closed') return [];
     slot.args += fragment;
     if (slot.state === 'pending') return slot.name ? this.openTool(slot) : [];
-    if (slot.toolKind === 'function' && fragment !== '') return [this.event('response.function_call_arguments.delta', { item_id: slot.id, output_index: slot.outputIndex, delta: fragment })];
+    if (slot.toolKind === 'function' && fragment !== '')
+      return [this.event('response.function_call_arguments.delta', { item_id: slot.id, output_index: slot.outputIndex, delta: fragment })];
     return [];
   }
 
@@ -351,11 +384,21 @@ export class ResponsesEventEncoder {
     const at = { output_index: slot.outputIndex };
     if (slot.toolKind === 'function') {
       slot.id = newId('fc');
-      events.push(this.event('response.output_item.added', { ...at, item: { id: slot.id, type: 'function_call', status: 'in_progress', arguments: '', call_id: slot.callId, name: slot.name } }));
+      events.push(
+        this.event('response.output_item.added', {
+          ...at,
+          item: { id: slot.id, type: 'function_call', status: 'in_progress', arguments: '', call_id: slot.callId, name: slot.name },
+        }),
+      );
       if (slot.args !== '') events.push(this.event('response.function_call_arguments.delta', { item_id: slot.id, ...at, delta: slot.args }));
     } else if (slot.toolKind === 'custom') {
       slot.id = newId('ctc');
-      events.push(this.event('response.output_item.added', { ...at, item: { id: slot.id, type: 'custom_tool_call', status: 'in_progress', call_id: slot.callId, name: slot.name, input: '' } }));
+      events.push(
+        this.event('response.output_item.added', {
+          ...at,
+          item: { id: slot.id, type: 'custom_tool_call', status: 'in_progress', call_id: slot.callId, name: slot.name, input: '' },
+        }),
+      );
     }
     return events;
   }
@@ -374,10 +417,17 @@ export class ResponsesEventEncoder {
       if (input !== '') events.push(this.event('response.custom_tool_call_input.delta', { item_id: slot.id, ...at, delta: input }));
       events.push(this.event('response.custom_tool_call_input.done', { item_id: slot.id, ...at, input }));
     } else if (slot.toolKind === 'local_shell') {
-      events.push(this.event('response.output_item.added', { ...at, item: { ...item, status: 'in_progress', ...(item.type === 'function_call' ? { arguments: '' } : {}) } }));
-      if (item.type === 'function_call' && slot.args !== '') events.push(this.event('response.function_call_arguments.delta', { item_id: item.id, ...at, delta: slot.args }));
+      events.push(
+        this.event('response.output_item.added', {
+          ...at,
+          item: { ...item, status: 'in_progress', ...(item.type === 'function_call' ? { arguments: '' } : {}) },
+        }),
+      );
+      if (item.type === 'function_call' && slot.args !== '')
+        events.push(this.event('response.function_call_arguments.delta', { item_id: item.id, ...at, delta: slot.args }));
     }
-    if (item.type === 'function_call') events.push(this.event('response.function_call_arguments.done', { item_id: item.id, ...at, name, arguments: slot.args }));
+    if (item.type === 'function_call')
+      events.push(this.event('response.function_call_arguments.done', { item_id: item.id, ...at, name, arguments: slot.args }));
     events.push(this.event('response.output_item.done', { ...at, item }));
     this.output.push(item);
     return events;
@@ -397,10 +447,16 @@ export class ResponsesEventEncoder {
     } else {
       if (open.partOpen && wantsSummary(this.context)) {
         const part = { type: 'summary_text', text: open.text };
-        events.push(this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: open.text }), this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part }));
+        events.push(
+          this.event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: open.text }),
+          this.event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part }),
+        );
       } else if (open.partOpen) {
         const part = { type: 'reasoning_text', text: open.text };
-        events.push(this.event('response.reasoning_text.done', { ...at, content_index: 0, text: open.text }), this.event('response.content_part.done', { ...at, content_index: 0, part }));
+        events.push(
+          this.event('response.reasoning_text.done', { ...at, content_index: 0, text: open.text }),
+          this.event('response.content_part.done', { ...at, content_index: 0, part }),
+        );
       }
       item = reasoningItem(open.id, open.text, mergeReasoningDetails(open.details), this.context);
     }

@@ -14,7 +14,19 @@ const user = { role: 'user', content: 'hi' };
 
 describe('toChatRequest: messages', () => {
   it('puts instructions first as a system message and maps developer to system', () => {
-    const { request } = translate({ instructions: 'Be brief.', input: [{ role: 'developer', content: [{ type: 'input_text', text: 'a' }, { type: 'input_text', text: 'b' }] }, user] });
+    const { request } = translate({
+      instructions: 'Be brief.',
+      input: [
+        {
+          role: 'developer',
+          content: [
+            { type: 'input_text', text: 'a' },
+            { type: 'input_text', text: 'b' },
+          ],
+        },
+        user,
+      ],
+    });
     expect(request.model).toBe('claude-sonnet-4-5');
     expect(request.messages).toEqual([
       { role: 'system', content: 'Be brief.' },
@@ -53,7 +65,17 @@ describe('toChatRequest: messages', () => {
 
   it('lists OpenAI Files and file URLs as hosted, and leaves them out', () => {
     const { request, hosted } = translate({
-      input: [{ role: 'user', content: [{ type: 'input_text', text: 'x' }, { type: 'input_image', file_id: 'file-1' }, { type: 'input_file', file_id: 'file-2' }, { type: 'input_file', file_url: 'https://x/y.pdf' }] }],
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'x' },
+            { type: 'input_image', file_id: 'file-1' },
+            { type: 'input_file', file_id: 'file-2' },
+            { type: 'input_file', file_url: 'https://x/y.pdf' },
+          ],
+        },
+      ],
     });
     expect(request.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'x' }] }]);
     expect(hosted).toEqual([
@@ -72,7 +94,13 @@ describe('toChatRequest: messages', () => {
         { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Looking.', annotations: [] }] },
         { type: 'function_call', call_id: 'call_1', name: 'read', arguments: '{"path":"a"}' },
         { type: 'custom_tool_call', call_id: 'call_2', name: 'apply_patch', input: '*** Begin Patch\n"quoted"' },
-        { type: 'local_shell_call', id: 'lsh_1', call_id: 'call_3', status: 'completed', action: { type: 'exec', command: ['ls', '-a'], env: { A: 'b' }, working_directory: '/tmp', timeout_ms: 5000 } },
+        {
+          type: 'local_shell_call',
+          id: 'lsh_1',
+          call_id: 'call_3',
+          status: 'completed',
+          action: { type: 'exec', command: ['ls', '-a'], env: { A: 'b' }, working_directory: '/tmp', timeout_ms: 5000 },
+        },
         { type: 'function_call_output', call_id: 'call_1', output: 'contents' },
         { type: 'custom_tool_call_output', call_id: 'call_2', output: 'Done!' },
         { type: 'function_call_output', call_id: 'call_3', output: 'a.txt' },
@@ -86,7 +114,11 @@ describe('toChatRequest: messages', () => {
         tool_calls: [
           { id: 'call_1', type: 'function', function: { name: 'read', arguments: '{"path":"a"}' } },
           { id: 'call_2', type: 'function', function: { name: 'apply_patch', arguments: JSON.stringify({ input: '*** Begin Patch\n"quoted"' }) } },
-          { id: 'call_3', type: 'function', function: { name: 'local_shell', arguments: JSON.stringify({ command: ['ls', '-a'], workdir: '/tmp', timeout_ms: 5000 }) } },
+          {
+            id: 'call_3',
+            type: 'function',
+            function: { name: 'local_shell', arguments: JSON.stringify({ command: ['ls', '-a'], workdir: '/tmp', timeout_ms: 5000 }) },
+          },
         ],
       },
       { role: 'tool', tool_call_id: 'call_1', content: 'contents' },
@@ -95,7 +127,7 @@ describe('toChatRequest: messages', () => {
     ]);
   });
 
-  it('answers a local_shell call named by id (OpenAI\'s local_shell_call_output shape)', () => {
+  it("answers a local_shell call named by id (OpenAI's local_shell_call_output shape)", () => {
     const { request } = translate({
       input: [
         user,
@@ -104,7 +136,11 @@ describe('toChatRequest: messages', () => {
       ],
     });
     expect(request.messages.slice(1)).toEqual([
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'local_shell', arguments: '{"command":["pwd"]}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'local_shell', arguments: '{"command":["pwd"]}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_9', content: '/home' },
     ]);
   });
@@ -115,26 +151,50 @@ describe('toChatRequest: messages', () => {
         user,
         { type: 'function_call', call_id: 'c1', name: 'view_image', arguments: '{}' },
         { type: 'function_call', call_id: 'c2', name: 'read', arguments: '{}' },
-        { type: 'function_call_output', call_id: 'c1', output: [{ type: 'input_text', text: 'here' }, { type: 'input_image', image_url: 'data:image/png;base64,AAAA' }] },
-        { type: 'function_call_output', call_id: 'c2', output: [{ type: 'input_text', text: 'one' }, { type: 'input_text', text: 'two' }] },
+        {
+          type: 'function_call_output',
+          call_id: 'c1',
+          output: [
+            { type: 'input_text', text: 'here' },
+            { type: 'input_image', image_url: 'data:image/png;base64,AAAA' },
+          ],
+        },
+        {
+          type: 'function_call_output',
+          call_id: 'c2',
+          output: [
+            { type: 'input_text', text: 'one' },
+            { type: 'input_text', text: 'two' },
+          ],
+        },
         { role: 'user', content: 'and?' },
       ],
     });
     expect(request.messages.slice(2)).toEqual([
       { role: 'tool', tool_call_id: 'c1', content: 'here\n[1 attachment(s) follow in the next message]' },
       { role: 'tool', tool_call_id: 'c2', content: 'one\ntwo' },
-      { role: 'user', content: [{ type: 'text', text: 'Attachments from tool call c1:' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Attachments from tool call c1:' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+        ],
+      },
       { role: 'user', content: 'and?' },
     ]);
   });
 
   it('drops an assistant turn that holds nothing but reasoning', () => {
-    const { request } = translate({ input: [user, { type: 'reasoning', summary: [{ type: 'summary_text', text: 'hm' }] }, { role: 'user', content: 'again' }] });
+    const { request } = translate({
+      input: [user, { type: 'reasoning', summary: [{ type: 'summary_text', text: 'hm' }] }, { role: 'user', content: 'again' }],
+    });
     expect(request.messages.map((message) => message.role)).toEqual(['user', 'user']);
   });
 
-  it('keeps a refusal as the assistant\'s text', () => {
-    const { request } = translate({ input: [user, { role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot.' }] }, { role: 'user', content: 'ok' }] });
+  it("keeps a refusal as the assistant's text", () => {
+    const { request } = translate({
+      input: [user, { role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot.' }] }, { role: 'user', content: 'ok' }],
+    });
     expect(request.messages[1]).toEqual({ role: 'assistant', content: 'I cannot.' });
   });
 
@@ -148,7 +208,9 @@ describe('toChatRequest: messages', () => {
   });
 
   it('lists hosted-tool items of the input and leaves them out', () => {
-    const { request, hosted } = translate({ input: [user, { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search' } }, { role: 'assistant', content: 'Sunny.' }] });
+    const { request, hosted } = translate({
+      input: [user, { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search' } }, { role: 'assistant', content: 'Sunny.' }],
+    });
     expect(hosted).toEqual([{ param: 'input[1]', type: 'web_search_call' }]);
     expect(request.messages).toEqual([user, { role: 'assistant', content: 'Sunny.' }]);
   });
@@ -162,7 +224,12 @@ describe('toChatRequest: reasoning round trip', () => {
     const { request } = translate({
       input: [
         user,
-        { type: 'reasoning', summary: [{ type: 'summary_text', text: 'Let me think.' }], content: [{ type: 'reasoning_text', text: 'Let me think.' }], encrypted_content: carrier },
+        {
+          type: 'reasoning',
+          summary: [{ type: 'summary_text', text: 'Let me think.' }],
+          content: [{ type: 'reasoning_text', text: 'Let me think.' }],
+          encrypted_content: carrier,
+        },
         { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' },
       ],
     });
@@ -170,14 +237,27 @@ describe('toChatRequest: reasoning round trip', () => {
   });
 
   it("drops OpenAI's own encrypted_content (only OpenAI can read it) and keeps the summary as text", () => {
-    const { request } = translate({ input: [user, { type: 'reasoning', summary: [{ type: 'summary_text', text: 'Summary.' }], encrypted_content: 'gAAAAABopaque' }, { role: 'assistant', content: 'Hi.' }] });
+    const { request } = translate({
+      input: [
+        user,
+        { type: 'reasoning', summary: [{ type: 'summary_text', text: 'Summary.' }], encrypted_content: 'gAAAAABopaque' },
+        { role: 'assistant', content: 'Hi.' },
+      ],
+    });
     expect(request.messages[1]).toEqual({ role: 'assistant', content: 'Hi.', reasoning_content: 'Summary.' });
   });
 
   it('renumbers details of two carriers in one turn so that their blocks stay apart', () => {
     const first = encodeReasoningCarrier({ details: claudeDetails });
-    const second = encodeReasoningCarrier({ details: [{ ...claudeDetails[0], text: 'More.', signature: 'sig-2' }, { type: 'reasoning.encrypted', data: 'g', format: 'google-gemini-v1', id: 'c1' }] });
-    const { request } = translate({ input: [user, { type: 'reasoning', encrypted_content: first }, { type: 'reasoning', encrypted_content: second }, { role: 'assistant', content: 'x' }] });
+    const second = encodeReasoningCarrier({
+      details: [
+        { ...claudeDetails[0], text: 'More.', signature: 'sig-2' },
+        { type: 'reasoning.encrypted', data: 'g', format: 'google-gemini-v1', id: 'c1' },
+      ],
+    });
+    const { request } = translate({
+      input: [user, { type: 'reasoning', encrypted_content: first }, { type: 'reasoning', encrypted_content: second }, { role: 'assistant', content: 'x' }],
+    });
     expect(request.messages[1]?.['reasoning_details']).toEqual([
       claudeDetails[0],
       { ...claudeDetails[0], text: 'More.', signature: 'sig-2', index: 1 },
@@ -199,10 +279,18 @@ describe('toChatRequest: tools and settings', () => {
         { type: 'mcp', server_label: 'x' },
       ],
     });
-    expect(request.tools?.[0]).toEqual({ type: 'function', function: { name: 'read', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } } }, strict: true } });
+    expect(request.tools?.[0]).toEqual({
+      type: 'function',
+      function: { name: 'read', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } } }, strict: true },
+    });
     expect(request.tools?.[1]).toEqual({ type: 'function', function: { name: 'now', parameters: { type: 'object', properties: {} } } });
     const custom = request.tools?.[2]?.function;
-    expect(custom?.parameters).toEqual({ type: 'object', properties: { input: { type: 'string', description: 'The complete free-form input.' } }, required: ['input'], additionalProperties: false });
+    expect(custom?.parameters).toEqual({
+      type: 'object',
+      properties: { input: { type: 'string', description: 'The complete free-form input.' } },
+      required: ['input'],
+      additionalProperties: false,
+    });
     expect(custom?.description).toContain('Edit files.');
     expect(custom?.description).toContain('"input"');
     expect(custom?.description).toContain('lark grammar:\nstart: begin_patch');
@@ -213,17 +301,36 @@ describe('toChatRequest: tools and settings', () => {
       { param: 'tools[4]', type: 'web_search_preview' },
       { param: 'tools[5]', type: 'mcp' },
     ]);
-    expect([tools.kindOf('read'), tools.kindOf('apply_patch'), tools.kindOf('local_shell'), tools.kindOf('unknown')]).toEqual(['function', 'custom', 'local_shell', 'function']);
+    expect([tools.kindOf('read'), tools.kindOf('apply_patch'), tools.kindOf('local_shell'), tools.kindOf('unknown')]).toEqual([
+      'function',
+      'custom',
+      'local_shell',
+      'function',
+    ]);
   });
 
   it.each([
     ['required', 'required'],
-    [{ type: 'function', name: 'read' }, { type: 'function', function: { name: 'read' } }],
-    [{ type: 'custom', name: 'apply_patch' }, { type: 'function', function: { name: 'apply_patch' } }],
+    [
+      { type: 'function', name: 'read' },
+      { type: 'function', function: { name: 'read' } },
+    ],
+    [
+      { type: 'custom', name: 'apply_patch' },
+      { type: 'function', function: { name: 'apply_patch' } },
+    ],
     [{ type: 'allowed_tools', mode: 'auto', tools: [{ type: 'function', name: 'read' }] }, 'auto'],
     [{ type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'read' }] }, 'required'],
   ])('maps tool_choice %j', (choice, expected) => {
-    const { request } = translate({ input: 'x', tools: [{ type: 'function', name: 'read' }, { type: 'custom', name: 'apply_patch' }], tool_choice: choice, parallel_tool_calls: false });
+    const { request } = translate({
+      input: 'x',
+      tools: [
+        { type: 'function', name: 'read' },
+        { type: 'custom', name: 'apply_patch' },
+      ],
+      tool_choice: choice,
+      parallel_tool_calls: false,
+    });
     expect(request.tool_choice).toEqual(expected);
     expect(request.parallel_tool_calls).toBe(false);
   });
@@ -266,7 +373,10 @@ describe('toChatRequest: tools and settings', () => {
       safety_identifier: 's1',
     });
     expect(translate({ input: 'x', text: { format: { type: 'json_object' } } }).request.response_format).toEqual({ type: 'json_object' });
-    expect(translate({ input: 'x', text: { format: { type: 'text' } }, stream: false }).request).toEqual({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }] });
+    expect(translate({ input: 'x', text: { format: { type: 'text' } }, stream: false }).request).toEqual({
+      model: 'claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'x' }],
+    });
   });
 
   it('lists background runs and stored conversations as hosted', () => {

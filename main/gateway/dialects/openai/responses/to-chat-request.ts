@@ -51,7 +51,10 @@ function generationSettings(request: ResponsesRequest): Partial<ChatRequest> {
   if (format?.type === 'json_object') settings.response_format = { type: 'json_object' };
   if (format?.type === 'json_schema') {
     const { name, schema, description, strict } = format;
-    settings.response_format = { type: 'json_schema', json_schema: { name, schema, ...(description ? { description } : {}), ...(typeof strict === 'boolean' ? { strict } : {}) } };
+    settings.response_format = {
+      type: 'json_schema',
+      json_schema: { name, schema, ...(description ? { description } : {}), ...(typeof strict === 'boolean' ? { strict } : {}) },
+    };
   }
   if (request.reasoning?.effort) settings.reasoning_effort = request.reasoning.effort;
   if (typeof request.max_output_tokens === 'number') settings.max_completion_tokens = request.max_output_tokens;

@@ -14,13 +14,30 @@ function contextFor(body: Record<string, unknown> = {}, includeEncrypted = false
 }
 
 function completion(message: Partial<AssistantMessage>, finishReason: FinishReason = 'stop', usage?: Usage): ChatCompletion {
-  return { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'upstream', choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: finishReason }], ...(usage ? { usage } : {}) };
+  return {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'upstream',
+    choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: finishReason }],
+    ...(usage ? { usage } : {}),
+  };
 }
 
 describe('toResponse', () => {
   it('a text answer: the whole Response object, with the request echoed and OpenAI defaults', () => {
-    const usage: Usage = { prompt_tokens: 30, completion_tokens: 5, total_tokens: 35, prompt_tokens_details: { cached_tokens: 20 }, completion_tokens_details: { reasoning_tokens: 2 }, cost: 0.001 };
-    const response = toResponse(completion({ content: 'Hello.' }, 'stop', usage), contextFor({ tools: undefined, metadata: { a: 'b' }, instructions: 'Be kind.' }));
+    const usage: Usage = {
+      prompt_tokens: 30,
+      completion_tokens: 5,
+      total_tokens: 35,
+      prompt_tokens_details: { cached_tokens: 20 },
+      completion_tokens_details: { reasoning_tokens: 2 },
+      cost: 0.001,
+    };
+    const response = toResponse(
+      completion({ content: 'Hello.' }, 'stop', usage),
+      contextFor({ tools: undefined, metadata: { a: 'b' }, instructions: 'Be kind.' }),
+    );
     expect(response).toEqual({
       id: 'resp_test',
       object: 'response',
@@ -33,7 +50,15 @@ describe('toResponse', () => {
       max_output_tokens: null,
       max_tool_calls: null,
       model: 'my-model',
-      output: [{ id: expect.stringMatching(/^msg_[0-9a-f]{48}$/), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hello.', annotations: [], logprobs: [] }] }],
+      output: [
+        {
+          id: expect.stringMatching(/^msg_[0-9a-f]{48}$/),
+          type: 'message',
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'Hello.', annotations: [], logprobs: [] }],
+        },
+      ],
       parallel_tool_calls: true,
       previous_response_id: null,
       prompt_cache_key: null,
@@ -48,7 +73,14 @@ describe('toResponse', () => {
       top_logprobs: 0,
       top_p: 1,
       truncation: 'disabled',
-      usage: { input_tokens: 30, input_tokens_details: { cached_tokens: 20 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 35, cost: 0.001 },
+      usage: {
+        input_tokens: 30,
+        input_tokens_details: { cached_tokens: 20 },
+        output_tokens: 5,
+        output_tokens_details: { reasoning_tokens: 2 },
+        total_tokens: 35,
+        cost: 0.001,
+      },
       user: null,
       metadata: { a: 'b' },
     });
@@ -56,17 +88,52 @@ describe('toResponse', () => {
   });
 
   it('echoes what the request set', () => {
-    const response = toResponse(completion({ content: 'x' }), contextFor({ temperature: 0.3, top_p: 0.5, store: false, tool_choice: 'required', max_output_tokens: 99, reasoning: { effort: 'low', summary: 'auto' }, previous_response_id: 'resp_prev', user: 'u', text: { format: { type: 'json_object' } } }));
-    expect(response).toMatchObject({ temperature: 0.3, top_p: 0.5, store: false, tool_choice: 'required', max_output_tokens: 99, reasoning: { effort: 'low', summary: 'auto' }, previous_response_id: 'resp_prev', user: 'u', text: { format: { type: 'json_object' } } });
+    const response = toResponse(
+      completion({ content: 'x' }),
+      contextFor({
+        temperature: 0.3,
+        top_p: 0.5,
+        store: false,
+        tool_choice: 'required',
+        max_output_tokens: 99,
+        reasoning: { effort: 'low', summary: 'auto' },
+        previous_response_id: 'resp_prev',
+        user: 'u',
+        text: { format: { type: 'json_object' } },
+      }),
+    );
+    expect(response).toMatchObject({
+      temperature: 0.3,
+      top_p: 0.5,
+      store: false,
+      tool_choice: 'required',
+      max_output_tokens: 99,
+      reasoning: { effort: 'low', summary: 'auto' },
+      previous_response_id: 'resp_prev',
+      user: 'u',
+      text: { format: { type: 'json_object' } },
+    });
     expect(response.tools).toEqual(tools);
   });
 
   it('reasoning comes first: text in content, a summary when asked, details in a decodable encrypted_content', () => {
     const details = [{ type: 'reasoning.text', text: 'Think.', signature: 'sig', format: 'anthropic-claude-v1', index: 0 }];
-    const response = toResponse(completion({ content: 'Done.', reasoning_content: 'Think.', reasoning_details: details }), contextFor({ reasoning: { summary: 'auto' } }));
+    const response = toResponse(
+      completion({ content: 'Done.', reasoning_content: 'Think.', reasoning_details: details }),
+      contextFor({ reasoning: { summary: 'auto' } }),
+    );
     const [reasoning, message] = response.output;
-    expect(reasoning).toEqual({ id: expect.stringMatching(/^rs_/), type: 'reasoning', summary: [{ type: 'summary_text', text: 'Think.' }], content: [{ type: 'reasoning_text', text: 'Think.' }], encrypted_content: expect.stringMatching(/^sy1\./) });
-    expect(decodeReasoningCarrier(String(reasoning && 'encrypted_content' in reasoning ? reasoning.encrypted_content : ''))).toEqual({ details, text: 'Think.' });
+    expect(reasoning).toEqual({
+      id: expect.stringMatching(/^rs_/),
+      type: 'reasoning',
+      summary: [{ type: 'summary_text', text: 'Think.' }],
+      content: [{ type: 'reasoning_text', text: 'Think.' }],
+      encrypted_content: expect.stringMatching(/^sy1\./),
+    });
+    expect(decodeReasoningCarrier(String(reasoning && 'encrypted_content' in reasoning ? reasoning.encrypted_content : ''))).toEqual({
+      details,
+      text: 'Think.',
+    });
     expect(message?.type).toBe('message');
   });
 
@@ -95,7 +162,13 @@ describe('toResponse', () => {
     expect(response.output).toEqual([
       { id: expect.stringMatching(/^fc_/), type: 'function_call', status: 'completed', arguments: '{"path":"a"}', call_id: 'call_1', name: 'read' },
       { id: expect.stringMatching(/^ctc_/), type: 'custom_tool_call', status: 'completed', call_id: 'call_2', name: 'apply_patch', input: '*** Begin Patch\n' },
-      { id: expect.stringMatching(/^lsh_/), type: 'local_shell_call', status: 'completed', call_id: 'call_3', action: { type: 'exec', command: ['ls', '-a'], env: {}, working_directory: '/tmp', timeout_ms: 1000 } },
+      {
+        id: expect.stringMatching(/^lsh_/),
+        type: 'local_shell_call',
+        status: 'completed',
+        call_id: 'call_3',
+        action: { type: 'exec', command: ['ls', '-a'], env: {}, working_directory: '/tmp', timeout_ms: 1000 },
+      },
     ]);
   });
 
@@ -111,21 +184,33 @@ describe('toResponse', () => {
       contextFor(),
     );
     expect(response.output[0]).toMatchObject({ type: 'custom_tool_call', input: 'not json' });
-    expect(response.output[1]).toMatchObject({ type: 'local_shell_call', action: { command: ['bash', '-lc', 'ls -a'], working_directory: null, timeout_ms: null } });
+    expect(response.output[1]).toMatchObject({
+      type: 'local_shell_call',
+      action: { command: ['bash', '-lc', 'ls -a'], working_directory: null, timeout_ms: null },
+    });
     expect(response.output[2]).toMatchObject({ type: 'function_call', id: expect.stringMatching(/^fc_/), name: 'local_shell', arguments: '{"cmd":1}' });
   });
 
   it("keeps Gemini's tool-call thought signature in the reasoning carrier, by call id", () => {
-    const call = { id: 'c1', type: 'function' as const, function: { name: 'read', arguments: '{}' }, extra_content: { google: { thought_signature: 'sig-g' } } };
+    const call = {
+      id: 'c1',
+      type: 'function' as const,
+      function: { name: 'read', arguments: '{}' },
+      extra_content: { google: { thought_signature: 'sig-g' } },
+    };
     const response = toResponse(completion({ tool_calls: [call] }), contextFor());
     const reasoning = response.output[0] as { type: string; encrypted_content?: string };
     expect(reasoning.type).toBe('reasoning');
-    expect(decodeReasoningCarrier(reasoning.encrypted_content ?? '')?.details).toEqual([{ type: 'reasoning.encrypted', data: 'sig-g', format: 'google-gemini-v1', index: 0, id: 'c1' }]);
+    expect(decodeReasoningCarrier(reasoning.encrypted_content ?? '')?.details).toEqual([
+      { type: 'reasoning.encrypted', data: 'sig-g', format: 'google-gemini-v1', index: 0, id: 'c1' },
+    ]);
   });
 
   it('a refusal is a refusal part of the message', () => {
     const response = toResponse(completion({ content: null, refusal: 'I cannot help.' }), contextFor());
-    expect(response.output).toEqual([{ id: expect.any(String), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot help.' }] }]);
+    expect(response.output).toEqual([
+      { id: expect.any(String), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot help.' }] },
+    ]);
   });
 
   it.each([
@@ -149,7 +234,7 @@ describe('toResponse', () => {
     expect(toResponse(completion({ content: 'x' }), contextFor()).usage).toBeNull();
   });
 
-  it('newResponseId looks like OpenAI\'s', () => {
+  it("newResponseId looks like OpenAI's", () => {
     expect(newResponseId()).toMatch(/^resp_[0-9a-f]{48}$/);
     expect(newResponseId()).not.toBe(newResponseId());
   });

@@ -1,7 +1,17 @@
 // A ChatCompletion → the Response object a Responses client expects: a reasoning item (when the target reasoned),
 // the message, then one item per tool call in the type its tool was declared with; finish_reason becomes the status.
 import type { ChatCompletion } from '../../../../../shared/openai-types.js';
-import { detailsOf, messageItem, outputText, reasoningItem, reasoningTextOf, toolCallItem, toolCallSignatureDetail, type MessageItem, type ResponseOutputItem } from './output-items.js';
+import {
+  detailsOf,
+  messageItem,
+  outputText,
+  reasoningItem,
+  reasoningTextOf,
+  toolCallItem,
+  toolCallSignatureDetail,
+  type MessageItem,
+  type ResponseOutputItem,
+} from './output-items.js';
 import { mergeReasoningDetails } from './reasoning-carrier.js';
 import { finishStatus, newId, responseObject, toResponsesUsage, type ResponseContext, type ResponseObject } from './response-object.js';
 
@@ -40,5 +50,9 @@ export function toResponse(completion: ChatCompletion, context: ResponseContext)
 
 function textOfParts(content: unknown): string {
   if (!Array.isArray(content)) return '';
-  return content.map((part: unknown) => (typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '')).join('');
+  return content
+    .map((part: unknown) =>
+      typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '',
+    )
+    .join('');
 }

@@ -92,7 +92,14 @@ describe('SafeMarkdown with a hostile answer', () => {
     act(() => byText('ref link')?.click());
     act(() => byText('https://autolink.example/path')?.click());
     act(() => byText('www.literal-autolink.example')?.click());
-    expect(onLink.mock.calls.map(([url]) => url)).toEqual(['https://example.com/docs?q=1', '', '', '', 'https://autolink.example/path', 'http://www.literal-autolink.example']);
+    expect(onLink.mock.calls.map(([url]) => url)).toEqual([
+      'https://example.com/docs?q=1',
+      '',
+      '',
+      '',
+      'https://autolink.example/path',
+      'http://www.literal-autolink.example',
+    ]);
     expect(window.location.href).not.toContain('example');
   });
 });
@@ -100,7 +107,16 @@ describe('SafeMarkdown with a hostile answer', () => {
 describe('url policy', () => {
   it('opens https only, without credentials', () => {
     expect(openableUrl('https://example.com/a b')).toBe('https://example.com/a%20b');
-    for (const url of ['http://example.com', 'javascript:alert(1)', 'data:text/html,x', 'https://user:pw@example.com/', '//example.com', '', null, 'file:///etc/passwd']) {
+    for (const url of [
+      'http://example.com',
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'https://user:pw@example.com/',
+      '//example.com',
+      '',
+      null,
+      'file:///etc/passwd',
+    ]) {
       expect(openableUrl(url), String(url)).toBeUndefined();
     }
   });

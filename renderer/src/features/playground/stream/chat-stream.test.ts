@@ -21,16 +21,18 @@ function reply(pieces: readonly string[], options: { status?: number; headers?: 
   return { status: options.status ?? 200, headers: { get: (name) => headers.get(name) ?? null }, body, text: async () => pieces.join('') };
 }
 
-async function run(answer: GatewayReply | Error, signal = new AbortController().signal): Promise<{ outcome: StreamOutcome; text: string; usage: StreamUsage[]; routing: RoutingFacts[] }> {
+async function run(
+  answer: GatewayReply | Error,
+  signal = new AbortController().signal,
+): Promise<{ outcome: StreamOutcome; text: string; usage: StreamUsage[]; routing: RoutingFacts[] }> {
   let text = '';
   const usage: StreamUsage[] = [];
   const routing: RoutingFacts[] = [];
-  const outcome = await runChatStream(
-    () => (answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer)),
-    '{}',
-    signal,
-    { onOpen: (facts) => routing.push(facts), onText: (piece) => (text += piece), onUsage: (value) => usage.push(value) },
-  );
+  const outcome = await runChatStream(() => (answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer)), '{}', signal, {
+    onOpen: (facts) => routing.push(facts),
+    onText: (piece) => (text += piece),
+    onUsage: (value) => usage.push(value),
+  });
   return { outcome, text, usage, routing };
 }
 
@@ -39,8 +41,15 @@ const usageChunk = `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens
 
 describe('runChatStream', () => {
   it('delivers text, usage with cost and the routing headers, and ends ok on [DONE]', async () => {
-    const headers = { 'x-switchyard-provider': 'alpha', 'x-switchyard-model': 'caf%C3%A9-1', 'x-switchyard-attempts': 'beta/x=error(500), alpha/caf%C3%A9-1=ok', 'x-switchyard-request-id': 'req-1' };
-    const result = await run(reply(['data: {"choices":[{"delta":{"role":"assistant","content":""}}]}\n\n', chunk('Hel'), chunk('lo'), usageChunk, 'data: [DONE]\n\n'], { headers }));
+    const headers = {
+      'x-switchyard-provider': 'alpha',
+      'x-switchyard-model': 'caf%C3%A9-1',
+      'x-switchyard-attempts': 'beta/x=error(500), alpha/caf%C3%A9-1=ok',
+      'x-switchyard-request-id': 'req-1',
+    };
+    const result = await run(
+      reply(['data: {"choices":[{"delta":{"role":"assistant","content":""}}]}\n\n', chunk('Hel'), chunk('lo'), usageChunk, 'data: [DONE]\n\n'], { headers }),
+    );
     expect(result.outcome).toEqual({ status: 'ok' });
     expect(result.text).toBe('Hello');
     expect(result.usage).toEqual([{ inputTokens: 12, outputTokens: 3, costUsd: 0.0042 }]);
@@ -66,14 +75,22 @@ describe('runChatStream', () => {
   });
 
   it('reports an HTTP error with the gateway’s message', async () => {
-    const result = await run(reply(['{"error":{"message":"unknown model \'nope/x\'","code":"model_not_found"}}'], { status: 404, headers: { 'x-switchyard-request-id': 'req-9' } }));
+    const result = await run(
+      reply(['{"error":{"message":"unknown model \'nope/x\'","code":"model_not_found"}}'], { status: 404, headers: { 'x-switchyard-request-id': 'req-9' } }),
+    );
     expect(result.outcome).toEqual({ status: 'error', message: "404: unknown model 'nope/x'" });
     expect(result.routing[0]?.requestId).toBe('req-9');
   });
 
   it('reports a connection that breaks mid-stream, and an unreachable gateway', async () => {
-    expect((await run(reply([chunk('a'), chunk('b')], { failAfter: 1 }))).outcome).toMatchObject({ status: 'error', message: expect.stringContaining('socket hang up') });
-    expect((await run(new TypeError('Failed to fetch'))).outcome).toMatchObject({ status: 'error', message: expect.stringContaining('Could not reach the gateway') });
+    expect((await run(reply([chunk('a'), chunk('b')], { failAfter: 1 }))).outcome).toMatchObject({
+      status: 'error',
+      message: expect.stringContaining('socket hang up'),
+    });
+    expect((await run(new TypeError('Failed to fetch'))).outcome).toMatchObject({
+      status: 'error',
+      message: expect.stringContaining('Could not reach the gateway'),
+    });
   });
 
   it('is cancelled, not failed, when the column was stopped', async () => {

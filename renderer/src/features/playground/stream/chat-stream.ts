@@ -93,7 +93,12 @@ function handleFrame(data: string, handlers: StreamHandlers): StreamOutcome | un
     const content = choice.delta?.content;
     if (typeof content === 'string' && content !== '') handlers.onText(content);
   }
-  if (chunk.usage) handlers.onUsage({ inputTokens: numberOrNull(chunk.usage.prompt_tokens), outputTokens: numberOrNull(chunk.usage.completion_tokens), costUsd: numberOrNull(chunk.usage.cost) });
+  if (chunk.usage)
+    handlers.onUsage({
+      inputTokens: numberOrNull(chunk.usage.prompt_tokens),
+      outputTokens: numberOrNull(chunk.usage.completion_tokens),
+      costUsd: numberOrNull(chunk.usage.cost),
+    });
   return undefined;
 }
 
@@ -107,7 +112,12 @@ function routingFacts(headers: GatewayReply['headers']): RoutingFacts {
       return value;
     }
   };
-  return { requestId: read('x-switchyard-request-id'), providerId: read('x-switchyard-provider'), servedModel: read('x-switchyard-model'), attempts: read('x-switchyard-attempts') };
+  return {
+    requestId: read('x-switchyard-request-id'),
+    providerId: read('x-switchyard-provider'),
+    servedModel: read('x-switchyard-model'),
+    attempts: read('x-switchyard-attempts'),
+  };
 }
 
 async function errorMessage(reply: GatewayReply): Promise<string> {
