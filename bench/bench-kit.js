@@ -1,8 +1,9 @@
 // What the bench programs share: processes in their own process groups (killed by group at exit), free loopback
-// ports, CPU from /proc (a process group's, and the machine's), waiting for a quiet machine, and the tables and
-// medians they print. Linux only, like the benches themselves; 127.0.0.1 only.
+// ports, CPU and memory from /proc (a process group's CPU, a process's RSS, the machine's load), a /health probe,
+// waiting for a quiet machine, and the tables and medians they print. Linux only, like the benches themselves; 127.0.0.1 only.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,6 +84,24 @@ export function groupCpuUs(pgid) {
     if (Number(rest[2]) === pgid) ticks += Number(rest[11]) + Number(rest[12]);
   }
   return (ticks / CLK_TCK) * 1e6;
+}
+
+/** A process's resident memory (VmRSS) in KiB. */
+export function rssKiB(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+}
+
+/** GET /health on 127.0.0.1:`port` on a fresh connection; resolves with the status, or 0 when nothing answers yet. */
+export function health(port) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.setTimeout(2000, () => req.destroy());
+  });
 }
 
 /** The machine's busy ticks (user, nice, system) so far. */

@@ -17,7 +17,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, median, processGroups, table, waitQuiet } from './bench-kit.js';
+import { freePort, health, median, processGroups, rssKiB, table, waitQuiet } from './bench-kit.js';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
@@ -39,23 +39,6 @@ if (!fs.existsSync(CLI)) {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-start-bench-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 const groups = processGroups('sy-start-bench', ROOT, { ...env, SWITCHYARD_API_KEY: TOKEN });
-
-function rssKiB(pid) {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-}
-
-/** GET /health on a fresh connection; resolves with the status, or 0 when nothing answers yet. */
-function health(port) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', () => resolve(0));
-    req.setTimeout(2000, () => req.destroy());
-  });
-}
 
 /** Spawns `args` and polls /health every 2 ms; resolves with the ms from spawn to the first 200, and the child. */
 async function launch(args, port) {

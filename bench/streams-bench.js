@@ -16,11 +16,10 @@
 // DELAY_MS (20), RAMP_MS (500), SWITCHYARD_CLI, SWITCHYARD_NODE_ARGS, QUIET_PCT / QUIET_WAIT_S (bench-kit.js). 127.0.0.1 only.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, groupCpuUs, median, processGroups, table, waitQuiet } from './bench-kit.js';
+import { freePort, groupCpuUs, health, median, processGroups, rssKiB, table, waitQuiet } from './bench-kit.js';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
@@ -46,16 +45,6 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-streams-bench-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 const groups = processGroups('sy-streams-bench', ROOT, { ...env, SWITCHYARD_API_KEY: TOKEN });
 
-function health(port) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', () => resolve(0));
-    req.setTimeout(2000, () => req.destroy());
-  });
-}
 async function waitHealthy(name, port, proc) {
   for (let i = 0; i < 600; i++) {
     if ((await health(port)) === 200) return;
@@ -64,7 +53,6 @@ async function waitHealthy(name, port, proc) {
   }
   throw new Error(`${name} did not start (log: ${proc.logPath})`);
 }
-const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 // ---------------------------------------------------------------- mock + gateway, each in its own process group
 const mockPort = await freePort();
@@ -182,7 +170,7 @@ for (const n of NS) {
       const summary = summarize(await runClient(targets[name], n));
       const pid = name === 'switchyard' ? gateway.pid : name === 'node-parse' ? nodeParse.proc.pid : undefined;
       summary.gatewayCpuUsPerStream = pid === undefined ? NaN : (groupCpuUs(pid) - cpuBefore[pid]) / n;
-      summary.gatewayRss = pid === undefined ? NaN : rssMiB(pid);
+      summary.gatewayRss = pid === undefined ? NaN : rssKiB(pid) / 1024;
       runs[name].push(summary);
       await sleep(300);
     }
