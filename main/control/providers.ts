@@ -5,7 +5,7 @@ import { redactSecrets, registerSecret } from '../../shared/redact.js';
 import type { ProviderSettings } from '../config/load.js';
 import { providerPresets, presetIds } from '../config/presets.js';
 import type { ProviderStatus } from '../gateway/gateway.js';
-import type { ModelDetails, ProviderAdapter, ProviderModel } from '../gateway/providers/types.js';
+import type { ProviderModel } from '../gateway/providers/types.js';
 import { checkKey } from '../secrets/key-check.js';
 import { normaliseKey } from '../secrets/secret-store.js';
 import type { ControlContext } from './context.js';
@@ -108,7 +108,14 @@ export async function providerModels(context: ControlContext, id: string): Promi
   }
   const seen = new Set(listed.map((model) => model.id));
   const models: ProviderModel[] = [...listed, ...settings.models.filter((model) => !seen.has(model)).map((model) => ({ id: model }))];
-  const details = await askedDetails(adapter, models);
+  // where the list says nothing about capabilities, routing's cache of model details (Ollama's /api/show) for the
+  // first 50, under one short deadline: a picker wants "tools · vision", not a wait
+  const unlisted = models.filter((model) => model.capabilities === undefined).slice(0, detailsAtMost);
+  const details = await context.gateway.modelDetails(
+    id,
+    unlisted.map((model) => model.id),
+    detailsDeadlineMs,
+  );
   const catalog = context.prices();
   return models.map((model) => {
     const price = catalog.lookup(id, model.id);
@@ -125,29 +132,6 @@ export async function providerModels(context: ControlContext, id: string): Promi
 
 const detailsDeadlineMs = 1_500;
 const detailsAtMost = 50;
-
-/**
- * Where the list says nothing about capabilities but the provider can be asked per model (Ollama's /api/show), ask
- * for the first 50 at once under one short deadline: a picker wants "tools · vision", not a wait. Models whose
- * answer is late or failed keep what the price list knows.
- */
-async function askedDetails(adapter: ProviderAdapter, models: readonly ProviderModel[]): Promise<Map<string, ModelDetails>> {
-  const found = new Map<string, ModelDetails>();
-  const modelDetails = adapter.modelDetails?.bind(adapter);
-  if (!modelDetails) return found;
-  const signal = AbortSignal.timeout(detailsDeadlineMs);
-  const unknown = models.filter((model) => model.capabilities === undefined).slice(0, detailsAtMost);
-  await Promise.all(
-    unknown.map(async (model) => {
-      try {
-        found.set(model.id, await modelDetails(model.id, signal));
-      } catch {
-        // late, not pulled, or an older server without /api/show details: the price list's word stands
-      }
-    }),
-  );
-  return found;
-}
 
 /** Ollama's and the price list's words for what a model can do, as the pickers show them. */
 export function pickerCapabilities(words: readonly string[]): ModelCapability[] {

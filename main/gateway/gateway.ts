@@ -11,7 +11,7 @@ import type { Metering } from './metering.js';
 import { ProviderError } from './providers/errors.js';
 import { ProviderRegistry, keyFromEnvironment, type KeyLookup } from './providers/registry.js';
 import type { KeyRotation } from './routing/execute.js';
-import type { ProbeResult } from './providers/types.js';
+import type { ModelDetails, ProbeResult } from './providers/types.js';
 import type { CircuitView } from './routing/health.js';
 import { HealthMonitor } from './routing/health-monitor.js';
 import { RoutingService } from './routing/service.js';
@@ -189,6 +189,21 @@ export class Gateway {
 
   get registry(): ProviderRegistry {
     return this.state.registry;
+  }
+
+  /**
+   * Context window and capabilities of a provider's models, from routing's own cache of them (the provider is asked
+   * where it can say, Ollama's /api/show, waiting at most `timeoutMs`; a late answer still lands in the cache).
+   */
+  async modelDetails(providerId: string, models: readonly string[], timeoutMs: number): Promise<Map<string, ModelDetails>> {
+    const targets = models.map((model) => ({ providerId, model }));
+    await this.routing.details.ensure(targets, (id) => this.registry.get(id), timeoutMs);
+    const found = new Map<string, ModelDetails>();
+    for (const target of targets) {
+      const details = this.routing.details.get(target);
+      if (details !== undefined) found.set(target.model, details);
+    }
+    return found;
   }
 
   get config(): GatewayConfig {
