@@ -13,7 +13,8 @@
 //
 // SWITCHYARD_TEST_NO_INSTALL=1 never installs: a missing package stops the run with the command instead.
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, constants, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,12 +36,29 @@ const testNeeds = [
   { program: 'dbus-send', packages: ['dbus'], purpose: 'waiting for the keyring to appear on that session' },
   // dbus-x11: gnome-keyring needs some session-bus package, and this one brings no systemd user session along
   { program: 'gnome-keyring-daemon', packages: ['gnome-keyring', 'dbus-x11'], purpose: 'the keychain tests (a real Secret Service)' },
+  // Debian keeps PostgreSQL's server programs off the PATH, under /usr/lib/postgresql/<major>/bin
+  { program: 'postgres', find: () => postgresProgram('postgres'), packages: ['postgresql'], purpose: 'the PostgreSQL ledger tests (team mode)' },
+  { program: 'redis-server', packages: ['redis-server'], purpose: 'the shared rate-limit and budget state tests (team mode)' },
 ];
 const buildNeeds = [
   { program: 'python3', packages: ['python3'], purpose: 'compiling better-sqlite3 during `npm install` (no prebuilt binary reachable)' },
   { program: 'make', packages: ['make'], purpose: 'the same' },
   { program: 'g++', packages: ['g++'], purpose: 'the same' },
 ];
+
+/** A PostgreSQL server program: on the PATH, else in the newest /usr/lib/postgresql/<major>/bin. */
+function postgresProgram(program) {
+  const onPath = findProgram(program);
+  if (onPath !== undefined) return onPath;
+  let majors = [];
+  try {
+    majors = readdirSync('/usr/lib/postgresql').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  majors.sort((a, b) => Number(b) - Number(a));
+  return majors.map((major) => findProgram(join('/usr/lib/postgresql', major, 'bin', program))).find((path) => path !== undefined);
+}
 
 function findProgram(program) {
   const candidates = program.includes('/')
@@ -69,7 +87,7 @@ function installer() {
 }
 
 function ensureSystemPackages(needs) {
-  const missing = () => needs.filter((need) => findProgram(need.program) === undefined);
+  const missing = () => needs.filter((need) => (need.find?.() ?? findProgram(need.program)) === undefined);
   const before = missing();
   if (before.length === 0) return;
   const packages = [...new Set(before.flatMap((need) => need.packages))];
@@ -134,14 +152,14 @@ function ensureClientModules() {
 // ---- Services: started for this run in the scratch directory, ready before the tests start, stopped after ----
 
 /** A daemon in a process group of its own: a Ctrl-C meant for the tests reaches it only through stop(). */
-function startDaemon(program, args, { env, input }) {
-  const child = spawn(program, args, { env, detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+function startDaemon(program, args, { env, input, stopSignal = 'SIGTERM', ...options }) {
+  const child = spawn(program, args, { env, ...options, detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   let output = '';
   const keep = (text) => (output = (output + text).slice(-4_000));
   child.stdout.setEncoding('utf8').on('data', keep);
   child.stderr.setEncoding('utf8').on('data', keep);
   if (input !== undefined) child.stdin.end(input);
-  const daemon = { child, ended: false, output: () => output.trim(), stop: () => stopProcess(daemon) };
+  const daemon = { child, ended: false, output: () => output.trim(), stop: () => stopProcess(daemon, stopSignal) };
   daemon.exited = new Promise((resolveExit) => {
     child.once('exit', resolveExit);
     child.once('error', (error) => resolveExit(keep(`\n${error.message}`)));
@@ -153,9 +171,9 @@ function startDaemon(program, args, { env, input }) {
   return daemon;
 }
 
-async function stopProcess({ child, ended, exited }) {
+async function stopProcess({ child, ended, exited }, signal) {
   if (ended) return;
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
@@ -201,12 +219,101 @@ async function startKeyring(env, scratch) {
   return { env: {}, stop: daemon.stop };
 }
 
-// Started in this order, stopped in reverse. Database servers the tests will need (PostgreSQL, Redis — issue 21)
-// are one more entry each: a start(env, scratch) that runs the server on 127.0.0.1 with its files under scratch,
-// resolves when it accepts connections, and returns the environment the tests read its address from.
+/** A TCP port free on 127.0.0.1 right now (the server that takes it binds it a moment later). */
+function freePort() {
+  return new Promise((resolvePort, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Resolves true once something accepts a TCP connection on 127.0.0.1:port and answers `probe` with `expect`. */
+function answers(port, probe, expect) {
+  return new Promise((settle) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (ok) => (socket.destroy(), settle(ok));
+    socket.setTimeout(1_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write(probe));
+    socket.setEncoding('latin1').on('data', (text) => (reply += text) && reply.includes(expect) && done(true));
+  });
+}
+
+/**
+ * PostgreSQL on 127.0.0.1 in a throwaway cluster (trust auth for the user `switchyard`, no fsync: the tests kill
+ * gateways, never the database). It refuses to run as root, so as root it runs as Debian's `postgres` user.
+ * The tests read SWITCHYARD_TEST_POSTGRES_URL and create a database of their own in it.
+ */
+async function startPostgres(env, scratch) {
+  const dir = join(scratch, 'postgres');
+  mkdirSync(dir, { mode: 0o700 });
+  const user = process.getuid?.() === 0 ? systemUser('postgres') : undefined;
+  if (user !== undefined) {
+    chmodSync(scratch, 0o711); // the postgres user passes through to its own directory; the others stay 0700
+    chownSync(dir, user.uid, user.gid);
+  }
+  const asUser = user === undefined ? {} : { uid: user.uid, gid: user.gid };
+  const initdb = spawnSync(
+    postgresProgram('initdb'),
+    ['-D', join(dir, 'data'), '-U', 'switchyard', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],
+    { env: { ...env, HOME: dir }, cwd: dir, encoding: 'utf8', timeout: 60_000, ...asUser },
+  );
+  if (initdb.status !== 0) throw new Stop(`initdb failed:\n${(initdb.stderr || initdb.stdout || String(initdb.error)).trim()}`);
+  const port = await freePort();
+  const settings = [
+    'listen_addresses=127.0.0.1',
+    `port=${port}`,
+    `unix_socket_directories=${dir}`,
+    'fsync=off',
+    'synchronous_commit=off',
+    'full_page_writes=off',
+    'max_connections=200',
+  ];
+  const daemon = startDaemon(postgresProgram('postgres'), ['-D', join(dir, 'data'), ...settings.flatMap((setting) => ['-c', setting])], {
+    env: { ...env, HOME: dir },
+    cwd: dir,
+    stopSignal: 'SIGINT', // "fast" shutdown: SIGTERM would wait for every client to disconnect
+    ...asUser,
+  });
+  // an SSLRequest: any running server answers it with one byte, 'N' or 'S'
+  const sslRequest = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+  await waitUntil('postgres', daemon, async () => (await answers(port, sslRequest, 'N')) || (await answers(port, sslRequest, 'S')));
+  return { env: { SWITCHYARD_TEST_POSTGRES_URL: `postgres://switchyard@127.0.0.1:${port}/postgres` }, stop: daemon.stop };
+}
+
+/** Redis on 127.0.0.1 with nothing saved to disk. The tests read SWITCHYARD_TEST_REDIS_URL. */
+async function startRedis(env, scratch) {
+  const dir = join(scratch, 'redis');
+  mkdirSync(dir, { mode: 0o700 });
+  const port = await freePort();
+  const args = ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'];
+  const daemon = startDaemon('redis-server', args, { env, cwd: dir });
+  await waitUntil('redis-server', daemon, () => answers(port, 'PING\r\n', '+PONG'));
+  return { env: { SWITCHYARD_TEST_REDIS_URL: `redis://127.0.0.1:${port}` }, stop: daemon.stop };
+}
+
+function systemUser(name) {
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith(`${name}:`));
+  if (line === undefined) throw new Stop(`no '${name}' user to run ${name} as (root may not run it); reinstall the postgresql package`);
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+// Started in this order, stopped in reverse. Each start(env, scratch) runs its server with its files under scratch
+// (on 127.0.0.1 where it listens), resolves when it accepts connections, and returns the environment the tests read
+// its address from.
 const services = [
   { name: 'D-Bus session', start: startSessionBus },
   { name: 'gnome-keyring (Secret Service)', start: startKeyring },
+  { name: 'PostgreSQL', start: startPostgres },
+  { name: 'Redis', start: startRedis },
 ];
 
 function run(program, args, env) {
