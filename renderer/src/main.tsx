@@ -1,5 +1,9 @@
 // Renderer entry: show "connecting", pick the transport (desktop bridge, or HTTP with the session from the URL),
 // then render the app. `?demo` under the Vite dev server uses the in-memory fake instead (not in builds).
+// The design tokens and the base stylesheet come first, so every feature's stylesheet (imported by its entry
+// component, in its own chunk) lands after them.
+import './styles/tokens.css';
+import './styles/base.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { ControlClient } from '../../shared/control/contract';
@@ -14,7 +18,6 @@ import { ControlCallError } from './control/control-error';
 import { browserGateway, desktopGateway, unavailableGateway } from './features/playground/gateway-connection';
 import type { GatewayFetch } from './features/playground/stream/chat-stream';
 import { clientFrom } from './control/validate';
-import './styles.css';
 
 function localStorageOrUndefined(): Storage | undefined {
   try {

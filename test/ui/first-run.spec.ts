@@ -105,7 +105,7 @@ test('first run: found servers → add → connect Claude Code → check → das
 
   // Claude Code, pointed at LM Studio's model through the combobox
   await page.getByRole('radio', { name: /Claude Code/ }).check();
-  const panel = page.locator('[data-tool="claude-code"]');
+  const panel = page.getByRole('region', { name: 'Claude Code' });
   const model = panel.getByRole('combobox', { name: 'Model Claude Code asks for' });
   await model.click();
   await model.fill('qwen2.5');

@@ -134,7 +134,7 @@ test('blind mode: anonymous shuffled columns, a vote, and the leaderboard change
   expect(`${response.headers.get('x-switchyard-provider')}/${response.headers.get('x-switchyard-model')}`).toBe(winner);
 
   // kept in the history, with its winner
-  await expect(page.getByRole('region', { name: 'History' }).locator('li').first()).toContainText(`won by ${winner}`);
+  await expect(page.getByRole('region', { name: 'History' }).getByRole('listitem').first()).toContainText(`won by ${winner}`);
 });
 
 const hostileAnswer = [

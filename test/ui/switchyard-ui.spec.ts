@@ -4,7 +4,19 @@
 import { formatUsd } from '../../renderer/src/format/money.js';
 import { formatTokens } from '../../renderer/src/format/numbers.js';
 import { runCli } from '../support/serve-process.js';
+import type { Page } from '@playwright/test';
 import { answerCostUsd, chat, expect, model, openSignedIn, providerId, screenshots, signInLink, test, upstreamKey } from './fixtures.js';
+
+/** The request log's rows (its header row has no cells). */
+const requestRows = (page: Page) =>
+  page
+    .getByRole('table', { name: 'Requests, newest first' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') });
+
+// The page background of each theme (styles/tokens.css; the same as the window's, main/app/window-options.ts).
+const lightBackground = 'rgb(247, 247, 248)';
+const darkBackground = 'rgb(22, 23, 26)';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -30,13 +42,27 @@ test('signs in from the link `switchyard ui` prints, then wipes the nonce from t
   await screenshots(page, test.info(), 'dashboard-empty');
 
   // the theme switch overrides the system setting, and is remembered (a preference, not a secret)
+  const body = page.locator('body');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(body).toHaveCSS('background-color', lightBackground);
   const theme = page.getByRole('group', { name: 'Theme' });
   await theme.getByRole('button', { name: 'Dark' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(body).toHaveCSS('background-color', darkBackground);
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(body).toHaveCSS('background-color', darkBackground);
   await theme.getByRole('button', { name: 'System' }).click();
   await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
+  // following the system: dark when it says dark, unless the user picks light
+  await expect(body).toHaveCSS('background-color', lightBackground);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(body).toHaveCSS('background-color', darkBackground);
+  await theme.getByRole('button', { name: 'Light' }).click();
+  await expect(body).toHaveCSS('background-color', lightBackground);
+  await theme.getByRole('button', { name: 'System' }).click();
+  await expect(body).toHaveCSS('background-color', darkBackground);
+  await page.emulateMedia({ colorScheme: 'light' });
 });
 
 test('without a session the page says how to open it', async ({ page, switchyard }) => {
@@ -81,13 +107,13 @@ test('adds a provider with a key that is shown masked only, and tests it', async
   await dialog.getByRole('button', { name: 'Add provider' }).click();
   await expect(dialog).toBeHidden();
 
-  const card = page.locator(`[data-provider="${providerId}"]`);
+  const card = page.getByRole('article', { name: new RegExp(` ${providerId}$`) });
   await expect(card.getByTestId('masked-key')).toHaveText(/…b4d8$/);
   expect(await page.content()).not.toContain(upstreamKey.slice(0, -4));
 
   await card.getByRole('button', { name: 'Test connection' }).click();
   await expect(card.getByTestId('test-result')).toHaveText(/^Connected/);
-  await expect(card.locator('.health')).toHaveText('Up');
+  await expect(card.getByText('Up', { exact: true })).toBeVisible();
   await card.getByRole('button', { name: 'Show models' }).click();
   await expect(card.getByRole('rowheader', { name: `${providerId}/${model}` })).toBeVisible();
   await screenshots(page, test.info(), 'providers', { docs: 'light' });
@@ -115,15 +141,16 @@ test('requests sent with the openai client appear on the dashboard and in the lo
   await screenshots(page, test.info(), 'dashboard');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Logs' }).click();
-  const rows = page.locator('[data-request-id]');
+  const rows = requestRows(page);
   await expect(rows).toHaveCount(3);
   await expect(rows.first()).toContainText(`${providerId}/${model}`);
   await expect(rows.first()).toContainText(formatUsd(answerCostUsd));
   await rows.first().focus();
   await page.keyboard.press('Enter');
   const detail = page.getByRole('dialog', { name: 'Request detail' });
-  await expect(detail.getByTestId('attempt')).toHaveCount(1);
-  await expect(detail.getByTestId('attempt')).toContainText(`${providerId}/${model}`);
+  const attempts = detail.getByRole('region', { name: 'Attempt trail' }).getByRole('listitem');
+  await expect(attempts).toHaveCount(1);
+  await expect(attempts).toContainText(`${providerId}/${model}`);
   await expect(detail).toContainText('10,000');
   await expect(detail).toContainText('5,000');
   await screenshots(page, test.info(), 'logs-detail', { docs: 'light' });
@@ -141,17 +168,17 @@ test('a route created in the UI (targets reordered by keyboard and by dragging) 
     await dialog.getByLabel('Model to add').fill(target);
     await dialog.getByRole('button', { name: 'Add target' }).click();
   }
-  const targets = dialog.getByTestId('route-target');
+  const targets = dialog.getByRole('list', { name: 'Targets, tried in this order' }).getByRole('listitem');
   // from the keyboard: focus the button, press Enter
   await dialog.getByRole('button', { name: `Move ${providerId}/${model} up` }).focus();
   await page.keyboard.press('Enter');
   // and with the mouse: drag the last target onto the second
   await targets.nth(2).dragTo(targets.nth(1));
-  await expect(targets.locator('.target-model')).toHaveText([`${providerId}/${model}`, 'ollama/qwen3:8b', 'ollama/llama3.2:3b']);
+  await expect(targets.getByRole('code')).toHaveText([`${providerId}/${model}`, 'ollama/qwen3:8b', 'ollama/llama3.2:3b']);
   await screenshots(page, test.info(), 'route-editor');
   await dialog.getByRole('button', { name: 'Save route' }).click();
   await expect(dialog).toBeHidden();
-  const card = page.locator('[data-route="ui-fast"]');
+  const card = page.getByRole('article', { name: 'ui-fast' });
   await expect(card.getByRole('row')).toHaveCount(4);
   await expect(card.getByRole('row').nth(1)).toContainText(`${providerId}/${model}`);
   await screenshots(page, test.info(), 'routes', { docs: 'dark' });
@@ -161,7 +188,7 @@ test('a route created in the UI (targets reordered by keyboard and by dragging) 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Logs' }).click();
   await expect(async () => {
     await page.getByRole('button', { name: /Refresh/ }).click();
-    await expect(page.locator('[data-request-id]').filter({ hasText: 'ui-fast' })).toHaveCount(1, { timeout: 1_000 });
+    await expect(requestRows(page).filter({ hasText: 'ui-fast' })).toHaveCount(1, { timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
 });
 
@@ -205,7 +232,7 @@ test('a client token created in Settings is shown once', async ({ page, switchya
 
 test('a session that ends while the page is open turns into the sign-in screen', async ({ page, switchyard }) => {
   await openSignedIn(page, switchyard, 'Logs');
-  await expect(page.locator('[data-request-id]').first()).toBeVisible();
+  await expect(requestRows(page).first()).toBeVisible();
   await page.context().clearCookies();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Routes' }).click();
   await expect(page.getByRole('heading', { level: 1, name: /Open Switchyard from switchyard ui/ })).toBeVisible();

@@ -6,6 +6,7 @@ import { ConnectingScreen, SignedOutScreen, UnavailableScreen } from './Connecti
 import type { Page } from './navigation-store';
 import { Sidebar } from './Sidebar';
 import { useAppStore, useStores } from './stores';
+import './app.css';
 
 export const statusPollMs = 10_000;
 

@@ -1,5 +1,7 @@
 // Full-window states before the UI can work: connecting, signed out (open it again from `switchyard ui`), and
 // unavailable (no desktop bridge and not served by the gateway).
+import './connection-screens.css';
+
 export function ConnectingScreen() {
   return (
     <main className="screen" aria-busy="true">

@@ -1,5 +1,7 @@
 // Renders the whole app (or one element) against the in-memory fake core, for component tests under happy-dom;
-// with small helpers to wait for text and to type into React-controlled inputs.
+// with small helpers to wait for text and to type into React-controlled inputs. Tests find elements by role, label
+// and text (Testing Library's queries), as a user would, not by class names.
+import { within } from '@testing-library/dom';
 import { act, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { App } from '../app/App';
@@ -19,6 +21,15 @@ export interface Rendered {
 }
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+// A browser's own stylesheet hides a closed <dialog>, which takes it out of the accessibility tree; happy-dom has no
+// such rule, so role queries would find the buttons of every closed dialog on the page.
+if (typeof document !== 'undefined' && document.getElementById('user-agent-rules') === null) {
+  const rules = document.createElement('style');
+  rules.id = 'user-agent-rules';
+  rules.textContent = 'dialog:not([open]) { display: none; }';
+  document.head.append(rules);
+}
 
 export async function renderApp(
   options: FakeOptions & { readonly element?: ReactNode; readonly signedOut?: boolean; readonly gateway?: FakeGatewayOptions } = {},
@@ -49,8 +60,11 @@ export async function renderApp(
   };
 }
 
-/** Lets pending promises and effects run, repeatedly, until `check` passes (or fails after ~2 s). */
-export async function waitFor<T>(check: () => T, timeoutMs = 2000): Promise<Exclude<T, false | null | undefined>> {
+/**
+ * Lets pending promises and effects run, repeatedly, until `check` passes (or fails after ~5 s: a page's first lazy
+ * import can take over 2 s on a busy machine).
+ */
+export async function waitFor<T>(check: () => T, timeoutMs = 5000): Promise<Exclude<T, false | null | undefined>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -81,18 +95,20 @@ export function click(element: Element | null | undefined): void {
   act(() => element.click());
 }
 
+/** Submits the form a submit button belongs to, as pressing it does (happy-dom's click does not submit forms). */
+export function submitWith(button: Element | null | undefined): void {
+  if (!(button instanceof HTMLButtonElement) || button.form === null) throw new Error('submitWith: not a button in a form');
+  const form = button.form;
+  act(() => form.requestSubmit());
+}
+
 export function byText<T extends Element = HTMLElement>(root: ParentNode, selector: string, text: string | RegExp): T | undefined {
   return [...root.querySelectorAll<T>(selector)].find((element) =>
     typeof text === 'string' ? element.textContent?.trim() === text : text.test(element.textContent ?? ''),
   );
 }
 
-export function labelled<T extends HTMLElement = HTMLInputElement>(root: ParentNode, label: string | RegExp): T {
-  const found = [...root.querySelectorAll('label')].find((candidate) =>
-    typeof label === 'string' ? candidate.textContent?.trim() === label : label.test(candidate.textContent ?? ''),
-  );
-  const id = found?.getAttribute('for');
-  const element = id ? (root.querySelector(`[id="${id}"]`) as T | null) : (found?.querySelector('input, select') as T | null);
-  if (!element) throw new Error(`no field labelled ${String(label)}`);
-  return element;
+/** The form control a label names (a <label>, aria-label or aria-labelledby), found as Testing Library finds it. */
+export function labelled<T extends HTMLElement = HTMLInputElement>(root: HTMLElement, label: string | RegExp): T {
+  return within(root).getByLabelText(label) as T;
 }

@@ -3,7 +3,7 @@
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { byText, click, labelled, typeInto } from '../test-support/render-app';
+import { byText, click, labelled, submitWith, typeInto } from '../test-support/render-app';
 import { presetRange, type DateRange } from '../time/date-range';
 import { DateRangePicker } from './DateRangePicker';
 
@@ -40,7 +40,7 @@ describe('DateRangePicker', () => {
     typeInto(labelled(container, 'To'), '2025-02-01');
     expect(byText<HTMLButtonElement>(container, 'button', 'Apply')?.disabled).toBe(true);
     typeInto(labelled(container, 'To'), '2025-03-02');
-    act(() => container.querySelector('form')?.requestSubmit());
+    submitWith(byText(container, 'button', 'Apply'));
     expect(onChange).toHaveBeenCalledWith({ preset: 'custom', from: new Date(2025, 2, 1).getTime(), to: new Date(2025, 2, 3).getTime() });
   });
 });

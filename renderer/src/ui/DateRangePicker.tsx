@@ -2,6 +2,7 @@
 // range never triggers a load.
 import { useId, useState } from 'react';
 import { addDays, customRange, presetRange, rangePresetLabels, toDateInput, type DateRange, type RangePreset } from '../time/date-range';
+import './date-range-picker.css';
 
 const presets: readonly RangePreset[] = ['today', '7d', '30d', 'custom'];
 

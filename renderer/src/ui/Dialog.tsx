@@ -1,6 +1,7 @@
 // A modal dialog on the native <dialog> element: focus is trapped and restored by the browser, Escape closes it,
 // and the title labels it for screen readers.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import './dialog.css';
 
 export interface DialogProps {
   readonly title: string;

@@ -19,10 +19,11 @@ export function LimitInputs({
   readonly id: string;
   readonly value: RateLimitsDto;
   readonly onChange: (value: RateLimitsDto) => void;
-  readonly label: string;
+  /** names the row as a group; leave it out inside a fieldset whose legend already names it */
+  readonly label?: string;
 }) {
   return (
-    <div className="field-row" role="group" aria-label={label}>
+    <div className="field-row" {...(label !== undefined ? { role: 'group', 'aria-label': label } : {})}>
       {fields.map(([key, text]) => (
         <div className="field" key={key}>
           <label htmlFor={`${id}-${key}`}>{text}</label>

@@ -1,5 +1,6 @@
 // A page's title row: the h1 every page has (for screen readers' heading navigation) and its actions.
 import type { ReactNode } from 'react';
+import './page-header.css';
 
 export function PageHeader({ title, description, actions }: { readonly title: string; readonly description?: ReactNode; readonly actions?: ReactNode }) {
   return (

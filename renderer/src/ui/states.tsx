@@ -2,10 +2,11 @@
 // screen is ever blank while waiting or after a failure.
 import type { ReactNode } from 'react';
 import type { Resource } from '../app/resource';
+import './states.css';
 
 export function LoadingState({ label = 'Loading…', rows = 3 }: { readonly label?: string; readonly rows?: number }) {
   return (
-    <div className="state state-loading" role="status" aria-live="polite">
+    <div className="state state-loading" role="status" aria-live="polite" aria-label={label}>
       <span className="visually-hidden">{label}</span>
       {Array.from({ length: rows }, (_, index) => (
         <div key={index} className="skeleton" aria-hidden="true" />

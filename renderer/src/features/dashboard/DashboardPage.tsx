@@ -12,6 +12,7 @@ import { BudgetAlerts, SpendSummary } from './SpendSummary';
 import { TopChart } from './TopChart';
 import { UsageTiles } from './UsageTiles';
 import { GuardSummary } from './GuardSummary';
+import './dashboard.css';
 
 export const dashboardRefreshMs = 10_000;
 

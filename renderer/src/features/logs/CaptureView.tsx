@@ -15,7 +15,7 @@ export function readableBody(text: string): string {
 
 export function CaptureView({ capture }: { readonly capture: CaptureDto | null }) {
   return (
-    <section aria-labelledby="detail-capture" data-testid="capture">
+    <section aria-labelledby="detail-capture">
       <h3 id="detail-capture">Captured bodies</h3>
       {capture === null ? (
         <p className="muted">Not captured: bodies are stored only while capture is on (Settings).</p>
@@ -24,14 +24,14 @@ export function CaptureView({ capture }: { readonly capture: CaptureDto | null }
           <p className="muted small">
             Secrets were masked before storing{capture.truncated ? '; cut to the size limit where marked' : ''}. Headers are never stored.
           </p>
-          <h4 className="capture-title">Request</h4>
-          <pre className="capture-body" data-testid="capture-request">
-            {readableBody(capture.request)}
-          </pre>
-          <h4 className="capture-title">Answer</h4>
-          <pre className="capture-body" data-testid="capture-response">
-            {readableBody(capture.response)}
-          </pre>
+          <section aria-label="Captured request">
+            <h4 className="capture-title">Request</h4>
+            <pre className="capture-body">{readableBody(capture.request)}</pre>
+          </section>
+          <section aria-label="Captured answer">
+            <h4 className="capture-title">Answer</h4>
+            <pre className="capture-body">{readableBody(capture.response)}</pre>
+          </section>
         </>
       )}
     </section>

@@ -6,6 +6,7 @@ import { EmptyState, ResourceView } from '../../ui/states';
 import { LogDetail } from './LogDetail';
 import { LogFilters } from './LogFilters';
 import { LogTable } from './LogTable';
+import './logs.css';
 
 export function LogsPage() {
   const rows = useAppStore('logs', (state) => state.rows);

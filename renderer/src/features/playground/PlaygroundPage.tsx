@@ -11,6 +11,7 @@ import { LinkConfirmDialog } from './markdown/LinkConfirmDialog';
 import type { ColumnState } from './playground-types';
 import { PromoteDialog } from './PromoteDialog';
 import { servedTarget } from './promote';
+import './playground.css';
 
 export function PlaygroundPage() {
   const refresh = useAppStore('playgroundRecords', (state) => state.refresh);

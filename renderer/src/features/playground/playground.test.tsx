@@ -3,6 +3,7 @@
 // models with their figures and ledger cost, an error and a stop confined to their columns, blind voting and the
 // leaderboard, follow-ups with each column's own history, carrying an answer forward, saved sets, "Use this", and
 // a link that asks first.
+import { within } from '@testing-library/dom';
 import { act } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { byText, click, labelled, renderApp, typeInto, waitFor, type Rendered } from '../../test-support/render-app';
@@ -38,13 +39,14 @@ async function press(element: Element | null | undefined): Promise<void> {
 async function openPlayground(options: Parameters<typeof renderApp>[0] = {}): Promise<Rendered> {
   rendered = await renderApp(options);
   act(() => rendered!.stores.navigation.getState().go('playground'));
-  await waitFor(() => rendered!.container.querySelector('h1')?.textContent === 'Playground' && rendered!.container.querySelector('.state-loading') === null);
+  const page = within(rendered.container);
+  await waitFor(() => page.queryByRole('heading', { level: 1, name: 'Playground' }) && page.queryByRole('status', { name: /^Loading/ }) === null);
   return rendered;
 }
 
 function addModel(container: HTMLElement, model: string): void {
-  typeInto(labelled(container, 'Model to compare'), model);
-  click(byText(container, 'button', 'Add model'));
+  typeInto(within(container).getByRole('combobox', { name: 'Model to compare' }) as HTMLInputElement, model);
+  click(within(container).getByRole('button', { name: 'Add model' }));
 }
 
 function columns(container: HTMLElement): HTMLElement[] {
@@ -66,7 +68,7 @@ describe('comparing models', () => {
     typeText(labelled<HTMLTextAreaElement>(container, 'System prompt (optional)'), 'Answer in one line.');
     typeInto(labelled(container, 'Temperature'), '0.4');
     await compare(container, ['openai/gpt-4.1-mini', 'anthropic/claude-sonnet-4-5'], 'Explain SSE');
-    await waitFor(() => settled(container) && columns(container).every((column) => column.querySelector('.tag-ledger')));
+    await waitFor(() => settled(container) && columns(container).every((column) => within(column).queryByText('ledger')));
     const [first, second] = columns(container);
     expect(first?.getAttribute('aria-label')).toBe('openai/gpt-4.1-mini');
     expect(first?.querySelector('[data-testid="answer-body"]')?.textContent).toContain('openai/gpt-4.1-mini here');
@@ -211,15 +213,19 @@ describe('sets, routes and links', () => {
     const { container } = await openPlayground({ gateway: { answer: () => 'See [the docs](https://example.com/docs) or [this](javascript:alert(1)).' } });
     await compare(container, ['openai/gpt-4.1-mini', 'openai/gpt-4.1'], 'Links please');
     await waitFor(() => settled(container));
-    click(byText(columns(container)[0] as HTMLElement, 'button.md-link', 'the docs'));
-    const dialog = await waitFor(() => [...container.querySelectorAll('dialog')].find((candidate) => candidate.textContent?.includes('Open this link?')));
+    click(within(columns(container)[0] as HTMLElement).getByRole('button', { name: 'the docs' }));
+    const dialog = await waitFor(() => within(container).getByRole('dialog', { name: 'Open this link?' }));
     expect(open).not.toHaveBeenCalled();
     expect(dialog.querySelector('[data-testid="link-url"]')?.textContent).toBe('https://example.com/docs');
     click(byText(dialog, 'button', 'Open in browser'));
     expect(open).toHaveBeenCalledWith('https://example.com/docs', '_blank', 'noopener,noreferrer');
 
-    click(byText(columns(container)[0] as HTMLElement, 'button.md-link', 'this'));
-    const refused = await waitFor(() => [...container.querySelectorAll('dialog')].find((candidate) => candidate.textContent?.includes('was removed')));
+    click(within(columns(container)[0] as HTMLElement).getByRole('button', { name: 'this' }));
+    const refused = await waitFor(() =>
+      within(container)
+        .getAllByRole('dialog', { name: 'Open this link?' })
+        .find((candidate) => candidate.textContent?.includes('was removed')),
+    );
     expect(byText(refused, 'button', 'Open in browser')).toBeUndefined();
     expect(open).toHaveBeenCalledTimes(1);
   });

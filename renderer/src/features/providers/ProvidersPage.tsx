@@ -5,6 +5,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ResourceView } from '../../ui/states';
 import { AddProviderDialog } from './AddProviderDialog';
 import { ProviderCard } from './ProviderCard';
+import './providers.css';
 
 export function ProvidersPage() {
   const providers = useAppStore('providers', (state) => state.providers);

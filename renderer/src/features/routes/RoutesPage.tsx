@@ -11,6 +11,7 @@ import { PageHeader } from '../../ui/PageHeader';
 import { EmptyState, ResourceView } from '../../ui/states';
 import { draftFromRoute, emptyDraft, type RouteDraft } from './route-draft';
 import { RouteEditor } from './RouteEditor';
+import './routes.css';
 
 const preferLabels: Record<RouteDto['prefer'], string> = { order: 'in order', local: 'local first', cloud: 'cloud first' };
 

@@ -33,12 +33,7 @@ function LimitsForm({ limits, tokens }: { readonly limits: ClientLimitsDto; read
       {names.map((name, index) => (
         <fieldset className="field" key={name}>
           <legend>Token {name}</legend>
-          <LimitInputs
-            id={`${fieldId}-${index}`}
-            label={`Token ${name}`}
-            value={clients[name] ?? noLimits}
-            onChange={(value) => setClients({ ...clients, [name]: value })}
-          />
+          <LimitInputs id={`${fieldId}-${index}`} value={clients[name] ?? noLimits} onChange={(value) => setClients({ ...clients, [name]: value })} />
         </fieldset>
       ))}
       <p className="hint">A token's own limits replace the ones for every token. Empty: no limit.</p>

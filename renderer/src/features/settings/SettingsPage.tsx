@@ -11,6 +11,7 @@ import { LimitsSection } from './LimitsSection';
 import { PrivacySection } from './PrivacySection';
 import { RequestLogSection } from './RequestLogSection';
 import { TokensSection } from './TokensSection';
+import './settings.css';
 
 export function SettingsPage() {
   const refresh = useAppStore('settings', (state) => state.refresh);

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // Settings → Privacy against the fake core: the test box shows where each detector fired in pasted text;
 // saving writes the default action and a route's own action.
+import { within } from '@testing-library/dom';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { byText, labelled, renderApp, typeInto, waitFor, type Rendered } from '../../test-support/render-app';
@@ -18,7 +19,9 @@ afterEach(async () => {
 async function openSettings(): Promise<Rendered> {
   rendered = await renderApp();
   act(() => rendered!.stores.navigation.getState().go('settings'));
-  await waitFor(() => rendered!.container.querySelector('#privacy-title') && byText(rendered!.container, 'button', 'Run detectors'));
+  await waitFor(() =>
+    within(within(rendered!.container).getByRole('region', { name: 'Privacy guard and response cache' })).getByRole('button', { name: 'Run detectors' }),
+  );
   return rendered;
 }
 
@@ -31,7 +34,7 @@ describe('Settings → Privacy', () => {
       box.dispatchEvent(new Event('input', { bubbles: true }));
     });
     await tap(byText(container, 'button', 'Run detectors'));
-    const results = await waitFor(() => container.querySelector('[aria-label="Detector results"]'));
+    const results = await waitFor(() => within(container).getByRole('status', { name: 'Detector results' }));
     await waitFor(() => results.textContent?.includes('aws-access-key'));
     expect(results.textContent).toContain('aws-access-key: characters 7–27');
   });

@@ -2,6 +2,7 @@
 // window.open ends in the shell's https-only external opener; in a browser it opens a new tab without opener).
 import { Dialog } from '../../../ui/Dialog';
 import { openableUrl } from './url-policy';
+import './markdown.css';
 
 export function LinkConfirmDialog({ url, onClose }: { readonly url: string | null; readonly onClose: () => void }) {
   const target = openableUrl(url);

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // A hostile corpus through the answer renderer: nothing in the DOM can run script, load a remote resource or
 // navigate; links only report what they name, and only attached images load.
+import { within } from '@testing-library/dom';
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -84,8 +85,7 @@ describe('SafeMarkdown with a hostile answer', () => {
   it('turns every link into a button that only reports its URL (unsafe schemes removed)', () => {
     const onLink = vi.fn();
     const dom = render(hostileCorpus, onLink);
-    const buttons = [...dom.querySelectorAll<HTMLButtonElement>('button.md-link')];
-    const byText = (text: string) => buttons.find((button) => button.textContent === text);
+    const byText = (text: string) => within(dom).getByRole('button', { name: text });
     act(() => byText('click me')?.click());
     act(() => byText('javascript link')?.click());
     act(() => byText('data link')?.click());

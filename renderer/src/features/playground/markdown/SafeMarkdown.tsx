@@ -4,6 +4,7 @@ import { memo, type ReactNode } from 'react';
 import Markdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import { htmlAsText, isAllowedImage } from './url-policy';
+import './markdown.css';
 
 export interface SafeMarkdownProps {
   readonly text: string;
