@@ -134,8 +134,8 @@ export class CheckpointWorker {
     this.closing = true;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
+      // not unref'd: with the worker unref'd, it is what keeps the loop alive until the worker has exited
       timer = setTimeout(() => resolve('late'), timeoutMs);
-      timer.unref();
     });
     if ((await Promise.race([this.exited, late])) === 'late') await this.worker.terminate();
     clearTimeout(timer);

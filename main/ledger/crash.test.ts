@@ -42,7 +42,8 @@ function runAndKill(path: string, prefix: string, minimumFinished: number): Prom
         if (line.startsWith('B ')) run.begun.add(line.slice(2));
         if (line.startsWith('F ')) run.finished.add(line.slice(2));
       }
-      if (!killScheduled && run.finished.size >= minimumFinished) {
+      // ...once some in-flight row has committed too (the first batches under load may hold finishes only)
+      if (!killScheduled && run.finished.size >= minimumFinished && [...run.begun].some((id) => !run.finished.has(id))) {
         killScheduled = true;
         // a random moment inside the write loop: often mid-transaction, sometimes between batches
         setTimeout(() => process.kill('SIGKILL'), Math.floor(Math.random() * 40));

@@ -237,6 +237,68 @@ describe('write failures', () => {
   });
 });
 
+describe('the writer thread', () => {
+  const ranges = { today: { from: 0, to: Date.UTC(2100, 0) }, month: { from: 0, to: Date.UTC(2100, 0) } };
+
+  it('writes on its own thread: the request thread keeps running while a batch waits for the lock, and budgets see it', async () => {
+    const ledger = openLedger({ busyTimeoutMs: 1_500 });
+    ledger.finish(finishRecord('warm')); // written here if the thread is still starting
+    await until(() => ledger.stats().writerThread === 'worker' && ledger.stats().queued === 0, 10_000, 'the thread up');
+    const other = secondConnection();
+    other.exec('BEGIN EXCLUSIVE');
+    for (const id of ['a', 'b', 'c']) ledger.finish(finishRecord(id));
+    await sleep(50); // the batch is posted; the thread's connection now waits up to 1.5 s for the lock
+    const ticked = performance.now();
+    await sleep(1);
+    expect(performance.now() - ticked).toBeLessThan(500); // on the request thread that wait would block this timer
+    expect(ledger.stats()).toMatchObject({ queued: 3, written: 1, writerThread: 'worker' });
+    expect(ledger.spendSoFar(ranges).today.totalUsd).toBeCloseTo(4 * 0.00012, 12); // the batch being written counts
+    other.exec('COMMIT');
+    await until(() => ledger.stats().queued === 0, 5_000, 'the batch written');
+    expect(rowsOf(ledger)).toHaveLength(4);
+    expect(ledger.spendSoFar(ranges).today.totalUsd).toBeCloseTo(4 * 0.00012, 12);
+    expect(ledger.stats()).toMatchObject({ written: 4, writerThread: 'worker', writerFailures: 0, lastError: null });
+  });
+
+  it('writes on the request thread when the thread cannot start, and says why', async () => {
+    const ledger = openLedger({ writerWorkerEntry: 'file:///nonexistent/ledger-write-worker.js' });
+    ledger.begin(startRecord('running'));
+    ledger.finish(finishRecord('a'));
+    await until(() => ledger.stats().writerThread === 'main', 10_000, 'the fallback');
+    await until(() => rowsOf(ledger).length === 2, 5_000, 'the rows');
+    expect(ledger.stats()).toMatchObject({ writerFailures: 1, queued: 0, written: 2, dropped: 0 });
+    expect(ledger.stats().lastError).toMatch(/writer thread.*writing on the request thread/);
+    await ledger.close();
+    expect(rowsOf(openLedger())).toEqual([
+      { id: 'a', status: 'ok', cost_usd: 0.00012 },
+      { id: 'running', status: 'interrupted', cost_usd: null },
+    ]);
+  });
+
+  it('loses nothing when the thread dies under load: the request thread writes the rest, each row once', async () => {
+    const committed: string[] = [];
+    const ledger = openLedger({
+      flushIntervalMs: 5,
+      maxBatch: 20,
+      writerWorkerEntry: new URL('./test-support/dying-writer-worker.ts', import.meta.url).href,
+      onCommit: (batch) => committed.push(...batch.finished),
+    });
+    await until(() => ledger.stats().writerThread === 'worker', 10_000, 'the thread up');
+    for (let round = 0; round < 20; round += 1) {
+      for (let index = 0; index < 20; index += 1) ledger.finish(finishRecord(`r${round}-${index}`));
+      await sleep(2);
+    }
+    await until(() => ledger.stats().queued === 0 && ledger.stats().writerThread === 'main', 10_000, 'the rest written');
+    expect(ledger.stats()).toMatchObject({ writerFailures: 1, written: 400, dropped: 0, rejected: 0 });
+    expect(ledger.stats().lastError).toMatch(/exited with code 7/);
+    expect(ledger.database.prepare('SELECT COUNT(*) FROM requests').pluck().get()).toBe(400);
+    expect(ledger.database.prepare(`SELECT requests FROM rollup_daily WHERE dimension = 'all'`).pluck().get()).toBe(400);
+    expect(new Set(committed).size).toBe(400);
+    const stats = await ledger.close();
+    expect(stats).toMatchObject({ queued: 0, dropped: 0 });
+  });
+});
+
 describe('close', () => {
   it('writes the queue, marks requests still in flight interrupted, and counts later pushes as dropped', async () => {
     const ledger = openLedger({ flushIntervalMs: 60_000 });

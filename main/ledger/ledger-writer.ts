@@ -1,17 +1,18 @@
 // Batches the gateway's begin()/finish() calls into one transaction per short timer tick. The hot path only pushes
-// onto in-memory queues; failed writes stay queued and are retried with backoff; overflow is dropped and counted.
+// onto in-memory queues; the batch's SQL, its rollups, its commit and the WAL's checkpoints run on the ledger's
+// writer thread (writer-thread.ts), one batch at a time, while the queues stay here: failed writes stay queued and
+// are retried with backoff, overflow is dropped and counted, and budgets read the finishes not yet committed.
+// While the thread starts (~50-100 ms; its module and connection), and for good if it cannot start or dies, this
+// thread writes, as before the writer thread existed.
 // A request's in-flight row is written only once it has run for a flush interval: one that finishes sooner (most,
 // under load) is written once, already final, instead of inserted in flight and then rewritten.
 import type { LedgerDatabase } from './database.js';
-import { prepareRequestStore, type RequestStore } from './request-store.js';
+import { BatchApplier, describeError, type BatchOutcome, type CommittedBatch, type PendingFinish } from './ledger-batch.js';
 import type { RequestFinish, RequestStart } from './types.js';
 import { WalKeeper, type WalKeeperOptions } from './wal-keeper.js';
+import { WriterThread } from './writer-thread.js';
 
-/** A finished request waiting to be written; `fresh` when its in-flight row was never written (a plain insert). */
-interface PendingFinish {
-  readonly record: RequestFinish;
-  readonly fresh: boolean;
-}
+export { isTransientWriteError, type CommittedBatch } from './ledger-batch.js';
 
 export interface LedgerWriterOptions extends WalKeeperOptions {
   /** longest a pushed row waits before its batch is written (the SIGKILL loss window) */
@@ -24,11 +25,12 @@ export interface LedgerWriterOptions extends WalKeeperOptions {
   readonly retryMaxMs?: number;
   /** called after each commit with the ids it made durable (tests and metrics) */
   readonly onCommit?: (batch: CommittedBatch) => void;
-}
-
-export interface CommittedBatch {
-  readonly begun: readonly string[];
-  readonly finished: readonly string[];
+  /** write on a worker thread (default true; the ledger's file only, never `:memory:`) */
+  readonly writeInWorker?: boolean;
+  /** the writer thread's module URL (tests: one that cannot load, or that dies) */
+  readonly writerWorkerEntry?: string;
+  /** as OpenDatabaseOptions: the writer thread's connection waits this long for a lock */
+  readonly busyTimeoutMs?: number;
 }
 
 export interface LedgerStats {
@@ -49,29 +51,28 @@ export interface LedgerStats {
   readonly lastError: string | null;
   readonly lastErrorAt: number | null;
   readonly checkpoints: number;
+  /** SQLite: where rows are written: the writer thread, the request thread while it starts, or the request thread */
+  readonly writerThread?: 'worker' | 'starting' | 'main';
+  /** SQLite: times the writer thread could not start or died (then the request thread writes) */
+  readonly writerFailures?: number;
 }
 
-/** Errors worth retrying: the database is locked, full or failing I/O. Anything else is about the row itself. */
-export function isTransientWriteError(error: unknown): boolean {
-  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return false;
-  const code = error.code;
-  if (!code.startsWith('SQLITE_')) return false;
-  return !/^SQLITE_(CONSTRAINT|MISMATCH|RANGE|TOOBIG|ERROR)/.test(code);
+/** A batch handed to the writer thread (or written here), until its outcome is known. */
+interface Batch {
+  readonly seq: number;
+  readonly begins: readonly RequestStart[];
+  readonly finishes: readonly PendingFinish[];
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return 'code' in error && typeof error.code === 'string' ? `${error.code}: ${error.message}` : error.message;
-  return String(error);
-}
+/** How long flush() may block for the writer thread's answer before it gives up on the thread. */
+const flushWaitMs = 10_000;
 
 export class LedgerWriter {
-  private readonly store: RequestStore;
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
   private readonly maxQueue: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
-  private readonly wal: WalKeeper;
   private queue: PendingFinish[] = [];
   /**
    * In-flight rows not written yet, in two generations: `young` arrived since the last promotion, `old` before it.
@@ -81,12 +82,22 @@ export class LedgerWriter {
   private young = new Map<string, RequestStart>();
   private old = new Map<string, RequestStart>();
   private promotedAt = performance.now();
+  /** the batch being written, and its in-flight rows whose requests have not finished since */
+  private outstanding: Batch | undefined;
+  private posting = new Map<string, RequestStart>();
+  private seq = 0;
+  private lastFailed = false;
+  private waiters: (() => void)[] = [];
+  private thread: WriterThread | undefined;
+  /** the writer on this thread's connection: without a writer thread, or once it failed */
+  private local: { readonly applier: BatchApplier; readonly wal: WalKeeper } | undefined;
+  private threadCheckpoints = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Number.POSITIVE_INFINITY;
   private consecutiveFailures = 0;
   private backoffUntil = 0;
   private closed = false;
-  private counters = { written: 0, failures: 0, dropped: 0, droppedFinished: 0, rejected: 0, duplicates: 0 };
+  private counters = { written: 0, failures: 0, dropped: 0, droppedFinished: 0, rejected: 0, duplicates: 0, writerFailures: 0 };
   private lastError: string | null = null;
   private lastErrorAt: number | null = null;
 
@@ -94,14 +105,13 @@ export class LedgerWriter {
     private readonly database: LedgerDatabase,
     private readonly options: LedgerWriterOptions = {},
   ) {
-    this.store = prepareRequestStore(database);
     this.flushIntervalMs = options.flushIntervalMs ?? 50;
     // ~20-50 µs per finished request (its row, rollups, the commit): 200 keeps one tick under ~10 ms
     this.maxBatch = Math.max(1, options.maxBatch ?? 200);
     this.maxQueue = Math.max(1, options.maxQueue ?? 20_000);
     this.retryInitialMs = options.retryInitialMs ?? 100;
     this.retryMaxMs = options.retryMaxMs ?? 5_000;
-    this.wal = new WalKeeper(database, options, (error) => this.noteError(`checkpoint: ${describe(error)}`));
+    if (options.writeInWorker !== false && !database.memory) this.thread = this.startThread();
   }
 
   begin(record: RequestStart): void {
@@ -112,9 +122,11 @@ export class LedgerWriter {
 
   finish(record: RequestFinish): void {
     if (this.refuseClosed(true)) return;
-    // Its in-flight row was never written (still pending, now dropped): the final row is a plain insert.
+    // Its in-flight row was never written (still pending, now dropped): the final row is a plain insert. One in the
+    // batch being written may land or not: the final row is an upsert, and the begin is not retried.
     const fresh = this.young.delete(record.id) || this.old.delete(record.id);
-    if (this.queue.length >= this.maxQueue) {
+    if (!fresh) this.posting.delete(record.id);
+    while (this.queue.length > 0 && this.queue.length + (this.outstanding?.finishes.length ?? 0) >= this.maxQueue) {
       this.queue.shift();
       this.countDrop(true);
     }
@@ -123,26 +135,43 @@ export class LedgerWriter {
   }
 
   stats(): LedgerStats {
+    if (this.outstanding) this.thread?.settleCommitted(this.outstanding.seq);
+    const outstanding = this.outstanding ? this.outstanding.begins.length + this.outstanding.finishes.length : 0;
     return {
-      queued: this.queue.length + this.pendingBegins,
+      queued: this.queue.length + this.pendingBegins + outstanding,
       ...this.counters,
-      checkpoints: this.wal.checkpoints,
+      checkpoints: this.threadCheckpoints + (this.thread?.checkpoints ?? 0) + (this.local?.wal.checkpoints ?? 0),
+      writerThread: this.thread ? (this.thread.ready ? 'worker' : 'starting') : 'main',
       lastError: this.lastError,
       lastErrorAt: this.lastErrorAt,
     };
   }
 
-  /** Finished requests still in the queue (not yet in SQL), for budget checks that must not lag a batch behind. */
-  queuedFinishes(): readonly RequestFinish[] {
-    return this.queue.map((pending) => pending.record);
+  /**
+   * `read()` (a query of what is committed) and the finished requests it cannot see: those still queued, and the
+   * batch being written unless the writer thread had committed it before the read began. A batch that commits
+   * during the read may be counted twice (spend overstated for that instant), never missed.
+   */
+  withUncommitted<T>(read: () => T): { readonly committed: T; readonly queued: readonly RequestFinish[] } {
+    const committedSeq = this.thread?.committedSeq ?? 0;
+    const committed = read();
+    const queued = this.queue.map((pending) => pending.record);
+    if (this.outstanding && this.outstanding.seq > committedSeq) for (const pending of this.outstanding.finishes) queued.push(pending.record);
+    return { committed, queued };
   }
 
   /** Writes everything queued now, in-flight rows of any age included, ignoring backoff. True when nothing is left. */
   flush(): boolean {
-    while (this.queue.length > 0 || this.pendingBegins > 0) {
-      if (!this.writeBatch(true)) return false;
+    for (;;) {
+      if (this.outstanding) {
+        this.awaitOutstanding();
+        if (this.lastFailed) return false;
+        continue;
+      }
+      if (this.queue.length === 0 && this.pendingBegins === 0) return true;
+      this.dispatch(true, true);
+      if (!this.outstanding && this.lastFailed) return false;
     }
-    return true;
   }
 
   /**
@@ -153,25 +182,56 @@ export class LedgerWriter {
     this.closed = true;
     this.clearTimers();
     const deadline = Date.now() + timeoutMs;
-    while (!this.flush() && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(this.backoffUntil, deadline) - Date.now())));
+    // the writer thread's own close (interrupted rows, the last checkpoint) gets the end of the time
+    const drainUntil = deadline - (this.thread ? Math.min(250, timeoutMs / 4) : 0);
+    for (;;) {
+      if (this.outstanding) {
+        await this.settled(drainUntil);
+        if (this.outstanding) break;
+        if (this.lastFailed && Date.now() < drainUntil) await sleep(Math.min(this.backoffUntil, drainUntil) - Date.now());
+        continue;
+      }
+      if ((this.queue.length === 0 && this.pendingBegins === 0) || Date.now() >= drainUntil) break;
+      this.dispatch(true, false);
+      if (!this.outstanding && this.lastFailed) await sleep(Math.min(this.backoffUntil, drainUntil) - Date.now());
     }
-    const unwrittenFinishes = this.queue.splice(0).length;
-    this.counters.dropped += unwrittenFinishes + this.pendingBegins;
+    const unwrittenFinishes = this.queue.splice(0).length + (this.outstanding?.finishes.length ?? 0);
+    this.counters.dropped += unwrittenFinishes + this.pendingBegins + (this.outstanding?.begins.length ?? 0);
     this.counters.droppedFinished += unwrittenFinishes;
+    this.outstanding = undefined; // a late answer changes nothing now
     this.young.clear();
     this.old.clear();
+    this.posting.clear();
+    const thread = this.thread;
+    // (one still starting gets the close message once its connection is open: usually within the deadline)
+    if (thread) {
+      await thread.close(deadline, 2 * (this.options.busyTimeoutMs ?? 100) + 250);
+      this.threadCheckpoints += thread.checkpoints;
+      this.thread = undefined;
+      return this.stats();
+    }
+    const local = this.writeHere();
     for (;;) {
       try {
-        this.database.transaction(() => this.store.interruptAllInFlight()).immediate();
+        local.applier.interruptAllInFlight();
         break;
       } catch (error) {
-        this.noteFailure(error);
+        this.noteFailure(describeError(error));
         if (Date.now() >= deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(1, deadline - Date.now()))));
+        await sleep(Math.min(50, deadline - Date.now()));
       }
     }
-    await this.wal.stop();
+    await local.wal.stop();
+    return this.stats();
+  }
+
+  /** The ledger's connection was closed under the writer (a test's simulated crash): stop, and let the thread go. */
+  release(): LedgerStats {
+    this.closed = true;
+    this.clearTimers();
+    this.thread?.abandon();
+    if (this.thread) this.threadCheckpoints += this.thread.checkpoints;
+    this.thread = undefined;
     return this.stats();
   }
 
@@ -205,43 +265,39 @@ export class LedgerWriter {
   private onTimer(): void {
     this.timer = undefined;
     this.timerDue = Number.POSITIVE_INFINITY;
-    this.writeBatch(false);
-    // One batch per tick, so a backlog never holds the event loop for more than one transaction at a time.
+    if (this.outstanding) return; // its answer schedules the next batch
+    this.dispatch(false, false);
+    this.next();
+  }
+
+  /** One batch at a time, so a backlog never holds either thread for more than one transaction at a time. */
+  private next(): void {
+    if (this.closed || this.outstanding) return;
     if (this.queue.length > 0) this.schedule(0);
     else if (this.pendingBegins > 0) this.schedule(this.flushIntervalMs);
   }
 
   /**
-   * Writes the head of the finish queue, and the in-flight rows that are due, in one transaction. `all` writes
-   * every in-flight row whatever its age (flush, close). False when it failed and the rows stay queued.
+   * Hands the head of the finish queue, and the in-flight rows that are due, to the writer (the thread, or this
+   * connection at once). `all` takes every in-flight row whatever its age (flush, close); `sync`: a flush waits.
    */
-  private writeBatch(all: boolean): boolean {
+  private dispatch(all: boolean, sync: boolean): void {
     const now = performance.now();
     const promote = all || now - this.promotedAt >= this.flushIntervalMs;
     const begins = promote ? (all ? [...this.old.values(), ...this.young.values()] : [...this.old.values()]) : [];
-    const finishes = this.queue.slice(0, this.maxBatch);
-    if (begins.length === 0 && finishes.length === 0) {
-      if (promote) this.promote(now);
-      return true;
+    const finishes = this.queue.splice(0, this.maxBatch);
+    if (promote) {
+      if (all) this.young.clear();
+      this.old.clear();
+      this.promote(now);
     }
-    try {
-      const committed = this.database.transaction(() => this.apply(begins, finishes)).immediate();
-      this.queue.splice(0, finishes.length);
-      if (promote) {
-        for (const record of begins) this.young.delete(record.id);
-        this.old.clear();
-        this.promote(now);
-      }
-      this.onCommitted(begins.length + finishes.length, committed);
-      return true;
-    } catch (error) {
-      this.store.discardRollups();
-      if (isTransientWriteError(error)) {
-        this.noteFailure(error);
-        return false;
-      }
-      return this.writeOneByOne(begins, finishes, promote, now);
-    }
+    this.lastFailed = false;
+    if (begins.length === 0 && finishes.length === 0) return;
+    const batch: Batch = { seq: (this.seq += 1), begins, finishes };
+    this.outstanding = batch;
+    this.posting = new Map(begins.map((record) => [record.id, record]));
+    if (this.thread?.ready) this.thread.post({ type: 'batch', seq: batch.seq, begins, finishes, sync });
+    else this.writeLocally(batch);
   }
 
   /** The young generation becomes the old one; the next promotion writes it. */
@@ -251,63 +307,125 @@ export class LedgerWriter {
     this.promotedAt = now;
   }
 
-  /** A batch SQLite refused for a reason in its data: write each row alone so one bad row cannot block the rest. */
-  private writeOneByOne(begins: readonly RequestStart[], finishes: readonly PendingFinish[], promote: boolean, now: number): boolean {
-    for (const record of begins) {
-      if (!this.writeAlone(record.id, () => this.apply([record], []))) return false;
-      this.young.delete(record.id);
-      this.old.delete(record.id);
-    }
-    if (promote) this.promote(now);
-    for (const pending of finishes) {
-      if (!this.writeAlone(pending.record.id, () => this.apply([], [pending]))) return false;
-      this.queue.shift();
-    }
-    return true;
+  /** Writes a batch on this thread's connection: while the writer thread starts, or for good once it failed. */
+  private writeLocally(batch: Batch): void {
+    const local = this.writeHere();
+    const outcome = local.applier.write(batch.begins, batch.finishes);
+    // while the thread starts, its checkpoints too (here, not on a checkpoint worker, and no idle one)
+    if (outcome.commits.length > 0) local.wal.committed(this.thread !== undefined);
+    this.settle(batch.seq, outcome);
   }
 
-  /** One row in its own transaction: false on a transient failure (it stays queued); a refused row is counted. */
-  private writeAlone(id: string, write: () => CommittedBatch): boolean {
-    try {
-      const committed = this.database.transaction(write).immediate();
-      this.onCommitted(1, committed);
-    } catch (error) {
-      this.store.discardRollups();
-      if (isTransientWriteError(error)) {
-        this.noteFailure(error);
-        return false;
+  /** What a batch's outcome means for the queues and the counters; the rows it did not get to stay queued. */
+  private settle(seq: number, outcome: BatchOutcome): void {
+    const batch = this.outstanding;
+    if (batch === undefined || batch.seq !== seq) return;
+    this.outstanding = undefined;
+    for (const record of batch.begins.slice(outcome.beginsDone)) if (this.posting.has(record.id)) this.old.set(record.id, record);
+    this.posting.clear();
+    if (outcome.finishesDone < batch.finishes.length) {
+      this.queue.unshift(...batch.finishes.slice(outcome.finishesDone));
+      while (this.queue.length > this.maxQueue) {
+        this.queue.shift();
+        this.countDrop(true);
       }
-      this.counters.rejected += 1;
-      this.noteError(`request ${id} rejected: ${describe(error)}`);
     }
-    return true;
+    this.counters.written += outcome.written;
+    this.counters.duplicates += outcome.duplicates;
+    this.counters.rejected += outcome.rejected;
+    for (const message of outcome.errors) this.noteError(message);
+    this.lastFailed = outcome.failure !== null;
+    if (outcome.failure !== null) this.noteFailure(outcome.failure);
+    else {
+      this.consecutiveFailures = 0;
+      this.backoffUntil = 0;
+    }
+    for (const committed of outcome.commits) {
+      try {
+        this.options.onCommit?.(committed);
+      } catch {
+        // an observer's failure is not the ledger's
+      }
+    }
+    for (const wake of this.waiters.splice(0)) wake();
   }
 
-  private apply(begins: readonly RequestStart[], finishes: readonly PendingFinish[]): CommittedBatch {
-    const begun: string[] = [];
-    const finished: string[] = [];
-    for (const record of begins) {
-      this.store.begin(record);
-      begun.push(record.id);
+  /** flush(): blocks until the batch being written is answered; a thread that is gone or stuck is given up. */
+  private awaitOutstanding(): void {
+    const batch = this.outstanding;
+    const thread = this.thread;
+    if (batch === undefined) return;
+    if (thread === undefined) {
+      this.writeLocally(batch);
+      return;
     }
-    for (const { record, fresh } of finishes) {
-      if (this.store.finish(record, fresh) === 'written') finished.push(record.id);
-      else this.counters.duplicates += 1;
-    }
-    this.store.flushRollups();
-    return { begun, finished };
+    const answer = thread.waitFor(batch.seq, flushWaitMs);
+    if (answer === 'gone') this.threadFailed(new Error("the ledger's writer thread is gone"));
+    else if (answer === 'timeout') this.threadFailed(new Error(`the ledger's writer thread did not answer within ${flushWaitMs} ms`));
   }
 
-  private onCommitted(operations: number, committed: CommittedBatch): void {
-    this.counters.written += operations;
-    this.consecutiveFailures = 0;
-    this.backoffUntil = 0;
+  /** close(): resolves when the batch being written is answered, or at `until`. */
+  private settled(until: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, until - Date.now()));
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private startThread(): WriterThread | undefined {
     try {
-      this.options.onCommit?.(committed);
-    } catch {
-      // an observer's failure is not the ledger's
+      return new WriterThread(
+        {
+          path: this.database.name,
+          nativeBinding: this.options.nativeBinding,
+          busyTimeoutMs: this.options.busyTimeoutMs,
+          walTruncateBytes: this.options.walTruncateBytes,
+          checkpointIntervalMs: this.options.checkpointIntervalMs,
+          idleCheckpointMs: this.options.idleCheckpointMs,
+          entry: this.options.writerWorkerEntry,
+        },
+        {
+          onDone: (seq, outcome) => {
+            this.settle(seq, outcome);
+            this.next();
+          },
+          onError: (message, failure) => (failure ? this.noteFailure(message) : this.noteError(message)),
+          onFailure: (error) => this.threadFailed(error),
+        },
+      );
+    } catch (error) {
+      this.counters.writerFailures += 1;
+      this.noteError(`ledger writer thread: ${describeError(error)}; writing on the request thread`);
+      return undefined;
     }
-    this.wal.committed();
+  }
+
+  /**
+   * From now on this thread writes. The batch the thread had is written again here: its rows may have committed
+   * there already, which is harmless (a begin never overwrites, a finish of a final row is a counted duplicate).
+   */
+  private threadFailed(error: Error): void {
+    const thread = this.thread;
+    if (thread === undefined) return;
+    this.thread = undefined;
+    this.threadCheckpoints += thread.checkpoints;
+    thread.abandon();
+    this.counters.writerFailures += 1;
+    this.noteError(`ledger writer thread: ${error.message}; writing on the request thread`);
+    const batch = this.outstanding;
+    if (batch) this.writeLocally(batch);
+    this.next();
+  }
+
+  private writeHere(): { readonly applier: BatchApplier; readonly wal: WalKeeper } {
+    this.local ??= {
+      applier: new BatchApplier(this.database),
+      wal: new WalKeeper(this.database, this.options, (error) => this.noteError(`checkpoint: ${describeError(error)}`)),
+    };
+    return this.local;
   }
 
   private noteError(message: string): void {
@@ -315,10 +433,10 @@ export class LedgerWriter {
     this.lastErrorAt = Date.now();
   }
 
-  private noteFailure(error: unknown): void {
+  private noteFailure(message: string): void {
     this.counters.failures += 1;
     this.consecutiveFailures += 1;
-    this.noteError(describe(error));
+    this.noteError(message);
     this.backoffUntil = Date.now() + Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** Math.min(20, this.consecutiveFailures - 1));
   }
 
@@ -327,4 +445,8 @@ export class LedgerWriter {
     this.timer = undefined;
     this.timerDue = Number.POSITIVE_INFINITY;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(1, ms)));
 }

@@ -67,13 +67,12 @@ export class Ledger {
   }
 
   /**
-   * Spend today and this month for evaluateBudgets(): what is committed plus finished requests still queued (so
-   * a backlog of failing writes cannot hide spend). One indexed query on the rollups; cache it for a second or so
-   * rather than calling it per request.
+   * Spend today and this month for evaluateBudgets(): what is committed plus finished requests not committed yet,
+   * queued here or in the batch the writer thread is writing (so a backlog of failing writes cannot hide spend).
+   * One indexed query on the rollups; cache it for a second or so rather than calling it per request.
    */
   spendSoFar(ranges: { readonly today: TimeRange; readonly month: TimeRange } = calendarRanges()): SpendSoFar {
-    const committed = spendSoFar(this.database, ranges);
-    const queued = this.writer.queuedFinishes();
+    const { committed, queued } = this.writer.withUncommitted(() => spendSoFar(this.database, ranges));
     if (queued.length === 0) return committed;
     const withQueued = (period: PeriodSpend, range: TimeRange): PeriodSpend => {
       let totalUsd = period.totalUsd;
@@ -95,7 +94,7 @@ export class Ledger {
 
   /** Graceful quit: writes what it can within `timeoutMs`, marks the rest of the in-flight rows, closes the file. */
   close(timeoutMs = 3_000): Promise<LedgerStats> {
-    if (!this.database.open) return Promise.resolve(this.writer.stats());
+    if (!this.database.open) return Promise.resolve(this.writer.release()); // closed under it (tests): let the thread go
     this.capture.close();
     this.retention.close();
     this.closing ??= this.writer.close(timeoutMs).then((stats) => {

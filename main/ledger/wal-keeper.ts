@@ -46,6 +46,8 @@ export class WalKeeper {
     private readonly options: WalKeeperOptions,
     /** told about a checkpoint that failed (busy readers): it is retried later and never costs a row */
     private readonly onError: (error: unknown) => void,
+    /** after each checkpoint on this connection (the writer thread publishes its count) */
+    private readonly onCheckpoint?: () => void,
   ) {
     this.truncateBytes = options.walTruncateBytes ?? 8 * 1024 * 1024;
     this.intervalMs = options.checkpointIntervalMs ?? 1_000;
@@ -68,8 +70,12 @@ export class WalKeeper {
     return this.worker?.ready === true;
   }
 
-  /** After each commit (none are expected after stop(); one would be left to the next open). */
-  committed(): void {
+  /**
+   * After each commit (none are expected after stop(); one would be left to the next open). `here`: this commit's
+   * checkpoint runs on this connection and no idle checkpoint is armed — the ledger's writer thread is starting
+   * and takes the checkpoints over in a moment.
+   */
+  committed(here = false): void {
     if (this.stopped) return;
     const now = Date.now();
     this.lastCommitAt = now;
@@ -79,10 +85,10 @@ export class WalKeeper {
       if (walBytes > this.truncateBytes) this.checkpointHere('TRUNCATE');
       // Past half the bound the worker is not keeping up: its checkpoints run while the writer appends, so they never
       // reach the WAL's end and SQLite never restarts the file. One here, between two commits, always does.
-      else if (walBytes > this.truncateBytes / 2) this.checkpointHere('PASSIVE');
+      else if (walBytes > this.truncateBytes / 2 || here) this.checkpointHere('PASSIVE');
       else this.checkpoint('PASSIVE');
     }
-    if (this.idleTimer === undefined) this.armIdle(this.idleMs);
+    if (this.idleTimer === undefined && !here) this.armIdle(this.idleMs);
   }
 
   /** At close: no more timers; the worker finishes and closes; one last TRUNCATE here. */
@@ -139,6 +145,7 @@ export class WalKeeper {
     try {
       this.database.pragma(`wal_checkpoint(${mode})`);
       this.checkpointsHere += 1;
+      this.onCheckpoint?.();
     } catch (error) {
       // The worker's checkpoint was holding SQLite's checkpointer lock (refused at once, no wait): the next turn retries.
       if (this.worker?.usable && (error as { code?: unknown }).code === 'SQLITE_BUSY') return;
