@@ -2,10 +2,10 @@
 // connection) against the in-memory StaticTokenVerifier it replaced, on an idle ledger file and while the
 // ledger's writer commits batches to the same file (a growing WAL, as under load).
 // Run: node --import ./main/ledger/test-support/ts-register.mjs bench/token-verify-bench.ts [tokens]
-import { StaticTokenVerifier } from '../main/gateway/http/auth.js';
 import { Ledger } from '../main/ledger/ledger.js';
 import { finishRecord, tempDir } from '../main/ledger/test-support/fixtures.js';
 import { ClientTokenStore } from '../main/secrets/client-token-store.js';
+import { StaticTokenVerifier } from '../main/secrets/token-verifier.js';
 
 const stored = Number(process.argv[2] ?? 50);
 const rounds = 50_000;

@@ -7,7 +7,6 @@ import { watchConfigFile } from './config/watch.js';
 import type { Gateway, startGateway as StartGateway } from './gateway/gateway.js';
 import { openBootListener } from './gateway/http/boot-listener.js';
 import type * as MeteringSetup from './metering-setup.js';
-import { StaticTokenVerifier } from './gateway/http/auth.js';
 import { loadOrCreateAdminToken } from './secrets/client-token-file.js';
 import type { ClientTokenStore } from './secrets/client-token-store.js';
 import { environmentToken, setupClientTokens, type ClientTokensSetup } from './secrets/default-token.js';
@@ -24,6 +23,7 @@ import type { ControlHttpOptions } from './control/http/transport.js';
 import type { ManagementHandler } from './gateway/http/dispatch.js';
 import { PlaygroundAccess, playgroundClientName, withPlaygroundToken } from './secrets/playground-access.js';
 import type { ControlService } from './control/service.js';
+import { StaticTokenVerifier } from './secrets/token-verifier.js';
 import { storeTokens } from './control/tokens.js';
 import { switchyardVersion } from './version.js';
 

@@ -14,7 +14,8 @@ import type { LedgerStats } from './ledger/ledger-writer.js';
 import { openRouterModelsUrl, type FetchJson } from './ledger/openrouter-prices.js';
 import { PriceCatalog } from './ledger/price-catalog.js';
 import { loadPriceSnapshot, type PriceSnapshot } from './ledger/price-snapshot.js';
-import { costOf, type ModelPrice } from './ledger/pricing.js';
+import { costOf } from './ledger/pricing.js';
+import type { ModelPrice } from './config/types.js';
 import { referenceCost } from './ledger/savings.js';
 
 export const ledgerFileName = 'ledger.sqlite';

@@ -3,7 +3,6 @@ import type { AppStatus } from '../../preload/bridge-api.js';
 import type { StatusDto } from '../../shared/control/contract.js';
 import { loadConfig } from '../config/load.js';
 import { Gateway, type GatewayStatus } from '../gateway/gateway.js';
-import { StaticTokenVerifier } from '../gateway/http/auth.js';
 import { describeBudgetCheck, type BudgetCheck } from '../ledger/budgets.js';
 import {
   budgetActionLookup,
@@ -13,6 +12,7 @@ import {
   switchedOfflineReason,
   type BudgetActionLookup,
 } from './desktop-status.js';
+import { StaticTokenVerifier } from '../secrets/token-verifier.js';
 
 const app: AppStatus = {
   phase: 'running',

@@ -3,7 +3,8 @@
 import type { AppStatus, GatewayPhase } from '../../preload/bridge-api.js';
 import type { StatusDto } from '../../shared/control/contract.js';
 import type { GatewayStatus } from '../gateway/gateway.js';
-import type { BudgetAction, BudgetLimits, BudgetPeriod, BudgetState } from '../ledger/budgets.js';
+import type { BudgetPeriod, BudgetState } from '../ledger/budgets.js';
+import type { BudgetAction, BudgetLimits } from '../config/types.js';
 
 export interface BudgetLimitView {
   /** the limit without its figures ("daily budget for all clients"): the same from one poll to the next */

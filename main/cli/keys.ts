@@ -3,7 +3,7 @@
 import { maskSecret, registerSecret } from '../../shared/redact.js';
 import { findConfigPath, loadConfig, resolveConfig, type ProviderSettings } from '../config/load.js';
 import { isPresetId, presetIds } from '../config/presets.js';
-import { checkKey } from '../secrets/key-check.js';
+import { checkKey } from '../gateway/providers/key-check.js';
 import { readKeys, type KeyInput, type TextOutput } from '../secrets/key-input.js';
 import { KeyResolver } from '../secrets/key-resolver.js';
 import { KeychainStore } from '../secrets/keychain-store.js';

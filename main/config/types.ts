@@ -1,6 +1,23 @@
 // The shapes a loaded config hands to the gateway and the ledger. They live here, in the leaf every layer reads,
 // so config never imports the code that consumes it (test/unit/layers.test.ts keeps that direction).
 
+/** what an upstream failure was: routing decides on it, and key rotation (secrets/key-resolver.ts) on 'auth' and 'quota' */
+export type ProviderErrorClass =
+  | 'auth'
+  | 'permission'
+  | 'not_found'
+  | 'bad_request'
+  | 'context_length'
+  | 'rate_limit'
+  | 'quota'
+  | 'overloaded'
+  | 'server'
+  | 'conflict'
+  | 'unavailable'
+  | 'timeout'
+  | 'protocol'
+  | 'cancelled';
+
 /** where a provider runs: on this machine or in a cloud */
 export type Locality = 'local' | 'cloud';
 

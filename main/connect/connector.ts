@@ -4,7 +4,7 @@
 import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { maskSecret } from '../../shared/redact.js';
-import { writeFileAtomic } from '../control/atomic-write.js';
+import { writeFileAtomic } from '../config/atomic-write.js';
 import { checkConnection, type CheckResult } from './check.js';
 import { ConnectFileError } from './errors.js';
 import { chooseModel, modelChoices, type ModelSources } from './models.js';

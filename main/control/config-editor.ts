@@ -7,7 +7,7 @@ import { Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } fro
 import { ConfigError, configFileNames, defaultProviderInputs, parseConfigText, resolveConfig } from '../config/load.js';
 import type { ConfigSource } from '../config/config-source.js';
 import { ensureDataDir } from '../secrets/client-token-file.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../config/atomic-write.js';
 
 export type ConfigDocument = Document;
 

@@ -4,13 +4,13 @@ import type { CallResponse, ControlApi, ControlCall } from '../../shared/control
 import type { ToolToken } from '../connect/tool-token.js';
 import type { ProviderSettings } from '../config/load.js';
 import type { Gateway } from '../gateway/gateway.js';
-import type { KeyLookup } from '../gateway/providers/registry.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { PriceCatalog } from '../ledger/price-catalog.js';
 import type { ProviderKeyView } from '../secrets/key-resolver.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { ConfigEditor } from './config-editor.js';
 import type { DiscoveryOptions } from './discover.js';
+import type { KeyLookup } from '../secrets/key-lookup.js';
 
 /** The part of KeyResolver the control service uses. */
 export interface ProviderKeys {

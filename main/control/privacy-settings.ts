@@ -6,6 +6,7 @@ import type { PrivacyAction, PrivacySettings } from '../config/privacy.js';
 import { personalDetectorNames, secretDetectorNames, userPatternProblem } from '../config/detector-names.js';
 import { definitionsOf, privacyOf, scannerFor } from '../gateway/privacy/guard.js';
 import { PrivacyScanner } from '../gateway/privacy/scanner.js';
+import { clearResponseCacheTable, responseCacheTableSize } from '../ledger/response-cache-table.js';
 import { ensureMap } from './config-editor.js';
 import type { ControlContext, ServiceRequest } from './context.js';
 import { invalid } from './errors.js';
@@ -71,8 +72,7 @@ export function testPrivacy(context: ControlContext, request: ServiceRequest<'pr
 }
 
 export function clearCache(context: ControlContext): CallResponse<'cache.clear'> {
-  const cleared = context.ledger.database.prepare('DELETE FROM response_cache').run().changes;
-  return { cleared };
+  return { cleared: clearResponseCacheTable(context.ledger.database) };
 }
 
 function checkPatterns(input: Pick<PrivacyInput, 'patterns' | 'detectors'>): void {
@@ -87,8 +87,6 @@ function checkPatterns(input: Pick<PrivacyInput, 'patterns' | 'detectors'>): voi
 }
 
 function cacheStats(context: ControlContext): PrivacyAnswer['cache'] {
-  const row = context.ledger.database
-    .prepare<[], { entries: number; bytes: number | null }>('SELECT count(*) AS entries, sum(size) AS bytes FROM response_cache')
-    .get();
-  return { entries: row?.entries ?? 0, bytes: row?.bytes ?? 0, maxBytes: context.gateway.config.responseCache?.maxBytes ?? 0 };
+  const { entries, bytes } = responseCacheTableSize(context.ledger.database);
+  return { entries, bytes, maxBytes: context.gateway.config.responseCache?.maxBytes ?? 0 };
 }

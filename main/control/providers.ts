@@ -6,7 +6,7 @@ import type { ProviderSettings } from '../config/load.js';
 import { providerPresets, presetIds } from '../config/presets.js';
 import type { ProviderStatus } from '../gateway/gateway.js';
 import type { ProviderModel } from '../gateway/providers/types.js';
-import { checkKey } from '../secrets/key-check.js';
+import { checkKey } from '../gateway/providers/key-check.js';
 import { normaliseKey } from '../secrets/secret-store.js';
 import type { ControlContext } from './context.js';
 import { ControlError, conflict, invalid, notFound } from './errors.js';

@@ -8,9 +8,10 @@ import type { PendingCapture } from '../ledger/capture-writer.js';
 import { clientFamily } from '../ledger/client-family.js';
 import { fromOpenAIUsage, type NormalizedUsage } from '../ledger/pricing.js';
 import type { Endpoint, LedgerAttempt, RequestFinish, RequestStart } from '../ledger/types.js';
-import type { Locality, UpstreamMetrics } from './providers/types.js';
+import type { UpstreamMetrics } from './providers/types.js';
 import { requestId } from './request-id.js';
 import { estimateTokens } from './token-estimate.js';
+import type { Locality } from '../config/types.js';
 
 export interface UsageRecorder {
   begin(record: RequestStart): void;

@@ -1,6 +1,7 @@
 // Budget states and actions: thresholds, global vs per-client limits, block over downgrade, zero limits.
 import { describe, expect, it } from 'vitest';
-import { evaluateBudgets, type BudgetLimits, type SpendSoFar } from './budgets.js';
+import { evaluateBudgets, type SpendSoFar } from './budgets.js';
+import type { BudgetLimits } from '../config/types.js';
 
 function spend(todayUsd: number, monthUsd: number, clients: Record<string, [number, number]> = {}): SpendSoFar {
   return {

@@ -3,7 +3,6 @@
 
 import type { BudgetAction, BudgetLimit, BudgetLimits } from '../config/types.js';
 
-export type { BudgetAction, BudgetLimit, BudgetLimits, PeriodLimits } from '../config/types.js';
 export type BudgetState = 'ok' | 'warning' | 'exceeded';
 export type BudgetPeriod = 'day' | 'month';
 

@@ -10,8 +10,6 @@ import { isTransientWriteError } from './ledger-writer.js';
 import { defaultCaptureSettings } from '../config/defaults.js';
 import type { CaptureSettings } from '../config/types.js';
 
-export { defaultCaptureSettings, type CaptureSettings };
-
 /** One request's capture as the gateway hands it over. */
 export interface PendingCapture {
   readonly requestId: string;

@@ -7,22 +7,13 @@ export { openDatabase } from './database.js';
 export type { Endpoint, FinalStatus, LedgerAttempt, RequestFinish, RequestStart, RequestStatus, TimeRange, TokenCounts } from './types.js';
 export { clientFamily, clientFamilies, type ClientFamily } from './client-family.js';
 
-export { costOf, fromOpenAIUsage, zeroUsage, type ModelPrice, type NormalizedUsage } from './pricing.js';
+export { costOf, fromOpenAIUsage, zeroUsage, type NormalizedUsage } from './pricing.js';
 export { referenceCost, savedUsd } from './savings.js';
 export { PriceCatalog, type PriceCatalogOptions, type PriceSource, type ResolvedPrice } from './price-catalog.js';
 export { defaultSnapshotPath, loadPriceSnapshot, type PriceSnapshot } from './price-snapshot.js';
 export { openRouterModelsUrl, parseOpenRouterModels, type FetchJson } from './openrouter-prices.js';
 
-export {
-  evaluateBudgets,
-  describeBudgetCheck,
-  type BudgetAction,
-  type BudgetCheck,
-  type BudgetDecision,
-  type BudgetLimits,
-  type BudgetState,
-  type SpendSoFar,
-} from './budgets.js';
+export { evaluateBudgets, describeBudgetCheck, type BudgetCheck, type BudgetDecision, type BudgetState, type SpendSoFar } from './budgets.js';
 
 export {
   breakdown,
@@ -51,6 +42,6 @@ export {
   type RequestRow,
 } from './request-log.js';
 export { rebuildRollups } from './rollups.js';
-export { CaptureWriter, defaultCaptureSettings, type CaptureSettings, type CaptureStats, type PendingCapture } from './capture-writer.js';
+export { CaptureWriter, type CaptureStats, type PendingCapture } from './capture-writer.js';
 export { composeCapture, takeHead, type CapturedBody, type CaptureText } from './capture-text.js';
 export { readCapture, type CaptureRow } from './capture-store.js';

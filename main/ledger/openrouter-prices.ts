@@ -3,7 +3,7 @@
 // strings in USD per token) into prices, and keeps them in the `prices` table with the date they were fetched.
 import { z } from 'zod';
 import type { LedgerDatabase } from './database.js';
-import type { ModelPrice } from './pricing.js';
+import type { ModelPrice } from '../config/types.js';
 
 export const openRouterModelsUrl = 'https://openrouter.ai/api/v1/models';
 

@@ -4,7 +4,7 @@ import type { LedgerDatabase } from './database.js';
 import { firstPartyOf, localProviderIds, looseKey, priceKey, undatedName } from './model-names.js';
 import { fetchOpenRouterPrices, loadStoredPrices, storePrices, type FetchJson, type OpenRouterParseResult, type StoredPrice } from './openrouter-prices.js';
 import type { PriceSnapshot } from './price-snapshot.js';
-import type { ModelPrice } from './pricing.js';
+import type { ModelPrice } from '../config/types.js';
 
 export type PriceSource = 'override' | 'openrouter' | 'bundled';
 

@@ -2,8 +2,9 @@
 // tier, separate reasoning rates, and the mapping of OpenAI-style usage (the form every adapter reports) into normalized usage.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { costOf, fromOpenAIUsage, type ModelPrice, type NormalizedUsage } from './pricing.js';
+import { costOf, fromOpenAIUsage, type NormalizedUsage } from './pricing.js';
 import { referenceCost, savedUsd } from './savings.js';
+import type { ModelPrice } from '../config/types.js';
 
 const gpt41Mini: ModelPrice = { input: 4e-7, output: 1.6e-6, cacheRead: 1e-7 };
 const o4Mini: ModelPrice = { input: 1.1e-6, output: 4.4e-6, cacheRead: 2.75e-7 };

@@ -24,8 +24,6 @@ import type { TokenCounts } from './types.js';
  */
 export type NormalizedUsage = TokenCounts;
 
-export type { ModelPrice } from '../config/types.js';
-
 export const longContextThreshold = 200_000;
 
 const picoPerUsd = 1e12;

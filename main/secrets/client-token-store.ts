@@ -1,13 +1,15 @@
 // Client tokens, one per tool, kept as SHA-256 digests in the ledger's SQLite file (migration 2). The gateway's
 // verify() is one indexed lookup per request on a connection of its own, with no cache: a token revoked by another
 // process (the CLI next to `serve`) is refused on the very next request, since every WAL read sees the last commit.
+// The table and its SQL are the ledger's (ledger/client-token-table.ts); naming, hashing and batching are here.
 import { timingSafeEqual } from 'node:crypto';
 import { maskSecret } from '../../shared/redact.js';
-import type { ClientIdentity, ClientTokenVerifier } from '../gateway/http/auth.js';
 import { digest, lazyDigest } from './token-digest.js';
-import { openDatabase, type LedgerDatabase } from '../ledger/database.js';
+import { ClientTokenTable, type ClientTokenRow } from '../ledger/client-token-table.js';
+import { openDatabase } from '../ledger/database.js';
 import { migrate } from '../ledger/migrations/index.js';
 import { generateToken } from './client-token-file.js';
+import type { ClientIdentity, ClientTokenVerifier } from './token-verifier.js';
 
 /** Same rule as the control contract's `tokens.create`. */
 export const tokenNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -50,14 +52,6 @@ export interface ClientTokenStoreOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-interface TokenRow {
-  name: string;
-  masked: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-}
-
 /** `sy-…wXyZ`: our prefix (it says what kind of secret this is) and the last four characters, nothing else. */
 export function maskToken(token: string): string {
   return `${token.startsWith('sy-') ? 'sy-' : ''}${maskSecret(token)}`;
@@ -74,19 +68,15 @@ export function checkTokenName(name: string): void {
 }
 
 export class ClientTokenStore implements ClientTokenVerifier {
-  private readonly lookup;
-  private readonly byName;
   private readonly pendingUse = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
   private constructor(
-    private readonly database: LedgerDatabase,
+    private readonly table: ClientTokenTable,
     private readonly options: ClientTokenStoreOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.lookup = database.prepare<[Buffer], { name: string; hash: Buffer }>('SELECT name, hash FROM client_tokens WHERE hash = ? AND revoked_at IS NULL');
-    this.byName = database.prepare<[string], TokenRow & { hash: Buffer }>('SELECT * FROM client_tokens WHERE name = ?');
   }
 
   /** Opens a connection of its own and brings the schema up to date. It never runs the ledger's crash recovery. */
@@ -97,7 +87,7 @@ export class ClientTokenStore implements ClientTokenVerifier {
     });
     try {
       migrate(database);
-      return new ClientTokenStore(database, options);
+      return new ClientTokenStore(new ClientTokenTable(database), options);
     } catch (error) {
       database.close();
       throw error;
@@ -120,12 +110,7 @@ export class ClientTokenStore implements ClientTokenVerifier {
   /** Stores `token`'s digest under `name`, replacing what the name had (the default token's file, re-read). */
   put(name: string, token: string): void {
     try {
-      this.database
-        .prepare(
-          `INSERT INTO client_tokens (name, hash, masked, created_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, masked = excluded.masked, created_at = excluded.created_at, revoked_at = NULL, last_used_at = NULL`,
-        )
-        .run(name, digest(token), maskToken(token), this.now());
+      this.table.upsert(name, digest(token), maskToken(token), this.now());
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
         throw new ClientTokenError('digest-taken', `that token is already stored under another name`);
@@ -135,30 +120,29 @@ export class ClientTokenStore implements ClientTokenVerifier {
   }
 
   get(name: string): ClientTokenView | undefined {
-    const row = this.byName.get(name);
+    const row = this.table.byNameWithDigest(name);
     return row ? view(row) : undefined;
   }
 
   /** Whether `token` is the one stored under `name` (revoked or not). */
   holds(name: string, token: string): boolean {
-    const row = this.byName.get(name);
+    const row = this.table.byNameWithDigest(name);
     return row !== undefined && timingSafeEqual(row.hash, digest(token));
   }
 
   list(): ClientTokenView[] {
-    return this.database.prepare<[], TokenRow>('SELECT name, masked, created_at, last_used_at, revoked_at FROM client_tokens ORDER BY name').all().map(view);
+    return this.table.list().map(view);
   }
 
   /** Refused from the next request on, in every process. False when it was revoked already. */
   revoke(name: string): boolean {
-    const revoked = this.database.prepare('UPDATE client_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(this.now(), name);
-    if (revoked.changes > 0) return true;
+    if (this.table.revoke(name, this.now())) return true;
     if (!this.get(name)) throw new ClientTokenError('unknown', `no token named '${name.slice(0, 80)}' (\`switchyard tokens list\` shows them)`);
     return false;
   }
 
   activeCount(): number {
-    return this.database.prepare<[], number>('SELECT COUNT(*) FROM client_tokens WHERE revoked_at IS NULL').pluck().get() ?? 0;
+    return this.table.activeCount();
   }
 
   /** The gateway's check, per request: digest, one indexed read, a constant-time compare. No disk write. */
@@ -166,9 +150,9 @@ export class ClientTokenStore implements ClientTokenVerifier {
     const presented = digestOf();
     let row: { name: string; hash: Buffer } | undefined;
     try {
-      row = this.lookup.get(presented);
+      row = this.table.activeByDigest(presented);
     } catch (error) {
-      if (this.database.open) this.options.onError?.(error); // closed: the gateway is stopping
+      if (this.table.open) this.options.onError?.(error); // closed: the gateway is stopping
       return undefined;
     }
     if (!row || row.hash.length !== presented.length || !timingSafeEqual(row.hash, presented)) return undefined;
@@ -181,13 +165,10 @@ export class ClientTokenStore implements ClientTokenVerifier {
   flushLastUsed(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.pendingUse.size === 0 || !this.database.open) return;
+    if (this.pendingUse.size === 0 || !this.table.open) return;
     const pending = [...this.pendingUse];
-    const update = this.database.prepare('UPDATE client_tokens SET last_used_at = max(COALESCE(last_used_at, 0), ?) WHERE name = ?');
     try {
-      this.transaction(() => {
-        for (const [name, usedAt] of pending) update.run(usedAt, name);
-      });
+      this.table.recordLastUsed(pending);
       for (const [name, usedAt] of pending) if (this.pendingUse.get(name) === usedAt) this.pendingUse.delete(name);
     } catch (error) {
       this.options.onError?.(error);
@@ -197,17 +178,17 @@ export class ClientTokenStore implements ClientTokenVerifier {
 
   /** Runs `work` under the write lock, so a check and the write after it see the same rows. */
   transaction<T>(work: () => T): T {
-    return this.database.transaction(work).immediate();
+    return this.table.immediate(work);
   }
 
   close(): void {
-    if (!this.database.open) return;
+    if (!this.table.open) return;
     this.flushLastUsed();
     clearTimeout(this.flushTimer);
-    this.database.close();
+    this.table.close();
   }
 }
 
-function view(row: TokenRow): ClientTokenView {
-  return { name: row.name, masked: row.masked, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at };
+function view(row: ClientTokenRow): ClientTokenView {
+  return { name: row.name, masked: row.masked, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
 }

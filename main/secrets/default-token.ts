@@ -3,12 +3,11 @@
 // source of the token: replace or delete it and the next start adopts (or generates) a new one, as before.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClientIdentity, ClientTokenVerifier } from '../gateway/http/auth.js';
-import { StaticTokenVerifier } from '../gateway/http/auth.js';
 import { lazyDigest } from './token-digest.js';
 import { registerSecret } from '../../shared/redact.js';
 import { clientTokenFileName, generateToken, readTokenFile, writeTokenFile } from './client-token-file.js';
 import { ClientTokenStore } from './client-token-store.js';
+import { type ClientIdentity, type ClientTokenVerifier, StaticTokenVerifier } from './token-verifier.js';
 
 export const defaultTokenName = 'default';
 

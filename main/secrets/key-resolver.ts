@@ -3,8 +3,8 @@
 // On a 401 or a quota error the next key of that provider takes over (no wrapping: the last one stays), and it says so.
 import { maskSecret, registerSecret } from '../../shared/redact.js';
 import type { ProviderSettings } from '../config/load.js';
-import type { ProviderErrorClass } from '../gateway/providers/errors.js';
-import type { KeyLookup } from '../gateway/providers/registry.js';
+import type { ProviderErrorClass } from '../config/types.js';
+import type { KeyLookup } from './key-lookup.js';
 import { SecretStoreError, type SecretStore, type StoreAvailability } from './secret-store.js';
 
 export type KeyOrigin = 'keychain' | 'env' | 'missing' | 'not-needed';

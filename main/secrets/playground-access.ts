@@ -3,9 +3,9 @@
 // lives in this process's memory only (the main process adds it to the window's requests; the page never sees it)
 // and is never stored, like SWITCHYARD_API_KEY's. Revoking a stored token named `playground` shuts the playground
 // out too (both the desktop token and headless UI sessions), until a new one is created.
-import { InMemoryTokens, type ClientIdentity, type ClientTokenVerifier } from '../gateway/http/auth.js';
 import { lazyDigest } from './token-digest.js';
 import { generateToken } from './client-token-file.js';
+import { type ClientIdentity, type ClientTokenVerifier, InMemoryTokens } from './token-verifier.js';
 
 export const playgroundClientName = 'playground';
 

@@ -2,12 +2,13 @@
 // requests), keys kept out of errors, in-band stream errors, missing terminators, client aborts that must close the
 // upstream within a second, and silence that must end as a timeout.
 import { expect, it } from 'vitest';
-import { ProviderError, type ProviderErrorClass } from '../../main/gateway/providers/errors.js';
+import { ProviderError } from '../../main/gateway/providers/errors.js';
 import { openGate } from '../../main/gateway/streaming/gate.js';
 import type { StreamPart } from '../../main/gateway/providers/types.js';
 import type { ScriptedFailure } from './harness.js';
 import type { SuiteContext } from './cases-answers.js';
 import { chatCall, chunksOf, collect, contentOf, drain, errorPartOf, expectNoKey, rejectionOf, streamOf, until, within } from './support.js';
+import type { ProviderErrorClass } from '../../main/config/types.js';
 
 interface Expectation {
   readonly errorClass: ProviderErrorClass;

@@ -15,7 +15,6 @@ import { gatewayRoutes } from '../../main/gateway/dialects/index.js';
 import { ollamaClientName } from '../../main/gateway/dialects/ollama/access.js';
 import { startGateway, type Gateway } from '../../main/gateway/gateway.js';
 import type { InboundRequest } from '../../main/gateway/http/answer-sink.js';
-import { StaticTokenVerifier } from '../../main/gateway/http/auth.js';
 import { resolvedHandler } from '../../main/gateway/http/lazy-handler.js';
 import type { GatewayState, RequestContext } from '../../main/gateway/http/context.js';
 import { sendOpenAIError } from '../../main/gateway/http/errors.js';
@@ -49,6 +48,7 @@ import {
 } from './dialect-harness.js';
 import { asArray, asRecord } from './harness.js';
 import { until, within } from './support.js';
+import { StaticTokenVerifier } from '../../main/secrets/token-verifier.js';
 
 const dialects: readonly DialectHarness[] = [
   chatHarness,

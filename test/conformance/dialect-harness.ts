@@ -10,7 +10,7 @@ import { handleChatCompletions } from '../../main/gateway/dialects/openai/chat-c
 import { bracketProblems } from '../../main/gateway/dialects/openai/responses/bracket-check.js';
 import { handleCreateResponse } from '../../main/gateway/dialects/openai/responses/create.js';
 import type { EndpointHandler } from '../../main/gateway/http/route-table.js';
-import { SseParser, type SseEvent } from '../../main/gateway/streaming/sse-parser.js';
+import { SseParser, type SseEvent } from '../../shared/sse-parser.js';
 import type { Endpoint } from '../../main/ledger/types.js';
 import { chatChunk, invalidApiKey, serverError, sseFrame, wordPieces, type FakeOpenAI, type RecordedRequest } from '../fakes/openai-fake.js';
 import { asArray, asRecord } from './harness.js';

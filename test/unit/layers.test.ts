@@ -1,12 +1,16 @@
 // Which folder may import which (issue 23), so the dependency direction the design describes stays true:
 //   config (and main/version.ts) is the leaf everyone reads; ledger and secrets sit on it; the gateway on those;
-//   control and connect drive the gateway; boot.ts and metering-setup.ts assemble them; cli and app are the two
-//   entries; nothing imports main/app. shared/ imports nothing of ours; the renderer only itself and shared/.
+//   connect (editing tools' config files) sits on the gateway, and control on connect (it serves connect.* calls);
+//   boot.ts and metering-setup.ts assemble them; cli and app are the two entries; nothing imports main/app.
+//   shared/ imports nothing of ours; the renderer only itself and shared/.
 // secrets → ledger is allowed: the client tokens are stored hashed in the ledger file (client-token-store.ts).
-// secrets → gateway is NOT allowed, but a few files still do it; they are listed in knownExceptions below so the
-// list can only shrink (a new one fails, and a listed one that no longer imports the gateway fails too).
+// secrets → gateway is not: what both need lies in secrets (token-verifier.ts, token-digest.ts, key-lookup.ts)
+// or config (types.ts: ProviderErrorClass), and checking a key is the gateway's (providers/key-check.ts).
 // Every relative import of every .ts/.tsx file is checked: static, type-only, `export … from` and import() calls,
 // read with TypeScript's pre-processor like electron-boundary.test.ts does. Tests may also import test/ (fakes).
+// All SQL lives under main/ledger/: a file elsewhere that prepares a statement, runs a pragma or exec()s a literal
+// fails (the playground's, the settings' and the client tokens' tables are ledger modules the others call). Tests
+// are exempt: they may read the ledger file to check what the code under test stored, as test/e2e does.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +33,8 @@ const allowed: Readonly<Record<Layer, readonly Layer[]>> = {
   ledger: ['config', 'shared'],
   secrets: ['config', 'ledger', 'shared'],
   gateway: ['config', 'ledger', 'secrets', 'shared'],
-  // connect/ writes tools' config files and control/ serves connect.* calls: one layer in two folders
-  connect: ['config', 'ledger', 'secrets', 'gateway', 'control', 'shared'],
+  // connect/ writes tools' config files; control/ serves connect.* calls through it, never the reverse
+  connect: ['config', 'ledger', 'secrets', 'gateway', 'shared'],
   control: ['config', 'ledger', 'secrets', 'gateway', 'connect', 'shared'],
   boot: ['config', 'ledger', 'secrets', 'gateway', 'connect', 'control', 'shared'],
   cli: ['config', 'ledger', 'secrets', 'gateway', 'connect', 'control', 'boot', 'shared'],
@@ -41,19 +45,6 @@ const allowed: Readonly<Record<Layer, readonly Layer[]>> = {
   test: [],
   elsewhere: [],
 };
-
-/** Imports against the rule that predate it: `file → imported file`. Remove a line when its import goes. */
-const knownExceptions = new Set([
-  // the client-token verifiers implement the gateway's ClientTokenVerifier and reuse its in-memory comparison
-  'main/secrets/client-token-store.ts → main/gateway/http/auth.ts',
-  'main/secrets/default-token.ts → main/gateway/http/auth.ts',
-  'main/secrets/playground-access.ts → main/gateway/http/auth.ts',
-  // checking a key is one request through the provider's adapter
-  'main/secrets/key-check.ts → main/gateway/providers/errors.ts',
-  'main/secrets/key-check.ts → main/gateway/providers/registry.ts',
-  'main/secrets/key-resolver.ts → main/gateway/providers/errors.ts',
-  'main/secrets/key-resolver.ts → main/gateway/providers/registry.ts',
-]);
 
 /** The layer of a repository-relative path (forward slashes, extension included). */
 function layerOf(file: string): Layer {
@@ -83,6 +74,19 @@ function importedFile(from: string, specifier: string): string {
     .replace(/\.mjs$/, '.mts');
 }
 
+/** A call that runs SQL on a better-sqlite3 connection: prepare (typed or not), pragma, or exec of a literal. */
+const sqlCall = /\.(?:prepare\s*[<(]|pragma\s*\(|exec\s*\(\s*['"`])/;
+
+/** Where SQL may be written: the ledger's folder, and tests (which may look into the ledger file). */
+function mayHoldSql(file: string): boolean {
+  return file.startsWith('main/ledger/') || isTestFile(file);
+}
+
+/** The 1-based lines of `text` that run SQL. */
+function sqlLines(text: string): number[] {
+  return text.split('\n').flatMap((line, index) => (sqlCall.test(line) ? [index + 1] : []));
+}
+
 interface LayerViolation {
   readonly file: string;
   readonly line: number;
@@ -102,7 +106,6 @@ function layerViolations(file: string, text: string): LayerViolation[] {
     if (to === from) continue;
     if (allowed[from].includes(to)) continue;
     if (to === 'test' && isTestFile(file)) continue;
-    if (knownExceptions.has(`${file} → ${imported.replace(/\.tsx$/, '.ts')}`)) continue;
     violations.push({ file, line: text.slice(0, reference.pos).split('\n').length, specifier, imported });
   }
   return violations;
@@ -126,6 +129,8 @@ describe('the layer rule', () => {
     ['the ledger importing control, type-only', 'main/ledger/ledger.ts', "import type { X } from '../control/context.js';"],
     ['the gateway importing the app through import()', 'main/gateway/gateway.ts', "const m = await import('../app/hardening.js');"],
     ['control importing the cli', 'main/control/service.ts', "export { x } from '../cli/main.js';"],
+    ['connect importing control', 'main/connect/connector.ts', "import { x } from '../control/config-editor.js';"],
+    ['secrets importing the gateway, type-only', 'main/secrets/key-resolver.ts', "import type { X } from '../gateway/providers/errors.js';"],
     ['shared importing main/', 'shared/redact.ts', "import { x } from '../main/config/load.js';"],
     ['the renderer importing main/', 'renderer/src/app/stores.tsx', "import { x } from '../../../main/ledger/index.js';"],
     ['a non-test file importing test/', 'main/gateway/http/auth.ts', "import { x } from '../../../test/fakes/openai-fake.js';"],
@@ -143,10 +148,36 @@ describe('the layer rule', () => {
     ['the cli importing boot through import()', 'main/cli/main.ts', "const m = await import('../boot.js');"],
     ['the app importing anything', 'main/app/electron-main.ts', "import { a } from '../cli/main.js';"],
     ['a test importing a fake', 'main/gateway/http/auth.test.ts', "import { x } from '../../../test/fakes/openai-fake.js';"],
-    ['a listed exception', 'main/secrets/key-check.ts', "import { x } from '../gateway/providers/registry.js';"],
+    ['control importing connect', 'main/control/connect.ts', "import { x } from '../connect/connector.js';"],
     ['a package', 'main/config/load.ts', "import { z } from 'zod';"],
   ])('allows %s', (_name, file, source) => {
     expect(layerViolations(file, source)).toEqual([]);
+  });
+});
+
+describe('the SQL rule', () => {
+  it.each([
+    ['a typed prepare', "const row = database.prepare<[string], Row>('SELECT * FROM t WHERE k = ?').get(key);"],
+    ['a prepare over two lines', 'database\n  .prepare(\n    `DELETE FROM t`,\n  )\n  .run();'],
+    ['a pragma', "database.pragma('journal_mode = WAL');"],
+    ['an exec of a literal', 'database.exec(`CREATE TABLE t (k TEXT)`);'],
+  ])('finds %s', (_name, source) => {
+    expect(sqlLines(source)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a regular expression exec', 'const match = /^v(\\d+)$/.exec(version);'],
+    ['a call into a ledger module', 'return readSetting(database, key) === "true";'],
+  ])('allows %s', (_name, source) => {
+    expect(sqlLines(source)).toEqual([]);
+  });
+
+  it('lets main/ledger/ and tests hold SQL and nothing else', () => {
+    expect(mayHoldSql('main/ledger/playground-tables.ts')).toBe(true);
+    expect(mayHoldSql('main/ledger/postgres/client.ts')).toBe(true);
+    expect(mayHoldSql('main/gateway/dialects/openai/responses/stored.test.ts')).toBe(true);
+    expect(mayHoldSql('main/control/playground-store.ts')).toBe(false);
+    expect(mayHoldSql('main/secrets/client-token-store.ts')).toBe(false);
   });
 });
 
@@ -171,15 +202,10 @@ describe('the repository', () => {
     expect(listed, 'imports against the layer rule (test/unit/layers.test.ts says which folder may import which)').toEqual([]);
   });
 
-  it('still needs every listed exception', () => {
-    const made = new Set(
-      files.flatMap((file) =>
-        ts
-          .preProcessFile(readFileSync(join(repository, file), 'utf8'), true, true)
-          .importedFiles.filter((reference) => reference.fileName.startsWith('.'))
-          .map((reference) => `${file} → ${importedFile(file, reference.fileName)}`),
-      ),
-    );
-    expect([...knownExceptions].filter((exception) => !made.has(exception))).toEqual([]);
+  it('writes SQL only under main/ledger/', () => {
+    const offenders = files
+      .filter((file) => !mayHoldSql(file))
+      .flatMap((file) => sqlLines(readFileSync(join(repository, file), 'utf8')).map((line) => `${file}:${line}`));
+    expect(offenders, 'SQL outside main/ledger/: move it into a ledger module and call that').toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { controlContract, type ControlApi, type ControlErrorDto } from '../../../shared/control/contract.js';
 import { redactSecrets } from '../../../shared/redact.js';
-import { presentedToken, type ClientTokenVerifier } from '../../gateway/http/auth.js';
+import { presentedToken } from '../../gateway/http/auth.js';
 import { parseJsonBody, readBody } from '../../gateway/http/body.js';
 import { GatewayError } from '../../gateway/http/errors.js';
 import type { ManagementHandler } from '../../gateway/http/dispatch.js';
@@ -15,6 +15,7 @@ import { SessionStore, expiredSessionCookie, sessionCookie, sessionIdOf } from '
 import { SignInNonceStore } from './sign-in-nonces.js';
 import { sendText, serveUi, uiPrefix } from './static-ui.js';
 import { csrfHeader, sameOrigin } from './browser-checks.js';
+import type { ClientTokenVerifier } from '../../secrets/token-verifier.js';
 
 export { csrfHeader, sameOrigin };
 export const apiPrefix = '/_switchyard/api/';

@@ -6,7 +6,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../config/load.js';
-import { StaticTokenVerifier } from '../http/auth.js';
 import type { GatewayState } from '../http/context.js';
 import { describeError } from '../http/errors.js';
 import { RequestGuard } from '../http/guard.js';
@@ -15,6 +14,7 @@ import { ProviderRegistry } from '../providers/registry.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { RoutingService } from '../routing/service.js';
 import { gatewayRoutes } from './index.js';
+import { StaticTokenVerifier } from '../../secrets/token-verifier.js';
 
 const runs = Number(process.env['FUZZ_RUNS'] ?? 150);
 

@@ -2,7 +2,7 @@
 // chain of known tokens must find the first that matches.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InMemoryTokens, StaticTokenVerifier, sameInConstantTime } from './auth.js';
+import { InMemoryTokens, sameInConstantTime, StaticTokenVerifier } from '../../secrets/token-verifier.js';
 
 describe('sameInConstantTime', () => {
   it.each([

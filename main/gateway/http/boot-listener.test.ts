@@ -8,8 +8,8 @@ import { resolveConfig } from '../../config/load.js';
 import { configFileSchema } from '../../config/schema.js';
 import { FakeOpenAI } from '../../../test/fakes/openai-fake.js';
 import { startGateway, type Gateway } from '../gateway.js';
-import { StaticTokenVerifier } from './auth.js';
 import { openBootListener, type BootListener } from './boot-listener.js';
+import { StaticTokenVerifier } from '../../secrets/token-verifier.js';
 
 const client = { name: 'booting', token: 'sy-boot-listener-client-token-0001' };
 let fake: FakeOpenAI;

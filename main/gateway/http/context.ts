@@ -8,9 +8,9 @@ import type { Telemetry } from '../telemetry/telemetry.js';
 import type { Metering } from '../metering.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { RoutingService } from '../routing/service.js';
-import type { ClientIdentity, ClientTokenVerifier } from './auth.js';
 import type { RequestGuard } from './guard.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
+import type { ClientIdentity, ClientTokenVerifier } from '../../secrets/token-verifier.js';
 
 export interface GatewayState {
   readonly config: GatewayConfig;

@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LightAbortController } from '../cancel.js';
 import { gatewayRoutes } from '../dialects/index.js';
-import { presentedToken, type ClientIdentity, type PlaygroundSessionAuth } from './auth.js';
+import { presentedToken, type PlaygroundSessionAuth } from './auth.js';
+import type { ClientIdentity } from '../../secrets/token-verifier.js';
 import { UploadCounter, drainAfterEarlyAnswer, readBody } from './body.js';
 import type { GatewayState, RequestTrace } from './context.js';
 import { opaqueOrigin } from './guard.js';

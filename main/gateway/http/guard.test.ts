@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { digest, lazyDigest } from '../../secrets/token-digest.js';
-import { StaticTokenVerifier, presentedToken } from './auth.js';
+import { presentedToken } from './auth.js';
 import { RequestGuard } from './guard.js';
+import { StaticTokenVerifier } from '../../secrets/token-verifier.js';
 
 function request(headers: Record<string, string>): IncomingMessage {
   return { headers } as unknown as IncomingMessage;

@@ -6,9 +6,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientSignature } from '../../ledger/client-family.js';
 import type { Endpoint } from '../../ledger/types.js';
 import { RequestMeter } from '../metering.js';
-import { presentedToken, type ClientIdentity } from './auth.js';
+import { presentedToken } from './auth.js';
 import type { GatewayState, RequestTrace } from './context.js';
 import { describeError } from './errors.js';
+import type { ClientIdentity } from '../../secrets/token-verifier.js';
 
 /** The client name of a refused request that presented no valid token. */
 export const unauthenticatedClient = 'unauthenticated';

@@ -2,9 +2,9 @@
 // with `{name}` segments (a last `{name*}` takes the rest of the path, slashes included, as model ids have them), the handler per method, and the shape its errors take. Every endpoint is served at `/v1/x`
 // and at `/x`, for tools configured with a base URL that lacks `/v1`.
 import type { IncomingMessage } from 'node:http';
-import type { ClientIdentity } from './auth.js';
 import type { GatewayState, RequestContext } from './context.js';
 import type { AnswerSink, InboundRequest } from './answer-sink.js';
+import type { ClientIdentity } from '../../secrets/token-verifier.js';
 
 export type EndpointHandler = (context: RequestContext, inbound: InboundRequest, sink: AnswerSink) => Promise<void>;
 

@@ -1,8 +1,9 @@
 // Each built-in detector on true positives and on near misses it must leave alone; the checksums; redaction.
 import { describe, expect, it } from 'vitest';
-import { ibanValid, luhnValid, personalDetectorNames, secretDetectorNames, userPatternProblem } from './detectors.js';
+import { ibanValid, luhnValid } from './detectors.js';
 import { definitionsOf } from './guard.js';
 import { PrivacyScanner } from './scanner.js';
+import { personalDetectorNames, secretDetectorNames, userPatternProblem } from '../../config/detector-names.js';
 
 const scanner = new PrivacyScanner(definitionsOf({ action: 'warn', detectors: ['secrets', 'personal'], patterns: [], pathGlobs: [], clients: {} }), [
   '.env',

@@ -22,9 +22,7 @@ import {
   type NumberRun,
 } from './anchors.js';
 
-import { isBuiltInDetector, personalDetectorNames, secretDetectorNames, userPatternProblem, type BuiltInDetectorName } from '../../config/detector-names.js';
-
-export { isBuiltInDetector, personalDetectorNames, secretDetectorNames, userPatternProblem, type BuiltInDetectorName };
+import type { BuiltInDetectorName } from '../../config/detector-names.js';
 
 export interface DetectorDefinition {
   readonly name: string;

@@ -2,8 +2,9 @@
 // token's own action on top, the stricter winning), which detectors fire, and so what happens — nothing, a warning,
 // a redacted request, local targets only, or a refusal. Pure: the pipeline (pipeline/privacy-step.ts) acts on it.
 import { defaultPrivacy, privacyActions, type PrivacyAction, type PrivacySettings } from '../../config/privacy.js';
-import { builtInDetector, personalDetectorNames, secretDetectorNames, type BuiltInDetectorName, type DetectorDefinition } from './detectors.js';
+import { builtInDetector, type DetectorDefinition } from './detectors.js';
 import { PrivacyScanner } from './scanner.js';
+import { personalDetectorNames, secretDetectorNames, type BuiltInDetectorName } from '../../config/detector-names.js';
 
 export interface PrivacyVerdict {
   readonly action: Exclude<PrivacyAction, 'off'>;

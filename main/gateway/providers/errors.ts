@@ -1,6 +1,7 @@
 // Every upstream failure becomes a ProviderError with a stable `kind`, the HTTP status the client should see,
 // and `retryable`. Routing decides on these fields, never on message text.
 import { redactSecrets } from '../../../shared/redact.js';
+import type { ProviderErrorClass } from '../../config/types.js';
 
 export type ProviderErrorKind =
   | 'connect' // could not open a connection (refused, DNS, reset before response)
@@ -9,22 +10,6 @@ export type ProviderErrorKind =
   | 'in-band' // the upstream reported an error inside a stream
   | 'protocol' // the upstream answered with something we cannot parse, or a stream ended without its terminator
   | 'aborted'; // the client went away
-
-export type ProviderErrorClass =
-  | 'auth'
-  | 'permission'
-  | 'not_found'
-  | 'bad_request'
-  | 'context_length'
-  | 'rate_limit'
-  | 'quota'
-  | 'overloaded'
-  | 'server'
-  | 'conflict'
-  | 'unavailable'
-  | 'timeout'
-  | 'protocol'
-  | 'cancelled';
 
 export interface ProviderErrorInit {
   readonly kind: ProviderErrorKind;

@@ -4,8 +4,8 @@
 import type { Agent } from 'undici';
 import { undici } from '../lazy-module.js';
 import { ProviderError, networkError } from './errors.js';
-import type { Locality } from './types.js';
 import { UpstreamCall, type UpstreamHead } from './upstream-body.js';
+import type { Locality } from '../../config/types.js';
 
 export interface UpstreamTimeouts {
   /** TCP + TLS connect */

@@ -9,9 +9,7 @@ import { OllamaAdapter } from './ollama/adapter.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
 import type { ProviderAdapter } from './types.js';
 import type { ProviderPacing } from './pacing.js';
-
-/** Where a provider's key comes from at call time (environment now; the keychain in the ledger issue). */
-export type KeyLookup = (provider: ProviderSettings) => string | undefined;
+import type { KeyLookup } from '../../secrets/key-lookup.js';
 
 export const keyFromEnvironment =
   (env: NodeJS.ProcessEnv): KeyLookup =>

@@ -6,8 +6,6 @@ import type { ProviderError } from './errors.js';
 
 import type { Locality } from '../../config/types.js';
 
-export type { Locality };
-
 /**
  * A request format as clients write it. An adapter declares the formats it can forward as written (`forwards`):
  * a request in one of those goes upstream with only `model` replaced and its answer comes back byte for byte.

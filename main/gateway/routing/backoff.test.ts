@@ -1,7 +1,9 @@
 // Retry delays: the full-jitter band for each retry, the cap, and Retry-After honoured only while it is short.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultBackoff, retryDelay, type BackoffSettings } from './backoff.js';
+import { retryDelay } from './backoff.js';
+import { defaultBackoff } from '../../config/defaults.js';
+import type { BackoffSettings } from '../../config/types.js';
 
 const settings: BackoffSettings = { initialMs: 200, maxMs: 4_000, retryAfterCapMs: 5_000 };
 const constant = (value: number) => (): number => value;

@@ -1,10 +1,7 @@
 // Retry delays: full-jitter exponential backoff, with a provider's Retry-After honoured when it is short.
 // A long Retry-After means "this target is busy for a while": move on rather than sleep.
 
-import { defaultBackoff } from '../../config/defaults.js';
 import type { BackoffSettings } from '../../config/types.js';
-
-export { defaultBackoff, type BackoffSettings };
 
 /**
  * The wait before retry number `retry` (0-based) on the same target, or undefined when the provider asked for a

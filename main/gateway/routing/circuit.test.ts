@@ -2,7 +2,9 @@
 // one trial after the cooldown, and the trial's outcome closes it or re-opens it for twice as long (capped).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { admits, closedCircuit, defaultCircuit, onAttempt, onFailure, onSuccess, type CircuitSettings, type CircuitState } from './circuit.js';
+import { admits, closedCircuit, onAttempt, onFailure, onSuccess, type CircuitState } from './circuit.js';
+import { defaultCircuit } from '../../config/defaults.js';
+import type { CircuitSettings } from '../../config/types.js';
 
 const settings: CircuitSettings = { allowedFails: 3, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 100_000 };
 

@@ -3,10 +3,7 @@
 // request is let through, and its outcome closes the circuit or re-opens it with a longer cooldown.
 // Pure state transitions with an injected clock, so routing decisions are testable without sockets.
 
-import { defaultCircuit } from '../../config/defaults.js';
 import type { CircuitSettings } from '../../config/types.js';
-
-export { defaultCircuit, type CircuitSettings };
 
 export type CircuitState =
   | { readonly phase: 'closed'; readonly failures: readonly number[] }

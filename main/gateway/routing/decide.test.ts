@@ -2,16 +2,9 @@
 // kind, code and Retry-After and on the budget, never on message text.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ProviderError,
-  classForStatus,
-  isRetryableClass,
-  type ProviderErrorClass,
-  type ProviderErrorInit,
-  type ProviderErrorKind,
-} from '../providers/errors.js';
-import type { BackoffSettings } from './backoff.js';
+import { ProviderError, classForStatus, isRetryableClass, type ProviderErrorInit, type ProviderErrorKind } from '../providers/errors.js';
 import { decideAfterFailure, type DecisionInput } from './decide.js';
+import type { BackoffSettings, ProviderErrorClass } from '../../config/types.js';
 
 const backoff: BackoffSettings = { initialMs: 200, maxMs: 4_000, retryAfterCapMs: 5_000 };
 

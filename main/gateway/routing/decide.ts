@@ -1,7 +1,8 @@
 // After a failed attempt: retry the same target (and after how long), move to the next target, or stop.
 // A plain function of the error and the budget so far, so every branch is testable without sockets.
 import type { ProviderError } from '../providers/errors.js';
-import { retryDelay, type BackoffSettings } from './backoff.js';
+import { retryDelay } from './backoff.js';
+import type { BackoffSettings } from '../../config/types.js';
 
 export type Decision =
   | { readonly action: 'retry'; readonly delayMs: number }

@@ -6,24 +6,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChunkDelta } from '../../../shared/openai-types.js';
 import { defaultCloudTimeouts, defaultLocalTimeouts, type RouteSettings, type RoutingSettings } from '../../config/routing.js';
-import { ProviderError, isRetryableClass, type ProviderErrorClass, type ProviderErrorInit } from '../providers/errors.js';
-import type {
-  ChatCall,
-  ChatOutcome,
-  Locality,
-  ModelDetails,
-  ProbeResult,
-  ProviderAdapter,
-  ProviderModel,
-  StreamPart,
-  RequestFormat,
-} from '../providers/types.js';
-import { defaultBackoff } from './backoff.js';
-import { defaultCircuit } from './circuit.js';
+import { ProviderError, isRetryableClass, type ProviderErrorInit } from '../providers/errors.js';
+import type { ChatCall, ChatOutcome, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel, StreamPart, RequestFormat } from '../providers/types.js';
 import { ExecutionError, executeChat, formatAttempts, type ExecuteOptions, type Executed } from './execute.js';
 import { HealthTracker } from './health.js';
 import type { Skip } from './order.js';
 import type { Candidate } from './plan.js';
+import type { Locality, ProviderErrorClass } from '../../config/types.js';
+import { defaultBackoff, defaultCircuit } from '../../config/defaults.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Scripted providers

@@ -4,7 +4,7 @@
 // before the first content falls back invisibly. The attempt trail records every try and every skip.
 import type { ChatCompletion, ChatRequest, EmbeddingsRequest, EmbeddingsResponse } from '../../../shared/openai-types.js';
 import type { RouteSettings, RoutingSettings, TimeoutSettings } from '../../config/routing.js';
-import { ProviderError, type ProviderErrorClass } from '../providers/errors.js';
+import { ProviderError } from '../providers/errors.js';
 import { LightAbortController } from '../cancel.js';
 import type { ChatOutcome, ModelDetails, NativeRequest, ProviderAdapter, RequestBody, StreamPart, UpstreamMetrics } from '../providers/types.js';
 import { openGate } from '../streaming/gate.js';
@@ -15,6 +15,7 @@ import type { HealthTracker } from './health.js';
 import type { Candidate } from './plan.js';
 import type { Skip } from './order.js';
 import type { ProviderPacing } from '../providers/pacing.js';
+import type { ProviderErrorClass } from '../../config/types.js';
 
 export interface AttemptRecord {
   readonly providerId: string;

@@ -1,9 +1,8 @@
 // What routing learns from real traffic: circuits per target, reachability and refused keys per provider.
 import { describe, expect, it } from 'vitest';
 import { ProviderError, type ProviderErrorInit } from '../providers/errors.js';
-import type { CircuitSettings } from './circuit.js';
 import { HealthTracker, key } from './health.js';
-import type { Target } from './resolve.js';
+import type { CircuitSettings, Target } from '../../config/types.js';
 
 const circuit: CircuitSettings = { allowedFails: 2, windowMs: 60_000, cooldownMs: 10_000, maxCooldownMs: 100_000 };
 const gpt: Target = { providerId: 'openai', model: 'gpt-4.1' };

@@ -2,9 +2,8 @@
 // breaker per target, whether each provider answered at all (reachability), and whether its key was refused.
 // Local-first and automatic offline decisions read from here. The clock is injected for tests.
 import type { ProviderError } from '../providers/errors.js';
-import type { Locality } from '../providers/types.js';
-import { admits, closedCircuit, defaultTrialTimeoutMs, onAttempt, onFailure, onSuccess, type CircuitSettings, type CircuitState } from './circuit.js';
-import type { Target } from './resolve.js';
+import { admits, closedCircuit, defaultTrialTimeoutMs, onAttempt, onFailure, onSuccess, type CircuitState } from './circuit.js';
+import type { CircuitSettings, Locality, Target } from '../../config/types.js';
 
 export interface ProviderHealth {
   readonly locality: Locality;

@@ -2,7 +2,7 @@
 // the provider where it can say (Ollama's /api/show) and from model listings that carry context lengths; kept
 // for a few minutes. Unknown means "assume it can": a provider's own error is still the authority.
 import type { ModelDetails, ProviderAdapter } from '../providers/types.js';
-import type { Target } from './resolve.js';
+import type { Target } from '../../config/types.js';
 
 interface Entry {
   readonly at: number;

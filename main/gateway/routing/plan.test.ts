@@ -3,9 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RouteSettings, WeightedTarget } from '../../config/routing.js';
-import type { Locality } from '../providers/types.js';
 import { planRequest, weightedOrder, type PlanContext, type PlanResult } from './plan.js';
-import type { Target } from './resolve.js';
+import type { Locality, Target } from '../../config/types.js';
 
 /** mulberry32: a small seeded PRNG, so the statistics below are reproducible. */
 function seeded(seed: number): () => number {

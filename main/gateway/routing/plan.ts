@@ -4,10 +4,10 @@
 // looked up in the providers' model lists and must be unambiguous. Per-request fallbacks (`models`, as on
 // OpenRouter) and the configured default fallbacks follow. Pure: the random source and lookups are injected.
 import type { RouteSettings, WeightedTarget } from '../../config/routing.js';
-import type { Locality } from '../providers/types.js';
-import { splitModelName, type Target } from './resolve.js';
 import { matchPattern, type PatternRoute } from './wildcard-routes.js';
 import { append } from '../../../shared/append.js';
+import type { Locality, Target } from '../../config/types.js';
+import { splitModelName } from '../../config/defaults.js';
 
 export type CandidateOrigin = 'route' | 'direct' | 'fallback' | 'request-fallback' | 'default-fallback';
 

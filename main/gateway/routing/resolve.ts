@@ -5,8 +5,6 @@
 import { splitModelName } from '../../config/defaults.js';
 import type { Target } from '../../config/types.js';
 
-export { splitModelName, type Target };
-
 export type Resolution =
   { readonly ok: true; readonly targets: readonly Target[] } | { readonly ok: false; readonly status: number; readonly message: string; readonly code: string };
 

@@ -6,7 +6,7 @@ import type { GatewayConfig } from '../../config/load.js';
 import type { RouteSettings } from '../../config/routing.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { ProviderPacing } from '../providers/pacing.js';
-import type { Locality, NativeRequest, RequestBody } from '../providers/types.js';
+import type { NativeRequest, RequestBody } from '../providers/types.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { executeChat, type Executed, type KeyRotation } from './execute.js';
 import { HealthTracker } from './health.js';
@@ -15,6 +15,7 @@ import { orderCandidates, type Skip } from './order.js';
 import { planRequest, type Candidate, type PlanResult } from './plan.js';
 import { requirementsOf } from './requirements.js';
 import { matchPattern, patternRoutes, type PatternRoute } from './wildcard-routes.js';
+import type { Locality } from '../../config/types.js';
 
 export interface RoutedPlan {
   readonly route: RouteSettings | undefined;

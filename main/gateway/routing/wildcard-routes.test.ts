@@ -2,9 +2,9 @@
 // target's `*` takes the part of the name the pattern matched — through the planner, as a request sees it.
 import { describe, expect, it } from 'vitest';
 import type { RouteSettings, WeightedTarget } from '../../config/routing.js';
-import type { Locality } from '../providers/types.js';
 import { planRequest } from './plan.js';
 import { matchPattern, patternRoutes } from './wildcard-routes.js';
+import type { Locality } from '../../config/types.js';
 
 function route(name: string, targets: string[], fallbacks: string[] = []): RouteSettings {
   const split = (reference: string): { providerId: string; model: string } => ({

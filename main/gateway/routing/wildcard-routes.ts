@@ -3,7 +3,7 @@
 // characters, then the fewest stars, then the config's order). A target written with `*` gets the part of the name
 // the pattern's one `*` matched, so `anthropic/*` → `openrouter/anthropic/*` keeps the model a client asked for.
 import type { RouteSettings } from '../../config/routing.js';
-import type { Target } from './resolve.js';
+import type { Target } from '../../config/types.js';
 
 export interface PatternRoute {
   readonly route: RouteSettings;

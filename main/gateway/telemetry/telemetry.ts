@@ -4,7 +4,7 @@
 // OpenTelemetry SDK only when telemetry.otlp is on.
 import type { TelemetrySettings } from '../../config/limits.js';
 import type { RequestFinish } from '../../ledger/types.js';
-import type { ClientTokenVerifier } from '../http/auth.js';
+import type { ClientTokenVerifier } from '../../secrets/token-verifier.js';
 import type { Metering } from '../metering.js';
 import type { OtlpTracing } from './otlp.js';
 import { PrometheusMetrics, type LiveState } from './prometheus.js';

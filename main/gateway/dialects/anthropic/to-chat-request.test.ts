@@ -2,7 +2,7 @@
 // choice, sampling, thinking → effort, what gets reported as unsupported, and that thinking signatures survive the
 // round trip through the outbound Anthropic adapter's converter.
 import { describe, expect, it } from 'vitest';
-import { toAnthropicMessages } from '../../providers/anthropic/convert-messages.js';
+import { toAnthropicMessages } from '../../providers/anthropic/chat-to-anthropic-messages.js';
 import { GatewayError } from '../../http/errors.js';
 import { validateInbound } from './inbound.js';
 import { countTokensRequestSchema, messagesRequestSchema } from './messages-schema.js';

@@ -4,7 +4,7 @@
 // `unsupported` so the handler can keep such a request on Anthropic targets or refuse it with a clear 400.
 import type { ChatRequest, ToolDefinition } from '../../../../shared/openai-types.js';
 import { textPart, type Unsupported } from './convert-content.js';
-import { toChatMessages } from './convert-messages.js';
+import { toChatMessages } from './to-chat-messages.js';
 import type { CountTokensRequest, InboundTool, MessagesRequest } from './messages-schema.js';
 import { append } from '../../../../shared/append.js';
 

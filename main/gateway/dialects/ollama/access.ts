@@ -3,9 +3,9 @@
 // on and Switchyard listens on loopback alone; it is filed under its own client name, `ollama-api`, so budgets and
 // the ledger see it. Bound anywhere else, the surface wants a client token like every other route.
 import type { IncomingMessage } from 'node:http';
-import type { ClientIdentity } from '../../http/auth.js';
 import type { GatewayState } from '../../http/context.js';
 import { GatewayError } from '../../http/errors.js';
+import type { ClientIdentity } from '../../../secrets/token-verifier.js';
 
 export const ollamaClientName = 'ollama-api';
 

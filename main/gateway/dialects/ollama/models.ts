@@ -7,10 +7,11 @@ import { parseJsonBody } from '../../http/body.js';
 import type { RequestContext } from '../../http/context.js';
 import { GatewayError, sendJson } from '../../http/errors.js';
 import type { ModelDetails } from '../../providers/types.js';
-import { splitModelName, type Target } from '../../routing/resolve.js';
 import { requireSurfaceOn } from './access.js';
 import { toOllamaName, toSwitchyardModel } from './names.js';
 import { ollamaShowSchema, parseInbound } from './ollama-request-schema.js';
+import { splitModelName } from '../../../config/defaults.js';
+import type { Target } from '../../../config/types.js';
 
 /**
  * The Ollama API level this surface speaks, as /api/version reports it. Clients gate features on it (Copilot wants

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chatRequestSchema } from '../../../../shared/openai-schema.js';
 import type { ChatCompletionChunk } from '../../../../shared/openai-types.js';
-import { SseParser } from '../../streaming/sse-parser.js';
+import { SseParser } from '../../../../shared/sse-parser.js';
 import { FakeAnthropic, defaultScenario, fakeAnthropicKey } from '../../../../test/fakes/anthropic-fake.js';
 import type { ProviderError } from '../errors.js';
 import type { ChatCall, StreamPart } from '../types.js';

@@ -6,7 +6,7 @@ import type { ChatRequest } from '../../../../shared/openai-types.js';
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
 import { isEventStream, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
-import type { ChatCall, ChatOutcome, Locality, ModelDetails, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel, RequestFormat } from '../types.js';
+import type { ChatCall, ChatOutcome, ModelDetails, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel, RequestFormat } from '../types.js';
 import {
   anthropicErrorBodySchema,
   anthropicMessageSchema,
@@ -21,6 +21,7 @@ import { toAnthropicRequest } from './convert-request.js';
 import { toChatCompletion } from './convert-response.js';
 import { claudeModelFacts } from './model-catalog.js';
 import { mergeNativeHeaders, nativeBody } from './native-request.js';
+import type { Locality } from '../../../config/types.js';
 
 export type AnthropicAdapterOptions = AdapterOptions;
 

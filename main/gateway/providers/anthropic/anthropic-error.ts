@@ -2,8 +2,9 @@
 // with an HTTP status, or the same object as an `event: error` once a stream has started. The class comes from
 // error.type; message text decides only the two cases Anthropic reports under invalid_request_error (prompt too
 // long, credit balance too low), which routing must tell apart from a bad request.
-import { ProviderError, classForStatus, isRetryableClass, parseRetryAfter, type ProviderErrorClass, type ProviderErrorKind } from '../errors.js';
+import { ProviderError, classForStatus, isRetryableClass, parseRetryAfter, type ProviderErrorKind } from '../errors.js';
 import { anthropicErrorBodySchema, type AnthropicErrorBody } from './anthropic-api.js';
+import type { ProviderErrorClass } from '../../../config/types.js';
 
 const contextLengthText = /prompt is too long|exceeds? (the )?(model's )?context (window|limit)|input length and `max_tokens` exceed/i;
 const creditText = /credit balance is too low|billing|spend limit|purchase credits/i;

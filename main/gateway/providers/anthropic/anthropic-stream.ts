@@ -3,7 +3,7 @@
 // become one `error` part. `ping` events are liveness only and never become chunks. Nothing is thrown. In a native
 // (passthrough) call every part also carries the SSE frames read since the previous part, so a Messages-dialect
 // client can be sent the upstream's events as they came (pings and stops included).
-import { SseLineTooLongError, SseParser, type SseEvent } from '../../streaming/sse-parser.js';
+import { SseLineTooLongError, SseParser, type SseEvent } from '../../../../shared/sse-parser.js';
 import { ProviderError, networkError } from '../errors.js';
 import type { UpstreamResponse } from '../http.js';
 import type { StreamPart } from '../types.js';

@@ -5,7 +5,7 @@
 import type { ChatRequest, ToolDefinition } from '../../../../shared/openai-types.js';
 import type { AnthropicRequest, AnthropicTool, AnthropicToolChoice } from './anthropic-api.js';
 import { badRequest } from './anthropic-error.js';
-import { cacheControlOf, toAnthropicMessages } from './convert-messages.js';
+import { cacheControlOf, toAnthropicMessages } from './chat-to-anthropic-messages.js';
 import { resolveThinking } from './convert-thinking.js';
 import { claudeModelFacts, type ClaudeModelFacts } from './model-catalog.js';
 

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
 import { isEventStream, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
-import type { ChatCall, ChatOutcome, Locality, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel, RequestBody, RequestFormat } from '../types.js';
+import type { ChatCall, ChatOutcome, ModelDetails, ProbeResult, ProviderAdapter, ProviderModel, RequestBody, RequestFormat } from '../types.js';
 import { embeddingInputs, toBatchEmbedRequests, toEmbeddingsResponse } from './convert-embeddings.js';
 import { toGeminiRequest } from './convert-request.js';
 import { toChatCompletion } from './convert-response.js';
@@ -16,6 +16,7 @@ import { geminiHttpError, geminiInBandError, geminiProtocolError, parseGoogleSta
 import { readGeminiStream } from './gemini-stream.js';
 import { isUsable, toModelDetails, toProviderModel } from './model-details.js';
 import { modelPathSegment } from './model-path.js';
+import type { Locality } from '../../../config/types.js';
 
 export type GeminiAdapterOptions = AdapterOptions;
 

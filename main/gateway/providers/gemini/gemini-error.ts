@@ -2,8 +2,9 @@
 // with the HTTP status, or the same object as a stream frame. The class comes from the status string, the code and
 // the typed details (ErrorInfo.reason, QuotaFailure, RetryInfo); message text only where Google gives nothing else.
 // Every text that leaves here has the caller's key cut out: Google's DebugInfo can echo it.
-import { ProviderError, classForStatus, isRetryableClass, parseRetryAfter, type ProviderErrorClass, type ProviderErrorKind } from '../errors.js';
+import { ProviderError, classForStatus, isRetryableClass, parseRetryAfter, type ProviderErrorKind } from '../errors.js';
 import { googleStatusSchema, type GoogleStatus } from './gemini-api.js';
+import type { ProviderErrorClass } from '../../../config/types.js';
 
 const errorInfoType = 'type.googleapis.com/google.rpc.ErrorInfo';
 const retryInfoType = 'type.googleapis.com/google.rpc.RetryInfo';

@@ -3,7 +3,7 @@
 // `{"error":…}` frame, a frame that is not JSON and a network failure each become one `error` part; nothing is
 // thrown out of the iterator. In a native (passthrough) call each part also carries the frames' JSON read since the
 // previous part (nativeFrames), so a Gemini-dialect client gets the upstream's elements unchanged.
-import { SseLineTooLongError, SseParser, type SseEvent } from '../../streaming/sse-parser.js';
+import { SseLineTooLongError, SseParser, type SseEvent } from '../../../../shared/sse-parser.js';
 import { ProviderError, networkError } from '../errors.js';
 import type { UpstreamResponse } from '../http.js';
 import type { StreamPart } from '../types.js';

@@ -4,7 +4,7 @@ import type { EmbeddingsRequest, EmbeddingsResponse } from '../../../../shared/o
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
 import { upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
-import type { ChatCall, ChatOutcome, Locality, ProbeResult, ProviderAdapter, ProviderModel, RequestFormat } from '../types.js';
+import type { ChatCall, ChatOutcome, ProbeResult, ProviderAdapter, ProviderModel, RequestFormat } from '../types.js';
 import { toEmbeddingsResponse, toOllamaEmbedRequest } from './convert-embeddings.js';
 import { toOllamaChatRequest } from './convert-request.js';
 import { toChatCompletion, toMetrics } from './convert-response.js';
@@ -12,6 +12,7 @@ import { toModelDetails, type OllamaModelDetails } from './model-details.js';
 import { ollamaChatResponseSchema, ollamaEmbedResponseSchema, ollamaShowSchema, ollamaTagsSchema } from './ollama-api.js';
 import { notRunningError, ollamaHttpError, ollamaInBandError, ollamaProtocolError } from './ollama-error.js';
 import { readOllamaStream } from './ollama-stream.js';
+import type { Locality } from '../../../config/types.js';
 
 export type OllamaAdapterOptions = AdapterOptions;
 

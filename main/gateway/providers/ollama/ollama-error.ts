@@ -1,7 +1,8 @@
 // Ollama's failures as ProviderErrors. Ollama sends `{"error":"…"}` with an HTTP status, or the same object as a
 // stream line once the status is out. Its bodies carry no codes, so the few cases routing must tell apart
 // (model not pulled, context too long) are recognised from the status plus Ollama's fixed wording.
-import { ProviderError, classForStatus, isRetryableClass, parseRetryAfter, type ProviderErrorClass, type ProviderErrorKind } from '../errors.js';
+import { ProviderError, classForStatus, isRetryableClass, parseRetryAfter, type ProviderErrorKind } from '../errors.js';
+import type { ProviderErrorClass } from '../../../config/types.js';
 
 // "model 'x' not found" (/api/chat, /api/show today) and "model \"x\" not found, try pulling it first" (the scheduler's
 // wording: /api/embed today, /api/chat in older versions)

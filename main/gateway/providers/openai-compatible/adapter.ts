@@ -5,11 +5,12 @@ import type { ChatCompletion, EmbeddingsRequest, EmbeddingsResponse } from '../.
 import { ProviderError } from '../errors.js';
 import { isEventStream, upstreamClientFor, type AdapterOptions, type UpstreamClient, type UpstreamResponse } from '../http.js';
 import { buildUpstreamBody, spliceModel } from '../request-body.js';
-import type { ChatCall, ChatOutcome, Locality, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel, RequestFormat } from '../types.js';
+import type { ChatCall, ChatOutcome, NativeRequest, ProbeResult, ProviderAdapter, ProviderModel, RequestFormat } from '../types.js';
 import { inBandError, upstreamHttpError } from './openai-error.js';
 import { readOpenAIStream } from './openai-stream.js';
 import { responseFailure, responseToChatCompletion } from './responses-response.js';
 import { readResponsesStream } from './responses-stream.js';
+import type { Locality } from '../../../config/types.js';
 
 export interface OpenAICompatibleOptions extends AdapterOptions {
   /** the server serves the Responses API itself (OpenAI; others opt in with `responses_api: true`) */

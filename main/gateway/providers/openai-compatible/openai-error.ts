@@ -2,7 +2,8 @@
 // {"error":{"message","type","code","param"}}, OpenRouter a numeric code, vLLM and Mistral {"object":"error",…},
 // FastAPI servers {"detail":…}. The class comes from codes and statuses; message text is only a last resort
 // for servers that send no code at all.
-import { ProviderError, classForStatus, isRetryableClass, parseRetryAfter, type ProviderErrorClass, type ProviderErrorKind } from '../errors.js';
+import { ProviderError, classForStatus, isRetryableClass, parseRetryAfter, type ProviderErrorKind } from '../errors.js';
+import type { ProviderErrorClass } from '../../../config/types.js';
 
 interface ParsedError {
   message: string;

@@ -1,7 +1,7 @@
 // Reads an OpenAI-style SSE body into StreamParts. Each chunk keeps its exact upstream JSON so the gateway can
 // forward it byte for byte. `data: [DONE]` is the terminator; a body that ends without it is an error.
 import type { ChatCompletionChunk } from '../../../../shared/openai-types.js';
-import { SseParser } from '../../streaming/sse-parser.js';
+import { SseParser } from '../../../../shared/sse-parser.js';
 import { ProviderError, networkError } from '../errors.js';
 import type { UpstreamResponse } from '../http.js';
 import type { StreamPart } from '../types.js';

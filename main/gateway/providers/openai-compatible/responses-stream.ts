@@ -5,7 +5,7 @@
 // terminal event or an error, so `response.created` alone never opens the first-chunk gate. response.completed and
 // response.incomplete end with the finish chunk and a `done` part; response.failed, an `error` event, an event that is
 // not JSON, a stream that ends before a terminal event and a network failure each become one `error` part.
-import { SseLineTooLongError, SseParser, type SseEvent } from '../../streaming/sse-parser.js';
+import { SseLineTooLongError, SseParser, type SseEvent } from '../../../../shared/sse-parser.js';
 import { ProviderError, networkError } from '../errors.js';
 import type { UpstreamResponse } from '../http.js';
 import type { StreamPart } from '../types.js';

@@ -1,7 +1,7 @@
 // One streamed chat completion from the gateway, read as typed parts: the routing facts from the headers, text as
 // it arrives, the usage chunk (with the gateway's `cost`), and how it ended. An in-band {"error":…} frame, a
 // broken connection, or a stream that ends without [DONE] are errors, never a silently short answer.
-import { SseParser } from './sse-parser';
+import { SseParser } from '../../../../../shared/sse-parser';
 
 /** What a playground column needs of a fetch Response (tests build these by hand). */
 export interface GatewayReply {

@@ -1,5 +1,6 @@
 // Replaces a file all at once: the new text goes to a private temporary file beside it (mode 0600), is flushed
 // to disk, then renamed over the old one, so a crash or a reader in between sees the old file or the new, never half.
+// It sits in config/, below both writers: control's config editor and connect/'s edits of tools' config files.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';

@@ -1,23 +1,30 @@
-// The SSE parser against the WHATWG event-stream rules, and the property that matters for a proxy: however the
-// bytes are cut into chunks (inside UTF-8 sequences, between CR and LF, empty chunks), the events are the same.
+// The one SSE parser (the gateway's upstream reader and the renderer's playground stream) against the WHATWG
+// event-stream rules, and the property that matters for both: however the bytes are cut into chunks (inside UTF-8
+// sequences, between CR and LF, empty chunks), the events are the same.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SseLineTooLongError, SseParser, type SseEvent } from './sse-parser.js';
 
 const encoder = new TextEncoder();
 
-function parseWhole(text: string, maxLineLength?: number): { events: SseEvent[]; comments: number } {
-  const parser = new SseParser(maxLineLength);
-  const events = [...parser.push(encoder.encode(text)), ...parser.end()];
-  return { events, comments: parser.comments };
+interface Parsed {
+  events: SseEvent[];
+  comments: number;
+  reconnectionMs: number | undefined;
 }
 
-function parsePieces(pieces: readonly Uint8Array[]): { events: SseEvent[]; comments: number } {
+function parseWhole(text: string, maxLineLength?: number): Parsed {
+  const parser = new SseParser(maxLineLength);
+  const events = [...parser.push(encoder.encode(text)), ...parser.end()];
+  return { events, comments: parser.comments, reconnectionMs: parser.reconnectionMs };
+}
+
+function parsePieces(pieces: readonly Uint8Array[]): Parsed {
   const parser = new SseParser();
   const events: SseEvent[] = [];
   for (const piece of pieces) events.push(...parser.push(piece));
   events.push(...parser.end());
-  return { events, comments: parser.comments };
+  return { events, comments: parser.comments, reconnectionMs: parser.reconnectionMs };
 }
 
 function cutAt(bytes: Uint8Array, offsets: readonly number[]): Uint8Array[] {
@@ -33,7 +40,7 @@ function cutAt(bytes: Uint8Array, offsets: readonly number[]): Uint8Array[] {
 }
 
 /** An independent, whole-text reading of the spec: the oracle for the property tests. */
-function referenceParse(text: string): { events: SseEvent[]; comments: number } {
+function referenceParse(text: string): Parsed {
   const lines = text.split(/\r\n|\r|\n/);
   lines.pop(); // the text after the last line end is an unterminated line: never part of an event
   const events: SseEvent[] = [];
@@ -41,6 +48,7 @@ function referenceParse(text: string): { events: SseEvent[]; comments: number } 
   let data: string[] = [];
   let eventName = '';
   let lastId: string | undefined;
+  let reconnectionMs: number | undefined;
   for (const line of lines) {
     if (line === '') {
       if (data.length > 0) {
@@ -61,8 +69,9 @@ function referenceParse(text: string): { events: SseEvent[]; comments: number } 
     if (field === 'data') data.push(value);
     else if (field === 'event') eventName = value;
     else if (field === 'id' && !value.includes('\0')) lastId = value;
+    else if (field === 'retry' && value !== '' && [...value].every((character) => character >= '0' && character <= '9')) reconnectionMs = Number(value);
   }
-  return { events, comments };
+  return { events, comments, reconnectionMs };
 }
 
 describe('SseParser: the event-stream rules', () => {
@@ -98,8 +107,21 @@ describe('SseParser: the event-stream rules', () => {
     expect(parseWhole('data:x\n\ndata:  two\n\ndata\n\ndata: a:b: c\n\n').events.map((event) => event.data)).toEqual(['x', ' two', '', 'a:b: c']);
   });
 
-  it('ignores retry and unknown fields, and an event name without data dispatches nothing', () => {
-    expect(parseWhole('retry: 100\nfoo: bar\nevent: lonely\n\ndata: y\n\n').events).toEqual([{ event: 'message', data: 'y' }]);
+  it('ignores unknown fields, and an event name without data dispatches nothing', () => {
+    expect(parseWhole('foo: bar\nevent: lonely\n\ndata: y\n\n').events).toEqual([{ event: 'message', data: 'y' }]);
+  });
+
+  it('takes retry as the reconnection time when it is all ASCII digits, and ignores it otherwise', () => {
+    expect(parseWhole('retry: 100\ndata: y\n\n')).toEqual({ events: [{ event: 'message', data: 'y' }], comments: 0, reconnectionMs: 100 });
+    expect(parseWhole('retry: 2500\nretry: 1.5\nretry: -1\nretry:\nretry: 10s\n\n').reconnectionMs).toBe(2500);
+    expect(parseWhole('retry: ٣\n\n').reconnectionMs).toBeUndefined();
+  });
+
+  it('reports the last event id seen', () => {
+    const parser = new SseParser();
+    expect(parser.lastEventId).toBeUndefined();
+    parser.push(encoder.encode('id: 9\n'));
+    expect(parser.lastEventId).toBe('9');
   });
 
   it.each([
@@ -121,6 +143,24 @@ describe('SseParser: the event-stream rules', () => {
     expect(parser.push(encoder.encode('data: complete\n\ndata: cut off'))).toEqual([{ event: 'message', data: 'complete' }]);
     expect(parser.end()).toEqual([]);
     expect(parseWhole('data: no blank line\n').events).toEqual([]);
+  });
+
+  it('keeps an event whose only data line is empty', () => {
+    expect(parseWhole('data\n\ndata:\n\n').events).toEqual([
+      { event: 'message', data: '' },
+      { event: 'message', data: '' },
+    ]);
+  });
+
+  it('turns an incomplete UTF-8 sequence at the end into U+FFFD', () => {
+    const parser = new SseParser();
+    const bytes = encoder.encode('data: é\n\n');
+    expect(parser.push(bytes.subarray(0, 7))).toEqual([]);
+    expect(parser.end()).toEqual([]);
+    const whole = new SseParser();
+    expect([...whole.push(Uint8Array.of(...encoder.encode('data: '), 0xc3)), ...whole.push(encoder.encode('\n\n'))]).toEqual([
+      { event: 'message', data: '\uFFFD' },
+    ]);
   });
 
   it('strips a leading byte-order mark', () => {

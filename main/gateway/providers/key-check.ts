@@ -1,9 +1,10 @@
 // `switchyard keys test`: one cheap authenticated call with one key, through the provider's own adapter (its model
 // list). OpenRouter lists models without a key, so there the key's own endpoint is asked instead.
-import { redactSecrets } from '../../shared/redact.js';
-import type { ProviderSettings } from '../config/load.js';
-import { ProviderError, classForStatus, type ProviderErrorClass } from '../gateway/providers/errors.js';
-import { createAdapter } from '../gateway/providers/registry.js';
+import { redactSecrets } from '../../../shared/redact.js';
+import type { ProviderSettings } from '../../config/load.js';
+import type { ProviderErrorClass } from '../../config/types.js';
+import { ProviderError, classForStatus } from './errors.js';
+import { createAdapter } from './registry.js';
 
 export type KeyCheckResult =
   | { readonly ok: true; readonly detail: string; readonly latencyMs: number }

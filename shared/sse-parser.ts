@@ -1,19 +1,31 @@
-// Incremental parser for text/event-stream, per the WHATWG spec: lines end in CRLF, LF or CR (a CR at the end of
-// one chunk and the LF at the start of the next are one line end), UTF-8 may be split anywhere, comment lines
-// are reported separately so that keep-alives never count as events, and a line longer than the cap is an error.
+// The one incremental parser for text/event-stream (WHATWG HTML, "Server-sent events": parsing an event stream),
+// used by the gateway for every streamed upstream response and by the renderer for the playground's streams.
+// Bytes in, events out: lines end in CRLF, LF or CR (a CR at the end of one chunk and the LF at the start of the
+// next are one line end), UTF-8 may be split anywhere and a leading BOM is dropped, `data:` lines join with LF,
+// `event:` names the event ('message' when none did), `id:` is kept for later events (ignored if it holds NUL),
+// `retry:` sets the reconnection time when it is all digits, other fields are ignored, comment lines are counted
+// (so keep-alives never count as events), and an event the stream ends before its blank line is dropped, as the
+// spec says. A line longer than the cap is an error, so a peer cannot make the buffer grow without bound.
+// Pure: nothing but the language and TextDecoder, which Node, Electron and browsers all have.
 
 export interface SseEvent {
-  readonly event: string; // 'message' when the stream did not name one
+  /** the `event:` field, 'message' when the stream did not name one */
+  readonly event: string;
+  /** every `data:` line of the event, joined with LF */
   readonly data: string;
+  /** the last `id:` seen up to this event, once there was one */
   readonly id?: string;
 }
 
 export class SseLineTooLongError extends Error {
   constructor(limit: number) {
-    super(`upstream stream line exceeds ${limit} bytes`);
+    super(`stream line exceeds ${limit} characters`);
     this.name = 'SseLineTooLongError';
   }
 }
+
+/** Longest line (in UTF-16 code units) kept by default. */
+export const defaultMaxSseLineLength = 4 * 1024 * 1024;
 
 export class SseParser {
   private readonly decoder = new TextDecoder('utf-8');
@@ -24,15 +36,22 @@ export class SseParser {
   private lastId: string | undefined;
   /** comment lines (": keep-alive") seen since the start */
   comments = 0;
+  /** the last valid `retry:` value in milliseconds, undefined until one came */
+  reconnectionMs: number | undefined;
 
-  constructor(private readonly maxLineLength = 4 * 1024 * 1024) {}
+  constructor(private readonly maxLineLength = defaultMaxSseLineLength) {}
+
+  /** The last event id (`id:` field) seen, undefined until one came. */
+  get lastEventId(): string | undefined {
+    return this.lastId;
+  }
 
   /** Feeds bytes; returns the events completed by them. */
   push(bytes: Uint8Array): SseEvent[] {
     return this.consume(this.decoder.decode(bytes, { stream: true }));
   }
 
-  /** Flushes at end of input. An event without its blank line is dropped, as the spec says. */
+  /** Flushes at end of input (an incomplete UTF-8 sequence becomes U+FFFD). An event without its blank line is dropped. */
   end(): SseEvent[] {
     return this.consume(this.decoder.decode());
   }
@@ -42,7 +61,7 @@ export class SseParser {
     if (text.length === 0) return [];
     const events: SseEvent[] = [];
     let start = 0;
-    if (this.lastWasCR && text.startsWith('\n')) start = 1;
+    if (this.lastWasCR && text.charCodeAt(0) === 10) start = 1;
     this.lastWasCR = false;
     let cursor = start;
     const length = text.length;
@@ -101,8 +120,11 @@ export class SseParser {
       case 'id':
         if (!value.includes('\0')) this.lastId = value;
         break;
+      case 'retry':
+        if (/^[0-9]+$/.test(value)) this.reconnectionMs = Number(value);
+        break;
       default:
-        break; // 'retry' and unknown fields are ignored
+        break; // unknown fields are ignored
     }
   }
 }

@@ -1,0 +1,14 @@
+// The ledger file's settings table (migration 1): a key → text value store for the few settings that belong to this
+// installation rather than to the config file (which `switchyard serve` and the app share). What the keys mean is
+// the caller's (control/app-settings.ts).
+import type { LedgerDatabase } from './database.js';
+
+/** The value stored under `key`, or undefined when none is. */
+export function readSetting(database: LedgerDatabase, key: string): string | undefined {
+  return database.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck().get(key);
+}
+
+/** Stores `value` under `key`, replacing what was there. */
+export function writeSetting(database: LedgerDatabase, key: string, value: string): void {
+  database.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}
