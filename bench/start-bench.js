@@ -11,6 +11,9 @@
 // The gateway runs with an existing data dir (a first, uncounted launch creates it), as at every login after the
 // first. First chat completion after launch is printed for information. `tokens` (opens the ledger file) is printed for information. Env: START_RUNS (15), CLI_RUNS (15),
 // SWITCHYARD_CLI (dist/main/cli/main.js), SWITCHYARD_NODE_ARGS, QUIET_PCT / QUIET_WAIT_S (bench-kit.js). 127.0.0.1 only.
+// SWITCHYARD_CLI_BEFORE: a second build (e.g. of the commit before a change, with its own node_modules and resources
+// reachable from it) measured in the same run, alternating with SWITCHYARD_CLI in every section, as the rows `before`:
+// on a shared machine a before/after from two runs minutes apart mostly measures the load.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -23,6 +26,7 @@ const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
 const env = process.env;
 const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist/main/cli/main.js'));
+const CLI_BEFORE = env.SWITCHYARD_CLI_BEFORE ? path.resolve(env.SWITCHYARD_CLI_BEFORE) : undefined;
 const NODE_ARGS = (env.SWITCHYARD_NODE_ARGS || '').split(/\s+/).filter(Boolean);
 const START_RUNS = Number(env.START_RUNS || 15);
 const CLI_RUNS = Number(env.CLI_RUNS || 15);
@@ -31,10 +35,13 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (kib) => kib / 1024;
 const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '-');
 
-if (!fs.existsSync(CLI)) {
-  console.error(`[start-bench] ${CLI} is missing: run npm run build:main (or fix SWITCHYARD_CLI)`);
-  process.exit(2);
-}
+for (const cli of [CLI, CLI_BEFORE].filter(Boolean))
+  if (!fs.existsSync(cli)) {
+    console.error(`[start-bench] ${cli} is missing: run npm run build:main (or fix SWITCHYARD_CLI / SWITCHYARD_CLI_BEFORE)`);
+    process.exit(2);
+  }
+/** the builds measured: `serve` (SWITCHYARD_CLI) and, when given, `before` (SWITCHYARD_CLI_BEFORE) */
+const builds = { ...(CLI_BEFORE ? { before: CLI_BEFORE } : {}), serve: CLI };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-start-bench-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -71,7 +78,19 @@ function stop(child) {
 
 const dataDir = path.join(tmp, 'data');
 const configPath = path.join(tmp, 'config.json');
-const serveArgs = (port) => [...NODE_ARGS, CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configPath, '--data-dir', dataDir];
+const serveArgs = (port, cli = CLI) => [
+  ...NODE_ARGS,
+  cli,
+  'serve',
+  '--host',
+  '127.0.0.1',
+  '--port',
+  String(port),
+  '--config',
+  configPath,
+  '--data-dir',
+  dataDir,
+];
 const bareArgs = (port) => [path.join(BENCH, 'bare-node.mjs'), 'serve', String(port)];
 
 // ---------------------------------------------------------------- the mock upstream (for the chat requests)
@@ -79,22 +98,28 @@ const mockPort = await freePort();
 const mock = groups.start('mock', process.execPath, [path.join(BENCH, 'paced-mock.mjs')], { MOCK_PORT: String(mockPort) });
 for (let i = 0; i < 500 && (await health(mockPort)) !== 200; i++) await sleep(10);
 fs.writeFileSync(configPath, JSON.stringify({ providers: [{ id: 'mock', type: 'openai-compatible', base_url: `http://127.0.0.1:${mockPort}/v1` }] }));
-console.log(`[start-bench] cli ${CLI}${NODE_ARGS.length ? ` (node ${NODE_ARGS.join(' ')})` : ''}, mock pid ${mock.pid}`);
+console.log(
+  `[start-bench] cli ${CLI}${CLI_BEFORE ? `, before ${CLI_BEFORE}` : ''}${NODE_ARGS.length ? ` (node ${NODE_ARGS.join(' ')})` : ''}, mock pid ${mock.pid}, load ${os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}`,
+);
 
 // ---------------------------------------------------------------- ready time
-{
+for (const [name, cli] of Object.entries(builds).reverse()) {
   const port = await freePort();
-  const first = await launch(serveArgs(port), port); // creates the data dir, the ledger and the token; not counted
+  const first = await launch(serveArgs(port, cli), port); // creates the data dir, the ledger and the token; not counted
   await stop(first.child);
-  console.log(`[start-bench] first launch (new data dir): ${f(first.ms)} ms`);
+  console.log(`[start-bench] first launch of ${name}${name === 'serve' ? ' (new data dir)' : ''}: ${f(first.ms)} ms`);
 }
-const ready = { bare: [], serve: [] };
+const processes = ['bare', ...Object.keys(builds)];
+const ready = Object.fromEntries(processes.map((name) => [name, []]));
 for (let run = 0; run < START_RUNS; run++) {
   await waitQuiet(env);
-  const order = run % 2 ? ['serve', 'bare'] : ['bare', 'serve'];
+  const order = processes.map((_, i) => processes[(i + run) % processes.length]);
   for (const name of order) {
     const port = await freePort();
-    const { ms, child } = await launch(name === 'serve' ? serveArgs(port) : bareArgs(port), port);
+    const { ms, child } = await launch(name === 'bare' ? bareArgs(port) : serveArgs(port, builds[name]), port);
     ready[name].push(ms);
     await stop(child);
   }
@@ -125,17 +150,24 @@ function chatOnce(port) {
     req.end(firstChatBody);
   });
 }
-const firstChat = [];
+const firstChat = Object.fromEntries(Object.keys(builds).map((name) => [name, []]));
 for (let run = 0; run < START_RUNS; run++) {
   await waitQuiet(env);
-  const port = await freePort();
-  const t0 = performance.now();
-  const child = spawn(process.execPath, serveArgs(port), { cwd: ROOT, env: { ...env, SWITCHYARD_API_KEY: TOKEN }, stdio: ['ignore', 'ignore', 'ignore'] });
-  let status = 0;
-  while (performance.now() < t0 + 30_000 && child.exitCode === null && (status = await chatOnce(port)) !== 200) await sleep(2);
-  if (status !== 200) throw new Error(`no chat completion within 30 s (last status ${status})`);
-  firstChat.push(performance.now() - t0);
-  await stop(child);
+  const names = Object.keys(builds);
+  for (const name of names.map((_, i) => names[(i + run) % names.length])) {
+    const port = await freePort();
+    const t0 = performance.now();
+    const child = spawn(process.execPath, serveArgs(port, builds[name]), {
+      cwd: ROOT,
+      env: { ...env, SWITCHYARD_API_KEY: TOKEN },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    let status = 0;
+    while (performance.now() < t0 + 30_000 && child.exitCode === null && (status = await chatOnce(port)) !== 200) await sleep(2);
+    if (status !== 200) throw new Error(`no chat completion within 30 s (last status ${status})`);
+    firstChat[name].push(performance.now() - t0);
+    await stop(child);
+  }
 }
 
 // ---------------------------------------------------------------- CLI commands that do not serve
@@ -146,12 +178,13 @@ function wall(args) {
   if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(-300)}`);
   return ms;
 }
-const cliCases = {
-  bare: [path.join(BENCH, 'bare-node.mjs'), 'version'],
-  '--version': [...NODE_ARGS, CLI, '--version'],
-  '--help': [...NODE_ARGS, CLI, '--help'],
-  'tokens list': [...NODE_ARGS, CLI, 'tokens', 'list', '--data-dir', dataDir],
-};
+const cliCases = { bare: [path.join(BENCH, 'bare-node.mjs'), 'version'] };
+for (const [name, cli] of Object.entries(builds)) {
+  const suffix = name === 'serve' ? '' : ` (${name})`;
+  cliCases[`--version${suffix}`] = [...NODE_ARGS, cli, '--version'];
+  cliCases[`--help${suffix}`] = [...NODE_ARGS, cli, '--help'];
+  cliCases[`tokens list${suffix}`] = [...NODE_ARGS, cli, 'tokens', 'list', '--data-dir', dataDir];
+}
 const cli = Object.fromEntries(Object.keys(cliCases).map((name) => [name, []]));
 for (let run = 0; run < CLI_RUNS; run++) {
   if (run % 5 === 0) await waitQuiet(env);
@@ -213,18 +246,18 @@ async function memory(args, port, withChat) {
     await stop(child);
   }
 }
-const mem = { bare: [], serve: [] };
+const mem = Object.fromEntries(processes.map((name) => [name, []]));
 for (let run = 0; run < 3; run++) {
-  const port = await freePort();
-  mem.bare.push(await memory(bareArgs(port), port, false));
-  const port2 = await freePort();
-  mem.serve.push(await memory(serveArgs(port2), port2, true));
+  for (const name of processes) {
+    const port = await freePort();
+    mem[name].push(await memory(name === 'bare' ? bareArgs(port) : serveArgs(port, builds[name]), port, name !== 'bare'));
+  }
 }
 groups.killAll();
 
 // ---------------------------------------------------------------- report
 const med = (list, key) => median(list.map((m) => m[key]));
-const r = { bare: median(ready.bare), serve: median(ready.serve) };
+const r = Object.fromEntries(processes.map((name) => [name, median(ready[name])]));
 const c = Object.fromEntries(Object.entries(cli).map(([name, list]) => [name, median(list)]));
 const verdicts = [];
 const verdict = (label, value, limit, unit) => {
@@ -235,11 +268,16 @@ console.log(`\nready (launch → first /health 200), median of ${START_RUNS} lau
 console.log(
   table(
     ['process', 'median_ms', 'min_ms', 'max_ms', 'x_bare'],
-    ['bare', 'serve'].map((name) => [name, f(r[name]), f(Math.min(...ready[name])), f(Math.max(...ready[name])), f(r[name] / r.bare, 2)]),
+    processes.map((name) => [name, f(r[name]), f(Math.min(...ready[name])), f(Math.max(...ready[name])), f(r[name] / r.bare, 2)]),
   ),
 );
 console.log(`\nfirst chat completion (launch → first 200 from POST /v1/chat/completions via the mock), median of ${START_RUNS} launches`);
-console.log(table(['process', 'median_ms', 'min_ms', 'max_ms'], [['serve', f(median(firstChat)), f(Math.min(...firstChat)), f(Math.max(...firstChat))]]));
+console.log(
+  table(
+    ['process', 'median_ms', 'min_ms', 'max_ms'],
+    Object.entries(firstChat).map(([name, list]) => [name, f(median(list)), f(Math.min(...list)), f(Math.max(...list))]),
+  ),
+);
 console.log(`\nCLI wall time, median of ${CLI_RUNS} runs each, rotated (bare = node bench/bare-node.mjs version)`);
 console.log(
   table(
@@ -253,13 +291,7 @@ console.log(
 console.log(
   table(
     ['process', 'idle', 'conns', 'chat', 'sockets'],
-    ['bare', 'serve'].map((name) => [
-      name,
-      f(mib(med(mem[name], 'idle'))),
-      f(mib(med(mem[name], 'conns'))),
-      f(mib(med(mem[name], 'chat'))),
-      med(mem[name], 'sockets'),
-    ]),
+    processes.map((name) => [name, f(mib(med(mem[name], 'idle'))), f(mib(med(mem[name], 'conns'))), f(mib(med(mem[name], 'chat'))), med(mem[name], 'sockets')]),
   ),
 );
 verdict('serve ready ÷ bare node:http server', r.serve / r.bare, 2, '×');
@@ -269,3 +301,9 @@ verdict('serve idle RSS', mib(med(mem.serve, 'idle')), 60, ' MiB');
 verdict(`serve RSS with ${CONNS} open connections (/health)`, mib(med(mem.serve, 'conns')), 150, ' MiB');
 verdict(`serve RSS with ${CONNS} open connections (after a chat completion each)`, mib(med(mem.serve, 'chat')), 150, ' MiB');
 console.log(`\n${verdicts.join('\n')}`);
+console.log(
+  `[start-bench] load at the end ${os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}`,
+);

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { ConfigSource } from './config/config-source.js';
 import { findConfigPath } from './config/load.js';
 import { watchConfigFile } from './config/watch.js';
+import type { GatewayConfig } from './config/load.js';
 import type { Gateway, startGateway as StartGateway } from './gateway/gateway.js';
-import { openBootListener } from './gateway/http/boot-listener.js';
+import { openBootListener, type BootListener } from './gateway/http/boot-listener.js';
+import { lazyModule, type LazyModule } from './gateway/lazy-module.js';
 import type * as MeteringSetup from './metering-setup.js';
 import { loadOrCreateAdminToken } from './secrets/client-token-file.js';
 import type { ClientTokenStore } from './secrets/client-token-store.js';
@@ -18,14 +20,13 @@ import { registerSecret } from '../shared/redact.js';
 import { playgroundSessionAuth } from './control/http/playground-session.js';
 import { SessionStore } from './control/http/sessions.js';
 import { SignInNonceStore } from './control/http/sign-in-nonces.js';
-import { discoveryCandidates } from './control/discover.js';
+import { discoverLocalServers, discoveryCandidates, type DiscoveredServer } from './control/discover.js';
 import type { ControlHttpOptions } from './control/http/transport.js';
 import type { ManagementHandler } from './gateway/http/dispatch.js';
 import { PlaygroundAccess, playgroundClientName, withPlaygroundToken } from './secrets/playground-access.js';
-import type { ControlService } from './control/service.js';
-import { StaticTokenVerifier } from './secrets/token-verifier.js';
 import { storeTokens } from './control/tokens.js';
 import { switchyardVersion } from './version.js';
+import { StaticTokenVerifier } from './secrets/token-verifier.js';
 
 export interface BootOptions {
   readonly env: NodeJS.ProcessEnv;
@@ -45,6 +46,12 @@ export interface BootOptions {
   readonly headless?: { readonly uiRoot: string };
   /** the desktop shell applies start-at-login when the control service changes it */
   readonly onStartAtLoginChanged?: (enabled: boolean) => void;
+  /**
+   * The port, bound by the caller before the config module loaded (`serve`: cli/early-address.ts). Boot takes it
+   * over: used when the config names the same host and port, else closed and the config's bound instead; closed
+   * when boot fails.
+   */
+  readonly listener?: BootListener;
 }
 
 export interface Booted {
@@ -66,10 +73,18 @@ export interface Booted {
   readonly playgroundToken: string;
   /** headless only: the store the UI's sign-in nonces live in, so `serve` can mint its start-up link in-process */
   readonly signInNonces?: SignInNonceStore;
+  /** the control call providers.discover, without loading the control service (`serve`'s "found:" lines at start) */
+  readonly discoverLocalServers: () => Promise<DiscoveredServer[]>;
 }
 
 export async function bootGateway(options: BootOptions): Promise<Booted> {
-  const discovery = { candidates: discoveryCandidates(options.env) }; // first: a bad test setting stops nothing half-started
+  // Started before the config is read, so they overlap its parsing and validation (issue 20): the keychain read
+  // (a D-Bus round trip off the main thread) and the loading of the gateway's and the ledger's modules. Neither
+  // changes anything; when boot fails they are left to finish unused.
+  const secretStore = options.secretStore ?? new KeychainStore({ env: options.env });
+  const keysRead = KeyResolver.create(secretStore, options.env); // never rejects: an unreachable keychain is a state
+  const modules = Promise.all([import('./metering-setup.js'), import('./gateway/gateway.js')]);
+  modules.catch(() => undefined); // awaited below; a failure is reported there, not as an unhandled rejection
   // The control service may create the first config file; from then on it is watched and reloaded like any other.
   let unwatchFile: () => void = () => undefined;
   const watch = (path: string): void => {
@@ -91,23 +106,33 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     }
     return source.load();
   };
-  const config = load();
+  let discovery: { readonly candidates: ReturnType<typeof discoveryCandidates> };
+  let config: GatewayConfig;
+  try {
+    discovery = { candidates: discoveryCandidates(options.env) }; // first: a bad test setting stops nothing half-started
+    config = load();
+  } catch (error) {
+    await options.listener?.close();
+    throw error;
+  }
   // Bound before the gateway's modules load and the keychain and ledger open (issue 20): a request arriving meanwhile
-  // is held and handed to the gateway once it is in place (gateway/http/boot-listener.ts), not refused.
-  const listener = await openBootListener(config.server.host, config.server.port);
-  // Read once here; requests only ever read the resolver's cache. No keychain: environment variables, said below.
-  const secretStore = options.secretStore ?? new KeychainStore({ env: options.env });
+  // is held and handed to the gateway once it is in place (gateway/http/boot-listener.ts), not refused. A listener
+  // bound earlier still, from a guess at the config's address, is kept only when the guess was right.
+  const { host, port } = config.server;
+  let listener = options.listener;
+  if (listener && (listener.requested.host !== host || listener.requested.port !== port)) {
+    await listener.close();
+    listener = undefined;
+  }
+  listener ??= await openBootListener(host, port);
+  // Read once (above); requests only ever read the resolver's cache. No keychain: environment variables, said below.
   let keys: KeyResolver;
   let adminToken: string;
   let metering: typeof MeteringSetup;
   let startGateway: typeof StartGateway;
   try {
-    // loaded after binding: the provider adapters (gateway) and the ledger (metering) are most of start-up's modules
-    [metering, { startGateway }, keys] = await Promise.all([
-      import('./metering-setup.js'),
-      import('./gateway/gateway.js'),
-      KeyResolver.create(secretStore, options.env),
-    ]);
+    // the provider adapters (gateway) and the ledger (metering), most of start-up's modules, started loading above
+    [[metering, { startGateway }], keys] = await Promise.all([modules, keysRead]);
     adminToken = loadOrCreateAdminToken(options.dataDir);
   } catch (error) {
     await listener.close();
@@ -129,7 +154,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   }
   let gateway: Gateway;
   let clientTokens: ClientTokensSetup | undefined;
-  let control: ControlService | undefined = undefined; // the HTTP transport answers "starting" until it is set
+  let control: ControlApi | undefined = undefined; // the HTTP transport answers "starting" until it is set
   const adminTokens = new StaticTokenVerifier([{ name: 'admin', token: adminToken }]);
   const sessions = new SessionStore();
   const signInNonces = new SignInNonceStore();
@@ -190,23 +215,28 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   };
   if (source.path !== undefined) watch(source.path);
   const running = gateway;
-  // Loaded once the gateway listens, not before: neither is needed to answer a request (the HTTP transport answers
-  // "starting" until `control` is set), and together they pull in most of main/control and yaml's document model.
-  const [serviceModule, editorModule] = await Promise.all([import('./control/service.js'), import('./control/config-editor.js')]);
-  control = new serviceModule.ControlService({
-    gateway: running,
-    editor: new editorModule.ConfigEditor({ source, dataDir: options.dataDir, apply: () => running.reload() }),
-    env: options.env,
-    keys,
-    secretStore,
-    ledger: meteringSetup.ledger,
-    prices: () => meteringSetup.catalog(),
-    tokens: storeTokens(clientTokens.store, options.dataDir),
-    version: switchyardVersion(),
-    discovery,
-    log: options.log,
-    ...(options.onStartAtLoginChanged ? { onStartAtLoginChanged: options.onStartAtLoginChanged } : {}),
+  const tokenStore = clientTokens.store;
+  // The control service and the config editor load at the first control call (the UI, `switchyard status`, the
+  // desktop window), not at start (issue 20): no model request needs them, and together they pull in most of
+  // main/control and yaml's document model — ~8 MiB that an idle gateway would hold for nothing.
+  const service = lazyModule(async (): Promise<ControlApi> => {
+    const [serviceModule, editorModule] = await Promise.all([import('./control/service.js'), import('./control/config-editor.js')]);
+    return new serviceModule.ControlService({
+      gateway: running,
+      editor: new editorModule.ConfigEditor({ source, dataDir: options.dataDir, apply: () => running.reload() }),
+      env: options.env,
+      keys,
+      secretStore,
+      ledger: meteringSetup.ledger,
+      prices: () => meteringSetup.catalog(),
+      tokens: storeTokens(tokenStore, options.dataDir),
+      version: switchyardVersion(),
+      discovery,
+      log: options.log,
+      ...(options.onStartAtLoginChanged ? { onStartAtLoginChanged: options.onStartAtLoginChanged } : {}),
+    });
   });
+  control = controlOnFirstCall(service);
   return {
     gateway,
     tokenCreated: clientTokens.created,
@@ -216,7 +246,36 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     control,
     playgroundToken: playground.token,
     ...(options.headless ? { signInNonces } : {}),
+    discoverLocalServers: () => discoverLocalServers(running.config.providers, discovery),
   };
+}
+
+/**
+ * The control API whose service loads at its first call (which awaits it; later calls go straight through). A call
+ * is looked up by name, as both transports do, so the contract's list of calls (zod schemas) need not load for this.
+ */
+function controlOnFirstCall(service: LazyModule<ControlApi>): ControlApi {
+  const calls = new Map<string, (request: unknown) => Promise<unknown>>();
+  const methodOf = (api: ControlApi, name: string): ((request: unknown) => Promise<unknown>) | undefined => {
+    const method: unknown = (api as unknown as Record<string, unknown>)[name];
+    return typeof method === 'function' ? (method as (request: unknown) => Promise<unknown>).bind(api) : undefined;
+  };
+  return new Proxy({} as ControlApi, {
+    get(_target, name) {
+      // `then` stays undefined: the object is not a promise, and awaiting it must not start the load
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      let call = calls.get(name);
+      if (call === undefined) {
+        call = async (request) => {
+          const method = methodOf(service.loaded ?? (await service.load()), name);
+          if (method === undefined) throw new TypeError(`no such control call: '${name}'`);
+          return method(request);
+        };
+        calls.set(name, call);
+      }
+      return call;
+    },
+  });
 }
 
 /**

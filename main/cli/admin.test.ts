@@ -32,3 +32,16 @@ describe('formatStatus', () => {
     );
   });
 });
+
+describe('formatStatus in team mode', () => {
+  it('says where limits and budgets are shared, and when this replica fell back to its own counters', () => {
+    const shared = formatStatus({ ...status, sharedState: { backend: 'redis', replicas: 2, url: 'redis://***@10.0.0.5:6379', detail: '' } });
+    expect(shared).toContain('offline:   no\nstate:     shared in redis://***@10.0.0.5:6379, 2 replica(s)\nproviders:');
+    const fallback = formatStatus({
+      ...status,
+      sharedState: { backend: 'local_fallback', replicas: 2, url: 'redis://10.0.0.5', detail: 'Redis unreachable: limits ÷ 2' },
+    });
+    expect(fallback).toContain('state:     LOCAL FALLBACK (Redis unreachable: limits ÷ 2)');
+    expect(formatStatus(status)).not.toContain('state:');
+  });
+});

@@ -77,6 +77,8 @@ export interface PrintableStatus {
   readonly budgets: ReadonlyArray<{ readonly description: string; readonly state: string; readonly fraction: number }>;
   readonly routes: ReadonlyArray<{ readonly name: string; readonly targets: readonly string[] }>;
   readonly cooldowns: ReadonlyArray<{ readonly target: string; readonly phase: string; readonly until?: number | null | undefined }>;
+  /** team mode (state.url): shared in Redis, or this replica's own counters while Redis is down */
+  readonly sharedState?: { readonly backend: string; readonly replicas: number; readonly url: string; readonly detail: string } | null | undefined;
 }
 
 const signInAnswer = z.object({ nonce: z.string().regex(/^[A-Za-z0-9_-]{43}$/), expiresInSeconds: z.number().int().positive() });
@@ -97,8 +99,13 @@ export function formatStatus(status: PrintableStatus, now = Date.now()): string 
     `config:    ${status.configSource ?? 'built-in defaults'}`,
     `in flight: ${status.inFlight}`,
     `offline:   ${status.offline ?? 'no'}`,
-    'providers:',
   ];
+  const shared = status.sharedState;
+  if (shared !== undefined && shared !== null) {
+    const how = shared.backend === 'redis' ? `shared in ${shared.url}, ${shared.replicas} replica(s)` : `LOCAL FALLBACK (${shared.detail})`;
+    lines.push(`state:     ${how}`);
+  }
+  lines.push('providers:');
   for (const provider of status.providers) {
     const reach = provider.reachable === undefined || provider.reachable === null ? 'unknown' : provider.reachable ? 'up' : 'down';
     const key = provider.keyRejected ? 'key REJECTED (401)' : `key: ${provider.keySource}`;

@@ -11,11 +11,7 @@ import { ensureToolToken, keptToolToken } from '../connect/tool-token.js';
 import { ledgerFileName } from '../metering-setup.js';
 import { ensureDataDir } from '../secrets/client-token-file.js';
 import { ClientTokenStore } from '../secrets/client-token-store.js';
-
-export const connectUsage = `  switchyard connect                      the tools Switchyard can connect (Claude Code, Codex, …), and which are
-  switchyard connect <tool> [--model M]   what to paste into the tool, with its own client token filled in
-  switchyard connect <tool> --write       write it into the tool's config file (diff first, --yes to skip the question)
-  switchyard connect <tool> --check       one request as the tool sends it, through the running gateway`;
+import { connectUsage } from './usage-text.js';
 
 export interface ConnectCommandOptions {
   readonly env: NodeJS.ProcessEnv;

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { helpAnswer, unknownCommand, verbHelp } from './help.js';
+import { generalUsage } from './usage-text.js';
 
 const usage = 'Usage:\n  switchyard serve …\n  switchyard tokens …';
 
@@ -31,6 +32,25 @@ describe('switchyard <verb> --help', () => {
     expect(helpAnswer([], true, usage)).toEqual({ text: usage, stream: 'stdout', code: 0 });
     expect(helpAnswer(['help'], false, usage)).toEqual({ text: usage, stream: 'stdout', code: 0 });
     expect(helpAnswer([], false, usage)).toEqual({ text: usage, stream: 'stdout', code: 2 });
+  });
+
+  it("`help help` and `help --help` print help's own help, exit 0", () => {
+    const answer = helpAnswer(['help', 'help'], false, usage);
+    expect(answer).toMatchObject({ stream: 'stdout', code: 0 });
+    expect(answer?.text).toMatch(/^Usage:\n {2}switchyard help \[<command>\]/);
+    expect(answer?.text).not.toContain("unknown command 'help'");
+    expect(helpAnswer(['help'], true, usage)).toEqual(answer);
+    expect(helpAnswer(['help', 'help'], true, usage)).toEqual(answer);
+    // the general usage names it
+    expect(generalUsage).toContain('switchyard help [<command>]');
+  });
+
+  it("printing help loads no verb's module: help.ts and usage-text.ts import nothing else", () => {
+    for (const file of ['./help.ts', './usage-text.ts']) {
+      const source = readFileSync(new URL(file, import.meta.url), 'utf8');
+      const imported = [...source.matchAll(/^import[^;]*?from '([^']+)'/gms)].map((match) => match[1]);
+      expect(imported, file).toEqual(file === './help.ts' ? ['./usage-text.js'] : []);
+    }
   });
 
   it('every verb main.ts dispatches has help, and every help entry is a verb main.ts dispatches', () => {

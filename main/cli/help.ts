@@ -1,18 +1,29 @@
 // `switchyard <verb> --help` (and `switchyard help <verb>`): one short text per verb. The keys of `verbHelp` are the
 // verbs the CLI knows, so `--help` after anything else is the same error as that unknown verb alone (exit 2) — a
 // script that probes for a verb with `--help` is never told it exists. A new verb adds its entry here;
-// help.test.ts fails for a verb in main.ts's switch without one.
-import { connectUsage } from './connect.js';
-import { keysUsage } from './keys.js';
-import { providersUsage } from './providers.js';
-import { tokensUsage } from './tokens.js';
-import { usageUsage } from './usage.js';
+// help.test.ts fails for a verb in main.ts's switch without one. `help` is answered here, not dispatched, so it has
+// its own text (`helpHelp`) rather than an entry. The usage lines come from usage-text.ts, not the verbs' modules:
+// printing help loads no verb's code.
+import {
+  connectUsage,
+  generalUsage,
+  helpUsage,
+  keysUsage,
+  offlineUsage,
+  providersUsage,
+  reloadUsage,
+  serveUsage,
+  statusUsage,
+  tokensUsage,
+  uiUsage,
+  usageUsage,
+} from './usage-text.js';
 
 const adminFlags = `Reaches the gateway at --url, or at the host and port of the config file (--config, --port, --data-dir
 for its admin token), as \`serve\` would use them.`;
 
 export const verbHelp: Readonly<Record<string, string>> = {
-  serve: `  switchyard serve [--port 5454] [--host 127.0.0.1] [--config FILE] [--data-dir DIR]
+  serve: `${serveUsage}
 
 Runs the gateway headless: the OpenAI-compatible API at http://HOST:PORT/v1, the Anthropic one at http://HOST:PORT,
 and the web UI. Prints the address, the config file in use, the data dir, a one-time sign-in link to the UI (one
@@ -38,13 +49,13 @@ Give each tool its own for spend per tool (\`switchyard usage --by client\`).`,
   usage: `${usageUsage}
 
 Reads the ledger in the data dir (--data-dir); works whether or not a gateway is running.`,
-  status: `  switchyard status [--url URL] [--json]  providers, health, routes and cooldowns of a running gateway
+  status: `${statusUsage}
 
 ${adminFlags}`,
-  reload: `  switchyard reload [--url URL]           re-read the config file (also: SIGHUP, or just save the file)
+  reload: `${reloadUsage}
 
 ${adminFlags}`,
-  offline: `  switchyard offline on|off|auto          only local targets (on), all (off), or as the config says (auto)
+  offline: `${offlineUsage}
 
 ${adminFlags}`,
   connect: `${connectUsage}
@@ -55,11 +66,16 @@ its own name, so its spend shows under it; it is kept in the data dir and reused
 (unless --yes), keeps <file>.switchyard-backup-<time> and changes only Switchyard's keys. --model picks a route
 alias or provider/model. --check needs \`switchyard serve\` running (--url, or the config's host and port).
 See docs/connect-tools.md.`,
-  ui: `  switchyard ui [--url URL]               print a sign-in link to the web UI of a running \`serve\` (one use, 60 s)
+  ui: `${uiUsage}
 
 The link carries a single-use nonce, never the admin token: it signs in one browser, once, within 60 seconds.
 stdout is the bare link (\`xdg-open "$(switchyard ui)"\`). ${adminFlags}`,
 };
+
+const helpHelp = `${helpUsage}
+
+Alone, the general usage (as \`switchyard --help\`); with a command, that command's help (as \`switchyard <command>
+--help\`). An unknown command is an error (exit 2), with or without help.`;
 
 /** The error for a verb the CLI does not know — alone or followed by `--help`, word for word the same. */
 export function unknownCommand(command: string, usage: string): string {
@@ -76,14 +92,15 @@ export interface HelpAnswer {
  * What to print instead of running a command, or undefined to run it: the general usage for `switchyard`,
  * `--help` and `help`; a verb's help for `<verb> --help` and `help <verb>`; the unknown-command error otherwise.
  */
-export function helpAnswer(positionals: readonly string[], helpFlag: boolean, usage: string): HelpAnswer | undefined {
+export function helpAnswer(positionals: readonly string[], helpFlag: boolean, usage: string = generalUsage): HelpAnswer | undefined {
   const [first, second] = positionals;
-  const verb = first === 'help' ? second : first;
+  // `help --help` is help's own help, as `<verb> --help` is the verb's
+  const verb = first === 'help' ? (second ?? (helpFlag ? 'help' : undefined)) : first;
   const asked = helpFlag || first === 'help';
   if (first === undefined) return { text: usage, stream: 'stdout', code: helpFlag ? 0 : 2 };
   if (!asked) return undefined;
   if (verb === undefined) return { text: usage, stream: 'stdout', code: 0 };
-  const text = Object.hasOwn(verbHelp, verb) ? verbHelp[verb] : undefined;
+  const text = verb === 'help' ? helpHelp : Object.hasOwn(verbHelp, verb) ? verbHelp[verb] : undefined;
   if (text === undefined) return { text: unknownCommand(verb, usage), stream: 'stderr', code: 2 };
   return { text: `Usage:\n${text}`, stream: 'stdout', code: 0 };
 }

@@ -8,11 +8,7 @@ import { readKeys, type KeyInput, type TextOutput } from '../secrets/key-input.j
 import { KeyResolver } from '../secrets/key-resolver.js';
 import { KeychainStore } from '../secrets/keychain-store.js';
 import { isValidProviderId, SecretStoreError, type SecretStore } from '../secrets/secret-store.js';
-
-export const keysUsage = `  switchyard keys set <provider> [--add]  store a key in the OS keychain (hidden prompt, or one key per line on stdin)
-  switchyard keys list                    providers, their keys (masked) and where each key comes from
-  switchyard keys delete <provider> [N]   delete key N (as \`keys list\` numbers them), or all of the provider's keys
-  switchyard keys test <provider> [N]     one cheap call with each key (or key N); prints ok or the error class`;
+import { keysUsage } from './usage-text.js';
 
 export interface KeysCommandOptions {
   readonly env: NodeJS.ProcessEnv;

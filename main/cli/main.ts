@@ -4,41 +4,15 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from '../config/paths.js';
 import { switchyardVersion } from '../version.js';
+import { generalUsage } from './usage-text.js';
 import type { PrintableStatus } from './admin.js';
 import type { Gateway } from '../gateway/gateway.js';
+import type { Booted } from '../boot.js';
+import type { uiSignInLines as UiSignInLines } from './serve-ui-link.js';
 
 // Each verb's module is imported when that verb runs, not at start (issue 20): `--version` reads package.json
 // (version.ts) and nothing else, `serve` does not load the admin, keys or connect code, and `tokens` does not load the
 // gateway.
-
-/** The general usage; it names every verb's own usage line, so it loads their modules (help and errors only). */
-async function generalUsage(): Promise<string> {
-  const [{ tokensUsage }, { usageUsage }, { keysUsage }, { providersUsage }, { connectUsage }] = await Promise.all([
-    import('./tokens.js'),
-    import('./usage.js'),
-    import('./keys.js'),
-    import('./providers.js'),
-    import('./connect.js'),
-  ]);
-  return `Switchyard — one local address for every LLM tool on this machine
-
-Usage:
-  switchyard serve [--port 5454] [--host 127.0.0.1] [--config FILE] [--data-dir DIR]
-${tokensUsage}
-${usageUsage}
-${keysUsage}
-${providersUsage}
-${connectUsage}
-  switchyard status [--url URL] [--json]  providers, health, routes and cooldowns of a running gateway
-  switchyard reload [--url URL]           re-read the config file (also: SIGHUP, or just save the file)
-  switchyard offline on|off|auto          only local targets (on), all (off), or as the config says (auto)
-  switchyard ui [--url URL]               print a sign-in link to the web UI of a running \`serve\` (one use, 60 s)
-  switchyard --version | --help
-
-Environment: SWITCHYARD_CONFIG, SWITCHYARD_DATA_DIR, SWITCHYARD_API_KEY (an extra client token),
-OLLAMA_HOST, and provider keys (OPENAI_API_KEY, OPENROUTER_API_KEY, GROQ_API_KEY, MISTRAL_API_KEY,
-DEEPSEEK_API_KEY, TOGETHER_API_KEY, FIREWORKS_API_KEY, XAI_API_KEY).`;
-}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -74,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === undefined || values.help === true || command === 'help') {
     // the only calls helpAnswer answers; any other runs its verb without loading the help texts
     const { helpAnswer } = await import('./help.js');
-    const help = helpAnswer(positionals, values.help === true, await generalUsage());
+    const help = helpAnswer(positionals, values.help === true, generalUsage);
     if (help !== undefined) {
       (help.stream === 'stdout' ? console.log : console.error)(help.text);
       return help.code;
@@ -165,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
     }
     default: {
       const { unknownCommand } = await import('./help.js');
-      console.error(unknownCommand(command, await generalUsage()));
+      console.error(unknownCommand(command, generalUsage));
       return 2;
     }
   }
@@ -190,30 +164,41 @@ async function serve(options: {
     return 2;
   }
   const uiRoot = fileURLToPath(new URL('../../renderer/', import.meta.url));
-  const [{ bootGateway }, { uiSignInLines }] = await Promise.all([import('../boot.js'), import('./serve-ui-link.js')]);
-  const {
-    gateway,
-    tokenCreated: created,
-    reload,
-    control,
-    signInNonces,
-  } = await bootGateway({
-    env: options.env,
-    dataDir: options.dataDir,
-    configFlag: options.configFlag,
-    host: options.host,
-    port,
-    log: (line) => console.error(`switchyard: ${line}`),
-    // dist/main/cli.js → dist/renderer: the UI build this CLI ships with
-    headless: { uiRoot },
-  });
+  const modules = Promise.all([import('../boot.js'), import('./serve-ui-link.js')]);
+  // The port is bound while boot.js's modules load, before the config (zod, yaml) is read (issue 20): a client that
+  // connects meanwhile is held, not refused. Only when the address is known cheaply (early-address.ts), and a port
+  // that is taken is left for the normal path, so that a bad config file is still reported first.
+  const [{ earlyAddress }, { openBootListener }] = await Promise.all([import('./early-address.js'), import('../gateway/http/boot-listener.js')]);
+  const address = earlyAddress({ configFlag: options.configFlag, env: options.env, dataDir: options.dataDir, host: options.host, port });
+  const listener = address && (await openBootListener(address.host, address.port).catch(() => undefined));
+  let booted: Booted;
+  let uiSignInLines: typeof UiSignInLines;
+  try {
+    const [{ bootGateway }, uiLink] = await modules;
+    uiSignInLines = uiLink.uiSignInLines;
+    booted = await bootGateway({
+      env: options.env,
+      dataDir: options.dataDir,
+      configFlag: options.configFlag,
+      host: options.host,
+      port,
+      log: (line) => console.error(`switchyard: ${line}`),
+      // dist/main/cli.js → dist/renderer: the UI build this CLI ships with
+      headless: { uiRoot },
+      ...(listener ? { listener } : {}),
+    });
+  } catch (error) {
+    await listener?.close(); // boot closes it itself once it has it; twice is harmless
+    throw error;
+  }
+  const { gateway, tokenCreated: created, reload, signInNonces } = booted;
   installSignalHandlers(gateway); // before the banner: a supervisor may signal as soon as it sees the address
   process.on('SIGHUP', () => {
     void reload().then((ok) => ok && console.log('switchyard: SIGHUP: config reloaded'));
   });
   printBanner(gateway, options.dataDir, created, uiSignInLines({ host: gateway.config.server.host, port: gateway.port, uiRoot }, signInNonces));
   // after listening, so it never delays the ready time; alongside the reachability probes
-  const found = import('./providers.js').then(({ startupDiscoveryLines }) => startupDiscoveryLines(control));
+  const found = import('./discovery-lines.js').then(({ startupDiscoveryLines }) => startupDiscoveryLines(booted.discoverLocalServers));
   const probes = await gateway.probeProviders();
   for (const { id, result } of probes) {
     console.log(`  ${id.padEnd(12)} ${result.reachable ? 'reachable  ' : 'unreachable'} ${result.detail}`);
@@ -265,12 +250,12 @@ main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exitCode = code;
   },
-  async (error: unknown) => {
+  (error: unknown) => {
     // by name, not instanceof: their modules (config/load.js, gateway.js) may never have been loaded
     const name = error instanceof Error ? error.name : undefined;
     if (error instanceof Error && (name === 'ConfigError' || name === 'ListenError')) console.error(`switchyard: ${error.message}`);
     else if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))
-      console.error(`switchyard: ${error.message}\n\n${await generalUsage()}`);
+      console.error(`switchyard: ${error.message}\n\n${generalUsage}`);
     else console.error(`switchyard: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = name === 'ListenError' ? 1 : 2;
   },

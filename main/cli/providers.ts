@@ -1,8 +1,7 @@
 // `switchyard providers detect`: local model servers answering on their default ports and cloud keys in the
 // environment; `--add`/`--add-all` writes found servers into the config file (through the config editor, so the
 // user's comments and other settings stay) and `--import-keys` moves environment keys into the keychain. Either
-// way a running gateway is asked to reload, as `keys` does. Also the "found:" lines `serve` prints at start.
-import type { ControlApi } from '../../shared/control/contract.js';
+// way a running gateway is asked to reload, as `keys` does.
 import { ConfigSource } from '../config/config-source.js';
 import { findConfigPath, loadConfig, type ProviderSettings } from '../config/load.js';
 import { providerPresets } from '../config/presets.js';
@@ -14,10 +13,8 @@ import { isLocalServerPreset, localServerPresets } from '../control/local-server
 import type { TextOutput } from '../secrets/key-input.js';
 import { KeychainStore } from '../secrets/keychain-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
-
-export const providersUsage = `  switchyard providers detect [--json]    local model servers on their default ports, cloud keys in the environment
-  switchyard providers detect --add <preset>|--add-all   add found servers to the config file
-  switchyard providers detect --import-keys              keep the environment's cloud keys in the keychain`;
+import { modelsPhrase } from './discovery-lines.js';
+import { providersUsage } from './usage-text.js';
 
 export interface ProvidersCommandOptions {
   readonly env: NodeJS.ProcessEnv;
@@ -168,25 +165,6 @@ export function formatDetected(
     lines.push(`  ${key.envVar.padEnd(20)} ${key.label.padEnd(14)} ${state}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** What `serve` prints after its banner: one line per server found and not configured yet. Never throws. */
-export async function startupDiscoveryLines(control: ControlApi): Promise<string[]> {
-  try {
-    const servers = await control['providers.discover']({});
-    return servers
-      .filter((server) => !server.configured)
-      .map(
-        (server) => `found: ${server.label} at ${server.baseUrl} (${modelsPhrase(server)}) — add with \`switchyard providers detect --add ${server.preset}\``,
-      );
-  } catch (error) {
-    return [`discovery of local servers failed: ${error instanceof Error ? error.message : String(error)}`];
-  }
-}
-
-function modelsPhrase(server: DiscoveredServer): string {
-  if (server.keyRequired) return 'needs its API key';
-  return `${server.modelCount} model${server.modelCount === 1 ? '' : 's'}`;
 }
 
 function fail(stderr: TextOutput, message: string, code: number): number {

@@ -6,11 +6,7 @@ import { ledgerFileName } from '../metering-setup.js';
 import { ensureDataDir } from '../secrets/client-token-file.js';
 import { ClientTokenError, ClientTokenStore, type ClientTokenView } from '../secrets/client-token-store.js';
 import { createClientToken, defaultTokenName, ensureDefaultToken, environmentToken, revokeClientToken } from '../secrets/default-token.js';
-
-export const tokensUsage = `  switchyard tokens [--data-dir DIR]      print the default client token tools send as their API key
-  switchyard tokens create <name>         a token for one tool (editor, claude-code, scripts, …), shown once
-  switchyard tokens list [--json]         name, …last 4 characters, created, last used, revoked
-  switchyard tokens revoke <name>         refused from the next request on, even by a running gateway`;
+import { tokensUsage } from './usage-text.js';
 
 export interface TokensCommandOptions {
   readonly dataDir: string;

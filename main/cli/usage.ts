@@ -16,9 +16,7 @@ import {
 import { migrate } from '../ledger/migrations/index.js';
 import { ledgerFileName } from '../metering-setup.js';
 import { formatTime } from './tokens.js';
-
-export const usageUsage = `  switchyard usage [--since 7d|24h|30d|DATE] [--by model|provider|client|route] [--format table|csv|json]
-                                          requests, tokens, cost, savings, error rate, latency (from the ledger)`;
+import { usageUsage } from './usage-text.js';
 
 const dimensions = ['model', 'provider', 'client', 'route'] as const satisfies readonly BreakdownDimension[];
 type UsageDimension = (typeof dimensions)[number];

@@ -1,7 +1,8 @@
 // providers.discover: local model servers (Ollama, LM Studio, llama.cpp server, LocalAI, vLLM, Jan) answering on
 // their default loopback ports, with the models each lists. Every server is asked at once and the whole call has one
-// deadline (250 ms: a loopback server answers a model list in a few ms; nothing listening is refused at once), so it
-// can run at every start and on every page visit. Servers already configured are reported with `configured: true`.
+// deadline (1 s: nothing listening is refused at once, so the deadline is only ever waited for by a server that is
+// listening but slow — a busy laptop, or Ollama loading a model — and 250 ms missed those under load), so it can run
+// at every start and on every page visit. Servers already configured are reported with `configured: true`.
 import { setMaxListeners } from 'node:events';
 import type { Agent } from 'undici';
 import type { CallResponse } from '../../shared/control/contract.js';
@@ -17,7 +18,7 @@ export interface DiscoveryCandidate {
 
 export type DiscoveredServer = CallResponse<'providers.discover'>[number];
 
-export const discoveryDeadlineMs = 250;
+export const discoveryDeadlineMs = 1_000;
 /** A model list larger than this is not a local server's (or it is garbage); the server is passed over. */
 const maxAnswerBytes = 1024 * 1024;
 

@@ -126,4 +126,12 @@ describe('switchyard serve', () => {
     expect(known.stdout).toContain('switchyard keys set <provider>');
     expect(known.stdout).not.toContain('switchyard serve');
   });
+
+  it("`help help` prints help's own help, and `help <verb>` the verb's", async () => {
+    const [helpHelp, helpKeys] = await Promise.all([runCli(['help', 'help']), runCli(['help', 'keys'])]);
+    expect(helpHelp).toMatchObject({ code: 0, stderr: '' });
+    expect(helpHelp.stdout).toMatch(/^Usage:\n {2}switchyard help \[<command>\]/);
+    expect(helpKeys).toMatchObject({ code: 0, stderr: '' });
+    expect(helpKeys.stdout).toContain('switchyard keys set <provider>');
+  });
 });

@@ -20,6 +20,8 @@ export class ListenError extends Error {
 
 export interface BootListener {
   readonly server: Server;
+  /** the host and port it was asked for (port 0 binds any): boot.ts compares them with the config's */
+  readonly requested: { readonly host: string; readonly port: number };
   /** the gateway's handler takes over: held requests go to it in arrival order, new ones straight to it */
   handOver(handle: RequestHandler): void;
   /** boot failed: held requests get 503 and the port is released */
@@ -73,6 +75,7 @@ export async function openBootListener(host: string, port: number, limits: HoldL
   };
   return {
     server,
+    requested: { host, port },
     handOver(handle) {
       server.off('request', holding);
       server.on('request', handle);
