@@ -2,14 +2,22 @@
 // pseudo-random traffic across providers, models, clients, routes and failures), then times every dashboard query
 // and the batched write path, and prints a table of milliseconds. Target: every query under 50 ms.
 // Run: node --import ./main/ledger/test-support/ts-register.mjs bench/ledger-bench.ts [rows]
+// PostgreSQL (team mode): `… bench/ledger-bench.ts --postgres [postgres://…] [rows]` — 10,000,000 rows by default,
+// generated on the server; the URL defaults to the one `npm test` provides (`npm test -- npm run bench:ledger --
+// --postgres`). Target there: every query under 200 ms.
 // (LEDGER_BENCH_KEEP=1 keeps the generated file for poking at with EXPLAIN QUERY PLAN.)
 import { statSync } from 'node:fs';
-import { latencyPercentiles } from '../main/ledger/latency.js';
+import type { SpendSoFar } from '../main/ledger/budgets.js';
+import type { LatencyPercentiles } from '../main/ledger/latency.js';
+import type { LedgerReads } from '../main/ledger/ledger-backend.js';
 import { Ledger } from '../main/ledger/ledger.js';
-import { breakdown, errorClasses, inFlightCount, spendSoFar, totals } from '../main/ledger/queries.js';
-import { listRequests, requestDetail, type LogCursor } from '../main/ledger/request-log.js';
+import type { Breakdown, UsageTotals } from '../main/ledger/queries.js';
+import type { LogCursor, LogPage, RequestDetail } from '../main/ledger/request-log.js';
 import { rebuildRollups } from '../main/ledger/rollups.js';
-import { timeSeries } from '../main/ledger/series.js';
+import { sqliteReads } from '../main/ledger/sqlite-reads.js';
+import { createPool } from '../main/ledger/postgres/client.js';
+import { PostgresLedger } from '../main/ledger/postgres/ledger.js';
+import { rebuildPostgresRollups } from '../main/ledger/postgres/rebuild.js';
 import { finishRecord, startRecord, tempDir } from '../main/ledger/test-support/fixtures.js';
 
 // ---------------------------------------------------------------- synthetic traffic
@@ -180,10 +188,205 @@ function seededTraffic(from: number, to: number, count: number) {
   };
 }
 
-const rowCount = Number(process.argv[2] ?? 1_000_000);
+const benchArgs = process.argv.slice(2);
+const postgresAt = benchArgs.indexOf('--postgres');
+const rowCount = Number(benchArgs.find((arg) => /^\d+$/.test(arg)) ?? (postgresAt >= 0 ? 10_000_000 : 1_000_000));
 const dayMs = 86_400_000;
 const end = Date.UTC(2026, 6, 24, 15, 37);
 const start = end - 365 * dayMs;
+
+// ---------------------------------------------------------------- queries (both backends, through LedgerReads)
+interface Row {
+  readonly query: string;
+  readonly range: string;
+  readonly medianMs: number;
+  readonly maxMs: number;
+  readonly result: string;
+}
+
+async function runQueries(reads: LedgerReads): Promise<Row[]> {
+  const rows: Row[] = [];
+
+  async function measure(query: string, range: string, work: () => Promise<unknown>, describe: (result: never) => string = () => ''): Promise<void> {
+    await work(); // warm the statement cache and the page cache, as a dashboard that polls would have
+    const samples: number[] = [];
+    let result: unknown;
+    for (let run = 0; run < 15; run += 1) {
+      const began = performance.now();
+      result = await work();
+      samples.push(performance.now() - began);
+    }
+    samples.sort((a, b) => a - b);
+    rows.push({
+      query,
+      range,
+      medianMs: samples[Math.floor(samples.length / 2)] ?? 0,
+      maxMs: samples[samples.length - 1] ?? 0,
+      result: describe(result as never),
+    });
+  }
+
+  const last = (days: number) => ({ from: end - days * dayMs, to: end });
+  const ranges = { '24 h': last(1), '7 days': last(7), '30 days': last(30), year: { from: start, to: end + 1 } } as const;
+  type Totals = UsageTotals;
+
+  for (const [name, range] of Object.entries(ranges))
+    await measure(
+      'totals',
+      name,
+      () => reads.totals(range),
+      (t: Totals) => `${t.requests} req, $${t.costUsd.toFixed(2)}`,
+    );
+  await measure(
+    'time series by hour',
+    '7 days',
+    () => reads.timeSeries(ranges['7 days'], { bucket: 'hour' }),
+    (p: unknown[]) => `${p.length} points`,
+  );
+  await measure(
+    'time series by day (UTC)',
+    'year',
+    () => reads.timeSeries(ranges.year, { bucket: 'day' }),
+    (p: unknown[]) => `${p.length} points`,
+  );
+  await measure(
+    'time series by day (UTC−7)',
+    '30 days',
+    () => reads.timeSeries(ranges['30 days'], { bucket: 'day', utcOffsetMinutes: -420 }),
+    (p: unknown[]) => `${p.length} points`,
+  );
+  await measure(
+    'time series by day (UTC−7)',
+    'year',
+    () => reads.timeSeries(ranges.year, { bucket: 'day', utcOffsetMinutes: -420 }),
+    (p: unknown[]) => `${p.length} points`,
+  );
+  await measure(
+    'time series by day (UTC+12)',
+    'year',
+    () => reads.timeSeries(ranges.year, { bucket: 'day', utcOffsetMinutes: 720 }),
+    (p: unknown[]) => `${p.length} points`,
+  );
+  await measure(
+    'time series by day (UTC+2)',
+    'year',
+    () => reads.timeSeries(ranges.year, { bucket: 'day', utcOffsetMinutes: 120 }),
+    (p: unknown[]) => `${p.length} points`,
+  );
+  await measure(
+    'time series by day (UTC+5:30)',
+    'year',
+    () => reads.timeSeries(ranges.year, { bucket: 'day', utcOffsetMinutes: 330 }),
+    (p: unknown[]) => `${p.length} points`,
+  );
+  for (const by of ['provider', 'model', 'client', 'route'] as const) {
+    await measure(
+      `breakdown by ${by}, top 10`,
+      'year',
+      () => reads.breakdown(ranges.year, { by, limit: 10 }),
+      (b: Breakdown) => `${b.rows.length} rows`,
+    );
+  }
+  await measure(
+    'breakdown by model, top 10',
+    '30 days',
+    () => reads.breakdown(ranges['30 days'], { by: 'model', limit: 10 }),
+    (b: Breakdown) => `${b.rows.length} rows`,
+  );
+  await measure(
+    'error classes',
+    'year',
+    () => reads.errorClasses(ranges.year),
+    (e: unknown[]) => `${e.length} classes`,
+  );
+  for (const [name, range] of Object.entries(ranges)) {
+    await measure(
+      'latency p50/p95/p99',
+      name,
+      () => reads.latencyPercentiles(range),
+      (l: LatencyPercentiles) => `${l.method} p50 ${l.p50} p95 ${l.p95}`,
+    );
+  }
+  await measure(
+    'ttft p50/p95/p99',
+    '30 days',
+    () => reads.latencyPercentiles(ranges['30 days'], 'ttft'),
+    (l: LatencyPercentiles) => `${l.method} p50 ${l.p50}`,
+  );
+  await measure(
+    'spend today + this month',
+    'calendar',
+    () => reads.spendSoFar({ today: { from: end - (end % dayMs), to: end }, month: { from: Date.UTC(2026, 6, 1), to: end } }),
+    (s: SpendSoFar) => `$${s.month.totalUsd.toFixed(2)} this month`,
+  );
+  await measure(
+    'log page 1',
+    'year',
+    () => reads.listRequests({ range: ranges.year }),
+    (p: LogPage) => `${p.rows.length} rows`,
+  );
+  let deepCursor: LogCursor | undefined;
+  for (let page = 0; page < 200; page += 1)
+    deepCursor = (await reads.listRequests({ range: ranges.year, ...(deepCursor ? { cursor: deepCursor } : {}) })).nextCursor ?? undefined;
+  await measure(
+    'log page 201 (keyset)',
+    'year',
+    () => reads.listRequests({ range: ranges.year, ...(deepCursor ? { cursor: deepCursor } : {}) }),
+    (p: LogPage) => `${p.rows.length} rows`,
+  );
+  await measure(
+    'log status=error',
+    'year',
+    () => reads.listRequests({ range: ranges.year, status: 'error' }),
+    (p: LogPage) => `${p.rows.length} rows`,
+  );
+  await measure(
+    'log provider=deepseek (2%)',
+    'year',
+    () => reads.listRequests({ range: ranges.year, providerId: 'deepseek' }),
+    (p: LogPage) => `${p.rows.length} rows`,
+  );
+  await measure(
+    'log model + status=error',
+    'year',
+    () => reads.listRequests({ range: ranges.year, model: 'deepseek-chat', status: 'error' }),
+    (p: LogPage) => `${p.rows.length} rows`,
+  );
+  await measure(
+    'log client=notebook',
+    '30 days',
+    () => reads.listRequests({ range: ranges['30 days'], clientTokenName: 'notebook' }),
+    (p: LogPage) => `${p.rows.length} rows`,
+  );
+  await measure(
+    'log provider matching nothing',
+    'year',
+    () => reads.listRequests({ range: ranges.year, providerId: 'nobody' }),
+    (p: LogPage) => `${p.rows.length} rows`,
+  );
+  const someId = (await reads.listRequests({ range: ranges['30 days'], limit: 1 })).rows[0]?.id ?? '';
+  await measure(
+    'request detail + attempts',
+    '-',
+    () => reads.requestDetail(someId),
+    (d: RequestDetail | undefined) => `${d?.attempts.length ?? 0} attempts`,
+  );
+  await measure(
+    'requests in flight',
+    '-',
+    () => reads.inFlightCount(),
+    (n: number) => `${n}`,
+  );
+  return rows;
+}
+
+if (postgresAt >= 0) {
+  const given = benchArgs[postgresAt + 1];
+  const url = given?.startsWith('postgres') ? given : process.env['SWITCHYARD_TEST_POSTGRES_URL'];
+  if (!url) throw new Error('--postgres needs a server: --postgres postgres://user@host/db, or run inside `npm test -- npm run bench:ledger -- --postgres`');
+  await benchPostgres(url);
+  process.exit(0);
+}
 
 const directory = tempDir('switchyard-ledger-bench-');
 const path = directory.file('ledger.sqlite');
@@ -234,186 +437,7 @@ const rebuild = time(() => rebuildRollups(database));
 const analyze = time(() => database.exec('ANALYZE'));
 database.pragma('wal_checkpoint(TRUNCATE)');
 
-// ---------------------------------------------------------------- queries
-interface Row {
-  readonly query: string;
-  readonly range: string;
-  readonly medianMs: number;
-  readonly maxMs: number;
-  readonly result: string;
-}
-const rows: Row[] = [];
-
-function measure(query: string, range: string, work: () => unknown, describe: (result: never) => string = () => ''): void {
-  work(); // warm the statement cache and the page cache, as a dashboard that polls would have
-  const samples: number[] = [];
-  let result: unknown;
-  for (let run = 0; run < 15; run += 1) {
-    const measured = time(work);
-    samples.push(measured.ms);
-    result = measured.result;
-  }
-  samples.sort((a, b) => a - b);
-  rows.push({
-    query,
-    range,
-    medianMs: samples[Math.floor(samples.length / 2)] ?? 0,
-    maxMs: samples[samples.length - 1] ?? 0,
-    result: describe(result as never),
-  });
-}
-
-const last = (days: number) => ({ from: end - days * dayMs, to: end });
-const ranges = { '24 h': last(1), '7 days': last(7), '30 days': last(30), year: { from: start, to: end + 1 } } as const;
-type Totals = ReturnType<typeof totals>;
-
-for (const [name, range] of Object.entries(ranges))
-  measure(
-    'totals',
-    name,
-    () => totals(database, range),
-    (t: Totals) => `${t.requests} req, $${t.costUsd.toFixed(2)}`,
-  );
-measure(
-  'time series by hour',
-  '7 days',
-  () => timeSeries(database, ranges['7 days'], { bucket: 'hour' }),
-  (p: unknown[]) => `${p.length} points`,
-);
-measure(
-  'time series by day (UTC)',
-  'year',
-  () => timeSeries(database, ranges.year, { bucket: 'day' }),
-  (p: unknown[]) => `${p.length} points`,
-);
-measure(
-  'time series by day (UTC−7)',
-  '30 days',
-  () => timeSeries(database, ranges['30 days'], { bucket: 'day', utcOffsetMinutes: -420 }),
-  (p: unknown[]) => `${p.length} points`,
-);
-measure(
-  'time series by day (UTC−7)',
-  'year',
-  () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: -420 }),
-  (p: unknown[]) => `${p.length} points`,
-);
-measure(
-  'time series by day (UTC+12)',
-  'year',
-  () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: 720 }),
-  (p: unknown[]) => `${p.length} points`,
-);
-measure(
-  'time series by day (UTC+2)',
-  'year',
-  () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: 120 }),
-  (p: unknown[]) => `${p.length} points`,
-);
-measure(
-  'time series by day (UTC+5:30)',
-  'year',
-  () => timeSeries(database, ranges.year, { bucket: 'day', utcOffsetMinutes: 330 }),
-  (p: unknown[]) => `${p.length} points`,
-);
-for (const by of ['provider', 'model', 'client', 'route'] as const) {
-  measure(
-    `breakdown by ${by}, top 10`,
-    'year',
-    () => breakdown(database, ranges.year, { by, limit: 10 }),
-    (b: ReturnType<typeof breakdown>) => `${b.rows.length} rows`,
-  );
-}
-measure(
-  'breakdown by model, top 10',
-  '30 days',
-  () => breakdown(database, ranges['30 days'], { by: 'model', limit: 10 }),
-  (b: ReturnType<typeof breakdown>) => `${b.rows.length} rows`,
-);
-measure(
-  'error classes',
-  'year',
-  () => errorClasses(database, ranges.year),
-  (e: unknown[]) => `${e.length} classes`,
-);
-for (const [name, range] of Object.entries(ranges)) {
-  measure(
-    'latency p50/p95/p99',
-    name,
-    () => latencyPercentiles(database, range),
-    (l: ReturnType<typeof latencyPercentiles>) => `${l.method} p50 ${l.p50} p95 ${l.p95}`,
-  );
-}
-measure(
-  'ttft p50/p95/p99',
-  '30 days',
-  () => latencyPercentiles(database, ranges['30 days'], 'ttft'),
-  (l: ReturnType<typeof latencyPercentiles>) => `${l.method} p50 ${l.p50}`,
-);
-measure(
-  'spend today + this month',
-  'calendar',
-  () => spendSoFar(database, { today: { from: end - (end % dayMs), to: end }, month: { from: Date.UTC(2026, 6, 1), to: end } }),
-  (s: ReturnType<typeof spendSoFar>) => `$${s.month.totalUsd.toFixed(2)} this month`,
-);
-measure(
-  'log page 1',
-  'year',
-  () => listRequests(database, { range: ranges.year }),
-  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
-);
-let deepCursor: LogCursor | undefined;
-for (let page = 0; page < 200; page += 1)
-  deepCursor = listRequests(database, { range: ranges.year, ...(deepCursor ? { cursor: deepCursor } : {}) }).nextCursor ?? undefined;
-measure(
-  'log page 201 (keyset)',
-  'year',
-  () => listRequests(database, { range: ranges.year, ...(deepCursor ? { cursor: deepCursor } : {}) }),
-  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
-);
-measure(
-  'log status=error',
-  'year',
-  () => listRequests(database, { range: ranges.year, status: 'error' }),
-  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
-);
-measure(
-  'log provider=deepseek (2%)',
-  'year',
-  () => listRequests(database, { range: ranges.year, providerId: 'deepseek' }),
-  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
-);
-measure(
-  'log model + status=error',
-  'year',
-  () => listRequests(database, { range: ranges.year, model: 'deepseek-chat', status: 'error' }),
-  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
-);
-measure(
-  'log client=notebook',
-  '30 days',
-  () => listRequests(database, { range: ranges['30 days'], clientTokenName: 'notebook' }),
-  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
-);
-measure(
-  'log provider matching nothing',
-  'year',
-  () => listRequests(database, { range: ranges.year, providerId: 'nobody' }),
-  (p: ReturnType<typeof listRequests>) => `${p.rows.length} rows`,
-);
-const someId = listRequests(database, { range: ranges['30 days'], limit: 1 }).rows[0]?.id ?? '';
-measure(
-  'request detail + attempts',
-  '-',
-  () => requestDetail(database, someId),
-  (d: ReturnType<typeof requestDetail>) => `${d?.attempts.length ?? 0} attempts`,
-);
-measure(
-  'requests in flight',
-  '-',
-  () => inFlightCount(database),
-  (n: number) => `${n}`,
-);
+const rows = await runQueries(sqliteReads(database));
 
 // ---------------------------------------------------------------- writes through the real write path
 const writeCount = 20_000;
@@ -429,8 +453,6 @@ const writes = time(() => {
 batchTimes.sort((a, b) => a - b);
 
 // ---------------------------------------------------------------- report
-const pad = (value: string, width: number) => value.padEnd(width);
-const number = (value: number) => value.toFixed(1).padStart(8);
 console.log(
   `\nLedger benchmark: ${rowCount.toLocaleString('en')} requests over a year; SQLite ${String(database.prepare('SELECT sqlite_version()').pluck().get())}, Node ${process.version}`,
 );
@@ -441,10 +463,7 @@ const rollupRows = database
   .prepare<[], { hourly: number; daily: number }>('SELECT (SELECT COUNT(*) FROM rollup_hourly) AS hourly, (SELECT COUNT(*) FROM rollup_daily) AS daily')
   .get();
 console.log(`rollup rows: hourly ${rollupRows?.hourly.toLocaleString('en')}, daily ${rollupRows?.daily.toLocaleString('en')}\n`);
-console.log(`${pad('query', 32)} ${pad('range', 9)} ${'median ms'.padStart(9)} ${'max ms'.padStart(8)}  result`);
-for (const row of rows) console.log(`${pad(row.query, 32)} ${pad(row.range, 9)} ${number(row.medianMs)}  ${number(row.maxMs)}  ${row.result}`);
-const slowest = rows.reduce((worst, row) => (row.maxMs > worst.maxMs ? row : worst));
-console.log(`\nslowest: ${slowest.query} (${slowest.range}) max ${slowest.maxMs.toFixed(1)} ms — target < 50 ms: ${slowest.maxMs < 50 ? 'met' : 'MISSED'}`);
+printQueries(rows, 50);
 console.log(
   `write path: ${writeCount.toLocaleString('en')} begin+finish in ${(writes.ms / 1000).toFixed(2)} s (${Math.round(writeCount / (writes.ms / 1000)).toLocaleString('en')} requests/s); ` +
     `flushing 250 requests (500 operations, 3 transactions): median ${(batchTimes[Math.floor(batchTimes.length / 2)] ?? 0).toFixed(1)} ms, max ${(batchTimes[batchTimes.length - 1] ?? 0).toFixed(1)} ms`,
@@ -453,3 +472,150 @@ console.log(`writer stats: ${JSON.stringify(ledger.stats())}`);
 await ledger.close();
 if (process.env['LEDGER_BENCH_KEEP']) console.log(`kept ${path}`);
 else directory.remove();
+
+function printQueries(rows: readonly Row[], targetMs: number): void {
+  const pad = (value: string, width: number) => value.padEnd(width);
+  const number = (value: number) => value.toFixed(1).padStart(8);
+  console.log(`${pad('query', 32)} ${pad('range', 9)} ${'median ms'.padStart(9)} ${'max ms'.padStart(8)}  result`);
+  for (const row of rows) console.log(`${pad(row.query, 32)} ${pad(row.range, 9)} ${number(row.medianMs)}  ${number(row.maxMs)}  ${row.result}`);
+  const slowest = rows.reduce((worst, row) => (row.maxMs > worst.maxMs ? row : worst));
+  console.log(
+    `\nslowest: ${slowest.query} (${slowest.range}) max ${slowest.maxMs.toFixed(1)} ms — target < ${targetMs} ms: ${slowest.maxMs < targetMs ? 'met' : 'MISSED'}`,
+  );
+}
+
+// ---------------------------------------------------------------- PostgreSQL (--postgres)
+/**
+ * The same year of traffic, generated on the server (generate_series; the same shares of providers, models, clients
+ * and outcomes, PostgreSQL's own random numbers) into a database of its own, loaded without indexes and indexed
+ * after; rollups rebuilt in SQL; then every dashboard query through LedgerReads and the write path. Target < 200 ms.
+ */
+async function benchPostgres(serverUrl: string): Promise<void> {
+  const name = `sy_bench_${Date.now().toString(36)}`;
+  const admin = await createPool({ url: serverUrl, max: 1 });
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const ledger = await PostgresLedger.open({ url: url.toString(), instanceId: 'bench', flushIntervalMs: 50 });
+  const pool = await createPool({ url: url.toString(), max: 1 });
+  try {
+    // 1,000 weighted slots each for the target and the client: row k takes slot floor(random × 1000)
+    const slots = 1_000;
+    const targets: { provider: string; model: string; input: number; output: number }[] = [];
+    for (let slot = 0; slot < slots; slot += 1) {
+      const [provider, , models] = pick(providers, 1, (slot + 0.5) / slots);
+      const [model, input, output] = models[slot % models.length] ?? models[0];
+      targets.push({ provider, model, input, output });
+    }
+    const clientSlots = Array.from({ length: slots }, (_, slot) => pick(clients, 2, (slot + 0.5) / slots));
+    const parameters = [
+      targets.map((target) => target.provider),
+      targets.map((target) => target.model),
+      targets.map((target) => target.input),
+      targets.map((target) => target.output),
+      clientSlots.map(([client]) => client),
+      clientSlots.map(([, family]) => family),
+      errorKinds.map(([errorClass]) => errorClass),
+      errorKinds.map(([, status]) => status),
+    ];
+    const { rows: indexes } = await pool.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'requests' AND indexname <> 'requests_pkey'`,
+    );
+    const began = performance.now();
+    for (const index of indexes) await pool.query(`DROP INDEX ${index.indexname}`);
+    const chunk = 1_000_000;
+    const step = (end - start) / rowCount;
+    await pool.query('SELECT setseed(0.2026)');
+    for (let from = 0; from < rowCount; from += chunk) {
+      const to = Math.min(rowCount, from + chunk);
+      await pool.query(
+        `INSERT INTO requests (id, started_at, finished_at, client_token_name, client_family, endpoint, requested_model, route, provider_id, model, status, error_class,
+           http_status, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, tokens_estimated, cost_usd, cost_reference_usd,
+           latency_ms, ttft_ms, upstream_ms, overhead_ms, local_compute_ms, finish_reason, native_finish_reason, stream, instance_id)
+         SELECT id, started_at, CASE WHEN status = 'interrupted' THEN NULL ELSE started_at + latency END, client, family, endpoint,
+           CASE WHEN r6 < 0.6 THEN provider || '/' || model ELSE 'fast' END, route, provider, model, status,
+           CASE WHEN status = 'error' THEN ($7::text[])[error] END,
+           CASE WHEN status = 'error' THEN ($8::int[])[error] WHEN status = 'ok' THEN 200 END,
+           input, output, cache_read, 0, CASE WHEN model LIKE '%reasoner%' OR model = 'gpt-5' THEN output / 2 ELSE 0 END, 0,
+           CASE WHEN status = 'interrupted' THEN NULL WHEN pin = 0 THEN 0 WHEN provider = 'openrouter' AND model LIKE 'meta%' AND r7 < 0.5 THEN NULL
+             ELSE (input * pin + output * pout + cache_read * pin * 0.1) / 1e6 END,
+           CASE WHEN pin = 0 AND status IN ('ok', 'cancelled') THEN (input * 0.4 + output * 1.6) / 1e6 END,
+           CASE WHEN status = 'interrupted' THEN NULL ELSE latency END,
+           CASE WHEN status = 'ok' THEN floor(latency * (0.1 + 0.3 * r8))::bigint END,
+           CASE WHEN status = 'interrupted' THEN NULL ELSE latency - 3 END,
+           CASE WHEN status = 'interrupted' THEN NULL ELSE 3 END,
+           CASE WHEN pin = 0 AND status IN ('ok', 'cancelled') THEN latency - 10 END,
+           CASE WHEN status = 'ok' THEN 'stop' END, CASE WHEN status = 'ok' THEN 'stop' END,
+           CASE WHEN r7 < 0.7 THEN 1 ELSE 0 END, 'bench-load'
+         FROM (
+           SELECT *, CASE WHEN status IN ('ok', 'cancelled') THEN floor(200 + 60000 * r3 ^ 3)::bigint ELSE 0 END AS input,
+             CASE WHEN status IN ('ok', 'cancelled') THEN floor(20 + 2000 * r4 ^ 2)::bigint ELSE 0 END AS output,
+             CASE WHEN status IN ('ok', 'cancelled') AND provider = 'anthropic' THEN floor(floor(200 + 60000 * r3 ^ 3) * r5)::bigint ELSE 0 END AS cache_read
+           FROM (
+             SELECT 'r' || lpad(g::text, 9, '0') AS id, ${start} + floor((g - 1)::float8 * ${step} + random() * ${step})::bigint AS started_at,
+               ($1::text[])[slot] AS provider, ($2::text[])[slot] AS model, ($3::float8[])[slot] AS pin, ($4::float8[])[slot] AS pout,
+               ($5::text[])[client_slot] AS client, ($6::text[])[client_slot] AS family,
+               CASE WHEN sr < 0.93 THEN 'ok' WHEN sr < 0.98 THEN 'error' WHEN sr < 0.995 THEN 'cancelled' ELSE 'interrupted' END AS status,
+               1 + floor(random() * ${errorKinds.length})::int AS error,
+               CASE WHEN e < 0.9 THEN 'chat' WHEN e < 0.97 THEN 'messages' ELSE 'embeddings' END AS endpoint,
+               CASE WHEN ro < 0.4 THEN NULL ELSE (ARRAY['fast', 'smart', 'local'])[1 + floor(random() * 3)::int] END AS route,
+               floor(150 + 400 * exp(random() * 3.5))::bigint AS latency,
+               random() AS r3, random() AS r4, random() AS r5, random() AS r6, random() AS r7, random() AS r8
+             FROM (SELECT g, 1 + floor(random() * ${slots})::int AS slot, 1 + floor(random() * ${slots})::int AS client_slot, random() AS sr, random() AS e, random() AS ro
+                   FROM generate_series(${from + 1}, ${to}) AS g) AS seeds
+           ) AS drawn
+         ) AS rows`,
+        parameters,
+      );
+      process.stdout.write(`\rloaded ${to.toLocaleString('en')} rows`);
+    }
+    const loadMs = performance.now() - began;
+    const indexBegan = performance.now();
+    for (const index of indexes) await pool.query(index.indexdef);
+    const indexMs = performance.now() - indexBegan;
+    const rebuildBegan = performance.now();
+    await pool.query(`SET work_mem = '256MB'`);
+    await rebuildPostgresRollups(pool);
+    const rebuildMs = performance.now() - rebuildBegan;
+    const vacuumBegan = performance.now();
+    await pool.query('VACUUM ANALYZE');
+    const vacuumMs = performance.now() - vacuumBegan;
+    const { rows: sizes } = await pool.query<{ version: string; size: string; hourly: number; daily: number }>(
+      `SELECT current_setting('server_version') AS version, pg_size_pretty(pg_database_size(current_database())) AS size,
+         (SELECT count(*) FROM rollup_hourly)::bigint AS hourly, (SELECT count(*) FROM rollup_daily)::bigint AS daily`,
+    );
+    const rows = await runQueries(ledger.reads);
+
+    const writeCount = 20_000;
+    const writes = time(() => {
+      for (let index = 0; index < writeCount; index += 1) {
+        const startedAt = end + index;
+        ledger.begin(startRecord(`bench-${index}`, { startedAt }));
+        ledger.finish(finishRecord(`bench-${index}`, { startedAt }));
+      }
+    });
+    const flushBegan = performance.now();
+    await ledger.flush();
+    const flushMs = performance.now() - flushBegan;
+
+    const info = sizes[0];
+    console.log(`\n\nLedger benchmark: ${rowCount.toLocaleString('en')} requests over a year; PostgreSQL ${info?.version}, Node ${process.version}`);
+    console.log(
+      `load ${(loadMs / 1000).toFixed(1)} s (server-side generate_series, no indexes), indexes ${(indexMs / 1000).toFixed(1)} s, ` +
+        `rollup rebuild ${(rebuildMs / 1000).toFixed(1)} s, VACUUM ANALYZE ${(vacuumMs / 1000).toFixed(1)} s; database ${info?.size}`,
+    );
+    console.log(`rollup rows: hourly ${info?.hourly.toLocaleString('en')}, daily ${info?.daily.toLocaleString('en')}\n`);
+    printQueries(rows, 200);
+    console.log(
+      `write path: ${writeCount.toLocaleString('en')} begin+finish queued in ${writes.ms.toFixed(0)} ms, written (batches of 500) in ${(flushMs / 1000).toFixed(2)} s ` +
+        `(${Math.round(writeCount / (flushMs / 1000)).toLocaleString('en')} requests/s)`,
+    );
+    console.log(`writer stats: ${JSON.stringify(ledger.stats())}`);
+  } finally {
+    await pool.end();
+    await ledger.close();
+    if (process.env['LEDGER_BENCH_KEEP']) console.log(`kept database ${name}`);
+    else await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}

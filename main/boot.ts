@@ -148,6 +148,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
       log: options.log,
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     });
+    await meteringSetup.ready; // team mode: the PostgreSQL ledger is open before a request is taken
   } catch (error) {
     await listener.close();
     throw error;
@@ -228,6 +229,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
       keys,
       secretStore,
       ledger: meteringSetup.ledger,
+      ...(meteringSetup.backend ? { backend: meteringSetup.backend } : {}),
       prices: () => meteringSetup.catalog(),
       tokens: storeTokens(tokenStore, options.dataDir),
       version: switchyardVersion(),

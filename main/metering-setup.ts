@@ -11,17 +11,25 @@ import { ResponseCache } from './ledger/response-cache.js';
 import { defaultResponseCache } from './config/privacy.js';
 import { Ledger } from './ledger/ledger.js';
 import type { LedgerStats } from './ledger/ledger-writer.js';
+import type { LedgerBackend, RequestLedger } from './ledger/ledger-backend.js';
 import { openRouterModelsUrl, type FetchJson } from './ledger/openrouter-prices.js';
 import { PriceCatalog } from './ledger/price-catalog.js';
 import { loadPriceSnapshot, type PriceSnapshot } from './ledger/price-snapshot.js';
 import { costOf } from './ledger/pricing.js';
-import type { ModelPrice } from './config/types.js';
 import { referenceCost } from './ledger/savings.js';
+import type { ModelPrice } from './config/types.js';
 
 export const ledgerFileName = 'ledger.sqlite';
 
 export interface MeteringSetup {
   readonly ledger: Ledger;
+  /**
+   * Team mode (`ledger.url`): the PostgreSQL ledger requests are written to and usage is read from; the SQLite
+   * `ledger` keeps the rest (prices, settings, captures, stored responses). Set once `ready` resolves.
+   */
+  readonly backend: LedgerBackend | undefined;
+  /** resolves once the ledger is open (at once for SQLite; PostgreSQL: connected, migrated, registered) */
+  readonly ready: Promise<void>;
   /** stored Responses-API responses, in the ledger's file */
   readonly responses: ResponseStore;
   /** the response cache's answers, in the ledger's file */
@@ -56,6 +64,8 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   if (ledger.recovered > 0) options.log(`ledger: ${ledger.recovered} request(s) in flight at the last shutdown marked interrupted`);
+  const team = options.config.ledger.url === undefined ? undefined : openTeamLedger(options, options.config.ledger.url, ledger);
+  const requests: RequestLedger = team?.forward ?? ledger;
   ledger.capture.configure(options.config.ledger.capture);
   if (options.config.ledger.capture.enabled) options.log(captureLine(options.config));
   ledger.retention.configure(options.config.ledger.retentionDays);
@@ -95,7 +105,7 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
       const limits = config.budgets;
       if (!limits) return undefined;
       const now = Date.now();
-      if (!spend || now - spend.at > 1_000) spend = { at: now, value: ledger.spendSoFar() };
+      if (!spend || now - spend.at > 1_000) spend = { at: now, value: requests.spendSoFar() };
       return evaluateBudgets(limits, spend.value, clientName);
     },
   };
@@ -135,9 +145,13 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
 
   return {
     ledger,
+    get backend() {
+      return team?.backend();
+    },
+    ready: team?.ready ?? Promise.resolve(),
     responses,
     responseCache,
-    metering: { recorder: ledger, costing, capture: ledger.capture },
+    metering: { recorder: requests, costing, capture: ledger.capture },
     budgets,
     catalog: () => catalog,
     applyConfig(next) {
@@ -156,11 +170,53 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
     async close() {
       clearTimeout(refreshTimer);
       clearInterval(pruneTimer);
-      const stats = await ledger.close();
+      const teamStats = await team?.close();
+      const stats = teamStats ?? (await ledger.close());
+      if (teamStats) await ledger.close();
       const captures = ledger.capture.stats();
       if (captures.dropped > 0 || captures.rejected > 0)
         options.log(`capture: ${captures.dropped} capture(s) dropped (queue full or unwritten at close), ${captures.rejected} refused`);
       return stats;
+    },
+  };
+}
+
+/**
+ * Team mode: the PostgreSQL ledger, its driver loaded only now. Requests go to it once it is open (boot awaits
+ * `ready` before the gateway takes a request); a failure to open closes the SQLite ledger too and rejects `ready`.
+ */
+function openTeamLedger(
+  options: MeteringOptions,
+  url: string,
+  local: Ledger,
+): { forward: RequestLedger; ready: Promise<void>; backend(): LedgerBackend | undefined; close(): Promise<LedgerStats> } {
+  let opened: { ledger: RequestLedger; backend: LedgerBackend } | undefined;
+  const ready = (async () => {
+    const { PostgresLedger, defaultInstanceId } = await import('./ledger/postgres/ledger.js');
+    const instanceId = options.config.ledger.instanceId ?? defaultInstanceId(options.dataDir);
+    const ledger = await PostgresLedger.open({ url, instanceId, onError: (message) => options.log(message) });
+    const description = `PostgreSQL at ${ledger.where} (instance ${instanceId})`;
+    opened = { ledger, backend: { ledger, reads: ledger.reads, description } };
+    options.log(`ledger: ${description}`);
+    if (ledger.recovered > 0) options.log(`ledger: ${ledger.recovered} request(s) this instance left in flight marked interrupted`);
+  })();
+  ready.catch(() => void local.close());
+  const forward: RequestLedger = {
+    begin: (record) => opened?.ledger.begin(record),
+    finish: (record) => opened?.ledger.finish(record),
+    stats: () => opened?.ledger.stats() ?? local.stats(),
+    spendSoFar: (ranges) => opened?.ledger.spendSoFar(ranges) ?? { today: { totalUsd: 0, byClient: {} }, month: { totalUsd: 0, byClient: {} } },
+    flush: () => opened?.ledger.flush() ?? true,
+    close: (timeoutMs) => opened?.ledger.close(timeoutMs) ?? Promise.resolve(local.stats()),
+    recovered: 0,
+  };
+  return {
+    forward,
+    ready,
+    backend: () => opened?.backend,
+    close: async () => {
+      await ready.catch(() => undefined);
+      return opened ? opened.ledger.close() : local.stats();
     },
   };
 }

@@ -31,16 +31,22 @@ export interface ClientLimitSettings {
 export interface TelemetrySettings {
   /** GET /metrics (admin credential or loopback only) */
   readonly prometheus: boolean;
-  /** OTLP/HTTP trace export; undefined when off (the SDK is then never loaded) */
+  /** OTLP/HTTP trace and metric export; undefined when off (the SDK is then never loaded) */
   readonly otlp: OtlpSettings | undefined;
 }
 
 export interface OtlpSettings {
-  /** the collector's base URL; traces go to <endpoint>/v1/traces */
+  /** the collector's base URL; traces go to <endpoint>/v1/traces, metrics to <endpoint>/v1/metrics */
   readonly endpoint: string;
   readonly serviceName: string;
   readonly headers: Readonly<Record<string, string>>;
+  readonly traces: boolean;
+  readonly metrics: boolean;
+  /** how often the metrics are exported */
+  readonly metricsIntervalMs: number;
 }
+
+export const defaultMetricsIntervalMs = 60_000;
 
 export const defaultQueue: LimitQueueSettings = { maxWaitMs: 10_000, maxLength: 64 };
 
@@ -83,6 +89,9 @@ export function resolveTelemetry(file: ConfigFile): TelemetrySettings {
             endpoint: (otlp.endpoint ?? 'http://127.0.0.1:4318').replace(/\/+$/, ''),
             serviceName: otlp.service_name ?? 'switchyard',
             headers: otlp.headers ?? {},
+            traces: otlp.traces ?? true,
+            metrics: otlp.metrics ?? true,
+            metricsIntervalMs: otlp.metrics_interval_ms ?? defaultMetricsIntervalMs,
           }
         : undefined,
   };

@@ -10,6 +10,7 @@ import type { BudgetLimits, Locality } from './types.js';
 import { resolveBudgets, resolveLedger, type LedgerSettings } from './metering.js';
 import { resolvePrivacy, resolveResponseCache, type PrivacySettings, type ResponseCacheSettings } from './privacy.js';
 import { resolveClientLimits, resolveTelemetry, type ClientLimitSettings, type TelemetrySettings } from './limits.js';
+import { resolveState, type SharedStateSettings } from './state.js';
 import { resolveRouting, type RouteSettings, type RoutingSettings } from './routing.js';
 import { configFileSchema, defaultPort, type ConfigFile, type ProviderConfigInput } from './schema.js';
 
@@ -68,6 +69,8 @@ export interface GatewayConfig {
   readonly limits?: ClientLimitSettings;
   /** GET /metrics and the OTLP export (telemetry); absent in hand-made configs: /metrics on, OTLP off */
   readonly telemetry?: TelemetrySettings;
+  /** shared state in Redis for several replicas (state.url or SWITCHYARD_STATE_URL); undefined: in this process */
+  readonly state?: SharedStateSettings | undefined;
   /** the file it came from; undefined for the built-in defaults */
   readonly source: string | undefined;
 }
@@ -170,18 +173,20 @@ export function resolveConfig(file: ConfigFile, options: LoadOptions): GatewayCo
   const { routes, routing } = resolveRouting(file, new Set(providers.map((provider) => provider.id)), problems);
   const ollamaApi = resolveOllamaApi(file, { host, port }, providers, problems);
   const privacy = resolvePrivacy(file, problems);
+  const state = resolveState(file, options.env, problems);
   if (problems.length > 0) throw new ConfigError(options.path, problems);
   return {
     source: options.path,
     providers,
     routes,
     routing,
-    ledger: resolveLedger(file),
+    ledger: resolveLedger(file, options.env),
     budgets: resolveBudgets(file),
     privacy,
     responseCache: resolveResponseCache(file),
     limits: resolveClientLimits(file),
     telemetry: resolveTelemetry(file),
+    ...(state ? { state } : {}),
     ollamaApi,
     server: {
       host,

@@ -15,12 +15,17 @@ export interface LedgerSettings {
   readonly retentionDays: number | undefined;
   /** stored Responses-API responses: on unless turned off, kept this many days (default 30) */
   readonly responses: { readonly store: boolean; readonly retentionDays: number };
+  /** team mode: the PostgreSQL ledger's URL (SWITCHYARD_LEDGER_URL, else `ledger.url`); undefined keeps the SQLite file */
+  readonly url?: string;
+  /** team mode: this replica's name in the ledger (SWITCHYARD_INSTANCE_ID); by default its host and data dir */
+  readonly instanceId?: string;
 }
 
 export const defaultReferenceModel: Target = { providerId: 'openai', model: 'gpt-4.1-mini' };
 
-export function resolveLedger(file: ConfigFile): LedgerSettings {
+export function resolveLedger(file: ConfigFile, env: NodeJS.ProcessEnv = {}): LedgerSettings {
   const input = file.ledger ?? {};
+  const url = env['SWITCHYARD_LEDGER_URL'] || input.url;
   const perToken = (perMillion: number | undefined): number | undefined => (perMillion === undefined ? undefined : perMillion / 1_000_000);
   const capture = input.capture ?? {};
   return {
@@ -30,6 +35,8 @@ export function resolveLedger(file: ConfigFile): LedgerSettings {
       maxBytesPerRequest: capture.max_bytes_per_request ?? defaultCaptureSettings.maxBytesPerRequest,
     },
     retentionDays: input.retention_days,
+    ...(url ? { url } : {}),
+    ...(env['SWITCHYARD_INSTANCE_ID'] ? { instanceId: env['SWITCHYARD_INSTANCE_ID'] } : {}),
     responses: { store: input.responses?.store ?? true, retentionDays: input.responses?.retention_days ?? 30 },
     referenceModel: (input.reference_model && splitModelName(input.reference_model)) || defaultReferenceModel,
     priceRefresh: input.price_refresh ?? true,

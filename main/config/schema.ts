@@ -151,9 +151,36 @@ export const telemetryConfigSchema = z.strictObject({
       endpoint: httpUrl.optional(),
       service_name: z.string().min(1).max(200).optional(),
       headers: z.record(z.string(), z.string()).optional(),
+      /** spans to <endpoint>/v1/traces (default on) */
+      traces: z.boolean().optional(),
+      /** metrics to <endpoint>/v1/metrics every metrics_interval_ms (default on) */
+      metrics: z.boolean().optional(),
+      metrics_interval_ms: z.number().int().min(100).max(3_600_000).optional(),
     })
     .optional(),
 });
+
+/**
+ * Shared state for several replicas of `switchyard serve` (issue 21): rate-limit counters, budgets' running totals
+ * and circuit breakers in Redis (or Valkey). Absent: every counter lives in this process, as on the desktop.
+ */
+export const stateConfigSchema = z.strictObject({
+  /** redis://[user:password@]host:port[/db] or rediss:// (TLS); SWITCHYARD_STATE_URL overrides it */
+  url: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** how many replicas share it, for the fallback limits (limit ÷ replicas) while Redis is down; default: counted */
+  replicas: z.number().int().min(1).max(1_000).optional(),
+  /** the keys' prefix and Redis Cluster hash tag (several gateways may share one Redis under different prefixes) */
+  key_prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)')
+    .optional(),
+  /** a Redis command slower than this counts as Redis down: requests never wait on Redis longer */
+  command_timeout_ms: z.number().int().min(10).max(10_000).optional(),
+});
+export type StateConfigInput = z.infer<typeof stateConfigSchema>;
 
 const weightedTarget = z.union([modelRef, z.strictObject({ model: modelRef, weight: z.number().positive().max(1_000_000).optional() })]);
 
@@ -216,6 +243,11 @@ export const routingConfigSchema = z.strictObject({
 const usdPerMillion = z.number().min(0).max(100_000);
 
 export const ledgerConfigSchema = z.strictObject({
+  /** team mode: requests, attempts and rollups in this PostgreSQL database instead of the SQLite file (SWITCHYARD_LEDGER_URL wins) */
+  url: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL, e.g. postgres://switchyard@db.internal:5432/switchyard')
+    .optional(),
   /** "saved by running locally" prices local tokens as if they had gone to this cloud model */
   reference_model: modelRef.optional(),
   /** fetch OpenRouter's public price list once a day when online (cached, used offline) */
@@ -289,5 +321,6 @@ export const configFileSchema = z.strictObject({
   response_cache: responseCacheConfigSchema.optional(),
   limits: limitsConfigSchema.optional(),
   telemetry: telemetryConfigSchema.optional(),
+  state: stateConfigSchema.optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -5,6 +5,7 @@ import type { ToolToken } from '../connect/tool-token.js';
 import type { ProviderSettings } from '../config/load.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Ledger } from '../ledger/ledger.js';
+import type { LedgerBackend } from '../ledger/ledger-backend.js';
 import type { PriceCatalog } from '../ledger/price-catalog.js';
 import type { ProviderKeyView } from '../secrets/key-resolver.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -41,6 +42,8 @@ export interface ControlContext {
   readonly keys: ProviderKeys;
   readonly secretStore: SecretStore;
   readonly ledger: Ledger;
+  /** team mode: the PostgreSQL ledger requests and usage live in (ledger-access.ts); unset, `ledger` has them */
+  readonly backend?: LedgerBackend;
   /** the catalog in force (it is rebuilt on reload) */
   readonly prices: () => PriceCatalog;
   /** client tokens (the hashed store in the ledger file) */

@@ -5,7 +5,7 @@ import { firstRunPending, writeFirstRunDone } from './app-settings.js';
 import { getBudgets, getSettings, setBudgets, setSettings } from './budgets-settings.js';
 import { clearCache, getPrivacy, setPrivacy, testPrivacy } from './privacy-settings.js';
 import { getLimits, setLimits } from './limits-settings.js';
-import { guardSummary } from '../ledger/guard-queries.js';
+import { usageReads } from './ledger-access.js';
 import { connectApply, connectCheck, connectPreview, connectTools } from './connect.js';
 import type { ControlContext, ServiceRequest } from './context.js';
 import { discoverLocalServers } from './discover.js';
@@ -178,7 +178,7 @@ export class ControlService implements ControlApi {
   }
 
   async 'usage.guard'(request: ServiceRequest<'usage.guard'>): Answer<'usage.guard'> {
-    const summary = guardSummary(this.context.ledger.database, request.range);
+    const summary = await usageReads(this.context).guardSummary(request.range);
     return { detectors: summary.detectors.map((entry) => ({ ...entry })), cacheHits: summary.cacheHits, cacheSavedUsd: summary.cacheSavedUsd };
   }
 

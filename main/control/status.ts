@@ -2,15 +2,16 @@
 import type { CallResponse } from '../../shared/control/contract.js';
 import { redactSecrets } from '../../shared/redact.js';
 import { describeBudgetCheck, evaluateBudgets, type BudgetCheck } from '../ledger/budgets.js';
-import { calendarRanges, totals } from '../ledger/queries.js';
+import { calendarRanges } from '../ledger/queries.js';
 import type { ControlContext } from './context.js';
+import { requestLedger, usageReads } from './ledger-access.js';
 
-export function getStatus(context: ControlContext): CallResponse<'status.get'> {
-  const { gateway, ledger } = context;
+export async function getStatus(context: ControlContext): Promise<CallResponse<'status.get'>> {
+  const { gateway } = context;
   const status = gateway.status();
   const labels = new Map(gateway.config.providers.map((provider) => [provider.id, provider.label]));
-  const today = totals(ledger.database, calendarRanges().today);
-  const stats = ledger.stats();
+  const today = await usageReads(context).totals(calendarRanges().today);
+  const stats = requestLedger(context).stats();
   return {
     url: status.url,
     version: context.version,
@@ -31,6 +32,14 @@ export function getStatus(context: ControlContext): CallResponse<'status.get'> {
     routes: status.routes.map((route) => ({ name: route.name, targets: [...route.targets] })),
     cooldowns: status.cooldowns.map((circuit) => ({ target: circuit.target, phase: circuit.phase, until: circuit.until ?? null })),
     budgets: budgetLines(context),
+    sharedState: status.sharedState
+      ? {
+          backend: status.sharedState.backend,
+          replicas: status.sharedState.replicas,
+          url: status.sharedState.url,
+          detail: redactSecrets(status.sharedState.reason === null ? status.sharedState.detail : `${status.sharedState.detail} — ${status.sharedState.reason}`),
+        }
+      : null,
     today: { costUsd: today.costUsd, requests: today.requests, savedUsd: today.savedUsd },
     ledger: {
       queued: stats.queued,
@@ -45,7 +54,7 @@ export function getStatus(context: ControlContext): CallResponse<'status.get'> {
 export function budgetLines(context: ControlContext): CallResponse<'budgets.get'>['lines'] {
   const limits = context.gateway.config.budgets;
   if (!limits) return [];
-  const spend = context.ledger.spendSoFar();
+  const spend = requestLedger(context).spendSoFar();
   const checks: BudgetCheck[] = [...evaluateBudgets(limits, spend, null).checks];
   for (const client of Object.keys(limits.perClient ?? {})) {
     checks.push(...evaluateBudgets(limits, spend, client).checks.filter((check) => check.scope === 'client'));

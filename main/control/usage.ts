@@ -1,37 +1,35 @@
-// usage.*: the dashboard's read-only queries, each one of the ledger's query functions over a time range; plus a
-// request's captured bodies (when capture was on) and deleting them all.
+// usage.*: the dashboard's read-only queries, each one of the ledger's reads (LedgerReads: the SQLite file or, in
+// team mode, PostgreSQL) over a time range; plus a request's captured bodies (when capture was on) and deleting
+// them all (captures stay in the SQLite file in either mode).
 import type { CallResponse } from '../../shared/control/contract.js';
 import { redactSecrets } from '../../shared/redact.js';
 import { readCapture } from '../ledger/capture-store.js';
-import { latencyPercentiles } from '../ledger/latency.js';
-import { breakdown, errorClasses, totals } from '../ledger/queries.js';
-import { listRequests, requestDetail } from '../ledger/request-log.js';
-import { timeSeries } from '../ledger/series.js';
 import type { ControlContext, ServiceRequest as Request } from './context.js';
+import { usageReads } from './ledger-access.js';
 
-export function usageTotals(context: ControlContext, request: Request<'usage.totals'>): CallResponse<'usage.totals'> {
-  return totals(context.ledger.database, request.range);
+export function usageTotals(context: ControlContext, request: Request<'usage.totals'>): Promise<CallResponse<'usage.totals'>> {
+  return usageReads(context).totals(request.range);
 }
 
-export function usageSeries(context: ControlContext, request: Request<'usage.series'>): CallResponse<'usage.series'> {
-  return timeSeries(context.ledger.database, request.range, { bucket: request.bucket, utcOffsetMinutes: request.utcOffsetMinutes, timeZone: request.timeZone });
+export function usageSeries(context: ControlContext, request: Request<'usage.series'>): Promise<CallResponse<'usage.series'>> {
+  return usageReads(context).timeSeries(request.range, { bucket: request.bucket, utcOffsetMinutes: request.utcOffsetMinutes, timeZone: request.timeZone });
 }
 
-export function usageBreakdown(context: ControlContext, request: Request<'usage.breakdown'>): CallResponse<'usage.breakdown'> {
-  const result = breakdown(context.ledger.database, request.range, { by: request.by, limit: request.limit, orderBy: request.orderBy });
+export async function usageBreakdown(context: ControlContext, request: Request<'usage.breakdown'>): Promise<CallResponse<'usage.breakdown'>> {
+  const result = await usageReads(context).breakdown(request.range, { by: request.by, limit: request.limit, orderBy: request.orderBy });
   return { rows: [...result.rows], others: result.others };
 }
 
-export function usageErrors(context: ControlContext, request: Request<'usage.errors'>): CallResponse<'usage.errors'> {
-  return errorClasses(context.ledger.database, request.range);
+export function usageErrors(context: ControlContext, request: Request<'usage.errors'>): Promise<CallResponse<'usage.errors'>> {
+  return usageReads(context).errorClasses(request.range);
 }
 
-export function usageLatency(context: ControlContext, request: Request<'usage.latency'>): CallResponse<'usage.latency'> {
-  return latencyPercentiles(context.ledger.database, request.range, request.metric);
+export function usageLatency(context: ControlContext, request: Request<'usage.latency'>): Promise<CallResponse<'usage.latency'>> {
+  return usageReads(context).latencyPercentiles(request.range, request.metric);
 }
 
-export function usageLog(context: ControlContext, request: Request<'usage.log'>): CallResponse<'usage.log'> {
-  const page = listRequests(context.ledger.database, {
+export async function usageLog(context: ControlContext, request: Request<'usage.log'>): Promise<CallResponse<'usage.log'>> {
+  const page = await usageReads(context).listRequests({
     range: request.range,
     limit: request.limit,
     ...(request.status !== undefined ? { status: request.status } : {}),
@@ -43,8 +41,8 @@ export function usageLog(context: ControlContext, request: Request<'usage.log'>)
   return { rows: [...page.rows], nextCursor: page.nextCursor };
 }
 
-export function usageDetail(context: ControlContext, request: Request<'usage.detail'>): CallResponse<'usage.detail'> {
-  const detail = requestDetail(context.ledger.database, request.id);
+export async function usageDetail(context: ControlContext, request: Request<'usage.detail'>): Promise<CallResponse<'usage.detail'>> {
+  const detail = await usageReads(context).requestDetail(request.id);
   if (!detail) return null;
   const captured = readCapture(context.ledger.database, request.id);
   // Redacted when written; once more on the way out, for a secret registered since (a key added later).

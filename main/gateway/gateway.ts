@@ -10,8 +10,6 @@ import type { BudgetGuard } from './budget-guard.js';
 import type { Metering } from './metering.js';
 import { ProviderError } from './providers/errors.js';
 import { ProviderRegistry, keyFromEnvironment } from './providers/registry.js';
-import type { KeyLookup } from '../secrets/key-lookup.js';
-import type { ClientTokenVerifier } from '../secrets/token-verifier.js';
 import type { KeyRotation } from './routing/execute.js';
 import type { ModelDetails, ProbeResult } from './providers/types.js';
 import type { CircuitView } from './routing/health.js';
@@ -24,12 +22,15 @@ import { ModelCatalog } from './routing/model-catalog.js';
 import { GatewayRouter, type ManagementHandler } from './http/dispatch.js';
 import type { CounterStore } from './limits/counter-store.js';
 import { RateLimiter } from './limits/limiter.js';
+import type { SharedState, SharedStateView } from './shared-state/shared-state.js';
 import { ProviderPacing } from './providers/pacing.js';
 import { Telemetry, withTelemetry } from './telemetry/telemetry.js';
 import type { TelemetrySettings } from '../config/limits.js';
 import { switchyardVersion } from '../version.js';
 import { ListenerAwareGuard, ownListenerHandler, probeOllama } from './dialects/ollama/listener.js';
 import { createListener, ListenError, listenOn, type BootListener } from './http/boot-listener.js';
+import type { KeyLookup } from '../secrets/key-lookup.js';
+import type { ClientTokenVerifier } from '../secrets/token-verifier.js';
 
 export { ListenError };
 
@@ -59,8 +60,10 @@ export interface GatewayOptions {
   readonly onStopped?: () => Promise<void>;
   /** the admin credential: it may read GET /metrics from anywhere (loopback needs none) */
   readonly adminTokens?: ClientTokenVerifier;
-  /** the rate limiter's counters; default: this process's memory */
+  /** the rate limiter's counters; default: the shared state's, else this process's memory */
   readonly counterStore?: CounterStore;
+  /** rate limits, budget totals and circuit breakers shared with other replicas in Redis (startGateway opens it when state.url is set) */
+  readonly sharedState?: SharedState;
   /** re-reads the config for a reload; without it, reload() needs a config passed in */
   readonly reloadConfig?: () => GatewayConfig;
   /** the port, already bound by boot.ts and holding requests (http/boot-listener.ts); handed over once listening */
@@ -89,6 +92,8 @@ export interface GatewayStatus {
   readonly inFlight: number;
   /** every configured budget limit (global) with its state; empty without budgets */
   readonly budgets: ReadonlyArray<{ readonly description: string; readonly state: string; readonly fraction: number }>;
+  /** team mode (state.url): whether the shared state in Redis is in use or this replica is on its fallback counters */
+  readonly sharedState?: SharedStateView;
 }
 
 export class Gateway {
@@ -110,11 +115,17 @@ export class Gateway {
     this.keyLookup = options.keys?.keyLookup ?? options.keyLookup ?? keyFromEnvironment(options.env);
     this.log = options.log ?? (() => undefined);
     this.pacing = new ProviderPacing();
-    this.limiter = new RateLimiter(options.counterStore, this.log);
+    const shared = options.sharedState;
+    this.limiter = new RateLimiter(options.counterStore ?? shared?.counterStore, this.log);
     this.limiter.update(options.config.limits, options.config.routes);
     this.telemetry = new Telemetry(
       options.config.telemetry ?? defaultTelemetry,
-      { inFlight: () => this.router.inFlight.size, circuits: () => this.routing.health.circuitsView(), limiter: () => this.limiter.stats() },
+      {
+        inFlight: () => this.router.inFlight.size,
+        circuits: () => this.routing.health.circuitsView(),
+        limiter: () => this.limiter.stats(),
+        sharedState: () => shared?.view(),
+      },
       switchyardVersion,
       this.log,
       options.adminTokens,
@@ -124,6 +135,8 @@ export class Gateway {
     this.routing = new RoutingService(options.config, registry, catalog);
     if (options.keys) this.routing.keys = { rotation: options.keys, log: this.log };
     this.routing.pacing = this.pacing;
+    shared?.attachCircuits(this.routing.health, (target) => this.state.registry.get(target.slice(0, target.indexOf('/'))) !== undefined);
+    const metering = options.metering && withTelemetry(options.metering, this.telemetry);
     this.state = {
       config: options.config,
       registry,
@@ -131,12 +144,13 @@ export class Gateway {
       routing: this.routing,
       tokens: options.tokens,
       guard: buildGuard(options.config, 0),
-      metering: options.metering && withTelemetry(options.metering, this.telemetry),
-      budgets: options.budgets,
+      metering: metering && shared ? shared.withSpend(metering) : metering,
+      budgets: shared ? shared.budgetGuard(options.budgets, () => this.state.config.budgets) : options.budgets,
       responses: options.responses,
       responseCache: options.responseCache,
       limiter: this.limiter.active ? this.limiter : undefined,
       telemetry: this.telemetry,
+      sharedState: shared,
     };
     this.router = new GatewayRouter(() => this.state, this.log, options.management, options.playgroundSessions);
     this.monitor = new HealthMonitor(() => this.state, this.routing);
@@ -237,6 +251,7 @@ export class Gateway {
       limiter: this.limiter.active ? this.limiter : undefined,
     };
     this.options.onReload?.(next);
+    if (next.state?.url !== previous.config.state?.url) this.log('config reload: state.url changed; the shared state keeps its connection until a restart');
     this.log(`config reloaded: ${next.providers.length} provider(s), ${next.routes.length} route(s)`);
     void Promise.all(inFlight.map((entry) => entry.done)).then(() => previous.registry.close());
   }
@@ -248,12 +263,13 @@ export class Gateway {
       configSource: config.source,
       inFlight: this.router.inFlight.size,
       offline: this.routing.offlineReason(),
-      budgets: (this.options.budgets?.decide(null)?.checks ?? []).map((check) => ({
+      budgets: (this.state.budgets?.decide(null)?.checks ?? []).map((check) => ({
         description: describeBudgetCheck(check),
         state: check.state,
         fraction: check.fraction,
       })),
       cooldowns: this.routing.health.circuitsView(),
+      ...(this.options.sharedState ? { sharedState: this.options.sharedState.view() } : {}),
       routes: config.routes.map((route) => ({
         name: route.name,
         targets: [...route.tiers.flat(), ...route.fallbacks].map((target) => `${target.providerId}/${target.model}`),
@@ -322,6 +338,7 @@ export class Gateway {
     await Promise.all([closed, ollamaClosed]);
     await this.state.registry.close();
     await this.telemetry.stop();
+    await this.options.sharedState?.close();
     await this.options.onStopped?.();
   }
 }
@@ -350,7 +367,19 @@ function buildGuard(config: GatewayConfig, port: number, ollamaPort?: number): R
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const gateway = new Gateway(options);
-  await gateway.listen();
+  const settings = options.config.state;
+  // team mode only: neither the shared-state code nor the Redis client is loaded otherwise
+  const sharedState =
+    options.sharedState ??
+    (settings
+      ? await import('./shared-state/shared-state.js').then(({ SharedState }) => SharedState.open(settings, options.log ?? (() => undefined)))
+      : undefined);
+  const gateway = new Gateway(sharedState ? { ...options, sharedState } : options);
+  try {
+    await gateway.listen();
+  } catch (error) {
+    if (!options.sharedState) await sharedState?.close();
+    throw error;
+  }
   return gateway;
 }

@@ -31,11 +31,11 @@ export interface UsageTotals {
   readonly averageLatencyMs: number | null;
 }
 
-type Sums = Record<Measure, number>;
+export type Sums = Record<Measure, number>;
 
 const sumColumns = measureNames.map((name) => `COALESCE(SUM(${name}), 0) AS ${name}`).join(', ');
 
-function toTotals(sums: Sums): UsageTotals {
+export function toTotals(sums: Sums): UsageTotals {
   const totalTokens = sums.input_tokens + sums.output_tokens + sums.cache_read_tokens + sums.cache_write_tokens;
   return {
     requests: sums.requests,

@@ -71,7 +71,7 @@ export interface LogPage {
   readonly nextCursor: LogCursor | null;
 }
 
-interface SqlRow {
+export interface SqlRow {
   id: string;
   started_at: number;
   finished_at: number | null;
@@ -106,7 +106,7 @@ interface SqlRow {
   cache_status?: 'hit' | 'miss' | null;
 }
 
-function toRequestRow(row: SqlRow): RequestRow {
+export function toRequestRow(row: SqlRow): RequestRow {
   return {
     id: row.id,
     startedAt: row.started_at,
@@ -205,7 +205,7 @@ export function requestDetail(database: LedgerDatabase, id: string): RequestDeta
  * An answered request stored without attempt rows had exactly one attempt, on its own target, that took its
  * upstream time (request-store.ts leaves that trail out of the attempts table). Every other trail is stored.
  */
-function impliedAttempt(request: RequestRow): AttemptRow | undefined {
+export function impliedAttempt(request: RequestRow): AttemptRow | undefined {
   if (request.status !== 'ok' || request.providerId === null || request.model === null) return undefined;
   return { seq: 1, providerId: request.providerId, model: request.model, outcome: 'ok', httpStatus: null, durationMs: request.upstreamMs ?? 0 };
 }

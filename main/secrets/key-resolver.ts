@@ -1,11 +1,14 @@
 // Which key each provider's requests carry: keychain keys first (read once, at start-up or when they change), then
-// the provider's environment variable. Lookups are synchronous map reads, so the keychain is never on the hot path.
+// the provider's environment variable, then a file the environment names (key-file.ts: `<VARIABLE>_FILE`, systemd's
+// $CREDENTIALS_DIRECTORY; read once, and again at a reload). Lookups are synchronous map reads, so neither the
+// keychain nor a file is on the hot path.
 // On a 401 or a quota error the next key of that provider takes over (no wrapping: the last one stays), and it says so.
 import { maskSecret, registerSecret } from '../../shared/redact.js';
 import type { ProviderSettings } from '../config/load.js';
+import { readKeyFile, type FileKey } from './key-file.js';
+import { SecretStoreError, type SecretStore, type StoreAvailability } from './secret-store.js';
 import type { ProviderErrorClass } from '../config/types.js';
 import type { KeyLookup } from './key-lookup.js';
-import { SecretStoreError, type SecretStore, type StoreAvailability } from './secret-store.js';
 
 export type KeyOrigin = 'keychain' | 'env' | 'missing' | 'not-needed';
 
@@ -50,6 +53,8 @@ interface RotationState {
 interface EnvironmentKey {
   readonly variable: string;
   readonly key: string;
+  /** set when the key came from a file: `file /run/secrets/openai (OPENAI_API_KEY_FILE)` */
+  readonly source?: string;
 }
 
 export class KeyResolver {
@@ -58,6 +63,8 @@ export class KeyResolver {
   private readonly rotation = new Map<string, RotationState>();
   /** the environment key each provider used last, so a failure can be described without its settings */
   private readonly environmentKeys = new Map<string, EnvironmentKey>();
+  /** key files by variable, read at the first lookup after a (re)load; undefined: the environment names none */
+  private readonly fileKeys = new Map<string, FileKey | undefined>();
   private generations = 0;
 
   constructor(
@@ -77,6 +84,7 @@ export class KeyResolver {
    * use (a reload must not drop working keys) and `keychain` says why; nothing falls back to a file.
    */
   async reloadAll(): Promise<StoreAvailability> {
+    this.fileKeys.clear();
     try {
       const all = await this.store.listAll();
       for (const keys of all.values()) for (const key of keys) registerSecret(key);
@@ -150,7 +158,7 @@ export class KeyResolver {
       return {
         providerId: provider.id,
         origin: 'env',
-        source: `env ${fromEnvironment.variable}`,
+        source: fromEnvironment.source ?? `env ${fromEnvironment.variable}`,
         keys: this.masked(provider.id, [fromEnvironment.key], 0),
         lastRotation,
       };
@@ -158,7 +166,15 @@ export class KeyResolver {
     if (!provider.apiKeyEnv) return { providerId: provider.id, origin: 'not-needed', source: 'none needed', keys: [], lastRotation };
     const keychainHint = this.keychainState.ok ? `run \`switchyard keys set ${provider.id}\` or ` : '';
     const unavailable = this.keychainState.ok ? '' : '; the keychain is unavailable';
-    return { providerId: provider.id, origin: 'missing', source: `missing (${keychainHint}set ${provider.apiKeyEnv}${unavailable})`, keys: [], lastRotation };
+    const problem = this.fileKey(provider.apiKeyEnv)?.problem;
+    const file = problem ? `; ${problem}` : '';
+    return {
+      providerId: provider.id,
+      origin: 'missing',
+      source: `missing (${keychainHint}set ${provider.apiKeyEnv}${unavailable}${file})`,
+      keys: [],
+      lastRotation,
+    };
   }
 
   /** One start-up line on where keys come from, said plainly when the keychain cannot be used. */
@@ -255,7 +271,17 @@ export class KeyResolver {
       registerSecret(google);
       return { variable: 'GOOGLE_API_KEY', key: google };
     }
+    const file = this.fileKey(provider.apiKeyEnv);
+    if (file?.key !== undefined) return { variable: provider.apiKeyEnv, key: file.key, source: `file ${file.path} (${file.via})` };
     return undefined;
+  }
+
+  private fileKey(variable: string): FileKey | undefined {
+    if (this.fileKeys.has(variable)) return this.fileKeys.get(variable);
+    const file = readKeyFile(variable, this.env);
+    if (file?.key !== undefined) registerSecret(file.key);
+    this.fileKeys.set(variable, file);
+    return file;
   }
 }
 

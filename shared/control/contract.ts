@@ -49,6 +49,11 @@ export const statusSchema = z.object({
   budgets: z.array(budgetLineSchema),
   today: z.object({ costUsd: z.number(), requests: z.number().int(), savedUsd: z.number() }),
   ledger: z.object({ queued: z.number().int(), written: z.number().int(), dropped: z.number().int(), lastError: z.string().nullable() }),
+  /** team mode (state.url): limits, budget totals and circuits shared in Redis, or this replica's fallback while it is down */
+  sharedState: z
+    .object({ backend: z.enum(['redis', 'local_fallback']), replicas: z.number().int(), url: z.string(), detail: z.string() })
+    .nullable()
+    .optional(),
 });
 export type StatusDto = z.infer<typeof statusSchema>;
 

@@ -1,7 +1,8 @@
 // GET /metrics of a running `switchyard serve`, scraped and parsed: the counters match the requests made (answers,
 // an error, a fallback, tokens in/out/cached, cost, time to first token), loopback may scrape without a credential,
 // the admin token may too, a client token may not. And the OTLP export: a small loopback collector (OTLP/HTTP JSON)
-// receives one SERVER span per request and one CLIENT span per upstream attempt, with gen_ai.* attributes.
+// receives one SERVER span per request and one CLIENT span per upstream attempt, with gen_ai.* attributes, and the
+// metrics (the GenAI histograms and switchyard.* sums) with the values of the requests made.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -162,9 +163,44 @@ interface OtlpSpan {
   readonly attributes: readonly OtlpAttribute[];
 }
 
-/** A loopback OTLP/HTTP receiver: accepts POST /v1/traces (JSON) and keeps the spans. */
-async function startCollector(): Promise<{ readonly url: string; readonly spans: OtlpSpan[]; readonly contentTypes: string[]; close(): Promise<void> }> {
+interface OtlpNumberPoint {
+  readonly attributes: readonly OtlpAttribute[];
+  readonly asInt?: string | number;
+  readonly asDouble?: number;
+}
+interface OtlpHistogramPoint {
+  readonly attributes: readonly OtlpAttribute[];
+  readonly count: string | number;
+  readonly sum?: number;
+  readonly bucketCounts: ReadonlyArray<string | number>;
+  readonly explicitBounds: readonly number[];
+  readonly startTimeUnixNano: string | number;
+  readonly timeUnixNano: string | number;
+}
+interface OtlpMetric {
+  readonly name: string;
+  readonly unit?: string;
+  readonly sum?: { readonly dataPoints: readonly OtlpNumberPoint[]; readonly aggregationTemporality: number; readonly isMonotonic?: boolean };
+  readonly gauge?: { readonly dataPoints: readonly OtlpNumberPoint[] };
+  readonly histogram?: { readonly dataPoints: readonly OtlpHistogramPoint[]; readonly aggregationTemporality: number };
+}
+interface OtlpMetricsExport {
+  readonly resourceMetrics: ReadonlyArray<{
+    readonly resource: { readonly attributes: readonly OtlpAttribute[] };
+    readonly scopeMetrics: ReadonlyArray<{ readonly scope: { readonly name: string }; readonly metrics: readonly OtlpMetric[] }>;
+  }>;
+}
+
+/** A loopback OTLP/HTTP receiver: accepts POST /v1/traces and /v1/metrics (JSON, as the exporters send) and keeps them. */
+async function startCollector(): Promise<{
+  readonly url: string;
+  readonly spans: OtlpSpan[];
+  readonly metricExports: OtlpMetricsExport[];
+  readonly contentTypes: string[];
+  close(): Promise<void>;
+}> {
   const spans: OtlpSpan[] = [];
+  const metricExports: OtlpMetricsExport[] = [];
   const contentTypes: string[] = [];
   const server: Server = createServer((request: IncomingMessage, response) => {
     const parts: Buffer[] = [];
@@ -175,13 +211,15 @@ async function startCollector(): Promise<{ readonly url: string; readonly spans:
         const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: OtlpSpan[] }> }> };
         for (const resource of body.resourceSpans ?? []) for (const scope of resource.scopeSpans ?? []) spans.push(...(scope.spans ?? []));
       }
+      if (request.url === '/v1/metrics' && String(request.headers['content-type']).includes('json'))
+        metricExports.push(JSON.parse(Buffer.concat(parts).toString('utf8')) as OtlpMetricsExport);
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, spans, contentTypes, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}`, spans, metricExports, contentTypes, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 const attribute = (span: OtlpSpan, key: string): string | number | undefined => {
@@ -223,6 +261,138 @@ describe('OTLP trace export', () => {
       expect(JSON.stringify(collector.spans)).not.toContain('"hi"');
     } finally {
       await collector.close();
+    }
+  });
+});
+
+/** The metrics of the collector's latest export that has `name`: each export of cumulative sums holds the totals so far. */
+function latestMetric(exports: readonly OtlpMetricsExport[], name: string): OtlpMetric | undefined {
+  for (let index = exports.length - 1; index >= 0; index -= 1) {
+    for (const resource of exports[index]?.resourceMetrics ?? [])
+      for (const scope of resource.scopeMetrics) for (const metric of scope.metrics) if (metric.name === name) return metric;
+  }
+  return undefined;
+}
+
+const attributesOf = (point: { readonly attributes: readonly OtlpAttribute[] }): Record<string, string | number | undefined> =>
+  Object.fromEntries(
+    point.attributes.map((entry) => [
+      entry.key,
+      entry.value.stringValue ?? (entry.value.intValue !== undefined ? Number(entry.value.intValue) : entry.value.doubleValue),
+    ]),
+  );
+
+const numberOf = (point: OtlpNumberPoint): number => (point.asInt !== undefined ? Number(point.asInt) : (point.asDouble ?? Number.NaN));
+
+function sumOf(metric: OtlpMetric | undefined, where: Record<string, string> = {}): number {
+  return (metric?.sum?.dataPoints ?? [])
+    .filter((point) => Object.entries(where).every(([key, value]) => attributesOf(point)[key] === value))
+    .reduce((total, point) => total + numberOf(point), 0);
+}
+
+function histogramPoints(metric: OtlpMetric | undefined, where: Record<string, string> = {}): OtlpHistogramPoint[] {
+  return (metric?.histogram?.dataPoints ?? []).filter((point) => Object.entries(where).every(([key, value]) => attributesOf(point)[key] === value));
+}
+
+describe('OTLP metric export', () => {
+  it('sends the GenAI histograms and switchyard.* metrics of the requests made to <endpoint>/v1/metrics', async () => {
+    const collector = await startCollector();
+    try {
+      const serve = await serveWith({
+        telemetry: { otlp: { enabled: true, traces: false, endpoint: collector.url, service_name: 'switchyard-metrics', metrics_interval_ms: 250 } },
+      });
+      openaiFake.onChat = () => ({ kind: 'reply', usage: { promptTokens: 1_000, completionTokens: 200, cachedTokens: 400 } });
+      expect((await chat(serve, 'openai/gpt-4o-mini')).status).toBe(200);
+      const streamed = await chat(serve, 'openai/gpt-4o-mini', true);
+      expect(streamed.status).toBe(200);
+      await streamed.text();
+      openaiFake.onChat = () => serverError();
+      spareFake.onChat = () => ({ kind: 'reply', usage: { promptTokens: 10, completionTokens: 5 } });
+      expect((await chat(serve, 'smart')).status).toBe(200);
+      expect((await chat(serve, 'openai/gpt-4o-mini')).status).toBe(500);
+      openaiFake.onChat = () => ({ kind: 'reply' });
+
+      // cumulative sums: wait for an export that counts all four requests (bounded)
+      const deadline = Date.now() + 15_000;
+      while (sumOf(latestMetric(collector.metricExports, 'switchyard.requests')) < 4 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const exports = collector.metricExports;
+      expect(collector.contentTypes.filter((type) => type.includes('application/json')).length).toBeGreaterThan(0);
+      expect(JSON.stringify(collector.spans)).toBe('[]');
+      const resource = exports.at(-1)?.resourceMetrics[0];
+      expect(resource?.resource.attributes.find((entry) => entry.key === 'service.name')?.value.stringValue).toBe('switchyard-metrics');
+      expect(resource?.scopeMetrics.map((scope) => scope.scope.name)).toContain('switchyard');
+
+      const requests = latestMetric(exports, 'switchyard.requests');
+      expect(requests?.sum?.isMonotonic).toBe(true);
+      expect(requests?.sum?.aggregationTemporality).toBe(2); // AGGREGATION_TEMPORALITY_CUMULATIVE
+      expect(sumOf(requests)).toBe(4);
+      expect(sumOf(requests, { status: 'ok', provider: 'openai', model: 'gpt-4o-mini', client: 'default', endpoint: 'chat' })).toBe(2);
+      expect(sumOf(requests, { status: 'ok', provider: 'spare', route: 'smart' })).toBe(1);
+      expect(sumOf(latestMetric(exports, 'switchyard.errors'), { error_class: 'server', http_status: '500', provider: 'openai' })).toBe(1);
+      expect(sumOf(latestMetric(exports, 'switchyard.fallbacks'), { route: 'smart' })).toBe(1);
+      expect(sumOf(latestMetric(exports, 'switchyard.upstream_attempts'), { provider: 'openai', outcome: 'server' })).toBe(2);
+      const tokens = latestMetric(exports, 'switchyard.tokens');
+      expect(sumOf(tokens, { provider: 'openai', type: 'input' })).toBe(1_200);
+      expect(sumOf(tokens, { provider: 'openai', type: 'cache_read' })).toBe(800);
+      expect(sumOf(tokens, { provider: 'openai', type: 'output' })).toBe(400);
+      expect(sumOf(latestMetric(exports, 'switchyard.cost_usd'), { provider: 'openai' })).toBeGreaterThan(0);
+
+      const usage = latestMetric(exports, 'gen_ai.client.token.usage');
+      expect(usage?.unit).toBe('{token}');
+      const input = histogramPoints(usage, { 'gen_ai.token.type': 'input', 'gen_ai.provider.name': 'openai' });
+      expect(input).toHaveLength(1);
+      expect(attributesOf(input[0] as OtlpHistogramPoint)).toEqual({
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.token.type': 'input',
+      });
+      expect(Number(input[0]?.count)).toBe(2);
+      expect(input[0]?.sum).toBe(2_000);
+      expect(input[0]?.explicitBounds.slice(0, 4)).toEqual([1, 4, 16, 64]);
+      expect(input[0]?.bucketCounts.reduce<number>((total, count) => total + Number(count), 0)).toBe(2);
+      expect(BigInt(input[0]?.timeUnixNano ?? 0)).toBeGreaterThan(BigInt(input[0]?.startTimeUnixNano ?? 0));
+      const duration = latestMetric(exports, 'gen_ai.client.operation.duration');
+      expect(duration?.unit).toBe('s');
+      expect(histogramPoints(duration).reduce((total, point) => total + Number(point.count), 0)).toBe(4);
+      expect(histogramPoints(duration, { 'error.type': 'server' }).map((point) => Number(point.count))).toEqual([1]);
+      const firstToken = histogramPoints(latestMetric(exports, 'gen_ai.server.time_to_first_token'), { 'gen_ai.provider.name': 'openai' });
+      expect(firstToken.map((point) => Number(point.count))).toEqual([1]);
+      expect(latestMetric(exports, 'switchyard.in_flight_requests')?.gauge?.dataPoints.map(numberOf)).toEqual([0]);
+      expect(JSON.stringify(exports)).not.toContain('"hi"');
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it('exports once more when the gateway stops, so the last interval is not lost', async () => {
+    const collector = await startCollector();
+    try {
+      const serve = await serveWith({ telemetry: { otlp: { enabled: true, traces: false, endpoint: collector.url, metrics_interval_ms: 600_000 } } });
+      expect((await chat(serve, 'openai/gpt-4o-mini')).status).toBe(200);
+      expect(collector.metricExports).toHaveLength(0);
+      expect(await serve.stop()).toBe(0);
+      expect(collector.metricExports).toHaveLength(1);
+      expect(sumOf(latestMetric(collector.metricExports, 'switchyard.requests'), { status: 'ok', provider: 'openai' })).toBe(1);
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it('does not hang at stop on a collector that never answers', async () => {
+    // accepts the export and never answers it: the gateway's stop gives up on it (serve.stop SIGKILLs after 15 s: code null)
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const serve = await serveWith({ telemetry: { otlp: { enabled: true, endpoint: url, metrics_interval_ms: 600_000 } } });
+      expect((await chat(serve, 'openai/gpt-4o-mini')).status).toBe(200);
+      expect(await serve.stop()).toBe(0);
+      expect(serve.output()).toContain('telemetry: the last OTLP export did not finish within 5 s; not waiting longer');
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });

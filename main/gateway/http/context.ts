@@ -4,6 +4,7 @@ import type { ResponseCache } from '../../ledger/response-cache.js';
 import type { ResponseStore } from '../../ledger/response-store.js';
 import type { BudgetGuard } from '../budget-guard.js';
 import type { RateLimiter } from '../limits/limiter.js';
+import type { SharedStateView } from '../shared-state/shared-state.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { Metering } from '../metering.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -30,6 +31,8 @@ export interface GatewayState {
   readonly limiter?: RateLimiter | undefined;
   /** GET /metrics and the OTLP export (telemetry/); undefined runs without them */
   readonly telemetry?: Telemetry | undefined;
+  /** team mode (state.url): what /health says of the shared state in Redis */
+  readonly sharedState?: { view(): SharedStateView } | undefined;
 }
 
 export interface RequestContext {

@@ -7,7 +7,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LightAbortController } from '../cancel.js';
 import { gatewayRoutes } from '../dialects/index.js';
 import { presentedToken, type PlaygroundSessionAuth } from './auth.js';
-import type { ClientIdentity } from '../../secrets/token-verifier.js';
 import { UploadCounter, drainAfterEarlyAnswer, readBody } from './body.js';
 import type { GatewayState, RequestTrace } from './context.js';
 import { opaqueOrigin } from './guard.js';
@@ -15,6 +14,8 @@ import { GatewayError, describeError, isRecorded, sendJson, sendOpenAIError } fr
 import { accessLogLine, recordRejection } from './rejections.js';
 import { metricsPath, serveMetrics } from '../telemetry/metrics-endpoint.js';
 import type { EndpointHandler, ErrorSender, Match, Method } from './route-table.js';
+import type { ClientIdentity } from '../../secrets/token-verifier.js';
+import type { SharedStateView } from '../shared-state/shared-state.js';
 
 /** Serves everything under /_switchyard (headless mode: the control API and the UI); absent in the desktop app. */
 export type ManagementHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -100,7 +101,8 @@ export class GatewayRouter {
     // liveness: /health always; `/` too while the Ollama surface (whose `/` says "Ollama is running") is off
     const liveness = path === '/health' || (path === '/' && !state.config.ollamaApi.enabled);
     if (liveness && (request.method === 'GET' || request.method === 'HEAD')) {
-      sendJson(response, 200, { status: 'ok' });
+      // still serving on the fallback counters while Redis is down: 200, with the detail a load balancer may log
+      sendJson(response, 200, state.sharedState ? { status: 'ok', state: withoutAddress(state.sharedState.view()) } : { status: 'ok' });
       return;
     }
     if (path === metricsPath && state.telemetry && (request.method === 'GET' || request.method === 'HEAD')) {
@@ -250,6 +252,18 @@ function originRefused(): GatewayError {
     'permission_error',
     'origin_not_allowed',
   );
+}
+
+/** The shared state as the unauthenticated /health tells it: no URL, no error text (either may name internal hosts). */
+function withoutAddress(view: SharedStateView): Omit<SharedStateView, 'url' | 'reason'> {
+  return {
+    backend: view.backend,
+    replicas: view.replicas,
+    replicasFrom: view.replicasFrom,
+    sharedBudgets: view.sharedBudgets,
+    since: view.since,
+    detail: view.detail,
+  };
 }
 
 function pathOf(url: string | undefined): string {

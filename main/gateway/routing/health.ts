@@ -32,6 +32,8 @@ function isUnreachable(error: ProviderError): boolean {
 export class HealthTracker {
   private readonly circuits = new Map<string, CircuitState>();
   private readonly providers = new Map<string, ProviderHealth>();
+  /** shared state (gateway/shared-state): told when a circuit opens here, so the other replicas open it too */
+  onCircuitOpen: ((target: string, cooldownMs: number) => void) | undefined;
 
   constructor(
     private settings: CircuitSettings,
@@ -75,9 +77,22 @@ export class HealthTracker {
   failure(target: Target, locality: Locality, error: ProviderError): void {
     if (error.errorClass === 'auth') this.provider(target.providerId, locality).keyRejected = true;
     if (countsAgainstTarget(error)) {
-      this.circuits.set(key(target), onFailure(this.circuits.get(key(target)) ?? closedCircuit, this.clock(), this.settings));
+      const before = this.circuits.get(key(target)) ?? closedCircuit;
+      const after = onFailure(before, this.clock(), this.settings);
+      this.circuits.set(key(target), after);
+      if (after.phase === 'open' && before.phase !== 'open') this.onCircuitOpen?.(key(target), after.until - this.clock());
     }
     if (error.kind !== 'aborted') this.markProvider(target.providerId, locality, !isUnreachable(error), error.message);
+  }
+
+  /**
+   * Another replica opened this circuit until `until` (this process's clock): it opens here too, unless it is open
+   * longer already or a trial request of this replica's is deciding it.
+   */
+  openedByPeer(target: string, until: number): void {
+    const state = this.circuits.get(target);
+    if (state?.phase === 'half-open' || (state?.phase === 'open' && state.until >= until) || until <= this.clock()) return;
+    this.circuits.set(target, { phase: 'open', until, cooldownMs: state?.phase === 'open' ? state.cooldownMs : this.settings.cooldownMs });
   }
 
   /** Start-up and recovery probes report here too. */

@@ -6,6 +6,7 @@
 import type * as Prom from 'prom-client';
 import type { LimiterStats } from '../limits/limiter.js';
 import type { CircuitView } from '../routing/health.js';
+import type { SharedStateView } from '../shared-state/shared-state.js';
 import { Buckets, RequestSeries, durationBounds, firstTokenBounds, maxSeries, overheadBounds, tokenBounds, type Series } from './request-series.js';
 
 /** What the scrape reads of the running gateway. */
@@ -13,6 +14,8 @@ export interface LiveState {
   inFlight(): number;
   circuits(): readonly CircuitView[];
   limiter(): LimiterStats | undefined;
+  /** team mode (state.url): the shared state's backend; undefined without one */
+  sharedState?(): SharedStateView | undefined;
 }
 
 type Labels = Record<string, string>;
@@ -36,7 +39,7 @@ export class PrometheusMetrics {
 }
 
 /** Sums `value(series)` over the series, grouped by the labels `labelsOf` gives (undefined: the series is left out). */
-function grouped(
+export function grouped(
   all: readonly Series[],
   labelsOf: (series: Series) => Labels | undefined,
   value: (series: Series) => number,
@@ -266,6 +269,27 @@ function build(prom: typeof Prom, requests: RequestSeries, live: LiveState): Pro
       for (const circuit of live.circuits()) if (circuit.phase !== 'closed') this.set({ target: circuit.target }, circuit.phase === 'open' ? 1 : 0.5);
     },
   });
+  if (live.sharedState?.() !== undefined) {
+    new prom.Gauge({
+      name: 'switchyard_state_backend',
+      help: 'Where rate limits, budget totals and circuit breakers are kept: 1 on the backend in use (redis, or local_fallback at limit ÷ replicas while Redis is down)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const backend = live.sharedState?.()?.backend;
+        this.set({ state: 'redis' }, backend === 'redis' ? 1 : 0);
+        this.set({ state: 'local_fallback' }, backend === 'local_fallback' ? 1 : 0);
+      },
+    });
+    new prom.Gauge({
+      name: 'switchyard_state_replicas',
+      help: 'Replicas sharing the limits (heartbeats in Redis, or state.replicas): the fallback divides each limit by this',
+      registers,
+      collect() {
+        this.set(live.sharedState?.()?.replicas ?? 1);
+      },
+    });
+  }
   new prom.Gauge({
     name: 'switchyard_rate_limit_queue_length',
     help: "Requests waiting in a route's rate-limit queue",

@@ -63,6 +63,11 @@ export function Sidebar() {
                   Offline
                 </span>
               )}
+              {status.data.sharedState && (
+                <span className={`tag ${status.data.sharedState.backend === 'redis' ? 'tag-shared' : 'tag-offline'}`} title={status.data.sharedState.detail}>
+                  {status.data.sharedState.backend === 'redis' ? `Shared (${status.data.sharedState.replicas})` : 'Local fallback'}
+                </span>
+              )}
               <span className="muted small">v{status.data.version}</span>
             </>
           )}

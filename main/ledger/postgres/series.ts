@@ -1,0 +1,188 @@
+// Cost and tokens over time per provider on PostgreSQL, with series.ts's results: hour buckets from the hourly
+// rollup; UTC days from the daily rollup; local days from whole hours of the hourly rollup grouped by local
+// midnight (a year is ~9,000 hourly rows per provider, one GROUP BY on the server). In :30/:45 time zones the hour
+// holding local midnight straddles two days: its rollup row counts for the day it starts in, and its part after
+// midnight is moved to the next day from the quarter-hour rollup (migration 2; raw rows for any other offset).
+import { localMidnight, offsetPeriods } from '../../../shared/time-zone.js';
+import { splitRange, type RangeSegments } from '../range-segments.js';
+import { dayMs, hourMs, type Measure } from '../rollups.js';
+import type { SeriesOptions, SeriesPoint } from '../series.js';
+import type { TimeRange } from '../types.js';
+import type { Pool } from './client.js';
+import { quarterMs } from './rollup-sums.js';
+import { dimensionKeys, measures, Params, segmentsUnion } from './sql.js';
+
+const columns = [
+  'requests',
+  'errors',
+  'cost_nano',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+] as const satisfies readonly Measure[];
+type Sums = Record<(typeof columns)[number], number>;
+type BucketRow = Sums & { bucket: number; key: string };
+
+const sums = columns.map((name) => `SUM(${name})::bigint AS ${name}`).join(', ');
+
+const emptyRow = (bucket: number, key: string): BucketRow => ({
+  bucket,
+  key,
+  requests: 0,
+  errors: 0,
+  cost_nano: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cache_read_tokens: 0,
+  cache_write_tokens: 0,
+});
+
+const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+class Accumulator {
+  private readonly buckets = new Map<number, Map<string, BucketRow>>();
+
+  add(rows: readonly BucketRow[], sign: 1 | -1, bucketOf: (row: BucketRow) => number = (row) => row.bucket): void {
+    for (const row of rows) {
+      const bucket = bucketOf(row);
+      let providers = this.buckets.get(bucket);
+      if (!providers) this.buckets.set(bucket, (providers = new Map()));
+      let point = providers.get(row.key);
+      if (!point) providers.set(row.key, (point = emptyRow(bucket, row.key)));
+      for (const name of columns) point[name] += sign * row[name];
+    }
+  }
+
+  result(): SeriesPoint[] {
+    return [...this.buckets.values()]
+      .flatMap((providers) => [...providers.values()])
+      .filter((point) => point.requests !== 0)
+      .sort((a, b) => a.bucket - b.bucket || byKey(a.key, b.key))
+      .map((point) => ({
+        bucketStart: point.bucket,
+        providerId: point.key,
+        requests: point.requests,
+        errors: point.errors,
+        costUsd: point.cost_nano / 1e9,
+        inputTokens: point.input_tokens,
+        outputTokens: point.output_tokens,
+        totalTokens: point.input_tokens + point.output_tokens + point.cache_read_tokens + point.cache_write_tokens,
+      }));
+  }
+}
+
+/** Rows of every segment grouped into buckets of `size` starting at UTC + `offsetMs` boundaries. */
+async function bucketed(pool: Pool, segments: RangeSegments, size: number, offsetMs: number): Promise<BucketRow[]> {
+  const params = new Params();
+  const union = segmentsUnion('provider', segments, params, columns);
+  const { rows } = await pool.query<BucketRow>(
+    `SELECT ((bucket + ${offsetMs}) / ${size}) * ${size} - ${offsetMs} AS bucket, key, ${sums} FROM (${union}) AS segments GROUP BY 1, 2`,
+    params.values,
+  );
+  return rows;
+}
+
+/**
+ * The part after local midnight of each whole rollup hour that holds one: [midnight, hour end) per day, keyed by
+ * the midnight. Only for offsets that are not whole hours.
+ */
+async function afterMidnight(pool: Pool, hours: readonly TimeRange[], midnightOfDay: number): Promise<BucketRow[]> {
+  const rows: BucketRow[] = [];
+  const hourStartOfDay = Math.floor(midnightOfDay / hourMs) * hourMs;
+  const tail = hourStartOfDay + hourMs - midnightOfDay;
+  for (const range of hours) {
+    // midnights M whose hour [H, H + 1 h) lies inside the range
+    const first = Math.ceil((range.from - hourStartOfDay) / dayMs) * dayMs + midnightOfDay;
+    const last = Math.floor((range.to - hourMs - hourStartOfDay) / dayMs) * dayMs + midnightOfDay;
+    if (first > last) continue;
+    const params = new Params();
+    if (midnightOfDay % quarterMs === 0) {
+      // :30 and :45 zones: the part-hour is whole quarter hours, summed in rollup_quarter (a few rows a day)
+      const result = await pool.query<BucketRow>(
+        `SELECT m.start AS bucket, q.key, ${columns.map((name) => `SUM(q.${name})::bigint AS ${name}`).join(', ')} ` +
+          `FROM generate_series(${params.add(first)}::bigint, ${params.add(last)}::bigint, ${dayMs}::bigint) AS m(start) ` +
+          `JOIN rollup_quarter q ON q.dimension = 'provider' AND q.bucket_start >= m.start AND q.bucket_start < m.start + ${tail} GROUP BY 1, 2`,
+        params.values,
+      );
+      rows.push(...result.rows);
+      continue;
+    }
+    const raw = columns.map((name) => `SUM(${measures[name]})::bigint AS ${name}`).join(', ');
+    const result = await pool.query<BucketRow>(
+      // LATERAL: one time-index range scan per midnight, never a join over the whole table
+      `SELECT m.start AS bucket, x.key, ${columns.map((name) => `SUM(x.${name})::bigint AS ${name}`).join(', ')} ` +
+        `FROM generate_series(${params.add(first)}::bigint, ${params.add(last)}::bigint, ${dayMs}::bigint) AS m(start) CROSS JOIN LATERAL ` +
+        `(SELECT (${dimensionKeys.provider}) COLLATE "C" AS key, ${raw} FROM requests r ` +
+        `WHERE r.started_at >= m.start AND r.started_at < m.start + ${tail} AND r.status <> 'in_flight' GROUP BY 1) AS x GROUP BY 1, 2`,
+      params.values,
+    );
+    rows.push(...result.rows);
+  }
+  return rows;
+}
+
+async function fixedOffsetSeries(pool: Pool, range: TimeRange, options: SeriesOptions): Promise<SeriesPoint[]> {
+  const offsetMs = Math.round((options.utcOffsetMinutes ?? 0) * 60_000);
+  const points = new Accumulator();
+  if (options.bucket === 'hour') {
+    points.add(await bucketed(pool, splitRange(range, { useDays: false }), hourMs, 0), 1);
+    return points.result();
+  }
+  /** the UTC time of day at which local days start */
+  const start = ((-offsetMs % dayMs) + dayMs) % dayMs;
+  if (start === 0) {
+    points.add(await bucketed(pool, splitRange(range), dayMs, 0), 1);
+    return points.result();
+  }
+  const segments = splitRange(range, { useDays: false });
+  points.add(await bucketed(pool, segments, dayMs, offsetMs), 1);
+  if (start % hourMs !== 0) {
+    const moved = await afterMidnight(pool, segments.hours, start);
+    points.add(moved, -1, (row) => row.bucket - dayMs);
+    points.add(moved, 1);
+  }
+  return points.result();
+}
+
+async function acrossOffsetChanges(
+  pool: Pool,
+  periods: readonly { from: number; to: number; offsetMinutes: number }[],
+  timeZone: string,
+): Promise<SeriesPoint[]> {
+  const merged = new Map<string, SeriesPoint>();
+  const midnights = new Map<number, number>();
+  for (const period of periods) {
+    const offsetMs = period.offsetMinutes * 60_000;
+    for (const point of await fixedOffsetSeries(pool, period, { bucket: 'day', utcOffsetMinutes: period.offsetMinutes })) {
+      const localDate = point.bucketStart + offsetMs;
+      let bucketStart = midnights.get(localDate);
+      if (bucketStart === undefined) midnights.set(localDate, (bucketStart = localMidnight(timeZone, localDate)));
+      const key = `${bucketStart}/${point.providerId}`;
+      const earlier = merged.get(key);
+      merged.set(
+        key,
+        earlier === undefined
+          ? { ...point, bucketStart }
+          : {
+              bucketStart,
+              providerId: point.providerId,
+              requests: earlier.requests + point.requests,
+              errors: earlier.errors + point.errors,
+              costUsd: (Math.round(earlier.costUsd * 1e9) + Math.round(point.costUsd * 1e9)) / 1e9,
+              inputTokens: earlier.inputTokens + point.inputTokens,
+              outputTokens: earlier.outputTokens + point.outputTokens,
+              totalTokens: earlier.totalTokens + point.totalTokens,
+            },
+      );
+    }
+  }
+  return [...merged.values()].sort((a, b) => a.bucketStart - b.bucketStart || byKey(a.providerId, b.providerId));
+}
+
+export function timeSeries(pool: Pool, range: TimeRange, options: SeriesOptions): Promise<SeriesPoint[]> {
+  if (options.bucket === 'day' && options.timeZone !== undefined) {
+    return acrossOffsetChanges(pool, offsetPeriods(options.timeZone, range.from, range.to), options.timeZone);
+  }
+  return fixedOffsetSeries(pool, range, options);
+}
