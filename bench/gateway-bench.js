@@ -159,6 +159,7 @@ function newestJson(dir) {
 async function profile() {
   const profDir = path.join(RESULTS, 'cpuprofile');
   fs.mkdirSync(profDir, { recursive: true });
+  if (def('PROFILE_ENDPOINT', 'chat') === 'responses') return profileResponses(profDir);
   const phaseEnv = {
     ...switchyardEnv(),
     TARGETS: 'switchyard',
@@ -173,18 +174,81 @@ async function profile() {
   };
   const code = await run('bash', [RUN_BENCH], phaseEnv, `profile: Switchyard under --cpu-prof, c=${phaseEnv.CONCURRENCY}, ${phaseEnv.DURATION}s`);
   // the gateway writes its profile on exit (SIGTERM from the harness -> graceful stop -> process.exit)
-  const deadline = Date.now() + 5_000;
-  let files = [];
-  while (Date.now() < deadline && !(files = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'))).length)
-    await new Promise((r) => setTimeout(r, 200));
+  const files = await profileFiles(profDir);
+  return printProfile(profDir, files, code);
+}
+
+/**
+ * Node names each thread's profile CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile. The request path runs on the
+ * main thread (id 0); worker threads (the ledger writer, the tokenizer) write their own files beside it, so "the
+ * newest file" may be a worker's.
+ */
+function printProfile(profDir, files, code) {
   if (!files.length) {
-    console.error(`[switchyard-bench] no .cpuprofile in ${profDir} (harness exit ${code})`);
+    console.error(`[switchyard-bench] no .cpuprofile in ${profDir} (exit ${code})`);
     return 1;
   }
-  const file = path.join(profDir, files.sort().at(-1));
+  const mainThread = files.filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)).sort();
+  const file = path.join(profDir, (mainThread.length ? mainThread : [...files].sort()).at(-1));
+  if (files.length > 1) console.log(`[switchyard-bench] ${files.length} profiles (one per thread); the main thread's is read`);
   console.log(`\n[switchyard-bench] profile: ${file}`);
   const r = spawnSync(process.execPath, [path.join(BENCH, 'cpuprofile-top.js'), file, '--root', ROOT], { stdio: 'inherit' });
   return code || r.status || 0;
+}
+
+/** Waits (≤ 5 s) for the main thread's profile, which the gateway writes as it exits. */
+async function profileFiles(profDir) {
+  const deadline = Date.now() + 5_000;
+  let files = [];
+  while (Date.now() < deadline) {
+    files = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
+    if (files.some((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return files;
+}
+
+/**
+ * PROFILE_ENDPOINT=responses: non-stream POST /v1/responses (translated to chat for the harness's mock, the
+ * `responses` phase's request; RESPONSES_STORE=1 sends store: true) under --cpu-prof, wrk at PROFILE_CONCURRENCY for
+ * PROFILE_DURATION s after a 2 s warm-up. The mock and the gateway run in process groups of their own, killed at exit.
+ */
+async function profileResponses(profDir) {
+  const { freePort, health, processGroups } = await import('./bench-kit.js');
+  const groups = processGroups('sy-profile', WORKDIR, env);
+  const mockPort = await freePort();
+  groups.start('mock', process.execPath, [path.join(WORKDIR, 'mock-upstream.mjs')], { MOCK_PORT: String(mockPort) });
+  const gatewayPort = await freePort();
+  const gateway = groups.start('switchyard', 'bash', [path.join(BENCH, 'start-switchyard.sh')], {
+    ...switchyardEnv(),
+    GATEWAY_PORT: String(gatewayPort),
+    MOCK_URL: `http://127.0.0.1:${mockPort}`,
+    SWITCHYARD_NODE_ARGS: `${def('SWITCHYARD_NODE_ARGS', '')} --cpu-prof --cpu-prof-dir=${profDir}`.trim(),
+  });
+  for (let i = 0; i < 300 && (await health(gatewayPort)) !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+  const body = path.join(TMP, 'responses-body.json');
+  const headers = path.join(TMP, 'responses-headers.txt');
+  const store = env.RESPONSES_STORE === '1';
+  fs.writeFileSync(body, JSON.stringify({ model: def('MODEL', 'mock/gpt-4o-mini'), input: 'Say hello.', max_output_tokens: 16, store }));
+  fs.writeFileSync(headers, `authorization: Bearer ${TOKEN}\n`);
+  const concurrency = def('PROFILE_CONCURRENCY', '16');
+  const wrk = (seconds) =>
+    spawnSync('wrk', ['-t1', `-c${concurrency}`, `-d${seconds}s`, '-s', path.join(WORKDIR, 'wrk-post.lua'), `http://127.0.0.1:${gatewayPort}/v1/responses`], {
+      env: { ...env, WRK_BODY_FILE: body, WRK_HEADERS_FILE: headers },
+      encoding: 'utf8',
+      timeout: (Number(seconds) + 30) * 1000,
+    });
+  console.log(
+    `\n[switchyard-bench] ===== profile: POST /v1/responses (store ${store}) under --cpu-prof, c=${concurrency}, ${def('PROFILE_DURATION', '5')}s =====`,
+  );
+  wrk(2);
+  const measured = wrk(def('PROFILE_DURATION', '5'));
+  const line = (measured.stdout || '').split('\n').find((l) => l.startsWith('WRKJSON '));
+  console.log(line ? `[switchyard-bench] wrk: ${line.slice(8)}` : `[switchyard-bench] wrk failed: ${measured.stderr || measured.error?.message}`);
+  process.kill(-gateway.pid, 'SIGTERM'); // graceful stop: the profile is written on exit
+  const files = await profileFiles(profDir);
+  groups.killAll();
+  return printProfile(profDir, files, line ? 0 : 1);
 }
 
 // ---------------------------------------------------------------- normal run

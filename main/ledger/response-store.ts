@@ -83,6 +83,13 @@ export class ResponseStore {
     })();
   }
 
+  /** Several responses in one transaction (the gateway saves those of one event-loop turn together). */
+  saveAll(entries: readonly StoredResponse[]): void {
+    this.database.transaction(() => {
+      for (const entry of entries) this.save(entry);
+    })();
+  }
+
   /** The response when it exists, has not expired and belongs to this client. */
   get(id: string, clientTokenName: string | null): StoredResponse | undefined {
     const row = this.select.get(id, this.now()) as Row | undefined;

@@ -67,7 +67,10 @@ export async function writeStream(
     for (;;) {
       const next = await rest.next();
       if (next.done) break;
-      if (!(await emit(next.value))) return finish(summary, sink, signal);
+      // awaited only when the write has to wait for 'drain': an await of a plain boolean still costs a turn of the
+      // microtask queue, once per event
+      const written = emit(next.value);
+      if (!(written === true || (written !== false && (await written)))) return finish(summary, sink, signal);
     }
   } finally {
     summary.endedAt = await output.done();
@@ -95,9 +98,12 @@ export function noteChunk(summary: StreamSummary, chunk: ChatCompletionChunk): v
     const before = pieces.length;
     if (typeof delta.content === 'string' && delta.content.length > 0) pieces.push(delta.content);
     if (typeof delta.reasoning_content === 'string' && delta.reasoning_content.length > 0) pieces.push(delta.reasoning_content);
-    for (const call of delta.tool_calls ?? []) {
-      if (call.function?.name) pieces.push(call.function.name);
-      if (call.function?.arguments) pieces.push(call.function.arguments);
+    const calls = delta.tool_calls;
+    if (calls) {
+      for (const call of calls) {
+        if (call.function?.name) pieces.push(call.function.name);
+        if (call.function?.arguments) pieces.push(call.function.arguments);
+      }
     }
     for (let index = before; index < pieces.length; index += 1)
       summary.deliveredCharacters = (summary.deliveredCharacters ?? 0) + (pieces[index] as string).length;

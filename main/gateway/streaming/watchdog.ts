@@ -149,10 +149,15 @@ const finished: IteratorResult<StreamPart> = { done: true, value: undefined };
 /**
  * watchParts' iterator, written out rather than as an async generator racing each pull against the abort: a
  * streamed event costs one promise here instead of the generator's and Promise.race's several. Pulls are expected
- * one at a time, as every consumer in the gateway makes them.
+ * one at a time, as every consumer in the gateway makes them, so one pending pull is kept in fields and the abort
+ * listener and the pull's callbacks are made once per stream, not once per event (a paced stream's every token
+ * passes here; closures and listener bookkeeping per event were garbage for the collector at hundreds of streams).
  */
 export class WatchedParts implements AsyncIterableIterator<StreamPart> {
   private ended = false;
+  /** resolves the pull in progress; undefined between pulls */
+  private pending: ((result: IteratorResult<StreamPart>) => void) | undefined;
+  private listening = false;
 
   constructor(
     private readonly iterator: AsyncIterator<StreamPart>,
@@ -169,42 +174,19 @@ export class WatchedParts implements AsyncIterableIterator<StreamPart> {
   next(): Promise<IteratorResult<StreamPart>> {
     if (this.ended) return Promise.resolve(finished);
     // A failure arrives as one final error part, never as a rejection.
-    const fail = (error: unknown): IteratorResult<StreamPart> => {
-      this.end();
-      return { done: false, value: { type: 'error', error: this.asError(error) } };
-    };
-    if (this.signal.aborted) return Promise.resolve(fail(this.signal.reason));
-    this.watchdog.arm();
-    return new Promise<IteratorResult<StreamPart>>((resolve) => {
-      let settled = false;
-      const settle = (result: () => IteratorResult<StreamPart>): void => {
-        if (settled) return;
-        settled = true;
-        this.signal.removeEventListener('abort', onAbort);
-        this.watchdog.disarm();
-        resolve(result());
-      };
+    if (this.signal.aborted) return Promise.resolve(this.fail(this.signal.reason));
+    if (!this.listening) {
       // A guard for an adapter stuck somewhere its signal does not reach: the abort ends the stream regardless.
-      const onAbort = (): void => settle(() => fail(this.signal.reason));
-      this.signal.addEventListener('abort', onAbort);
-      this.iterator.next().then(
-        (next) =>
-          settle(() => {
-            if (next.done) {
-              this.end();
-              return finished;
-            }
-            const part = next.value;
-            if (part.type === 'chunk') {
-              if (isContentChunk(part.chunk)) this.watchdog.contentArrived();
-            } else {
-              this.end(); // done or error: the last part
-            }
-            return next;
-          }),
-        (error: unknown) => settle(() => fail(error)),
-      );
+      this.listening = true;
+      this.signal.addEventListener('abort', this.onAbort);
+    }
+    this.watchdog.arm();
+    const pull = this.iterator.next();
+    const result = new Promise<IteratorResult<StreamPart>>((resolve) => {
+      this.pending = resolve;
     });
+    pull.then(this.onNext, this.onError);
+    return result;
   }
 
   return(): Promise<IteratorResult<StreamPart>> {
@@ -212,10 +194,53 @@ export class WatchedParts implements AsyncIterableIterator<StreamPart> {
     return Promise.resolve(finished);
   }
 
+  /**
+   * The pull in progress is over: its resolver, once. After an abort has settled a pull, the iterator has ended and
+   * no pull follows, so a late answer of the abandoned one finds nothing to settle.
+   */
+  private settle(): ((result: IteratorResult<StreamPart>) => void) | undefined {
+    const resolve = this.pending;
+    if (resolve === undefined) return undefined;
+    this.pending = undefined;
+    this.watchdog.disarm();
+    return resolve;
+  }
+
+  private readonly onNext = (next: IteratorResult<StreamPart>): void => {
+    const resolve = this.settle();
+    if (resolve === undefined) return;
+    if (next.done) {
+      this.end();
+      resolve(finished);
+      return;
+    }
+    const part = next.value;
+    if (part.type === 'chunk') {
+      if (isContentChunk(part.chunk)) this.watchdog.contentArrived();
+    } else {
+      this.end(); // done or error: the last part
+    }
+    resolve(next);
+  };
+
+  private readonly onError = (error: unknown): void => {
+    this.settle()?.(this.fail(error));
+  };
+
+  private readonly onAbort = (): void => {
+    this.settle()?.(this.fail(this.signal.reason));
+  };
+
+  private fail(error: unknown): IteratorResult<StreamPart> {
+    this.end();
+    return { done: false, value: { type: 'error', error: this.asError(error) } };
+  }
+
   private end(): void {
     if (this.ended) return;
     this.ended = true;
     this.watchdog.stop();
+    if (this.listening) this.signal.removeEventListener('abort', this.onAbort);
     this.onEnd?.();
     // Do not wait on an iterator that may be stuck; the abort has already told it to stop.
     void this.iterator.return?.().catch(() => undefined);

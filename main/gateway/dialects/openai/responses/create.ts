@@ -18,9 +18,11 @@ import type { RoutedPlan } from '../../../routing/service.js';
 import { estimateTokens, requestText } from '../../../token-estimate.js';
 import { nativeResponsesRequest, passthroughFrames } from './native.js';
 import { plainResponsesRequest } from './plain-request.js';
+import { saveLater } from './deferred-saves.js';
 import { resolveInput, storedTurn } from './resolve-input.js';
 import { newResponseId, type ResponseContext } from './response-object.js';
 import { ResponsesRequestError, validateResponsesRequest } from './schema.js';
+import { responseText } from './response-text.js';
 import { responsesErrorCode, ResponsesEventEncoder } from './stream-events.js';
 import { toChatRequest, type HostedUse } from './to-chat-request.js';
 import { toResponse } from './to-response.js';
@@ -44,17 +46,23 @@ export function handleCreateResponse(context: RequestContext, inbound: InboundRe
     tools: translation.tools,
     includeEncrypted: request.include?.includes('reasoning.encrypted_content') === true,
   };
-  const keep = (response: Record<string, unknown>, executed: CompleteAnswer | StreamedAnswer): void => {
-    if (!store?.enabled || request.store === false || typeof response['id'] !== 'string') return;
-    store.save({
-      id: response['id'],
-      createdAt: Date.now(),
-      clientTokenName: client,
-      previousResponseId: typeof request.previous_response_id === 'string' ? request.previous_response_id : null,
-      providerId: executed.target.providerId,
-      model: executed.target.model,
-      inputItems: storedTurn(resolved),
-      response,
+  // written once the answer has left, with the other saves of this turn (deferred-saves.ts)
+  const keep = (answer: () => Record<string, unknown>, executed: CompleteAnswer | StreamedAnswer): void => {
+    if (!store?.enabled || request.store === false) return;
+    const createdAt = Date.now();
+    saveLater(store, () => {
+      const response = answer();
+      if (typeof response['id'] !== 'string') return undefined;
+      return {
+        id: response['id'],
+        createdAt,
+        clientTokenName: client,
+        previousResponseId: typeof request.previous_response_id === 'string' ? request.previous_response_id : null,
+        providerId: executed.target.providerId,
+        model: executed.target.model,
+        inputItems: storedTurn(resolved),
+        response,
+      };
     });
   };
   return runRouted(
@@ -80,20 +88,21 @@ export function handleCreateResponse(context: RequestContext, inbound: InboundRe
       sendError: sendOpenAIError,
       complete: (executed, costUsd) => {
         if (executed.kind !== 'complete') throw new GatewayError(502, 'the upstream answered with embeddings');
-        if (executed.nativeRaw) {
-          keep(JSON.parse(executed.nativeRaw.toString('utf8')) as Record<string, unknown>, executed);
-          return executed.nativeRaw;
+        const { nativeRaw } = executed;
+        if (nativeRaw) {
+          keep(() => JSON.parse(nativeRaw.toString('utf8')) as Record<string, unknown>, executed);
+          return nativeRaw;
         }
-        const usage = executed.response.usage;
-        const completion = costUsd !== undefined && usage ? { ...executed.response, usage: { ...usage, cost: costUsd } } : executed.response;
-        const response = toResponse(completion, responseContext);
-        keep(response as unknown as Record<string, unknown>, executed);
-        return Buffer.from(JSON.stringify(response));
+        const response = toResponse(executed.response, responseContext);
+        // the price, when known, as chat's usage.cost (the last field of usage either way)
+        if (costUsd !== undefined && response.usage) response.usage.cost = costUsd;
+        keep(() => response as unknown as Record<string, unknown>, executed);
+        return Buffer.from(responseText(response));
       },
       stream: (output, executed, options) => {
-        // kept as the terminal event is encoded, before it is written: a client that continues with
-        // previous_response_id the moment it reads response.completed must find the response stored
-        const completed = (response: Record<string, unknown>): void => keep(response, executed);
+        // kept as the terminal event is encoded; a client that continues with previous_response_id the moment it
+        // reads response.completed finds it, since every read of the store first writes what is pending
+        const completed = (response: Record<string, unknown>): void => keep(() => response, executed);
         const native = executed.head[0]?.nativeFrames !== undefined;
         const frames = native ? passthroughFrames(completed) : translatedFrames(responseContext, completed, options.decorateUsage);
         return writeStream(output, executed.head, executed.rest, frames, options.signal);

@@ -2,6 +2,7 @@
 // conversation before it and item_reference is replaced by the stored item — both from Switchyard's own store, so
 // they resolve whichever provider answered before. A name that cannot be resolved is a 400 as OpenAI words it.
 import type { ResponseStore } from '../../../../ledger/response-store.js';
+import { savedNow } from './deferred-saves.js';
 import { newId } from './response-object.js';
 import { ResponsesRequestError, responseInputItemSchema, type ResponseInputItem, type ResponsesRequest } from './schema.js';
 
@@ -49,7 +50,10 @@ export function storedTurn(resolved: ResolvedInput): Record<string, unknown>[] {
 }
 
 function requireStore(store: ResponseStore | undefined, param: string): ResponseStore {
-  if (store?.enabled) return store;
+  if (store?.enabled) {
+    savedNow(store); // the turn before may have ended a moment ago (deferred-saves.ts)
+    return store;
+  }
   throw new ResponsesRequestError(
     `${param}: stored responses are turned off (ledger.responses.store: false), so earlier responses cannot be referred to; send the whole conversation in input`,
     param,

@@ -3,8 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { convertTools } from './convert-tools.js';
-import { messageItem, outputText, type ResponseOutputItem } from './output-items.js';
-import { ResponseJson, responseObject, type ResponseContext, type ResponseState, type ResponseUsage } from './response-object.js';
+import { messageItem, outputText, toolCallItem, type ResponseOutputItem } from './output-items.js';
+import { ResponseJson, responseObject, toResponsesUsage, type ResponseContext, type ResponseState, type ResponseUsage } from './response-object.js';
+import { responseText } from './response-text.js';
 import { validateResponsesRequest } from './schema.js';
 
 const text = fc.oneof(fc.constantFrom('', 'Be brief.', '"quoted"', 'é😀', '\u2028'), fc.string({ maxLength: 8 }));
@@ -88,5 +89,62 @@ describe('ResponseJson', () => {
     const context = contextFor({});
     const response = responseObject(context, { status: 'completed', output: [], usage: null });
     expect(new ResponseJson(context).stringify(response)).toBe(JSON.stringify(response));
+  });
+});
+
+/** Every kind of item a complete answer holds, and usage as toResponsesUsage makes it from chat usage of any shape. */
+const item: fc.Arbitrary<ResponseOutputItem> = fc.oneof(
+  text.map((answer) => messageItem('msg_1', [outputText(answer)], 'completed')),
+  fc.tuple(text, text).map(([answer, refusal]) => messageItem('msg_2', [outputText(answer), { type: 'refusal', refusal }], 'incomplete')),
+  fc.constant(messageItem('msg_3', [], 'completed')),
+  fc.constant({ ...messageItem('msg_4', [{ ...outputText('cited'), annotations: [{ type: 'url_citation' }] }], 'completed') }),
+  fc
+    .tuple(fc.constantFrom('function' as const, 'custom' as const, 'local_shell' as const), text)
+    .map(([kind, args]) => toolCallItem(kind, 'call_1', 'read', args, 'completed')),
+  fc.constant<ResponseOutputItem>({ id: 'rs_1', type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: 'think' }] }),
+);
+const chatUsage = fc.record(
+  {
+    prompt_tokens: fc.integer({ min: 0, max: 10_000 }),
+    completion_tokens: fc.integer({ min: 0, max: 10_000 }),
+    total_tokens: fc.integer({ min: 0, max: 20_000 }),
+    prompt_tokens_details: fc.record(
+      { cached_tokens: fc.integer({ min: 0, max: 100 }), cache_write_tokens: fc.integer({ min: 0, max: 100 }) },
+      { requiredKeys: [] },
+    ),
+    completion_tokens_details: fc.record({ reasoning_tokens: fc.integer({ min: 0, max: 100 }) }, { requiredKeys: [] }),
+    cost: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constant(1e-9)),
+  },
+  { requiredKeys: [] },
+);
+const complete: fc.Arbitrary<ResponseState> = fc.record({
+  status: fc.constantFrom('completed' as const, 'incomplete' as const),
+  output: fc.array(item, { maxLength: 3 }),
+  usage: fc.oneof(
+    fc.constant(null),
+    chatUsage.map((usage) => toResponsesUsage(usage as never)),
+  ),
+  incomplete_details: fc.constantFrom(null, { reason: 'max_output_tokens' as const }, { reason: 'content_filter' as const }),
+});
+
+describe('responseText', () => {
+  it('is JSON.stringify(response), byte for byte, for any settings, items and usage', () => {
+    fc.assert(
+      fc.property(settings, fc.oneof(state, complete), (body, current) => {
+        const response = responseObject(contextFor(body), current);
+        expect(responseText(response)).toBe(JSON.stringify(response));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a value it does not write itself goes to JSON.stringify (a usage count left out, an unknown item)', () => {
+    const response = responseObject(contextFor({}), {
+      status: 'completed',
+      output: [{ id: 'x', type: 'message', status: 'completed', role: 'assistant', content: [], extra: 1 } as never],
+      usage: { input_tokens: 1, output_tokens: undefined } as never,
+    });
+    expect(responseText(response)).toBe(JSON.stringify(response));
+    expect(responseText({ ...response, instructions: undefined } as never)).toBe(JSON.stringify({ ...response, instructions: undefined }));
   });
 });

@@ -191,12 +191,11 @@ export function finishStatus(finishReason: FinishReason | string | null): Pick<R
 export function toResponsesUsage(usage: Usage | null | undefined): ResponseUsage | null {
   if (!usage) return null;
   const cacheWrite = usage.prompt_tokens_details?.cache_write_tokens;
+  const inputDetails: ResponseUsage['input_tokens_details'] = { cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0 };
+  if (typeof cacheWrite === 'number') inputDetails.cache_write_tokens = cacheWrite;
   const converted: ResponseUsage = {
     input_tokens: usage.prompt_tokens,
-    input_tokens_details: {
-      cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
-      ...(typeof cacheWrite === 'number' ? { cache_write_tokens: cacheWrite } : {}),
-    },
+    input_tokens_details: inputDetails,
     output_tokens: usage.completion_tokens,
     output_tokens_details: { reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? 0 },
     total_tokens: usage.total_tokens || usage.prompt_tokens + usage.completion_tokens,

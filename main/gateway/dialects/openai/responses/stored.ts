@@ -5,6 +5,7 @@ import type { StoredResponse } from '../../../../ledger/response-store.js';
 import type { AnswerSink, InboundRequest } from '../../../http/answer-sink.js';
 import type { RequestContext } from '../../../http/context.js';
 import { GatewayError, sendJson } from '../../../http/errors.js';
+import { savedNow } from './deferred-saves.js';
 
 export async function handleRetrieveResponse(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
   sendJson(sink, 200, stored(context, inbound).response, context.corsHeaders);
@@ -12,6 +13,7 @@ export async function handleRetrieveResponse(context: RequestContext, inbound: I
 
 export async function handleDeleteResponse(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
   const id = inbound.params['id'] ?? '';
+  savedNow(context.gateway.responses);
   if (!context.gateway.responses?.delete(id, context.identity.name)) throw notFound(id);
   sendJson(sink, 200, { id, object: 'response.deleted', deleted: true }, context.corsHeaders);
 }
@@ -45,6 +47,7 @@ export async function handleListInputItems(context: RequestContext, inbound: Inb
 
 function stored(context: RequestContext, inbound: InboundRequest): StoredResponse {
   const id = inbound.params['id'] ?? '';
+  savedNow(context.gateway.responses); // a response that ended a moment ago is written first (deferred-saves.ts)
   const found = context.gateway.responses?.get(id, context.identity.name);
   if (!found) throw notFound(id);
   return found;
