@@ -1,48 +1,7 @@
-// Request rows as the PostgreSQL writer stores them: the same normalization as the SQLite store (request-store.ts)
-// — whole non-negative numbers or NULL in integer columns, non-negative money or NULL, 0/1 flags — and the same
-// rule for the attempt trail: one attempt that answered on the row's own target, lasting its upstream time, is
-// not stored (requestDetail gives it back from the row).
+// Request rows as the PostgreSQL writer sends them: the columns' array types for unnest(), and reading a stored row
+// back for the rollups. The columns, values and normalization are the SQLite store's (../request-row.ts).
 import type { FinalRow } from '../rollup-deltas.js';
-import type { RequestFinish, RequestStart } from '../types.js';
-
-export const startColumns = [
-  'id',
-  'started_at',
-  'client_token_name',
-  'client_family',
-  'endpoint',
-  'requested_model',
-  'route',
-  'provider_id',
-  'model',
-  'stream',
-] as const;
-
-export const finishColumns = [
-  ...startColumns,
-  'finished_at',
-  'status',
-  'error_class',
-  'http_status',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'reasoning_tokens',
-  'tokens_estimated',
-  'cost_usd',
-  'cost_reference_usd',
-  'latency_ms',
-  'ttft_ms',
-  'upstream_ms',
-  'overhead_ms',
-  'local_compute_ms',
-  'finish_reason',
-  'native_finish_reason',
-  'privacy_action',
-  'privacy_detectors',
-  'cache_status',
-] as const;
+import type { finishColumns, RowValue } from '../request-row.js';
 
 type Column = (typeof finishColumns)[number];
 
@@ -83,89 +42,7 @@ export const columnTypes: Record<Column | 'instance_id', string> = {
   instance_id: 'text',
 };
 
-export type Value = string | number | null;
-
-/** A whole non-negative number or null: keeps NaN, negatives and fractions out of integer columns. */
-export function wholeOrNull(value: number | null | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : null;
-}
-
-function count(value: number | undefined): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
-}
-
-function money(value: number | null | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
-}
-
-export function startValues(record: RequestStart): Value[] {
-  return [
-    record.id,
-    Math.round(record.startedAt),
-    record.clientTokenName,
-    record.clientFamily,
-    record.endpoint,
-    record.requestedModel,
-    record.route,
-    record.providerId,
-    record.model,
-    record.stream ? 1 : 0,
-  ];
-}
-
-/** The final row's values in `finishColumns` order. */
-export function finishValues(record: RequestFinish): Value[] {
-  return [
-    ...startValues(record),
-    Math.round(record.finishedAt),
-    record.status,
-    record.errorClass,
-    wholeOrNull(record.httpStatus),
-    count(record.tokens.input),
-    count(record.tokens.output),
-    count(record.tokens.cacheRead),
-    count(record.tokens.cacheWrite),
-    count(record.tokens.reasoning),
-    record.tokensEstimated ? 1 : 0,
-    money(record.costUsd),
-    money(record.costReferenceUsd),
-    wholeOrNull(record.latencyMs),
-    wholeOrNull(record.ttftMs),
-    wholeOrNull(record.upstreamMs),
-    wholeOrNull(record.overheadMs),
-    wholeOrNull(record.localComputeMs),
-    record.finishReason,
-    record.nativeFinishReason,
-    record.privacyAction ?? null,
-    record.privacyDetectors && record.privacyDetectors.length > 0 ? record.privacyDetectors.join(',') : null,
-    record.cacheStatus ?? null,
-  ];
-}
-
-/** The stored values (finishColumns order) as the rollups read them. */
-export function finalRowOf(values: readonly Value[]): FinalRow {
-  const text = (index: number): string | null => values[index] as string | null;
-  const number = (index: number): number | null => values[index] as number | null;
-  return {
-    startedAt: number(1) ?? 0,
-    clientTokenName: text(2),
-    clientFamily: text(3) ?? 'other',
-    route: text(6),
-    providerId: text(7),
-    model: text(8),
-    status: text(11) ?? 'error',
-    errorClass: text(12),
-    inputTokens: number(14) ?? 0,
-    outputTokens: number(15) ?? 0,
-    cacheReadTokens: number(16) ?? 0,
-    cacheWriteTokens: number(17) ?? 0,
-    reasoningTokens: number(18) ?? 0,
-    costUsd: number(20),
-    costReferenceUsd: number(21),
-    latencyMs: number(22),
-    ttftMs: number(23),
-  };
-}
+export type Value = RowValue;
 
 /** The columns a stored row is read back with to take back its rollup contribution (an interrupted row). */
 export const rollupSourceColumns =
@@ -213,19 +90,6 @@ export function finalRowOfStored(row: StoredRollupSource): FinalRow {
     latencyMs: row.latency_ms,
     ttftMs: row.ttft_ms,
   };
-}
-
-/** The common trail (see request-store.ts): not stored, given back from the row. */
-export function impliedByRow(record: RequestFinish): boolean {
-  if (record.attempts.length !== 1 || record.status !== 'ok') return false;
-  const attempt = record.attempts[0] as RequestFinish['attempts'][number];
-  return (
-    attempt.outcome === 'ok' &&
-    wholeOrNull(attempt.status) === null &&
-    attempt.providerId === record.providerId &&
-    attempt.model === record.model &&
-    (wholeOrNull(attempt.durationMs) ?? 0) === wholeOrNull(record.upstreamMs)
-  );
 }
 
 /** `SELECT * FROM unnest($1::text[], $2::int8[], …)` over `columns`, parameters numbered from `first`. */

@@ -5,21 +5,8 @@
 import type { RequestFinish, RequestStart } from '../types.js';
 import type { Queryable } from './client.js';
 import { rollupTables, rollupUpsert, RollupSums } from './rollup-sums.js';
-import {
-  finalRowOf,
-  finalRowOfStored,
-  finishColumns,
-  finishValues,
-  impliedByRow,
-  rollupSourceColumns,
-  startColumns,
-  startValues,
-  toColumns,
-  unnestSelect,
-  wholeOrNull,
-  type StoredRollupSource,
-  type Value,
-} from './rows.js';
+import { finalRowOfStored, rollupSourceColumns, toColumns, unnestSelect, type StoredRollupSource, type Value } from './rows.js';
+import { finalRowOf, finishColumns, finishValues, impliedByRow, startColumns, startValues, wholeOrNull } from '../request-row.js';
 
 export interface BatchResult {
   readonly begun: string[];
