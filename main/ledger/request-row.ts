@@ -74,19 +74,10 @@ export function startRow(record: RequestStart): Pick<Row, (typeof startColumns)[
   };
 }
 
-/** The final row's values in `finishColumns` order: positional parameters, no intermediate object (hot path). */
+/** The final row's values in `finishColumns` order: positional parameters, no intermediate object. */
 export function finishValues(record: RequestFinish): RowValue[] {
   return [
-    record.id,
-    Math.round(record.startedAt),
-    record.clientTokenName,
-    record.clientFamily,
-    record.endpoint,
-    record.requestedModel,
-    record.route,
-    record.providerId,
-    record.model,
-    record.stream ? 1 : 0,
+    ...startValues(record),
     Math.round(record.finishedAt),
     record.status,
     record.errorClass,

@@ -35,7 +35,8 @@ export interface SeriesOptions {
   readonly timeZone?: string;
 }
 
-const columns = [
+/** The measures a series point sums (both ledgers' series read these). */
+export const columns = [
   'requests',
   'errors',
   'cost_nano',
@@ -45,7 +46,7 @@ const columns = [
   'cache_write_tokens',
 ] as const satisfies readonly Measure[];
 type Sums = Record<(typeof columns)[number], number>;
-type BucketRow = Sums & { bucket: number; key: string };
+export type BucketRow = Sums & { bucket: number; key: string };
 
 const sums = columns.map((name) => `SUM(${name}) AS ${name}`).join(', ');
 
@@ -61,8 +62,8 @@ const emptyRow = (bucket: number, key: string): BucketRow => ({
   cache_write_tokens: 0,
 });
 
-/** Points keyed by (bucket, provider), summed with a sign. */
-class Accumulator {
+/** Points keyed by (bucket, provider), summed with a sign (both ledgers' series). */
+export class Accumulator {
   private readonly buckets = new Map<number, Map<string, BucketRow>>();
 
   add(rows: readonly BucketRow[], sign: 1 | -1, bucketOf: (row: BucketRow) => number = (row) => row.bucket): void {

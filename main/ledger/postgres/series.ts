@@ -5,72 +5,16 @@
 // midnight is moved to the next day from the quarter-hour rollup (migration 2; raw rows for any other offset).
 import { localMidnight, offsetPeriods } from '../../../shared/time-zone.js';
 import { splitRange, type RangeSegments } from '../range-segments.js';
-import { dayMs, hourMs, type Measure } from '../rollups.js';
-import type { SeriesOptions, SeriesPoint } from '../series.js';
+import { dayMs, hourMs } from '../rollups.js';
+import { Accumulator, columns, type BucketRow, type SeriesOptions, type SeriesPoint } from '../series.js';
 import type { TimeRange } from '../types.js';
 import type { Pool } from './client.js';
 import { quarterMs } from './rollup-sums.js';
 import { dimensionKeys, measures, Params, segmentsUnion } from './sql.js';
 
-const columns = [
-  'requests',
-  'errors',
-  'cost_nano',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-] as const satisfies readonly Measure[];
-type Sums = Record<(typeof columns)[number], number>;
-type BucketRow = Sums & { bucket: number; key: string };
-
 const sums = columns.map((name) => `SUM(${name})::bigint AS ${name}`).join(', ');
 
-const emptyRow = (bucket: number, key: string): BucketRow => ({
-  bucket,
-  key,
-  requests: 0,
-  errors: 0,
-  cost_nano: 0,
-  input_tokens: 0,
-  output_tokens: 0,
-  cache_read_tokens: 0,
-  cache_write_tokens: 0,
-});
-
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-class Accumulator {
-  private readonly buckets = new Map<number, Map<string, BucketRow>>();
-
-  add(rows: readonly BucketRow[], sign: 1 | -1, bucketOf: (row: BucketRow) => number = (row) => row.bucket): void {
-    for (const row of rows) {
-      const bucket = bucketOf(row);
-      let providers = this.buckets.get(bucket);
-      if (!providers) this.buckets.set(bucket, (providers = new Map()));
-      let point = providers.get(row.key);
-      if (!point) providers.set(row.key, (point = emptyRow(bucket, row.key)));
-      for (const name of columns) point[name] += sign * row[name];
-    }
-  }
-
-  result(): SeriesPoint[] {
-    return [...this.buckets.values()]
-      .flatMap((providers) => [...providers.values()])
-      .filter((point) => point.requests !== 0)
-      .sort((a, b) => a.bucket - b.bucket || byKey(a.key, b.key))
-      .map((point) => ({
-        bucketStart: point.bucket,
-        providerId: point.key,
-        requests: point.requests,
-        errors: point.errors,
-        costUsd: point.cost_nano / 1e9,
-        inputTokens: point.input_tokens,
-        outputTokens: point.output_tokens,
-        totalTokens: point.input_tokens + point.output_tokens + point.cache_read_tokens + point.cache_write_tokens,
-      }));
-  }
-}
 
 /** Rows of every segment grouped into buckets of `size` starting at UTC + `offsetMs` boundaries. */
 async function bucketed(pool: Pool, segments: RangeSegments, size: number, offsetMs: number): Promise<BucketRow[]> {
