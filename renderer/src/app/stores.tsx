@@ -10,7 +10,7 @@ import { createLogsStore, type LogsStore } from '../features/logs/logs-store';
 import { createModelCatalogStore, type ModelCatalogStore } from '../features/models/model-catalog-store';
 import { createFirstRunStore, type FirstRunStore } from '../features/onboarding/first-run-store';
 import { unavailableGateway } from '../features/playground/gateway-connection';
-import { createPlaygroundStore, type PlaygroundStore } from '../features/playground/playground-store';
+import { createPlaygroundStore, type PlaygroundStore } from '../features/playground/playground-state';
 import { createRecordsStore, type RecordsStore } from '../features/playground/records-store';
 import type { GatewayFetch } from '../features/playground/stream/chat-stream';
 import { createProvidersStore, type ProvidersStore } from '../features/providers/providers-store';

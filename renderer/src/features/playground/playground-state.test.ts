@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeControl } from '../../control/fake/fake-control-client';
 import { createFakeGateway } from '../../control/fake/fake-gateway';
-import { createPlaygroundStore, type PlaygroundStore } from './playground-store';
+import { createPlaygroundStore, type PlaygroundStore } from './playground-state';
 
 function setup(
   gatewayOptions: Parameters<typeof createFakeGateway>[1] = { delayMs: 0 },
