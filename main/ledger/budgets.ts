@@ -2,6 +2,7 @@
 // the configured limits → ok, warning (≥ 80% by default) or exceeded, and what the gateway should do about it.
 
 import type { BudgetAction, BudgetLimit, BudgetLimits } from '../config/types.js';
+import type { RequestFinish, TimeRange } from './types.js';
 
 export type BudgetState = 'ok' | 'warning' | 'exceeded';
 export type BudgetPeriod = 'day' | 'month';
@@ -14,6 +15,29 @@ export interface PeriodSpend {
 export interface SpendSoFar {
   readonly today: PeriodSpend;
   readonly month: PeriodSpend;
+}
+
+/**
+ * The committed spend plus finished requests not committed yet (both ledgers: a backlog of writes must not hide
+ * spend): each request's cost counts in the periods its start falls in; an unpriced one (null) counts nowhere.
+ */
+export function withUncommittedSpend(
+  committed: SpendSoFar,
+  uncommitted: readonly RequestFinish[],
+  ranges: { readonly today: TimeRange; readonly month: TimeRange },
+): SpendSoFar {
+  if (uncommitted.length === 0) return committed;
+  const add = (period: PeriodSpend, range: TimeRange): PeriodSpend => {
+    let totalUsd = period.totalUsd;
+    const byClient = { ...period.byClient };
+    for (const record of uncommitted) {
+      if (record.costUsd === null || record.startedAt < range.from || record.startedAt >= range.to) continue;
+      totalUsd += record.costUsd;
+      if (record.clientTokenName !== null) byClient[record.clientTokenName] = (byClient[record.clientTokenName] ?? 0) + record.costUsd;
+    }
+    return { totalUsd, byClient };
+  };
+  return { today: add(committed.today, ranges.today), month: add(committed.month, ranges.month) };
 }
 
 export interface BudgetCheck {

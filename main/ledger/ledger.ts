@@ -2,7 +2,7 @@
 // begin()/finish() on the hot path, stats(), flush() and a bounded close(). Queries take `ledger.database`.
 // `capture` is the opt-in body capture's own batched writer on the same connection (off until configured);
 // `retention` the optional age limit on request rows (keeps everything until configured).
-import type { PeriodSpend, SpendSoFar } from './budgets.js';
+import { withUncommittedSpend, type SpendSoFar } from './budgets.js';
 import { CaptureWriter, type CaptureWriterOptions } from './capture-writer.js';
 import { openDatabase, type LedgerDatabase, type OpenDatabaseOptions } from './database.js';
 import { LedgerWriter, type LedgerStats, type LedgerWriterOptions } from './ledger-writer.js';
@@ -73,18 +73,7 @@ export class Ledger {
    */
   spendSoFar(ranges: { readonly today: TimeRange; readonly month: TimeRange } = calendarRanges()): SpendSoFar {
     const { committed, queued } = this.writer.withUncommitted(() => spendSoFar(this.database, ranges));
-    if (queued.length === 0) return committed;
-    const withQueued = (period: PeriodSpend, range: TimeRange): PeriodSpend => {
-      let totalUsd = period.totalUsd;
-      const byClient = { ...period.byClient };
-      for (const record of queued) {
-        if (record.costUsd === null || record.startedAt < range.from || record.startedAt >= range.to) continue;
-        totalUsd += record.costUsd;
-        if (record.clientTokenName !== null) byClient[record.clientTokenName] = (byClient[record.clientTokenName] ?? 0) + record.costUsd;
-      }
-      return { totalUsd, byClient };
-    };
-    return { today: withQueued(committed.today, ranges.today), month: withQueued(committed.month, ranges.month) };
+    return withUncommittedSpend(committed, queued, ranges);
   }
 
   /** Writes the queue now. True when nothing is left queued. */

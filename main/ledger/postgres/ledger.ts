@@ -4,7 +4,7 @@
 // sweeps replicas that stopped beating; then a timer beats and sweeps every `heartbeatMs`.
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { PeriodSpend, SpendSoFar } from '../budgets.js';
+import { withUncommittedSpend, type SpendSoFar } from '../budgets.js';
 import type { LedgerReads, RequestLedger } from '../ledger-backend.js';
 import type { LedgerStats } from '../ledger-writer.js';
 import { calendarRanges } from '../queries.js';
@@ -119,18 +119,7 @@ export class PostgresLedger implements RequestLedger {
     if (!sameRanges || Date.now() - cached.at > 1_000) void this.refreshSpend(ranges);
     const committed = sameRanges ? cached.value : (cached?.value ?? { today: { totalUsd: 0, byClient: {} }, month: { totalUsd: 0, byClient: {} } });
     const queued = this.writer.queuedFinishes();
-    if (queued.length === 0) return committed;
-    const withQueued = (period: PeriodSpend, range: TimeRange): PeriodSpend => {
-      let totalUsd = period.totalUsd;
-      const byClient = { ...period.byClient };
-      for (const record of queued) {
-        if (record.costUsd === null || record.startedAt < range.from || record.startedAt >= range.to) continue;
-        totalUsd += record.costUsd;
-        if (record.clientTokenName !== null) byClient[record.clientTokenName] = (byClient[record.clientTokenName] ?? 0) + record.costUsd;
-      }
-      return { totalUsd, byClient };
-    };
-    return { today: withQueued(committed.today, ranges.today), month: withQueued(committed.month, ranges.month) };
+    return withUncommittedSpend(committed, queued, ranges);
   }
 
   /** Re-reads the committed spend (one refresh at a time). */
