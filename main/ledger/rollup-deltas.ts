@@ -26,8 +26,9 @@ export interface FinalRow {
   readonly ttftMs: number | null;
 }
 
-const hourlyDimensions: readonly Dimension[] = ['all', 'provider', 'model', 'client', 'client_family', 'route', 'error_class'];
-const dailyDimensions: readonly Dimension[] = [...hourlyDimensions, 'latency', 'ttft'];
+/** The dimensions each rollup keeps (both ledgers' write paths). */
+export const hourlyDimensions: readonly Dimension[] = ['all', 'provider', 'model', 'client', 'client_family', 'route', 'error_class'];
+export const dailyDimensions: readonly Dimension[] = [...hourlyDimensions, 'latency', 'ttft'];
 
 const nano = (value: number | null): number => Math.round((value ?? 0) * 1e9);
 
@@ -36,7 +37,8 @@ function latencyBucket(row: FinalRow, value: number | null): string | null {
   return String(Math.floor(Math.log2(value + 1) * latencyBucketsPerDoubling));
 }
 
-function keyOf(dimension: Dimension, row: FinalRow): string | null {
+/** A row's key in one dimension; null: the row does not count in it (an ok row has no error class). */
+export function keyOf(dimension: Dimension, row: FinalRow): string | null {
   switch (dimension) {
     case 'all':
       return '';
@@ -68,7 +70,7 @@ function add(sums: number[], index: number, value: number): void {
 }
 
 /** Adds a row's contribution to every measure into `sums` (in `measureNames` order). */
-function addMeasures(sums: number[], row: FinalRow): void {
+export function addMeasures(sums: number[], row: FinalRow): void {
   const ok = row.status === 'ok';
   const tokens = row.inputTokens + row.outputTokens + row.cacheReadTokens + row.cacheWriteTokens;
   add(sums, at.requests, 1);

@@ -2,8 +2,8 @@
 // The same definitions as the SQLite write path (rollup-deltas.ts, whose reference is the SQL in rollups.ts): a
 // test rebuilds the PostgreSQL rollups from `requests` and holds the two to the same figures. Entries come out
 // sorted, so replicas upserting the same hot rows (this hour's 'all') take their locks in one order.
-import type { FinalRow } from '../rollup-deltas.js';
-import { dayMs, hourMs, latencyBucketsPerDoubling, measureNames, type Dimension, type Measure } from '../rollups.js';
+import { addMeasures, dailyDimensions, hourlyDimensions, keyOf, type FinalRow } from '../rollup-deltas.js';
+import { dayMs, hourMs, measureNames, type Dimension } from '../rollups.js';
 
 export type { FinalRow };
 
@@ -22,60 +22,9 @@ export interface RollupEntry {
   readonly sums: number[];
 }
 
-const hourlyDimensions: readonly Dimension[] = ['all', 'provider', 'model', 'client', 'client_family', 'route', 'error_class'];
-const dailyDimensions: readonly Dimension[] = [...hourlyDimensions, 'latency', 'ttft'];
-const at = Object.fromEntries(measureNames.map((name, index) => [name, index])) as Record<Measure, number>;
-
-const nano = (value: number | null): number => Math.round((value ?? 0) * 1e9);
-
-function latencyBucket(row: FinalRow, value: number | null): string | null {
-  if (row.status !== 'ok' || value === null || value < 0) return null;
-  return String(Math.floor(Math.log2(value + 1) * latencyBucketsPerDoubling));
-}
-
-function keyOf(dimension: Dimension, row: FinalRow): string | null {
-  switch (dimension) {
-    case 'all':
-      return '';
-    case 'provider':
-      return row.providerId ?? '';
-    case 'model':
-      return row.providerId === null ? '' : `${row.providerId}/${row.model ?? ''}`;
-    case 'client':
-      return row.clientTokenName ?? '';
-    case 'client_family':
-      return row.clientFamily;
-    case 'route':
-      return row.route ?? '';
-    case 'error_class':
-      return row.status === 'ok' ? null : (row.errorClass ?? row.status);
-    case 'latency':
-      return latencyBucket(row, row.latencyMs);
-    case 'ttft':
-      return latencyBucket(row, row.ttftMs);
-  }
-}
-
 function measuresOf(row: FinalRow, sign: 1 | -1): number[] {
   const sums = new Array<number>(measureNames.length).fill(0);
-  const ok = row.status === 'ok';
-  const tokens = row.inputTokens + row.outputTokens + row.cacheReadTokens + row.cacheWriteTokens;
-  sums[at.requests] = 1;
-  if (ok) sums[at.ok] = 1;
-  else if (row.status === 'error') sums[at.errors] = 1;
-  else if (row.status === 'cancelled') sums[at.cancelled] = 1;
-  else if (row.status === 'interrupted') sums[at.interrupted] = 1;
-  sums[at.input_tokens] = row.inputTokens;
-  sums[at.output_tokens] = row.outputTokens;
-  sums[at.cache_read_tokens] = row.cacheReadTokens;
-  sums[at.cache_write_tokens] = row.cacheWriteTokens;
-  sums[at.reasoning_tokens] = row.reasoningTokens;
-  sums[at.cost_nano] = nano(row.costUsd);
-  if (row.costUsd === null && tokens > 0) sums[at.unpriced] = 1;
-  sums[at.reference_cost_nano] = nano(row.costReferenceUsd);
-  if (row.costReferenceUsd !== null) sums[at.saved_nano] = Math.max(0, nano(row.costReferenceUsd) - nano(row.costUsd));
-  if (ok && row.latencyMs !== null) sums[at.latency_count] = 1;
-  if (ok) sums[at.latency_sum_ms] = row.latencyMs ?? 0;
+  addMeasures(sums, row);
   return sign === 1 ? sums : sums.map((value) => -value);
 }
 
