@@ -177,17 +177,31 @@ function acrossOffsetChanges(
   periods: readonly { from: number; to: number; offsetMinutes: number }[],
   timeZone: string,
 ): SeriesPoint[] {
-  const merged = new Map<string, SeriesPoint>();
-  const midnights = new Map<number, number>();
-  for (const period of periods) {
-    const offsetMs = period.offsetMinutes * 60_000;
-    for (const point of fixedOffsetSeries(database, period, { bucket: 'day', utcOffsetMinutes: period.offsetMinutes })) {
+  const days = new LocalDays(timeZone);
+  for (const period of periods) days.add(fixedOffsetSeries(database, period, { bucket: 'day', utcOffsetMinutes: period.offsetMinutes }), period.offsetMinutes);
+  return days.points();
+}
+
+/**
+ * Day points of fixed-offset periods (one per offset a time zone had in the range) merged into the zone's local days:
+ * a day's points from two periods add up under the local midnight it starts at, per provider. Both ledgers use it.
+ */
+export class LocalDays {
+  private readonly merged = new Map<string, SeriesPoint>();
+  private readonly midnights = new Map<number, number>();
+
+  constructor(private readonly timeZone: string) {}
+
+  /** `points`: day buckets starting at UTC + `offsetMinutes` midnights */
+  add(points: readonly SeriesPoint[], offsetMinutes: number): void {
+    const offsetMs = offsetMinutes * 60_000;
+    for (const point of points) {
       const localDate = point.bucketStart + offsetMs;
-      let bucketStart = midnights.get(localDate);
-      if (bucketStart === undefined) midnights.set(localDate, (bucketStart = localMidnight(timeZone, localDate)));
+      let bucketStart = this.midnights.get(localDate);
+      if (bucketStart === undefined) this.midnights.set(localDate, (bucketStart = localMidnight(this.timeZone, localDate)));
       const key = `${bucketStart}/${point.providerId}`;
-      const earlier = merged.get(key);
-      merged.set(
+      const earlier = this.merged.get(key);
+      this.merged.set(
         key,
         earlier === undefined
           ? { ...point, bucketStart }
@@ -204,7 +218,11 @@ function acrossOffsetChanges(
       );
     }
   }
-  return [...merged.values()].sort((a, b) => a.bucketStart - b.bucketStart || (a.providerId < b.providerId ? -1 : a.providerId > b.providerId ? 1 : 0));
+
+  /** by day, then provider */
+  points(): SeriesPoint[] {
+    return [...this.merged.values()].sort((a, b) => a.bucketStart - b.bucketStart || (a.providerId < b.providerId ? -1 : a.providerId > b.providerId ? 1 : 0));
+  }
 }
 
 function fixedOffsetSeries(database: LedgerDatabase, range: TimeRange, options: SeriesOptions): SeriesPoint[] {

@@ -3,18 +3,16 @@
 // midnight (a year is ~9,000 hourly rows per provider, one GROUP BY on the server). In :30/:45 time zones the hour
 // holding local midnight straddles two days: its rollup row counts for the day it starts in, and its part after
 // midnight is moved to the next day from the quarter-hour rollup (migration 2; raw rows for any other offset).
-import { localMidnight, offsetPeriods } from '../../../shared/time-zone.js';
+import { offsetPeriods } from '../../../shared/time-zone.js';
 import { splitRange, type RangeSegments } from '../range-segments.js';
 import { dayMs, hourMs } from '../rollups.js';
-import { Accumulator, columns, type BucketRow, type SeriesOptions, type SeriesPoint } from '../series.js';
+import { Accumulator, columns, LocalDays, type BucketRow, type SeriesOptions, type SeriesPoint } from '../series.js';
 import type { TimeRange } from '../types.js';
 import type { Pool } from './client.js';
 import { quarterMs } from './rollup-sums.js';
 import { dimensionKeys, measures, Params, segmentsUnion } from './sql.js';
 
 const sums = columns.map((name) => `SUM(${name})::bigint AS ${name}`).join(', ');
-
-const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Rows of every segment grouped into buckets of `size` starting at UTC + `offsetMs` boundaries. */
 async function bucketed(pool: Pool, segments: RangeSegments, size: number, offsetMs: number): Promise<BucketRow[]> {
@@ -94,34 +92,11 @@ async function acrossOffsetChanges(
   periods: readonly { from: number; to: number; offsetMinutes: number }[],
   timeZone: string,
 ): Promise<SeriesPoint[]> {
-  const merged = new Map<string, SeriesPoint>();
-  const midnights = new Map<number, number>();
+  const days = new LocalDays(timeZone);
   for (const period of periods) {
-    const offsetMs = period.offsetMinutes * 60_000;
-    for (const point of await fixedOffsetSeries(pool, period, { bucket: 'day', utcOffsetMinutes: period.offsetMinutes })) {
-      const localDate = point.bucketStart + offsetMs;
-      let bucketStart = midnights.get(localDate);
-      if (bucketStart === undefined) midnights.set(localDate, (bucketStart = localMidnight(timeZone, localDate)));
-      const key = `${bucketStart}/${point.providerId}`;
-      const earlier = merged.get(key);
-      merged.set(
-        key,
-        earlier === undefined
-          ? { ...point, bucketStart }
-          : {
-              bucketStart,
-              providerId: point.providerId,
-              requests: earlier.requests + point.requests,
-              errors: earlier.errors + point.errors,
-              costUsd: (Math.round(earlier.costUsd * 1e9) + Math.round(point.costUsd * 1e9)) / 1e9,
-              inputTokens: earlier.inputTokens + point.inputTokens,
-              outputTokens: earlier.outputTokens + point.outputTokens,
-              totalTokens: earlier.totalTokens + point.totalTokens,
-            },
-      );
-    }
+    days.add(await fixedOffsetSeries(pool, period, { bucket: 'day', utcOffsetMinutes: period.offsetMinutes }), period.offsetMinutes);
   }
-  return [...merged.values()].sort((a, b) => a.bucketStart - b.bucketStart || byKey(a.providerId, b.providerId));
+  return days.points();
 }
 
 export function timeSeries(pool: Pool, range: TimeRange, options: SeriesOptions): Promise<SeriesPoint[]> {
