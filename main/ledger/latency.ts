@@ -30,7 +30,8 @@ export function bucketValue(index: number): number {
   return Math.round(2 ** ((index + 0.5) / latencyBucketsPerDoubling) - 1);
 }
 
-function fromHistogram(buckets: readonly { index: number; count: number }[], p: number, total: number): number | null {
+/** The p-th percentile of a latency histogram of `total` values, as the bucket's representative value. */
+export function fromHistogram(buckets: readonly { index: number; count: number }[], p: number, total: number): number | null {
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil(p * total));
   let seen = 0;

@@ -11,18 +11,26 @@ export const latencyBucketsPerDoubling = 8;
 const latencyBucket = (column: string): string =>
   `CASE WHEN r.status = 'ok' AND r.${column} IS NOT NULL AND r.${column} >= 0 THEN CAST(CAST(floor(log2(r.${column} + 1) * ${latencyBucketsPerDoubling}) AS INTEGER) AS TEXT) END`;
 
-/** The key each dimension groups by. A NULL key means the row does not count in that dimension. */
-export const dimensionKeys = {
-  all: `''`,
-  provider: `COALESCE(r.provider_id, '')`,
-  model: `CASE WHEN r.provider_id IS NULL THEN '' ELSE r.provider_id || '/' || COALESCE(r.model, '') END`,
-  client: `COALESCE(r.client_token_name, '')`,
-  client_family: `r.client_family`,
-  route: `COALESCE(r.route, '')`,
-  error_class: `CASE WHEN r.status = 'ok' THEN NULL ELSE COALESCE(r.error_class, r.status) END`,
-  latency: latencyBucket('latency_ms'),
-  ttft: latencyBucket('ttft_ms'),
-} as const;
+/**
+ * The SQL key each dimension groups by, with the latency bucket expression of the database's dialect (SQLite here,
+ * PostgreSQL in postgres/sql.ts); the rest is SQL both understand. A NULL key means the row does not count in that
+ * dimension.
+ */
+export function sqlDimensionKeys(latencyBucketOf: (column: string) => string) {
+  return {
+    all: `''`,
+    provider: `COALESCE(r.provider_id, '')`,
+    model: `CASE WHEN r.provider_id IS NULL THEN '' ELSE r.provider_id || '/' || COALESCE(r.model, '') END`,
+    client: `COALESCE(r.client_token_name, '')`,
+    client_family: `r.client_family`,
+    route: `COALESCE(r.route, '')`,
+    error_class: `CASE WHEN r.status = 'ok' THEN NULL ELSE COALESCE(r.error_class, r.status) END`,
+    latency: latencyBucketOf('latency_ms'),
+    ttft: latencyBucketOf('ttft_ms'),
+  } as const;
+}
+
+export const dimensionKeys = sqlDimensionKeys(latencyBucket);
 
 export type Dimension = keyof typeof dimensionKeys;
 

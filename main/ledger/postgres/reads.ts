@@ -3,7 +3,7 @@
 // at the ragged edges, so every range is exact. The time series is in series.ts beside this file.
 import type { SpendSoFar } from '../budgets.js';
 import type { GuardSummary } from '../guard-queries.js';
-import { bucketValue, type LatencyMetric, type LatencyPercentiles } from '../latency.js';
+import { fromHistogram, type LatencyMetric, type LatencyPercentiles } from '../latency.js';
 import type { CalendarRanges, LedgerReads } from '../ledger-backend.js';
 import { toTotals, type Breakdown, type BreakdownOptions, type ErrorClassCount, type Sums, type UsageTotals } from '../queries.js';
 import { splitRange } from '../range-segments.js';
@@ -25,17 +25,6 @@ const latencyColumns = { latency: 'latency_ms', ttft: 'ttft_ms' } as const;
 
 /** Rows read for the detector counts at most (as guard-queries.ts). */
 const maxFlaggedRows = 100_000;
-
-function fromHistogram(buckets: readonly { index: number; count: number }[], p: number, total: number): number | null {
-  if (total === 0) return null;
-  const rank = Math.max(1, Math.ceil(p * total));
-  let seen = 0;
-  for (const bucket of buckets) {
-    seen += bucket.count;
-    if (seen >= rank) return bucketValue(bucket.index);
-  }
-  return null;
-}
 
 export class PostgresReads implements LedgerReads {
   constructor(private readonly pool: Pool) {}

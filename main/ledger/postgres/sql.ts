@@ -2,7 +2,7 @@
 // query tests hold them to the same results) and the UNION ALL over a range's segments: whole UTC days from
 // rollup_daily, whole hours from rollup_hourly, the ragged edges from `requests` (range-segments.ts).
 import type { RangeSegments } from '../range-segments.js';
-import { latencyBucketsPerDoubling, measureNames, type Dimension, type Measure } from '../rollups.js';
+import { latencyBucketsPerDoubling, measureNames, sqlDimensionKeys, type Dimension, type Measure } from '../rollups.js';
 
 /** Numbered parameters ($1, $2, …) collected as a query is built. */
 export class Params {
@@ -23,17 +23,7 @@ const latencyBucket = (column: string): string => {
   );
 };
 
-export const dimensionKeys: Record<Dimension, string> = {
-  all: `''`,
-  provider: `COALESCE(r.provider_id, '')`,
-  model: `CASE WHEN r.provider_id IS NULL THEN '' ELSE r.provider_id || '/' || COALESCE(r.model, '') END`,
-  client: `COALESCE(r.client_token_name, '')`,
-  client_family: `r.client_family`,
-  route: `COALESCE(r.route, '')`,
-  error_class: `CASE WHEN r.status = 'ok' THEN NULL ELSE COALESCE(r.error_class, r.status) END`,
-  latency: latencyBucket('latency_ms'),
-  ttft: latencyBucket('ttft_ms'),
-};
+export const dimensionKeys: Record<Dimension, string> = sqlDimensionKeys(latencyBucket);
 
 // round() of a numeric rounds half away from zero, as Math.round does for the non-negative amounts stored here.
 const nano = (expression: string): string => `round((COALESCE(${expression}, 0) * 1e9)::numeric)::bigint`;
