@@ -1,38 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestFinish } from '../../ledger/types.js';
+import { telemetryFinish } from '../../../test/support/telemetry-finish.js';
 import { PrometheusMetrics } from './prometheus.js';
 
-function finish(changes: Partial<RequestFinish> = {}): RequestFinish {
-  return {
-    id: 'r1',
-    startedAt: 0,
-    clientTokenName: 'cursor',
-    clientFamily: 'other',
-    endpoint: 'chat',
-    requestedModel: 'smart',
-    route: 'smart',
-    providerId: 'openai',
-    model: 'gpt-4o-mini',
-    stream: true,
-    finishedAt: 120,
-    status: 'ok',
-    errorClass: null,
-    httpStatus: 200,
-    tokens: { input: 10, output: 5, cacheRead: 2, cacheWrite: 0, reasoning: 0 },
-    tokensEstimated: false,
-    costUsd: 0.001,
-    costReferenceUsd: null,
-    latencyMs: 120,
-    ttftMs: 30,
-    upstreamMs: 100,
-    overheadMs: 1.5,
-    localComputeMs: null,
-    finishReason: 'stop',
-    nativeFinishReason: null,
-    attempts: [{ providerId: 'openai', model: 'gpt-4o-mini', outcome: 'ok', durationMs: 100 }],
-    ...changes,
-  };
-}
+const finish = telemetryFinish;
 
 describe('PrometheusMetrics', () => {
   it('renders counters and histograms grouped from the finished requests, with the live gauges', async () => {
