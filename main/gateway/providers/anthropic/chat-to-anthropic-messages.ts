@@ -8,6 +8,7 @@ import { badRequest } from './anthropic-error.js';
 import { imageBlock, fileBlock } from './convert-media.js';
 import { thinkingBlocksFrom } from './reasoning-details.js';
 import { append } from '../../../../shared/append.js';
+import { toolArgumentsObject } from '../tool-arguments.js';
 
 export interface ConvertedMessages {
   system: string | AnthropicTextBlock[] | undefined;
@@ -95,33 +96,18 @@ function assistantBlocks(message: Extract<ChatMessage, { role: 'assistant' }>, p
   const blocks: AnthropicContentBlock[] = thinkingBlocksFrom(message['reasoning_details'], message.reasoning_content);
   append(blocks, textBlocks(message.content ?? message.refusal ?? ''));
   message.tool_calls?.forEach((call, callIndex) => {
-    const input = parseArguments(call.function.arguments, `${param}.tool_calls[${callIndex}].function.arguments`, providerId);
+    const input = toolArgumentsObject(call.function.arguments, `${param}.tool_calls[${callIndex}].function.arguments`, providerId, 'Anthropic');
     blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input });
   });
   const legacyCall = message['function_call'];
   if (typeof legacyCall === 'object' && legacyCall !== null) {
     const { name, arguments: text } = legacyCall as { name?: unknown; arguments?: unknown };
     if (typeof name === 'string') {
-      const input = parseArguments(typeof text === 'string' ? text : '', `${param}.function_call.arguments`, providerId);
+      const input = toolArgumentsObject(typeof text === 'string' ? text : '', `${param}.function_call.arguments`, providerId, 'Anthropic');
       blocks.push({ type: 'tool_use', id: legacyCallId(name), name, input });
     }
   }
   return blocks;
-}
-
-/** OpenAI carries arguments as JSON text; Anthropic wants the object. Empty text means no arguments. */
-function parseArguments(text: string, param: string, providerId: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw badRequest(providerId, 'tool call arguments are not valid JSON', param);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw badRequest(providerId, 'tool call arguments must be a JSON object for Anthropic', param);
-  }
-  return value as Record<string, unknown>;
 }
 
 function legacyCallId(name: string): string {

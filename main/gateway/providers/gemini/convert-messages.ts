@@ -7,6 +7,7 @@ import type { GeminiContent, GeminiPart } from './gemini-api.js';
 import { badRequest } from './gemini-error.js';
 import { messageSignatures, skipSignatureValidator, toolCallSignature, validatesSignatures } from './thought-signatures.js';
 import { append } from '../../../../shared/append.js';
+import { toolArgumentsObject } from '../tool-arguments.js';
 
 export interface GeminiPrompt {
   systemInstruction?: { parts: Array<{ text: string }> };
@@ -63,7 +64,7 @@ function assistantParts(message: Extract<ChatMessage, { role: 'assistant' }>, in
   if (text !== '') parts.push({ text, ...(textSignature ? { thoughtSignature: textSignature } : {}) });
   (message.tool_calls ?? []).forEach((call, callIndex) => {
     toolNames.set(call.id, call.function.name);
-    const args = parseArguments(call.function.arguments, `messages[${index}].tool_calls[${callIndex}].function.arguments`, providerId);
+    const args = toolArgumentsObject(call.function.arguments, `messages[${index}].tool_calls[${callIndex}].function.arguments`, providerId, 'Gemini');
     const signature = toolCallSignature(call) ?? signatures.byToolCallId.get(call.id);
     const id = geminiCallId(call.id);
     parts.push({ functionCall: { ...(id ? { id } : {}), name: call.function.name, args }, ...(signature ? { thoughtSignature: signature } : {}) });
@@ -173,18 +174,4 @@ function imageTypeFromUrl(url: string): string {
   }
   const extension = /\.([a-z0-9]+)$/i.exec(pathname)?.[1]?.toLowerCase() ?? '';
   return imageTypes[extension] ?? 'image/jpeg';
-}
-
-/** OpenAI carries arguments as a JSON string; Gemini as the object itself. An empty string means no arguments. */
-function parseArguments(text: string, param: string, providerId: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw badRequest(providerId, 'tool call arguments are not valid JSON', param);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw badRequest(providerId, 'tool call arguments must be a JSON object for Gemini', param);
-  return value as Record<string, unknown>;
 }

@@ -4,6 +4,7 @@
 import type { ChatMessage, ContentPart } from '../../../../shared/openai-types.js';
 import { ProviderError } from '../errors.js';
 import type { OllamaMessage, OllamaToolCall } from './ollama-api.js';
+import { toolArgumentsObject } from '../tool-arguments.js';
 
 export function toOllamaMessages(messages: readonly ChatMessage[], providerId: string): OllamaMessage[] {
   const toolNames = new Map<string, string>();
@@ -24,7 +25,7 @@ export function toOllamaMessages(messages: readonly ChatMessage[], providerId: s
             return {
               id: call.id,
               type: 'function',
-              function: { index: callIndex, name: call.function.name, arguments: parseArguments(call.function.arguments, param, providerId) },
+              function: { index: callIndex, name: call.function.name, arguments: toolArgumentsObject(call.function.arguments, param, providerId, 'Ollama') },
             };
           });
         }
@@ -77,21 +78,6 @@ function imageBase64(url: string, param: string, providerId: string): string {
   if (match[2]) return payload.replace(/\s+/g, '');
   // a non-base64 data URL (rare: SVG text) is percent-encoded bytes
   return Buffer.from(decodeURIComponent(payload), 'utf8').toString('base64');
-}
-
-/** OpenAI carries arguments as a JSON string; Ollama as the object itself. An empty string means no arguments. */
-function parseArguments(text: string, param: string, providerId: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw badRequest(providerId, 'tool call arguments are not valid JSON', param);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw badRequest(providerId, 'tool call arguments must be a JSON object for Ollama', param);
-  }
-  return value as Record<string, unknown>;
 }
 
 export function badRequest(providerId: string, message: string, param: string | null): ProviderError {
