@@ -23,6 +23,7 @@ function oneStream(index) {
     () =>
       new Promise((resolve) => {
         const stamps = [];
+        const sentAt = performance.now();
         let status = 0;
         let tail = '';
         let done = false;
@@ -49,11 +50,11 @@ function oneStream(index) {
               for (let i = 0; i < frames; i++) stamps.push(now);
               if (complete.includes('[DONE]')) done = true;
             });
-            response.on('end', () => resolve({ status, stamps, done }));
-            response.on('error', () => resolve({ status, stamps, done: false }));
+            response.on('end', () => resolve({ status, stamps, done, sentAt }));
+            response.on('error', () => resolve({ status, stamps, done: false, sentAt }));
           },
         );
-        request.on('error', () => resolve({ status, stamps, done: false }));
+        request.on('error', () => resolve({ status, stamps, done: false, sentAt }));
         request.setTimeout(60_000, () => request.destroy());
         request.end(body);
       }),
@@ -61,8 +62,10 @@ function oneStream(index) {
 }
 
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const streams = await Promise.all(Array.from({ length: n }, (_, index) => oneStream(index)));
 const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
 loop.disable();
 const gaps = [];
 let ok = 0;
@@ -70,6 +73,17 @@ for (const stream of streams) {
   if (stream.status === 200 && stream.done && stream.stamps.length === expected) ok++;
   for (let i = 1; i < stream.stamps.length; i++) gaps.push(Math.round((stream.stamps[i] - stream.stamps[i - 1]) * 1000) / 1000);
 }
+// time to the first delta, and the most streams receiving deltas at one moment (a gateway that queues requests
+// for an upstream connection holds fewer streams at once than it was sent: its TTFT grows instead of its gaps)
+const ttfts = streams.filter((stream) => stream.stamps.length > 0).map((stream) => Math.round((stream.stamps[0] - stream.sentAt) * 1000) / 1000);
+const edges = [];
+for (const stream of streams) if (stream.stamps.length > 0) edges.push([stream.stamps[0], 1], [stream.stamps[stream.stamps.length - 1], -1]);
+edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+let open = 0;
+let peakOpen = 0;
+for (const [, step] of edges) peakOpen = Math.max(peakOpen, (open += step));
 const statuses = {};
 for (const stream of streams) statuses[stream.status] = (statuses[stream.status] ?? 0) + 1;
-process.stdout.write(`${JSON.stringify({ n, ok, statuses, wallMs, gaps, clientLoopP99Ms: loop.percentile(99) / 1e6, clientLoopMaxMs: loop.max / 1e6 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ n, ok, statuses, wallMs, gaps, ttfts, peakOpen, clientCpuUs: cpu.user + cpu.system, clientLoopP99Ms: loop.percentile(99) / 1e6, clientLoopMaxMs: loop.max / 1e6 })}\n`,
+);

@@ -13,7 +13,8 @@
 // The N streams start spread evenly over RAMP_MS (500: clients that open their streams within half a second, not in
 // one tick; the gaps then show how the gateway holds N streams, while RAMP_MS=0 adds N simultaneous admissions).
 // Env: STREAM_NS (64,128,256,512,1024), RUNS (1; a case's figures are the median run's), DELTAS (64),
-// DELAY_MS (20), RAMP_MS (500), SWITCHYARD_CLI, SWITCHYARD_NODE_ARGS, QUIET_PCT / QUIET_WAIT_S (bench-kit.js). 127.0.0.1 only.
+// DELAY_MS (20), RAMP_MS (500), STREAM_PIPE (1: node-pipe as a fourth target), SWITCHYARD_CLI, SWITCHYARD_NODE_ARGS,
+// QUIET_PCT / QUIET_WAIT_S (bench-kit.js). 127.0.0.1 only.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +34,8 @@ const DELAY = Number(env.DELAY_MS || 20);
 const RAMP_MS = Number(env.RAMP_MS ?? 500);
 const STALL_MS = 100;
 const ADDED_P99_LIMIT_MS = 5;
+/** the share of the N streams that must be receiving deltas at one moment (starts spread over RAMP_MS < a stream's length) */
+const HELD_SHARE = 0.9;
 const TOKEN = 'sy-bench-streams-token-0123456789abcdef';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const f = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '-');
@@ -84,35 +87,40 @@ const gateway = groups.start('switchyard', process.execPath, [
 ]);
 await waitHealthy('switchyard', gatewayPort, gateway);
 const harness = path.resolve(env.SWITCHYARD_BENCH_HARNESS || path.join(ROOT, '..', 'shared', 'bench'));
-let nodeParse;
+// the harness's minimal proxy: node-parse (the floor for a Node router that parses every frame), and with
+// STREAM_PIPE=1 node-pipe too (bytes piped through untouched: the floor for any Node proxy on this machine)
+const references = {};
 if (fs.existsSync(path.join(harness, 'minimal-proxy.mjs'))) {
   // a copy next to this checkout's node_modules (its undici), so the harness needs no npm install
-  const proxyDir = path.join(tmp, 'node-parse');
+  const proxyDir = path.join(tmp, 'node-proxy');
   fs.mkdirSync(proxyDir);
   fs.copyFileSync(path.join(harness, 'minimal-proxy.mjs'), path.join(proxyDir, 'minimal-proxy.mjs'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(proxyDir, 'node_modules'));
-  const proxyPort = await freePort();
-  nodeParse = {
-    port: proxyPort,
-    proc: groups.start('node-parse', process.execPath, [path.join(proxyDir, 'minimal-proxy.mjs')], {
-      PROXY_MODE: 'parse',
+  for (const mode of env.STREAM_PIPE === '1' ? ['parse', 'pipe'] : ['parse']) {
+    const name = `node-${mode}`;
+    const proxyPort = await freePort();
+    const proc = groups.start(name, process.execPath, [path.join(proxyDir, 'minimal-proxy.mjs')], {
+      PROXY_MODE: mode,
       PROXY_PORT: String(proxyPort),
       UPSTREAM_URL: `http://127.0.0.1:${mockPort}`,
       POOL_CONNECTIONS: '4096',
-    }),
-  };
-  await waitHealthy('node-parse', proxyPort, nodeParse.proc).catch((error) => {
-    console.error(`[streams-bench] node-parse left out: ${error.message}`);
-    nodeParse = undefined;
-  });
+    });
+    await waitHealthy(name, proxyPort, proc).then(
+      () => (references[name] = { port: proxyPort, proc }),
+      (error) => console.error(`[streams-bench] ${name} left out: ${error.message}`),
+    );
+  }
 }
 console.log(`[streams-bench] ${DELTAS} deltas × ${DELAY} ms per stream, starts spread over ${RAMP_MS} ms; N = ${NS.join(', ')}; runs ${RUNS}; cli ${CLI}`);
 
 const targets = {
   direct: { url: `http://127.0.0.1:${mockPort}/v1/chat/completions`, model: 'gpt-4o-mini' },
   switchyard: { url: `http://127.0.0.1:${gatewayPort}/v1/chat/completions`, model: 'mock/gpt-4o-mini' },
-  ...(nodeParse ? { 'node-parse': { url: `http://127.0.0.1:${nodeParse.port}/v1/chat/completions`, model: 'gpt-4o-mini' } } : {}),
+  ...Object.fromEntries(
+    Object.entries(references).map(([name, reference]) => [name, { url: `http://127.0.0.1:${reference.port}/v1/chat/completions`, model: 'gpt-4o-mini' }]),
+  ),
 };
+const pids = { switchyard: gateway.pid, ...Object.fromEntries(Object.entries(references).map(([name, reference]) => [name, reference.proc.pid])) };
 const names = Object.keys(targets);
 
 function runClient(target, n) {
@@ -152,6 +160,11 @@ function summarize(result) {
     overPacingP99: p99 - DELAY,
     clientLoopP99: result.clientLoopP99Ms,
     clientLoopMax: result.clientLoopMaxMs,
+    ttftP50: quantile(Float64Array.from(result.ttfts).sort(), 0.5),
+    ttftP99: quantile(Float64Array.from(result.ttfts).sort(), 0.99),
+    peakOpen: result.peakOpen,
+    // the client's own CPU per delta received: with the gateway's, what the load generator takes of the 2 cores
+    clientCpuUsPerDelta: result.clientCpuUs / Math.max(1, result.gaps.length + result.n),
   };
 }
 
@@ -166,10 +179,12 @@ for (const n of NS) {
   for (let run = 0; run < RUNS; run++) {
     for (const name of run % 2 ? [...names].reverse() : names) {
       await waitQuiet(env);
-      const cpuBefore = { [gateway.pid]: groupCpuUs(gateway.pid), ...(nodeParse ? { [nodeParse.proc.pid]: groupCpuUs(nodeParse.proc.pid) } : {}) };
+      const pid = pids[name];
+      const cpuBefore = pid === undefined ? 0 : groupCpuUs(pid);
       const summary = summarize(await runClient(targets[name], n));
-      const pid = name === 'switchyard' ? gateway.pid : name === 'node-parse' ? nodeParse.proc.pid : undefined;
-      summary.gatewayCpuUsPerStream = pid === undefined ? NaN : (groupCpuUs(pid) - cpuBefore[pid]) / n;
+      summary.gatewayCpuUsPerStream = pid === undefined ? NaN : (groupCpuUs(pid) - cpuBefore) / n;
+      // per upstream event (the deltas, the role chunk, the finish and usage chunks, [DONE])
+      summary.gatewayCpuUsPerEvent = summary.gatewayCpuUsPerStream / (DELTAS + 4);
       summary.gatewayRss = pid === undefined ? NaN : rssKiB(pid) / 1024;
       runs[name].push(summary);
       await sleep(300);
@@ -180,7 +195,8 @@ for (const n of NS) {
   const picked = Object.fromEntries(names.map((name) => [name, pick(runs[name])]));
   const { direct, switchyard } = picked;
   for (const summary of Object.values(picked)) summary.addedP99 = summary === direct ? NaN : summary.p99 - direct.p99;
-  const passes = (s) => s.ok === n && s.stalls === 0 && s.addedP99 <= ADDED_P99_LIMIT_MS;
+  // held at once, too: a target that queues streams (a connection cap) shows small gaps for fewer streams than N
+  const passes = (s) => s.ok === n && s.stalls === 0 && s.addedP99 <= ADDED_P99_LIMIT_MS && s.peakOpen >= HELD_SHARE * n;
   const pass = passes(switchyard);
   byN.set(n, { direct, switchyard, nodeParse: picked['node-parse'], pass, nodeParsePass: picked['node-parse'] ? passes(picked['node-parse']) : undefined });
   for (const [name, s] of Object.entries(picked)) {
@@ -193,9 +209,14 @@ for (const n of NS) {
       f(s.max, 1),
       f(s.overPacingP99),
       f(s.addedP99),
+      f(s.ttftP50, 1),
+      f(s.ttftP99, 1),
+      s.peakOpen,
       f(s.clientLoopP99, 1),
       f(s.clientLoopMax, 1),
+      f(s.clientCpuUsPerDelta, 1),
       f(s.gatewayCpuUsPerStream, 0),
+      f(s.gatewayCpuUsPerEvent, 1),
       f(s.gatewayRss, 1),
     ]);
   }
@@ -206,11 +227,31 @@ for (const n of NS) {
 groups.killAll();
 
 console.log(
-  `\ninter-token gaps (ms) at the client; stall = gap > ${STALL_MS} ms; over_pacing = p99 − ${DELAY} ms; added_p99 = p99 − direct's p99 at the same N`,
+  `\ninter-token gaps (ms) at the client; stall = gap > ${STALL_MS} ms; over_pacing = p99 − ${DELAY} ms; added_p99 = p99 − direct's p99 at the same N;\n` +
+    `ttft = request sent → first delta (ms); peak_open = most streams receiving deltas at one moment (below N: the target queued streams);\n` +
+    `client_cpu = the load client's own CPU per delta (with client_loop_*: is the load generator the bottleneck?); gw_cpu per upstream event`,
 );
 console.log(
   table(
-    ['case', 'ok/n', 'stalls', 'p50', 'p99', 'max', 'over_pacing', 'added_p99', 'client_loop_p99', 'client_loop_max', 'gw_cpu_µs/stream', 'gw_rss_MiB'],
+    [
+      'case',
+      'ok/n',
+      'stalls',
+      'p50',
+      'p99',
+      'max',
+      'over_pacing',
+      'added_p99',
+      'ttft_p50',
+      'ttft_p99',
+      'peak_open',
+      'client_loop_p99',
+      'client_loop_max',
+      'client_cpu_µs/delta',
+      'gw_cpu_µs/stream',
+      'gw_cpu_µs/event',
+      'gw_rss_MiB',
+    ],
     rows,
   ),
 );
@@ -226,10 +267,10 @@ for (const n of NS) {
   const { nodeParse: reference, nodeParsePass } = byN.get(n);
   const parseNote = reference ? `; node-parse ${reference.stalls} stall(s), ${f(reference.addedP99)} ms, ${nodeParsePass ? 'passes' : 'misses'}` : '';
   console.log(
-    `${pass ? 'PASS' : 'MISS'}  N=${n}: ${switchyard.ok}/${n} complete, ${switchyard.stalls} stall(s) > ${STALL_MS} ms, p99 added ${f(switchyard.addedP99)} ms (limit ${ADDED_P99_LIMIT_MS}; direct's p99 ${f(direct.p99)} ms${parseNote})`,
+    `${pass ? 'PASS' : 'MISS'}  N=${n}: ${switchyard.ok}/${n} complete, ${switchyard.peakOpen} held at once, ${switchyard.stalls} stall(s) > ${STALL_MS} ms, p99 added ${f(switchyard.addedP99)} ms (limit ${ADDED_P99_LIMIT_MS}; direct's p99 ${f(direct.p99)} ms${parseNote})`,
   );
 }
 console.log(
-  `${largest >= 512 ? 'PASS' : 'MISS'}  largest N with no stall and p99 added ≤ ${ADDED_P99_LIMIT_MS} ms, every smaller N too: ${largest || 'none'} (target ≥ 512)`,
+  `${largest >= 512 ? 'PASS' : 'MISS'}  largest N held at once with no stall and p99 added ≤ ${ADDED_P99_LIMIT_MS} ms, every smaller N too: ${largest || 'none'} (target ≥ 512)`,
 );
 console.log(`median gateway CPU per stream: ${f(median(NS.map((n) => byN.get(n).switchyard.gatewayCpuUsPerStream)), 0)} µs`);

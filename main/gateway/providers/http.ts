@@ -65,7 +65,10 @@ export class UpstreamClient {
       headersTimeout: timeouts.headersMs,
       bodyTimeout: timeouts.bodyIdleMs,
       keepAliveTimeout: 30_000,
-      connections: 128,
+      // No cap of its own: a stream holds its connection for its whole length, so a cap (it was 128) queued the
+      // 129th concurrent stream to one provider until another ended — seconds of added time to first token, and
+      // streams-bench's N = 512 really held 128. Concurrent requests are bounded by server.max_in_flight already.
+      connections: null,
       pipelining: 1,
     }; // undici 7 follows no redirects unless a redirect interceptor is added; none is
   }

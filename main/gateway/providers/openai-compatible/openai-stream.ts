@@ -7,49 +7,120 @@ import type { UpstreamResponse } from '../http.js';
 import type { StreamPart } from '../types.js';
 import { inBandError } from './openai-error.js';
 
-export async function* readOpenAIStream(providerId: string, baseUrl: string, response: UpstreamResponse, signal: AbortSignal): AsyncGenerator<StreamPart> {
-  const parser = new SseParser();
-  let ended = false; // a done or error part has been yielded
-  // set before [DONE] is handed out: a consumer that stops there still lets the rest of the body drain
-  let sawDone = false;
-  // Not destroyed on an early return: after [DONE] the rest of the body (usually just the chunked encoding's end)
-  // is drained so the connection is reused; destroying it cost a new connection (and TLS handshake) per stream
-  // whenever [DONE] and the end came in separate reads.
-  const body = response.body.iterator({ destroyOnReturn: false });
-  try {
-    while (!ended) {
-      const next = await body.next();
-      const events = next.done ? parser.end() : parser.push(next.value);
+/**
+ * The stream's parts. Written out as an iterator rather than an async generator: the parts parsed from one upstream
+ * read are queued and handed out as already-settled promises, and a read costs one promise of the body's, not the
+ * generator's resumption and result promises on top (a paced stream's every token passes here).
+ */
+export function readOpenAIStream(providerId: string, baseUrl: string, response: UpstreamResponse, signal: AbortSignal): AsyncIterableIterator<StreamPart> {
+  return new OpenAIStreamReader(providerId, baseUrl, response, signal);
+}
+
+const finished: IteratorResult<StreamPart> = Object.freeze({ done: true, value: undefined });
+
+class OpenAIStreamReader implements AsyncIterableIterator<StreamPart> {
+  private readonly parser = new SseParser();
+  /** parts parsed from upstream and not yet handed out, from `taken` on */
+  private readonly queue: StreamPart[] = [];
+  private taken = 0;
+  /** the last part (done or error) is queued: nothing more is read */
+  private ended = false;
+  /** the consumer has stopped (return), or the last part was handed out */
+  private closed = false;
+  /**
+   * [DONE] has come: the rest of the body (usually just the chunked encoding's end) is drained so the connection is
+   * reused; destroying it cost a new connection (and TLS handshake) per stream whenever [DONE] and the end came in
+   * separate reads.
+   */
+  private sawDone = false;
+
+  constructor(
+    private readonly providerId: string,
+    private readonly baseUrl: string,
+    private readonly response: UpstreamResponse,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<StreamPart>> {
+    if (this.taken < this.queue.length) return Promise.resolve(this.take());
+    if (this.closed || this.ended) {
+      this.close();
+      return Promise.resolve(finished);
+    }
+    return this.response.body.read().then(this.onRead, this.onFail);
+  }
+
+  return(): Promise<IteratorResult<StreamPart>> {
+    this.queue.length = 0;
+    this.taken = 0;
+    this.close();
+    return Promise.resolve(finished);
+  }
+
+  private readonly onRead = (next: IteratorResult<Buffer>): Promise<IteratorResult<StreamPart>> | IteratorResult<StreamPart> => {
+    if (this.closed) return finished;
+    try {
+      const events = next.done ? this.parser.end() : this.parser.push(next.value);
       for (const event of events) {
-        const part = toPart(providerId, event.data);
+        const part = toPart(this.providerId, event.data);
         if (part === undefined) continue;
-        ended = part.type !== 'chunk';
-        sawDone ||= part.type === 'done';
-        yield part;
-        if (ended) break;
+        this.queue.push(part);
+        if (part.type !== 'chunk') {
+          this.ended = true;
+          this.sawDone = part.type === 'done';
+          break;
+        }
       }
-      if (next.done && !ended) {
-        ended = true;
-        yield {
-          type: 'error',
-          error: new ProviderError({
-            kind: 'protocol',
-            errorClass: 'protocol',
-            status: 502,
-            message: `provider '${providerId}' ended the stream without [DONE]`,
-            providerId,
-            retryable: true,
-          }),
-        };
-      }
+    } catch (error) {
+      return this.onFail(error);
     }
-  } catch (error) {
-    if (!ended) {
-      ended = true;
-      yield { type: 'error', error: error instanceof ProviderError ? error : streamFailure(providerId, baseUrl, error, signal) };
+    if (next.done && !this.ended) {
+      this.ended = true;
+      this.queue.push({
+        type: 'error',
+        error: new ProviderError({
+          kind: 'protocol',
+          errorClass: 'protocol',
+          status: 502,
+          message: `provider '${this.providerId}' ended the stream without [DONE]`,
+          providerId: this.providerId,
+          retryable: true,
+        }),
+      });
     }
-  } finally {
-    response.body.release(sawDone);
+    // a read that completed no event (part of one, a keep-alive comment) reads again
+    return this.taken < this.queue.length ? this.take() : this.next();
+  };
+
+  private readonly onFail = (error: unknown): IteratorResult<StreamPart> => {
+    if (this.closed || this.ended) return this.taken < this.queue.length ? this.take() : finished;
+    this.ended = true;
+    this.queue.push({
+      type: 'error',
+      error: error instanceof ProviderError ? error : streamFailure(this.providerId, this.baseUrl, error, this.signal),
+    });
+    return this.take();
+  };
+
+  private take(): IteratorResult<StreamPart> {
+    const part = this.queue[this.taken] as StreamPart;
+    this.taken += 1;
+    if (this.taken === this.queue.length) {
+      this.queue.length = 0;
+      this.taken = 0;
+      if (this.ended) this.close(); // the last part: the body is done with now, as the generator's finally did
+    }
+    return { done: false, value: part };
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.response.body.release(this.sawDone);
   }
 }
 
