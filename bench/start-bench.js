@@ -10,7 +10,7 @@
 //              completion on each (through a loopback mock upstream)                          target ≤ 150 MiB
 // The gateway runs with an existing data dir (a first, uncounted launch creates it), as at every login after the
 // first. First chat completion after launch is printed for information. `tokens` (opens the ledger file) is printed for information. Env: START_RUNS (15), CLI_RUNS (15),
-// SWITCHYARD_CLI (dist/main/cli/main.js), SWITCHYARD_NODE_ARGS, QUIET_PCT / QUIET_WAIT_S (bench-kit.js). 127.0.0.1 only.
+// SWITCHYARD_CLI (dist/cli/switchyard.js, the bundle bin/switchyard.js runs), SWITCHYARD_NODE_ARGS, QUIET_PCT / QUIET_WAIT_S (bench-kit.js). 127.0.0.1 only.
 // SWITCHYARD_CLI_BEFORE: a second build (e.g. of the commit before a change, with its own node_modules and resources
 // reachable from it) measured in the same run, alternating with SWITCHYARD_CLI in every section, as the rows `before`:
 // on a shared machine a before/after from two runs minutes apart mostly measures the load.
@@ -25,7 +25,7 @@ import { freePort, health, median, processGroups, rssKiB, table, waitQuiet } fro
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
 const env = process.env;
-const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist/main/cli/main.js'));
+const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist/cli/switchyard.js'));
 const CLI_BEFORE = env.SWITCHYARD_CLI_BEFORE ? path.resolve(env.SWITCHYARD_CLI_BEFORE) : undefined;
 const NODE_ARGS = (env.SWITCHYARD_NODE_ARGS || '').split(/\s+/).filter(Boolean);
 const START_RUNS = Number(env.START_RUNS || 15);
@@ -47,8 +47,23 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-start-bench-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 const groups = processGroups('sy-start-bench', ROOT, { ...env, SWITCHYARD_API_KEY: TOKEN });
 
-/** Spawns `args` and polls /health every 2 ms; resolves with the ms from spawn to the first 200, and the child. */
-async function launch(args, port) {
+/**
+ * Spawns `argsFor(port)` on a free port and polls /health every 2 ms; resolves with the ms from spawn to the first
+ * 200, the child and the port. A port taken between freePort() and the child's bind (the machine is shared) is
+ * retried on another, up to 3 times.
+ */
+async function launch(argsFor) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { ...(await launchOn(argsFor(port), port)), port };
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function launchOn(args, port) {
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, SWITCHYARD_API_KEY: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -107,8 +122,7 @@ console.log(
 
 // ---------------------------------------------------------------- ready time
 for (const [name, cli] of Object.entries(builds).reverse()) {
-  const port = await freePort();
-  const first = await launch(serveArgs(port, cli), port); // creates the data dir, the ledger and the token; not counted
+  const first = await launch((port) => serveArgs(port, cli)); // creates the data dir, the ledger and the token; not counted
   await stop(first.child);
   console.log(`[start-bench] first launch of ${name}${name === 'serve' ? ' (new data dir)' : ''}: ${f(first.ms)} ms`);
 }
@@ -118,8 +132,7 @@ for (let run = 0; run < START_RUNS; run++) {
   await waitQuiet(env);
   const order = processes.map((_, i) => processes[(i + run) % processes.length]);
   for (const name of order) {
-    const port = await freePort();
-    const { ms, child } = await launch(name === 'bare' ? bareArgs(port) : serveArgs(port, builds[name]), port);
+    const { ms, child } = await launch((port) => (name === 'bare' ? bareArgs(port) : serveArgs(port, builds[name])));
     ready[name].push(ms);
     await stop(child);
   }
@@ -223,9 +236,9 @@ const chatBody = JSON.stringify({
   messages: [{ role: 'user', content: 'Say hello in one short sentence, please.' }],
   max_tokens: 16,
 });
-async function memory(args, port, withChat) {
+async function memory(argsFor, withChat) {
   await waitQuiet(env);
-  const { child } = await launch(args, port);
+  const { child, port } = await launch(argsFor);
   try {
     await sleep(2000);
     const idle = rssKiB(child.pid);
@@ -249,8 +262,7 @@ async function memory(args, port, withChat) {
 const mem = Object.fromEntries(processes.map((name) => [name, []]));
 for (let run = 0; run < 3; run++) {
   for (const name of processes) {
-    const port = await freePort();
-    mem[name].push(await memory(name === 'bare' ? bareArgs(port) : serveArgs(port, builds[name]), port, name !== 'bare'));
+    mem[name].push(await memory((port) => (name === 'bare' ? bareArgs(port) : serveArgs(port, builds[name])), name !== 'bare'));
   }
 }
 groups.killAll();

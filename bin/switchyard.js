@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Installed entry point: runs the compiled headless CLI (`npm run build:main` produces it).
-import '../dist/main/cli/main.js';
+// Installed entry point: runs the bundled headless CLI (`npm run build:main` produces it: tsc, then scripts/bundle-cli.mjs).
+import '../dist/cli/switchyard.js';

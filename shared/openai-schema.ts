@@ -2,6 +2,7 @@
 // know are kept and passed through untouched to OpenAI-compatible upstreams. Known fields are checked for type
 // and range so that a bad request gets a 400 naming the field before any upstream call.
 import { z } from 'zod';
+import { formatPath } from './field-path.js';
 
 const textPart = z.looseObject({ type: z.literal('text'), text: z.string() });
 const imagePart = z.looseObject({
@@ -121,11 +122,4 @@ export function describeIssue(error: z.ZodError): { param: string | null; messag
   return { param: param || null, message: param ? `${param}: ${issue.message}` : issue.message };
 }
 
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
-}
+export { formatPath };

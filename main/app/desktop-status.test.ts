@@ -3,6 +3,7 @@ import type { AppStatus } from '../../preload/bridge-api.js';
 import type { StatusDto } from '../../shared/control/contract.js';
 import { loadConfig } from '../config/load.js';
 import { Gateway, type GatewayStatus } from '../gateway/gateway.js';
+import { loadAdapters } from '../gateway/providers/registry.js';
 import { describeBudgetCheck, type BudgetCheck } from '../ledger/budgets.js';
 import {
   budgetActionLookup,
@@ -165,8 +166,10 @@ describe('desktopStatusFromGateway', () => {
     ).toEqual([]);
   });
 
-  it('recognises the reason the real gateway gives for its switch', () => {
-    const real = new Gateway({ config: loadConfig({ path: undefined, env: {} }), tokens: new StaticTokenVerifier([]), env: {} });
+  it('recognises the reason the real gateway gives for its switch', async () => {
+    const config = loadConfig({ path: undefined, env: {} });
+    await loadAdapters(config.providers);
+    const real = new Gateway({ config, tokens: new StaticTokenVerifier([]), env: {} });
     real.setOffline(true);
     expect(real.status().offline).toBe(switchedOfflineReason);
     real.setOffline(undefined);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `switchyard serve|tokens|usage|keys|status|…` — the headless entry point. No electron here: everything but the window runs from this.
 import { parseArgs } from 'node:util';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from '../config/paths.js';
 import { switchyardVersion } from '../version.js';
@@ -163,7 +164,7 @@ async function serve(options: {
     console.error(`switchyard: --port must be a number from 0 to 65535, not '${options.port}'`);
     return 2;
   }
-  const uiRoot = fileURLToPath(new URL('../../renderer/', import.meta.url));
+  const uiRoot = uiBuildDirectory();
   const modules = Promise.all([import('../boot.js'), import('./serve-ui-link.js')]);
   // The port is bound while boot.js's modules load, before the config (zod, yaml) is read (issue 20): a client that
   // connects meanwhile is held, not refused. Only when the address is known cheaply (early-address.ts), and a port
@@ -205,6 +206,16 @@ async function serve(options: {
   }
   for (const line of await found) console.log(line);
   return -1; // keep running until a signal
+}
+
+/**
+ * dist/renderer/: the UI build shipped beside this CLI, from the bundle (dist/cli/switchyard.js) or tsc's output
+ * (dist/main/cli/main.js) alike.
+ */
+function uiBuildDirectory(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const dist = here.lastIndexOf(`${sep}dist${sep}`);
+  return dist >= 0 ? join(here.slice(0, dist), 'dist', 'renderer') + sep : fileURLToPath(new URL('../../renderer/', import.meta.url));
 }
 
 function printBanner(gateway: Gateway, dataDir: string, tokenCreated: boolean, uiLines: readonly string[]): void {

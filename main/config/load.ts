@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { formatPath } from '../../shared/openai-schema.js';
+import { formatPath } from '../../shared/field-path.js';
 import { envDetectedPresets, isPresetId, ollamaBaseUrl, providerPresets, type ProviderPreset, type ProviderType } from './presets.js';
 import type { BudgetLimits, Locality } from './types.js';
 import { resolveBudgets, resolveLedger, type LedgerSettings } from './metering.js';

@@ -9,7 +9,7 @@ import type { ResponseStore } from '../ledger/response-store.js';
 import type { BudgetGuard } from './budget-guard.js';
 import type { Metering } from './metering.js';
 import { ProviderError } from './providers/errors.js';
-import { ProviderRegistry, keyFromEnvironment } from './providers/registry.js';
+import { ProviderRegistry, keyFromEnvironment, loadAdapters } from './providers/registry.js';
 import type { KeyRotation } from './routing/execute.js';
 import type { ModelDetails, ProbeResult } from './providers/types.js';
 import type { CircuitView } from './routing/health.js';
@@ -111,6 +111,7 @@ export class Gateway {
   private readonly limiter: RateLimiter;
   private readonly telemetry: Telemetry;
 
+  /** startGateway is the way in; a direct caller loads the providers' adapters first (providers/registry.ts loadAdapters) */
   constructor(private readonly options: GatewayOptions) {
     this.keyLookup = options.keys?.keyLookup ?? options.keyLookup ?? keyFromEnvironment(options.env);
     this.log = options.log ?? (() => undefined);
@@ -234,7 +235,7 @@ export class Gateway {
     const next = config ?? this.options.reloadConfig?.();
     if (!next) throw new Error('no config to reload from');
     await this.options.keys?.reloadAll();
-    const registry = new ProviderRegistry(next.providers, this.keyLookup, next.routing.timeouts, this.pacing);
+    const registry = await ProviderRegistry.create(next.providers, this.keyLookup, next.routing.timeouts, this.pacing);
     this.limiter.update(next.limits, next.routes);
     this.telemetry.update(next.telemetry ?? defaultTelemetry);
     const catalog = new ModelCatalog(registry);
@@ -374,6 +375,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     (settings
       ? await import('./shared-state/shared-state.js').then(({ SharedState }) => SharedState.open(settings, options.log ?? (() => undefined)))
       : undefined);
+  await loadAdapters(options.config.providers); // the constructor builds the registry from them
   const gateway = new Gateway(sharedState ? { ...options, sharedState } : options);
   try {
     await gateway.listen();

@@ -20,7 +20,7 @@ import type { GatewayState, RequestContext } from '../../main/gateway/http/conte
 import { sendOpenAIError } from '../../main/gateway/http/errors.js';
 import { RequestGuard } from '../../main/gateway/http/guard.js';
 import { MemorySink } from '../../main/gateway/pipeline/memory-sink.js';
-import { ProviderRegistry } from '../../main/gateway/providers/registry.js';
+import { loadAdapters, ProviderRegistry } from '../../main/gateway/providers/registry.js';
 import { ModelCatalog } from '../../main/gateway/routing/model-catalog.js';
 import { RoutingService } from '../../main/gateway/routing/service.js';
 import { setupMetering, type MeteringSetup } from '../../main/metering-setup.js';
@@ -129,6 +129,7 @@ beforeAll(async () => {
   fake = await FakeOpenAI.start({ models: ['gpt-4o-mini', 'gpt-4.1', 'text-embedding-3-small', 'text-embedding-3-large'] });
   dataDir = mkdtempSync(join(tmpdir(), 'sy-dialects-'));
   config = suiteConfig(fake.baseUrl);
+  await loadAdapters(config.providers); // the in-process transport builds its registry itself
   metering = setupMetering({ dataDir, config, log: () => undefined });
   ledger = LedgerReader.open(dataDir);
 });

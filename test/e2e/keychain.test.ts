@@ -207,7 +207,7 @@ describe('switchyard keys … on the Secret Service (the main/cli/keys.ts functi
   });
 });
 
-describe('`node dist/main/cli/main.js keys …` as a process', () => {
+describe('`node dist/cli/switchyard.js keys …` as a process', () => {
   let dataDir: string;
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'sy-keys-cli-'));

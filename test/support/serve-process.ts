@@ -1,12 +1,13 @@
 // Runs `switchyard serve` as a real child process with its own config and data dir, and reads back the address
 // it prints. The environment is scrubbed so a developer's real provider keys can never reach a test.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const cliPath = fileURLToPath(new URL('../../dist/main/cli/main.js', import.meta.url));
+/** the bundled CLI that bin/switchyard.js runs (scripts/bundle-cli.mjs; the global setup builds it) */
+export const cliPath = fileURLToPath(new URL('../../dist/cli/switchyard.js', import.meta.url));
 
 export interface ServeProcess {
   readonly child: ChildProcess;

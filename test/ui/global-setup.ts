@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 export default function globalSetup(): void {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  for (const built of ['dist/main/cli/main.js', 'dist/renderer/index.html']) {
+  for (const built of ['dist/cli/switchyard.js', 'dist/renderer/index.html']) {
     if (!existsSync(`${root}/${built}`)) throw new Error(`${built} is missing: run \`npm run -s build\` before \`npx playwright test\``);
   }
 }

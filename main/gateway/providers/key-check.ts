@@ -4,7 +4,7 @@ import { redactSecrets } from '../../../shared/redact.js';
 import type { ProviderSettings } from '../../config/load.js';
 import type { ProviderErrorClass } from '../../config/types.js';
 import { ProviderError, classForStatus } from './errors.js';
-import { createAdapter } from './registry.js';
+import { createAdapter, loadAdapters } from './registry.js';
 
 export type KeyCheckResult =
   | { readonly ok: true; readonly detail: string; readonly latencyMs: number }
@@ -21,6 +21,7 @@ export async function checkKey(settings: ProviderSettings, key: string | undefin
   const signal = AbortSignal.timeout(timeoutMs);
   const elapsed = (): number => Math.round(performance.now() - started);
   if (key !== undefined && isOpenRouter(settings.baseUrl)) return checkOpenRouterKey(settings.baseUrl, key, signal, elapsed);
+  await loadAdapters([settings]);
   const adapter = createAdapter(settings, () => key);
   try {
     const models = await adapter.listModels(signal);
