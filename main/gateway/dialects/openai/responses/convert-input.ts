@@ -27,6 +27,27 @@ interface AssistantTurn {
 }
 
 export function toChatMessages(items: readonly ResponseInputItem[], hosted: HostedUse[]): ChatMessage[] {
+  return textMessages(items) ?? convertItems(items, hosted);
+}
+
+/**
+ * The items as chat messages when every one is a user, system or developer message whose content is a string — a
+ * string input always is — mapped as convertItems maps them, without its per-call state; undefined otherwise.
+ */
+function textMessages(items: readonly ResponseInputItem[]): ChatMessage[] | undefined {
+  const messages: ChatMessage[] = [];
+  for (const item of items) {
+    const { type, role, content } = item as { type?: unknown; role?: unknown; content?: unknown };
+    if ((type !== undefined && type !== 'message') || typeof content !== 'string') return undefined;
+    if (role === 'user') messages.push({ role: 'user', content });
+    else if (role === 'system' || role === 'developer') messages.push({ role: 'system', content });
+    else return undefined;
+  }
+  return messages;
+}
+
+/** Every item, of any type (exported for the property test that holds textMessages to it). */
+export function convertItems(items: readonly ResponseInputItem[], hosted: HostedUse[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   let turn: AssistantTurn | undefined;
   /** images and files from tool outputs: a chat tool message holds text only, so they follow in a user message */

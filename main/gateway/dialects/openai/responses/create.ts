@@ -20,12 +20,12 @@ import { nativeResponsesRequest, passthroughFrames } from './native.js';
 import { plainResponsesRequest } from './plain-request.js';
 import { saveLater } from './deferred-saves.js';
 import { resolveInput, storedTurn } from './resolve-input.js';
-import { newResponseId, type ResponseContext } from './response-object.js';
+import { newResponseId, responseObject, type ResponseContext } from './response-object.js';
 import { ResponsesRequestError, validateResponsesRequest } from './schema.js';
 import { responseText } from './response-text.js';
 import { responsesErrorCode, ResponsesEventEncoder } from './stream-events.js';
 import { toChatRequest, type HostedUse } from './to-chat-request.js';
-import { toResponse } from './to-response.js';
+import { responseState } from './to-response.js';
 
 export function handleCreateResponse(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
   const text = inbound.body.toString('utf8');
@@ -93,11 +93,12 @@ export function handleCreateResponse(context: RequestContext, inbound: InboundRe
           keep(() => JSON.parse(nativeRaw.toString('utf8')) as Record<string, unknown>, executed);
           return nativeRaw;
         }
-        const response = toResponse(executed.response, responseContext);
+        const state = responseState(executed.response, responseContext);
         // the price, when known, as chat's usage.cost (the last field of usage either way)
-        if (costUsd !== undefined && response.usage) response.usage.cost = costUsd;
-        keep(() => response as unknown as Record<string, unknown>, executed);
-        return Buffer.from(responseText(response));
+        if (costUsd !== undefined && state.usage) state.usage.cost = costUsd;
+        // the Response object itself is built only when it is stored; the answer is written without it
+        keep(() => responseObject(responseContext, state) as unknown as Record<string, unknown>, executed);
+        return Buffer.from(responseText(responseContext, state));
       },
       stream: (output, executed, options) => {
         // kept as the terminal event is encoded; a client that continues with previous_response_id the moment it

@@ -46,6 +46,7 @@ export function decodeReasoningCarrier(value: string): ReasoningCarrier | undefi
  * Other kinds of detail (Gemini's signatures, redacted thinking) are kept as they are, in order.
  */
 export function mergeReasoningDetails(fragments: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  if (fragments.length === 0) return []; // the usual answer, which did not reason: no map to make
   const merged: Record<string, unknown>[] = [];
   const textBlocks = new Map<string, Record<string, unknown>>();
   for (const fragment of fragments) {

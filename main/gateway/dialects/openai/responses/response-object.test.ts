@@ -1,12 +1,13 @@
-// ResponseJson writes what JSON.stringify writes of the same Response: for requests with and without the settings a
+// responseText writes what JSON.stringify writes of the same Response: for requests with and without the settings a
 // Response echoes (instructions, tools, text.format, reasoning, metadata, sampling…), in every status.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { convertTools } from './convert-tools.js';
 import { messageItem, outputText, toolCallItem, type ResponseOutputItem } from './output-items.js';
-import { ResponseJson, responseObject, toResponsesUsage, type ResponseContext, type ResponseState, type ResponseUsage } from './response-object.js';
+import { responseObject, toResponsesUsage, type ResponseContext, type ResponseState, type ResponseUsage } from './response-object.js';
 import { responseText } from './response-text.js';
-import { validateResponsesRequest } from './schema.js';
+import { plainResponsesRequest } from './plain-request.js';
+import { validateResponsesRequest, type ResponsesRequest } from './schema.js';
 
 const text = fc.oneof(fc.constantFrom('', 'Be brief.', '"quoted"', 'é😀', '\u2028'), fc.string({ maxLength: 8 }));
 const settings = fc.record(
@@ -71,15 +72,14 @@ function contextFor(body: Record<string, unknown>): ResponseContext {
   return { id: 'resp_1', createdAt: 1_700_000_000, model: 'my-model', request, tools: convertTools(request.tools, []).names, includeEncrypted: false };
 }
 
-describe('ResponseJson', () => {
-  it('stringify(response) is JSON.stringify(response), with or without the output given as JSON', () => {
+describe('responseText, as the stream writes it', () => {
+  it('is JSON.stringify(response) with the output given as JSON, and from the Response object itself as the state', () => {
     fc.assert(
       fc.property(settings, state, (body, current) => {
         const context = contextFor(body);
         const response = responseObject(context, current);
-        const json = new ResponseJson(context);
-        expect(json.stringify(response)).toBe(JSON.stringify(response));
-        expect(json.stringify(response, JSON.stringify(response.output))).toBe(JSON.stringify(response));
+        expect(responseText(context, current, JSON.stringify(current.output))).toBe(JSON.stringify(response));
+        expect(responseText(context, response)).toBe(JSON.stringify(response));
       }),
       { numRuns: 300 },
     );
@@ -87,8 +87,8 @@ describe('ResponseJson', () => {
 
   it('a bare request', () => {
     const context = contextFor({});
-    const response = responseObject(context, { status: 'completed', output: [], usage: null });
-    expect(new ResponseJson(context).stringify(response)).toBe(JSON.stringify(response));
+    const bare: ResponseState = { status: 'completed', output: [], usage: null };
+    expect(responseText(context, bare)).toBe(JSON.stringify(responseObject(context, bare)));
   });
 });
 
@@ -131,20 +131,38 @@ describe('responseText', () => {
   it('is JSON.stringify(response), byte for byte, for any settings, items and usage', () => {
     fc.assert(
       fc.property(settings, fc.oneof(state, complete), (body, current) => {
-        const response = responseObject(contextFor(body), current);
-        expect(responseText(response)).toBe(JSON.stringify(response));
+        const context = contextFor(body);
+        expect(responseText(context, current)).toBe(JSON.stringify(responseObject(context, current)));
       }),
       { numRuns: 500 },
     );
   });
 
+  it('is JSON.stringify(response) for a request taken as the client wrote it (plain-request.ts), settings null or left out', () => {
+    const nullable = ['instructions', 'max_output_tokens', 'temperature', 'top_p', 'metadata', 'prompt_cache_key', 'store', 'user', 'service_tier'];
+    const plainSettings = fc.record(Object.fromEntries(nullable.map((key) => [key, fc.constant(null)])), { requiredKeys: [] });
+    fc.assert(
+      fc.property(plainSettings, fc.oneof(state, complete), (body, current) => {
+        const request = plainResponsesRequest({ model: 'my-model', input: 'x', ...body });
+        expect(request).toBeDefined();
+        const context: ResponseContext = { ...contextFor({}), request: request as ResponsesRequest };
+        expect(responseText(context, current)).toBe(JSON.stringify(responseObject(context, current)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('a value it does not write itself goes to JSON.stringify (a usage count left out, an unknown item)', () => {
-    const response = responseObject(contextFor({}), {
+    const context = contextFor({});
+    const unusual: ResponseState = {
       status: 'completed',
       output: [{ id: 'x', type: 'message', status: 'completed', role: 'assistant', content: [], extra: 1 } as never],
       usage: { input_tokens: 1, output_tokens: undefined } as never,
-    });
-    expect(responseText(response)).toBe(JSON.stringify(response));
-    expect(responseText({ ...response, instructions: undefined } as never)).toBe(JSON.stringify({ ...response, instructions: undefined }));
+    };
+    expect(responseText(context, unusual)).toBe(JSON.stringify(responseObject(context, unusual)));
+    const leftOut: ResponseState = { status: 'completed', output: [], usage: undefined as never };
+    expect(responseText(context, leftOut)).toBe(JSON.stringify(responseObject(context, leftOut)));
+    const unnamed = { ...context, model: undefined as never };
+    expect(responseText(unnamed, leftOut)).toBe(JSON.stringify(responseObject(unnamed, leftOut)));
   });
 });

@@ -128,58 +128,6 @@ export function responseObject(context: ResponseContext, state: ResponseState): 
   };
 }
 
-/** The fields of a Response that change while it streams; the others echo the request. */
-const changing: ReadonlySet<string> = new Set(['status', 'error', 'incomplete_details', 'output', 'usage']);
-
-/**
- * JSON.stringify of the Response objects of one response, with what does not change while it streams — the echoed
- * settings, ids, model, tools — serialised once: a stream writes the response three times (created, in_progress and
- * the end). The pieces come from a responseObject() itself, so they follow its fields and their order.
- */
-export class ResponseJson {
-  /** pieces[i] comes before the value of keys[i]; the last piece closes the object */
-  private readonly pieces: string[] = [];
-  private readonly keys: (keyof ResponseObject)[] = [];
-
-  constructor(context: ResponseContext) {
-    // each run of unchanging fields is serialised in one call, as an object of its own without its braces
-    let piece = '{';
-    let empty = true;
-    let run: Record<string, unknown> = {};
-    const endRun = (): void => {
-      const json = JSON.stringify(run).slice(1, -1);
-      run = {};
-      if (json === '') return;
-      piece += empty ? json : `,${json}`;
-      empty = false;
-    };
-    for (const [key, value] of Object.entries(responseObject(context, { status: 'in_progress', output: [], usage: null }))) {
-      if (!changing.has(key)) {
-        run[key] = value;
-        continue;
-      }
-      endRun();
-      piece += `${empty ? '' : ','}${JSON.stringify(key)}:`;
-      empty = false;
-      this.pieces.push(piece);
-      this.keys.push(key as keyof ResponseObject);
-      piece = '';
-    }
-    endRun();
-    this.pieces.push(`${piece}}`);
-  }
-
-  /** JSON.stringify(response) for a response of this context; `output`, when given, is JSON.stringify(response.output). */
-  stringify(response: ResponseObject, output?: string): string {
-    let json = '';
-    for (let index = 0; index < this.keys.length; index += 1) {
-      const key = this.keys[index] as keyof ResponseObject;
-      json += (this.pieces[index] as string) + (key === 'output' && output !== undefined ? output : JSON.stringify(response[key]));
-    }
-    return json + (this.pieces[this.keys.length] as string);
-  }
-}
-
 /** A truncated or filtered answer is 'incomplete', with the reason; anything else finished normally. */
 export function finishStatus(finishReason: FinishReason | string | null): Pick<ResponseState, 'status' | 'incomplete_details'> {
   if (finishReason === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };

@@ -1,43 +1,69 @@
-// JSON.stringify of a complete (non-stream) Response, written field by field. A translated non-stream answer is
-// ~1 KB of JSON built from ~40 small values, most of them the request's settings echoed or OpenAI's defaults;
-// JSON.stringify walked it in ~3 µs warm and ~10 µs in the gateway's profile (4.5% of a Responses request's CPU at
-// c=16, where chat hands back the upstream's bytes). Here the keys are constant text, strings go through jsonString
-// (json-text.ts) and the values that are usually a default (null, [], {}, {"type":"text"}, "auto") are written as
-// such; what is not the usual value — a tool list, a json_schema format, metadata, a reasoning or tool-call item —
-// goes to JSON.stringify as before. The fields and their order are responseObject()'s (response-object.ts) and
-// messageItem()'s / outputText()'s (output-items.ts); the property test beside response-object.ts holds the result to
-// JSON.stringify's, byte for byte, for any settings, items and usage.
+// JSON.stringify(responseObject(context, state)) for a complete (non-stream) Response, written field by field from
+// the request and the answer's state without building the object: a translated non-stream answer is ~1 KB of JSON
+// built from ~40 small values, most of them the request's settings echoed or OpenAI's defaults, and chat hands back
+// the upstream's bytes instead. JSON.stringify walked the built object in ~3 µs warm and ~10 µs in the gateway's
+// profile; the object itself (30 fields, their defaults applied) was another allocation per request that only a
+// stored response needs (create.ts builds it then). Here the keys are constant text, strings go through jsonString
+// (json-text.ts), a setting the request left out is written as its default directly, and the values that are usually
+// a default (null, [], {}, {"type":"text"}, "auto") are written as such; what is not the usual value — a tool list, a
+// json_schema format, metadata, a reasoning or tool-call item — goes to JSON.stringify as before. The fields, their
+// order and their defaults are responseObject()'s (response-object.ts), the message items messageItem()'s /
+// outputText()'s (output-items.ts); the property test beside response-object.ts holds the result to JSON.stringify's,
+// byte for byte, for any settings, items and usage.
 import { jsonString } from './json-text.js';
 import type { MessageItem, ResponseOutputItem } from './output-items.js';
-import type { ResponseObject, ResponseUsage } from './response-object.js';
+import { responseObject, type ResponseContext, type ResponseState, type ResponseUsage } from './response-object.js';
 
 /** A value this writer does not handle (undefined, a function…): the whole response goes to JSON.stringify. */
 class Unusual extends Error {}
 
-/** JSON.stringify(response) for a Response made by responseObject(). */
-export function responseText(response: ResponseObject): string {
+/** JSON.stringify(responseObject(context, state)); `output`, when given, is JSON.stringify(state.output). */
+export function responseText(context: ResponseContext, state: ResponseState, output?: string): string {
   try {
-    return write(response);
+    return write(context, state, output);
   } catch (error) {
-    if (error instanceof Unusual) return JSON.stringify(response);
+    if (error instanceof Unusual) return JSON.stringify(responseObject(context, state));
     throw error;
   }
 }
 
-function write(r: ResponseObject): string {
+/** JSON.stringify(item) for an output item (a message is written field by field). */
+export function outputItemText(item: ResponseOutputItem): string {
+  try {
+    return item.type === 'message' ? messageText(item) : value(item);
+  } catch (error) {
+    if (error instanceof Unusual) return JSON.stringify(item);
+    throw error;
+  }
+}
+
+/** The settings nobody sets on a plain request, as responseObject() defaults them (reasoning … tools). */
+const defaultReasoning = '{"effort":null,"summary":null}';
+const defaultText = '{"format":{"type":"text"},"verbosity":"medium"}';
+
+function write(c: ResponseContext, s: ResponseState, output: string | undefined): string {
+  const q = c.request;
+  const reasoning = q.reasoning;
+  const text = q.text;
   return (
-    `{"id":${scalar(r.id)},"object":${scalar(r.object)},"created_at":${scalar(r.created_at)},"status":${scalar(r.status)}` +
-    `,"background":${scalar(r.background)},"error":${nullOr(r.error)},"incomplete_details":${nullOr(r.incomplete_details)}` +
-    `,"instructions":${scalar(r.instructions)},"max_output_tokens":${scalar(r.max_output_tokens)},"max_tool_calls":${scalar(r.max_tool_calls)}` +
-    `,"model":${scalar(r.model)},"output":${outputText(r.output)},"parallel_tool_calls":${scalar(r.parallel_tool_calls)}` +
-    `,"previous_response_id":${scalar(r.previous_response_id)},"prompt_cache_key":${scalar(r.prompt_cache_key)}` +
-    `,"reasoning":{"effort":${scalar(r.reasoning.effort)},"summary":${scalar(r.reasoning.summary)}}` +
-    `,"safety_identifier":${scalar(r.safety_identifier)},"service_tier":${scalar(r.service_tier)},"store":${scalar(r.store)}` +
-    `,"temperature":${scalar(r.temperature)},"text":{"format":${format(r.text.format)},"verbosity":${scalar(r.text.verbosity)}}` +
-    `,"tool_choice":${typeof r.tool_choice === 'string' ? jsonString(r.tool_choice) : value(r.tool_choice)}` +
-    `,"tools":${r.tools.length === 0 ? '[]' : value(r.tools)},"top_logprobs":${scalar(r.top_logprobs)},"top_p":${scalar(r.top_p)}` +
-    `,"truncation":${scalar(r.truncation)},"usage":${usageText(r.usage)},"user":${scalar(r.user)},"metadata":${isEmpty(r.metadata) ? '{}' : value(r.metadata)}}`
+    `{"id":${scalar(c.id)},"object":"response","created_at":${scalar(c.createdAt)},"status":${scalar(s.status)},"background":false` +
+    `,"error":${nullOr(s.error ?? null)},"incomplete_details":${nullOr(s.incomplete_details ?? null)}` +
+    `,"instructions":${or(q.instructions, 'null')},"max_output_tokens":${or(q.max_output_tokens, 'null')},"max_tool_calls":${or(q.max_tool_calls, 'null')}` +
+    `,"model":${scalar(c.model)},"output":${output ?? outputText(s.output)},"parallel_tool_calls":${or(q.parallel_tool_calls, 'true')}` +
+    `,"previous_response_id":${or(q.previous_response_id, 'null')},"prompt_cache_key":${or(q.prompt_cache_key, 'null')}` +
+    `,"reasoning":${reasoning == null ? defaultReasoning : `{"effort":${or(reasoning.effort, 'null')},"summary":${or(reasoning.summary, 'null')}}`}` +
+    `,"safety_identifier":${or(q.safety_identifier, 'null')},"service_tier":${or(q.service_tier, '"default"')},"store":${or(q.store, 'true')}` +
+    `,"temperature":${or(q.temperature, '1')},"text":${text == null ? defaultText : `{"format":${format(text.format)},"verbosity":${or(text.verbosity, '"medium"')}}`}` +
+    `,"tool_choice":${q.tool_choice == null ? '"auto"' : typeof q.tool_choice === 'string' ? jsonString(q.tool_choice) : value(q.tool_choice)}` +
+    `,"tools":${q.tools == null || q.tools.length === 0 ? '[]' : value(q.tools)},"top_logprobs":${or(q.top_logprobs, '0')},"top_p":${or(q.top_p, '1')}` +
+    `,"truncation":${or(q.truncation, '"disabled"')},"usage":${usageText(s.usage)},"user":${or(q.user, 'null')}` +
+    `,"metadata":${q.metadata == null || isEmpty(q.metadata) ? '{}' : value(q.metadata)}}`
   );
+}
+
+/** `setting ?? default` as JSON: the default's text when the request left the setting out (or null). */
+function or(v: unknown, fallback: string): string {
+  return v === undefined || v === null ? fallback : scalar(v);
 }
 
 /** A string, number, boolean or null, as JSON.stringify writes it. */
@@ -60,8 +86,8 @@ function value(v: unknown): string {
   return json;
 }
 
-function format(v: Record<string, unknown>): string {
-  if (v['type'] === 'text' && onlyKey(v, 'type')) return '{"type":"text"}';
+function format(v: Record<string, unknown> | null | undefined): string {
+  if (v === undefined || v === null || (v['type'] === 'text' && onlyKey(v, 'type'))) return '{"type":"text"}';
   return value(v);
 }
 
@@ -87,8 +113,9 @@ function messageText(item: MessageItem): string {
 }
 
 /** toResponsesUsage()'s object; one with a value of another kind (a missing count) goes to JSON.stringify. */
-function usageText(usage: ResponseUsage | null): string {
+function usageText(usage: ResponseUsage | null | undefined): string {
   if (usage === null) return 'null';
+  if (usage === undefined) throw new Unusual(); // JSON.stringify leaves the key out
   const input = usage.input_tokens_details as ResponseUsage['input_tokens_details'] | undefined;
   const output = usage.output_tokens_details as ResponseUsage['output_tokens_details'] | undefined;
   if (typeof input !== 'object' || input === null || typeof output !== 'object' || output === null) return value(usage);

@@ -4,13 +4,13 @@
 // order OpenAI sends them. Every event carries the next sequence_number; usage, which a chat stream sends last in a
 // chunk without choices, is kept for response.completed.
 //
-// The gateway writes frames, not events (the *Frames methods): the delta that nearly every chunk of an answer is —
-// text, reasoning or function-call arguments for the item already open — is written from a template made once per
-// item (its type, ids and indexes serialised), so only the sequence number and the delta's text are new per event.
-// The response's unchanging fields (echoed settings, ids, model) are serialised once for the three events that carry
-// it, and each closed item once for its output_item.done and the final response. The frames are byte for byte what
-// eventFrame makes of the same events (stream-events.test.ts holds the two to it); every other chunk takes the event
-// path.
+// The gateway writes frames, not events (the *Frames methods; the templates are in stream-frames.ts): the delta that
+// nearly every chunk of an answer is — text, reasoning or function-call arguments for the item already open — is
+// written from a template made once per item (its type, ids and indexes serialised), so only the sequence number and
+// the delta's text are new per event. The Response the start and end events carry is written by response-text.ts
+// without building the object, and each closed item is serialised once for its output_item.done and the final
+// response. The frames are byte for byte what eventFrame makes of the same events (stream-events.test.ts holds the
+// two to it); every other chunk takes the event path.
 import type { ChatCompletionChunk, ChunkDelta, ToolCallDelta, Usage } from '../../../../../shared/openai-types.js';
 import type { ToolKind } from './convert-tools.js';
 import {
@@ -27,15 +27,22 @@ import {
   type ResponseOutputItem,
 } from './output-items.js';
 import { mergeReasoningDetails } from './reasoning-carrier.js';
-import { jsonString } from './json-text.js';
-import { finishStatus, newId, ResponseJson, responseObject, toResponsesUsage, type ResponseContext, type ResponseObject } from './response-object.js';
+import { finishStatus, newId, responseObject, toResponsesUsage, type ResponseContext, type ResponseObject } from './response-object.js';
+import { outputItemText, responseText } from './response-text.js';
+import {
+  deltaFrame,
+  deltaTemplate,
+  eventFrame,
+  itemDoneFrame,
+  messageOpenFrames,
+  responseFrame,
+  textDoneFrame,
+  type DeltaTemplate,
+  type ResponsesEvent,
+} from './stream-frames.js';
 import { append } from '../../../../../shared/append.js';
 
-export interface ResponsesEvent {
-  readonly type: string;
-  readonly sequence_number: number;
-  readonly [field: string]: unknown;
-}
+export { eventFrame, type ResponsesEvent } from './stream-frames.js';
 
 interface OpenReasoning {
   readonly kind: 'reasoning';
@@ -83,8 +90,7 @@ export class ResponsesEventEncoder {
   private finishReason: string | null = null;
   private usage: Usage | undefined;
   private final: ResponseObject | undefined;
-  /** for the frames: the response's unchanging fields serialised (made by startFrames), and each closed item's JSON */
-  private json: ResponseJson | undefined;
+  /** for the frames: each closed item's JSON */
   private readonly itemJson = new Map<ResponseOutputItem, string>();
 
   constructor(private readonly context: ResponseContext) {}
@@ -142,8 +148,7 @@ export class ResponsesEventEncoder {
 
   /** start() as frames: the response is serialised once for both events. */
   startFrames(): string {
-    this.json ??= new ResponseJson(this.context);
-    const response = this.json.stringify(this.snapshot());
+    const response = responseText(this.context, { status: 'in_progress', output: this.output, usage: null });
     return responseFrame('response.created', this.sequence++, response) + responseFrame('response.in_progress', this.sequence++, response);
   }
 
@@ -164,10 +169,11 @@ export class ResponsesEventEncoder {
    */
   private continuation(delta: ChunkDelta): string | undefined {
     const open = this.open;
-    if (open === undefined || isText(delta.refusal) || !noDetails(delta['reasoning_details'])) return undefined;
+    if (isText(delta.refusal) || !noDetails(delta['reasoning_details'])) return undefined;
     const content = delta.content;
     const reasoning = delta.reasoning_content ?? delta['reasoning'];
     const calls = delta.tool_calls;
+    if (open === undefined) return isText(content) && !isText(reasoning) && noCalls(calls) ? this.openMessageFrames(content) : undefined;
     if (open.kind === 'message') {
       const part = open.part;
       if (part?.type !== 'text' || !isText(content) || isText(reasoning) || !noCalls(calls)) return undefined;
@@ -197,8 +203,19 @@ export class ResponsesEventEncoder {
     return this.deltaFrame(open.template, fragment);
   }
 
+  /** What messageText('text', content) writes when nothing is open: the message and its text part opened, the first delta. */
+  private openMessageFrames(content: string): string {
+    const part: NonNullable<OpenMessage['part']> = { type: 'text', index: 0, text: content };
+    const item: OpenMessage = { kind: 'message', id: newId('msg'), outputIndex: this.output.length, content: [], part };
+    this.open = item;
+    const frames = messageOpenFrames(this.sequence, item.id, item.outputIndex);
+    this.sequence += 2;
+    part.template = deltaTemplate('response.output_text.delta', { item_id: item.id, output_index: item.outputIndex, content_index: 0 }, ',"logprobs":[]}\n\n');
+    return frames + this.deltaFrame(part.template, content);
+  }
+
   private deltaFrame(template: DeltaTemplate, text: string): string {
-    return template.head + this.sequence++ + template.middle + jsonString(text) + template.tail;
+    return deltaFrame(template, this.sequence++, text);
   }
 
   /** finish() as frames. */
@@ -213,21 +230,22 @@ export class ResponsesEventEncoder {
 
   /**
    * eventFrame of each event, with each closed item serialised once — for its output_item.done, then again inside
-   * the final response, which takes its unchanging fields from startFrames' serialisation.
+   * the final response.
    */
   private frames(events: readonly ResponsesEvent[]): string {
     let frames = '';
     for (const event of events) {
       if (event.type === 'response.output_item.done') {
         const item = event['item'] as ResponseOutputItem;
-        const json = JSON.stringify(item);
+        const json = outputItemText(item);
         this.itemJson.set(item, json);
-        frames += `event: response.output_item.done\ndata: {"type":"response.output_item.done","sequence_number":${event.sequence_number},"output_index":${event['output_index'] as number},"item":${json}}\n\n`;
+        frames += itemDoneFrame(event.sequence_number, event['output_index'] as number, json);
+      } else if (event.type === 'response.output_text.done' || event.type === 'response.content_part.done') {
+        frames += textDoneFrame(event) ?? eventFrame(event);
       } else if (this.final !== undefined && event['response'] === this.final) {
-        this.json ??= new ResponseJson(this.context);
         let output = '';
         for (const item of this.final.output) output += `${output === '' ? '' : ','}${this.itemJson.get(item) ?? JSON.stringify(item)}`;
-        frames += responseFrame(event.type, event.sequence_number, this.json.stringify(this.final, `[${output}]`));
+        frames += responseFrame(event.type, event.sequence_number, responseText(this.context, this.final, `[${output}]`));
       } else {
         frames += eventFrame(event);
       }
@@ -479,30 +497,6 @@ export function responsesErrorCode(errorClass: string): string {
     default:
       return 'server_error';
   }
-}
-
-export function eventFrame(event: ResponsesEvent): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-}
-
-/** eventFrame of `{type, sequence_number, response}`, with the response already serialised. */
-function responseFrame(type: string, sequence: number, response: string): string {
-  return `event: ${type}\ndata: {"type":${JSON.stringify(type)},"sequence_number":${sequence},"response":${response}}\n\n`;
-}
-
-/**
- * eventFrame of `{type, sequence_number, ...fields, delta, ...}` in three pieces around the sequence number and the
- * delta: head + sequence + middle + jsonString(delta) + tail.
- */
-interface DeltaTemplate {
-  readonly head: string;
-  readonly middle: string;
-  readonly tail: string;
-}
-
-function deltaTemplate(type: string, fields: Record<string, string | number>, tail: string): DeltaTemplate {
-  const serialised = JSON.stringify(fields);
-  return { head: `event: ${type}\ndata: {"type":${JSON.stringify(type)},"sequence_number":`, middle: `,${serialised.slice(1, -1)},"delta":`, tail };
 }
 
 /** what chunk() acts on: a non-empty string */

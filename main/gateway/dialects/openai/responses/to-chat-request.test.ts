@@ -1,5 +1,8 @@
 // Responses request → canonical ChatRequest: one case per item type and mapping rule, and the reasoning round trip.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { convertItems, toChatMessages } from './convert-input.js';
+import type { HostedUse } from './convert-tools.js';
 import { encodeReasoningCarrier } from './reasoning-carrier.js';
 import { ResponsesRequestError, validateResponsesRequest, type ResponseInputItem, type ResponsesRequest } from './schema.js';
 import { toChatRequest } from './to-chat-request.js';
@@ -384,5 +387,32 @@ describe('toChatRequest: tools and settings', () => {
       { param: 'background', type: 'background' },
       { param: 'conversation', type: 'conversation' },
     ]);
+  });
+});
+
+describe('toChatMessages: text messages', () => {
+  it('maps messages with string content as the full conversion does, and leaves every other list to it', () => {
+    const message = fc.record(
+      {
+        type: fc.constantFrom('message', undefined),
+        role: fc.constantFrom('user', 'system', 'developer', 'assistant'),
+        content: fc.oneof(fc.string({ maxLength: 6 }), fc.constant([{ type: 'input_text', text: 'part' }])),
+      },
+      { requiredKeys: ['role', 'content'] },
+    );
+    const other = fc.constantFrom<ResponseInputItem>(
+      { type: 'function_call', call_id: 'c1', name: 'read', arguments: '{}' } as ResponseInputItem,
+      { type: 'function_call_output', call_id: 'c1', output: 'done' } as ResponseInputItem,
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(message, message, other), { maxLength: 5 }), (items) => {
+        const input = items as ResponseInputItem[];
+        const fast: HostedUse[] = [];
+        const full: HostedUse[] = [];
+        expect(toChatMessages(input, fast)).toEqual(convertItems(input, full));
+        expect(fast).toEqual(full);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

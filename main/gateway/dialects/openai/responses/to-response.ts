@@ -13,11 +13,25 @@ import {
   type ResponseOutputItem,
 } from './output-items.js';
 import { mergeReasoningDetails } from './reasoning-carrier.js';
-import { finishStatus, newId, responseObject, toResponsesUsage, type ResponseContext, type ResponseObject } from './response-object.js';
+import {
+  finishStatus,
+  newId,
+  responseObject,
+  toResponsesUsage,
+  type ResponseContext,
+  type ResponseObject,
+  type ResponseState,
+  type ResponseUsage,
+} from './response-object.js';
 
 export { newResponseId, type ResponseContext, type ResponseObject } from './response-object.js';
 
 export function toResponse(completion: ChatCompletion, context: ResponseContext): ResponseObject {
+  return responseObject(context, responseState(completion, context));
+}
+
+/** What a complete answer adds to the Response: its status, items and usage (response-text.ts writes it without the object). */
+export function responseState(completion: ChatCompletion, context: ResponseContext): ResponseState & { readonly usage: ResponseUsage | null } {
   const choice = completion.choices[0];
   const message = choice?.message;
   const { status, incomplete_details } = finishStatus(choice?.finish_reason ?? null);
@@ -45,7 +59,7 @@ export function toResponse(completion: ChatCompletion, context: ResponseContext)
   // a cut-off answer ends in its last item: that one is incomplete, the ones before it are whole
   const last = output.at(-1);
   if (status === 'incomplete' && last && 'status' in last) last.status = 'incomplete';
-  return responseObject(context, { status, incomplete_details, output, usage: toResponsesUsage(completion.usage) });
+  return { status, incomplete_details, output, usage: toResponsesUsage(completion.usage) };
 }
 
 function textOfParts(content: unknown): string {
