@@ -108,6 +108,8 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
       if (!spend || now - spend.at > 1_000) spend = { at: now, value: requests.spendSoFar() };
       return evaluateBudgets(limits, spend.value, clientName);
     },
+    // team mode: PostgreSQL answers once open; until then its figures would read as zero
+    spendSoFar: () => (team && team.backend() === undefined ? undefined : requests.spendSoFar()),
   };
 
   let refreshTimer: NodeJS.Timeout | undefined;

@@ -39,6 +39,7 @@ const testNeeds = [
   // Debian keeps PostgreSQL's server programs off the PATH, under /usr/lib/postgresql/<major>/bin
   { program: 'postgres', find: () => postgresProgram('postgres'), packages: ['postgresql'], purpose: 'the PostgreSQL ledger tests (team mode)' },
   { program: 'redis-server', packages: ['redis-server'], purpose: 'the shared rate-limit and budget state tests (team mode)' },
+  { program: 'openssl', packages: ['openssl'], purpose: 'a throwaway CA for the rediss:// (Redis over TLS) test' },
 ];
 const buildNeeds = [
   { program: 'python3', packages: ['python3'], purpose: 'compiling better-sqlite3 during `npm install` (no prebuilt binary reachable)' },

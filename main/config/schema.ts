@@ -179,6 +179,18 @@ export const stateConfigSchema = z.strictObject({
     .optional(),
   /** a Redis command slower than this counts as Redis down: requests never wait on Redis longer */
   command_timeout_ms: z.number().int().min(10).max(10_000).optional(),
+  /** Redis Cluster: `url` is one seed node (db 0); implied by startup_nodes */
+  cluster: z.boolean().optional(),
+  /** more Redis Cluster seed nodes besides `url` (LiteLLM's redis_startup_nodes), each redis:// or rediss:// */
+  startup_nodes: z
+    .array(z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL'))
+    .max(100)
+    .optional(),
+  /** rediss://: a PEM file of the CA(s) to trust instead of the system's (a private CA); an absolute path */
+  tls_ca_file: z
+    .string()
+    .regex(/^(\/|[A-Za-z]:[\\/])/, 'must be an absolute path')
+    .optional(),
 });
 export type StateConfigInput = z.infer<typeof stateConfigSchema>;
 

@@ -33,6 +33,44 @@ describe('state (shared state in Redis)', () => {
     expect(problems).toEqual(['SWITCHYARD_STATE_URL: must be a redis:// or rediss:// URL (got postgres://***@db/x)']);
   });
 
+  it('selects Redis Cluster by state.cluster or seed nodes, with the CA to trust for rediss://', () => {
+    expect(resolve('providers: []\nstate: { url: "redis://10.0.0.1:7001", cluster: true }\n').state).toMatchObject({
+      url: 'redis://10.0.0.1:7001',
+      cluster: true,
+      startupNodes: [],
+    });
+    const seeded = resolve(
+      'providers: []\nstate:\n  url: rediss://:pw@10.0.0.1:7001\n  startup_nodes: [rediss://10.0.0.2:7002, rediss://10.0.0.3:7003]\n  tls_ca_file: /etc/switchyard/redis-ca.pem\n',
+    ).state;
+    expect(seeded).toMatchObject({
+      cluster: true,
+      startupNodes: ['rediss://10.0.0.2:7002', 'rediss://10.0.0.3:7003'],
+      tlsCaFile: '/etc/switchyard/redis-ca.pem',
+    });
+    expect(resolve('providers: []\nstate: { url: "redis://10.0.0.1:6379" }\n').state?.cluster).toBeUndefined();
+
+    const problems = (text: string): readonly string[] => {
+      try {
+        resolve(text);
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+      }
+      return [];
+    };
+    expect(problems('providers: []\nstate: { url: "redis://a:7001/2", cluster: true }\n')).toEqual([
+      'state.url: a Redis Cluster has only database 0 (drop the /<db> from the URL)',
+    ]);
+    expect(problems('providers: []\nstate: { url: "redis://a:7001", cluster: false, startup_nodes: ["redis://b:7002"] }\n')).toEqual([
+      'state.startup_nodes: seed nodes of a Redis Cluster, but state.cluster is false',
+    ]);
+    expect(problems('providers: []\nstate: { url: "rediss://a:7001", startup_nodes: ["redis://b:7002"] }\n')).toEqual([
+      'state.startup_nodes: mixes redis:// and rediss://; a cluster is all TLS or none',
+    ]);
+    expect(problems('providers: []\nstate: { url: "rediss://a:6380", tls_ca_file: "ca.pem" }\n')).toEqual([
+      expect.stringMatching(/tls_ca_file.*must be an absolute path/),
+    ]);
+  });
+
   it('never shows the password: masked in what is logged, and registered as a secret', () => {
     expect(maskedStateUrl('redis://default:p%40ss-word@10.0.0.5:6379/0')).toBe('redis://***@10.0.0.5:6379/0');
     expect(maskedStateUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAI, type Scenario } from '../fakes/openai-fake.js';
 import { startServe, type ServeProcess } from '../support/serve-process.js';
-import { startPrivateRedis, testRedisUrl, type PrivateRedis } from '../support/team-services.js';
+import { startPrivateRedis, startPrivateRedisCluster, testRedisUrl, type PrivateRedis, type PrivateRedisCluster } from '../support/team-services.js';
 
 let openaiFake: FakeOpenAI;
 const started: ServeProcess[] = [];
@@ -189,6 +189,47 @@ describe('a circuit breaker shared by two replicas', () => {
       openaiFake.onChat = () => ({ kind: 'reply' });
     }
   });
+
+  it('a circuit that closes on one replica closes on the other, long before its own cooldown', async () => {
+    const [a, b] = await replicas(
+      { url: testRedisUrl(), key_prefix: `${runPrefix}-circuit-close`, command_timeout_ms: 1_000 },
+      {
+        routes: { pair: { targets: ['openai/gpt-4o-mini', 'openai/gpt-4o'] } },
+        routing: { num_retries: 0, allowed_fails: 1, cooldown_time: 60, auto_offline: false },
+      },
+    );
+    const modelOf = (request: { body: unknown }): unknown => (request.body as { model?: unknown } | undefined)?.model;
+    const openOn = async (serve: ServeProcess): Promise<boolean> =>
+      (await (await fetch(`${serve.url}/metrics`)).text()).includes('switchyard_circuit_open{target="openai/gpt-4o-mini"} 1');
+    const until = async (what: string, condition: () => Promise<boolean>): Promise<void> => {
+      for (let attempt = 0; attempt < 50 && !(await condition()); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await condition(), what).toBe(true);
+    };
+    openaiFake.onChat = (request) =>
+      modelOf(request) === 'gpt-4o-mini' ? { kind: 'error', status: 500, body: { error: { message: 'boom', type: 'server_error' } } } : { kind: 'reply' };
+    try {
+      // B's request fails on the first target: its circuit opens for 60 s, on B and then on A
+      const failed = await chat(b, 'pair');
+      expect(failed.status).toBe(200);
+      await failed.arrayBuffer();
+      await until('A to see the opening', () => openOn(a));
+      // the target is healthy again; a request on A for that model alone goes through the open circuit and succeeds
+      openaiFake.onChat = () => ({ kind: 'reply' });
+      const direct = await chat(a, 'openai/gpt-4o-mini');
+      expect(direct.status).toBe(200);
+      await direct.arrayBuffer();
+      expect(await openOn(a)).toBe(false);
+      // B closes within a read or two of the shared state, not in 60 s, and uses the first target again
+      await until('B to close', async () => !(await openOn(b)));
+      const before = openaiFake.chatRequests().length;
+      const again = await chat(b, 'pair');
+      expect(again.status).toBe(200);
+      await again.arrayBuffer();
+      expect(openaiFake.chatRequests().slice(before).map(modelOf)).toEqual(['gpt-4o-mini']);
+    } finally {
+      openaiFake.onChat = () => ({ kind: 'reply' });
+    }
+  });
 });
 
 describe('Redis down mid-run', () => {
@@ -251,4 +292,47 @@ describe('Redis down mid-run', () => {
     expect(a.output()).toContain('answers again');
     expect(a.output()).not.toMatch(/redis:\/\/[^\s]*:[^\s@]+@/);
   });
+});
+
+describe('on a Redis Cluster', () => {
+  let cluster: PrivateRedisCluster | undefined;
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it('two replicas seeded through different nodes share one per-token limit', async () => {
+    cluster = await startPrivateRedisCluster(3);
+    const [first, second, third] = cluster.urls as [string, string, string];
+    const limit = 20;
+    const config = (url: string, seeds: string[]) => ({
+      url,
+      cluster: true,
+      startup_nodes: seeds,
+      key_prefix: `${runPrefix}-cluster`,
+      command_timeout_ms: 1_000,
+    });
+    // the same config but for the seeds: both must find the same slot map
+    const serve = (state: Record<string, unknown>): Promise<ServeProcess> =>
+      startServe({
+        config: {
+          providers: [{ id: 'openai', type: 'openai-compatible', base_url: openaiFake.baseUrl, locality: 'cloud' }],
+          routing: { num_retries: 0, allowed_fails: 1_000, auto_offline: false },
+          ledger: { price_refresh: false },
+          state,
+          limits: { every_client: { requests_per_minute: limit } },
+        },
+      }).then((replica) => (started.push(replica), replica));
+    const [a, b] = await Promise.all([serve(config(first, [second])), serve(config(third, []))]);
+    expect((await health(a)).state).toMatchObject({ backend: 'redis' });
+    expect((await health(b)).state).toMatchObject({ backend: 'redis' });
+    const [fromA, fromB] = await Promise.all([load(a, 18, 4), load(b, 18, 4)]);
+    const admitted = okCount(fromA) + okCount(fromB);
+    // 20 at once, plus at most one more refilled while the 36 requests ran
+    expect(admitted, `A ${okCount(fromA)}, B ${okCount(fromB)}`).toBeGreaterThanOrEqual(limit);
+    expect(admitted, `A ${okCount(fromA)}, B ${okCount(fromB)}`).toBeLessThanOrEqual(limit + 1);
+    expect(okCount(fromA) * okCount(fromB)).toBeGreaterThan(0);
+    expect([...fromA, ...fromB].filter((status) => status !== 200 && status !== 429)).toEqual([]);
+    expect(a.output()).toContain('(cluster, 2 seed node(s))');
+    expect(a.output()).not.toMatch(/CROSSSLOT|failed/);
+  }, 60_000);
 });

@@ -55,9 +55,10 @@ describe.runIf(process.platform === 'linux')('scripts/test-env.mjs when it may n
     expect(result.stderr).toContain('Not installing them: SWITCHYARD_TEST_NO_INSTALL is set. Run this once, then `npm test` again:');
     // chromium comes first when /usr/bin/chromium is missing too; the rest is always in this order
     expect(result.stderr).toMatch(/^ {2}redis-server +the shared rate-limit and budget state tests/m);
+    expect(result.stderr).toMatch(/^ {2}openssl +a throwaway CA for the rediss:\/\/ \(Redis over TLS\) test/m);
     // PostgreSQL's programs are found under /usr/lib/postgresql whatever the PATH, so it is listed only where not installed
     expect(result.stderr).toMatch(
-      /\n {2}sudo apt-get install -y --no-install-recommends (chromium )?dbus gnome-keyring dbus-x11 (postgresql )?redis-server\n$/,
+      /\n {2}sudo apt-get install -y --no-install-recommends (chromium )?dbus gnome-keyring dbus-x11 (postgresql )?redis-server openssl\n$/,
     );
     expect(existsSync(called)).toBe(false);
     expect(result.stderr).not.toMatch(/^\s+at /m); // a message, not a stack trace
@@ -72,14 +73,14 @@ describe.runIf(process.platform === 'linux')('scripts/test-env.mjs when it may n
         .split(':')
         .map((dir) => join(dir, program))
         .find((file) => existsSync(file)) ?? program;
-    const links = ['dbus-daemon', 'dbus-send', 'gnome-keyring-daemon', 'redis-server']
+    const links = ['dbus-daemon', 'dbus-send', 'gnome-keyring-daemon', 'redis-server', 'openssl']
       .map((program) => `${real('ln')} -s ${real(program)} ${join(path, program)}`)
       .join('; ');
     writeFileSync(join(path, 'apt-get'), `#!/bin/sh\necho "$DEBIAN_FRONTEND $@" >> ${called}\ncase "$1" in install) ${links};; esac\n`);
     const result = await testEnv(join(repository, 'scripts', 'test-env.mjs'), { PATH: path });
-    expect(result.stderr).toContain('npm test: installing dbus gnome-keyring dbus-x11 redis-server with apt-get');
+    expect(result.stderr).toContain('npm test: installing dbus gnome-keyring dbus-x11 redis-server openssl with apt-get');
     expect(readFileSync(called, 'utf8')).toBe(
-      'noninteractive update -qq\nnoninteractive install -y -qq --no-install-recommends dbus gnome-keyring dbus-x11 redis-server\n',
+      'noninteractive update -qq\nnoninteractive install -y -qq --no-install-recommends dbus gnome-keyring dbus-x11 redis-server openssl\n',
     );
     expect(result).toMatchObject({ code: 0, stdout: 'the command ran\n' });
   });
@@ -89,7 +90,7 @@ describe.runIf(process.platform === 'linux')('scripts/test-env.mjs when it may n
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Not installing them: this is not Debian or Ubuntu (no apt-get).');
     expect(result.stderr).toMatch(
-      /Install the equivalent of Debian's (chromium )?dbus gnome-keyring dbus-x11 (postgresql )?redis-server with your package manager/,
+      /Install the equivalent of Debian's (chromium )?dbus gnome-keyring dbus-x11 (postgresql )?redis-server openssl with your package manager/,
     );
   });
 

@@ -107,6 +107,14 @@ local current = level + math.max(0, now - ts) * limit / window
 redis.call('PEXPIRE', KEYS[1], math.max(1000, math.ceil((limit - current) * window / limit) + 1000))
 return tostring(level)`;
 
+// KEYS[1] a concurrency sorted set; ARGV: slot lifetime (ms), then the members to keep. By the clock of the node
+// that holds the key (on a cluster another node's TIME could be skewed); a member already lapsed is not brought back.
+const refreshSource = `${redisNow}
+local ttl = tonumber(ARGV[1])
+for index = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + ttl, ARGV[index]) end
+redis.call('PEXPIRE', KEYS[1], ttl)
+return 1`;
+
 export interface RedisCounterStoreOptions {
   /** the keys' prefix and hash tag: keys are `{<prefix>}:rl:<counter>` */
   readonly prefix: string;
@@ -121,6 +129,7 @@ export const defaultSlotTtlMs = 30_000;
 export class RedisCounterStore implements CounterStore {
   private readonly check = new RedisScript(checkAndReserveSource);
   private readonly settle = new RedisScript(reconcileSource);
+  private readonly refresh = new RedisScript(refreshSource);
   /** the member each reserved concurrency claim holds, until released */
   private readonly members = new WeakMap<CounterClaim, string>();
   /** slots this replica holds: member → key, refreshed by refreshSlots() */
@@ -182,14 +191,9 @@ export class RedisCounterStore implements CounterStore {
   /** Pushes the expiry of every slot this replica holds forward (a slot already lapsed is not brought back). */
   async refreshSlots(): Promise<void> {
     if (this.held.size === 0) return;
-    const time = await this.redis.call('TIME');
-    const now = Array.isArray(time) ? Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000) : Date.now();
     const byKey = new Map<string, string[]>();
     for (const [member, key] of this.held) byKey.set(key, [...(byKey.get(key) ?? []), member]);
-    for (const [key, members] of byKey) {
-      await this.redis.call('ZADD', key, 'XX', ...members.flatMap((member) => [now + this.slotTtlMs, member]));
-      await this.redis.call('PEXPIRE', key, this.slotTtlMs);
-    }
+    for (const [key, members] of byKey) await this.refresh.run(this.redis, [key], [this.slotTtlMs, ...members]);
   }
 
   /** Slots this replica holds (for tests and status). */

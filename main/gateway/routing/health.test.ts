@@ -201,3 +201,39 @@ describe('providers', () => {
     expect(health.circuitsView().map((view) => view.target)).toEqual(['ollama/qwen3', 'openrouter/openai/gpt-4.1']);
   });
 });
+
+describe('circuits shared with other replicas (the hooks gateway/shared-state uses)', () => {
+  it('tells when a circuit opens, when this replica starts its trial, and when it closes', () => {
+    const { health, clock } = tracker();
+    const events: string[] = [];
+    health.onCircuitOpen = (target, cooldownMs) => events.push(`open ${target} ${cooldownMs}`);
+    health.onTrialStart = (target) => events.push(`trial ${target}`);
+    health.onCircuitClose = (target) => events.push(`close ${target}`);
+    health.failure(gpt, 'cloud', failure());
+    health.failure(gpt, 'cloud', failure());
+    clock.now += 10_000;
+    health.attempt(gpt);
+    health.attempt(gpt); // a second request while the trial is out is not a second trial
+    health.success(gpt, 'cloud');
+    health.success(gpt, 'cloud'); // closed already: nothing to tell
+    expect(events).toEqual(['open openai/gpt-4.1 10000', `trial openai/gpt-4.1`, 'close openai/gpt-4.1']);
+  });
+
+  it("closes on a peer's closing only a circuit that opened before it", () => {
+    const { health, clock } = tracker();
+    health.failure(gpt, 'cloud', failure());
+    health.failure(gpt, 'cloud', failure());
+    health.closedByPeer(key(gpt), clock.now - 1); // a closing older than this opening
+    expect(health.admits(gpt)).toBe(false);
+    health.closedByPeer(key(gpt), clock.now + 1);
+    expect(health.admits(gpt)).toBe(true);
+    expect(health.circuitsView()).toEqual([]);
+
+    health.openedByPeer(key(mini), clock.now + 5_000);
+    clock.now += 100;
+    health.closedByPeer(key(mini), clock.now);
+    expect(health.admits(mini)).toBe(true);
+    health.closedByPeer(key(qwen), clock.now); // never open here: nothing happens
+    expect(health.admits(qwen)).toBe(true);
+  });
+});

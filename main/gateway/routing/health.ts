@@ -34,6 +34,12 @@ export class HealthTracker {
   private readonly providers = new Map<string, ProviderHealth>();
   /** shared state (gateway/shared-state): told when a circuit opens here, so the other replicas open it too */
   onCircuitOpen: ((target: string, cooldownMs: number) => void) | undefined;
+  /** … when one closes here (a request succeeded on it), so the others close theirs without waiting */
+  onCircuitClose: ((target: string) => void) | undefined;
+  /** … when this replica starts the half-open trial, so the others leave the trial to it */
+  onTrialStart: ((target: string) => void) | undefined;
+  /** when each circuit that is not closed last opened here (this process's clock), to tell a peer's close from an older one */
+  private readonly openedAt = new Map<string, number>();
 
   constructor(
     private settings: CircuitSettings,
@@ -64,13 +70,19 @@ export class HealthTracker {
   attempt(target: Target): void {
     if (this.circuits.size === 0) return;
     const state = this.circuits.get(key(target));
-    if (state) this.circuits.set(key(target), onAttempt(state, this.clock()));
+    if (!state) return;
+    const next = onAttempt(state, this.clock());
+    this.circuits.set(key(target), next);
+    if (state.phase === 'open' && next.phase === 'half-open') this.onTrialStart?.(key(target));
   }
 
   success(target: Target, locality: Locality): void {
     const state = this.circuits.size === 0 ? undefined : this.circuits.get(key(target));
-    if (state && state.phase !== 'closed') this.circuits.set(key(target), onSuccess(state));
-    else if (state && state.failures.length > 0) this.circuits.delete(key(target));
+    if (state && state.phase !== 'closed') {
+      this.circuits.set(key(target), onSuccess(state));
+      this.openedAt.delete(key(target));
+      this.onCircuitClose?.(key(target));
+    } else if (state && state.failures.length > 0) this.circuits.delete(key(target));
     this.markProvider(target.providerId, locality, true, undefined);
   }
 
@@ -80,7 +92,10 @@ export class HealthTracker {
       const before = this.circuits.get(key(target)) ?? closedCircuit;
       const after = onFailure(before, this.clock(), this.settings);
       this.circuits.set(key(target), after);
-      if (after.phase === 'open' && before.phase !== 'open') this.onCircuitOpen?.(key(target), after.until - this.clock());
+      if (after.phase === 'open' && before.phase !== 'open') {
+        this.openedAt.set(key(target), this.clock());
+        this.onCircuitOpen?.(key(target), after.until - this.clock());
+      }
     }
     if (error.kind !== 'aborted') this.markProvider(target.providerId, locality, !isUnreachable(error), error.message);
   }
@@ -92,7 +107,20 @@ export class HealthTracker {
   openedByPeer(target: string, until: number): void {
     const state = this.circuits.get(target);
     if (state?.phase === 'half-open' || (state?.phase === 'open' && state.until >= until) || until <= this.clock()) return;
+    if (state?.phase !== 'open') this.openedAt.set(target, this.clock());
     this.circuits.set(target, { phase: 'open', until, cooldownMs: state?.phase === 'open' ? state.cooldownMs : this.settings.cooldownMs });
+  }
+
+  /**
+   * Another replica's request succeeded on this target at `closedAt` (this process's clock): a circuit that opened
+   * here before that closes too. One that opened here since (fresh failures of this replica's) stays open.
+   */
+  closedByPeer(target: string, closedAt: number): void {
+    const state = this.circuits.get(target);
+    if (!state || state.phase === 'closed') return;
+    if ((this.openedAt.get(target) ?? 0) > closedAt) return;
+    this.circuits.delete(target);
+    this.openedAt.delete(target);
   }
 
   /** Start-up and recovery probes report here too. */
@@ -134,7 +162,11 @@ export class HealthTracker {
   /** Forget providers that a reload removed. */
   retain(providerIds: ReadonlySet<string>): void {
     for (const id of this.providers.keys()) if (!providerIds.has(id)) this.providers.delete(id);
-    for (const target of this.circuits.keys()) if (!providerIds.has(target.slice(0, target.indexOf('/')))) this.circuits.delete(target);
+    for (const target of this.circuits.keys())
+      if (!providerIds.has(target.slice(0, target.indexOf('/')))) {
+        this.circuits.delete(target);
+        this.openedAt.delete(target);
+      }
   }
 
   private provider(providerId: string, locality: Locality): ProviderHealth {

@@ -1,8 +1,12 @@
 // The one Redis connection of a replica, and whether to trust it. ioredis is loaded here, only when `state.url` is
-// set. Requests never wait on Redis: no offline queue (a command while disconnected fails at once), a short command
-// timeout, and after any failure the connection counts as down — the stores fall back to this replica's memory —
-// until a background PING answers again. ioredis reconnects by itself in the background, forever, backing off to 2 s.
-import type { Redis } from 'ioredis';
+// set: a standalone client, or with `state.cluster` its Cluster client (which follows the slot map; every script's
+// keys share one hash tag, so each runs on one node). Requests never wait on Redis: no offline queue (a command
+// while disconnected fails at once), a short command timeout, and after any failure the connection counts as down —
+// the stores fall back to this replica's memory — until a background probe answers again. The probe is a keyed
+// command, so on a cluster it asks the node that holds this gateway's keys. ioredis reconnects by itself in the
+// background, forever, backing off to 2 s.
+import { readFileSync } from 'node:fs';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { maskedStateUrl, type SharedStateSettings } from '../../config/state.js';
 import type { RedisCaller } from '../limits/redis-counter-store.js';
 
@@ -17,30 +21,40 @@ export class RedisConnection implements RedisCaller {
   onChange: (up: boolean) => void = () => undefined;
 
   private constructor(
-    private readonly client: Redis,
+    private readonly client: Redis | Cluster,
     readonly maskedUrl: string,
+    private readonly probeKey: string,
     private readonly log: (line: string) => void,
   ) {
     client.on('ready', () => void this.probe());
     client.on('error', (error: Error) => this.markDown(error.message));
     client.on('close', () => this.markDown('connection closed'));
+    // a cluster node that drops while the cluster client stays up: said once (its reconnects would repeat it); if it
+    // holds this gateway's slot, the commands sent to it fail, which marks the connection down
+    client.on('node error', (error: Error) => {
+      if (this.up) this.log(`state: a Redis Cluster node failed (${error.message})`);
+    });
   }
 
   /** Connects (waiting at most `waitMs` for the first answer); a Redis that is down now is tried again in the background. */
   static async open(settings: SharedStateSettings, log: (line: string) => void, waitMs = 2_000): Promise<RedisConnection> {
-    const { Redis } = await import('ioredis');
-    const client = new Redis(settings.url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      commandTimeout: settings.commandTimeoutMs,
-      connectTimeout: Math.max(1_000, settings.commandTimeoutMs * 4),
-      retryStrategy: (times: number) => Math.min(100 * times, 2_000),
-      // a shared state backend that answers slowly is the same as one that is down; keep the socket from idling out
-      keepAlive: 10_000,
-    });
-    const connection = new RedisConnection(client, maskedStateUrl(settings.url), log);
+    const { Redis, Cluster } = await import('ioredis');
+    const options = clientOptions(settings);
+    const client = settings.cluster
+      ? new Cluster([settings.url, ...(settings.startupNodes ?? [])].map(seedNode), {
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          clusterRetryStrategy: (times: number) => Math.min(100 * times, 2_000),
+          // a slot map that takes longer than a command to fetch is a cluster that is not answering
+          slotsRefreshTimeout: Math.max(1_000, settings.commandTimeoutMs * 4),
+          retryDelayOnClusterDown: 0,
+          retryDelayOnTryAgain: 0,
+          maxRedirections: 4,
+          redisOptions: options,
+        } satisfies ClusterOptions)
+      : new Redis(settings.url, { ...options, lazyConnect: true, enableOfflineQueue: false, retryStrategy: (times: number) => Math.min(100 * times, 2_000) });
+    const masked = maskedStateUrl(settings.url) + (settings.cluster ? ` (cluster, ${1 + (settings.startupNodes?.length ?? 0)} seed node(s))` : '');
+    const connection = new RedisConnection(client, masked, `{${settings.keyPrefix}}:replicas`, log);
     const connected = client.connect().then(
       () => connection.probe(),
       (error: unknown) => connection.markDown(error instanceof Error ? error.message : String(error)),
@@ -73,7 +87,7 @@ export class RedisConnection implements RedisCaller {
     }
   }
 
-  /** While down: one PING (each tick of the shared state's timer); up again when it answers. */
+  /** While down: one probe (each tick of the shared state's timer); up again when it answers. */
   probe(): Promise<void> {
     if (this.closed || this.client.status !== 'ready') return Promise.resolve();
     this.probing ??= this.ping().finally(() => (this.probing = undefined));
@@ -82,7 +96,7 @@ export class RedisConnection implements RedisCaller {
 
   private async ping(): Promise<void> {
     try {
-      await this.client.call('PING');
+      await this.client.call('EXISTS', this.probeKey);
       if (this.downReason !== undefined) {
         const was = this.downReason;
         this.downReason = undefined;
@@ -125,6 +139,45 @@ export class RedisConnection implements RedisCaller {
   }
 }
 
+/** An error Redis answered, other than a cluster saying it cannot serve the slot now (that is Redis being down). */
 function isReplyError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ReplyError';
+  return error instanceof Error && error.name === 'ReplyError' && !/^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING)\b/.test(error.message);
+}
+
+/** What every connection (the standalone one, or each cluster node's) is made with. */
+function clientOptions(settings: SharedStateSettings): RedisOptions {
+  const tls = [settings.url, ...(settings.startupNodes ?? [])].some((url) => url.startsWith('rediss://'));
+  let ca: Buffer | undefined;
+  if (settings.tlsCaFile !== undefined) {
+    try {
+      ca = readFileSync(settings.tlsCaFile);
+    } catch (error) {
+      throw new Error(`state.tls_ca_file: cannot read ${settings.tlsCaFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
+  // cluster nodes are reached at the addresses the cluster announces, so the seed URL's credentials go to every one
+  const credentials = settings.cluster ? credentialsOf(settings.url) : {};
+  return {
+    ...credentials,
+    ...(tls ? { tls: ca ? { ca } : {} } : {}),
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: settings.commandTimeoutMs,
+    connectTimeout: Math.max(1_000, settings.commandTimeoutMs * 4),
+    // a shared state backend that answers slowly is the same as one that is down; keep the socket from idling out
+    keepAlive: 10_000,
+  };
+}
+
+function seedNode(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port === '' ? 6379 : Number(parsed.port) };
+}
+
+function credentialsOf(url: string): { username?: string; password?: string } {
+  const parsed = new URL(url);
+  return {
+    ...(parsed.username !== '' ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password !== '' ? { password: decodeURIComponent(parsed.password) } : {}),
+  };
 }

@@ -3,7 +3,10 @@
 // those totals, read back once a second. So a budget reached through one replica is enforced by all. Whatever ledger
 // each replica writes (its own SQLite file, or the shared PostgreSQL one) stays the record; these totals are only
 // the guard rail's input. While Redis is down the replica's own ledger decides (the local BudgetGuard), and costs
-// that could not be added are kept and added when Redis answers again.
+// that could not be added are kept and added when Redis answers again. At every (re)connection the totals are
+// raised to at least what this replica's ledger holds for the periods (Redis empty: first use of `state.url`, or a
+// restart without data), so they do not start from zero: exact with the shared PostgreSQL ledger; with a SQLite
+// ledger per replica, at least the largest replica's own spend (the others' is not known here).
 import { evaluateBudgets, type BudgetDecision, type PeriodSpend, type SpendSoFar } from '../../ledger/budgets.js';
 import type { RequestFinish } from '../../ledger/types.js';
 import type { BudgetGuard } from '../budget-guard.js';
@@ -20,6 +23,23 @@ end
 return 1`;
 
 const readSource = `return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}`;
+
+// KEYS: the day's hash, the month's; ARGV: each key's expiry (epoch ms), how many field/value pairs are the day's,
+// then the day's pairs and the month's. Each field is raised to the value, never lowered. Returns how many rose.
+const seedSource = `local raised = 0
+local dayPairs = tonumber(ARGV[3])
+for index = 4, #ARGV, 2 do
+  local key = (index - 4) / 2 < dayPairs and 1 or 2
+  local current = tonumber(redis.call('HGET', KEYS[key], ARGV[index]) or '0')
+  if tonumber(ARGV[index + 1]) > current then
+    redis.call('HSET', KEYS[key], ARGV[index], ARGV[index + 1])
+    raised = raised + 1
+  end
+end
+for key = 1, 2 do
+  if redis.call('EXISTS', KEYS[key]) == 1 then redis.call('PEXPIREAT', KEYS[key], ARGV[key]) end
+end
+return raised`;
 
 /** A snapshot of the shared totals this old or older is not trusted: the local ledger decides. */
 const freshForMs = 5_000;
@@ -46,6 +66,9 @@ export function periodsOf(at: number): Periods {
 export class SharedSpend {
   private readonly add = new RedisScript(addSource);
   private readonly read = new RedisScript(readSource);
+  private readonly seedScript = new RedisScript(seedSource);
+  /** while the totals are being raised to the ledger's, costs wait (adding one meanwhile could be swallowed) */
+  private seeding = false;
   /** costs not yet added in Redis (it was down): `<dayFrom>/<monthFrom>/<client>` → USD */
   private readonly unsent = new Map<string, number>();
   private snapshot: { readonly at: number; readonly periods: Periods; spend: { today: MutableSpend; month: MutableSpend } } | undefined;
@@ -105,7 +128,7 @@ export class SharedSpend {
 
   /** Adds the costs not yet in Redis; those that fail stay for the next try. */
   async flush(): Promise<void> {
-    if (!this.isUp() || this.unsent.size === 0) return;
+    if (!this.isUp() || this.unsent.size === 0 || this.seeding) return;
     const batch = [...this.unsent];
     this.unsent.clear();
     for (const [index, [key, cost]] of batch.entries()) {
@@ -121,6 +144,42 @@ export class SharedSpend {
         for (const [rest, amount] of batch.slice(index)) this.unsent.set(rest, (this.unsent.get(rest) ?? 0) + amount);
         return;
       }
+    }
+  }
+
+  /**
+   * Raises the current periods' totals in Redis to this replica's ledger figures, less the costs still waiting to
+   * be added (the flush after this adds them). False when the ledger cannot say yet (try again later).
+   */
+  async seed(ledger: () => SpendSoFar | undefined, now = Date.now()): Promise<boolean> {
+    if (!this.isUp() || this.seeding) return false;
+    // one synchronous step: the ledger's figures and the costs waiting, as of the same moment
+    const spend = ledger();
+    if (!spend) return false;
+    const periods = periodsOf(now);
+    const waiting = { today: emptySpend(), month: emptySpend() };
+    for (const [key, cost] of this.unsent) {
+      const [dayFrom = '0', monthFrom = '0', client = ''] = splitKey(key);
+      if (Number(dayFrom) === periods.day.from) addTo(waiting.today, client, cost);
+      if (Number(monthFrom) === periods.month.from) addTo(waiting.month, client, cost);
+    }
+    const pairs = (period: PeriodSpend, less: MutableSpend): Array<string | number> => {
+      const fields: Array<[string, number]> = [['total', period.totalUsd - less.totalUsd]];
+      for (const [client, cost] of Object.entries(period.byClient)) fields.push([`client:${client}`, cost - (less.byClient[client] ?? 0)]);
+      return fields.filter(([, value]) => value > 0).flatMap(([field, value]) => [field, String(value)]);
+    };
+    const day = pairs(spend.today, waiting.today);
+    const month = pairs(spend.month, waiting.month);
+    this.seeding = true;
+    try {
+      await this.seedScript.run(
+        this.redis,
+        [this.keyOf('day', periods.day.from), this.keyOf('month', periods.month.from)],
+        [periods.day.to + keepPastPeriodMs, periods.month.to + keepPastPeriodMs, day.length / 2, ...day, ...month],
+      );
+      return true;
+    } finally {
+      this.seeding = false;
     }
   }
 
@@ -155,6 +214,10 @@ export class SharedSpend {
 interface MutableSpend extends PeriodSpend {
   totalUsd: number;
   readonly byClient: Record<string, number>;
+}
+
+function emptySpend(): MutableSpend {
+  return { totalUsd: 0, byClient: {} };
 }
 
 function addTo(spend: MutableSpend, client: string, cost: number): void {

@@ -18,6 +18,7 @@ import { RedisConnection, type StateBackend } from './redis-connection.js';
 import { SharedCircuits } from './shared-circuits.js';
 import { SharedSpend } from './shared-spend.js';
 import type { BudgetLimits } from '../../config/types.js';
+import type { SpendSoFar } from '../../ledger/budgets.js';
 
 /** What /health, the status and /metrics say about the shared state. */
 export interface SharedStateView {
@@ -71,6 +72,9 @@ export class SharedState {
   private countKeptUntil = 0;
   private since = Date.now();
   private budgetLimits: () => BudgetLimits | undefined = () => undefined;
+  /** this replica's ledger figures, which the budget totals start from after each (re)connection */
+  private ledgerSpend: (() => SpendSoFar | undefined) | undefined;
+  private seedPending = true;
 
   private constructor(
     private readonly settings: SharedStateSettings,
@@ -93,11 +97,12 @@ export class SharedState {
       failed: () => undefined,
     });
     this.spend = new SharedSpend(connection, settings.keyPrefix, up);
-    this.circuits = new SharedCircuits(connection, settings.keyPrefix, up, log);
+    this.circuits = new SharedCircuits(connection, settings.keyPrefix, this.replicaId, up, log);
     connection.onChange = (isUp) => {
       this.since = Date.now();
       if (isUp) {
         this.countKeptUntil = Date.now() + heartbeatTtlMs;
+        this.seedPending = true;
         void this.catchUp();
       } else
         this.log(
@@ -109,7 +114,7 @@ export class SharedState {
   }
 
   static async open(settings: SharedStateSettings, log: (line: string) => void, options: SharedStateOptions = {}): Promise<SharedState> {
-    registerSecret(stateUrlPassword(settings.url));
+    for (const url of [settings.url, ...(settings.startupNodes ?? [])]) registerSecret(stateUrlPassword(url));
     const connection = await RedisConnection.open(settings, log, options.connectWaitMs);
     const state = new SharedState(settings, connection, log, options);
     if (connection.up) await state.catchUp();
@@ -119,6 +124,7 @@ export class SharedState {
   /** Budgets on the shared totals (this replica's `local` guard while Redis is down). */
   budgetGuard(local: BudgetGuard | undefined, limits: () => BudgetLimits | undefined): BudgetGuard {
     this.budgetLimits = limits;
+    this.ledgerSpend = local?.spendSoFar?.bind(local);
     return this.spend.guard(local, limits);
   }
 
@@ -156,9 +162,13 @@ export class SharedState {
     await this.connection.close();
   }
 
-  /** Redis answers (again): count the replicas, add the costs kept meanwhile, read the shared totals and circuits. */
+  /**
+   * Redis answers (again): count the replicas, raise the budget totals to this replica's ledger (Redis may have
+   * come back empty), add the costs kept meanwhile, read the shared totals and circuits.
+   */
   private async catchUp(): Promise<void> {
     await this.beat();
+    await this.seedFromLedger();
     await this.spend.flush();
     await this.readShared();
   }
@@ -176,10 +186,21 @@ export class SharedState {
         await this.beat();
         await this.counterStore.redis.refreshSlots().catch(() => undefined);
       }
+      await this.seedFromLedger();
       await this.spend.flush();
       await this.readShared();
     } finally {
       this.ticking = false;
+    }
+  }
+
+  /** Once per (re)connection, as soon as the ledger can say (PostgreSQL opens in the background). */
+  private async seedFromLedger(): Promise<void> {
+    if (!this.seedPending || !this.ledgerSpend) return;
+    try {
+      if (await this.spend.seed(this.ledgerSpend)) this.seedPending = false;
+    } catch {
+      // down again, or the ledger failed: the next tick tries again
     }
   }
 
