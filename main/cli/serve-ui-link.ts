@@ -1,7 +1,7 @@
 // The UI line `switchyard serve` prints at start: the address with a one-time sign-in link, minted in-process from
 // the same nonce store the control transport redeems (no admin token in the URL, no HTTP round trip). The link is
-// only offered where it works: the UI is built, and the browser can reach it at a loopback origin (the only origins
-// a browser session is accepted from unless server.allowed_origins adds more).
+// only offered where it works: the UI is built, and the browser can reach it at a loopback origin. (A browser
+// elsewhere signs in through a TLS proxy with a link from `switchyard ui --url https://<public name>`.)
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SignInNonceStore } from '../control/http/sign-in-nonces.js';

@@ -72,9 +72,10 @@ export function sessionIdOf(request: IncomingMessage): string | undefined {
   return undefined;
 }
 
-export function sessionCookie(id: string, maxAgeSeconds: number): string {
-  // No `Secure`: the gateway speaks plain HTTP on loopback. SameSite=Strict and the path keep it to this app.
-  return `${sessionCookieName}=${id}; HttpOnly; SameSite=Strict; Path=/_switchyard; Max-Age=${maxAgeSeconds}`;
+export function sessionCookie(id: string, maxAgeSeconds: number, secure = false): string {
+  // `Secure` only for a page on https (a TLS proxy in front): the gateway itself speaks plain HTTP on loopback.
+  // SameSite=Strict and the path keep it to this app.
+  return `${sessionCookieName}=${id}; HttpOnly; SameSite=Strict; Path=/_switchyard; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }
 
 export function expiredSessionCookie(): string {

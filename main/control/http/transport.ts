@@ -14,7 +14,7 @@ import { dispatchControlCall, isControlCall } from '../dispatch.js';
 import { SessionStore, expiredSessionCookie, sessionCookie, sessionIdOf } from './sessions.js';
 import { SignInNonceStore } from './sign-in-nonces.js';
 import { sendText, serveUi, uiPrefix } from './static-ui.js';
-import { csrfHeader, sameOrigin } from './browser-checks.js';
+import { csrfHeader, httpsPage, sameOrigin } from './browser-checks.js';
 import type { ClientTokenVerifier } from '../../secrets/token-verifier.js';
 
 export { csrfHeader, sameOrigin };
@@ -84,7 +84,8 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
         });
     } else if (sessions.isValid(sessionId)) {
       // A cookie rides along with any request the browser makes; a custom header is something only our own page can
-      // add. The router has already refused origins off the allowlist; a session is for the UI's own origin only.
+      // add. The router has already refused origins off the allowlist; a session is for the UI's own origin only
+      // (http://<Host>, or https://<Host> through a TLS proxy).
       if (request.headers[csrfHeader] !== '1')
         return sendError(response, 403, {
           call: name,
@@ -184,7 +185,7 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
       });
     }
     const session = sessions.create();
-    response.writeHead(204, { 'set-cookie': sessionCookie(session.id, session.maxAgeSeconds), 'cache-control': 'no-store' });
+    response.writeHead(204, { 'set-cookie': sessionCookie(session.id, session.maxAgeSeconds, httpsPage(request)), 'cache-control': 'no-store' });
     response.end();
   }
 }

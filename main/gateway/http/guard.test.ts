@@ -27,6 +27,42 @@ describe('RequestGuard', () => {
     expect(lan.hostAllowed(request({ host: 'other.local' }))).toBe(false);
   });
 
+  it('admits an allowed_hosts name with the gateway port or none (behind a TLS proxy), and a named port exactly', () => {
+    const team = new RequestGuard({
+      port: 5454,
+      host: '127.0.0.1',
+      allowedHosts: ['LLM.example.com', 'proxy.test:8443', '[fd00::1]:8443'],
+      allowedOrigins: [],
+    });
+    for (const host of ['llm.example.com', 'llm.example.com:5454', 'proxy.test:8443', '[fd00::1]:8443', '127.0.0.1:5454']) {
+      expect(team.hostAllowed(request({ host }))).toBe(true);
+    }
+    for (const host of ['llm.example.com:8443', 'proxy.test', 'proxy.test:5454', 'llm.example.com.evil.com', 'evil.com', '127.0.0.1', '[fd00::1]']) {
+      expect(team.hostAllowed(request({ host }))).toBe(false);
+    }
+  });
+
+  it("takes the page's own origin (http or https on the request's Host) and no other", () => {
+    const team = new RequestGuard({ port: 5454, host: '127.0.0.1', allowedHosts: ['llm.example.com'], allowedOrigins: [] });
+    const from = (host: string, origin: string): boolean | undefined => team.originAllowed(request({ host, origin }));
+    expect(from('llm.example.com', 'https://llm.example.com')).toBe(true);
+    expect(from('llm.example.com', 'HTTPS://LLM.example.com')).toBe(true);
+    expect(from('llm.example.com:5454', 'http://llm.example.com:5454')).toBe(true);
+    expect(from('127.0.0.1:5454', 'http://127.0.0.1:5454')).toBe(true);
+    for (const origin of [
+      'https://evil.example',
+      'https://llm.example.com:5454',
+      'https://llm.example.com.evil.com',
+      'wss://llm.example.com',
+      'null',
+      'https://llm.example.com/',
+    ]) {
+      expect(from('llm.example.com', origin)).toBe(false);
+    }
+    // the page's own origin is answered without CORS headers: it needs none
+    expect(team.corsHeaders(request({ host: 'llm.example.com', origin: 'https://llm.example.com' }))).toEqual({});
+  });
+
   it('refuses foreign browser origins and never reflects them', () => {
     expect(guard.originAllowed(request({}))).toBeUndefined();
     expect(guard.originAllowed(request({ origin: 'http://localhost:3000' }))).toBe(true);

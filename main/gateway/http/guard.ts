@@ -1,6 +1,8 @@
 // The first checks on every request, before any parsing: the Host header must name this server exactly (a
 // DNS-rebinding page sends its own host name), and a browser Origin must be on the allowlist (a page on another
-// site cannot drive the gateway with the user's tools' token). No wildcard CORS, no reflected origins.
+// site cannot drive the gateway with the user's tools' token). No wildcard CORS, no reflected origins. The page the
+// gateway serves itself is at http://<Host>, or https://<Host> behind a TLS reverse proxy that keeps the Host: once
+// the Host has passed the check, a browser's Origin naming that same Host is the gateway's own page.
 import type { IncomingMessage } from 'node:http';
 
 /** Response headers a browser page may read: who answered, the fallback trail, cost, the ledger row. */
@@ -28,11 +30,12 @@ export class RequestGuard {
       names.push(settings.host.includes(':') ? `[${settings.host}]` : settings.host);
     }
     this.hosts = new Set<string>();
-    for (const name of [...names, ...settings.allowedHosts]) {
+    for (const name of names) {
       const lower = name.toLowerCase();
       this.hosts.add(`${lower}:${port}`);
       if (port === 80) this.hosts.add(lower);
     }
+    for (const entry of settings.allowedHosts) for (const host of allowedHostForms(entry, port)) this.hosts.add(host);
     // The gateway's own UI (headless mode) is served from these origins.
     this.origins = new Set<string>(settings.allowedOrigins.map((origin) => origin.toLowerCase()));
     for (const name of ['127.0.0.1', 'localhost', '[::1]']) this.origins.add(`http://${name}:${port}`);
@@ -43,11 +46,11 @@ export class RequestGuard {
     return host !== undefined && this.hosts.has(host.toLowerCase());
   }
 
-  /** undefined: no Origin header (not a browser, or same-origin GET); true/false: allowlisted or not. */
+  /** undefined: no Origin header (not a browser, or same-origin GET); true/false: allowlisted (or the page's own) or not. */
   originAllowed(request: IncomingMessage): boolean | undefined {
     const origin = request.headers.origin;
     if (origin === undefined) return undefined;
-    return this.origins.has(origin.toLowerCase());
+    return this.origins.has(origin.toLowerCase()) || ownOrigin(request);
   }
 
   corsHeaders(request: IncomingMessage): Record<string, string> {
@@ -70,4 +73,31 @@ export class RequestGuard {
       'access-control-max-age': '600',
     };
   }
+}
+
+/**
+ * The Host values an allowed_hosts entry admits. A name alone: with the gateway's port (reached directly), or with
+ * none (a browser omits the default port, as for https://<name> through a TLS proxy that keeps the Host). A name
+ * with a port (`llm.example.com:8443`, `[fd00::1]:8443`): exactly that, for a proxy on another port.
+ */
+export function allowedHostForms(entry: string, port: number): string[] {
+  const lower = entry.toLowerCase();
+  if (/^(\[[0-9a-f:.]+\]|[^:[\]]+):\d{1,5}$/.test(lower)) return [lower];
+  // an IPv6 literal is written in brackets in a Host header
+  const name = lower.includes(':') && !lower.startsWith('[') ? `[${lower}]` : lower;
+  return [`${name}:${port}`, name];
+}
+
+/**
+ * True when the browser's Origin is the request's own Host, over http or https: the page came from the address this
+ * request was sent to. Only meaningful once the Host passed hostAllowed (the router checks it before anything else):
+ * a page cannot choose the Host its request carries, nor its Origin.
+ */
+export function ownOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  const host = request.headers.host;
+  if (origin === undefined || host === undefined || host === '') return false;
+  const lowerOrigin = origin.toLowerCase();
+  const lowerHost = host.toLowerCase();
+  return lowerOrigin === `http://${lowerHost}` || lowerOrigin === `https://${lowerHost}`;
 }
