@@ -1,6 +1,7 @@
 // Client-token check benchmark: µs per ClientTokenStore.verify() (digest + one indexed SQLite read on its own
 // connection) against the in-memory StaticTokenVerifier it replaced, on an idle ledger file and while the
-// ledger's writer commits batches to the same file (a growing WAL, as under load).
+// ledger's writer commits batches to the same file (a growing WAL, as under load); in team mode, against the
+// PostgreSQL store's in-memory set of digests.
 // Run: node --import ./main/ledger/test-support/ts-register.mjs bench/token-verify-bench.ts [tokens]
 import { Ledger } from '../main/ledger/ledger.js';
 import { finishRecord, tempDir } from '../main/ledger/test-support/fixtures.js';
@@ -51,6 +52,24 @@ try {
     `store.verify while the writer commits (${sequence} rows in ${Math.round(Number(process.hrtime.bigint() - start) / 1e6)} ms)`,
     Number(verifyNs) / (batches * 1_000) / 1_000,
   ]);
+
+  // Team mode (ledger.url): the same check against the in-memory set of PostgreSQL's active digests, when a server
+  // is at hand (`npm test -- node --import … bench/token-verify-bench.ts` starts one).
+  const postgresUrl = process.env['SWITCHYARD_TEST_POSTGRES_URL'];
+  if (postgresUrl) {
+    const { PostgresClientTokenStore } = await import('../main/secrets/postgres-client-token-store.js');
+    const shared = await PostgresClientTokenStore.open({ url: postgresUrl });
+    try {
+      for (let index = 0; index < stored; index += 1) await shared.create(`bench-${process.pid}-${index}`);
+      const { token: sharedToken } = await shared.create(`bench-${process.pid}-editor`);
+      lines.push([`PostgreSQL store.verify, accepted (${shared.view().active} tokens in memory)`, microseconds(() => shared.verify(sharedToken))]);
+      lines.push(['PostgreSQL store.verify, refused', microseconds(() => shared.verify(wrong))]);
+    } finally {
+      await shared.close();
+    }
+  } else {
+    console.log('(PostgreSQL: not measured; run under `npm test --` to include team mode)');
+  }
 
   for (const [what, value] of lines) console.log(`${value.toFixed(2).padStart(8)} µs  ${what}`);
   store.close();

@@ -11,6 +11,7 @@ import { lazyModule, type LazyModule } from './gateway/lazy-module.js';
 import type * as MeteringSetup from './metering-setup.js';
 import { loadOrCreateAdminToken } from './secrets/client-token-file.js';
 import type { ClientTokenStore } from './secrets/client-token-store.js';
+import type { PostgresClientTokenStore } from './secrets/postgres-client-token-store.js';
 import { environmentToken, setupClientTokens, type ClientTokensSetup } from './secrets/default-token.js';
 import { KeyResolver } from './secrets/key-resolver.js';
 import { KeychainStore } from './secrets/keychain-store.js';
@@ -24,7 +25,7 @@ import { discoverLocalServers, discoveryCandidates, type DiscoveredServer } from
 import type { ControlHttpOptions } from './control/http/transport.js';
 import type { ManagementHandler } from './gateway/http/dispatch.js';
 import { PlaygroundAccess, playgroundClientName, withPlaygroundToken } from './secrets/playground-access.js';
-import { storeTokens } from './control/tokens.js';
+import { sharedTokens, storeTokens } from './control/tokens.js';
 import { switchyardVersion } from './version.js';
 import { StaticTokenVerifier } from './secrets/token-verifier.js';
 
@@ -58,8 +59,8 @@ export interface Booted {
   readonly gateway: Gateway;
   /** true on the first start, when the default client token was just generated */
   readonly tokenCreated: boolean;
-  /** the client tokens (hashed, in the ledger file) the gateway checks; for the control service's tokens.* calls */
-  readonly tokenStore: ClientTokenStore;
+  /** the client tokens (hashed, in the ledger file; in team mode in PostgreSQL) the gateway checks; for tokens.* calls */
+  readonly tokenStore: ClientTokenStore | PostgresClientTokenStore;
   /** re-reads the config file and applies it; logs and keeps the running config when the file is bad */
   readonly reload: () => Promise<boolean>;
   /** stops watching the config file */
@@ -161,15 +162,23 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   const signInNonces = new SignInNonceStore();
   let playground: PlaygroundAccess | undefined;
   try {
-    clientTokens = setupClientTokens({
-      ledgerPath: join(options.dataDir, metering.ledgerFileName),
-      dataDir: options.dataDir,
-      env: options.env,
-      log: options.log,
-      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    });
+    // team mode (ledger.url): the tokens every replica shares, in PostgreSQL; its module (and `pg`) loads only then
+    clientTokens =
+      config.ledger.url === undefined
+        ? setupClientTokens({
+            ledgerPath: join(options.dataDir, metering.ledgerFileName),
+            dataDir: options.dataDir,
+            env: options.env,
+            log: options.log,
+            ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+          })
+        : await (
+            await import('./secrets/postgres-client-token-store.js')
+          ).setupSharedClientTokens({ url: config.ledger.url, env: options.env, log: options.log });
     const store = clientTokens.store;
-    playground = new PlaygroundAccess(() => (store.get(playgroundClientName)?.revokedAt ?? null) !== null);
+    playground = new PlaygroundAccess(() =>
+      store.kind === 'postgres' ? store.isRevoked(playgroundClientName) : (store.get(playgroundClientName)?.revokedAt ?? null) !== null,
+    );
     registerSecret(playground.token);
     gateway = await startGateway({
       config,
@@ -189,16 +198,17 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
       budgets: meteringSetup.budgets,
       responses: meteringSetup.responses,
       responseCache: meteringSetup.responseCache,
+      ...(store.kind === 'postgres' ? { sharedTokens: store } : {}),
       onReload: (next) => meteringSetup.applyConfig(next),
       onStopped: async () => {
-        clientTokens?.store.close();
+        await clientTokens?.store.close();
         const stats = await meteringSetup.close();
         if (stats.dropped > 0 || stats.queued > 0) options.log(`ledger: ${stats.dropped} row(s) dropped, ${stats.queued} still queued at close`);
       },
       listener,
     });
   } catch (error) {
-    clientTokens?.store.close();
+    await clientTokens?.store.close();
     await meteringSetup.close();
     await listener.close();
     throw error;
@@ -231,7 +241,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
       ledger: meteringSetup.ledger,
       ...(meteringSetup.backend ? { backend: meteringSetup.backend } : {}),
       prices: () => meteringSetup.catalog(),
-      tokens: storeTokens(tokenStore, options.dataDir),
+      tokens: tokenStore.kind === 'postgres' ? sharedTokens(tokenStore) : storeTokens(tokenStore, options.dataDir),
       version: switchyardVersion(),
       discovery,
       log: options.log,

@@ -4,9 +4,13 @@
 import { join } from 'node:path';
 import type { GatewayConfig } from './config/load.js';
 import type { BudgetGuard } from './gateway/budget-guard.js';
-import type { Costing, Metering } from './gateway/metering.js';
+import type { CaptureRecorder, Costing, Metering } from './gateway/metering.js';
 import { evaluateBudgets, type BudgetDecision, type SpendSoFar } from './ledger/budgets.js';
-import { ResponseStore } from './ledger/response-store.js';
+import { ResponseStore, type ResponseStorage } from './ledger/response-store.js';
+import { SqliteResponseStorage } from './ledger/sqlite-response-storage.js';
+import type { PostgresResponseStorage } from './ledger/postgres/response-storage.js';
+import type { PostgresCaptures } from './ledger/postgres/captures.js';
+import type { PendingCapture } from './ledger/capture-writer.js';
 import { ResponseCache } from './ledger/response-cache.js';
 import { defaultResponseCache } from './config/privacy.js';
 import { Ledger } from './ledger/ledger.js';
@@ -17,7 +21,7 @@ import { PriceCatalog } from './ledger/price-catalog.js';
 import { loadPriceSnapshot, type PriceSnapshot } from './ledger/price-snapshot.js';
 import { costOf } from './ledger/pricing.js';
 import { referenceCost } from './ledger/savings.js';
-import type { ModelPrice } from './config/types.js';
+import type { CaptureSettings, ModelPrice } from './config/types.js';
 
 export const ledgerFileName = 'ledger.sqlite';
 
@@ -25,12 +29,12 @@ export interface MeteringSetup {
   readonly ledger: Ledger;
   /**
    * Team mode (`ledger.url`): the PostgreSQL ledger requests are written to and usage is read from; the SQLite
-   * `ledger` keeps the rest (prices, settings, captures, stored responses). Set once `ready` resolves.
+   * `ledger` keeps the rest (prices, settings, captures); stored responses go to PostgreSQL too. Set once `ready` resolves.
    */
   readonly backend: LedgerBackend | undefined;
   /** resolves once the ledger is open (at once for SQLite; PostgreSQL: connected, migrated, registered) */
   readonly ready: Promise<void>;
-  /** stored Responses-API responses, in the ledger's file */
+  /** stored Responses-API responses: in the ledger's file, or in PostgreSQL in team mode */
   readonly responses: ResponseStore;
   /** the response cache's answers, in the ledger's file */
   readonly responseCache: ResponseCache;
@@ -130,15 +134,18 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
   };
   scheduleRefresh(15_000);
 
-  const responses = new ResponseStore(ledger.database);
+  const responses = new ResponseStore(team?.responses ?? new SqliteResponseStorage(ledger));
   responses.configure(config.ledger.responses);
   const responseCache = new ResponseCache(ledger.database, (config.responseCache ?? defaultResponseCache).maxBytes);
+  const pruneFailed = (error: unknown): void =>
+    options.log(`ledger: deleting expired stored responses failed (tried again later): ${error instanceof Error ? error.message : String(error)}`);
   const pruneResponses = (): void => {
+    // PostgreSQL: once it is open (every replica prunes; a response deleted twice is deleted once)
+    void (team ? team.ready : Promise.resolve()).then(() => responses.pruneExpired()).catch(pruneFailed);
     try {
-      responses.pruneExpired();
       responseCache.pruneExpired();
     } catch (error) {
-      options.log(`ledger: deleting expired stored responses failed (tried again later): ${error instanceof Error ? error.message : String(error)}`);
+      pruneFailed(error);
     }
   };
   pruneResponses();
@@ -153,13 +160,14 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
     ready: team?.ready ?? Promise.resolve(),
     responses,
     responseCache,
-    metering: { recorder: requests, costing, capture: ledger.capture },
+    metering: { recorder: requests, costing, capture: team?.captures ?? ledger.capture },
     budgets,
     catalog: () => catalog,
     applyConfig(next) {
       if (next.ledger.capture.enabled !== config.ledger.capture.enabled)
         options.log(next.ledger.capture.enabled ? captureLine(next) : 'capture: off (captured bodies are kept until they expire)');
       ledger.capture.configure(next.ledger.capture);
+      team?.captures.configure(next.ledger.capture);
       ledger.retention.configure(next.ledger.retentionDays);
       responses.configure(next.ledger.responses);
       responseCache.configure((next.responseCache ?? defaultResponseCache).maxBytes);
@@ -191,14 +199,33 @@ function openTeamLedger(
   options: MeteringOptions,
   url: string,
   local: Ledger,
-): { forward: RequestLedger; ready: Promise<void>; backend(): LedgerBackend | undefined; close(): Promise<LedgerStats> } {
+): {
+  forward: RequestLedger;
+  responses: ResponseStorage;
+  /** body captures, in PostgreSQL too: any replica's request detail shows them */
+  captures: CaptureRecorder & { configure(settings: CaptureSettings): void };
+  ready: Promise<void>;
+  backend(): LedgerBackend | undefined;
+  close(): Promise<LedgerStats>;
+} {
   let opened: { ledger: RequestLedger; backend: LedgerBackend } | undefined;
+  let storage: PostgresResponseStorage | undefined;
+  let captures: PostgresCaptures | undefined;
+  let captureSettings = options.config.ledger.capture;
+  const listeners: ((ids: readonly string[]) => void)[] = [];
   const ready = (async () => {
     const { PostgresLedger, defaultInstanceId } = await import('./ledger/postgres/ledger.js');
     const instanceId = options.config.ledger.instanceId ?? defaultInstanceId(options.dataDir);
     const ledger = await PostgresLedger.open({ url, instanceId, onError: (message) => options.log(message) });
     const description = `PostgreSQL at ${ledger.where} (instance ${instanceId})`;
-    opened = { ledger, backend: { ledger, reads: ledger.reads, description } };
+    const { PostgresResponseStorage } = await import('./ledger/postgres/response-storage.js');
+    storage = await PostgresResponseStorage.open(url, { onError: (message) => options.log(`ledger: ${message}`) });
+    for (const listener of listeners) storage.listen(listener);
+    const [{ PostgresCaptures }, { createPool }] = await Promise.all([import('./ledger/postgres/captures.js'), import('./ledger/postgres/client.js')]);
+    captures = new PostgresCaptures();
+    captures.attach(await createPool({ url, max: 2 }));
+    captures.configure(captureSettings);
+    opened = { ledger, backend: { ledger, reads: ledger.reads, description, captures } };
     options.log(`ledger: ${description}`);
     if (ledger.recovered > 0) options.log(`ledger: ${ledger.recovered} request(s) this instance left in flight marked interrupted`);
   })();
@@ -212,12 +239,42 @@ function openTeamLedger(
     close: (timeoutMs) => opened?.ledger.close(timeoutMs) ?? Promise.resolve(local.stats()),
     recovered: 0,
   };
+  // stored responses in the same database, so a follow-up turn resolves on any replica (boot waits for `ready`)
+  const unopened = (): PostgresResponseStorage => {
+    throw new Error('the PostgreSQL ledger is not open');
+  };
+  const responses: ResponseStorage = {
+    listen: (listener) => (storage ? storage.listen(listener) : listeners.push(listener)),
+    write: (row) => (storage ? storage.write(row) : listeners.forEach((listener) => listener([row.id]))),
+    get: async (id, now) => (storage ?? unopened()).get(id, now),
+    chain: async (id, now, limit) => (storage ?? unopened()).chain(id, now, limit),
+    item: async (id, now) => (storage ?? unopened()).item(id, now),
+    delete: async (id) => (storage ?? unopened()).delete(id),
+    pruneExpired: async (now) => (storage ?? unopened()).pruneExpired(now),
+  };
+  const captureRecorder = {
+    get maxBytes() {
+      return captures?.maxBytes;
+    },
+    record: (capture: PendingCapture) => captures?.record(capture),
+    configure: (settings: CaptureSettings) => {
+      captureSettings = settings;
+      captures?.configure(settings);
+    },
+  };
   return {
     forward,
+    responses,
+    captures: captureRecorder,
     ready,
     backend: () => opened?.backend,
     close: async () => {
       await ready.catch(() => undefined);
+      const captured = await captures?.close();
+      await captures?.end();
+      if (captured && (captured.dropped > 0 || captured.rejected > 0))
+        options.log(`capture: ${captured.dropped} capture(s) dropped (queue full or unwritten at close), ${captured.rejected} refused (PostgreSQL)`);
+      await storage?.close();
       return opened ? opened.ledger.close() : local.stats();
     },
   };

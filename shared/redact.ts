@@ -18,7 +18,46 @@ const secretPieceLength = 6;
 
 /** Registers a secret (provider key, client token) so that it is removed wherever it appears. */
 export function registerSecret(secret: string | undefined): void {
-  if (secret && secret.length >= 6) knownSecrets.add(secret);
+  if (secret && secret.length >= 6 && !knownSecrets.has(secret)) {
+    knownSecrets.add(secret);
+    pieceScan = undefined;
+  }
+}
+
+// The common text holds nothing to redact, and proving that is one pass over it instead of one search per pattern
+// and per piece of every secret: a regular expression that matches wherever any key pattern does (their union,
+// case-insensitive), and a rolling hash of every 6-character window looked up in a bitmap of the pieces' hashes
+// (a hit is checked exactly). Every registered secret contains its pieces, so a text without any piece holds none.
+const anyKeyPattern = new RegExp(keyPatterns.map(([pattern]) => `(?:${pattern.source})`).join('|'), 'i');
+const hashBase = 31;
+const hashBaseToTheFifth = hashBase ** 5;
+let pieceScan: { readonly pieces: ReadonlySet<string>; readonly bitmap: Uint8Array } | undefined;
+
+function windowHash(text: string, start: number): number {
+  let hash = 0;
+  for (let index = start; index < start + secretPieceLength; index += 1) hash = (Math.imul(hash, hashBase) + text.charCodeAt(index)) | 0;
+  return hash;
+}
+
+function holdsSecretPiece(text: string): boolean {
+  if (knownSecrets.size === 0 || text.length < secretPieceLength) return false;
+  if (pieceScan === undefined) {
+    const pieces = new Set<string>();
+    for (const secret of knownSecrets)
+      for (let start = 0; start + secretPieceLength <= secret.length; start += 1) pieces.add(secret.slice(start, start + secretPieceLength));
+    const bitmap = new Uint8Array(1 << 16);
+    for (const piece of pieces) bitmap[windowHash(piece, 0) >>> 16] = 1;
+    pieceScan = { pieces, bitmap };
+  }
+  const { pieces, bitmap } = pieceScan;
+  let hash = windowHash(text, 0);
+  if (bitmap[hash >>> 16] === 1 && pieces.has(text.slice(0, secretPieceLength))) return true;
+  for (let end = secretPieceLength; end < text.length; end += 1) {
+    const dropped = Math.imul(text.charCodeAt(end - secretPieceLength), hashBaseToTheFifth);
+    hash = (Math.imul(hash - dropped, hashBase) + text.charCodeAt(end)) | 0;
+    if (bitmap[hash >>> 16] === 1 && pieces.has(text.slice(end - secretPieceLength + 1, end + 1))) return true;
+  }
+  return false;
 }
 
 export interface RedactOptions {
@@ -31,6 +70,7 @@ export interface RedactOptions {
 }
 
 export function redactSecrets(text: string, options: RedactOptions = {}): string {
+  if (!anyKeyPattern.test(text) && !holdsSecretPiece(text)) return text;
   let out = text;
   for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join('***');

@@ -45,3 +45,15 @@ describe('formatStatus in team mode', () => {
     expect(formatStatus(status)).not.toContain('state:');
   });
 });
+
+describe('formatStatus with client tokens in PostgreSQL', () => {
+  it('says whether the shared tokens are current or the last set read', () => {
+    expect(formatStatus({ ...status, clientTokens: { state: 'live', detail: '3 active, shared in PostgreSQL' } })).toContain(
+      'tokens:    3 active, shared in PostgreSQL\nproviders:',
+    );
+    expect(formatStatus({ ...status, clientTokens: { state: 'stale', detail: 'PostgreSQL unreachable since …' } })).toContain(
+      'tokens:    STALE (PostgreSQL unreachable since …)',
+    );
+    expect(formatStatus(status)).not.toContain('tokens:');
+  });
+});

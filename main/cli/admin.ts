@@ -79,6 +79,8 @@ export interface PrintableStatus {
   readonly cooldowns: ReadonlyArray<{ readonly target: string; readonly phase: string; readonly until?: number | null | undefined }>;
   /** team mode (state.url): shared in Redis, or this replica's own counters while Redis is down */
   readonly sharedState?: { readonly backend: string; readonly replicas: number; readonly url: string; readonly detail: string } | null | undefined;
+  /** team mode (ledger.url): the client tokens shared in PostgreSQL, current or the last set read */
+  readonly clientTokens?: { readonly state: string; readonly detail: string } | null | undefined;
 }
 
 const signInAnswer = z.object({ nonce: z.string().regex(/^[A-Za-z0-9_-]{43}$/), expiresInSeconds: z.number().int().positive() });
@@ -105,6 +107,8 @@ export function formatStatus(status: PrintableStatus, now = Date.now()): string 
     const how = shared.backend === 'redis' ? `shared in ${shared.url}, ${shared.replicas} replica(s)` : `LOCAL FALLBACK (${shared.detail})`;
     lines.push(`state:     ${how}`);
   }
+  const tokens = status.clientTokens;
+  if (tokens !== undefined && tokens !== null) lines.push(`tokens:    ${tokens.state === 'live' ? tokens.detail : `STALE (${tokens.detail})`}`);
   lines.push('providers:');
   for (const provider of status.providers) {
     const reach = provider.reachable === undefined || provider.reachable === null ? 'unknown' : provider.reachable ? 'up' : 'down';

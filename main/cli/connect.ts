@@ -39,6 +39,13 @@ export async function connectCommand(args: readonly string[], options: ConnectCo
     return 2;
   }
   const config = loadConfig({ path: findConfigPath(options.configFlag, options.env, options.dataDir), env: options.env, port: options.port });
+  if (tool !== undefined && config.ledger.url !== undefined) {
+    // the gateway checks the tokens in PostgreSQL; one made here, in the data dir's ledger file, would be refused
+    err(
+      'switchyard: in team mode (ledger.url) connect does not make tool tokens: create a per-person token with `switchyard tokens create <name>` and put it in the tool',
+    );
+    return 1;
+  }
   ensureDataDir(options.dataDir);
   const store = ClientTokenStore.open({ path: join(options.dataDir, ledgerFileName), busyTimeoutMs: 5_000 });
   try {

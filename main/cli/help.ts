@@ -48,7 +48,8 @@ Client tokens are what tools send as their API key (Bearer, x-api-key or x-goog-
 Give each tool its own for spend per tool (\`switchyard usage --by client\`).`,
   usage: `${usageUsage}
 
-Reads the ledger in the data dir (--data-dir); works whether or not a gateway is running.`,
+Reads the ledger in the data dir (--data-dir), or the team's PostgreSQL ledger when the config (--config) sets
+ledger.url or SWITCHYARD_LEDGER_URL is set; works whether or not a gateway is running.`,
   status: `${statusUsage}
 
 ${adminFlags}`,

@@ -102,11 +102,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'tokens': {
       const { tokensCommand } = await import('./tokens.js');
-      return tokensCommand(positionals.slice(1), { dataDir, env, json: values.json === true });
+      return tokensCommand(positionals.slice(1), { dataDir, env, configFlag: values.config, json: values.json === true });
     }
     case 'usage': {
       const { usageCommand } = await import('./usage.js');
-      return usageCommand({ dataDir, since: values.since, by: values.by, format: values.format });
+      return usageCommand({ dataDir, env, configFlag: values.config, since: values.since, by: values.by, format: values.format });
     }
     case 'status':
     case 'reload':
@@ -224,7 +224,9 @@ function printBanner(gateway: Gateway, dataDir: string, tokenCreated: boolean, u
     `Switchyard ${switchyardVersion()} listening on ${gateway.url}/v1`,
     `config:   ${status.configSource ?? 'none (built-in defaults: Ollama + cloud providers whose keys are in the environment)'}`,
     `data dir: ${dataDir}`,
-    `token:    ${tokenCreated ? 'created a new client token; ' : ''}\`switchyard tokens\` prints it, \`switchyard tokens create <name>\` makes one per tool`,
+    status.sharedTokens
+      ? `tokens:   shared by every replica in PostgreSQL; \`switchyard tokens create <name> --config <this config>\` makes one per person`
+      : `token:    ${tokenCreated ? 'created a new client token; ' : ''}\`switchyard tokens\` prints it, \`switchyard tokens create <name>\` makes one per tool`,
     ...uiLines,
     `providers (${status.providers.length}):`,
     ...status.providers.map(

@@ -1,7 +1,11 @@
 // `switchyard tokens [create <name> | list | revoke <name>]`: client tokens, one per tool. It opens the ledger file
 // directly (a connection for tokens only: no writer, no crash recovery), so it works whether or not `serve` runs,
-// and a revocation reaches a running gateway through SQLite itself, on its very next request.
+// and a revocation reaches a running gateway through SQLite itself, on its very next request. In team mode (the
+// config's `ledger.url`, or SWITCHYARD_LEDGER_URL) it acts on the PostgreSQL table every replica shares instead, and
+// the replicas hear of a change through NOTIFY.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findConfigPath, loadConfig } from '../config/load.js';
 import { ledgerFileName } from '../metering-setup.js';
 import { ensureDataDir } from '../secrets/client-token-file.js';
 import { ClientTokenError, ClientTokenStore, type ClientTokenView } from '../secrets/client-token-store.js';
@@ -11,12 +15,14 @@ import { tokensUsage } from './usage-text.js';
 export interface TokensCommandOptions {
   readonly dataDir: string;
   readonly env: NodeJS.ProcessEnv;
+  /** --config: where `ledger.url` may be (else SWITCHYARD_CONFIG or the data dir's config file) */
+  readonly configFlag?: string | undefined;
   readonly json: boolean;
   readonly out?: (line: string) => void;
   readonly err?: (line: string) => void;
 }
 
-export function tokensCommand(args: readonly string[], options: TokensCommandOptions): number {
+export async function tokensCommand(args: readonly string[], options: TokensCommandOptions): Promise<number> {
   const out = options.out ?? ((line: string) => console.log(line));
   const err = options.err ?? ((line: string) => console.error(line));
   const [subcommand, name, ...extra] = args;
@@ -29,6 +35,8 @@ export function tokensCommand(args: readonly string[], options: TokensCommandOpt
     err(`switchyard: unknown tokens command '${subcommand}'\n${tokensUsage}`);
     return 2;
   }
+  const teamUrl = ledgerUrl(options);
+  if (teamUrl !== undefined) return teamTokensCommand(teamUrl, subcommand, name, options, out, err);
   ensureDataDir(options.dataDir);
   // The CLI may wait for a lock held by `serve`'s writer; a person at a terminal does not mind 5 s.
   const store = ClientTokenStore.open({ path: join(options.dataDir, ledgerFileName), busyTimeoutMs: 5_000 });
@@ -72,6 +80,89 @@ export function tokensCommand(args: readonly string[], options: TokensCommandOpt
     throw error;
   } finally {
     store.close();
+  }
+}
+
+/**
+ * The team ledger's URL, when tokens live in PostgreSQL: SWITCHYARD_LEDGER_URL, else the config's `ledger.url`. A
+ * config file that does not load still lets tokens be managed in the ledger file, unless its text names a
+ * PostgreSQL URL: then guessing the SQLite file would hand out tokens no replica knows, so the error stands.
+ */
+function ledgerUrl(options: TokensCommandOptions): string | undefined {
+  const fromEnvironment = options.env['SWITCHYARD_LEDGER_URL'];
+  if (fromEnvironment) return fromEnvironment;
+  const path = findConfigPath(options.configFlag, options.env, options.dataDir);
+  try {
+    return loadConfig({ path, env: options.env }).ledger.url;
+  } catch (error) {
+    let text = '';
+    try {
+      text = path === undefined ? '' : readFileSync(path, 'utf8');
+    } catch {
+      // unreadable: nothing names PostgreSQL
+    }
+    if (/postgres(ql)?:\/\//.test(text)) throw error;
+    return undefined;
+  }
+}
+
+/** `tokens list | create | revoke` on the shared table; no default token (and no file of it) in team mode. */
+async function teamTokensCommand(
+  url: string,
+  subcommand: string | undefined,
+  name: string | undefined,
+  options: TokensCommandOptions,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  if (subcommand === undefined) {
+    err('switchyard: in team mode (ledger.url) there is no default token: make one per person with `switchyard tokens create <name>`');
+    return 1;
+  }
+  const { PostgresClientTokenStore } = await import('../secrets/postgres-client-token-store.js');
+  let store: Awaited<ReturnType<typeof PostgresClientTokenStore.open>>;
+  try {
+    store = await PostgresClientTokenStore.open({ url, watch: false });
+  } catch (error) {
+    err(`switchyard: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  try {
+    switch (subcommand) {
+      case 'list': {
+        const tokens = await store.list();
+        out(options.json ? JSON.stringify(tokens, null, 2) : formatTokenList(tokens, environmentToken(options.env) !== undefined));
+        return 0;
+      }
+      case 'create': {
+        const created = await store.create(name as string);
+        out(created.token);
+        err(
+          `switchyard: token '${created.name}' created in PostgreSQL at ${store.where}, for every replica; give this to ${created.name} as its API key — it will not be shown again`,
+        );
+        return 0;
+      }
+      default: {
+        const revoked = await store.revoke(name as string);
+        err(
+          revoked
+            ? `switchyard: token '${name}' revoked; every replica refuses it within about a second (one that cannot reach PostgreSQL, once it can)`
+            : `switchyard: token '${name}' was revoked already`,
+        );
+        if ((await store.activeCount()) === 0 && environmentToken(options.env) === undefined) {
+          err('switchyard: no active client token is left: every request will be refused until you `switchyard tokens create <name>`');
+        }
+        return 0;
+      }
+    }
+  } catch (error) {
+    if (error instanceof ClientTokenError) {
+      err(`switchyard: ${error.message}`);
+      return error.problem === 'invalid-name' || error.problem === 'reserved' ? 2 : 1;
+    }
+    throw error;
+  } finally {
+    await store.close();
   }
 }
 

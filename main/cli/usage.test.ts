@@ -47,7 +47,7 @@ describe('usage report', () => {
   it('sums the range, splits it by the dimension, with exact latency percentiles per key', async () => {
     const dataDir = await ledgerWithTraffic();
     const lines: string[] = [];
-    expect(usageCommand({ dataDir, since: '7d', by: 'client', format: 'json', now, out: (text) => lines.push(text) })).toBe(0);
+    expect(await usageCommand({ dataDir, since: '7d', by: 'client', format: 'json', now, out: (text) => lines.push(text) })).toBe(0);
     const report = JSON.parse(lines.join('\n')) as UsageReport;
     expect(report.totals).toMatchObject({ requests: 5, errors: 1, errorRate: 0.2, costUsd: 0.875, p50Ms: 70, p95Ms: 300 });
     expect(report.rows.map((row) => [row.key, row.requests, row.costUsd, row.p50Ms, row.p95Ms])).toEqual([
@@ -61,7 +61,8 @@ describe('usage report', () => {
   it('prints a table and CSV with a total row; CSV quotes what needs quoting', async () => {
     const dataDir = await ledgerWithTraffic();
     const outputs: Record<string, string> = {};
-    for (const format of ['table', 'csv'] as const) usageCommand({ dataDir, since: '24h', by: 'client', format, now, out: (text) => (outputs[format] = text) });
+    for (const format of ['table', 'csv'] as const)
+      await usageCommand({ dataDir, since: '24h', by: 'client', format, now, out: (text) => (outputs[format] = text) });
     const table = (outputs['table'] ?? '').split('\n');
     expect(table[1]).toMatch(/^CLIENT\s+REQUESTS/);
     expect(table.find((line) => line.startsWith('editor'))).toMatch(/^editor\s+2\s+200\s+100\s+0\.7500\s+0\.0000\s+0\.0%\s+100\s+300$/);
@@ -77,18 +78,18 @@ describe('usage report', () => {
   it('refuses bad flags with exit 2 and the usage line', async () => {
     const dataDir = await ledgerWithTraffic();
     const errors: string[] = [];
-    const run = (flags: { since?: string; by?: string; format?: string }): number =>
+    const run = (flags: { since?: string; by?: string; format?: string }): Promise<number> =>
       usageCommand({ dataDir, since: flags.since, by: flags.by, format: flags.format, now, out: () => undefined, err: (text) => errors.push(text) });
-    expect(run({ since: 'soon' })).toBe(2);
-    expect(run({ by: 'weekday' })).toBe(2);
-    expect(run({ format: 'xml' })).toBe(2);
+    expect(await run({ since: 'soon' })).toBe(2);
+    expect(await run({ by: 'weekday' })).toBe(2);
+    expect(await run({ format: 'xml' })).toBe(2);
     expect(errors.join('\n')).toMatch(/--since takes[\s\S]*--by takes[\s\S]*--format takes/);
   });
 
-  it('answers zeros when no ledger exists yet, without creating one', () => {
+  it('answers zeros when no ledger exists yet, without creating one', async () => {
     directory = tempDir('switchyard-usage-');
     let printed = '';
-    expect(usageCommand({ dataDir: directory.path, since: undefined, by: undefined, format: undefined, now, out: (text) => (printed = text) })).toBe(0);
+    expect(await usageCommand({ dataDir: directory.path, since: undefined, by: undefined, format: undefined, now, out: (text) => (printed = text) })).toBe(0);
     expect(printed).toContain('no requests in this period');
     expect(printed).toMatch(/^Usage since .* \(7d\), by model$/m);
     expect(existsSync(directory.file('ledger.sqlite'))).toBe(false);

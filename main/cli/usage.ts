@@ -1,19 +1,14 @@
 // `switchyard usage [--since 7d] [--by model|provider|client|route] [--format table|csv|json]`: totals and one
-// breakdown from the ledger, opened read-only, so it works while `serve` writes (WAL) and never changes the file.
+// breakdown from the ledger, through the same reads the dashboard uses (LedgerReads). The SQLite file is opened
+// read-only, so it works while `serve` writes (WAL) and never changes the file. With `ledger.url` (or
+// SWITCHYARD_LEDGER_URL) it reads the team's PostgreSQL ledger instead — every replica's requests — without
+// migrating it or registering as a replica: a reader only.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  breakdown,
-  latencyBreakdown,
-  openDatabase,
-  totals,
-  type BreakdownDimension,
-  type LatencyPercentiles,
-  type LedgerDatabase,
-  type TimeRange,
-  type UsageTotals,
-} from '../ledger/index.js';
+import { openDatabase, type BreakdownDimension, type LatencyPercentiles, type TimeRange, type UsageTotals } from '../ledger/index.js';
+import type { LedgerReads } from '../ledger/ledger-backend.js';
 import { migrate } from '../ledger/migrations/index.js';
+import { sqliteReads } from '../ledger/sqlite-reads.js';
 import { ledgerFileName } from '../metering-setup.js';
 import { formatTime } from './tokens.js';
 import { usageUsage } from './usage-text.js';
@@ -51,20 +46,26 @@ export function parseSince(value: string, now: number): number | undefined {
   return Number.isFinite(at) && at <= now ? at : undefined;
 }
 
-export function usageReport(database: LedgerDatabase, range: TimeRange, by: UsageDimension, since: string): UsageReport {
-  const latency = latencyBreakdown(database, range, by);
+/** The reads a report needs: the dashboard's (LedgerReads), whichever ledger answers them. */
+export type UsageReads = Pick<LedgerReads, 'totals' | 'breakdown' | 'latencyBreakdown'>;
+
+export async function usageReport(reads: UsageReads, range: TimeRange, by: UsageDimension, since: string): Promise<UsageReport> {
+  const [latency, split, totals] = await Promise.all([
+    reads.latencyBreakdown(range, by),
+    reads.breakdown(range, { by, limit: 1_000, orderBy: 'cost' }),
+    reads.totals(range),
+  ]);
   const line = (sums: UsageTotals, percentiles: LatencyPercentiles | undefined): UsageLine => ({
     ...sums,
     p50Ms: percentiles?.p50 ?? null,
     p95Ms: percentiles?.p95 ?? null,
   });
-  const split = breakdown(database, range, { by, limit: 1_000, orderBy: 'cost' });
   return {
     since,
     from: range.from,
     to: range.to,
     by,
-    totals: line(totals(database, range), latency.total),
+    totals: line(totals, latency.total),
     rows: split.rows.map((row) => ({ ...line(row, latency.byKey.get(row.key)), key: row.key })),
     others: split.others,
   };
@@ -72,7 +73,8 @@ export function usageReport(database: LedgerDatabase, range: TimeRange, by: Usag
 
 const promptTokens = (line: UsageTotals): number => line.inputTokens + line.cacheReadTokens + line.cacheWriteTokens;
 
-export function formatUsageTable(report: UsageReport): string {
+/** `ledger`: where the figures come from, when it is not the data dir's own file (the team's PostgreSQL ledger). */
+export function formatUsageTable(report: UsageReport, ledger?: string): string {
   const header = [report.by.toUpperCase(), 'REQUESTS', 'TOKENS IN', 'TOKENS OUT', 'COST USD', 'SAVED USD', 'ERRORS', 'P50 MS', 'P95 MS'];
   const cells = (key: string, line: UsageTotals & Partial<UsageLine>): string[] => [
     key,
@@ -91,7 +93,8 @@ export function formatUsageTable(report: UsageReport): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const format = (row: readonly string[]): string =>
     row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
-  const lines = [`Usage since ${formatTime(report.from)} (${report.since}), by ${report.by}`, format(header), ...rows.map(format)];
+  const title = `Usage since ${formatTime(report.from)} (${report.since}), by ${report.by}${ledger === undefined ? '' : `, in ${ledger}`}`;
+  const lines = [title, format(header), ...rows.map(format)];
   if (report.totals.unpriced > 0) lines.push(`${report.totals.unpriced} request(s) ran on a model with no known price: their cost is not in COST USD`);
   if (report.totals.requests === 0) lines.push('no requests in this period');
   return lines.join('\n');
@@ -132,6 +135,10 @@ export function formatUsageCsv(report: UsageReport): string {
 
 export interface UsageCommandOptions {
   readonly dataDir: string;
+  /** for the ledger's location: SWITCHYARD_LEDGER_URL, SWITCHYARD_CONFIG (none read when absent) */
+  readonly env?: NodeJS.ProcessEnv;
+  /** --config */
+  readonly configFlag?: string | undefined;
   readonly since: string | undefined;
   readonly by: string | undefined;
   readonly format: string | undefined;
@@ -140,7 +147,7 @@ export interface UsageCommandOptions {
   readonly err?: (text: string) => void;
 }
 
-export function usageCommand(options: UsageCommandOptions): number {
+export async function usageCommand(options: UsageCommandOptions): Promise<number> {
   const out = options.out ?? ((text: string) => console.log(text));
   const err = options.err ?? ((text: string) => console.error(text));
   const now = options.now ?? Date.now();
@@ -151,23 +158,74 @@ export function usageCommand(options: UsageCommandOptions): number {
   if (from === undefined) return usageError(err, `--since takes 24h, 7d, 30d, 2w, 90m or a date such as 2026-01-15, not '${since}'`);
   if (!(dimensions as readonly string[]).includes(by)) return usageError(err, `--by takes ${dimensions.join(', ')}, not '${by}'`);
   if (!(formats as readonly string[]).includes(format)) return usageError(err, `--format takes ${formats.join(', ')}, not '${format}'`);
-  const path = join(options.dataDir, ledgerFileName);
-  // Read-only, never Ledger.open: that would migrate and mark a running gateway's requests interrupted.
-  const database = existsSync(path) ? openDatabase(path, { readonly: true, busyTimeoutMs: 5_000 }) : emptyLedger();
+  const url = await ledgerUrl(options);
+  const source = url === undefined ? sqliteSource(options.dataDir) : await postgresSource(url);
   try {
-    const report = usageReport(database, { from, to: now + 1 }, by as UsageDimension, since);
-    out(format === 'json' ? JSON.stringify(report, null, 2) : format === 'csv' ? formatUsageCsv(report) : formatUsageTable(report));
+    const report = await usageReport(source.reads, { from, to: now + 1 }, by as UsageDimension, since);
+    out(format === 'json' ? JSON.stringify(report, null, 2) : format === 'csv' ? formatUsageCsv(report) : formatUsageTable(report, source.where));
     return 0;
+  } catch (error) {
+    if (source.where === undefined) throw error;
+    err(`switchyard: cannot read the ledger in ${source.where}: ${source.explain(error)}`);
+    return 1;
   } finally {
-    database.close();
+    await source.close();
   }
 }
 
-/** No ledger yet (nothing ever ran here): the same report, all zeros, without creating a file. */
-function emptyLedger(): LedgerDatabase {
-  const database = openDatabase(':memory:');
-  migrate(database);
-  return database;
+interface UsageSource {
+  readonly reads: UsageReads;
+  /** the PostgreSQL ledger (password masked); undefined for the data dir's SQLite file */
+  readonly where: string | undefined;
+  explain(error: unknown): string;
+  close(): Promise<void>;
+}
+
+/** The team's PostgreSQL ledger when one is configured (as `serve` decides: SWITCHYARD_LEDGER_URL, else ledger.url). */
+async function ledgerUrl(options: UsageCommandOptions): Promise<string | undefined> {
+  const env = options.env ?? {};
+  const [{ findConfigPath, readConfigFile }, { resolveLedger }] = await Promise.all([import('../config/load.js'), import('../config/metering.js')]);
+  const path = env['SWITCHYARD_LEDGER_URL'] ? undefined : findConfigPath(options.configFlag, env, options.dataDir);
+  return resolveLedger(path === undefined ? {} : readConfigFile(path), env).url;
+}
+
+function sqliteSource(dataDir: string): UsageSource {
+  const path = join(dataDir, ledgerFileName);
+  // Read-only, never Ledger.open: that would migrate and mark a running gateway's requests interrupted. No ledger
+  // yet (nothing ever ran here): the same report, all zeros, from an empty one in memory, without creating a file.
+  const exists = existsSync(path);
+  const database = exists ? openDatabase(path, { readonly: true, busyTimeoutMs: 5_000 }) : openDatabase(':memory:');
+  if (!exists) migrate(database);
+  return {
+    reads: sqliteReads(database),
+    where: undefined,
+    explain: (error) => String(error),
+    close: () => {
+      database.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** A pool of one connection and the dashboard's PostgreSQL reads; `pg` loads only here. */
+async function postgresSource(url: string): Promise<UsageSource> {
+  const [{ createPool, describePostgresError }, { PostgresReads }, { isPostgresUrl, maskPostgresUrl }] = await Promise.all([
+    import('../ledger/postgres/client.js'),
+    import('../ledger/postgres/reads.js'),
+    import('../ledger/postgres/url.js'),
+  ]);
+  const where = maskPostgresUrl(url);
+  if (!isPostgresUrl(url)) throw new Error(`ledger.url must be a postgres:// URL, got ${where}`);
+  const pool = await createPool({ url, max: 1 });
+  return {
+    reads: new PostgresReads(pool),
+    where,
+    explain: (error) =>
+      (error as { code?: unknown }).code === '42P01'
+        ? 'it has no ledger tables: no `switchyard serve` has opened it yet, or ledger.url names another database'
+        : describePostgresError(error),
+    close: () => pool.end(),
+  };
 }
 
 function usageError(err: (text: string) => void, message: string): number {

@@ -62,7 +62,7 @@ describe('connect.* control calls', () => {
 
     const check = await call('connect.check', { tool: 'aider' });
     expect(check).toMatchObject({ ok: true, value: { ok: true, provider: 'cloud', model: 'gpt-4o-mini', error: null } });
-    expect(booted.tokenStore.get('aider')?.revokedAt).toBeNull();
+    expect((await booted.tokenStore.get('aider'))?.revokedAt).toBeNull();
 
     // a paste tool: apply makes its token and returns the snippet with it
     const pasted = await call('connect.apply', { tool: 'cursor', model: 'smart' });
@@ -87,7 +87,7 @@ describe('connect.* control calls', () => {
       error: { error: { code: 'config_file_not_editable', message: expect.stringContaining('not valid TOML') as unknown } },
     });
     expect(readFileSync(join(home, '.codex', 'config.toml'), 'utf8')).toBe('model = \n');
-    expect(booted.tokenStore.get('codex')).toBeUndefined(); // nothing made for a connection that did not happen
+    expect(await booted.tokenStore.get('codex')).toBeUndefined(); // nothing made for a connection that did not happen
     expect(await dispatchControlCall(booted.control, 'connect.check', { tool: 'codex' })).toMatchObject({
       ok: true,
       value: { ok: false, error: expect.stringContaining('not connected yet') as unknown },

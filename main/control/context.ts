@@ -24,11 +24,12 @@ export interface ProviderKeys {
 
 /** What the service needs of the token store (tests may pass a fake). */
 export interface ControlTokens {
-  list(): CallResponse<'tokens.list'>;
+  /** SQLite's store answers at once; team mode's (PostgreSQL) over the network */
+  list(): CallResponse<'tokens.list'> | Promise<CallResponse<'tokens.list'>>;
   /** the new token in full: the one time it is ever shown */
-  create(name: string): { readonly name: string; readonly token: string };
+  create(name: string): { readonly name: string; readonly token: string } | Promise<{ readonly name: string; readonly token: string }>;
   /** false when the token was revoked already */
-  revoke(name: string): boolean;
+  revoke(name: string): boolean | Promise<boolean>;
   /** a connected tool's token when Switchyard keeps it (main/connect/tool-token.ts) */
   keptTool(name: string): string | undefined;
   /** that token, or a new one for the tool (kept from then on) */

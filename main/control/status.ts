@@ -3,6 +3,7 @@ import type { CallResponse } from '../../shared/control/contract.js';
 import { redactSecrets } from '../../shared/redact.js';
 import { describeBudgetCheck, evaluateBudgets, type BudgetCheck } from '../ledger/budgets.js';
 import { calendarRanges } from '../ledger/queries.js';
+import type { SharedTokensView } from '../secrets/postgres-client-token-store.js';
 import type { ControlContext } from './context.js';
 import { requestLedger, usageReads } from './ledger-access.js';
 
@@ -40,6 +41,7 @@ export async function getStatus(context: ControlContext): Promise<CallResponse<'
           detail: redactSecrets(status.sharedState.reason === null ? status.sharedState.detail : `${status.sharedState.detail} — ${status.sharedState.reason}`),
         }
       : null,
+    clientTokens: status.sharedTokens ? sharedTokensLine(status.sharedTokens) : null,
     today: { costUsd: today.costUsd, requests: today.requests, savedUsd: today.savedUsd },
     ledger: {
       queued: stats.queued,
@@ -70,4 +72,13 @@ export function budgetLines(context: ControlContext): CallResponse<'budgets.get'
 export async function reloadGateway(context: ControlContext): Promise<CallResponse<'gateway.reload'>> {
   await context.gateway.reload();
   return { reloaded: true };
+}
+
+/** The shared client tokens for status: current, or the last set read and since when. */
+function sharedTokensLine(view: SharedTokensView): NonNullable<CallResponse<'status.get'>['clientTokens']> {
+  const detail =
+    view.state === 'live'
+      ? `${view.active} active, shared in PostgreSQL`
+      : `PostgreSQL unreachable since ${new Date(view.since ?? view.loadedAt).toISOString()}: the ${view.active} token(s) read at ${new Date(view.loadedAt).toISOString()} stay in force, revocations since then are not seen${view.reason ? ` — ${view.reason}` : ''}`;
+  return { backend: 'postgres', state: view.state, active: view.active, detail: redactSecrets(detail) };
 }

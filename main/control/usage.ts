@@ -1,6 +1,6 @@
 // usage.*: the dashboard's read-only queries, each one of the ledger's reads (LedgerReads: the SQLite file or, in
 // team mode, PostgreSQL) over a time range; plus a request's captured bodies (when capture was on) and deleting
-// them all (captures stay in the SQLite file in either mode).
+// them all (in the SQLite file; in team mode in PostgreSQL, where every replica's are).
 import type { CallResponse } from '../../shared/control/contract.js';
 import { redactSecrets } from '../../shared/redact.js';
 import { readCapture } from '../ledger/capture-store.js';
@@ -44,7 +44,9 @@ export async function usageLog(context: ControlContext, request: Request<'usage.
 export async function usageDetail(context: ControlContext, request: Request<'usage.detail'>): Promise<CallResponse<'usage.detail'>> {
   const detail = await usageReads(context).requestDetail(request.id);
   if (!detail) return null;
-  const captured = readCapture(context.ledger.database, request.id);
+  const captured = context.backend?.captures
+    ? ((await context.backend.captures.read(request.id)) ?? readCapture(context.ledger.database, request.id))
+    : readCapture(context.ledger.database, request.id);
   // Redacted when written; once more on the way out, for a secret registered since (a key added later).
   const capture = captured
     ? {
@@ -57,7 +59,8 @@ export async function usageDetail(context: ControlContext, request: Request<'usa
 }
 
 export async function purgeCaptures(context: ControlContext): Promise<CallResponse<'usage.captures.purge'>> {
-  const deleted = await context.ledger.capture.purge();
+  // team mode: every replica's captures in PostgreSQL, and whatever this replica kept in its file before
+  const deleted = (await context.ledger.capture.purge()) + ((await context.backend?.captures?.purge()) ?? 0);
   context.log(`capture: ${deleted} captured request(s) deleted`);
   return { deleted };
 }

@@ -31,6 +31,7 @@ import { ListenerAwareGuard, ownListenerHandler, probeOllama } from './dialects/
 import { createListener, ListenError, listenOn, type BootListener } from './http/boot-listener.js';
 import type { KeyLookup } from '../secrets/key-lookup.js';
 import type { ClientTokenVerifier } from '../secrets/token-verifier.js';
+import type { SharedTokensView } from '../secrets/postgres-client-token-store.js';
 
 export { ListenError };
 
@@ -64,6 +65,8 @@ export interface GatewayOptions {
   readonly counterStore?: CounterStore;
   /** rate limits, budget totals and circuit breakers shared with other replicas in Redis (startGateway opens it when state.url is set) */
   readonly sharedState?: SharedState;
+  /** team mode (ledger.url): the client tokens shared in PostgreSQL, for /health and status */
+  readonly sharedTokens?: { view(): SharedTokensView };
   /** re-reads the config for a reload; without it, reload() needs a config passed in */
   readonly reloadConfig?: () => GatewayConfig;
   /** the port, already bound by boot.ts and holding requests (http/boot-listener.ts); handed over once listening */
@@ -94,6 +97,8 @@ export interface GatewayStatus {
   readonly budgets: ReadonlyArray<{ readonly description: string; readonly state: string; readonly fraction: number }>;
   /** team mode (state.url): whether the shared state in Redis is in use or this replica is on its fallback counters */
   readonly sharedState?: SharedStateView;
+  /** team mode (ledger.url): whether this replica's set of client tokens is current or the last one read */
+  readonly sharedTokens?: SharedTokensView;
 }
 
 export class Gateway {
@@ -126,6 +131,7 @@ export class Gateway {
         circuits: () => this.routing.health.circuitsView(),
         limiter: () => this.limiter.stats(),
         sharedState: () => shared?.view(),
+        sharedTokens: () => options.sharedTokens?.view(),
       },
       switchyardVersion,
       this.log,
@@ -152,6 +158,7 @@ export class Gateway {
       limiter: this.limiter.active ? this.limiter : undefined,
       telemetry: this.telemetry,
       sharedState: shared,
+      sharedTokens: options.sharedTokens,
     };
     this.router = new GatewayRouter(() => this.state, this.log, options.management, options.playgroundSessions);
     this.monitor = new HealthMonitor(() => this.state, this.routing);
@@ -271,6 +278,7 @@ export class Gateway {
       })),
       cooldowns: this.routing.health.circuitsView(),
       ...(this.options.sharedState ? { sharedState: this.options.sharedState.view() } : {}),
+      ...(this.options.sharedTokens ? { sharedTokens: this.options.sharedTokens.view() } : {}),
       routes: config.routes.map((route) => ({
         name: route.name,
         targets: [...route.tiers.flat(), ...route.fallbacks].map((target) => `${target.providerId}/${target.model}`),

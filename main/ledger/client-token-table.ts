@@ -1,7 +1,11 @@
 // The client_tokens table (migration 2): a token's SHA-256 digest, its masked form and its times, one row per name.
 // The SQL lives here; hashing, naming rules and the last-used batching are secrets/client-token-store.ts's. The two
-// per-request lookups are prepared once, when the table is opened on a connection.
+// per-request lookups are prepared once, when the table is opened on a connection. ClientTokenRecords is what both
+// tables offer, this SQLite one (answers at once) and PostgreSQL's for team mode (postgres/client-tokens.ts); one
+// test suite runs against both (client-token-records.test.ts).
 import type { LedgerDatabase } from './database.js';
+
+export type Awaitable<Value> = Value | Promise<Value>;
 
 export interface ClientTokenRow {
   readonly name: string;
@@ -9,6 +13,38 @@ export interface ClientTokenRow {
   readonly createdAt: number;
   readonly lastUsedAt: number | null;
   readonly revokedAt: number | null;
+}
+
+/** The table as either backend offers it: the same rows, uniqueness rules and revoke semantics. */
+export interface ClientTokenRecords {
+  /** The row named `name`, revoked or not, with its digest. */
+  byNameWithDigest(name: string): Awaitable<(ClientTokenRow & { readonly hash: Buffer }) | undefined>;
+  /**
+   * Stores a digest under `name` unless an unrevoked token holds the name (then false); a revoked name is reused
+   * (rotation). Throws DuplicateDigestError when another name holds the same digest.
+   */
+  createIfFree(name: string, hash: Buffer, masked: string, createdAt: number): Awaitable<boolean>;
+  /** Stores a digest under `name`, replacing what the name had (unrevoked, never used). Throws DuplicateDigestError. */
+  upsert(name: string, hash: Buffer, masked: string, createdAt: number): Awaitable<void>;
+  /** Every row by name (bytewise order), without digests. */
+  list(): Awaitable<ClientTokenRow[]>;
+  /** Marks `name` revoked at `at`; false when there is no unrevoked row of that name. */
+  revoke(name: string, at: number): Awaitable<boolean>;
+  activeCount(): Awaitable<number>;
+  /** Every unrevoked token's name and digest (what a replica keeps in memory in team mode). */
+  activeDigests(): Awaitable<Array<{ readonly name: string; readonly hash: Buffer }>>;
+  /** Names of revoked rows. */
+  revokedNames(): Awaitable<string[]>;
+  /** Moves each name's last_used_at forward (never back), in one transaction. */
+  recordLastUsed(uses: ReadonlyArray<readonly [name: string, usedAt: number]>): Awaitable<void>;
+}
+
+/** Another name holds this digest already (the table's UNIQUE (hash)): the same error from both backends. */
+export class DuplicateDigestError extends Error {
+  constructor() {
+    super('that token is already stored under another name');
+    this.name = 'DuplicateDigestError';
+  }
 }
 
 interface TokenRow {
@@ -19,7 +55,7 @@ interface TokenRow {
   revoked_at: number | null;
 }
 
-export class ClientTokenTable {
+export class ClientTokenTable implements ClientTokenRecords {
   private readonly lookup;
   private readonly byName;
 
@@ -45,16 +81,38 @@ export class ClientTokenTable {
   }
 
   /**
-   * Stores a digest under `name`, replacing what the name had (unrevoked, never used). Throws SQLite's
-   * SQLITE_CONSTRAINT_UNIQUE error when another name holds the same digest.
+   * Stores a digest under `name`, replacing what the name had (unrevoked, never used). Throws DuplicateDigestError
+   * (from SQLite's SQLITE_CONSTRAINT_UNIQUE: the name's conflict is the upsert's) when another name holds the digest.
    */
   upsert(name: string, hash: Buffer, masked: string, createdAt: number): void {
-    this.database
-      .prepare(
-        `INSERT INTO client_tokens (name, hash, masked, created_at) VALUES (?, ?, ?, ?)
+    try {
+      this.database
+        .prepare(
+          `INSERT INTO client_tokens (name, hash, masked, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, masked = excluded.masked, created_at = excluded.created_at, revoked_at = NULL, last_used_at = NULL`,
-      )
-      .run(name, hash, masked, createdAt);
+        )
+        .run(name, hash, masked, createdAt);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateDigestError();
+      throw error;
+    }
+  }
+
+  createIfFree(name: string, hash: Buffer, masked: string, createdAt: number): boolean {
+    return this.immediate(() => {
+      const existing = this.byName.get(name);
+      if (existing && existing.revoked_at === null) return false;
+      this.upsert(name, hash, masked, createdAt);
+      return true;
+    });
+  }
+
+  activeDigests(): Array<{ readonly name: string; readonly hash: Buffer }> {
+    return this.database.prepare<[], { name: string; hash: Buffer }>('SELECT name, hash FROM client_tokens WHERE revoked_at IS NULL').all();
+  }
+
+  revokedNames(): string[] {
+    return this.database.prepare<[], string>('SELECT name FROM client_tokens WHERE revoked_at IS NOT NULL ORDER BY name').pluck().all();
   }
 
   /** Every row by name, without digests. */

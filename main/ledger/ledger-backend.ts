@@ -4,10 +4,12 @@
 // database across the network fits (the SQLite one answers from its file: sqlite-reads.ts).
 // Types only: importing this file loads nothing.
 import type { SpendSoFar } from './budgets.js';
+import type { CaptureRow } from './capture-store.js';
 import type { GuardSummary } from './guard-queries.js';
 import type { LatencyMetric, LatencyPercentiles } from './latency.js';
+import type { LatencyBreakdown } from './latency-breakdown.js';
 import type { LedgerStats } from './ledger-writer.js';
-import type { Breakdown, BreakdownOptions, ErrorClassCount, UsageTotals } from './queries.js';
+import type { Breakdown, BreakdownDimension, BreakdownOptions, ErrorClassCount, UsageTotals } from './queries.js';
 import type { LogPage, LogQuery, RequestDetail } from './request-log.js';
 import type { SeriesOptions, SeriesPoint } from './series.js';
 import type { RequestFinish, RequestStart, TimeRange } from './types.js';
@@ -36,6 +38,8 @@ export interface LedgerReads {
   breakdown(range: TimeRange, options: BreakdownOptions): Promise<Breakdown>;
   errorClasses(range: TimeRange): Promise<ErrorClassCount[]>;
   latencyPercentiles(range: TimeRange, metric?: LatencyMetric): Promise<LatencyPercentiles>;
+  /** exact percentiles per breakdown key over the raw rows (`switchyard usage --by`): a command's read, not a dashboard's */
+  latencyBreakdown(range: TimeRange, by: BreakdownDimension, metric?: LatencyMetric): Promise<LatencyBreakdown>;
   listRequests(query: LogQuery): Promise<LogPage>;
   requestDetail(id: string): Promise<RequestDetail | undefined>;
   guardSummary(range: TimeRange): Promise<GuardSummary>;
@@ -50,4 +54,13 @@ export interface LedgerBackend {
   readonly reads: LedgerReads;
   /** for logs and status: the kind and where, secrets masked */
   readonly description: string;
+  /** body captures in the same database (ledger.capture), so any replica's request detail shows them */
+  readonly captures?: CaptureAccess;
+}
+
+/** Team mode's captures as the control API reads and deletes them (postgres/captures.ts). */
+export interface CaptureAccess {
+  read(requestId: string): Promise<CaptureRow | undefined>;
+  /** every capture in the database, every replica's; returns how many rows */
+  purge(): Promise<number>;
 }

@@ -1,9 +1,11 @@
-// One batch of the ledger's writes — in-flight rows and final rows with their rollups — applied on a connection in one
-// transaction, or row by row when SQLite refuses something in it. It holds no queue: the writer (ledger-writer.ts)
+// One batch of the ledger's writes — in-flight rows, final rows with their rollups, and stored Responses-API responses
+// (response-store.ts) — applied on a connection in one transaction, or row by row when SQLite refuses something in it. It holds no queue: the writer (ledger-writer.ts)
 // decides what goes in a batch and what to do with the outcome, and the same code runs on the writer thread
 // (ledger-write-worker.ts) or, as a fallback, on the request thread.
 import type { LedgerDatabase } from './database.js';
 import { prepareRequestStore, type RequestStore } from './request-store.js';
+import type { StoredResponseRow } from './response-store.js';
+import { prepareStoredResponseWrites, type StoredResponseWrites } from './sqlite-response-storage.js';
 import type { RequestFinish, RequestStart } from './types.js';
 
 /** A finished request waiting to be written; `fresh` when its in-flight row was never written (a plain insert). */
@@ -16,6 +18,8 @@ export interface PendingFinish {
 export interface CommittedBatch {
   readonly begun: readonly string[];
   readonly finished: readonly string[];
+  /** stored responses, by id */
+  readonly stored: readonly string[];
 }
 
 /** The result of one batch: how far it got (from the head of its begins, then of its finishes) and what it counted. */
@@ -24,6 +28,8 @@ export interface BatchOutcome {
   readonly beginsDone: number;
   /** finishes written, refused or found to be duplicates; the rest stay queued */
   readonly finishesDone: number;
+  /** stored responses written or refused; the rest stay queued */
+  readonly storedDone: number;
   /** one per committed transaction, in commit order */
   readonly commits: readonly CommittedBatch[];
   /** operations committed (begins and finishes) */
@@ -52,20 +58,26 @@ export function describeError(error: unknown): string {
 
 export class BatchApplier {
   private readonly store: RequestStore;
+  private storedWrites: StoredResponseWrites | undefined;
 
   constructor(private readonly database: LedgerDatabase) {
     this.store = prepareRequestStore(database);
   }
 
   /** Writes the batch in one transaction; a batch SQLite refuses for a reason in its data is written row by row. */
-  write(begins: readonly RequestStart[], finishes: readonly PendingFinish[]): BatchOutcome {
-    if (begins.length === 0 && finishes.length === 0) return outcome(0, 0);
+  write(begins: readonly RequestStart[], finishes: readonly PendingFinish[], stored: readonly StoredResponseRow[] = []): BatchOutcome {
+    if (begins.length === 0 && finishes.length === 0 && stored.length === 0) return outcome(0, 0, 0);
     try {
-      const [committed, duplicates] = this.commit(() => this.apply(begins, finishes));
-      return { ...outcome(begins.length, finishes.length), commits: [committed], written: begins.length + finishes.length, duplicates };
+      const [committed, duplicates] = this.commit(() => this.apply(begins, finishes, stored));
+      return {
+        ...outcome(begins.length, finishes.length, stored.length),
+        commits: [committed],
+        written: begins.length + finishes.length + stored.length,
+        duplicates,
+      };
     } catch (error) {
-      if (isTransientWriteError(error)) return { ...outcome(0, 0), failure: describeError(error) };
-      return this.writeOneByOne(begins, finishes);
+      if (isTransientWriteError(error)) return { ...outcome(0, 0, 0), failure: describeError(error) };
+      return this.writeOneByOne(begins, finishes, stored);
     }
   }
 
@@ -89,7 +101,7 @@ export class BatchApplier {
     }
   }
 
-  private apply(begins: readonly RequestStart[], finishes: readonly PendingFinish[]): [CommittedBatch, number] {
+  private apply(begins: readonly RequestStart[], finishes: readonly PendingFinish[], stored: readonly StoredResponseRow[] = []): [CommittedBatch, number] {
     const begun: string[] = [];
     const finished: string[] = [];
     let duplicates = 0;
@@ -102,11 +114,13 @@ export class BatchApplier {
       else duplicates += 1;
     }
     this.store.flushRollups();
-    return [{ begun, finished }, duplicates];
+    if (stored.length > 0) this.storedWrites ??= prepareStoredResponseWrites(this.database);
+    for (const row of stored) this.storedWrites?.write(row);
+    return [{ begun, finished, stored: stored.map((row) => row.id) }, duplicates];
   }
 
   /** Each row in its own transaction, so one bad row cannot block the rest; stops at the first transient failure. */
-  private writeOneByOne(begins: readonly RequestStart[], finishes: readonly PendingFinish[]): BatchOutcome {
+  private writeOneByOne(begins: readonly RequestStart[], finishes: readonly PendingFinish[], stored: readonly StoredResponseRow[]): BatchOutcome {
     const commits: CommittedBatch[] = [];
     const errors: string[] = [];
     let duplicates = 0;
@@ -124,6 +138,7 @@ export class BatchApplier {
     };
     let beginsDone = 0;
     let finishesDone = 0;
+    let storedDone = 0;
     let failure: string | null = null;
     try {
       for (const record of begins) {
@@ -134,13 +149,17 @@ export class BatchApplier {
         alone(pending.record.id, () => this.apply([], [pending]));
         finishesDone += 1;
       }
+      for (const row of stored) {
+        alone(row.id, () => this.apply([], [], [row]));
+        storedDone += 1;
+      }
     } catch (error) {
       failure = describeError(error);
     }
-    return { beginsDone, finishesDone, commits, written: commits.length, duplicates, rejected, errors, failure };
+    return { beginsDone, finishesDone, storedDone, commits, written: commits.length, duplicates, rejected, errors, failure };
   }
 }
 
-function outcome(beginsDone: number, finishesDone: number): BatchOutcome {
-  return { beginsDone, finishesDone, commits: [], written: 0, duplicates: 0, rejected: 0, errors: [], failure: null };
+function outcome(beginsDone: number, finishesDone: number, storedDone: number): BatchOutcome {
+  return { beginsDone, finishesDone, storedDone, commits: [], written: 0, duplicates: 0, rejected: 0, errors: [], failure: null };
 }

@@ -42,10 +42,10 @@ function answer(seq: number, outcome: BatchOutcome): void {
 function write(batch: BatchMessage): void {
   let outcome: BatchOutcome;
   try {
-    outcome = applier.write(batch.begins, batch.finishes);
+    outcome = applier.write(batch.begins, batch.finishes, batch.stored);
   } catch (error) {
     // not SQLite's (that is in the outcome): nothing was committed, the batch stays queued
-    outcome = { beginsDone: 0, finishesDone: 0, commits: [], written: 0, duplicates: 0, rejected: 0, errors: [], failure: describeError(error) };
+    outcome = { beginsDone: 0, finishesDone: 0, storedDone: 0, commits: [], written: 0, duplicates: 0, rejected: 0, errors: [], failure: describeError(error) };
   }
   if (outcome.failure === null) Atomics.store(state, slot.committed, batch.seq);
   const committed = outcome.commits.length > 0;

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type LedgerDatabase } from './database.js';
 import { Ledger, type OpenLedgerOptions } from './ledger.js';
 import { requestDetail } from './request-log.js';
+import type { StoredResponseRow } from './response-store.js';
 import { finishRecord, startRecord, tempDir, until, type TempDir } from './test-support/fixtures.js';
 import type { RequestFinish } from './types.js';
 
@@ -343,5 +344,64 @@ describe('close', () => {
     expect(second.recovered).toBe(1);
     expect(rowsOf(second)).toEqual([{ id: 'orphan', status: 'interrupted', cost_usd: null }]);
     expect(second.database.prepare(`SELECT requests, interrupted FROM rollup_daily WHERE dimension = 'all'`).get()).toEqual({ requests: 1, interrupted: 1 });
+  });
+});
+
+describe('stored responses in the ledger’s batches', () => {
+  const row = (id: string): StoredResponseRow => ({
+    id,
+    createdAt: 1_000,
+    expiresAt: 2_000_000_000_000,
+    clientTokenName: 'default',
+    previousResponseId: null,
+    providerId: 'openai',
+    model: 'gpt-4.1',
+    inputItems: '[]',
+    response: JSON.stringify({ id, output: [{ id: `msg_${id}`, type: 'message' }] }),
+    items: [`msg_${id}`],
+  });
+  const storedIds = (ledger: Ledger): string[] =>
+    ledger.database
+      .prepare<[], { id: string }>('SELECT id FROM stored_responses ORDER BY id')
+      .all()
+      .map((stored) => stored.id);
+
+  it('are written with the requests of the same batch, kept queued while the file is locked, and reported once committed', async () => {
+    const ledger = openLedger({ retryInitialMs: 20, retryMaxMs: 40, busyTimeoutMs: 5 });
+    const heard: string[] = [];
+    ledger.onStoredResponses((ids) => heard.push(...ids));
+    const other = secondConnection();
+    other.exec('BEGIN EXCLUSIVE');
+    ledger.finish(finishRecord('r1'));
+    ledger.storeResponse(row('resp_1'));
+    ledger.storeResponse(row('resp_2'));
+    await until(() => ledger.stats().failures >= 2);
+    expect(heard).toEqual([]);
+    other.exec('COMMIT');
+    await until(() => heard.length === 2);
+    expect(heard).toEqual(['resp_1', 'resp_2']);
+    expect(storedIds(ledger)).toEqual(['resp_1', 'resp_2']);
+    expect(rowsOf(ledger).map((request) => request.id)).toEqual(['r1']);
+    expect(ledger.database.prepare('SELECT item_id, response_id, item FROM stored_response_items ORDER BY item_id').all()).toEqual([
+      { item_id: 'msg_resp_1', response_id: 'resp_1', item: '' },
+      { item_id: 'msg_resp_2', response_id: 'resp_2', item: '' },
+    ]);
+  });
+
+  it('are written by flush() and by a graceful close; one stored after close is reported given up', async () => {
+    const ledger = openLedger({ flushIntervalMs: 60_000 });
+    const heard: string[] = [];
+    ledger.onStoredResponses((ids) => heard.push(...ids));
+    ledger.storeResponse(row('resp_a'));
+    expect(ledger.flush()).toBe(true);
+    expect(storedIds(ledger)).toEqual(['resp_a']);
+    ledger.storeResponse(row('resp_b'));
+    const database = ledger.database;
+    const check = openDatabase(database.name);
+    cleanups.push(() => check.open && check.close());
+    await ledger.close();
+    expect(check.prepare('SELECT id FROM stored_responses ORDER BY id').all()).toEqual([{ id: 'resp_a' }, { id: 'resp_b' }]);
+    ledger.storeResponse(row('resp_late'));
+    expect(heard).toEqual(['resp_a', 'resp_b', 'resp_late']);
   });
 });

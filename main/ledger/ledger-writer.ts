@@ -4,10 +4,13 @@
 // are retried with backoff, overflow is dropped and counted, and budgets read the finishes not yet committed.
 // While the thread starts (~50-100 ms; its module and connection), and for good if it cannot start or dies, this
 // thread writes, as before the writer thread existed.
+// Stored Responses-API responses ride in the same batches (store()): their rows go to the writer thread with the
+// requests', and listeners hear which were committed (response-store.ts keeps them readable until then).
 // A request's in-flight row is written only once it has run for a flush interval: one that finishes sooner (most,
 // under load) is written once, already final, instead of inserted in flight and then rewritten.
 import type { LedgerDatabase } from './database.js';
 import { BatchApplier, describeError, type BatchOutcome, type CommittedBatch, type PendingFinish } from './ledger-batch.js';
+import type { StoredResponseRow } from './response-store.js';
 import type { RequestFinish, RequestStart } from './types.js';
 import { WalKeeper, type WalKeeperOptions } from './wal-keeper.js';
 import { WriterThread } from './writer-thread.js';
@@ -62,6 +65,7 @@ interface Batch {
   readonly seq: number;
   readonly begins: readonly RequestStart[];
   readonly finishes: readonly PendingFinish[];
+  readonly stored: readonly StoredResponseRow[];
 }
 
 /** How long flush() may block for the writer thread's answer before it gives up on the thread. */
@@ -74,6 +78,9 @@ export class LedgerWriter {
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private queue: PendingFinish[] = [];
+  /** stored responses to write, and who hears when they are written or given up */
+  private stored: StoredResponseRow[] = [];
+  private readonly storedListeners: ((ids: readonly string[]) => void)[] = [];
   /**
    * In-flight rows not written yet, in two generations: `young` arrived since the last promotion, `old` before it.
    * Promotions are at least a flush interval apart and write `old`, so an in-flight row is written between one and
@@ -136,6 +143,22 @@ export class LedgerWriter {
     this.schedule(this.queue.length >= this.maxBatch ? 0 : this.flushIntervalMs);
   }
 
+  /** A stored response to write with the next batch; listeners hear its id once it is committed or given up. */
+  store(row: StoredResponseRow): void {
+    if (this.closed) {
+      this.storedSettled([row.id]);
+      return;
+    }
+    this.stored.push(row);
+    if (this.stored.length > this.maxQueue) this.storedSettled(this.stored.splice(0, this.stored.length - this.maxQueue).map((lost) => lost.id));
+    this.schedule(this.stored.length >= this.maxBatch ? 0 : this.flushIntervalMs);
+  }
+
+  /** Called with the ids of stored responses committed, or given up (refused, dropped, unwritten at close). */
+  onStored(listener: (ids: readonly string[]) => void): void {
+    this.storedListeners.push(listener);
+  }
+
   stats(): LedgerStats {
     if (this.outstanding) this.thread?.settleCommitted(this.outstanding.seq);
     const outstanding = this.outstanding ? this.outstanding.begins.length + this.outstanding.finishes.length : 0;
@@ -170,7 +193,7 @@ export class LedgerWriter {
         if (this.lastFailed) return false;
         continue;
       }
-      if (this.queue.length === 0 && this.pendingBegins === 0) return true;
+      if (this.queue.length === 0 && this.pendingBegins === 0 && this.stored.length === 0) return true;
       this.dispatch(true, true);
       if (!this.outstanding && this.lastFailed) return false;
     }
@@ -193,13 +216,14 @@ export class LedgerWriter {
         if (this.lastFailed && Date.now() < drainUntil) await sleep(Math.min(this.backoffUntil, drainUntil) - Date.now());
         continue;
       }
-      if ((this.queue.length === 0 && this.pendingBegins === 0) || Date.now() >= drainUntil) break;
+      if ((this.queue.length === 0 && this.pendingBegins === 0 && this.stored.length === 0) || Date.now() >= drainUntil) break;
       this.dispatch(true, false);
       if (!this.outstanding && this.lastFailed) await sleep(Math.min(this.backoffUntil, drainUntil) - Date.now());
     }
     const unwrittenFinishes = this.queue.splice(0).length + (this.outstanding?.finishes.length ?? 0);
     this.counters.dropped += unwrittenFinishes + this.pendingBegins + (this.outstanding?.begins.length ?? 0);
     this.counters.droppedFinished += unwrittenFinishes;
+    this.storedSettled([...this.stored.splice(0), ...(this.outstanding?.stored ?? [])].map((row) => row.id));
     this.outstanding = undefined; // a late answer changes nothing now
     this.young.clear();
     this.old.clear();
@@ -275,8 +299,8 @@ export class LedgerWriter {
   /** One batch at a time, so a backlog never holds either thread for more than one transaction at a time. */
   private next(): void {
     if (this.closed || this.outstanding) return;
-    if (this.queue.length > 0) this.schedule(0);
-    else if (this.pendingBegins > 0) this.schedule(this.flushIntervalMs);
+    if (this.queue.length > 0 || this.stored.length >= this.maxBatch) this.schedule(0);
+    else if (this.pendingBegins > 0 || this.stored.length > 0) this.schedule(this.flushIntervalMs);
   }
 
   /**
@@ -288,21 +312,22 @@ export class LedgerWriter {
     const promote = all || now - this.promotedAt >= this.flushIntervalMs;
     const begins = promote ? (all ? [...this.old.values(), ...this.young.values()] : [...this.old.values()]) : [];
     const finishes = this.queue.splice(0, this.maxBatch);
+    const stored = this.stored.splice(0, this.maxBatch);
     if (promote) {
       if (all) this.young.clear();
       this.old.clear();
       this.promote(now);
     }
     this.lastFailed = false;
-    if (begins.length === 0 && finishes.length === 0) return;
-    const batch: Batch = { seq: (this.seq += 1), begins, finishes };
+    if (begins.length === 0 && finishes.length === 0 && stored.length === 0) return;
+    const batch: Batch = { seq: (this.seq += 1), begins, finishes, stored };
     this.outstanding = batch;
     this.posting = new Map(begins.map((record) => [record.id, record]));
     if (this.threadWanted && !this.closed) {
       this.threadWanted = false;
       this.thread = this.startThread(); // this batch is written here while it starts
     }
-    if (this.thread?.ready) this.thread.post({ type: 'batch', seq: batch.seq, begins, finishes, sync });
+    if (this.thread?.ready) this.thread.post({ type: 'batch', seq: batch.seq, begins, finishes, stored, sync });
     else this.writeLocally(batch);
   }
 
@@ -316,7 +341,7 @@ export class LedgerWriter {
   /** Writes a batch on this thread's connection: while the writer thread starts, or for good once it failed. */
   private writeLocally(batch: Batch): void {
     const local = this.writeHere();
-    const outcome = local.applier.write(batch.begins, batch.finishes);
+    const outcome = local.applier.write(batch.begins, batch.finishes, batch.stored);
     // while the thread starts, its checkpoints too (here, not on a checkpoint worker, and no idle one)
     if (outcome.commits.length > 0) local.wal.committed(this.thread !== undefined);
     this.settle(batch.seq, outcome);
@@ -329,6 +354,7 @@ export class LedgerWriter {
     this.outstanding = undefined;
     for (const record of batch.begins.slice(outcome.beginsDone)) if (this.posting.has(record.id)) this.old.set(record.id, record);
     this.posting.clear();
+    if (outcome.storedDone < batch.stored.length) this.stored.unshift(...batch.stored.slice(outcome.storedDone));
     if (outcome.finishesDone < batch.finishes.length) {
       this.queue.unshift(...batch.finishes.slice(outcome.finishesDone));
       while (this.queue.length > this.maxQueue) {
@@ -353,7 +379,19 @@ export class LedgerWriter {
         // an observer's failure is not the ledger's
       }
     }
+    if (outcome.storedDone > 0) this.storedSettled(batch.stored.slice(0, outcome.storedDone).map((row) => row.id));
     for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  private storedSettled(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    for (const listener of this.storedListeners) {
+      try {
+        listener(ids);
+      } catch {
+        // a listener's failure is not the ledger's
+      }
+    }
   }
 
   /** flush(): blocks until the batch being written is answered; a thread that is gone or stuck is given up. */

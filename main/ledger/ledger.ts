@@ -10,6 +10,7 @@ import { migrate } from './migrations/index.js';
 import { calendarRanges, spendSoFar } from './queries.js';
 import { RequestRetention, type RequestRetentionOptions } from './request-retention.js';
 import { recoverInterrupted } from './request-store.js';
+import type { StoredResponseRow } from './response-store.js';
 import type { RequestFinish, RequestStart, TimeRange } from './types.js';
 
 export interface OpenLedgerOptions extends Omit<OpenDatabaseOptions, 'readonly'>, LedgerWriterOptions {
@@ -60,6 +61,16 @@ export class Ledger {
   /** At request end, whatever the outcome. Never throws and never waits for disk. */
   finish(record: RequestFinish): void {
     this.writer.finish(record);
+  }
+
+  /** A stored Responses-API response, written with the next batch. Never throws and never waits for disk. */
+  storeResponse(row: StoredResponseRow): void {
+    this.writer.store(row);
+  }
+
+  /** Hears the ids of stored responses once they are committed (or given up). */
+  onStoredResponses(listener: (ids: readonly string[]) => void): void {
+    this.writer.onStored(listener);
   }
 
   stats(): LedgerStats {

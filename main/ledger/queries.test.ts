@@ -255,6 +255,23 @@ describe.each(ledgerBackends)('$name', (backend) => {
       expect(await reads.latencyPercentiles(everything)).toEqual({ count: 5, p50: 980, p95: 5_086, p99: 5_086, method: 'histogram' });
       expect(await reads.latencyPercentiles({ from: at(7, 0), to: at(7, 1) })).toEqual({ count: 0, p50: null, p95: null, p99: null, method: 'exact' });
     });
+
+    it('gives exact percentiles per breakdown key from the raw rows (switchyard usage --by)', async () => {
+      const byClient = await reads.latencyBreakdown(everything, 'client');
+      // ok latencies: cursor 800 and 5000, cli 700 and 2400, no client 1000
+      expect(byClient.total).toEqual({ count: 5, p50: 1_000, p95: 5_000, p99: 5_000, method: 'exact' });
+      expect(Object.fromEntries(byClient.byKey)).toEqual({
+        cursor: { count: 2, p50: 800, p95: 5_000, p99: 5_000, method: 'exact' },
+        cli: { count: 2, p50: 700, p95: 2_400, p99: 2_400, method: 'exact' },
+        '': { count: 1, p50: 1_000, p95: 1_000, p99: 1_000, method: 'exact' },
+      });
+      const byModel = await reads.latencyBreakdown({ from: at(0, 9), to: at(0, 15) }, 'model', 'ttft');
+      expect([...byModel.byKey.keys()].sort()).toEqual(['anthropic/claude-sonnet-4-5', 'ollama/qwen3:8b', 'openai/gpt-4.1-mini']);
+      expect(byModel.byKey.get('ollama/qwen3:8b')).toMatchObject({ count: 1, p50: 900 });
+      const empty = await reads.latencyBreakdown({ from: at(7, 0), to: at(7, 1) }, 'route');
+      expect(empty.total).toEqual({ count: 0, p50: null, p95: null, p99: null, method: 'exact' });
+      expect(empty.byKey.size).toBe(0);
+    });
   });
 
   describe('spend for budgets', () => {

@@ -2,10 +2,12 @@
 // got it and the turn's input items, so that previous_response_id and item_reference resolve — whichever provider
 // answered the turn before — and GET/DELETE /v1/responses/{id} work. A response belongs to the client token that
 // made it; another client is told it does not exist. Text is redacted of registered secrets before it is written.
-// Writes are one small transaction once the answer is complete: for a stream, as its terminal event is encoded and
-// before it is written, so a client that continues with previous_response_id the moment it reads it finds the response.
+//
+// Saving never waits for the database: save() serialises and redacts the entry, keeps it in `pending` and hands the
+// row to the storage's writer (SQLite: the ledger's writer thread, in the ledger's own batches; PostgreSQL: batched
+// inserts), which reports back once it is committed. Every read looks in `pending` first, so a client that continues
+// with previous_response_id the moment it has read its answer finds the response, committed or not.
 import { redactSecrets } from '../../shared/redact.js';
-import type { LedgerDatabase } from './database.js';
 
 export interface StoredResponse {
   readonly id: string;
@@ -21,40 +23,78 @@ export interface StoredResponse {
   readonly response: Record<string, unknown>;
 }
 
+/**
+ * A stored response as it is written: its JSON texts, redacted, and the ids of its items (for item_reference). An
+ * item's own text is not written again: it is a piece of the input items' or the response's text, found there when
+ * an item_reference asks for it (itemIn).
+ */
+export interface StoredResponseRow {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly clientTokenName: string | null;
+  readonly previousResponseId: string | null;
+  readonly providerId: string | null;
+  readonly model: string | null;
+  readonly inputItems: string;
+  readonly response: string;
+  readonly items: readonly string[];
+}
+
+/** A stored response as a read finds it (not expired): the texts still to be parsed. */
+export interface StoredResponseText {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly clientTokenName: string | null;
+  readonly previousResponseId: string | null;
+  readonly providerId: string | null;
+  readonly model: string | null;
+  readonly inputItems: string;
+  readonly response: string;
+}
+
+/** Where stored responses are kept: the ledger's SQLite file, or PostgreSQL in team mode. */
+export interface ResponseStorage {
+  /** `written` hears the ids of rows once they are committed, or given up (the store then stops keeping them). */
+  listen(written: (ids: readonly string[]) => void): void;
+  /** Queues a row; never throws, never waits. */
+  write(row: StoredResponseRow): void;
+  /** The response `id` if it has not expired at `now`. */
+  get(id: string, now: number): Promise<StoredResponseText | undefined>;
+  /** The chain from `id` along previous_response_id, as far as it is stored (at most `limit` rows, unexpired). */
+  chain(id: string, now: number, limit: number): Promise<StoredResponseText[]>;
+  /** The newest unexpired item with this id, and the client its response belongs to. */
+  item(itemId: string, now: number): Promise<{ readonly item: Record<string, unknown>; readonly clientTokenName: string | null } | undefined>;
+  /** Deletes the response and its items, once the rows queued before have been written. */
+  delete(id: string): Promise<void>;
+  /** Deletes what expired at `now`; returns how many responses went. */
+  pruneExpired(now: number): Promise<number>;
+}
+
 /** How far back a previous_response_id chain is followed; past it the conversation is refused, not truncated. */
 export const maxChainLength = 10_000;
 
 const day = 24 * 60 * 60 * 1000;
 
+interface Pending {
+  readonly entry: StoredResponse;
+  readonly expiresAt: number;
+}
+
 export class ResponseStore {
   /** ledger.responses.store: when off, nothing new is stored and earlier responses cannot be continued */
   enabled = true;
-  private readonly insert;
-  private readonly insertItem;
-  private readonly select;
-  private readonly selectItem;
-  private readonly remove;
-  private readonly removeItems;
-  private readonly prune;
-  private readonly pruneItems;
+  /** saved but not yet reported committed by the storage, by response id */
+  private readonly pending = new Map<string, Pending>();
+  /** the items of pending responses, by item id (the newest response's) */
+  private readonly pendingItems = new Map<string, { readonly responseId: string; readonly item: Record<string, unknown> }>();
 
   constructor(
-    private readonly database: LedgerDatabase,
+    private readonly storage: ResponseStorage,
     private retentionMs: number = 30 * day,
     private readonly now: () => number = Date.now,
   ) {
-    this.insert = database.prepare(
-      'INSERT OR REPLACE INTO stored_responses (id, created_at, expires_at, client_token_name, previous_response_id, provider_id, model, input_items, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.insertItem = database.prepare('INSERT OR REPLACE INTO stored_response_items (item_id, response_id, item) VALUES (?, ?, ?)');
-    this.select = database.prepare('SELECT * FROM stored_responses WHERE id = ? AND expires_at > ?');
-    this.selectItem = database.prepare(
-      'SELECT item, client_token_name FROM stored_response_items JOIN stored_responses ON stored_responses.id = response_id WHERE item_id = ? AND expires_at > ? ORDER BY created_at DESC LIMIT 1',
-    );
-    this.remove = database.prepare('DELETE FROM stored_responses WHERE id = ?');
-    this.removeItems = database.prepare('DELETE FROM stored_response_items WHERE response_id = ?');
-    this.prune = database.prepare('DELETE FROM stored_responses WHERE expires_at <= ? RETURNING id');
-    this.pruneItems = database.prepare('DELETE FROM stored_response_items WHERE response_id = ?');
+    storage.listen((ids) => this.written(ids));
   }
 
   configure(settings: { readonly store: boolean; readonly retentionDays: number }): void {
@@ -62,71 +102,81 @@ export class ResponseStore {
     this.retentionMs = settings.retentionDays * day;
   }
 
-  save(entry: StoredResponse): void {
-    const output = Array.isArray(entry.response['output']) ? (entry.response['output'] as unknown[]) : [];
-    this.database.transaction(() => {
-      this.insert.run(
-        entry.id,
-        entry.createdAt,
-        entry.createdAt + this.retentionMs,
-        entry.clientTokenName,
-        entry.previousResponseId,
-        entry.providerId,
-        entry.model,
-        redacted(entry.inputItems),
-        redacted(entry.response),
-      );
-      for (const item of [...entry.inputItems, ...output]) {
-        const id = typeof item === 'object' && item !== null ? (item as Record<string, unknown>)['id'] : undefined;
-        if (typeof id === 'string' && id !== '') this.insertItem.run(id, entry.id, redacted(item));
-      }
-    })();
+  /** Responses saved and not yet committed (stats, tests). */
+  get pendingCount(): number {
+    return this.pending.size;
   }
 
-  /** Several responses in one transaction (the gateway saves those of one event-loop turn together). */
+  /** Keeps the response: readable at once, written by the storage in its next batch. */
+  save(entry: StoredResponse): void {
+    const row = toRow(entry, entry.createdAt + this.retentionMs);
+    // reads find what the database will hold: the redacted text (in the common case, nothing to redact: the entry)
+    const kept = row.clean ? entry : parsed(row);
+    this.pending.set(entry.id, { entry: kept, expiresAt: row.expiresAt });
+    for (const item of itemsOf(kept)) this.pendingItems.set(item['id'] as string, { responseId: entry.id, item });
+    this.storage.write(row);
+  }
+
+  /** Several responses (the gateway saves those of one event-loop turn together). */
   saveAll(entries: readonly StoredResponse[]): void {
-    this.database.transaction(() => {
-      for (const entry of entries) this.save(entry);
-    })();
+    for (const entry of entries) this.save(entry);
+  }
+
+  /** The storage committed these rows, or gave up on them: reads go to the database from now on. */
+  written(ids: readonly string[]): void {
+    for (const id of ids) {
+      const pending = this.pending.get(id);
+      if (!pending) continue;
+      this.pending.delete(id);
+      for (const item of itemsOf(pending.entry)) {
+        const itemId = item['id'] as string;
+        if (this.pendingItems.get(itemId)?.responseId === id) this.pendingItems.delete(itemId);
+      }
+    }
   }
 
   /** The response when it exists, has not expired and belongs to this client. */
-  get(id: string, clientTokenName: string | null): StoredResponse | undefined {
-    const row = this.select.get(id, this.now()) as Row | undefined;
-    if (!row || row.client_token_name !== clientTokenName) return undefined;
-    return {
-      id: row.id,
-      createdAt: row.created_at,
-      clientTokenName: row.client_token_name,
-      previousResponseId: row.previous_response_id,
-      providerId: row.provider_id,
-      model: row.model,
-      inputItems: JSON.parse(row.input_items) as Record<string, unknown>[],
-      response: JSON.parse(row.response) as Record<string, unknown>,
-    };
+  async get(id: string, clientTokenName: string | null): Promise<StoredResponse | undefined> {
+    const now = this.now();
+    const pending = this.pending.get(id);
+    if (pending) return pending.expiresAt > now && pending.entry.clientTokenName === clientTokenName ? pending.entry : undefined;
+    const row = await this.storage.get(id, now);
+    return row && row.clientTokenName === clientTokenName ? parsed(row) : undefined;
   }
 
   /** An item of any of this client's stored responses, by its id (item_reference). */
-  item(id: string, clientTokenName: string | null): Record<string, unknown> | undefined {
-    const row = this.selectItem.get(id, this.now()) as { item: string; client_token_name: string | null } | undefined;
-    if (!row || row.client_token_name !== clientTokenName) return undefined;
-    return JSON.parse(row.item) as Record<string, unknown>;
+  async item(id: string, clientTokenName: string | null): Promise<Record<string, unknown> | undefined> {
+    const pending = this.pendingItems.get(id);
+    const owner = pending && this.pending.get(pending.responseId);
+    if (pending && owner && owner.expiresAt > this.now()) return owner.entry.clientTokenName === clientTokenName ? pending.item : undefined;
+    const row = await this.storage.item(id, this.now());
+    return row && row.clientTokenName === clientTokenName ? row.item : undefined;
   }
 
   /**
    * The conversation up to and including response `id`: every turn's input items, then its output, oldest first.
    * undefined when any response in the chain is missing, expired or another client's.
    */
-  conversation(id: string, clientTokenName: string | null): Record<string, unknown>[] | undefined {
+  async conversation(id: string, clientTokenName: string | null): Promise<Record<string, unknown>[] | undefined> {
     const turns: StoredResponse[] = [];
     const seen = new Set<string>();
+    const now = this.now();
     for (let next: string | null = id; next !== null;) {
       if (seen.has(next) || turns.length >= maxChainLength) return undefined;
-      seen.add(next);
-      const turn = this.get(next, clientTokenName);
-      if (!turn) return undefined;
-      turns.push(turn);
-      next = turn.previousResponseId;
+      const pending = this.pending.get(next);
+      // the newest turns may still be pending; the rest of the chain comes from the database in one query
+      const found: StoredResponse[] = pending
+        ? pending.expiresAt > now
+          ? [pending.entry]
+          : []
+        : (await this.storage.chain(next, now, maxChainLength - turns.length)).map(parsed);
+      if (found.length === 0) return undefined;
+      for (const turn of found) {
+        if (seen.has(turn.id) || turn.clientTokenName !== clientTokenName) return undefined;
+        seen.add(turn.id);
+        turns.push(turn);
+        next = turn.previousResponseId;
+      }
     }
     const items: Record<string, unknown>[] = [];
     for (let index = turns.length - 1; index >= 0; index -= 1) {
@@ -140,36 +190,75 @@ export class ResponseStore {
   }
 
   /** Deletes this client's response; false when there is none to delete. */
-  delete(id: string, clientTokenName: string | null): boolean {
-    if (!this.get(id, clientTokenName)) return false;
-    this.database.transaction(() => {
-      this.remove.run(id);
-      this.removeItems.run(id);
-    })();
+  async delete(id: string, clientTokenName: string | null): Promise<boolean> {
+    if (!(await this.get(id, clientTokenName))) return false;
+    // the storage writes what it has queued first, so the row cannot come back after the delete
+    await this.storage.delete(id);
+    this.written([id]);
     return true;
   }
 
   /** Deletes what is past its retention; returns how many responses went. */
-  pruneExpired(): number {
-    return this.database.transaction(() => {
-      const gone = this.prune.all(this.now()) as Array<{ id: string }>;
-      for (const { id } of gone) this.pruneItems.run(id);
-      return gone.length;
-    })();
+  pruneExpired(): Promise<number> {
+    return this.storage.pruneExpired(this.now());
   }
 }
 
-interface Row {
-  readonly id: string;
-  readonly created_at: number;
-  readonly client_token_name: string | null;
-  readonly previous_response_id: string | null;
-  readonly provider_id: string | null;
-  readonly model: string | null;
-  readonly input_items: string;
-  readonly response: string;
+function itemsOf(entry: Pick<StoredResponse, 'inputItems' | 'response'>): Record<string, unknown>[] {
+  const output = Array.isArray(entry.response['output']) ? (entry.response['output'] as unknown[]) : [];
+  const items: Record<string, unknown>[] = [];
+  for (const item of [...entry.inputItems, ...output]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const id = (item as Record<string, unknown>)['id'];
+    if (typeof id === 'string' && id !== '') items.push(item as Record<string, unknown>);
+  }
+  return items;
 }
 
-function redacted(value: unknown): string {
-  return redactSecrets(JSON.stringify(value), { everyPiece: true });
+/** The item `itemId` of a stored response's texts (input items first, then output), or undefined. */
+export function itemIn(inputItems: string, response: string, itemId: string): Record<string, unknown> | undefined {
+  const texts = { inputItems: JSON.parse(inputItems) as Record<string, unknown>[], response: JSON.parse(response) as Record<string, unknown> };
+  return itemsOf(texts).find((item) => item['id'] === itemId);
+}
+
+/**
+ * The row to write: two JSON texts, each redacted in one pass (`clean` when there was nothing to redact). Items are
+ * pieces of them, so they are redacted with them.
+ */
+export function toRow(entry: StoredResponse, expiresAt: number): StoredResponseRow & { readonly clean: boolean } {
+  const inputItems = JSON.stringify(entry.inputItems);
+  const response = JSON.stringify(entry.response);
+  const redactedInput = redacted(inputItems);
+  const redactedResponse = redacted(response);
+  const clean = redactedInput === inputItems && redactedResponse === response;
+  return {
+    id: entry.id,
+    createdAt: entry.createdAt,
+    expiresAt,
+    clientTokenName: entry.clientTokenName,
+    previousResponseId: entry.previousResponseId,
+    providerId: entry.providerId,
+    model: entry.model,
+    inputItems: redactedInput,
+    response: redactedResponse,
+    items: itemsOf(entry).map((item) => item['id'] as string),
+    clean,
+  };
+}
+
+function parsed(row: StoredResponseText): StoredResponse {
+  return {
+    id: row.id,
+    createdAt: row.createdAt,
+    clientTokenName: row.clientTokenName,
+    previousResponseId: row.previousResponseId,
+    providerId: row.providerId,
+    model: row.model,
+    inputItems: JSON.parse(row.inputItems) as Record<string, unknown>[],
+    response: JSON.parse(row.response) as Record<string, unknown>,
+  };
+}
+
+function redacted(text: string): string {
+  return redactSecrets(text, { everyPiece: true });
 }

@@ -3,6 +3,7 @@ import type { LedgerDatabase } from './database.js';
 import { guardSummary } from './guard-queries.js';
 import type { LedgerReads } from './ledger-backend.js';
 import { latencyPercentiles } from './latency.js';
+import { latencyBreakdown } from './latency-breakdown.js';
 import { breakdown, errorClasses, inFlightCount, spendSoFar, totals } from './queries.js';
 import { listRequests, requestDetail } from './request-log.js';
 import { timeSeries } from './series.js';
@@ -16,6 +17,7 @@ export function sqliteReads(database: LedgerDatabase): LedgerReads {
     breakdown: (range, options) => answer(() => breakdown(database, range, options)),
     errorClasses: (range) => answer(() => errorClasses(database, range)),
     latencyPercentiles: (range, metric) => answer(() => latencyPercentiles(database, range, metric)),
+    latencyBreakdown: (range, by, metric) => answer(() => latencyBreakdown(database, range, by, metric)),
     listRequests: (query) => answer(() => listRequests(database, query)),
     requestDetail: (id) => answer(() => requestDetail(database, id)),
     guardSummary: (range) => answer(() => guardSummary(database, range)),

@@ -12,6 +12,7 @@
 // reported once through onFailure: the writer then writes on the request thread, as it did before.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { BatchOutcome, PendingFinish } from './ledger-batch.js';
+import type { StoredResponseRow } from './response-store.js';
 import type { RequestStart } from './types.js';
 
 /** Slots of the shared Int32Array. */
@@ -35,6 +36,8 @@ export interface BatchMessage {
   readonly seq: number;
   readonly begins: readonly RequestStart[];
   readonly finishes: readonly PendingFinish[];
+  /** stored Responses-API responses (response-store.ts), written in the same transaction */
+  readonly stored: readonly StoredResponseRow[];
   /** a flush is waiting: checkpoint before answering, so the WAL is bounded when it returns */
   readonly sync: boolean;
 }

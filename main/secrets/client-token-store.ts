@@ -5,7 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { maskSecret } from '../../shared/redact.js';
 import { digest, lazyDigest } from './token-digest.js';
-import { ClientTokenTable, type ClientTokenRow } from '../ledger/client-token-table.js';
+import { ClientTokenTable, DuplicateDigestError, type ClientTokenRow } from '../ledger/client-token-table.js';
 import { openDatabase } from '../ledger/database.js';
 import { migrate } from '../ledger/migrations/index.js';
 import { generateToken } from './client-token-file.js';
@@ -57,6 +57,29 @@ export function maskToken(token: string): string {
   return `${token.startsWith('sy-') ? 'sy-' : ''}${maskSecret(token)}`;
 }
 
+/** The same refusals from either store (SQLite's, PostgreSQL's in team mode). */
+export function tokenExistsError(name: string): ClientTokenError {
+  return new ClientTokenError('exists', `a token named '${name}' exists already; revoke it first to replace it`);
+}
+
+export function unknownTokenError(name: string): ClientTokenError {
+  return new ClientTokenError('unknown', `no token named '${name.slice(0, 80)}' (\`switchyard tokens list\` shows them)`);
+}
+
+/**
+ * What the CLI, the control service and boot use of either store: this SQLite one answers at once, the PostgreSQL
+ * one (postgres-client-token-store.ts, team mode) over the network; `await` serves both. verify() is synchronous in
+ * both: the gateway's per-request check.
+ */
+export interface ClientTokenRegistry extends ClientTokenVerifier {
+  readonly kind: 'sqlite' | 'postgres';
+  get(name: string): ClientTokenView | undefined | Promise<ClientTokenView | undefined>;
+  list(): ClientTokenView[] | Promise<ClientTokenView[]>;
+  create(name: string): { readonly name: string; readonly token: string } | Promise<{ readonly name: string; readonly token: string }>;
+  revoke(name: string): boolean | Promise<boolean>;
+  activeCount(): number | Promise<number>;
+}
+
 export function checkTokenName(name: string): void {
   if (!tokenNamePattern.test(name)) {
     throw new ClientTokenError(
@@ -67,7 +90,8 @@ export function checkTokenName(name: string): void {
   if (reservedTokenNames.includes(name)) throw new ClientTokenError('reserved', `'${name}' is reserved for the SWITCHYARD_API_KEY token`);
 }
 
-export class ClientTokenStore implements ClientTokenVerifier {
+export class ClientTokenStore implements ClientTokenRegistry {
+  readonly kind = 'sqlite';
   private readonly pendingUse = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -100,8 +124,7 @@ export class ClientTokenStore implements ClientTokenVerifier {
     const token = generateToken('sy');
     this.transaction(() => {
       const existing = this.get(name);
-      if (existing && existing.revokedAt === null)
-        throw new ClientTokenError('exists', `a token named '${name}' exists already; revoke it first to replace it`);
+      if (existing && existing.revokedAt === null) throw tokenExistsError(name);
       this.put(name, token);
     });
     return { name, token };
@@ -112,8 +135,7 @@ export class ClientTokenStore implements ClientTokenVerifier {
     try {
       this.table.upsert(name, digest(token), maskToken(token), this.now());
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
-        throw new ClientTokenError('digest-taken', `that token is already stored under another name`);
+      if (error instanceof DuplicateDigestError) throw new ClientTokenError('digest-taken', error.message);
       throw error;
     }
     this.pendingUse.delete(name);
@@ -137,7 +159,7 @@ export class ClientTokenStore implements ClientTokenVerifier {
   /** Refused from the next request on, in every process. False when it was revoked already. */
   revoke(name: string): boolean {
     if (this.table.revoke(name, this.now())) return true;
-    if (!this.get(name)) throw new ClientTokenError('unknown', `no token named '${name.slice(0, 80)}' (\`switchyard tokens list\` shows them)`);
+    if (!this.get(name)) throw unknownTokenError(name);
     return false;
   }
 

@@ -7,6 +7,7 @@ import { lazyDigest } from './token-digest.js';
 import { registerSecret } from '../../shared/redact.js';
 import { clientTokenFileName, generateToken, readTokenFile, writeTokenFile } from './client-token-file.js';
 import { ClientTokenStore } from './client-token-store.js';
+import type { PostgresClientTokenStore } from './postgres-client-token-store.js';
 import { type ClientIdentity, type ClientTokenVerifier, StaticTokenVerifier } from './token-verifier.js';
 
 export const defaultTokenName = 'default';
@@ -63,7 +64,8 @@ export function gatewayTokenVerifier(store: ClientTokenVerifier, env: NodeJS.Pro
 }
 
 export interface ClientTokensSetup {
-  readonly store: ClientTokenStore;
+  /** the ledger file's store; in team mode PostgreSQL's (postgres-client-token-store.ts: setupSharedClientTokens) */
+  readonly store: ClientTokenStore | PostgresClientTokenStore;
   /** what the gateway checks per request */
   readonly verifier: ClientTokenVerifier;
   /** the default token was generated just now (the first start) */

@@ -54,6 +54,11 @@ export const statusSchema = z.object({
     .object({ backend: z.enum(['redis', 'local_fallback']), replicas: z.number().int(), url: z.string(), detail: z.string() })
     .nullable()
     .optional(),
+  /** team mode (ledger.url): client tokens shared in PostgreSQL; `stale` while it is unreachable (the last set read is in force) */
+  clientTokens: z
+    .object({ backend: z.literal('postgres'), state: z.enum(['live', 'stale']), active: z.number().int(), detail: z.string() })
+    .nullable()
+    .optional(),
 });
 export type StatusDto = z.infer<typeof statusSchema>;
 

@@ -2,6 +2,7 @@
 // requests to both, every request exactly once in the ledger; then one replica SIGKILLed under load: nothing that
 // finished more than the flush window before the kill is lost, and its in-flight rows end up 'interrupted' once the
 // other replica's sweep notices its silence. Needs `npm test` (it starts PostgreSQL); never skips.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,8 +87,10 @@ beforeAll(async () => {
     routing: { num_retries: 0, auto_offline: false, allowed_fails: 1_000 },
     ledger: { url: database.url, price_refresh: false },
   };
-  // started together: both migrate under the advisory lock at once
-  replicas.push(...(await Promise.all([startServe({ config }), startServe({ config })])));
+  // started together: both migrate under the advisory lock at once. Team mode makes no default token: both replicas
+  // take SWITCHYARD_API_KEY's (per-person tokens in PostgreSQL: team-tokens.test.ts)
+  const env = { SWITCHYARD_API_KEY: `sy-ledger-${randomBytes(16).toString('hex')}` };
+  replicas.push(...(await Promise.all([startServe({ config, env }), startServe({ config, env })])));
 }, 60_000);
 
 afterAll(async () => {

@@ -63,7 +63,9 @@ export async function startServe(
       reject(new Error(`switchyard serve exited with ${code}:\n${output}`));
     });
   });
-  const token = readFileSync(join(dataDir, 'client-token'), 'utf8').trim();
+  // team mode (ledger.url) writes no client-token file: SWITCHYARD_API_KEY's token is the one a test has then
+  const tokenFile = join(dataDir, 'client-token');
+  const token = existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : (options.env?.['SWITCHYARD_API_KEY'] ?? '');
   const url = `http://127.0.0.1:${port}`;
   return {
     child,

@@ -15,6 +15,9 @@ import { generalUsage } from '../../main/cli/usage-text.js';
 import { parseConfigText, resolveConfig } from '../../main/config/load.js';
 import { providerPresets } from '../../main/config/presets.js';
 import { configFileSchema, ledgerConfigSchema, stateConfigSchema } from '../../main/config/schema.js';
+import { sameOrigin } from '../../main/control/http/browser-checks.js';
+import { RequestGuard } from '../../main/gateway/http/guard.js';
+import type { IncomingMessage } from 'node:http';
 
 const repository = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const docPath = join(repository, 'docs', 'team-gateway.md');
@@ -108,7 +111,7 @@ describe('docs/team-gateway.md', () => {
     const config = resolveConfig(configFileSchema.parse(merged), { path: 'docs/team-gateway.md', env: {} });
     expect(config.providers.map((provider) => provider.id)).toEqual(['openai', 'anthropic', 'azure-gpt']);
     expect(config.providers.find((provider) => provider.id === 'azure-gpt')?.apiKeyEnv).toBe('AZURE_OPENAI_API_KEY');
-    expect(config.server.allowedHosts).toEqual(['gateway.internal']);
+    expect(config.server.allowedHosts).toEqual(['llm.example.com', 'gateway.internal']);
     expect(config.telemetry?.otlp).toMatchObject({ endpoint: 'http://otel-collector:4318', traces: true, metrics: true, metricsIntervalMs: 60_000 });
     expect(config.limits?.clients['ci']).toEqual({ requestsPerMinute: 600, concurrent: 32 });
     expect(config.ledger.url).toMatch(/^postgres:\/\//);
@@ -147,6 +150,27 @@ describe('docs/team-gateway.md', () => {
     expect(keyVariables.length).toBeGreaterThan(5);
     for (const variable of keyVariables)
       expect(presetKeyVariables.has(variable) || variable === 'GOOGLE_API_KEY', `${variable} is no preset's key variable`).toBe(true);
+  });
+
+  it('lets the admin UI sign in through the proxies as configured: Host kept, its name allowed, its https origin taken', () => {
+    const caddy = blocks.find((block) => block.language === 'caddy')?.text ?? '';
+    const nginx = blocks.find((block) => block.language === 'nginx')?.text ?? '';
+    const publicName = /^(\S+) \{/.exec(caddy)?.[1];
+    expect(publicName).toBe('llm.example.com');
+    expect(/server_name (\S+);/.exec(nginx)?.[1]).toBe(publicName);
+    // Caddy passes the Host on unless told otherwise; nginx must be told to
+    expect(caddy).not.toMatch(/header_up\s+Host/i);
+    expect(nginx).toMatch(/proxy_set_header Host \$host;/);
+    const server = configSnippets.map((snippet) => parseConfigText(snippet.text, 'docs/team-gateway.md').server).find((entry) => entry !== undefined);
+    const guard = new RequestGuard({ port: 5454, host: '127.0.0.1', allowedHosts: server?.allowed_hosts ?? [], allowedOrigins: server?.allowed_origins ?? [] });
+    const browser = (origin: string): IncomingMessage => ({ headers: { host: publicName, origin } }) as unknown as IncomingMessage;
+    expect(guard.hostAllowed(browser(`https://${publicName}`))).toBe(true);
+    expect(guard.originAllowed(browser(`https://${publicName}`))).toBe(true);
+    expect(sameOrigin(browser(`https://${publicName}`))).toBe(true);
+    expect(guard.originAllowed(browser('https://evil.example'))).toBe(false);
+    expect(sameOrigin(browser('https://evil.example'))).toBe(false);
+    // the page prints the link at the proxy's address
+    expect(doc).toContain(`switchyard ui --url https://${publicName}`);
   });
 
   it('points Prometheus at a host the config allows, with the admin token', () => {

@@ -5,6 +5,7 @@ import type { ResponseStore } from '../../ledger/response-store.js';
 import type { BudgetGuard } from '../budget-guard.js';
 import type { RateLimiter } from '../limits/limiter.js';
 import type { SharedStateView } from '../shared-state/shared-state.js';
+import type { SharedTokensView } from '../../secrets/postgres-client-token-store.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { Metering } from '../metering.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -33,6 +34,8 @@ export interface GatewayState {
   readonly telemetry?: Telemetry | undefined;
   /** team mode (state.url): what /health says of the shared state in Redis */
   readonly sharedState?: { view(): SharedStateView } | undefined;
+  /** team mode (ledger.url): what /health says of the client tokens shared in PostgreSQL */
+  readonly sharedTokens?: { view(): SharedTokensView } | undefined;
 }
 
 export interface RequestContext {

@@ -16,6 +16,7 @@ import { metricsPath, serveMetrics } from '../telemetry/metrics-endpoint.js';
 import type { EndpointHandler, ErrorSender, Match, Method } from './route-table.js';
 import type { ClientIdentity } from '../../secrets/token-verifier.js';
 import type { SharedStateView } from '../shared-state/shared-state.js';
+import type { SharedTokensView } from '../../secrets/postgres-client-token-store.js';
 
 /** Serves everything under /_switchyard (headless mode: the control API and the UI); absent in the desktop app. */
 export type ManagementHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -101,8 +102,13 @@ export class GatewayRouter {
     // liveness: /health always; `/` too while the Ollama surface (whose `/` says "Ollama is running") is off
     const liveness = path === '/health' || (path === '/' && !state.config.ollamaApi.enabled);
     if (liveness && (request.method === 'GET' || request.method === 'HEAD')) {
-      // still serving on the fallback counters while Redis is down: 200, with the detail a load balancer may log
-      sendJson(response, 200, state.sharedState ? { status: 'ok', state: withoutAddress(state.sharedState.view()) } : { status: 'ok' });
+      // still serving on the fallback counters while Redis is down (or on the last client tokens read while PostgreSQL
+      // is): 200, with the detail a load balancer may log
+      sendJson(response, 200, {
+        status: 'ok',
+        ...(state.sharedState ? { state: withoutAddress(state.sharedState.view()) } : {}),
+        ...(state.sharedTokens ? { tokens: tokensWithoutReason(state.sharedTokens.view()) } : {}),
+      });
       return;
     }
     if (path === metricsPath && state.telemetry && (request.method === 'GET' || request.method === 'HEAD')) {
@@ -264,6 +270,11 @@ function withoutAddress(view: SharedStateView): Omit<SharedStateView, 'url' | 'r
     since: view.since,
     detail: view.detail,
   };
+}
+
+/** The shared client tokens as /health tells them: no error text (it may name internal hosts). */
+function tokensWithoutReason(view: SharedTokensView): Omit<SharedTokensView, 'reason'> {
+  return { backend: view.backend, state: view.state, active: view.active, loadedAt: view.loadedAt, ...(view.since === undefined ? {} : { since: view.since }) };
 }
 
 function pathOf(url: string | undefined): string {

@@ -16,6 +16,8 @@ export interface LiveState {
   limiter(): LimiterStats | undefined;
   /** team mode (state.url): the shared state's backend; undefined without one */
   sharedState?(): SharedStateView | undefined;
+  /** team mode (ledger.url): whether the client tokens shared in PostgreSQL are current; undefined without them */
+  sharedTokens?(): { readonly state: 'live' | 'stale'; readonly active: number } | undefined;
 }
 
 type Labels = Record<string, string>;
@@ -287,6 +289,27 @@ function build(prom: typeof Prom, requests: RequestSeries, live: LiveState): Pro
       registers,
       collect() {
         this.set(live.sharedState?.()?.replicas ?? 1);
+      },
+    });
+  }
+  if (live.sharedTokens?.() !== undefined) {
+    new prom.Gauge({
+      name: 'switchyard_client_tokens_state',
+      help: 'Client tokens shared in PostgreSQL: 1 on live (current), or on stale (PostgreSQL unreachable: the last set read is in force)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const state = live.sharedTokens?.()?.state;
+        this.set({ state: 'live' }, state === 'live' ? 1 : 0);
+        this.set({ state: 'stale' }, state === 'stale' ? 1 : 0);
+      },
+    });
+    new prom.Gauge({
+      name: 'switchyard_client_tokens_active',
+      help: "Active client tokens in this replica's in-memory set (read from PostgreSQL)",
+      registers,
+      collect() {
+        this.set(live.sharedTokens?.()?.active ?? 0);
       },
     });
   }

@@ -18,6 +18,11 @@ export interface PoolOptions {
   /** connections per process: the writer uses one at a time, the dashboard's reads the rest */
   readonly max?: number;
   readonly connectTimeoutMs?: number;
+  /**
+   * A query unanswered this long fails and its connection is dropped (default: none). With TCP keepalive, so a
+   * connection cut without a reset (a network partition) is noticed rather than waited on for ever.
+   */
+  readonly queryTimeoutMs?: number;
 }
 
 export async function createPool(options: PoolOptions): Promise<Pool> {
@@ -29,6 +34,7 @@ export async function createPool(options: PoolOptions): Promise<Pool> {
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     application_name: 'switchyard',
+    ...(options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs, keepAlive: true }),
     // JIT compiling costs 100-400 ms per query the planner deems large (a year's series): more than the query itself
     options: '-c jit=off',
     types: {

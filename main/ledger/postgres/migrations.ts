@@ -104,9 +104,68 @@ INSERT INTO rollup_quarter (dimension, bucket_start, key, ${measureNames.join(',
   FROM requests r WHERE r.status <> 'in_flight' GROUP BY 2, 3;
 `;
 
+// Migration 3: per-person client tokens, shared by every replica (the SQLite file's client_tokens, migration 2 there).
+// A statement that creates, replaces, revokes or deletes a token notifies 'switchyard_client_tokens' at commit, so
+// every replica re-reads its in-memory set of active digests (postgres/client-tokens.ts) at once; last_used_at
+// writes do not notify.
+const clientTokens = `CREATE TABLE client_tokens (
+  name text COLLATE "C" PRIMARY KEY,
+  hash bytea NOT NULL UNIQUE CHECK (length(hash) = 32),
+  masked text NOT NULL,
+  created_at bigint NOT NULL,
+  revoked_at bigint,
+  last_used_at bigint
+);
+CREATE FUNCTION switchyard_client_tokens_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('switchyard_client_tokens', '');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER client_tokens_changed AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF name, hash, revoked_at ON client_tokens
+  FOR EACH STATEMENT EXECUTE FUNCTION switchyard_client_tokens_changed();
+`;
+
+// Migration 4: stored Responses-API responses (the SQLite file's migration 6), so a turn that continues with
+// previous_response_id or item_reference resolves on whichever replica the load balancer sends it to. Texts are
+// kept as written (redacted JSON); an item is found by id here and read from its response's text; ids sort bytewise.
+const storedResponses = `CREATE TABLE stored_responses (
+  id text COLLATE "C" PRIMARY KEY,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  client_token_name text,
+  previous_response_id text COLLATE "C",
+  provider_id text,
+  model text,
+  input_items text NOT NULL,
+  response text NOT NULL
+);
+CREATE INDEX stored_responses_by_expiry ON stored_responses (expires_at);
+CREATE TABLE stored_response_items (
+  item_id text COLLATE "C" NOT NULL,
+  response_id text COLLATE "C" NOT NULL,
+  PRIMARY KEY (item_id, response_id)
+);
+CREATE INDEX stored_response_items_by_response ON stored_response_items (response_id);
+`;
+
+// Migration 5: body captures (ledger.capture; the SQLite file's migration 4), so a request's detail shows its capture
+// on whichever replica the admin UI asks. Texts are stored redacted, as written by postgres/captures.ts.
+const captures = `CREATE TABLE captures (
+  request_id text COLLATE "C" PRIMARY KEY,
+  captured_at bigint NOT NULL,
+  request_body text NOT NULL,
+  response_body text NOT NULL,
+  truncated boolean NOT NULL DEFAULT false
+);
+CREATE INDEX captures_by_time ON captures (captured_at);
+`;
+
 export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'quarter-hours', sql: quarterHours },
+  { version: 3, name: 'client-tokens', sql: clientTokens },
+  { version: 4, name: 'stored-responses', sql: storedResponses },
+  { version: 5, name: 'captures', sql: captures },
 ];
 export const latestPostgresSchemaVersion = postgresMigrations.length;
 

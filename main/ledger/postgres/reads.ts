@@ -4,8 +4,9 @@
 import type { SpendSoFar } from '../budgets.js';
 import type { GuardSummary } from '../guard-queries.js';
 import { fromHistogram, type LatencyMetric, type LatencyPercentiles } from '../latency.js';
+import type { LatencyBreakdown } from '../latency-breakdown.js';
 import type { CalendarRanges, LedgerReads } from '../ledger-backend.js';
-import { toTotals, type Breakdown, type BreakdownOptions, type ErrorClassCount, type Sums, type UsageTotals } from '../queries.js';
+import { toTotals, type Breakdown, type BreakdownDimension, type BreakdownOptions, type ErrorClassCount, type Sums, type UsageTotals } from '../queries.js';
 import { splitRange } from '../range-segments.js';
 import { impliedAttempt, toRequestRow, type AttemptRow, type LogPage, type LogQuery, type RequestDetail, type SqlRow } from '../request-log.js';
 import { measureNames } from '../rollups.js';
@@ -107,6 +108,31 @@ export class PostgresReads implements LedgerReads {
       p95: fromHistogram(buckets, 0.95, total),
       p99: fromHistogram(buckets, 0.99, total),
       method: 'histogram',
+    };
+  }
+
+  async latencyBreakdown(range: TimeRange, by: BreakdownDimension, metric: LatencyMetric = 'latency'): Promise<LatencyBreakdown> {
+    // exact, over the raw rows as latency-breakdown.ts reads SQLite's: percentile_disc is the nearest rank
+    const column = latencyColumns[metric];
+    const params = new Params();
+    const rows = await this.rows<{ key: string; whole: number; count: number; p: (number | null)[] | null }>(
+      `SELECT (${dimensionKeys[by]}) COLLATE "C" AS key, GROUPING((${dimensionKeys[by]})) AS whole, count(*)::bigint AS count, ` +
+        `percentile_disc(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY r.${column}) AS p FROM requests r ` +
+        `WHERE r.started_at >= ${params.add(range.from)} AND r.started_at < ${params.add(range.to)} AND r.status = 'ok' AND r.${column} IS NOT NULL ` +
+        `GROUP BY ROLLUP ((${dimensionKeys[by]}))`,
+      params,
+    );
+    const number = (value: number | null | undefined): number | null => (value === null || value === undefined ? null : Number(value));
+    const percentiles = (row: (typeof rows)[number] | undefined): LatencyPercentiles => ({
+      count: row?.count ?? 0,
+      p50: number(row?.p?.[0]),
+      p95: number(row?.p?.[1]),
+      p99: number(row?.p?.[2]),
+      method: 'exact',
+    });
+    return {
+      total: percentiles(rows.find((row) => row.whole === 1)),
+      byKey: new Map(rows.filter((row) => row.whole === 0).map((row) => [row.key, percentiles(row)])),
     };
   }
 

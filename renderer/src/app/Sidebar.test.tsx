@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
-// The sidebar's gateway line in team mode (state.url): shared in Redis, or this replica's fallback while it is down.
+// The sidebar's gateway line in team mode (state.url): shared in Redis, or this replica's fallback while it is down;
+// (ledger.url) client tokens still the last set read while PostgreSQL is unreachable.
 import { within } from '@testing-library/dom';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,12 +12,12 @@ import { Sidebar } from './Sidebar';
 let rendered: Rendered | undefined;
 afterEach(() => rendered?.unmount());
 
-async function showStatus(sharedState: StatusDto['sharedState']): Promise<HTMLElement> {
+async function showStatus(sharedState: StatusDto['sharedState'], clientTokens: StatusDto['clientTokens'] = null): Promise<HTMLElement> {
   rendered = await renderApp({ seeded: false, element: <Sidebar /> });
   const { stores, container } = rendered;
   await act(() => stores.status.getState().refresh());
   const base = await waitFor(() => stores.status.getState().status.data);
-  act(() => stores.status.setState({ status: readyResource({ ...base, sharedState }) }));
+  act(() => stores.status.setState({ status: readyResource({ ...base, sharedState, clientTokens }) }));
   return within(container).getByRole('status');
 }
 
@@ -33,5 +34,14 @@ describe('Sidebar', () => {
     const detail = "Redis unreachable since 2026-12-07T22:00:00.000Z: rate limits on this replica's own counters at limit ÷ 3";
     const fallback = await showStatus({ backend: 'local_fallback', replicas: 3, url: 'redis://cache:6379', detail });
     expect(within(fallback).getByText('Local fallback').getAttribute('title')).toBe(detail);
+  });
+
+  it('says when the client tokens shared in PostgreSQL are the last set read (PostgreSQL unreachable)', async () => {
+    const live = await showStatus(null, { backend: 'postgres', state: 'live', active: 2, detail: '2 active, shared in PostgreSQL' });
+    expect(live.textContent).not.toContain('Tokens stale');
+    rendered?.unmount();
+    const detail = 'PostgreSQL unreachable since 2026-12-07T22:00:00.000Z: the 2 token(s) read at 2026-12-07T21:59:58.000Z stay in force';
+    const stale = await showStatus(null, { backend: 'postgres', state: 'stale', active: 2, detail });
+    expect(within(stale).getByText('Tokens stale').getAttribute('title')).toBe(detail);
   });
 });

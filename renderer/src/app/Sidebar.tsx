@@ -68,6 +68,11 @@ export function Sidebar() {
                   {status.data.sharedState.backend === 'redis' ? `Shared (${status.data.sharedState.replicas})` : 'Local fallback'}
                 </span>
               )}
+              {status.data.clientTokens?.state === 'stale' && (
+                <span className="tag tag-offline" title={status.data.clientTokens.detail}>
+                  Tokens stale
+                </span>
+              )}
               <span className="muted small">v{status.data.version}</span>
             </>
           )}

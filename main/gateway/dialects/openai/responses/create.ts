@@ -19,7 +19,7 @@ import { estimateTokens, requestText } from '../../../token-estimate.js';
 import { nativeResponsesRequest, passthroughFrames } from './native.js';
 import { plainResponsesRequest } from './plain-request.js';
 import { saveLater } from './deferred-saves.js';
-import { resolveInput, storedTurn } from './resolve-input.js';
+import { plainInput, resolveInput, storedTurn } from './resolve-input.js';
 import { newResponseId, responseObject, type ResponseContext } from './response-object.js';
 import { ResponsesRequestError, validateResponsesRequest } from './schema.js';
 import { responseText } from './response-text.js';
@@ -27,14 +27,15 @@ import { responsesErrorCode, ResponsesEventEncoder } from './stream-events.js';
 import { toChatRequest, type HostedUse } from './to-chat-request.js';
 import { responseState } from './to-response.js';
 
-export function handleCreateResponse(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
+export async function handleCreateResponse(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
   const text = inbound.body.toString('utf8');
   const body = parseJsonText(text);
   // the common request (text input, the usual settings) is judged in place; everything else by the schema
   const request = plainResponsesRequest(body) ?? asGatewayError(() => validateResponsesRequest(body));
   const store = context.gateway.responses;
   const client = context.identity.name;
-  const resolved = asGatewayError(() => resolveInput(request, store, client));
+  // a request that names stored state waits for the store's reads (PostgreSQL in team mode); others never do
+  const resolved = plainInput(request) ?? (await resolveInput(request, store, client).catch(asGatewayFailure));
   const translation = asGatewayError(() => toChatRequest(request, resolved.items));
   const required = translation.hosted.filter((use) => !use.param.startsWith('tools['));
   const stream = request.stream === true;
@@ -169,7 +170,11 @@ function asGatewayError<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof ResponsesRequestError) throw new GatewayError(error.status, error.message, error.type, error.code ?? 'invalid_value', error.param);
-    throw error;
+    return asGatewayFailure(error);
   }
+}
+
+function asGatewayFailure(error: unknown): never {
+  if (error instanceof ResponsesRequestError) throw new GatewayError(error.status, error.message, error.type, error.code ?? 'invalid_value', error.param);
+  throw error;
 }

@@ -1,31 +1,32 @@
-// Deferred saves on a real SQLite file: nothing is written on the request's path, the saves of one turn go in one
-// transaction, every read of the store (previous_response_id, item_reference) first writes what is pending, and a
-// failed batch loses only the entry that cannot be written.
+// Deferred saves on a real ledger file: nothing is saved on the request's path, the saves of one turn are made
+// together and written by the ledger's writer in one batch, every read of the store (previous_response_id,
+// item_reference) first saves what is pending, and an entry that cannot be made or saved loses only itself.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openDatabase, type LedgerDatabase } from '../../../../ledger/database.js';
-import { migrate } from '../../../../ledger/migrations/index.js';
+import { Ledger } from '../../../../ledger/ledger.js';
 import { ResponseStore, type StoredResponse } from '../../../../ledger/response-store.js';
-import { tempDir, type TempDir } from '../../../../ledger/test-support/fixtures.js';
+import { SqliteResponseStorage } from '../../../../ledger/sqlite-response-storage.js';
+import { tempDir, until, type TempDir } from '../../../../ledger/test-support/fixtures.js';
 import { saveLater, savedNow } from './deferred-saves.js';
 import { resolveInput } from './resolve-input.js';
 import { validateResponsesRequest } from './schema.js';
 
 let directory: TempDir | undefined;
-let database: LedgerDatabase | undefined;
+let ledger: Ledger | undefined;
 
-afterEach(() => {
-  database?.close();
-  database = undefined;
+afterEach(async () => {
+  await ledger?.close();
+  ledger = undefined;
   directory?.remove();
   directory = undefined;
 });
 
 function store(): ResponseStore {
   directory = tempDir();
-  database = openDatabase(directory.file('ledger.sqlite'));
-  migrate(database);
-  return new ResponseStore(database);
+  ledger = Ledger.open({ path: directory.file('ledger.sqlite'), flushIntervalMs: 5 });
+  return new ResponseStore(new SqliteResponseStorage(ledger));
 }
+
+const count = (): unknown => ledger?.database.prepare('SELECT count(*) AS n FROM stored_responses').get();
 
 function turn(id: string, previous: string | null = null): StoredResponse {
   return {
@@ -43,20 +44,23 @@ function turn(id: string, previous: string | null = null): StoredResponse {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('deferred saves', () => {
-  it('writes nothing on the request path, then the turn’s saves in one transaction', async () => {
+  it('saves nothing on the request path, then the turn’s saves together, written by the ledger’s writer', async () => {
     const responses = store();
     const saveAll = vi.spyOn(responses, 'saveAll');
     saveLater(responses, () => turn('resp_a'));
     saveLater(responses, () => turn('resp_b'));
     expect(saveAll).not.toHaveBeenCalled();
-    expect(database?.prepare('SELECT count(*) AS n FROM stored_responses').get()).toEqual({ n: 0 });
+    expect(count()).toEqual({ n: 0 });
     await nextTurn();
     expect(saveAll).toHaveBeenCalledTimes(1);
     expect(saveAll.mock.calls[0]?.[0].map((entry) => entry.id)).toEqual(['resp_a', 'resp_b']);
-    expect(responses.get('resp_b', 'editor')?.response['object']).toBe('response');
+    expect((await responses.get('resp_b', 'editor'))?.response['object']).toBe('response');
+    await until(() => responses.pendingCount === 0, 3_000, 'the ledger writer to commit the saves');
+    expect(count()).toEqual({ n: 2 });
+    expect((await responses.get('resp_b', 'editor'))?.response['object']).toBe('response');
   });
 
-  it('previous_response_id and item_reference find a response saved a moment ago, before its turn is over', () => {
+  it('previous_response_id and item_reference find a response saved a moment ago, before its turn is over', async () => {
     const responses = store();
     saveLater(responses, () => turn('resp_1'));
     const request = validateResponsesRequest({
@@ -64,18 +68,18 @@ describe('deferred saves', () => {
       previous_response_id: 'resp_1',
       input: [{ type: 'item_reference', id: 'msg_out_resp_1' }],
     });
-    const resolved = resolveInput(request, responses, 'editor');
+    const resolved = await resolveInput(request, responses, 'editor');
     expect(resolved.items.map((item) => (item as { id?: string }).id)).toEqual(['msg_in_resp_1', 'msg_out_resp_1', 'msg_out_resp_1']);
   });
 
-  it('a batch that fails is written entry by entry: only the entry that cannot be written is lost', async () => {
+  it('an entry that cannot be made or saved is lost alone: the others are saved', async () => {
     const responses = store();
     vi.spyOn(responses, 'saveAll').mockImplementation(() => {
-      throw new Error('disk I/O error');
+      throw new Error('a value JSON cannot hold');
     });
     const save = responses.save.bind(responses);
     vi.spyOn(responses, 'save').mockImplementation((entry) => {
-      if (entry.id === 'resp_bad') throw new Error('disk I/O error');
+      if (entry.id === 'resp_bad') throw new Error('a value JSON cannot hold');
       save(entry);
     });
     saveLater(responses, () => turn('resp_ok'));
@@ -85,9 +89,10 @@ describe('deferred saves', () => {
     });
     saveLater(responses, () => turn('resp_ok2'));
     await nextTurn();
-    expect(responses.get('resp_ok', 'editor')).toBeDefined();
-    expect(responses.get('resp_bad', 'editor')).toBeUndefined();
-    expect(responses.get('resp_ok2', 'editor')).toBeDefined();
+    await until(() => responses.pendingCount === 0, 3_000, 'the ledger writer to commit the saves');
+    expect(await responses.get('resp_ok', 'editor')).toBeDefined();
+    expect(await responses.get('resp_bad', 'editor')).toBeUndefined();
+    expect(await responses.get('resp_ok2', 'editor')).toBeDefined();
   });
 
   it('savedNow on a store with nothing pending, or no store, does nothing', () => {

@@ -1,12 +1,10 @@
-// Stored responses are written after the answer has left, in one transaction per turn of the event loop. A save was
-// one SQLite transaction on the request thread before the answer's bytes were written: ~100 µs of CPU and ~350 µs
-// of wall time per response on this machine (the WAL append of a handful of pages), which made a `store: true`
-// request (the API's default) cost ~3x a chat completion. Now the answer is written first and the saves of every
-// request that ended in the same turn go in together (setImmediate), ~half the CPU per response at c=16.
-// Whatever reads the store — previous_response_id, item_reference, GET/DELETE /v1/responses/{id}, input_items — first
-// writes what is pending (savedNow), so a client that continues the moment it has read its answer still finds it.
-// A failed batch is retried entry by entry; an entry that still fails is lost, never the request, as with the
-// response cache (the answer was delivered; only its stored copy is missing, and continuing from it answers 404).
+// Stored responses are saved after the answer has left: the saves of every request that ended in one turn of the
+// event loop are made together (setImmediate). A save serialises and redacts the response and hands the row to the
+// store, which keeps it readable at once and has it written off the request thread (the ledger's writer thread, or
+// PostgreSQL's batched inserts: response-store.ts). Whatever reads the store — previous_response_id, item_reference,
+// GET/DELETE /v1/responses/{id}, input_items — first saves what is pending here (savedNow), so a client that
+// continues the moment it has read its answer still finds it. An entry that cannot be made or saved is lost, never the
+// request, as with the response cache (the answer was delivered; only its stored copy is missing).
 import type { ResponseStore, StoredResponse } from '../../../../ledger/response-store.js';
 
 /** What to save, made when it is written (a native answer is parsed then, not on the request's path). */

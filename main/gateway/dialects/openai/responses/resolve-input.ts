@@ -1,6 +1,7 @@
 // The input a Responses request stands for: a string becomes one user message; previous_response_id puts the stored
 // conversation before it and item_reference is replaced by the stored item — both from Switchyard's own store, so
 // they resolve whichever provider answered before. A name that cannot be resolved is a 400 as OpenAI words it.
+// Reads of the store are asynchronous (PostgreSQL in team mode); a request that names nothing stored never waits.
 import type { ResponseStore } from '../../../../ledger/response-store.js';
 import { savedNow } from './deferred-saves.js';
 import { newId } from './response-object.js';
@@ -15,34 +16,47 @@ export interface ResolvedInput {
   readonly expanded: boolean;
 }
 
-export function resolveInput(request: ResponsesRequest, store: ResponseStore | undefined, client: string | null): ResolvedInput {
-  const given: readonly ResponseInputItem[] =
-    typeof request.input === 'string' ? [{ type: 'message', role: 'user', content: request.input } as ResponseInputItem] : (request.input ?? []);
+/** The input as given, when the request names nothing stored; undefined when it does (resolveInput then). */
+export function plainInput(request: ResponsesRequest): ResolvedInput | undefined {
+  const given = givenItems(request);
+  const previous = request.previous_response_id;
+  if ((typeof previous === 'string' && previous !== '') || given.some(isReference)) return undefined;
+  return { items: given, turn: given, expanded: false };
+}
+
+export async function resolveInput(request: ResponsesRequest, store: ResponseStore | undefined, client: string | null): Promise<ResolvedInput> {
+  const given = givenItems(request);
   let expanded = false;
   const earlier: ResponseInputItem[] = [];
   const previous = request.previous_response_id;
   if (typeof previous === 'string' && previous !== '') {
-    const conversation = requireStore(store, 'previous_response_id').conversation(previous, client);
+    const conversation = await requireStore(store, 'previous_response_id').conversation(previous, client);
     if (!conversation)
       throw new ResponsesRequestError(`Previous response with id '${previous}' not found.`, 'previous_response_id', 'previous_response_not_found');
     for (const item of conversation) earlier.push(item as ResponseInputItem);
     expanded = true;
   }
   const turn: ResponseInputItem[] = [];
-  given.forEach((item, index) => {
-    if ((item as { type?: unknown }).type !== 'item_reference') {
+  for (const [index, item] of given.entries()) {
+    if (!isReference(item)) {
       turn.push(item);
-      return;
+      continue;
     }
     const id = String((item as { id?: unknown }).id ?? '');
-    const stored = requireStore(store, `input[${index}]`).item(id, client);
+    const stored = await requireStore(store, `input[${index}]`).item(id, client);
     if (!stored) throw new ResponsesRequestError(`Item with id '${id}' not found.`, `input[${index}]`, 'item_not_found');
     const parsed = responseInputItemSchema.safeParse(stored);
     turn.push(parsed.success ? parsed.data : (stored as ResponseInputItem));
     expanded = true;
-  });
+  }
   return { items: earlier.length === 0 ? turn : [...earlier, ...turn], turn, expanded };
 }
+
+function givenItems(request: ResponsesRequest): readonly ResponseInputItem[] {
+  return typeof request.input === 'string' ? [{ type: 'message', role: 'user', content: request.input } as ResponseInputItem] : (request.input ?? []);
+}
+
+const isReference = (item: ResponseInputItem): boolean => (item as { type?: unknown }).type === 'item_reference';
 
 /** This turn's items as they are stored: each with an id. Only a stored response needs them, so only it makes them. */
 export function storedTurn(resolved: ResolvedInput): Record<string, unknown>[] {

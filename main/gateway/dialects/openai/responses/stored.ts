@@ -8,18 +8,18 @@ import { GatewayError, sendJson } from '../../../http/errors.js';
 import { savedNow } from './deferred-saves.js';
 
 export async function handleRetrieveResponse(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
-  sendJson(sink, 200, stored(context, inbound).response, context.corsHeaders);
+  sendJson(sink, 200, (await stored(context, inbound)).response, context.corsHeaders);
 }
 
 export async function handleDeleteResponse(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
   const id = inbound.params['id'] ?? '';
   savedNow(context.gateway.responses);
-  if (!context.gateway.responses?.delete(id, context.identity.name)) throw notFound(id);
+  if (!(await context.gateway.responses?.delete(id, context.identity.name))) throw notFound(id);
   sendJson(sink, 200, { id, object: 'response.deleted', deleted: true }, context.corsHeaders);
 }
 
 export async function handleListInputItems(context: RequestContext, inbound: InboundRequest, sink: AnswerSink): Promise<void> {
-  const items = [...stored(context, inbound).inputItems];
+  const items = [...(await stored(context, inbound)).inputItems];
   const { query } = inbound;
   const limit = Number(query.get('limit') ?? 20);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
@@ -45,10 +45,10 @@ export async function handleListInputItems(context: RequestContext, inbound: Inb
   );
 }
 
-function stored(context: RequestContext, inbound: InboundRequest): StoredResponse {
+async function stored(context: RequestContext, inbound: InboundRequest): Promise<StoredResponse> {
   const id = inbound.params['id'] ?? '';
   savedNow(context.gateway.responses); // a response that ended a moment ago is written first (deferred-saves.ts)
-  const found = context.gateway.responses?.get(id, context.identity.name);
+  const found = await context.gateway.responses?.get(id, context.identity.name);
   if (!found) throw notFound(id);
   return found;
 }

@@ -1,0 +1,116 @@
+// Body captures in team mode: two `switchyard serve` replicas on one PostgreSQL ledger with `ledger.capture` on. A
+// request answered by one replica shows its capture (redacted) in the other replica's request detail, as the admin
+// UI asks for it; the captures are rows of the shared database, not of either data dir; purging from one replica
+// deletes every replica's. Needs `npm test` (it starts PostgreSQL); never skips.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
+import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
+import { FakeOpenAI } from '../fakes/openai-fake.js';
+import { startServe, writeConfig, type ServeProcess } from '../support/serve-process.js';
+
+let database: TestDatabase;
+let pool: Pool;
+let upstream: FakeOpenAI;
+const replicas: ServeProcess[] = [];
+// team mode keeps client tokens in PostgreSQL and writes no client-token file: both take this one (`env`)
+const token = `sy-captures-${randomBytes(16).toString('hex')}`;
+const upstreamKey = `sk-team-capture-${randomBytes(12).toString('hex')}`;
+
+type Detail = { request: { status: string }; capture: { request: string; response: string; truncated: boolean } | null } | null;
+
+async function control<T>(serve: ServeProcess, call: string, body: unknown): Promise<T> {
+  const adminToken = readFileSync(join(serve.dataDir, 'admin-token'), 'utf8').trim();
+  const response = await fetch(`${serve.url}/_switchyard/api/${call}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  expect(response.status, `${call}: ${text}\n${serve.output().slice(-2_000)}`).toBe(200);
+  return JSON.parse(text) as T;
+}
+
+async function chat(serve: ServeProcess, content: string): Promise<string> {
+  const response = await fetch(`${serve.baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content }] }),
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+  await response.text();
+  return response.headers.get('x-switchyard-request-id') ?? '';
+}
+
+/** usage.detail on `serve` once the row is final and its capture written (both within a flush interval or two). */
+async function capturedDetail(serve: ServeProcess, id: string): Promise<NonNullable<Detail>> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const detail = await control<Detail>(serve, 'usage.detail', { id });
+    if (detail && detail.request.status !== 'in_flight' && detail.capture) return detail;
+    if (Date.now() > deadline) throw new Error(`no capture of ${id} on ${serve.url} within 10 s: ${JSON.stringify(detail)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = await createPool({ url: database.url, max: 1 });
+  upstream = await FakeOpenAI.start({ apiKey: upstreamKey });
+  upstream.onChat = () => ({ kind: 'reply', usage: { promptTokens: 10, completionTokens: 5 } });
+  const configPath = writeConfig({
+    server: { shutdown_grace_ms: 500 },
+    providers: [{ id: 'openai', type: 'openai-compatible', base_url: upstream.baseUrl, locality: 'cloud', api_key_env: 'TEAM_UPSTREAM_KEY' }],
+    routing: { num_retries: 0, auto_offline: false },
+    ledger: { url: database.url, price_refresh: false, capture: { enabled: true } },
+  });
+  const replica = (): Promise<ServeProcess> => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sy-data-'));
+    writeFileSync(join(dataDir, 'client-token'), `${token}\n`);
+    return startServe({ configPath, dataDir, env: { SWITCHYARD_API_KEY: token, TEAM_UPSTREAM_KEY: upstreamKey } });
+  };
+  replicas.push(...(await Promise.all([replica(), replica()])));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(replicas.map((serve) => serve.stop()));
+  await upstream?.close();
+  await pool?.end();
+  await database?.drop();
+});
+
+describe('captures on the PostgreSQL ledger', () => {
+  it("shows a capture made by one replica in the other's request detail, redacted", async () => {
+    const [a, b] = replicas as [ServeProcess, ServeProcess];
+    const marker = `marker-${randomBytes(6).toString('hex')}`;
+    const id = await chat(a, `${marker} from A, with the upstream key ${upstreamKey} pasted in`);
+    expect(id).not.toBe('');
+    const seenOnB = await capturedDetail(b, id);
+    expect(seenOnB.request.status).toBe('ok');
+    expect(seenOnB.capture?.request).toContain(`${marker} from A`);
+    expect(seenOnB.capture?.request).not.toContain(upstreamKey);
+    expect(JSON.parse(seenOnB.capture?.response ?? '')).toMatchObject({ object: 'chat.completion', usage: { prompt_tokens: 10, completion_tokens: 5 } });
+    expect(seenOnB.capture?.truncated).toBe(false);
+    // and the other way round
+    const fromB = await chat(b, `${marker} from B`);
+    expect((await capturedDetail(a, fromB)).capture?.request).toContain(`${marker} from B`);
+    // they are rows of the shared database, written once each
+    const { rows } = await pool.query<{ request_id: string; request_body: string }>('SELECT request_id, request_body FROM captures ORDER BY captured_at');
+    expect(rows.map((row) => row.request_id)).toEqual([id, fromB]);
+    expect(rows.some((row) => row.request_body.includes(upstreamKey))).toBe(false);
+  });
+
+  it("purging on one replica deletes every replica's captures", async () => {
+    const [a, b] = replicas as [ServeProcess, ServeProcess];
+    const id = await chat(b, 'one more from B');
+    await capturedDetail(a, id);
+    const { deleted } = await control<{ deleted: number }>(a, 'usage.captures.purge', {});
+    expect(deleted).toBe(3);
+    const { rows } = await pool.query<{ count: number }>('SELECT count(*)::bigint AS count FROM captures');
+    expect(rows[0]?.count).toBe(0);
+    expect((await control<Detail>(b, 'usage.detail', { id }))?.capture).toBeNull();
+  });
+});
