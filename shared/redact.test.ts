@@ -1,5 +1,6 @@
 // Redaction is the last line between a provider key and a log file, an error body or the ledger: registered
 // secrets and every 6-character piece of them go, and key-shaped strings are masked by pattern.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskSecret, redactSecrets, registerSecret } from './redact.js';
 
@@ -110,5 +111,40 @@ describe('maskSecret', () => {
     expect(maskSecret('sk-CANARY-1234abcdEFGH5678')).toBe('…5678');
     expect(maskSecret('short')).toBe('…');
     expect(maskSecret('12345678')).toBe('…');
+  });
+});
+
+describe('the one-pass check before the full redaction', () => {
+  // redactSecrets first proves in one pass that a text holds no key pattern and no piece of a registered secret,
+  // and only then returns it untouched. Whatever text surrounds a piece, at whatever offset, it must still go.
+  const secret = 'Tr4Ck9ZqW1xYv0Lm';
+  registerSecret(secret);
+  const mixedPieces = sixCharacterPieces(secret).filter((piece) => !/^[a-z]+$/.test(piece));
+
+  it('finds a piece of a registered secret at any offset in any text', async () => {
+    const { assert, property, string, integer, constantFrom } = await import('fast-check');
+    assert(
+      property(
+        string({ maxLength: 200 }),
+        string({ maxLength: 200 }),
+        constantFrom(...mixedPieces),
+        integer({ min: 0, max: 3 }),
+        (before, after, piece, copies) => {
+          const text = `${before}${piece.repeat(copies + 1)}${after}`;
+          expect(leakedPieces(secret, redactSecrets(text))).toEqual([]);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves text with no key shape and no piece of a secret exactly as it was', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => {
+        const clean = text.replace(/[A-Za-z0-9]/g, ' ');
+        expect(redactSecrets(clean)).toBe(clean);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
