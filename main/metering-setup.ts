@@ -10,6 +10,7 @@ import { ResponseStore, type ResponseStorage } from './ledger/response-store.js'
 import { SqliteResponseStorage } from './ledger/sqlite-response-storage.js';
 import type { PostgresResponseStorage } from './ledger/postgres/response-storage.js';
 import type { PostgresCaptures } from './ledger/postgres/captures.js';
+import type { Pool } from './ledger/postgres/client.js';
 import type { PendingCapture } from './ledger/capture-writer.js';
 import { ResponseCache } from './ledger/response-cache.js';
 import { defaultResponseCache } from './config/privacy.js';
@@ -29,7 +30,8 @@ export interface MeteringSetup {
   readonly ledger: Ledger;
   /**
    * Team mode (`ledger.url`): the PostgreSQL ledger requests are written to and usage is read from; the SQLite
-   * `ledger` keeps the rest (prices, settings, captures); stored responses go to PostgreSQL too. Set once `ready` resolves.
+   * `ledger` keeps the rest (prices, start at login, the response cache); stored responses, captures, the
+   * playground's tables and the gateway's settings go to PostgreSQL too. Set once `ready` resolves.
    */
   readonly backend: LedgerBackend | undefined;
   /** resolves once the ledger is open (at once for SQLite; PostgreSQL: connected, migrated, registered) */
@@ -211,6 +213,7 @@ function openTeamLedger(
   let opened: { ledger: RequestLedger; backend: LedgerBackend } | undefined;
   let storage: PostgresResponseStorage | undefined;
   let captures: PostgresCaptures | undefined;
+  let controlPool: Pool | undefined;
   let captureSettings = options.config.ledger.capture;
   const listeners: ((ids: readonly string[]) => void)[] = [];
   const ready = (async () => {
@@ -225,7 +228,15 @@ function openTeamLedger(
     captures = new PostgresCaptures();
     captures.attach(await createPool({ url, max: 2 }));
     captures.configure(captureSettings);
-    opened = { ledger, backend: { ledger, reads: ledger.reads, description, captures } };
+    // the playground's tables and the gateway's settings: a few admin UI calls a minute at most, on a small pool
+    const [{ PostgresPlaygroundTables }, { PostgresSettingsTable }] = await Promise.all([
+      import('./ledger/postgres/playground.js'),
+      import('./ledger/postgres/settings.js'),
+    ]);
+    controlPool = await createPool({ url, max: 2 });
+    const playground = new PostgresPlaygroundTables(controlPool);
+    const settings = new PostgresSettingsTable(controlPool);
+    opened = { ledger, backend: { ledger, reads: ledger.reads, description, captures, playground, settings } };
     options.log(`ledger: ${description}`);
     if (ledger.recovered > 0) options.log(`ledger: ${ledger.recovered} request(s) this instance left in flight marked interrupted`);
   })();
@@ -275,6 +286,7 @@ function openTeamLedger(
       if (captured && (captured.dropped > 0 || captured.rejected > 0))
         options.log(`capture: ${captured.dropped} capture(s) dropped (queue full or unwritten at close), ${captured.rejected} refused (PostgreSQL)`);
       await storage?.close();
+      await controlPool?.end();
       return opened ? opened.ledger.close() : local.stats();
     },
   };

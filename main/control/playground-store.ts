@@ -1,75 +1,61 @@
 // The playground's saved sets, kept comparisons and votes: what a comparison's title is and the clock that stamps
-// each write. The tables and their SQL are the ledger's (ledger/playground-tables.ts).
+// each write. The tables and their SQL are the ledger's (ledger/playground-tables.ts: the ledger file's; in team mode
+// ledger/postgres/playground.ts, shared by every replica), behind one async interface.
 import type { PlaygroundComparisonDto, PlaygroundComparisonSummaryDto, PlaygroundSetDto } from '../../shared/control/contract.js';
-import type { LedgerDatabase } from '../ledger/database.js';
-import {
-  deletePlaygroundComparison,
-  deletePlaygroundSet,
-  listPlaygroundSets,
-  playgroundComparison,
-  playgroundComparisonSummaries,
-  playgroundVoteTags,
-  playgroundVotes,
-  savePlaygroundComparison,
-  savePlaygroundSet,
-  savePlaygroundVote,
-  type PlaygroundComparisonRecord,
-  type PlaygroundSetRecord,
-  type PlaygroundVoteRecord,
-} from '../ledger/playground-tables.js';
+import type { PlaygroundComparisonRecord, PlaygroundSetRecord, PlaygroundTables, PlaygroundVoteRecord } from '../ledger/playground-tables.js';
 import type { Vote } from './playground-rating.js';
 
 const titleLength = 120;
 
 export class PlaygroundStore {
   constructor(
-    private readonly database: LedgerDatabase,
+    private readonly tables: PlaygroundTables,
     private readonly now: () => number = Date.now,
   ) {}
 
-  listSets(): PlaygroundSetDto[] {
-    return listPlaygroundSets(this.database);
+  listSets(): Promise<PlaygroundSetDto[]> {
+    return this.tables.listSets();
   }
 
-  saveSet(set: PlaygroundSetRecord): PlaygroundSetDto {
-    return savePlaygroundSet(this.database, set, this.now());
+  saveSet(set: PlaygroundSetRecord): Promise<PlaygroundSetDto> {
+    return this.tables.saveSet(set, this.now());
   }
 
-  deleteSet(name: string): boolean {
-    return deletePlaygroundSet(this.database, name);
+  deleteSet(name: string): Promise<boolean> {
+    return this.tables.deleteSet(name);
   }
 
   /** Creates or replaces a comparison whole (columns and answers included), keeping its creation time. */
-  saveComparison(comparison: PlaygroundComparisonRecord): PlaygroundComparisonSummaryDto {
+  async saveComparison(comparison: PlaygroundComparisonRecord): Promise<PlaygroundComparisonSummaryDto> {
     const firstPrompt = comparison.columns[0]?.messages.find((message) => message.role === 'user')?.content ?? '';
     const title = firstPrompt.replace(/\s+/g, ' ').trim().slice(0, titleLength);
-    savePlaygroundComparison(this.database, comparison, title, this.now());
-    return this.summaries(1, comparison.id)[0] as PlaygroundComparisonSummaryDto;
+    await this.tables.saveComparison(comparison, title, this.now());
+    return (await this.summaries(1, comparison.id))[0] as PlaygroundComparisonSummaryDto;
   }
 
   /** Newest first; `id` narrows it to one. */
-  summaries(limit: number, id?: string): PlaygroundComparisonSummaryDto[] {
-    return playgroundComparisonSummaries(this.database, limit, id);
+  summaries(limit: number, id?: string): Promise<PlaygroundComparisonSummaryDto[]> {
+    return this.tables.comparisonSummaries(limit, id);
   }
 
-  comparison(id: string): PlaygroundComparisonDto | null {
-    return playgroundComparison(this.database, id);
+  comparison(id: string): Promise<PlaygroundComparisonDto | null> {
+    return this.tables.comparison(id);
   }
 
-  deleteComparison(id: string): boolean {
-    return deletePlaygroundComparison(this.database, id);
+  deleteComparison(id: string): Promise<boolean> {
+    return this.tables.deleteComparison(id);
   }
 
   /** One vote per comparison turn: voting again replaces the earlier vote. */
-  vote(vote: PlaygroundVoteRecord): void {
-    savePlaygroundVote(this.database, vote, this.now());
+  vote(vote: PlaygroundVoteRecord): Promise<void> {
+    return this.tables.saveVote(vote, this.now());
   }
 
-  votes(taskTag: string | undefined): Vote[] {
-    return playgroundVotes(this.database, taskTag);
+  votes(taskTag: string | undefined): Promise<Vote[]> {
+    return this.tables.votes(taskTag);
   }
 
-  tags(): Array<{ tag: string; votes: number }> {
-    return playgroundVoteTags(this.database);
+  tags(): Promise<Array<{ tag: string; votes: number }>> {
+    return this.tables.voteTags();
   }
 }

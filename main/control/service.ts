@@ -1,7 +1,7 @@
 // The management service: every call of the control contract, implemented once. Both transports (Electron IPC,
 // headless HTTP) call these methods through dispatch.ts, which validates requests and responses on the way.
 import type { BudgetsInput, CallResponse, ControlApi, ProviderInput } from '../../shared/control/contract.js';
-import { firstRunPending, writeFirstRunDone } from './app-settings.js';
+import { firstRunPending, gatewaySettings, writeFirstRunDone } from './app-settings.js';
 import { getBudgets, getSettings, setBudgets, setSettings } from './budgets-settings.js';
 import { clearCache, getPrivacy, setPrivacy, testPrivacy } from './privacy-settings.js';
 import { getLimits, setLimits } from './limits-settings.js';
@@ -184,11 +184,11 @@ export class ControlService implements ControlApi {
 
   async 'firstRun.get'(): Answer<'firstRun.get'> {
     const { config } = this.context.gateway;
-    return { pending: firstRunPending(this.context.ledger.database, config.source, config.providers.length) };
+    return { pending: await firstRunPending(gatewaySettings(this.context), config.source, config.providers.length) };
   }
 
   async 'firstRun.finish'(): Answer<'firstRun.finish'> {
-    writeFirstRunDone(this.context.ledger.database);
+    await writeFirstRunDone(gatewaySettings(this.context));
     return { pending: false };
   }
 

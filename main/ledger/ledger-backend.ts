@@ -10,7 +10,9 @@ import type { LatencyMetric, LatencyPercentiles } from './latency.js';
 import type { LatencyBreakdown } from './latency-breakdown.js';
 import type { LedgerStats } from './ledger-writer.js';
 import type { Breakdown, BreakdownDimension, BreakdownOptions, ErrorClassCount, UsageTotals } from './queries.js';
+import type { PlaygroundTables } from './playground-tables.js';
 import type { LogPage, LogQuery, RequestDetail } from './request-log.js';
+import type { SettingsTable } from './settings-table.js';
 import type { SeriesOptions, SeriesPoint } from './series.js';
 import type { RequestFinish, RequestStart, TimeRange } from './types.js';
 
@@ -56,6 +58,10 @@ export interface LedgerBackend {
   readonly description: string;
   /** body captures in the same database (ledger.capture), so any replica's request detail shows them */
   readonly captures?: CaptureAccess;
+  /** the playground's sets, comparisons and votes in the same database, so every replica's admin UI shows them */
+  readonly playground?: PlaygroundTables;
+  /** the settings that belong to the gateway rather than to one machine (control/app-settings.ts says which) */
+  readonly settings?: SettingsTable;
 }
 
 /** Team mode's captures as the control API reads and deletes them (postgres/captures.ts). */

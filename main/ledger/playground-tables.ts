@@ -1,6 +1,8 @@
 // The playground's tables in the ledger file (migration 3): saved sets, kept comparisons with their columns and
 // answers, and votes. The SQL and the columns' encoding (JSON text, 0/1 flags) live here; what a title is and
 // which clock stamps a row are the caller's (control/playground-store.ts). Every multi-row write is one transaction.
+// PlaygroundTables is the one interface over them, async so team mode's PostgreSQL tables (postgres/playground.ts,
+// the same columns and encoding) fit behind it too; sqlitePlaygroundTables answers from the file.
 import type {
   PlaygroundAnswerDto,
   PlaygroundComparisonDto,
@@ -46,7 +48,45 @@ export interface PlaygroundVoteRow {
   readonly winner: string | null;
 }
 
-interface SetRow {
+/** The playground's tables: the ledger file's (below) or, in team mode, PostgreSQL's (postgres/playground.ts). */
+export interface PlaygroundTables {
+  /** by name, case-insensitively (ASCII) */
+  listSets(): Promise<PlaygroundSetDto[]>;
+  /** Inserts or replaces the set named `set.name`; `at` is its update time (and its creation time when new). */
+  saveSet(set: PlaygroundSetRecord, at: number): Promise<PlaygroundSetDto>;
+  deleteSet(name: string): Promise<boolean>;
+  /** Creates or replaces a comparison whole (columns and answers included) in one transaction, keeping its creation time. */
+  saveComparison(comparison: PlaygroundComparisonRecord, title: string, at: number): Promise<void>;
+  /** Newest first; `id` narrows it to one. */
+  comparisonSummaries(limit: number, id?: string): Promise<PlaygroundComparisonSummaryDto[]>;
+  comparison(id: string): Promise<PlaygroundComparisonDto | null>;
+  deleteComparison(id: string): Promise<boolean>;
+  /** One vote per comparison turn: voting again replaces the earlier vote. */
+  saveVote(vote: PlaygroundVoteRecord, at: number): Promise<void>;
+  /** Oldest first; every vote, or those of one task tag. */
+  votes(taskTag: string | undefined): Promise<PlaygroundVoteRow[]>;
+  /** tags by how many votes they have, most first */
+  voteTags(): Promise<Array<{ tag: string; votes: number }>>;
+}
+
+/** The ledger file's tables behind the interface: each call runs at once, synchronously, as before. */
+export function sqlitePlaygroundTables(database: LedgerDatabase): PlaygroundTables {
+  return {
+    listSets: async () => listPlaygroundSets(database),
+    saveSet: async (set, at) => savePlaygroundSet(database, set, at),
+    deleteSet: async (name) => deletePlaygroundSet(database, name),
+    saveComparison: async (comparison, title, at) => savePlaygroundComparison(database, comparison, title, at),
+    comparisonSummaries: async (limit, id) => playgroundComparisonSummaries(database, limit, id),
+    comparison: async (id) => playgroundComparison(database, id),
+    deleteComparison: async (id) => deletePlaygroundComparison(database, id),
+    saveVote: async (vote, at) => savePlaygroundVote(database, vote, at),
+    votes: async (taskTag) => playgroundVotes(database, taskTag),
+    voteTags: async () => playgroundVoteTags(database),
+  };
+}
+
+/** A playground_sets row as both databases return it. */
+export interface SetRow {
   name: string;
   models: string;
   system_prompt: string;
@@ -55,7 +95,8 @@ interface SetRow {
   updated_at: number;
 }
 
-interface ComparisonRow {
+/** A playground_comparisons row as both databases return it (blind: 0/1). */
+export interface ComparisonRow {
   id: string;
   created_at: number;
   updated_at: number;
@@ -66,7 +107,8 @@ interface ComparisonRow {
   blind: number;
 }
 
-interface AnswerRow {
+/** A playground_answers row as both databases return it. */
+export interface AnswerRow {
   position: number;
   turn: number;
   status: PlaygroundAnswerDto['status'];
@@ -147,10 +189,7 @@ export function savePlaygroundComparison(database: LedgerDatabase, comparison: P
 /** Newest first; `id` narrows it to one. */
 export function playgroundComparisonSummaries(database: LedgerDatabase, limit: number, id?: string): PlaygroundComparisonSummaryDto[] {
   const rows = database
-    .prepare<
-      [string | null, string | null, number],
-      ComparisonRow & { models: string | null; turns: number | null; winner: string | null; voted: number | null }
-    >(
+    .prepare<[string | null, string | null, number], SummaryRow>(
       `SELECT comparison.*,
          (SELECT json_group_array(model) FROM (SELECT model FROM playground_columns WHERE comparison_id = comparison.id ORDER BY position)) AS models,
          (SELECT MAX(turn) + 1 FROM playground_answers WHERE comparison_id = comparison.id) AS turns,
@@ -161,7 +200,14 @@ export function playgroundComparisonSummaries(database: LedgerDatabase, limit: n
        ORDER BY comparison.updated_at DESC, comparison.id DESC LIMIT ?`,
     )
     .all(id ?? null, id ?? null, limit);
-  return rows.map((row) => ({
+  return rows.map(summaryDto);
+}
+
+/** A summary row: the comparison's columns plus its models (a JSON array), turns, last vote's winner and vote count. */
+export type SummaryRow = ComparisonRow & { models: string | null; turns: number | null; winner: string | null; voted: number | null };
+
+export function summaryDto(row: SummaryRow): PlaygroundComparisonSummaryDto {
+  return {
     id: row.id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -171,7 +217,7 @@ export function playgroundComparisonSummaries(database: LedgerDatabase, limit: n
     turns: row.turns ?? 0,
     blind: row.blind === 1,
     winner: (row.voted ?? 0) === 0 ? null : (row.winner ?? 'tie'),
-  }));
+  };
 }
 
 export function playgroundComparison(database: LedgerDatabase, id: string): PlaygroundComparisonDto | null {
@@ -183,6 +229,15 @@ export function playgroundComparison(database: LedgerDatabase, id: string): Play
     )
     .all(id);
   const answers = database.prepare<[string], AnswerRow>('SELECT * FROM playground_answers WHERE comparison_id = ? ORDER BY position, turn').all(id);
+  return comparisonDto(row, columns, answers);
+}
+
+/** A comparison from its row, its columns (by position) and their answers (by position, turn). */
+export function comparisonDto(
+  row: ComparisonRow,
+  columns: ReadonlyArray<{ position: number; model: string; messages: string }>,
+  answers: readonly AnswerRow[],
+): PlaygroundComparisonDto {
   return {
     id: row.id,
     createdAt: row.created_at,
@@ -220,7 +275,7 @@ export function playgroundVotes(database: LedgerDatabase, taskTag: string | unde
       'SELECT models, winner FROM playground_votes WHERE (? IS NULL OR task_tag = ?) ORDER BY voted_at',
     )
     .all(taskTag ?? null, taskTag ?? null)
-    .map((row) => ({ models: parseJson<string[]>(row.models, []), winner: row.winner }));
+    .map(voteRow);
 }
 
 export function playgroundVoteTags(database: LedgerDatabase): Array<{ tag: string; votes: number }> {
@@ -229,7 +284,12 @@ export function playgroundVoteTags(database: LedgerDatabase): Array<{ tag: strin
     .all();
 }
 
-function setDto(row: SetRow): PlaygroundSetDto {
+/** A stored vote's models (JSON text) and winner. */
+export function voteRow(row: { models: string; winner: string | null }): PlaygroundVoteRow {
+  return { models: parseJson<string[]>(row.models, []), winner: row.winner };
+}
+
+export function setDto(row: SetRow): PlaygroundSetDto {
   return {
     name: row.name,
     models: parseJson<string[]>(row.models, []),

@@ -160,12 +160,83 @@ const captures = `CREATE TABLE captures (
 CREATE INDEX captures_by_time ON captures (captured_at);
 `;
 
+// Migration 6: the playground's tables (the SQLite file's migration 3), so a comparison kept, a set saved or a vote
+// cast through one replica's admin UI is seen by every replica. The same columns and encoding (JSON text, 0/1 flags,
+// postgres/playground.ts writes them); keys sort bytewise. Votes keep no foreign key, as there: deleting a comparison
+// keeps its votes in the ranking.
+const playground = `CREATE TABLE playground_sets (
+  name text COLLATE "C" PRIMARY KEY,
+  models text NOT NULL,
+  system_prompt text NOT NULL DEFAULT '',
+  parameters text NOT NULL,
+  task_tag text COLLATE "C" NOT NULL,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE TABLE playground_comparisons (
+  id text COLLATE "C" PRIMARY KEY,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  task_tag text COLLATE "C" NOT NULL,
+  title text NOT NULL,
+  system_prompt text NOT NULL DEFAULT '',
+  parameters text NOT NULL,
+  blind smallint NOT NULL DEFAULT 0 CHECK (blind IN (0, 1))
+);
+CREATE INDEX playground_comparisons_by_time ON playground_comparisons (updated_at, id);
+CREATE TABLE playground_columns (
+  comparison_id text COLLATE "C" NOT NULL REFERENCES playground_comparisons (id) ON DELETE CASCADE,
+  position integer NOT NULL CHECK (position BETWEEN 0 AND 5),
+  model text NOT NULL,
+  messages text NOT NULL,
+  PRIMARY KEY (comparison_id, position)
+);
+CREATE TABLE playground_answers (
+  comparison_id text COLLATE "C" NOT NULL,
+  position integer NOT NULL,
+  turn integer NOT NULL CHECK (turn >= 0),
+  status text NOT NULL CHECK (status IN ('ok', 'error', 'cancelled')),
+  error text,
+  request_id text,
+  provider_id text,
+  served_model text,
+  attempts text,
+  ttft_ms double precision,
+  tokens_per_second double precision,
+  input_tokens bigint,
+  output_tokens bigint,
+  cost_usd double precision,
+  PRIMARY KEY (comparison_id, position, turn),
+  FOREIGN KEY (comparison_id, position) REFERENCES playground_columns (comparison_id, position) ON DELETE CASCADE
+);
+CREATE TABLE playground_votes (
+  comparison_id text COLLATE "C" NOT NULL,
+  turn integer NOT NULL CHECK (turn >= 0),
+  task_tag text COLLATE "C" NOT NULL,
+  models text NOT NULL,
+  winner text COLLATE "C",
+  voted_at bigint NOT NULL,
+  PRIMARY KEY (comparison_id, turn)
+);
+CREATE INDEX playground_votes_by_tag ON playground_votes (task_tag);
+`;
+
+// Migration 7: the settings table (the SQLite file's, migration 1 there), for settings that belong to the gateway
+// rather than to one machine (control/app-settings.ts says which), shared by every replica.
+const settings = `CREATE TABLE settings (
+  key text COLLATE "C" PRIMARY KEY,
+  value text NOT NULL
+);
+`;
+
 export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'quarter-hours', sql: quarterHours },
   { version: 3, name: 'client-tokens', sql: clientTokens },
   { version: 4, name: 'stored-responses', sql: storedResponses },
   { version: 5, name: 'captures', sql: captures },
+  { version: 6, name: 'playground', sql: playground },
+  { version: 7, name: 'settings', sql: settings },
 ];
 export const latestPostgresSchemaVersion = postgresMigrations.length;
 
