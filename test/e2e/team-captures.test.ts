@@ -3,14 +3,14 @@
 // UI asks for it; the captures are rows of the shared database, not of either data dir; purging from one replica
 // deletes every replica's. Needs `npm test` (it starts PostgreSQL); never skips.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
 import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
 import { FakeOpenAI } from '../fakes/openai-fake.js';
-import { startServe, writeConfig, type ServeProcess } from '../support/serve-process.js';
+import { adminControl, startServe, writeConfig, type ServeProcess } from '../support/serve-process.js';
 
 let database: TestDatabase;
 let pool: Pool;
@@ -21,18 +21,6 @@ const token = `sy-captures-${randomBytes(16).toString('hex')}`;
 const upstreamKey = `sk-team-capture-${randomBytes(12).toString('hex')}`;
 
 type Detail = { request: { status: string }; capture: { request: string; response: string; truncated: boolean } | null } | null;
-
-async function control<T>(serve: ServeProcess, call: string, body: unknown): Promise<T> {
-  const adminToken = readFileSync(join(serve.dataDir, 'admin-token'), 'utf8').trim();
-  const response = await fetch(`${serve.url}/_switchyard/api/${call}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  expect(response.status, `${call}: ${text}\n${serve.output().slice(-2_000)}`).toBe(200);
-  return JSON.parse(text) as T;
-}
 
 async function chat(serve: ServeProcess, content: string): Promise<string> {
   const response = await fetch(`${serve.baseUrl}/chat/completions`, {
@@ -49,7 +37,7 @@ async function chat(serve: ServeProcess, content: string): Promise<string> {
 async function capturedDetail(serve: ServeProcess, id: string): Promise<NonNullable<Detail>> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const detail = await control<Detail>(serve, 'usage.detail', { id });
+    const detail = await adminControl<Detail>(serve, 'usage.detail', { id });
     if (detail && detail.request.status !== 'in_flight' && detail.capture) return detail;
     if (Date.now() > deadline) throw new Error(`no capture of ${id} on ${serve.url} within 10 s: ${JSON.stringify(detail)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -107,10 +95,10 @@ describe('captures on the PostgreSQL ledger', () => {
     const [a, b] = replicas as [ServeProcess, ServeProcess];
     const id = await chat(b, 'one more from B');
     await capturedDetail(a, id);
-    const { deleted } = await control<{ deleted: number }>(a, 'usage.captures.purge', {});
+    const { deleted } = await adminControl<{ deleted: number }>(a, 'usage.captures.purge', {});
     expect(deleted).toBe(3);
     const { rows } = await pool.query<{ count: number }>('SELECT count(*)::bigint AS count FROM captures');
     expect(rows[0]?.count).toBe(0);
-    expect((await control<Detail>(b, 'usage.detail', { id }))?.capture).toBeNull();
+    expect((await adminControl<Detail>(b, 'usage.detail', { id }))?.capture).toBeNull();
   });
 });

@@ -3,14 +3,12 @@
 // finished more than the flush window before the kill is lost, and its in-flight rows end up 'interrupted' once the
 // other replica's sweep notices its silence. Needs `npm test` (it starts PostgreSQL); never skips.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
 import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
 import { storedAndRebuiltRollups } from '../../main/ledger/test-support/postgres-rollups.js';
 import { FakeOpenAI, type Scenario } from '../fakes/openai-fake.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import { adminControl, startServe, type ServeProcess } from '../support/serve-process.js';
 
 /** The ledger's flush interval (50 ms) with room for a loaded machine: finished this long before the kill ⇒ committed. */
 const commitWindowMs = 250;
@@ -47,18 +45,6 @@ async function send(sent: Sent): Promise<void> {
     sent.ok = false; // the replica died mid-answer
   }
   sent.endedAt = Date.now();
-}
-
-/** A control call with the replica's admin credential, as the web UI makes it. */
-async function control<T>(serve: ServeProcess, call: string, body: unknown): Promise<T> {
-  const adminToken = readFileSync(join(serve.dataDir, 'admin-token'), 'utf8').trim();
-  const response = await fetch(`${serve.url}/_switchyard/api/${call}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status, call).toBe(200);
-  return (await response.json()) as T;
 }
 
 async function rowsByTag(): Promise<Map<string, { status: string; count: number }>> {
@@ -115,8 +101,8 @@ describe('two replicas on one PostgreSQL ledger', () => {
     // either replica's dashboard reads the shared database: each sees all 120, and the log of both
     const range = { from: Date.now() - 3_600_000, to: Date.now() + 60_000 };
     for (const serve of replicas) {
-      expect(await control<{ requests: number; ok: number }>(serve, 'usage.totals', { range })).toMatchObject({ requests: 120, ok: 120 });
-      const page = await control<{ rows: { requestedModel: string }[] }>(serve, 'usage.log', { range, limit: 500 });
+      expect(await adminControl<{ requests: number; ok: number }>(serve, 'usage.totals', { range })).toMatchObject({ requests: 120, ok: 120 });
+      const page = await adminControl<{ rows: { requestedModel: string }[] }>(serve, 'usage.log', { range, limit: 500 });
       expect(new Set(page.rows.map((row) => row.requestedModel)).size).toBe(120);
     }
   }, 60_000);

@@ -6,13 +6,11 @@
 // provider (nothing here calls a model), so the first-run screen is pending on both at start. Needs `npm test` (it
 // starts PostgreSQL); never skips.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundComparisonInput } from '../../shared/control/contract.js';
 import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
 import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import { adminControl, startServe, type ServeProcess } from '../support/serve-process.js';
 
 let database: TestDatabase;
 let pool: Pool;
@@ -38,18 +36,6 @@ afterAll(async () => {
   await pool?.end();
   await database?.drop();
 });
-
-async function control<T>(serve: ServeProcess, call: string, body: unknown): Promise<T> {
-  const adminToken = readFileSync(join(serve.dataDir, 'admin-token'), 'utf8').trim();
-  const response = await fetch(`${serve.url}/_switchyard/api/${call}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  expect(response.status, `${call}: ${text}`).toBe(200);
-  return JSON.parse(text) as T;
-}
 
 const parameters = { temperature: 0.2, maxTokens: 512, topP: null };
 const answer = {
@@ -94,52 +80,52 @@ const kept: PlaygroundComparisonInput = {
 
 describe('the playground on two replicas sharing one PostgreSQL', () => {
   it('a comparison kept through A is listed on B and read back whole there', async () => {
-    const saved = await control<{ id: string; title: string }>(a, 'playground.history.save', kept);
+    const saved = await adminControl<{ id: string; title: string }>(a, 'playground.history.save', kept);
     expect(saved).toMatchObject({ id: kept.id, title: 'Sort a list in Rust' });
-    const listed = await control<Array<{ id: string; title: string; models: string[]; turns: number }>>(b, 'playground.history.list', { limit: 10 });
+    const listed = await adminControl<Array<{ id: string; title: string; models: string[]; turns: number }>>(b, 'playground.history.list', { limit: 10 });
     expect(listed).toEqual([
       expect.objectContaining({ id: kept.id, title: 'Sort a list in Rust', models: ['openai/gpt-4o-mini', 'openai/gpt-4o'], turns: 1, blind: true }),
     ]);
-    const read = await control<{ columns: unknown; systemPrompt: string }>(b, 'playground.history.get', { id: kept.id });
+    const read = await adminControl<{ columns: unknown; systemPrompt: string }>(b, 'playground.history.get', { id: kept.id });
     expect(read).toMatchObject({ id: kept.id, systemPrompt: 'Be brief.', parameters, columns: kept.columns });
     const { rows } = await pool.query<{ id: string }>('SELECT id FROM playground_comparisons');
     expect(rows.map((row) => row.id)).toEqual([kept.id]);
   });
 
   it('a set saved on B is listed on A; a vote on A counts in B leaderboard; a deletion on B is seen by A', async () => {
-    await control(b, 'playground.sets.save', { name: 'Rust pair', models: ['openai/gpt-4o-mini', 'openai/gpt-4o'], parameters, taskTag: 'code' });
-    const sets = await control<Array<{ name: string }>>(a, 'playground.sets.list', {});
+    await adminControl(b, 'playground.sets.save', { name: 'Rust pair', models: ['openai/gpt-4o-mini', 'openai/gpt-4o'], parameters, taskTag: 'code' });
+    const sets = await adminControl<Array<{ name: string }>>(a, 'playground.sets.list', {});
     expect(sets.map((set) => set.name)).toEqual(['Rust pair']);
 
-    await control(a, 'playground.vote', {
+    await adminControl(a, 'playground.vote', {
       comparisonId: kept.id,
       turn: 0,
       taskTag: 'code',
       models: ['openai/gpt-4o-mini', 'openai/gpt-4o'],
       winner: 'openai/gpt-4o',
     });
-    const board = await control<{ votes: number; tags: unknown; models: Array<{ model: string; wins: number }> }>(b, 'playground.leaderboard', {
+    const board = await adminControl<{ votes: number; tags: unknown; models: Array<{ model: string; wins: number }> }>(b, 'playground.leaderboard', {
       taskTag: 'code',
     });
     expect(board.votes).toBe(1);
     expect(board.tags).toEqual([{ tag: 'code', votes: 1 }]);
     expect(board.models[0]).toMatchObject({ model: 'openai/gpt-4o', wins: 1 });
-    const onB = await control<Array<{ winner: string | null }>>(b, 'playground.history.list', { limit: 10 });
+    const onB = await adminControl<Array<{ winner: string | null }>>(b, 'playground.history.list', { limit: 10 });
     expect(onB[0]?.winner).toBe('openai/gpt-4o');
 
-    expect(await control(b, 'playground.history.delete', { id: kept.id })).toEqual({ deleted: true });
-    expect(await control(b, 'playground.sets.delete', { name: 'Rust pair' })).toEqual({ deleted: true });
-    expect(await control(a, 'playground.history.list', { limit: 10 })).toEqual([]);
-    expect(await control(a, 'playground.history.get', { id: kept.id })).toBeNull();
-    expect(await control(a, 'playground.sets.list', {})).toEqual([]);
+    expect(await adminControl(b, 'playground.history.delete', { id: kept.id })).toEqual({ deleted: true });
+    expect(await adminControl(b, 'playground.sets.delete', { name: 'Rust pair' })).toEqual({ deleted: true });
+    expect(await adminControl(a, 'playground.history.list', { limit: 10 })).toEqual([]);
+    expect(await adminControl(a, 'playground.history.get', { id: kept.id })).toBeNull();
+    expect(await adminControl(a, 'playground.sets.list', {})).toEqual([]);
     // the vote stays in the ranking after its comparison is gone, on either replica
-    expect((await control<{ votes: number }>(a, 'playground.leaderboard', {})).votes).toBe(1);
+    expect((await adminControl<{ votes: number }>(a, 'playground.leaderboard', {})).votes).toBe(1);
   });
 
   it('the first-run screen finished through A is done on B', async () => {
-    expect(await control(b, 'firstRun.get', {})).toEqual({ pending: true });
-    expect(await control(a, 'firstRun.finish', {})).toEqual({ pending: false });
-    expect(await control(b, 'firstRun.get', {})).toEqual({ pending: false });
+    expect(await adminControl(b, 'firstRun.get', {})).toEqual({ pending: true });
+    expect(await adminControl(a, 'firstRun.finish', {})).toEqual({ pending: false });
+    expect(await adminControl(b, 'firstRun.get', {})).toEqual({ pending: false });
     const { rows } = await pool.query<{ value: string }>("SELECT value FROM settings WHERE key = 'app.first_run_done'");
     expect(rows).toEqual([{ value: 'true' }]);
   });

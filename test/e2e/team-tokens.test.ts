@@ -3,15 +3,13 @@
 // create` against the same database works on replica B; revoked through A, B refuses it — 401 in the client's own
 // dialect — within a bounded wait (NOTIFY); last_used_at reaches the shared table. Needs `npm test` (it starts
 // PostgreSQL); never skips.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
 import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
 import { FakeOpenAI } from '../fakes/openai-fake.js';
-import { runCli, startServe, writeConfig, type ServeProcess } from '../support/serve-process.js';
+import { adminCall, runCli, startServe, writeConfig, type ServeProcess } from '../support/serve-process.js';
 
 let database: TestDatabase;
 let pool: Pool;
@@ -19,16 +17,6 @@ let upstream: FakeOpenAI;
 let configPath: string;
 let a: ServeProcess;
 let b: ServeProcess;
-
-async function control<T>(serve: ServeProcess, call: string, body: unknown): Promise<{ status: number; body: T }> {
-  const adminToken = readFileSync(join(serve.dataDir, 'admin-token'), 'utf8').trim();
-  const response = await fetch(`${serve.url}/_switchyard/api/${call}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
 
 /** The real openai client's answer: 200, or the HTTP status of the error it threw. */
 async function chat(serve: ServeProcess, token: string): Promise<number> {
@@ -82,18 +70,18 @@ describe('per-person client tokens shared by two replicas', () => {
   });
 
   it('a token made through A works on B; revoked through A, B refuses it in the client dialect within a bounded wait', async () => {
-    const created = await control<{ name: string; token: string }>(a, 'tokens.create', { name: 'alice' });
+    const created = await adminCall<{ name: string; token: string }>(a, 'tokens.create', { name: 'alice' });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     const token = created.body.token;
     expect(await chat(a, token)).toBe(200);
     const accepted = await msUntil(async () => (await chat(b, token)) === 200, 5_000, 'B to accept the new token');
     // the same name twice is refused as with the ledger file, through either replica
-    expect(await control(b, 'tokens.create', { name: 'alice' })).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
-    const listedOnB = await control<{ tokens?: unknown[] } | unknown[]>(b, 'tokens.list', {});
+    expect(await adminCall(b, 'tokens.create', { name: 'alice' })).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
+    const listedOnB = await adminCall<{ tokens?: unknown[] } | unknown[]>(b, 'tokens.list', {});
     expect(JSON.stringify(listedOnB.body)).toContain('"alice"');
     expect(JSON.stringify(listedOnB.body)).not.toContain(token.slice(3, 12));
 
-    expect((await control(a, 'tokens.revoke', { name: 'alice' })).status).toBe(200);
+    expect((await adminCall(a, 'tokens.revoke', { name: 'alice' })).status).toBe(200);
     expect(await chat(a, token)).toBe(401); // the replica that revoked it: at once
     const refused = await msUntil(async () => (await chat(b, token)) === 401, 2_000, 'B to refuse the revoked token');
     console.log(`team tokens: B accepted a token made on A after ${accepted.toFixed(0)} ms, refused it ${refused.toFixed(0)} ms after the revoke`);
@@ -127,7 +115,7 @@ describe('per-person client tokens shared by two replicas', () => {
   it('reports the shared tokens in /health, status and /metrics', async () => {
     const health = (await (await fetch(`${b.url}/health`)).json()) as { tokens?: unknown };
     expect(health.tokens).toMatchObject({ backend: 'postgres', state: 'live', active: 0 });
-    const status = await control<{ clientTokens?: unknown }>(b, 'status.get', {});
+    const status = await adminCall<{ clientTokens?: unknown }>(b, 'status.get', {});
     expect(status.body.clientTokens, JSON.stringify(status.body)).toMatchObject({
       backend: 'postgres',
       state: 'live',
@@ -140,7 +128,7 @@ describe('per-person client tokens shared by two replicas', () => {
   });
 
   it('writes last_used_at to the shared table in a batch (at the latest when the replica stops)', async () => {
-    const created = await control<{ token: string }>(a, 'tokens.create', { name: 'carol' });
+    const created = await adminCall<{ token: string }>(a, 'tokens.create', { name: 'carol' });
     await msUntil(async () => (await chat(b, created.body.token)) === 200, 5_000, 'B to accept carol');
     const before = await pool.query<{ last_used_at: number | null }>(`SELECT last_used_at FROM client_tokens WHERE name = 'carol'`);
     expect(before.rows[0]?.last_used_at).toBeNull(); // not written per request

@@ -107,3 +107,28 @@ export function runCli(
     });
   });
 }
+
+/** A control call with the replica's admin credential (its data dir's admin-token), as the web UI makes it. */
+export async function adminCall<T>(serve: ServeProcess, call: string, body: unknown): Promise<{ status: number; text: string; body: T }> {
+  const adminToken = readFileSync(join(serve.dataDir, 'admin-token'), 'utf8').trim();
+  const response = await fetch(`${serve.url}/_switchyard/api/${call}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: the caller sees `text`
+  }
+  return { status: response.status, text, body: parsed as T };
+}
+
+/** adminCall that must answer 200; a failure names the call, the answer and the end of the replica's output. */
+export async function adminControl<T>(serve: ServeProcess, call: string, body: unknown): Promise<T> {
+  const answer = await adminCall<T>(serve, call, body);
+  if (answer.status !== 200) throw new Error(`${call}: ${answer.status} ${answer.text}\n${serve.output().slice(-2_000)}`);
+  return answer.body;
+}
