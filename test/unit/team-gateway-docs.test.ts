@@ -123,7 +123,7 @@ describe('docs/team-gateway.md', () => {
     const keys = named.filter((name) => topLevel.has(name.split('.')[0] as string) && !/\.(?:sqlite|yaml|yml|md|json|service)$/.test(name));
     expect(keys).toEqual(expect.arrayContaining(['ledger.url', 'state.url', 'server.allowed_hosts', 'server.max_body_bytes']));
     for (const key of keys) expect(inSchema(key.split('.')), `${key} is not in the config schema`).toBe(true);
-    // the keys the "being built" section promises exist in the schema the PostgreSQL and Redis work added
+    // the keys the "Several replicas" section names exist in the schema the PostgreSQL and Redis work added
     expect(Object.keys(ledgerConfigSchema.shape)).toContain('url');
     expect(Object.keys(stateConfigSchema.shape)).toEqual(expect.arrayContaining(['url', 'replicas', 'key_prefix', 'command_timeout_ms']));
   });
