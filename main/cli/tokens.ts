@@ -73,11 +73,7 @@ export async function tokensCommand(args: readonly string[], options: TokensComm
       }
     }
   } catch (error) {
-    if (error instanceof ClientTokenError) {
-      err(`switchyard: ${error.message}`);
-      return error.problem === 'invalid-name' || error.problem === 'reserved' ? 2 : 1;
-    }
-    throw error;
+    return refusedExit(error, err);
   } finally {
     store.close();
   }
@@ -156,14 +152,17 @@ async function teamTokensCommand(
       }
     }
   } catch (error) {
-    if (error instanceof ClientTokenError) {
-      err(`switchyard: ${error.message}`);
-      return error.problem === 'invalid-name' || error.problem === 'reserved' ? 2 : 1;
-    }
-    throw error;
+    return refusedExit(error, err);
   } finally {
     await store.close();
   }
+}
+
+/** A refusal of the token store (a name, a duplicate, …) as its message and exit code (2: usage); anything else rethrown. */
+function refusedExit(error: unknown, err: (line: string) => void): number {
+  if (!(error instanceof ClientTokenError)) throw error;
+  err(`switchyard: ${error.message}`);
+  return error.problem === 'invalid-name' || error.problem === 'reserved' ? 2 : 1;
 }
 
 export function formatTokenList(tokens: readonly ClientTokenView[], environmentTokenSet: boolean): string {
