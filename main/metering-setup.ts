@@ -11,7 +11,7 @@ import { SqliteResponseStorage } from './ledger/sqlite-response-storage.js';
 import type { PostgresResponseStorage } from './ledger/postgres/response-storage.js';
 import type { PostgresCaptures } from './ledger/postgres/captures.js';
 import type { Pool } from './ledger/postgres/client.js';
-import type { PendingCapture } from './ledger/capture-writer.js';
+import type { PendingCapture } from './ledger/capture-queue.js';
 import { ResponseCache } from './ledger/response-cache.js';
 import { defaultResponseCache } from './config/privacy.js';
 import { Ledger } from './ledger/ledger.js';

@@ -1,7 +1,7 @@
 // RequestMeter's side of body capture: the request's head is kept only while capture is on, the answer is handed
 // over once, and an answer's text is never built while capture is off.
 import { describe, expect, it } from 'vitest';
-import type { PendingCapture } from '../ledger/capture-writer.js';
+import type { PendingCapture } from '../ledger/capture-queue.js';
 import type { RequestFinish } from '../ledger/types.js';
 import { RequestMeter, type CaptureRecorder, type Metering, type MeterStart } from './metering.js';
 

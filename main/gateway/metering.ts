@@ -4,7 +4,7 @@
 // capture on, the meter also keeps the head of the request body and hands it over with the answer.
 import type { Usage } from '../../shared/openai-types.js';
 import { takeHead, type CapturedBody } from '../ledger/capture-text.js';
-import type { PendingCapture } from '../ledger/capture-writer.js';
+import type { PendingCapture } from '../ledger/capture-queue.js';
 import { clientFamily } from '../ledger/client-family.js';
 import { fromOpenAIUsage, type NormalizedUsage } from '../ledger/pricing.js';
 import type { Endpoint, LedgerAttempt, RequestFinish, RequestStart } from '../ledger/types.js';

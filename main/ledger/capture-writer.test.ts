@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerSecret } from '../../shared/redact.js';
 import { countCaptures, readCapture } from './capture-store.js';
 import { takeHead } from './capture-text.js';
-import type { CaptureWriterOptions, PendingCapture } from './capture-writer.js';
+import type { CaptureWriterOptions, PendingCapture } from './capture-queue.js';
 import { Ledger } from './ledger.js';
 import { tempDir, until, type TempDir } from './test-support/fixtures.js';
 

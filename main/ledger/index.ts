@@ -42,6 +42,7 @@ export {
   type RequestRow,
 } from './request-log.js';
 export { rebuildRollups } from './rollups.js';
-export { CaptureWriter, type CaptureStats, type PendingCapture } from './capture-writer.js';
+export { CaptureWriter } from './capture-writer.js';
+export type { CaptureStats, PendingCapture } from './capture-queue.js';
 export { composeCapture, takeHead, type CapturedBody, type CaptureText } from './capture-text.js';
 export { readCapture, type CaptureRow } from './capture-store.js';

@@ -3,7 +3,8 @@
 // `capture` is the opt-in body capture's own batched writer on the same connection (off until configured);
 // `retention` the optional age limit on request rows (keeps everything until configured).
 import { withUncommittedSpend, type SpendSoFar } from './budgets.js';
-import { CaptureWriter, type CaptureWriterOptions } from './capture-writer.js';
+import type { CaptureWriterOptions } from './capture-queue.js';
+import { CaptureWriter } from './capture-writer.js';
 import { openDatabase, type LedgerDatabase, type OpenDatabaseOptions } from './database.js';
 import { LedgerWriter, type LedgerStats, type LedgerWriterOptions } from './ledger-writer.js';
 import { migrate } from './migrations/index.js';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSecret } from '../../../shared/redact.js';
 import { takeHead } from '../capture-text.js';
-import type { PendingCapture } from '../capture-writer.js';
+import type { PendingCapture } from '../capture-queue.js';
 import { until } from '../test-support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/postgres-database.js';
 import { PostgresCaptures } from './captures.js';

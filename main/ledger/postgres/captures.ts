@@ -4,11 +4,9 @@
 // and written in batches on a timer (one INSERT through unnest()); memory is bounded (a full queue drops and counts);
 // a batch PostgreSQL refuses for its data is written row by row; rows past the retention are deleted in bounded runs
 // by every replica (a row deleted twice is deleted once).
-import { defaultCaptureSettings } from '../../config/defaults.js';
 import type { CaptureSettings } from '../../config/types.js';
+import { CaptureQueue, type CaptureStats, type CaptureWriterOptions, type PendingCapture } from '../capture-queue.js';
 import type { CaptureRow } from '../capture-store.js';
-import { composeCapture } from '../capture-text.js';
-import type { CaptureStats, CaptureWriterOptions, PendingCapture } from '../capture-writer.js';
 import { describePostgresError, isTransientPostgresError, type Pool } from './client.js';
 
 const insert =
@@ -21,22 +19,16 @@ const dayMs = 86_400_000;
 
 export class PostgresCaptures {
   private pool: Pool | undefined;
-  private settings: CaptureSettings = defaultCaptureSettings;
-  private queue: PendingCapture[] = [];
-  private queuedBytes = 0;
+  private readonly queue: CaptureQueue;
   private flushTimer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private writing: Promise<boolean> | undefined;
-  private backoffUntil = 0;
-  private consecutiveFailures = 0;
   private configured = false;
-  private closed = false;
-  private counters = { written: 0, dropped: 0, rejected: 0, failures: 0, deleted: 0 };
-  private lastError: string | null = null;
   private readonly now: () => number;
 
   /** Queues from the start; writes once `attach` gives it the database (team mode opens it asynchronously). */
   constructor(private readonly options: CaptureWriterOptions = {}) {
+    this.queue = new CaptureQueue(options);
     this.now = options.now ?? Date.now;
   }
 
@@ -47,33 +39,25 @@ export class PostgresCaptures {
 
   /** Applies the config (at start and on every reload); the first call also starts the retention runs. */
   configure(settings: CaptureSettings): void {
-    const shorter = settings.retentionDays < this.settings.retentionDays;
-    this.settings = settings;
-    if (this.closed || (this.configured && !shorter)) return;
+    const shorter = settings.retentionDays < this.queue.settings.retentionDays;
+    this.queue.settings = settings;
+    if (this.queue.closed || (this.configured && !shorter)) return;
     this.configured = true;
     this.schedulePrune(this.options.pruneStartDelayMs ?? 1_000);
   }
 
   /** How many bytes of each body to keep at request arrival; undefined while capture is off. */
   get maxBytes(): number | undefined {
-    return this.settings.enabled && !this.closed ? this.settings.maxBytesPerRequest : undefined;
+    return this.queue.maxBytes;
   }
 
   /** From the request path: queues and returns at once. */
   record(capture: PendingCapture): void {
-    if (!this.settings.enabled || this.closed) return;
-    const bytes = capture.request.head.length + capture.response.head.length;
-    if (this.queue.length >= (this.options.maxQueue ?? 1_000) || this.queuedBytes + bytes > (this.options.maxQueuedBytes ?? 32 * 1024 * 1024)) {
-      this.counters.dropped += 1;
-      return;
-    }
-    this.queue.push(capture);
-    this.queuedBytes += bytes;
-    this.scheduleFlush(this.options.flushIntervalMs ?? 100);
+    if (this.queue.admit(capture)) this.scheduleFlush(this.options.flushIntervalMs ?? 100);
   }
 
   stats(): CaptureStats {
-    return { queued: this.queue.length, queuedBytes: this.queuedBytes, ...this.counters, lastError: this.lastError };
+    return this.queue.stats();
   }
 
   /** One request's capture as stored (redacted when written), or undefined. */
@@ -96,27 +80,26 @@ export class PostgresCaptures {
   /** One retention run: deletes at most one batch of rows older than the retention. Returns how many. */
   async prune(): Promise<number> {
     if (!this.pool) return 0;
-    const cutoff = this.now() - this.settings.retentionDays * dayMs;
+    const cutoff = this.now() - this.queue.settings.retentionDays * dayMs;
     try {
       const deleted = (await this.pool.query(deleteBefore, [cutoff, this.options.pruneBatch ?? 100])).rowCount ?? 0;
-      this.counters.deleted += deleted;
+      this.queue.counters.deleted += deleted;
       return deleted;
     } catch (error) {
-      this.noteFailure(error);
+      this.queue.failed(describePostgresError(error));
       return 0;
     }
   }
 
   /** Deletes every capture in the database (every replica's) and drops the queued ones. Returns how many rows. */
   async purge(): Promise<number> {
-    this.queue = [];
-    this.queuedBytes = 0;
+    this.queue.clear(false);
     const pool = this.opened();
     let total = 0;
     for (let round = 0; round < 1_000_000; round += 1) {
       const deleted = (await pool.query(deleteAny, [this.options.pruneBatch ?? 1_000])).rowCount ?? 0;
       total += deleted;
-      this.counters.deleted += deleted;
+      this.queue.counters.deleted += deleted;
       if (deleted === 0) break;
     }
     return total;
@@ -124,8 +107,8 @@ export class PostgresCaptures {
 
   /** At quit: stops the timers and writes what is queued, within `timeoutMs`; what is left is counted as dropped. */
   async close(timeoutMs = 2_000): Promise<CaptureStats> {
-    if (this.closed) return this.stats();
-    this.closed = true;
+    if (this.queue.closed) return this.stats();
+    this.queue.closed = true;
     clearTimeout(this.flushTimer);
     clearTimeout(this.pruneTimer);
     this.flushTimer = undefined;
@@ -137,9 +120,7 @@ export class PostgresCaptures {
       clearTimeout(timer);
       if (done) return this.stats();
     }
-    this.counters.dropped += this.queue.length;
-    this.queue = [];
-    this.queuedBytes = 0;
+    this.queue.clear(true);
     return this.stats();
   }
 
@@ -156,7 +137,7 @@ export class PostgresCaptures {
   }
 
   private scheduleFlush(delayMs: number): void {
-    if (this.flushTimer !== undefined || this.closed || !this.pool) return;
+    if (this.flushTimer !== undefined || this.queue.closed || !this.pool) return;
     this.flushTimer = setTimeout(
       () => {
         this.flushTimer = undefined;
@@ -164,14 +145,14 @@ export class PostgresCaptures {
           if (this.queue.length > 0) this.scheduleFlush(0);
         });
       },
-      Math.max(delayMs, this.backoffUntil - Date.now()),
+      Math.max(delayMs, this.queue.backoffUntil - Date.now()),
     );
     this.flushTimer.unref();
   }
 
   private schedulePrune(delayMs: number): void {
     clearTimeout(this.pruneTimer);
-    if (this.closed) return;
+    if (this.queue.closed) return;
     this.pruneTimer = setTimeout(() => {
       this.pruneTimer = undefined;
       void this.prune().then((deleted) =>
@@ -199,55 +180,29 @@ export class PostgresCaptures {
   private async writeBatch(byteBudget: number): Promise<boolean> {
     const pool = this.pool;
     if (!pool) return false;
-    const rows: CaptureRow[] = [];
-    let bytes = 0;
-    for (const capture of this.queue) {
-      if (rows.length > 0 && bytes >= byteBudget) break;
-      bytes += capture.request.head.length + capture.response.head.length;
-      rows.push({
-        requestId: capture.requestId,
-        capturedAt: capture.capturedAt,
-        ...composeCapture(capture.request, capture.response, this.settings.maxBytesPerRequest),
-      });
-    }
-    if (rows.length === 0) return true;
+    const batch = this.queue.nextBatch(byteBudget);
+    if (batch.rows.length === 0) return true;
     try {
-      await insertRows(pool, rows);
-      this.dequeue(rows.length, bytes);
-      this.counters.written += rows.length;
-      this.consecutiveFailures = 0;
-      this.backoffUntil = 0;
+      await insertRows(pool, batch.rows);
+      this.queue.written(batch);
       return true;
     } catch (error) {
       if (isTransientPostgresError(error)) {
-        this.noteFailure(error);
+        this.queue.failed(describePostgresError(error));
         return false;
       }
       // something about a row itself (say, a NUL byte PostgreSQL text refuses): one by one, so it cannot block the rest
-      for (const row of rows) {
+      for (const row of batch.rows) {
         try {
           await insertRows(pool, [row]);
-          this.counters.written += 1;
+          this.queue.counters.written += 1;
         } catch (rowError) {
-          this.counters.rejected += 1;
-          this.lastError = `capture ${row.requestId} rejected: ${describePostgresError(rowError)}`;
+          this.queue.rowRejected(row, describePostgresError(rowError));
         }
       }
-      this.dequeue(rows.length, bytes);
+      this.queue.dequeue(batch);
       return true;
     }
-  }
-
-  private dequeue(count: number, bytes: number): void {
-    this.queue.splice(0, count);
-    this.queuedBytes = Math.max(0, this.queuedBytes - bytes);
-  }
-
-  private noteFailure(error: unknown): void {
-    this.counters.failures += 1;
-    this.consecutiveFailures += 1;
-    this.lastError = describePostgresError(error);
-    this.backoffUntil = Date.now() + Math.min(5_000, 100 * 2 ** Math.min(10, this.consecutiveFailures - 1));
   }
 }
 
