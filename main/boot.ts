@@ -19,8 +19,8 @@ import type { SecretStore } from './secrets/secret-store.js';
 import type { ControlApi } from '../shared/control/contract.js';
 import { registerSecret } from '../shared/redact.js';
 import { playgroundSessionAuth } from './control/http/playground-session.js';
-import { SessionStore } from './control/http/sessions.js';
-import { SignInNonceStore } from './control/http/sign-in-nonces.js';
+import { SessionStore, type BrowserSessions } from './control/http/sessions.js';
+import { SignInNonceStore, type SignInNonces } from './control/http/sign-in-nonces.js';
 import { discoverLocalServers, discoveryCandidates, type DiscoveredServer } from './control/discover.js';
 import type { ControlHttpOptions } from './control/http/transport.js';
 import type { ManagementHandler } from './gateway/http/dispatch.js';
@@ -73,7 +73,7 @@ export interface Booted {
    */
   readonly playgroundToken: string;
   /** headless only: the store the UI's sign-in nonces live in, so `serve` can mint its start-up link in-process */
-  readonly signInNonces?: SignInNonceStore;
+  readonly signInNonces?: SignInNonces;
   /** the control call providers.discover, without loading the control service (`serve`'s "found:" lines at start) */
   readonly discoverLocalServers: () => Promise<DiscoveredServer[]>;
 }
@@ -158,8 +158,11 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   let clientTokens: ClientTokensSetup | undefined;
   let control: ControlApi | undefined = undefined; // the HTTP transport answers "starting" until it is set
   const adminTokens = new StaticTokenVerifier([{ name: 'admin', token: adminToken }]);
-  const sessions = new SessionStore();
-  const signInNonces = new SignInNonceStore();
+  // the UI's browser sessions and sign-in nonces: in memory, or in team mode in PostgreSQL (set below), so any
+  // replica behind the load balancer redeems a link, knows a session and sees a sign-out
+  let sessions: BrowserSessions = new SessionStore();
+  let signInNonces: SignInNonces = new SignInNonceStore();
+  let sharedBrowserAuth: { close(): Promise<void> } | undefined;
   let playground: PlaygroundAccess | undefined;
   try {
     // team mode (ledger.url): the tokens every replica shares, in PostgreSQL; its module (and `pg`) loads only then
@@ -176,6 +179,12 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
             await import('./secrets/postgres-client-token-store.js')
           ).setupSharedClientTokens({ url: config.ledger.url, env: options.env, log: options.log });
     const store = clientTokens.store;
+    if (options.headless && config.ledger.url !== undefined) {
+      const shared = await (await import('./control/http/postgres-sessions.js')).openSharedBrowserAuth(config.ledger.url);
+      sharedBrowserAuth = shared;
+      sessions = shared.sessions;
+      signInNonces = shared.signInNonces;
+    }
     playground = new PlaygroundAccess(() =>
       store.kind === 'postgres' ? store.isRevoked(playgroundClientName) : (store.get(playgroundClientName)?.revokedAt ?? null) !== null,
     );
@@ -202,6 +211,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
       onReload: (next) => meteringSetup.applyConfig(next),
       onStopped: async () => {
         await clientTokens?.store.close();
+        await sharedBrowserAuth?.close();
         const stats = await meteringSetup.close();
         if (stats.dropped > 0 || stats.queued > 0) options.log(`ledger: ${stats.dropped} row(s) dropped, ${stats.queued} still queued at close`);
       },
@@ -209,6 +219,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
     });
   } catch (error) {
     await clientTokens?.store.close();
+    await sharedBrowserAuth?.close();
     await meteringSetup.close();
     await listener.close();
     throw error;

@@ -197,7 +197,7 @@ async function serve(options: {
   process.on('SIGHUP', () => {
     void reload().then((ok) => ok && console.log('switchyard: SIGHUP: config reloaded'));
   });
-  printBanner(gateway, options.dataDir, created, uiSignInLines({ host: gateway.config.server.host, port: gateway.port, uiRoot }, signInNonces));
+  printBanner(gateway, options.dataDir, created, await uiSignInLines({ host: gateway.config.server.host, port: gateway.port, uiRoot }, signInNonces));
   // after listening, so it never delays the ready time; alongside the reachability probes
   const found = import('./discovery-lines.js').then(({ startupDiscoveryLines }) => startupDiscoveryLines(booted.discoverLocalServers));
   const probes = await gateway.probeProviders();

@@ -27,18 +27,18 @@ describe('uiAddress', () => {
 });
 
 describe('uiSignInLines', () => {
-  it('mints a nonce the store redeems once', () => {
+  it('mints a nonce the store redeems once', async () => {
     const nonces = new SignInNonceStore();
-    const [line, note] = uiSignInLines({ host: '127.0.0.1', port: 5454, uiRoot: built }, nonces);
+    const [line, note] = await uiSignInLines({ host: '127.0.0.1', port: 5454, uiRoot: built }, nonces);
     const nonce = /#signin=([A-Za-z0-9_-]{43})$/.exec(line ?? '')?.[1] ?? '';
     expect(note).toContain('once, within 60 s; `switchyard ui` prints a fresh link');
     expect(nonces.redeem(nonce)).toBe(true);
     expect(nonces.redeem(nonce)).toBe(false);
   });
 
-  it('mints nothing where the link would not work', () => {
+  it('mints nothing where the link would not work', async () => {
     const nonces = new SignInNonceStore();
-    expect(uiSignInLines({ host: '10.0.0.2', port: 5454, uiRoot: built }, nonces)).toEqual([
+    expect(await uiSignInLines({ host: '10.0.0.2', port: 5454, uiRoot: built }, nonces)).toEqual([
       "ui:       not offered: the UI signs in from this machine's loopback address only, and this server listens on 10.0.0.2",
     ]);
     expect(nonces.size).toBe(0);

@@ -4,7 +4,7 @@
 // elsewhere signs in through a TLS proxy with a link from `switchyard ui --url https://<public name>`.)
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SignInNonceStore } from '../control/http/sign-in-nonces.js';
+import type { SignInNonces } from '../control/http/sign-in-nonces.js';
 
 export interface UiLinkSettings {
   /** the address the gateway listens on (config server.host, or --host) */
@@ -25,11 +25,11 @@ export function uiAddress(settings: UiLinkSettings): { readonly url: string } | 
 }
 
 /** The lines to print: the UI address with a fresh single-use link, or why there is no link. */
-export function uiSignInLines(settings: UiLinkSettings, nonces: SignInNonceStore | undefined): string[] {
+export async function uiSignInLines(settings: UiLinkSettings, nonces: SignInNonces | undefined): Promise<string[]> {
   const address = uiAddress(settings);
   if ('unavailable' in address || nonces === undefined)
     return [`ui:       not offered: ${'unavailable' in address ? address.unavailable : 'no UI in this mode'}`];
-  const { nonce, expiresInSeconds } = nonces.mint();
+  const { nonce, expiresInSeconds } = await nonces.mint(); // in team mode, in PostgreSQL: good on any replica
   return [
     `ui:       ${address.url}#signin=${nonce}`,
     `          (signs in one browser, once, within ${expiresInSeconds} s; \`switchyard ui\` prints a fresh link)`,

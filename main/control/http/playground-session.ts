@@ -5,13 +5,14 @@ import type { IncomingMessage } from 'node:http';
 import type { PlaygroundSessionAuth } from '../../gateway/http/auth.js';
 import { GatewayError } from '../../gateway/http/errors.js';
 import type { PlaygroundAccess } from '../../secrets/playground-access.js';
-import { sessionIdOf, type SessionStore } from './sessions.js';
+import { sessionIdOf, type BrowserSessions } from './sessions.js';
 import { csrfHeader, sameOrigin } from './browser-checks.js';
 
-export function playgroundSessionAuth(sessions: SessionStore, playground: PlaygroundAccess): PlaygroundSessionAuth {
+export function playgroundSessionAuth(sessions: BrowserSessions, playground: PlaygroundAccess): PlaygroundSessionAuth {
   return {
-    authenticate(request: IncomingMessage) {
-      if (!sessions.isValid(sessionIdOf(request))) {
+    // asynchronous: in team mode the session is looked up in PostgreSQL, so a sign-out through any replica holds here at once
+    async authenticate(request: IncomingMessage) {
+      if (!(await sessions.isValid(sessionIdOf(request)))) {
         throw new GatewayError(401, 'the playground needs the UI session: open the link `switchyard ui` prints', 'authentication_error', 'invalid_session');
       }
       if (request.headers[csrfHeader] !== '1')

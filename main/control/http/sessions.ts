@@ -1,14 +1,31 @@
 // Browser sessions of the headless UI: the page trades the single-use nonce of the `switchyard ui` link
-// (sign-in-nonces.ts) for a random session id in an HttpOnly cookie, so no secret lives in the page's storage. Ids are kept in memory only, as
-// digests, with an absolute lifetime; a restart of `switchyard serve` ends every session.
+// (sign-in-nonces.ts) for a random session id in an HttpOnly cookie, so no secret lives in the page's storage. Ids are kept
+// as digests only, with an absolute lifetime: here in memory (a restart of `switchyard serve` ends every session), and
+// in team mode (ledger.url) in PostgreSQL (ledger/postgres/browser-sessions.ts), so a session opened through one
+// replica is good on every replica and signing out through one ends it on all of them.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 export const sessionCookieName = 'switchyard_session';
 export const sessionLifetimeMs = 12 * 3_600_000;
-const maxSessions = 64;
+/** per process here, per database in team mode; oldest first out */
+export const maxSessions = 64;
 
-export class SessionStore {
+/** What the control transport and the playground's check need; the PostgreSQL store answers asynchronously. */
+export interface BrowserSessions {
+  /** A new session; its id goes into the cookie and nowhere else. */
+  create(): NewSession | Promise<NewSession>;
+  isValid(id: string | undefined): boolean | Promise<boolean>;
+  /** Sign-out: the session ends wherever it is checked. */
+  end(id: string | undefined): void | Promise<void>;
+}
+
+export interface NewSession {
+  readonly id: string;
+  readonly maxAgeSeconds: number;
+}
+
+export class SessionStore implements BrowserSessions {
   /** digest of the id → expiry (epoch ms) */
   private readonly sessions = new Map<string, number>();
 
@@ -18,7 +35,7 @@ export class SessionStore {
   ) {}
 
   /** A new session; its id goes into the cookie and nowhere else. */
-  create(): { readonly id: string; readonly maxAgeSeconds: number } {
+  create(): NewSession {
     this.prune();
     // Oldest first out when full: a page that keeps opening sessions cannot grow memory without limit.
     while (this.sessions.size >= maxSessions) {

@@ -1,13 +1,28 @@
 // The sign-in links `switchyard ui` prints: each carries a random nonce that opens one browser session, once, within
 // a minute — never the admin token, which must not end up in terminal scroll-back, a screen share or a chat. Kept in
-// memory only, as digests; any presentation uses a nonce up, whether it opens a session or not.
+// memory as digests (in team mode, in PostgreSQL: ledger/postgres/browser-sessions.ts, so a link made through one
+// replica opens a session through any, and still only once); any presentation uses a nonce up, whether it opens a
+// session or not.
 import { createHash, randomBytes } from 'node:crypto';
 
 export const signInNonceLifetimeMs = 60_000;
 // Enough for several browsers at once; a script that keeps minting pushes out its own oldest links, not memory.
-const maxOutstanding = 32;
+export const maxOutstandingNonces = 32;
 
-export class SignInNonceStore {
+export interface MintedNonce {
+  readonly nonce: string;
+  readonly expiresInSeconds: number;
+}
+
+/** What the control transport and the startup banner need; the PostgreSQL store answers asynchronously. */
+export interface SignInNonces {
+  /** A new nonce (256 random bits); only its digest is kept. */
+  mint(): MintedNonce | Promise<MintedNonce>;
+  /** True when the nonce was outstanding and has not expired; used up either way. */
+  redeem(nonce: string): boolean | Promise<boolean>;
+}
+
+export class SignInNonceStore implements SignInNonces {
   /** digest of the nonce → expiry (epoch ms), oldest first */
   private readonly nonces = new Map<string, number>();
 
@@ -17,9 +32,9 @@ export class SignInNonceStore {
   ) {}
 
   /** A new nonce (256 random bits); only its digest is kept. */
-  mint(): { readonly nonce: string; readonly expiresInSeconds: number } {
+  mint(): MintedNonce {
     this.prune();
-    while (this.nonces.size >= maxOutstanding) {
+    while (this.nonces.size >= maxOutstandingNonces) {
       const oldest = this.nonces.keys().next().value;
       if (oldest === undefined) break;
       this.nonces.delete(oldest);

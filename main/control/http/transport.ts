@@ -11,8 +11,8 @@ import { parseJsonBody, readBody } from '../../gateway/http/body.js';
 import { GatewayError } from '../../gateway/http/errors.js';
 import type { ManagementHandler } from '../../gateway/http/dispatch.js';
 import { dispatchControlCall, isControlCall } from '../dispatch.js';
-import { SessionStore, expiredSessionCookie, sessionCookie, sessionIdOf } from './sessions.js';
-import { SignInNonceStore } from './sign-in-nonces.js';
+import { SessionStore, expiredSessionCookie, sessionCookie, sessionIdOf, type BrowserSessions } from './sessions.js';
+import { SignInNonceStore, type SignInNonces } from './sign-in-nonces.js';
 import { sendText, serveUi, uiPrefix } from './static-ui.js';
 import { csrfHeader, httpsPage, sameOrigin } from './browser-checks.js';
 import type { ClientTokenVerifier } from '../../secrets/token-verifier.js';
@@ -29,14 +29,15 @@ export interface ControlHttpOptions {
   readonly api: () => ControlApi | undefined;
   /** dist/renderer: the built UI */
   readonly uiRoot: string;
-  readonly sessions?: SessionStore;
-  readonly signInNonces?: SignInNonceStore;
+  /** in memory by default; in team mode in PostgreSQL (postgres-sessions.ts), shared by every replica */
+  readonly sessions?: BrowserSessions;
+  readonly signInNonces?: SignInNonces;
   readonly log?: (line: string) => void;
 }
 
 export function createControlHttpHandler(options: ControlHttpOptions): ManagementHandler {
-  const sessions = options.sessions ?? new SessionStore();
-  const signInNonces = options.signInNonces ?? new SignInNonceStore();
+  const sessions: BrowserSessions = options.sessions ?? new SessionStore();
+  const signInNonces: SignInNonces = options.signInNonces ?? new SignInNonceStore();
   const log = options.log ?? (() => undefined);
   return async (request, response) => {
     const path = rawPath(request.url);
@@ -82,7 +83,7 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
           code: 'invalid_admin_token',
           field: null,
         });
-    } else if (sessions.isValid(sessionId)) {
+    } else if (await sessions.isValid(sessionId)) {
       // A cookie rides along with any request the browser makes; a custom header is something only our own page can
       // add. The router has already refused origins off the allowlist; a session is for the UI's own origin only
       // (http://<Host>, or https://<Host> through a TLS proxy).
@@ -133,7 +134,7 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
    * POST with the admin token (Bearer): a sign-in nonce for the link `switchyard ui` prints. Not from a browser
    * session: whoever holds a session cannot hand out more of them.
    */
-  function handleSignInLink(request: IncomingMessage, response: ServerResponse): void {
+  async function handleSignInLink(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const call = 'session.link';
     if (request.method !== 'POST')
       return sendError(response, 405, { call, message: `${call} accepts POST`, code: 'method_not_allowed', field: null }, { allow: 'POST' });
@@ -146,13 +147,13 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
         field: null,
       });
     }
-    sendBody(response, 200, signInNonces.mint());
+    sendBody(response, 200, await signInNonces.mint());
   }
 
   /** POST: trade a sign-in nonce (once) for a session cookie. DELETE: end the session. */
   async function handleSession(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method === 'DELETE') {
-      sessions.end(sessionIdOf(request));
+      await sessions.end(sessionIdOf(request));
       response.writeHead(204, { 'set-cookie': expiredSessionCookie(), 'cache-control': 'no-store' });
       response.end();
       return;
@@ -166,7 +167,7 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
       );
     const parsed = sessionRequest.safeParse(parseJsonBody(await readBody(request, 16 * 1024)));
     // Used up by being presented, before anything else can refuse the request: a nonce is never good twice.
-    const redeemed = parsed.success && signInNonces.redeem(parsed.data.nonce);
+    const redeemed = parsed.success && (await signInNonces.redeem(parsed.data.nonce));
     if (request.headers[csrfHeader] !== '1')
       return sendError(response, 403, { call: 'session', message: `send the ${csrfHeader}: 1 header`, code: 'csrf_header_missing', field: null });
     if (!sameOrigin(request))
@@ -184,7 +185,7 @@ export function createControlHttpHandler(options: ControlHttpOptions): Managemen
         field: parsed.success ? null : 'nonce',
       });
     }
-    const session = sessions.create();
+    const session = await sessions.create();
     response.writeHead(204, { 'set-cookie': sessionCookie(session.id, session.maxAgeSeconds, httpsPage(request)), 'cache-control': 'no-store' });
     response.end();
   }

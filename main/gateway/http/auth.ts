@@ -10,7 +10,7 @@ import type { ClientIdentity } from '../../secrets/token-verifier.js';
 /** Headless mode: the UI's browser session, accepted on the playground path as the `playground` client. */
 export interface PlaygroundSessionAuth {
   /** the playground identity, or a GatewayError (401 no session, 403 CSRF header, origin or revoked) */
-  authenticate(request: IncomingMessage): ClientIdentity;
+  authenticate(request: IncomingMessage): ClientIdentity | Promise<ClientIdentity>;
 }
 
 export function presentedToken(request: IncomingMessage): string | undefined {

@@ -146,7 +146,7 @@ export class GatewayRouter {
     let identity: ClientIdentity | undefined;
     let corsHeaders: Record<string, string>;
     if (playgroundSession) {
-      identity = this.playgroundSessions?.authenticate(request);
+      identity = await this.playgroundSessions?.authenticate(request);
       corsHeaders = {};
     } else {
       const token = presentedToken(request);

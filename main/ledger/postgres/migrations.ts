@@ -229,6 +229,23 @@ const settings = `CREATE TABLE settings (
 );
 `;
 
+// Migration 8: the headless UI's browser sessions and the single-use sign-in nonces of `switchyard ui` links
+// (control/http/postgres-sessions.ts), so a link made through one replica signs in through another and a session is
+// good on every replica. SHA-256 digests only, never the id or the nonce; `seq` orders them oldest first for the cap.
+const browserSessions = `CREATE TABLE ui_sessions (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  digest bytea NOT NULL UNIQUE CHECK (length(digest) = 32),
+  expires_at bigint NOT NULL
+);
+CREATE INDEX ui_sessions_by_expiry ON ui_sessions (expires_at);
+CREATE TABLE ui_sign_in_nonces (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  digest bytea NOT NULL UNIQUE CHECK (length(digest) = 32),
+  expires_at bigint NOT NULL
+);
+CREATE INDEX ui_sign_in_nonces_by_expiry ON ui_sign_in_nonces (expires_at);
+`;
+
 export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'quarter-hours', sql: quarterHours },
@@ -237,6 +254,7 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 5, name: 'captures', sql: captures },
   { version: 6, name: 'playground', sql: playground },
   { version: 7, name: 'settings', sql: settings },
+  { version: 8, name: 'browser-sessions', sql: browserSessions },
 ];
 export const latestPostgresSchemaVersion = postgresMigrations.length;
 
