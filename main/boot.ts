@@ -9,7 +9,7 @@ import type { Gateway, startGateway as StartGateway } from './gateway/gateway.js
 import { openBootListener, type BootListener } from './gateway/http/boot-listener.js';
 import { lazyModule, type LazyModule } from './gateway/lazy-module.js';
 import type * as MeteringSetup from './metering-setup.js';
-import { loadOrCreateAdminToken } from './secrets/client-token-file.js';
+import { adminTokenFor } from './secrets/client-token-file.js';
 import type { ClientTokenStore } from './secrets/client-token-store.js';
 import type { PostgresClientTokenStore } from './secrets/postgres-client-token-store.js';
 import { environmentToken, setupClientTokens, type ClientTokensSetup } from './secrets/default-token.js';
@@ -134,7 +134,7 @@ export async function bootGateway(options: BootOptions): Promise<Booted> {
   try {
     // the provider adapters (gateway) and the ledger (metering), most of start-up's modules, started loading above
     [[metering, { startGateway }], keys] = await Promise.all([modules, keysRead]);
-    adminToken = loadOrCreateAdminToken(options.dataDir);
+    adminToken = adminTokenFor(options.dataDir, options.env);
   } catch (error) {
     await listener.close();
     throw error;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { ControlCall } from '../../shared/control/contract.js';
 import { findConfigPath, loadConfig } from '../config/load.js';
-import { adminTokenFileName, loadOrCreateAdminToken, readTokenFile } from '../secrets/client-token-file.js';
+import { adminTokenFileName, adminTokenFor, environmentAdminToken, readTokenFile } from '../secrets/client-token-file.js';
 
 export interface AdminTarget {
   readonly url: string;
@@ -17,7 +17,7 @@ export function adminTarget(options: {
   port: number | undefined;
   configFlag: string | undefined;
 }): AdminTarget {
-  const token = loadOrCreateAdminToken(options.dataDir);
+  const token = adminTokenFor(options.dataDir, options.env);
   if (options.url) return { url: options.url.replace(/\/+$/, ''), token };
   const config = loadConfig({ path: findConfigPath(options.configFlag, options.env, options.dataDir), env: options.env, port: options.port });
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
@@ -140,7 +140,7 @@ export async function reloadRunningGateway(options: { dataDir: string; env: Node
   let token: string | undefined;
   let target: AdminTarget;
   try {
-    token = readTokenFile(options.dataDir, adminTokenFileName);
+    token = environmentAdminToken(options.env) ?? readTokenFile(options.dataDir, adminTokenFileName);
     if (token === undefined) return 'a Switchyard started from now on uses them (none has run with this data dir yet)';
     target = { ...adminTarget({ dataDir: options.dataDir, env: options.env, url: undefined, port: undefined, configFlag: options.configFlag }), token };
   } catch (error) {

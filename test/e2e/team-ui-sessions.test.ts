@@ -2,9 +2,11 @@
 // behind a round-robin load balancer, as it were. A `switchyard ui` link made through replica A signs in through B;
 // the session cookie B set works on A, for the control API and the playground path alike; signing out through A
 // ends it on B; a nonce used on A is refused on B; the banner's start-up link is good on the other replica too. The
-// rows are PostgreSQL's (migration 8), digests only. Needs `npm test` (it starts PostgreSQL); never skips.
+// rows are PostgreSQL's (migration 8), digests only. Both replicas take one admin token from a file
+// (SWITCHYARD_ADMIN_TOKEN_FILE), so `switchyard ui` reaches either. Needs `npm test` (it starts PostgreSQL); never skips.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
@@ -15,6 +17,9 @@ let database: TestDatabase;
 let pool: Pool;
 let a: ServeProcess;
 let b: ServeProcess;
+const secrets = mkdtempSync(join(tmpdir(), 'sy-team-admin-'));
+const adminToken = `sya-${randomBytes(32).toString('base64url')}`;
+const adminEnv = { SWITCHYARD_ADMIN_TOKEN_FILE: join(secrets, 'admin-token') };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -26,19 +31,21 @@ beforeAll(async () => {
     ledger: { url: database.url, price_refresh: false },
   };
   // team mode writes no client-token file: one token from the environment for both
-  const env = { SWITCHYARD_API_KEY: `sy-team-ui-${randomBytes(12).toString('hex')}`, SWITCHYARD_DISCOVERY_PORTS: 'none' };
+  writeFileSync(adminEnv.SWITCHYARD_ADMIN_TOKEN_FILE, `${adminToken}\n`, { mode: 0o600 });
+  const env = { SWITCHYARD_API_KEY: `sy-team-ui-${randomBytes(12).toString('hex')}`, SWITCHYARD_DISCOVERY_PORTS: 'none', ...adminEnv };
   [a, b] = await Promise.all([startServe({ config, env }), startServe({ config, env })]);
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all([a, b].map((serve) => serve?.stop()));
   await pool?.end();
+  rmSync(secrets, { recursive: true, force: true });
   await database?.drop();
 });
 
-/** `switchyard ui` against one replica (with that replica's admin token): the nonce of the link it prints. */
+/** `switchyard ui` against one replica (with the shared admin token): the nonce of the link it prints. */
 async function linkNonce(serve: ServeProcess): Promise<string> {
-  const printed = await runCli(['ui', '--url', serve.url, '--data-dir', serve.dataDir]);
+  const printed = await runCli(['ui', '--url', serve.url, '--data-dir', serve.dataDir], { env: adminEnv });
   expect(printed.code, printed.stderr).toBe(0);
   const link = new URL(printed.stdout.trim());
   expect(link.origin).toBe(serve.url);
@@ -143,10 +150,25 @@ describe('UI sign-in on two replicas sharing one PostgreSQL', () => {
       expect(signedIn.status).toBe(204);
       expect((await status(from, cookieOf(signedIn))).status).toBe(200);
     }
-    // and neither admin token is in either banner
-    for (const serve of [a, b]) {
-      const adminToken = readFileSync(join(serve.dataDir, 'admin-token'), 'utf8').trim();
-      expect(a.output() + b.output()).not.toContain(adminToken);
+    // and the admin token is in neither banner
+    expect(a.output() + b.output()).not.toContain(adminToken);
+  });
+
+  it('one admin token from a file serves `switchyard ui` on either replica; another token is refused', async () => {
+    for (const serve of [a, b]) expect(existsSync(join(serve.dataDir, 'admin-token'))).toBe(false);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'sy-team-admin-cli-'));
+    try {
+      for (const serve of [a, b]) {
+        const printed = await runCli(['ui', '--url', serve.url, '--data-dir', elsewhere], { env: adminEnv });
+        expect(printed.code, printed.stderr).toBe(0);
+        expect(new URL(printed.stdout.trim()).origin).toBe(serve.url);
+      }
+      // a CLI with a data dir of its own (its own admin-token, made now) is not the replicas' admin
+      const refused = await runCli(['ui', '--url', a.url, '--data-dir', elsewhere]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/admin/i);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 });
