@@ -1,0 +1,128 @@
+// The whole team gateway at once (issue 21): two `switchyard serve` replicas sharing one PostgreSQL (`ledger.url`)
+// and one Redis (`state.url`), with one admin token from a file. Per-person tokens are made once with
+// `switchyard tokens create` against the database; a per-token limit holds across both replicas within 5% under
+// load from both sides while another person's token is untouched by it; every admitted request is exactly one row
+// of the shared ledger under its person's name; `switchyard usage` from a third place sees both replicas' requests.
+// Needs `npm test` (it starts PostgreSQL and Redis); never skips.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
+import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
+import { FakeOpenAI } from '../fakes/openai-fake.js';
+import { runCli, startServe, writeConfig, type ServeProcess } from '../support/serve-process.js';
+import { testRedisUrl } from '../support/team-services.js';
+
+const limit = 60;
+let database: TestDatabase;
+let pool: Pool;
+let upstream: FakeOpenAI;
+let configPath: string;
+let a: ServeProcess;
+let b: ServeProcess;
+const secrets = mkdtempSync(join(tmpdir(), 'sy-team-gateway-'));
+const env = { SWITCHYARD_ADMIN_TOKEN_FILE: join(secrets, 'admin-token'), SWITCHYARD_DISCOVERY_PORTS: 'none' };
+const tokens: Record<'alice' | 'bob', string> = { alice: '', bob: '' };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = await createPool({ url: database.url, max: 1 });
+  upstream = await FakeOpenAI.start();
+  writeFileSync(env.SWITCHYARD_ADMIN_TOKEN_FILE, `sya-${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  configPath = writeConfig({
+    server: { shutdown_grace_ms: 500 },
+    providers: [{ id: 'openai', type: 'openai-compatible', base_url: upstream.baseUrl, locality: 'cloud' }],
+    routing: { num_retries: 0, allowed_fails: 1_000, auto_offline: false },
+    ledger: { url: database.url, price_refresh: false },
+    state: { url: testRedisUrl(), key_prefix: `e2e-gateway-${randomUUID().slice(0, 8)}`, command_timeout_ms: 1_000 },
+    limits: { every_client: { requests_per_minute: limit } },
+  });
+  [a, b] = await Promise.all([startServe({ configPath, env }), startServe({ configPath, env })]);
+  for (const name of ['alice', 'bob'] as const) {
+    const created = await runCli(['tokens', 'create', name, '--config', configPath], { env });
+    expect(created.code, created.stderr).toBe(0);
+    tokens[name] = created.stdout.trim();
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([a, b].map((serve) => serve?.stop()));
+  await upstream?.close();
+  await pool?.end();
+  await database?.drop();
+  rmSync(secrets, { recursive: true, force: true });
+});
+
+async function chat(serve: ServeProcess, token: string): Promise<number> {
+  const response = await fetch(`${serve.baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** `count` requests with `token`, `parallel` at a time: the statuses. */
+async function load(serve: ServeProcess, token: string, count: number, parallel: number): Promise<number[]> {
+  const statuses: number[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      next += 1;
+      statuses.push(await chat(serve, token));
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return statuses;
+}
+
+async function okRows(name: string): Promise<number> {
+  const { rows } = await pool.query<{ count: string }>(`SELECT count(*) AS count FROM requests WHERE client_token_name = $1 AND status = 'ok'`, [name]);
+  return Number(rows[0]?.count ?? 0);
+}
+
+describe('two replicas on one PostgreSQL and one Redis', () => {
+  it("a person's token made once works on both, and its per-token limit holds across both within 5%", async () => {
+    // the token made with the CLI reaches both replicas' sets (NOTIFY) before the load starts
+    for (const serve of [a, b]) {
+      const deadline = Date.now() + 5_000;
+      while ((await chat(serve, tokens.bob)) !== 200) {
+        if (Date.now() > deadline) throw new Error(`bob's token never worked on ${serve.url}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    const before = upstream.chatRequests().length;
+    const startedAt = performance.now();
+    const [fromA, fromB] = await Promise.all([load(a, tokens.alice, 50, 8), load(b, tokens.alice, 50, 8)]);
+    const elapsedMs = performance.now() - startedAt;
+    const admitted = [...fromA, ...fromB].filter((status) => status === 200).length;
+    const allowance = limit + Math.floor((elapsedMs * limit) / 60_000);
+    const figures = `admitted ${admitted} of 100 in ${Math.round(elapsedMs)} ms; one limit allows ${allowance}`;
+    expect(
+      [...fromA, ...fromB].every((status) => status === 200 || status === 429),
+      figures,
+    ).toBe(true);
+    expect(fromA.filter((status) => status === 429).length, figures).toBeGreaterThan(0);
+    expect(fromB.filter((status) => status === 429).length, figures).toBeGreaterThan(0);
+    expect(Math.abs(admitted - allowance) / limit, figures).toBeLessThanOrEqual(0.05);
+    expect(upstream.chatRequests().length - before, figures).toBe(admitted);
+    // the limit is alice's: bob is still admitted on both
+    expect(await chat(a, tokens.bob)).toBe(200);
+    expect(await chat(b, tokens.bob)).toBe(200);
+
+    // every admitted request is one row of the shared ledger, under the person's name (written within a flush or two)
+    const deadline = Date.now() + 10_000;
+    while ((await okRows('alice')) !== admitted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await okRows('alice'), figures).toBe(admitted);
+    expect(await okRows('bob')).toBeGreaterThanOrEqual(4);
+
+    // and `switchyard usage`, from a machine that only has the config, reports both replicas' requests by person
+    const usage = await runCli(['usage', '--config', configPath, '--by', 'client', '--format', 'json'], { env });
+    expect(usage.code, usage.stderr).toBe(0);
+    expect(usage.stdout).toContain('alice');
+    expect(usage.stdout).toContain('bob');
+  });
+});
