@@ -211,6 +211,49 @@ describe.each([sqlite, postgres])('ResponseStore on $name', (backend) => {
     expect(text).not.toContain(secret.slice(0, 16));
     expect(text).not.toContain(secret.slice(20, 32));
   });
+
+  it('keeps the JSON texts it is given as they are (the answer the client got): reads and item_reference find them, pending or committed', async () => {
+    const secret = 'sk-CANARY-Tx93pL0qR7-mN2bV4cX6zA8sD1fG3';
+    registerSecret(secret);
+    const store = await open();
+    // the key order and spacing a client got are kept: the text is stored, not the object serialised again
+    const response = `{"id":"resp_t","object":"response","output":[{"id":"msg_out_t","type":"message","role":"assistant","content":"you said ${secret}"}], "usage":null}`;
+    const inputItems = `[{"id":"msg_in_t","type":"message","role":"user","content":"my key is ${secret}"}]`;
+    const texts = {
+      id: 'resp_t',
+      createdAt: 1_000,
+      clientTokenName: 'editor',
+      previousResponseId: null,
+      providerId: 'mock',
+      model: 'gpt-4.1',
+      inputItems,
+      response,
+    };
+    store.save({ ...texts, itemIds: ['msg_in_t', 'msg_out_t'] });
+    // without the ids, the texts are read for them
+    store.save({
+      ...texts,
+      id: 'resp_u',
+      response: response.replace('resp_t', 'resp_u').replace('msg_out_t', 'msg_out_u'),
+      inputItems: inputItems.replace('msg_in_t', 'msg_in_u'),
+    });
+    for (const when of ['pending', 'committed']) {
+      if (when === 'committed') await committed();
+      const got = await store.get('resp_t', 'editor');
+      expect(got?.response, when).toEqual(JSON.parse(response.replaceAll(secret, '***')));
+      expect(got?.inputItems, when).toEqual(JSON.parse(inputItems.replaceAll(secret, '***')));
+      expect(await store.item('msg_in_t', 'editor'), when).toEqual(message('msg_in_t', 'user', 'my key is ***'));
+      expect(await store.item('msg_out_u', 'editor'), when).toEqual(message('msg_out_u', 'assistant', 'you said ***'));
+      expect(await store.item('msg_in_u', 'scripts'), when).toBeUndefined();
+      expect(
+        (await store.conversation('resp_u', 'editor'))?.map((item) => item['id']),
+        when,
+      ).toEqual(['msg_in_u', 'msg_out_u']);
+    }
+    const text = await (fixture as Fixture).storedText();
+    expect(text).toContain(response.replaceAll(secret, '***'));
+    expect(text).not.toContain(secret.slice(3, 15));
+  });
 });
 
 describe('ResponseStore on sqlite, rows written before items were read from their response', () => {

@@ -3,10 +3,13 @@
 // answered the turn before — and GET/DELETE /v1/responses/{id} work. A response belongs to the client token that
 // made it; another client is told it does not exist. Text is redacted of registered secrets before it is written.
 //
-// Saving never waits for the database: save() serialises and redacts the entry, keeps it in `pending` and hands the
-// row to the storage's writer (SQLite: the ledger's writer thread, in the ledger's own batches; PostgreSQL: batched
-// inserts), which reports back once it is committed. Every read looks in `pending` first, so a client that continues
-// with previous_response_id the moment it has read its answer finds the response, committed or not.
+// Saving never waits for the database: save() redacts the entry's JSON texts (one pass each), keeps the row in
+// `pending` and hands it to the storage's writer (SQLite: the ledger's writer thread, in the ledger's own batches;
+// PostgreSQL: batched inserts), which reports back once it is committed. Every read looks in `pending` first, so a
+// client that continues with previous_response_id the moment it has read its answer finds the response, committed or
+// not. The gateway saves texts it already has — the bytes of the answer the client got, and the turn's input items —
+// so a stored response is not built and serialised a second time; a pending row is parsed only if something reads it
+// (rarely: the next turn reads it once), and until then it is two strings, not an object tree, for the collector.
 import { redactSecrets } from '../../shared/redact.js';
 
 export interface StoredResponse {
@@ -39,6 +42,23 @@ export interface StoredResponseRow {
   readonly inputItems: string;
   readonly response: string;
   readonly items: readonly string[];
+}
+
+/**
+ * A response to save as JSON text: `response` the bytes of the answer the client got (for a stream, the Response its
+ * response.completed carried), `inputItems` this turn's items as stored (with ids). `itemIds` are the ids of the
+ * items in both, input first; without them the texts are parsed to find them.
+ */
+export interface StoredResponseTexts {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly clientTokenName: string | null;
+  readonly previousResponseId: string | null;
+  readonly providerId: string | null;
+  readonly model: string | null;
+  readonly inputItems: string;
+  readonly response: string;
+  readonly itemIds?: readonly string[];
 }
 
 /** A stored response as a read finds it (not expired): the texts still to be parsed. */
@@ -77,8 +97,10 @@ export const maxChainLength = 10_000;
 const day = 24 * 60 * 60 * 1000;
 
 interface Pending {
-  readonly entry: StoredResponse;
-  readonly expiresAt: number;
+  /** what the storage is writing: the redacted texts */
+  readonly row: StoredResponseRow;
+  /** the row parsed, once something has read it */
+  entry?: StoredResponse;
 }
 
 export class ResponseStore {
@@ -86,8 +108,8 @@ export class ResponseStore {
   enabled = true;
   /** saved but not yet reported committed by the storage, by response id */
   private readonly pending = new Map<string, Pending>();
-  /** the items of pending responses, by item id (the newest response's) */
-  private readonly pendingItems = new Map<string, { readonly responseId: string; readonly item: Record<string, unknown> }>();
+  /** the response id of pending responses' items, by item id (the newest response's) */
+  private readonly pendingItems = new Map<string, string>();
 
   constructor(
     private readonly storage: ResponseStorage,
@@ -108,17 +130,16 @@ export class ResponseStore {
   }
 
   /** Keeps the response: readable at once, written by the storage in its next batch. */
-  save(entry: StoredResponse): void {
+  save(entry: StoredResponse | StoredResponseTexts): void {
     const row = toRow(entry, entry.createdAt + this.retentionMs);
-    // reads find what the database will hold: the redacted text (in the common case, nothing to redact: the entry)
-    const kept = row.clean ? entry : parsed(row);
-    this.pending.set(entry.id, { entry: kept, expiresAt: row.expiresAt });
-    for (const item of itemsOf(kept)) this.pendingItems.set(item['id'] as string, { responseId: entry.id, item });
+    // reads find what the database will hold: the redacted texts, parsed when first read
+    this.pending.set(row.id, { row });
+    for (const itemId of row.items) this.pendingItems.set(itemId, row.id);
     this.storage.write(row);
   }
 
   /** Several responses (the gateway saves those of one event-loop turn together). */
-  saveAll(entries: readonly StoredResponse[]): void {
+  saveAll(entries: readonly (StoredResponse | StoredResponseTexts)[]): void {
     for (const entry of entries) this.save(entry);
   }
 
@@ -128,10 +149,7 @@ export class ResponseStore {
       const pending = this.pending.get(id);
       if (!pending) continue;
       this.pending.delete(id);
-      for (const item of itemsOf(pending.entry)) {
-        const itemId = item['id'] as string;
-        if (this.pendingItems.get(itemId)?.responseId === id) this.pendingItems.delete(itemId);
-      }
+      for (const itemId of pending.row.items) if (this.pendingItems.get(itemId) === id) this.pendingItems.delete(itemId);
     }
   }
 
@@ -139,16 +157,17 @@ export class ResponseStore {
   async get(id: string, clientTokenName: string | null): Promise<StoredResponse | undefined> {
     const now = this.now();
     const pending = this.pending.get(id);
-    if (pending) return pending.expiresAt > now && pending.entry.clientTokenName === clientTokenName ? pending.entry : undefined;
+    if (pending) return pending.row.expiresAt > now && pending.row.clientTokenName === clientTokenName ? entryOf(pending) : undefined;
     const row = await this.storage.get(id, now);
     return row && row.clientTokenName === clientTokenName ? parsed(row) : undefined;
   }
 
   /** An item of any of this client's stored responses, by its id (item_reference). */
   async item(id: string, clientTokenName: string | null): Promise<Record<string, unknown> | undefined> {
-    const pending = this.pendingItems.get(id);
-    const owner = pending && this.pending.get(pending.responseId);
-    if (pending && owner && owner.expiresAt > this.now()) return owner.entry.clientTokenName === clientTokenName ? pending.item : undefined;
+    const responseId = this.pendingItems.get(id);
+    const owner = responseId === undefined ? undefined : this.pending.get(responseId);
+    if (owner && owner.row.expiresAt > this.now())
+      return owner.row.clientTokenName === clientTokenName ? itemsOf(entryOf(owner)).find((item) => item['id'] === id) : undefined;
     const row = await this.storage.item(id, this.now());
     return row && row.clientTokenName === clientTokenName ? row.item : undefined;
   }
@@ -166,8 +185,8 @@ export class ResponseStore {
       const pending = this.pending.get(next);
       // the newest turns may still be pending; the rest of the chain comes from the database in one query
       const found: StoredResponse[] = pending
-        ? pending.expiresAt > now
-          ? [pending.entry]
+        ? pending.row.expiresAt > now
+          ? [entryOf(pending)]
           : []
         : (await this.storage.chain(next, now, maxChainLength - turns.length)).map(parsed);
       if (found.length === 0) return undefined;
@@ -222,15 +241,14 @@ export function itemIn(inputItems: string, response: string, itemId: string): Re
 }
 
 /**
- * The row to write: two JSON texts, each redacted in one pass (`clean` when there was nothing to redact). Items are
- * pieces of them, so they are redacted with them.
+ * The row to write: two JSON texts, each redacted in one pass — the texts given, or the entry serialised. Items are
+ * pieces of them, so they are redacted with them; their ids are those of the entry as given.
  */
-export function toRow(entry: StoredResponse, expiresAt: number): StoredResponseRow & { readonly clean: boolean } {
-  const inputItems = JSON.stringify(entry.inputItems);
-  const response = JSON.stringify(entry.response);
-  const redactedInput = redacted(inputItems);
-  const redactedResponse = redacted(response);
-  const clean = redactedInput === inputItems && redactedResponse === response;
+export function toRow(entry: StoredResponse | StoredResponseTexts, expiresAt: number): StoredResponseRow {
+  const given = isTexts(entry);
+  const inputItems = given ? entry.inputItems : JSON.stringify(entry.inputItems);
+  const response = given ? entry.response : JSON.stringify(entry.response);
+  const items = given ? (entry.itemIds ?? itemIdsOf(parsed(entry))) : itemIdsOf(entry);
   return {
     id: entry.id,
     createdAt: entry.createdAt,
@@ -239,11 +257,23 @@ export function toRow(entry: StoredResponse, expiresAt: number): StoredResponseR
     previousResponseId: entry.previousResponseId,
     providerId: entry.providerId,
     model: entry.model,
-    inputItems: redactedInput,
-    response: redactedResponse,
-    items: itemsOf(entry).map((item) => item['id'] as string),
-    clean,
+    inputItems: redacted(inputItems),
+    response: redacted(response),
+    items,
   };
+}
+
+function isTexts(entry: StoredResponse | StoredResponseTexts): entry is StoredResponseTexts {
+  return typeof entry.response === 'string';
+}
+
+function itemIdsOf(entry: Pick<StoredResponse, 'inputItems' | 'response'>): string[] {
+  return itemsOf(entry).map((item) => item['id'] as string);
+}
+
+function entryOf(pending: Pending): StoredResponse {
+  pending.entry ??= parsed(pending.row);
+  return pending.entry;
 }
 
 function parsed(row: StoredResponseText): StoredResponse {

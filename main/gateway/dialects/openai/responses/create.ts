@@ -19,8 +19,8 @@ import { estimateTokens, requestText } from '../../../token-estimate.js';
 import { nativeResponsesRequest, passthroughFrames } from './native.js';
 import { plainResponsesRequest } from './plain-request.js';
 import { saveLater } from './deferred-saves.js';
-import { plainInput, resolveInput, storedTurn } from './resolve-input.js';
-import { newResponseId, responseObject, type ResponseContext } from './response-object.js';
+import { plainInput, resolveInput, storedTurnJson } from './resolve-input.js';
+import { newResponseId, type ResponseContext } from './response-object.js';
 import { ResponsesRequestError, validateResponsesRequest } from './schema.js';
 import { responseText } from './response-text.js';
 import { responsesErrorCode, ResponsesEventEncoder } from './stream-events.js';
@@ -47,22 +47,25 @@ export async function handleCreateResponse(context: RequestContext, inbound: Inb
     tools: translation.tools,
     includeEncrypted: request.include?.includes('reasoning.encrypted_content') === true,
   };
-  // written once the answer has left, with the other saves of this turn (deferred-saves.ts)
-  const keep = (answer: () => Record<string, unknown>, executed: CompleteAnswer | StreamedAnswer): void => {
+  // written once the answer has left, with the other saves of this turn (deferred-saves.ts): the answer's own JSON
+  // text, as the client got it, and the turn's items as text — neither is built or serialised again
+  const keep = (answer: () => StoredAnswer | undefined, executed: CompleteAnswer | StreamedAnswer): void => {
     if (!store?.enabled || request.store === false) return;
     const createdAt = Date.now();
     saveLater(store, () => {
       const response = answer();
-      if (typeof response['id'] !== 'string') return undefined;
+      if (!response) return undefined;
+      const turn = storedTurnJson(request, resolved);
       return {
-        id: response['id'],
+        id: response.id,
         createdAt,
         clientTokenName: client,
         previousResponseId: typeof request.previous_response_id === 'string' ? request.previous_response_id : null,
         providerId: executed.target.providerId,
         model: executed.target.model,
-        inputItems: storedTurn(resolved),
-        response,
+        inputItems: turn.json,
+        response: response.json,
+        itemIds: [...turn.ids, ...response.outputIds],
       };
     });
   };
@@ -91,22 +94,28 @@ export async function handleCreateResponse(context: RequestContext, inbound: Inb
         if (executed.kind !== 'complete') throw new GatewayError(502, 'the upstream answered with embeddings');
         const { nativeRaw } = executed;
         if (nativeRaw) {
-          keep(() => JSON.parse(nativeRaw.toString('utf8')) as Record<string, unknown>, executed);
+          keep(() => {
+            const json = nativeRaw.toString('utf8');
+            return storedAnswer(JSON.parse(json) as Record<string, unknown>, json);
+          }, executed);
           return nativeRaw;
         }
         const state = responseState(executed.response, responseContext);
         // the price, when known, as chat's usage.cost (the last field of usage either way)
         if (costUsd !== undefined && state.usage) state.usage.cost = costUsd;
-        // the Response object itself is built only when it is stored; the answer is written without it
-        keep(() => responseObject(responseContext, state) as unknown as Record<string, unknown>, executed);
-        return Buffer.from(responseText(responseContext, state));
+        // written without building the Response object; the stored copy is this very text
+        const json = responseText(responseContext, state);
+        keep(() => ({ id: responseContext.id, json, outputIds: state.output.map((item) => item.id) }), executed);
+        return Buffer.from(json);
       },
       stream: (output, executed, options) => {
         // kept as the terminal event is encoded; a client that continues with previous_response_id the moment it
         // reads response.completed finds it, since every read of the store first writes what is pending
-        const completed = (response: Record<string, unknown>): void => keep(() => response, executed);
+        const completed = (response: () => StoredAnswer | undefined): void => keep(response, executed);
         const native = executed.head[0]?.nativeFrames !== undefined;
-        const frames = native ? passthroughFrames(completed) : translatedFrames(responseContext, completed, options.decorateUsage);
+        const frames = native
+          ? passthroughFrames((response) => completed(() => storedAnswer(response)))
+          : translatedFrames(responseContext, completed, options.decorateUsage);
         return writeStream(output, executed.head, executed.rest, frames, options.signal);
       },
     },
@@ -119,7 +128,7 @@ export async function handleCreateResponse(context: RequestContext, inbound: Inb
  */
 function translatedFrames(
   responseContext: ResponseContext,
-  completed: (response: Record<string, unknown>) => void,
+  completed: (response: () => StoredAnswer) => void,
   decorateUsage: ((usage: Usage) => Usage) | undefined,
 ): StreamEncoder {
   const encoder = new ResponsesEventEncoder(responseContext);
@@ -133,9 +142,31 @@ function translatedFrames(
     }
     if (part.type === 'error') return head + encoder.failFrames({ code: responsesErrorCode(part.error.errorClass), message: part.error.message });
     const frames = head + encoder.finishFrames();
-    completed(encoder.response as unknown as Record<string, unknown>);
+    // the response.completed frame's own text (responseJson), read once the frames are written
+    completed(() => ({ id: responseContext.id, json: encoder.responseJson, outputIds: encoder.response.output.map((item) => item.id) }));
     return frames;
   };
+}
+
+/** A finished response to store: its id, its JSON text as the client got it, and the ids of its output items. */
+interface StoredAnswer {
+  readonly id: string;
+  readonly json: string;
+  readonly outputIds: readonly string[];
+}
+
+/** A Response object an upstream sent (passthrough), as a StoredAnswer; undefined without an id. */
+function storedAnswer(response: Record<string, unknown>, json: string = JSON.stringify(response)): StoredAnswer | undefined {
+  const id = response['id'];
+  if (typeof id !== 'string') return undefined;
+  const outputIds: string[] = [];
+  const output = response['output'];
+  if (Array.isArray(output))
+    for (const item of output as unknown[]) {
+      const itemId = typeof item === 'object' && item !== null ? (item as Record<string, unknown>)['id'] : undefined;
+      if (typeof itemId === 'string' && itemId !== '') outputIds.push(itemId);
+    }
+  return { id, json, outputIds };
 }
 
 /**

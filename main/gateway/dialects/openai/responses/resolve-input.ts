@@ -4,6 +4,7 @@
 // Reads of the store are asynchronous (PostgreSQL in team mode); a request that names nothing stored never waits.
 import type { ResponseStore } from '../../../../ledger/response-store.js';
 import { savedNow } from './deferred-saves.js';
+import { jsonString } from './json-text.js';
 import { newId } from './response-object.js';
 import { ResponsesRequestError, responseInputItemSchema, type ResponseInputItem, type ResponsesRequest } from './schema.js';
 
@@ -61,6 +62,21 @@ const isReference = (item: ResponseInputItem): boolean => (item as { type?: unkn
 /** This turn's items as they are stored: each with an id. Only a stored response needs them, so only it makes them. */
 export function storedTurn(resolved: ResolvedInput): Record<string, unknown>[] {
   return resolved.turn.map(withId);
+}
+
+/**
+ * JSON.stringify(storedTurn(resolved)) and the ids in it. A text input — one user message — is written as text
+ * without building its item (the usual request: the store's only serialising on the request thread).
+ */
+export function storedTurnJson(request: ResponsesRequest, resolved: ResolvedInput): { readonly json: string; readonly ids: readonly string[] } {
+  if (typeof request.input === 'string') {
+    const id = newId('msg');
+    return { json: `[{"id":"${id}","type":"message","role":"user","content":${jsonString(request.input)}}]`, ids: [id] };
+  }
+  const items = storedTurn(resolved);
+  const ids: string[] = [];
+  for (const item of items) if (typeof item['id'] === 'string' && item['id'] !== '') ids.push(item['id']);
+  return { json: JSON.stringify(items), ids };
 }
 
 function requireStore(store: ResponseStore | undefined, param: string): ResponseStore {

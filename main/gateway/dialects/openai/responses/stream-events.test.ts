@@ -478,6 +478,9 @@ describe('ResponsesEventEncoder frames', () => {
           frames.startFrames() + sequence.map((item) => frames.chunkFrames(item)).join('') + (fails ? frames.failFrames(error) : frames.finishFrames());
         expect(numberedIds(written)).toBe(numberedIds(expected));
         expect(numberedIds(JSON.stringify(frames.response))).toBe(numberedIds(JSON.stringify(events.response)));
+        // what the store keeps: the terminal frame's own response text, which is the final response serialised
+        expect(frames.responseJson).toBe(JSON.stringify(frames.response));
+        expect(written.endsWith(`"response":${frames.responseJson}}\n\n`)).toBe(true);
       }),
       { numRuns: 500 },
     );

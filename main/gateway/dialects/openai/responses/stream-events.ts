@@ -90,6 +90,8 @@ export class ResponsesEventEncoder {
   private finishReason: string | null = null;
   private usage: Usage | undefined;
   private final: ResponseObject | undefined;
+  /** the final response's JSON as its frame carried it (finishFrames/failFrames), for the store */
+  private finalJson: string | undefined;
   /** for the frames: each closed item's JSON */
   private readonly itemJson = new Map<ResponseOutputItem, string>();
 
@@ -245,7 +247,8 @@ export class ResponsesEventEncoder {
       } else if (this.final !== undefined && event['response'] === this.final) {
         let output = '';
         for (const item of this.final.output) output += `${output === '' ? '' : ','}${this.itemJson.get(item) ?? JSON.stringify(item)}`;
-        frames += responseFrame(event.type, event.sequence_number, responseText(this.context, this.final, `[${output}]`));
+        this.finalJson = responseText(this.context, this.final, `[${output}]`);
+        frames += responseFrame(event.type, event.sequence_number, this.finalJson);
       } else {
         frames += eventFrame(event);
       }
@@ -256,6 +259,11 @@ export class ResponsesEventEncoder {
   /** The final response once the stream ended (for storage); before that, the response so far. */
   get response(): ResponseObject {
     return this.final ?? this.snapshot();
+  }
+
+  /** JSON.stringify(this.response) — once the stream ended, the very text its last frame carried (not made again). */
+  get responseJson(): string {
+    return this.finalJson ?? JSON.stringify(this.response);
   }
 
   private snapshot(): ResponseObject {
