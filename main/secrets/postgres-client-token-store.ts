@@ -72,6 +72,8 @@ export class PostgresClientTokenStore implements ClientTokenRegistry {
   private staleSince: number | undefined;
   private staleReason: string | undefined;
   private listener: PoolClient | undefined;
+  /** the backstop's liveness probe of the listening connection is in flight */
+  private probing = false;
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -214,11 +216,16 @@ export class PostgresClientTokenStore implements ClientTokenRegistry {
    */
   private async refresh(): Promise<void> {
     const listener = this.listener;
-    if (listener !== undefined) {
+    // one probe at a time: a probe still waiting (a cut connection, up to the query timeout) is the one that tells;
+    // a second query on the same connection meanwhile would only queue behind it (and pg 9 will refuse it)
+    if (listener !== undefined && !this.probing) {
+      this.probing = true;
       try {
         await listener.query('SELECT 1');
       } catch (error) {
         this.listenerLost(listener, error);
+      } finally {
+        this.probing = false;
       }
     }
     await this.reload();
