@@ -80,6 +80,12 @@ const { output } = await build({
     entryFileNames: '[name].js',
     chunkFileNames: '[name].js',
     sourcemap: true,
+    // V8 keeps each loaded file's source text in the heap, and one character above U+00FF anywhere in a file (a
+    // curly quote in one of undici's JSDoc comments, a zod locale's text) stores the whole file at two bytes per
+    // character: undici's chunk took 1.9 MiB instead of 0.9. Non-ASCII is escaped and JSDoc comments are dropped
+    // (licence comments stay): `serve` holds 2.3 MiB less at rest (issue 20).
+    charset: 'ascii',
+    comments: { legal: true, annotation: true, jsdoc: false },
   },
 });
 // Files an earlier build wrote and this one did not (a chunk that was merged or renamed).
