@@ -206,6 +206,24 @@ describe('passthrough to a provider that serves the Responses API', () => {
     expect(body).toBe(written);
     expect(deltaText(events(body))).toBe('A streamed native answer, passed through.');
   });
+
+  it('a turn continued from our store: the upstream gets the conversation spelt out, the client its previous_response_id', async () => {
+    openaiFake.onResponses = () => ({ kind: 'reply', text: 'First native answer.' });
+    const first = await json(await post({ model: 'openai/gpt-4.1', input: 'Remember: plum.' }));
+    openaiFake.onResponses = () => ({ kind: 'reply', text: 'Plum.' });
+    const second = await json(await post({ model: 'openai/gpt-4.1', input: 'Which fruit?', previous_response_id: first['id'] }));
+    const upstream = JSON.parse(lastResponses(openaiFake).rawBody.toString('utf8')) as Json;
+    expect(upstream['previous_response_id']).toBeUndefined();
+    expect(JSON.stringify(upstream['input'])).toContain('Remember: plum.');
+    expect(second['previous_response_id']).toBe(first['id']);
+    expect((await json(await get(`/responses/${String(second['id'])}`)))['previous_response_id']).toBe(first['id']);
+
+    const streamed = await post({ model: 'openai/gpt-4.1', input: 'And again?', previous_response_id: second['id'], stream: true });
+    const list = events(await streamed.text());
+    const carrying = list.filter((event) => typeof event['response'] === 'object');
+    expect(carrying.map((event) => event['type'])).toEqual(expect.arrayContaining(['response.created', 'response.completed']));
+    for (const event of carrying) expect(responseOf(event)['previous_response_id'], String(event['type'])).toBe(second['id']);
+  });
 });
 
 describe('translated to a chat-only provider', () => {

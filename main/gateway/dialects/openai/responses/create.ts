@@ -16,7 +16,7 @@ import type { ProviderRegistry } from '../../../providers/registry.js';
 import { forwardedBody } from '../../../providers/request-body.js';
 import type { RoutedPlan } from '../../../routing/service.js';
 import { estimateTokens, requestText } from '../../../token-estimate.js';
-import { nativeResponsesRequest, passthroughFrames } from './native.js';
+import { nativeResponsesRequest, passthroughFrames, withPreviousResponseId } from './native.js';
 import { plainResponsesRequest } from './plain-request.js';
 import { saveLater } from './deferred-saves.js';
 import { plainInput, resolveInput, storedTurnJson } from './resolve-input.js';
@@ -49,6 +49,7 @@ export async function handleCreateResponse(context: RequestContext, inbound: Inb
   };
   // written once the answer has left, with the other saves of this turn (deferred-saves.ts): the answer's own JSON
   // text, as the client got it, and the turn's items as text — neither is built or serialised again
+  const previousResponseId = typeof request.previous_response_id === 'string' ? request.previous_response_id : undefined;
   const keep = (answer: () => StoredAnswer | undefined, executed: CompleteAnswer | StreamedAnswer): void => {
     if (!store?.enabled || request.store === false) return;
     const createdAt = Date.now();
@@ -60,7 +61,7 @@ export async function handleCreateResponse(context: RequestContext, inbound: Inb
         id: response.id,
         createdAt,
         clientTokenName: client,
-        previousResponseId: typeof request.previous_response_id === 'string' ? request.previous_response_id : null,
+        previousResponseId: previousResponseId ?? null,
         providerId: executed.target.providerId,
         model: executed.target.model,
         inputItems: turn.json,
@@ -92,7 +93,11 @@ export async function handleCreateResponse(context: RequestContext, inbound: Inb
       sendError: sendOpenAIError,
       complete: (executed, costUsd) => {
         if (executed.kind !== 'complete') throw new GatewayError(502, 'the upstream answered with embeddings');
-        const { nativeRaw } = executed;
+        // the conversation spelt out from our store reached the upstream without previous_response_id: put it back
+        const nativeRaw =
+          executed.nativeRaw && previousResponseId !== undefined
+            ? Buffer.from(withPreviousResponseId(executed.nativeRaw.toString('utf8'), previousResponseId))
+            : executed.nativeRaw;
         if (nativeRaw) {
           keep(() => {
             const json = nativeRaw.toString('utf8');
@@ -114,7 +119,7 @@ export async function handleCreateResponse(context: RequestContext, inbound: Inb
         const completed = (response: () => StoredAnswer | undefined): void => keep(response, executed);
         const native = executed.head[0]?.nativeFrames !== undefined;
         const frames = native
-          ? passthroughFrames((response) => completed(() => storedAnswer(response)))
+          ? passthroughFrames((response) => completed(() => storedAnswer(response)), previousResponseId)
           : translatedFrames(responseContext, completed, options.decorateUsage);
         return writeStream(output, executed.head, executed.rest, frames, options.signal);
       },

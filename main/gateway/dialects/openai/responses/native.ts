@@ -27,14 +27,18 @@ function isCarrierItem(item: ResponseInputItem): boolean {
  * the few frames that matter are parsed (the reader has parsed every event already): the first, for the response's
  * id, and the terminal ones.
  */
-export function passthroughFrames(completed: (response: Record<string, unknown>) => void): (part: StreamPart) => string {
+export function passthroughFrames(completed: (response: Record<string, unknown>) => void, previousResponseId?: string): (part: StreamPart) => string {
   let responseId: string | undefined;
   let firstSeen = false;
   let lastFrame = '';
   /** the items the client has been given whole, so a failure we report ourselves does not contradict them */
   const done: unknown[] = [];
   return (part) => {
-    const frames = part.nativeFrames ?? [];
+    const given = part.nativeFrames ?? [];
+    const frames =
+      previousResponseId === undefined
+        ? given
+        : given.map((frame) => (frame.startsWith('event: response.') ? withPreviousResponseId(frame, previousResponseId) : frame));
     for (const frame of frames) {
       if (!firstSeen) {
         firstSeen = true;
@@ -58,6 +62,15 @@ export function passthroughFrames(completed: (response: Record<string, unknown>)
     const sequence = frameData(lastFrame)?.['sequence_number'];
     return frames.join('') + failedFrame(part.error, responseId ?? '', typeof sequence === 'number' ? sequence + 1 : 0, done);
   };
+}
+
+/**
+ * The upstream's Response JSON (or an event carrying one) with the client's previous_response_id put back: when the
+ * conversation was spelt out from our store the upstream got no previous_response_id and answers null, but the
+ * client continued that response and is told so, as a translated answer tells it. Only a null is replaced.
+ */
+export function withPreviousResponseId(text: string, previousResponseId: string): string {
+  return text.replace(/"previous_response_id":\s*null/g, `"previous_response_id":${JSON.stringify(previousResponseId)}`);
 }
 
 function responseOf(data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
