@@ -67,6 +67,7 @@ export function setupMetering(options: MeteringOptions): MeteringSetup {
       onError: (error) =>
         options.log(`ledger: deleting rows past retention_days failed (tried again later): ${error instanceof Error ? error.message : String(error)}`),
     },
+    onThreadLost: (message) => options.log(message),
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   if (ledger.recovered > 0) options.log(`ledger: ${ledger.recovered} request(s) in flight at the last shutdown marked interrupted`);

@@ -262,13 +262,16 @@ describe('the writer thread', () => {
   });
 
   it('writes on the request thread when the thread cannot start, and says why', async () => {
-    const ledger = openLedger({ writerWorkerEntry: 'file:///nonexistent/ledger-write-worker.js' });
+    const told: string[] = [];
+    const ledger = openLedger({ writerWorkerEntry: 'file:///nonexistent/ledger-write-worker.js', onThreadLost: (message) => told.push(message) });
     ledger.begin(startRecord('running'));
     ledger.finish(finishRecord('a'));
     await until(() => ledger.stats().writerThread === 'main', 10_000, 'the fallback');
     await until(() => rowsOf(ledger).length === 2, 5_000, 'the rows');
     expect(ledger.stats()).toMatchObject({ writerFailures: 1, queued: 0, written: 2, dropped: 0 });
     expect(ledger.stats().lastError).toMatch(/writer thread.*writing on the request thread/);
+    // and the log is told, once
+    expect(told).toEqual([ledger.stats().lastError]);
     await ledger.close();
     expect(rowsOf(openLedger())).toEqual([
       { id: 'a', status: 'ok', cost_usd: 0.00012 },
@@ -278,11 +281,13 @@ describe('the writer thread', () => {
 
   it('loses nothing when the thread dies under load: the request thread writes the rest, each row once', async () => {
     const committed: string[] = [];
+    const told: string[] = [];
     const ledger = openLedger({
       flushIntervalMs: 5,
       maxBatch: 20,
       writerWorkerEntry: new URL('./test-support/dying-writer-worker.ts', import.meta.url).href,
       onCommit: (batch) => committed.push(...batch.finished),
+      onThreadLost: (message) => told.push(message),
     });
     ledger.finish(finishRecord('warm-up')); // the thread starts with the first batch (written here meanwhile)
     await until(() => ledger.stats().writerThread === 'worker' && ledger.stats().queued === 0, 10_000, 'the thread up');
@@ -293,6 +298,8 @@ describe('the writer thread', () => {
     await until(() => ledger.stats().queued === 0 && ledger.stats().writerThread === 'main', 10_000, 'the rest written');
     expect(ledger.stats()).toMatchObject({ writerFailures: 1, written: 401, dropped: 0, rejected: 0 });
     expect(ledger.stats().lastError).toMatch(/exited with code 7/);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/ledger writer thread: .*exited with code 7.*; writing on the request thread/);
     expect(ledger.database.prepare('SELECT COUNT(*) FROM requests').pluck().get()).toBe(401);
     expect(ledger.database.prepare(`SELECT requests FROM rollup_daily WHERE dimension = 'all'`).pluck().get()).toBe(401);
     expect(new Set(committed).size).toBe(401);

@@ -18,6 +18,11 @@ import { WriterThread } from './writer-thread.js';
 export { isTransientWriteError, type CommittedBatch } from './ledger-batch.js';
 
 export interface LedgerWriterOptions extends WalKeeperOptions {
+  /**
+   * Told, once per occurrence, when the writer thread cannot start or is lost and rows are written on the request
+   * thread from then on (slower, never lost): for the log, since stats() only counts it.
+   */
+  readonly onThreadLost?: (message: string) => void;
   /** longest a pushed row waits before its batch is written (the SIGKILL loss window) */
   readonly flushIntervalMs?: number;
   /** rows per transaction; a queue this long is written at once instead of waiting for the timer */
@@ -442,7 +447,7 @@ export class LedgerWriter {
       );
     } catch (error) {
       this.counters.writerFailures += 1;
-      this.noteError(`ledger writer thread: ${describeError(error)}; writing on the request thread`);
+      this.threadLost(`ledger writer thread: ${describeError(error)}; writing on the request thread`);
       return undefined;
     }
   }
@@ -458,7 +463,7 @@ export class LedgerWriter {
     this.threadCheckpoints += thread.checkpoints;
     thread.abandon();
     this.counters.writerFailures += 1;
-    this.noteError(`ledger writer thread: ${error.message}; writing on the request thread`);
+    this.threadLost(`ledger writer thread: ${error.message}; writing on the request thread`);
     const batch = this.outstanding;
     if (batch) this.writeLocally(batch);
     this.next();
@@ -470,6 +475,11 @@ export class LedgerWriter {
       wal: new WalKeeper(this.database, this.options, (error) => this.noteError(`checkpoint: ${describeError(error)}`)),
     };
     return this.local;
+  }
+
+  private threadLost(message: string): void {
+    this.noteError(message);
+    this.options.onThreadLost?.(message);
   }
 
   private noteError(message: string): void {
