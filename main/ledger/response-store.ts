@@ -44,23 +44,6 @@ export interface StoredResponseRow {
   readonly items: readonly string[];
 }
 
-/**
- * A response to save as JSON text: `response` the bytes of the answer the client got (for a stream, the Response its
- * response.completed carried), `inputItems` this turn's items as stored (with ids). `itemIds` are the ids of the
- * items in both, input first; without them the texts are parsed to find them.
- */
-export interface StoredResponseTexts {
-  readonly id: string;
-  readonly createdAt: number;
-  readonly clientTokenName: string | null;
-  readonly previousResponseId: string | null;
-  readonly providerId: string | null;
-  readonly model: string | null;
-  readonly inputItems: string;
-  readonly response: string;
-  readonly itemIds?: readonly string[];
-}
-
 /** A stored response as a read finds it (not expired): the texts still to be parsed. */
 export interface StoredResponseText {
   readonly id: string;
@@ -71,6 +54,38 @@ export interface StoredResponseText {
   readonly model: string | null;
   readonly inputItems: string;
   readonly response: string;
+}
+
+/** A stored_responses row as either database reads it back (PostgreSQL gives bigint as text). */
+export interface StoredResponseColumns {
+  readonly id: string;
+  readonly created_at: number | string;
+  readonly client_token_name: string | null;
+  readonly previous_response_id: string | null;
+  readonly provider_id: string | null;
+  readonly model: string | null;
+  readonly input_items: string;
+  readonly response: string;
+}
+
+export const storedResponseText = (row: StoredResponseColumns): StoredResponseText => ({
+  id: row.id,
+  createdAt: Number(row.created_at),
+  clientTokenName: row.client_token_name,
+  previousResponseId: row.previous_response_id,
+  providerId: row.provider_id,
+  model: row.model,
+  inputItems: row.input_items,
+  response: row.response,
+});
+
+/**
+ * A response to save as JSON text: `response` the bytes of the answer the client got (for a stream, the Response its
+ * response.completed carried), `inputItems` this turn's items as stored (with ids). `itemIds` are the ids of the
+ * items in both, input first; without them the texts are parsed to find them.
+ */
+export interface StoredResponseTexts extends StoredResponseText {
+  readonly itemIds?: readonly string[];
 }
 
 /** Where stored responses are kept: the ledger's SQLite file, or PostgreSQL in team mode. */

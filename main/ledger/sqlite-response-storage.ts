@@ -4,7 +4,14 @@
 // its response's (itemIn); rows written before that keep theirs.
 import type { LedgerDatabase } from './database.js';
 import type { Ledger } from './ledger.js';
-import { itemIn, type ResponseStorage, type StoredResponseRow, type StoredResponseText } from './response-store.js';
+import {
+  itemIn,
+  type ResponseStorage,
+  type StoredResponseRow,
+  type StoredResponseColumns,
+  type StoredResponseText,
+  storedResponseText,
+} from './response-store.js';
 
 export interface StoredResponseWrites {
   write(row: StoredResponseRow): void;
@@ -23,28 +30,6 @@ export function prepareStoredResponseWrites(database: LedgerDatabase): StoredRes
     },
   };
 }
-
-interface Row {
-  readonly id: string;
-  readonly created_at: number;
-  readonly client_token_name: string | null;
-  readonly previous_response_id: string | null;
-  readonly provider_id: string | null;
-  readonly model: string | null;
-  readonly input_items: string;
-  readonly response: string;
-}
-
-const textOf = (row: Row): StoredResponseText => ({
-  id: row.id,
-  createdAt: row.created_at,
-  clientTokenName: row.client_token_name,
-  previousResponseId: row.previous_response_id,
-  providerId: row.provider_id,
-  model: row.model,
-  inputItems: row.input_items,
-  response: row.response,
-});
 
 /** The ledger's file as a ResponseStorage: writes through the ledger's writer, reads on `ledger.database`. */
 export class SqliteResponseStorage implements ResponseStorage {
@@ -76,8 +61,8 @@ export class SqliteResponseStorage implements ResponseStorage {
   }
 
   async get(id: string, now: number): Promise<StoredResponseText | undefined> {
-    const row = this.select.get(id, now) as Row | undefined;
-    return row && textOf(row);
+    const row = this.select.get(id, now) as StoredResponseColumns | undefined;
+    return row && storedResponseText(row);
   }
 
   async chain(id: string, now: number, limit: number): Promise<StoredResponseText[]> {
@@ -85,9 +70,9 @@ export class SqliteResponseStorage implements ResponseStorage {
     const seen = new Set<string>();
     for (let next: string | null = id; next !== null && rows.length < limit && !seen.has(next);) {
       seen.add(next);
-      const row = this.select.get(next, now) as Row | undefined;
+      const row = this.select.get(next, now) as StoredResponseColumns | undefined;
       if (!row) break;
-      rows.push(textOf(row));
+      rows.push(storedResponseText(row));
       next = row.previous_response_id;
     }
     return rows;

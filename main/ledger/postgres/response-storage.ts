@@ -4,7 +4,14 @@
 // that replica also looks a missing response up again for a short while (lookupRetriesMs) before calling it unknown.
 // A failed batch is retried with backoff; a batch PostgreSQL refuses for its data is written row by row, and a row
 // that still fails is given up (its answer was delivered; continuing from it answers 404, as with SQLite).
-import { itemIn, type ResponseStorage, type StoredResponseRow, type StoredResponseText } from '../response-store.js';
+import {
+  itemIn,
+  type ResponseStorage,
+  type StoredResponseRow,
+  type StoredResponseColumns,
+  type StoredResponseText,
+  storedResponseText,
+} from '../response-store.js';
 import { createPool, describePostgresError, inTransaction, isTransientPostgresError, type Pool, type Queryable } from './client.js';
 
 export interface PostgresResponseStorageOptions {
@@ -26,28 +33,6 @@ const insertResponses =
 const insertItems =
   'INSERT INTO stored_response_items (item_id, response_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (item_id, response_id) DO NOTHING';
 const columns = 'id, created_at, client_token_name, previous_response_id, provider_id, model, input_items, response';
-
-interface Row {
-  readonly id: string;
-  readonly created_at: number;
-  readonly client_token_name: string | null;
-  readonly previous_response_id: string | null;
-  readonly provider_id: string | null;
-  readonly model: string | null;
-  readonly input_items: string;
-  readonly response: string;
-}
-
-const textOf = (row: Row): StoredResponseText => ({
-  id: row.id,
-  createdAt: Number(row.created_at),
-  clientTokenName: row.client_token_name,
-  previousResponseId: row.previous_response_id,
-  providerId: row.provider_id,
-  model: row.model,
-  inputItems: row.input_items,
-  response: row.response,
-});
 
 async function writeRows(client: Queryable, rows: readonly StoredResponseRow[]): Promise<void> {
   // one row per key: ON CONFLICT DO UPDATE may not meet a key twice in one statement
@@ -107,14 +92,14 @@ export class PostgresResponseStorage implements ResponseStorage {
 
   async get(id: string, now: number): Promise<StoredResponseText | undefined> {
     return this.lookup(async () => {
-      const { rows } = await this.pool.query<Row>(`SELECT ${columns} FROM stored_responses WHERE id = $1 AND expires_at > $2`, [id, now]);
-      return rows[0] && textOf(rows[0]);
+      const { rows } = await this.pool.query<StoredResponseColumns>(`SELECT ${columns} FROM stored_responses WHERE id = $1 AND expires_at > $2`, [id, now]);
+      return rows[0] && storedResponseText(rows[0]);
     });
   }
 
   async chain(id: string, now: number, limit: number): Promise<StoredResponseText[]> {
     const rows = await this.lookup(async () => {
-      const result = await this.pool.query<Row>(
+      const result = await this.pool.query<StoredResponseColumns>(
         `WITH RECURSIVE chain AS (
            SELECT ${columns}, 1 AS depth FROM stored_responses WHERE id = $1 AND expires_at > $2
            UNION ALL
@@ -128,7 +113,7 @@ export class PostgresResponseStorage implements ResponseStorage {
       );
       return result.rows.length > 0 ? result.rows : undefined;
     });
-    return (rows ?? []).map(textOf);
+    return (rows ?? []).map(storedResponseText);
   }
 
   async item(itemId: string, now: number): Promise<{ item: Record<string, unknown>; clientTokenName: string | null } | undefined> {
