@@ -39,16 +39,16 @@ for (const file of ['run-bench.sh', 'bench.mjs', 'stream-client.mjs', 'mock-upst
     process.exit(2);
   }
 }
-const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist', 'main', 'cli', 'main.js'));
+const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist', 'cli', 'switchyard.js'));
 if (!fs.existsSync(CLI)) {
   console.error(`[switchyard-bench] ${CLI} is missing; build first: npm run build:main${env.SWITCHYARD_CLI ? ' (or fix SWITCHYARD_CLI)' : ''}`);
   process.exit(2);
 }
 {
-  // cli/main.js imports the whole gateway statically, so --version fails fast if any compiled module is missing.
+  // A build that does not load at all fails here, before the harness starts anything.
   const probe = spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8', timeout: 30_000 });
   if (probe.status !== 0) {
-    console.error(`[switchyard-bench] ${CLI} does not load:\n${(probe.stderr || probe.error?.message || '').trim()}\n  rebuild: npx tsc -p tsconfig.main.json`);
+    console.error(`[switchyard-bench] ${CLI} does not load:\n${(probe.stderr || probe.error?.message || '').trim()}\n  rebuild: npm run build:main`);
     process.exit(2);
   }
 }
@@ -254,7 +254,10 @@ async function profileResponses(profDir) {
 // ---------------------------------------------------------------- normal run
 function describeBuild() {
   const git = (args, cwd) => spawnSync('git', args, { cwd, encoding: 'utf8' }).stdout?.trim();
-  const dir = path.dirname(path.dirname(path.dirname(CLI)));
+  // The checkout the build belongs to: the nearest folder above it with a package.json (dist/cli/switchyard.js is two
+  // levels down, tsc's dist/main/cli/main.js three).
+  let dir = path.dirname(CLI);
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   const sha = git(['rev-parse', '--short', 'HEAD'], ROOT);
   const dirty = git(['status', '--porcelain', '--untracked-files=no'], ROOT);
   console.log(

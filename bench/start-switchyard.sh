@@ -5,12 +5,13 @@
 #   SWITCHYARD_BENCH_TMP   parent for the config + data dir (gateway-bench.js makes one and removes it afterwards)
 #   SWITCHYARD_NODE        node binary (default: node on PATH)
 #   SWITCHYARD_NODE_ARGS   extra node flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (profile mode uses this)
-#   SWITCHYARD_CLI         the cli/main.js to run (default: this checkout's dist/main/cli/main.js), e.g. a build of another commit
+#   SWITCHYARD_CLI         the CLI to run (default: this checkout's dist/cli/switchyard.js, the bundle bin/switchyard.js
+#                          runs; tsc's dist/main/cli/main.js works too), e.g. a build of another commit
 set -euo pipefail
 : "${MOCK_URL:?MOCK_URL is not set (the harness sets it for GATEWAY_START_CMD)}"
 : "${GATEWAY_PORT:?GATEWAY_PORT is not set (the harness sets it for GATEWAY_START_CMD)}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cli="${SWITCHYARD_CLI:-$root/dist/main/cli/main.js}"
+cli="${SWITCHYARD_CLI:-$root/dist/cli/switchyard.js}"
 [ -f "$cli" ] || { echo "start-switchyard: $cli missing; run: npm run build:main (or fix SWITCHYARD_CLI)" >&2; exit 1; }
 parent="${SWITCHYARD_BENCH_TMP:-${TMPDIR:-/tmp}}"
 mkdir -p "$parent"

@@ -25,7 +25,7 @@ import { freePort, groupCpuUs, health, median, processGroups, rssKiB, table, wai
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
 const env = process.env;
-const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist/main/cli/main.js'));
+const CLI = path.resolve(env.SWITCHYARD_CLI || path.join(ROOT, 'dist/cli/switchyard.js'));
 const NODE_ARGS = (env.SWITCHYARD_NODE_ARGS || '').split(/\s+/).filter(Boolean);
 const NS = (env.STREAM_NS || '64,128,256,512,1024').split(',').map(Number);
 const RUNS = Number(env.RUNS || 1);
