@@ -7,15 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
-import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
-import { FakeOpenAI } from '../fakes/openai-fake.js';
-import { adminControl, startServe, writeConfig, type ServeProcess } from '../support/serve-process.js';
+import type { FakeOpenAI } from '../fakes/openai-fake.js';
+import { adminControl, type ServeProcess } from '../support/serve-process.js';
+import { startTeam, type Team } from '../support/team.js';
 
-let database: TestDatabase;
-let pool: Pool;
-let upstream: FakeOpenAI;
-const replicas: ServeProcess[] = [];
+let team: Team<FakeOpenAI>;
 // team mode keeps client tokens in PostgreSQL and writes no client-token file: both take this one (`env`)
 const token = `sy-captures-${randomBytes(16).toString('hex')}`;
 const upstreamKey = `sk-team-capture-${randomBytes(12).toString('hex')}`;
@@ -45,34 +41,27 @@ async function capturedDetail(serve: ServeProcess, id: string): Promise<NonNulla
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = await createPool({ url: database.url, max: 1 });
-  upstream = await FakeOpenAI.start({ apiKey: upstreamKey });
-  upstream.onChat = () => ({ kind: 'reply', usage: { promptTokens: 10, completionTokens: 5 } });
-  const configPath = writeConfig({
-    server: { shutdown_grace_ms: 500 },
-    providers: [{ id: 'openai', type: 'openai-compatible', base_url: upstream.baseUrl, locality: 'cloud', api_key_env: 'TEAM_UPSTREAM_KEY' }],
-    routing: { num_retries: 0, auto_offline: false },
-    ledger: { url: database.url, price_refresh: false, capture: { enabled: true } },
+  team = await startTeam({
+    upstream: { apiKey: upstreamKey },
+    config: ({ upstream }) => ({
+      providers: [{ id: 'openai', type: 'openai-compatible', base_url: upstream, locality: 'cloud', api_key_env: 'TEAM_UPSTREAM_KEY' }],
+      ledger: { capture: { enabled: true } },
+    }),
+    env: { SWITCHYARD_API_KEY: token, TEAM_UPSTREAM_KEY: upstreamKey },
+    dataDir: () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'sy-data-'));
+      writeFileSync(join(dataDir, 'client-token'), `${token}\n`);
+      return dataDir;
+    },
   });
-  const replica = (): Promise<ServeProcess> => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sy-data-'));
-    writeFileSync(join(dataDir, 'client-token'), `${token}\n`);
-    return startServe({ configPath, dataDir, env: { SWITCHYARD_API_KEY: token, TEAM_UPSTREAM_KEY: upstreamKey } });
-  };
-  replicas.push(...(await Promise.all([replica(), replica()])));
+  team.upstream.onChat = () => ({ kind: 'reply', usage: { promptTokens: 10, completionTokens: 5 } });
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all(replicas.map((serve) => serve.stop()));
-  await upstream?.close();
-  await pool?.end();
-  await database?.drop();
-});
+afterAll(() => team?.stop());
 
 describe('captures on the PostgreSQL ledger', () => {
   it("shows a capture made by one replica in the other's request detail, redacted", async () => {
-    const [a, b] = replicas as [ServeProcess, ServeProcess];
+    const [a, b] = team.replicas as [ServeProcess, ServeProcess];
     const marker = `marker-${randomBytes(6).toString('hex')}`;
     const id = await chat(a, `${marker} from A, with the upstream key ${upstreamKey} pasted in`);
     expect(id).not.toBe('');
@@ -86,18 +75,18 @@ describe('captures on the PostgreSQL ledger', () => {
     const fromB = await chat(b, `${marker} from B`);
     expect((await capturedDetail(a, fromB)).capture?.request).toContain(`${marker} from B`);
     // they are rows of the shared database, written once each
-    const { rows } = await pool.query<{ request_id: string; request_body: string }>('SELECT request_id, request_body FROM captures ORDER BY captured_at');
+    const { rows } = await team.pool.query<{ request_id: string; request_body: string }>('SELECT request_id, request_body FROM captures ORDER BY captured_at');
     expect(rows.map((row) => row.request_id)).toEqual([id, fromB]);
     expect(rows.some((row) => row.request_body.includes(upstreamKey))).toBe(false);
   });
 
   it("purging on one replica deletes every replica's captures", async () => {
-    const [a, b] = replicas as [ServeProcess, ServeProcess];
+    const [a, b] = team.replicas as [ServeProcess, ServeProcess];
     const id = await chat(b, 'one more from B');
     await capturedDetail(a, id);
     const { deleted } = await adminControl<{ deleted: number }>(a, 'usage.captures.purge', {});
     expect(deleted).toBe(3);
-    const { rows } = await pool.query<{ count: number }>('SELECT count(*)::bigint AS count FROM captures');
+    const { rows } = await team.pool.query<{ count: number }>('SELECT count(*)::bigint AS count FROM captures');
     expect(rows[0]?.count).toBe(0);
     expect((await adminControl<Detail>(b, 'usage.detail', { id }))?.capture).toBeNull();
   });

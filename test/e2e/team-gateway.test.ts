@@ -9,17 +9,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
-import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
-import { FakeOpenAI } from '../fakes/openai-fake.js';
-import { runCli, startServe, writeConfig, type ServeProcess } from '../support/serve-process.js';
+import type { FakeOpenAI } from '../fakes/openai-fake.js';
+import { runCli, type ServeProcess } from '../support/serve-process.js';
+import { startTeam, type Team } from '../support/team.js';
 import { testRedisUrl } from '../support/team-services.js';
 
 const limit = 60;
-let database: TestDatabase;
-let pool: Pool;
-let upstream: FakeOpenAI;
-let configPath: string;
+let team: Team<FakeOpenAI>;
 let a: ServeProcess;
 let b: ServeProcess;
 const secrets = mkdtempSync(join(tmpdir(), 'sy-team-gateway-'));
@@ -27,31 +23,27 @@ const env = { SWITCHYARD_ADMIN_TOKEN_FILE: join(secrets, 'admin-token'), SWITCHY
 const tokens: Record<'alice' | 'bob', string> = { alice: '', bob: '' };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = await createPool({ url: database.url, max: 1 });
-  upstream = await FakeOpenAI.start();
   writeFileSync(env.SWITCHYARD_ADMIN_TOKEN_FILE, `sya-${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
-  configPath = writeConfig({
-    server: { shutdown_grace_ms: 500 },
-    providers: [{ id: 'openai', type: 'openai-compatible', base_url: upstream.baseUrl, locality: 'cloud' }],
-    routing: { num_retries: 0, allowed_fails: 1_000, auto_offline: false },
-    ledger: { url: database.url, price_refresh: false },
-    state: { url: testRedisUrl(), key_prefix: `e2e-gateway-${randomUUID().slice(0, 8)}`, command_timeout_ms: 1_000 },
-    limits: { every_client: { requests_per_minute: limit } },
+  team = await startTeam({
+    upstream: {},
+    config: ({ upstream }) => ({
+      providers: [{ id: 'openai', type: 'openai-compatible', base_url: upstream, locality: 'cloud' }],
+      routing: { allowed_fails: 1_000 },
+      state: { url: testRedisUrl(), key_prefix: `e2e-gateway-${randomUUID().slice(0, 8)}`, command_timeout_ms: 1_000 },
+      limits: { every_client: { requests_per_minute: limit } },
+    }),
+    env,
   });
-  [a, b] = await Promise.all([startServe({ configPath, env }), startServe({ configPath, env })]);
+  [a, b] = team.replicas as [ServeProcess, ServeProcess];
   for (const name of ['alice', 'bob'] as const) {
-    const created = await runCli(['tokens', 'create', name, '--config', configPath], { env });
+    const created = await runCli(['tokens', 'create', name, '--config', team.configPath], { env });
     expect(created.code, created.stderr).toBe(0);
     tokens[name] = created.stdout.trim();
   }
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([a, b].map((serve) => serve?.stop()));
-  await upstream?.close();
-  await pool?.end();
-  await database?.drop();
+  await team?.stop();
   rmSync(secrets, { recursive: true, force: true });
 });
 
@@ -80,7 +72,7 @@ async function load(serve: ServeProcess, token: string, count: number, parallel:
 }
 
 async function okRows(name: string): Promise<number> {
-  const { rows } = await pool.query<{ count: string }>(`SELECT count(*) AS count FROM requests WHERE client_token_name = $1 AND status = 'ok'`, [name]);
+  const { rows } = await team.pool.query<{ count: string }>(`SELECT count(*) AS count FROM requests WHERE client_token_name = $1 AND status = 'ok'`, [name]);
   return Number(rows[0]?.count ?? 0);
 }
 
@@ -94,7 +86,7 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
-    const before = upstream.chatRequests().length;
+    const before = team.upstream.chatRequests().length;
     const startedAt = performance.now();
     const [fromA, fromB] = await Promise.all([load(a, tokens.alice, 50, 8), load(b, tokens.alice, 50, 8)]);
     const elapsedMs = performance.now() - startedAt;
@@ -108,7 +100,7 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
     expect(fromA.filter((status) => status === 429).length, figures).toBeGreaterThan(0);
     expect(fromB.filter((status) => status === 429).length, figures).toBeGreaterThan(0);
     expect(Math.abs(admitted - allowance) / limit, figures).toBeLessThanOrEqual(0.05);
-    expect(upstream.chatRequests().length - before, figures).toBe(admitted);
+    expect(team.upstream.chatRequests().length - before, figures).toBe(admitted);
     // the limit is alice's: bob is still admitted on both
     expect(await chat(a, tokens.bob)).toBe(200);
     expect(await chat(b, tokens.bob)).toBe(200);
@@ -121,7 +113,7 @@ describe('two replicas on one PostgreSQL and one Redis', () => {
     expect(await okRows('bob')).toBeGreaterThanOrEqual(4);
 
     // and `switchyard usage`, from a machine that only has the config, reports both replicas' requests by person
-    const usage = await runCli(['usage', '--config', configPath, '--by', 'client', '--format', 'json'], { env });
+    const usage = await runCli(['usage', '--config', team.configPath, '--by', 'client', '--format', 'json'], { env });
     expect(usage.code, usage.stderr).toBe(0);
     expect(usage.stdout).toContain('alice');
     expect(usage.stdout).toContain('bob');

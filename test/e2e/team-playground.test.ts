@@ -8,34 +8,20 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundComparisonInput } from '../../shared/control/contract.js';
-import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
-import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
-import { adminControl, startServe, type ServeProcess } from '../support/serve-process.js';
+import { adminControl, type ServeProcess } from '../support/serve-process.js';
+import { startTeam, type Team } from '../support/team.js';
 
-let database: TestDatabase;
-let pool: Pool;
+let team: Team<undefined>;
 let a: ServeProcess;
 let b: ServeProcess;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = await createPool({ url: database.url, max: 1 });
-  const config = {
-    server: { shutdown_grace_ms: 500 },
-    providers: [],
-    routing: { num_retries: 0, auto_offline: false },
-    ledger: { url: database.url, price_refresh: false },
-  };
   // team mode writes no client-token file: one token from the environment for both
-  const env = { SWITCHYARD_API_KEY: `sy-team-playground-${randomBytes(12).toString('hex')}` };
-  [a, b] = await Promise.all([startServe({ config, env }), startServe({ config, env })]);
+  team = await startTeam({ config: () => ({}), env: { SWITCHYARD_API_KEY: `sy-team-playground-${randomBytes(12).toString('hex')}` } });
+  [a, b] = team.replicas as [ServeProcess, ServeProcess];
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all([a, b].map((serve) => serve?.stop()));
-  await pool?.end();
-  await database?.drop();
-});
+afterAll(() => team?.stop());
 
 const parameters = { temperature: 0.2, maxTokens: 512, topP: null };
 const answer = {
@@ -88,7 +74,7 @@ describe('the playground on two replicas sharing one PostgreSQL', () => {
     ]);
     const read = await adminControl<{ columns: unknown; systemPrompt: string }>(b, 'playground.history.get', { id: kept.id });
     expect(read).toMatchObject({ id: kept.id, systemPrompt: 'Be brief.', parameters, columns: kept.columns });
-    const { rows } = await pool.query<{ id: string }>('SELECT id FROM playground_comparisons');
+    const { rows } = await team.pool.query<{ id: string }>('SELECT id FROM playground_comparisons');
     expect(rows.map((row) => row.id)).toEqual([kept.id]);
   });
 
@@ -126,7 +112,7 @@ describe('the playground on two replicas sharing one PostgreSQL', () => {
     expect(await adminControl(b, 'firstRun.get', {})).toEqual({ pending: true });
     expect(await adminControl(a, 'firstRun.finish', {})).toEqual({ pending: false });
     expect(await adminControl(b, 'firstRun.get', {})).toEqual({ pending: false });
-    const { rows } = await pool.query<{ value: string }>("SELECT value FROM settings WHERE key = 'app.first_run_done'");
+    const { rows } = await team.pool.query<{ value: string }>("SELECT value FROM settings WHERE key = 'app.first_run_done'");
     expect(rows).toEqual([{ value: 'true' }]);
   });
 });

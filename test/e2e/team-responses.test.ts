@@ -5,46 +5,36 @@
 // replicas too. Needs `npm test` (it starts PostgreSQL); never skips.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
-import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
-import { FakeOpenAI, type RecordedRequest } from '../fakes/openai-fake.js';
-import { startServe, type ServeProcess } from '../support/serve-process.js';
+import type { FakeOpenAI, RecordedRequest } from '../fakes/openai-fake.js';
+import type { ServeProcess } from '../support/serve-process.js';
+import { startTeam, type Team } from '../support/team.js';
 
 type Json = Record<string, unknown>;
 
-let database: TestDatabase;
-let pool: Pool;
-let upstream: FakeOpenAI;
+let team: Team<FakeOpenAI>;
 let replicaA: ServeProcess;
 let replicaB: ServeProcess;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = await createPool({ url: database.url, max: 1 });
-  upstream = await FakeOpenAI.start();
+  team = await startTeam({
+    upstream: {},
+    config: ({ upstream }) => ({
+      // chat completions only: every Responses request is translated, so the history sent upstream is Switchyard's own
+      providers: [{ id: 'chatonly', type: 'openai-compatible', base_url: upstream, locality: 'cloud' }],
+      routing: { allowed_fails: 1_000 },
+    }),
+    // one client token for both (team mode writes no token file): its name owns the stored responses on either replica
+    env: { SWITCHYARD_API_KEY: `sy-team-responses-${randomBytes(12).toString('hex')}` },
+  });
   // the answer names the question it was given, so each turn's output is recognisable in the next turn's history
-  upstream.onChat = (request) => {
+  team.upstream.onChat = (request) => {
     const messages = (request.body as { messages?: { content?: unknown }[] }).messages ?? [];
     return { kind: 'reply', content: `answer to: ${textOf(messages.at(-1)?.content)}` };
   };
-  const config = {
-    server: { shutdown_grace_ms: 500 },
-    // chat completions only: every Responses request is translated, so the history sent upstream is Switchyard's own
-    providers: [{ id: 'chatonly', type: 'openai-compatible', base_url: upstream.baseUrl, locality: 'cloud' }],
-    routing: { num_retries: 0, auto_offline: false, allowed_fails: 1_000 },
-    ledger: { url: database.url, price_refresh: false },
-  };
-  // one client token for both (team mode writes no token file): its name owns the stored responses on either replica
-  const env = { SWITCHYARD_API_KEY: `sy-team-responses-${randomBytes(12).toString('hex')}` };
-  [replicaA, replicaB] = await Promise.all([startServe({ config, env }), startServe({ config, env })]);
+  [replicaA, replicaB] = team.replicas as [ServeProcess, ServeProcess];
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all([replicaA, replicaB].map((serve) => serve?.stop()));
-  await upstream?.close();
-  await pool?.end();
-  await database?.drop();
-});
+afterAll(() => team?.stop());
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -83,7 +73,7 @@ async function createStreamed(serve: ServeProcess, body: Json): Promise<Json> {
 
 /** The (role, text) pairs of the last chat request the upstream received. */
 function lastUpstreamConversation(): [string, string][] {
-  const last = upstream.chatRequests().at(-1) as RecordedRequest;
+  const last = team.upstream.chatRequests().at(-1) as RecordedRequest;
   const messages = (last.body as { messages: { role: string; content: unknown }[] }).messages;
   return messages.map((message) => [message.role, textOf(message.content)]);
 }
@@ -111,7 +101,7 @@ describe('stored responses on two replicas sharing one PostgreSQL', () => {
       'answer to: What is my colour?',
       'And my name?',
     ]);
-    const { rows } = await pool.query<{ id: string }>('SELECT id FROM stored_responses WHERE id = ANY($1::text[])', [[first['id'], second['id']]]);
+    const { rows } = await team.pool.query<{ id: string }>('SELECT id FROM stored_responses WHERE id = ANY($1::text[])', [[first['id'], second['id']]]);
     expect(rows).toHaveLength(2);
   }, 30_000);
 

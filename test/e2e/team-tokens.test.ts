@@ -6,15 +6,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
-import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
-import { FakeOpenAI } from '../fakes/openai-fake.js';
-import { adminCall, runCli, startServe, writeConfig, type ServeProcess } from '../support/serve-process.js';
+import type { FakeOpenAI } from '../fakes/openai-fake.js';
+import { adminCall, runCli, type ServeProcess } from '../support/serve-process.js';
+import { startTeam, type Team } from '../support/team.js';
 
-let database: TestDatabase;
-let pool: Pool;
-let upstream: FakeOpenAI;
-let configPath: string;
+let team: Team<FakeOpenAI>;
 let a: ServeProcess;
 let b: ServeProcess;
 
@@ -41,25 +37,15 @@ async function msUntil(check: () => Promise<boolean>, limitMs: number, what: str
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = await createPool({ url: database.url, max: 1 });
-  upstream = await FakeOpenAI.start();
-  upstream.onChat = () => ({ kind: 'reply', content: 'fine', usage: { promptTokens: 10, completionTokens: 5 } });
-  configPath = writeConfig({
-    server: { shutdown_grace_ms: 500 },
-    providers: [{ id: 'openai', type: 'openai-compatible', base_url: upstream.baseUrl, locality: 'cloud' }],
-    routing: { num_retries: 0, auto_offline: false },
-    ledger: { url: database.url, price_refresh: false },
+  team = await startTeam({
+    upstream: {},
+    config: ({ upstream }) => ({ providers: [{ id: 'openai', type: 'openai-compatible', base_url: upstream, locality: 'cloud' }] }),
   });
-  [a, b] = await Promise.all([startServe({ configPath }), startServe({ configPath })]);
+  team.upstream.onChat = () => ({ kind: 'reply', content: 'fine', usage: { promptTokens: 10, completionTokens: 5 } });
+  [a, b] = team.replicas as [ServeProcess, ServeProcess];
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all([a, b].map((serve) => serve?.stop()));
-  await upstream?.close();
-  await pool?.end();
-  await database?.drop();
-});
+afterAll(() => team?.stop());
 
 describe('per-person client tokens shared by two replicas', () => {
   it('start with none active, say where they are, write no default token file', () => {
@@ -102,12 +88,12 @@ describe('per-person client tokens shared by two replicas', () => {
   }, 30_000);
 
   it('`switchyard tokens create/revoke` against the same database reaches both replicas', async () => {
-    const created = await runCli(['tokens', 'create', 'bob', '--config', configPath]);
+    const created = await runCli(['tokens', 'create', 'bob', '--config', team.configPath]);
     expect(created.code, created.stderr).toBe(0);
     const token = created.stdout.trim();
     expect(token).toMatch(/^sy-[A-Za-z0-9_-]{43}$/);
     for (const serve of [a, b]) await msUntil(async () => (await chat(serve, token)) === 200, 5_000, 'the CLI token to work');
-    const revoked = await runCli(['tokens', 'revoke', 'bob', '--config', configPath]);
+    const revoked = await runCli(['tokens', 'revoke', 'bob', '--config', team.configPath]);
     expect(revoked.code, revoked.stderr).toBe(0);
     for (const serve of [a, b]) await msUntil(async () => (await chat(serve, token)) === 401, 2_000, 'the CLI revoke to reach the replica');
   }, 30_000);
@@ -130,10 +116,10 @@ describe('per-person client tokens shared by two replicas', () => {
   it('writes last_used_at to the shared table in a batch (at the latest when the replica stops)', async () => {
     const created = await adminCall<{ token: string }>(a, 'tokens.create', { name: 'carol' });
     await msUntil(async () => (await chat(b, created.body.token)) === 200, 5_000, 'B to accept carol');
-    const before = await pool.query<{ last_used_at: number | null }>(`SELECT last_used_at FROM client_tokens WHERE name = 'carol'`);
+    const before = await team.pool.query<{ last_used_at: number | null }>(`SELECT last_used_at FROM client_tokens WHERE name = 'carol'`);
     expect(before.rows[0]?.last_used_at).toBeNull(); // not written per request
     expect(await b.stop()).toBe(0);
-    const listed = await runCli(['tokens', 'list', '--json', '--config', configPath]);
+    const listed = await runCli(['tokens', 'list', '--json', '--config', team.configPath]);
     const rows = JSON.parse(listed.stdout) as Array<{ name: string; lastUsedAt: number | null; revokedAt: number | null }>;
     expect(rows.find((row) => row.name === 'carol')?.lastUsedAt).toEqual(expect.any(Number));
     expect(rows.find((row) => row.name === 'alice')).toMatchObject({ lastUsedAt: expect.any(Number), revokedAt: expect.any(Number) });

@@ -9,12 +9,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
-import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
-import { runCli, startServe, type ServeProcess } from '../support/serve-process.js';
+import { runCli, type ServeProcess } from '../support/serve-process.js';
+import { startTeam, type Team } from '../support/team.js';
 
-let database: TestDatabase;
-let pool: Pool;
+let team: Team<undefined>;
 let a: ServeProcess;
 let b: ServeProcess;
 const secrets = mkdtempSync(join(tmpdir(), 'sy-team-admin-'));
@@ -22,25 +20,16 @@ const adminToken = `sya-${randomBytes(32).toString('base64url')}`;
 const adminEnv = { SWITCHYARD_ADMIN_TOKEN_FILE: join(secrets, 'admin-token') };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = await createPool({ url: database.url, max: 1 });
-  const config = {
-    server: { shutdown_grace_ms: 500 },
-    providers: [],
-    routing: { num_retries: 0, auto_offline: false },
-    ledger: { url: database.url, price_refresh: false },
-  };
-  // team mode writes no client-token file: one token from the environment for both
   writeFileSync(adminEnv.SWITCHYARD_ADMIN_TOKEN_FILE, `${adminToken}\n`, { mode: 0o600 });
+  // team mode writes no client-token file: one token from the environment for both
   const env = { SWITCHYARD_API_KEY: `sy-team-ui-${randomBytes(12).toString('hex')}`, SWITCHYARD_DISCOVERY_PORTS: 'none', ...adminEnv };
-  [a, b] = await Promise.all([startServe({ config, env }), startServe({ config, env })]);
+  team = await startTeam({ config: () => ({}), env });
+  [a, b] = team.replicas as [ServeProcess, ServeProcess];
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([a, b].map((serve) => serve?.stop()));
-  await pool?.end();
+  await team?.stop();
   rmSync(secrets, { recursive: true, force: true });
-  await database?.drop();
 });
 
 /** `switchyard ui` against one replica (with the shared admin token): the nonce of the link it prints. */
@@ -103,7 +92,7 @@ describe('UI sign-in on two replicas sharing one PostgreSQL', () => {
       expect(playground.status).not.toBe(401);
     }
     // digests only: the session id is in no row
-    const { rows } = await pool.query<{ text: string }>('SELECT row_to_json(s)::text AS text FROM ui_sessions s');
+    const { rows } = await team.pool.query<{ text: string }>('SELECT row_to_json(s)::text AS text FROM ui_sessions s');
     expect(rows).toHaveLength(1);
     expect(rows[0]?.text).not.toContain(id);
 
@@ -115,7 +104,7 @@ describe('UI sign-in on two replicas sharing one PostgreSQL', () => {
       expect(await answer.json()).toMatchObject({ error: { code: 'unauthenticated' } });
       expect(await playgroundCode(serve, cookie)).toEqual({ status: 401, code: 'invalid_session' });
     }
-    expect((await pool.query('SELECT 1 FROM ui_sessions')).rowCount).toBe(0);
+    expect((await team.pool.query('SELECT 1 FROM ui_sessions')).rowCount).toBe(0);
   });
 
   it('a nonce used on A is refused on B (and the other way round)', async () => {

@@ -7,17 +7,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../main/ledger/postgres/client.js';
+import { createPool } from '../../main/ledger/postgres/client.js';
 import { createTestDatabase, type TestDatabase } from '../../main/ledger/test-support/postgres-database.js';
-import { FakeOpenAI } from '../fakes/openai-fake.js';
-import { runCli, startServe, writeConfig, type ServeProcess } from '../support/serve-process.js';
+import type { FakeOpenAI } from '../fakes/openai-fake.js';
+import { runCli, type ServeProcess } from '../support/serve-process.js';
+import { startTeam, type Team } from '../support/team.js';
 
-let database: TestDatabase;
+let team: Team<FakeOpenAI>;
 let empty: TestDatabase;
-let pool: Pool;
-let upstream: FakeOpenAI;
-let configPath: string;
-const replicas: ServeProcess[] = [];
 // In team mode the client tokens live in PostgreSQL and no client-token file is written: both replicas take this one
 // from SWITCHYARD_API_KEY (named `env`), and the data dir's file tells startServe what to send.
 const token = `sy-usage-${randomBytes(16).toString('hex')}`;
@@ -46,21 +43,22 @@ interface ReportLine {
 }
 
 beforeAll(async () => {
-  [database, empty] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-  pool = await createPool({ url: database.url, max: 1 });
-  upstream = await FakeOpenAI.start();
-  upstream.onChat = () => ({ kind: 'reply', content: 'fine', usage: { promptTokens: 10, completionTokens: 5 } });
-  configPath = writeConfig({
-    server: { shutdown_grace_ms: 500 },
-    providers: [{ id: 'openai', type: 'openai-compatible', base_url: upstream.baseUrl, locality: 'cloud' }],
-    routing: { num_retries: 0, auto_offline: false },
-    // $1 and $2 per million tokens: 10 in + 5 out = $0.00002 a request
-    ledger: { url: database.url, price_refresh: false, price_overrides: { 'openai/alpha': { input: 1, output: 2 }, 'openai/beta': { input: 1, output: 2 } } },
-  });
-  const replica = (): Promise<ServeProcess> => startServe({ configPath, dataDir: replicaDataDir(), env: { SWITCHYARD_API_KEY: token } });
-  replicas.push(...(await Promise.all([replica(), replica()])));
+  [team, empty] = await Promise.all([
+    startTeam({
+      upstream: {},
+      config: ({ upstream }) => ({
+        providers: [{ id: 'openai', type: 'openai-compatible', base_url: upstream, locality: 'cloud' }],
+        // $1 and $2 per million tokens: 10 in + 5 out = $0.00002 a request
+        ledger: { price_overrides: { 'openai/alpha': { input: 1, output: 2 }, 'openai/beta': { input: 1, output: 2 } } },
+      }),
+      env: { SWITCHYARD_API_KEY: token },
+      dataDir: replicaDataDir,
+    }),
+    createTestDatabase(),
+  ]);
+  team.upstream.onChat = () => ({ kind: 'reply', content: 'fine', usage: { promptTokens: 10, completionTokens: 5 } });
   for (const { replica, model, count } of plan) {
-    const serve = replicas[replica] as ServeProcess;
+    const serve = team.replicas[replica] as ServeProcess;
     for (let index = 0; index < count; index += 1) {
       const response = await fetch(`${serve.baseUrl}/chat/completions`, {
         method: 'POST',
@@ -73,19 +71,14 @@ beforeAll(async () => {
   // every finish is committed within the flush interval
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const { rows } = await pool.query<{ count: number }>(`SELECT count(*)::bigint AS count FROM requests WHERE status = 'ok'`);
+    const { rows } = await team.pool.query<{ count: number }>(`SELECT count(*)::bigint AS count FROM requests WHERE status = 'ok'`);
     if (rows[0]?.count === 10) break;
     if (Date.now() > deadline) throw new Error(`only ${rows[0]?.count ?? 0} of 10 rows committed`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all(replicas.map((serve) => serve.stop()));
-  await upstream?.close();
-  await pool?.end();
-  await Promise.all([database?.drop(), empty?.drop()]);
-});
+afterAll(() => Promise.all([team?.stop(), empty?.drop()]));
 
 async function usageJson(args: string[], env: Record<string, string> = {}): Promise<{ totals: ReportLine; rows: Array<ReportLine & { key: string }> }> {
   const run = await runCli(['usage', '--since', '1h', '--format', 'json', ...args], { env });
@@ -95,7 +88,7 @@ async function usageJson(args: string[], env: Record<string, string> = {}): Prom
 
 describe('switchyard usage on the PostgreSQL ledger', () => {
   it("reports both replicas' requests with the config's ledger.url, from a replica's own data dir", async () => {
-    const report = await usageJson(['--by', 'model', '--config', configPath, '--data-dir', (replicas[0] as ServeProcess).dataDir]);
+    const report = await usageJson(['--by', 'model', '--config', team.configPath, '--data-dir', (team.replicas[0] as ServeProcess).dataDir]);
     expect(report.totals).toMatchObject({ requests: 10, ok: 10, inputTokens: 100, outputTokens: 50 });
     expect(report.totals.costUsd).toBeCloseTo(0.0002, 10);
     expect(report.totals.p50Ms).not.toBeNull();
@@ -108,17 +101,17 @@ describe('switchyard usage on the PostgreSQL ledger', () => {
 
   it('reads SWITCHYARD_LEDGER_URL without any config, and says in the table where the figures come from', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'sy-usage-'));
-    const report = await usageJson(['--by', 'provider', '--data-dir', elsewhere], { SWITCHYARD_LEDGER_URL: database.url });
+    const report = await usageJson(['--by', 'provider', '--data-dir', elsewhere], { SWITCHYARD_LEDGER_URL: team.database.url });
     expect(report.rows).toEqual([expect.objectContaining({ key: 'openai', requests: 10 })]);
-    const table = await runCli(['usage', '--since', '1h', '--by', 'model', '--data-dir', elsewhere], { env: { SWITCHYARD_LEDGER_URL: database.url } });
+    const table = await runCli(['usage', '--since', '1h', '--by', 'model', '--data-dir', elsewhere], { env: { SWITCHYARD_LEDGER_URL: team.database.url } });
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(new RegExp(`, in postgres://switchyard@127\\.0\\.0\\.1:\\d+/${database.name}$`));
+    expect(table.stdout.split('\n')[0]).toMatch(new RegExp(`, in postgres://switchyard@127\\.0\\.0\\.1:\\d+/${team.database.name}$`));
     expect(table.stdout).toMatch(/^openai\/alpha\s+5\s+50\s+25\s+0\.0001\s/m);
     expect(table.stdout).toMatch(/^TOTAL\s+10\s+100\s+50\s+0\.0002\s/m);
   });
 
   it('only reads: no replica registered, nothing migrated; a database without the ledger is a clear error', async () => {
-    const { rows } = await pool.query<{ count: number }>(`SELECT count(*)::bigint AS count FROM ledger_instances`);
+    const { rows } = await team.pool.query<{ count: number }>(`SELECT count(*)::bigint AS count FROM ledger_instances`);
     expect(rows[0]?.count).toBe(2);
     const bare = await runCli(['usage', '--data-dir', mkdtempSync(join(tmpdir(), 'sy-usage-'))], { env: { SWITCHYARD_LEDGER_URL: empty.url } });
     expect(bare.code).toBe(1);
