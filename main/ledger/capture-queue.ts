@@ -55,6 +55,7 @@ const bytesOf = (capture: PendingCapture): number => capture.request.head.length
 export class CaptureQueue {
   settings: CaptureSettings = defaultCaptureSettings;
   closed = false;
+  private configured = false;
   /** when the next write may be tried (epoch ms): later after each failure in a row, at most 5 s */
   backoffUntil = 0;
   readonly counters = { written: 0, dropped: 0, rejected: 0, failures: 0, deleted: 0 };
@@ -72,6 +73,18 @@ export class CaptureQueue {
   /** How many bytes of each body to keep at request arrival; undefined while capture is off. */
   get maxBytes(): number | undefined {
     return this.settings.enabled && !this.closed ? this.settings.maxBytesPerRequest : undefined;
+  }
+
+  /**
+   * Applies the config (at start and on every reload). True when the writer should start its retention runs now: on
+   * the first call, and when the retention was just shortened (the rows it now excludes go soon, not within the hour).
+   */
+  configure(settings: CaptureSettings): boolean {
+    const shorter = settings.retentionDays < this.settings.retentionDays;
+    this.settings = settings;
+    if (this.closed || (this.configured && !shorter)) return false;
+    this.configured = true;
+    return true;
   }
 
   /** Queues `capture` unless capture is off, the writer closed or the queue full (then counted as dropped). */

@@ -15,7 +15,6 @@ export class CaptureWriter {
   private readonly queue: CaptureQueue;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly pruneRuns: DeletionRuns;
-  private configured = false;
   private readonly now: () => number;
 
   constructor(
@@ -34,12 +33,7 @@ export class CaptureWriter {
 
   /** Applies the config (at start and on every reload); the first call also starts the retention timer. */
   configure(settings: CaptureSettings): void {
-    const shorter = settings.retentionDays < this.queue.settings.retentionDays;
-    this.queue.settings = settings;
-    if (this.queue.closed || (this.configured && !shorter)) return;
-    // at start, and when the retention was just shortened: the rows it now excludes go soon, not within the hour
-    this.configured = true;
-    this.pruneRuns.start(this.options.pruneStartDelayMs ?? 1_000);
+    if (this.queue.configure(settings)) this.pruneRuns.start(this.options.pruneStartDelayMs ?? 1_000);
   }
 
   /** How many bytes of each body to keep at request arrival; undefined while capture is off. */

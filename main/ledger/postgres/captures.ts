@@ -23,7 +23,6 @@ export class PostgresCaptures {
   private flushTimer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private writing: Promise<boolean> | undefined;
-  private configured = false;
   private readonly now: () => number;
 
   /** Queues from the start; writes once `attach` gives it the database (team mode opens it asynchronously). */
@@ -39,11 +38,7 @@ export class PostgresCaptures {
 
   /** Applies the config (at start and on every reload); the first call also starts the retention runs. */
   configure(settings: CaptureSettings): void {
-    const shorter = settings.retentionDays < this.queue.settings.retentionDays;
-    this.queue.settings = settings;
-    if (this.queue.closed || (this.configured && !shorter)) return;
-    this.configured = true;
-    this.schedulePrune(this.options.pruneStartDelayMs ?? 1_000);
+    if (this.queue.configure(settings)) this.schedulePrune(this.options.pruneStartDelayMs ?? 1_000);
   }
 
   /** How many bytes of each body to keep at request arrival; undefined while capture is off. */
