@@ -135,6 +135,7 @@ describe.each(backends)('sign-in nonces ($name)', (backend) => {
     const first = await stores.nonces.mint();
     expect(first.nonce).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(first.expiresInSeconds).toBe(60);
+    expect(signInNonceLifetimeMs).toBe(60_000);
     expect((await stores.nonces.mint()).nonce).not.toBe(first.nonce);
     expect(await stores.otherNonces.redeem(first.nonce)).toBe(true);
     expect(await stores.nonces.redeem(first.nonce)).toBe(false);
