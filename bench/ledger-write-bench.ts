@@ -61,6 +61,8 @@ async function measure(mode: 'worker' | 'main'): Promise<Run> {
         ledger.flush();
       }
     };
+    // the writer thread starts with the first batch (ledger-writer.ts): one batch, written here while it starts
+    write(batch);
     const deadline = Date.now() + 10_000;
     while (mode === 'worker' && ledger.stats().writerThread !== 'worker' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     if (ledger.stats().writerThread !== mode) throw new Error(`the ${mode} writer is not running: ${JSON.stringify(ledger.stats())}`);
