@@ -11,6 +11,9 @@
 // The gateway runs with an existing data dir (a first, uncounted launch creates it), as at every login after the
 // first. First chat completion after launch is printed for information. `tokens` (opens the ledger file) is printed for information. Env: START_RUNS (15), CLI_RUNS (15),
 // SWITCHYARD_CLI (dist/cli/switchyard.js, the bundle bin/switchyard.js runs), SWITCHYARD_NODE_ARGS, QUIET_PCT / QUIET_WAIT_S (bench-kit.js). 127.0.0.1 only.
+// MEM_ONLY=1: the RSS section alone (no ready, first-chat or CLI timings); MEM_RUNS (3): launches per process for it,
+// rotating the order each round; with MEM_ONLY or MEM_RUNS each launch's idle RSS is printed too. IDLE_LATE_S (0 = off):
+// the idle RSS again N s after ready, before the connections (15 s covers the price refresh's first run).
 // SWITCHYARD_CLI_BEFORE: a second build (e.g. of the commit before a change, with its own node_modules and resources
 // reachable from it) measured in the same run, alternating with SWITCHYARD_CLI in every section, as the rows `before`:
 // on a shared machine a before/after from two runs minutes apart mostly measures the load.
@@ -30,6 +33,9 @@ const CLI_BEFORE = env.SWITCHYARD_CLI_BEFORE ? path.resolve(env.SWITCHYARD_CLI_B
 const NODE_ARGS = (env.SWITCHYARD_NODE_ARGS || '').split(/\s+/).filter(Boolean);
 const START_RUNS = Number(env.START_RUNS || 15);
 const CLI_RUNS = Number(env.CLI_RUNS || 15);
+const MEM_ONLY = env.MEM_ONLY === '1';
+const MEM_RUNS = Number(env.MEM_RUNS || 3);
+const IDLE_LATE_S = Number(env.IDLE_LATE_S || 0);
 const TOKEN = 'sy-bench-start-token-0123456789abcdef';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (kib) => kib / 1024;
@@ -121,14 +127,14 @@ console.log(
 );
 
 // ---------------------------------------------------------------- ready time
+const processes = ['bare', ...Object.keys(builds)];
+const ready = Object.fromEntries(processes.map((name) => [name, []]));
 for (const [name, cli] of Object.entries(builds).reverse()) {
   const first = await launch((port) => serveArgs(port, cli)); // creates the data dir, the ledger and the token; not counted
   await stop(first.child);
   console.log(`[start-bench] first launch of ${name}${name === 'serve' ? ' (new data dir)' : ''}: ${f(first.ms)} ms`);
 }
-const processes = ['bare', ...Object.keys(builds)];
-const ready = Object.fromEntries(processes.map((name) => [name, []]));
-for (let run = 0; run < START_RUNS; run++) {
+for (let run = 0; run < (MEM_ONLY ? 0 : START_RUNS); run++) {
   await waitQuiet(env);
   const order = processes.map((_, i) => processes[(i + run) % processes.length]);
   for (const name of order) {
@@ -164,7 +170,7 @@ function chatOnce(port) {
   });
 }
 const firstChat = Object.fromEntries(Object.keys(builds).map((name) => [name, []]));
-for (let run = 0; run < START_RUNS; run++) {
+for (let run = 0; run < (MEM_ONLY ? 0 : START_RUNS); run++) {
   await waitQuiet(env);
   const names = Object.keys(builds);
   for (const name of names.map((_, i) => names[(i + run) % names.length])) {
@@ -199,7 +205,7 @@ for (const [name, cli] of Object.entries(builds)) {
   cliCases[`tokens list${suffix}`] = [...NODE_ARGS, cli, 'tokens', 'list', '--data-dir', dataDir];
 }
 const cli = Object.fromEntries(Object.keys(cliCases).map((name) => [name, []]));
-for (let run = 0; run < CLI_RUNS; run++) {
+for (let run = 0; run < (MEM_ONLY ? 0 : CLI_RUNS); run++) {
   if (run % 5 === 0) await waitQuiet(env);
   const names = Object.keys(cliCases);
   for (let i = 0; i < names.length; i++) {
@@ -242,6 +248,11 @@ async function memory(argsFor, withChat) {
   try {
     await sleep(2000);
     const idle = rssKiB(child.pid);
+    let late = NaN;
+    if (IDLE_LATE_S > 0) {
+      await sleep(Math.max(0, IDLE_LATE_S * 1000 - 2000));
+      late = rssKiB(child.pid);
+    }
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONNS, keepAliveMsecs: 1000 });
     await Promise.all(Array.from({ length: CONNS }, () => request(agent, port, 'GET', '/health')));
     const sockets = Object.values(agent.freeSockets).reduce((n, list) => n + list.length, 0);
@@ -254,14 +265,14 @@ async function memory(argsFor, withChat) {
       chat = rssKiB(child.pid);
     }
     agent.destroy();
-    return { idle, conns, chat, sockets };
+    return { idle, late, conns, chat, sockets };
   } finally {
     await stop(child);
   }
 }
 const mem = Object.fromEntries(processes.map((name) => [name, []]));
-for (let run = 0; run < 3; run++) {
-  for (const name of processes) {
+for (let run = 0; run < MEM_RUNS; run++) {
+  for (const name of processes.map((_, i) => processes[(i + run) % processes.length])) {
     mem[name].push(await memory((port) => (name === 'bare' ? bareArgs(port) : serveArgs(port, builds[name])), name !== 'bare'));
   }
 }
@@ -276,39 +287,57 @@ const verdict = (label, value, limit, unit) => {
   const line = `${value <= limit ? 'PASS' : 'MISS'}  ${label}: ${f(value, 2)}${unit} (target ≤ ${limit}${unit})`;
   verdicts.push(line);
 };
-console.log(`\nready (launch → first /health 200), median of ${START_RUNS} launches each, alternating`);
+if (!MEM_ONLY) {
+  console.log(`\nready (launch → first /health 200), median of ${START_RUNS} launches each, alternating`);
+  console.log(
+    table(
+      ['process', 'median_ms', 'min_ms', 'max_ms', 'x_bare'],
+      processes.map((name) => [name, f(r[name]), f(Math.min(...ready[name])), f(Math.max(...ready[name])), f(r[name] / r.bare, 2)]),
+    ),
+  );
+  console.log(`\nfirst chat completion (launch → first 200 from POST /v1/chat/completions via the mock), median of ${START_RUNS} launches`);
+  console.log(
+    table(
+      ['process', 'median_ms', 'min_ms', 'max_ms'],
+      Object.entries(firstChat).map(([name, list]) => [name, f(median(list)), f(Math.min(...list)), f(Math.max(...list))]),
+    ),
+  );
+  console.log(`\nCLI wall time, median of ${CLI_RUNS} runs each, rotated (bare = node bench/bare-node.mjs version)`);
+  console.log(
+    table(
+      ['command', 'median_ms', 'min_ms', 'x_bare'],
+      Object.keys(cli).map((name) => [name, f(c[name]), f(Math.min(...cli[name])), f(c[name] / c.bare, 2)]),
+    ),
+  );
+}
+console.log(
+  `\nRSS (MiB, median of ${MEM_RUNS} launches): idle = ready + 2 s; conns = ${CONNS} open keep-alive connections after one GET /health each; chat = after one non-stream chat completion on each`,
+);
 console.log(
   table(
-    ['process', 'median_ms', 'min_ms', 'max_ms', 'x_bare'],
-    processes.map((name) => [name, f(r[name]), f(Math.min(...ready[name])), f(Math.max(...ready[name])), f(r[name] / r.bare, 2)]),
+    ['process', 'idle', ...(IDLE_LATE_S > 0 ? [`idle_${IDLE_LATE_S}s`] : []), 'conns', 'chat', 'sockets'],
+    processes.map((name) => [
+      name,
+      f(mib(med(mem[name], 'idle'))),
+      ...(IDLE_LATE_S > 0 ? [f(mib(med(mem[name], 'late')))] : []),
+      f(mib(med(mem[name], 'conns'))),
+      f(mib(med(mem[name], 'chat'))),
+      med(mem[name], 'sockets'),
+    ]),
   ),
 );
-console.log(`\nfirst chat completion (launch → first 200 from POST /v1/chat/completions via the mock), median of ${START_RUNS} launches`);
-console.log(
-  table(
-    ['process', 'median_ms', 'min_ms', 'max_ms'],
-    Object.entries(firstChat).map(([name, list]) => [name, f(median(list)), f(Math.min(...list)), f(Math.max(...list))]),
-  ),
-);
-console.log(`\nCLI wall time, median of ${CLI_RUNS} runs each, rotated (bare = node bench/bare-node.mjs version)`);
-console.log(
-  table(
-    ['command', 'median_ms', 'min_ms', 'x_bare'],
-    Object.keys(cli).map((name) => [name, f(c[name]), f(Math.min(...cli[name])), f(c[name] / c.bare, 2)]),
-  ),
-);
-console.log(
-  `\nRSS (MiB, median of 3 launches): idle = ready + 2 s; conns = ${CONNS} open keep-alive connections after one GET /health each; chat = after one non-stream chat completion on each`,
-);
-console.log(
-  table(
-    ['process', 'idle', 'conns', 'chat', 'sockets'],
-    processes.map((name) => [name, f(mib(med(mem[name], 'idle'))), f(mib(med(mem[name], 'conns'))), f(mib(med(mem[name], 'chat'))), med(mem[name], 'sockets')]),
-  ),
-);
-verdict('serve ready ÷ bare node:http server', r.serve / r.bare, 2, '×');
-verdict('--version ÷ bare node script', c['--version'] / c.bare, 1.5, '×');
-verdict('--help ÷ bare node script', c['--help'] / c.bare, 1.5, '×');
+if (MEM_ONLY || env.MEM_RUNS) {
+  console.log(`\nidle RSS of each launch (MiB, in launch order)${IDLE_LATE_S > 0 ? `; then ready + ${IDLE_LATE_S} s` : ''}`);
+  for (const name of processes) {
+    const late = IDLE_LATE_S > 0 ? `; ${mem[name].map((m) => f(mib(m.late))).join(' ')}` : '';
+    console.log(`  ${name.padEnd(8)} ${mem[name].map((m) => f(mib(m.idle))).join(' ')}${late}`);
+  }
+}
+if (!MEM_ONLY) {
+  verdict('serve ready ÷ bare node:http server', r.serve / r.bare, 2, '×');
+  verdict('--version ÷ bare node script', c['--version'] / c.bare, 1.5, '×');
+  verdict('--help ÷ bare node script', c['--help'] / c.bare, 1.5, '×');
+}
 verdict('serve idle RSS', mib(med(mem.serve, 'idle')), 60, ' MiB');
 verdict(`serve RSS with ${CONNS} open connections (/health)`, mib(med(mem.serve, 'conns')), 150, ' MiB');
 verdict(`serve RSS with ${CONNS} open connections (after a chat completion each)`, mib(med(mem.serve, 'chat')), 150, ' MiB');

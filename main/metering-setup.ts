@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { GatewayConfig } from './config/load.js';
 import type { BudgetGuard } from './gateway/budget-guard.js';
 import type { CaptureRecorder, Costing, Metering } from './gateway/metering.js';
+import { plainGetBody } from './gateway/providers/plain-http.js';
 import { evaluateBudgets, type BudgetDecision, type SpendSoFar } from './ledger/budgets.js';
 import { ResponseStore, type ResponseStorage } from './ledger/response-store.js';
 import { SqliteResponseStorage } from './ledger/sqlite-response-storage.js';
@@ -308,12 +309,13 @@ function buildCatalog(snapshot: PriceSnapshot, ledger: Ledger, config: GatewayCo
   return catalog;
 }
 
-async function fetchJsonFromNetwork(url: string = openRouterModelsUrl): Promise<unknown> {
-  const { request } = await import('undici'); // loaded here, not at start: a refresh is rare and later than start
-  const response = await request(url, { headersTimeout: 10_000, bodyTimeout: 20_000, headers: { accept: 'application/json' } });
-  if (response.statusCode !== 200) {
-    await response.body.dump();
-    throw new Error(`HTTP ${response.statusCode}`);
-  }
-  return response.body.json();
+/**
+ * OpenRouter's model list, over node:https rather than undici (gateway/providers/plain-http.ts: a gateway that only
+ * refreshed its prices holds none of undici). A redirect is not followed: it fails as any other status does.
+ */
+export async function fetchJsonFromNetwork(url: string = openRouterModelsUrl): Promise<unknown> {
+  const limits = { connectTimeoutMs: 10_000, headersTimeoutMs: 10_000, bodyTimeoutMs: 20_000, maxBytes: 64 * 1024 * 1024 };
+  const response = await plainGetBody({ url, headers: { accept: 'application/json' }, ...limits }, AbortSignal.timeout(120_000));
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+  return JSON.parse(response.body.toString('utf8')) as unknown;
 }

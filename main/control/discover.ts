@@ -4,10 +4,10 @@
 // listening but slow — a busy laptop, or Ollama loading a model — and 250 ms missed those under load), so it can run
 // at every start and on every page visit. Servers already configured are reported with `configured: true`.
 import { setMaxListeners } from 'node:events';
-import type { Agent } from 'undici';
 import type { CallResponse } from '../../shared/control/contract.js';
 import type { ProviderSettings } from '../config/load.js';
 import { providerPresets } from '../config/presets.js';
+import { plainGetBody } from '../gateway/providers/plain-http.js';
 import { identify, isLocalServerPreset, localServerPresets, pathsFor, type Answer, type LocalServerPreset } from './local-servers.js';
 
 export interface DiscoveryCandidate {
@@ -58,41 +58,28 @@ export async function discoverLocalServers(configured: readonly ProviderSettings
   const deadlineMs = options.deadlineMs ?? discoveryDeadlineMs;
   const signal = AbortSignal.timeout(deadlineMs);
   setMaxListeners(0, signal); // one deadline shared by every request of the call, by design
-  // A pool of its own, closed at the end, so no keep-alive socket outlives the call (and keeps a CLI waiting).
-  const { Agent } = await import('undici'); // loaded at the first discovery, not at start
-  const agent = new Agent({
-    connect: { timeout: deadlineMs },
-    headersTimeout: deadlineMs,
-    bodyTimeout: deadlineMs,
-    maxResponseSize: maxAnswerBytes,
-    keepAliveTimeout: 1,
-  });
   const taken = new Set(configured.map((provider) => serverOf(provider.baseUrl)));
-  try {
-    const servers = groupByServer(candidates);
-    const found = await Promise.all(
-      servers.map(async ({ origin, presets, modelsPath }) => {
-        const paths = pathsFor(presets, modelsPath);
-        const answers = new Map(await Promise.all(paths.map(async (path) => [path, await get(agent, `${origin}${path}`, signal)] as const)));
-        const identified = identify(presets, answers, modelsPath);
-        if (!identified) return undefined;
-        const candidate = candidates.find((entry) => entry.preset === identified.preset && new URL(entry.baseUrl).origin === origin);
-        const baseUrl = candidate?.baseUrl ?? origin;
-        return {
-          preset: identified.preset,
-          label: providerPresets[identified.preset].label,
-          baseUrl,
-          models: [...identified.models],
-          modelCount: identified.modelCount,
-          keyRequired: identified.keyRequired,
-          configured: taken.has(serverOf(baseUrl)),
-        } satisfies DiscoveredServer;
-      }),
-    );
-    return found.filter((server) => server !== undefined);
-  } finally {
-    void agent.destroy().catch(() => undefined);
-  }
+  const servers = groupByServer(candidates);
+  const found = await Promise.all(
+    servers.map(async ({ origin, presets, modelsPath }) => {
+      const paths = pathsFor(presets, modelsPath);
+      const answers = new Map(await Promise.all(paths.map(async (path) => [path, await get(`${origin}${path}`, signal, deadlineMs)] as const)));
+      const identified = identify(presets, answers, modelsPath);
+      if (!identified) return undefined;
+      const candidate = candidates.find((entry) => entry.preset === identified.preset && new URL(entry.baseUrl).origin === origin);
+      const baseUrl = candidate?.baseUrl ?? origin;
+      return {
+        preset: identified.preset,
+        label: providerPresets[identified.preset].label,
+        baseUrl,
+        models: [...identified.models],
+        modelCount: identified.modelCount,
+        keyRequired: identified.keyRequired,
+        configured: taken.has(serverOf(baseUrl)),
+      } satisfies DiscoveredServer;
+    }),
+  );
+  return found.filter((server) => server !== undefined);
 }
 
 interface Server {
@@ -115,19 +102,24 @@ function groupByServer(candidates: readonly DiscoveryCandidate[]): Server[] {
   return [...byOrigin.values()];
 }
 
-/** One GET under the shared deadline; any failure (refused, reset, timeout, too large) is no answer. */
-async function get(agent: Agent, url: string, signal: AbortSignal): Promise<Answer> {
+/**
+ * One GET under the shared deadline, on a connection of its own closed after it (no socket outlives the call and
+ * keeps a CLI waiting), over node:http rather than undici (plain-http.ts: `serve` runs this at every start). Any
+ * failure (refused, reset, timeout, too large) is no answer.
+ */
+async function get(url: string, signal: AbortSignal, deadlineMs: number): Promise<Answer> {
   try {
-    const { request } = await import('undici'); // loaded by discoverLocalServers already
-    const response = await request(url, { method: 'GET', dispatcher: agent, signal, headers: { accept: 'application/json' } });
-    const text = await response.body.text();
+    const headers = { accept: 'application/json' };
+    const limits = { connectTimeoutMs: deadlineMs, headersTimeoutMs: deadlineMs, bodyTimeoutMs: deadlineMs, maxBytes: maxAnswerBytes };
+    const response = await plainGetBody({ url, headers, ...limits }, signal);
+    const text = response.body.toString('utf8');
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       json = undefined;
     }
-    return { status: response.statusCode, json };
+    return { status: response.status, json };
   } catch {
     return undefined;
   }

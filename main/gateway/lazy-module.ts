@@ -29,5 +29,11 @@ export function lazyModule<M>(importer: () => Promise<M>): LazyModule<M> {
   };
 }
 
-/** undici (~15 MB and 100+ ms to load): needed by the first upstream call, not to start listening. */
-export const undici = lazyModule(() => import('undici'));
+/**
+ * undici's Agent: needed by the first upstream POST, not to start listening (GETs go over node:http,
+ * providers/plain-http.ts). Its own module rather than the package's index, which loads fetch, WebSocket,
+ * EventSource, the cache and mock agents with it: measured in bare Node, loading and first use of the Agent alone
+ * take ~40 ms and +21 MiB RSS instead of ~110 ms and +28 MiB (issue 20). lazy-module.test.ts checks it is the
+ * package's own Agent, so an undici that moves the file fails a test rather than a request.
+ */
+export const undici = lazyModule(async () => ({ Agent: (await import('undici/lib/dispatcher/agent.js')).default }));

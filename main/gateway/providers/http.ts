@@ -1,9 +1,11 @@
 // The one place adapters talk HTTP: a keep-alive undici pool per provider, capped body reads, and the
 // translation of network failures into ProviderErrors. Redirects are never followed (credentials must not
-// travel to a host the user did not configure). undici itself loads with the first call (lazy-module.ts).
+// travel to a host the user did not configure). undici itself loads with the first POST (lazy-module.ts): a GET
+// (model list, reachability probe) goes over node:http (plain-http.ts), so a gateway that has only started holds none of it.
 import type { Agent } from 'undici';
 import { undici } from '../lazy-module.js';
 import { ProviderError, networkError } from './errors.js';
+import { plainGet } from './plain-http.js';
 import { UpstreamCall, type UpstreamHead } from './upstream-body.js';
 import type { Locality } from '../../config/types.js';
 
@@ -54,7 +56,7 @@ export class UpstreamClient {
   constructor(
     private readonly providerId: string,
     readonly baseUrl: string,
-    timeouts: UpstreamTimeouts,
+    private readonly timeouts: UpstreamTimeouts,
     private readonly observeHead?: ((head: UpstreamResponse) => void) | undefined,
   ) {
     const url = new URL(baseUrl);
@@ -89,13 +91,21 @@ export class UpstreamClient {
   }): Promise<UpstreamResponse> {
     // undici's dispatch API rather than request(): the response head and body bytes come straight to UpstreamCall,
     // without a Node stream per response (upstream-body.ts).
-    const dispatcher = this.dispatcher ?? (await this.createDispatcher());
+    // A GET (model list, probe) goes over node:http: see plain-http.ts for why.
+    const dispatcher = options.method === 'GET' ? undefined : (this.dispatcher ?? (await this.createDispatcher()));
     const call = new UpstreamCall(options.signal);
     try {
-      dispatcher.dispatch(
-        { origin: this.origin, path: this.basePath + options.path, method: options.method, headers: options.headers, body: options.body ?? null },
-        call,
-      );
+      if (dispatcher)
+        dispatcher.dispatch(
+          { origin: this.origin, path: this.basePath + options.path, method: options.method, headers: options.headers, body: options.body ?? null },
+          call,
+        );
+      else if (this.closed) throw new Error(`the HTTP client of provider '${this.providerId}' is closed`);
+      else {
+        const { connectMs, headersMs, bodyIdleMs } = this.timeouts;
+        const url = this.origin + this.basePath + options.path;
+        plainGet({ url, headers: options.headers, connectTimeoutMs: connectMs, headersTimeoutMs: headersMs, bodyTimeoutMs: bodyIdleMs }, call);
+      }
     } catch (error) {
       call.onError(error as Error); // undici reports most errors to the handler; this catches the rest the same way
     }
