@@ -86,6 +86,27 @@ export function groupCpuUs(pgid) {
   return (ticks / CLK_TCK) * 1e6;
 }
 
+/**
+ * Like groupCpuUs, to the nanosecond: each live thread's run time from /proc/<pid>/task/<tid>/schedstat, where the
+ * tick counts of /proc/<pid>/stat move in steps of 1/CLK_TCK s (10 ms — 100 µs per stream in a block of 100
+ * streams, a tenth of what a stream costs). A thread that has exited is no longer counted, so use it across a
+ * window in which the group's threads live on (a gateway's do), and groupCpuUs where processes come and go.
+ */
+export function groupRunUs(pgid) {
+  let ns = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      for (const task of fs.readdirSync(`/proc/${entry}/task`)) ns += Number(fs.readFileSync(`/proc/${entry}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      continue; // gone meanwhile
+    }
+  }
+  return ns / 1000;
+}
+
 /** A process's resident memory (VmRSS) in KiB. */
 export function rssKiB(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -133,6 +133,9 @@ function run(cmd, args, phaseEnv, label) {
     'RESPONSES_DURATION',
     'RESPONSES_CONCURRENCY',
     'RESPONSES_MAX_TOTAL_S',
+    'RESPONSES_STORE',
+    'RESPONSES_AA',
+    'RESPONSES_ORDER',
   ];
   console.log(
     `[switchyard-bench] ${shown

@@ -11,7 +11,10 @@
 //               kept-alive connections: first content event − direct's, same round; and responses − chat
 // The target is Responses within 10% of chat: CPU per request and per stream, and time added before the first
 // content event. Requests send `store: false` as Codex does (RESPONSES_STORE=1 sends `store: true`, which adds the
-// stored response's write). Env: SWITCHYARD_BENCH_WORKDIR (harness copy with node_modules), SWITCHYARD_API_KEY,
+// stored response's write). Two checks of the method itself: RESPONSES_AA=1 makes the `responses` lane send chat
+// completions too (an A/A run: any ratio away from 1.00 is what the lane's place in the order costs), and
+// RESPONSES_ORDER=reverse runs the lanes in the reverse order (responses, then chat, then direct; rotated per run
+// as usual). Env: SWITCHYARD_BENCH_WORKDIR (harness copy with node_modules), SWITCHYARD_API_KEY,
 // MODEL, RUNS, RESPONSES_DURATION, RESPONSES_CONCURRENCY, PAIRED_ROUNDS, RESPONSES_MAX_TOTAL_S, OUT_DIR,
 // QUIET_PCT, QUIET_WAIT_S. 127.0.0.1 only; kills exactly the process groups it starts.
 import { spawnSync } from 'node:child_process';
@@ -19,7 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { busyTicks, CLK_TCK, freePort, groupCpuUs, median, processGroups, table, waitQuiet as benchWaitQuiet } from './bench-kit.js';
+import { busyTicks, CLK_TCK, freePort, groupCpuUs, groupRunUs, median, processGroups, table, waitQuiet as benchWaitQuiet } from './bench-kit.js';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -51,6 +54,8 @@ const CONCURRENCY = (env.RESPONSES_CONCURRENCY || '1 16')
 const PAIRED_ROUNDS = Number(env.PAIRED_ROUNDS ?? 30);
 const MAX_TOTAL_S = Number(env.RESPONSES_MAX_TOTAL_S || 150);
 const STORE = env.RESPONSES_STORE === '1';
+const AA = env.RESPONSES_AA === '1';
+const REVERSE = env.RESPONSES_ORDER === 'reverse';
 const OUT_DIR = env.OUT_DIR || path.join(BENCH, 'results', 'responses');
 /** The harness's burst stream cases and its paced case (bench.mjs STREAM_CASES), so figures line up with its tables. */
 const BLOCKS = [
@@ -75,14 +80,22 @@ function selfTicks() {
 }
 /** Runs `work` and reports the gateway's CPU (µs) and the CPU the machine spent on processes the bench did not start (% of one core). */
 async function measured(pgids, work) {
-  const snapshot = () => ({ at: performance.now(), busy: busyTicks(), self: selfTicks(), gateway: groupCpuUs(pgids.gateway), mock: groupCpuUs(pgids.mock) });
+  const snapshot = () => ({
+    at: performance.now(),
+    busy: busyTicks(),
+    self: selfTicks(),
+    gateway: groupCpuUs(pgids.gateway),
+    gatewayRun: groupRunUs(pgids.gateway),
+    mock: groupCpuUs(pgids.mock),
+  });
   const before = snapshot();
   const result = await work();
   const after = snapshot();
   const tickUs = 1e6 / CLK_TCK;
   const known = after.gateway - before.gateway + (after.mock - before.mock) + (after.self - before.self) * tickUs;
   const foreignPct = Math.max(0, (((after.busy - before.busy) * tickUs - known) / ((after.at - before.at) * 1000)) * 100);
-  return { result, gatewayUs: after.gateway - before.gateway, foreignPct: Math.round(foreignPct) };
+  // the gateway's own figure from its threads' run times: the tick counts above are too coarse for a stream block
+  return { result, gatewayUs: after.gatewayRun - before.gatewayRun, foreignPct: Math.round(foreignPct) };
 }
 // ---------------------------------------------------------------- stats + tables
 const percentile = (values, p) => {
@@ -273,8 +286,11 @@ async function main() {
   const lanes = [
     { name: 'direct', origin: mockUrl, pathname: '/v1/chat/completions', wire: WIRE.chat, headers: {}, pgid: undefined, logPath: mock.logPath },
     { name: 'chat', origin: gatewayUrl, pathname: '/v1/chat/completions', wire: WIRE.chat, headers: auth, pgid: gateway.pid, logPath: gateway.logPath },
-    { name: 'responses', origin: gatewayUrl, pathname: '/v1/responses', wire: WIRE.responses, headers: auth, pgid: gateway.pid, logPath: gateway.logPath },
+    AA
+      ? { name: 'responses', origin: gatewayUrl, pathname: '/v1/chat/completions', wire: WIRE.chat, headers: auth, pgid: gateway.pid, logPath: gateway.logPath }
+      : { name: 'responses', origin: gatewayUrl, pathname: '/v1/responses', wire: WIRE.responses, headers: auth, pgid: gateway.pid, logPath: gateway.logPath },
   ];
+  if (REVERSE) lanes.reverse();
   for (const lane of lanes) {
     await waitReady(lane);
     lane.bodyFile = path.join(os.tmpdir(), `sy-responses-bench-${process.pid}-${lane.name}-body.json`);
@@ -288,7 +304,10 @@ async function main() {
     );
   }
   process.on('exit', () => lanes.forEach((lane) => [lane.bodyFile, lane.headersFile].forEach((file) => fs.rmSync(file, { force: true }))));
-  console.log(`[responses-bench] mock ${mockUrl}, switchyard ${gatewayUrl}; lanes ${lanes.map((l) => l.name).join(', ')}; store ${STORE}`);
+  console.log(
+    `[responses-bench] mock ${mockUrl}, switchyard ${gatewayUrl}; lanes ${lanes.map((l) => l.name).join(', ')}; store ${STORE}` +
+      `${AA ? '; A/A: the responses lane sends chat completions' : ''}`,
+  );
   // warm-up (JIT, pools): not recorded
   for (const lane of lanes) {
     runWrk(lane, 16, 2);
@@ -338,7 +357,18 @@ async function main() {
     path.join(OUT_DIR, `${stamp}.json`),
     JSON.stringify(
       {
-        sys: { date: new Date().toISOString(), node: process.version, model: MODEL, runs: RUNS, duration: DURATION, concurrency: CONCURRENCY, store: STORE },
+        sys: {
+          date: new Date().toISOString(),
+          node: process.version,
+          model: MODEL,
+          runs: RUNS,
+          duration: DURATION,
+          concurrency: CONCURRENCY,
+          store: STORE,
+          aa: AA,
+          order: lanes.map((lane) => lane.name),
+          loadavg: os.loadavg(),
+        },
         summary,
         raw,
       },
