@@ -3,13 +3,13 @@
 // baseline measured in the same run on the same machine (bench/bare-node.mjs), then PASS/MISS per target (issue 20):
 //   ready      launch → first GET /health 200, `serve` vs a bare node:http server (median of START_RUNS launches
 //              each, alternating the two)                                                    target ≤ 2× bare
-//   cli        wall time of `switchyard --version` and `--help` vs a bare script printing the version
+//   cli        wall time of `switchyard --version`, `--help` and `tokens list` vs a bare script printing the version
 //              (median of CLI_RUNS runs each, alternating)                                    target ≤ 1.5× bare
 //   idle RSS   `serve` 2 s after ready (VmRSS)                                                 target ≤ 60 MiB
 //   256 conns  RSS with 256 open keep-alive connections, after one GET /health on each, and after one non-stream chat
 //              completion on each (through a loopback mock upstream)                          target ≤ 150 MiB
 // The gateway runs with an existing data dir (a first, uncounted launch creates it), as at every login after the
-// first. First chat completion after launch is printed for information. `tokens` (opens the ledger file) is printed for information. Env: START_RUNS (15), CLI_RUNS (15),
+// first. First chat completion after launch is printed for information. Env: START_RUNS (15), CLI_RUNS (15),
 // SWITCHYARD_CLI (dist/cli/switchyard.js, the bundle bin/switchyard.js runs), SWITCHYARD_NODE_ARGS, QUIET_PCT / QUIET_WAIT_S (bench-kit.js). 127.0.0.1 only.
 // MEM_ONLY=1: the RSS section alone (no ready, first-chat or CLI timings); MEM_RUNS (3): launches per process for it,
 // rotating the order each round; with MEM_ONLY or MEM_RUNS each launch's idle RSS is printed too. IDLE_LATE_S (0 = off):
@@ -337,6 +337,8 @@ if (!MEM_ONLY) {
   verdict('serve ready ÷ bare node:http server', r.serve / r.bare, 2, '×');
   verdict('--version ÷ bare node script', c['--version'] / c.bare, 1.5, '×');
   verdict('--help ÷ bare node script', c['--help'] / c.bare, 1.5, '×');
+  // the issue's "other CLI commands that do not serve": this one reads the config and opens the ledger file
+  verdict('tokens list ÷ bare node script', c['tokens list'] / c.bare, 1.5, '×');
 }
 verdict('serve idle RSS', mib(med(mem.serve, 'idle')), 60, ' MiB');
 verdict(`serve RSS with ${CONNS} open connections (/health)`, mib(med(mem.serve, 'conns')), 150, ' MiB');
