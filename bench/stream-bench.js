@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { freePort, groupCpuUs, median, processGroups, table, waitQuiet as benchWaitQuiet } from './bench-kit.js';
+import { freePort, groupRunUs, median, processGroups, table, waitQuiet as benchWaitQuiet } from './bench-kit.js';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -144,9 +144,10 @@ async function main() {
         }
         await waitQuiet();
         const anth = sc.kind === 'anthropic';
-        const c0 = t.pgid ? groupCpuUs(t.pgid) : 0;
+        // per-thread run time in ns: /proc's 10 ms ticks are a tenth of a stream's cost in a block of 100 streams
+        const c0 = t.pgid ? groupRunUs(t.pgid) : 0;
         const r = await runStreams({ baseUrl: t.baseUrl, headers: anth ? t.anthropicHeaders : t.headers, ...sc, model: MODEL, maxMs: 120_000 });
-        const cpuPerStream = t.pgid ? (groupCpuUs(t.pgid) - c0) / Math.max(1, r.n) : NaN;
+        const cpuPerStream = t.pgid ? (groupRunUs(t.pgid) - c0) / Math.max(1, r.n) : NaN;
         raw.push({ target: t.name, case: sc.id, rep, cpuPerStream, ...r });
         console.log(
           `  rep${rep} ${sc.id.padEnd(17)} ${t.name.padEnd(11)} ok=${r.ok}/${r.n} ttft p50=${f(r.ttft.p50, 3)} p99=${f(r.ttft.p99, 3)} total p50=${f(r.total.p50, 3)} p99=${f(r.total.p99, 3)} ms` +
