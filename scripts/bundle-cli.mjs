@@ -4,7 +4,10 @@
 // bundle is a few dozen files. Each `import()` stays a chunk of its own, so `--version` still loads almost nothing
 // and a dialect, the control service or undici still load on first use. The desktop app keeps tsc's dist/main/.
 //
-//   dist/cli/switchyard.js          the entry (bin/switchyard.js runs it)
+//   dist/cli/switchyard.js          the entry (bin/switchyard.js runs it): installs the code cache, then loads main.js
+//   dist/cli/main.js                the CLI (main/cli/main.ts)
+//   dist/cli/.code-cache/           V8's cached code of the chunks when the per-user cache directory cannot be written
+//                                   (main/cli/code-cache.ts: it normally lives in ~/.cache/switchyard/code-cache/)
 //   dist/cli/ledger-write-worker.js the ledger's writer thread (main/ledger/writer-thread.ts finds it beside itself)
 //   dist/cli/<name>.js              chunks, named without hashes: a rebuild overwrites them in place, as tsc does,
 //                                   so a `serve` already running on the old build still finds the files it lazily loads
@@ -15,11 +18,11 @@
 // requires its own files at run time, which a bundle cannot follow; only `connect` loads it).
 //
 //   node scripts/bundle-cli.mjs        (npm run build:main runs it after tsc; it reads the TypeScript sources)
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'rolldown';
+import { build, RolldownMagicString } from 'rolldown';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist', 'cli');
@@ -65,18 +68,46 @@ const requireNative = {
   },
 };
 
+// A chunk compiled from V8's code cache (main/cli/code-cache.ts: vm.Script with cachedData) cannot run import() on
+// Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING; only --experimental-vm-modules lifts it). The external ES module
+// packages a chunk imports (gpt-tokenizer, pg, ioredis, @opentelemetry/*) are therefore imported by the entry, which
+// Node compiles itself: `import("pg")` in a chunk becomes `require("./switchyard.js").importExternal("pg")`.
+const externalImport = /\bimport\(("(?:[^"\\\n]|\\.)*")\)/g;
+const importExternals = {
+  name: 'import-externals-through-entry',
+  renderChunk(code, chunk) {
+    if (chunk.name === 'switchyard') return null;
+    const edited = new RolldownMagicString(code);
+    let changed = false;
+    for (const match of code.matchAll(externalImport)) {
+      if (!isExternal(JSON.parse(match[1]))) continue;
+      edited.overwrite(match.index, match.index + match[0].length, `require("./switchyard.js").importExternal(${match[1]})`);
+      changed = true;
+    }
+    if (!changed) return null;
+    const { version, sources, sourcesContent, names, mappings } = edited.generateMap({ hires: true });
+    return { code: edited.toString(), map: { version, sources, sourcesContent, names, mappings } };
+  },
+};
+
 const started = performance.now();
 const { output } = await build({
   cwd: root,
-  input: { switchyard: join(root, 'main/cli/main.ts'), 'ledger-write-worker': join(root, 'main/ledger/ledger-write-worker.ts') },
+  input: {
+    switchyard: join(root, 'main/cli/bundle-entry.ts'),
+    // an entry of its own, so that rolldown's helpers go to a shared chunk rather than into the small first entry
+    main: join(root, 'main/cli/main.ts'),
+    'ledger-write-worker': join(root, 'main/ledger/ledger-write-worker.ts'),
+  },
   platform: 'node',
   tsconfig: join(root, 'tsconfig.main.json'),
   external: isExternal,
-  plugins: [requireNative],
+  plugins: [requireNative, importExternals],
   logLevel: 'warn',
   output: {
     dir: outDir,
-    format: 'esm',
+    // CommonJS, for the code cache main/cli/bundle-entry.ts installs (Node 20 has none for ES modules; README)
+    format: 'cjs',
     entryFileNames: '[name].js',
     chunkFileNames: '[name].js',
     sourcemap: true,
@@ -88,8 +119,12 @@ const { output } = await build({
     comments: { legal: true, annotation: true, jsdoc: false },
   },
 });
-// Files an earlier build wrote and this one did not (a chunk that was merged or renamed).
-const written = new Set(output.map((file) => file.fileName).flatMap((name) => [name, `${name}.map`]));
-for (const name of existsSync(outDir) ? readdirSync(outDir) : []) if (!written.has(name)) rmSync(join(outDir, name), { force: true });
+// The chunks are CommonJS (see the output format above): a package.json beside them says so to Node, whatever the
+// package around them declares.
+writeFileSync(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+// Files an earlier build wrote and this one did not (a chunk that was merged or renamed), and the code cache of the
+// last build's chunks (main/cli/code-cache.ts; a rebuilt chunk's cache has another name anyway).
+const written = new Set([...output.map((file) => file.fileName).flatMap((name) => [name, `${name}.map`]), 'package.json']);
+for (const name of existsSync(outDir) ? readdirSync(outDir) : []) if (!written.has(name)) rmSync(join(outDir, name), { force: true, recursive: true });
 const chunks = output.filter((file) => file.type === 'chunk').length;
 console.error(`bundle-cli: dist/cli/ (${chunks} files) in ${Math.round(performance.now() - started)} ms`);

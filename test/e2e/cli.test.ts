@@ -1,5 +1,5 @@
 // The CLI as a user meets it: start-up output, bad configs, a busy port, tokens, signals.
-import { statSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { statSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,5 +133,39 @@ describe('switchyard serve', () => {
     expect(helpHelp.stdout).toMatch(/^Usage:\n {2}switchyard help \[<command>\]/);
     expect(helpKeys).toMatchObject({ code: 0, stderr: '' });
     expect(helpKeys.stdout).toContain('switchyard keys set <provider>');
+  });
+});
+
+describe('the code cache of the bundled CLI', () => {
+  /** the cache files under an XDG_CACHE_HOME (switchyard/code-cache/<build>/<chunk>-<size>-<mtime>.v8) */
+  const cacheFiles = (home: string): string[] => {
+    const root = join(home, 'switchyard', 'code-cache');
+    return readdirSync(root).flatMap((build) => readdirSync(join(root, build)).map((name) => join(root, build, name)));
+  };
+
+  it('is written per user, a corrupted file is rejected and rewritten, and an unwritable directory does not fail the CLI', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sy-xdg-'));
+    const first = await runCli(['--help'], { env: { XDG_CACHE_HOME: home } });
+    expect(first.code).toBe(0);
+    const files = cacheFiles(home).filter((file) => file.endsWith('.v8'));
+    expect(files.length).toBeGreaterThan(0);
+    expect(cacheFiles(home).filter((file) => file.endsWith('.tmp'))).toEqual([]);
+    // a flipped byte in the middle of each file: V8 alone would take it; our checksum refuses it
+    const corrupted = new Map<string, Buffer>();
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      const middle = Math.floor(bytes.length / 2);
+      bytes[middle] = (bytes[middle] ?? 0) ^ 0x10;
+      writeFileSync(file, bytes);
+      corrupted.set(file, bytes);
+    }
+    const second = await runCli(['--help'], { env: { XDG_CACHE_HOME: home } });
+    expect(second).toEqual(first);
+    for (const [file, bytes] of corrupted) expect(readFileSync(file).equals(bytes), file).toBe(false);
+    // a cache "directory" that is a file: the CLI runs the same, without a cache or beside the bundle
+    const blocked = join(home, 'not-a-directory');
+    writeFileSync(blocked, '');
+    const third = await runCli(['--help'], { env: { XDG_CACHE_HOME: blocked } });
+    expect(third).toEqual(first);
   });
 });

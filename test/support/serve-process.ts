@@ -21,12 +21,21 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * The CLIs' code cache (main/cli/code-cache.ts) for this test file's processes: a temporary directory rather than the
+ * developer's ~/.cache, shared by the file's processes, so they run through both its write and its read paths (and
+ * write it concurrently, as parallel launches do).
+ */
+let codeCacheHome: string | undefined;
+
 export function scrubbedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SYSTEMROOT', 'DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME'];
   const env: NodeJS.ProcessEnv = {};
   for (const name of keep) if (process.env[name] !== undefined) env[name] = process.env[name];
   // A keychain service of its own, so a developer's real keys (service `switchyard`) never reach a test.
   env['SWITCHYARD_KEYCHAIN_SERVICE'] = `switchyard-test-${process.pid}`;
+  codeCacheHome ??= mkdtempSync(join(tmpdir(), 'sy-xdg-cache-'));
+  env['XDG_CACHE_HOME'] = codeCacheHome;
   return { ...env, ...extra };
 }
 
