@@ -70,11 +70,9 @@ export function decodeCache(file: Buffer): Buffer | undefined {
   return data;
 }
 
-/** FNV-1a of a string, as 8 hex digits (a directory name, not a security boundary). */
+/** The checksum of a string's UTF-8 bytes, as 8 hex digits (a directory name, not a security boundary). */
 function hashText(text: string): string {
-  let hash = 0x811c9dc5 | 0;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return (hash >>> 0).toString(16).padStart(8, '0');
+  return checksum(Buffer.from(text, 'utf8')).toString(16).padStart(8, '0');
 }
 
 /**
