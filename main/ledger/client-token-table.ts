@@ -47,7 +47,8 @@ export class DuplicateDigestError extends Error {
   }
 }
 
-interface TokenRow {
+/** A client_tokens row as both backends read it back (without its digest). */
+export interface TokenRow {
   name: string;
   masked: string;
   created_at: number;

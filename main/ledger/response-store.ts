@@ -31,16 +31,8 @@ export interface StoredResponse {
  * item's own text is not written again: it is a piece of the input items' or the response's text, found there when
  * an item_reference asks for it (itemIn).
  */
-export interface StoredResponseRow {
-  readonly id: string;
-  readonly createdAt: number;
+export interface StoredResponseRow extends StoredResponseText {
   readonly expiresAt: number;
-  readonly clientTokenName: string | null;
-  readonly previousResponseId: string | null;
-  readonly providerId: string | null;
-  readonly model: string | null;
-  readonly inputItems: string;
-  readonly response: string;
   readonly items: readonly string[];
 }
 

@@ -3,19 +3,11 @@
 // on all of them. Every statement is one round trip and atomic on its own: create's "unless an unrevoked token has
 // the name" is the upsert's WHERE, not a read before a write. The trigger in migration 3 notifies the other
 // replicas at commit; last_used_at writes move the time forward only (GREATEST), whatever order they arrive in.
-import { DuplicateDigestError, type ClientTokenRecords, type ClientTokenRow } from '../client-token-table.js';
+import { DuplicateDigestError, type ClientTokenRecords, type ClientTokenRow, type TokenRow } from '../client-token-table.js';
 import type { Queryable } from './client.js';
 
 /** The channel migration 3's trigger notifies on each create, replace, revoke or delete. */
 export const clientTokensChannel = 'switchyard_client_tokens';
-
-interface TokenRow {
-  name: string;
-  masked: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-}
 
 const upsertSql = `INSERT INTO client_tokens (name, hash, masked, created_at) VALUES ($1, $2, $3, $4)
   ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, masked = excluded.masked, created_at = excluded.created_at, revoked_at = NULL, last_used_at = NULL`;
