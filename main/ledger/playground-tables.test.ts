@@ -6,13 +6,9 @@
 // (it starts PostgreSQL); never skips.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PlaygroundAnswerDto } from '../../shared/control/contract.js';
-import { Ledger } from './ledger.js';
 import { sqlitePlaygroundTables, type PlaygroundComparisonRecord, type PlaygroundTables } from './playground-tables.js';
-import { createPool } from './postgres/client.js';
-import { migratePostgres } from './postgres/migrations.js';
 import { PostgresPlaygroundTables } from './postgres/playground.js';
-import { tempDir } from './test-support/fixtures.js';
-import { createTestDatabase } from './test-support/postgres-database.js';
+import { openMigratedTestDatabase, openTestLedgerFile } from './test-support/backends.js';
 
 interface Fixture {
   readonly tables: PlaygroundTables;
@@ -28,30 +24,15 @@ const backends: readonly Backend[] = [
   {
     name: 'sqlite',
     async open() {
-      const directory = tempDir();
-      const ledger = Ledger.open({ path: directory.file('ledger.sqlite'), flushIntervalMs: 60_000 });
-      return {
-        tables: sqlitePlaygroundTables(ledger.database),
-        async close() {
-          await ledger.close();
-          directory.remove();
-        },
-      };
+      const file = openTestLedgerFile();
+      return { tables: sqlitePlaygroundTables(file.ledger.database), close: file.close };
     },
   },
   {
     name: 'postgres',
     async open() {
-      const database = await createTestDatabase();
-      const pool = await createPool({ url: database.url, max: 2 });
-      await migratePostgres(pool);
-      return {
-        tables: new PostgresPlaygroundTables(pool),
-        async close() {
-          await pool.end();
-          await database.drop();
-        },
-      };
+      const database = await openMigratedTestDatabase();
+      return { tables: new PostgresPlaygroundTables(database.pool), close: database.close };
     },
   },
 ];

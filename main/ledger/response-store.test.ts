@@ -5,14 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerSecret } from '../../shared/redact.js';
-import { createPool } from './postgres/client.js';
-import { migratePostgres } from './postgres/migrations.js';
 import { PostgresResponseStorage } from './postgres/response-storage.js';
-import { Ledger } from './ledger.js';
 import { ResponseStore, type StoredResponse } from './response-store.js';
 import { SqliteResponseStorage } from './sqlite-response-storage.js';
-import { createTestDatabase } from './test-support/postgres-database.js';
-import { tempDir, until } from './test-support/fixtures.js';
+import { openMigratedTestDatabase, openTestLedgerFile } from './test-support/backends.js';
+import { until } from './test-support/fixtures.js';
 
 interface Fixture {
   readonly store: ResponseStore;
@@ -31,9 +28,8 @@ interface Backend {
 const sqlite: Backend = {
   name: 'sqlite',
   async open(now) {
-    const directory = tempDir();
     // a long flush interval: nothing is written until the test says so, or the ledger's own batches would race it
-    const ledger = Ledger.open({ path: directory.file('ledger.sqlite'), flushIntervalMs: 60_000 });
+    const { ledger, directory, close } = openTestLedgerFile();
     const store = new ResponseStore(new SqliteResponseStorage(ledger), 60_000, () => now.value);
     return {
       store,
@@ -45,10 +41,7 @@ const sqlite: Backend = {
         ledger.database.pragma('wal_checkpoint(TRUNCATE)');
         return readFileSync(directory.file('ledger.sqlite')).toString('latin1');
       },
-      async close() {
-        await ledger.close();
-        directory.remove();
-      },
+      close,
     };
   },
 };
@@ -56,9 +49,7 @@ const sqlite: Backend = {
 const postgres: Backend = {
   name: 'postgres',
   async open(now) {
-    const database = await createTestDatabase();
-    const pool = await createPool({ url: database.url, max: 1 });
-    await migratePostgres(pool);
+    const { database, pool, close } = await openMigratedTestDatabase(1);
     const storage = await PostgresResponseStorage.open(database.url, { lookupRetriesMs: [] });
     const store = new ResponseStore(storage, 60_000, () => now.value);
     return {
@@ -73,8 +64,7 @@ const postgres: Backend = {
       },
       async close() {
         await storage.close();
-        await pool.end();
-        await database.drop();
+        await close();
       },
     };
   },
@@ -258,8 +248,7 @@ describe.each([sqlite, postgres])('ResponseStore on $name', (backend) => {
 
 describe('ResponseStore on sqlite, rows written before items were read from their response', () => {
   it('an item row that still holds its own text is read from it', async () => {
-    const directory = tempDir();
-    const ledger = Ledger.open({ path: directory.file('ledger.sqlite'), flushIntervalMs: 60_000 });
+    const { ledger, close } = openTestLedgerFile();
     try {
       ledger.database
         .prepare(
@@ -273,8 +262,7 @@ describe('ResponseStore on sqlite, rows written before items were read from thei
       expect(await store.item('msg_old', 'editor')).toEqual(message('msg_old', 'user', 'kept in its own row'));
       expect(await store.item('msg_old', 'scripts')).toBeUndefined();
     } finally {
-      await ledger.close();
-      directory.remove();
+      await close();
     }
   });
 });

@@ -2,13 +2,9 @@
 // PostgreSQL (migration 7): absent keys, writes that replace, keys that differ only in case, any text as a value.
 // Needs `npm test` (it starts PostgreSQL); never skips.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Ledger } from './ledger.js';
-import { createPool } from './postgres/client.js';
-import { migratePostgres } from './postgres/migrations.js';
 import { PostgresSettingsTable } from './postgres/settings.js';
 import { sqliteSettingsTable, type SettingsTable } from './settings-table.js';
-import { tempDir } from './test-support/fixtures.js';
-import { createTestDatabase } from './test-support/postgres-database.js';
+import { openMigratedTestDatabase, openTestLedgerFile } from './test-support/backends.js';
 
 interface Fixture {
   readonly settings: SettingsTable;
@@ -21,32 +17,16 @@ const backends: ReadonlyArray<{ readonly name: string; open(): Promise<Fixture> 
   {
     name: 'sqlite',
     async open() {
-      const directory = tempDir();
-      const ledger = Ledger.open({ path: directory.file('ledger.sqlite'), flushIntervalMs: 60_000 });
-      return {
-        settings: sqliteSettingsTable(ledger.database),
-        other: () => sqliteSettingsTable(ledger.database),
-        async close() {
-          await ledger.close();
-          directory.remove();
-        },
-      };
+      const file = openTestLedgerFile();
+      return { settings: sqliteSettingsTable(file.ledger.database), other: () => sqliteSettingsTable(file.ledger.database), close: file.close };
     },
   },
   {
     name: 'postgres',
     async open() {
-      const database = await createTestDatabase();
-      const [pool, second] = await Promise.all([createPool({ url: database.url, max: 1 }), createPool({ url: database.url, max: 1 })]);
-      await migratePostgres(pool);
-      return {
-        settings: new PostgresSettingsTable(pool),
-        other: () => new PostgresSettingsTable(second),
-        async close() {
-          await Promise.all([pool.end(), second.end()]);
-          await database.drop();
-        },
-      };
+      const database = await openMigratedTestDatabase(1);
+      const second = await database.openPool();
+      return { settings: new PostgresSettingsTable(database.pool), other: () => new PostgresSettingsTable(second), close: database.close };
     },
   },
 ];

@@ -1,13 +1,16 @@
 // The ledger's two backends for one test suite run against both (describe.each): the SQLite file and a PostgreSQL
 // database of the test file's own. Each fixture writes through the real write path and reads through LedgerReads.
+// Below them, what suites of other interfaces on both backends open: a ledger file, and a migrated database.
 import type { LedgerReads, RequestLedger } from '../ledger-backend.js';
 import { Ledger } from '../ledger.js';
+import { createPool, type Pool } from '../postgres/client.js';
 import { PostgresLedger } from '../postgres/ledger.js';
+import { migratePostgres } from '../postgres/migrations.js';
 import { recoverInterrupted } from '../request-store.js';
 import { sqliteReads } from '../sqlite-reads.js';
 import type { RequestStart } from '../types.js';
-import { tempDir } from './fixtures.js';
-import { createTestDatabase } from './postgres-database.js';
+import { tempDir, type TempDir } from './fixtures.js';
+import { createTestDatabase, type TestDatabase } from './postgres-database.js';
 
 export interface BackendFixture {
   readonly ledger: RequestLedger;
@@ -25,8 +28,7 @@ export interface LedgerBackend {
 const sqlite: LedgerBackend = {
   name: 'sqlite',
   async open(options = {}) {
-    const directory = tempDir();
-    const ledger = Ledger.open({ path: directory.file('ledger.sqlite'), flushIntervalMs: options.flushIntervalMs ?? 60_000 });
+    const { ledger, close } = openTestLedgerFile(options.flushIntervalMs);
     return {
       ledger,
       reads: sqliteReads(ledger.database),
@@ -35,10 +37,7 @@ const sqlite: LedgerBackend = {
         ledger.flush();
         recoverInterrupted(ledger.database);
       },
-      async close() {
-        await ledger.close();
-        directory.remove();
-      },
+      close,
     };
   },
 };
@@ -67,3 +66,56 @@ const postgres: LedgerBackend = {
 };
 
 export const ledgerBackends: readonly LedgerBackend[] = [sqlite, postgres];
+
+export interface TestLedgerFile {
+  readonly ledger: Ledger;
+  readonly directory: TempDir;
+  close(): Promise<void>;
+}
+
+/**
+ * A ledger file in a folder of its own, by default with a long flush interval: nothing is written until the test says
+ * so.
+ */
+export function openTestLedgerFile(flushIntervalMs = 60_000): TestLedgerFile {
+  const directory = tempDir();
+  const ledger = Ledger.open({ path: directory.file('ledger.sqlite'), flushIntervalMs });
+  return {
+    ledger,
+    directory,
+    async close() {
+      await ledger.close();
+      directory.remove();
+    },
+  };
+}
+
+export interface MigratedTestDatabase {
+  readonly database: TestDatabase;
+  /** a pool on it (the one that migrated it) */
+  readonly pool: Pool;
+  /** one more pool on it, as a second replica has; close() ends it too */
+  openPool(): Promise<Pool>;
+  close(): Promise<void>;
+}
+
+/** A new database with every PostgreSQL ledger migration applied, and a pool of `max` connections on it. */
+export async function openMigratedTestDatabase(max = 2): Promise<MigratedTestDatabase> {
+  const database = await createTestDatabase();
+  const pool = await createPool({ url: database.url, max });
+  const pools = [pool];
+  await migratePostgres(pool);
+  return {
+    database,
+    pool,
+    async openPool() {
+      const another = await createPool({ url: database.url, max });
+      pools.push(another);
+      return another;
+    },
+    async close() {
+      await Promise.all(pools.map((each) => each.end()));
+      await database.drop();
+    },
+  };
+}
