@@ -49,6 +49,15 @@ describe('offsetPeriods', () => {
       { from: change, to: change + 30 * 60_000, offsetMinutes: 120 },
     ]);
   });
+
+  it('ends when the change lies between one and two minutes before a range end off the minute', () => {
+    // the bisection's last window is 90 s wide: half of it is no whole minute (this once looped for ever)
+    const change = Date.UTC(2026, 2, 29, 1);
+    expect(offsetPeriods('Europe/Berlin', change - 60_000, change + 30_001)).toEqual([
+      { from: change - 60_000, to: change, offsetMinutes: 60 },
+      { from: change, to: change + 30_001, offsetMinutes: 120 },
+    ]);
+  });
 });
 
 describe('localMidnight', () => {

@@ -68,7 +68,9 @@ export function offsetPeriods(timeZone: string, from: number, to: number): Offse
       let low = probe;
       let high = next === to ? to - 1 : next;
       while (high - low > minuteMs) {
-        const middle = low + Math.floor((high - low) / 2 / minuteMs) * minuteMs || low + minuteMs;
+        // whole minutes from low, at least one: `high` may be a range's end off the minute (to - 1), and a step of
+        // zero minutes would never move `low`
+        const middle = low + (Math.floor((high - low) / 2 / minuteMs) * minuteMs || minuteMs);
         if (offsetMinutesAt(timeZone, middle) === offset) low = middle;
         else high = middle;
       }
