@@ -1,6 +1,7 @@
 // Offsets, offset changes and local midnights against zones with known rules: Berlin (+1/+2, changes at 01:00 UTC
 // on the last Sundays of March and October), Los Angeles (−8/−7), Lord Howe (+10:30/+11, a half-hour change) and
 // Santiago (changes at local midnight, so one day in spring has no 00:00).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTimeZone, localMidnight, offsetMinutesAt, offsetPeriods } from './time-zone.js';
 
@@ -57,6 +58,44 @@ describe('offsetPeriods', () => {
       { from: change - 60_000, to: change, offsetMinutes: 60 },
       { from: change, to: change + 30_001, offsetMinutes: 120 },
     ]);
+  });
+});
+
+describe('offsetPeriods, any range', () => {
+  it('cuts [from, to) into contiguous pieces, each with the offset of its first and last millisecond', () => {
+    const zones = ['Europe/Berlin', 'America/Los_Angeles', 'Australia/Lord_Howe', 'America/Santiago', 'Asia/Tokyo'];
+    // ranges to the millisecond (so their ends fall off the minute): anywhere in the year, and ending within three
+    // minutes after a known change (where the bisection's last window is narrowest)
+    const anywhere = fc.record({
+      zone: fc.constantFrom(...zones),
+      from: fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }),
+      length: fc.oneof(fc.integer({ min: 1, max: 10 * 60_000 }), fc.integer({ min: 1, max: 40 * day })),
+    });
+    const changes = [
+      { zone: 'Europe/Berlin', at: Date.UTC(2026, 2, 29, 1) },
+      { zone: 'Europe/Berlin', at: Date.UTC(2026, 9, 25, 1) },
+      { zone: 'America/Los_Angeles', at: Date.UTC(2026, 2, 8, 10) },
+      { zone: 'America/Los_Angeles', at: Date.UTC(2026, 10, 1, 9) },
+    ];
+    const nearChange = fc
+      .record({ change: fc.constantFrom(...changes), before: fc.integer({ min: 1, max: 2 * day }), after: fc.integer({ min: 1, max: 3 * 60_000 }) })
+      .map(({ change, before, after }) => ({ zone: change.zone, from: change.at - before, length: before + after }));
+    const range = fc.oneof(anywhere, nearChange);
+    fc.assert(
+      fc.property(range, ({ zone, from, length }) => {
+        const to = from + length;
+        const periods = offsetPeriods(zone, from, to);
+        expect(periods[0]?.from).toBe(from);
+        expect(periods.at(-1)?.to).toBe(to);
+        for (const [index, period] of periods.entries()) {
+          expect(period.to).toBeGreaterThan(period.from);
+          if (index > 0) expect(period.from).toBe(periods[index - 1]?.to);
+          expect(offsetMinutesAt(zone, period.from)).toBe(period.offsetMinutes);
+          expect(offsetMinutesAt(zone, period.to - 1)).toBe(period.offsetMinutes);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
